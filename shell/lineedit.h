@@ -1,0 +1,59 @@
+/* lineedit — a UTF-8 and display-width aware line editor as a pure state machine: bytes from
+ * the terminal in, bytes for the terminal out (appended to a caller's buf). Single-line with
+ * horizontal scrolling when the text is wider than the terminal. One editor per session; not
+ * thread-safe. The editor owns its line and history; strings passed in are copied. */
+#ifndef PROPDESK_LINEEDIT_H
+#define PROPDESK_LINEEDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct lineedit;
+struct lineedit_completions;
+
+enum lineedit_event {
+	LINEEDIT_MORE = 0,   /* all input consumed, line not finished */
+	LINEEDIT_LINE,       /* Enter: lineedit_line() holds the finished line */
+	LINEEDIT_INTERRUPT,  /* Ctrl-C: the line was dropped */
+	LINEEDIT_EOF,        /* Ctrl-D on an empty line */
+};
+
+/* Called on Tab with the text before the cursor; adds candidates for the word being typed
+ * (the text after the last space) with lineedit_completion_add. */
+typedef void (*lineedit_complete_fn)(void *arg, const char *line, size_t len,
+				     struct lineedit_completions *c);
+
+/* max_bytes: longest line accepted (further input is refused with a bell). history_max: lines
+ * of history kept. */
+struct lineedit *lineedit_new(size_t max_bytes, size_t history_max);
+void lineedit_free(struct lineedit *le);
+void lineedit_set_width(struct lineedit *le, int cols);
+void lineedit_set_completer(struct lineedit *le, lineedit_complete_fn fn, void *arg);
+/* word: the whole word that replaces the word being typed. */
+void lineedit_completion_add(struct lineedit_completions *c, const char *word);
+
+/* Starts a new empty line and draws prompt (which may hold colour escapes: only its visible
+ * characters count for the width). secret: echo nothing and keep out of history. */
+void lineedit_start(struct lineedit *le, const char *prompt, bool secret, struct buf *out);
+/* Feeds terminal input. Stops at the first event other than LINEEDIT_MORE; *used tells how
+ * many bytes were consumed so the caller can act on the event and feed the rest.
+ * Editing keys: printable UTF-8 inserts; Left/Right, Home/End (and Ctrl-A/E), Ctrl-B/F,
+ * Backspace/Ctrl-H (whole character), Delete/Ctrl-D (non-empty line), Ctrl-U, Ctrl-K, Ctrl-W,
+ * Up/Down and Ctrl-P/N history, Tab completion, Ctrl-L redraw, Ctrl-C interrupt, Ctrl-D on an
+ * empty line EOF, CR, LF, CR LF and CR NUL all end a line once. Invalid UTF-8, unknown escape
+ * sequences and other control characters never enter the line. */
+enum lineedit_event lineedit_feed(struct lineedit *le, const char *in, size_t len, size_t *used,
+				  struct buf *out);
+/* The finished line (valid UTF-8, no control characters) after LINEEDIT_LINE, until the next
+ * lineedit_start. */
+const char *lineedit_line(const struct lineedit *le);
+/* Adds a line to the history (empty lines and repeats of the last entry are skipped). */
+void lineedit_history_add(struct lineedit *le, const char *line);
+/* Clears the line being edited from the screen (to print something above it)... */
+void lineedit_hide(struct lineedit *le, struct buf *out);
+/* ...and draws prompt and line again. */
+void lineedit_redraw(struct lineedit *le, struct buf *out);
+
+#endif
