@@ -1,0 +1,136 @@
+/* store — the one write path: every change to the data goes through here, and each change
+ * writes its audit event (hash-chained) in the same SQLite transaction.
+ * A store is one SQLite connection: the writing connection belongs to the loop thread; thread
+ * pool work opens its own (read-only) store. Strings passed in are borrowed; strings returned
+ * in structs are owned by the struct and released by its *_clear / *_free function. */
+#ifndef PROPDESK_STORE_H
+#define PROPDESK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "role.h"
+
+struct store;
+
+/* Errors: 0, or one of these (or a negative errno). store_strerror gives the text. */
+enum {
+	STORE_ENOENT = -1000, /* no such account / row */
+	STORE_EEXIST = -1001, /* already exists */
+	STORE_EBUSY = -1002,  /* database locked by another writer, after the bounded wait */
+	STORE_EFULL = -1003,  /* disk or database full */
+	STORE_EINVAL = -1004, /* invalid value */
+	STORE_EIO = -1005,    /* any other database failure (see the log) */
+	STORE_ESCHEMA = -1006, /* database is newer than this program */
+	STORE_EPROMISES = -1007, /* a complaint cannot be resolved while promises are open */
+	STORE_ESTATE = -1008  /* not allowed in the record's current status */
+};
+
+/* Text for a store error in "zh" or "en" (anything else: English). */
+const char *store_strerror(int err, const char *lang);
+/* SQLite's message for st's last failure (for a log line, never shown to users); "" before
+ * any. st NULL: why the last store_open on this thread failed. Valid until the next call. */
+const char *store_last_error(struct store *st);
+
+/* Read-only (SQLITE_OPEN_READONLY): every change returns -EROFS. */
+#define STORE_READONLY 0x1
+
+/* Opens (creating if needed, unless STORE_READONLY) the database at path, in WAL mode with
+ * synchronous=NORMAL and the given busy timeout. Does not migrate. */
+int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct store **out);
+/* Closes; NULL does nothing. */
+void store_close(struct store *st);
+/* Brings the schema to the latest version, each step in its own transaction. Idempotent. */
+int store_migrate(struct store *st);
+/* Current schema version (0 for a new database), or a negative error. */
+int store_schema_version(struct store *st);
+int store_latest_schema_version(void);
+
+/* Who does a change: written into its audit event. Any field may be NULL. */
+struct audit_ctx {
+	const char *account;
+	const char *role;
+	const char *session;
+	const char *peer;
+	const char *transport; /* "ssh", "telnet", "cli" */
+};
+
+struct account {
+	int64_t id;
+	char *name;
+	char *display;
+	enum role role;
+	char *lang;   /* "zh" or "en" */
+	char *team;   /* the supervising account's name, or NULL */
+	char *pwhash; /* argon2id string, or NULL when no password is set */
+	bool locked;  /* locked by an admin */
+	int failed;   /* consecutive failed logins */
+	int64_t locked_until; /* unix seconds; lockout after failures, 0 when none */
+	int64_t created;
+	int64_t last_login;
+};
+
+void account_clear(struct account *a);
+
+struct account_key {
+	int64_t id;
+	char *keytype;  /* e.g. "ssh-ed25519" */
+	char *blob;     /* base64 */
+	char *comment;
+	int64_t created;
+};
+
+void account_key_clear(struct account_key *k);
+
+int store_account_get(struct store *st, const char *name, struct account *out);
+/* All accounts ordered by name; free with store_account_list_free. */
+int store_account_list(struct store *st, struct account **out, size_t *n);
+void store_account_list_free(struct account *list, size_t n);
+/* Adds a.name (unique), display, role, lang, team, pwhash. STORE_EEXIST if taken. */
+int store_account_add(struct store *st, const struct audit_ctx *ctx, const struct account *a);
+int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const char *name,
+			   enum role role);
+/* locked=false also clears the failure count and any lockout. */
+int store_account_set_locked(struct store *st, const struct audit_ctx *ctx, const char *name,
+			     bool locked);
+int store_account_set_password(struct store *st, const struct audit_ctx *ctx, const char *name,
+			       const char *pwhash);
+int store_account_key_add(struct store *st, const struct audit_ctx *ctx, const char *name,
+			  const char *keytype, const char *blob, const char *comment);
+int store_account_keys(struct store *st, const char *name, struct account_key **out, size_t *n);
+void store_account_keys_free(struct account_key *keys, size_t n);
+
+/* A successful login: resets the failure count, sets last_login, audits "login". */
+int store_login_ok(struct store *st, const struct audit_ctx *ctx, const char *name);
+/* A failed login for an existing account: counts it; at max_failures sets a lockout of
+ * lockout_s seconds and sets *locked_out. Audits "login.fail" (and "login.lockout").
+ * The count is kept past max_failures (max_failures <= 0: never locks out), so after a lockout
+ * ends one more failure locks out again, until store_login_ok or an unlock resets it. */
+int store_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
+		       const char *reason, int max_failures, int lockout_s, bool *locked_out);
+
+/* A standalone audit event (logout, command run, failed login of an unknown account...). */
+int store_audit(struct store *st, const struct audit_ctx *ctx, const char *action,
+		const char *target, const char *detail);
+
+struct audit_event {
+	int64_t seq;
+	int64_t ts_ms;
+	char *account, *role, *session, *peer, *transport, *action, *target, *detail;
+	char *prev_hash, *hash; /* 64 hex digits each */
+};
+
+void audit_event_clear(struct audit_event *e);
+/* Events with seq > after_seq, oldest first, at most limit. */
+int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
+		     size_t *n);
+void store_audit_list_free(struct audit_event *list, size_t n);
+/* Recomputes the whole chain. 0 when intact (*checked = events seen); STORE_EIO-free
+ * mismatch returns 1 with *bad_seq the first broken event. */
+int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq);
+
+/* Milliseconds since the epoch (wall clock), used for timestamps. */
+int64_t store_now_ms(void);
+
+#endif
