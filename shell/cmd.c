@@ -1,0 +1,580 @@
+/* cmd — the command table and the one dispatcher. */
+#include "cmd.h"
+
+#include <string.h>
+
+#include "shell_int.h"
+#include "store.h"
+#include "utf8.h"
+
+static const struct args_opt cmd_opts_json[] = {
+	{ "json", 0 },
+	{ NULL, 0 },
+};
+
+static const struct args_opt cmd_opts_user_add[] = {
+	{ "role", ARGS_VALUE | ARGS_REQUIRED },
+	{ "display", ARGS_VALUE },
+	{ "lang", ARGS_VALUE },
+	{ "team", ARGS_VALUE },
+	{ "password-stdin", 0 },
+	{ NULL, 0 },
+};
+
+static const struct args_opt cmd_opts_user_key[] = {
+	{ "stdin", 0 },
+	{ NULL, 0 },
+};
+
+static const struct args_opt cmd_opts_user_passwd[] = {
+	{ "password-stdin", 0 },
+	{ NULL, 0 },
+};
+
+/* Single-word commands first (help lists them as the session group), then groups. */
+const struct cmd_entry cmd_table[] = {
+	{ NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
+	  "List the commands you may run, or show one command's usage and help.",
+	  "列出你可以使用的命令，或显示某个命令的用法和说明。",
+	  CMD_AUDIT, NULL, cmd_session_help },
+	{ NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
+	  "Show who you are: name, role, language, team, session.",
+	  "显示当前用户：账号、角色、语言、班组、会话。",
+	  CMD_AUDIT, NULL, cmd_session_whoami },
+	{ NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
+	  "Change your password (exec mode: current and new password on two lines of stdin).",
+	  "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。",
+	  CMD_AUDIT | CMD_STDIN, NULL, cmd_session_passwd },
+	{ NULL, "lang", ROLES_ALL, NULL, 1, 1, "lang zh|en",
+	  "Switch the session language (zh: Chinese, en: English).",
+	  "切换会话语言（zh 中文，en 英文）。",
+	  CMD_AUDIT, NULL, cmd_session_lang },
+	{ NULL, "quit", ROLES_ALL, NULL, 0, 0, "quit",
+	  "End the session.",
+	  "退出会话。",
+	  CMD_AUDIT, NULL, cmd_session_quit },
+	{ "user", "add", ROLE_ADMIN, cmd_opts_user_add, 1, 1,
+	  "user add NAME --role ROLE [--display TEXT] [--lang zh|en] [--team SUPERVISOR] "
+	  "[--password-stdin]",
+	  "Create an account. A random password is generated and shown once, unless "
+	  "--password-stdin (exec mode) gives it on the first line of stdin.",
+	  "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
+	  "第一行读取密码。",
+	  CMD_AUDIT, "password-stdin", cmd_user_add },
+	{ "user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
+	  "List the accounts with role, language, team, lock state and last login.",
+	  "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。",
+	  CMD_AUDIT, NULL, cmd_user_list },
+	{ "user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
+	  "Lock an account: it can no longer log in.",
+	  "锁定账号，使其不能登录。",
+	  CMD_AUDIT, NULL, cmd_user_lock },
+	{ "user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
+	  "Unlock an account and clear its failed-login lockout.",
+	  "解锁账号，并清除登录失败造成的锁定。",
+	  CMD_AUDIT, NULL, cmd_user_unlock },
+	{ "user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
+	  "Change an account's role.",
+	  "修改账号的角色。",
+	  CMD_AUDIT, NULL, cmd_user_role },
+	{ "user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
+	  "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
+	  "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
+	  "as authorized_keys lines on stdin.",
+	  "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
+	  "authorized_keys 格式的行。",
+	  CMD_AUDIT, "stdin", cmd_user_key },
+	{ "user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
+	  "user passwd NAME [--password-stdin]",
+	  "Reset an account's password: a random one shown once, or (exec mode) the first line "
+	  "of stdin.",
+	  "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。",
+	  CMD_AUDIT, "password-stdin", cmd_user_passwd },
+};
+
+const size_t cmd_table_len = sizeof cmd_table / sizeof cmd_table[0];
+
+/* The first word of an entry: its group, or the word of a single-word command. */
+static const char *cmd_first_word(const struct cmd_entry *e)
+{
+	return e->group ? e->group : e->verb;
+}
+
+static bool cmd_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Appends word to a space separated list unless it is already there. */
+static void cmd_list_add(struct buf *list, const char *word)
+{
+	const char *p;
+	size_t n = strlen(word);
+
+	if (list == NULL)
+		return;
+	for (p = buf_cstr(list); (p = strstr(p, word)) != NULL; p += n) {
+		if ((p == list->data || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return;
+	}
+	if (list->len > 0)
+		buf_putc(list, ' ');
+	buf_puts(list, word);
+}
+
+/* Resolves the first word: the exact first word, or the one first word that word prefixes. */
+static int cmd_lookup_first(const char *word, const char **first, struct buf *candidates)
+{
+	const char *found = NULL;
+	size_t i, matches = 0;
+	struct buf names;
+
+	for (i = 0; i < cmd_table_len; i++) {
+		if (strcmp(cmd_first_word(&cmd_table[i]), word) == 0) {
+			*first = cmd_first_word(&cmd_table[i]);
+			return 0;
+		}
+	}
+	buf_init(&names);
+	for (i = 0; i < cmd_table_len; i++) {
+		const char *w = cmd_first_word(&cmd_table[i]);
+
+		if (word[0] != '\0' && cmd_has_prefix(w, word) && (found == NULL || strcmp(found, w))) {
+			size_t before = names.len;
+
+			cmd_list_add(&names, w);
+			if (names.len != before) {
+				matches++;
+				found = w;
+			}
+		}
+	}
+	if (matches == 1) {
+		buf_free(&names);
+		*first = found;
+		return 0;
+	}
+	if (matches > 1 && candidates != NULL)
+		buf_puts(candidates, buf_cstr(&names));
+	buf_free(&names);
+	return matches > 1 ? CMD_EAMBIGUOUS : CMD_EUNKNOWN;
+}
+
+int cmd_lookup(const char *const *words, size_t nwords, unsigned roles,
+	       const struct cmd_entry **out, size_t *nused, struct buf *candidates)
+{
+	const struct cmd_entry *found = NULL;
+	const char *first;
+	size_t i, matches = 0;
+	int rc;
+
+	if (nwords == 0)
+		return CMD_EEMPTY;
+	rc = cmd_lookup_first(words[0], &first, candidates);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < cmd_table_len; i++) {
+		if (cmd_table[i].group == NULL && strcmp(cmd_table[i].verb, first) == 0) {
+			*out = &cmd_table[i];
+			*nused = 1;
+			return 0;
+		}
+	}
+	/* A group: its verb. */
+	if (nwords < 2) {
+		for (i = 0; i < cmd_table_len; i++)
+			if (cmd_table[i].group && strcmp(cmd_table[i].group, first) == 0 &&
+			    (cmd_table[i].roles & roles))
+				cmd_list_add(candidates, cmd_table[i].verb);
+		return CMD_ENOVERB;
+	}
+	for (i = 0; i < cmd_table_len; i++) {
+		const struct cmd_entry *e = &cmd_table[i];
+
+		if (e->group && strcmp(e->group, first) == 0 && strcmp(e->verb, words[1]) == 0) {
+			*out = e;
+			*nused = 2;
+			return 0;
+		}
+	}
+	for (i = 0; i < cmd_table_len; i++) {
+		const struct cmd_entry *e = &cmd_table[i];
+
+		if (e->group && strcmp(e->group, first) == 0 && words[1][0] != '\0' &&
+		    cmd_has_prefix(e->verb, words[1])) {
+			matches++;
+			found = e;
+		}
+	}
+	if (matches == 1) {
+		*out = found;
+		*nused = 2;
+		return 0;
+	}
+	for (i = 0; i < cmd_table_len; i++) {
+		const struct cmd_entry *e = &cmd_table[i];
+
+		if (e->group == NULL || strcmp(e->group, first) != 0)
+			continue;
+		if (matches > 1 ? cmd_has_prefix(e->verb, words[1]) : (e->roles & roles) != 0)
+			cmd_list_add(candidates, e->verb);
+	}
+	return matches > 1 ? CMD_EAMBIGUOUS : CMD_EUNKNOWN;
+}
+
+void cmd_name(const struct cmd_entry *e, struct buf *out)
+{
+	if (e->group) {
+		buf_puts(out, e->group);
+		buf_putc(out, ' ');
+	}
+	buf_puts(out, e->verb);
+}
+
+const char *cmd_help_text(const struct cmd_entry *e, const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh") == 0 ? e->help_zh : e->help_en;
+}
+
+/* The roles allowed to run e, as "admin" or "supervisor, admin" in the session language. */
+static void cmd_roles_text(const struct shell *sh, unsigned roles, struct buf *out)
+{
+	static const enum role all[] = { ROLE_AGENT, ROLE_SUPERVISOR, ROLE_AUDITOR, ROLE_ADMIN };
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (!(roles & all[i]))
+			continue;
+		if (!first)
+			buf_puts(out, shell_is_zh(sh) ? "、" : ", ");
+		buf_puts(out, role_label(all[i], sh->lang));
+		first = false;
+	}
+}
+
+static void cmd_print_usage(struct shell *sh, const struct cmd_entry *e)
+{
+	shell_errorf(sh, "%s%s", T(sh, "usage: ", "用法："), e->usage);
+}
+
+/* The words of the command as typed, quoted where needed, with its canonical name first. */
+static void cmd_words_text(const struct shell *sh, struct buf *out)
+{
+	size_t i;
+
+	cmd_name(sh->cmd, out);
+	for (i = sh->cmd->group ? 2 : 1; i < sh->args.nwords; i++) {
+		buf_putc(out, ' ');
+		args_quote(out, sh->args.words[i]);
+	}
+}
+
+static int cmd_audit(struct shell *sh, const char *action)
+{
+	struct audit_ctx ctx;
+	struct buf name, detail;
+	int rc;
+
+	buf_init(&name);
+	buf_init(&detail);
+	cmd_name(sh->cmd, &name);
+	cmd_words_text(sh, &detail);
+	shell_audit_ctx(sh, &ctx);
+	rc = store_audit(sh->host.store, &ctx, action, buf_cstr(&name), buf_cstr(&detail));
+	buf_free(&name);
+	buf_free(&detail);
+	return rc;
+}
+
+int cmd_prepare(struct shell *sh, const char *line, size_t len)
+{
+	const struct cmd_entry *e = NULL;
+	struct buf cand, msg;
+	size_t used = 0;
+	int rc;
+
+	sh->cmd = NULL;
+	rc = args_split(&sh->args, line, len, sh->opts.max_line);
+	if (rc < 0) {
+		buf_init(&msg);
+		args_error(&sh->args, rc, sh->lang, &msg);
+		shell_errorf(sh, "%s", buf_cstr(&msg));
+		buf_free(&msg);
+		return CMD_USAGE;
+	}
+	if (sh->args.nwords == 0)
+		return CMD_NOTHING;
+	buf_init(&cand);
+	rc = cmd_lookup(sh->args.words, sh->args.nwords, (unsigned)sh->user.role, &e, &used, &cand);
+	if (rc < 0) {
+		struct buf w;
+		const char *first;
+
+		buf_init(&w);
+		/* What failed: the first word, or the verb after a known group ("user l"). */
+		if (rc != CMD_ENOVERB && sh->args.nwords > 1 &&
+		    cmd_lookup_first(sh->args.words[0], &first, NULL) == 0) {
+			buf_puts(&w, first);
+			buf_putc(&w, ' ');
+			shell_clean(&w, sh->args.words[1]);
+		} else {
+			shell_clean(&w, sh->args.words[0]);
+		}
+		switch (rc) {
+		case CMD_EAMBIGUOUS:
+			shell_errorf(sh, T(sh, "ambiguous command `%s`: %s", "命令 `%s` 不明确：%s"),
+				     buf_cstr(&w), buf_cstr(&cand));
+			rc = CMD_NOTFOUND;
+			break;
+		case CMD_ENOVERB:
+			shell_errorf(sh, T(sh, "`%s` needs a verb: %s", "`%s` 后面需要子命令：%s"),
+				     buf_cstr(&w), buf_cstr(&cand));
+			rc = CMD_USAGE;
+			break;
+		default:
+			if (cand.len > 0)
+				shell_errorf(sh,
+					     T(sh, "unknown command `%s` (one of: %s)",
+					       "未知命令 `%s`（可用：%s）"),
+					     buf_cstr(&w), buf_cstr(&cand));
+			else
+				shell_errorf(sh,
+					     T(sh, "unknown command `%s` (type help)",
+					       "未知命令 `%s`（输入 help 查看命令）"),
+					     buf_cstr(&w));
+			rc = CMD_NOTFOUND;
+			break;
+		}
+		buf_free(&w);
+		buf_free(&cand);
+		return rc;
+	}
+	buf_free(&cand);
+	sh->cmd = e;
+	if (!(e->roles & (unsigned)sh->user.role)) {
+		struct buf name, roles;
+
+		buf_init(&name);
+		buf_init(&roles);
+		cmd_name(e, &name);
+		cmd_roles_text(sh, e->roles, &roles);
+		shell_errorf(sh, T(sh, "permission denied: `%s` needs role %s",
+				   "权限不足：`%s` 需要角色 %s"),
+			     buf_cstr(&name), buf_cstr(&roles));
+		buf_free(&name);
+		buf_free(&roles);
+		(void)cmd_audit(sh, "command.denied");
+		sh->cmd = NULL;
+		return CMD_DENIED;
+	}
+	rc = args_parse(&sh->args, used, e->opts, e->min_args, e->max_args);
+	if (rc < 0) {
+		buf_init(&msg);
+		args_error(&sh->args, rc, sh->lang, &msg);
+		shell_errorf(sh, "%s", buf_cstr(&msg));
+		buf_free(&msg);
+		cmd_print_usage(sh, e);
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	if ((e->flags & CMD_INTERACTIVE) && !sh->interactive) {
+		shell_errorf(sh, T(sh, "this command needs an interactive terminal",
+				   "该命令需要交互式终端"));
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	if (e->stdin_opt != NULL && sh->interactive && args_has(&sh->args, e->stdin_opt)) {
+		shell_errorf(sh, T(sh, "--%s reads stdin: use it in exec mode (ssh HOST 'COMMAND')",
+				   "--%s 读取标准输入，只能在 exec 模式（ssh HOST '命令'）中使用"),
+			     e->stdin_opt);
+		cmd_print_usage(sh, e);
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	return 0;
+}
+
+bool cmd_wants_stdin(const struct shell *sh)
+{
+	const struct cmd_entry *e = sh->cmd;
+
+	if (e == NULL || sh->interactive)
+		return false;
+	if (e->flags & CMD_STDIN)
+		return true;
+	return e->stdin_opt != NULL && args_has(&sh->args, e->stdin_opt);
+}
+
+int cmd_execute(struct shell *sh)
+{
+	/* A command that cannot be audited does not run. */
+	if (sh->cmd->flags & CMD_AUDIT) {
+		int rc = cmd_audit(sh, "command");
+
+		if (rc < 0)
+			return shell_store_error(sh, rc);
+	}
+	return sh->cmd->handler(sh, &sh->args);
+}
+
+/* The label of a help section: the group name, or "session" for single words. */
+static const char *cmd_section_label(const char *group, const char *lang)
+{
+	if (group != NULL)
+		return group;
+	return lang != NULL && strcmp(lang, "zh") == 0 ? "会话" : "session";
+}
+
+void cmd_help_list(unsigned roles, const char *lang, struct buf *out)
+{
+	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
+	size_t i, j, width = 0;
+
+	for (i = 0; i < cmd_table_len; i++) {
+		struct buf n;
+
+		if (!(cmd_table[i].roles & roles))
+			continue;
+		buf_init(&n);
+		cmd_name(&cmd_table[i], &n);
+		if (n.len > width)
+			width = n.len;
+		buf_free(&n);
+	}
+	buf_puts(out, zh ? "可用命令（help 命令 查看详细用法）：\n"
+			 : "Commands you may run (help COMMAND for details):\n");
+	for (i = 0; i < cmd_table_len; i++) {
+		const struct cmd_entry *e = &cmd_table[i];
+		bool seen = false;
+
+		/* Each section once, at the first entry of its group. */
+		for (j = 0; j < i; j++) {
+			const char *a = cmd_table[j].group, *b = e->group;
+
+			if ((a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0))
+				seen = true;
+		}
+		if (seen)
+			continue;
+		for (j = i; j < cmd_table_len; j++) {
+			const struct cmd_entry *f = &cmd_table[j];
+			const char *a = f->group, *b = e->group;
+			struct buf n;
+
+			if (!((a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0)))
+				continue;
+			if (!(f->roles & roles))
+				continue;
+			if (!seen) {
+				buf_printf(out, "\n%s\n", cmd_section_label(e->group, lang));
+				seen = true;
+			}
+			buf_init(&n);
+			cmd_name(f, &n);
+			buf_printf(out, "  %-*s  %s\n", (int)width, buf_cstr(&n),
+				   cmd_help_text(f, lang));
+			buf_free(&n);
+		}
+	}
+}
+
+int cmd_help_one(const char *const *words, size_t nwords, unsigned roles, const char *lang,
+		 struct buf *out)
+{
+	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
+	const struct cmd_entry *e;
+	size_t used, i;
+	int rc;
+
+	rc = cmd_lookup(words, nwords, roles, &e, &used, NULL);
+	if (rc == CMD_ENOVERB) {
+		const char *first;
+		bool any = false;
+
+		/* help GROUP: the usage of each verb the role may run. */
+		cmd_lookup_first(words[0], &first, NULL);
+		for (i = 0; i < cmd_table_len; i++) {
+			e = &cmd_table[i];
+			if (e->group == NULL || strcmp(e->group, first) != 0 || !(e->roles & roles))
+				continue;
+			buf_printf(out, "%s\n    %s\n", e->usage, cmd_help_text(e, lang));
+			any = true;
+		}
+		if (!any)
+			buf_printf(out, zh ? "%s：你的角色不能使用这组命令\n"
+					   : "%s: your role may not run these commands\n",
+				   first);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	buf_printf(out, "%s%s\n%s\n", zh ? "用法：" : "usage: ", e->usage, cmd_help_text(e, lang));
+	if (!(e->roles & roles))
+		buf_puts(out, zh ? "（你的角色不能使用这个命令）\n"
+				 : "(your role may not run this command)\n");
+	return 0;
+}
+
+void cmd_complete(unsigned roles, const char *line, size_t len, cmd_complete_add add, void *arg)
+{
+	struct args a;
+	const char *word;
+	size_t nfull, i;
+	bool trailing_space;
+
+	args_init(&a);
+	if (args_split(&a, line, len, 0) < 0)
+		return;
+	trailing_space = len == 0 || line[len - 1] == ' ' || line[len - 1] == '\t';
+	nfull = trailing_space ? a.nwords : (a.nwords > 0 ? a.nwords - 1 : 0);
+	word = trailing_space || a.nwords == 0 ? "" : a.words[a.nwords - 1];
+	if (nfull == 0) {
+		/* First word: groups and single words with at least one allowed command. */
+		for (i = 0; i < cmd_table_len; i++) {
+			const char *w = cmd_first_word(&cmd_table[i]);
+			size_t j;
+			bool dup = false;
+
+			if (!(cmd_table[i].roles & roles) || !cmd_has_prefix(w, word))
+				continue;
+			for (j = 0; j < i; j++)
+				if ((cmd_table[j].roles & roles) &&
+				    strcmp(cmd_first_word(&cmd_table[j]), w) == 0)
+					dup = true;
+			if (!dup)
+				add(arg, w);
+		}
+	} else {
+		const struct cmd_entry *e;
+		size_t used;
+		const char *first;
+
+		if (nfull == 1 && cmd_lookup_first(a.words[0], &first, NULL) == 0) {
+			for (i = 0; i < cmd_table_len; i++) {
+				const struct cmd_entry *f = &cmd_table[i];
+
+				if (f->group && strcmp(f->group, first) == 0 && (f->roles & roles) &&
+				    cmd_has_prefix(f->verb, word))
+					add(arg, f->verb);
+			}
+		}
+		/* Options of a known command. */
+		if (strncmp(word, "--", 2) == 0 &&
+		    cmd_lookup(a.words, nfull, roles, &e, &used, NULL) == 0 && (e->roles & roles) &&
+		    e->opts != NULL) {
+			const struct args_opt *o;
+
+			for (o = e->opts; o->name != NULL; o++) {
+				struct buf b;
+
+				buf_init(&b);
+				buf_printf(&b, "--%s", o->name);
+				if (cmd_has_prefix(b.data, word))
+					add(arg, b.data);
+				buf_free(&b);
+			}
+		}
+	}
+	args_clear(&a);
+}

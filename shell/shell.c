@@ -1,0 +1,624 @@
+/* shell — the session's state machine: line editing, exec mode, prompts, async password work,
+ * output in the right stream with the right line endings. */
+#include "shell_int.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lineedit.h"
+#include "utf8.h"
+
+#define SHELL_DEFAULT_MAX_LINE 4096
+#define SHELL_DEFAULT_MAX_STDIN (1024 * 1024)
+#define SHELL_HISTORY 200
+#define SHELL_QUEUE_MIN 16384
+
+static char *shell_strdup(const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = strdup(s);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void shell_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+bool shell_is_zh(const struct shell *sh)
+{
+	return strcmp(sh->lang, "zh") == 0;
+}
+
+const char *shell_lang(const struct shell *sh)
+{
+	return sh->lang;
+}
+
+void shell_set_lang(struct shell *sh, const char *lang)
+{
+	strcpy(sh->lang, lang != NULL && strcmp(lang, "en") == 0 ? "en" : "zh");
+}
+
+bool shell_busy(const struct shell *sh)
+{
+	return sh->async_pending;
+}
+
+/* --- output ----------------------------------------------------------------------------- */
+
+void shell_write(struct shell *sh, int stream, const char *s, size_t len)
+{
+	size_t start = 0, i;
+
+	if (sh->exited || len == 0)
+		return;
+	if (!sh->interactive) {
+		sh->host.write(sh->host.ctx, stream, s, len);
+		return;
+	}
+	/* Interactive: everything on the terminal, "\n" as "\r\n". */
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
+			continue;
+		if (i > start)
+			sh->host.write(sh->host.ctx, 1, s + start, i - start);
+		sh->host.write(sh->host.ctx, 1, "\r\n", 2);
+		start = i + 1;
+	}
+	if (start < len)
+		sh->host.write(sh->host.ctx, 1, s + start, len - start);
+}
+
+/* Raw terminal bytes (line editor output): no translation. */
+static void shell_write_raw(struct shell *sh, struct buf *b)
+{
+	if (!sh->exited && b->len > 0)
+		sh->host.write(sh->host.ctx, 1, b->data, b->len);
+	buf_reset(b);
+}
+
+void shell_printf(struct shell *sh, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	shell_write(sh, 1, b.data, b.len);
+	buf_free(&b);
+}
+
+void shell_errorf(struct shell *sh, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_putc(&b, '\n');
+	shell_write(sh, sh->interactive ? 1 : 2, b.data, b.len);
+	buf_free(&b);
+}
+
+void shell_clean(struct buf *out, const char *s)
+{
+	if (s != NULL)
+		utf8_sanitize(out, s, strlen(s), 0);
+	else
+		buf_cstr(out);
+}
+
+void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx)
+{
+	ctx->account = sh->user.name;
+	ctx->role = role_name(sh->user.role);
+	ctx->session = sh->opts.session_id;
+	ctx->peer = sh->opts.peer;
+	ctx->transport = sh->opts.transport;
+}
+
+int shell_store_error(struct shell *sh, int err)
+{
+	shell_errorf(sh, "%s", store_strerror(err, sh->lang));
+	return CMD_ERROR;
+}
+
+/* --- creation --------------------------------------------------------------------------- */
+
+static void shell_complete_add_cb(void *arg, const char *word)
+{
+	lineedit_completion_add(arg, word);
+}
+
+static void shell_complete_cb(void *arg, const char *line, size_t len,
+			      struct lineedit_completions *c)
+{
+	struct shell *sh = arg;
+
+	cmd_complete((unsigned)sh->user.role, line, len, shell_complete_add_cb, c);
+}
+
+struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,
+			const struct shell_opts *opts)
+{
+	struct shell *sh;
+	const char *env = opts->env_lang;
+
+	if (sodium_init() < 0)
+		return NULL;
+	sh = calloc(1, sizeof *sh);
+	if (sh == NULL)
+		abort();
+	sh->host = *host;
+	sh->user = *user;
+	sh->user.name = shell_strdup(user->name ? user->name : "");
+	sh->user.display = shell_strdup(user->display);
+	sh->user.lang = shell_strdup(user->lang);
+	sh->user.team = shell_strdup(user->team);
+	sh->opts = *opts;
+	sh->opts.session_id = shell_strdup(opts->session_id);
+	sh->opts.peer = shell_strdup(opts->peer);
+	sh->opts.transport = shell_strdup(opts->transport);
+	sh->opts.env_lang = shell_strdup(opts->env_lang);
+	sh->opts.term = shell_strdup(opts->term);
+	sh->opts.exec = shell_strdup(opts->exec);
+	if (sh->opts.max_line == 0)
+		sh->opts.max_line = SHELL_DEFAULT_MAX_LINE;
+	if (sh->opts.max_stdin == 0)
+		sh->opts.max_stdin = SHELL_DEFAULT_MAX_STDIN;
+	sh->queue_max = sh->opts.max_line * 2 > SHELL_QUEUE_MIN ? sh->opts.max_line * 2
+								: SHELL_QUEUE_MIN;
+	if (env != NULL && strncmp(env, "zh", 2) == 0)
+		shell_set_lang(sh, "zh");
+	else if (env != NULL && strncmp(env, "en", 2) == 0)
+		shell_set_lang(sh, "en");
+	else
+		shell_set_lang(sh, user->lang);
+	sh->interactive = opts->exec == NULL;
+	buf_init(&sh->queue);
+	buf_init(&sh->in);
+	buf_init(&sh->tmp);
+	args_init(&sh->args);
+	if (sh->interactive) {
+		sh->le = lineedit_new(sh->opts.max_line, SHELL_HISTORY);
+		lineedit_set_width(sh->le, opts->cols > 0 ? opts->cols : 80);
+		lineedit_set_completer(sh->le, shell_complete_cb, sh);
+	}
+	return sh;
+}
+
+static void shell_ops_clear(struct shell *sh)
+{
+	int i;
+
+	for (i = 0; i < SHELL_OP_SLOTS; i++) {
+		shell_free_secret(sh->op[i]);
+		sh->op[i] = NULL;
+	}
+}
+
+void shell_free(struct shell *sh)
+{
+	if (sh == NULL)
+		return;
+	shell_ops_clear(sh);
+	args_clear(&sh->args);
+	lineedit_free(sh->le);
+	free((char *)sh->user.name);
+	free((char *)sh->user.display);
+	free((char *)sh->user.lang);
+	free((char *)sh->user.team);
+	free((char *)sh->opts.session_id);
+	free((char *)sh->opts.peer);
+	free((char *)sh->opts.transport);
+	free((char *)sh->opts.env_lang);
+	free((char *)sh->opts.term);
+	free((char *)sh->opts.exec);
+	if (sh->in.data)
+		sodium_memzero(sh->in.data, sh->in.cap);
+	if (sh->queue.data)
+		sodium_memzero(sh->queue.data, sh->queue.cap);
+	buf_free(&sh->in);
+	buf_free(&sh->queue);
+	buf_free(&sh->tmp);
+	free(sh);
+}
+
+void shell_op_set(struct shell *sh, int i, const char *s)
+{
+	shell_free_secret(sh->op[i]);
+	sh->op[i] = shell_strdup(s);
+}
+
+/* --- the prompt ------------------------------------------------------------------------- */
+
+static void shell_prompt(struct shell *sh)
+{
+	struct buf p, name;
+
+	buf_init(&p);
+	buf_init(&name);
+	shell_clean(&name, sh->user.name);
+	if (sh->opts.color)
+		buf_printf(&p, "\x1b[1;32mpropdesk\x1b[0m:\x1b[1;34m%s\x1b[0m> ", buf_cstr(&name));
+	else
+		buf_printf(&p, "propdesk:%s> ", buf_cstr(&name));
+	lineedit_start(sh->le, p.data, false, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	buf_free(&p);
+	buf_free(&name);
+}
+
+static void shell_greet(struct shell *sh)
+{
+	struct buf who;
+
+	buf_init(&who);
+	shell_clean(&who, sh->user.display && sh->user.display[0] ? sh->user.display
+								  : sh->user.name);
+	if (shell_is_zh(sh))
+		shell_printf(sh, "propdesk — 物业客服台，欢迎 %s（%s）\n输入 help 查看可用命令。\n",
+			     buf_cstr(&who), role_label(sh->user.role, sh->lang));
+	else
+		shell_printf(sh, "propdesk — property service desk. Welcome, %s (%s)\n"
+				 "Type help for the commands you may run.\n",
+			     buf_cstr(&who), role_label(sh->user.role, sh->lang));
+	buf_free(&who);
+}
+
+/* --- commands --------------------------------------------------------------------------- */
+
+void shell_quit(struct shell *sh, int status)
+{
+	if (sh->exited)
+		return;
+	sh->exited = true;
+	sh->host.exit(sh->host.ctx, status);
+}
+
+static void shell_process(struct shell *sh, const char *buf, size_t len);
+
+/* Feeds what was queued while busy. */
+static void shell_drain(struct shell *sh)
+{
+	struct buf q;
+
+	if (sh->exited || !sh->interactive || sh->async_pending || sh->queue.len == 0)
+		return;
+	q = sh->queue;
+	buf_init(&sh->queue);
+	shell_process(sh, q.data, q.len);
+	sodium_memzero(q.data, q.cap);
+	buf_free(&q);
+}
+
+void shell_cmd_done(struct shell *sh, int status)
+{
+	sh->running = false;
+	sh->line_next = NULL;
+	sh->cmd = NULL;
+	shell_ops_clear(sh);
+	args_clear(&sh->args);
+	if (sh->exited)
+		return;
+	if (!sh->interactive) {
+		shell_quit(sh, status);
+		return;
+	}
+	shell_prompt(sh);
+}
+
+/* Runs the prepared command; the end of it (now or later) goes through shell_cmd_done. */
+static void shell_run(struct shell *sh)
+{
+	int rc;
+
+	sh->running = true;
+	rc = cmd_execute(sh);
+	if (rc != CMD_PENDING)
+		shell_cmd_done(sh, rc);
+}
+
+static void shell_run_line(struct shell *sh, const char *line)
+{
+	int rc = cmd_prepare(sh, line, strlen(line));
+
+	if (rc == 0) {
+		shell_run(sh);
+		return;
+	}
+	if (rc == CMD_NOTHING)
+		rc = CMD_OK;
+	shell_cmd_done(sh, rc);
+}
+
+/* A line typed in interactive mode: a command, or the answer to a prompt. */
+static void shell_line(struct shell *sh, const char *text)
+{
+	char *line = shell_strdup(text);
+
+	if (sh->line_next != NULL) {
+		shell_line_fn next = sh->line_next;
+
+		sh->line_next = NULL;
+		next(sh, line);
+	} else {
+		lineedit_history_add(sh->le, line);
+		shell_run_line(sh, line);
+	}
+	shell_free_secret(line);
+}
+
+/* Ctrl-C or Ctrl-D on an empty line. */
+static void shell_cancel(struct shell *sh, bool eof)
+{
+	if (sh->line_next != NULL) {
+		shell_line_fn next = sh->line_next;
+
+		sh->line_next = NULL;
+		next(sh, NULL);
+		return;
+	}
+	if (eof) {
+		shell_quit(sh, CMD_OK);
+		return;
+	}
+	shell_prompt(sh);
+}
+
+static void shell_process(struct shell *sh, const char *buf, size_t len)
+{
+	while (len > 0 && !sh->exited) {
+		enum lineedit_event ev;
+		size_t used = 0;
+
+		if (sh->async_pending || (sh->running && sh->line_next == NULL)) {
+			/* Busy: keep the input for later, up to the cap. */
+			size_t room = sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len : 0;
+
+			buf_append(&sh->queue, buf, len < room ? len : room);
+			return;
+		}
+		ev = lineedit_feed(sh->le, buf, len, &used, &sh->tmp);
+		shell_write_raw(sh, &sh->tmp);
+		buf += used;
+		len -= used;
+		switch (ev) {
+		case LINEEDIT_LINE:
+			shell_line(sh, lineedit_line(sh->le));
+			break;
+		case LINEEDIT_INTERRUPT:
+			shell_cancel(sh, false);
+			break;
+		case LINEEDIT_EOF:
+			shell_cancel(sh, true);
+			break;
+		case LINEEDIT_MORE:
+			break;
+		}
+	}
+}
+
+int shell_read_line(struct shell *sh, const char *prompt, bool secret, shell_line_fn next)
+{
+	sh->line_next = next;
+	lineedit_start(sh->le, prompt, secret, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	return CMD_PENDING;
+}
+
+static void shell_async_done_cb(struct shell *sh, int rc, const char *hash)
+{
+	shell_async_cb next = sh->async_next;
+
+	sh->async_next = NULL;
+	sh->async_pending = false;
+	if (sh->exited || next == NULL)
+		return;
+	next(sh, rc, hash);
+	shell_drain(sh);
+}
+
+static int shell_async_started(struct shell *sh, int rc, shell_async_cb next)
+{
+	if (rc < 0) {
+		shell_errorf(sh, T(sh, "password hashing is not available right now (%d)",
+				   "暂时无法处理密码（%d）"),
+			     rc);
+		return CMD_ERROR;
+	}
+	sh->async_next = next;
+	sh->async_pending = true;
+	return CMD_PENDING;
+}
+
+int shell_pwhash(struct shell *sh, const char *password, shell_async_cb next)
+{
+	if (sh->host.pwhash == NULL)
+		return shell_async_started(sh, -1, next);
+	/* Set before the call: the host never calls back inside it. */
+	return shell_async_started(sh, sh->host.pwhash(sh->host.ctx, password, shell_async_done_cb),
+				   next);
+}
+
+int shell_pwverify(struct shell *sh, const char *hash, const char *password, shell_async_cb next)
+{
+	if (sh->host.pwverify == NULL)
+		return shell_async_started(sh, -1, next);
+	return shell_async_started(sh,
+				   sh->host.pwverify(sh->host.ctx, hash, password,
+						     shell_async_done_cb),
+				   next);
+}
+
+/* --- exec mode stdin -------------------------------------------------------------------- */
+
+const char *shell_stdin(struct shell *sh, size_t *len)
+{
+	*len = sh->in.len;
+	return buf_cstr(&sh->in);
+}
+
+bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out)
+{
+	const char *s = buf_cstr(&sh->in);
+	const char *nl;
+	size_t end;
+
+	buf_reset(out);
+	if (*pos >= sh->in.len)
+		return false;
+	nl = memchr(s + *pos, '\n', sh->in.len - *pos);
+	end = nl ? (size_t)(nl - s) : sh->in.len;
+	buf_append(out, s + *pos, end - *pos);
+	if (out->len > 0 && out->data[out->len - 1] == '\r')
+		out->data[--out->len] = '\0';
+	*pos = nl ? end + 1 : end;
+	return true;
+}
+
+/* Exec mode: the command waits for stdin; run it when EOF came (or refuse an overflow). */
+static void shell_exec_stdin_check(struct shell *sh)
+{
+	if (!sh->in_wait)
+		return;
+	if (sh->in_over) {
+		sh->in_wait = false;
+		shell_errorf(sh, T(sh, "stdin is larger than %zu bytes", "标准输入超过 %zu 字节"),
+			     sh->opts.max_stdin);
+		shell_cmd_done(sh, CMD_ERROR);
+		return;
+	}
+	if (sh->in_eof) {
+		sh->in_wait = false;
+		shell_run(sh);
+	}
+}
+
+/* --- the host's entry points ------------------------------------------------------------ */
+
+void shell_start(struct shell *sh)
+{
+	int rc;
+
+	if (sh->started || sh->exited)
+		return;
+	sh->started = true;
+	if (sh->interactive) {
+		shell_greet(sh);
+		shell_prompt(sh);
+		shell_drain(sh);
+		return;
+	}
+	rc = cmd_prepare(sh, sh->opts.exec, strlen(sh->opts.exec));
+	if (rc == CMD_NOTHING) {
+		shell_errorf(sh, T(sh, "no command given (try help)", "没有给出命令（试试 help）"));
+		rc = CMD_USAGE;
+	}
+	if (rc != 0) {
+		shell_cmd_done(sh, rc);
+		return;
+	}
+	if (cmd_wants_stdin(sh)) {
+		sh->in_wait = true;
+		sh->running = true;
+		shell_exec_stdin_check(sh);
+		return;
+	}
+	buf_free(&sh->in);
+	shell_run(sh);
+}
+
+void shell_feed(struct shell *sh, const char *buf, size_t len)
+{
+	if (sh->exited || len == 0)
+		return;
+	if (sh->interactive) {
+		if (!sh->started) {
+			size_t room = sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len
+								    : 0;
+
+			buf_append(&sh->queue, buf, len < room ? len : room);
+			return;
+		}
+		if (sh->queue.len > 0 && !sh->async_pending) {
+			buf_append(&sh->queue, buf, len);
+			shell_drain(sh);
+			return;
+		}
+		shell_process(sh, buf, len);
+		return;
+	}
+	/* Exec: stdin, kept (up to the cap) until the command wants it or is known not to. */
+	if (sh->started && !sh->in_wait)
+		return;
+	if (sh->in_over)
+		return;
+	if (sh->in.len + len > sh->opts.max_stdin) {
+		sh->in_over = true;
+		shell_exec_stdin_check(sh);
+		return;
+	}
+	buf_append(&sh->in, buf, len);
+}
+
+void shell_eof(struct shell *sh)
+{
+	if (sh->exited)
+		return;
+	if (sh->interactive) {
+		shell_quit(sh, CMD_OK);
+		return;
+	}
+	sh->in_eof = true;
+	shell_exec_stdin_check(sh);
+}
+
+void shell_resize(struct shell *sh, int cols, int rows)
+{
+	sh->opts.cols = cols;
+	sh->opts.rows = rows;
+	if (sh->le != NULL && cols > 0)
+		lineedit_set_width(sh->le, cols);
+}
+
+void shell_notice(struct shell *sh, const char *from, const char *text)
+{
+	struct buf b;
+
+	if (sh->exited)
+		return;
+	buf_init(&b);
+	buf_putc(&b, '[');
+	shell_clean(&b, from ? from : "");
+	buf_puts(&b, "] ");
+	shell_clean(&b, text ? text : "");
+	buf_putc(&b, '\n');
+	if (!sh->interactive) {
+		shell_write(sh, 2, b.data, b.len);
+		buf_free(&b);
+		return;
+	}
+	lineedit_hide(sh->le, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	shell_write(sh, 1, b.data, b.len);
+	lineedit_redraw(sh->le, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	buf_free(&b);
+}

@@ -1,0 +1,81 @@
+/* shell — the agent's interactive shell (and exec mode) as a pure state machine: it is fed
+ * the bytes a client typed and emits bytes through the host. It never touches a socket; its
+ * only view of the service is the host interface below and the store API (store.h).
+ * Loop thread only. Strings in shell_user and shell_opts are copied by shell_new. */
+#ifndef PROPDESK_SHELL_H
+#define PROPDESK_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "role.h"
+
+struct store;
+struct shell;
+
+/* Completion of an asynchronous host operation. For pwhash: rc 0 and hash (borrowed, valid
+ * during the call) or rc < 0. For pwverify: rc 1 match, 0 no match, < 0 error. */
+typedef void (*shell_async_cb)(struct shell *sh, int rc, const char *hash);
+
+struct shell_host {
+	void *ctx;
+	struct store *store;
+	/* Output: stream 1 is the terminal (or exec stdout), 2 is exec stderr (in interactive
+	 * mode the shell writes everything to 1). */
+	void (*write)(void *ctx, int stream, const char *buf, size_t len);
+	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
+	 * Called once; the host frees the shell later, never inside this call. */
+	void (*exit)(void *ctx, int status);
+	/* argon2id hash of password, computed off the loop; cb is called later on the loop
+	 * (never inside this call) unless the shell is freed first. Returns 0 or < 0 (cb not called). */
+	int (*pwhash)(void *ctx, const char *password, shell_async_cb cb);
+	/* Checks password against an argon2id hash, off the loop, as above. */
+	int (*pwverify)(void *ctx, const char *hash, const char *password, shell_async_cb cb);
+	/* Optional: service-wide actions (NULL when the host has none). */
+	int (*reload)(void *ctx); /* config reload: 0 or < 0 */
+};
+
+struct shell_user {
+	int64_t id;
+	const char *name;
+	const char *display;
+	enum role role;
+	const char *lang; /* account default: "zh" or "en" */
+	const char *team;
+};
+
+struct shell_opts {
+	const char *session_id;
+	const char *peer;      /* "1.2.3.4:5678" */
+	const char *transport; /* "ssh", "telnet", "console" */
+	const char *env_lang;  /* the client's LANG, if any (zh_* or en_* pick the language) */
+	const char *term;      /* TERM, if any */
+	int cols, rows;        /* 0 when unknown */
+	const char *exec;      /* exec mode: the command line; NULL: interactive */
+	bool color;            /* interactive with a terminal: colour and line editing */
+	size_t max_line;       /* longest input line (bytes) */
+	size_t max_stdin;      /* exec mode: most stdin bytes a command may read */
+};
+
+struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,
+			const struct shell_opts *opts);
+/* NULL does nothing. */
+void shell_free(struct shell *sh);
+/* Interactive: greeting and prompt. Exec: runs the command (or waits for stdin EOF first
+ * when the command reads stdin). */
+void shell_start(struct shell *sh);
+/* Input from the client. */
+void shell_feed(struct shell *sh, const char *buf, size_t len);
+/* The client closed its input (exec stdin EOF; in interactive mode: quit). */
+void shell_eof(struct shell *sh);
+void shell_resize(struct shell *sh, int cols, int rows);
+/* Prints a notice above the prompt (broadcast, shutdown), sanitized; from is the sender. */
+void shell_notice(struct shell *sh, const char *from, const char *text);
+/* True while an asynchronous operation is pending (the host must not free the shell's
+ * callbacks' target: it keeps the shell alive until the callback ran). */
+bool shell_busy(const struct shell *sh);
+/* The session's current language, "zh" or "en". */
+const char *shell_lang(const struct shell *sh);
+
+#endif

@@ -1,0 +1,88 @@
+/* shell_int — the internals of struct shell shared by shell.c, cmd.c and the cmd_*.c command
+ * files: output helpers (language, stream choice, newline translation, sanitizing), prompts
+ * for a line, asynchronous password hashing, and the end of a command.
+ * Loop thread only. The shell owns everything in it; handlers borrow. */
+#ifndef PROPDESK_SHELL_INT_H
+#define PROPDESK_SHELL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+#include "buf.h"
+#include "shell.h"
+#include "store.h"
+
+struct cmd_entry;
+struct lineedit;
+
+/* Continuation after shell_read_line: line is the text typed (NUL-terminated, wiped after
+ * the call for secret prompts), or NULL when the user cancelled (Ctrl-C, Ctrl-D). */
+typedef void (*shell_line_fn)(struct shell *sh, const char *line);
+
+#define SHELL_OP_SLOTS 4
+
+struct shell {
+	struct shell_host host;
+	struct shell_user user; /* strings owned */
+	struct shell_opts opts; /* strings owned */
+	char lang[3];           /* "zh" or "en" */
+	bool interactive;
+	bool started;
+	bool exited;            /* host->exit was called: nothing more happens */
+	struct lineedit *le;
+	bool line_shown;        /* the editor's prompt and line are on the screen */
+	bool running;           /* a command is running (possibly pending) */
+	bool async_pending;     /* a pwhash/pwverify callback is outstanding */
+	shell_async_cb async_next;
+	shell_line_fn line_next; /* a command is waiting for a line */
+	struct buf queue;       /* interactive input received while busy (capped) */
+	size_t queue_max;
+	struct buf in;          /* exec mode: stdin */
+	bool in_eof, in_over, in_wait;
+	const struct cmd_entry *cmd; /* the command being run */
+	struct args args;            /* its words */
+	char *op[SHELL_OP_SLOTS];    /* a command's scratch strings, wiped when it ends */
+	struct buf tmp;
+};
+
+/* The session language. */
+bool shell_is_zh(const struct shell *sh);
+#define T(sh, en, zh) (shell_is_zh(sh) ? (zh) : (en))
+
+/* Writes to stream 1 (stdout / the terminal). In interactive mode "\n" becomes "\r\n". */
+void shell_write(struct shell *sh, int stream, const char *s, size_t len);
+void shell_printf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An error message: stream 2 in exec mode, 1 in interactive mode; a newline is added. */
+void shell_errorf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s (untrusted: from the database or another user) sanitized to out. NULL: "". */
+void shell_clean(struct buf *out, const char *s);
+
+/* The audit context of this session (strings borrowed from sh). */
+void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx);
+/* Prints store error err as "<what>: <store_strerror>" and returns CMD_ERROR. */
+int shell_store_error(struct shell *sh, int err);
+
+/* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */
+const char *shell_stdin(struct shell *sh, size_t *len);
+/* Takes the next line of stdin (without "\n" / "\r\n") into out; false at the end. *pos is
+ * the caller's cursor, start at 0. */
+bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out);
+
+/* Interactive: asks for a line with prompt (secret: no echo, no history) and returns
+ * CMD_PENDING; next runs when the line is entered. */
+int shell_read_line(struct shell *sh, const char *prompt, bool secret, shell_line_fn next);
+/* Hash / verify a password off the loop. Returns CMD_PENDING (next runs later with the
+ * result), or prints an error and returns CMD_ERROR (next is never called). */
+int shell_pwhash(struct shell *sh, const char *password, shell_async_cb next);
+int shell_pwverify(struct shell *sh, const char *hash, const char *password, shell_async_cb next);
+/* Ends the running command (after CMD_PENDING) with an exit status. */
+void shell_cmd_done(struct shell *sh, int status);
+/* The shell is finished: host->exit(status) once. */
+void shell_quit(struct shell *sh, int status);
+/* Command scratch: slot i gets a copy of s (the old value is wiped and freed). */
+void shell_op_set(struct shell *sh, int i, const char *s);
+/* Switches the session language ("zh" or "en"). */
+void shell_set_lang(struct shell *sh, const char *lang);
+
+#endif
