@@ -1,0 +1,60 @@
+/* auth — password and public-key checks, slowed and locked out after failures.
+ * Loop thread only; argon2id runs on the libuv thread pool (at most cfg.hash_workers at once,
+ * the rest queued), and failure delays are libuv timers, so nothing blocks the loop.
+ * Every outcome is audited (login, login.fail, login.lockout, login.refused). */
+#ifndef PROPDESK_AUTH_H
+#define PROPDESK_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+struct server;
+struct auth;
+struct auth_req;
+
+enum auth_result {
+	AUTH_OK = 0,
+	AUTH_FAIL = 1,   /* wrong user or password/key */
+	AUTH_LOCKED = 2, /* account locked by an admin or locked out after failures */
+	AUTH_ERROR = -1, /* internal failure (logged) */
+};
+
+/* acct: on AUTH_OK the account (the callee may take its strings; auth clears what is left
+ * after the call); NULL otherwise. */
+typedef void (*auth_cb)(void *arg, enum auth_result r, struct account *acct);
+
+int auth_new(struct server *srv, struct auth **out);
+/* Waits for nothing: pending requests must have been cancelled. NULL does nothing. */
+void auth_free(struct auth *a);
+
+/* Checks user/password. ctx names the session, peer and transport for the audit (copied).
+ * cb is called later on the loop (never inside this call), after the failure delay when the
+ * check fails. Returns NULL (cb never called) only when out of memory. */
+struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, const char *user,
+			       const char *password, auth_cb cb, void *arg);
+/* Cancels a pending request: cb will not be called. */
+void auth_cancel(struct auth_req *r);
+
+/* Public key: is (keytype, base64 blob) one of user's keys? Synchronous (one indexed read).
+ * final: the client proved possession (signature verified): audit and count the login;
+ * otherwise it is only a probe (no audit). On AUTH_OK with final, *acct is filled (caller
+ * clears it). */
+enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const char *user,
+			     const char *keytype, const char *blob, bool final,
+			     struct account *acct);
+
+/* argon2id hash / verify off the loop (for passwd and user add in the shell). cb gets rc 0 and
+ * the hash for auth_hash; rc 1 (match) / 0 (no match) for auth_verify; < 0 on failure.
+ * Returns 0, or < 0 (cb not called). The request cannot be cancelled: arg must stay valid. */
+typedef void (*auth_hash_cb)(void *arg, int rc, const char *hash);
+int auth_hash(struct auth *a, const char *password, auth_hash_cb cb, void *arg);
+int auth_verify(struct auth *a, const char *hash, const char *password, auth_hash_cb cb,
+		void *arg);
+
+/* Synchronous hash for the offline command line (never on the loop). 0 or -1. */
+int auth_hash_sync(const char *password, int opslimit, size_t memlimit, char *out,
+		   size_t outlen);
+
+#endif

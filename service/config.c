@@ -1,0 +1,352 @@
+/* config — the INI configuration, parsed with inih. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+struct config_parse {
+	struct config *cfg;
+	char *err; /* first error: "reason" (inih reports its line) */
+};
+
+static char *config_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void config_set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = config_strdup(v);
+}
+
+void config_init_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->state_dir = config_strdup("/var/lib/propdesk");
+	cfg->log_level = config_strdup("info");
+	cfg->default_lang = config_strdup("zh");
+	cfg->ssh_addr = config_strdup("127.0.0.1");
+	cfg->ssh_port = 2222;
+	cfg->telnet_enabled = false;
+	cfg->telnet_addr = config_strdup("127.0.0.1");
+	cfg->telnet_port = 2323;
+	cfg->auth_timeout_s = 30;
+	cfg->max_sessions = 10000;
+	cfg->max_per_addr = 64;
+	cfg->preauth_input_max = 16384;
+	cfg->output_hwm = 262144;
+	cfg->max_line = 4096;
+	cfg->max_stdin = 8u << 20;
+	cfg->idle_timeout_s = 0;
+	cfg->keepalive_s = 60;
+	cfg->login_max_failures = 5;
+	cfg->lockout_s = 900;
+	cfg->fail_delay_ms = 500;
+	cfg->fail_delay_max_ms = 8000;
+	cfg->addr_max_failures = 20;
+	cfg->hash_opslimit = 2;
+	cfg->hash_memlimit = 64u << 20;
+	cfg->hash_workers = 1;
+	cfg->db_busy_timeout_ms = 200;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->path);
+	free(cfg->state_dir);
+	free(cfg->log_level);
+	free(cfg->default_lang);
+	free(cfg->ssh_addr);
+	free(cfg->telnet_addr);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+int config_parse_listen(const char *s, char **addr, int *port)
+{
+	const char *colon, *host = s;
+	size_t hostlen;
+	char *end;
+	long p;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		host = s + 1;
+		hostlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		hostlen = (size_t)(colon - s);
+	}
+	if (hostlen == 0 || hostlen > 255)
+		return -1;
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno || *end != '\0' || end == colon + 1 || p < 1 || p > 65535)
+		return -1;
+	*addr = malloc(hostlen + 1);
+	if (*addr == NULL)
+		abort();
+	memcpy(*addr, host, hostlen);
+	(*addr)[hostlen] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+static int config_int(const char *v, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Sizes accept a K, M or G suffix (powers of 1024). */
+static int config_size(const char *v, size_t min, size_t max, size_t *out)
+{
+	unsigned long long n, mul = 1;
+	char *end;
+
+	errno = 0;
+	if (*v == '-')
+		return -1;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1024ULL * 1024 * 1024, end++;
+	if (*end != '\0' || n > (unsigned long long)max / mul || n * mul < min)
+		return -1;
+	*out = (size_t)(n * mul);
+	return 0;
+}
+
+static int config_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+struct config_int_key {
+	const char *section, *name;
+	size_t offset;
+	long min, max;
+};
+
+#define CONFIG_INT(s, n, field, lo, hi) { s, n, offsetof(struct config, field), lo, hi }
+
+static const struct config_int_key config_ints[] = {
+	CONFIG_INT("limits", "auth_timeout", auth_timeout_s, 1, 3600),
+	CONFIG_INT("limits", "max_sessions", max_sessions, 1, 1000000),
+	CONFIG_INT("limits", "max_per_address", max_per_addr, 1, 1000000),
+	CONFIG_INT("limits", "idle_timeout", idle_timeout_s, 0, 7 * 86400),
+	CONFIG_INT("limits", "keepalive", keepalive_s, 0, 86400),
+	CONFIG_INT("auth", "max_failures", login_max_failures, 1, 1000),
+	CONFIG_INT("auth", "lockout", lockout_s, 0, 30 * 86400),
+	CONFIG_INT("auth", "fail_delay_ms", fail_delay_ms, 0, 60000),
+	CONFIG_INT("auth", "fail_delay_max_ms", fail_delay_max_ms, 0, 600000),
+	CONFIG_INT("auth", "address_max_failures", addr_max_failures, 1, 100000),
+	CONFIG_INT("auth", "hash_opslimit", hash_opslimit, 1, 20),
+	CONFIG_INT("auth", "hash_workers", hash_workers, 1, 64),
+	CONFIG_INT("database", "busy_timeout", db_busy_timeout_ms, 0, 60000),
+};
+
+struct config_size_key {
+	const char *section, *name;
+	size_t offset;
+	size_t min, max;
+};
+
+#define CONFIG_SIZE(s, n, field, lo, hi) { s, n, offsetof(struct config, field), lo, hi }
+
+static const struct config_size_key config_sizes[] = {
+	CONFIG_SIZE("limits", "preauth_input_max", preauth_input_max, 1024, 1u << 24),
+	CONFIG_SIZE("limits", "output_high_water", output_hwm, 4096, 1u << 30),
+	CONFIG_SIZE("limits", "max_line", max_line, 80, 1u << 20),
+	CONFIG_SIZE("limits", "max_stdin", max_stdin, 1024, 1u << 30),
+	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
+};
+
+static int config_fail(struct config_parse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Records the first error; returns 0 so inih reports the line. */
+static int config_fail(struct config_parse *p, const char *fmt, ...)
+{
+	struct buf m;
+	va_list ap;
+
+	if (p->err != NULL)
+		return 0;
+	buf_init(&m);
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	p->err = buf_steal(&m);
+	return 0;
+}
+
+static int config_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_parse *p = user;
+	struct config *cfg = p->cfg;
+	size_t i;
+	long n;
+
+	if (!strcmp(section, "service") && !strcmp(name, "state_dir")) {
+		if (*value == '\0')
+			return config_fail(p, "[%s] %s must not be empty", section, name);
+		config_set_str(&cfg->state_dir, value);
+		return 1;
+	}
+	if (!strcmp(section, "service") && !strcmp(name, "log_level")) {
+		if (!strcmp(value, "debug") || !strcmp(value, "info") || !strcmp(value, "warn") ||
+		    !strcmp(value, "error")) {
+			config_set_str(&cfg->log_level, value);
+			return 1;
+		}
+		return config_fail(p, "log_level must be debug, info, warn or error, not \"%s\"",
+				   value);
+	}
+	if (!strcmp(section, "service") && !strcmp(name, "default_lang")) {
+		if (strcmp(value, "zh") && strcmp(value, "en"))
+			return config_fail(p, "default_lang must be zh or en, not \"%s\"", value);
+		config_set_str(&cfg->default_lang, value);
+		return 1;
+	}
+	if ((!strcmp(section, "ssh") || !strcmp(section, "telnet")) && !strcmp(name, "listen")) {
+		char *addr;
+		int port;
+
+		if (config_parse_listen(value, &addr, &port) < 0)
+			return config_fail(p, "[%s] listen must be ADDRESS:PORT, not \"%s\"", section,
+					   value);
+		if (!strcmp(section, "ssh")) {
+			free(cfg->ssh_addr);
+			cfg->ssh_addr = addr;
+			cfg->ssh_port = port;
+		} else {
+			free(cfg->telnet_addr);
+			cfg->telnet_addr = addr;
+			cfg->telnet_port = port;
+		}
+		return 1;
+	}
+	if (!strcmp(section, "telnet") && !strcmp(name, "enabled")) {
+		if (config_bool(value, &cfg->telnet_enabled) < 0)
+			return config_fail(p, "[telnet] enabled must be true or false, not \"%s\"",
+					   value);
+		return 1;
+	}
+	for (i = 0; i < sizeof config_ints / sizeof config_ints[0]; i++) {
+		const struct config_int_key *k = &config_ints[i];
+
+		if (strcmp(section, k->section) || strcmp(name, k->name))
+			continue;
+		if (config_int(value, k->min, k->max, &n) < 0) {
+			char range[64];
+
+			snprintf(range, sizeof range, "%ld..%ld", k->min, k->max);
+			return config_fail(p, "%s must be a whole number in %s", name, range);
+		}
+		*(int *)(void *)((char *)cfg + k->offset) = (int)n;
+		return 1;
+	}
+	for (i = 0; i < sizeof config_sizes / sizeof config_sizes[0]; i++) {
+		const struct config_size_key *k = &config_sizes[i];
+
+		if (strcmp(section, k->section) || strcmp(name, k->name))
+			continue;
+		if (config_size(value, k->min, k->max, (size_t *)(void *)((char *)cfg + k->offset)) < 0)
+			return config_fail(p, "%s must be a size in bytes (K, M, G allowed) in range, "
+					   "not \"%s\"", name, value);
+		return 1;
+	}
+	return config_fail(p, "unknown setting \"%s\" in section [%s]", name, section);
+}
+
+int config_load(const char *path, struct config *cfg, char **err)
+{
+	struct config_parse p = { .cfg = cfg };
+	struct buf m;
+	FILE *f;
+	int rc;
+
+	config_init_defaults(cfg);
+	cfg->path = config_strdup(path);
+	*err = NULL;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		buf_init(&m);
+		buf_printf(&m, "%s: cannot open: %s", path, strerror(errno));
+		*err = buf_steal(&m);
+		return -1;
+	}
+	rc = ini_parse_file(f, config_handler, &p);
+	fclose(f);
+	if (p.err != NULL || rc != 0) {
+		buf_init(&m);
+		if (p.err != NULL)
+			buf_printf(&m, "%s:%d: %s", path, rc, p.err);
+		else
+			buf_printf(&m, "%s:%d: syntax error (expected [section] or name = value)",
+				   path, rc);
+		free(p.err);
+		*err = buf_steal(&m);
+		return -1;
+	}
+	if (cfg->state_dir[0] != '/') {
+		/* Relative to the directory of the config file. */
+		const char *slash = strrchr(path, '/');
+
+		buf_init(&m);
+		if (slash != NULL)
+			buf_append(&m, path, (size_t)(slash - path) + 1);
+		buf_puts(&m, cfg->state_dir);
+		free(cfg->state_dir);
+		cfg->state_dir = buf_steal(&m);
+	}
+	return 0;
+}
+
+char *config_state_path(const struct config *cfg, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "%s/%s", cfg->state_dir, name);
+	return buf_steal(&b);
+}

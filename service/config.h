@@ -1,0 +1,53 @@
+/* config — the daemon's INI configuration (etc/propdesk.conf), parsed with inih.
+ * Loop thread (or main before the loop). A struct config owns all its strings. */
+#ifndef PROPDESK_CONFIG_H
+#define PROPDESK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	char *path;       /* the file read */
+	char *state_dir;  /* [service] state_dir (relative paths: to the config file's directory) */
+	char *log_level;  /* [service] log_level */
+	char *default_lang; /* [service] default_lang: zh | en */
+
+	char *ssh_addr;   /* [ssh] listen = ADDR:PORT, default 127.0.0.1:2222 */
+	int ssh_port;
+	bool telnet_enabled; /* [telnet] enabled, default false */
+	char *telnet_addr;   /* [telnet] listen, default 127.0.0.1:2323 */
+	int telnet_port;
+
+	int auth_timeout_s;     /* [limits] auth_timeout, seconds to authenticate (30) */
+	int max_sessions;       /* [limits] max_sessions, connections overall (10000) */
+	int max_per_addr;       /* [limits] max_per_address (64) */
+	size_t preauth_input_max; /* [limits] preauth_input_max, bytes before login (16384) */
+	size_t output_hwm;      /* [limits] output_high_water, bytes queued per session (262144) */
+	size_t max_line;        /* [limits] max_line, bytes per input line (4096) */
+	size_t max_stdin;       /* [limits] max_stdin, exec stdin bytes (8 MiB) */
+	int idle_timeout_s;     /* [limits] idle_timeout, 0 = none (0) */
+	int keepalive_s;        /* [limits] keepalive interval (60) */
+
+	int login_max_failures; /* [auth] max_failures before lockout (5) */
+	int lockout_s;          /* [auth] lockout seconds (900) */
+	int fail_delay_ms;      /* [auth] first failure delay, doubled per failure (500) */
+	int fail_delay_max_ms;  /* [auth] cap (8000) */
+	int addr_max_failures;  /* [auth] failures per address before it is refused (20) */
+	int hash_opslimit;      /* [auth] argon2id opslimit (libsodium INTERACTIVE = 2) */
+	size_t hash_memlimit;   /* [auth] argon2id memlimit bytes (64 MiB) */
+	int hash_workers;       /* [auth] password checks in flight at once (1) */
+
+	int db_busy_timeout_ms; /* [database] busy_timeout (200) */
+};
+
+/* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd
+ * "FILE:LINE: reason" (caller frees). */
+int config_load(const char *path, struct config *cfg, char **err);
+void config_init_defaults(struct config *cfg);
+void config_free(struct config *cfg);
+/* Parses "ADDR:PORT" ("[v6]:PORT" too) into a malloc'd *addr and *port. 0 or -1. */
+int config_parse_listen(const char *s, char **addr, int *port);
+/* Joins the state dir and a file name into a malloc'd path. */
+char *config_state_path(const struct config *cfg, const char *name);
+
+#endif

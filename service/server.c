@@ -1,0 +1,376 @@
+/* server — the daemon's shared state on the one loop, and its life cycle. */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auth.h"
+#include "log.h"
+#include "session.h"
+#include "sshsrv.h"
+#include "store.h"
+#include "telnetsrv.h"
+
+/* How long a graceful stop may take before the loop is stopped anyway. */
+#define SERVER_STOP_GRACE_MS 5000
+
+static struct server_addr *server_addr_find(struct server *srv, const char *addr, bool create)
+{
+	struct server_addr *sa;
+
+	for (sa = srv->addrs; sa != NULL; sa = sa->next)
+		if (strcmp(sa->addr, addr) == 0)
+			return sa;
+	if (!create)
+		return NULL;
+	sa = calloc(1, sizeof *sa);
+	if (sa == NULL)
+		abort();
+	snprintf(sa->addr, sizeof sa->addr, "%s", addr);
+	sa->next = srv->addrs;
+	srv->addrs = sa;
+	return sa;
+}
+
+/* Forget an address once nothing about it is worth keeping. */
+static void server_addr_gc(struct server *srv, struct server_addr *sa)
+{
+	struct server_addr **pp;
+	uint64_t now = uv_now(srv->loop);
+
+	if (sa->conns > 0 || sa->refused_until_ms > now)
+		return;
+	if (sa->failures > 0 && now - sa->last_failure_ms < (uint64_t)srv->cfg.lockout_s * 1000)
+		return;
+	for (pp = &srv->addrs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == sa) {
+			*pp = sa->next;
+			free(sa);
+			return;
+		}
+	}
+}
+
+int server_conn_admit(struct server *srv, const char *addr)
+{
+	struct server_addr *sa;
+
+	if (srv->stopping || srv->nconns >= (size_t)srv->cfg.max_sessions)
+		return -EAGAIN;
+	sa = server_addr_find(srv, addr, true);
+	if (sa->refused_until_ms > uv_now(srv->loop)) {
+		server_addr_gc(srv, sa);
+		return -EACCES;
+	}
+	if (sa->conns >= srv->cfg.max_per_addr)
+		return -EMFILE;
+	sa->conns++;
+	srv->nconns++;
+	return 0;
+}
+
+void server_conn_release(struct server *srv, const char *addr)
+{
+	struct server_addr *sa = server_addr_find(srv, addr, false);
+
+	if (srv->nconns > 0)
+		srv->nconns--;
+	if (sa == NULL)
+		return;
+	if (sa->conns > 0)
+		sa->conns--;
+	server_addr_gc(srv, sa);
+}
+
+void server_addr_failed(struct server *srv, const char *addr)
+{
+	struct server_addr *sa = server_addr_find(srv, addr, true);
+	uint64_t now = uv_now(srv->loop);
+
+	if (sa->failures > 0 && now - sa->last_failure_ms > (uint64_t)srv->cfg.lockout_s * 1000)
+		sa->failures = 0;
+	sa->failures++;
+	sa->last_failure_ms = now;
+	if (sa->failures >= srv->cfg.addr_max_failures && sa->refused_until_ms <= now) {
+		struct audit_ctx ctx = { .peer = addr };
+
+		sa->refused_until_ms = now + (uint64_t)srv->cfg.lockout_s * 1000;
+		log_warn(NULL, "address %s refused for %d s after %d failed logins", addr,
+			 srv->cfg.lockout_s, sa->failures);
+		store_audit(srv->store, &ctx, "login.addr_refused", addr, "too many failed logins");
+	}
+}
+
+void server_addr_succeeded(struct server *srv, const char *addr)
+{
+	struct server_addr *sa = server_addr_find(srv, addr, false);
+
+	if (sa != NULL)
+		sa->failures = 0;
+}
+
+void server_new_id(struct server *srv, char out[16])
+{
+	snprintf(out, 16, "s%06llx%04x", (unsigned long long)(++srv->next_id & 0xffffff),
+		 (unsigned)(randombytes_random() & 0xffff));
+}
+
+void server_peer_addr(const char *peer, char out[64])
+{
+	const char *colon;
+	size_t n;
+
+	if (peer == NULL) {
+		snprintf(out, 64, "-");
+		return;
+	}
+	if (peer[0] == '[') {
+		const char *close = strchr(peer, ']');
+
+		n = close ? (size_t)(close - peer - 1) : strlen(peer + 1);
+		if (n > 63)
+			n = 63;
+		memcpy(out, peer + 1, n);
+		out[n] = '\0';
+		return;
+	}
+	colon = strrchr(peer, ':');
+	/* Plain IPv4 "a.b.c.d:port"; an IPv6 text without brackets has several colons. */
+	if (colon != NULL && strchr(peer, ':') == colon)
+		n = (size_t)(colon - peer);
+	else
+		n = strlen(peer);
+	if (n > 63)
+		n = 63;
+	memcpy(out, peer, n);
+	out[n] = '\0';
+}
+
+void server_session_add(struct server *srv, struct session *s)
+{
+	s->prev = NULL;
+	s->next = srv->sessions;
+	if (srv->sessions)
+		srv->sessions->prev = s;
+	srv->sessions = s;
+	srv->nsessions++;
+}
+
+void server_session_remove(struct server *srv, struct session *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else if (srv->sessions == s)
+		srv->sessions = s->next;
+	else
+		return; /* not registered */
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	srv->nsessions--;
+}
+
+int server_reload(struct server *srv)
+{
+	struct config fresh;
+	char *err = NULL;
+	int level;
+
+	if (srv->config_path == NULL) {
+		log_info(NULL, "reload: running on built-in defaults, nothing to read");
+		return 0;
+	}
+	if (config_load(srv->config_path, &fresh, &err) < 0) {
+		log_error(NULL, "reload refused, keeping the running configuration: %s", err);
+		free(err);
+		return -1;
+	}
+	/* Listen addresses and the state directory need a restart; limits, auth and logging
+	 * settings apply to new connections from now on. */
+	free(fresh.state_dir);
+	fresh.state_dir = srv->cfg.state_dir;
+	srv->cfg.state_dir = NULL;
+	free(fresh.ssh_addr);
+	fresh.ssh_addr = srv->cfg.ssh_addr;
+	srv->cfg.ssh_addr = NULL;
+	fresh.ssh_port = srv->cfg.ssh_port;
+	free(fresh.telnet_addr);
+	fresh.telnet_addr = srv->cfg.telnet_addr;
+	srv->cfg.telnet_addr = NULL;
+	fresh.telnet_port = srv->cfg.telnet_port;
+	fresh.telnet_enabled = srv->cfg.telnet_enabled;
+	config_free(&srv->cfg);
+	srv->cfg = fresh;
+	level = log_level_parse(srv->cfg.log_level);
+	if (level >= 0)
+		log_set_level((enum log_level)level);
+	log_info(NULL, "configuration reloaded from %s", srv->config_path);
+	return 0;
+}
+
+static void server_stop_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+
+	log_warn(NULL, "sessions still open after %d ms: stopping anyway", SERVER_STOP_GRACE_MS);
+	uv_stop(srv->loop);
+}
+
+void server_shutdown(struct server *srv)
+{
+	struct session *s;
+
+	if (srv->stopping)
+		return;
+	srv->stopping = true;
+	log_info(NULL, "stopping: %zu sessions open", srv->nsessions);
+	for (s = srv->sessions; s != NULL; s = s->next)
+		session_notice(s, "propdesk",
+			       "the service is stopping; your work is saved. "
+			       "服务正在停止，您的工作已保存。");
+	if (srv->ssh)
+		sshsrv_shutdown(srv->ssh);
+	if (srv->telnet)
+		telnetsrv_shutdown(srv->telnet);
+	uv_close((uv_handle_t *)&srv->sigterm, NULL);
+	uv_close((uv_handle_t *)&srv->sigint, NULL);
+	uv_close((uv_handle_t *)&srv->sighup, NULL);
+	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
+	uv_unref((uv_handle_t *)&srv->stop_timer);
+}
+
+static void server_signal_cb(uv_signal_t *h, int signum)
+{
+	struct server *srv = h->data;
+
+	if (signum == SIGHUP) {
+		server_reload(srv);
+		return;
+	}
+	log_info(NULL, "signal %d received", signum);
+	server_shutdown(srv);
+}
+
+static int server_mkdir(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
+	log_error(NULL, "cannot create state directory %s: %s", dir, strerror(errno));
+	return -1;
+}
+
+int server_run(const char *config_path, const char *state_dir_override, const char *ssh_listen,
+	       const char *telnet_listen)
+{
+	struct server srv;
+	char *err = NULL, *hostkey = NULL;
+	int rc, status = 1;
+
+	memset(&srv, 0, sizeof srv);
+	if (config_path != NULL) {
+		if (config_load(config_path, &srv.cfg, &err) < 0) {
+			log_error(NULL, "%s", err);
+			free(err);
+			config_free(&srv.cfg);
+			return 1;
+		}
+		srv.config_path = strdup(config_path);
+	} else {
+		config_init_defaults(&srv.cfg);
+	}
+	if (state_dir_override != NULL) {
+		free(srv.cfg.state_dir);
+		srv.cfg.state_dir = strdup(state_dir_override);
+	}
+	if (ssh_listen != NULL) {
+		free(srv.cfg.ssh_addr);
+		if (config_parse_listen(ssh_listen, &srv.cfg.ssh_addr, &srv.cfg.ssh_port) < 0) {
+			log_error(NULL, "--ssh-listen: expected ADDRESS:PORT, got \"%s\"", ssh_listen);
+			srv.cfg.ssh_addr = NULL;
+			goto out;
+		}
+	}
+	if (telnet_listen != NULL) {
+		free(srv.cfg.telnet_addr);
+		if (config_parse_listen(telnet_listen, &srv.cfg.telnet_addr,
+					&srv.cfg.telnet_port) < 0) {
+			log_error(NULL, "--telnet-listen: expected ADDRESS:PORT, got \"%s\"",
+				  telnet_listen);
+			srv.cfg.telnet_addr = NULL;
+			goto out;
+		}
+		srv.cfg.telnet_enabled = true;
+	}
+	rc = log_level_parse(srv.cfg.log_level);
+	log_set_level(rc >= 0 ? (enum log_level)rc : LOG_INFO);
+	if (server_mkdir(srv.cfg.state_dir) < 0)
+		goto out;
+	srv.db_path = config_state_path(&srv.cfg, "propdesk.db");
+	rc = store_open(srv.db_path, 0, srv.cfg.db_busy_timeout_ms, &srv.store);
+	if (rc < 0) {
+		log_error(NULL, "cannot open database %s: %s", srv.db_path, store_strerror(rc, "en"));
+		goto out;
+	}
+	rc = store_migrate(srv.store);
+	if (rc < 0) {
+		log_error(NULL, "database %s: migration failed: %s", srv.db_path,
+			  store_strerror(rc, "en"));
+		goto out;
+	}
+	srv.loop = uv_default_loop();
+	if (auth_new(&srv, &srv.auth) < 0) {
+		log_error(NULL, "out of memory");
+		goto out;
+	}
+	uv_signal_init(srv.loop, &srv.sigterm);
+	uv_signal_init(srv.loop, &srv.sigint);
+	uv_signal_init(srv.loop, &srv.sighup);
+	uv_timer_init(srv.loop, &srv.stop_timer);
+	srv.sigterm.data = srv.sigint.data = srv.sighup.data = srv.stop_timer.data = &srv;
+	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);
+	uv_signal_start(&srv.sigint, server_signal_cb, SIGINT);
+	uv_signal_start(&srv.sighup, server_signal_cb, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+
+	hostkey = config_state_path(&srv.cfg, "ssh_host_ed25519_key");
+	if (sshsrv_start(&srv, srv.cfg.ssh_addr, srv.cfg.ssh_port, hostkey, &srv.ssh) < 0)
+		goto out_loop;
+	if (srv.cfg.telnet_enabled &&
+	    telnetsrv_start(&srv, srv.cfg.telnet_addr, srv.cfg.telnet_port, &srv.telnet) < 0)
+		goto out_loop;
+	log_info(NULL, "propdesk serving: ssh %s:%d%s, state %s", srv.cfg.ssh_addr,
+		 srv.cfg.ssh_port, srv.cfg.telnet_enabled ? ", telnet on" : "", srv.cfg.state_dir);
+	uv_run(srv.loop, UV_RUN_DEFAULT);
+	log_info(NULL, "stopped");
+	status = 0;
+	goto out_close;
+
+out_loop:
+	server_shutdown(&srv);
+	uv_run(srv.loop, UV_RUN_DEFAULT);
+out_close:
+	if (!uv_is_closing((uv_handle_t *)&srv.stop_timer))
+		uv_close((uv_handle_t *)&srv.stop_timer, NULL);
+	uv_run(srv.loop, UV_RUN_NOWAIT);
+	if (uv_loop_close(srv.loop) != 0)
+		log_warn(NULL, "handles still open at exit");
+out:
+	auth_free(srv.auth);
+	store_close(srv.store);
+	while (srv.addrs != NULL) {
+		struct server_addr *sa = srv.addrs;
+
+		srv.addrs = sa->next;
+		free(sa);
+	}
+	free(hostkey);
+	free(srv.db_path);
+	free(srv.config_path);
+	config_free(&srv.cfg);
+	return status;
+}

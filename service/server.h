@@ -1,0 +1,76 @@
+/* server — the daemon's shared state on the one loop: config, the writing store, the
+ * listeners, the live sessions and the per-address connection and failure counts.
+ * Loop thread only. */
+#ifndef PROPDESK_SERVER_H
+#define PROPDESK_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "config.h"
+
+struct store;
+struct session;
+struct sshsrv;
+struct telnetsrv;
+struct auth;
+
+/* Per remote address (without port): open connections and recent failed logins. */
+struct server_addr {
+	struct server_addr *next;
+	char addr[64];
+	int conns;
+	int failures;          /* failed logins since the last success or expiry */
+	uint64_t last_failure_ms;  /* loop time of the last failure */
+	uint64_t refused_until_ms; /* loop time until which new connections are refused */
+};
+
+struct server {
+	uv_loop_t *loop;
+	struct config cfg;
+	char *config_path;      /* for reload */
+	char *db_path;
+	struct store *store;    /* the writing connection */
+	struct sshsrv *ssh;
+	struct telnetsrv *telnet;
+	struct auth *auth;
+	struct session *sessions; /* live sessions (doubly linked through session fields) */
+	size_t nsessions;
+	size_t nconns;          /* accepted connections, before and after login */
+	struct server_addr *addrs;
+	uint64_t next_id;
+	bool stopping;
+	uv_signal_t sigterm, sigint, sighup;
+	uv_timer_t stop_timer;
+};
+
+/* Admission of a new connection from addr ("1.2.3.4", no port). 0, or -EAGAIN (too many
+ * connections overall), -EMFILE (too many from this address), -EACCES (this address is
+ * refused for a while after too many failed logins). On 0 the caller must call
+ * server_conn_release once when the connection ends. */
+int server_conn_admit(struct server *srv, const char *addr);
+void server_conn_release(struct server *srv, const char *addr);
+/* A failed / successful login from addr: counts towards refusing the address. */
+void server_addr_failed(struct server *srv, const char *addr);
+void server_addr_succeeded(struct server *srv, const char *addr);
+/* A new session id ("s" + 6 hex digits of a counter + 4 random hex), into out. */
+void server_new_id(struct server *srv, char out[16]);
+/* Splits "host:port" / "[v6]:port" peer text into the address part. */
+void server_peer_addr(const char *peer, char out[64]);
+
+/* Registers / unregisters a live session (session.c calls these). */
+void server_session_add(struct server *srv, struct session *s);
+void server_session_remove(struct server *srv, struct session *s);
+
+/* Re-reads the config file (listen addresses are not changed). 0 or -1 (logged). */
+int server_reload(struct server *srv);
+/* Graceful stop: listeners stop accepting, every session gets a notice and is closed. */
+void server_shutdown(struct server *srv);
+
+/* Runs the service until it is stopped. Returns the process exit status. */
+int server_run(const char *config_path, const char *state_dir_override, const char *ssh_listen,
+	       const char *telnet_listen);
+
+#endif

@@ -1,0 +1,322 @@
+/* session — one logged-in user's session: the shell, its output queues and its host. */
+#include "session.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "log.h"
+#include "server.h"
+#include "shell.h"
+#include "store.h"
+
+/* Input is fed to the shell in slices of this size, so that the output high-water mark is
+ * checked between slices and one paste cannot make one session produce unbounded output. */
+#define SESSION_FEED_SLICE 1024
+
+/* Work handed to the thread pool on the shell's behalf. */
+struct session_async {
+	struct session *s;
+	shell_async_cb cb;
+};
+
+static char *session_strdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void session_free(struct session *s)
+{
+	int i;
+
+	shell_free(s->shell);
+	for (i = 0; i < 3; i++)
+		buf_free(&s->out[i]);
+	free(s->transport);
+	free(s->peer);
+	free(s->user);
+	free(s->display);
+	free(s);
+}
+
+void session_ref(struct session *s)
+{
+	s->refs++;
+}
+
+void session_unref(struct session *s)
+{
+	if (s == NULL)
+		return;
+	if (--s->refs == 0)
+		session_free(s);
+}
+
+static void session_host_write(void *ctx, int stream, const char *buf, size_t len)
+{
+	struct session *s = ctx;
+
+	if (s->detached || len == 0)
+		return;
+	if (stream != 2 || !s->exec)
+		stream = 1;
+	buf_append(&s->out[stream], buf, len);
+	s->ops->kick(s->tctx);
+}
+
+static void session_host_exit(void *ctx, int status)
+{
+	struct session *s = ctx;
+
+	if (s->ended)
+		return;
+	s->ended = true;
+	if (!s->detached)
+		s->ops->close(s->tctx, status);
+}
+
+static void session_async_done(void *arg, int rc, const char *hash)
+{
+	struct session_async *as = arg;
+	struct session *s = as->s;
+
+	if (!s->detached)
+		as->cb(s->shell, rc, hash);
+	free(as);
+	session_unref(s);
+}
+
+static struct session_async *session_async_new(struct session *s, shell_async_cb cb)
+{
+	struct session_async *as = malloc(sizeof *as);
+
+	if (as == NULL)
+		return NULL;
+	as->s = s;
+	as->cb = cb;
+	session_ref(s);
+	return as;
+}
+
+static int session_host_pwhash(void *ctx, const char *password, shell_async_cb cb)
+{
+	struct session *s = ctx;
+	struct session_async *as = session_async_new(s, cb);
+	int rc;
+
+	if (as == NULL)
+		return -ENOMEM;
+	rc = auth_hash(s->srv->auth, password, session_async_done, as);
+	if (rc < 0) {
+		free(as);
+		session_unref(s);
+	}
+	return rc;
+}
+
+static int session_host_pwverify(void *ctx, const char *hash, const char *password,
+				 shell_async_cb cb)
+{
+	struct session *s = ctx;
+	struct session_async *as = session_async_new(s, cb);
+	int rc;
+
+	if (as == NULL)
+		return -ENOMEM;
+	rc = auth_verify(s->srv->auth, hash, password, session_async_done, as);
+	if (rc < 0) {
+		free(as);
+		session_unref(s);
+	}
+	return rc;
+}
+
+static int session_host_reload(void *ctx)
+{
+	struct session *s = ctx;
+
+	return server_reload(s->srv);
+}
+
+struct session *session_new(struct server *srv, const struct session_params *p)
+{
+	struct session *s = calloc(1, sizeof *s);
+	struct shell_host host;
+	struct shell_user user;
+	struct shell_opts opts;
+	int i;
+
+	if (s == NULL)
+		return NULL;
+	s->srv = srv;
+	s->refs = 1;
+	snprintf(s->id, sizeof s->id, "%s", p->id);
+	s->transport = session_strdup(p->transport);
+	s->peer = session_strdup(p->peer);
+	s->user = session_strdup(p->account->name);
+	s->display = session_strdup(p->account->display ? p->account->display
+							 : p->account->name);
+	s->role = (int)p->account->role;
+	s->started_ms = (uint64_t)store_now_ms();
+	s->pty = p->pty;
+	s->exec = p->exec != NULL;
+	s->ops = p->ops;
+	s->tctx = p->transport_ctx;
+	for (i = 0; i < 3; i++)
+		buf_init(&s->out[i]);
+
+	memset(&host, 0, sizeof host);
+	host.ctx = s;
+	host.store = srv->store;
+	host.write = session_host_write;
+	host.exit = session_host_exit;
+	host.pwhash = session_host_pwhash;
+	host.pwverify = session_host_pwverify;
+	host.reload = session_host_reload;
+
+	memset(&user, 0, sizeof user);
+	user.id = p->account->id;
+	user.name = p->account->name;
+	user.display = p->account->display ? p->account->display : p->account->name;
+	user.role = p->account->role;
+	user.lang = p->account->lang ? p->account->lang : srv->cfg.default_lang;
+	user.team = p->account->team;
+
+	memset(&opts, 0, sizeof opts);
+	opts.session_id = s->id;
+	opts.peer = s->peer;
+	opts.transport = s->transport;
+	opts.env_lang = p->env_lang;
+	opts.term = p->term;
+	opts.cols = p->cols;
+	opts.rows = p->rows;
+	opts.exec = p->exec;
+	opts.color = p->pty && p->exec == NULL;
+	opts.max_line = srv->cfg.max_line;
+	opts.max_stdin = srv->cfg.max_stdin;
+
+	s->shell = shell_new(&host, &user, &opts);
+	if (s->shell == NULL) {
+		session_free(s);
+		return NULL;
+	}
+	server_session_add(srv, s);
+	log_info(s->id, "session %s for %s (%s) from %s%s%s", s->transport, s->user,
+		 role_name((enum role)s->role), s->peer, s->exec ? ": exec " : "",
+		 s->exec ? p->exec : "");
+	return s;
+}
+
+void session_start(struct session *s)
+{
+	session_ref(s);
+	shell_start(s->shell);
+	session_unref(s);
+}
+
+bool session_can_take_input(const struct session *s)
+{
+	return !s->detached && !s->ended &&
+	       session_output_pending(s) < s->srv->cfg.output_hwm;
+}
+
+size_t session_input(struct session *s, const char *buf, size_t len)
+{
+	size_t used = 0;
+
+	session_ref(s);
+	while (used < len && session_can_take_input(s)) {
+		size_t n = len - used;
+
+		if (n > SESSION_FEED_SLICE)
+			n = SESSION_FEED_SLICE;
+		shell_feed(s->shell, buf + used, n);
+		used += n;
+	}
+	/* Input after the shell ended is consumed and dropped. */
+	if (s->ended || s->detached)
+		used = len;
+	session_unref(s);
+	return used;
+}
+
+void session_eof(struct session *s)
+{
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_eof(s->shell);
+	session_unref(s);
+}
+
+void session_resize(struct session *s, int cols, int rows)
+{
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_resize(s->shell, cols, rows);
+	session_unref(s);
+}
+
+const char *session_output(struct session *s, int stream, size_t *len)
+{
+	if (stream != 2)
+		stream = 1;
+	*len = s->out[stream].len;
+	return s->out[stream].data;
+}
+
+void session_output_consume(struct session *s, int stream, size_t n)
+{
+	if (stream != 2)
+		stream = 1;
+	buf_consume(&s->out[stream], n);
+	/* Give back the memory of a big burst once it has been sent. */
+	if (s->out[stream].len == 0 && s->out[stream].cap > 65536)
+		buf_free(&s->out[stream]);
+}
+
+size_t session_output_pending(const struct session *s)
+{
+	return s->out[1].len + s->out[2].len;
+}
+
+void session_notice(struct session *s, const char *from, const char *text)
+{
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_notice(s->shell, from, text);
+	session_unref(s);
+}
+
+void session_detach(struct session *s)
+{
+	struct audit_ctx ctx;
+	uint64_t secs;
+	char detail[64];
+
+	if (s->detached)
+		return;
+	s->detached = true;
+	server_session_remove(s->srv, s);
+	secs = ((uint64_t)store_now_ms() - s->started_ms) / 1000;
+	snprintf(detail, sizeof detail, "after %llu s%s", (unsigned long long)secs,
+		 s->ended ? "" : ", connection dropped");
+	memset(&ctx, 0, sizeof ctx);
+	ctx.account = s->user;
+	ctx.role = role_name((enum role)s->role);
+	ctx.session = s->id;
+	ctx.peer = s->peer;
+	ctx.transport = s->transport;
+	if (!s->exec)
+		store_audit(s->srv->store, &ctx, "logout", s->user, detail);
+	log_info(s->id, "session of %s ended %s", s->user, detail);
+	session_unref(s);
+}

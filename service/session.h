@@ -1,0 +1,89 @@
+/* session — one logged-in user's session, whatever the transport: owns the shell, its output
+ * queues (stdout and, in exec mode, stderr) with a high-water mark, and implements the shell's
+ * host interface. Transports feed it input and drain its output.
+ * Loop thread only. Reference counted: the transport holds one reference from session_new until
+ * session_detach; thread pool work holds one while it runs. Freed when the last one goes. */
+#ifndef PROPDESK_SESSION_H
+#define PROPDESK_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct server;
+struct account;
+struct shell;
+
+struct session_ops {
+	/* Output is waiting (session_output): write it when the client can take it. */
+	void (*kick)(void *transport);
+	/* The shell has ended with this exit status: flush the output, send the status (exec),
+	 * close the channel/connection. The transport still calls session_detach afterwards. */
+	void (*close)(void *transport, int status);
+};
+
+struct session_params {
+	const char *id;        /* session id from server_new_id */
+	const char *transport; /* "ssh" / "telnet" */
+	const char *peer;      /* "addr:port" */
+	const char *env_lang;  /* client LANG or NULL */
+	const char *term;      /* TERM or NULL */
+	int cols, rows;
+	bool pty;              /* a terminal was requested (line editing, colour, CRLF) */
+	const char *exec;      /* exec command or NULL for a shell */
+	const struct account *account; /* copied */
+	const struct session_ops *ops;
+	void *transport_ctx;
+};
+
+struct session {
+	struct session *prev, *next; /* server's list */
+	struct server *srv;
+	int refs;
+	char id[16];
+	char *transport;
+	char *peer;
+	char *user;
+	char *display;
+	int role;
+	uint64_t started_ms;  /* wall clock */
+	bool pty;
+	bool exec;
+	bool ended;           /* the shell has exited */
+	bool detached;        /* the transport is gone */
+	struct shell *shell;
+	const struct session_ops *ops;
+	void *tctx;
+	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
+};
+
+/* Creates the session (one reference, the transport's) and registers it with the server. */
+struct session *session_new(struct server *srv, const struct session_params *p);
+/* Greets and prompts, or runs the exec command. */
+void session_start(struct session *s);
+/* Feeds client input to the shell. Returns the bytes accepted: fewer than len (possibly 0)
+ * while the output queue is above the high-water mark; the transport keeps the rest and
+ * offers it again after draining output. */
+size_t session_input(struct session *s, const char *buf, size_t len);
+/* The client sent EOF. */
+void session_eof(struct session *s);
+void session_resize(struct session *s, int cols, int rows);
+/* Queued output of a stream (1 stdout, 2 stderr): pointer and length, then consume what was
+ * written. */
+const char *session_output(struct session *s, int stream, size_t *len);
+void session_output_consume(struct session *s, int stream, size_t n);
+/* Bytes queued on both streams. */
+size_t session_output_pending(const struct session *s);
+/* True when session_input would accept input now. */
+bool session_can_take_input(const struct session *s);
+/* A notice printed above the prompt (broadcast, shutdown). */
+void session_notice(struct session *s, const char *from, const char *text);
+/* The transport is gone (connection closed or dropped): audits the logout, unregisters,
+ * drops the transport's reference. No ops are called after this. */
+void session_detach(struct session *s);
+void session_ref(struct session *s);
+void session_unref(struct session *s);
+
+#endif

@@ -1,0 +1,1557 @@
+/* sshsrv — the SSH listener: libssh in non-blocking server mode, each connection's socket driven
+ * by a uv_poll on the server's loop (the recipe in SSH-ON-LIBUV.md).
+ *
+ * One connection goes through three phases. Key exchange: ssh_handle_key_exchange per event.
+ * Authentication: no server callbacks are registered yet, so libssh queues the authentication
+ * messages for us; each is taken with ssh_message_get, a password message is kept while auth
+ * checks it on the thread pool (further messages are parked), a public key is checked at once.
+ * Open: the server callbacks (channel open) and channel callbacks are set, and each event pumps
+ * with ssh_execute_message_callbacks. Callbacks only record what happened; the work (starting
+ * the session, input the session could not take yet, output, closing) is done after the pump,
+ * in one "drive" per event. A busy counter defers teardown until the outermost drive ends. */
+#include "sshsrv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+#include <uv.h>
+
+#include "auth.h"
+#include "log.h"
+#include "server.h"
+#include "session.h"
+#include "store.h"
+
+/* Failed authentication attempts (passwords, keys, probes of unknown keys) on one connection
+ * before it is dropped, as OpenSSH's MaxAuthTries. */
+#define SSHSRV_MAX_AUTH_FAILURES 6
+/* Messages kept while a password check runs; a client that sends more is dropped. */
+#define SSHSRV_MAX_PARKED 8
+/* Bytes written to one connection per drive, so one fast reader cannot hold the loop. */
+#define SSHSRV_WRITE_BUDGET (256 * 1024)
+/* Output is copied into a scratch buffer of this size before each ssh_channel_write: the write
+ * may run callbacks that append to (and so move) the session's output buffer. */
+#define SSHSRV_WRITE_CHUNK (64 * 1024)
+/* Connections accepted per listener event. */
+#define SSHSRV_ACCEPT_BURST 64
+/* After EMFILE and the like, the listener pauses this long instead of spinning. */
+#define SSHSRV_ACCEPT_RETRY_MS 100
+/* After our channel close: how long to wait for the client's close. */
+#define SSHSRV_LINGER_MS 1000
+/* While closing: how long output may make no progress before the connection is dropped. */
+#define SSHSRV_FLUSH_STALL_MS 15000
+/* sshsrv_shutdown closes every connection within this time. */
+#define SSHSRV_SHUTDOWN_MS 1000
+#define SSHSRV_MAX_EXEC 16384
+#define SSHSRV_MAX_USER 128
+
+enum sshsrv_phase {
+	SSHSRV_KEX,
+	SSHSRV_AUTH,
+	SSHSRV_OPEN,
+};
+
+struct sshsrv_conn {
+	struct sshsrv_conn *prev, *next; /* the listener's live connections */
+	struct sshsrv_conn *kick_next;   /* the listener's kick queue */
+	struct sshsrv *owner;
+	char id[16];
+	char peer[80];  /* "addr:port" / "[v6]:port" */
+	char addr[64];
+	uint64_t started_ms; /* loop time */
+	ssh_session ssh;
+	int fd;
+	uv_poll_t poll;
+	uv_timer_t timer;    /* auth timeout, idle timeout, flush stall or linger */
+	uv_timer_t ka_timer; /* keepalive */
+	int handles;         /* libuv handles not yet closed */
+	int events;          /* the poll mask armed now */
+	enum sshsrv_phase phase;
+	int busy;            /* drives and callbacks running on this connection */
+	bool dead;           /* tear down when busy drops to 0 */
+	bool torn;           /* torn down; waiting for the close callbacks */
+	bool kick_queued;
+	bool kicked;         /* something happened during a drive: run the work again */
+	char why[160];       /* the first reason the connection ends */
+	struct ssh_counter_struct scount, rcount;
+	struct ssh_server_callbacks_struct scb;
+	struct ssh_channel_callbacks_struct ccb;
+
+	/* authentication */
+	struct auth_req *areq;  /* password check in flight */
+	ssh_message amsg;       /* its message, answered when the check is done */
+	ssh_message parked[SSHSRV_MAX_PARKED];
+	int nparked;
+	int failures;
+	struct account acct;    /* once authenticated */
+	bool authenticated;
+
+	/* the channel */
+	ssh_channel chan;
+	bool pty;
+	char term[64];
+	int cols, rows;
+	char lang[64], lc_all[64];
+	bool start_req;         /* shell or exec accepted, the session not created yet */
+	char *exec;
+	struct session *sess;
+	size_t in_left;         /* client input left in libssh's channel buffer */
+	char *held;             /* input taken from libssh that the session has not taken yet */
+	size_t held_len, held_off;
+	bool eof_in, eof_done;
+	bool remote_closed;
+	bool write_refused;     /* the window was closed (or a rekey ran) at the last write */
+	bool want_keepalive;
+	uint64_t last_input_ms;
+
+	/* closing */
+	bool closing;
+	int exit_status;        /* < 0: none to send */
+	bool exit_sent;
+	bool close_sent;
+};
+
+struct sshsrv {
+	struct server *srv;
+	ssh_bind bind;
+	int lfd;
+	uv_poll_t lpoll;
+	uv_timer_t retry_timer;
+	uv_timer_t stop_timer;
+	uv_idle_t kick_idle;
+	int handles;            /* own libuv handles not yet closed */
+	bool stopping;
+	bool finishing;
+	struct sshsrv_conn *conns;
+	int nconns;             /* live (not torn down) connections */
+	int nalloc;             /* connection structs not yet freed */
+	struct sshsrv_conn *kick_head, *kick_tail;
+};
+
+static char sshsrv_scratch[SSHSRV_WRITE_CHUNK];
+
+static void sshsrv_conn_drive(struct sshsrv_conn *c);
+static void sshsrv_conn_pump(struct sshsrv_conn *c);
+static void sshsrv_conn_timer_cb(uv_timer_t *t);
+static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg);
+static void sshsrv_maybe_finish(struct sshsrv *s);
+
+/* libssh 0.10 marks these message accessors deprecated in favour of server callbacks, which
+ * cannot keep a message across a thread-pool check (see the notes); they are what works. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static const char *sshsrv_msg_password(ssh_message msg)
+{
+	return ssh_message_auth_password(msg);
+}
+
+static ssh_key sshsrv_msg_pubkey(ssh_message msg)
+{
+	return ssh_message_auth_pubkey(msg);
+}
+
+static enum ssh_publickey_state_e sshsrv_msg_pubkey_state(ssh_message msg)
+{
+	return ssh_message_auth_publickey_state(msg);
+}
+#pragma GCC diagnostic pop
+
+/* ---- connection life cycle ------------------------------------------------------------ */
+
+static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Marks the connection for teardown; the first reason given is the one logged. */
+static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->dead) {
+		va_start(ap, fmt);
+		vsnprintf(c->why, sizeof c->why, fmt, ap);
+		va_end(ap);
+	}
+	c->dead = true;
+}
+
+static uint64_t sshsrv_conn_now(const struct sshsrv_conn *c)
+{
+	return uv_now(c->owner->srv->loop);
+}
+
+static void sshsrv_conn_close_cb(uv_handle_t *h)
+{
+	struct sshsrv_conn *c = h->data;
+	struct sshsrv *s = c->owner;
+
+	if (--c->handles > 0)
+		return;
+	free(c);
+	s->nalloc--;
+	sshsrv_maybe_finish(s);
+}
+
+static void sshsrv_kick_remove(struct sshsrv *s, struct sshsrv_conn *c)
+{
+	struct sshsrv_conn **pp, *prev = NULL;
+
+	for (pp = &s->kick_head; *pp != NULL; pp = &(*pp)->kick_next) {
+		if (*pp == c) {
+			*pp = c->kick_next;
+			if (s->kick_tail == c)
+				s->kick_tail = prev;
+			break;
+		}
+		prev = *pp;
+	}
+	c->kick_next = NULL;
+	c->kick_queued = false;
+}
+
+static void sshsrv_conn_teardown(struct sshsrv_conn *c)
+{
+	struct sshsrv *s = c->owner;
+	int i;
+
+	if (c->torn)
+		return;
+	c->torn = true;
+	log_info(c->id, "ssh disconnect %s%s%s: %s (%.1f s)", c->peer,
+		 c->authenticated ? " user " : "", c->authenticated ? c->acct.name : "",
+		 c->why[0] ? c->why : "closed",
+		 (double)(sshsrv_conn_now(c) - c->started_ms) / 1000.0);
+	if (c->areq != NULL) {
+		auth_cancel(c->areq);
+		c->areq = NULL;
+	}
+	if (c->amsg != NULL) {
+		ssh_message_free(c->amsg);
+		c->amsg = NULL;
+	}
+	for (i = 0; i < c->nparked; i++)
+		ssh_message_free(c->parked[i]);
+	c->nparked = 0;
+	if (c->kick_queued)
+		sshsrv_kick_remove(s, c);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	s->nconns--;
+	if (c->sess != NULL) {
+		struct session *sess = c->sess;
+
+		c->sess = NULL;
+		session_detach(sess);
+	}
+	/* The poll goes first, while the fd is still open; then libssh closes the fd. */
+	uv_close((uv_handle_t *)&c->poll, sshsrv_conn_close_cb);
+	uv_close((uv_handle_t *)&c->timer, sshsrv_conn_close_cb);
+	uv_close((uv_handle_t *)&c->ka_timer, sshsrv_conn_close_cb);
+	if (ssh_get_fd(c->ssh) != SSH_INVALID_SOCKET)
+		ssh_disconnect(c->ssh);
+	ssh_free(c->ssh);
+	c->ssh = NULL;
+	c->chan = NULL;
+	free(c->held);
+	c->held = NULL;
+	free(c->exec);
+	c->exec = NULL;
+	account_clear(&c->acct);
+	server_conn_release(s->srv, c->addr);
+}
+
+static void sshsrv_conn_enter(struct sshsrv_conn *c)
+{
+	c->busy++;
+}
+
+static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events);
+
+/* Readable always; writable only while libssh holds unsent bytes, or while there is output, the
+ * window is open and the last write was not refused (else an idle session would spin). */
+static void sshsrv_conn_rearm(struct sshsrv_conn *c)
+{
+	int ev = UV_READABLE, rc;
+
+	if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
+		ev |= UV_WRITABLE;
+	else if (c->chan != NULL && c->sess != NULL && !c->close_sent && !c->remote_closed &&
+		 !c->write_refused && session_output_pending(c->sess) > 0 &&
+		 ssh_channel_window_size(c->chan) > 0)
+		ev |= UV_WRITABLE;
+	if (ev == c->events)
+		return;
+	rc = uv_poll_start(&c->poll, ev, sshsrv_conn_poll_cb);
+	if (rc < 0) {
+		sshsrv_conn_fail(c, "cannot watch the socket: %s", uv_strerror(rc));
+		sshsrv_conn_teardown(c);
+		return;
+	}
+	c->events = ev;
+}
+
+static void sshsrv_conn_leave(struct sshsrv_conn *c)
+{
+	if (--c->busy > 0)
+		return;
+	if (c->dead)
+		sshsrv_conn_teardown(c);
+	else
+		sshsrv_conn_rearm(c);
+}
+
+
+static void sshsrv_kick_cb(uv_idle_t *h);
+
+/* Queues a drive for the next loop iteration: kicks come from session code that may be walking
+ * the session list, so the connection is never driven (or torn down) inside the kick. */
+static void sshsrv_conn_kick(struct sshsrv_conn *c)
+{
+	struct sshsrv *s = c->owner;
+
+	if (c->torn)
+		return;
+	if (c->busy > 0) {
+		c->kicked = true;
+		return;
+	}
+	if (c->kick_queued)
+		return;
+	c->kick_queued = true;
+	c->kick_next = NULL;
+	if (s->kick_tail != NULL)
+		s->kick_tail->kick_next = c;
+	else
+		s->kick_head = c;
+	s->kick_tail = c;
+	if (!uv_is_active((uv_handle_t *)&s->kick_idle))
+		uv_idle_start(&s->kick_idle, sshsrv_kick_cb);
+}
+
+static void sshsrv_kick_cb(uv_idle_t *h)
+{
+	struct sshsrv *s = h->data;
+	struct sshsrv_conn *c, *list = s->kick_head;
+
+	/* Only the connections queued so far: drives may queue others for the next round. */
+	s->kick_head = s->kick_tail = NULL;
+	while (list != NULL) {
+		c = list;
+		list = c->kick_next;
+		c->kick_next = NULL;
+		c->kick_queued = false;
+		sshsrv_conn_drive(c);
+	}
+	if (s->kick_head == NULL)
+		uv_idle_stop(h);
+}
+
+/* Starts the orderly end: output is flushed, then exit status (when >= 0), EOF and close are
+ * sent, and the connection lingers briefly for the client's close. */
+static void sshsrv_conn_begin_close(struct sshsrv_conn *c, int status)
+{
+	if (c->closing) {
+		if (status >= 0 && !c->exit_sent)
+			c->exit_status = status;
+		return;
+	}
+	c->closing = true;
+	c->exit_status = status;
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, SSHSRV_FLUSH_STALL_MS, 0);
+}
+
+/* ---- session operations ---------------------------------------------------------------- */
+
+static void sshsrv_session_kick(void *transport)
+{
+	sshsrv_conn_kick(transport);
+}
+
+static void sshsrv_session_close(void *transport, int status)
+{
+	struct sshsrv_conn *c = transport;
+
+	if (c->torn)
+		return;
+	sshsrv_conn_begin_close(c, status);
+	sshsrv_conn_kick(c);
+}
+
+static const struct session_ops sshsrv_session_ops = {
+	.kick = sshsrv_session_kick,
+	.close = sshsrv_session_close,
+};
+
+/* ---- channel callbacks (record, do the work in the drive) ------------------------------ */
+
+static int sshsrv_chan_data_cb(ssh_session ssh, ssh_channel ch, void *data, uint32_t len,
+			       int is_stderr, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+	size_t n;
+
+	(void)ssh;
+	(void)ch;
+	if (is_stderr)
+		return (int)len; /* clients have no stderr to send; drop it */
+	c->last_input_ms = sshsrv_conn_now(c);
+	if (c->dead || c->closing || (c->sess != NULL && c->sess->ended)) {
+		c->in_left = 0;
+		return (int)len; /* nobody will read it */
+	}
+	if (c->sess == NULL || c->held_off < c->held_len) {
+		/* Not yet (before shell/exec, or older input still waits): libssh keeps it. */
+		c->in_left = len;
+		c->kicked = true;
+		return 0;
+	}
+	n = session_input(c->sess, data, len);
+	c->in_left = len - n;
+	if (c->in_left > 0)
+		c->kicked = true;
+	return (int)n;
+}
+
+static void sshsrv_chan_eof_cb(ssh_session ssh, ssh_channel ch, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	c->eof_in = true;
+	c->kicked = true;
+}
+
+static void sshsrv_chan_close_cb(ssh_session ssh, ssh_channel ch, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	c->remote_closed = true;
+	c->kicked = true;
+}
+
+static void sshsrv_copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static int sshsrv_chan_pty_cb(ssh_session ssh, ssh_channel ch, const char *term, int cols,
+			      int rows, int pxw, int pxh, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	(void)pxw;
+	(void)pxh;
+	if (c->sess != NULL || c->start_req || c->closing)
+		return -1;
+	c->pty = true;
+	sshsrv_copy(c->term, sizeof c->term, term);
+	c->cols = cols;
+	c->rows = rows;
+	return 0;
+}
+
+static int sshsrv_chan_winch_cb(ssh_session ssh, ssh_channel ch, int cols, int rows, int pxw,
+				int pxh, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	(void)pxw;
+	(void)pxh;
+	c->cols = cols;
+	c->rows = rows;
+	c->last_input_ms = sshsrv_conn_now(c);
+	if (c->sess != NULL && !c->closing)
+		session_resize(c->sess, cols, rows);
+	return 0;
+}
+
+static int sshsrv_chan_shell_cb(ssh_session ssh, ssh_channel ch, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	if (c->sess != NULL || c->start_req || c->closing)
+		return 1;
+	c->start_req = true;
+	c->kicked = true;
+	return 0;
+}
+
+static int sshsrv_chan_exec_cb(ssh_session ssh, ssh_channel ch, const char *command, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+
+	(void)ssh;
+	(void)ch;
+	if (c->sess != NULL || c->start_req || c->closing || command == NULL ||
+	    strlen(command) > SSHSRV_MAX_EXEC)
+		return 1;
+	c->exec = strdup(command);
+	if (c->exec == NULL)
+		return 1;
+	c->start_req = true;
+	c->kicked = true;
+	return 0;
+}
+
+static int sshsrv_chan_env_cb(ssh_session ssh, ssh_channel ch, const char *name,
+			      const char *value, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+	char *dst;
+
+	(void)ssh;
+	(void)ch;
+	if (c->sess != NULL || c->start_req || name == NULL || value == NULL)
+		return 1;
+	if (strcmp(name, "LANG") == 0)
+		dst = c->lang;
+	else if (strcmp(name, "LC_ALL") == 0)
+		dst = c->lc_all;
+	else
+		return 1;
+	if (strlen(value) >= sizeof c->lang)
+		return 1;
+	sshsrv_copy(dst, sizeof c->lang, value);
+	return 0;
+}
+
+/* One session channel per connection; others are refused (the client is told "failed"). */
+static ssh_channel sshsrv_chan_open_cb(ssh_session ssh, void *ud)
+{
+	struct sshsrv_conn *c = ud;
+	ssh_channel ch;
+
+	if (c->chan != NULL || c->closing || c->dead)
+		return NULL;
+	ch = ssh_channel_new(ssh);
+	if (ch == NULL)
+		return NULL;
+	memset(&c->ccb, 0, sizeof c->ccb);
+	c->ccb.userdata = c;
+	c->ccb.channel_data_function = sshsrv_chan_data_cb;
+	c->ccb.channel_eof_function = sshsrv_chan_eof_cb;
+	c->ccb.channel_close_function = sshsrv_chan_close_cb;
+	c->ccb.channel_pty_request_function = sshsrv_chan_pty_cb;
+	c->ccb.channel_pty_window_change_function = sshsrv_chan_winch_cb;
+	c->ccb.channel_shell_request_function = sshsrv_chan_shell_cb;
+	c->ccb.channel_exec_request_function = sshsrv_chan_exec_cb;
+	c->ccb.channel_env_request_function = sshsrv_chan_env_cb;
+	ssh_callbacks_init(&c->ccb);
+	if (ssh_set_channel_callbacks(ch, &c->ccb) != SSH_OK) {
+		ssh_channel_free(ch);
+		return NULL;
+	}
+	c->chan = ch;
+	return ch;
+}
+
+/* ---- authentication --------------------------------------------------------------------- */
+
+static void sshsrv_conn_audit_ctx(const struct sshsrv_conn *c, const char *user,
+				  struct audit_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->account = user;
+	ctx->session = c->id;
+	ctx->peer = c->peer;
+	ctx->transport = "ssh";
+}
+
+static void sshsrv_conn_auth_failed(struct sshsrv_conn *c)
+{
+	if (++c->failures >= SSHSRV_MAX_AUTH_FAILURES)
+		sshsrv_conn_fail(c, "too many authentication failures (%d)", c->failures);
+}
+
+/* The client is in: takes the account (acct is left empty), registers the server callbacks for
+ * the channel, and switches the timers from the authentication deadline to idle/keepalive. */
+static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acct)
+{
+	const struct config *cfg = &c->owner->srv->cfg;
+
+	c->acct = *acct;
+	memset(acct, 0, sizeof *acct);
+	c->authenticated = true;
+	c->phase = SSHSRV_OPEN;
+	memset(&c->scb, 0, sizeof c->scb);
+	c->scb.userdata = c;
+	c->scb.channel_open_request_session_function = sshsrv_chan_open_cb;
+	ssh_callbacks_init(&c->scb);
+	if (ssh_set_server_callbacks(c->ssh, &c->scb) != SSH_OK) {
+		sshsrv_conn_fail(c, "cannot set the server callbacks");
+		return;
+	}
+	c->last_input_ms = sshsrv_conn_now(c);
+	uv_timer_stop(&c->timer);
+	if (cfg->idle_timeout_s > 0)
+		uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
+			       (uint64_t)cfg->idle_timeout_s * 1000, 0);
+}
+
+static void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
+
+static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
+{
+	int ka = c->owner->srv->cfg.keepalive_s;
+
+	if (ka > 0)
+		uv_timer_start(&c->ka_timer, sshsrv_conn_ka_timer_cb, (uint64_t)ka * 1000,
+			       (uint64_t)ka * 1000);
+}
+
+static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct)
+{
+	struct sshsrv_conn *c = arg;
+	ssh_message msg = c->amsg;
+
+	c->areq = NULL;
+	c->amsg = NULL;
+	sshsrv_conn_enter(c);
+	if (r == AUTH_OK) {
+		ssh_message_auth_reply_success(msg, 0);
+		sshsrv_conn_authenticated(c, acct);
+		sshsrv_conn_start_keepalive(c);
+	} else {
+		ssh_message_reply_default(msg);
+		sshsrv_conn_auth_failed(c);
+	}
+	ssh_message_free(msg);
+	/* Messages that came while the check ran, in order (after success: answered "no"). */
+	while (c->nparked > 0 && c->areq == NULL && !c->dead) {
+		ssh_message m = c->parked[0];
+
+		c->nparked--;
+		memmove(&c->parked[0], &c->parked[1], (size_t)c->nparked * sizeof c->parked[0]);
+		if (c->phase == SSHSRV_OPEN) {
+			ssh_message_reply_default(m);
+			ssh_message_free(m);
+		} else {
+			sshsrv_conn_auth_message(c, m);
+		}
+	}
+	if (!c->dead)
+		sshsrv_conn_pump(c);
+	sshsrv_conn_leave(c);
+}
+
+static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, const char *user)
+{
+	struct audit_ctx ctx;
+	const char *pw = sshsrv_msg_password(msg);
+
+	sshsrv_conn_audit_ctx(c, user, &ctx);
+	c->amsg = msg;
+	c->areq = auth_password(c->owner->srv->auth, &ctx, user, pw ? pw : "",
+				sshsrv_conn_password_cb, c);
+	if (c->areq == NULL) {
+		c->amsg = NULL;
+		ssh_message_reply_default(msg);
+		ssh_message_free(msg);
+		sshsrv_conn_fail(c, "out of memory");
+	}
+}
+
+static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, const char *user)
+{
+	enum ssh_publickey_state_e state = sshsrv_msg_pubkey_state(msg);
+	ssh_key key = sshsrv_msg_pubkey(msg);
+	struct account acct;
+	struct audit_ctx ctx;
+	enum auth_result r = AUTH_FAIL;
+	const char *keytype = NULL;
+	char *b64 = NULL;
+
+	memset(&acct, 0, sizeof acct);
+	sshsrv_conn_audit_ctx(c, user, &ctx);
+	if (key != NULL) {
+		keytype = ssh_key_type_to_char(ssh_key_type(key));
+		if (keytype == NULL || ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
+			b64 = NULL;
+	}
+	if (b64 == NULL) {
+		ssh_message_reply_default(msg);
+		sshsrv_conn_auth_failed(c);
+	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
+		/* A probe: "would this key do?" */
+		r = auth_pubkey(c->owner->srv->auth, &ctx, user, keytype, b64, false, &acct);
+		if (r == AUTH_OK) {
+			ssh_message_auth_reply_pk_ok_simple(msg);
+		} else {
+			log_debug(c->id, "ssh key %s offered for %s: not accepted", keytype, user);
+			ssh_message_reply_default(msg);
+			sshsrv_conn_auth_failed(c);
+		}
+	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
+		r = auth_pubkey(c->owner->srv->auth, &ctx, user, keytype, b64, true, &acct);
+		if (r == AUTH_OK) {
+			ssh_message_auth_reply_success(msg, 0);
+			sshsrv_conn_authenticated(c, &acct);
+			sshsrv_conn_start_keepalive(c);
+		} else {
+			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user, c->peer,
+				 r == AUTH_LOCKED ? " (account locked)" : "");
+			ssh_message_reply_default(msg);
+			sshsrv_conn_auth_failed(c);
+		}
+	} else {
+		log_info(c->id, "ssh key %s for %s from %s: bad signature", keytype, user, c->peer);
+		ssh_message_reply_default(msg);
+		sshsrv_conn_auth_failed(c);
+	}
+	account_clear(&acct);
+	ssh_string_free_char(b64);
+	ssh_message_free(msg);
+}
+
+/* Handles one message of the authentication phase; takes msg. */
+static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg)
+{
+	const char *user, *svc;
+
+	switch (ssh_message_type(msg)) {
+	case SSH_REQUEST_SERVICE:
+		svc = ssh_message_service_service(msg);
+		if (svc != NULL && strcmp(svc, "ssh-userauth") == 0)
+			ssh_message_service_reply_success(msg);
+		else
+			sshsrv_conn_fail(c, "unknown service requested");
+		ssh_message_free(msg);
+		return;
+	case SSH_REQUEST_AUTH:
+		break;
+	default:
+		ssh_message_reply_default(msg);
+		ssh_message_free(msg);
+		return;
+	}
+	user = ssh_message_auth_user(msg);
+	if (user == NULL || user[0] == '\0' || strlen(user) > SSHSRV_MAX_USER) {
+		ssh_message_reply_default(msg);
+		ssh_message_free(msg);
+		sshsrv_conn_auth_failed(c);
+		return;
+	}
+	switch (ssh_message_subtype(msg)) {
+	case SSH_AUTH_METHOD_PASSWORD:
+		sshsrv_conn_auth_password(c, msg, user);
+		return;
+	case SSH_AUTH_METHOD_PUBLICKEY:
+		sshsrv_conn_auth_pubkey(c, msg, user);
+		return;
+	default:
+		/* "none" (the client asking which methods work) and the rest: the list. */
+		ssh_message_reply_default(msg);
+		ssh_message_free(msg);
+		return;
+	}
+}
+
+/* Takes every queued authentication message; with a password check in flight they are parked. */
+static void sshsrv_conn_auth_drain(struct sshsrv_conn *c)
+{
+	size_t cap = c->owner->srv->cfg.preauth_input_max;
+	ssh_message msg;
+
+	while (!c->dead && c->phase == SSHSRV_AUTH) {
+		if (c->scount.in_bytes > cap) {
+			sshsrv_conn_fail(c, "more than %zu bytes before login", cap);
+			return;
+		}
+		msg = ssh_message_get(c->ssh);
+		if (msg == NULL)
+			return;
+		if (c->areq != NULL) {
+			if (c->nparked == SSHSRV_MAX_PARKED) {
+				ssh_message_free(msg);
+				sshsrv_conn_fail(c, "too many requests during a password check");
+				return;
+			}
+			c->parked[c->nparked++] = msg;
+			continue;
+		}
+		sshsrv_conn_auth_message(c, msg);
+	}
+}
+
+/* ---- the drive ---------------------------------------------------------------------------- */
+
+static void sshsrv_conn_check_closed(struct sshsrv_conn *c)
+{
+	int st;
+
+	if (c->dead)
+		return;
+	st = ssh_get_status(c->ssh);
+	if (ssh_get_fd(c->ssh) == SSH_INVALID_SOCKET || !ssh_is_connected(c->ssh) ||
+	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
+		if (st & SSH_CLOSED_ERROR)
+			sshsrv_conn_fail(c, "connection lost: %s", ssh_get_error(c->ssh));
+		else
+			sshsrv_conn_fail(c, "closed by the client");
+	}
+}
+
+static void sshsrv_conn_start_session(struct sshsrv_conn *c)
+{
+	struct session_params p;
+
+	c->start_req = false;
+	memset(&p, 0, sizeof p);
+	p.id = c->id;
+	p.transport = "ssh";
+	p.peer = c->peer;
+	p.env_lang = c->lc_all[0] ? c->lc_all : c->lang[0] ? c->lang : NULL;
+	p.term = c->pty && c->term[0] ? c->term : NULL;
+	p.cols = c->cols > 0 ? c->cols : 80;
+	p.rows = c->rows > 0 ? c->rows : 24;
+	p.pty = c->pty;
+	p.exec = c->exec;
+	p.account = &c->acct;
+	p.ops = &sshsrv_session_ops;
+	p.transport_ctx = c;
+	c->sess = session_new(c->owner->srv, &p);
+	if (c->sess == NULL) {
+		sshsrv_conn_fail(c, "cannot create the session");
+		return;
+	}
+	session_start(c->sess);
+}
+
+/* Writes queued output: never more than the window, at most *budget bytes, nothing while libssh
+ * still holds unsent bytes (its buffer has no cap). */
+static void sshsrv_conn_output(struct sshsrv_conn *c, size_t *budget)
+{
+	int stream;
+
+	if (c->chan == NULL || c->close_sent || c->remote_closed)
+		return;
+	for (stream = 1; stream <= 2; stream++) {
+		while (*budget > 0 && !c->dead && c->sess != NULL) {
+			const char *p;
+			size_t len, n;
+			uint32_t win;
+			int w;
+
+			p = session_output(c->sess, stream, &len);
+			if (len == 0)
+				break;
+			if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
+				return;
+			win = ssh_channel_window_size(c->chan);
+			if (win == 0) {
+				c->write_refused = true;
+				return;
+			}
+			n = len;
+			if (n > win)
+				n = win;
+			if (n > *budget)
+				n = *budget;
+			if (n > sizeof sshsrv_scratch)
+				n = sizeof sshsrv_scratch;
+			memcpy(sshsrv_scratch, p, n);
+			if (stream == 1)
+				w = ssh_channel_write(c->chan, sshsrv_scratch, (uint32_t)n);
+			else
+				w = ssh_channel_write_stderr(c->chan, sshsrv_scratch, (uint32_t)n);
+			if (w < 0) {
+				sshsrv_conn_fail(c, "write failed: %s", ssh_get_error(c->ssh));
+				return;
+			}
+			if (w == 0) {
+				/* Window closed or a rekey in progress: wait for readable. */
+				c->write_refused = true;
+				return;
+			}
+			if (c->sess == NULL)
+				return;
+			session_output_consume(c->sess, stream, (size_t)w);
+			*budget -= (size_t)w;
+			if (c->closing && !c->close_sent)
+				uv_timer_start(&c->timer, sshsrv_conn_timer_cb, SSHSRV_FLUSH_STALL_MS,
+					       0);
+		}
+	}
+}
+
+/* Offers the session the input it could not take before: first what was taken out of libssh,
+ * then (all of) what libssh still holds. Taking all of it keeps the memory bounded: each read
+ * re-opens the channel window to libssh's full size. */
+static void sshsrv_conn_input(struct sshsrv_conn *c)
+{
+	int r;
+
+	while (!c->dead && c->sess != NULL && !c->closing) {
+		if (c->held_off < c->held_len) {
+			c->held_off += session_input(c->sess, c->held + c->held_off,
+						     c->held_len - c->held_off);
+			if (c->held_off < c->held_len)
+				return;
+			free(c->held);
+			c->held = NULL;
+			c->held_len = c->held_off = 0;
+			continue;
+		}
+		if (c->in_left == 0 || c->chan == NULL || !session_can_take_input(c->sess))
+			return;
+		c->held = malloc(c->in_left);
+		if (c->held == NULL) {
+			sshsrv_conn_fail(c, "out of memory");
+			return;
+		}
+		r = ssh_channel_read_timeout(c->chan, c->held, (uint32_t)c->in_left, 0, 0);
+		if (r <= 0) {
+			free(c->held);
+			c->held = NULL;
+			c->in_left = 0;
+			return;
+		}
+		c->in_left = (size_t)r < c->in_left ? c->in_left - (size_t)r : 0;
+		c->held_len = (size_t)r;
+		c->held_off = 0;
+	}
+}
+
+static void sshsrv_conn_deliver_eof(struct sshsrv_conn *c)
+{
+	if (!c->eof_in || c->eof_done || c->sess == NULL || c->closing)
+		return;
+	if (c->held_off < c->held_len || c->in_left > 0)
+		return;
+	c->eof_done = true;
+	session_eof(c->sess);
+}
+
+static void sshsrv_conn_close_step(struct sshsrv_conn *c)
+{
+	int rc;
+
+	if (c->chan == NULL) {
+		sshsrv_conn_fail(c, c->owner->stopping ? "service stopping" : "closed");
+		return;
+	}
+	if (!c->close_sent) {
+		if (!c->remote_closed && c->sess != NULL && session_output_pending(c->sess) > 0)
+			return; /* still flushing */
+		if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
+			return;
+		if (c->exit_status >= 0 && !c->exit_sent && !c->remote_closed) {
+			c->exit_sent = true;
+			if (ssh_channel_request_send_exit_status(c->chan, c->exit_status) ==
+			    SSH_ERROR) {
+				sshsrv_conn_fail(c, "cannot send the exit status: %s",
+						 ssh_get_error(c->ssh));
+				return;
+			}
+		}
+		rc = ssh_channel_close(c->chan);
+		if (rc == SSH_ERROR) {
+			sshsrv_conn_fail(c, "cannot close the channel: %s", ssh_get_error(c->ssh));
+			return;
+		}
+		if (rc != SSH_OK)
+			return; /* SSH_AGAIN: EOF still being flushed, close on the next drive */
+		c->close_sent = true;
+		uv_timer_start(&c->timer, sshsrv_conn_timer_cb, SSHSRV_LINGER_MS, 0);
+	}
+	if (c->remote_closed && !(ssh_get_status(c->ssh) & SSH_WRITE_PENDING))
+		sshsrv_conn_fail(c, "%s", c->owner->stopping ? "service stopping" : "closed");
+}
+
+/* The work after a pump, authenticated connections only. */
+static void sshsrv_conn_work(struct sshsrv_conn *c)
+{
+	size_t budget = SSHSRV_WRITE_BUDGET;
+	int round;
+
+	for (round = 0; round < 4 && !c->dead; round++) {
+		c->kicked = false;
+		if (c->remote_closed && !c->closing) {
+			/* The client closed the channel: nobody will read the session. */
+			sshsrv_conn_begin_close(c, -1);
+		}
+		if (c->start_req && c->sess == NULL && !c->closing)
+			sshsrv_conn_start_session(c);
+		if (c->sess != NULL && !c->dead) {
+			sshsrv_conn_output(c, &budget);
+			sshsrv_conn_input(c);
+			sshsrv_conn_output(c, &budget);
+			sshsrv_conn_deliver_eof(c);
+		}
+		if (c->closing && !c->dead)
+			sshsrv_conn_close_step(c);
+		if (!c->kicked)
+			break;
+	}
+}
+
+static void sshsrv_conn_quickack(struct sshsrv_conn *c)
+{
+	int one = 1;
+
+	/* Not sticky: the kernel drops back to delayed ACKs, so set it before each pump. */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
+/* One pump and the work after it; the caller holds the busy count. */
+static void sshsrv_conn_pump(struct sshsrv_conn *c)
+{
+	int rc;
+
+	c->write_refused = false;
+	if (ssh_get_fd(c->ssh) == SSH_INVALID_SOCKET) {
+		sshsrv_conn_check_closed(c);
+		return;
+	}
+	sshsrv_conn_quickack(c);
+	if (c->want_keepalive) {
+		c->want_keepalive = false;
+		if (c->phase == SSHSRV_OPEN && !(ssh_get_status(c->ssh) & SSH_WRITE_PENDING))
+			ssh_send_ignore(c->ssh, "");
+	}
+	switch (c->phase) {
+	case SSHSRV_KEX:
+		rc = ssh_handle_key_exchange(c->ssh);
+		if (rc == SSH_ERROR) {
+			sshsrv_conn_fail(c, "key exchange failed: %s", ssh_get_error(c->ssh));
+			return;
+		}
+		if (rc != SSH_OK)
+			break;
+		c->phase = SSHSRV_AUTH;
+		/* fall through - a userauth request may have come in the same read */
+	case SSHSRV_AUTH:
+		sshsrv_conn_auth_drain(c);
+		break;
+	case SSHSRV_OPEN:
+		ssh_execute_message_callbacks(c->ssh);
+		break;
+	}
+	sshsrv_conn_check_closed(c);
+	if (!c->dead && c->phase != SSHSRV_OPEN &&
+	    c->scount.in_bytes > c->owner->srv->cfg.preauth_input_max)
+		sshsrv_conn_fail(c, "more than %zu bytes before login",
+				 c->owner->srv->cfg.preauth_input_max);
+	if (!c->dead && c->phase == SSHSRV_OPEN) {
+		sshsrv_conn_work(c);
+		sshsrv_conn_check_closed(c);
+	}
+}
+
+static void sshsrv_conn_drive(struct sshsrv_conn *c)
+{
+	if (c->torn)
+		return;
+	sshsrv_conn_enter(c);
+	if (!c->dead)
+		sshsrv_conn_pump(c);
+	sshsrv_conn_leave(c);
+}
+
+static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct sshsrv_conn *c = h->data;
+
+	(void)events;
+	if (status < 0) {
+		sshsrv_conn_enter(c);
+		sshsrv_conn_fail(c, "socket error: %s", uv_strerror(status));
+		sshsrv_conn_leave(c);
+		return;
+	}
+	sshsrv_conn_drive(c);
+}
+
+static void sshsrv_conn_timer_cb(uv_timer_t *t)
+{
+	struct sshsrv_conn *c = t->data;
+	const struct config *cfg = &c->owner->srv->cfg;
+	uint64_t now, idle_ms, quiet;
+
+	if (c->torn)
+		return;
+	sshsrv_conn_enter(c);
+	if (c->phase != SSHSRV_OPEN) {
+		sshsrv_conn_fail(c, "not authenticated within %d s", cfg->auth_timeout_s);
+	} else if (c->close_sent) {
+		sshsrv_conn_fail(c, "%s", c->owner->stopping ? "service stopping" : "closed");
+	} else if (c->closing) {
+		sshsrv_conn_fail(c, "output not taken for %d s", SSHSRV_FLUSH_STALL_MS / 1000);
+	} else if (cfg->idle_timeout_s > 0) {
+		now = sshsrv_conn_now(c);
+		idle_ms = (uint64_t)cfg->idle_timeout_s * 1000;
+		quiet = now - c->last_input_ms;
+		if (quiet < idle_ms) {
+			uv_timer_start(&c->timer, sshsrv_conn_timer_cb, idle_ms - quiet, 0);
+		} else {
+			log_info(c->id, "ssh idle for %d s: closing", cfg->idle_timeout_s);
+			if (c->sess != NULL)
+				session_notice(c->sess, "propdesk",
+					       "idle for too long: disconnecting. "
+					       "空闲时间过长，连接已断开。");
+			sshsrv_conn_begin_close(c, -1);
+			if (!c->dead)
+				sshsrv_conn_pump(c);
+		}
+	}
+	sshsrv_conn_leave(c);
+}
+
+static void sshsrv_conn_ka_timer_cb(uv_timer_t *t)
+{
+	struct sshsrv_conn *c = t->data;
+
+	if (c->torn || c->closing)
+		return;
+	c->want_keepalive = true;
+	sshsrv_conn_drive(c);
+}
+
+/* ---- accepting ---------------------------------------------------------------------------- */
+
+static void sshsrv_format_peer(const struct sockaddr_storage *ss, char peer[80], char addr[64])
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+		snprintf(peer, 80, "%s:%d", host, port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+		port = ntohs(in6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
+			snprintf(peer, 80, "%s:%d", host, port);
+		} else {
+			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+			snprintf(peer, 80, "[%s]:%d", host, port);
+		}
+	} else {
+		snprintf(peer, 80, "unknown:0");
+	}
+	server_peer_addr(peer, addr);
+}
+
+static const char *sshsrv_admit_strerror(int rc)
+{
+	switch (rc) {
+	case -EAGAIN:
+		return "too many connections";
+	case -EMFILE:
+		return "too many connections from this address";
+	case -EACCES:
+		return "address refused after failed logins";
+	default:
+		return "refused";
+	}
+}
+
+static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_storage *ss)
+{
+	struct server *srv = s->srv;
+	struct sshsrv_conn *c;
+	char id[16], peer[80], addr[64];
+	int one = 1, rc;
+	ssh_session ssh;
+
+	server_new_id(srv, id);
+	sshsrv_format_peer(ss, peer, addr);
+	if (s->stopping) {
+		close(fd);
+		return;
+	}
+	rc = server_conn_admit(srv, addr);
+	if (rc < 0) {
+		log_warn(id, "ssh connection from %s refused: %s", peer, sshsrv_admit_strerror(rc));
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof *c);
+	ssh = ssh_new();
+	if (c == NULL || ssh == NULL) {
+		log_error(id, "ssh connection from %s dropped: out of memory", peer);
+		free(c);
+		ssh_free(ssh);
+		close(fd);
+		server_conn_release(srv, addr);
+		return;
+	}
+	if (ssh_bind_accept_fd(s->bind, ssh, fd) != SSH_OK) {
+		log_error(id, "ssh connection from %s dropped: %s", peer, ssh_get_error(s->bind));
+		/* Past a point libssh owns the fd and ssh_free closes it. */
+		if (ssh_get_fd(ssh) != fd)
+			close(fd);
+		ssh_free(ssh);
+		free(c);
+		server_conn_release(srv, addr);
+		return;
+	}
+	ssh_set_blocking(ssh, 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	/* Before the first key-exchange call: a userauth packet can come in the same read. No
+	 * server callbacks yet, so that libssh queues the authentication messages for us. */
+	ssh_set_auth_methods(ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
+	ssh_set_counters(ssh, &c->scount, &c->rcount);
+	rc = uv_poll_init(srv->loop, &c->poll, fd);
+	if (rc < 0) {
+		log_error(id, "ssh connection from %s dropped: %s", peer, uv_strerror(rc));
+		ssh_free(ssh);
+		free(c);
+		server_conn_release(srv, addr);
+		return;
+	}
+	c->owner = s;
+	c->ssh = ssh;
+	c->fd = fd;
+	c->exit_status = -1;
+	memcpy(c->id, id, sizeof c->id);
+	memcpy(c->peer, peer, sizeof c->peer);
+	memcpy(c->addr, addr, sizeof c->addr);
+	c->started_ms = uv_now(srv->loop);
+	c->poll.data = c;
+	uv_timer_init(srv->loop, &c->timer);
+	uv_timer_init(srv->loop, &c->ka_timer);
+	c->timer.data = c->ka_timer.data = c;
+	c->handles = 3;
+	c->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = c;
+	s->conns = c;
+	s->nconns++;
+	s->nalloc++;
+	log_info(id, "ssh connection from %s", peer);
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
+		       (uint64_t)(srv->cfg.auth_timeout_s > 0 ? srv->cfg.auth_timeout_s : 30) * 1000,
+		       0);
+	/* The first drive sends our banner. */
+	sshsrv_conn_drive(c);
+}
+
+static void sshsrv_accept_cb(uv_poll_t *h, int status, int events);
+
+static void sshsrv_retry_cb(uv_timer_t *t)
+{
+	struct sshsrv *s = t->data;
+
+	if (!s->stopping)
+		uv_poll_start(&s->lpoll, UV_READABLE, sshsrv_accept_cb);
+}
+
+static void sshsrv_accept_cb(uv_poll_t *h, int status, int events)
+{
+	struct sshsrv *s = h->data;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int i, fd;
+
+	(void)events;
+	if (status < 0) {
+		log_warn(NULL, "ssh listener: %s", uv_strerror(status));
+		return;
+	}
+	for (i = 0; i < SSHSRV_ACCEPT_BURST && !s->stopping; i++) {
+		sl = sizeof ss;
+		memset(&ss, 0, sizeof ss);
+		fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			/* Out of descriptors or memory: the connection stays in the backlog and the
+			 * poll would fire at once again; pause instead of spinning. */
+			log_warn(NULL, "ssh accept: %s; pausing the listener", strerror(errno));
+			uv_poll_stop(&s->lpoll);
+			uv_timer_start(&s->retry_timer, sshsrv_retry_cb, SSHSRV_ACCEPT_RETRY_MS, 0);
+			return;
+		}
+		sshsrv_conn_new(s, fd, &ss);
+	}
+}
+
+/* ---- the host key ------------------------------------------------------------------------ */
+
+static int sshsrv_hostkey_generate(const char *path)
+{
+	ssh_key key = NULL;
+	size_t n = strlen(path) + 5;
+	char *tmp = malloc(n);
+	int fd, rc = -1;
+
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, n, "%s.tmp", path);
+	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) {
+		log_error(NULL, "cannot generate an ed25519 host key");
+		goto out;
+	}
+	/* Created 0600 first: ssh_pki_export_privkey_file opens with fopen, whose mode follows
+	 * the umask; an existing file keeps its mode. Renamed into place once complete. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_error(NULL, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, tmp) != SSH_OK) {
+		log_error(NULL, "cannot write the host key to %s", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		log_error(NULL, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	log_info(NULL, "generated a new ed25519 host key in %s", path);
+	rc = 0;
+out:
+	ssh_key_free(key);
+	free(tmp);
+	return rc;
+}
+
+static int sshsrv_hostkey_load(const char *path, ssh_key *out)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *fp = NULL;
+	struct stat st;
+	ssh_key key = NULL;
+
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT) {
+			log_error(NULL, "host key %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (sshsrv_hostkey_generate(path) < 0)
+			return -1;
+	} else if (st.st_mode & 077) {
+		log_warn(NULL, "host key %s is accessible by other users (mode %03o)", path,
+			 (unsigned)(st.st_mode & 0777));
+	}
+	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK) {
+		log_error(NULL, "cannot read the host key %s", path);
+		return -1;
+	}
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
+		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	log_info(NULL, "ssh host key %s: %s %s", path, ssh_key_type_to_char(ssh_key_type(key)),
+		 fp ? fp : "(no fingerprint)");
+	ssh_string_free_char(fp);
+	ssh_clean_pubkey_hash(&hash);
+	*out = key;
+	return 0;
+}
+
+/* ---- the listener --------------------------------------------------------------------------- */
+
+static int sshsrv_listen(const char *addr, int port)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char portstr[16];
+	int fd = -1, one = 1, rc, err = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(portstr, sizeof portstr, "%d", port);
+	rc = getaddrinfo(addr, portstr, &hints, &res);
+	if (rc != 0) {
+		log_error(NULL, "ssh listen %s:%d: %s", addr, port, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 511) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		log_error(NULL, "ssh listen %s:%d: %s", addr, port, strerror(err));
+	return fd;
+}
+
+static void sshsrv_free(struct sshsrv *s)
+{
+	if (s->srv != NULL && s->srv->ssh == s)
+		s->srv->ssh = NULL;
+	ssh_bind_free(s->bind);
+	free(s);
+}
+
+static void sshsrv_handle_close_cb(uv_handle_t *h)
+{
+	struct sshsrv *s = h->data;
+
+	if (--s->handles == 0)
+		sshsrv_free(s);
+}
+
+/* Frees the listener once it is stopping and its last connection struct has gone. */
+static void sshsrv_maybe_finish(struct sshsrv *s)
+{
+	if (!s->stopping || s->nalloc > 0 || s->finishing)
+		return;
+	s->finishing = true;
+	uv_close((uv_handle_t *)&s->retry_timer, sshsrv_handle_close_cb);
+	uv_close((uv_handle_t *)&s->stop_timer, sshsrv_handle_close_cb);
+	uv_close((uv_handle_t *)&s->kick_idle, sshsrv_handle_close_cb);
+}
+
+int sshsrv_start(struct server *srv, const char *addr, int port, const char *hostkey_path,
+		 struct sshsrv **out)
+{
+	struct sshsrv *s;
+	ssh_key key = NULL;
+	bool no = false;
+	int rc;
+
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		log_error(NULL, "out of memory");
+		return -ENOMEM;
+	}
+	s->srv = srv;
+	s->lfd = -1;
+	if (sshsrv_hostkey_load(hostkey_path, &key) < 0)
+		goto fail;
+	s->bind = ssh_bind_new();
+	if (s->bind == NULL) {
+		ssh_key_free(key);
+		log_error(NULL, "out of memory");
+		goto fail;
+	}
+	/* No system-wide libssh server configuration: this service's settings are its own. */
+	ssh_bind_options_set(s->bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	if (ssh_bind_options_set(s->bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) != SSH_OK) {
+		log_error(NULL, "host key %s: %s", hostkey_path, ssh_get_error(s->bind));
+		ssh_key_free(key);
+		goto fail;
+	}
+	/* The bind owns the key now. */
+	s->lfd = sshsrv_listen(addr, port);
+	if (s->lfd < 0)
+		goto fail;
+	rc = uv_poll_init(srv->loop, &s->lpoll, s->lfd);
+	if (rc < 0) {
+		log_error(NULL, "ssh listener: %s", uv_strerror(rc));
+		goto fail;
+	}
+	s->lpoll.data = s;
+	uv_timer_init(srv->loop, &s->retry_timer);
+	uv_timer_init(srv->loop, &s->stop_timer);
+	uv_idle_init(srv->loop, &s->kick_idle);
+	s->retry_timer.data = s->stop_timer.data = s->kick_idle.data = s;
+	s->handles = 4;
+	uv_poll_start(&s->lpoll, UV_READABLE, sshsrv_accept_cb);
+	log_info(NULL, "ssh listening on %s:%d", addr, port);
+	*out = s;
+	return 0;
+
+fail:
+	if (s->lfd >= 0)
+		close(s->lfd);
+	ssh_bind_free(s->bind);
+	free(s);
+	return -1;
+}
+
+static void sshsrv_stop_timer_cb(uv_timer_t *t)
+{
+	struct sshsrv *s = t->data;
+	struct sshsrv_conn *c, *next;
+
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		sshsrv_conn_enter(c);
+		sshsrv_conn_fail(c, "service stopping (output not flushed in time)");
+		sshsrv_conn_leave(c);
+	}
+}
+
+void sshsrv_shutdown(struct sshsrv *s)
+{
+	struct sshsrv_conn *c, *next;
+
+	if (s == NULL || s->stopping)
+		return;
+	s->stopping = true;
+	log_info(NULL, "ssh listener stopping: %d connections open", s->nconns);
+	/* uv_close unregisters the fd from epoll while it is still open; then it is closed. */
+	uv_close((uv_handle_t *)&s->lpoll, sshsrv_handle_close_cb);
+	close(s->lfd);
+	s->lfd = -1;
+	uv_timer_stop(&s->retry_timer);
+	for (c = s->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->sess == NULL)
+			sshsrv_conn_fail(c, "service stopping");
+		else
+			/* What is queued (the notice included) is flushed, then the channel closes. */
+			sshsrv_conn_begin_close(c, -1);
+		if (c->busy > 0) {
+			/* Called from inside this connection's drive: it finishes the job. */
+			c->kicked = true;
+			continue;
+		}
+		sshsrv_conn_enter(c);
+		if (!c->dead)
+			sshsrv_conn_pump(c);
+		sshsrv_conn_leave(c);
+	}
+	if (s->nconns > 0)
+		uv_timer_start(&s->stop_timer, sshsrv_stop_timer_cb, SSHSRV_SHUTDOWN_MS, 0);
+	sshsrv_maybe_finish(s);
+}
+
+int sshsrv_connections(const struct sshsrv *s)
+{
+	return s != NULL ? s->nconns : 0;
+}

@@ -1,0 +1,1096 @@
+/* telnetsrv — the telnet listener: libtelnet over uv_tcp, a login through lineedit prompts and
+ * auth on the thread pool, then a session.
+ *
+ * A connection goes LOGIN (prompts) -> AUTH (password being checked) -> SESSION, and from any
+ * of them to ENDING (output flushed, FIN sent, waiting for the client to close, bounded by a
+ * deadline) and CLOSED (handles closing; freed in the last close callback, where the session
+ * is detached). Input decoded by libtelnet is queued in c->in and taken by the login or the
+ * session as they can; reading stops while that queue is full. Output is escaped by libtelnet
+ * into c->wq and handed to uv_write; at most cfg.output_hwm bytes are in flight per connection,
+ * and more session output is taken only when write completions bring it below. */
+#include "telnetsrv.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libtelnet.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "lineedit.h"
+
+/* The fuzzer builds only the socket-free layers (-DTELNETSRV_LAYERS_ONLY): no loop, server,
+ * session or auth. */
+#ifndef TELNETSRV_LAYERS_ONLY
+#include <uv.h>
+
+#include "auth.h"
+#include "log.h"
+#include "server.h"
+#include "session.h"
+#include "store.h"
+#endif
+
+#define TELNETSRV_READ_SIZE 4096
+/* Decoded input waiting for the login or the session: reading stops above this. */
+#define TELNETSRV_IN_MAX (16 * 1024)
+/* Longest user name or password line. */
+#define TELNETSRV_LOGIN_LINE_MAX 256
+#define TELNETSRV_LOGIN_TRIES 3
+/* How long a closing connection may take to flush: on shutdown, and after the shell ended. */
+#define TELNETSRV_SHUTDOWN_FLUSH_MS 1000
+#define TELNETSRV_CLOSE_FLUSH_MS 5000
+#define TELNETSRV_DEFAULT_COLS 80
+#define TELNETSRV_DEFAULT_ROWS 24
+#define TELNETSRV_MAX_DIM 1000
+
+#define TELNETSRV_PROMPT_USER "login (用户名): "
+#define TELNETSRV_PROMPT_PASSWORD "password (密码): "
+#define TELNETSRV_MSG_INCORRECT "login incorrect / 用户名或密码错误\r\n"
+#define TELNETSRV_MSG_LOCKED "account locked / 账户已锁定，请联系管理员\r\n"
+#define TELNETSRV_MSG_ERROR "internal error, please try again later / 内部错误，请稍后再试\r\n"
+#define TELNETSRV_MSG_TIMEOUT "\r\nlogin timed out / 登录超时\r\n"
+#define TELNETSRV_MSG_TOO_MUCH "\r\ntoo much input before login / 登录前输入过多\r\n"
+#define TELNETSRV_MSG_STOPPING "\r\nthe service is stopping / 服务正在停止\r\n"
+#define TELNETSRV_MSG_BUSY "service busy, please try again later / 服务繁忙，请稍后再试\r\n"
+#define TELNETSRV_MSG_PER_ADDR \
+	"too many connections from your address / 来自您地址的连接过多\r\n"
+#define TELNETSRV_MSG_REFUSED \
+	"too many failed logins, try again later / 登录失败次数过多，请稍后再试\r\n"
+
+/* ---------------------------------------------------------------------------------------- */
+/* The protocol layer                                                                        */
+
+struct telnetsrv_proto {
+	telnet_t *tn;
+	const struct telnetsrv_proto_ops *ops;
+	void *arg;
+	int cols, rows;
+	char term[64];
+};
+
+/* What we do and what we let the client do; everything else is refused by libtelnet. */
+static const telnet_telopt_t telnetsrv_proto_telopts[] = {
+	{ TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT },
+	{ TELNET_TELOPT_SGA, TELNET_WILL, TELNET_DO },
+	{ TELNET_TELOPT_NAWS, TELNET_WONT, TELNET_DO },
+	{ TELNET_TELOPT_TTYPE, TELNET_WONT, TELNET_DO },
+	{ TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO },
+	{ -1, 0, 0 },
+};
+
+static void telnetsrv_proto_naws(struct telnetsrv_proto *p, const char *b, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)b;
+	int cols, rows;
+
+	if (len != 4)
+		return;
+	cols = u[0] << 8 | u[1];
+	rows = u[2] << 8 | u[3];
+	/* 0 means "unknown" for that dimension (RFC 1073). */
+	if (cols > 0)
+		p->cols = cols > TELNETSRV_MAX_DIM ? TELNETSRV_MAX_DIM : cols;
+	if (rows > 0)
+		p->rows = rows > TELNETSRV_MAX_DIM ? TELNETSRV_MAX_DIM : rows;
+	if (p->cols > 0 || p->rows > 0)
+		p->ops->resize(p->arg, p->cols, p->rows);
+}
+
+static void telnetsrv_proto_ttype(struct telnetsrv_proto *p, const char *name)
+{
+	size_t i, n = 0;
+
+	if (p->term[0] != '\0' || name == NULL)
+		return;
+	for (i = 0; name[i] != '\0' && n < sizeof p->term - 1; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (!isalnum(ch) && ch != '-' && ch != '_' && ch != '.' && ch != '+')
+			return; /* not a terminal name: ignore it */
+		p->term[n++] = (char)tolower(ch);
+	}
+	p->term[n] = '\0';
+}
+
+static void telnetsrv_proto_event_cb(telnet_t *tn, telnet_event_t *ev, void *ud)
+{
+	struct telnetsrv_proto *p = ud;
+
+	switch (ev->type) {
+	case TELNET_EV_DATA:
+		p->ops->data(p->arg, ev->data.buffer, ev->data.size);
+		break;
+	case TELNET_EV_SEND:
+		p->ops->send(p->arg, ev->data.buffer, ev->data.size);
+		break;
+	case TELNET_EV_IAC:
+		/* Interrupt Process: what Ctrl-C means in the shell. */
+		if (ev->iac.cmd == TELNET_IP)
+			p->ops->data(p->arg, "\x03", 1);
+		break;
+	case TELNET_EV_WILL:
+		if (ev->neg.telopt == TELNET_TELOPT_TTYPE)
+			telnet_ttype_send(tn);
+		break;
+	case TELNET_EV_SUBNEGOTIATION:
+		if (ev->sub.telopt == TELNET_TELOPT_NAWS)
+			telnetsrv_proto_naws(p, ev->sub.buffer, ev->sub.size);
+		break;
+	case TELNET_EV_TTYPE:
+		if (ev->ttype.cmd == TELNET_TTYPE_IS)
+			telnetsrv_proto_ttype(p, ev->ttype.name);
+		break;
+	case TELNET_EV_ERROR:
+		p->ops->error(p->arg, ev->error.msg);
+		break;
+	default:
+		/* WONT/DO/DONT need nothing more (libtelnet answered them), warnings are
+		 * recoverable, and ZMP, MSSP, ENVIRON and compression are refused. */
+		break;
+	}
+}
+
+struct telnetsrv_proto *telnetsrv_proto_new(const struct telnetsrv_proto_ops *ops, void *arg)
+{
+	struct telnetsrv_proto *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		abort();
+	p->ops = ops;
+	p->arg = arg;
+	p->tn = telnet_init(telnetsrv_proto_telopts, telnetsrv_proto_event_cb, 0, p);
+	if (p->tn == NULL)
+		abort();
+	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
+	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_SGA);
+	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_SGA);
+	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_NAWS);
+	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_TTYPE);
+	return p;
+}
+
+void telnetsrv_proto_free(struct telnetsrv_proto *p)
+{
+	if (p == NULL)
+		return;
+	telnet_free(p->tn);
+	free(p);
+}
+
+void telnetsrv_proto_recv(struct telnetsrv_proto *p, const char *data, size_t len)
+{
+	telnet_recv(p->tn, data, len);
+}
+
+void telnetsrv_proto_send(struct telnetsrv_proto *p, const char *data, size_t len)
+{
+	if (len > 0)
+		telnet_send(p->tn, data, len);
+}
+
+const char *telnetsrv_proto_term(const struct telnetsrv_proto *p)
+{
+	return p->term[0] != '\0' ? p->term : NULL;
+}
+
+void telnetsrv_proto_size(const struct telnetsrv_proto *p, int *cols, int *rows)
+{
+	*cols = p->cols;
+	*rows = p->rows;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The login layer                                                                           */
+
+struct telnetsrv_login {
+	struct lineedit *le;
+	bool asking_password;
+	int failures, max_tries;
+	char *user;
+	char *password;
+};
+
+static void telnetsrv_login_free_secret(char **s)
+{
+	if (*s == NULL)
+		return;
+	sodium_memzero(*s, strlen(*s));
+	free(*s);
+	*s = NULL;
+}
+
+static char *telnetsrv_login_strdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		abort();
+	return d;
+}
+
+struct telnetsrv_login *telnetsrv_login_new(int cols, int max_tries)
+{
+	struct telnetsrv_login *l = calloc(1, sizeof *l);
+
+	if (l == NULL)
+		abort();
+	l->le = lineedit_new(TELNETSRV_LOGIN_LINE_MAX, 0);
+	if (l->le == NULL)
+		abort();
+	l->max_tries = max_tries;
+	lineedit_set_width(l->le, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS);
+	return l;
+}
+
+void telnetsrv_login_free(struct telnetsrv_login *l)
+{
+	if (l == NULL)
+		return;
+	lineedit_free(l->le);
+	telnetsrv_login_free_secret(&l->user);
+	telnetsrv_login_free_secret(&l->password);
+	free(l);
+}
+
+void telnetsrv_login_set_width(struct telnetsrv_login *l, int cols)
+{
+	if (cols > 0)
+		lineedit_set_width(l->le, cols);
+}
+
+void telnetsrv_login_start(struct telnetsrv_login *l, struct buf *out)
+{
+	l->asking_password = false;
+	telnetsrv_login_free_secret(&l->user);
+	telnetsrv_login_free_secret(&l->password);
+	lineedit_start(l->le, TELNETSRV_PROMPT_USER, false, out);
+}
+
+enum telnetsrv_login_event telnetsrv_login_feed(struct telnetsrv_login *l, const char *in,
+						size_t len, size_t *used, struct buf *out)
+{
+	size_t off = 0, n;
+	enum lineedit_event ev;
+
+	while (off < len) {
+		ev = lineedit_feed(l->le, in + off, len - off, &n, out);
+		off += n;
+		if (ev == LINEEDIT_INTERRUPT) {
+			telnetsrv_login_start(l, out);
+		} else if (ev == LINEEDIT_EOF) {
+			*used = off;
+			return TELNETSRV_LOGIN_QUIT;
+		} else if (ev == LINEEDIT_LINE && !l->asking_password) {
+			if (lineedit_line(l->le)[0] == '\0') {
+				telnetsrv_login_start(l, out);
+				continue;
+			}
+			l->user = telnetsrv_login_strdup(lineedit_line(l->le));
+			l->asking_password = true;
+			lineedit_start(l->le, TELNETSRV_PROMPT_PASSWORD, true, out);
+		} else if (ev == LINEEDIT_LINE) {
+			l->password = telnetsrv_login_strdup(lineedit_line(l->le));
+			/* The editor keeps the finished line until the next start: an empty
+			 * secret prompt replaces (and wipes) it. */
+			lineedit_start(l->le, "", true, out);
+			l->asking_password = false;
+			*used = off;
+			return TELNETSRV_LOGIN_READY;
+		} else if (n == 0) {
+			break;
+		}
+	}
+	*used = off;
+	return TELNETSRV_LOGIN_MORE;
+}
+
+const char *telnetsrv_login_user(const struct telnetsrv_login *l)
+{
+	return l->user ? l->user : "";
+}
+
+const char *telnetsrv_login_password(const struct telnetsrv_login *l)
+{
+	return l->password ? l->password : "";
+}
+
+void telnetsrv_login_wipe(struct telnetsrv_login *l)
+{
+	telnetsrv_login_free_secret(&l->password);
+}
+
+bool telnetsrv_login_failed(struct telnetsrv_login *l, struct buf *out)
+{
+	telnetsrv_login_wipe(l);
+	buf_puts(out, TELNETSRV_MSG_INCORRECT);
+	if (++l->failures >= l->max_tries)
+		return false;
+	telnetsrv_login_start(l, out);
+	return true;
+}
+
+#ifndef TELNETSRV_LAYERS_ONLY
+/* ---------------------------------------------------------------------------------------- */
+/* The listener and its connections                                                          */
+
+enum telnetsrv_state {
+	TELNETSRV_ST_LOGIN,
+	TELNETSRV_ST_AUTH,
+	TELNETSRV_ST_SESSION,
+	TELNETSRV_ST_ENDING,
+	TELNETSRV_ST_CLOSED,
+};
+
+struct telnetsrv_conn {
+	struct telnetsrv_conn *prev, *next;
+	struct telnetsrv *t;
+	uv_tcp_t tcp;
+	uv_timer_t timer;       /* login deadline, then the flush deadline when ending */
+	uv_shutdown_t shutdown;
+	int handles;            /* handles not yet closed */
+	enum telnetsrv_state state;
+	char id[16];
+	char peer[80];          /* "addr:port" */
+	char addr[64];
+	bool admitted;          /* server_conn_release is owed */
+	bool reading;
+	bool shutdown_sent;
+	bool pumping, pump_again;
+	bool logged_in;
+	const char *reason;     /* why it closed, for the log */
+	struct telnetsrv_proto *proto; /* NULL for a refused connection */
+	struct telnetsrv_login *login;
+	struct auth_req *auth;
+	struct session *session;
+	struct buf in;          /* decoded input not yet taken */
+	struct buf wq;          /* encoded output not yet given to uv_write */
+	struct buf scratch;
+	size_t inflight;        /* bytes in uv_write requests */
+	size_t preauth;         /* bytes received before login */
+	char rbuf[TELNETSRV_READ_SIZE];
+};
+
+struct telnetsrv_write {
+	uv_write_t req;
+	struct telnetsrv_conn *c;
+	size_t len;
+	char data[];
+};
+
+struct telnetsrv {
+	struct server *srv;
+	uv_tcp_t listener;
+	bool stopping;
+	bool listener_closed;
+	int nconns;
+	struct telnetsrv_conn *conns;
+};
+
+static void telnetsrv_conn_pump(struct telnetsrv_conn *c);
+static void telnetsrv_conn_close(struct telnetsrv_conn *c, const char *reason);
+static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b);
+static void telnetsrv_conn_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b);
+
+static void telnetsrv_maybe_free(struct telnetsrv *t)
+{
+	if (!t->stopping || !t->listener_closed || t->conns != NULL)
+		return;
+	if (t->srv->telnet == t)
+		t->srv->telnet = NULL;
+	log_info(NULL, "telnet listener stopped");
+	free(t);
+}
+
+/* --- output ---------------------------------------------------------------------------- */
+
+static void telnetsrv_conn_write_cb(uv_write_t *req, int status)
+{
+	struct telnetsrv_write *w = (struct telnetsrv_write *)req;
+	struct telnetsrv_conn *c = w->c;
+
+	c->inflight -= w->len;
+	free(w);
+	if (c->state == TELNETSRV_ST_CLOSED)
+		return;
+	if (status < 0) {
+		telnetsrv_conn_close(c, uv_strerror(status));
+		return;
+	}
+	telnetsrv_conn_pump(c);
+}
+
+/* Hands c->wq to uv_write. */
+static void telnetsrv_conn_flush(struct telnetsrv_conn *c)
+{
+	struct telnetsrv_write *w;
+	uv_buf_t b;
+	int rc;
+
+	if (c->wq.len == 0 || c->state == TELNETSRV_ST_CLOSED || c->shutdown_sent)
+		return;
+	w = malloc(sizeof *w + c->wq.len);
+	if (w == NULL)
+		abort();
+	w->c = c;
+	w->len = c->wq.len;
+	memcpy(w->data, c->wq.data, c->wq.len);
+	buf_reset(&c->wq);
+	b = uv_buf_init(w->data, (unsigned)w->len);
+	rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, telnetsrv_conn_write_cb);
+	if (rc < 0) {
+		free(w);
+		telnetsrv_conn_close(c, uv_strerror(rc));
+		return;
+	}
+	c->inflight += w->len;
+}
+
+/* Application text for the client (escaped by libtelnet). */
+static void telnetsrv_conn_send(struct telnetsrv_conn *c, const char *data, size_t len)
+{
+	if (c->proto != NULL)
+		telnetsrv_proto_send(c->proto, data, len);
+	else
+		buf_append(&c->wq, data, len);
+}
+
+static void telnetsrv_conn_send_scratch(struct telnetsrv_conn *c)
+{
+	telnetsrv_conn_send(c, c->scratch.data, c->scratch.len);
+	buf_reset(&c->scratch);
+}
+
+static size_t telnetsrv_conn_room(const struct telnetsrv_conn *c)
+{
+	size_t used = c->inflight + c->wq.len;
+	size_t hwm = c->t->srv->cfg.output_hwm;
+
+	return used < hwm ? hwm - used : 0;
+}
+
+/* Takes session output while the bytes in flight stay below the high-water mark. */
+static bool telnetsrv_conn_take_output(struct telnetsrv_conn *c)
+{
+	bool took = false;
+	int stream;
+
+	for (stream = 1; stream <= 2; stream++) {
+		const char *p;
+		size_t len, room;
+
+		while (c->session != NULL && !c->shutdown_sent &&
+		       (room = telnetsrv_conn_room(c)) > 0) {
+			p = session_output(c->session, stream, &len);
+			if (p == NULL || len == 0)
+				break;
+			if (len > room)
+				len = room;
+			telnetsrv_conn_send(c, p, len);
+			session_output_consume(c->session, stream, len);
+			telnetsrv_conn_flush(c);
+			took = true;
+			if (c->state == TELNETSRV_ST_CLOSED)
+				return took;
+		}
+	}
+	return took;
+}
+
+/* --- login ----------------------------------------------------------------------------- */
+
+static void telnetsrv_conn_end(struct telnetsrv_conn *c, const char *msg, uint64_t deadline_ms,
+			       const char *reason);
+
+static void telnetsrv_conn_session_kick(void *transport)
+{
+	struct telnetsrv_conn *c = transport;
+
+	if (c->state == TELNETSRV_ST_SESSION || c->state == TELNETSRV_ST_ENDING)
+		telnetsrv_conn_pump(c);
+}
+
+static void telnetsrv_conn_session_close(void *transport, int status)
+{
+	struct telnetsrv_conn *c = transport;
+
+	(void)status;
+	telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "session ended");
+}
+
+static const struct session_ops telnetsrv_session_ops = {
+	.kick = telnetsrv_conn_session_kick,
+	.close = telnetsrv_conn_session_close,
+};
+
+static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct account *acct)
+{
+	struct session_params p;
+	const char *term = telnetsrv_proto_term(c->proto);
+	int cols, rows;
+
+	telnetsrv_proto_size(c->proto, &cols, &rows);
+	memset(&p, 0, sizeof p);
+	p.id = c->id;
+	p.transport = "telnet";
+	p.peer = c->peer;
+	p.env_lang = NULL;
+	p.term = term ? term : "unknown";
+	p.cols = cols > 0 ? cols : TELNETSRV_DEFAULT_COLS;
+	p.rows = rows > 0 ? rows : TELNETSRV_DEFAULT_ROWS;
+	p.pty = true;
+	p.exec = NULL;
+	p.account = acct;
+	p.ops = &telnetsrv_session_ops;
+	p.transport_ctx = c;
+	c->session = session_new(c->t->srv, &p);
+	if (c->session == NULL) {
+		log_error(c->id, "telnet: cannot create a session for %s", acct->name);
+		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS,
+				   "session not created");
+		return;
+	}
+	telnetsrv_login_free(c->login);
+	c->login = NULL;
+	uv_timer_stop(&c->timer);
+	c->state = TELNETSRV_ST_SESSION;
+	c->logged_in = true;
+	log_info(c->id, "telnet session of %s from %s (term %s, %dx%d)", acct->name, c->peer,
+		 p.term, p.cols, p.rows);
+	session_start(c->session);
+}
+
+static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct)
+{
+	struct telnetsrv_conn *c = arg;
+
+	c->auth = NULL;
+	if (c->state != TELNETSRV_ST_AUTH)
+		return;
+	switch (r) {
+	case AUTH_OK:
+		telnetsrv_conn_login_ok(c, acct);
+		break;
+	case AUTH_FAIL:
+		if (telnetsrv_login_failed(c->login, &c->scratch)) {
+			c->state = TELNETSRV_ST_LOGIN;
+			telnetsrv_conn_send_scratch(c);
+		} else {
+			telnetsrv_conn_send_scratch(c);
+			telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "too many failed logins");
+		}
+		break;
+	case AUTH_LOCKED:
+		telnetsrv_conn_end(c, TELNETSRV_MSG_LOCKED, TELNETSRV_CLOSE_FLUSH_MS,
+				   "account locked");
+		break;
+	default:
+		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS, "auth error");
+		break;
+	}
+	telnetsrv_conn_pump(c);
+}
+
+static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
+{
+	struct audit_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.account = telnetsrv_login_user(c->login);
+	ctx.session = c->id;
+	ctx.peer = c->peer;
+	ctx.transport = "telnet";
+	c->state = TELNETSRV_ST_AUTH;
+	c->auth = auth_password(c->t->srv->auth, &ctx, telnetsrv_login_user(c->login),
+				telnetsrv_login_password(c->login), telnetsrv_conn_auth_cb, c);
+	telnetsrv_login_wipe(c->login);
+	if (c->auth == NULL) {
+		log_error(c->id, "telnet: out of memory checking a password");
+		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS, "auth error");
+	}
+}
+
+/* Wipes what was consumed from c->in before login: it may hold a password. */
+static void telnetsrv_conn_in_consume(struct telnetsrv_conn *c, size_t n)
+{
+	buf_consume(&c->in, n);
+	if (!c->logged_in && c->in.data != NULL)
+		sodium_memzero(c->in.data + c->in.len, c->in.cap - c->in.len);
+}
+
+/* Gives queued input to the login prompts or the session. True when something was taken. */
+static bool telnetsrv_conn_take_input(struct telnetsrv_conn *c)
+{
+	bool took = false;
+	size_t n;
+
+	while (c->in.len > 0) {
+		if (c->state == TELNETSRV_ST_LOGIN) {
+			enum telnetsrv_login_event ev;
+
+			/* Echo and redraws count against the output bound too. */
+			if (telnetsrv_conn_room(c) == 0)
+				break;
+			ev = telnetsrv_login_feed(c->login, c->in.data, c->in.len, &n, &c->scratch);
+			telnetsrv_conn_in_consume(c, n);
+			telnetsrv_conn_send_scratch(c);
+			took = took || n > 0;
+			if (ev == TELNETSRV_LOGIN_READY)
+				telnetsrv_conn_auth_start(c);
+			else if (ev == TELNETSRV_LOGIN_QUIT)
+				telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "quit at login");
+			else if (n == 0)
+				break;
+		} else if (c->state == TELNETSRV_ST_SESSION) {
+			n = session_input(c->session, c->in.data, c->in.len);
+			if (n == 0)
+				break;
+			buf_consume(&c->in, n);
+			took = true;
+		} else {
+			break;
+		}
+	}
+	return took;
+}
+
+/* --- the pump: input, output, reading and closing --------------------------------------- */
+
+static void telnetsrv_conn_shutdown_cb(uv_shutdown_t *req, int status)
+{
+	struct telnetsrv_conn *c = req->data;
+
+	if (c->state == TELNETSRV_ST_CLOSED)
+		return;
+	if (status < 0) {
+		telnetsrv_conn_close(c, c->reason);
+		return;
+	}
+	/* Wait for the client to close its side, so that closing never resets data it has not
+	 * read yet; the deadline timer bounds the wait. */
+	if (uv_read_start((uv_stream_t *)&c->tcp, telnetsrv_conn_alloc_cb, telnetsrv_conn_read_cb) == 0)
+		c->reading = true;
+	else
+		telnetsrv_conn_close(c, c->reason);
+}
+
+static void telnetsrv_conn_update_reading(struct telnetsrv_conn *c);
+
+static void telnetsrv_conn_pump(struct telnetsrv_conn *c)
+{
+	bool again;
+
+	if (c->state == TELNETSRV_ST_CLOSED)
+		return;
+	if (c->pumping) {
+		c->pump_again = true;
+		return;
+	}
+	c->pumping = true;
+	do {
+		c->pump_again = false;
+		again = telnetsrv_conn_take_input(c);
+		if (c->state == TELNETSRV_ST_CLOSED)
+			break;
+		again = telnetsrv_conn_take_output(c) || again;
+		if (c->state == TELNETSRV_ST_CLOSED)
+			break;
+		telnetsrv_conn_flush(c);
+	} while ((again || c->pump_again) && c->state != TELNETSRV_ST_CLOSED &&
+		 (c->in.len > 0 || c->pump_again));
+	c->pumping = false;
+	if (c->state == TELNETSRV_ST_CLOSED)
+		return;
+	telnetsrv_conn_update_reading(c);
+	if (c->state == TELNETSRV_ST_ENDING && !c->shutdown_sent && c->wq.len == 0 &&
+	    (c->session == NULL || session_output_pending(c->session) == 0)) {
+		int rc;
+
+		c->shutdown.data = c;
+		rc = uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, telnetsrv_conn_shutdown_cb);
+		if (rc < 0)
+			telnetsrv_conn_close(c, c->reason);
+		else
+			c->shutdown_sent = true;
+	}
+}
+
+/* --- closing --------------------------------------------------------------------------- */
+
+static void telnetsrv_conn_free(struct telnetsrv_conn *c)
+{
+	struct telnetsrv *t = c->t;
+
+	if (c->session != NULL) {
+		session_detach(c->session);
+		c->session = NULL;
+	}
+	log_info(c->id, "telnet disconnect %s (%s)", c->peer, c->reason ? c->reason : "closed");
+	if (c->admitted)
+		server_conn_release(t->srv, c->addr);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		t->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	t->nconns--;
+	telnetsrv_proto_free(c->proto);
+	telnetsrv_login_free(c->login);
+	if (c->in.data != NULL)
+		sodium_memzero(c->in.data, c->in.cap);
+	buf_free(&c->in);
+	buf_free(&c->wq);
+	buf_free(&c->scratch);
+	sodium_memzero(c->rbuf, sizeof c->rbuf);
+	free(c);
+	telnetsrv_maybe_free(t);
+}
+
+static void telnetsrv_conn_close_cb(uv_handle_t *h)
+{
+	struct telnetsrv_conn *c = h->data;
+
+	if (--c->handles == 0)
+		telnetsrv_conn_free(c);
+}
+
+/* Closes now (no flush). The connection is freed, and its session detached, from the last
+ * close callback, so this is safe from inside any callback, the session's included. */
+static void telnetsrv_conn_close(struct telnetsrv_conn *c, const char *reason)
+{
+	if (c->state == TELNETSRV_ST_CLOSED)
+		return;
+	if (c->reason == NULL)
+		c->reason = reason;
+	c->state = TELNETSRV_ST_CLOSED;
+	if (c->auth != NULL) {
+		auth_cancel(c->auth);
+		c->auth = NULL;
+	}
+	uv_close((uv_handle_t *)&c->tcp, telnetsrv_conn_close_cb);
+	uv_close((uv_handle_t *)&c->timer, telnetsrv_conn_close_cb);
+}
+
+static void telnetsrv_conn_deadline_cb(uv_timer_t *timer)
+{
+	struct telnetsrv_conn *c = timer->data;
+
+	if (c->state == TELNETSRV_ST_LOGIN || c->state == TELNETSRV_ST_AUTH) {
+		log_info(c->id, "telnet login timed out for %s", c->peer);
+		telnetsrv_conn_end(c, TELNETSRV_MSG_TIMEOUT, TELNETSRV_CLOSE_FLUSH_MS,
+				   "login timed out");
+		return;
+	}
+	telnetsrv_conn_close(c, c->reason ? c->reason : "flush timed out");
+}
+
+/* Ends the connection gracefully: msg (may be NULL) and the session's output are flushed, then
+ * FIN; closed for good once the client closes too or after deadline_ms. */
+static void telnetsrv_conn_end(struct telnetsrv_conn *c, const char *msg, uint64_t deadline_ms,
+			       const char *reason)
+{
+	if (c->state == TELNETSRV_ST_ENDING || c->state == TELNETSRV_ST_CLOSED)
+		return;
+	c->reason = reason;
+	if (c->auth != NULL) {
+		auth_cancel(c->auth);
+		c->auth = NULL;
+	}
+	c->state = TELNETSRV_ST_ENDING;
+	if (c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+	telnetsrv_conn_in_consume(c, c->in.len);
+	if (msg != NULL)
+		telnetsrv_conn_send(c, msg, strlen(msg));
+	uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb, deadline_ms, 0);
+	telnetsrv_conn_pump(c);
+}
+
+/* --- input ----------------------------------------------------------------------------- */
+
+static void telnetsrv_conn_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+{
+	struct telnetsrv_conn *c = h->data;
+
+	(void)suggested;
+	*b = uv_buf_init(c->rbuf, sizeof c->rbuf);
+}
+
+static void telnetsrv_conn_update_reading(struct telnetsrv_conn *c)
+{
+	bool want = (c->state == TELNETSRV_ST_LOGIN || c->state == TELNETSRV_ST_AUTH ||
+		     c->state == TELNETSRV_ST_SESSION) &&
+		    c->in.len < TELNETSRV_IN_MAX;
+
+	if (want && !c->reading) {
+		if (uv_read_start((uv_stream_t *)&c->tcp, telnetsrv_conn_alloc_cb,
+				  telnetsrv_conn_read_cb) < 0) {
+			telnetsrv_conn_close(c, "read failed");
+			return;
+		}
+		c->reading = true;
+	} else if (!want && c->reading && c->state != TELNETSRV_ST_ENDING) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+}
+
+static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
+{
+	struct telnetsrv_conn *c = s->data;
+
+	(void)b;
+	if (nread < 0) {
+		telnetsrv_conn_close(c, nread == UV_EOF ? "client closed" : uv_strerror((int)nread));
+		return;
+	}
+	if (nread == 0 || c->state == TELNETSRV_ST_ENDING || c->state == TELNETSRV_ST_CLOSED)
+		return; /* after our FIN: only waiting for the client's */
+	if (!c->logged_in) {
+		c->preauth += (size_t)nread;
+		if (c->preauth > c->t->srv->cfg.preauth_input_max) {
+			log_info(c->id, "telnet: %zu bytes before login from %s", c->preauth,
+				 c->peer);
+			telnetsrv_conn_end(c, TELNETSRV_MSG_TOO_MUCH, TELNETSRV_CLOSE_FLUSH_MS,
+					   "too much input before login");
+			return;
+		}
+	}
+	telnetsrv_proto_recv(c->proto, c->rbuf, (size_t)nread);
+	if (!c->logged_in)
+		sodium_memzero(c->rbuf, (size_t)nread);
+	telnetsrv_conn_pump(c);
+}
+
+/* --- protocol callbacks ---------------------------------------------------------------- */
+
+static void telnetsrv_conn_proto_send(void *arg, const char *data, size_t len)
+{
+	struct telnetsrv_conn *c = arg;
+
+	buf_append(&c->wq, data, len);
+}
+
+static void telnetsrv_conn_proto_data(void *arg, const char *data, size_t len)
+{
+	struct telnetsrv_conn *c = arg;
+
+	if (c->state == TELNETSRV_ST_LOGIN || c->state == TELNETSRV_ST_AUTH ||
+	    c->state == TELNETSRV_ST_SESSION)
+		buf_append(&c->in, data, len);
+}
+
+static void telnetsrv_conn_proto_resize(void *arg, int cols, int rows)
+{
+	struct telnetsrv_conn *c = arg;
+
+	if (c->login != NULL)
+		telnetsrv_login_set_width(c->login, cols);
+	if (c->session != NULL && c->state == TELNETSRV_ST_SESSION)
+		session_resize(c->session, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS,
+			       rows > 0 ? rows : TELNETSRV_DEFAULT_ROWS);
+}
+
+static void telnetsrv_conn_proto_error(void *arg, const char *msg)
+{
+	struct telnetsrv_conn *c = arg;
+
+	log_info(c->id, "telnet protocol error from %s: %s", c->peer, msg);
+	telnetsrv_conn_close(c, "protocol error");
+}
+
+static const struct telnetsrv_proto_ops telnetsrv_conn_proto_ops = {
+	.send = telnetsrv_conn_proto_send,
+	.data = telnetsrv_conn_proto_data,
+	.resize = telnetsrv_conn_proto_resize,
+	.error = telnetsrv_conn_proto_error,
+};
+
+/* --- accepting ------------------------------------------------------------------------- */
+
+static void telnetsrv_peer_name(uv_tcp_t *tcp, char *out, size_t outlen)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof ss;
+	char host[64];
+
+	snprintf(out, outlen, "-");
+	if (uv_tcp_getpeername(tcp, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+
+		if (uv_ip4_name(sin, host, sizeof host) == 0)
+			snprintf(out, outlen, "%s:%d", host, ntohs(sin->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+
+		if (uv_ip6_name(sin6, host, sizeof host) == 0)
+			snprintf(out, outlen, "[%s]:%d", host, ntohs(sin6->sin6_port));
+	}
+}
+
+static const char *telnetsrv_refusal(int rc)
+{
+	switch (rc) {
+	case -EMFILE: return TELNETSRV_MSG_PER_ADDR;
+	case -EACCES: return TELNETSRV_MSG_REFUSED;
+	default: return TELNETSRV_MSG_BUSY;
+	}
+}
+
+static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
+{
+	struct telnetsrv *t = listener->data;
+	struct server *srv = t->srv;
+	struct telnetsrv_conn *c;
+	int rc;
+
+	if (status < 0) {
+		log_warn(NULL, "telnet accept: %s", uv_strerror(status));
+		return;
+	}
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		abort();
+	c->t = t;
+	buf_init(&c->in);
+	buf_init(&c->wq);
+	buf_init(&c->scratch);
+	uv_tcp_init(srv->loop, &c->tcp);
+	uv_timer_init(srv->loop, &c->timer);
+	c->tcp.data = c->timer.data = c;
+	c->handles = 2;
+	c->state = TELNETSRV_ST_LOGIN;
+	c->next = t->conns;
+	if (t->conns)
+		t->conns->prev = c;
+	t->conns = c;
+	t->nconns++;
+	server_new_id(srv, c->id);
+	rc = uv_accept(listener, (uv_stream_t *)&c->tcp);
+	if (rc < 0) {
+		log_warn(NULL, "telnet accept: %s", uv_strerror(rc));
+		telnetsrv_conn_close(c, "accept failed");
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	telnetsrv_peer_name(&c->tcp, c->peer, sizeof c->peer);
+	server_peer_addr(c->peer, c->addr);
+	rc = server_conn_admit(srv, c->addr);
+	if (rc < 0) {
+		log_info(c->id, "telnet connection from %s refused: %s", c->peer,
+			 rc == -EMFILE ? "too many from this address" :
+			 rc == -EACCES ? "address refused after failed logins" : "server full");
+		telnetsrv_conn_end(c, telnetsrv_refusal(rc), TELNETSRV_SHUTDOWN_FLUSH_MS,
+				   "refused");
+		return;
+	}
+	c->admitted = true;
+	log_info(c->id, "telnet connection from %s", c->peer);
+	c->proto = telnetsrv_proto_new(&telnetsrv_conn_proto_ops, c);
+	c->login = telnetsrv_login_new(TELNETSRV_DEFAULT_COLS, TELNETSRV_LOGIN_TRIES);
+	telnetsrv_login_start(c->login, &c->scratch);
+	telnetsrv_conn_send_scratch(c);
+	uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb,
+		       (uint64_t)srv->cfg.auth_timeout_s * 1000, 0);
+	telnetsrv_conn_pump(c);
+}
+
+/* --- the listener ---------------------------------------------------------------------- */
+
+static void telnetsrv_listener_close_cb(uv_handle_t *h)
+{
+	struct telnetsrv *t = h->data;
+
+	t->listener_closed = true;
+	telnetsrv_maybe_free(t);
+}
+
+static int telnetsrv_addr(const char *addr, int port, struct sockaddr_storage *ss, bool *loopback)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (uv_ip4_addr(addr, port, sin) == 0) {
+		*loopback = (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+		return 0;
+	}
+	if (uv_ip6_addr(addr, port, sin6) == 0) {
+		*loopback = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int telnetsrv_start(struct server *srv, const char *addr, int port, struct telnetsrv **out)
+{
+	struct sockaddr_storage ss;
+	struct telnetsrv *t;
+	bool loopback = false;
+	int rc;
+
+	if (addr == NULL || telnetsrv_addr(addr, port, &ss, &loopback) < 0) {
+		log_error(NULL, "telnet: listen address \"%s\" is not an IP address",
+			  addr ? addr : "");
+		return -EINVAL;
+	}
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		abort();
+	t->srv = srv;
+	uv_tcp_init(srv->loop, &t->listener);
+	t->listener.data = t;
+	rc = uv_tcp_bind(&t->listener, (const struct sockaddr *)&ss, 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&t->listener, 128, telnetsrv_connection_cb);
+	if (rc < 0) {
+		log_error(NULL, "telnet: cannot listen on %s:%d: %s", addr, port, uv_strerror(rc));
+		t->stopping = true;
+		uv_close((uv_handle_t *)&t->listener, telnetsrv_listener_close_cb);
+		return rc;
+	}
+	if (!loopback)
+		log_warn(NULL, "telnet listens on %s:%d, not a loopback address: user names and "
+			 "passwords cross the network in clear text", addr, port);
+	else
+		log_info(NULL, "telnet listening on %s:%d", addr, port);
+	*out = t;
+	return 0;
+}
+
+void telnetsrv_shutdown(struct telnetsrv *t)
+{
+	struct telnetsrv_conn *c, *next;
+
+	if (t == NULL || t->stopping)
+		return;
+	t->stopping = true;
+	uv_close((uv_handle_t *)&t->listener, telnetsrv_listener_close_cb);
+	for (c = t->conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->state == TELNETSRV_ST_ENDING) {
+			/* Already flushing: keep it within the shutdown bound. */
+			uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb,
+				       TELNETSRV_SHUTDOWN_FLUSH_MS, 0);
+			continue;
+		}
+		/* Sessions got the server's notice; the login prompts get ours. */
+		telnetsrv_conn_end(c, c->session == NULL ? TELNETSRV_MSG_STOPPING : NULL,
+				   TELNETSRV_SHUTDOWN_FLUSH_MS, "service stopping");
+	}
+}
+
+int telnetsrv_connections(const struct telnetsrv *t)
+{
+	return t ? t->nconns : 0;
+}
+
+#endif /* TELNETSRV_LAYERS_ONLY */

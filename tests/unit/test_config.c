@@ -1,0 +1,168 @@
+/* Unit tests of the configuration parser: defaults, every kind of value, and errors that
+ * name the file, the line and the reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static char *test_config_write(const char *text)
+{
+	char tmpl[] = "/tmp/propdesk-config-XXXXXX";
+	int fd = mkstemp(tmpl);
+	size_t n = strlen(text);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	return strdup(tmpl);
+}
+
+static void test_config_defaults_when_empty(void **state)
+{
+	char *path = test_config_write("");
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_null(err);
+	assert_string_equal(cfg.ssh_addr, "127.0.0.1");
+	assert_int_equal(cfg.ssh_port, 2222);
+	assert_false(cfg.telnet_enabled);
+	assert_int_equal(cfg.telnet_port, 2323);
+	assert_int_equal(cfg.login_max_failures, 5);
+	assert_int_equal(cfg.output_hwm, 262144);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_values_parsed(void **state)
+{
+	char *path = test_config_write("; comment\n"
+				       "[service]\nstate_dir = /var/tmp/pd\ndefault_lang = en\n"
+				       "[ssh]\nlisten = [::1]:2022\n"
+				       "[telnet]\nenabled = yes\nlisten = 0.0.0.0:23\n"
+				       "[limits]\noutput_high_water = 64K\nmax_stdin = 2M\n"
+				       "max_per_address = 3\n"
+				       "[auth]\nhash_memlimit = 16M\nlockout = 60\n");
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_string_equal(cfg.state_dir, "/var/tmp/pd");
+	assert_string_equal(cfg.default_lang, "en");
+	assert_string_equal(cfg.ssh_addr, "::1");
+	assert_int_equal(cfg.ssh_port, 2022);
+	assert_true(cfg.telnet_enabled);
+	assert_string_equal(cfg.telnet_addr, "0.0.0.0");
+	assert_int_equal(cfg.telnet_port, 23);
+	assert_int_equal(cfg.output_hwm, 65536);
+	assert_int_equal(cfg.max_stdin, 2u << 20);
+	assert_int_equal(cfg.max_per_addr, 3);
+	assert_int_equal(cfg.hash_memlimit, 16u << 20);
+	assert_int_equal(cfg.lockout_s, 60);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_relative_state_dir(void **state)
+{
+	char *path = test_config_write("[service]\nstate_dir = state\n");
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_string_equal(cfg.state_dir, "/tmp/state");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_error(const char *text, int line, const char *reason)
+{
+	char *path = test_config_write(text);
+	struct config cfg;
+	char *err = NULL, want[512];
+
+	assert_int_equal(config_load(path, &cfg, &err), -1);
+	assert_non_null(err);
+	snprintf(want, sizeof want, "%s:%d: ", path, line);
+	if (strncmp(err, want, strlen(want)) != 0 || strstr(err, reason) == NULL)
+		fail_msg("error \"%s\" does not start with \"%s\" and mention \"%s\"", err, want,
+			 reason);
+	free(err);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_errors_name_file_line_reason(void **state)
+{
+	(void)state;
+	test_config_error("[ssh]\nlisten = 2222\n", 2, "ADDRESS:PORT");
+	test_config_error("[ssh]\nlisten = 127.0.0.1:99999\n", 2, "ADDRESS:PORT");
+	test_config_error("\n\n[limits]\nmax_sessions = lots\n", 4, "whole number");
+	test_config_error("[limits]\nmax_sessions = 0\n", 2, "whole number");
+	test_config_error("[limits]\noutput_high_water = 12Q\n", 2, "size");
+	test_config_error("[auth]\nfoo = 1\n", 2, "unknown setting \"foo\"");
+	test_config_error("[telnet]\nenabled = perhaps\n", 2, "true or false");
+	test_config_error("[service]\ndefault_lang = fr\n", 2, "zh or en");
+	test_config_error("[service\n", 1, "syntax");
+}
+
+static void test_config_missing_file(void **state)
+{
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/propdesk.conf", &cfg, &err), -1);
+	assert_non_null(strstr(err, "/nonexistent/propdesk.conf: cannot open"));
+	free(err);
+	config_free(&cfg);
+}
+
+static void test_config_parse_listen_forms(void **state)
+{
+	char *addr = NULL;
+	int port = 0;
+
+	(void)state;
+	assert_int_equal(config_parse_listen("10.0.0.1:22", &addr, &port), 0);
+	assert_string_equal(addr, "10.0.0.1");
+	assert_int_equal(port, 22);
+	free(addr);
+	assert_int_equal(config_parse_listen("[fe80::1]:2222", &addr, &port), 0);
+	assert_string_equal(addr, "fe80::1");
+	free(addr);
+	assert_int_equal(config_parse_listen(":22", &addr, &port), -1);
+	assert_int_equal(config_parse_listen("host:", &addr, &port), -1);
+	assert_int_equal(config_parse_listen("host:0", &addr, &port), -1);
+	assert_int_equal(config_parse_listen("[::1]2222", &addr, &port), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_defaults_when_empty),
+		cmocka_unit_test(test_config_values_parsed),
+		cmocka_unit_test(test_config_relative_state_dir),
+		cmocka_unit_test(test_config_errors_name_file_line_reason),
+		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_config_parse_listen_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
