@@ -72,7 +72,7 @@ struct sshsrv_conn {
 	struct sshsrv_conn *kick_next;   /* the listener's kick queue */
 	struct sshsrv *owner;
 	char id[16];
-	char peer[80];  /* "addr:port" / "[v6]:port" */
+	char peer[80]; /* "addr:port" / "[v6]:port" */
 	char addr[64];
 	uint64_t started_ms; /* loop time */
 	ssh_session ssh;
@@ -83,23 +83,23 @@ struct sshsrv_conn {
 	int handles;         /* libuv handles not yet closed */
 	int events;          /* the poll mask armed now */
 	enum sshsrv_phase phase;
-	int busy;            /* drives and callbacks running on this connection */
-	bool dead;           /* tear down when busy drops to 0 */
-	bool torn;           /* torn down; waiting for the close callbacks */
+	int busy;  /* drives and callbacks running on this connection */
+	bool dead; /* tear down when busy drops to 0 */
+	bool torn; /* torn down; waiting for the close callbacks */
 	bool kick_queued;
-	bool kicked;         /* something happened during a drive: run the work again */
-	char why[160];       /* the first reason the connection ends */
+	bool kicked;   /* something happened during a drive: run the work again */
+	char why[160]; /* the first reason the connection ends */
 	struct ssh_counter_struct scount, rcount;
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_channel_callbacks_struct ccb;
 
 	/* authentication */
-	struct auth_req *areq;  /* password check in flight */
-	ssh_message amsg;       /* its message, answered when the check is done */
+	struct auth_req *areq; /* password check in flight */
+	ssh_message amsg;      /* its message, answered when the check is done */
 	ssh_message parked[SSHSRV_MAX_PARKED];
 	int nparked;
 	int failures;
-	struct account acct;    /* once authenticated */
+	struct account acct; /* once authenticated */
 	bool authenticated;
 
 	/* the channel */
@@ -108,21 +108,21 @@ struct sshsrv_conn {
 	char term[64];
 	int cols, rows;
 	char lang[64], lc_all[64];
-	bool start_req;         /* shell or exec accepted, the session not created yet */
+	bool start_req; /* shell or exec accepted, the session not created yet */
 	char *exec;
 	struct session *sess;
-	size_t in_left;         /* client input left in libssh's channel buffer */
-	char *held;             /* input taken from libssh that the session has not taken yet */
+	size_t in_left; /* client input left in libssh's channel buffer */
+	char *held;     /* input taken from libssh that the session has not taken yet */
 	size_t held_len, held_off;
 	bool eof_in, eof_done;
 	bool remote_closed;
-	bool write_refused;     /* the window was closed (or a rekey ran) at the last write */
+	bool write_refused; /* the window was closed (or a rekey ran) at the last write */
 	bool want_keepalive;
 	uint64_t last_input_ms;
 
 	/* closing */
 	bool closing;
-	int exit_status;        /* < 0: none to send */
+	int exit_status; /* < 0: none to send */
 	bool exit_sent;
 	bool close_sent;
 };
@@ -135,12 +135,12 @@ struct sshsrv {
 	uv_timer_t retry_timer;
 	uv_timer_t stop_timer;
 	uv_idle_t kick_idle;
-	int handles;            /* own libuv handles not yet closed */
+	int handles; /* own libuv handles not yet closed */
 	bool stopping;
 	bool finishing;
 	struct sshsrv_conn *conns;
-	int nconns;             /* live (not torn down) connections */
-	int nalloc;             /* connection structs not yet freed */
+	int nconns; /* live (not torn down) connections */
+	int nalloc; /* connection structs not yet freed */
 	struct sshsrv_conn *kick_head, *kick_tail;
 };
 
@@ -175,7 +175,7 @@ static enum ssh_publickey_state_e sshsrv_msg_pubkey_state(ssh_message msg)
 /* ---- connection life cycle ------------------------------------------------------------ */
 
 static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Marks the connection for teardown; the first reason given is the one logged. */
 static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
@@ -207,6 +207,8 @@ static void sshsrv_conn_close_cb(uv_handle_t *h)
 	sshsrv_maybe_finish(s);
 }
 
+/* Unlinks c from the kick queue. When it is not there, sshsrv_kick_cb holds it in the batch it
+ * is running: its link is left alone (the batch skips torn connections). */
 static void sshsrv_kick_remove(struct sshsrv *s, struct sshsrv_conn *c)
 {
 	struct sshsrv_conn **pp, *prev = NULL;
@@ -216,12 +218,12 @@ static void sshsrv_kick_remove(struct sshsrv *s, struct sshsrv_conn *c)
 			*pp = c->kick_next;
 			if (s->kick_tail == c)
 				s->kick_tail = prev;
-			break;
+			c->kick_next = NULL;
+			c->kick_queued = false;
+			return;
 		}
 		prev = *pp;
 	}
-	c->kick_next = NULL;
-	c->kick_queued = false;
 }
 
 static void sshsrv_conn_teardown(struct sshsrv_conn *c)
@@ -233,9 +235,9 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 		return;
 	c->torn = true;
 	log_info(c->id, "ssh disconnect %s%s%s: %s (%.1f s)", c->peer,
-		 c->authenticated ? " user " : "", c->authenticated ? c->acct.name : "",
-		 c->why[0] ? c->why : "closed",
-		 (double)(sshsrv_conn_now(c) - c->started_ms) / 1000.0);
+	         c->authenticated ? " user " : "", c->authenticated ? c->acct.name : "",
+	         c->why[0] ? c->why : "closed",
+	         (double)(sshsrv_conn_now(c) - c->started_ms) / 1000.0);
 	if (c->areq != NULL) {
 		auth_cancel(c->areq);
 		c->areq = NULL;
@@ -296,8 +298,8 @@ static void sshsrv_conn_rearm(struct sshsrv_conn *c)
 	if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
 		ev |= UV_WRITABLE;
 	else if (c->chan != NULL && c->sess != NULL && !c->close_sent && !c->remote_closed &&
-		 !c->write_refused && session_output_pending(c->sess) > 0 &&
-		 ssh_channel_window_size(c->chan) > 0)
+	         !c->write_refused && session_output_pending(c->sess) > 0 &&
+	         ssh_channel_window_size(c->chan) > 0)
 		ev |= UV_WRITABLE;
 	if (ev == c->events)
 		return;
@@ -319,7 +321,6 @@ static void sshsrv_conn_leave(struct sshsrv_conn *c)
 	else
 		sshsrv_conn_rearm(c);
 }
-
 
 static void sshsrv_kick_cb(uv_idle_t *h);
 
@@ -398,14 +399,14 @@ static void sshsrv_session_close(void *transport, int status)
 }
 
 static const struct session_ops sshsrv_session_ops = {
-	.kick = sshsrv_session_kick,
-	.close = sshsrv_session_close,
+    .kick = sshsrv_session_kick,
+    .close = sshsrv_session_close,
 };
 
 /* ---- channel callbacks (record, do the work in the drive) ------------------------------ */
 
 static int sshsrv_chan_data_cb(ssh_session ssh, ssh_channel ch, void *data, uint32_t len,
-			       int is_stderr, void *ud)
+                               int is_stderr, void *ud)
 {
 	struct sshsrv_conn *c = ud;
 	size_t n;
@@ -457,8 +458,8 @@ static void sshsrv_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static int sshsrv_chan_pty_cb(ssh_session ssh, ssh_channel ch, const char *term, int cols,
-			      int rows, int pxw, int pxh, void *ud)
+static int sshsrv_chan_pty_cb(ssh_session ssh, ssh_channel ch, const char *term, int cols, int rows,
+                              int pxw, int pxh, void *ud)
 {
 	struct sshsrv_conn *c = ud;
 
@@ -476,7 +477,7 @@ static int sshsrv_chan_pty_cb(ssh_session ssh, ssh_channel ch, const char *term,
 }
 
 static int sshsrv_chan_winch_cb(ssh_session ssh, ssh_channel ch, int cols, int rows, int pxw,
-				int pxh, void *ud)
+                                int pxh, void *ud)
 {
 	struct sshsrv_conn *c = ud;
 
@@ -522,8 +523,8 @@ static int sshsrv_chan_exec_cb(ssh_session ssh, ssh_channel ch, const char *comm
 	return 0;
 }
 
-static int sshsrv_chan_env_cb(ssh_session ssh, ssh_channel ch, const char *name,
-			      const char *value, void *ud)
+static int sshsrv_chan_env_cb(ssh_session ssh, ssh_channel ch, const char *name, const char *value,
+                              void *ud)
 {
 	struct sshsrv_conn *c = ud;
 	char *dst;
@@ -577,13 +578,18 @@ static ssh_channel sshsrv_chan_open_cb(ssh_session ssh, void *ud)
 /* ---- authentication --------------------------------------------------------------------- */
 
 static void sshsrv_conn_audit_ctx(const struct sshsrv_conn *c, const char *user,
-				  struct audit_ctx *ctx)
+                                  struct audit_ctx *ctx)
 {
 	memset(ctx, 0, sizeof *ctx);
 	ctx->account = user;
 	ctx->session = c->id;
 	ctx->peer = c->peer;
 	ctx->transport = "ssh";
+}
+
+static uint64_t sshsrv_auth_timeout_ms(const struct config *cfg)
+{
+	return (uint64_t)(cfg->auth_timeout_s > 0 ? cfg->auth_timeout_s : 30) * 1000;
 }
 
 static void sshsrv_conn_auth_failed(struct sshsrv_conn *c)
@@ -611,10 +617,8 @@ static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acc
 		return;
 	}
 	c->last_input_ms = sshsrv_conn_now(c);
-	uv_timer_stop(&c->timer);
-	if (cfg->idle_timeout_s > 0)
-		uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
-			       (uint64_t)cfg->idle_timeout_s * 1000, 0);
+	/* From now on the deadline is for starting a shell or a command. */
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(cfg), 0);
 }
 
 static void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
@@ -625,7 +629,7 @@ static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
 
 	if (ka > 0)
 		uv_timer_start(&c->ka_timer, sshsrv_conn_ka_timer_cb, (uint64_t)ka * 1000,
-			       (uint64_t)ka * 1000);
+		               (uint64_t)ka * 1000);
 }
 
 static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct)
@@ -671,7 +675,7 @@ static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, co
 	sshsrv_conn_audit_ctx(c, user, &ctx);
 	c->amsg = msg;
 	c->areq = auth_password(c->owner->srv->auth, &ctx, user, pw ? pw : "",
-				sshsrv_conn_password_cb, c);
+	                        sshsrv_conn_password_cb, c);
 	if (c->areq == NULL) {
 		c->amsg = NULL;
 		ssh_message_reply_default(msg);
@@ -717,8 +721,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			sshsrv_conn_authenticated(c, &acct);
 			sshsrv_conn_start_keepalive(c);
 		} else {
-			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user, c->peer,
-				 r == AUTH_LOCKED ? " (account locked)" : "");
+			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user,
+			         c->peer, r == AUTH_LOCKED ? " (account locked)" : "");
 			ssh_message_reply_default(msg);
 			sshsrv_conn_auth_failed(c);
 		}
@@ -813,10 +817,14 @@ static void sshsrv_conn_check_closed(struct sshsrv_conn *c)
 	st = ssh_get_status(c->ssh);
 	if (ssh_get_fd(c->ssh) == SSH_INVALID_SOCKET || !ssh_is_connected(c->ssh) ||
 	    (st & (SSH_CLOSED | SSH_CLOSED_ERROR))) {
-		if (st & SSH_CLOSED_ERROR)
-			sshsrv_conn_fail(c, "connection lost: %s", ssh_get_error(c->ssh));
-		else
+		const char *err = ssh_get_error(c->ssh);
+
+		if (!(st & SSH_CLOSED_ERROR) || err == NULL || err[0] == '\0')
 			sshsrv_conn_fail(c, "closed by the client");
+		else if (strncmp(err, "Received SSH_MSG_DISCONNECT", 27) == 0)
+			sshsrv_conn_fail(c, "disconnected by the client");
+		else
+			sshsrv_conn_fail(c, "connection lost: %s", err);
 	}
 }
 
@@ -843,6 +851,11 @@ static void sshsrv_conn_start_session(struct sshsrv_conn *c)
 		sshsrv_conn_fail(c, "cannot create the session");
 		return;
 	}
+	uv_timer_stop(&c->timer);
+	c->last_input_ms = sshsrv_conn_now(c);
+	if (c->owner->srv->cfg.idle_timeout_s > 0)
+		uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
+		               (uint64_t)c->owner->srv->cfg.idle_timeout_s * 1000, 0);
 	session_start(c->sess);
 }
 
@@ -897,8 +910,8 @@ static void sshsrv_conn_output(struct sshsrv_conn *c, size_t *budget)
 			session_output_consume(c->sess, stream, (size_t)w);
 			*budget -= (size_t)w;
 			if (c->closing && !c->close_sent)
-				uv_timer_start(&c->timer, sshsrv_conn_timer_cb, SSHSRV_FLUSH_STALL_MS,
-					       0);
+				uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
+				               SSHSRV_FLUSH_STALL_MS, 0);
 		}
 	}
 }
@@ -913,7 +926,7 @@ static void sshsrv_conn_input(struct sshsrv_conn *c)
 	while (!c->dead && c->sess != NULL && !c->closing) {
 		if (c->held_off < c->held_len) {
 			c->held_off += session_input(c->sess, c->held + c->held_off,
-						     c->held_len - c->held_off);
+			                             c->held_len - c->held_off);
 			if (c->held_off < c->held_len)
 				return;
 			free(c->held);
@@ -969,7 +982,7 @@ static void sshsrv_conn_close_step(struct sshsrv_conn *c)
 			if (ssh_channel_request_send_exit_status(c->chan, c->exit_status) ==
 			    SSH_ERROR) {
 				sshsrv_conn_fail(c, "cannot send the exit status: %s",
-						 ssh_get_error(c->ssh));
+				                 ssh_get_error(c->ssh));
 				return;
 			}
 		}
@@ -1060,7 +1073,7 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	if (!c->dead && c->phase != SSHSRV_OPEN &&
 	    c->scount.in_bytes > c->owner->srv->cfg.preauth_input_max)
 		sshsrv_conn_fail(c, "more than %zu bytes before login",
-				 c->owner->srv->cfg.preauth_input_max);
+		                 c->owner->srv->cfg.preauth_input_max);
 	if (!c->dead && c->phase == SSHSRV_OPEN) {
 		sshsrv_conn_work(c);
 		sshsrv_conn_check_closed(c);
@@ -1083,8 +1096,13 @@ static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events)
 
 	(void)events;
 	if (status < 0) {
+		/* EPOLLERR (libuv says EBADF), e.g. a reset: libuv has stopped the handle. One pump
+		 * lets libssh read the socket's own error for the log. */
+		c->events = 0;
 		sshsrv_conn_enter(c);
-		sshsrv_conn_fail(c, "socket error: %s", uv_strerror(status));
+		if (!c->dead)
+			sshsrv_conn_pump(c);
+		sshsrv_conn_fail(c, "socket error");
 		sshsrv_conn_leave(c);
 		return;
 	}
@@ -1106,6 +1124,9 @@ static void sshsrv_conn_timer_cb(uv_timer_t *t)
 		sshsrv_conn_fail(c, "%s", c->owner->stopping ? "service stopping" : "closed");
 	} else if (c->closing) {
 		sshsrv_conn_fail(c, "output not taken for %d s", SSHSRV_FLUSH_STALL_MS / 1000);
+	} else if (c->sess == NULL) {
+		sshsrv_conn_fail(c, "no shell or command within %d s of login",
+		                 (int)(sshsrv_auth_timeout_ms(cfg) / 1000));
 	} else if (cfg->idle_timeout_s > 0) {
 		now = sshsrv_conn_now(c);
 		idle_ms = (uint64_t)cfg->idle_timeout_s * 1000;
@@ -1116,8 +1137,8 @@ static void sshsrv_conn_timer_cb(uv_timer_t *t)
 			log_info(c->id, "ssh idle for %d s: closing", cfg->idle_timeout_s);
 			if (c->sess != NULL)
 				session_notice(c->sess, "propdesk",
-					       "idle for too long: disconnecting. "
-					       "空闲时间过长，连接已断开。");
+				               "idle for too long: disconnecting. "
+				               "空闲时间过长，连接已断开。");
 			sshsrv_conn_begin_close(c, -1);
 			if (!c->dead)
 				sshsrv_conn_pump(c);
@@ -1255,9 +1276,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	s->nconns++;
 	s->nalloc++;
 	log_info(id, "ssh connection from %s", peer);
-	uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
-		       (uint64_t)(srv->cfg.auth_timeout_s > 0 ? srv->cfg.auth_timeout_s : 30) * 1000,
-		       0);
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(&srv->cfg), 0);
 	/* The first drive sends our banner. */
 	sshsrv_conn_drive(c);
 }
@@ -1364,7 +1383,7 @@ static int sshsrv_hostkey_load(const char *path, ssh_key *out)
 			return -1;
 	} else if (st.st_mode & 077) {
 		log_warn(NULL, "host key %s is accessible by other users (mode %03o)", path,
-			 (unsigned)(st.st_mode & 0777));
+		         (unsigned)(st.st_mode & 0777));
 	}
 	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK) {
 		log_error(NULL, "cannot read the host key %s", path);
@@ -1373,7 +1392,7 @@ static int sshsrv_hostkey_load(const char *path, ssh_key *out)
 	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
 		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
 	log_info(NULL, "ssh host key %s: %s %s", path, ssh_key_type_to_char(ssh_key_type(key)),
-		 fp ? fp : "(no fingerprint)");
+	         fp ? fp : "(no fingerprint)");
 	ssh_string_free_char(fp);
 	ssh_clean_pubkey_hash(&hash);
 	*out = key;
@@ -1400,7 +1419,7 @@ static int sshsrv_listen(const char *addr, int port)
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    ai->ai_protocol);
+		            ai->ai_protocol);
 		if (fd < 0) {
 			err = errno;
 			continue;
@@ -1446,7 +1465,7 @@ static void sshsrv_maybe_finish(struct sshsrv *s)
 }
 
 int sshsrv_start(struct server *srv, const char *addr, int port, const char *hostkey_path,
-		 struct sshsrv **out)
+                 struct sshsrv **out)
 {
 	struct sshsrv *s;
 	ssh_key key = NULL;
@@ -1534,7 +1553,8 @@ void sshsrv_shutdown(struct sshsrv *s)
 		if (c->sess == NULL)
 			sshsrv_conn_fail(c, "service stopping");
 		else
-			/* What is queued (the notice included) is flushed, then the channel closes. */
+			/* What is queued (the notice included) is flushed, then the channel closes.
+			 */
 			sshsrv_conn_begin_close(c, -1);
 		if (c->busy > 0) {
 			/* Called from inside this connection's drive: it finishes the job. */
