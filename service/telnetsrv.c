@@ -51,11 +51,13 @@
 #define TELNETSRV_PROMPT_PASSWORD "password (密码): "
 #define TELNETSRV_MSG_INCORRECT "login incorrect / 用户名或密码错误\r\n"
 #define TELNETSRV_MSG_LOCKED "account locked / 账户已锁定，请联系管理员\r\n"
-#define TELNETSRV_MSG_ERROR "internal error, please try again later / 内部错误，请稍后再试\r\n"
+#define TELNETSRV_MSG_ERROR \
+	"internal error, please try again later / 内部错误，请稍后再试\r\n"
 #define TELNETSRV_MSG_TIMEOUT "\r\nlogin timed out / 登录超时\r\n"
 #define TELNETSRV_MSG_TOO_MUCH "\r\ntoo much input before login / 登录前输入过多\r\n"
 #define TELNETSRV_MSG_STOPPING "\r\nthe service is stopping / 服务正在停止\r\n"
-#define TELNETSRV_MSG_BUSY "service busy, please try again later / 服务繁忙，请稍后再试\r\n"
+#define TELNETSRV_MSG_BUSY \
+	"service busy, please try again later / 服务繁忙，请稍后再试\r\n"
 #define TELNETSRV_MSG_PER_ADDR \
 	"too many connections from your address / 来自您地址的连接过多\r\n"
 #define TELNETSRV_MSG_REFUSED \
@@ -102,18 +104,22 @@ static void telnetsrv_proto_naws(struct telnetsrv_proto *p, const char *b, size_
 
 static void telnetsrv_proto_ttype(struct telnetsrv_proto *p, const char *name)
 {
-	size_t i, n = 0;
+	char term[sizeof p->term];
+	size_t n;
 
 	if (p->term[0] != '\0' || name == NULL)
 		return;
-	for (i = 0; name[i] != '\0' && n < sizeof p->term - 1; i++) {
-		unsigned char ch = (unsigned char)name[i];
+	for (n = 0; name[n] != '\0'; n++) {
+		unsigned char ch = (unsigned char)name[n];
 
-		if (!isalnum(ch) && ch != '-' && ch != '_' && ch != '.' && ch != '+')
-			return; /* not a terminal name: ignore it */
-		p->term[n++] = (char)tolower(ch);
+		/* Not a terminal name (or too long for one): ignore it. */
+		if (n == sizeof term - 1 ||
+		    (!isalnum(ch) && ch != '-' && ch != '_' && ch != '.' && ch != '+'))
+			return;
+		term[n] = (char)tolower(ch);
 	}
-	p->term[n] = '\0';
+	term[n] = '\0';
+	memcpy(p->term, term, n + 1);
 }
 
 static void telnetsrv_proto_event_cb(telnet_t *tn, telnet_event_t *ev, void *ud)
@@ -170,6 +176,10 @@ struct telnetsrv_proto *telnetsrv_proto_new(const struct telnetsrv_proto_ops *op
 	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_SGA);
 	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_NAWS);
 	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_TTYPE);
+	/* UTF-8 both ways. Without BINARY the Debian telnet client takes a byte 0x9D (in 九,
+	 * for one) for its escape character ^] and drops into its command mode. */
+	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_BINARY);
+	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_BINARY);
 	return p;
 }
 
@@ -580,7 +590,8 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 			telnetsrv_conn_send_scratch(c);
 		} else {
 			telnetsrv_conn_send_scratch(c);
-			telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "too many failed logins");
+			telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS,
+					   "too many failed logins");
 		}
 		break;
 	case AUTH_LOCKED:
@@ -641,7 +652,8 @@ static bool telnetsrv_conn_take_input(struct telnetsrv_conn *c)
 			if (ev == TELNETSRV_LOGIN_READY)
 				telnetsrv_conn_auth_start(c);
 			else if (ev == TELNETSRV_LOGIN_QUIT)
-				telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "quit at login");
+				telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS,
+						   "quit at login");
 			else if (n == 0)
 				break;
 		} else if (c->state == TELNETSRV_ST_SESSION) {
@@ -671,7 +683,8 @@ static void telnetsrv_conn_shutdown_cb(uv_shutdown_t *req, int status)
 	}
 	/* Wait for the client to close its side, so that closing never resets data it has not
 	 * read yet; the deadline timer bounds the wait. */
-	if (uv_read_start((uv_stream_t *)&c->tcp, telnetsrv_conn_alloc_cb, telnetsrv_conn_read_cb) == 0)
+	if (uv_read_start((uv_stream_t *)&c->tcp, telnetsrv_conn_alloc_cb,
+			  telnetsrv_conn_read_cb) == 0)
 		c->reading = true;
 	else
 		telnetsrv_conn_close(c, c->reason);
@@ -847,7 +860,8 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 
 	(void)b;
 	if (nread < 0) {
-		telnetsrv_conn_close(c, nread == UV_EOF ? "client closed" : uv_strerror((int)nread));
+		telnetsrv_conn_close(c, nread == UV_EOF ? "client closed"
+						       : uv_strerror((int)nread));
 		return;
 	}
 	if (nread == 0 || c->state == TELNETSRV_ST_ENDING || c->state == TELNETSRV_ST_CLOSED)

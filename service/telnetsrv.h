@@ -1,5 +1,5 @@
 /* telnetsrv — the telnet listener (off unless configured): libtelnet over uv_tcp, negotiates
- * ECHO, SGA, NAWS and TTYPE, asks for user name and password (checked through auth on the
+ * ECHO, SGA, NAWS, TTYPE and BINARY, asks for user name and password (checked through auth on the
  * thread pool), then hands the connection to a session as an interactive terminal.
  * Loop thread only. */
 #ifndef PROPDESK_TELNETSRV_H
@@ -31,8 +31,8 @@ struct telnetsrv_proto_ops {
 	void (*resize)(void *arg, int cols, int rows);         /* NAWS */
 	void (*error)(void *arg, const char *msg);             /* protocol error: close */
 };
-/* Sends the opening negotiation (WILL ECHO, WILL SGA, DO SGA, DO NAWS, DO TTYPE) through
- * ops->send before returning. Out of memory aborts. */
+/* Sends the opening negotiation (WILL ECHO, WILL SGA, DO SGA, DO NAWS, DO TTYPE, and BINARY
+ * both ways for UTF-8) through ops->send before returning. Out of memory aborts. */
 struct telnetsrv_proto *telnetsrv_proto_new(const struct telnetsrv_proto_ops *ops, void *arg);
 void telnetsrv_proto_free(struct telnetsrv_proto *p);
 void telnetsrv_proto_recv(struct telnetsrv_proto *p, const char *data, size_t len);

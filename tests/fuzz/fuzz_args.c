@@ -13,11 +13,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct args_opt fuzz_args_spec[] = {
-	{ "role", ARGS_VALUE | ARGS_REQUIRED },
-	{ "display", ARGS_VALUE },
-	{ "json", 0 },
-	{ "password-stdin", 0 },
-	{ NULL, 0 },
+    {"role", ARGS_VALUE | ARGS_REQUIRED},
+    {"display", ARGS_VALUE},
+    {"json", 0},
+    {"password-stdin", 0},
+    {NULL, 0},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
