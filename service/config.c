@@ -15,6 +15,7 @@
 struct config_parse {
 	struct config *cfg;
 	char *err; /* first error: "reason" (inih reports its line) */
+	bool catalog_set;
 };
 
 static char *config_strdup(const char *s)
@@ -38,6 +39,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->state_dir = config_strdup("/var/lib/propdesk");
 	cfg->log_level = config_strdup("info");
 	cfg->default_lang = config_strdup("zh");
+	cfg->catalog_dir = config_strdup("etc");
 	cfg->ssh_addr = config_strdup("127.0.0.1");
 	cfg->ssh_port = 2222;
 	cfg->telnet_enabled = false;
@@ -69,6 +71,7 @@ void config_free(struct config *cfg)
 	free(cfg->state_dir);
 	free(cfg->log_level);
 	free(cfg->default_lang);
+	free(cfg->catalog_dir);
 	free(cfg->ssh_addr);
 	free(cfg->telnet_addr);
 	memset(cfg, 0, sizeof *cfg);
@@ -232,6 +235,13 @@ static int config_handler(void *user, const char *section, const char *name, con
 		config_set_str(&cfg->state_dir, value);
 		return 1;
 	}
+	if (!strcmp(section, "service") && !strcmp(name, "catalog_dir")) {
+		if (*value == '\0')
+			return config_fail(p, "[%s] %s must not be empty", section, name);
+		config_set_str(&cfg->catalog_dir, value);
+		p->catalog_set = true;
+		return 1;
+	}
 	if (!strcmp(section, "service") && !strcmp(name, "log_level")) {
 		if (!strcmp(value, "debug") || !strcmp(value, "info") || !strcmp(value, "warn") ||
 		    !strcmp(value, "error")) {
@@ -298,6 +308,25 @@ static int config_handler(void *user, const char *section, const char *name, con
 	return config_fail(p, "unknown setting \"%s\" in section [%s]", name, section);
 }
 
+/* Makes a relative *dir relative to the directory of the config file at path. */
+static void config_relative(const char *path, char **dir)
+{
+	const char *slash = strrchr(path, '/');
+	struct buf m;
+
+	if ((*dir)[0] == '/')
+		return;
+	buf_init(&m);
+	if (slash != NULL)
+		buf_append(&m, path, (size_t)(slash - path) + 1);
+	if (strcmp(*dir, ".") != 0 || slash == NULL)
+		buf_puts(&m, *dir);
+	else
+		m.data[--m.len] = '\0';
+	free(*dir);
+	*dir = buf_steal(&m);
+}
+
 int config_load(const char *path, struct config *cfg, char **err)
 {
 	struct config_parse p = { .cfg = cfg };
@@ -328,17 +357,13 @@ int config_load(const char *path, struct config *cfg, char **err)
 		*err = buf_steal(&m);
 		return -1;
 	}
-	if (cfg->state_dir[0] != '/') {
-		/* Relative to the directory of the config file. */
-		const char *slash = strrchr(path, '/');
-
-		buf_init(&m);
-		if (slash != NULL)
-			buf_append(&m, path, (size_t)(slash - path) + 1);
-		buf_puts(&m, cfg->state_dir);
-		free(cfg->state_dir);
-		cfg->state_dir = buf_steal(&m);
+	if (!p.catalog_set) {
+		/* The catalogs live beside the config file unless it says otherwise. */
+		free(cfg->catalog_dir);
+		cfg->catalog_dir = config_strdup(".");
 	}
+	config_relative(path, &cfg->state_dir);
+	config_relative(path, &cfg->catalog_dir);
 	return 0;
 }
 

@@ -11,6 +11,8 @@ struct config {
 	char *state_dir;  /* [service] state_dir (relative paths: to the config file's directory) */
 	char *log_level;  /* [service] log_level */
 	char *default_lang; /* [service] default_lang: zh | en */
+	char *catalog_dir;  /* [service] catalog_dir: techniques.ini, categories.ini (default: the
+			     * config file's directory; "etc" without a config file) */
 
 	char *ssh_addr;   /* [ssh] listen = ADDR:PORT, default 127.0.0.1:2222 */
 	int ssh_port;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "auth.h"
+#include "catalog.h"
 #include "log.h"
 #include "session.h"
 #include "sshsrv.h"
@@ -175,6 +176,24 @@ void server_session_remove(struct server *srv, struct session *s)
 	srv->nsessions--;
 }
 
+/* Loads the catalogs named by cfg; on success replaces srv->catalog. */
+static int server_load_catalog(struct server *srv, const struct config *cfg)
+{
+	struct catalog *c;
+	char *err = NULL;
+
+	if (catalog_load(cfg->catalog_dir, &c, &err) < 0) {
+		log_error(NULL, "catalog: %s", err);
+		free(err);
+		return -1;
+	}
+	catalog_unref(srv->catalog);
+	srv->catalog = c;
+	log_info(NULL, "catalog: %zu techniques, %zu categories from %s", c->ntechniques,
+		 c->ncategories, cfg->catalog_dir);
+	return 0;
+}
+
 int server_reload(struct server *srv)
 {
 	struct config fresh;
@@ -188,6 +207,12 @@ int server_reload(struct server *srv)
 	if (config_load(srv->config_path, &fresh, &err) < 0) {
 		log_error(NULL, "reload refused, keeping the running configuration: %s", err);
 		free(err);
+		config_free(&fresh);
+		return -1;
+	}
+	if (server_load_catalog(srv, &fresh) < 0) {
+		log_error(NULL, "reload refused, keeping the running configuration and catalogs");
+		config_free(&fresh);
 		return -1;
 	}
 	/* Listen addresses and the state directory need a restart; limits, auth and logging
@@ -322,6 +347,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			  store_strerror(rc, "en"));
 		goto out;
 	}
+	if (server_load_catalog(&srv, &srv.cfg) < 0)
+		goto out;
 	srv.loop = uv_default_loop();
 	if (auth_new(&srv, &srv.auth) < 0) {
 		log_error(NULL, "out of memory");
@@ -361,6 +388,7 @@ out_close:
 		log_warn(NULL, "handles still open at exit");
 out:
 	auth_free(srv.auth);
+	catalog_unref(srv.catalog);
 	store_close(srv.store);
 	while (srv.addrs != NULL) {
 		struct server_addr *sa = srv.addrs;

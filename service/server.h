@@ -16,6 +16,7 @@ struct session;
 struct sshsrv;
 struct telnetsrv;
 struct auth;
+struct catalog;
 
 /* Per remote address (without port): open connections and recent failed logins. */
 struct server_addr {
@@ -36,6 +37,7 @@ struct server {
 	struct sshsrv *ssh;
 	struct telnetsrv *telnet;
 	struct auth *auth;
+	struct catalog *catalog; /* techniques and categories from cfg.catalog_dir */
 	struct session *sessions; /* live sessions (doubly linked through session fields) */
 	size_t nsessions;
 	size_t nconns;          /* accepted connections, before and after login */
@@ -64,7 +66,8 @@ void server_peer_addr(const char *peer, char out[64]);
 void server_session_add(struct server *srv, struct session *s);
 void server_session_remove(struct server *srv, struct session *s);
 
-/* Re-reads the config file (listen addresses are not changed). 0 or -1 (logged). */
+/* Re-reads the config file (listen addresses are not changed) and the catalogs. 0 or -1
+ * (logged; the running configuration and catalogs are kept). */
 int server_reload(struct server *srv);
 /* Graceful stop: listeners stop accepting, every session gets a notice and is closed. */
 void server_shutdown(struct server *srv);

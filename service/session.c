@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "auth.h"
+#include "catalog.h"
 #include "log.h"
 #include "server.h"
 #include "shell.h"
@@ -137,6 +139,73 @@ static int session_host_pwverify(void *ctx, const char *hash, const char *passwo
 	return rc;
 }
 
+/* A job for the thread pool on the shell's behalf, with its own read-only connection. */
+struct session_work {
+	uv_work_t work;
+	struct session *s;
+	char *db_path;
+	int busy_timeout_ms;
+	shell_work_fn fn;
+	shell_work_done_fn done;
+	void *arg;
+	int rc;
+};
+
+static void session_work_cb(uv_work_t *w)
+{
+	struct session_work *j = w->data;
+	struct store *ro = NULL;
+
+	j->rc = store_open(j->db_path, STORE_READONLY, j->busy_timeout_ms, &ro);
+	if (j->rc == 0)
+		j->rc = j->fn(ro, j->arg);
+	store_close(ro);
+}
+
+static void session_work_after_cb(uv_work_t *w, int status)
+{
+	struct session_work *j = w->data;
+	struct session *s = j->s;
+
+	j->done(s->detached ? NULL : s->shell, j->arg, status == 0 ? j->rc : -ECANCELED);
+	free(j->db_path);
+	free(j);
+	session_unref(s);
+}
+
+static int session_host_work(void *ctx, shell_work_fn fn, shell_work_done_fn done, void *arg)
+{
+	struct session *s = ctx;
+	struct session_work *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return -ENOMEM;
+	j->work.data = j;
+	j->s = s;
+	j->db_path = session_strdup(s->srv->db_path);
+	j->busy_timeout_ms = s->srv->cfg.db_busy_timeout_ms;
+	j->fn = fn;
+	j->done = done;
+	j->arg = arg;
+	session_ref(s);
+	if (uv_queue_work(s->srv->loop, &j->work, session_work_cb, session_work_after_cb) != 0) {
+		free(j->db_path);
+		free(j);
+		session_unref(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct catalog *session_host_catalog(void *ctx)
+{
+	struct session *s = ctx;
+
+	if (s->srv->catalog != NULL)
+		catalog_ref(s->srv->catalog);
+	return s->srv->catalog;
+}
+
 static int session_host_reload(void *ctx)
 {
 	struct session *s = ctx;
@@ -179,6 +248,8 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	host.pwhash = session_host_pwhash;
 	host.pwverify = session_host_pwverify;
 	host.reload = session_host_reload;
+	host.work = session_host_work;
+	host.catalog = session_host_catalog;
 
 	memset(&user, 0, sizeof user);
 	user.id = p->account->id;

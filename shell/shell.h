@@ -13,10 +13,17 @@
 
 struct store;
 struct shell;
+struct catalog;
 
 /* Completion of an asynchronous host operation. For pwhash: rc 0 and hash (borrowed, valid
  * during the call) or rc < 0. For pwverify: rc 1 match, 0 no match, < 0 error. */
 typedef void (*shell_async_cb)(struct shell *sh, int rc, const char *hash);
+
+/* Work off the loop (see shell_host.work): fn runs on a pool thread with a read-only store of
+ * its own and returns a status; done runs later on the loop with that status, and with sh NULL
+ * when the shell is gone meanwhile (done must still release arg). */
+typedef int (*shell_work_fn)(struct store *ro, void *arg);
+typedef void (*shell_work_done_fn)(struct shell *sh, void *arg, int rc);
 
 struct shell_host {
 	void *ctx;
@@ -32,6 +39,12 @@ struct shell_host {
 	int (*pwhash)(void *ctx, const char *password, shell_async_cb cb);
 	/* Checks password against an argon2id hash, off the loop, as above. */
 	int (*pwverify)(void *ctx, const char *hash, const char *password, shell_async_cb cb);
+	/* Runs fn on the thread pool (slow reads: regex search over every complaint, reports),
+	 * then done on the loop. Returns 0, or < 0 (neither is called). */
+	int (*work)(void *ctx, shell_work_fn fn, shell_work_done_fn done, void *arg);
+	/* The current catalogs (techniques, categories), with a reference the caller drops with
+	 * catalog_unref; NULL when none is loaded. A reload swaps in a new one for later calls. */
+	struct catalog *(*catalog)(void *ctx);
 	/* Optional: service-wide actions (NULL when the host has none). */
 	int (*reload)(void *ctx); /* config reload: 0 or < 0 */
 };

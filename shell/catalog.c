@@ -1,0 +1,254 @@
+/* catalog — techniques and categories from etc/, parsed with inih. */
+#include "catalog.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "utf8.h"
+
+struct catalog_parse {
+	struct catalog_item **items;
+	size_t *n;
+	bool techniques; /* the file holds techniques (kind = ...) or categories */
+	char *err;
+};
+
+static char *catalog_strdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+static void catalog_item_clear(struct catalog_item *it)
+{
+	free(it->code);
+	free(it->name_zh);
+	free(it->name_en);
+	free(it->guidance_zh);
+	free(it->guidance_en);
+}
+
+static int catalog_fail(struct catalog_parse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int catalog_fail(struct catalog_parse *p, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	if (p->err != NULL)
+		return 0;
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	p->err = buf_steal(&b);
+	return 0;
+}
+
+static bool catalog_code_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* inih hands an indented continuation line over as the same setting again: long guidance
+ * texts are joined (Chinese as is, English with a space). */
+static void catalog_append(char **dst, const char *value, const char *sep)
+{
+	struct buf b;
+
+	if (*dst == NULL) {
+		*dst = catalog_strdup(value);
+		return;
+	}
+	buf_init(&b);
+	buf_puts(&b, *dst);
+	buf_puts(&b, sep);
+	buf_puts(&b, value);
+	free(*dst);
+	*dst = buf_steal(&b);
+}
+
+static int catalog_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct catalog_parse *p = user;
+	struct catalog_item *it;
+	size_t i;
+
+	if (!catalog_code_ok(section))
+		return catalog_fail(p, "[%s]: a code is a-z, 0-9 and '-', starting with a letter",
+				    section);
+	if (!utf8_valid(value, strlen(value)))
+		return catalog_fail(p, "[%s] %s is not valid UTF-8", section, name);
+	for (i = 0; i < *p->n; i++)
+		if (strcmp((*p->items)[i].code, section) == 0)
+			break;
+	if (i == *p->n) {
+		*p->items = realloc(*p->items, (i + 1) * sizeof **p->items);
+		if (*p->items == NULL)
+			abort();
+		it = &(*p->items)[i];
+		memset(it, 0, sizeof *it);
+		it->code = catalog_strdup(section);
+		it->kind = p->techniques ? CATALOG_VERBAL : CATALOG_CATEGORY;
+		(*p->n)++;
+	}
+	it = &(*p->items)[i];
+	if (!strcmp(name, "name_zh")) {
+		free(it->name_zh);
+		it->name_zh = catalog_strdup(value);
+	} else if (!strcmp(name, "name_en")) {
+		free(it->name_en);
+		it->name_en = catalog_strdup(value);
+	} else if (p->techniques && !strcmp(name, "guidance_zh")) {
+		catalog_append(&it->guidance_zh, value, "");
+	} else if (p->techniques && !strcmp(name, "guidance_en")) {
+		catalog_append(&it->guidance_en, value, " ");
+	} else if (p->techniques && !strcmp(name, "kind")) {
+		if (!strcmp(value, "verbal"))
+			it->kind = CATALOG_VERBAL;
+		else if (!strcmp(value, "nonverbal"))
+			it->kind = CATALOG_NONVERBAL;
+		else
+			return catalog_fail(p, "[%s] kind must be verbal or nonverbal, not \"%s\"",
+					    section, value);
+	} else {
+		return catalog_fail(p, "[%s]: unknown setting \"%s\"", section, name);
+	}
+	return 1;
+}
+
+static int catalog_file(const char *dir, const char *file, bool techniques,
+			struct catalog_item **items, size_t *n, char **err)
+{
+	struct catalog_parse p = { .items = items, .n = n, .techniques = techniques };
+	struct buf path, msg;
+	size_t i;
+	FILE *f;
+	int rc;
+
+	buf_init(&path);
+	buf_init(&msg);
+	buf_printf(&path, "%s/%s", dir, file);
+	f = fopen(buf_cstr(&path), "r");
+	if (f == NULL) {
+		buf_printf(&msg, "%s: cannot open: %s", buf_cstr(&path), strerror(errno));
+		goto fail;
+	}
+	rc = ini_parse_file(f, catalog_handler, &p);
+	fclose(f);
+	if (p.err != NULL || rc != 0) {
+		buf_printf(&msg, "%s:%d: %s", buf_cstr(&path), rc,
+			   p.err ? p.err : "syntax error (expected [code] or name = value)");
+		free(p.err);
+		goto fail;
+	}
+	if (*n == 0) {
+		buf_printf(&msg, "%s: no entries", buf_cstr(&path));
+		goto fail;
+	}
+	for (i = 0; i < *n; i++) {
+		struct catalog_item *it = &(*items)[i];
+
+		if (it->name_zh == NULL || it->name_en == NULL) {
+			buf_printf(&msg, "%s: [%s] needs name_zh and name_en", buf_cstr(&path),
+				   it->code);
+			goto fail;
+		}
+		if (it->guidance_zh == NULL)
+			it->guidance_zh = catalog_strdup("");
+		if (it->guidance_en == NULL)
+			it->guidance_en = catalog_strdup("");
+	}
+	buf_free(&path);
+	return 0;
+fail:
+	*err = buf_steal(&msg);
+	buf_free(&path);
+	return -1;
+}
+
+int catalog_load(const char *dir, struct catalog **out, char **err)
+{
+	struct catalog *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		abort();
+	c->refs = 1;
+	*err = NULL;
+	if (catalog_file(dir, "techniques.ini", true, &c->techniques, &c->ntechniques, err) < 0 ||
+	    catalog_file(dir, "categories.ini", false, &c->categories, &c->ncategories, err) < 0) {
+		catalog_unref(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void catalog_ref(struct catalog *c)
+{
+	c->refs++;
+}
+
+void catalog_unref(struct catalog *c)
+{
+	size_t i;
+
+	if (c == NULL || --c->refs > 0)
+		return;
+	for (i = 0; i < c->ntechniques; i++)
+		catalog_item_clear(&c->techniques[i]);
+	for (i = 0; i < c->ncategories; i++)
+		catalog_item_clear(&c->categories[i]);
+	free(c->techniques);
+	free(c->categories);
+	free(c);
+}
+
+static const struct catalog_item *catalog_find(const struct catalog_item *items, size_t n,
+					       const char *code)
+{
+	size_t i;
+
+	if (code == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(items[i].code, code) == 0)
+			return &items[i];
+	return NULL;
+}
+
+const struct catalog_item *catalog_technique(const struct catalog *c, const char *code)
+{
+	return catalog_find(c->techniques, c->ntechniques, code);
+}
+
+const struct catalog_item *catalog_category(const struct catalog *c, const char *code)
+{
+	return catalog_find(c->categories, c->ncategories, code);
+}
+
+const char *catalog_name(const struct catalog_item *it, const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh") == 0 ? it->name_zh : it->name_en;
+}
+
+const char *catalog_guidance(const struct catalog_item *it, const char *lang)
+{
+	return lang != NULL && strcmp(lang, "zh") == 0 ? it->guidance_zh : it->guidance_en;
+}

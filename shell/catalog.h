@@ -1,0 +1,45 @@
+/* catalog — the company's editable catalogs in etc/: communication techniques (with the
+ * handbook's guidance) and complaint categories, loaded from INI files at start and on reload.
+ * A loaded catalog is immutable; the service swaps in a new one on reload and frees the old
+ * one only when no command still uses it (reference counted). Loop thread only. */
+#ifndef PROPDESK_CATALOG_H
+#define PROPDESK_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum catalog_kind {
+	CATALOG_VERBAL = 1,    /* a communication technique */
+	CATALOG_NONVERBAL = 2, /* a non-verbal measure */
+	CATALOG_CATEGORY = 3,  /* a complaint category */
+};
+
+struct catalog_item {
+	char *code;     /* ASCII: [a-z][a-z0-9-]* */
+	enum catalog_kind kind;
+	char *name_zh, *name_en;
+	char *guidance_zh, *guidance_en; /* may be "" */
+};
+
+struct catalog {
+	int refs;
+	struct catalog_item *techniques; /* verbal and non-verbal, in file order */
+	size_t ntechniques;
+	struct catalog_item *categories;
+	size_t ncategories;
+};
+
+/* Loads DIR/techniques.ini and DIR/categories.ini. Returns 0 with *out (one reference), or -1
+ * with *err a malloc'd "FILE:LINE: reason" (caller frees). */
+int catalog_load(const char *dir, struct catalog **out, char **err);
+void catalog_ref(struct catalog *c);
+/* Drops a reference; frees at zero. NULL does nothing. */
+void catalog_unref(struct catalog *c);
+/* Lookups by exact code; NULL when unknown. */
+const struct catalog_item *catalog_technique(const struct catalog *c, const char *code);
+const struct catalog_item *catalog_category(const struct catalog *c, const char *code);
+/* The item's name / guidance in lang ("zh" or anything else: English). */
+const char *catalog_name(const struct catalog_item *it, const char *lang);
+const char *catalog_guidance(const struct catalog_item *it, const char *lang);
+
+#endif
