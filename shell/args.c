@@ -124,7 +124,7 @@ fail:
 }
 
 static const struct args_opt *args_spec_find(const struct args_opt *spec, const char *name,
-					     size_t n)
+                                             size_t n)
 {
 	for (; spec != NULL && spec->name != NULL; spec++)
 		if (strlen(spec->name) == n && memcmp(spec->name, name, n) == 0)
@@ -133,7 +133,7 @@ static const struct args_opt *args_spec_find(const struct args_opt *spec, const 
 }
 
 int args_parse(struct args *a, size_t first, const struct args_opt *spec, size_t min_pos,
-	       size_t max_pos)
+               size_t max_pos)
 {
 	bool opts_done = false;
 	size_t i;
@@ -237,7 +237,7 @@ void args_error(const struct args *a, int err, const char *lang, struct buf *out
 		break;
 	case ARGS_ETOOMANY:
 		buf_printf(out, zh ? "词太多（最多 %d 个）" : "too many words (at most %d)",
-			   ARGS_MAX_WORDS);
+		           ARGS_MAX_WORDS);
 		break;
 	case ARGS_EQUOTE:
 		buf_puts(out, zh ? "引号没有结束" : "unterminated quote");
@@ -247,18 +247,18 @@ void args_error(const struct args *a, int err, const char *lang, struct buf *out
 		break;
 	case ARGS_ECONTROL:
 		buf_puts(out, zh ? "命令含有无效的 UTF-8 或控制字符"
-				 : "invalid UTF-8 or control character in the command");
+		                 : "invalid UTF-8 or control character in the command");
 		break;
 	case ARGS_EUNKNOWN:
 		buf_printf(out, zh ? "未知选项 %s" : "unknown option %s", buf_cstr(&bad));
 		break;
 	case ARGS_EMISSING:
 		buf_printf(out, zh ? "选项 --%s 需要一个值" : "option --%s needs a value",
-			   buf_cstr(&bad));
+		           buf_cstr(&bad));
 		break;
 	case ARGS_ENOVALUE:
 		buf_printf(out, zh ? "选项 --%s 不带值" : "option --%s takes no value",
-			   buf_cstr(&bad));
+		           buf_cstr(&bad));
 		break;
 	case ARGS_EDUP:
 		buf_printf(out, zh ? "选项 --%s 重复" : "option --%s given twice", buf_cstr(&bad));

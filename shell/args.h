@@ -45,7 +45,7 @@ struct args_value {
 };
 
 struct args {
-	char *store;  /* the words' bytes, NUL separated (owned) */
+	char *store; /* the words' bytes, NUL separated (owned) */
 	size_t nwords;
 	const char *words[ARGS_MAX_WORDS];
 	/* Filled by args_parse: */
@@ -67,7 +67,7 @@ int args_split(struct args *a, const char *line, size_t len, size_t max_len);
 /* Parses words[first..] against spec (NULL: no options): options anywhere until "--",
  * the rest positional. Returns 0 or an ARGS_E* error (a->bad says which word/option). */
 int args_parse(struct args *a, size_t first, const struct args_opt *spec, size_t min_pos,
-	       size_t max_pos);
+               size_t max_pos);
 /* After args_parse: was option name given? */
 bool args_has(const struct args *a, const char *name);
 /* After args_parse: the value of option name, or NULL. */

@@ -8,88 +8,83 @@
 #include "utf8.h"
 
 static const struct args_opt cmd_opts_json[] = {
-	{ "json", 0 },
-	{ NULL, 0 },
+    {"json", 0},
+    {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_user_add[] = {
-	{ "role", ARGS_VALUE | ARGS_REQUIRED },
-	{ "display", ARGS_VALUE },
-	{ "lang", ARGS_VALUE },
-	{ "team", ARGS_VALUE },
-	{ "password-stdin", 0 },
-	{ NULL, 0 },
+    {"role", ARGS_VALUE | ARGS_REQUIRED},
+    {"display", ARGS_VALUE},
+    {"lang", ARGS_VALUE},
+    {"team", ARGS_VALUE},
+    {"password-stdin", 0},
+    {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_user_key[] = {
-	{ "stdin", 0 },
-	{ NULL, 0 },
+    {"stdin", 0},
+    {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_user_passwd[] = {
-	{ "password-stdin", 0 },
-	{ NULL, 0 },
+    {"password-stdin", 0},
+    {NULL, 0},
 };
 
 /* Single-word commands first (help lists them as the session group), then groups. */
 const struct cmd_entry cmd_table[] = {
-	{ NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
-	  "List the commands you may run, or show one command's usage and help.",
-	  "列出你可以使用的命令，或显示某个命令的用法和说明。",
-	  CMD_AUDIT, NULL, cmd_session_help },
-	{ NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
-	  "Show who you are: name, role, language, team, session.",
-	  "显示当前用户：账号、角色、语言、班组、会话。",
-	  CMD_AUDIT, NULL, cmd_session_whoami },
-	{ NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
-	  "Change your password (exec mode: current and new password on two lines of stdin).",
-	  "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。",
-	  CMD_AUDIT | CMD_STDIN, NULL, cmd_session_passwd },
-	{ NULL, "lang", ROLES_ALL, NULL, 1, 1, "lang zh|en",
-	  "Switch the session language (zh: Chinese, en: English).",
-	  "切换会话语言（zh 中文，en 英文）。",
-	  CMD_AUDIT, NULL, cmd_session_lang },
-	{ NULL, "quit", ROLES_ALL, NULL, 0, 0, "quit",
-	  "End the session.",
-	  "退出会话。",
-	  CMD_AUDIT, NULL, cmd_session_quit },
-	{ "user", "add", ROLE_ADMIN, cmd_opts_user_add, 1, 1,
-	  "user add NAME --role ROLE [--display TEXT] [--lang zh|en] [--team SUPERVISOR] "
-	  "[--password-stdin]",
-	  "Create an account. A random password is generated and shown once, unless "
-	  "--password-stdin (exec mode) gives it on the first line of stdin.",
-	  "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
-	  "第一行读取密码。",
-	  CMD_AUDIT, "password-stdin", cmd_user_add },
-	{ "user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
-	  "List the accounts with role, language, team, lock state and last login.",
-	  "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。",
-	  CMD_AUDIT, NULL, cmd_user_list },
-	{ "user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
-	  "Lock an account: it can no longer log in.",
-	  "锁定账号，使其不能登录。",
-	  CMD_AUDIT, NULL, cmd_user_lock },
-	{ "user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
-	  "Unlock an account and clear its failed-login lockout.",
-	  "解锁账号，并清除登录失败造成的锁定。",
-	  CMD_AUDIT, NULL, cmd_user_unlock },
-	{ "user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
-	  "Change an account's role.",
-	  "修改账号的角色。",
-	  CMD_AUDIT, NULL, cmd_user_role },
-	{ "user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
-	  "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
-	  "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
-	  "as authorized_keys lines on stdin.",
-	  "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
-	  "authorized_keys 格式的行。",
-	  CMD_AUDIT, "stdin", cmd_user_key },
-	{ "user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
-	  "user passwd NAME [--password-stdin]",
-	  "Reset an account's password: a random one shown once, or (exec mode) the first line "
-	  "of stdin.",
-	  "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。",
-	  CMD_AUDIT, "password-stdin", cmd_user_passwd },
+    {NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
+     "List the commands you may run, or show one command's usage and help.",
+     "列出你可以使用的命令，或显示某个命令的用法和说明。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_help},
+    {NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
+     "Show who you are: name, role, language, team, session.",
+     "显示当前用户：账号、角色、语言、班组、会话。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_whoami},
+    {NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
+     "Change your password (exec mode: current and new password on two lines of stdin).",
+     "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。", CMD_AUDIT | CMD_STDIN, NULL,
+     cmd_session_passwd},
+    {NULL, "lang", ROLES_ALL, NULL, 1, 1, "lang zh|en",
+     "Switch the session language (zh: Chinese, en: English).",
+     "切换会话语言（zh 中文，en 英文）。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_lang},
+    {NULL, "quit", ROLES_ALL, NULL, 0, 0, "quit", "End the session.", "退出会话。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_session_quit},
+    {"user", "add", ROLE_ADMIN, cmd_opts_user_add, 1, 1,
+     "user add NAME --role ROLE [--display TEXT] [--lang zh|en] [--team SUPERVISOR] "
+     "[--password-stdin]",
+     "Create an account. A random password is generated and shown once, unless "
+     "--password-stdin (exec mode) gives it on the first line of stdin.",
+     "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
+     "第一行读取密码。",
+     CMD_AUDIT, "password-stdin", cmd_user_add},
+    {"user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
+     "List the accounts with role, language, team, lock state and last login.",
+     "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL, cmd_user_list},
+    {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
+     "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
+     cmd_user_lock},
+    {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
+     "Unlock an account and clear its failed-login lockout.",
+     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock},
+    {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
+     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
+    {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
+     "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
+     "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
+     "as authorized_keys lines on stdin.",
+     "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
+     "authorized_keys 格式的行。",
+     CMD_AUDIT, "stdin", cmd_user_key},
+    {"user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
+     "user passwd NAME [--password-stdin]",
+     "Reset an account's password: a random one shown once, or (exec mode) the first line "
+     "of stdin.",
+     "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。", CMD_AUDIT,
+     "password-stdin", cmd_user_passwd},
+    {"config", "reload", ROLE_ADMIN, NULL, 0, 0, "config reload",
+     "Re-read the configuration file (limits, login rules, logging) without a restart; a file "
+     "with errors is refused and the running configuration kept.",
+     "重新读取配置文件（限制、登录规则、日志），无需重启；有错误的配置文件不会生效，继续使用原配置。",
+     CMD_AUDIT, NULL, cmd_config_reload},
 };
 
 const size_t cmd_table_len = sizeof cmd_table / sizeof cmd_table[0];
@@ -139,7 +134,8 @@ static int cmd_lookup_first(const char *word, const char **first, struct buf *ca
 	for (i = 0; i < cmd_table_len; i++) {
 		const char *w = cmd_first_word(&cmd_table[i]);
 
-		if (word[0] != '\0' && cmd_has_prefix(w, word) && (found == NULL || strcmp(found, w))) {
+		if (word[0] != '\0' && cmd_has_prefix(w, word) &&
+		    (found == NULL || strcmp(found, w))) {
 			size_t before = names.len;
 
 			cmd_list_add(&names, w);
@@ -161,7 +157,7 @@ static int cmd_lookup_first(const char *word, const char **first, struct buf *ca
 }
 
 int cmd_lookup(const char *const *words, size_t nwords, unsigned roles,
-	       const struct cmd_entry **out, size_t *nused, struct buf *candidates)
+               const struct cmd_entry **out, size_t *nused, struct buf *candidates)
 {
 	const struct cmd_entry *found = NULL;
 	const char *first;
@@ -239,7 +235,7 @@ const char *cmd_help_text(const struct cmd_entry *e, const char *lang)
 /* The roles allowed to run e, as "admin" or "supervisor, admin" in the session language. */
 static void cmd_roles_text(const struct shell *sh, unsigned roles, struct buf *out)
 {
-	static const enum role all[] = { ROLE_AGENT, ROLE_SUPERVISOR, ROLE_AUDITOR, ROLE_ADMIN };
+	static const enum role all[] = {ROLE_AGENT, ROLE_SUPERVISOR, ROLE_AUDITOR, ROLE_ADMIN};
 	size_t i;
 	bool first = true;
 
@@ -323,26 +319,27 @@ int cmd_prepare(struct shell *sh, const char *line, size_t len)
 		}
 		switch (rc) {
 		case CMD_EAMBIGUOUS:
-			shell_errorf(sh, T(sh, "ambiguous command `%s`: %s", "命令 `%s` 不明确：%s"),
-				     buf_cstr(&w), buf_cstr(&cand));
+			shell_errorf(sh,
+			             T(sh, "ambiguous command `%s`: %s", "命令 `%s` 不明确：%s"),
+			             buf_cstr(&w), buf_cstr(&cand));
 			rc = CMD_NOTFOUND;
 			break;
 		case CMD_ENOVERB:
 			shell_errorf(sh, T(sh, "`%s` needs a verb: %s", "`%s` 后面需要子命令：%s"),
-				     buf_cstr(&w), buf_cstr(&cand));
+			             buf_cstr(&w), buf_cstr(&cand));
 			rc = CMD_USAGE;
 			break;
 		default:
 			if (cand.len > 0)
 				shell_errorf(sh,
-					     T(sh, "unknown command `%s` (one of: %s)",
-					       "未知命令 `%s`（可用：%s）"),
-					     buf_cstr(&w), buf_cstr(&cand));
+				             T(sh, "unknown command `%s` (one of: %s)",
+				               "未知命令 `%s`（可用：%s）"),
+				             buf_cstr(&w), buf_cstr(&cand));
 			else
 				shell_errorf(sh,
-					     T(sh, "unknown command `%s` (type help)",
-					       "未知命令 `%s`（输入 help 查看命令）"),
-					     buf_cstr(&w));
+				             T(sh, "unknown command `%s` (type help)",
+				               "未知命令 `%s`（输入 help 查看命令）"),
+				             buf_cstr(&w));
 			rc = CMD_NOTFOUND;
 			break;
 		}
@@ -359,9 +356,10 @@ int cmd_prepare(struct shell *sh, const char *line, size_t len)
 		buf_init(&roles);
 		cmd_name(e, &name);
 		cmd_roles_text(sh, e->roles, &roles);
-		shell_errorf(sh, T(sh, "permission denied: `%s` needs role %s",
-				   "权限不足：`%s` 需要角色 %s"),
-			     buf_cstr(&name), buf_cstr(&roles));
+		shell_errorf(
+		    sh,
+		    T(sh, "permission denied: `%s` needs role %s", "权限不足：`%s` 需要角色 %s"),
+		    buf_cstr(&name), buf_cstr(&roles));
 		buf_free(&name);
 		buf_free(&roles);
 		(void)cmd_audit(sh, "command.denied");
@@ -380,14 +378,15 @@ int cmd_prepare(struct shell *sh, const char *line, size_t len)
 	}
 	if ((e->flags & CMD_INTERACTIVE) && !sh->interactive) {
 		shell_errorf(sh, T(sh, "this command needs an interactive terminal",
-				   "该命令需要交互式终端"));
+		                   "该命令需要交互式终端"));
 		sh->cmd = NULL;
 		return CMD_USAGE;
 	}
 	if (e->stdin_opt != NULL && sh->interactive && args_has(&sh->args, e->stdin_opt)) {
-		shell_errorf(sh, T(sh, "--%s reads stdin: use it in exec mode (ssh HOST 'COMMAND')",
-				   "--%s 读取标准输入，只能在 exec 模式（ssh HOST '命令'）中使用"),
-			     e->stdin_opt);
+		shell_errorf(sh,
+		             T(sh, "--%s reads stdin: use it in exec mode (ssh HOST 'COMMAND')",
+		               "--%s 读取标准输入，只能在 exec 模式（ssh HOST '命令'）中使用"),
+		             e->stdin_opt);
 		cmd_print_usage(sh, e);
 		sh->cmd = NULL;
 		return CMD_USAGE;
@@ -408,12 +407,19 @@ bool cmd_wants_stdin(const struct shell *sh)
 
 int cmd_execute(struct shell *sh)
 {
-	/* A command that cannot be audited does not run. */
+	/* A command that would change something does not run unless it can be audited; one
+	 * that only reads runs anyway, with a warning, so a full disk or a locked database does
+	 * not stop the desk from looking things up. */
 	if (sh->cmd->flags & CMD_AUDIT) {
 		int rc = cmd_audit(sh, "command");
 
-		if (rc < 0)
+		if (rc < 0 && !(sh->cmd->flags & CMD_READONLY))
 			return shell_store_error(sh, rc);
+		if (rc < 0)
+			shell_errorf(sh, "%s: %s",
+				     T(sh, "warning: this command was not recorded in the audit trail",
+				       "警告：本条命令未能记入审计日志"),
+				     store_strerror(rc, sh->lang));
 	}
 	return sh->cmd->handler(sh, &sh->args);
 }
@@ -443,7 +449,7 @@ void cmd_help_list(unsigned roles, const char *lang, struct buf *out)
 		buf_free(&n);
 	}
 	buf_puts(out, zh ? "可用命令（help 命令 查看详细用法）：\n"
-			 : "Commands you may run (help COMMAND for details):\n");
+	                 : "Commands you may run (help COMMAND for details):\n");
 	for (i = 0; i < cmd_table_len; i++) {
 		const struct cmd_entry *e = &cmd_table[i];
 		bool seen = false;
@@ -473,14 +479,14 @@ void cmd_help_list(unsigned roles, const char *lang, struct buf *out)
 			buf_init(&n);
 			cmd_name(f, &n);
 			buf_printf(out, "  %-*s  %s\n", (int)width, buf_cstr(&n),
-				   cmd_help_text(f, lang));
+			           cmd_help_text(f, lang));
 			buf_free(&n);
 		}
 	}
 }
 
 int cmd_help_one(const char *const *words, size_t nwords, unsigned roles, const char *lang,
-		 struct buf *out)
+                 struct buf *out)
 {
 	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
 	const struct cmd_entry *e;
@@ -502,9 +508,10 @@ int cmd_help_one(const char *const *words, size_t nwords, unsigned roles, const 
 			any = true;
 		}
 		if (!any)
-			buf_printf(out, zh ? "%s：你的角色不能使用这组命令\n"
-					   : "%s: your role may not run these commands\n",
-				   first);
+			buf_printf(out,
+			           zh ? "%s：你的角色不能使用这组命令\n"
+			              : "%s: your role may not run these commands\n",
+			           first);
 		return 0;
 	}
 	if (rc < 0)
@@ -512,7 +519,7 @@ int cmd_help_one(const char *const *words, size_t nwords, unsigned roles, const 
 	buf_printf(out, "%s%s\n%s\n", zh ? "用法：" : "usage: ", e->usage, cmd_help_text(e, lang));
 	if (!(e->roles & roles))
 		buf_puts(out, zh ? "（你的角色不能使用这个命令）\n"
-				 : "(your role may not run this command)\n");
+		                 : "(your role may not run this command)\n");
 	return 0;
 }
 
@@ -554,8 +561,8 @@ void cmd_complete(unsigned roles, const char *line, size_t len, cmd_complete_add
 			for (i = 0; i < cmd_table_len; i++) {
 				const struct cmd_entry *f = &cmd_table[i];
 
-				if (f->group && strcmp(f->group, first) == 0 && (f->roles & roles) &&
-				    cmd_has_prefix(f->verb, word))
+				if (f->group && strcmp(f->group, first) == 0 &&
+				    (f->roles & roles) && cmd_has_prefix(f->verb, word))
 					add(arg, f->verb);
 			}
 		}

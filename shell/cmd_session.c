@@ -18,16 +18,17 @@ bool cmd_session_password_ok(struct shell *sh, const char *user, const char *pw)
 
 	if (!utf8_valid(pw, len)) {
 		shell_errorf(sh, T(sh, "the password must be valid UTF-8 text",
-				   "密码必须是有效的 UTF-8 文本"));
+		                   "密码必须是有效的 UTF-8 文本"));
 		return false;
 	}
 	for (i = 0; i < len; i++)
 		if (((unsigned char)pw[i] & 0xc0) != 0x80)
 			chars++;
 	if (chars < CMD_SESSION_PW_MIN) {
-		shell_errorf(sh, T(sh, "the password needs at least %d characters",
-				   "密码至少需要 %d 个字符"),
-			     CMD_SESSION_PW_MIN);
+		shell_errorf(
+		    sh,
+		    T(sh, "the password needs at least %d characters", "密码至少需要 %d 个字符"),
+		    CMD_SESSION_PW_MIN);
 		return false;
 	}
 	if (len > CMD_SESSION_PW_MAX) {
@@ -35,8 +36,8 @@ bool cmd_session_password_ok(struct shell *sh, const char *user, const char *pw)
 		return false;
 	}
 	if (user != NULL && strcmp(pw, user) == 0) {
-		shell_errorf(sh, T(sh, "the password must not be the account name",
-				   "密码不能与账号名相同"));
+		shell_errorf(
+		    sh, T(sh, "the password must not be the account name", "密码不能与账号名相同"));
 		return false;
 	}
 	return true;
@@ -57,8 +58,9 @@ int cmd_session_help(struct shell *sh, struct args *a)
 
 		buf_init(&w);
 		shell_clean(&w, a->pos[0]);
-		shell_errorf(sh, T(sh, "no such command: %s (type help)", "没有这个命令：%s（输入 help）"),
-			     buf_cstr(&w));
+		shell_errorf(
+		    sh, T(sh, "no such command: %s (type help)", "没有这个命令：%s（输入 help）"),
+		    buf_cstr(&w));
 		buf_free(&w);
 		rc = CMD_ERROR;
 	}
@@ -90,10 +92,10 @@ int cmd_session_whoami(struct shell *sh, struct args *a)
 		json_object_end(&j);
 		buf_putc(&out, '\n');
 	} else {
-		const char *labels_en[] = { "name", "display name", "role", "language", "team",
-					    "session", "peer", "transport" };
-		const char *labels_zh[] = { "账号", "姓名", "角色", "语言", "班组",
-					    "会话", "来源", "连接方式" };
+		const char *labels_en[] = {"name", "display name", "role", "language",
+		                           "team", "session",      "peer", "transport"};
+		const char *labels_zh[] = {"账号", "姓名", "角色", "语言",
+		                           "班组", "会话", "来源", "连接方式"};
 		const char *values[8];
 		const char **labels = shell_is_zh(sh) ? labels_zh : labels_en;
 		size_t i, width = 0;
@@ -191,7 +193,7 @@ static void cmd_session_passwd_again_cb(struct shell *sh, const char *line)
 	}
 	if (strcmp(line, sh->op[1]) != 0) {
 		shell_errorf(sh, T(sh, "the two passwords differ; nothing changed",
-				   "两次输入的密码不一致，未修改"));
+		                   "两次输入的密码不一致，未修改"));
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
@@ -213,7 +215,7 @@ static void cmd_session_passwd_new_cb(struct shell *sh, const char *line)
 	}
 	shell_op_set(sh, 1, line);
 	shell_read_line(sh, T(sh, "New password again: ", "再次输入新密码："), true,
-			cmd_session_passwd_again_cb);
+	                cmd_session_passwd_again_cb);
 }
 
 static void cmd_session_passwd_verified_cb(struct shell *sh, int rc, const char *hash)
@@ -229,14 +231,14 @@ static void cmd_session_passwd_verified_cb(struct shell *sh, int rc, const char 
 
 		shell_audit_ctx(sh, &ctx);
 		store_audit(sh->host.store, &ctx, "passwd.fail", sh->user.name,
-			    "wrong current password");
+		            "wrong current password");
 		shell_errorf(sh, T(sh, "wrong password; nothing changed", "密码错误，未修改"));
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
 	if (sh->interactive) {
 		shell_read_line(sh, T(sh, "New password: ", "新密码："), true,
-				cmd_session_passwd_new_cb);
+		                cmd_session_passwd_new_cb);
 		return;
 	}
 	rc = shell_pwhash(sh, sh->op[1], cmd_session_passwd_hashed_cb);
@@ -256,9 +258,11 @@ static int cmd_session_passwd_verify(struct shell *sh)
 		return shell_store_error(sh, rc);
 	if (acct.pwhash == NULL || acct.pwhash[0] == '\0') {
 		account_clear(&acct);
-		shell_errorf(sh, T(sh, "your account has no password (key login only); ask an admin "
-				       "(user passwd)",
-				   "你的账号没有设置密码（仅密钥登录），请联系管理员（user passwd）"));
+		shell_errorf(sh,
+		             T(sh,
+		               "your account has no password (key login only); ask an admin "
+		               "(user passwd)",
+		               "你的账号没有设置密码（仅密钥登录），请联系管理员（user passwd）"));
 		return CMD_ERROR;
 	}
 	rc = shell_pwverify(sh, acct.pwhash, sh->op[0], cmd_session_passwd_verified_cb);
@@ -289,7 +293,7 @@ int cmd_session_passwd(struct shell *sh, struct args *a)
 	(void)a;
 	if (sh->interactive)
 		return shell_read_line(sh, T(sh, "Current password: ", "当前密码："), true,
-				       cmd_session_passwd_current_cb);
+		                       cmd_session_passwd_current_cb);
 	buf_init(&line);
 	if (shell_stdin_line(sh, &pos, &line))
 		shell_op_set(sh, 0, buf_cstr(&line));
@@ -299,9 +303,10 @@ int cmd_session_passwd(struct shell *sh, struct args *a)
 		sodium_memzero(line.data, line.cap);
 	buf_free(&line);
 	if (sh->op[0] == NULL || sh->op[1] == NULL) {
-		shell_errorf(sh, T(sh, "passwd reads two lines from stdin: the current password, "
-				       "then the new one",
-				   "passwd 从标准输入读取两行：当前密码，然后是新密码"));
+		shell_errorf(sh, T(sh,
+		                   "passwd reads two lines from stdin: the current password, "
+		                   "then the new one",
+		                   "passwd 从标准输入读取两行：当前密码，然后是新密码"));
 		return CMD_USAGE;
 	}
 	if (!cmd_session_password_ok(sh, sh->user.name, sh->op[1]))

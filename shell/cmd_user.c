@@ -23,13 +23,13 @@
 static const char cmd_user_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 static const char *const cmd_user_key_types[] = {
-	"ssh-ed25519",
-	"ssh-rsa",
-	"ecdsa-sha2-nistp256",
-	"ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521",
-	"sk-ssh-ed25519@openssh.com",
-	"sk-ecdsa-sha2-nistp256@openssh.com",
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
 };
 
 /* [a-z][a-z0-9_.-]{1,31} */
@@ -56,10 +56,12 @@ static int cmd_user_bad_name(struct shell *sh, const char *name)
 
 	buf_init(&w);
 	shell_clean(&w, name);
-	shell_errorf(sh, T(sh, "invalid account name `%s`: a lowercase letter, then 1-31 of a-z 0-9 "
-			       "_ . -",
-			   "账号名 `%s` 无效：小写字母开头，后接 1-31 个 a-z 0-9 _ . - 字符"),
-		     buf_cstr(&w));
+	shell_errorf(sh,
+	             T(sh,
+	               "invalid account name `%s`: a lowercase letter, then 1-31 of a-z 0-9 "
+	               "_ . -",
+	               "账号名 `%s` 无效：小写字母开头，后接 1-31 个 a-z 0-9 _ . - 字符"),
+	             buf_cstr(&w));
 	buf_free(&w);
 	return CMD_USAGE;
 }
@@ -91,7 +93,7 @@ static int cmd_user_password(struct shell *sh, struct args *a, const char *name)
 		buf_free(&line);
 		if (!got) {
 			shell_errorf(sh, T(sh, "--password-stdin: stdin is empty",
-					   "--password-stdin：标准输入为空"));
+			                   "--password-stdin：标准输入为空"));
 			return CMD_USAGE;
 		}
 		if (!cmd_session_password_ok(sh, name, sh->op[1]))
@@ -110,9 +112,10 @@ static int cmd_user_password(struct shell *sh, struct args *a, const char *name)
 static void cmd_user_show_password(struct shell *sh)
 {
 	if (sh->op[2] != NULL)
-		shell_printf(sh, T(sh, "Password (shown once, hand it over safely): %s\n",
-				   "初始密码（只显示这一次，请妥善转交）：%s\n"),
-			     sh->op[1]);
+		shell_printf(sh,
+		             T(sh, "Password (shown once, hand it over safely): %s\n",
+		               "初始密码（只显示这一次，请妥善转交）：%s\n"),
+		             sh->op[1]);
 }
 
 /* --- user add --------------------------------------------------------------------------- */
@@ -143,7 +146,7 @@ static void cmd_user_add_hashed_cb(struct shell *sh, int rc, const char *hash)
 		return;
 	}
 	shell_printf(sh, T(sh, "Account %s added (%s).\n", "已添加账号 %s（%s）。\n"), a->pos[0],
-		     role_label(acct.role, sh->lang));
+	             role_label(acct.role, sh->lang));
 	cmd_user_show_password(sh);
 	shell_cmd_done(sh, CMD_OK);
 }
@@ -165,9 +168,10 @@ int cmd_user_add(struct shell *sh, struct args *a)
 
 		buf_init(&w);
 		shell_clean(&w, role);
-		shell_errorf(sh, T(sh, "unknown role `%s` (agent, supervisor, auditor, admin)",
-				   "未知角色 `%s`（agent、supervisor、auditor、admin）"),
-			     buf_cstr(&w));
+		shell_errorf(sh,
+		             T(sh, "unknown role `%s` (agent, supervisor, auditor, admin)",
+		               "未知角色 `%s`（agent、supervisor、auditor、admin）"),
+		             buf_cstr(&w));
 		buf_free(&w);
 		return CMD_USAGE;
 	}
@@ -176,15 +180,16 @@ int cmd_user_add(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	if (display != NULL && strlen(display) > CMD_USER_DISPLAY_MAX) {
-		shell_errorf(sh, T(sh, "--display is too long (at most %d bytes)",
-				   "--display 太长（最多 %d 字节）"),
-			     CMD_USER_DISPLAY_MAX);
+		shell_errorf(sh,
+		             T(sh, "--display is too long (at most %d bytes)",
+		               "--display 太长（最多 %d 字节）"),
+		             CMD_USER_DISPLAY_MAX);
 		return CMD_USAGE;
 	}
 	memset(&acct, 0, sizeof acct);
 	if (team != NULL) {
 		rc = cmd_user_name_ok(team) ? store_account_get(sh->host.store, team, &acct)
-					    : STORE_ENOENT;
+		                            : STORE_ENOENT;
 		if (rc == 0 && acct.role != ROLE_SUPERVISOR)
 			rc = STORE_EINVAL;
 		account_clear(&acct);
@@ -193,9 +198,9 @@ int cmd_user_add(struct shell *sh, struct args *a)
 
 			buf_init(&w);
 			shell_clean(&w, team);
-			shell_errorf(sh, T(sh, "--team %s: no such supervisor",
-					   "--team %s：没有这个主管"),
-				     buf_cstr(&w));
+			shell_errorf(
+			    sh, T(sh, "--team %s: no such supervisor", "--team %s：没有这个主管"),
+			    buf_cstr(&w));
 			buf_free(&w);
 			return CMD_ERROR;
 		}
@@ -254,7 +259,8 @@ int cmd_user_list(struct shell *sh, struct args *a)
 			json_kv_string(&j, "team", u->team);
 			json_kv_bool(&j, "locked", u->locked);
 			json_kv_int(&j, "failed", u->failed);
-			json_kv_int(&j, "locked_until", u->locked_until > now ? u->locked_until : 0);
+			json_kv_int(&j, "locked_until",
+			            u->locked_until > now ? u->locked_until : 0);
 			json_kv_bool(&j, "password", u->pwhash != NULL && u->pwhash[0] != '\0');
 			json_kv_int(&j, "created", u->created);
 			json_kv_int(&j, "last_login", u->last_login);
@@ -263,10 +269,9 @@ int cmd_user_list(struct shell *sh, struct args *a)
 		json_array_end(&j);
 		buf_putc(&out, '\n');
 	} else {
-		const char *hdr_en[] = { "NAME", "DISPLAY", "ROLE", "LANG", "TEAM", "STATE",
-					 "LAST LOGIN" };
-		const char *hdr_zh[] = { "账号", "姓名", "角色", "语言", "班组", "状态",
-					 "最后登录" };
+		const char *hdr_en[] = {"NAME", "DISPLAY", "ROLE",      "LANG",
+		                        "TEAM", "STATE",   "LAST LOGIN"};
+		const char *hdr_zh[] = {"账号", "姓名", "角色", "语言", "班组", "状态", "最后登录"};
 		struct table *t = table_new(7, shell_is_zh(sh) ? hdr_zh : hdr_en);
 
 		table_set_max_width(t, 1, 24);
@@ -279,8 +284,8 @@ int cmd_user_list(struct shell *sh, struct args *a)
 				snprintf(state, sizeof state, "%s", T(sh, "locked", "已锁定"));
 			} else if (u->locked_until > now) {
 				cmd_user_time(sh, u->locked_until, until, sizeof until);
-				snprintf(state, sizeof state, T(sh, "locked out until %s", "锁定至 %s"),
-					 until);
+				snprintf(state, sizeof state,
+				         T(sh, "locked out until %s", "锁定至 %s"), until);
 			} else {
 				snprintf(state, sizeof state, "%s", T(sh, "active", "正常"));
 			}
@@ -352,15 +357,16 @@ int cmd_user_role(struct shell *sh, struct args *a)
 
 		buf_init(&w);
 		shell_clean(&w, a->pos[1]);
-		shell_errorf(sh, T(sh, "unknown role `%s` (agent, supervisor, auditor, admin)",
-				   "未知角色 `%s`（agent、supervisor、auditor、admin）"),
-			     buf_cstr(&w));
+		shell_errorf(sh,
+		             T(sh, "unknown role `%s` (agent, supervisor, auditor, admin)",
+		               "未知角色 `%s`（agent、supervisor、auditor、admin）"),
+		             buf_cstr(&w));
 		buf_free(&w);
 		return CMD_USAGE;
 	}
 	if (strcmp(name, sh->user.name) == 0 && r != ROLE_ADMIN) {
 		shell_errorf(sh, T(sh, "you cannot take away your own admin role",
-				   "不能取消自己的管理员角色"));
+		                   "不能取消自己的管理员角色"));
 		return CMD_ERROR;
 	}
 	shell_audit_ctx(sh, &ctx);
@@ -368,7 +374,7 @@ int cmd_user_role(struct shell *sh, struct args *a)
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	shell_printf(sh, T(sh, "Account %s is now %s.\n", "账号 %s 的角色已改为%s。\n"), name,
-		     role_label(r, sh->lang));
+	             role_label(r, sh->lang));
 	return CMD_OK;
 }
 
@@ -395,7 +401,7 @@ static bool cmd_user_key_ok(struct shell *sh, const char *type, const char *b64)
 		buf_init(&w);
 		shell_clean(&w, type);
 		shell_errorf(sh, T(sh, "unsupported key type `%s`", "不支持的密钥类型 `%s`"),
-			     buf_cstr(&w));
+		             buf_cstr(&w));
 		buf_free(&w);
 		return false;
 	}
@@ -407,7 +413,7 @@ static bool cmd_user_key_ok(struct shell *sh, const char *type, const char *b64)
 	if (bin == NULL)
 		abort();
 	ok = sodium_base642bin(bin, blen, b64, blen, NULL, &binlen, NULL,
-			       sodium_base64_VARIANT_ORIGINAL) == 0;
+	                       sodium_base64_VARIANT_ORIGINAL) == 0;
 	if (ok)
 		ok = binlen >= 4 + tlen &&
 		     ((uint32_t)bin[0] << 24 | (uint32_t)bin[1] << 16 | (uint32_t)bin[2] << 8 |
@@ -415,9 +421,10 @@ static bool cmd_user_key_ok(struct shell *sh, const char *type, const char *b64)
 		     memcmp(bin + 4, type, tlen) == 0;
 	free(bin);
 	if (!ok)
-		shell_errorf(sh, T(sh, "the key data is not a valid %s public key (base64)",
-				   "密钥数据不是有效的 %s 公钥（base64）"),
-			     type);
+		shell_errorf(sh,
+		             T(sh, "the key data is not a valid %s public key (base64)",
+		               "密钥数据不是有效的 %s 公钥（base64）"),
+		             type);
 	return ok;
 }
 
@@ -475,7 +482,7 @@ int cmd_user_key(struct shell *sh, struct args *a)
 
 		if (a->npos != 1) {
 			shell_errorf(sh, T(sh, "--stdin: give the keys on stdin, not as arguments",
-					   "--stdin：公钥应从标准输入给出，而不是作为参数"));
+			                   "--stdin：公钥应从标准输入给出，而不是作为参数"));
 			return CMD_USAGE;
 		}
 		buf_init(&line);
@@ -487,16 +494,18 @@ int cmd_user_key(struct shell *sh, struct args *a)
 			if (*p == '\0' || *p == '#')
 				continue;
 			if (nkeys == CMD_USER_KEYS_MAX) {
-				shell_errorf(sh, T(sh, "too many keys (at most %d)",
-						   "公钥太多（最多 %d 个）"),
-					     CMD_USER_KEYS_MAX);
+				shell_errorf(
+				    sh,
+				    T(sh, "too many keys (at most %d)", "公钥太多（最多 %d 个）"),
+				    CMD_USER_KEYS_MAX);
 				rc = CMD_USAGE;
 				break;
 			}
 			if (!utf8_valid(p, strlen(p)) || !cmd_user_key_split(p, &keys[nkeys])) {
 				cmd_user_key_clear(&keys[nkeys]);
-				shell_errorf(sh, T(sh, "not a public key line: TYPE BASE64 [COMMENT]",
-						   "不是公钥行：类型 BASE64 [注释]"));
+				shell_errorf(sh,
+				             T(sh, "not a public key line: TYPE BASE64 [COMMENT]",
+				               "不是公钥行：类型 BASE64 [注释]"));
 				rc = CMD_USAGE;
 				break;
 			}
@@ -504,15 +513,17 @@ int cmd_user_key(struct shell *sh, struct args *a)
 		}
 		buf_free(&line);
 		if (rc == CMD_OK && nkeys == 0) {
-			shell_errorf(sh, T(sh, "--stdin: no key on stdin", "--stdin：标准输入中没有公钥"));
+			shell_errorf(
+			    sh, T(sh, "--stdin: no key on stdin", "--stdin：标准输入中没有公钥"));
 			rc = CMD_USAGE;
 		}
 	} else {
 		struct buf comment;
 
 		if (a->npos < 3) {
-			shell_errorf(sh, T(sh, "give the key as TYPE BASE64 [COMMENT], or --stdin",
-					   "请以 类型 BASE64 [注释] 的形式给出公钥，或使用 --stdin"));
+			shell_errorf(sh,
+			             T(sh, "give the key as TYPE BASE64 [COMMENT], or --stdin",
+			               "请以 类型 BASE64 [注释] 的形式给出公钥，或使用 --stdin"));
 			shell_errorf(sh, "%s%s", T(sh, "usage: ", "用法："), sh->cmd->usage);
 			return CMD_USAGE;
 		}
@@ -541,9 +552,9 @@ int cmd_user_key(struct shell *sh, struct args *a)
 	}
 	shell_audit_ctx(sh, &ctx);
 	for (i = 0; rc == CMD_OK && i < nkeys; i++) {
-		int src = store_account_key_add(sh->host.store, &ctx, name, keys[i].type,
-						keys[i].blob,
-						keys[i].comment[0] ? keys[i].comment : NULL);
+		int src =
+		    store_account_key_add(sh->host.store, &ctx, name, keys[i].type, keys[i].blob,
+		                          keys[i].comment[0] ? keys[i].comment : NULL);
 
 		if (src < 0)
 			rc = shell_store_error(sh, src);
@@ -575,7 +586,7 @@ static void cmd_user_passwd_hashed_cb(struct shell *sh, int rc, const char *hash
 		return;
 	}
 	shell_printf(sh, T(sh, "Password of %s reset.\n", "账号 %s 的密码已重置。\n"),
-		     sh->args.pos[0]);
+	             sh->args.pos[0]);
 	cmd_user_show_password(sh);
 	shell_cmd_done(sh, CMD_OK);
 }

@@ -120,8 +120,6 @@ void shell_clean(struct buf *out, const char *s)
 {
 	if (s != NULL)
 		utf8_sanitize(out, s, strlen(s), 0);
-	else
-		buf_cstr(out);
 }
 
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx)
@@ -147,7 +145,7 @@ static void shell_complete_add_cb(void *arg, const char *word)
 }
 
 static void shell_complete_cb(void *arg, const char *line, size_t len,
-			      struct lineedit_completions *c)
+                              struct lineedit_completions *c)
 {
 	struct shell *sh = arg;
 
@@ -155,7 +153,7 @@ static void shell_complete_cb(void *arg, const char *line, size_t len,
 }
 
 struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,
-			const struct shell_opts *opts)
+                        const struct shell_opts *opts)
 {
 	struct shell *sh;
 	const char *env = opts->env_lang;
@@ -182,8 +180,8 @@ struct shell *shell_new(const struct shell_host *host, const struct shell_user *
 		sh->opts.max_line = SHELL_DEFAULT_MAX_LINE;
 	if (sh->opts.max_stdin == 0)
 		sh->opts.max_stdin = SHELL_DEFAULT_MAX_STDIN;
-	sh->queue_max = sh->opts.max_line * 2 > SHELL_QUEUE_MIN ? sh->opts.max_line * 2
-								: SHELL_QUEUE_MIN;
+	sh->queue_max =
+	    sh->opts.max_line * 2 > SHELL_QUEUE_MIN ? sh->opts.max_line * 2 : SHELL_QUEUE_MIN;
 	if (env != NULL && strncmp(env, "zh", 2) == 0)
 		shell_set_lang(sh, "zh");
 	else if (env != NULL && strncmp(env, "en", 2) == 0)
@@ -270,15 +268,16 @@ static void shell_greet(struct shell *sh)
 	struct buf who;
 
 	buf_init(&who);
-	shell_clean(&who, sh->user.display && sh->user.display[0] ? sh->user.display
-								  : sh->user.name);
+	shell_clean(&who,
+	            sh->user.display && sh->user.display[0] ? sh->user.display : sh->user.name);
 	if (shell_is_zh(sh))
 		shell_printf(sh, "propdesk — 物业客服台，欢迎 %s（%s）\n输入 help 查看可用命令。\n",
-			     buf_cstr(&who), role_label(sh->user.role, sh->lang));
+		             buf_cstr(&who), role_label(sh->user.role, sh->lang));
 	else
-		shell_printf(sh, "propdesk — property service desk. Welcome, %s (%s)\n"
-				 "Type help for the commands you may run.\n",
-			     buf_cstr(&who), role_label(sh->user.role, sh->lang));
+		shell_printf(sh,
+		             "propdesk — property service desk. Welcome, %s (%s)\n"
+		             "Type help for the commands you may run.\n",
+		             buf_cstr(&who), role_label(sh->user.role, sh->lang));
 	buf_free(&who);
 }
 
@@ -390,7 +389,8 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 
 		if (sh->async_pending || (sh->running && sh->line_next == NULL)) {
 			/* Busy: keep the input for later, up to the cap. */
-			size_t room = sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len : 0;
+			size_t room =
+			    sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len : 0;
 
 			buf_append(&sh->queue, buf, len < room ? len : room);
 			return;
@@ -438,9 +438,10 @@ static void shell_async_done_cb(struct shell *sh, int rc, const char *hash)
 static int shell_async_started(struct shell *sh, int rc, shell_async_cb next)
 {
 	if (rc < 0) {
-		shell_errorf(sh, T(sh, "password hashing is not available right now (%d)",
-				   "暂时无法处理密码（%d）"),
-			     rc);
+		shell_errorf(sh,
+		             T(sh, "password hashing is not available right now (%d)",
+		               "暂时无法处理密码（%d）"),
+		             rc);
 		return CMD_ERROR;
 	}
 	sh->async_next = next;
@@ -454,17 +455,71 @@ int shell_pwhash(struct shell *sh, const char *password, shell_async_cb next)
 		return shell_async_started(sh, -1, next);
 	/* Set before the call: the host never calls back inside it. */
 	return shell_async_started(sh, sh->host.pwhash(sh->host.ctx, password, shell_async_done_cb),
-				   next);
+	                           next);
 }
 
 int shell_pwverify(struct shell *sh, const char *hash, const char *password, shell_async_cb next)
 {
 	if (sh->host.pwverify == NULL)
 		return shell_async_started(sh, -1, next);
-	return shell_async_started(sh,
-				   sh->host.pwverify(sh->host.ctx, hash, password,
-						     shell_async_done_cb),
-				   next);
+	return shell_async_started(
+	    sh, sh->host.pwverify(sh->host.ctx, hash, password, shell_async_done_cb), next);
+}
+
+/* --- work on the thread pool ----------------------------------------------------------- */
+
+struct shell_work_job {
+	shell_work_done_fn done;
+	void *arg;
+};
+
+static void shell_work_done_cb(struct shell *sh, void *arg, int rc)
+{
+	struct shell_work_job *job = arg;
+	shell_work_done_fn done = job->done;
+	void *user_arg = job->arg;
+
+	free(job);
+	if (sh == NULL) {
+		done(NULL, user_arg, rc);
+		return;
+	}
+	sh->async_pending = false;
+	if (sh->exited) {
+		done(NULL, user_arg, rc);
+		return;
+	}
+	done(sh, user_arg, rc);
+	shell_drain(sh);
+}
+
+int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg)
+{
+	struct shell_work_job *job;
+	int rc;
+
+	if (sh->host.work == NULL) {
+		shell_errorf(sh, "%s", T(sh, "background work is not available in this host",
+		                         "当前宿主不支持后台任务"));
+		return CMD_ERROR;
+	}
+	job = calloc(1, sizeof *job);
+	if (job == NULL)
+		abort();
+	job->done = done;
+	job->arg = arg;
+	/* Set before the call: the host never calls back inside it. */
+	sh->async_pending = true;
+	rc = sh->host.work(sh->host.ctx, fn, shell_work_done_cb, job);
+	if (rc < 0) {
+		sh->async_pending = false;
+		free(job);
+		shell_errorf(sh,
+		             T(sh, "could not start the background work (%d)", "无法启动后台任务（%d）"),
+		             rc);
+		return CMD_ERROR;
+	}
+	return CMD_PENDING;
 }
 
 /* --- exec mode stdin -------------------------------------------------------------------- */
@@ -501,7 +556,7 @@ static void shell_exec_stdin_check(struct shell *sh)
 	if (sh->in_over) {
 		sh->in_wait = false;
 		shell_errorf(sh, T(sh, "stdin is larger than %zu bytes", "标准输入超过 %zu 字节"),
-			     sh->opts.max_stdin);
+		             sh->opts.max_stdin);
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
@@ -551,8 +606,8 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 		return;
 	if (sh->interactive) {
 		if (!sh->started) {
-			size_t room = sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len
-								    : 0;
+			size_t room =
+			    sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len : 0;
 
 			buf_append(&sh->queue, buf, len < room ? len : room);
 			return;

@@ -29,16 +29,15 @@ struct shell {
 	char lang[3];           /* "zh" or "en" */
 	bool interactive;
 	bool started;
-	bool exited;            /* host->exit was called: nothing more happens */
+	bool exited; /* host->exit was called: nothing more happens */
 	struct lineedit *le;
-	bool line_shown;        /* the editor's prompt and line are on the screen */
-	bool running;           /* a command is running (possibly pending) */
-	bool async_pending;     /* a pwhash/pwverify callback is outstanding */
+	bool running;       /* a command is running (possibly pending) */
+	bool async_pending; /* a pwhash/pwverify callback is outstanding */
 	shell_async_cb async_next;
 	shell_line_fn line_next; /* a command is waiting for a line */
-	struct buf queue;       /* interactive input received while busy (capped) */
+	struct buf queue;        /* interactive input received while busy (capped) */
 	size_t queue_max;
-	struct buf in;          /* exec mode: stdin */
+	struct buf in; /* exec mode: stdin */
 	bool in_eof, in_over, in_wait;
 	const struct cmd_entry *cmd; /* the command being run */
 	struct args args;            /* its words */
@@ -76,6 +75,12 @@ int shell_read_line(struct shell *sh, const char *prompt, bool secret, shell_lin
  * result), or prints an error and returns CMD_ERROR (next is never called). */
 int shell_pwhash(struct shell *sh, const char *password, shell_async_cb next);
 int shell_pwverify(struct shell *sh, const char *hash, const char *password, shell_async_cb next);
+/* Runs fn(ro_store, arg) on the thread pool through host.work; the shell is busy (input
+ * queued) until done(sh, arg, rc) runs on the loop, where done ends the command (usually with
+ * shell_cmd_done). done gets sh NULL when the session went away or the shell has exited
+ * (it must still release arg). Returns CMD_PENDING, or prints an error and returns CMD_ERROR
+ * (neither fn nor done is called: the caller still owns arg). */
+int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg);
 /* Ends the running command (after CMD_PENDING) with an exit status. */
 void shell_cmd_done(struct shell *sh, int status);
 /* The shell is finished: host->exit(status) once. */

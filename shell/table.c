@@ -10,9 +10,9 @@
 
 struct table {
 	size_t ncols;
-	size_t nrows;    /* rows including the header */
+	size_t nrows; /* rows including the header */
 	size_t cap;
-	char **cells;    /* nrows * ncols sanitized cells */
+	char **cells; /* nrows * ncols sanitized cells */
 	size_t max[TABLE_MAX_COLS];
 };
 
@@ -117,7 +117,7 @@ static void table_spaces(struct buf *out, size_t n)
 
 void table_render(const struct table *t, struct buf *out)
 {
-	size_t width[TABLE_MAX_COLS] = { 0 };
+	size_t width[TABLE_MAX_COLS] = {0};
 	size_t r, c, total = 0;
 
 	for (r = 0; r < t->nrows; r++) {

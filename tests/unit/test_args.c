@@ -83,7 +83,9 @@ static void test_args_errors(void **state)
 	assert_int_equal(test_args_split_str(&a, "bell \a"), ARGS_ECONTROL);
 	assert_int_equal(test_args_split_str(&a, "esc \x1b[31m"), ARGS_ECONTROL);
 	assert_int_equal(test_args_split_str(&a, "bad \xff\xfe"), ARGS_ECONTROL);
-	assert_int_equal(test_args_split_str(&a, "c1 \xc2\x9b" "31m"), ARGS_ECONTROL);
+	assert_int_equal(test_args_split_str(&a, "c1 \xc2\x9b"
+	                                         "31m"),
+	                 ARGS_ECONTROL);
 	assert_int_equal(args_split(&a, "a\0b", 3, 0), ARGS_ECONTROL);
 	assert_int_equal(args_split(&a, "abcdef", 6, 5), ARGS_ETOOLONG);
 	assert_int_equal(args_split(&a, "abcde", 5, 5), 0);
@@ -119,8 +121,8 @@ static void test_args_chinese(void **state)
 	args_init(&a);
 	/* U+3000 IDEOGRAPHIC SPACE separates like a space, quoted it is kept. */
 	assert_int_equal(test_args_split_str(&a, "complaint note 漏水\xe3\x80\x80已处理 "
-						 "'三楼\xe3\x80\x80东' --display \"张 三\""),
-			 0);
+	                                         "'三楼\xe3\x80\x80东' --display \"张 三\""),
+	                 0);
 	assert_int_equal(a.nwords, 7);
 	assert_string_equal(a.words[2], "漏水");
 	assert_string_equal(a.words[3], "已处理");
@@ -133,10 +135,10 @@ static void test_args_chinese(void **state)
 }
 
 static const struct args_opt test_args_spec[] = {
-	{ "role", ARGS_VALUE | ARGS_REQUIRED },
-	{ "display", ARGS_VALUE },
-	{ "json", 0 },
-	{ NULL, 0 },
+    {"role", ARGS_VALUE | ARGS_REQUIRED},
+    {"display", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
 };
 
 static void test_args_options(void **state)
@@ -146,7 +148,7 @@ static void test_args_options(void **state)
 	(void)state;
 	args_init(&a);
 	assert_int_equal(test_args_split_str(&a, "user add bob --role agent --display=张三 --json"),
-			 0);
+	                 0);
 	assert_int_equal(args_parse(&a, 2, test_args_spec, 1, 1), 0);
 	assert_int_equal(a.npos, 1);
 	assert_string_equal(a.pos[0], "bob");
@@ -224,8 +226,14 @@ static void test_args_option_errors(void **state)
 
 static void test_args_quote_round_trip(void **state)
 {
-	static const char *const words[] = { "plain", "two words", "it's", "say \"hi\"", "back\\slash",
-					     "", "中文\xe3\x80\x80空格", "tab\there" };
+	static const char *const words[] = {"plain",
+	                                    "two words",
+	                                    "it's",
+	                                    "say \"hi\"",
+	                                    "back\\slash",
+	                                    "",
+	                                    "中文\xe3\x80\x80空格",
+	                                    "tab\there"};
 	struct args a;
 	struct buf line;
 	size_t i;
@@ -249,14 +257,14 @@ static void test_args_quote_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_args_plain_words),
-		cmocka_unit_test(test_args_quotes_and_escapes),
-		cmocka_unit_test(test_args_errors),
-		cmocka_unit_test(test_args_word_cap),
-		cmocka_unit_test(test_args_chinese),
-		cmocka_unit_test(test_args_options),
-		cmocka_unit_test(test_args_option_errors),
-		cmocka_unit_test(test_args_quote_round_trip),
+	    cmocka_unit_test(test_args_plain_words),
+	    cmocka_unit_test(test_args_quotes_and_escapes),
+	    cmocka_unit_test(test_args_errors),
+	    cmocka_unit_test(test_args_word_cap),
+	    cmocka_unit_test(test_args_chinese),
+	    cmocka_unit_test(test_args_options),
+	    cmocka_unit_test(test_args_option_errors),
+	    cmocka_unit_test(test_args_quote_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

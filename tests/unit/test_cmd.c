@@ -82,7 +82,7 @@ static void test_cmd_roles(void **state)
 }
 
 static int test_cmd_lookup_str(const char *line, const struct cmd_entry **e, size_t *used,
-			       struct buf *cand)
+                               struct buf *cand)
 {
 	static struct args a;
 	int rc;
@@ -144,7 +144,7 @@ static void test_cmd_lookup(void **state)
 static void test_cmd_help_per_role(void **state)
 {
 	struct buf out;
-	const char *w[2] = { "user", "add" };
+	const char *w[2] = {"user", "add"};
 
 	(void)state;
 	buf_init(&out);
@@ -199,11 +199,11 @@ static void test_cmd_completion(void **state)
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "u", &b), "user");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user l", &b), "list lock");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user ", &b),
-			    "add list lock unlock role key passwd");
+	                    "add list lock unlock role key passwd");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "user ", &b), "");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user add bob --r", &b), "--role");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "us ad bob --", &b),
-			    "--role --display --lang --team --password-stdin");
+	                    "--role --display --lang --team --password-stdin");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "who", &b), "whoami");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "whoami --", &b), "--json");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "user add bob --", &b), "");
@@ -214,11 +214,11 @@ static void test_cmd_completion(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_every_entry_complete),
-		cmocka_unit_test(test_cmd_roles),
-		cmocka_unit_test(test_cmd_lookup),
-		cmocka_unit_test(test_cmd_help_per_role),
-		cmocka_unit_test(test_cmd_completion),
+	    cmocka_unit_test(test_cmd_every_entry_complete),
+	    cmocka_unit_test(test_cmd_roles),
+	    cmocka_unit_test(test_cmd_lookup),
+	    cmocka_unit_test(test_cmd_help_per_role),
+	    cmocka_unit_test(test_cmd_completion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ static void test_json_structure(void **state)
 	json_kv_bool(&j, "last", false);
 	json_object_end(&j);
 	assert_string_equal(out.data, "{\"name\":\"bob\",\"n\":-42,\"ok\":true,\"team\":null,"
-				      "\"list\":[1,{},[],null],\"last\":false}");
+	                              "\"list\":[1,{},[],null],\"last\":false}");
 	buf_free(&out);
 }
 
@@ -45,11 +45,13 @@ static void test_json_escaping(void **state)
 
 	(void)state;
 	buf_init(&out);
-	json_escape(&out, "a\"b\\c\n\r\t\b\f\x01\x1b[31m\x7f", strlen("a\"b\\c\n\r\t\b\f\x01\x1b[31m\x7f"));
+	json_escape(&out, "a\"b\\c\n\r\t\b\f\x01\x1b[31m\x7f",
+	            strlen("a\"b\\c\n\r\t\b\f\x01\x1b[31m\x7f"));
 	assert_string_equal(out.data, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001b[31m\\u007f\"");
 	buf_reset(&out);
 	/* Chinese kept; C1 and line separators escaped; invalid bytes become U+FFFD. */
-	json_escape(&out, "王小明\xc2\x9b\xe2\x80\xa8\xff!", strlen("王小明\xc2\x9b\xe2\x80\xa8\xff!"));
+	json_escape(&out, "王小明\xc2\x9b\xe2\x80\xa8\xff!",
+	            strlen("王小明\xc2\x9b\xe2\x80\xa8\xff!"));
 	assert_string_equal(out.data, "\"王小明\\u009b\\u2028\xef\xbf\xbd!\"");
 	buf_reset(&out);
 	/* A NUL byte inside a counted string. */
@@ -61,8 +63,8 @@ static void test_json_escaping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_structure),
-		cmocka_unit_test(test_json_escaping),
+	    cmocka_unit_test(test_json_structure),
+	    cmocka_unit_test(test_json_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,15 +69,14 @@ static int test_shell_pwhash(void *ctx, const char *password, shell_async_cb cb)
 	assert_true(h->nq < TEST_SHELL_QMAX);
 	j = &h->q[h->nq++];
 	j->cb = cb;
-	j->rc = crypto_pwhash_str(j->hash, password, strlen(password),
-				  crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) == 0
-			? 0
-			: -1;
+	j->rc = crypto_pwhash_str(j->hash, password, strlen(password), crypto_pwhash_OPSLIMIT_MIN,
+	                          crypto_pwhash_MEMLIMIT_MIN) == 0
+	            ? 0
+	            : -1;
 	return 0;
 }
 
-static int test_shell_pwverify(void *ctx, const char *hash, const char *password,
-			       shell_async_cb cb)
+static int test_shell_pwverify(void *ctx, const char *hash, const char *password, shell_async_cb cb)
 {
 	struct test_shell_host *h = ctx;
 	struct test_shell_job *j;
@@ -108,19 +107,23 @@ static size_t test_shell_drain(struct test_shell_host *h)
 }
 
 static const struct audit_ctx test_shell_setup_ctx = {
-	.account = "setup", .role = "admin", .session = "t", .peer = "-", .transport = "cli",
+    .account = "setup",
+    .role = "admin",
+    .session = "t",
+    .peer = "-",
+    .transport = "cli",
 };
 
-static void test_shell_add(struct store *st, const char *name, const char *display,
-			   enum role role, const char *lang, const char *password)
+static void test_shell_add(struct store *st, const char *name, const char *display, enum role role,
+                           const char *lang, const char *password)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct account a;
 
 	memset(&a, 0, sizeof a);
 	assert_int_equal(crypto_pwhash_str(hash, password, strlen(password),
-					   crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
-			 0);
+	                                   crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
+	                 0);
 	a.name = (char *)name;
 	a.display = (char *)display;
 	a.role = role;
@@ -177,7 +180,7 @@ static int test_shell_teardown(void **state)
 
 /* A new shell for account name (exec: NULL for interactive), started. */
 static struct test_shell_host *test_shell_start(struct test_shell_fx *fx, const char *name,
-						const char *exec, const char *env_lang)
+                                                const char *exec, const char *env_lang)
 {
 	struct test_shell_host *h = &fx->h;
 	struct shell_host host;
@@ -246,7 +249,7 @@ static size_t test_shell_audit_count(struct store *st, const char *action, const
 
 /* Runs one exec command with optional stdin; drains async work; returns the exit status. */
 static int test_shell_exec(struct test_shell_fx *fx, const char *name, const char *cmd,
-			   const char *in)
+                           const char *in)
 {
 	struct test_shell_host *h = test_shell_start(fx, name, cmd, "en_US.UTF-8");
 
@@ -307,11 +310,11 @@ static void test_shell_agent_refused_both_modes(void **state)
 	struct account a;
 
 	assert_int_equal(test_shell_exec(fx, "agent1", "user add bob --role agent", NULL), 3);
-	assert_non_null(strstr(test_shell_out(&fx->h, 2),
-			       "permission denied: `user add` needs role admin\n"));
+	assert_non_null(
+	    strstr(test_shell_out(&fx->h, 2), "permission denied: `user add` needs role admin\n"));
 	assert_int_equal(fx->h.out[1].len, 0);
 	assert_int_equal(test_shell_audit_count(fx->st, "command.denied", "user add bob"),
-			 before + 1);
+	                 before + 1);
 
 	/* A prefix does not get around it; in zh the message is Chinese. */
 	h = test_shell_start(fx, "agent1", NULL, "zh_CN.UTF-8");
@@ -337,7 +340,7 @@ static void test_shell_admin_add_and_list(void **state)
 	char password[13];
 
 	h = test_shell_start(fx, "admin1", "user add bob --role agent --display '张 三' --lang zh",
-			     "en_US.UTF-8");
+	                     "en_US.UTF-8");
 	/* Hashing is pending: the shell is busy and has not exited. */
 	assert_true(shell_busy(h->sh));
 	assert_false(h->exited);
@@ -363,8 +366,7 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, password, 12), 0);
 	account_clear(&a);
 	/* The command was audited with its words; the password is not in the audit log. */
-	assert_int_equal(test_shell_audit_count(fx->st, "command", "user add bob --role agent"),
-			 1);
+	assert_int_equal(test_shell_audit_count(fx->st, "command", "user add bob --role agent"), 1);
 	assert_int_equal(test_shell_audit_count(fx->st, "command", password), 0);
 	assert_int_equal(test_shell_audit_count(fx->st, "user.add", NULL), 4);
 
@@ -375,16 +377,15 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_int_equal(test_shell_exec(fx, "admin1", "user add carol --role boss", NULL), 2);
 	assert_int_equal(test_shell_exec(fx, "admin1", "user add carol", NULL), 2);
 	assert_non_null(strstr(test_shell_out(&fx->h, 2), "missing option --role\n"
-							   "usage: user add NAME --role ROLE"));
-	assert_int_equal(test_shell_exec(fx, "admin1", "user add carol --role agent --team agent1",
-					 NULL),
-			 1);
+	                                                  "usage: user add NAME --role ROLE"));
+	assert_int_equal(
+	    test_shell_exec(fx, "admin1", "user add carol --role agent --team agent1", NULL), 1);
 
 	/* --password-stdin with a team. */
 	assert_int_equal(test_shell_exec(fx, "admin1",
-					 "user add carol --role agent --team sup1 --password-stdin",
-					 "carolpass99\nignored\n"),
-			 0);
+	                                 "user add carol --role agent --team sup1 --password-stdin",
+	                                 "carolpass99\nignored\n"),
+	                 0);
 	assert_null(strstr(test_shell_out(&fx->h, 1), "carolpass99"));
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(fx->st, "carol", &a), 0);
@@ -392,16 +393,16 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "carolpass99", 11), 0);
 	account_clear(&a);
 	/* Too short a password from stdin. */
-	assert_int_equal(test_shell_exec(fx, "admin1", "user add dave --role agent --password-stdin",
-					 "short\n"),
-			 1);
+	assert_int_equal(
+	    test_shell_exec(fx, "admin1", "user add dave --role agent --password-stdin", "short\n"),
+	    1);
 
 	/* user list --json: one document with every account. */
 	assert_int_equal(test_shell_exec(fx, "admin1", "user list --json", NULL), 0);
 	o = test_shell_out(&fx->h, 1);
 	assert_int_equal(o[0], '[');
 	assert_non_null(strstr(o, "{\"name\":\"bob\",\"display\":\"张 三\",\"role\":\"agent\","
-				  "\"lang\":\"zh\",\"team\":null,\"locked\":false"));
+	                          "\"lang\":\"zh\",\"team\":null,\"locked\":false"));
 	assert_non_null(strstr(o, "\"name\":\"carol\""));
 	assert_non_null(strstr(o, "\"team\":\"sup1\""));
 	assert_string_equal(o + strlen(o) - 2, "]\n");
@@ -465,9 +466,8 @@ static void test_shell_user_admin_commands(void **state)
 	/* Wrong type for the blob, broken base64, unknown type, missing data. */
 	snprintf(cmd, sizeof cmd, "user key agent1 ssh-rsa %s", b64);
 	assert_int_equal(test_shell_exec(fx, "admin1", cmd, NULL), 1);
-	assert_int_equal(test_shell_exec(fx, "admin1", "user key agent1 ssh-ed25519 !!notbase64",
-					 NULL),
-			 1);
+	assert_int_equal(
+	    test_shell_exec(fx, "admin1", "user key agent1 ssh-ed25519 !!notbase64", NULL), 1);
 	snprintf(cmd, sizeof cmd, "user key agent1 ssh-dss %s", b64);
 	assert_int_equal(test_shell_exec(fx, "admin1", cmd, NULL), 1);
 	assert_int_equal(test_shell_exec(fx, "admin1", "user key agent1 ssh-ed25519", NULL), 2);
@@ -483,9 +483,8 @@ static void test_shell_user_admin_commands(void **state)
 	/* Admin password reset: random by default, shown once. */
 	assert_int_equal(test_shell_exec(fx, "admin1", "user passwd sup1", NULL), 0);
 	assert_non_null(strstr(test_shell_out(&fx->h, 1), "Password of sup1 reset."));
-	assert_int_equal(test_shell_exec(fx, "admin1", "user passwd sup1 --password-stdin",
-					 "brandnew77\n"),
-			 0);
+	assert_int_equal(
+	    test_shell_exec(fx, "admin1", "user passwd sup1 --password-stdin", "brandnew77\n"), 0);
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(fx->st, "sup1", &a), 0);
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "brandnew77", 10), 0);
@@ -544,7 +543,7 @@ static void test_shell_exec_statuses(void **state)
 	assert_int_equal(test_shell_exec(fx, "admin1", "user", NULL), 2);
 	assert_int_equal(test_shell_exec(fx, "agent1", "whoami --bogus", NULL), 2);
 	assert_non_null(strstr(test_shell_out(&fx->h, 2), "unknown option --bogus\n"
-							   "usage: whoami [--json]\n"));
+	                                                  "usage: whoami [--json]\n"));
 	assert_int_equal(test_shell_exec(fx, "agent1", "whoami extra", NULL), 2);
 	assert_int_equal(test_shell_exec(fx, "agent1", "lang", NULL), 2);
 	assert_int_equal(test_shell_exec(fx, "agent1", "lang xx", NULL), 2);
@@ -564,9 +563,10 @@ static void test_shell_exec_statuses(void **state)
 		memset(big, 'x', sizeof big - 1);
 		big[sizeof big - 1] = '\0';
 		assert_int_equal(test_shell_exec(fx, "admin1",
-						 "user add eve --role agent --password-stdin", big),
-				 1);
-		assert_non_null(strstr(test_shell_out(&fx->h, 2), "stdin is larger than 4096 bytes"));
+		                                 "user add eve --role agent --password-stdin", big),
+		                 1);
+		assert_non_null(
+		    strstr(test_shell_out(&fx->h, 2), "stdin is larger than 4096 bytes"));
 	}
 }
 
@@ -604,9 +604,8 @@ static void test_shell_passwd_interactive(void **state)
 	assert_null(strstr(o, "新的密码很安全呀"));
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(fx->st, "agent1", &a), 0);
-	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "新的密码很安全呀",
-						  strlen("新的密码很安全呀")),
-			 0);
+	assert_int_equal(
+	    crypto_pwhash_str_verify(a.pwhash, "新的密码很安全呀", strlen("新的密码很安全呀")), 0);
 	account_clear(&a);
 	assert_true(test_shell_audit_count(fx->st, "user.passwd", NULL) >= 1);
 
@@ -643,7 +642,7 @@ static void test_shell_passwd_exec(void **state)
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "another-pass-9", 14), 0);
 	account_clear(&a);
 	assert_int_equal(test_shell_exec(fx, "sup1", "passwd", "wrong-password\nanother-pass-10\n"),
-			 1);
+	                 1);
 	assert_non_null(strstr(test_shell_out(&fx->h, 2), "wrong password"));
 	assert_int_equal(test_shell_exec(fx, "sup1", "passwd", "only-one-line\n"), 2);
 	assert_int_equal(test_shell_exec(fx, "sup1", "passwd", "another-pass-9\nsup1\n"), 1);
@@ -685,12 +684,16 @@ static void test_shell_colour_prompt(void **state)
 {
 	struct test_shell_fx *fx = *state;
 	struct test_shell_host *h = &fx->h;
-	struct shell_host host = { .ctx = h, .store = fx->st, .write = test_shell_write,
-				   .exit = test_shell_exit };
-	struct shell_user user = { .id = 1, .name = "admin1", .display = NULL, .role = ROLE_ADMIN,
-				   .lang = "en", .team = NULL };
-	struct shell_opts opts = { .session_id = "s", .peer = "p", .transport = "telnet",
-				   .color = true };
+	struct shell_host host = {
+	    .ctx = h, .store = fx->st, .write = test_shell_write, .exit = test_shell_exit};
+	struct shell_user user = {.id = 1,
+	                          .name = "admin1",
+	                          .display = NULL,
+	                          .role = ROLE_ADMIN,
+	                          .lang = "en",
+	                          .team = NULL};
+	struct shell_opts opts = {
+	    .session_id = "s", .peer = "p", .transport = "telnet", .color = true};
 
 	test_shell_host_reset(h);
 	h->sh = shell_new(&host, &user, &opts);
@@ -702,47 +705,57 @@ static void test_shell_colour_prompt(void **state)
 	assert_false(shell_busy(h->sh));
 }
 
-static void test_shell_unaudited_command_does_not_run(void **state)
+static void test_shell_unaudited_change_does_not_run_but_reads_do(void **state)
 {
 	struct test_shell_fx *fx = *state;
 	struct store *rw = fx->st, *ro = NULL;
+	struct account a;
 
-	/* A read-only store cannot write the audit event: the command must not run. */
+	/* A read-only store cannot write the audit event: a command that changes something must
+	 * not run; one that only reads runs, with a warning on stderr. */
 	assert_int_equal(store_open(fx->path, STORE_READONLY, 100, &ro), 0);
 	fx->st = ro;
-	assert_int_equal(test_shell_exec(fx, "agent1", "whoami", NULL), 1);
+	assert_int_equal(test_shell_exec(fx, "admin1", "user lock agent1", NULL), 1);
 	assert_int_equal(fx->h.out[1].len, 0);
 	assert_true(fx->h.out[2].len > 0);
 	test_shell_host_reset(&fx->h);
+	assert_int_equal(test_shell_exec(fx, "agent1", "whoami", NULL), 0);
+	assert_non_null(strstr(buf_cstr(&fx->h.out[1]), "agent1"));
+	assert_non_null(strstr(buf_cstr(&fx->h.out[2]), "not recorded in the audit trail"));
+	test_shell_host_reset(&fx->h);
 	fx->st = rw;
 	store_close(ro);
+	memset(&a, 0, sizeof a);
+	assert_int_equal(store_account_get(rw, "agent1", &a), 0);
+	assert_false(a.locked);
+	account_clear(&a);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_shell_interactive_whoami, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_agent_refused_both_modes,
-						test_shell_setup, test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_admin_add_and_list, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_user_admin_commands, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_lang_switch, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_exec_statuses, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_passwd_interactive, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_passwd_exec, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_stdin_before_start_and_notice,
-						test_shell_setup, test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_colour_prompt, test_shell_setup,
-						test_shell_teardown),
-		cmocka_unit_test_setup_teardown(test_shell_unaudited_command_does_not_run,
-						test_shell_setup, test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_interactive_whoami, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_agent_refused_both_modes, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_admin_add_and_list, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_user_admin_commands, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_lang_switch, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_exec_statuses, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_passwd_interactive, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_passwd_exec, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_stdin_before_start_and_notice,
+	                                    test_shell_setup, test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_colour_prompt, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_unaudited_change_does_not_run_but_reads_do,
+	                                    test_shell_setup, test_shell_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

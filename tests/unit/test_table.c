@@ -12,9 +12,9 @@
 
 static void test_table_cjk_alignment(void **state)
 {
-	static const char *const hdr[] = { "账号", "姓名", "ROLE" };
-	static const char *const r1[] = { "wangxm", "王小明", "agent" };
-	static const char *const r2[] = { "li", "Li Lei", NULL };
+	static const char *const hdr[] = {"账号", "姓名", "ROLE"};
+	static const char *const r1[] = {"wangxm", "王小明", "agent"};
+	static const char *const r2[] = {"li", "Li Lei", NULL};
 	struct table *t = table_new(3, hdr);
 	struct buf out;
 
@@ -25,9 +25,9 @@ static void test_table_cjk_alignment(void **state)
 	assert_int_equal(table_rows(t), 2);
 	table_render(t, &out);
 	assert_string_equal(out.data, "账号    姓名    ROLE\n"
-				      "---------------------\n"
-				      "wangxm  王小明  agent\n"
-				      "li      Li Lei\n");
+	                              "---------------------\n"
+	                              "wangxm  王小明  agent\n"
+	                              "li      Li Lei\n");
 	table_free(t);
 	table_free(NULL);
 	buf_free(&out);
@@ -35,8 +35,8 @@ static void test_table_cjk_alignment(void **state)
 
 static void test_table_sanitize_and_cut(void **state)
 {
-	static const char *const hdr[] = { "A", "B" };
-	static const char *const r1[] = { "x\x1b[31mred\x1b[0m\n2", "物业客服台管理" };
+	static const char *const hdr[] = {"A", "B"};
+	static const char *const r1[] = {"x\x1b[31mred\x1b[0m\n2", "物业客服台管理"};
 	struct table *t = table_new(2, hdr);
 	struct buf out;
 
@@ -47,8 +47,8 @@ static void test_table_sanitize_and_cut(void **state)
 	table_render(t, &out);
 	assert_null(strchr(out.data, '\x1b'));
 	assert_string_equal(out.data, "A       B\n"
-				      "---------------\n"
-				      "xred 2  物业客…\n");
+	                              "---------------\n"
+	                              "xred 2  物业客…\n");
 	table_free(t);
 	buf_free(&out);
 }
@@ -56,8 +56,8 @@ static void test_table_sanitize_and_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_cjk_alignment),
-		cmocka_unit_test(test_table_sanitize_and_cut),
+	    cmocka_unit_test(test_table_cjk_alignment),
+	    cmocka_unit_test(test_table_sanitize_and_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
