@@ -16,15 +16,15 @@ struct store;
 
 /* Errors: 0, or one of these (or a negative errno). store_strerror gives the text. */
 enum {
-	STORE_ENOENT = -1000, /* no such account / row */
-	STORE_EEXIST = -1001, /* already exists */
-	STORE_EBUSY = -1002,  /* database locked by another writer, after the bounded wait */
-	STORE_EFULL = -1003,  /* disk or database full */
-	STORE_EINVAL = -1004, /* invalid value */
-	STORE_EIO = -1005,    /* any other database failure (see the log) */
-	STORE_ESCHEMA = -1006, /* database is newer than this program */
+	STORE_ENOENT = -1000,    /* no such account / row */
+	STORE_EEXIST = -1001,    /* already exists */
+	STORE_EBUSY = -1002,     /* database locked by another writer, after the bounded wait */
+	STORE_EFULL = -1003,     /* disk or database full */
+	STORE_EINVAL = -1004,    /* invalid value */
+	STORE_EIO = -1005,       /* any other database failure (see the log) */
+	STORE_ESCHEMA = -1006,   /* database is newer than this program */
 	STORE_EPROMISES = -1007, /* a complaint cannot be resolved while promises are open */
-	STORE_ESTATE = -1008  /* not allowed in the record's current status */
+	STORE_ESTATE = -1008     /* not allowed in the record's current status */
 };
 
 /* Text for a store error in "zh" or "en" (anything else: English). */

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 PROPDESKD=${PROPDESKD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/propdeskd}
+PD_ETC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../etc" && pwd)
 PD_TMP=$(mktemp -d "${TMPDIR:-/tmp}/propdesk-test.XXXXXX")
 PD_STATE="$PD_TMP/state"
 PD_CONF="$PD_TMP/propdesk.conf"
@@ -54,6 +55,7 @@ pd_config() {
 	{
 		echo "[service]"
 		echo "state_dir = $PD_STATE"
+		echo "catalog_dir = $PD_ETC"
 		echo "log_level = ${PD_LOG_LEVEL:-info}"
 		echo "[ssh]"
 		echo "listen = 127.0.0.1:$PD_SSH_PORT"
@@ -162,7 +164,7 @@ pd_tmux_start() {
 	else
 		$PD_TMUX new-window -t pd -n "$win" "$*"
 	fi
-	$PD_TMUX set-option -t pd remain-on-exit on >/dev/null
+	$PD_TMUX set-option -w -t "pd:$win" remain-on-exit on >/dev/null
 }
 
 pd_tmux_send() { $PD_TMUX send-keys -t "pd:$1" "${@:2}"; }
@@ -190,6 +192,17 @@ pd_tmux_wait() {
 	pd_log "--- screen of $win ---"
 	pd_tmux_screen "$win" >&2 || true
 	pd_fail "screen of $win never matched /$re/"
+}
+
+# pd_tmux_wait_dead WINDOW [SECONDS]: waits until the program in WINDOW has exited.
+pd_tmux_wait_dead() {
+	local win=$1 secs=${2:-10} i state
+	for i in $(seq 1 $((secs * 20))); do
+		state=$($PD_TMUX list-panes -t "pd:$win" -F '#{pane_dead}' 2>/dev/null || echo gone)
+		case "$state" in 1 | gone) return 0 ;; esac
+		sleep 0.05
+	done
+	pd_fail "the program in window $win did not exit"
 }
 
 pd_assert_contains() {

@@ -15,13 +15,15 @@ rtt() { python3 "$(dirname "$0")/rtt.py" "$1" 0.02 $(pd_ssh_opts) -i "$PD_TMP/ag
 read -r b50 b99 bmax <<<"$(rtt 60)"
 pd_log "before the storm: p50 ${b50} ms, p99 ${b99} ms, max ${bmax} ms"
 
+# The storm's clients run niced: what is measured is whether the daemon's loop stalls, not
+# how the test machine shares its two cores with eight ssh clients.
 storm() {
 	while [ ! -f "$PD_TMP/stop" ]; do
-		pd_ssh_password victim "wrong-$RANDOM" whoami >/dev/null 2>&1 || true
+		nice -n 15 bash -c "$(declare -f pd_ssh_password pd_ssh_opts); PD_TMP=$PD_TMP PD_SSH_PORT=$PD_SSH_PORT pd_ssh_password victim wrong-$RANDOM whoami" >/dev/null 2>&1 || true
 	done
 }
 pids=()
-for _ in 1 2 3 4 5 6 7 8; do
+for _ in 1 2 3 4 5 6; do
 	storm &
 	pids+=($!)
 done

@@ -1,0 +1,409 @@
+/* store_complaint — complaints (投诉) tagged by communication technique, with notes, an
+ * append-only history, handovers between agents and a promise ledger ("说到就要做到"); the
+ * unit register; drafts of guided forms; the `report techniques` statistics.
+ * Threads: like store.h — a struct store is used by one thread at a time; the loop uses the
+ * writing store, thread-pool work (full-text and regex searches, reports) its own store opened
+ * with STORE_READONLY. Strings passed in are borrowed for the call; structs returned own their
+ * strings and arrays, released by their *_clear / *_free function (NULL does nothing).
+ * Every change is one transaction writing the change, a complaint_history row where a
+ * complaint is concerned, and exactly one audit event; drafts are the exception (a user's own
+ * unsubmitted form, saved after every step: not audited). Errors: 0 or a negative store error
+ * (store.h): STORE_EINVAL for a value refused, STORE_ENOENT for a missing complaint, promise,
+ * unit or account, STORE_ESTATE for a change the current status does not allow,
+ * STORE_EPROMISES when resolving with open promises, -EROFS on a read-only store. */
+#ifndef PROPDESK_STORE_COMPLAINT_H
+#define PROPDESK_STORE_COMPLAINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* ---- enumerations (stored as their names) ------------------------------------------------ */
+
+enum complaint_status {
+	COMPLAINT_OPEN,
+	COMPLAINT_IN_PROGRESS,
+	COMPLAINT_RESOLVED,
+	COMPLAINT_ESCALATED,
+	COMPLAINT_REOPENED,
+};
+#define COMPLAINT_NSTATUS 5
+/* A bit per status, for complaint_filter.status_mask. */
+#define COMPLAINT_STATUS_BIT(s) (1u << (s))
+
+enum complaint_relation {
+	COMPLAINT_REL_OWNER,
+	COMPLAINT_REL_FAMILY,
+	COMPLAINT_REL_TENANT,
+	COMPLAINT_REL_OTHER,
+};
+
+enum complaint_channel {
+	COMPLAINT_CH_PHONE,
+	COMPLAINT_CH_VISIT,
+	COMPLAINT_CH_ONSITE,
+};
+
+enum complaint_mood {
+	COMPLAINT_MOOD_CALM,
+	COMPLAINT_MOOD_UPSET,
+	COMPLAINT_MOOD_ANGRY,
+};
+
+enum promise_status {
+	PROMISE_OPEN,
+	PROMISE_KEPT,
+	PROMISE_WITHDRAWN,
+};
+
+/* Names as stored and as used in --json ("open", "in_progress", ..., "owner", "phone",
+ * "calm", "kept"); NULL for a value out of range. The parsers return the value, or -1 when
+ * s (may be NULL) names none. */
+const char *complaint_status_name(enum complaint_status s);
+int complaint_status_parse(const char *s);
+const char *complaint_relation_name(enum complaint_relation r);
+int complaint_relation_parse(const char *s);
+const char *complaint_channel_name(enum complaint_channel c);
+int complaint_channel_parse(const char *s);
+const char *complaint_mood_name(enum complaint_mood m);
+int complaint_mood_parse(const char *s);
+const char *promise_status_name(enum promise_status s);
+int promise_status_parse(const char *s);
+
+/* ---- validation (the same checks the store applies; for a guided form's steps) ---------- */
+
+/* A Chinese mobile number 1[3-9] and 9 digits, or a landline 0, 2-3 digits, an optional '-',
+ * 7-8 digits. */
+bool store_complaint_phone_ok(const char *phone);
+/* A unit code: 1..32 characters (UTF-8, e.g. "3-2-1201" or "3栋2单元1201"), no spaces or
+ * control characters. */
+bool store_unit_code_ok(const char *code);
+/* A technique or category code: 1..32 of [a-z0-9_-], starting with a letter or digit. */
+bool store_complaint_code_ok(const char *code);
+
+/* Limits (bytes of UTF-8). Multi-line texts (words, notes, outcome, reasons, promise text)
+ * may contain newlines and tabs, no other control characters. */
+#define COMPLAINT_NUMBER_MAX 32 /* buffer size for a number, NUL included */
+#define COMPLAINT_UNIT_CHARS 32
+#define COMPLAINT_CALLER_MAX 128
+#define COMPLAINT_DIALECT_MAX 64
+#define COMPLAINT_WORDS_MAX 8192
+#define COMPLAINT_TEXT_MAX 4096 /* notes, outcome, reasons, handover notes, promise texts */
+#define COMPLAINT_TECHNIQUES_MAX 32
+#define COMPLAINT_PROMISES_MAX 32
+#define DRAFT_DATA_MAX 65536
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+struct complaint_note {
+	int64_t id;
+	char *author; /* account, or NULL */
+	int64_t ts_ms;
+	char *text;
+};
+
+/* One history row: action is "created", "note", "tag", "assign", "escalate", "resolve",
+ * "reopen", "promise.add", "promise.kept" or "promise.withdrawn"; detail says what changed
+ * ("+empathy -persuade", "zhangsan->lisi: ...", the outcome, the reason, "#12 ..."). */
+struct complaint_event {
+	int64_t id;
+	int64_t ts_ms;
+	char *account; /* who, or NULL */
+	char *action;
+	char *detail; /* or NULL */
+};
+
+struct handover {
+	int64_t id;
+	char *from; /* the previous assignee */
+	char *to;
+	int64_t ts_ms;
+	char *note;
+};
+
+struct promise {
+	int64_t id;
+	int64_t complaint_id;
+	char *number; /* the complaint's number */
+	char *unit;   /* the complaint's unit */
+	char *agent;  /* who promised */
+	char *what;
+	int64_t due_ms;
+	enum promise_status status;
+	int64_t created_ms;
+	int64_t closed_ms; /* kept or withdrawn; 0 while open */
+	char *note;        /* how it was kept, or why withdrawn; NULL when none */
+};
+
+struct complaint {
+	int64_t id;
+	char *number; /* "C-20261126-0042" */
+	char *unit;
+	bool unit_verified; /* the unit is in the unit register */
+	char *caller;
+	enum complaint_relation relation;
+	char *phone; /* NULL when not given */
+	enum complaint_channel channel;
+	char *category;
+	char *words;
+	enum complaint_mood mood;
+	char *dialect; /* NULL when none */
+	char *outcome; /* NULL until first resolved; kept when reopened */
+	enum complaint_status status;
+	char *agent;    /* who took it */
+	char *assignee; /* who has it now */
+	int64_t created_ms, updated_ms;
+	int64_t resolved_ms; /* 0 unless resolved */
+	char **techniques;   /* sorted codes; always loaded */
+	size_t ntechniques;
+	int open_promises;   /* always loaded */
+	int64_t next_due_ms; /* earliest due of the open promises; 0 when none */
+	/* Loaded only by store_complaint_get(..., full = true), oldest first: */
+	struct complaint_note *notes;
+	size_t nnotes;
+	struct complaint_event *history;
+	size_t nhistory;
+	struct handover *handovers;
+	size_t nhandovers;
+	struct promise *promises;
+	size_t npromises;
+};
+
+void complaint_clear(struct complaint *c);
+void store_complaint_list_free(struct complaint *list, size_t n);
+void promise_clear(struct promise *p);
+void store_promise_list_free(struct promise *list, size_t n);
+
+/* ---- complaints ----------------------------------------------------------------------------- */
+
+/* A promise made while taking the complaint (or later, store_promise_add). */
+struct promise_new {
+	const char *what;
+	int64_t due_ms;
+	const char *agent; /* NULL: the complaint's agent when taking it, else ctx->account */
+};
+
+struct complaint_new {
+	const char *unit;
+	const char *caller;
+	enum complaint_relation relation;
+	const char *phone; /* NULL or "" when not given */
+	enum complaint_channel channel;
+	const char *category; /* a code from etc/categories.ini (checked by the caller) */
+	const char *words;
+	enum complaint_mood mood;
+	const char *dialect;           /* NULL or "" when none */
+	const char *agent;             /* NULL: ctx->account */
+	const char *assignee;          /* NULL: the agent; otherwise an existing account */
+	const char *const *techniques; /* codes (checked against the catalog by the caller) */
+	size_t ntechniques;
+	const struct promise_new *promises;
+	size_t npromises;
+};
+
+/* Takes a complaint: in one transaction the complaint (status open), its techniques, its
+ * initial promises, history "created" (and "promise.add" per promise) and the audit event
+ * "complaint.add". The number is "C-" + the local date of now (the process's TZ) + "-" + a
+ * per-day counter of at least 4 digits. When the unit register has rows the unit must be in
+ * it (STORE_ENOENT otherwise) and the complaint is unit_verified; with an empty register the
+ * unit is kept as typed, unverified. number_out (may be NULL) gets the number. */
+int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
+                        const struct complaint_new *in, char number_out[COMPLAINT_NUMBER_MAX]);
+
+/* The complaint with that number (STORE_ENOENT if none); full also loads notes, history,
+ * handovers and promises. Clear *out with complaint_clear (also after an error). */
+int store_complaint_get(struct store *st, const char *number, struct complaint *out, bool full);
+
+/* Filters for the list and the searches; zero-initialised means "everything". Every string
+ * may be NULL (no filter). */
+struct complaint_filter {
+	const char *mine;     /* agent or assignee is this account */
+	const char *agent;    /* taken by */
+	const char *assignee; /* assigned to */
+	unsigned status_mask; /* COMPLAINT_STATUS_BIT(...) ORed; 0: any */
+	const char *unit;
+	const char *category;
+	const char *technique; /* tagged with this code */
+	int64_t since_ms;      /* created_ms >= since_ms (0: no bound) */
+	int64_t until_ms;      /* created_ms < until_ms (0: no bound) */
+	bool overdue;          /* has an open promise whose due time has passed */
+	int64_t now_ms;        /* "now" for overdue; 0: the clock */
+	size_t limit;          /* 0: 100 */
+	size_t offset;
+};
+
+/* Complaints matching f (NULL: no filter), newest first (created_ms, then id), summaries
+ * (not full). Free with store_complaint_list_free. */
+int store_complaint_list(struct store *st, const struct complaint_filter *f, struct complaint **out,
+                         size_t *n);
+
+/* How many complaints match f (NULL: all), ignoring its limit and offset: for paging. */
+int store_complaint_count(struct store *st, const struct complaint_filter *f, int64_t *count);
+
+/* The same as the list, restricted to complaints whose words, outcome or any note contain text (a
+ * plain, case-sensitive substring of UTF-8: "漏水" finds "卫生间漏水"). */
+int store_complaint_search_text(struct store *st, const char *text,
+                                const struct complaint_filter *f, struct complaint **out,
+                                size_t *n);
+
+/* Called with one text (words, outcome or a note; text[len] == '\0'): 1 when it matches, 0
+ * when not, a negative error (e.g. the regex's match limit) to stop the search, which then
+ * returns that error. */
+typedef int (*store_match_fn)(void *arg, const char *text, size_t len);
+
+/* The same with a matcher run on each complaint's texts in turn (words, outcome, then notes,
+ * stopping at the first match), newest complaint first; f's limit and offset count matches.
+ * Scans every complaint that passes f: run it on the thread pool with a read-only store. */
+int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
+                                 const struct complaint_filter *f, struct complaint **out,
+                                 size_t *n);
+
+/* Changes to one complaint. Each is one transaction with a history row and one audit event
+ * (action in parentheses, target the number); STORE_ENOENT when no complaint has that
+ * number. Any change marks the complaint updated; working on an open complaint (note,
+ * assign, promise) moves it to in_progress. */
+
+/* Adds a note (any status) ("complaint.note"). */
+int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const char *number,
+                         const char *text);
+/* Adds and removes technique codes (any status); codes already there / not there are
+ * ignored; nothing to change returns 0 with no history or audit ("complaint.tag"). */
+int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const char *number,
+                        const char *const *add, size_t nadd, const char *const *remove,
+                        size_t nremove);
+/* Hands the complaint to account to (which must exist: STORE_ENOENT) with a handover note
+ * (required), recording a handover row. Not when resolved (STORE_ESTATE); STORE_EEXIST when
+ * to is already the assignee ("complaint.assign"). */
+int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
+                           const char *to, const char *note);
+/* Escalates from open, in_progress or reopened (STORE_ESTATE otherwise) with a reason
+ * (required); to (NULL: keep the assignee) hands it over as well, with a handover row
+ * ("complaint.escalate"). */
+int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, const char *number,
+                             const char *to, const char *reason);
+/* Resolves from open, in_progress, escalated or reopened (STORE_ESTATE otherwise) with an
+ * outcome (required); STORE_EPROMISES while any promise is open ("complaint.resolve"). */
+int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const char *number,
+                            const char *outcome);
+/* Reopens a resolved complaint (STORE_ESTATE otherwise) with a reason (required); the
+ * outcome stays, resolved_ms is cleared ("complaint.reopen"). */
+int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const char *number,
+                           const char *reason);
+
+/* ---- promises ------------------------------------------------------------------------------- */
+
+/* Adds a promise to a complaint that is not resolved (STORE_ESTATE), history "promise.add",
+ * audit "promise.add". *id_out (may be NULL) gets its id. */
+int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char *number,
+                      const struct promise_new *p, int64_t *id_out);
+/* Marks an open promise kept (STORE_ESTATE if not open); note may be NULL. History
+ * "promise.kept", audit "promise.done". */
+int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *note);
+/* Withdraws an open promise with a reason (required). History "promise.withdrawn", audit
+ * "promise.withdraw". */
+int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
+                           const char *reason);
+/* One promise (STORE_ENOENT if none). */
+int store_promise_get(struct store *st, int64_t id, struct promise *out);
+
+struct promise_filter {
+	const char *agent; /* NULL: everyone's */
+	bool open_only;
+	bool overdue_only; /* open and due before now */
+	int64_t now_ms;    /* 0: the clock */
+	size_t limit;      /* 0: 100 */
+	size_t offset;
+};
+
+/* Promises, most urgent first (due_ms, then id). Free with store_promise_list_free. */
+int store_promise_list(struct store *st, const struct promise_filter *f, struct promise **out,
+                       size_t *n);
+
+/* ---- the unit register ---------------------------------------------------------------------- */
+
+struct unit {
+	int64_t id;
+	char *code;        /* "3-2-1201" */
+	char *building;    /* NULL when not given */
+	char *owner_name;  /* NULL when not given */
+	char *owner_phone; /* NULL when not given */
+	double area_m2;    /* 0 when not given */
+	int64_t created;   /* unix seconds */
+};
+
+void unit_clear(struct unit *u);
+void store_unit_list_free(struct unit *list, size_t n);
+
+/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone (validated),
+ * area_m2 (>= 0); audit "unit.add". */
+int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u);
+int store_unit_get(struct store *st, const char *code, struct unit *out);
+int store_unit_count(struct store *st, int64_t *count);
+/* Units ordered by code. */
+int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
+
+/* One line of a unit's history: a complaint, or a promise made on one of its complaints. */
+struct unit_event {
+	int64_t ts_ms; /* complaint created / promise made */
+	bool is_promise;
+	char *number;   /* the complaint */
+	char *category; /* the complaint's */
+	char *status;   /* complaint_status or promise_status name */
+	char *text;     /* the words, or what was promised */
+	char *agent;
+	int64_t promise_id; /* promises only */
+	int64_t due_ms;     /* promises only */
+};
+
+void store_unit_history_free(struct unit_event *list, size_t n);
+/* Every complaint of the unit (by its code, verified or not) and every promise made on them,
+ * newest first. An unknown unit has an empty history. */
+int store_unit_history(struct store *st, const char *code, struct unit_event **out, size_t *n);
+
+/* ---- drafts of guided forms ----------------------------------------------------------------- */
+
+struct draft {
+	char *data; /* the caller's JSON text */
+	int step;
+	int64_t updated_ms;
+};
+
+void draft_clear(struct draft *d);
+/* Saves (replacing) account's draft of kind (an ASCII word such as "complaint"). data is
+ * UTF-8 text up to DRAFT_DATA_MAX bytes. Not audited. */
+int store_draft_save(struct store *st, const char *account, const char *kind, const char *data,
+                     int step);
+/* STORE_ENOENT when there is none. */
+int store_draft_load(struct store *st, const char *account, const char *kind, struct draft *out);
+/* STORE_ENOENT when there was none. */
+int store_draft_delete(struct store *st, const char *account, const char *kind);
+
+/* ---- report techniques ---------------------------------------------------------------------- */
+
+/* One row per technique (and agent, when by agent) over the complaints created in
+ * [since_ms, until_ms) (0: unbounded) and of the category (NULL: all). A complaint with
+ * several techniques counts for each. */
+struct technique_stat {
+	char *technique;
+	char *agent; /* the complaint's agent when by_agent, else NULL */
+	int64_t complaints;
+	int64_t resolved;              /* now resolved */
+	int64_t reopened;              /* reopened at least once */
+	int64_t escalated;             /* escalated at least once */
+	double resolved_share;         /* resolved / complaints */
+	double reopen_rate;            /* reopened / complaints */
+	double escalation_rate;        /* escalated / complaints */
+	int64_t median_resolve_ms;     /* of resolved_ms - created_ms over the resolved; -1: none */
+	int64_t promises_due;          /* not withdrawn, and due by now or already kept */
+	int64_t promises_kept_on_time; /* kept no later than due */
+};
+
+void store_report_free(struct technique_stat *rows, size_t n);
+/* Rows ordered by technique, then agent. */
+int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms,
+                            const char *category, bool by_agent, struct technique_stat **out,
+                            size_t *n);
+
+#endif
