@@ -238,6 +238,36 @@ int server_reload(struct server *srv)
 	return 0;
 }
 
+/* How often the WAL is checkpointed off the loop. */
+#define SERVER_CKPT_INTERVAL_MS 1000
+
+static void server_ckpt_work_cb(uv_work_t *w)
+{
+	struct server *srv = w->data;
+
+	srv->ckpt_rc = store_checkpoint(srv->ckpt_store, NULL, NULL);
+}
+
+static void server_ckpt_after_cb(uv_work_t *w, int status)
+{
+	struct server *srv = w->data;
+
+	srv->ckpt_running = false;
+	if (status == 0 && srv->ckpt_rc < 0 && srv->ckpt_rc != STORE_EBUSY)
+		log_warn(NULL, "WAL checkpoint failed: %s", store_strerror(srv->ckpt_rc, "en"));
+}
+
+static void server_ckpt_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+
+	if (srv->ckpt_running || srv->ckpt_store == NULL)
+		return;
+	srv->ckpt_running = true;
+	srv->ckpt_work.data = srv;
+	uv_queue_work(srv->loop, &srv->ckpt_work, server_ckpt_work_cb, server_ckpt_after_cb);
+}
+
 static void server_stop_timer_cb(uv_timer_t *t)
 {
 	struct server *srv = t->data;
@@ -265,6 +295,7 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sigterm, NULL);
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
+	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
 	uv_unref((uv_handle_t *)&srv->stop_timer);
 }
@@ -347,6 +378,15 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			  store_strerror(rc, "en"));
 		goto out;
 	}
+	/* Each automatic checkpoint would fsync the database on the loop: the loop's connection
+	 * leaves them to a connection of their own on the thread pool. */
+	rc = store_set_autocheckpoint(srv.store, 0);
+	if (rc == 0)
+		rc = store_open(srv.db_path, 0, 1000, &srv.ckpt_store);
+	if (rc < 0) {
+		log_error(NULL, "database %s: %s", srv.db_path, store_strerror(rc, "en"));
+		goto out;
+	}
 	if (server_load_catalog(&srv, &srv.cfg) < 0)
 		goto out;
 	srv.loop = uv_default_loop();
@@ -358,7 +398,11 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_signal_init(srv.loop, &srv.sigint);
 	uv_signal_init(srv.loop, &srv.sighup);
 	uv_timer_init(srv.loop, &srv.stop_timer);
+	uv_timer_init(srv.loop, &srv.ckpt_timer);
 	srv.sigterm.data = srv.sigint.data = srv.sighup.data = srv.stop_timer.data = &srv;
+	srv.ckpt_timer.data = &srv;
+	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
+		       SERVER_CKPT_INTERVAL_MS);
 	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);
 	uv_signal_start(&srv.sigint, server_signal_cb, SIGINT);
 	uv_signal_start(&srv.sighup, server_signal_cb, SIGHUP);
@@ -389,6 +433,12 @@ out_close:
 out:
 	auth_free(srv.auth);
 	catalog_unref(srv.catalog);
+	/* A checkpoint still running (only after a forced stop) keeps its connection. */
+	if (!srv.ckpt_running) {
+		if (srv.ckpt_store != NULL)
+			store_checkpoint(srv.ckpt_store, NULL, NULL);
+		store_close(srv.ckpt_store);
+	}
 	store_close(srv.store);
 	while (srv.addrs != NULL) {
 		struct server_addr *sa = srv.addrs;

@@ -46,6 +46,12 @@ struct server {
 	bool stopping;
 	uv_signal_t sigterm, sigint, sighup;
 	uv_timer_t stop_timer;
+	/* WAL checkpoints run on the thread pool with their own connection, one at a time. */
+	uv_timer_t ckpt_timer;
+	uv_work_t ckpt_work;
+	struct store *ckpt_store;
+	bool ckpt_running;
+	int ckpt_rc;
 };
 
 /* Admission of a new connection from addr ("1.2.3.4", no port). 0, or -EAGAIN (too many

@@ -1455,3 +1455,22 @@ int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq)
 		*bad_seq = bad;
 	return broken ? 1 : 0;
 }
+
+int store_set_autocheckpoint(struct store *st, int pages)
+{
+	int rc = sqlite3_wal_autocheckpoint(st->db, pages);
+
+	return rc == SQLITE_OK ? 0 : store_fail(st, rc);
+}
+
+int store_checkpoint(struct store *st, int *wal_pages, int *done)
+{
+	int log = 0, ckpt = 0;
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &ckpt);
+
+	if (wal_pages != NULL)
+		*wal_pages = log;
+	if (done != NULL)
+		*done = ckpt;
+	return rc == SQLITE_OK ? 0 : store_fail(st, rc);
+}

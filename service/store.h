@@ -130,6 +130,14 @@ void store_audit_list_free(struct audit_event *list, size_t n);
  * mismatch returns 1 with *bad_seq the first broken event. */
 int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq);
 
+/* WAL checkpoints: the loop's connection turns automatic checkpoints off (each one fsyncs the
+ * database and would stall the loop), and a connection on the thread pool runs them instead.
+ * pages = 0 disables; SQLite's default is 1000. */
+int store_set_autocheckpoint(struct store *st, int pages);
+/* A passive checkpoint (never waits for readers or writers); *wal_pages and *done report the
+ * WAL's size and how much of it was copied back (either may be NULL). 0 or < 0. */
+int store_checkpoint(struct store *st, int *wal_pages, int *done);
+
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);
 
