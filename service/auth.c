@@ -14,6 +14,10 @@
 
 enum auth_job_kind { AUTH_JOB_LOGIN, AUTH_JOB_HASH, AUTH_JOB_VERIFY };
 
+/* Password checks waiting for a worker, at most: beyond it a login is answered "busy" at once
+ * instead of queueing without bound (each waiting check holds a client and its password). */
+#define AUTH_WAIT_MAX 64
+
 struct auth_job {
 	uv_work_t work;
 	struct auth_job *next;  /* in the auth's wait queue */
@@ -49,6 +53,7 @@ struct auth_req {
 struct auth {
 	struct server *srv;
 	int running;            /* jobs on the thread pool */
+	int waiting;            /* jobs in the wait queue */
 	struct auth_job *wait_head, *wait_tail;
 	char dummy_hash[crypto_pwhash_STRBYTES];
 };
@@ -157,6 +162,7 @@ static void auth_job_start(struct auth *a, struct auth_job *j)
 	else
 		a->wait_head = j;
 	a->wait_tail = j;
+	a->waiting++;
 }
 
 static void auth_job_next(struct auth *a)
@@ -167,6 +173,7 @@ static void auth_job_next(struct auth *a)
 		a->wait_head = j->next;
 		if (a->wait_head == NULL)
 			a->wait_tail = NULL;
+		a->waiting--;
 		auth_job_submit(a, j);
 	}
 }
@@ -373,6 +380,15 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, cons
 		uv_timer_start(&r->delay, auth_req_delay_cb, 0, 0);
 		return r;
 	}
+	if (a->waiting >= AUTH_WAIT_MAX) {
+		auth_req_ctx(r, &actx);
+		store_audit(a->srv->store, &actx, "login.busy", user, "too many password checks waiting");
+		log_warn(r->session, "password check for %s from %s refused: %d checks waiting", user,
+			 r->peer, a->waiting);
+		r->result = AUTH_ERROR;
+		uv_timer_start(&r->delay, auth_req_delay_cb, (uint64_t)a->srv->cfg.fail_delay_ms, 0);
+		return r;
+	}
 	r->job = auth_job_new(a, AUTH_JOB_LOGIN, password);
 	if (r->job == NULL) {
 		auth_req_release(r);
@@ -405,6 +421,7 @@ void auth_cancel(struct auth_req *r)
 			struct auth_job *prev = NULL, *it;
 
 			*pp = r->job->next;
+			a->waiting--;
 			a->wait_tail = NULL;
 			for (it = a->wait_head; it != NULL; it = it->next)
 				prev = it;

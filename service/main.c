@@ -356,6 +356,8 @@ int main(int argc, char **argv)
 		fputs(main_usage, stderr);
 		return 2;
 	}
+	/* The database, its WAL and the host key are for the service alone. */
+	umask(077);
 	if (!strcmp(words[0], "serve") && nwords == 1) {
 		if (!o.config_given && access(o.config, R_OK) != 0) {
 			log_warn(NULL, "%s not found: using built-in defaults", o.config);
