@@ -15,21 +15,21 @@ x0=$(pd_tmux_cursor_x t)
 
 pd_tmux_type t "报修漏水"
 pd_tmux_wait t 'agent1> 报修漏水'
-pd_assert_eq "$(pd_tmux_cursor_x t)" $((x0 + 8)) "cursor after four Chinese characters"
+pd_tmux_wait_cursor t $((x0 + 8)) "cursor after four Chinese characters"
 
 pd_tmux_send t BSpace BSpace
 pd_tmux_wait t 'agent1> 报修 *$'
-pd_assert_eq "$(pd_tmux_cursor_x t)" $((x0 + 4)) "cursor after two backspaces"
+pd_tmux_wait_cursor t $((x0 + 4)) "cursor after two backspaces"
 
 pd_tmux_send t Left
-pd_assert_eq "$(pd_tmux_cursor_x t)" $((x0 + 2)) "cursor after Left over a wide character"
+pd_tmux_wait_cursor t $((x0 + 2)) "cursor after Left over a wide character"
 pd_tmux_type t "a"
 pd_tmux_wait t 'agent1> 报a修 *$'
 pd_tmux_send t Home
 pd_tmux_type t "#"
 pd_tmux_wait t 'agent1> #报a修 *$'
 pd_tmux_send t End
-pd_assert_eq "$(pd_tmux_cursor_x t)" $((x0 + 6)) "cursor at End"
+pd_tmux_wait_cursor t $((x0 + 6)) "cursor at End"
 
 # Ctrl-U drops the line; a command runs; its output lines up.
 pd_tmux_send t C-u

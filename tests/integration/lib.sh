@@ -173,6 +173,16 @@ pd_tmux_type() { $PD_TMUX send-keys -t "pd:$1" -l "$2"; }
 pd_tmux_screen() { $PD_TMUX capture-pane -p -t "pd:$1"; }
 # The cursor column (0-based) of a window.
 pd_tmux_cursor_x() { $PD_TMUX display-message -p -t "pd:$1" '#{cursor_x}'; }
+# pd_tmux_wait_cursor WINDOW X WHAT: waits until the cursor is in column X.
+pd_tmux_wait_cursor() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(pd_tmux_cursor_x "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	pd_fail "${3:-cursor}: expected column $2, got $(pd_tmux_cursor_x "$1")"
+}
+
 # The screen line the cursor is on.
 pd_tmux_cursor_line() {
 	local y
