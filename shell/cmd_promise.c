@@ -1,0 +1,296 @@
+/* cmd_promise — the promise ledger ("说到就要做到"): promise list, done, withdraw, and the
+ * overdue promises shown to their agent right after login. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "shell_int.h"
+#include "store.h"
+#include "store_complaint.h"
+#include "table.h"
+
+#define CMD_PROMISE_LIST_MAX 1000
+#define CMD_PROMISE_NOTICE_MAX 20 /* overdue promises listed at login */
+
+/* "12" or "#12"; prints the error. */
+static int cmd_promise_id(struct shell *sh, const char *s, int64_t *id)
+{
+	const char *p = s[0] == '#' ? s + 1 : s;
+	char *end = NULL;
+	long long v;
+
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
+		struct buf w;
+
+		buf_init(&w);
+		shell_clean(&w, s);
+		shell_errorf(sh,
+		             T(sh,
+		               "`%s` is not a promise number (like 12 or #12: promise list shows "
+		               "them)",
+		               "`%s` 不是承诺编号（形如 12 或 #12，可用 promise list 查看）"),
+		             buf_cstr(&w));
+		buf_free(&w);
+		return CMD_USAGE;
+	}
+	*id = v;
+	return CMD_OK;
+}
+
+/* Appends the promises as a table (with the overdue ones marked) to out. */
+static void cmd_promise_table(struct shell *sh, const struct promise *list, size_t n,
+                              struct buf *out)
+{
+	const char *hdr_en[] = {"ID", "DUE", "STATUS", "AGENT", "COMPLAINT", "UNIT", "PROMISE"};
+	const char *hdr_zh[] = {"编号", "期限", "状态", "客服", "投诉", "单元", "承诺内容"};
+	struct table *t = table_new(7, shell_is_zh(sh) ? hdr_zh : hdr_en);
+	int64_t now = store_now_ms();
+	size_t i;
+
+	table_set_max_width(t, 5, 16);
+	table_set_max_width(t, 6, 30);
+	for (i = 0; i < n; i++) {
+		const struct promise *p = &list[i];
+		char id[24], due[32], status[64];
+		const char *cells[7];
+
+		snprintf(id, sizeof id, "#%lld", (long long)p->id);
+		cmd_complaint_time(p->due_ms, true, due, sizeof due);
+		if (p->status == PROMISE_OPEN && p->due_ms < now)
+			snprintf(status, sizeof status, "%s", T(sh, "OVERDUE", "已逾期"));
+		else
+			snprintf(status, sizeof status, "%s",
+			         cmd_complaint_promise_label(sh, p->status));
+		cells[0] = id;
+		cells[1] = due;
+		cells[2] = status;
+		cells[3] = p->agent;
+		cells[4] = p->number;
+		cells[5] = p->unit;
+		cells[6] = p->what;
+		table_add_row(t, cells);
+	}
+	table_render(t, out);
+	table_free(t);
+}
+
+static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, struct buf *out)
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, out);
+	json_array_begin(&j);
+	for (i = 0; i < n; i++) {
+		const struct promise *p = &list[i];
+
+		json_object_begin(&j);
+		json_kv_int(&j, "id", p->id);
+		json_kv_string(&j, "number", p->number);
+		json_kv_string(&j, "unit", p->unit);
+		json_kv_string(&j, "agent", p->agent);
+		json_kv_string(&j, "what", p->what);
+		json_kv_int(&j, "due_ms", p->due_ms);
+		json_kv_string(&j, "status", promise_status_name(p->status));
+		json_kv_bool(&j, "overdue", p->status == PROMISE_OPEN && p->due_ms < now);
+		json_kv_int(&j, "created_ms", p->created_ms);
+		json_kv_int(&j, "closed_ms", p->closed_ms);
+		json_kv_string(&j, "note", p->note);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	buf_putc(out, '\n');
+}
+
+int cmd_promise_list(struct shell *sh, struct args *a)
+{
+	struct promise_filter f;
+	struct promise *list = NULL;
+	const char *agent = args_get(a, "agent");
+	struct buf out;
+	size_t n = 0, limit;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	if (agent != NULL && args_has(a, "all")) {
+		shell_errorf(
+		    sh, "%s",
+		    T(sh, "--agent and --all exclude each other", "--agent 和 --all 不能同时使用"));
+		return CMD_USAGE;
+	}
+	if (agent != NULL && !cmd_complaint_desk_account(sh, "--agent ", agent))
+		return CMD_USAGE;
+	rc = cmd_complaint_parse_count(sh, "limit", args_get(a, "limit"), CMD_PROMISE_LIST_MAX,
+	                               &limit);
+	if (rc != CMD_OK)
+		return rc;
+	/* Default: my own open promises. */
+	f.agent = args_has(a, "all") ? NULL : agent != NULL ? agent : sh->user.name;
+	f.overdue_only = args_has(a, "overdue");
+	f.open_only = !args_has(a, "closed");
+	f.limit = limit;
+	rc = store_promise_list(sh->host.store, &f, &list, &n);
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	buf_init(&out);
+	if (args_has(a, "json"))
+		cmd_promise_json(list, n, store_now_ms(), &out);
+	else if (n == 0)
+		buf_printf(&out, "%s\n",
+		           f.overdue_only ? T(sh, "No overdue promises.", "没有逾期的承诺。")
+		                          : T(sh, "No promises.", "没有承诺。"));
+	else
+		cmd_promise_table(sh, list, n, &out);
+	shell_write(sh, 1, out.data, out.len);
+	buf_free(&out);
+	store_promise_list_free(list, n);
+	return CMD_OK;
+}
+
+/* Reports the error of closing promise id. */
+static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
+{
+	struct promise p;
+
+	if (rc == STORE_ENOENT) {
+		shell_errorf(sh,
+		             T(sh, "no promise #%lld (promise list shows them)",
+		               "没有编号为 #%lld 的承诺（可用 promise list 查看）"),
+		             (long long)id);
+		return CMD_ERROR;
+	}
+	if (rc == STORE_ESTATE) {
+		memset(&p, 0, sizeof p);
+		if (store_promise_get(sh->host.store, id, &p) == 0)
+			shell_errorf(
+			    sh, T(sh, "promise #%lld is already %s", "承诺 #%lld 已经是%s状态"),
+			    (long long)id, cmd_complaint_promise_label(sh, p.status));
+		else
+			shell_store_error(sh, rc);
+		promise_clear(&p);
+		return CMD_ERROR;
+	}
+	return shell_store_error(sh, rc);
+}
+
+/* A note / reason option: at most COMPLAINT_TEXT_MAX bytes with something in it. */
+static bool cmd_promise_text_ok(struct shell *sh, const char *opt, const char *text)
+{
+	size_t n = text ? strlen(text) : 0, i;
+	bool content = false;
+
+	for (i = 0; i < n; i++)
+		content = content || (text[i] != ' ' && text[i] != '\t');
+	if (!content) {
+		shell_errorf(sh, T(sh, "--%s is empty", "--%s 不能为空"), opt);
+		return false;
+	}
+	if (n > COMPLAINT_TEXT_MAX) {
+		shell_errorf(
+		    sh, T(sh, "--%s is too long (at most %d bytes)", "--%s 太长（最多 %d 字节）"),
+		    opt, COMPLAINT_TEXT_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* "Promise #12 (C-...) kept." and how many are still open on that complaint. */
+static void cmd_promise_closed(struct shell *sh, int64_t id, const char *what)
+{
+	struct promise p;
+	struct complaint c;
+
+	memset(&p, 0, sizeof p);
+	memset(&c, 0, sizeof c);
+	if (store_promise_get(sh->host.store, id, &p) == 0 &&
+	    store_complaint_get(sh->host.store, p.number, &c, false) == 0)
+		shell_printf(sh,
+		             T(sh, "Promise #%lld (%s) %s; %d still open on that complaint.\n",
+		               "承诺 #%lld（%s）%s；该投诉还有 %d 条未兑现的承诺。\n"),
+		             (long long)id, p.number, what, c.open_promises);
+	promise_clear(&p);
+	complaint_clear(&c);
+}
+
+int cmd_promise_done(struct shell *sh, struct args *a)
+{
+	const char *note = args_get(a, "note");
+	struct audit_ctx ctx;
+	int64_t id;
+	int rc;
+
+	rc = cmd_promise_id(sh, a->pos[0], &id);
+	if (rc != CMD_OK)
+		return rc;
+	if (note != NULL && !cmd_promise_text_ok(sh, "note", note))
+		return CMD_USAGE;
+	shell_audit_ctx(sh, &ctx);
+	rc = store_promise_done(sh->host.store, &ctx, id, note);
+	if (rc < 0)
+		return cmd_promise_error(sh, id, rc);
+	cmd_promise_closed(sh, id, T(sh, "kept", "已兑现"));
+	return CMD_OK;
+}
+
+int cmd_promise_withdraw(struct shell *sh, struct args *a)
+{
+	const char *reason = args_get(a, "reason");
+	struct audit_ctx ctx;
+	int64_t id;
+	int rc;
+
+	rc = cmd_promise_id(sh, a->pos[0], &id);
+	if (rc != CMD_OK)
+		return rc;
+	if (!cmd_promise_text_ok(sh, "reason", reason))
+		return CMD_USAGE;
+	shell_audit_ctx(sh, &ctx);
+	rc = store_promise_withdraw(sh->host.store, &ctx, id, reason);
+	if (rc < 0)
+		return cmd_promise_error(sh, id, rc);
+	cmd_promise_closed(sh, id, T(sh, "withdrawn", "已撤回"));
+	return CMD_OK;
+}
+
+void cmd_promise_login_notice(struct shell *sh)
+{
+	struct promise_filter f;
+	struct promise *list = NULL;
+	struct buf out;
+	size_t n = 0;
+
+	memset(&f, 0, sizeof f);
+	f.agent = sh->user.name;
+	f.open_only = true;
+	f.overdue_only = true;
+	f.limit = CMD_PROMISE_NOTICE_MAX;
+	if (store_promise_list(sh->host.store, &f, &list, &n) < 0 || n == 0) {
+		store_promise_list_free(list, n);
+		return;
+	}
+	buf_init(&out);
+	buf_printf(&out,
+	           T(sh, "\n*** You have %zu%s overdue promise%s (说到就要做到): ***\n",
+	             "\n*** 你有 %zu%s 条承诺已逾期（说到就要做到）%s： ***\n"),
+	           n, n == CMD_PROMISE_NOTICE_MAX ? "+" : "",
+	           shell_is_zh(sh) ? ""
+	           : n == 1        ? ""
+	                           : "s");
+	cmd_promise_table(sh, list, n, &out);
+	buf_puts(&out,
+	         T(sh,
+	           "Keep them (promise done ID) or withdraw them with a reason (promise "
+	           "withdraw ID --reason TEXT).\n\n",
+	           "请兑现（promise done 编号）或说明原因撤回（promise withdraw 编号 --reason "
+	           "原因）。\n\n"));
+	shell_write(sh, 1, out.data, out.len);
+	buf_free(&out);
+	store_promise_list_free(list, n);
+}
