@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,9 @@ void config_init_defaults(struct config *cfg)
 	cfg->hash_opslimit = 2;
 	cfg->hash_memlimit = 64u << 20;
 	cfg->hash_workers = 1;
-	cfg->db_busy_timeout_ms = 200;
+	/* The loop's connection waits in the loop thread: every session stalls that long. */
+	cfg->db_busy_timeout_ms = 100;
+	cfg->db_max_size = 0;
 }
 
 void config_free(struct config *cfg)
@@ -201,6 +204,7 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("limits", "max_line", max_line, 80, 1u << 20),
 	CONFIG_SIZE("limits", "max_stdin", max_stdin, 1024, 1u << 30),
 	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
+	CONFIG_SIZE("database", "max_size", db_max_size, 0, SIZE_MAX),
 };
 
 static int config_fail(struct config_parse *p, const char *fmt, ...)

@@ -39,7 +39,10 @@ struct config {
 	size_t hash_memlimit;   /* [auth] argon2id memlimit bytes (64 MiB) */
 	int hash_workers;       /* [auth] password checks in flight at once (1) */
 
-	int db_busy_timeout_ms; /* [database] busy_timeout (200) */
+	int db_busy_timeout_ms; /* [database] busy_timeout, ms a write waits for another writer
+				 * (100); the loop thread waits that long, so keep it short */
+	size_t db_max_size;     /* [database] max_size, bytes the database may grow to (its WAL
+				 * not counted); 0 = unlimited (0) */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd

@@ -115,6 +115,34 @@ void server_addr_succeeded(struct server *srv, const char *addr)
 		sa->failures = 0;
 }
 
+/* Logs how many refusals went unlogged, if any. */
+static void server_refused_summary(struct server *srv)
+{
+	if (srv->refused_unlogged == 0)
+		return;
+	log_warn(NULL, "%u more connections refused (not logged one by one)",
+		 srv->refused_unlogged);
+	srv->refused_unlogged = 0;
+}
+
+void server_log_refused(struct server *srv, const char *id, const char *transport,
+			const char *peer, const char *why)
+{
+	uint64_t now = uv_now(srv->loop);
+
+	if (now - srv->refused_window_ms >= 1000) {
+		server_refused_summary(srv);
+		srv->refused_window_ms = now;
+		srv->refused_logged = 0;
+	}
+	if (srv->refused_logged < SERVER_REFUSED_LOG_BURST) {
+		srv->refused_logged++;
+		log_warn(id, "%s connection from %s refused: %s", transport, peer, why);
+		return;
+	}
+	srv->refused_unlogged++;
+}
+
 void server_new_id(struct server *srv, char out[16])
 {
 	snprintf(out, 16, "s%06llx%04x", (unsigned long long)(++srv->next_id & 0xffffff),
@@ -176,6 +204,23 @@ void server_session_remove(struct server *srv, struct session *s)
 	srv->nsessions--;
 }
 
+/* Caps the database at [database] max_size on the writing connection (0: no cap); the only
+ * connection that grows the file is the loop's. */
+static int server_apply_max_size(struct server *srv)
+{
+	int rc = store_set_max_size(srv->store, (uint64_t)srv->cfg.db_max_size);
+
+	if (rc < 0) {
+		log_error(NULL, "database %s: cannot apply max_size: %s (%s)", srv->db_path,
+			  store_strerror(rc, "en"), store_last_error(srv->store));
+		return rc;
+	}
+	if (srv->cfg.db_max_size > 0)
+		log_info(NULL, "database %s: at most %zu bytes", srv->db_path,
+			 srv->cfg.db_max_size);
+	return 0;
+}
+
 /* Loads the catalogs named by cfg; on success replaces srv->catalog. */
 static int server_load_catalog(struct server *srv, const struct config *cfg)
 {
@@ -234,6 +279,8 @@ int server_reload(struct server *srv)
 	level = log_level_parse(srv->cfg.log_level);
 	if (level >= 0)
 		log_set_level((enum log_level)level);
+	if (srv->store != NULL)
+		(void)server_apply_max_size(srv); /* logged; the old cap stays on failure */
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
 	return 0;
 }
@@ -283,6 +330,7 @@ void server_shutdown(struct server *srv)
 	if (srv->stopping)
 		return;
 	srv->stopping = true;
+	server_refused_summary(srv);
 	log_info(NULL, "stopping: %zu sessions open", srv->nsessions);
 	for (s = srv->sessions; s != NULL; s = s->next)
 		session_notice(s, "propdesk",
@@ -378,6 +426,9 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			  store_strerror(rc, "en"));
 		goto out;
 	}
+	rc = server_apply_max_size(&srv);
+	if (rc < 0)
+		goto out;
 	/* Each automatic checkpoint would fsync the database on the loop: the loop's connection
 	 * leaves them to a connection of their own on the thread pool. */
 	rc = store_set_autocheckpoint(srv.store, 0);

@@ -52,6 +52,9 @@ struct server {
 	struct store *ckpt_store;
 	bool ckpt_running;
 	int ckpt_rc;
+	/* Refused connections: a few logged each second, the rest counted (server_log_refused). */
+	uint64_t refused_window_ms;
+	unsigned refused_logged, refused_unlogged;
 };
 
 /* Admission of a new connection from addr ("1.2.3.4", no port). 0, or -EAGAIN (too many
@@ -63,6 +66,12 @@ void server_conn_release(struct server *srv, const char *addr);
 /* A failed / successful login from addr: counts towards refusing the address. */
 void server_addr_failed(struct server *srv, const char *addr);
 void server_addr_succeeded(struct server *srv, const char *addr);
+/* Logs "TRANSPORT connection from PEER refused: WHY". A flood of refusals must not flood the
+ * log: past SERVER_REFUSED_LOG_BURST lines in a second the rest are only counted, and the count
+ * is logged in one line with the next second's first refusal (or at shutdown). */
+#define SERVER_REFUSED_LOG_BURST 10
+void server_log_refused(struct server *srv, const char *id, const char *transport,
+			const char *peer, const char *why);
 /* A new session id ("s" + 6 hex digits of a counter + 4 random hex), into out. */
 void server_new_id(struct server *srv, char out[16]);
 /* Splits "host:port" / "[v6]:port" peer text into the address part. */

@@ -90,6 +90,7 @@ struct sshsrv_conn {
 	bool kicked;   /* something happened during a drive: run the work again */
 	char why[160]; /* the first reason the connection ends */
 	struct ssh_counter_struct scount, rcount;
+	bool ident_checked; /* the client's first bytes were seen to start "SSH-" */
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_channel_callbacks_struct ccb;
 
@@ -598,6 +599,19 @@ static void sshsrv_conn_auth_failed(struct sshsrv_conn *c)
 		sshsrv_conn_fail(c, "too many authentication failures (%d)", c->failures);
 }
 
+/* A login whose key or password was right but that the service could not check or record (no
+ * login goes unaudited: a full disk or a locked database refuses it): the client is told so in
+ * the disconnect message (OpenSSH prints it), rather than left to think its key or password
+ * was wrong and try again. The request gets no "failure" answer: on one, a client with no other
+ * method to try gives up with "permission denied" before it reads the disconnect. */
+static void sshsrv_conn_auth_error(struct sshsrv_conn *c)
+{
+	ssh_session_set_disconnect_message(c->ssh,
+	                                   "the service could not record this login just now "
+	                                   "(disk full or database locked?): try again later");
+	sshsrv_conn_fail(c, "login not completed: the service could not record it");
+}
+
 /* The client is in: takes the account (acct is left empty), registers the server callbacks for
  * the channel, and switches the timers from the authentication deadline to idle/keepalive. */
 static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acct)
@@ -644,6 +658,8 @@ static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct accoun
 		ssh_message_auth_reply_success(msg, 0);
 		sshsrv_conn_authenticated(c, acct);
 		sshsrv_conn_start_keepalive(c);
+	} else if (r == AUTH_ERROR) {
+		sshsrv_conn_auth_error(c); /* no "failure" answer: the client would stop there */
 	} else {
 		ssh_message_reply_default(msg);
 		sshsrv_conn_auth_failed(c);
@@ -723,8 +739,12 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		} else {
 			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user,
 			         c->peer, r == AUTH_LOCKED ? " (account locked)" : "");
-			ssh_message_reply_default(msg);
-			sshsrv_conn_auth_failed(c);
+			if (r == AUTH_ERROR) {
+				sshsrv_conn_auth_error(c); /* no "failure" answer, see there */
+			} else {
+				ssh_message_reply_default(msg);
+				sshsrv_conn_auth_failed(c);
+			}
 		}
 	} else {
 		log_info(c->id, "ssh key %s for %s from %s: bad signature", keytype, user, c->peer);
@@ -1035,6 +1055,35 @@ static void sshsrv_conn_quickack(struct sshsrv_conn *c)
 	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
+/* A client must open with its identification string, "SSH-2.0-..." (RFC 4253 4.2: only the
+ * server may send other lines first). libssh waits for a whole first line, so a peer that sends
+ * a few bytes of anything else without a newline would hold its slot until the authentication
+ * timeout: look at the first bytes before libssh reads them and drop such a peer at once.
+ * False when the connection was failed. */
+static bool sshsrv_conn_ident_ok(struct sshsrv_conn *c)
+{
+	static const char ident[] = "SSH-";
+	char first[sizeof ident - 1];
+	ssize_t n;
+
+	if (c->ident_checked)
+		return true;
+	if (c->scount.in_bytes > 0) {
+		/* libssh has read already (we were not called first): it judges the line. */
+		c->ident_checked = true;
+		return true;
+	}
+	n = recv(c->fd, first, sizeof first, MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0)
+		return true; /* nothing yet, or EOF / an error that libssh will report */
+	if (memcmp(first, ident, (size_t)n) != 0) {
+		sshsrv_conn_fail(c, "not an SSH client: it did not start with \"SSH-\"");
+		return false;
+	}
+	c->ident_checked = true;
+	return true;
+}
+
 /* One pump and the work after it; the caller holds the busy count. */
 static void sshsrv_conn_pump(struct sshsrv_conn *c)
 {
@@ -1053,6 +1102,8 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	}
 	switch (c->phase) {
 	case SSHSRV_KEX:
+		if (!sshsrv_conn_ident_ok(c))
+			return;
 		rc = ssh_handle_key_exchange(c->ssh);
 		if (rc == SSH_ERROR) {
 			sshsrv_conn_fail(c, "key exchange failed: %s", ssh_get_error(c->ssh));
@@ -1217,7 +1268,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	}
 	rc = server_conn_admit(srv, addr);
 	if (rc < 0) {
-		log_warn(id, "ssh connection from %s refused: %s", peer, sshsrv_admit_strerror(rc));
+		server_log_refused(srv, id, "ssh", peer, sshsrv_admit_strerror(rc));
 		close(fd);
 		return;
 	}

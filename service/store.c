@@ -471,6 +471,42 @@ int64_t store_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* After a wait for another writer ran out, changes in the next second give up at once: the
+ * lock is held by something slow (an admin's sqlite3 shell), and each wait would stall the
+ * loop thread, so every session, for busy_timeout. One wait a second still probes the lock. */
+#define STORE_BUSY_QUIET_MS 1000
+
+static int64_t store_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler: 1 = try the lock again (after a short sleep), 0 = SQLITE_BUSY. */
+static int store_busy_cb(void *arg, int count)
+{
+	static const int delays_ms[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	struct store *st = arg;
+	int64_t now = store_mono_ms(), left;
+	int d;
+
+	if (count == 0) {
+		if (st->busy_gave_up_ms != 0 && now - st->busy_gave_up_ms < STORE_BUSY_QUIET_MS)
+			return 0;
+		st->busy_start_ms = now;
+	}
+	left = st->busy_start_ms + st->busy_timeout_ms - now;
+	if (left <= 0) {
+		st->busy_gave_up_ms = now;
+		return 0;
+	}
+	d = delays_ms[count < 12 ? count : 11];
+	sqlite3_sleep(d < left ? d : (int)left);
+	return 1;
+}
+
 static int store_open_fail(sqlite3 *db, int rc, const char *what)
 {
 	snprintf(store_open_errmsg, sizeof store_open_errmsg, "%s: %s (%s)", what,
@@ -526,6 +562,8 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 	}
 	st->db = db;
 	st->flags = flags;
+	st->busy_timeout_ms = busy_timeout_ms;
+	sqlite3_busy_handler(db, store_busy_cb, st);
 	*out = st;
 	return 0;
 }
@@ -1461,6 +1499,54 @@ int store_set_autocheckpoint(struct store *st, int pages)
 	int rc = sqlite3_wal_autocheckpoint(st->db, pages);
 
 	return rc == SQLITE_OK ? 0 : store_fail(st, rc);
+}
+
+/* SQLite's largest page count (its default is 2^30 - 1 in 3.40, 2^32 - 2 in newer releases). */
+#define STORE_PAGES_UNLIMITED 4294967294LL
+
+/* Runs "PRAGMA name" or "PRAGMA name = value" (value >= 0) and reads its integer answer. */
+static int store_pragma_int(struct store *st, const char *name, long long value, long long *out)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[96];
+	int rc;
+
+	if (value >= 0)
+		snprintf(sql, sizeof sql, "PRAGMA %s = %lld", name, value);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA %s", name);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		rc = store_fail(st, rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+		sqlite3_finalize(s);
+		return rc;
+	}
+	*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int store_set_max_size(struct store *st, uint64_t bytes)
+{
+	long long page_size = 0, pages = STORE_PAGES_UNLIMITED, set = 0;
+	int rc;
+
+	if (bytes > 0) {
+		rc = store_pragma_int(st, "page_size", -1, &page_size);
+		if (rc < 0)
+			return rc;
+		if (page_size <= 0)
+			return store_fail_msg(st, STORE_EIO, "page_size is not positive");
+		pages = (long long)(bytes / (uint64_t)page_size);
+		if (pages > STORE_PAGES_UNLIMITED)
+			pages = STORE_PAGES_UNLIMITED;
+		if (pages < 1)
+			pages = 1;
+	}
+	/* SQLite answers with the cap it applied: never below the current page count. */
+	return store_pragma_int(st, "max_page_count", pages, &set);
 }
 
 int store_checkpoint(struct store *st, int *wal_pages, int *done)

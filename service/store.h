@@ -37,7 +37,10 @@ const char *store_last_error(struct store *st);
 #define STORE_READONLY 0x1
 
 /* Opens (creating if needed, unless STORE_READONLY) the database at path, in WAL mode with
- * synchronous=NORMAL and the given busy timeout. Does not migrate. */
+ * synchronous=NORMAL and the given busy timeout: a change waits that long for another
+ * writer's lock, then fails with STORE_EBUSY; for a second after such a wait ran out, changes
+ * that find the lock still held fail at once (the waits would stall the calling thread, the
+ * loop). Does not migrate. */
 int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct store **out);
 /* Closes; NULL does nothing. */
 void store_close(struct store *st);
@@ -137,6 +140,12 @@ int store_set_autocheckpoint(struct store *st, int pages);
 /* A passive checkpoint (never waits for readers or writers); *wal_pages and *done report the
  * WAL's size and how much of it was copied back (either may be NULL). 0 or < 0. */
 int store_checkpoint(struct store *st, int *wal_pages, int *done);
+
+/* Caps the database file at bytes (rounded down to whole pages; never below its current size;
+ * the WAL is not counted): a change that would grow it further fails with STORE_EFULL and
+ * changes nothing, while reads go on. 0 lifts the cap. Applies to this connection only, so
+ * the connection that writes sets it. 0 or < 0. */
+int store_set_max_size(struct store *st, uint64_t bytes);
 
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);

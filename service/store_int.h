@@ -28,6 +28,10 @@ struct store {
 	unsigned flags;
 	sqlite3_stmt *stmt[STORE_STMT_SLOTS];
 	char errmsg[STORE_ERRMSG_MAX];
+	int64_t clock_ms; /* the demo seeder's fixed "now" for changes (0: the clock) */
+	int busy_timeout_ms;     /* the longest wait for another writer's lock */
+	int64_t busy_start_ms;   /* monotonic: when the current wait began */
+	int64_t busy_gave_up_ms; /* monotonic: when a wait last ran out (0: never) */
 };
 
 /* Limits on what the store accepts (bytes). */

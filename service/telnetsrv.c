@@ -741,9 +741,12 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 		session_detach(c->session);
 		c->session = NULL;
 	}
-	log_info(c->id, "telnet disconnect %s (%s)", c->peer, c->reason ? c->reason : "closed");
-	if (c->admitted)
+	/* A refused connection was logged (or counted) by server_log_refused. */
+	if (c->admitted) {
+		log_info(c->id, "telnet disconnect %s (%s)", c->peer,
+			 c->reason ? c->reason : "closed");
 		server_conn_release(t->srv, c->addr);
+	}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -999,9 +1002,10 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	server_peer_addr(c->peer, c->addr);
 	rc = server_conn_admit(srv, c->addr);
 	if (rc < 0) {
-		log_info(c->id, "telnet connection from %s refused: %s", c->peer,
-			 rc == -EMFILE ? "too many from this address" :
-			 rc == -EACCES ? "address refused after failed logins" : "server full");
+		server_log_refused(srv, c->id, "telnet", c->peer,
+				   rc == -EMFILE ? "too many from this address" :
+				   rc == -EACCES ? "address refused after failed logins" :
+				   "server full");
 		telnetsrv_conn_end(c, telnetsrv_refusal(rc), TELNETSRV_SHUTDOWN_FLUSH_MS,
 				   "refused");
 		return;

@@ -16,6 +16,7 @@
 #define LINEEDIT_DEFAULT_COLS 80
 #define LINEEDIT_MAX_COMPLETIONS 1000
 #define LINEEDIT_SEQ_MAX 16 /* parameter bytes kept of a CSI/SS3 sequence */
+#define LINEEDIT_STR_MAX 512 /* bytes of an OSC/DCS/APC/PM/SOS string swallowed at most */
 #define LINEEDIT_PREALLOC_MAX 65536
 
 enum lineedit_state {
@@ -23,6 +24,8 @@ enum lineedit_state {
 	LINEEDIT_ST_ESC, /* after ESC */
 	LINEEDIT_ST_CSI, /* ESC [ ... */
 	LINEEDIT_ST_SS3, /* ESC O ... */
+	LINEEDIT_ST_STR, /* ESC ] (OSC), ESC P (DCS), ESC _, ESC ^, ESC X: a control string */
+	LINEEDIT_ST_STR_ESC, /* ESC inside a control string: ESC \ (ST) ends it */
 };
 
 struct lineedit_completions {
@@ -58,6 +61,8 @@ struct lineedit {
 	char seq[LINEEDIT_SEQ_MAX];
 	size_t nseq;
 	bool seq_overflow;
+	size_t nstr;   /* bytes of the control string swallowed so far */
+	bool str_c2;   /* the last byte of the control string was 0xC2 (C1 ST is C2 9C) */
 	bool after_cr; /* swallow an LF or NUL right after CR */
 	bool paste;    /* inside a bracketed paste */
 };
@@ -628,11 +633,50 @@ static enum lineedit_event lineedit_control(struct lineedit *le, uint32_t c, str
 	return LINEEDIT_MORE;
 }
 
+static void lineedit_str_start(struct lineedit *le)
+{
+	le->state = LINEEDIT_ST_STR;
+	le->nstr = 0;
+	le->str_c2 = false;
+}
+
+/* A control string (a terminal's answer, an OSC 52 clipboard write in a paste...) is swallowed
+ * whole, never typed into the line: it ends with BEL, ST (ESC \ or C1 ST) or another ESC. A line
+ * end or Ctrl-C is never part of one: it cuts the string short and keeps its meaning; so does
+ * the LINEEDIT_STR_MAX-th byte, so that a stray ESC ] cannot swallow what is typed after it.
+ * False when the byte is not swallowed: it is input again. */
+static bool lineedit_str_byte(struct lineedit *le, unsigned char c)
+{
+	bool c2 = le->str_c2;
+
+	le->str_c2 = false;
+	if (c == 0x07 || (c2 && c == 0x9C)) {
+		le->state = LINEEDIT_ST_GROUND;
+		return true;
+	}
+	if (c == 0x1B) {
+		le->state = LINEEDIT_ST_STR_ESC;
+		return true;
+	}
+	if (c == '\r' || c == '\n' || c == 0x03 || ++le->nstr > LINEEDIT_STR_MAX) {
+		le->state = LINEEDIT_ST_GROUND;
+		return false;
+	}
+	le->str_c2 = c == 0xC2;
+	return true;
+}
+
 /* A complete code point outside escape sequences. */
 static enum lineedit_event lineedit_cp(struct lineedit *le, uint32_t cp, struct buf *out)
 {
 	if (cp == 0x1B) {
 		le->state = LINEEDIT_ST_ESC;
+		return LINEEDIT_MORE;
+	}
+	/* C1 controls in their UTF-8 form: DCS, SOS, OSC, PM and APC open a control string (the
+	 * others are ignored as single controls). */
+	if (cp == 0x90 || cp == 0x98 || cp == 0x9D || cp == 0x9E || cp == 0x9F) {
+		lineedit_str_start(le);
 		return LINEEDIT_MORE;
 	}
 	if (le->paste) {
@@ -776,6 +820,10 @@ static enum lineedit_event lineedit_byte(struct lineedit *le, unsigned char c, s
 		}
 		if (c == 0x1B)
 			return LINEEDIT_MORE;
+		if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X') {
+			lineedit_str_start(le);
+			return LINEEDIT_MORE;
+		}
 		if (c >= 0x20 && c <= 0x7E) {
 			/* Alt-key: Alt-B / Alt-F move by word, the others are ignored. */
 			le->state = LINEEDIT_ST_GROUND;
@@ -809,6 +857,18 @@ static enum lineedit_event lineedit_byte(struct lineedit *le, unsigned char c, s
 		}
 		le->state = LINEEDIT_ST_GROUND; /* malformed: the byte is input again */
 		return lineedit_ground(le, c, out);
+	case LINEEDIT_ST_STR:
+		if (lineedit_str_byte(le, c))
+			return LINEEDIT_MORE;
+		return lineedit_ground(le, c, out);
+	case LINEEDIT_ST_STR_ESC:
+		if (c == '\\') {
+			le->state = LINEEDIT_ST_GROUND; /* ST */
+			return LINEEDIT_MORE;
+		}
+		/* The string ended at this ESC, which begins a sequence of its own. */
+		le->state = LINEEDIT_ST_ESC;
+		return lineedit_byte(le, c, out);
 	case LINEEDIT_ST_GROUND:
 		break;
 	}

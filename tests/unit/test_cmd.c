@@ -194,9 +194,12 @@ static void test_cmd_completion(void **state)
 
 	(void)state;
 	buf_init(&b);
-	assert_string_equal(test_cmd_complete(ROLE_AGENT, "", &b), "help whoami passwd lang quit");
-	assert_string_equal(test_cmd_complete(ROLE_AGENT, "u", &b), "");
-	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "u", &b), "user");
+	assert_string_equal(test_cmd_complete(ROLE_AGENT, "", &b),
+			    "help whoami passwd lang quit complaint promise technique unit");
+	/* An agent is offered the unit group but never the admin's user group. */
+	assert_string_equal(test_cmd_complete(ROLE_AGENT, "us", &b), "");
+	assert_string_equal(test_cmd_complete(ROLE_AGENT, "u", &b), "unit");
+	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "u", &b), "user unit");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user l", &b), "list lock");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user ", &b),
 	                    "add list lock unlock role key passwd");

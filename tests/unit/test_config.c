@@ -40,6 +40,8 @@ static void test_config_defaults_when_empty(void **state)
 	assert_int_equal(cfg.telnet_port, 2323);
 	assert_int_equal(cfg.login_max_failures, 5);
 	assert_int_equal(cfg.output_hwm, 262144);
+	assert_int_equal(cfg.db_busy_timeout_ms, 100);
+	assert_int_equal(cfg.db_max_size, 0);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -53,7 +55,8 @@ static void test_config_values_parsed(void **state)
 				       "[telnet]\nenabled = yes\nlisten = 0.0.0.0:23\n"
 				       "[limits]\noutput_high_water = 64K\nmax_stdin = 2M\n"
 				       "max_per_address = 3\n"
-				       "[auth]\nhash_memlimit = 16M\nlockout = 60\n");
+				       "[auth]\nhash_memlimit = 16M\nlockout = 60\n"
+				       "[database]\nmax_size = 2G\nbusy_timeout = 50\n");
 	struct config cfg;
 	char *err = NULL;
 
@@ -71,6 +74,8 @@ static void test_config_values_parsed(void **state)
 	assert_int_equal(cfg.max_per_addr, 3);
 	assert_int_equal(cfg.hash_memlimit, 16u << 20);
 	assert_int_equal(cfg.lockout_s, 60);
+	assert_true(cfg.db_max_size == (size_t)2 << 30);
+	assert_int_equal(cfg.db_busy_timeout_ms, 50);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -120,6 +125,8 @@ static void test_config_errors_name_file_line_reason(void **state)
 	test_config_error("[telnet]\nenabled = perhaps\n", 2, "true or false");
 	test_config_error("[service]\ndefault_lang = fr\n", 2, "zh or en");
 	test_config_error("[service\n", 1, "syntax");
+	test_config_error("[database]\nmax_size = -1\n", 2, "size");
+	test_config_error("[database]\nmax_size = 10T\n", 2, "size");
 }
 
 static void test_config_missing_file(void **state)

@@ -443,6 +443,40 @@ static void test_lineedit_split_escape_sequences(void **state)
 	test_lineedit_fx_free(t);
 }
 
+/* Control strings (OSC, DCS, APC, PM, SOS; ESC or C1 form), whole or split across feeds, leave
+ * no trace: not even their payload enters the line. A line end cuts one short and still ends
+ * the line, and a stray ESC ] cannot swallow more than LINEEDIT_STR_MAX bytes. */
+static void test_lineedit_control_strings_swallowed(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(4096, 80, "> ", false);
+	char big[700];
+
+	(void)state;
+	test_lineedit_fx_feed(t, "a\x1b]52;c;YWJj\x07" "b");             /* OSC 52 ended by BEL */
+	test_lineedit_fx_feed(t, "\x1b]0;title\x1b\\c");             /* OSC ended by ST */
+	test_lineedit_fx_feed(t, "\x1bPq#0;2;0;0;0\x1b\\d");          /* DCS (sixel) */
+	test_lineedit_fx_feed(t, "\x1b_apc\x1b\\\x1b^pm\x1b\\\x1bXsos\x1b\\e"); /* APC, PM, SOS */
+	test_lineedit_fx_feed(t, "\xc2\x9d" "8;;http://x\xc2\x9c" "f"); /* C1 OSC ... C1 ST */
+	test_lineedit_fx_feed(t, "\x1b]11;rgb:");                      /* split across feeds */
+	test_lineedit_fx_feed(t, "ffff/ffff/ffff");
+	test_lineedit_fx_feed(t, "\x1b");
+	test_lineedit_fx_feed(t, "\\g");
+	test_lineedit_fx_feed(t, "\x1b]2;x\x1b[Dh");                  /* ended by another ESC */
+	assert_string_equal(test_lineedit_fx_enter(t, ""), "abcdefhg");
+	/* A line end inside a string ends the line. */
+	test_lineedit_fx_restart(t, "> ");
+	assert_int_equal(test_lineedit_fx_feed(t, "ij\x1b]52;c;abc\r"), LINEEDIT_LINE);
+	assert_string_equal(lineedit_line(t->le), "ij");
+	/* A stray ESC ] followed by typing: what comes past the cap is typed again. */
+	test_lineedit_fx_restart(t, "> ");
+	memset(big, 'k', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	test_lineedit_fx_feed(t, "\x1b]");
+	test_lineedit_fx_feed(t, big);
+	assert_int_equal(strlen(test_lineedit_fx_enter(t, "")), sizeof big - 1 - 512);
+	test_lineedit_fx_free(t);
+}
+
 static void test_lineedit_history_up_down_keeps_typed_line(void **state)
 {
 	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "> ", false);
@@ -782,6 +816,7 @@ int main(void)
 	    cmocka_unit_test(test_lineedit_cr_lf_counted_once),
 	    cmocka_unit_test(test_lineedit_split_utf8_across_feeds),
 	    cmocka_unit_test(test_lineedit_split_escape_sequences),
+	    cmocka_unit_test(test_lineedit_control_strings_swallowed),
 	    cmocka_unit_test(test_lineedit_history_up_down_keeps_typed_line),
 	    cmocka_unit_test(test_lineedit_history_is_bounded),
 	    cmocka_unit_test(test_lineedit_long_history_entry_cut_at_character),

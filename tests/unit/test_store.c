@@ -795,6 +795,41 @@ static void test_store_busy_after_timeout(void **state)
 	assert_int_equal(test_store_audit_count(fx), 1);
 }
 
+/* After one wait for the lock ran out, changes give up at once for a second (each wait would
+ * stall the loop), then wait again; once the lock is gone they go through. */
+static void test_store_busy_fails_fast_while_locked(void **state)
+{
+	struct test_store_fx *fx = *state;
+	int64_t t0, dt;
+	sqlite3 *db;
+	int k;
+
+	test_store_open_migrated(fx);
+	store_close(fx->st);
+	assert_int_equal(store_open(fx->path, 0, 200, &fx->st), 0);
+	db = test_store_raw(fx->path);
+	test_store_exec(db, "BEGIN IMMEDIATE");
+	t0 = test_store_mono_ms();
+	assert_int_equal(store_audit(fx->st, &test_store_ctx, "command", NULL, "1"), STORE_EBUSY);
+	assert_true(test_store_mono_ms() - t0 >= 180);
+	t0 = test_store_mono_ms();
+	for (k = 0; k < 20; k++)
+		assert_int_equal(store_audit(fx->st, &test_store_ctx, "command", NULL, "2"),
+				 STORE_EBUSY);
+	dt = test_store_mono_ms() - t0;
+	assert_true(dt < 150);
+	/* A second later the lock is probed with a full wait again. */
+	usleep(1100 * 1000);
+	t0 = test_store_mono_ms();
+	assert_int_equal(store_audit(fx->st, &test_store_ctx, "command", NULL, "3"), STORE_EBUSY);
+	assert_true(test_store_mono_ms() - t0 >= 180);
+	/* Released: the next change goes through at once, even inside the quiet second. */
+	test_store_exec(db, "ROLLBACK");
+	sqlite3_close(db);
+	assert_int_equal(store_audit(fx->st, &test_store_ctx, "command", NULL, "4"), 0);
+	assert_int_equal(test_store_audit_count(fx), 1);
+}
+
 /* Limits every new connection to the database's current size (set before store_open). */
 static int test_store_max_pages;
 
@@ -863,6 +898,60 @@ static void test_store_full_keeps_reads(void **state)
 	assert_int_equal(test_store_audit_count(fx), events);
 }
 
+/* store_set_max_size: writes past the cap fail with STORE_EFULL and change nothing, reads go
+ * on, and lifting the cap (0) lets writes through again. */
+static void test_store_max_size_caps_and_lifts(void **state)
+{
+	struct test_store_fx *fx = *state;
+	char detail[3000];
+	struct account a;
+	int64_t checked, bad, events;
+	sqlite3 *db;
+	int k, rc = 0;
+
+	test_store_open_migrated(fx);
+	test_store_add(fx->st, "zhangsan", "张三", ROLE_AGENT);
+	db = test_store_raw(fx->path);
+	/* The cap is below the current size: it stays at the current size. */
+	assert_int_equal(store_set_max_size(fx->st, 1), 0);
+	memset(detail, 'x', sizeof detail - 1);
+	detail[sizeof detail - 1] = '\0';
+	for (k = 0; k < 1000; k++) {
+		rc = store_audit(fx->st, &test_store_ctx, "command", "zhangsan", detail);
+		if (rc != 0)
+			break;
+	}
+	assert_int_equal(rc, STORE_EFULL);
+	assert_true(k < 1000);
+	events = test_store_audit_count(fx);
+	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
+	account_clear(&a);
+	/* Another connection does not share the cap. */
+	assert_true(test_store_int(db, "PRAGMA page_count") > 0);
+	sqlite3_close(db);
+
+	/* A cap with room: some writes pass, then it is full again. */
+	assert_int_equal(store_set_max_size(fx->st, 1024 * 1024), 0);
+	for (k = 0; k < 2000; k++) {
+		rc = store_audit(fx->st, &test_store_ctx, "command", "zhangsan", detail);
+		if (rc != 0)
+			break;
+	}
+	assert_int_equal(rc, STORE_EFULL);
+	assert_true(k > 10);
+	events += k;
+
+	/* Lifted: writes work again, and every event that was acknowledged is in the chain. */
+	assert_int_equal(store_set_max_size(fx->st, 0), 0);
+	for (k = 0; k < 50; k++) {
+		rc = store_audit(fx->st, &test_store_ctx, "command", "zhangsan", detail);
+		assert_int_equal(rc, 0);
+	}
+	events += 50;
+	assert_int_equal(store_audit_verify(fx->st, &checked, &bad), 0);
+	assert_int_equal(checked, events);
+}
+
 static void test_store_strerror_texts(void **state)
 {
 	(void)state;
@@ -908,7 +997,9 @@ int main(void)
 	    TEST_STORE(test_store_tamper_detected),
 	    TEST_STORE(test_store_readonly_cannot_write),
 	    TEST_STORE(test_store_busy_after_timeout),
+	    TEST_STORE(test_store_busy_fails_fast_while_locked),
 	    TEST_STORE(test_store_full_keeps_reads),
+	    TEST_STORE(test_store_max_size_caps_and_lifts),
 	    cmocka_unit_test(test_store_strerror_texts),
 	};
 
