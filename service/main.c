@@ -1,4 +1,4 @@
-/* main — propdeskd's command line: serve, check-config, db migrate, user add. */
+/* main — propdeskd's command line: serve, check-config, db migrate, user add, demo seed. */
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "config.h"
+#include "demo.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -30,6 +31,10 @@ static const char main_usage[] =
 	"  check-config          validate the configuration and exit (non-zero with FILE:LINE:\n"
 	"                        reason on error)\n"
 	"  db migrate            create or upgrade the database in the state directory\n"
+	"  demo seed [--complaints N]\n"
+	"                        fill a new demo database (after its agent accounts are made)\n"
+	"                        with a unit register and N (default 300) complaints over the\n"
+	"                        last four months; reproducible\n"
 	"  user add NAME --role agent|supervisor|auditor|admin\n"
 	"                        create an account (offline; the service may be running)\n"
 	"\n"
@@ -65,6 +70,7 @@ enum {
 	OPT_PASSWORD_STDIN,
 	OPT_KEY,
 	OPT_VERSION,
+	OPT_COMPLAINTS,
 };
 
 struct main_opts {
@@ -79,6 +85,7 @@ struct main_opts {
 	const char *team;
 	bool password_stdin;
 	const char *key;
+	const char *complaints;
 };
 
 static int main_load_config(const struct main_opts *o, struct config *cfg)
@@ -163,6 +170,43 @@ static int main_db_migrate(const struct main_opts *o)
 	store_close(st);
 	config_free(&cfg);
 	return 0;
+}
+
+/* demo seed: the demo desk's units and complaints (demo.h). */
+static int main_demo_seed(const struct main_opts *o)
+{
+	struct demo_stats ds;
+	struct config cfg;
+	struct store *st;
+	unsigned long n = DEMO_DEFAULT_COMPLAINTS;
+	char *end = NULL;
+	int rc;
+
+	if (o->complaints != NULL) {
+		n = strtoul(o->complaints, &end, 10);
+		if (end == o->complaints || *end != '\0' || n > DEMO_MAX_COMPLAINTS) {
+			fprintf(stderr, "propdeskd: --complaints: a number from 0 to %d\n",
+				DEMO_MAX_COMPLAINTS);
+			return 2;
+		}
+	}
+	if (main_load_config(o, &cfg) < 0)
+		return 1;
+	if (main_open_store(&cfg, &st) < 0) {
+		config_free(&cfg);
+		return 1;
+	}
+	rc = demo_seed(st, n, DEMO_DEFAULT_SEED, 0, &ds, stderr);
+	if (rc == 0)
+		printf("demo: %zu units, %zu complaints (%zu notes, %zu promises: %zu kept, %zu of "
+		       "them late, %zu withdrawn; %zu handovers, %zu escalations, %zu resolutions, "
+		       "%zu reopenings)\n",
+		       ds.units, ds.complaints, ds.notes, ds.promises, ds.promises_kept,
+		       ds.promises_late, ds.promises_withdrawn, ds.handovers, ds.escalations,
+		       ds.resolutions, ds.reopenings);
+	store_close(st);
+	config_free(&cfg);
+	return rc == 0 ? 0 : 1;
 }
 
 /* Reads one "TYPE BASE64 [COMMENT]" line from an OpenSSH public key file. */
@@ -315,6 +359,7 @@ int main(int argc, char **argv)
 		{ "key", required_argument, NULL, OPT_KEY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "complaints", required_argument, NULL, OPT_COMPLAINTS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct main_opts o = { .config = MAIN_DEFAULT_CONFIG };
@@ -347,6 +392,7 @@ int main(int argc, char **argv)
 		case OPT_KEY: o.key = optarg; break;
 		case 'h': fputs(main_usage, stdout); return 0;
 		case OPT_VERSION: printf("propdeskd %s\n", PROPDESK_VERSION); return 0;
+		case OPT_COMPLAINTS: o.complaints = optarg; break;
 		default:
 			fprintf(stderr, "Try 'propdeskd --help'.\n");
 			return 2;
@@ -369,6 +415,8 @@ int main(int argc, char **argv)
 		return main_check_config(&o);
 	if (!strcmp(words[0], "db") && nwords == 2 && !strcmp(words[1], "migrate"))
 		return main_db_migrate(&o);
+	if (!strcmp(words[0], "demo") && nwords == 2 && !strcmp(words[1], "seed"))
+		return main_demo_seed(&o);
 	if (!strcmp(words[0], "user") && nwords == 3 && !strcmp(words[1], "add"))
 		return main_user_add(&o, words[2]);
 	fprintf(stderr, "propdeskd: unknown command \"%s\". Try 'propdeskd --help'.\n", words[0]);

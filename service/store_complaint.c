@@ -915,6 +915,17 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	return 0;
 }
 
+/* "Now" for a change: the clock, or the demo seeder's fixed time. */
+static int64_t store_complaint_now(const struct store *st)
+{
+	return st->clock_ms > 0 ? st->clock_ms : store_now_ms();
+}
+
+void store_complaint_set_clock(struct store *st, int64_t at_ms)
+{
+	st->clock_ms = at_ms > 0 ? at_ms : 0;
+}
+
 /* Appends " code" for each of codes to buf (cut when full). */
 static void store_complaint_codes(char *buf, size_t cap, const char *prefix,
                                   const char *const *codes, size_t n)
@@ -934,7 +945,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	const char *agent = in != NULL && in->agent != NULL ? in->agent : store_complaint_who(ctx);
 	const char *assignee;
 	char number[COMPLAINT_NUMBER_MAX], day[16], detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms(), units, known = 0, counter, id = 0;
+	int64_t now = store_complaint_now(st), units, known = 0, counter, id = 0;
 	time_t secs = (time_t)(now / 1000);
 	struct tm tm;
 	size_t i;
@@ -1373,7 +1384,7 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
 {
 	struct store_complaint_row row;
 	char clip[STORE_COMPLAINT_CLIP + 4];
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	int rc;
 
 	rc = store_complaint_text_check(text, COMPLAINT_TEXT_MAX, true, false);
@@ -1400,7 +1411,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 {
 	struct store_complaint_row row;
 	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	size_t i, len = 0;
 	int rc, changes;
 
@@ -1486,7 +1497,7 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 	struct store_complaint_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	enum complaint_status status;
 	int rc;
 
@@ -1522,7 +1533,7 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	struct store_complaint_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	int rc;
 
 	to = store_complaint_opt(to);
@@ -1561,7 +1572,7 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	struct store_complaint_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_now_ms(), open = 0;
+	int64_t now = store_complaint_now(st), open = 0;
 	int rc;
 
 	rc = store_complaint_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
@@ -1593,7 +1604,7 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	struct store_complaint_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	int rc;
 
 	rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
@@ -1623,7 +1634,7 @@ int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char 
 	struct store_complaint_row row;
 	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
 	const char *agent;
-	int64_t now = store_now_ms(), pid = 0;
+	int64_t now = store_complaint_now(st), pid = 0;
 	int rc;
 
 	if (id_out != NULL)
@@ -1685,7 +1696,7 @@ static int store_complaint_promise_close(struct store *st, const struct audit_ct
 	struct promise p;
 	char head[64], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_now_ms();
+	int64_t now = store_complaint_now(st);
 	int rc, changes = 0;
 
 	rc = store_tx_begin(st);

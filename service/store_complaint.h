@@ -406,4 +406,13 @@ int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms
                             const char *category, bool by_agent, struct technique_stat **out,
                             size_t *n);
 
+/* ---- demo data ------------------------------------------------------------------------------ */
+
+/* For the demo seeder (`propdeskd demo seed`, offline): every change to complaints and
+ * promises made through st after this call is stamped at_ms instead of the clock (complaint,
+ * history, note, handover, promise and audit times, and the day in a new complaint's number),
+ * so that months of demo data can be written through this API, audited. 0: the clock again.
+ * Queries (overdue, reports) keep using the clock. Never used by the service. */
+void store_complaint_set_clock(struct store *st, int64_t at_ms);
+
 #endif

@@ -1,4 +1,4 @@
-/* catalog — techniques and categories from etc/, parsed with inih. */
+/* catalog — techniques, categories and suggestion rules from etc/, parsed with inih. */
 #include "catalog.h"
 
 #include <errno.h>
@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "suggest.h"
 #include "utf8.h"
 
 struct catalog_parse {
@@ -183,6 +185,20 @@ fail:
 	return -1;
 }
 
+/* DIR/suggest.ini, when there is one, into c->rules. */
+static int catalog_rules(const char *dir, struct catalog *c, char **err)
+{
+	struct buf path;
+	int rc = 0;
+
+	buf_init(&path);
+	buf_printf(&path, "%s/suggest.ini", dir);
+	if (access(buf_cstr(&path), F_OK) == 0)
+		rc = suggest_load(buf_cstr(&path), c, &c->rules, err);
+	buf_free(&path);
+	return rc;
+}
+
 int catalog_load(const char *dir, struct catalog **out, char **err)
 {
 	struct catalog *c = calloc(1, sizeof *c);
@@ -193,6 +209,10 @@ int catalog_load(const char *dir, struct catalog **out, char **err)
 	*err = NULL;
 	if (catalog_file(dir, "techniques.ini", true, &c->techniques, &c->ntechniques, err) < 0 ||
 	    catalog_file(dir, "categories.ini", false, &c->categories, &c->ncategories, err) < 0) {
+		catalog_unref(c);
+		return -1;
+	}
+	if (catalog_rules(dir, c, err) < 0) {
 		catalog_unref(c);
 		return -1;
 	}
@@ -217,6 +237,7 @@ void catalog_unref(struct catalog *c)
 		catalog_item_clear(&c->categories[i]);
 	free(c->techniques);
 	free(c->categories);
+	suggest_rules_free(c->rules);
 	free(c);
 }
 

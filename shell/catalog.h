@@ -14,6 +14,8 @@ enum catalog_kind {
 	CATALOG_CATEGORY = 3,  /* a complaint category */
 };
 
+struct suggest_rules;
+
 struct catalog_item {
 	char *code;     /* ASCII: [a-z][a-z0-9-]* */
 	enum catalog_kind kind;
@@ -27,9 +29,12 @@ struct catalog {
 	size_t ntechniques;
 	struct catalog_item *categories;
 	size_t ncategories;
+	struct suggest_rules *rules; /* from suggest.ini (suggest.h); NULL when there is none */
 };
 
-/* Loads DIR/techniques.ini and DIR/categories.ini. Returns 0 with *out (one reference), or -1
+/* Loads DIR/techniques.ini, DIR/categories.ini and, when the file exists, the technique
+ * suggestion rules of DIR/suggest.ini (suggest.h; their codes are checked against the
+ * techniques). Returns 0 with *out (one reference), or -1
  * with *err a malloc'd "FILE:LINE: reason" (caller frees). */
 int catalog_load(const char *dir, struct catalog **out, char **err);
 void catalog_ref(struct catalog *c);

@@ -31,14 +31,116 @@ static const struct args_opt cmd_opts_user_passwd[] = {
     {NULL, 0},
 };
 
+/* Complaint intake (cmd_complaint.c, cmd_promise.c, cmd_technique.c, cmd_unit.c,
+ * cmd_report.c). */
+static const struct args_opt cmd_opts_complaint_add[] = {
+    {"unit", ARGS_VALUE | ARGS_REQUIRED},
+    {"category", ARGS_VALUE | ARGS_REQUIRED},
+    {"technique", ARGS_VALUE | ARGS_REQUIRED},
+    {"phone", ARGS_VALUE},
+    {"caller", ARGS_VALUE},
+    {"relation", ARGS_VALUE},
+    {"channel", ARGS_VALUE},
+    {"mood", ARGS_VALUE},
+    {"dialect", ARGS_VALUE},
+    {"promise", ARGS_VALUE},
+    {"due", ARGS_VALUE},
+    {"stdin", 0},
+    {"json", 0},
+    {NULL, 0},
+};
+
+/* clang-format off */
+#define CMD_OPTS_COMPLAINT_FILTERS                                                              \
+	{"mine", 0}, {"status", ARGS_VALUE}, {"unit", ARGS_VALUE}, {"category", ARGS_VALUE},    \
+	    {"technique", ARGS_VALUE}, {"agent", ARGS_VALUE}, {"assignee", ARGS_VALUE},         \
+	    {"since", ARGS_VALUE}, {"until", ARGS_VALUE}, {"overdue", 0}, {"limit", ARGS_VALUE}, \
+	    {"offset", ARGS_VALUE}, {"json", 0}
+/* clang-format on */
+
+static const struct args_opt cmd_opts_complaint_list[] = {
+    CMD_OPTS_COMPLAINT_FILTERS,
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_search[] = {
+    CMD_OPTS_COMPLAINT_FILTERS,
+    {"regex", 0},
+    {"caseless", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_stdin[] = {
+    {"stdin", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_assign[] = {
+    {"note", ARGS_VALUE | ARGS_REQUIRED},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_escalate[] = {
+    {"reason", ARGS_VALUE | ARGS_REQUIRED},
+    {"to", ARGS_VALUE},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_resolve[] = {
+    {"outcome", ARGS_VALUE | ARGS_REQUIRED},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_reason[] = {
+    {"reason", ARGS_VALUE | ARGS_REQUIRED},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_promise_list[] = {
+    {"overdue", 0},        {"agent", ARGS_VALUE}, {"all", 0}, {"closed", 0},
+    {"limit", ARGS_VALUE}, {"json", 0},           {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_promise_done[] = {
+    {"note", ARGS_VALUE},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_technique_list[] = {
+    {"kind", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_page[] = {
+    {"limit", ARGS_VALUE},
+    {"offset", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_report_techniques[] = {
+    {"since", ARGS_VALUE}, {"until", ARGS_VALUE}, {"category", ARGS_VALUE},
+    {"by", ARGS_VALUE},    {"json", 0},           {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_report_promises[] = {
+    {"agent", ARGS_VALUE},
+    {"limit", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
 /* Single-word commands first (help lists them as the session group), then groups. */
 const struct cmd_entry cmd_table[] = {
     {NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
      "List the commands you may run, or show one command's usage and help.",
-     "列出你可以使用的命令，或显示某个命令的用法和说明。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_help},
+     "列出你可以使用的命令，或显示某个命令的用法和说明。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_session_help},
     {NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
      "Show who you are: name, role, language, team, session.",
-     "显示当前用户：账号、角色、语言、班组、会话。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_whoami},
+     "显示当前用户：账号、角色、语言、班组、会话。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_session_whoami},
     {NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
      "Change your password (exec mode: current and new password on two lines of stdin).",
      "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。", CMD_AUDIT | CMD_STDIN, NULL,
@@ -58,7 +160,8 @@ const struct cmd_entry cmd_table[] = {
      CMD_AUDIT, "password-stdin", cmd_user_add},
     {"user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
      "List the accounts with role, language, team, lock state and last login.",
-     "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL, cmd_user_list},
+     "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_user_list},
     {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
      "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
      cmd_user_lock},
@@ -83,8 +186,118 @@ const struct cmd_entry cmd_table[] = {
     {"config", "reload", ROLE_ADMIN, NULL, 0, 0, "config reload",
      "Re-read the configuration file (limits, login rules, logging) without a restart; a file "
      "with errors is refused and the running configuration kept.",
-     "重新读取配置文件（限制、登录规则、日志），无需重启；有错误的配置文件不会生效，继续使用原配置。",
+     "重新读取配置文件（限制、登录规则、日志），无需重启；有错误的配置文件不会生效，继续使用原配置"
+     "。",
      CMD_AUDIT, NULL, cmd_config_reload},
+    {"complaint", "new", ROLES_DESK, NULL, 0, 0, "complaint new",
+     "Take a complaint with a guided form: unit, caller, phone, channel, category, the owner's "
+     "words, mood, suggested techniques, promises. ? at any step shows the choices, < goes "
+     "back, Ctrl-C asks before discarding; the draft is kept if the connection drops.",
+     "通过引导式表单登记投诉：单元、来电人、电话、渠道、类别、业主原话、情绪、推荐的沟通方法、承诺"
+     "。"
+     "每一步输入 ? 查看选项，< 返回上一步，Ctrl-C 确认后放弃；连接中断时草稿会保留。",
+     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new},
+    {"complaint", "add", ROLES_DESK, cmd_opts_complaint_add, 0, ARGS_MAX_WORDS,
+     "complaint add --unit U --category C --technique T[,T] [--phone P] [--caller NAME] "
+     "[--relation owner|family|tenant|other] [--channel phone|visit|onsite] "
+     "[--mood calm|upset|angry] [--dialect D] [--promise TEXT --due YYYY-MM-DD[ HH:MM]] "
+     "[--json] TEXT | --stdin",
+     "Take a complaint in one line (exec mode and power users): the owner's words as TEXT or, "
+     "in exec mode, with --stdin; techniques and non-verbal measures as codes (technique "
+     "list); optionally one promise with its due date.",
+     "一行登记投诉（exec 模式和熟练用户）：业主原话作为 TEXT，或在 exec 模式下用 --stdin 从标准输入"
+     "读取；沟通方法和非语言措施用代码给出（technique list 查看）；可同时记录一条承诺及其期限。",
+     CMD_AUDIT, "stdin", cmd_complaint_add},
+    {"complaint", "show", ROLES_DESK, cmd_opts_json, 1, 1, "complaint show NUMBER [--json]",
+     "Show a complaint in full: the record, techniques, promises, notes, handovers and "
+     "history.",
+     "显示投诉的全部内容：记录、沟通方法、承诺、备注、交接和历史。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_complaint_show},
+    {"complaint", "list", ROLES_DESK, cmd_opts_complaint_list, 0, 0,
+     "complaint list [--mine] [--status S[,S]] [--unit U] [--category C] [--technique T] "
+     "[--agent A] [--assignee A] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--overdue] "
+     "[--limit N] [--offset N] [--json]",
+     "List complaints, newest first, with filters (--since and --until are inclusive days; "
+     "--overdue: with a promise past its due time).",
+     "按时间倒序列出投诉，可筛选（--since、--until 为包含当天的日期；--overdue：有承诺已逾期）。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_list},
+    {"complaint", "search", ROLES_DESK, cmd_opts_complaint_search, 1, 1,
+     "complaint search TEXT|PATTERN [--regex [--caseless]] [list filters] [--json]",
+     "Search the owner's words, outcomes and notes: plain text (works for Chinese: 漏水 finds "
+     "卫生间漏水) or, with --regex, a PCRE2 pattern with match limits.",
+     "在业主原话、处理结果和备注中搜索：普通文字（支持中文，漏水 可找到 卫生间漏水），或用 --regex "
+     "给出有匹配上限的 PCRE2 正则表达式。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_search},
+    {"complaint", "note", ROLES_DESK, cmd_opts_stdin, 1, ARGS_MAX_WORDS,
+     "complaint note NUMBER TEXT | complaint note NUMBER --stdin",
+     "Add a note to a complaint (append-only).", "为投诉添加备注（只增不改）。", CMD_AUDIT, "stdin",
+     cmd_complaint_note},
+    {"complaint", "tag", ROLES_DESK, NULL, 2, ARGS_MAX_WORDS, "complaint tag NUMBER +CODE -CODE...",
+     "Add (+CODE) or remove (-CODE) techniques and non-verbal measures of a complaint.",
+     "为投诉添加（+代码）或去掉（-代码）沟通方法和非语言措施。", CMD_AUDIT, NULL,
+     cmd_complaint_tag},
+    {"complaint", "assign", ROLES_DESK, cmd_opts_complaint_assign, 2, 2,
+     "complaint assign NUMBER AGENT --note TEXT",
+     "Hand a complaint over to another agent with a handover note: the owner's mood, what was "
+     "promised, what not to repeat.",
+     "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。", CMD_AUDIT,
+     NULL, cmd_complaint_assign},
+    {"complaint", "escalate", ROLES_DESK, cmd_opts_complaint_escalate, 1, 1,
+     "complaint escalate NUMBER --reason TEXT [--to AGENT]",
+     "Escalate a complaint (optionally handing it to a supervisor or colleague).",
+     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate},
+    {"complaint", "resolve", ROLES_DESK, cmd_opts_complaint_resolve, 1, 1,
+     "complaint resolve NUMBER --outcome TEXT",
+     "Resolve a complaint with its outcome; refused while a promise is open (keep it or "
+     "withdraw it first).",
+     "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。", CMD_AUDIT, NULL,
+     cmd_complaint_resolve},
+    {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
+     "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",
+     CMD_AUDIT, NULL, cmd_complaint_reopen},
+    {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
+     "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
+     "List promises, most urgent first: your own open ones unless --agent or --all; "
+     "--closed includes kept and withdrawn ones.",
+     "按紧急程度列出承诺：默认是自己未兑现的承诺；--agent / --all 查看他人或全部；--closed "
+     "包括已兑现"
+     "和已撤回的。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list},
+    {"promise", "done", ROLES_DESK, cmd_opts_promise_done, 1, 1, "promise done ID [--note TEXT]",
+     "Mark a promise kept (说到就要做到).", "标记承诺已兑现（说到就要做到）。", CMD_AUDIT, NULL,
+     cmd_promise_done},
+    {"promise", "withdraw", ROLES_DESK, cmd_opts_reason, 1, 1, "promise withdraw ID --reason TEXT",
+     "Withdraw a promise, saying why.", "撤回一条承诺，并说明原因。", CMD_AUDIT, NULL,
+     cmd_promise_withdraw},
+    {"technique", "list", ROLES_ALL, cmd_opts_technique_list, 0, 0,
+     "technique list [--kind verbal|nonverbal] [--json]",
+     "List the communication techniques and non-verbal measures of the service handbook.",
+     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list},
+    {"technique", "show", ROLES_ALL, cmd_opts_json, 1, 1, "technique show CODE [--json]",
+     "Show a technique with the handbook's guidance, in your language.",
+     "显示某个沟通方法及服务手册中的要领说明。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_technique_show},
+    {"unit", "list", ROLES_DESK, cmd_opts_page, 0, 0, "unit list [--limit N] [--offset N] [--json]",
+     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list},
+    {"unit", "show", ROLES_DESK, cmd_opts_json, 1, 1, "unit show UNIT [--json]",
+     "Show a unit of the register and how many complaints it has.",
+     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show},
+    {"unit", "history", ROLES_DESK, cmd_opts_json, 1, 1, "unit history UNIT [--json]",
+     "Every complaint and promise of a unit, newest first.",
+     "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+    {"report", "techniques", ROLES_SUPERVISOR, cmd_opts_report_techniques, 0, 0,
+     "report techniques [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--category C] "
+     "[--by agent] [--json]",
+     "Per technique (and agent with --by agent): complaints, share resolved, median time to "
+     "resolve, reopen and escalation rates, promises kept on time.",
+     "按沟通方法（加 --by agent 则再按客服）统计：投诉数、解决率、解决时长中位数、重开率、升级率、"
+     "承诺按时兑现情况。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques},
+    {"report", "promises", ROLES_SUPERVISOR, cmd_opts_report_promises, 0, 0,
+     "report promises [--agent A] [--limit N] [--json]",
+     "Open and overdue promises by agent, and the overdue ones oldest first.",
+     "按客服统计未兑现和已逾期的承诺，并列出逾期承诺（最早的在前）。", CMD_AUDIT | CMD_READONLY,
+     NULL, cmd_report_promises},
 };
 
 const size_t cmd_table_len = sizeof cmd_table / sizeof cmd_table[0];

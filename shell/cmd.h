@@ -125,6 +125,12 @@ int cmd_complaint_assign(struct shell *sh, struct args *a);
 int cmd_complaint_escalate(struct shell *sh, struct args *a);
 int cmd_complaint_resolve(struct shell *sh, struct args *a);
 int cmd_complaint_reopen(struct shell *sh, struct args *a);
+/* Handlers: cmd_complaint_new.c */
+int cmd_complaint_new(struct shell *sh, struct args *a);
+/* At interactive login (after the greeting): when the account has an unfinished complaint
+ * draft, says so and asks whether to resume it; returns CMD_PENDING when it asked (the answer
+ * ends like a command, with the prompt), CMD_OK when there was nothing to offer. */
+int cmd_complaint_draft_offer(struct shell *sh);
 /* Handlers: cmd_promise.c */
 int cmd_promise_list(struct shell *sh, struct args *a);
 int cmd_promise_done(struct shell *sh, struct args *a);
@@ -178,6 +184,10 @@ const char *cmd_complaint_promise_label(const struct shell *sh, int status);
 /* Checks an account name given to a command: it exists and may work complaints (agent,
  * supervisor, admin). Prints why not. */
 bool cmd_complaint_desk_account(struct shell *sh, const char *opt, const char *name);
+
+/* Writes key and v (4 decimals) to j: json.h has integers only. */
+struct json;
+void cmd_complaint_json_double(struct json *j, const char *key, double v);
 
 /* Work for the thread pool: run reads (on a read-only store of its own), then finish prints
  * on the loop and returns the exit status, then free releases the job. */

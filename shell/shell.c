@@ -209,6 +209,14 @@ static void shell_ops_clear(struct shell *sh)
 		shell_free_secret(sh->op[i]);
 		sh->op[i] = NULL;
 	}
+	if (sh->state_free != NULL) {
+		void (*state_free)(void *) = sh->state_free;
+		void *state = sh->state;
+
+		sh->state = NULL;
+		sh->state_free = NULL;
+		state_free(state);
+	}
 }
 
 void shell_free(struct shell *sh)
@@ -469,9 +477,18 @@ int shell_pwverify(struct shell *sh, const char *hash, const char *password, she
 /* --- work on the thread pool ----------------------------------------------------------- */
 
 struct shell_work_job {
+	shell_work_fn fn;
 	shell_work_done_fn done;
 	void *arg;
 };
+
+/* On a pool thread: only the job's fn and arg are touched, never the shell. */
+static int shell_work_run_cb(struct store *ro, void *arg)
+{
+	struct shell_work_job *job = arg;
+
+	return job->fn(ro, job->arg);
+}
 
 static void shell_work_done_cb(struct shell *sh, void *arg, int rc)
 {
@@ -499,24 +516,26 @@ int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void
 	int rc;
 
 	if (sh->host.work == NULL) {
-		shell_errorf(sh, "%s", T(sh, "background work is not available in this host",
-		                         "当前宿主不支持后台任务"));
+		shell_errorf(sh, "%s",
+		             T(sh, "background work is not available in this host",
+		               "当前宿主不支持后台任务"));
 		return CMD_ERROR;
 	}
 	job = calloc(1, sizeof *job);
 	if (job == NULL)
 		abort();
+	job->fn = fn;
 	job->done = done;
 	job->arg = arg;
 	/* Set before the call: the host never calls back inside it. */
 	sh->async_pending = true;
-	rc = sh->host.work(sh->host.ctx, fn, shell_work_done_cb, job);
+	rc = sh->host.work(sh->host.ctx, shell_work_run_cb, shell_work_done_cb, job);
 	if (rc < 0) {
 		sh->async_pending = false;
 		free(job);
-		shell_errorf(sh,
-		             T(sh, "could not start the background work (%d)", "无法启动后台任务（%d）"),
-		             rc);
+		shell_errorf(
+		    sh, T(sh, "could not start the background work (%d)", "无法启动后台任务（%d）"),
+		    rc);
 		return CMD_ERROR;
 	}
 	return CMD_PENDING;
@@ -577,7 +596,9 @@ void shell_start(struct shell *sh)
 	sh->started = true;
 	if (sh->interactive) {
 		shell_greet(sh);
-		shell_prompt(sh);
+		cmd_promise_login_notice(sh);
+		if (cmd_complaint_draft_offer(sh) != CMD_PENDING)
+			shell_prompt(sh);
 		shell_drain(sh);
 		return;
 	}

@@ -42,6 +42,8 @@ struct shell {
 	const struct cmd_entry *cmd; /* the command being run */
 	struct args args;            /* its words */
 	char *op[SHELL_OP_SLOTS];    /* a command's scratch strings, wiped when it ends */
+	void *state;                 /* a running command's own state (a guided form) or NULL, */
+	void (*state_free)(void *);  /* freed with this when the command ends or the shell goes */
 	struct buf tmp;
 };
 
