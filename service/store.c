@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "store_int.h"
+#include "utf8.h"
 
 /* Every statement the store runs, prepared once per connection on first use. */
 enum store_sql_id {
@@ -656,8 +657,8 @@ int store_migrate(struct store *st)
 
 /* ---- validation --------------------------------------------------------------------------- */
 
-/* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF), no C0/C1 controls or
- * DEL, at most max bytes; spaces only when allowed. */
+/* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF: utf8_decode is strict),
+ * no C0/C1 controls or DEL, at most max bytes; spaces only when allowed. */
 bool store_text_ok(const char *s, size_t max, bool spaces)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -666,39 +667,13 @@ bool store_text_ok(const char *s, size_t max, bool spaces)
 	if (len > max)
 		return false;
 	while (i < len) {
-		unsigned char c = p[i];
 		uint32_t cp;
-		size_t n, k;
+		int n = utf8_decode(p + i, len - i, &cp);
 
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f || (c == ' ' && !spaces))
-				return false;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
+		if (n <= 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+		    (cp == ' ' && !spaces))
 			return false;
-		}
-		if (i + n > len)
-			return false;
-		for (k = 1; k < n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return false;
-		i += n;
+		i += (size_t)n;
 	}
 	return true;
 }
