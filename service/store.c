@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "store_int.h"
+#include "store_search.h"
 #include "utf8.h"
 
 /* Every statement the store runs, prepared once per connection on first use. */
@@ -229,6 +230,49 @@ static const struct store_migration store_migrations[] = {
         " updated_ms INTEGER NOT NULL,"
         " PRIMARY KEY (account, kind)"
         ") WITHOUT ROWID;"},
+    /* The substring index of `complaint search` (store_search.h): one FTS5 document per
+     * complaint, its words, outcome and notes joined by U+001F, read from a view and kept up
+     * to date by triggers (the 'delete' of an external-content index needs the text it indexed,
+     * which the view still gives before the change). Built for the complaints already there. */
+    {3, "CREATE VIEW complaint_search_text (id, body) AS SELECT c.id, c.words || char(31) ||"
+        " coalesce(c.outcome, '') || char(31) || coalesce((SELECT group_concat(n.text, char(31))"
+        " FROM complaint_notes n WHERE n.complaint_id = c.id) || char(31), '')"
+        " FROM complaints c;"
+        "CREATE VIRTUAL TABLE complaint_search USING fts5(body, content='complaint_search_text',"
+        " content_rowid='id', tokenize='" STORE_SEARCH_TOKENIZER "', columnsize=0);"
+        "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild');"
+        "CREATE TRIGGER complaint_search_add AFTER INSERT ON complaints BEGIN"
+        " INSERT INTO complaint_search (rowid, body)"
+        "  SELECT id, body FROM complaint_search_text WHERE id = new.id; END;"
+        "CREATE TRIGGER complaint_search_change_old BEFORE UPDATE OF words, outcome ON complaints"
+        " BEGIN INSERT INTO complaint_search (complaint_search, rowid, body)"
+        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.id; END;"
+        "CREATE TRIGGER complaint_search_change_new AFTER UPDATE OF words, outcome ON complaints"
+        " BEGIN INSERT INTO complaint_search (rowid, body)"
+        "  SELECT id, body FROM complaint_search_text WHERE id = new.id; END;"
+        "CREATE TRIGGER complaint_search_remove BEFORE DELETE ON complaints BEGIN"
+        " INSERT INTO complaint_search (complaint_search, rowid, body)"
+        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.id; END;"
+        "CREATE TRIGGER complaint_search_note_old BEFORE INSERT ON complaint_notes BEGIN"
+        " INSERT INTO complaint_search (complaint_search, rowid, body)"
+        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
+        "CREATE TRIGGER complaint_search_note_new AFTER INSERT ON complaint_notes BEGIN"
+        " INSERT INTO complaint_search (rowid, body)"
+        "  SELECT id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
+        "CREATE TRIGGER complaint_search_note_edit_old BEFORE UPDATE OF text, complaint_id"
+        " ON complaint_notes BEGIN INSERT INTO complaint_search (complaint_search, rowid, body)"
+        "  SELECT 'delete', id, body FROM complaint_search_text"
+        "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
+        "CREATE TRIGGER complaint_search_note_edit_new AFTER UPDATE OF text, complaint_id"
+        " ON complaint_notes BEGIN INSERT INTO complaint_search (rowid, body)"
+        "  SELECT id, body FROM complaint_search_text"
+        "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
+        "CREATE TRIGGER complaint_search_note_remove_old BEFORE DELETE ON complaint_notes BEGIN"
+        " INSERT INTO complaint_search (complaint_search, rowid, body)"
+        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"
+        "CREATE TRIGGER complaint_search_note_remove_new AFTER DELETE ON complaint_notes BEGIN"
+        " INSERT INTO complaint_search (rowid, body)"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"},
 };
 
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
@@ -536,6 +580,9 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 		return store_open_fail(db, rc, "open");
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, busy_timeout_ms);
+	rc = store_search_register(db);
+	if (rc != SQLITE_OK)
+		return store_open_fail(db, rc, "search tokenizer");
 	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", NULL, NULL,
 	                  NULL);
 	if (rc != SQLITE_OK)

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_search.h"
 
 /* ---- enumerations ------------------------------------------------------------------------- */
 
@@ -1087,6 +1088,7 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 struct store_complaint_query {
 	char sql[3072];
 	size_t len;
+	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_search_query) */
 	struct store_arg args[STORE_COMPLAINT_QARGS];
 	size_t nargs;
 	bool overflow;
@@ -1150,9 +1152,21 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 		f = &none;
 	memset(q, 0, sizeof *q);
 	if (shape == SC_Q_COUNT)
-		store_complaint_q_add(q, "SELECT count(*) FROM complaints c WHERE 1");
+		store_complaint_q_add(q, "SELECT count(*)");
 	else
-		store_complaint_q_add(q, "SELECT " SC_COLS " FROM complaints c WHERE 1");
+		store_complaint_q_add(q, "SELECT " SC_COLS);
+	if (text != NULL) {
+		/* Driven by the index, newest (highest id) first, so that a page of a common
+		 * word stops early and a rare one reads only its own rows. */
+		if (store_search_query(text, q->fts, sizeof q->fts) < 0)
+			return STORE_EINVAL;
+		store_complaint_q_add(q,
+		                      " FROM complaint_search s JOIN complaints c ON c.id = s.rowid"
+		                      " WHERE s.body MATCH ?%zu",
+		                      store_complaint_q_arg(q, STORE_T(q->fts)));
+	} else {
+		store_complaint_q_add(q, " FROM complaints c WHERE 1");
+	}
 	if (f->mine != NULL) {
 		k = store_complaint_q_arg(q, STORE_T(f->mine));
 		store_complaint_q_add(q, " AND (c.agent = ?%zu OR c.assignee = ?%zu)", k, k);
@@ -1194,16 +1208,9 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 		    " AND EXISTS (SELECT 1 FROM promises p WHERE p.complaint_id = c.id"
 		    " AND p.status = 'open' AND p.due_ms < ?%zu)",
 		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
-	if (text != NULL) {
-		k = store_complaint_q_arg(q, STORE_T(text));
-		store_complaint_q_add(q,
-		                      " AND (instr(c.words, ?%zu) > 0"
-		                      " OR instr(coalesce(c.outcome, ''), ?%zu) > 0"
-		                      " OR EXISTS (SELECT 1 FROM complaint_notes n"
-		                      " WHERE n.complaint_id = c.id AND instr(n.text, ?%zu) > 0))",
-		                      k, k, k);
-	}
-	if (shape != SC_Q_COUNT)
+	if (shape != SC_Q_COUNT && text != NULL)
+		store_complaint_q_add(q, " ORDER BY s.rowid DESC");
+	else if (shape != SC_Q_COUNT)
 		store_complaint_q_add(q, " ORDER BY c.created_ms DESC, c.id DESC");
 	if (shape == SC_Q_PAGED) {
 		size_t limit = f->limit != 0 ? f->limit : 100;

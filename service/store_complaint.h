@@ -243,7 +243,8 @@ int store_complaint_list(struct store *st, const struct complaint_filter *f, str
 int store_complaint_count(struct store *st, const struct complaint_filter *f, int64_t *count);
 
 /* The same as the list, restricted to complaints whose words, outcome or any note contain text (a
- * plain, case-sensitive substring of UTF-8: "漏水" finds "卫生间漏水"). */
+ * plain, case-sensitive substring of UTF-8: "漏水" finds "卫生间漏水"), found through the
+ * character-pair index (store_search.h) and listed in the order they were taken, latest first. */
 int store_complaint_search_text(struct store *st, const char *text,
                                 const struct complaint_filter *f, struct complaint **out,
                                 size_t *n);

@@ -48,7 +48,9 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.text_factory = bytes
 bad = 0
-for table, in db.execute("select name from sqlite_master where type = 'table'"):
+# The search index's tables hold its own binary pages, not stored text.
+for table, in db.execute("select name from sqlite_master where type = 'table'"
+                         " and name not like 'complaint_search%'"):
     table = table.decode()
     cols = [r[1] for r in db.execute("pragma table_info(%s)" % table)]
     for row in db.execute("select * from %s" % table):
@@ -71,7 +73,9 @@ pd_assert_eq "$n" 1 "the multi-line note"
 
 # --- planted escape sequences read back -------------------------------------------------------
 evil=$(printf 'START\033[2J\033[H\033]52;c;cHduZWQ=\007\033]0;pwned\007\302\23331mX\033P+q\033\\\rEND')
-sqlite3 "$DB" "update complaints set words = '$evil', caller = '$evil', unit = 'U$evil'
+# By hand, as an administrator would: with the search tokenizer loaded (the index's triggers
+# need it).
+sqlite3 -cmd ".load $(dirname "$PROPDESKD")/libpropdesk-search" "$DB" "update complaints set words = '$evil', caller = '$evil', unit = 'U$evil'
 	where number = '$num'; update complaint_notes set text = '$evil'
 	where id = (select min(id) from complaint_notes)"
 # Every such byte (and a bare CR) must be absent after START, up to END or the line's end, in
