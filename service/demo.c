@@ -550,6 +550,24 @@ static int demo_effect(const char *const *codes, size_t n, enum complaint_mood m
 	return e > 3 ? 3 : e;
 }
 
+static void demo_words_of(struct demo *d, const struct demo_category *cat, char *words,
+                          size_t len)
+{
+	const char *head = cat->words[demo_below(d, cat->nwords)];
+	const char *tail = demo_chance(d, 40) ? DEMO_PICK(d, demo_tails) : "";
+
+	snprintf(words, len, "%s%s%s", head, tail[0] != '\0' ? "，" : "", tail);
+}
+
+void demo_words(uint64_t n, char *words, size_t len, const char **category)
+{
+	struct demo d = {.rng = n * 0x2545f4914f6cdd1dULL};
+	const struct demo_category *cat = demo_category(&d);
+
+	demo_words_of(&d, cat, words, len);
+	*category = cat->code;
+}
+
 static int demo_complaint(struct demo *d, int64_t created)
 {
 	const struct demo_category *cat = demo_category(d);
@@ -566,12 +584,7 @@ static int demo_complaint(struct demo *d, int64_t created)
 
 	memset(&in, 0, sizeof in);
 	memset(&l, 0, sizeof l);
-	{
-		const char *head = cat->words[demo_below(d, cat->nwords)];
-		const char *tail = demo_chance(d, 40) ? DEMO_PICK(d, demo_tails) : "";
-
-		snprintf(words, sizeof words, "%s%s%s", head, tail[0] != '\0' ? "，" : "", tail);
-	}
+	demo_words_of(d, cat, words, sizeof words);
 	roll = (unsigned)demo_below(d, 100);
 	in.relation = roll < 65   ? COMPLAINT_REL_OWNER
 	              : roll < 85 ? COMPLAINT_REL_FAMILY

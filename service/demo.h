@@ -31,4 +31,10 @@ struct demo_stats {
 int demo_seed(struct store *st, size_t ncomplaints, uint64_t seed, int64_t now_ms,
               struct demo_stats *stats, FILE *err);
 
+/* The words and category of generated complaint n (0, 1, ...): one of the demo desk's phrases
+ * (categories drawn by their weight), now and then with one of its closing remarks; the same n
+ * gives the same text. For loads that need many complaints that read like the demo's
+ * (scripts/bench's store benchmark). */
+void demo_words(uint64_t n, char *words, size_t len, const char **category);
+
 #endif

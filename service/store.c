@@ -21,6 +21,9 @@ enum store_sql_id {
 	STORE_SQL_BEGIN,
 	STORE_SQL_COMMIT,
 	STORE_SQL_ROLLBACK,
+	STORE_SQL_SAVEPOINT,
+	STORE_SQL_RELEASE,
+	STORE_SQL_ROLLBACK_TO,
 	STORE_SQL_USER_VERSION,
 	STORE_SQL_ACCOUNT_GET,
 	STORE_SQL_ACCOUNT_LIST,
@@ -52,6 +55,9 @@ static const char *const store_sql_text[STORE_SQL_COUNT] = {
     [STORE_SQL_BEGIN] = "BEGIN IMMEDIATE",
     [STORE_SQL_COMMIT] = "COMMIT",
     [STORE_SQL_ROLLBACK] = "ROLLBACK",
+    [STORE_SQL_SAVEPOINT] = "SAVEPOINT store_change",
+    [STORE_SQL_RELEASE] = "RELEASE store_change",
+    [STORE_SQL_ROLLBACK_TO] = "ROLLBACK TO store_change",
     [STORE_SQL_USER_VERSION] = "PRAGMA user_version",
     [STORE_SQL_ACCOUNT_GET] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts WHERE name = ?1",
     [STORE_SQL_ACCOUNT_LIST] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts ORDER BY name",
@@ -231,9 +237,12 @@ static const struct store_migration store_migrations[] = {
         " PRIMARY KEY (account, kind)"
         ") WITHOUT ROWID;"},
     /* The substring index of `complaint search` (store_search.h): one FTS5 document per
-     * complaint, its words, outcome and notes joined by U+001F, read from a view and kept up
-     * to date by triggers (the 'delete' of an external-content index needs the text it indexed,
-     * which the view still gives before the change). Built for the complaints already there. */
+     * complaint, its words, outcome and notes joined by U+001F, read from a view. Triggers only
+     * note which complaints changed, with the text the index holds for each (NULL: not in it),
+     * in complaint_search_pending; the store brings the index up to date from there at the end
+     * of each of its transactions (store_search_sync), in one statement for a whole batch. So a
+     * change by hand (the sqlite3 shell, which has no tokenizer) still works, and is indexed by
+     * the next change through the store; meanwhile searches scan. */
     {3, "CREATE VIEW complaint_search_text (id, body) AS SELECT c.id, c.words || char(31) ||"
         " coalesce(c.outcome, '') || char(31) || coalesce((SELECT group_concat(n.text, char(31))"
         " FROM complaint_notes n WHERE n.complaint_id = c.id) || char(31), '')"
@@ -241,37 +250,27 @@ static const struct store_migration store_migrations[] = {
         "CREATE VIRTUAL TABLE complaint_search USING fts5(body, content='complaint_search_text',"
         " content_rowid='id', tokenize='" STORE_SEARCH_TOKENIZER "', columnsize=0);"
         "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild');"
+        "CREATE TABLE complaint_search_pending ("
+        " complaint_id INTEGER PRIMARY KEY,"
+        " indexed TEXT"
+        ");"
         "CREATE TRIGGER complaint_search_add AFTER INSERT ON complaints BEGIN"
-        " INSERT INTO complaint_search (rowid, body)"
-        "  SELECT id, body FROM complaint_search_text WHERE id = new.id; END;"
-        "CREATE TRIGGER complaint_search_change_old BEFORE UPDATE OF words, outcome ON complaints"
-        " BEGIN INSERT INTO complaint_search (complaint_search, rowid, body)"
-        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.id; END;"
-        "CREATE TRIGGER complaint_search_change_new AFTER UPDATE OF words, outcome ON complaints"
-        " BEGIN INSERT INTO complaint_search (rowid, body)"
-        "  SELECT id, body FROM complaint_search_text WHERE id = new.id; END;"
+        " INSERT OR IGNORE INTO complaint_search_pending VALUES (new.id, NULL); END;"
+        "CREATE TRIGGER complaint_search_change BEFORE UPDATE OF words, outcome ON complaints"
+        " BEGIN INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
         "CREATE TRIGGER complaint_search_remove BEFORE DELETE ON complaints BEGIN"
-        " INSERT INTO complaint_search (complaint_search, rowid, body)"
-        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.id; END;"
-        "CREATE TRIGGER complaint_search_note_old BEFORE INSERT ON complaint_notes BEGIN"
-        " INSERT INTO complaint_search (complaint_search, rowid, body)"
-        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
-        "CREATE TRIGGER complaint_search_note_new AFTER INSERT ON complaint_notes BEGIN"
-        " INSERT INTO complaint_search (rowid, body)"
+        " INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
+        "CREATE TRIGGER complaint_search_note_add BEFORE INSERT ON complaint_notes BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending"
         "  SELECT id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
-        "CREATE TRIGGER complaint_search_note_edit_old BEFORE UPDATE OF text, complaint_id"
-        " ON complaint_notes BEGIN INSERT INTO complaint_search (complaint_search, rowid, body)"
-        "  SELECT 'delete', id, body FROM complaint_search_text"
-        "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
-        "CREATE TRIGGER complaint_search_note_edit_new AFTER UPDATE OF text, complaint_id"
-        " ON complaint_notes BEGIN INSERT INTO complaint_search (rowid, body)"
+        "CREATE TRIGGER complaint_search_note_change BEFORE UPDATE OF text, complaint_id"
+        " ON complaint_notes BEGIN INSERT OR IGNORE INTO complaint_search_pending"
         "  SELECT id, body FROM complaint_search_text"
         "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
-        "CREATE TRIGGER complaint_search_note_remove_old BEFORE DELETE ON complaint_notes BEGIN"
-        " INSERT INTO complaint_search (complaint_search, rowid, body)"
-        "  SELECT 'delete', id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"
-        "CREATE TRIGGER complaint_search_note_remove_new AFTER DELETE ON complaint_notes BEGIN"
-        " INSERT INTO complaint_search (rowid, body)"
+        "CREATE TRIGGER complaint_search_note_remove BEFORE DELETE ON complaint_notes BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending"
         "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"},
 };
 
@@ -486,13 +485,31 @@ static int store_run_id(struct store *st, enum store_sql_id id)
 
 int store_tx_begin(struct store *st)
 {
-	return store_run_id(st, STORE_SQL_BEGIN);
+	return store_run_id(st, st->batch ? STORE_SQL_SAVEPOINT : STORE_SQL_BEGIN);
 }
 
 /* Ends the transaction: commits when err is 0, otherwise (or when the commit fails) rolls
  * back. Returns err, or the commit's error. */
 int store_tx_end(struct store *st, int err)
 {
+	if (err == 0 && !st->batch)
+		err = store_search_sync(st);
+	if (st->batch) {
+		char saved[STORE_ERRMSG_MAX];
+
+		if (err == 0)
+			return store_run_id(st, STORE_SQL_RELEASE);
+		memcpy(saved, st->errmsg, sizeof saved);
+		if (!sqlite3_get_autocommit(st->db)) {
+			store_run_id(st, STORE_SQL_ROLLBACK_TO);
+			store_run_id(st, STORE_SQL_RELEASE);
+		} else {
+			/* SQLite rolled the whole batch back (e.g. the disk is full). */
+			st->batch = false;
+		}
+		memcpy(st->errmsg, saved, sizeof saved);
+		return err;
+	}
 	if (err == 0)
 		err = store_run_id(st, STORE_SQL_COMMIT);
 	if (err != 0 && !sqlite3_get_autocommit(st->db)) {
@@ -504,6 +521,33 @@ int store_tx_end(struct store *st, int err)
 		memcpy(st->errmsg, saved, sizeof saved);
 	}
 	return err;
+}
+
+int store_batch_begin(struct store *st)
+{
+	int rc;
+
+	if (st->batch || !sqlite3_get_autocommit(st->db))
+		return store_fail_msg(st, STORE_EINVAL, "a batch is already open");
+	/* Each change of the batch is a savepoint, whose undo journal would otherwise be a
+	 * temporary file written page by page. */
+	rc = sqlite3_exec(st->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc);
+	rc = store_run_id(st, STORE_SQL_BEGIN);
+	if (rc == 0)
+		st->batch = true;
+	return rc;
+}
+
+int store_batch_end(struct store *st, int err)
+{
+	bool open = st->batch;
+
+	st->batch = false;
+	if (!open && err == 0)
+		return store_fail_msg(st, STORE_EIO, "the batch was rolled back");
+	return store_tx_end(st, err); /* which brings the search index up to date */
 }
 
 /* ---- open, close, migrate ----------------------------------------------------------------- */

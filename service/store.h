@@ -147,6 +147,15 @@ int store_checkpoint(struct store *st, int *wal_pages, int *done);
  * the connection that writes sets it. 0 or < 0. */
 int store_set_max_size(struct store *st, uint64_t bytes);
 
+/* A batch: the changes made between store_batch_begin and store_batch_end are one transaction
+ * (each still audited, and still all or nothing on its own: a failed change is rolled back to
+ * where it began, and the batch goes on). For bulk loads (a benchmark's generated desk): a
+ * batch holds the write lock throughout, so nothing else writes meanwhile. Nested batches are
+ * refused (STORE_EINVAL). store_batch_end commits when err is 0, otherwise rolls the whole
+ * batch back; it returns err or the commit's error. */
+int store_batch_begin(struct store *st);
+int store_batch_end(struct store *st, int err);
+
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);
 

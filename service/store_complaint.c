@@ -235,7 +235,6 @@ enum store_complaint_sql_id {
 	SC_PROMISES_OPEN,
 	SC_GET,
 	SC_NOTES,
-	SC_NOTE_TEXTS,
 	SC_HISTORY,
 	SC_HANDOVERS,
 	SC_PROMISES_OF,
@@ -252,6 +251,12 @@ enum store_complaint_sql_id {
 	SC_DRAFT_DELETE,
 	SC_REPORT_COUNTS,
 	SC_REPORT_DURATIONS,
+	SC_GET_ID,
+	SC_NOTES_DESC,
+	SC_SEARCH_PENDING,
+	SC_SEARCH_UNINDEX,
+	SC_SEARCH_INDEX,
+	SC_SEARCH_DONE,
 	SC_COUNT
 };
 
@@ -314,7 +319,17 @@ static const char *const store_complaint_sql[SC_COUNT] = {
     [SC_GET] = "SELECT " SC_COLS " FROM complaints c WHERE c.number = ?1",
     [SC_NOTES] = "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
                  " ORDER BY id",
-    [SC_NOTE_TEXTS] = "SELECT text FROM complaint_notes WHERE complaint_id = ?1 ORDER BY id",
+    [SC_GET_ID] = "SELECT " SC_COLS " FROM complaints c WHERE c.id = ?1",
+    [SC_NOTES_DESC] = "SELECT complaint_id, text FROM complaint_notes"
+                      " ORDER BY complaint_id DESC, id DESC",
+    [SC_SEARCH_PENDING] = "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)",
+    [SC_SEARCH_UNINDEX] = "INSERT INTO complaint_search (complaint_search, rowid, body)"
+                          " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
+                          " WHERE indexed IS NOT NULL",
+    [SC_SEARCH_INDEX] = "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
+                        " FROM complaint_search_pending p"
+                        " JOIN complaint_search_text t ON t.id = p.complaint_id",
+    [SC_SEARCH_DONE] = "DELETE FROM complaint_search_pending",
     [SC_HISTORY] = "SELECT id, ts_ms, account, action, detail FROM complaint_history"
                    " WHERE complaint_id = ?1 ORDER BY id",
     [SC_HANDOVERS] = "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
@@ -1083,6 +1098,46 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	return rc;
 }
 
+/* ---- the search index -------------------------------------------------------------------- */
+
+/* Whether complaints changed outside the store wait to be indexed: 1, 0 or an error. */
+static int store_search_pending(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	int rc = store_complaint_prep(st, SC_SEARCH_PENDING, &s, NULL, 0);
+
+	if (rc == 0)
+		rc = store_complaint_int(st, s, &v, NULL);
+	return rc < 0 ? rc : v != 0;
+}
+
+int store_search_sync(struct store *st)
+{
+	int rc;
+
+	if (!st->search_ready) {
+		int v = store_schema_version(st);
+
+		if (v < 0)
+			return v;
+		if (v < 3)
+			return 0;
+		st->search_ready = true;
+	}
+	rc = store_search_pending(st);
+	if (rc <= 0)
+		return rc;
+	/* The old texts out, then the new ones in: each one statement for every complaint the
+	 * transaction changed, so that a batch writes the index once. */
+	rc = store_complaint_exec(st, SC_SEARCH_UNINDEX, NULL, NULL, 0);
+	if (rc == 0)
+		rc = store_complaint_exec(st, SC_SEARCH_INDEX, NULL, NULL, 0);
+	if (rc == 0)
+		rc = store_complaint_exec(st, SC_SEARCH_DONE, NULL, NULL, 0);
+	return rc;
+}
+
 /* A list query built from a filter. Parameters are numbered; texts are borrowed. */
 #define STORE_COMPLAINT_QARGS 16
 struct store_complaint_query {
@@ -1138,12 +1193,13 @@ enum store_complaint_q_shape {
 	SC_Q_ALL,   /* every matching row, newest first */
 	SC_Q_PAGED, /* with LIMIT and OFFSET */
 	SC_Q_COUNT, /* count(*) only */
+	SC_Q_SCAN,  /* id, words and outcome of every matching row, by id, latest first */
 };
 
 /* Builds the query for f (and a substring text, may be NULL). */
 static int store_complaint_q_build(struct store_complaint_query *q,
                                    const struct complaint_filter *f, const char *text,
-                                   enum store_complaint_q_shape shape)
+                                   bool scan, enum store_complaint_q_shape shape)
 {
 	static const struct complaint_filter none;
 	size_t k;
@@ -1153,9 +1209,20 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	memset(q, 0, sizeof *q);
 	if (shape == SC_Q_COUNT)
 		store_complaint_q_add(q, "SELECT count(*)");
+	else if (shape == SC_Q_SCAN)
+		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
 	else
 		store_complaint_q_add(q, "SELECT " SC_COLS);
-	if (text != NULL) {
+	if (text != NULL && scan) {
+		/* Complaints changed by hand wait to be indexed: read every text instead. */
+		k = store_complaint_q_arg(q, STORE_T(text));
+		store_complaint_q_add(q,
+		                      " FROM complaints c WHERE (instr(c.words, ?%zu) > 0"
+		                      " OR instr(coalesce(c.outcome, ''), ?%zu) > 0"
+		                      " OR EXISTS (SELECT 1 FROM complaint_notes n"
+		                      " WHERE n.complaint_id = c.id AND instr(n.text, ?%zu) > 0))",
+		                      k, k, k);
+	} else if (text != NULL) {
 		/* Driven by the index, newest (highest id) first, so that a page of a common
 		 * word stops early and a rare one reads only its own rows. */
 		if (store_search_query(text, q->fts, sizeof q->fts) < 0)
@@ -1208,8 +1275,10 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 		    " AND EXISTS (SELECT 1 FROM promises p WHERE p.complaint_id = c.id"
 		    " AND p.status = 'open' AND p.due_ms < ?%zu)",
 		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
-	if (shape != SC_Q_COUNT && text != NULL)
-		store_complaint_q_add(q, " ORDER BY s.rowid DESC");
+	if (shape == SC_Q_SCAN)
+		store_complaint_q_add(q, " ORDER BY c.id DESC");
+	else if (shape != SC_Q_COUNT && text != NULL)
+		store_complaint_q_add(q, scan ? " ORDER BY c.id DESC" : " ORDER BY s.rowid DESC");
 	else if (shape != SC_Q_COUNT)
 		store_complaint_q_add(q, " ORDER BY c.created_ms DESC, c.id DESC");
 	if (shape == SC_Q_PAGED) {
@@ -1242,7 +1311,8 @@ static int store_complaint_q_prepare(struct store *st, const struct store_compla
 }
 
 static int store_complaint_run_list(struct store *st, const struct complaint_filter *f,
-                                    const char *text, struct complaint **out, size_t *n)
+                                    const char *text, bool scan, struct complaint **out,
+                                    size_t *n)
 {
 	struct store_complaint_query q;
 	sqlite3_stmt *s = NULL;
@@ -1251,7 +1321,7 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 
 	*out = NULL;
 	*n = 0;
-	rc = store_complaint_q_build(&q, f, text, SC_Q_PAGED);
+	rc = store_complaint_q_build(&q, f, text, scan, SC_Q_PAGED);
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
@@ -1264,7 +1334,7 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 int store_complaint_list(struct store *st, const struct complaint_filter *f, struct complaint **out,
                          size_t *n)
 {
-	return store_complaint_run_list(st, f, NULL, out, n);
+	return store_complaint_run_list(st, f, NULL, false, out, n);
 }
 
 int store_complaint_count(struct store *st, const struct complaint_filter *f, int64_t *count)
@@ -1274,7 +1344,7 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 	int rc;
 
 	*count = 0;
-	rc = store_complaint_q_build(&q, f, NULL, SC_Q_COUNT);
+	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_COUNT);
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
@@ -1285,11 +1355,16 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 int store_complaint_search_text(struct store *st, const char *text,
                                 const struct complaint_filter *f, struct complaint **out, size_t *n)
 {
+	int pending;
+
 	*out = NULL;
 	*n = 0;
 	if (text == NULL || text[0] == '\0' || !store_text_ok(text, COMPLAINT_TEXT_MAX, true))
 		return STORE_EINVAL;
-	return store_complaint_run_list(st, f, text, out, n);
+	pending = store_search_pending(st);
+	if (pending < 0)
+		return pending;
+	return store_complaint_run_list(st, f, text, pending != 0, out, n);
 }
 
 /* Runs match on column i of s if it is text: 1, 0 or its error. */
@@ -1302,22 +1377,56 @@ static int store_complaint_match_col(sqlite3_stmt *s, int i, store_match_fn matc
 	return match(arg, (const char *)t, (size_t)sqlite3_column_bytes(s, i));
 }
 
-/* Whether any note of complaint id matches: 1, 0 or an error. */
-static int store_complaint_match_notes(struct store *st, int64_t id, store_match_fn match,
-                                       void *arg)
+/* The notes of every complaint, read alongside the scan (both by complaint id, latest first) so
+ * that a complaint costs no query of its own. */
+struct store_complaint_notes_cursor {
+	sqlite3_stmt *s;
+	int rc; /* SQLITE_ROW: s is on a note; SQLITE_DONE; or an error */
+};
+
+/* Whether a note of complaint id matches: 1, 0 or an error. Skips notes of later complaints
+ * (filtered out of the scan) and leaves the cursor on the first note of an earlier one. */
+static int store_complaint_notes_match(struct store *st, struct store_complaint_notes_cursor *nc,
+                                       int64_t id, store_match_fn match, void *arg)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = SC_PREP(st, SC_NOTE_TEXTS, &s, STORE_I(id));
 	int m = 0;
 
+	while (nc->rc == SQLITE_ROW && sqlite3_column_int64(nc->s, 0) >= id) {
+		if (m == 0 && sqlite3_column_int64(nc->s, 0) == id)
+			m = store_complaint_match_col(nc->s, 1, match, arg);
+		if (m < 0)
+			return m;
+		nc->rc = sqlite3_step(nc->s);
+	}
+	if (nc->rc != SQLITE_ROW && nc->rc != SQLITE_DONE)
+		return store_fail(st, nc->rc);
+	return m;
+}
+
+/* Appends the complaint with that id to list. */
+static int store_complaint_append_id(struct store *st, int64_t id, struct complaint **list,
+                                     size_t *cap, size_t *count)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = *list;
+	int rc;
+
+	if (store_grow(&p, cap, *count, sizeof **list) < 0)
+		return -ENOMEM;
+	*list = p;
+	rc = SC_PREP(st, SC_GET_ID, &s, STORE_I(id));
 	if (rc < 0)
 		return rc;
-	while (m == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		m = store_complaint_match_col(s, 0, match, arg);
-	if (m == 0 && rc != SQLITE_DONE)
-		m = store_fail(st, rc);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		rc = store_complaint_fill(s, &(*list)[*count]) < 0 ? -ENOMEM : 0;
+		if (rc == 0)
+			(*count)++;
+	} else {
+		rc = store_fail(st, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+	}
 	store_stmt_done(s);
-	return m;
+	return rc;
 }
 
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
@@ -1325,6 +1434,7 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
                                  size_t *n)
 {
 	struct store_complaint_query q;
+	struct store_complaint_notes_cursor nc = {NULL, SQLITE_DONE};
 	struct complaint *list = NULL;
 	size_t cap = 0, count = 0, skipped = 0, limit, offset;
 	sqlite3_stmt *s = NULL;
@@ -1336,19 +1446,26 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 		return STORE_EINVAL;
 	limit = f != NULL && f->limit != 0 ? f->limit : 100;
 	offset = f != NULL ? f->offset : 0;
-	rc = store_complaint_q_build(&q, f, NULL, SC_Q_ALL);
+	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_SCAN);
 	if (rc == 0)
-		rc = store_complaint_q_prepare(st, &q, &s);
+		rc = store_complaint_stmt(st, SC_NOTES_DESC, &nc.s);
 	if (rc < 0)
 		return rc;
+	nc.rc = sqlite3_step(nc.s);
+	rc = store_complaint_q_prepare(st, &q, &s);
+	if (rc < 0) {
+		store_stmt_done(nc.s);
+		return rc;
+	}
+	/* The scan reads only ids and texts; a match's full row is read once it counts. */
 	while (count < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		void *p = list;
+		int64_t id = sqlite3_column_int64(s, 0);
 
-		m = store_complaint_match_col(s, 9, match, arg); /* words */
+		m = store_complaint_match_col(s, 1, match, arg); /* words */
 		if (m == 0)
-			m = store_complaint_match_col(s, 12, match, arg); /* outcome */
+			m = store_complaint_match_col(s, 2, match, arg); /* outcome */
 		if (m == 0)
-			m = store_complaint_match_notes(st, sqlite3_column_int64(s, 0), match, arg);
+			m = store_complaint_notes_match(st, &nc, id, match, arg);
 		if (m < 0) {
 			rc = m;
 			break;
@@ -1359,22 +1476,17 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 			skipped++;
 			continue;
 		}
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
-			rc = -ENOMEM;
+		rc = store_complaint_append_id(st, id, &list, &cap, &count);
+		if (rc < 0)
 			break;
-		}
-		list = p;
-		if (store_complaint_fill(s, &list[count]) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
+		rc = SQLITE_ROW;
 	}
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		rc = 0;
 	else if (rc > 0)
 		rc = store_fail(st, rc);
 	store_stmt_done(s);
+	store_stmt_done(nc.s);
 	if (rc < 0) {
 		store_complaint_list_free(list, count);
 		return rc;

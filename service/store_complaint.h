@@ -255,7 +255,7 @@ int store_complaint_search_text(struct store *st, const char *text,
 typedef int (*store_match_fn)(void *arg, const char *text, size_t len);
 
 /* The same with a matcher run on each complaint's texts in turn (words, outcome, then notes,
- * stopping at the first match), newest complaint first; f's limit and offset count matches.
+ * stopping at the first match), latest taken first; f's limit and offset count matches.
  * Scans every complaint that passes f: run it on the thread pool with a read-only store. */
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
                                  const struct complaint_filter *f, struct complaint **out,

@@ -32,6 +32,8 @@ struct store {
 	int busy_timeout_ms;     /* the longest wait for another writer's lock */
 	int64_t busy_start_ms;   /* monotonic: when the current wait began */
 	int64_t busy_gave_up_ms; /* monotonic: when a wait last ran out (0: never) */
+	bool batch;              /* in store_batch_begin: changes are savepoints */
+	bool search_ready;       /* the schema has the search index (version 3 or later) */
 };
 
 /* Limits on what the store accepts (bytes). */
@@ -77,11 +79,16 @@ int store_bind(struct store *st, sqlite3_stmt *s, const struct store_arg *args, 
  * The statement is done afterwards. */
 int store_run(struct store *st, sqlite3_stmt *s, int *changes);
 
-/* BEGIN IMMEDIATE. */
+/* BEGIN IMMEDIATE (a savepoint inside a batch). */
 int store_tx_begin(struct store *st);
 /* Ends the transaction: commits when err is 0, otherwise (or when the commit fails) rolls
  * back. Returns err, or the commit's error. */
 int store_tx_end(struct store *st, int err);
+
+/* Brings the search index up to date with the complaints changed in the current transaction
+ * (complaint_search_pending; see migration 3), just before it commits: store_tx_end calls it.
+ * 0 or a store error (the transaction then rolls back). In store_complaint.c. */
+int store_search_sync(struct store *st);
 
 /* Appends one audit event inside the caller's transaction, chained to the previous one. */
 int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts_ms,

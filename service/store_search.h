@@ -8,7 +8,8 @@
  * of both; the last character of a text gives itself alone, which also keeps pairs of different
  * texts from ever standing side by side in a phrase. A query of two or more characters gives
  * only its pairs; a query of one character gives that character (matched as a prefix).
- * Case and bytes are kept: the search is an exact, case-sensitive substring search.
+ * Case and bytes are kept: the search is an exact, case-sensitive substring search. How the
+ * index is kept up to date: migration 3 in store.c.
  *
  * Bytes that are not valid UTF-8 are taken one at a time (the store never holds them, but the
  * tokenizer is fed whatever a query or an outside writer gives it). Pure functions, any thread. */

@@ -73,9 +73,7 @@ pd_assert_eq "$n" 1 "the multi-line note"
 
 # --- planted escape sequences read back -------------------------------------------------------
 evil=$(printf 'START\033[2J\033[H\033]52;c;cHduZWQ=\007\033]0;pwned\007\302\23331mX\033P+q\033\\\rEND')
-# By hand, as an administrator would: with the search tokenizer loaded (the index's triggers
-# need it).
-sqlite3 -cmd ".load $(dirname "$PROPDESKD")/libpropdesk-search" "$DB" "update complaints set words = '$evil', caller = '$evil', unit = 'U$evil'
+sqlite3 "$DB" "update complaints set words = '$evil', caller = '$evil', unit = 'U$evil'
 	where number = '$num'; update complaint_notes set text = '$evil'
 	where id = (select min(id) from complaint_notes)"
 # Every such byte (and a bare CR) must be absent after START, up to END or the line's end, in

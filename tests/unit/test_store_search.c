@@ -1,7 +1,8 @@
 /* test_store_search — the character-pair search index: the tokenizer's tokens for documents and
  * queries, the FTS5 query it builds (quotes, single characters), and the index against a plain
  * substring scan on random complaints whose notes and outcomes change after they are indexed
- * (the triggers keep it up to date; FTS5's integrity check agrees; a rebuild changes nothing). */
+ * (FTS5's integrity check agrees; a rebuild changes nothing), changes by hand (searched by a
+ * scan until the store indexes them), and batches. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -187,7 +188,8 @@ static bool test_ss_contains(struct test_ss_fx *fx, size_t i, const char *text)
 	bool found;
 	size_t k;
 
-	assert_int_equal(store_complaint_get(fx->st, fx->number[i], &c, true), 0);
+	if (store_complaint_get(fx->st, fx->number[i], &c, true) != 0)
+		fail_msg("get %s: %s", fx->number[i], store_last_error(fx->st));
 	found = strstr(c.words, text) != NULL || (c.outcome != NULL && strstr(c.outcome, text));
 	for (k = 0; !found && k < c.nnotes; k++)
 		found = strstr(c.notes[k].text, text) != NULL;
@@ -195,8 +197,9 @@ static bool test_ss_contains(struct test_ss_fx *fx, size_t i, const char *text)
 	return found;
 }
 
-/* The index finds exactly the complaints a scan finds, latest first. */
-static void test_ss_check(struct test_ss_fx *fx, const char *text)
+/* The index finds exactly the complaints (the first count of fx->number) a scan finds, latest
+ * first. */
+static void test_ss_check_in(struct test_ss_fx *fx, const char *text, int count)
 {
 	struct complaint_filter f = {.limit = 1000};
 	struct complaint *list;
@@ -204,7 +207,7 @@ static void test_ss_check(struct test_ss_fx *fx, const char *text)
 	int i;
 
 	assert_int_equal(store_complaint_search_text(fx->st, text, &f, &list, &n), 0);
-	for (i = TEST_SS_N - 1; i >= 0; i--) {
+	for (i = count - 1; i >= 0; i--) {
 		if (!test_ss_contains(fx, (size_t)i, text))
 			continue;
 		if (got >= n || strcmp(list[got].number, fx->number[i]) != 0)
@@ -215,6 +218,22 @@ static void test_ss_check(struct test_ss_fx *fx, const char *text)
 	if (got != n)
 		fail_msg("search \"%s\": %zu extra results", text, n - got);
 	store_complaint_list_free(list, n);
+}
+
+static void test_ss_check(struct test_ss_fx *fx, const char *text)
+{
+	test_ss_check_in(fx, text, TEST_SS_N);
+}
+
+/* Every word of the texts used by the small tests, against the first count complaints. */
+static void test_ss_check_n(struct test_ss_fx *fx, int count)
+{
+	static const char *const words[] = {"漏水", "噪音", "楼上", "卫生间", "停车", "手工补录",
+	                                    "电梯", "号", "漏", "1", "回滚"};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		test_ss_check_in(fx, words[i], count);
 }
 
 static void test_ss_fts_command(struct test_ss_fx *fx, const char *command)
@@ -334,6 +353,91 @@ static void test_ss_pages(void **state)
 	store_complaint_list_free(list, n);
 }
 
+static int64_t test_ss_raw_int(struct test_ss_fx *fx, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void test_ss_add_words(struct test_ss_fx *fx, size_t i, const char *words)
+{
+	struct complaint_new in = {.unit = "3-2-1201",
+	                           .caller = "李先生",
+	                           .relation = COMPLAINT_REL_OWNER,
+	                           .channel = COMPLAINT_CH_PHONE,
+	                           .category = "repairs",
+	                           .words = words,
+	                           .mood = COMPLAINT_MOOD_CALM};
+
+	if (store_complaint_add(fx->st, &test_ss_ctx, &in, fx->number[i]) != 0)
+		fail_msg("add: %s", store_last_error(fx->st));
+}
+
+/* A change by hand (an sqlite3 shell, without the tokenizer) works; searches scan until the
+ * next change through the store indexes it. */
+static void test_ss_hand_edit(void **state)
+{
+	struct test_ss_fx *fx = *state;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	test_ss_add_words(fx, 0, "卫生间漏水");
+	test_ss_add_words(fx, 1, "停车位被占");
+	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 0);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db,
+	                 "UPDATE complaints SET words = '楼上噪音' WHERE id = 1;"
+	                 "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
+	                 " VALUES (2, 'admin', 1, '手工补录：漏水')",
+	                 NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("by hand: %s", err);
+	sqlite3_close(db);
+	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 2);
+	test_ss_check_n(fx, 2);
+	/* The next change through the store brings the index up to date. */
+	test_ss_add_words(fx, 2, "电梯故障");
+	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 0);
+	test_ss_check_n(fx, 3);
+	test_ss_fts_command(fx, "integrity-check");
+}
+
+/* A batch indexes its complaints once, at its end; a failed batch leaves nothing behind. */
+static void test_ss_batch(void **state)
+{
+	struct test_ss_fx *fx = *state;
+	char words[32];
+	size_t i;
+
+	assert_int_equal(store_batch_begin(fx->st), 0);
+	assert_int_equal(store_batch_begin(fx->st), STORE_EINVAL);
+	for (i = 0; i < 40; i++) {
+		snprintf(words, sizeof words, "%s%zu号", i % 2 ? "漏水" : "噪音", i);
+		test_ss_add_words(fx, i, words);
+	}
+	/* A refused change inside the batch is undone alone. */
+	assert_int_equal(store_complaint_note(fx->st, &test_ss_ctx, "C-00000000-0000", "x"),
+	                 STORE_ENOENT);
+	assert_int_equal(store_batch_end(fx->st, 0), 0);
+	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 0);
+	test_ss_check_n(fx, 40);
+	test_ss_check_in(fx, "7号", 40);
+	test_ss_fts_command(fx, "integrity-check");
+	assert_int_equal(store_batch_begin(fx->st), 0);
+	test_ss_add_words(fx, 40, "回滚的投诉");
+	assert_int_equal(store_batch_end(fx->st, STORE_EINVAL), STORE_EINVAL);
+	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaints"), 40);
+	test_ss_check_n(fx, 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +447,8 @@ int main(void)
 	    cmocka_unit_test(test_ss_query_text),
 	    cmocka_unit_test_setup_teardown(test_ss_matches_scan, test_ss_setup, test_ss_teardown),
 	    cmocka_unit_test_setup_teardown(test_ss_pages, test_ss_setup, test_ss_teardown),
+	    cmocka_unit_test_setup_teardown(test_ss_hand_edit, test_ss_setup, test_ss_teardown),
+	    cmocka_unit_test_setup_teardown(test_ss_batch, test_ss_setup, test_ss_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
