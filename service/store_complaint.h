@@ -345,6 +345,30 @@ int store_unit_count(struct store *st, int64_t *count);
 /* Units ordered by code. */
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
 
+/* Bulk import (store_unit.c). fields: which of a unit's fields the import sets (the columns of
+ * the file); the code is always given. */
+#define UNIT_IMPORT_BUILDING 0x1
+#define UNIT_IMPORT_OWNER_NAME 0x2
+#define UNIT_IMPORT_OWNER_PHONE 0x4
+#define UNIT_IMPORT_AREA 0x8
+#define UNIT_IMPORT_MAX 100000 /* units in one import */
+
+struct unit_import_result {
+	size_t added, updated, unchanged;
+	size_t bad; /* on STORE_EINVAL / STORE_EEXIST: the index of the unit refused */
+};
+
+/* Adds or updates units[0..n) (1 <= n <= UNIT_IMPORT_MAX) in one transaction, all or nothing.
+ * A code not in the register is added (fields as store_unit_add checks them); a code already
+ * there gets the fields named in fields replaced (NULL or 0 clears one), the others kept, and
+ * counts as updated, or unchanged when nothing differs. Codes must be distinct (STORE_EEXIST,
+ * res->bad the later one); a refused value: STORE_EINVAL, res->bad its index. Audit, in the
+ * same transaction: "unit.update" for each updated unit (target the code, detail the fields
+ * changed) and one "unit.import" (the counts). dry_run: checked and counted, then rolled back
+ * (nothing written, not audited). */
+int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struct unit *units,
+                      size_t n, unsigned fields, bool dry_run, struct unit_import_result *res);
+
 /* One line of a unit's history: a complaint, or a promise made on one of its complaints. */
 struct unit_event {
 	int64_t ts_ms; /* complaint created / promise made */

@@ -101,6 +101,13 @@ static const struct args_opt cmd_opts_promise_list[] = {
     {"limit", ARGS_VALUE}, {"json", 0},           {NULL, 0},
 };
 
+static const struct args_opt cmd_opts_promise_add[] = {
+    {"due", ARGS_VALUE | ARGS_REQUIRED},
+    {"text", ARGS_VALUE | ARGS_REQUIRED},
+    {"json", 0},
+    {NULL, 0},
+};
+
 static const struct args_opt cmd_opts_promise_done[] = {
     {"note", ARGS_VALUE},
     {NULL, 0},
@@ -115,6 +122,13 @@ static const struct args_opt cmd_opts_technique_list[] = {
 static const struct args_opt cmd_opts_page[] = {
     {"limit", ARGS_VALUE},
     {"offset", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_unit_import[] = {
+    {"dry-run", 0},
+    {"ignore-unknown", 0},
     {"json", 0},
     {NULL, 0},
 };
@@ -255,6 +269,13 @@ const struct cmd_entry cmd_table[] = {
     {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
      "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",
      CMD_AUDIT, NULL, cmd_complaint_reopen},
+    {"promise", "add", ROLES_DESK, cmd_opts_promise_add, 1, 1,
+     "promise add NUMBER --due YYYY-MM-DD[ HH:MM] --text TEXT [--json]",
+     "Make a new promise on a complaint that is not resolved: what you promised the owner and "
+     "by when (a date alone means the end of that day; the due time must be in the future).",
+     "为未解决的投诉新增一条承诺：向业主承诺的内容和期限（只写日期表示当天结束前；期限必须在将来）"
+     "。",
+     CMD_AUDIT, NULL, cmd_promise_add},
     {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
      "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
      "List promises, most urgent first: your own open ones unless --agent or --all; "
@@ -285,6 +306,27 @@ const struct cmd_entry cmd_table[] = {
     {"unit", "history", ROLES_DESK, cmd_opts_json, 1, 1, "unit history UNIT [--json]",
      "Every complaint and promise of a unit, newest first.",
      "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+    {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
+     "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
+     "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
+     "all or nothing. UTF-8 (a BOM is fine), commas, quotes as in RFC 4180. The first line "
+     "names the columns: code (or unit, 单元, 单元编号, 房号), building (楼栋, 楼号), owner "
+     "(owner_name, 业主, 业主姓名), phone (owner_phone, 电话, 业主电话, 联系电话, 手机), area "
+     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡); only code is required. A code already in the "
+     "register is updated: the file's columns replace its values (an empty cell clears one), "
+     "columns not in the file are kept. Reports how many units were added, updated and "
+     "unchanged. A bad row stops the import with its line number and nothing is written. "
+     "--dry-run checks and counts without writing; --ignore-unknown skips other columns.",
+     "从标准输入读取 CSV 文件导入单元登记表（exec 模式：ssh 主机 unit import < units.csv），"
+     "全部成功或全部不导入。UTF-8 编码（可带 BOM），逗号分隔，引号规则同 RFC 4180。第一行是列名："
+     "单元（或 单元编号、房号、code、unit）、楼栋（楼号、building）、业主（业主姓名、owner、"
+     "owner_name）、电话（业主电话、联系电话、手机、phone、owner_phone）、面积（建筑面积、area、"
+     "area_m2；如 89.5 或 89.5㎡）；只有单元列是必需的。"
+     "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
+     "完成后报告新增、更新、未变的单元数。"
+     "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
+     "--ignore-unknown 跳过其他列。",
+     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import},
     {"report", "techniques", ROLES_SUPERVISOR, cmd_opts_report_techniques, 0, 0,
      "report techniques [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--category C] "
      "[--by agent] [--json]",

@@ -132,6 +132,7 @@ int cmd_complaint_new(struct shell *sh, struct args *a);
  * ends like a command, with the prompt), CMD_OK when there was nothing to offer. */
 int cmd_complaint_draft_offer(struct shell *sh);
 /* Handlers: cmd_promise.c */
+int cmd_promise_add(struct shell *sh, struct args *a);
 int cmd_promise_list(struct shell *sh, struct args *a);
 int cmd_promise_done(struct shell *sh, struct args *a);
 int cmd_promise_withdraw(struct shell *sh, struct args *a);
@@ -144,6 +145,7 @@ int cmd_technique_show(struct shell *sh, struct args *a);
 int cmd_unit_list(struct shell *sh, struct args *a);
 int cmd_unit_show(struct shell *sh, struct args *a);
 int cmd_unit_history(struct shell *sh, struct args *a);
+int cmd_unit_import(struct shell *sh, struct args *a);
 /* Handlers: cmd_report.c */
 int cmd_report_techniques(struct shell *sh, struct args *a);
 int cmd_report_promises(struct shell *sh, struct args *a);

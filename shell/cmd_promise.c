@@ -1,5 +1,5 @@
-/* cmd_promise — the promise ledger ("说到就要做到"): promise list, done, withdraw, and the
- * overdue promises shown to their agent right after login. */
+/* cmd_promise — the promise ledger ("说到就要做到"): promise add (to an existing complaint),
+ * list, done, withdraw, and the overdue promises shown to their agent right after login. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include "store.h"
 #include "store_complaint.h"
 #include "table.h"
+#include "utf8.h"
 
 #define CMD_PROMISE_LIST_MAX 1000
 #define CMD_PROMISE_NOTICE_MAX 20 /* overdue promises listed at login */
@@ -180,14 +181,19 @@ static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
 	return shell_store_error(sh, rc);
 }
 
-/* A note / reason option: at most COMPLAINT_TEXT_MAX bytes with something in it. */
+/* A text option (note, reason, what is promised): at most COMPLAINT_TEXT_MAX bytes of UTF-8
+ * with something in it, and no control characters but tab and newline (what the store
+ * accepts), saying which character is refused. */
 static bool cmd_promise_text_ok(struct shell *sh, const char *opt, const char *text)
 {
-	size_t n = text ? strlen(text) : 0, i;
+	size_t n = text ? strlen(text) : 0, i, chars;
 	bool content = false;
+	uint32_t cp;
+	int r;
 
 	for (i = 0; i < n; i++)
-		content = content || (text[i] != ' ' && text[i] != '\t');
+		content = content ||
+		          (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r');
 	if (!content) {
 		shell_errorf(sh, T(sh, "--%s is empty", "--%s 不能为空"), opt);
 		return false;
@@ -198,7 +204,155 @@ static bool cmd_promise_text_ok(struct shell *sh, const char *opt, const char *t
 		    opt, COMPLAINT_TEXT_MAX);
 		return false;
 	}
+	if (!utf8_valid(text, n)) {
+		shell_errorf(sh, T(sh, "--%s is not valid UTF-8", "--%s 不是有效的 UTF-8 文本"),
+		             opt);
+		return false;
+	}
+	for (i = 0, chars = 1; i < n; i += (size_t)r, chars++) {
+		r = utf8_decode((const unsigned char *)text + i, n - i, &cp);
+		if (r <= 0)
+			break;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x7F && cp <= 0x9F)) {
+			shell_errorf(sh,
+			             T(sh,
+			               "--%s holds a control character (U+%04X, character %zu): "
+			               "control characters and terminal escape sequences are not "
+			               "stored",
+			               "--%s 含有控制字符（U+%04X，第 %zu 个字符）："
+			               "控制字符和终端转义序列不能保存"),
+			             opt, (unsigned)cp, chars);
+			return false;
+		}
+	}
 	return true;
+}
+
+/* The complaint of promise add, by its number as typed ("c-20261126-0042" is accepted):
+ * loaded into c (cleared by the caller), or the error printed. */
+static int cmd_promise_complaint(struct shell *sh, const char *typed, struct complaint *c)
+{
+	char number[COMPLAINT_NUMBER_MAX];
+	size_t i;
+	int rc = STORE_ENOENT;
+
+	memset(c, 0, sizeof *c);
+	if (strlen(typed) < COMPLAINT_NUMBER_MAX) {
+		for (i = 0; typed[i] != '\0'; i++)
+			number[i] = typed[i] >= 'a' && typed[i] <= 'z'
+			                ? (char)(typed[i] - 'a' + 'A')
+			                : typed[i];
+		number[i] = '\0';
+		rc = store_complaint_get(sh->host.store, number, c, false);
+	}
+	if (rc == 0)
+		return CMD_OK;
+	if (rc == STORE_ENOENT || rc == STORE_EINVAL) {
+		struct buf w;
+
+		buf_init(&w);
+		shell_clean(&w, typed);
+		shell_errorf(
+		    sh,
+		    T(sh,
+		      "no complaint `%s` (numbers look like C-20261126-0042; complaint "
+		      "list shows them)",
+		      "没有投诉 `%s`（编号形如 C-20261126-0042，可用 complaint list 查看）"),
+		    buf_cstr(&w));
+		buf_free(&w);
+		return CMD_ERROR;
+	}
+	return shell_store_error(sh, rc);
+}
+
+static int cmd_promise_resolved(struct shell *sh, const char *number)
+{
+	shell_errorf(sh,
+	             T(sh,
+	               "complaint %s is resolved: a new promise needs it reopened first "
+	               "(complaint reopen %s --reason TEXT)",
+	               "投诉 %s 已解决：要作出新的承诺，请先重开（complaint reopen %s --reason "
+	               "原因）"),
+	             number, number);
+	return CMD_ERROR;
+}
+
+int cmd_promise_add(struct shell *sh, struct args *a)
+{
+	const char *text = args_get(a, "text"), *due = args_get(a, "due");
+	struct promise_new p;
+	struct audit_ctx ctx;
+	struct complaint c;
+	char when[32];
+	int64_t id = 0;
+	int rc;
+
+	rc = cmd_promise_complaint(sh, a->pos[0], &c);
+	if (rc != CMD_OK)
+		goto out;
+	if (c.status == COMPLAINT_RESOLVED) {
+		rc = cmd_promise_resolved(sh, c.number);
+		goto out;
+	}
+	if (!cmd_promise_text_ok(sh, "text", text)) {
+		rc = CMD_USAGE;
+		goto out;
+	}
+	memset(&p, 0, sizeof p);
+	rc = cmd_complaint_parse_due(sh, "due", due, &p.due_ms);
+	if (rc != CMD_OK)
+		goto out;
+	/* A promise made now is for the future (old paperwork comes with complaint add). */
+	if (p.due_ms < store_now_ms()) {
+		shell_errorf(sh, "%s",
+		             T(sh, "--due is in the past: a promise must be for the future",
+		               "--due 已经过去：承诺的期限必须在将来"));
+		rc = CMD_USAGE;
+		goto out;
+	}
+	p.what = text;
+	shell_audit_ctx(sh, &ctx);
+	rc = store_promise_add(sh->host.store, &ctx, c.number, &p, &id);
+	if (rc == STORE_ENOENT) {
+		/* Gone meanwhile: said as for a number never taken. */
+		complaint_clear(&c);
+		rc = cmd_promise_complaint(sh, a->pos[0], &c);
+		goto out;
+	}
+	if (rc == STORE_ESTATE) {
+		rc = cmd_promise_resolved(sh, c.number);
+		goto out;
+	}
+	if (rc < 0) {
+		rc = shell_store_error(sh, rc);
+		goto out;
+	}
+	if (args_has(a, "json")) {
+		struct buf out;
+		struct json j;
+
+		buf_init(&out);
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_kv_int(&j, "id", id);
+		json_kv_string(&j, "number", c.number);
+		json_kv_int(&j, "due_ms", p.due_ms);
+		json_object_end(&j);
+		buf_putc(&out, '\n');
+		shell_write(sh, 1, out.data, out.len);
+		buf_free(&out);
+	} else {
+		cmd_complaint_time(p.due_ms, true, when, sizeof when);
+		shell_printf(sh,
+		             T(sh, "Promise #%lld added to %s, due %s (说到就要做到).\n",
+		               "已添加承诺 #%lld（投诉 %s），期限 %s（说到就要做到）。\n"),
+		             (long long)id, c.number, when);
+	}
+	rc = CMD_OK;
+out:
+	complaint_clear(&c);
+	return rc;
 }
 
 /* "Promise #12 (C-...) kept." and how many are still open on that complaint. */

@@ -65,6 +65,7 @@ struct lineedit {
 	bool str_c2;   /* the last byte of the control string was 0xC2 (C1 ST is C2 9C) */
 	bool after_cr; /* swallow an LF or NUL right after CR */
 	bool paste;    /* inside a bracketed paste */
+	bool belled;   /* the bell rang during this lineedit_feed call */
 };
 
 static void lineedit_wipe(struct lineedit *le)
@@ -264,8 +265,13 @@ static void lineedit_refresh(struct lineedit *le, struct buf *out)
 		lineedit_draw(le, out);
 }
 
-static void lineedit_bell(struct buf *out)
+/* Rings the bell at most once per lineedit_feed call: a paste running past max_bytes refuses
+ * every further character, and one bell says so. */
+static void lineedit_bell(struct lineedit *le, struct buf *out)
 {
+	if (le->belled)
+		return;
+	le->belled = true;
 	buf_putc(out, '\a');
 }
 
@@ -331,7 +337,7 @@ static void lineedit_insert(struct lineedit *le, uint32_t cp, struct buf *out)
 		return; /* a combining mark needs a character to combine with */
 	n = (size_t)utf8_encode(cp, enc);
 	if (!lineedit_replace(le, le->pos, le->pos, enc, n)) {
-		lineedit_bell(out);
+		lineedit_bell(le, out);
 		return;
 	}
 	if (le->secret)
@@ -480,7 +486,7 @@ static void lineedit_complete(struct lineedit *le, bool again, struct buf *out)
 	char *before;
 
 	if (le->complete_fn == NULL || le->secret) {
-		lineedit_bell(out);
+		lineedit_bell(le, out);
 		return;
 	}
 	/* Only the word being typed: back up over the word, not over spaces before it. */
@@ -495,7 +501,7 @@ static void lineedit_complete(struct lineedit *le, bool again, struct buf *out)
 	free(before);
 
 	if (c.n == 0) {
-		lineedit_bell(out);
+		lineedit_bell(le, out);
 	} else if (c.n == 1) {
 		size_t n = strlen(c.words[0]);
 		char *w = malloc(n + 2);
@@ -508,7 +514,7 @@ static void lineedit_complete(struct lineedit *le, bool again, struct buf *out)
 		if (lineedit_replace(le, ws, le->pos, w, n + 1))
 			lineedit_refresh(le, out);
 		else
-			lineedit_bell(out);
+			lineedit_bell(le, out);
 		free(w);
 	} else {
 		size_t lcp = strlen(c.words[0]), k;
@@ -526,11 +532,11 @@ static void lineedit_complete(struct lineedit *le, bool again, struct buf *out)
 		    (lcp == wlen && memcmp(c.words[0], le->line.data + ws, lcp) != 0)) {
 			if (lineedit_replace(le, ws, le->pos, c.words[0], lcp))
 				lineedit_refresh(le, out);
-			lineedit_bell(out);
+			lineedit_bell(le, out);
 		} else if (again) {
 			lineedit_list(le, &c, out);
 		} else {
-			lineedit_bell(out);
+			lineedit_bell(le, out);
 		}
 		le->last_tab = true;
 	}
@@ -912,6 +918,7 @@ enum lineedit_event lineedit_feed(struct lineedit *le, const char *in, size_t le
 		lineedit_start(le, prompt, le->secret, out);
 		free(prompt);
 	}
+	le->belled = false;
 	while (i < len && ev == LINEEDIT_MORE)
 		ev = lineedit_byte(le, (unsigned char)in[i++], out);
 	if (used != NULL)

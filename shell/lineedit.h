@@ -25,8 +25,8 @@ enum lineedit_event {
 typedef void (*lineedit_complete_fn)(void *arg, const char *line, size_t len,
 				     struct lineedit_completions *c);
 
-/* max_bytes: longest line accepted (further input is refused with a bell). history_max: lines
- * of history kept. */
+/* max_bytes: longest line accepted (further input is refused with a bell, at most one per
+ * lineedit_feed call). history_max: lines of history kept. */
 struct lineedit *lineedit_new(size_t max_bytes, size_t history_max);
 void lineedit_free(struct lineedit *le);
 void lineedit_set_width(struct lineedit *le, int cols);

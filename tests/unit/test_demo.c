@@ -13,59 +13,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "demo.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "testhost.h"
 
 #define TEST_DEMO_DAY_MS (24LL * 3600 * 1000)
 
-struct test_demo_db {
-	char dir[64], path[128];
-	struct store *st;
-};
-
-static const struct audit_ctx test_demo_ctx = {
-    .account = "setup", .role = "admin", .session = "t", .peer = "-", .transport = "cli"};
-
-static void test_demo_open(struct test_demo_db *db, bool agents)
+/* A fixture with a migrated database and, if agents, three agents and a supervisor. */
+static struct testhost *test_demo_open(bool agents)
 {
 	static const char *const names[] = {"agent1", "agent2", "agent3", "supervisor1"};
+	struct testhost *th = testhost_new("test_demo");
 	size_t i;
 
-	snprintf(db->dir, sizeof db->dir, "/tmp/test_demo.XXXXXX");
-	assert_non_null(mkdtemp(db->dir));
-	snprintf(db->path, sizeof db->path, "%s/propdesk.db", db->dir);
-	assert_int_equal(store_open(db->path, 0, 1000, &db->st), 0);
-	assert_int_equal(store_migrate(db->st), 0);
-	for (i = 0; agents && i < 4; i++) {
-		struct account a;
-
-		memset(&a, 0, sizeof a);
-		a.name = (char *)names[i];
-		a.role = i < 3 ? ROLE_AGENT : ROLE_SUPERVISOR;
-		a.lang = (char *)"zh";
-		assert_int_equal(store_account_add(db->st, &test_demo_ctx, &a), 0);
-	}
-}
-
-static void test_demo_close(struct test_demo_db *db)
-{
-	char p[160];
-
-	store_close(db->st);
-	unlink(db->path);
-	snprintf(p, sizeof p, "%s-wal", db->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db->path);
-	unlink(p);
-	rmdir(db->dir);
+	assert_non_null(th);
+	for (i = 0; agents && i < 4; i++)
+		testhost_account_add(th, names[i], NULL, i < 3 ? ROLE_AGENT : ROLE_SUPERVISOR, "zh",
+		                     NULL);
+	return th;
 }
 
 static void test_demo_seeded(void **state)
 {
-	struct test_demo_db db;
+	struct testhost *db;
 	struct demo_stats ds;
 	struct complaint *list = NULL;
 	struct promise *ps = NULL;
@@ -78,8 +50,8 @@ static void test_demo_seeded(void **state)
 	size_t late = 0;
 
 	(void)state;
-	test_demo_open(&db, true);
-	assert_int_equal(demo_seed(db.st, 200, DEMO_DEFAULT_SEED, now, &ds, stderr), 0);
+	db = test_demo_open(true);
+	assert_int_equal(demo_seed(db->st, 200, DEMO_DEFAULT_SEED, now, &ds, stderr), 0);
 	assert_int_equal(ds.units, 48);
 	assert_int_equal(ds.complaints, 200);
 	assert_true(ds.promises > 50);
@@ -90,14 +62,14 @@ static void test_demo_seeded(void **state)
 	assert_true(ds.escalations > 0);
 	assert_true(ds.handovers > 0);
 	assert_true(ds.notes > 50);
-	assert_int_equal(store_unit_count(db.st, &count), 0);
+	assert_int_equal(store_unit_count(db->st, &count), 0);
 	assert_int_equal(count, 48);
-	assert_int_equal(store_complaint_count(db.st, NULL, &count), 0);
+	assert_int_equal(store_complaint_count(db->st, NULL, &count), 0);
 	assert_int_equal(count, 200);
 
 	memset(&f, 0, sizeof f);
 	f.limit = 1000;
-	assert_int_equal(store_complaint_list(db.st, &f, &list, &n), 0);
+	assert_int_equal(store_complaint_list(db->st, &f, &list, &n), 0);
 	assert_int_equal(n, 200);
 	for (i = 0; i < n; i++) {
 		char day[16];
@@ -131,12 +103,12 @@ static void test_demo_seeded(void **state)
 	memset(&pf, 0, sizeof pf);
 	pf.overdue_only = true;
 	pf.limit = 1000;
-	assert_int_equal(store_promise_list(db.st, &pf, &ps, &np), 0);
+	assert_int_equal(store_promise_list(db->st, &pf, &ps, &np), 0);
 	assert_true(np > 0);
 	store_promise_list_free(ps, np);
 	memset(&pf, 0, sizeof pf);
 	pf.limit = 1000;
-	assert_int_equal(store_promise_list(db.st, &pf, &ps, &np), 0);
+	assert_int_equal(store_promise_list(db->st, &pf, &ps, &np), 0);
 	for (i = 0; i < np; i++)
 		if (ps[i].status == PROMISE_KEPT && ps[i].closed_ms > ps[i].due_ms)
 			late++;
@@ -144,40 +116,40 @@ static void test_demo_seeded(void **state)
 	store_promise_list_free(ps, np);
 
 	/* The report has something to say about every verbal technique. */
-	assert_int_equal(store_report_techniques(db.st, 0, 0, NULL, false, &rows, &nrows), 0);
+	assert_int_equal(store_report_techniques(db->st, 0, 0, NULL, false, &rows, &nrows), 0);
 	assert_true(nrows >= 7);
 	for (i = 0; i < nrows; i++)
 		assert_true(rows[i].complaints > 0);
 	store_report_free(rows, nrows);
 
 	/* Written through the store: audited, and the chain holds. */
-	assert_int_equal(store_audit_verify(db.st, &checked, &bad), 0);
+	assert_int_equal(store_audit_verify(db->st, &checked, &bad), 0);
 	assert_true(checked > 200 + 48);
 
 	/* Not twice. */
-	assert_int_equal(demo_seed(db.st, 10, DEMO_DEFAULT_SEED, now, NULL, NULL), STORE_EEXIST);
+	assert_int_equal(demo_seed(db->st, 10, DEMO_DEFAULT_SEED, now, NULL, NULL), STORE_EEXIST);
 	/* The clock is the clock again afterwards. */
-	assert_int_equal(store_draft_save(db.st, "agent1", "complaint", "{}", 0), 0);
-	test_demo_close(&db);
+	assert_int_equal(store_draft_save(db->st, "agent1", "complaint", "{}", 0), 0);
+	testhost_free(db);
 }
 
 static void test_demo_reproducible(void **state)
 {
-	struct test_demo_db a, b;
+	struct testhost *a, *b;
 	struct complaint *la = NULL, *lb = NULL;
 	struct complaint_filter f;
 	int64_t now = store_now_ms();
 	size_t na = 0, nb = 0, i;
 
 	(void)state;
-	test_demo_open(&a, true);
-	test_demo_open(&b, true);
-	assert_int_equal(demo_seed(a.st, 60, 7, now, NULL, NULL), 0);
-	assert_int_equal(demo_seed(b.st, 60, 7, now, NULL, NULL), 0);
+	a = test_demo_open(true);
+	b = test_demo_open(true);
+	assert_int_equal(demo_seed(a->st, 60, 7, now, NULL, NULL), 0);
+	assert_int_equal(demo_seed(b->st, 60, 7, now, NULL, NULL), 0);
 	memset(&f, 0, sizeof f);
 	f.limit = 100;
-	assert_int_equal(store_complaint_list(a.st, &f, &la, &na), 0);
-	assert_int_equal(store_complaint_list(b.st, &f, &lb, &nb), 0);
+	assert_int_equal(store_complaint_list(a->st, &f, &la, &na), 0);
+	assert_int_equal(store_complaint_list(b->st, &f, &lb, &nb), 0);
 	assert_int_equal(na, 60);
 	assert_int_equal(nb, 60);
 	for (i = 0; i < na; i++) {
@@ -189,13 +161,13 @@ static void test_demo_reproducible(void **state)
 	}
 	store_complaint_list_free(la, na);
 	store_complaint_list_free(lb, nb);
-	test_demo_close(&a);
-	test_demo_close(&b);
+	testhost_free(a);
+	testhost_free(b);
 }
 
 static void test_demo_refusals_and_clock(void **state)
 {
-	struct test_demo_db db;
+	struct testhost *db;
 	struct complaint_new in;
 	struct complaint c;
 	const char *tech[] = {"empathy"};
@@ -203,8 +175,8 @@ static void test_demo_refusals_and_clock(void **state)
 	int64_t at = 1767225600000LL + 10 * 3600 * 1000; /* 2026-01-01 (about 10:00-18:00) */
 
 	(void)state;
-	test_demo_open(&db, false);
-	assert_int_equal(demo_seed(db.st, 10, 1, 0, NULL, NULL), STORE_ENOENT);
+	db = test_demo_open(false);
+	assert_int_equal(demo_seed(db->st, 10, 1, 0, NULL, NULL), STORE_ENOENT);
 	/* set_clock stamps changes and numbers; 0 is the clock again. */
 	memset(&in, 0, sizeof in);
 	in.unit = "1-1-101";
@@ -214,9 +186,9 @@ static void test_demo_refusals_and_clock(void **state)
 	in.techniques = tech;
 	in.ntechniques = 1;
 	in.agent = "agent1";
-	store_complaint_set_clock(db.st, at);
-	assert_int_equal(store_complaint_add(db.st, &test_demo_ctx, &in, number), 0);
-	assert_int_equal(store_complaint_get(db.st, number, &c, true), 0);
+	store_complaint_set_clock(db->st, at);
+	assert_int_equal(store_complaint_add(db->st, &testhost_setup_ctx, &in, number), 0);
+	assert_int_equal(store_complaint_get(db->st, number, &c, true), 0);
 	assert_int_equal(c.created_ms, at);
 	assert_int_equal(c.history[0].ts_ms, at);
 	complaint_clear(&c);
@@ -229,14 +201,14 @@ static void test_demo_refusals_and_clock(void **state)
 		strftime(want, sizeof want, "C-%Y%m%d-", &tm);
 		assert_memory_equal(number, want, strlen(want));
 	}
-	store_complaint_set_clock(db.st, 0);
-	assert_int_equal(store_complaint_note(db.st, &test_demo_ctx, number, "回访"), 0);
-	assert_int_equal(store_complaint_get(db.st, number, &c, true), 0);
+	store_complaint_set_clock(db->st, 0);
+	assert_int_equal(store_complaint_note(db->st, &testhost_setup_ctx, number, "回访"), 0);
+	assert_int_equal(store_complaint_get(db->st, number, &c, true), 0);
 	assert_true(c.notes[0].ts_ms > store_now_ms() - 60000);
 	complaint_clear(&c);
 	/* A database with complaints is refused. */
-	assert_int_equal(demo_seed(db.st, 10, 1, 0, NULL, NULL), STORE_EEXIST);
-	test_demo_close(&db);
+	assert_int_equal(demo_seed(db->st, 10, 1, 0, NULL, NULL), STORE_EEXIST);
+	testhost_free(db);
 }
 
 int main(void)

@@ -554,6 +554,57 @@ static void test_lineedit_max_bytes_refused_with_bell(void **state)
 	test_lineedit_fx_free(t);
 }
 
+/* A paste running past max_bytes rings once per input chunk (one lineedit_feed call), not once
+ * per refused character; the next chunk may ring again. */
+static void test_lineedit_long_paste_rings_once_per_chunk(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(12, 80, "> ", false);
+	struct buf paste;
+	int i;
+
+	(void)state;
+	buf_init(&paste);
+	for (i = 0; i < 200; i++)
+		buf_puts(&paste, "x");
+	test_lineedit_fx_feedn(t, paste.data, paste.len, NULL);
+	assert_int_equal(t->term.bells, 1);
+	assert_string_equal(lineedit_line(t->le), "xxxxxxxxxxxx");
+	assert_string_equal(test_lineedit_fx_enter(t, ""), "xxxxxxxxxxxx");
+	test_lineedit_fx_free(t);
+
+	/* A bracketed paste of Chinese text in two chunks: one bell each. */
+	t = test_lineedit_fx_new(12, 80, "> ", false);
+	buf_reset(&paste);
+	buf_puts(&paste, "\x1b[200~");
+	for (i = 0; i < 100; i++)
+		buf_puts(&paste, "卫生间漏水");
+	test_lineedit_fx_feedn(t, paste.data, paste.len, NULL);
+	assert_int_equal(t->term.bells, 1);
+	assert_string_equal(lineedit_line(t->le), "卫生间漏");
+	buf_reset(&paste);
+	for (i = 0; i < 100; i++)
+		buf_puts(&paste, "楼上");
+	buf_puts(&paste, "\x1b[201~");
+	test_lineedit_fx_feedn(t, paste.data, paste.len, NULL);
+	assert_int_equal(t->term.bells, 2);
+	assert_string_equal(lineedit_line(t->le), "卫生间漏");
+	/* Typed one key at a time, each refused key still rings. */
+	test_lineedit_fx_feed(t, "a");
+	test_lineedit_fx_feed(t, "b");
+	assert_int_equal(t->term.bells, 4);
+	/* Room made by a backspace: what fits goes in, no bell; the rest of the chunk rings once. */
+	test_lineedit_fx_feed(t, "\x7f" "ab" "报修报修");
+	assert_int_equal(t->term.bells, 5);
+	assert_string_equal(test_lineedit_fx_enter(t, ""), "卫生间ab");
+	/* Other bells (Tab without a completer) ring once per chunk too. */
+	test_lineedit_fx_feed(t, "\t\t\t");
+	assert_int_equal(t->term.bells, 6);
+	test_lineedit_fx_feed(t, "\t");
+	assert_int_equal(t->term.bells, 7);
+	buf_free(&paste);
+	test_lineedit_fx_free(t);
+}
+
 static void test_lineedit_secret_echoes_nothing(void **state)
 {
 	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "密码: ", false);
@@ -821,6 +872,7 @@ int main(void)
 	    cmocka_unit_test(test_lineedit_history_is_bounded),
 	    cmocka_unit_test(test_lineedit_long_history_entry_cut_at_character),
 	    cmocka_unit_test(test_lineedit_max_bytes_refused_with_bell),
+	    cmocka_unit_test(test_lineedit_long_paste_rings_once_per_chunk),
 	    cmocka_unit_test(test_lineedit_secret_echoes_nothing),
 	    cmocka_unit_test(test_lineedit_tab_completion),
 	    cmocka_unit_test(test_lineedit_horizontal_scroll_keeps_cursor_visible),

@@ -10,31 +10,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "catalog.h"
 #include "suggest.h"
-
-/* The source tree's etc/: this file's path is relative to the build directory, where the
- * test executable lives. */
-static void test_suggest_etc(char *out, size_t cap)
-{
-	char exe[4096], src[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-	assert_true(n > 0);
-	exe[n] = '\0';
-	snprintf(src, sizeof src, "%s", __FILE__);
-	if (src[0] == '/')
-		snprintf(out, cap, "%s/../../etc", dirname(src));
-	else
-		snprintf(out, cap, "%s/%s/../../etc", dirname(exe), dirname(src));
-}
+#include "testhost.h"
 
 static struct catalog *test_suggest_catalog(void)
 {
@@ -42,7 +25,7 @@ static struct catalog *test_suggest_catalog(void)
 	struct catalog *c = NULL;
 	char *err = NULL;
 
-	test_suggest_etc(dir, sizeof dir);
+	testhost_etc(dir, sizeof dir);
 	if (catalog_load(dir, &c, &err) != 0)
 		fail_msg("catalog_load(%s): %s", dir, err);
 	assert_non_null(c->rules);
@@ -184,54 +167,21 @@ struct test_suggest_dir {
 	char path[64];
 };
 
-static void test_suggest_copy(const char *from_dir, const char *to_dir, const char *name)
-{
-	char a[8192], b[128], chunk[4096];
-	FILE *in, *out;
-	size_t n;
-
-	snprintf(a, sizeof a, "%s/%s", from_dir, name);
-	snprintf(b, sizeof b, "%s/%s", to_dir, name);
-	in = fopen(a, "r");
-	out = fopen(b, "w");
-	assert_non_null(in);
-	assert_non_null(out);
-	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
-		assert_int_equal(fwrite(chunk, 1, n, out), n);
-	fclose(in);
-	fclose(out);
-}
-
 static void test_suggest_dir_make(struct test_suggest_dir *d, const char *rules)
 {
-	char etc[8192], p[128];
-	FILE *f;
+	char etc[8192];
 
-	snprintf(d->path, sizeof d->path, "/tmp/test_suggest.XXXXXX");
-	assert_non_null(mkdtemp(d->path));
-	test_suggest_etc(etc, sizeof etc);
-	test_suggest_copy(etc, d->path, "techniques.ini");
-	test_suggest_copy(etc, d->path, "categories.ini");
-	if (rules == NULL)
-		return;
-	snprintf(p, sizeof p, "%s/suggest.ini", d->path);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(rules, f);
-	fclose(f);
+	assert_int_equal(testhost_tmpdir_make(d->path, sizeof d->path, "test_suggest"), 0);
+	testhost_etc(etc, sizeof etc);
+	testhost_file_copy(etc, d->path, "techniques.ini");
+	testhost_file_copy(etc, d->path, "categories.ini");
+	if (rules != NULL)
+		testhost_file_write(d->path, "suggest.ini", rules);
 }
 
 static void test_suggest_dir_remove(struct test_suggest_dir *d)
 {
-	char p[128];
-
-	snprintf(p, sizeof p, "%s/techniques.ini", d->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/categories.ini", d->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/suggest.ini", d->path);
-	unlink(p);
-	rmdir(d->path);
+	testhost_tmpdir_remove(d->path);
 }
 
 /* catalog_load of rules must fail with a message containing want. */

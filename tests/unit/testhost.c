@@ -1,0 +1,405 @@
+/* testhost — the unit tests' shared fixture and shell host (see testhost.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "testhost.h"
+
+const struct audit_ctx testhost_setup_ctx = {
+    .account = "setup",
+    .role = "admin",
+    .session = "t",
+    .peer = "-",
+    .transport = "cli",
+};
+
+const struct shell_opts testhost_opts = {
+    .session_id = "s-test",
+    .peer = "127.0.0.1:40000",
+    .transport = "ssh",
+    .cols = 100,
+    .rows = 30,
+    .max_line = 4096,
+    .max_stdin = 4096,
+};
+
+/* ---- temporary directories and files ------------------------------------------------------ */
+
+int testhost_tmpdir_make(char *dir, size_t cap, const char *name)
+{
+	int n = snprintf(dir, cap, "/tmp/%s.XXXXXX", name);
+
+	if (n < 0 || (size_t)n >= cap || mkdtemp(dir) == NULL)
+		return -1;
+	return 0;
+}
+
+void testhost_tmpdir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+void testhost_file_write(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+void testhost_file_copy(const char *from_dir, const char *to_dir, const char *name)
+{
+	char a[8192], b[512], chunk[4096];
+	FILE *in, *out;
+	size_t n;
+
+	snprintf(a, sizeof a, "%s/%s", from_dir, name);
+	snprintf(b, sizeof b, "%s/%s", to_dir, name);
+	in = fopen(a, "r");
+	assert_non_null(in);
+	out = fopen(b, "w");
+	assert_non_null(out);
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		assert_int_equal(fwrite(chunk, 1, n, out), n);
+	assert_int_equal(fclose(in), 0);
+	assert_int_equal(fclose(out), 0);
+}
+
+void testhost_etc(char *out, size_t cap)
+{
+	char exe[4096], src[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	assert_true(n > 0);
+	exe[n] = '\0';
+	snprintf(src, sizeof src, "%s", __FILE__);
+	if (src[0] == '/')
+		snprintf(out, cap, "%s/../../etc", dirname(src));
+	else
+		snprintf(out, cap, "%s/%s/../../etc", dirname(exe), dirname(src));
+}
+
+void testhost_day(int days, char *out, size_t len)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* ---- the fixture ---------------------------------------------------------------------------- */
+
+struct testhost *testhost_new(const char *name)
+{
+	struct testhost *th = calloc(1, sizeof *th);
+
+	if (th == NULL || sodium_init() < 0) {
+		free(th);
+		return NULL;
+	}
+	if (testhost_tmpdir_make(th->dir, sizeof th->dir, name) != 0) {
+		free(th);
+		return NULL;
+	}
+	snprintf(th->path, sizeof th->path, "%s/propdesk.db", th->dir);
+	if (store_open(th->path, 0, 1000, &th->st) != 0 || store_migrate(th->st) != 0) {
+		testhost_free(th);
+		return NULL;
+	}
+	return th;
+}
+
+void testhost_free(struct testhost *th)
+{
+	if (th == NULL)
+		return;
+	testhost_stop(th);
+	catalog_unref(th->catalog);
+	store_close(th->st);
+	testhost_tmpdir_remove(th->dir);
+	free(th);
+}
+
+void testhost_account_add(struct testhost *th, const char *name, const char *display,
+                          enum role role, const char *lang, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct account a;
+
+	memset(&a, 0, sizeof a);
+	a.name = (char *)name;
+	a.display = (char *)display;
+	a.role = role;
+	a.lang = (char *)lang;
+	if (password != NULL) {
+		assert_int_equal(crypto_pwhash_str(hash, password, strlen(password),
+		                                   crypto_pwhash_OPSLIMIT_MIN,
+		                                   crypto_pwhash_MEMLIMIT_MIN),
+		                 0);
+		a.pwhash = hash;
+	}
+	assert_int_equal(store_account_add(th->st, &testhost_setup_ctx, &a), 0);
+}
+
+int testhost_load_catalog(struct testhost *th, const char *dir)
+{
+	char *err = NULL;
+
+	if (catalog_load(dir != NULL ? dir : th->dir, &th->catalog, &err) != 0) {
+		fprintf(stderr, "catalog: %s\n", err != NULL ? err : "?");
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+size_t testhost_audit_count(struct store *st, const char *action, const char *detail)
+{
+	struct audit_event *ev = NULL;
+	size_t n = 0, i, count = 0;
+
+	assert_int_equal(store_audit_list(st, 0, 1000000, &ev, &n), 0);
+	for (i = 0; i < n; i++)
+		if (ev[i].action && strcmp(ev[i].action, action) == 0 &&
+		    (detail == NULL || (ev[i].detail && strstr(ev[i].detail, detail))))
+			count++;
+	store_audit_list_free(ev, n);
+	return count;
+}
+
+/* ---- the host's callbacks ------------------------------------------------------------------- */
+
+static void testhost_write_cb(void *ctx, int stream, const char *buf, size_t len)
+{
+	struct testhost *th = ctx;
+
+	assert_true(stream == 1 || stream == 2);
+	assert_false(th->exited);
+	buf_append(&th->out[0], buf, len);
+	buf_append(&th->out[stream], buf, len);
+}
+
+static void testhost_exit_cb(void *ctx, int status)
+{
+	struct testhost *th = ctx;
+
+	th->exited = true;
+	th->status = status;
+	th->exits++;
+}
+
+static struct testhost_job *testhost_push(struct testhost *th)
+{
+	struct testhost_job *j;
+
+	assert_true(th->nq < TESTHOST_QMAX);
+	j = &th->q[th->nq++];
+	memset(j, 0, sizeof *j);
+	return j;
+}
+
+static int testhost_pwhash_cb(void *ctx, const char *password, shell_async_cb cb)
+{
+	struct testhost_job *j = testhost_push(ctx);
+
+	j->cb = cb;
+	j->rc = crypto_pwhash_str(j->hash, password, strlen(password), crypto_pwhash_OPSLIMIT_MIN,
+	                          crypto_pwhash_MEMLIMIT_MIN) == 0
+	            ? 0
+	            : -1;
+	return 0;
+}
+
+static int testhost_pwverify_cb(void *ctx, const char *hash, const char *password,
+                                shell_async_cb cb)
+{
+	struct testhost_job *j = testhost_push(ctx);
+
+	j->cb = cb;
+	j->rc = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 ? 1 : 0;
+	return 0;
+}
+
+static int testhost_work_cb(void *ctx, shell_work_fn fn, shell_work_done_fn done, void *arg)
+{
+	struct testhost_job *j = testhost_push(ctx);
+
+	j->fn = fn;
+	j->done = done;
+	j->arg = arg;
+	return 0;
+}
+
+static struct catalog *testhost_catalog_cb(void *ctx)
+{
+	struct testhost *th = ctx;
+
+	if (th->cat != NULL)
+		catalog_ref(th->cat);
+	return th->cat;
+}
+
+/* ---- the shell ------------------------------------------------------------------------------ */
+
+size_t testhost_drain(struct testhost *th, bool gone)
+{
+	size_t taken = 0;
+
+	while (th->nq > 0) {
+		struct testhost_job j = th->q[0];
+
+		memmove(th->q, th->q + 1, (th->nq - 1) * sizeof th->q[0]);
+		th->nq--;
+		assert_true(shell_busy(th->sh));
+		taken++;
+		if (j.cb != NULL) {
+			if (!gone)
+				j.cb(th->sh, j.rc, j.rc == 0 ? j.hash : NULL);
+		} else {
+			/* As the pool would: fn with a read-only store of its own. */
+			struct store *ro = NULL;
+			int rc;
+
+			assert_int_equal(store_open(th->path, STORE_READONLY, 1000, &ro), 0);
+			rc = j.fn(ro, j.arg);
+			store_close(ro);
+			j.done(gone ? NULL : th->sh, j.arg, rc);
+			th->ran++;
+		}
+	}
+	return taken;
+}
+
+void testhost_stop(struct testhost *th)
+{
+	int i;
+
+	if (th->nq > 0 && th->sh != NULL)
+		testhost_drain(th, true);
+	shell_free(th->sh);
+	th->sh = NULL;
+	th->cat = NULL;
+	for (i = 0; i < 3; i++)
+		buf_free(&th->out[i]);
+	th->exited = false;
+	th->status = 0;
+	th->exits = 0;
+	th->nq = 0;
+	th->ran = 0;
+}
+
+struct shell *testhost_start_user(struct testhost *th, const struct shell_user *user, unsigned caps,
+                                  const struct shell_opts *opts)
+{
+	struct shell_host host;
+
+	testhost_stop(th);
+	th->cat = th->catalog;
+	memset(&host, 0, sizeof host);
+	host.ctx = th;
+	host.store = th->st;
+	host.write = testhost_write_cb;
+	host.exit = testhost_exit_cb;
+	if (caps & TESTHOST_PWHASH) {
+		host.pwhash = testhost_pwhash_cb;
+		host.pwverify = testhost_pwverify_cb;
+	}
+	if (caps & TESTHOST_WORK)
+		host.work = testhost_work_cb;
+	if (caps & TESTHOST_CATALOG)
+		host.catalog = testhost_catalog_cb;
+	th->sh = shell_new(&host, user, opts);
+	assert_non_null(th->sh);
+	shell_start(th->sh);
+	return th->sh;
+}
+
+struct shell *testhost_start(struct testhost *th, const char *name, unsigned caps,
+                             const struct shell_opts *opts)
+{
+	struct shell_user user;
+	struct account a;
+
+	memset(&a, 0, sizeof a);
+	assert_int_equal(store_account_get(th->st, name, &a), 0);
+	memset(&user, 0, sizeof user);
+	user.id = a.id;
+	user.name = a.name;
+	user.display = a.display;
+	user.role = a.role;
+	user.lang = a.lang;
+	user.team = a.team;
+	testhost_start_user(th, &user, caps, opts);
+	account_clear(&a);
+	return th->sh;
+}
+
+int testhost_exec(struct testhost *th, const char *name, unsigned caps,
+                  const struct shell_opts *opts, const char *cmd, const char *in)
+{
+	struct shell_opts o = *opts;
+
+	o.exec = cmd;
+	testhost_start(th, name, caps, &o);
+	if (in != NULL)
+		testhost_feed(th, in);
+	shell_eof(th->sh);
+	while (testhost_drain(th, false) > 0)
+		;
+	assert_true(th->exited);
+	assert_int_equal(th->exits, 1);
+	return th->status;
+}
+
+void testhost_feed(struct testhost *th, const char *s)
+{
+	shell_feed(th->sh, s, strlen(s));
+}
+
+const char *testhost_type(struct testhost *th, const char *s)
+{
+	testhost_clear(th);
+	testhost_feed(th, s);
+	return testhost_out(th, 0);
+}
+
+const char *testhost_out(struct testhost *th, int stream)
+{
+	assert_true(stream >= 0 && stream <= 2);
+	return buf_cstr(&th->out[stream]);
+}
+
+void testhost_clear(struct testhost *th)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		buf_reset(&th->out[i]);
+}
