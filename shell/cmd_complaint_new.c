@@ -56,6 +56,12 @@ static void cmd_complaint_new_time(int64_t ms, char *out, size_t len)
 		strftime(out, len, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* v, or "-" when it is missing (the summary shows what there is, never a missing value). */
+static const char *cmd_complaint_new_or_none(const char *v)
+{
+	return v != NULL ? v : "-";
+}
+
 /* Prints s sanitized (untrusted: typed or from the database). */
 static void cmd_complaint_new_print_clean(struct shell *sh, const char *s)
 {
@@ -873,7 +879,7 @@ static void cmd_complaint_new_promises_print(struct form *f)
 		shell_printf(sh, "  %d. ", i);
 		cmd_complaint_new_print_clean(sh, cmd_complaint_new_promise_get(f, i, "what"));
 		shell_printf(sh, T(sh, " — due %s\n", " —— 期限 %s\n"),
-		             cmd_complaint_new_promise_get(f, i, "due"));
+		             cmd_complaint_new_or_none(cmd_complaint_new_promise_get(f, i, "due")));
 	}
 }
 
@@ -1036,6 +1042,11 @@ static int cmd_complaint_new_due_accept(struct form *f, const char *v)
 
 /* --- summary and save ------------------------------------------------------------------- */
 
+static int cmd_complaint_new_incomplete(struct form *f);
+
+/* Tells that the answer of step (an index) is missing or not valid. */
+static void cmd_complaint_new_incomplete_say(struct shell *sh, int step);
+
 static void cmd_complaint_new_line(struct shell *sh, const char *label_en, const char *label_zh,
                                    const char *value)
 {
@@ -1046,21 +1057,24 @@ static void cmd_complaint_new_line(struct shell *sh, const char *label_en, const
 
 static bool cmd_complaint_new_confirm_enter(struct form *f)
 {
+	/* First: the checks may refresh values (the pointers below are borrowed). */
+	int bad = cmd_complaint_new_incomplete(f);
 	struct shell *sh = form_shell(f);
 	const struct catalog *c = cmd_complaint_new_cat(f);
 	const struct catalog_item *cat = catalog_category(c, form_get(f, "category"));
 	const char *words = form_get(f, "words");
 	const char *outcome = form_get(f, "outcome");
+	const char *unit = form_get(f, "unit"), *verified = form_get(f, "unit.verified");
 	struct buf b;
 
 	buf_init(&b);
 	shell_printf(sh, "%s\n", T(sh, "——— the complaint ———", "——— 投诉内容 ———"));
-	buf_puts(&b, form_get(f, "unit"));
-	if (strcmp(form_get(f, "unit.verified") ? form_get(f, "unit.verified") : "0", "1") != 0)
+	buf_puts(&b, cmd_complaint_new_or_none(unit));
+	if (unit != NULL && (verified == NULL || strcmp(verified, "1") != 0))
 		buf_puts(&b, T(sh, " (unverified)", "（未核实）"));
 	cmd_complaint_new_line(sh, "Unit:       ", "单元：    ", buf_cstr(&b));
 	buf_reset(&b);
-	buf_printf(&b, "%s (%s)", form_get(f, "caller"),
+	buf_printf(&b, "%s (%s)", cmd_complaint_new_or_none(form_get(f, "caller")),
 	           cmd_complaint_new_choice_label(sh, cmd_complaint_new_relations,
 	                                          CMD_COMPLAINT_NEW_N(cmd_complaint_new_relations),
 	                                          form_get(f, "relation")));
@@ -1072,7 +1086,8 @@ static bool cmd_complaint_new_confirm_enter(struct form *f)
 	                                   CMD_COMPLAINT_NEW_N(cmd_complaint_new_channels),
 	                                   form_get(f, "channel")));
 	buf_reset(&b);
-	buf_printf(&b, "%s %s", form_get(f, "category"), cat ? catalog_name(cat, sh->lang) : "");
+	buf_printf(&b, "%s %s", cmd_complaint_new_or_none(form_get(f, "category")),
+	           cat ? catalog_name(cat, sh->lang) : "");
 	cmd_complaint_new_line(sh, "Category:   ", "类别：    ", buf_cstr(&b));
 	shell_printf(sh, "  %s\n", T(sh, "Words:", "业主反映："));
 	{
@@ -1121,6 +1136,8 @@ static bool cmd_complaint_new_confirm_enter(struct form *f)
 		cmd_complaint_new_promises_print(f);
 	}
 	buf_free(&b);
+	if (bad >= 0)
+		cmd_complaint_new_incomplete_say(sh, bad);
 	return true;
 }
 
@@ -1159,14 +1176,23 @@ static int cmd_complaint_new_save(struct form *f)
 	struct promise_new promises[COMPLAINT_PROMISES_MAX];
 	const char *codes[2 * CMD_COMPLAINT_NEW_CODES_MAX];
 	char number[COMPLAINT_NUMBER_MAX], norm[32];
-	char *tech = strdup(form_get(f, "techniques") ? form_get(f, "techniques") : "");
-	char *nonverbal = strdup(form_get(f, "nonverbal") ? form_get(f, "nonverbal") : "");
+	/* First: the checks may refresh values (the pointers below are borrowed). */
+	int bad = cmd_complaint_new_incomplete(f);
 	const char *outcome = form_get(f, "outcome");
+	char *tech, *nonverbal;
 	struct complaint_new in;
 	struct audit_ctx ctx;
 	int np = cmd_complaint_new_npromises(f), i, rc;
 	size_t ncodes = 0;
 
+	if (bad >= 0) {
+		/* Never saved with an answer missing: to the step that lacks it. */
+		cmd_complaint_new_incomplete_say(sh, bad);
+		shell_printf(sh, "%s\n", T(sh, "Not saved.", "未保存。"));
+		return bad;
+	}
+	tech = strdup(form_get(f, "techniques") ? form_get(f, "techniques") : "");
+	nonverbal = strdup(form_get(f, "nonverbal") ? form_get(f, "nonverbal") : "");
 	if (tech == NULL || nonverbal == NULL)
 		abort();
 	memset(&in, 0, sizeof in);
@@ -1248,44 +1274,237 @@ static int cmd_complaint_new_confirm_accept(struct form *f, const char *v)
 	return FORM_AGAIN;
 }
 
+/* --- checks of a resumed draft (form_step.check: quiet) ------------------------------------ */
+
+/* Text as the line editor lets it through: valid UTF-8 of at most max bytes, no control
+ * characters but tab (and newline when multiline); required: not empty. NULL is not text. */
+static bool cmd_complaint_new_text_ok(const char *v, size_t max, bool multiline, bool required)
+{
+	size_t len, i = 0;
+
+	if (v == NULL)
+		return false;
+	len = strlen(v);
+	if (len > max || (required && len == 0) || !utf8_valid(v, len))
+		return false;
+	while (i < len) {
+		uint32_t cp = 0;
+		int r = utf8_decode((const unsigned char *)v + i, len - i, &cp);
+
+		if (r <= 0)
+			return false;
+		if ((cp < 0x20 && cp != '\t' && !(multiline && cp == '\n')) ||
+		    (cp >= 0x7f && cp <= 0x9f))
+			return false;
+		i += (size_t)r;
+	}
+	return true;
+}
+
+/* A stored choice: exactly one of the names. */
+static bool cmd_complaint_new_choice_ok(const struct cmd_complaint_new_choice *list, size_t n,
+                                        const char *v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		if (strcmp(v, list[i].name) == 0)
+			return true;
+	return false;
+}
+
+/* A stored code list ("a,b"): known codes of kind, no more than the form takes; required: at
+ * least one. */
+static bool cmd_complaint_new_codes_ok(struct form *f, const char *v, enum catalog_kind kind,
+                                       bool required)
+{
+	const struct catalog *c = cmd_complaint_new_cat(f);
+	const char *p = v;
+	size_t n = 0;
+
+	if (v == NULL)
+		return !required;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		char code[40];
+		const struct catalog_item *it;
+
+		if (len == 0 || len >= sizeof code || ++n > CMD_COMPLAINT_NEW_CODES_MAX)
+			return false;
+		memcpy(code, p, len);
+		code[len] = '\0';
+		it = catalog_technique(c, code);
+		if (it == NULL || it->kind != kind)
+			return false;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return false;
+	}
+	return n > 0 || !required;
+}
+
+static bool cmd_complaint_new_unit_check(struct form *f)
+{
+	struct shell *sh = form_shell(f);
+	const char *v = form_get(f, "unit");
+	struct unit u;
+	int64_t count = 0;
+	int rc;
+
+	if (v == NULL || !store_unit_code_ok(v) || store_unit_count(sh->host.store, &count) < 0)
+		return false;
+	if (count == 0) {
+		form_set(f, "unit.verified", "0");
+		return true;
+	}
+	memset(&u, 0, sizeof u);
+	rc = store_unit_get(sh->host.store, v, &u);
+	unit_clear(&u);
+	if (rc < 0)
+		return false;
+	form_set(f, "unit.verified", "1");
+	return true;
+}
+
+static bool cmd_complaint_new_caller_check(struct form *f)
+{
+	return cmd_complaint_new_text_ok(form_get(f, "caller"), COMPLAINT_CALLER_MAX, false, true);
+}
+
+static bool cmd_complaint_new_relation_check(struct form *f)
+{
+	return cmd_complaint_new_choice_ok(cmd_complaint_new_relations,
+	                                   CMD_COMPLAINT_NEW_N(cmd_complaint_new_relations),
+	                                   form_get(f, "relation"));
+}
+
+static bool cmd_complaint_new_phone_check(struct form *f)
+{
+	const char *v = form_get(f, "phone");
+
+	return v == NULL || v[0] == '\0' || store_complaint_phone_ok(v);
+}
+
+static bool cmd_complaint_new_channel_check(struct form *f)
+{
+	return cmd_complaint_new_choice_ok(cmd_complaint_new_channels,
+	                                   CMD_COMPLAINT_NEW_N(cmd_complaint_new_channels),
+	                                   form_get(f, "channel"));
+}
+
+static bool cmd_complaint_new_category_check(struct form *f)
+{
+	return catalog_category(cmd_complaint_new_cat(f), form_get(f, "category")) != NULL;
+}
+
+static bool cmd_complaint_new_words_check(struct form *f)
+{
+	return cmd_complaint_new_text_ok(form_get(f, "words"), COMPLAINT_WORDS_MAX, true, true);
+}
+
+static bool cmd_complaint_new_mood_check(struct form *f)
+{
+	return cmd_complaint_new_choice_ok(cmd_complaint_new_moods,
+	                                   CMD_COMPLAINT_NEW_N(cmd_complaint_new_moods),
+	                                   form_get(f, "mood"));
+}
+
+static bool cmd_complaint_new_dialect_check(struct form *f)
+{
+	const char *v = form_get(f, "dialect");
+
+	return v == NULL || cmd_complaint_new_text_ok(v, COMPLAINT_DIALECT_MAX, false, false);
+}
+
+static bool cmd_complaint_new_techniques_check(struct form *f)
+{
+	return cmd_complaint_new_codes_ok(f, form_get(f, "techniques"), CATALOG_VERBAL, true);
+}
+
+static bool cmd_complaint_new_nonverbal_check(struct form *f)
+{
+	return cmd_complaint_new_codes_ok(f, form_get(f, "nonverbal"), CATALOG_NONVERBAL, false);
+}
+
+static bool cmd_complaint_new_outcome_check(struct form *f)
+{
+	const char *v = form_get(f, "outcome");
+
+	return v == NULL || cmd_complaint_new_text_ok(v, COMPLAINT_TEXT_MAX, false, false);
+}
+
+/* The promises recorded (what and a due date each) and the one being typed, if any. A due
+ * date that has passed since is kept: the store takes it, and the agent sees it in the
+ * summary. */
+static bool cmd_complaint_new_promise_check(struct form *f)
+{
+	const char *count = form_get(f, "promises"), *pending = form_get(f, "promise");
+	int n = cmd_complaint_new_npromises(f), i;
+	char num[16], norm[32];
+	int64_t ms;
+
+	if (count != NULL) {
+		snprintf(num, sizeof num, "%d", n);
+		if (strcmp(num, count) != 0)
+			return false;
+	}
+	for (i = 1; i <= n; i++) {
+		const char *due = cmd_complaint_new_promise_get(f, i, "due");
+
+		if (!cmd_complaint_new_text_ok(cmd_complaint_new_promise_get(f, i, "what"),
+		                               COMPLAINT_TEXT_MAX, false, true) ||
+		    due == NULL || !cmd_complaint_new_due_parse(due, &ms, norm, sizeof norm))
+			return false;
+	}
+	return pending == NULL ||
+	       cmd_complaint_new_text_ok(pending, COMPLAINT_TEXT_MAX, false, true);
+}
+
 static const struct form_step cmd_complaint_new_steps[] = {
     {"unit", 0, "Unit", "单元号", NULL, NULL, cmd_complaint_new_unit_help,
-     cmd_complaint_new_unit_accept},
+     cmd_complaint_new_unit_accept, cmd_complaint_new_unit_check},
     {"caller", 0, "Caller", "来电人", NULL, cmd_complaint_new_caller_def,
-     cmd_complaint_new_caller_help, cmd_complaint_new_caller_accept},
+     cmd_complaint_new_caller_help, cmd_complaint_new_caller_accept,
+     cmd_complaint_new_caller_check},
     {"relation", 0, "Relation (owner/family/tenant/other)", "与业主关系（业主/家属/租户/其他）",
      NULL, cmd_complaint_new_relation_def, cmd_complaint_new_relation_help,
-     cmd_complaint_new_relation_accept},
+     cmd_complaint_new_relation_accept, cmd_complaint_new_relation_check},
     {"phone", 0, "Phone (- for none)", "联系电话（- 表示不留）", NULL, cmd_complaint_new_phone_def,
-     cmd_complaint_new_phone_help, cmd_complaint_new_phone_accept},
+     cmd_complaint_new_phone_help, cmd_complaint_new_phone_accept, cmd_complaint_new_phone_check},
     {"channel", 0, "Channel (phone/visit/onsite)", "渠道（电话/来访/现场）", NULL,
      cmd_complaint_new_channel_def, cmd_complaint_new_channel_help,
-     cmd_complaint_new_channel_accept},
+     cmd_complaint_new_channel_accept, cmd_complaint_new_channel_check},
     {"category", 0, "Category (? lists them)", "投诉类别（? 查看列表）", NULL, NULL,
-     cmd_complaint_new_category_help, cmd_complaint_new_category_accept},
+     cmd_complaint_new_category_help, cmd_complaint_new_category_accept,
+     cmd_complaint_new_category_check},
     {"words", FORM_TEXT, "The owner's words", "业主反映的内容", NULL, NULL,
-     cmd_complaint_new_words_help, cmd_complaint_new_words_accept},
+     cmd_complaint_new_words_help, cmd_complaint_new_words_accept, cmd_complaint_new_words_check},
     {"mood", 0, "Mood (calm/upset/angry)", "情绪（平静/不满/激动）", NULL,
-     cmd_complaint_new_mood_def, cmd_complaint_new_mood_help, cmd_complaint_new_mood_accept},
+     cmd_complaint_new_mood_def, cmd_complaint_new_mood_help, cmd_complaint_new_mood_accept,
+     cmd_complaint_new_mood_check},
     {"dialect", 0, "Preferred dialect (optional)", "方言偏好（可不填）", NULL, NULL,
-     cmd_complaint_new_dialect_help, cmd_complaint_new_dialect_accept},
+     cmd_complaint_new_dialect_help, cmd_complaint_new_dialect_accept,
+     cmd_complaint_new_dialect_check},
     {"suggest", 0, "Accept (Enter) or type codes", "采纳（回车）或输入代码",
      cmd_complaint_new_suggest_enter, cmd_complaint_new_suggest_def, cmd_complaint_new_suggest_help,
-     cmd_complaint_new_suggest_accept},
+     cmd_complaint_new_suggest_accept, NULL},
     {"techniques", 0, "Techniques used (codes)", "使用的沟通方法（代码）", NULL, NULL,
-     cmd_complaint_new_techniques_help, cmd_complaint_new_techniques_accept},
+     cmd_complaint_new_techniques_help, cmd_complaint_new_techniques_accept,
+     cmd_complaint_new_techniques_check},
     {"nonverbal", 0, "Non-verbal measures (optional)", "非语言措施（可不填）", NULL, NULL,
-     cmd_complaint_new_nonverbal_help, cmd_complaint_new_nonverbal_accept},
+     cmd_complaint_new_nonverbal_help, cmd_complaint_new_nonverbal_accept,
+     cmd_complaint_new_nonverbal_check},
     {"outcome", 0, "Outcome (optional)", "处理结果（可不填）", NULL, NULL,
-     cmd_complaint_new_outcome_help, cmd_complaint_new_outcome_accept},
+     cmd_complaint_new_outcome_help, cmd_complaint_new_outcome_accept,
+     cmd_complaint_new_outcome_check},
     {"promise", 0, "Promise (empty: none/no more)", "承诺内容（回车：无/结束）",
      cmd_complaint_new_promise_enter, NULL, cmd_complaint_new_promise_help,
-     cmd_complaint_new_promise_accept},
+     cmd_complaint_new_promise_accept, cmd_complaint_new_promise_check},
     {"promise.due", 0, "Due (YYYY-MM-DD[ HH:MM])", "期限（YYYY-MM-DD[ HH:MM]）", NULL, NULL,
-     cmd_complaint_new_due_help, cmd_complaint_new_due_accept},
+     cmd_complaint_new_due_help, cmd_complaint_new_due_accept, NULL},
     {"confirm", 0, "Save? (Y/n)", "保存？(Y/n)", cmd_complaint_new_confirm_enter,
      cmd_complaint_new_confirm_def, cmd_complaint_new_confirm_help,
-     cmd_complaint_new_confirm_accept},
+     cmd_complaint_new_confirm_accept, NULL},
 };
 
 static const struct form_spec cmd_complaint_new_spec = {
@@ -1296,6 +1515,30 @@ static const struct form_spec cmd_complaint_new_spec = {
     .nsteps = sizeof cmd_complaint_new_steps / sizeof cmd_complaint_new_steps[0],
     .free_arg = cmd_complaint_new_free_arg,
 };
+
+/* The first step before the summary whose answer is missing or not valid (its check fails),
+ * or -1 when there is none. */
+static int cmd_complaint_new_incomplete(struct form *f)
+{
+	size_t confirm = (size_t)form_step_index(f, "confirm"), i;
+
+	for (i = 0; i < confirm; i++)
+		if (cmd_complaint_new_steps[i].check != NULL &&
+		    !cmd_complaint_new_steps[i].check(f))
+			return (int)i;
+	return -1;
+}
+
+static void cmd_complaint_new_incomplete_say(struct shell *sh, int step)
+{
+	shell_errorf(sh,
+	             T(sh,
+	               "The complaint is incomplete: the answer to \"%s\" is missing or not "
+	               "valid (Y goes to that step).",
+	               "投诉内容不完整：“%s”一项缺失或无效（输入 Y 转到该步骤）。"),
+	             T(sh, cmd_complaint_new_steps[step].prompt_en,
+	               cmd_complaint_new_steps[step].prompt_zh));
+}
 
 /* --- starting, resuming ----------------------------------------------------------------- */
 

@@ -67,9 +67,12 @@ void form_set(struct form *f, const char *key, const char *value)
 	struct form_kv *kv = form_find(f, key);
 
 	if (kv != NULL) {
+		/* Copied before the old value goes: value may be form_get's answer for key. */
+		char *copy = value != NULL ? form_strdup(value) : NULL;
+
 		free(kv->value);
-		if (value != NULL) {
-			kv->value = form_strdup(value);
+		if (copy != NULL) {
+			kv->value = copy;
 			return;
 		}
 		free(kv->key);
@@ -325,6 +328,38 @@ static int form_load(struct form *f, const char *data)
 	free(l.step);
 	free(l.hist);
 	return rc;
+}
+
+/* Whether a loaded draft may be resumed: every step before the furthest one it can reach (its
+ * step, or one of its back history) passes its check. */
+static bool form_resumable(struct form *f)
+{
+	size_t reach = f->cur, i;
+
+	for (i = 0; i < f->nhist; i++)
+		if ((size_t)f->hist[i] > reach)
+			reach = (size_t)f->hist[i];
+	for (i = 0; i < reach && i < f->spec->nsteps; i++) {
+		const struct form_step *s = &f->spec->steps[i];
+
+		if (s->check != NULL && !s->check(f))
+			return false;
+	}
+	return true;
+}
+
+/* Forgets a loaded draft: no values, back at the first step. */
+static void form_forget(struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nkv; i++) {
+		free(f->kv[i].key);
+		free(f->kv[i].value);
+	}
+	f->nkv = 0;
+	f->nhist = 0;
+	f->cur = 0;
 }
 
 static void form_draft_save(struct form *f)
@@ -703,22 +738,23 @@ int form_start(struct shell *sh, const struct form_spec *spec, void *arg, const 
 	f->spec = spec;
 	f->arg = arg;
 	buf_init(&f->text);
+	/* The form is the command's state before a step's check runs (a check may use the
+	 * shell, and the form is freed with it). */
+	sh->state = f;
+	sh->state_free = form_free_cb;
 	if (data != NULL && form_load(f, data) < 0) {
-		size_t i;
-
-		for (i = 0; i < f->nkv; i++) {
-			free(f->kv[i].key);
-			free(f->kv[i].value);
-		}
-		f->nkv = 0;
-		f->nhist = 0;
-		f->cur = 0;
+		form_forget(f);
 		shell_printf(sh, "%s\n",
 		             T(sh, "The draft could not be read: starting afresh.",
 		               "草稿无法读取，重新开始填写。"));
+	} else if (data != NULL && !form_resumable(f)) {
+		form_forget(f);
+		shell_printf(sh, "%s\n",
+		             T(sh,
+		               "The saved draft could not be resumed (answers are missing or no "
+		               "longer valid): starting afresh.",
+		               "保存的草稿无法继续填写（缺少回答或回答已无效），重新开始填写。"));
 	}
-	sh->state = f;
-	sh->state_free = form_free_cb;
 	shell_printf(sh, "%s\n",
 	             T(sh,
 	               "Enter takes the [default]; ? shows the choices; < goes back; Ctrl-C "

@@ -43,6 +43,10 @@ struct form_step {
 	/* Checks the answer (the default when the line was empty, "" when there is none) and
 	 * stores values with form_set. Returns where to go next (see above). */
 	int (*accept)(struct form *f, const char *value);
+	/* Optional: whether the values this step's accept stores are there (when required) and
+	 * valid by the step's own rules, printing nothing; it may refresh values derived from
+	 * them. A resumed draft is checked with it (see form_start). */
+	bool (*check)(struct form *f);
 };
 
 struct form_spec {
@@ -55,8 +59,10 @@ struct form_spec {
 };
 
 /* Starts spec as the running command of sh (interactive). data: a draft saved by a form of
- * this spec (NULL: a new form) — its values and step are taken over (an unreadable draft
- * starts a new form, saying so). arg is the form's own (released by spec->free_arg, also when
+ * this spec (NULL: a new form) — its values and step are taken over. A draft that does not
+ * parse, or whose saved step (or a step of its back history) lies past a step whose check
+ * fails, is unreadable: the form starts afresh, saying so, and the draft is replaced when the
+ * new form saves its first step. arg is the form's own (released by spec->free_arg, also when
  * this call fails). Returns CMD_PENDING, or prints why and returns CMD_ERROR. */
 int form_start(struct shell *sh, const struct form_spec *spec, void *arg, const char *data);
 

@@ -2,8 +2,9 @@
  * (testhost.h; the real catalogs of etc/, a real store on a temporary database): a full
  * `complaint new` in Chinese accepting the suggested techniques, `?` at a step, validation
  * errors and back, Ctrl-C asking before discarding, the draft saved after every step and
- * offered again at the next login (resume, keep, discard), the unit register, English prompts,
- * the draft encoding. */
+ * offered again at the next login (resume, keep, discard), planted drafts that lack answers
+ * or hold invalid ones (not resumed: the form starts afresh), an answer gone invalid before the
+ * save, the unit register, English prompts, the draft encoding. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -527,6 +528,145 @@ static void test_form_draft_offer_unreadable(void **state)
 	testhost_expect(o, "已放弃");
 }
 
+/* Plants data as name's complaint draft, logs in, resumes it: the shell says the draft could
+ * not be resumed and starts at the first step, with none of the draft's values. */
+static void test_form_not_resumable(struct testhost *th, const char *name, const char *data)
+{
+	bool en = strcmp(name, "agent2") == 0;
+	const char *o;
+
+	assert_int_equal(store_draft_save(th->st, name, "complaint", data, 15), 0);
+	test_form_start(th, name, NULL);
+	testhost_expect(testhost_out(th, 0), en ? "unfinished complaint" : "未完成的投诉");
+	o = testhost_type(th, "y\r");
+	assert_false(th->exited);
+	testhost_expect(o, en ? "The saved draft could not be resumed" : "保存的草稿无法继续填写");
+	testhost_expect(o, en ? "Unit: " : "单元号：");
+	testhost_expect_not(o, "[5-1-302]");
+	testhost_expect_not(o, en ? "Save?" : "保存？");
+	testhost_expect_not(o, en ? "the complaint ———" : "投诉内容 ———");
+}
+
+/* The answers of a complete draft up to the summary, as the form saves them. */
+#define TEST_FORM_DRAFT_ANSWERS                                                                    \
+	"\"unit\":\"5-1-302\",\"unit.verified\":\"0\",\"caller\":\"李女士\","                   \
+	"\"relation\":\"tenant\",\"phone\":\"\",\"channel\":\"phone\",\"category\":\"noise\","     \
+	"\"words\":\"楼上装修\\n很吵\",\"mood\":\"upset\",\"dialect\":\"\","                 \
+	"\"techniques\":\"empathy,smalltalk\",\"nonverbal\":\"\",\"outcome\":\"\""
+
+static void test_form_draft_missing_answers(void **state)
+{
+	struct testhost *th = *state;
+	struct complaint c;
+	struct draft d;
+	char data[1024], day[16];
+	const char *o;
+
+	/* Only a step: the summary would have had nothing to show (it crashed the shell). */
+	test_form_not_resumable(th, "agent1", "{\"_step\":\"confirm\"}");
+	/* The first answer replaces the bad draft. */
+	o = testhost_type(th, "3-2-1201\r");
+	testhost_expect(o, "来电人：");
+	assert_int_equal(test_form_draft_step(th, "agent1", &d), 1);
+	assert_non_null(strstr(d.data, "\"unit\":\"3-2-1201\""));
+	assert_null(strstr(d.data, "confirm"));
+	draft_clear(&d);
+	/* The shell goes on normally. */
+	o = testhost_type(th, "\x03y\r");
+	testhost_expect(o, "已放弃");
+	o = testhost_type(th, "whoami\r");
+	testhost_expect(o, "agent1");
+
+	/* A step past a missing required answer (the caller). */
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"words\",\"unit\":\"5-1-302\",\"relation\":\"tenant\","
+	                        "\"phone\":\"\",\"channel\":\"phone\",\"category\":\"noise\"}");
+	/* Answers that fail their step's own validation. */
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"mood\",\"unit\":\"5-1-302\",\"caller\":\"李女士\","
+	                        "\"relation\":\"landlord\",\"phone\":\"\",\"channel\":\"phone\","
+	                        "\"category\":\"noise\",\"words\":\"吵\"}");
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"mood\",\"unit\":\"5-1-302\",\"caller\":\"李女士\","
+	                        "\"relation\":\"tenant\",\"phone\":\"12345\",\"channel\":\"phone\","
+	                        "\"category\":\"noise\",\"words\":\"吵\"}");
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"mood\",\"unit\":\"5-1-302\",\"caller\":\"李女士\","
+	                        "\"relation\":\"tenant\",\"phone\":\"\",\"channel\":\"phone\","
+	                        "\"category\":\"plumbing\",\"words\":\"吵\"}");
+	test_form_not_resumable(th, "agent1", "{\"_step\":\"caller\",\"unit\":\"5 1 302\"}");
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"relation\",\"unit\":\"5-1-302\","
+	                        "\"caller\":\"李\\u001b[2J女士\"}");
+	/* A non-verbal code given as the (required) verbal technique, in English. */
+	test_form_not_resumable(th, "agent2",
+	                        "{\"_step\":\"confirm\"," TEST_FORM_DRAFT_ANSWERS
+	                        ",\"techniques\":\"distance\"}");
+	/* A promise without its due date. */
+	test_form_not_resumable(th, "agent1",
+	                        "{\"_step\":\"confirm\"," TEST_FORM_DRAFT_ANSWERS
+	                        ",\"promises\":\"1\",\"promise.1.what\":\"派人查看\"}");
+	/* Back history leading past the missing answers. */
+	test_form_not_resumable(th, "agent1", "{\"_step\":\"unit\",\"_hist\":\"15\"}");
+	o = testhost_type(th, "<\r");
+	testhost_expect(o, "已经是第一步");
+	testhost_type(th, "\x03y\r");
+	assert_int_equal(test_form_count(th), 0);
+
+	/* A complete draft resumes at the summary and saves. */
+	testhost_day(2, day, sizeof day);
+	snprintf(data, sizeof data,
+	         "{\"_step\":\"confirm\",\"_hist\":\"0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 "
+	         "13\"," TEST_FORM_DRAFT_ANSWERS
+	         ",\"promises\":\"1\",\"promise.1.what\":\"派人查看\","
+	         "\"promise.1.due\":\"%s 10:00\"}",
+	         day);
+	assert_int_equal(store_draft_save(th->st, "agent1", "complaint", data, 15), 0);
+	test_form_start(th, "agent1", NULL);
+	o = testhost_type(th, "y\r");
+	testhost_expect_not(o, "无法");
+	testhost_expect(o, "——— 投诉内容 ———");
+	testhost_expect(o, "5-1-302（未核实）");
+	testhost_expect(o, "李女士 (租户)");
+	testhost_expect(o, "派人查看");
+	testhost_expect(o, "保存？(Y/n) [Y]：");
+	testhost_expect_not(o, "不完整");
+	o = testhost_type(th, "y\r");
+	testhost_expect(o, "已保存");
+	test_form_only_complaint(th, &c);
+	assert_string_equal(c.words, "楼上装修\n很吵");
+	assert_int_equal(c.npromises, 1);
+	complaint_clear(&c);
+}
+
+/* An answer that stops being valid while the form runs (the unit register filled meanwhile):
+ * the summary's save says so and goes to that step instead of saving. */
+static void test_form_summary_incomplete(void **state)
+{
+	struct testhost *th = *state;
+	struct unit u;
+	const char *o;
+
+	assert_int_equal(store_draft_save(th->st, "agent1", "complaint",
+	                                  "{\"_step\":\"confirm\"," TEST_FORM_DRAFT_ANSWERS "}",
+	                                  15),
+	                 0);
+	test_form_start(th, "agent1", NULL);
+	o = testhost_type(th, "y\r");
+	testhost_expect(o, "保存？(Y/n) [Y]：");
+	memset(&u, 0, sizeof u);
+	u.code = (char *)"3-2-1201";
+	u.building = (char *)"3";
+	assert_int_equal(store_unit_add(th->st, &testhost_setup_ctx, &u), 0);
+	o = testhost_type(th, "y\r");
+	testhost_expect(o, "投诉内容不完整：“单元号”一项缺失或无效");
+	testhost_expect(o, "未保存");
+	testhost_expect(o, "单元号 [5-1-302]：");
+	assert_int_equal(test_form_count(th), 0);
+	o = testhost_type(th, "3-2-1201\r");
+	testhost_expect(o, "来电人 [李女士]：");
+}
+
 static void test_form_draft_parse_cb(void *arg, const char *key, const char *value)
 {
 	struct buf *b = arg;
@@ -577,6 +717,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_form_english_and_roles, test_form_setup,
 	                                    test_form_teardown),
 	    cmocka_unit_test_setup_teardown(test_form_draft_offer_unreadable, test_form_setup,
+	                                    test_form_teardown),
+	    cmocka_unit_test_setup_teardown(test_form_draft_missing_answers, test_form_setup,
+	                                    test_form_teardown),
+	    cmocka_unit_test_setup_teardown(test_form_summary_incomplete, test_form_setup,
 	                                    test_form_teardown),
 	    cmocka_unit_test(test_form_draft_encoding),
 	};
