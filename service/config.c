@@ -66,6 +66,9 @@ void config_init_defaults(struct config *cfg)
 	/* The loop's connection waits in the loop thread: every session stalls that long. */
 	cfg->db_busy_timeout_ms = 100;
 	cfg->db_max_size = 0;
+	cfg->record_enabled = true;
+	cfg->record_dir = NULL;
+	cfg->record_queue_max = 1u << 20;
 }
 
 void config_free(struct config *cfg)
@@ -77,6 +80,7 @@ void config_free(struct config *cfg)
 	free(cfg->catalog_dir);
 	free(cfg->ssh_addr);
 	free(cfg->telnet_addr);
+	free(cfg->record_dir);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -205,6 +209,7 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("limits", "max_stdin", max_stdin, 1024, 1u << 30),
 	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
 	CONFIG_SIZE("database", "max_size", db_max_size, 0, SIZE_MAX),
+	CONFIG_SIZE("record", "queue_max", record_queue_max, 4096, 1u << 30),
 };
 
 static int config_fail(struct config_parse *p, const char *fmt, ...)
@@ -283,6 +288,18 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (config_bool(value, &cfg->telnet_enabled) < 0)
 			return config_fail(p, "[telnet] enabled must be true or false, not \"%s\"",
 					   value);
+		return 1;
+	}
+	if (!strcmp(section, "record") && !strcmp(name, "enabled")) {
+		if (config_bool(value, &cfg->record_enabled) < 0)
+			return config_fail(p, "[record] enabled must be true or false, not \"%s\"",
+					   value);
+		return 1;
+	}
+	if (!strcmp(section, "record") && !strcmp(name, "dir")) {
+		if (*value == '\0')
+			return config_fail(p, "[%s] %s must not be empty", section, name);
+		config_set_str(&cfg->record_dir, value);
 		return 1;
 	}
 	for (i = 0; i < sizeof config_ints / sizeof config_ints[0]; i++) {
@@ -368,6 +385,8 @@ int config_load(const char *path, struct config *cfg, char **err)
 	}
 	config_relative(path, &cfg->state_dir);
 	config_relative(path, &cfg->catalog_dir);
+	if (cfg->record_dir != NULL)
+		config_relative(path, &cfg->record_dir);
 	return 0;
 }
 
@@ -378,4 +397,11 @@ char *config_state_path(const struct config *cfg, const char *name)
 	buf_init(&b);
 	buf_printf(&b, "%s/%s", cfg->state_dir, name);
 	return buf_steal(&b);
+}
+
+char *config_record_dir(const struct config *cfg)
+{
+	if (cfg->record_dir != NULL)
+		return config_strdup(cfg->record_dir);
+	return config_state_path(cfg, "recordings");
 }

@@ -43,6 +43,13 @@ struct config {
 				 * (100); the loop thread waits that long, so keep it short */
 	size_t db_max_size;     /* [database] max_size, bytes the database may grow to (its WAL
 				 * not counted); 0 = unlimited (0) */
+
+	bool record_enabled;    /* [record] enabled: interactive sessions are recorded (true) */
+	char *record_dir;       /* [record] dir for the recordings (relative paths: to the config
+				 * file's directory); NULL: <state_dir>/recordings */
+	size_t record_queue_max; /* [record] queue_max, bytes of a recording kept in memory while
+				  * the disk catches up; past it output is left out, the gap marked
+				  * (1 MiB) */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd
@@ -54,5 +61,7 @@ void config_free(struct config *cfg);
 int config_parse_listen(const char *s, char **addr, int *port);
 /* Joins the state dir and a file name into a malloc'd path. */
 char *config_state_path(const struct config *cfg, const char *name);
+/* The recordings directory ([record] dir or <state_dir>/recordings), malloc'd. */
+char *config_record_dir(const struct config *cfg);
 
 #endif

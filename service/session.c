@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "catalog.h"
 #include "log.h"
+#include "record.h"
 #include "server.h"
 #include "shell.h"
 #include "store.h"
@@ -37,6 +38,7 @@ static void session_free(struct session *s)
 {
 	int i;
 
+	record_close(s->rec);
 	shell_free(s->shell);
 	for (i = 0; i < 3; i++)
 		buf_free(&s->out[i]);
@@ -69,6 +71,7 @@ static void session_host_write(void *ctx, int stream, const char *buf, size_t le
 	if (stream != 2 || !s->exec)
 		stream = 1;
 	buf_append(&s->out[stream], buf, len);
+	record_output(s->rec, buf, len);
 	s->ops->kick(s->tctx);
 }
 
@@ -213,6 +216,33 @@ static int session_host_reload(void *ctx)
 	return server_reload(s->srv);
 }
 
+/* Interactive sessions are recorded as the user's terminal shows them (record.h). */
+static void session_record_start(struct session *s, const struct session_params *p)
+{
+	struct record_params rp;
+	char title[128];
+	char *dir;
+
+	if (s->exec || !s->srv->cfg.record_enabled)
+		return;
+	dir = config_record_dir(&s->srv->cfg);
+	snprintf(title, sizeof title, "%s@propdesk %s", s->user, s->id);
+	memset(&rp, 0, sizeof rp);
+	rp.dir = dir;
+	rp.session_id = s->id;
+	rp.account = s->user;
+	rp.cols = p->cols;
+	rp.rows = p->rows;
+	rp.term = p->term;
+	/* The client's LANG, else the locale of the language the session speaks. */
+	rp.lang = p->env_lang != NULL ? p->env_lang
+		  : !strcmp(shell_lang(s->shell), "zh") ? "zh_CN.UTF-8" : "en_US.UTF-8";
+	rp.title = title;
+	rp.queue_max = s->srv->cfg.record_queue_max;
+	s->rec = record_new(s->srv->loop, &rp);
+	free(dir);
+}
+
 struct session *session_new(struct server *srv, const struct session_params *p)
 {
 	struct session *s = calloc(1, sizeof *s);
@@ -277,6 +307,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 		session_free(s);
 		return NULL;
 	}
+	session_record_start(s, p);
 	server_session_add(srv, s);
 	log_info(s->id, "session %s for %s (%s) from %s%s%s", s->transport, s->user,
 		 role_name((enum role)s->role), s->peer, s->exec ? ": exec " : "",
@@ -331,6 +362,7 @@ void session_resize(struct session *s, int cols, int rows)
 	if (s->detached || s->ended)
 		return;
 	session_ref(s);
+	record_resize(s->rec, cols, rows);
 	shell_resize(s->shell, cols, rows);
 	session_unref(s);
 }
@@ -388,6 +420,8 @@ void session_detach(struct session *s)
 	ctx.transport = s->transport;
 	if (!s->exec)
 		store_audit(s->srv->store, &ctx, "logout", s->user, detail);
+	record_close(s->rec);
+	s->rec = NULL;
 	log_info(s->id, "session of %s ended %s", s->user, detail);
 	session_unref(s);
 }

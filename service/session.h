@@ -15,6 +15,7 @@
 struct server;
 struct account;
 struct shell;
+struct record;
 
 struct session_ops {
 	/* Output is waiting (session_output): write it when the client can take it. */
@@ -57,6 +58,7 @@ struct session {
 	const struct session_ops *ops;
 	void *tctx;
 	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
+	struct record *rec;   /* the recording of an interactive session, or NULL */
 };
 
 /* Creates the session (one reference, the transport's) and registers it with the server. */

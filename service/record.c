@@ -1,0 +1,606 @@
+/* record — asciicast v2 session recordings: the encoder and the asynchronous file sink. */
+#include "record.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "utf8.h"
+
+#ifndef RECORD_ENCODER_ONLY
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <time.h>
+#include <uv.h>
+
+#include "log.h"
+#endif
+
+/* --- the encoder ------------------------------------------------------------------------- */
+
+void record_enc_init(struct record_enc *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+/* The event's time: never before the previous event's. */
+static uint64_t record_enc_time(struct record_enc *e, uint64_t t_us)
+{
+	if (t_us < e->last_us)
+		t_us = e->last_us;
+	e->last_us = t_us;
+	return t_us;
+}
+
+static void record_enc_begin(struct record_enc *e, uint64_t t_us, const char *type,
+			     struct buf *out)
+{
+	t_us = record_enc_time(e, t_us);
+	buf_printf(out, "[%" PRIu64 ".%06" PRIu64 ", \"%s\", ", t_us / 1000000, t_us % 1000000,
+		   type);
+}
+
+static void record_enc_kv(struct buf *out, const char *key, const char *value)
+{
+	json_escape(out, key, strlen(key));
+	buf_puts(out, ": ");
+	json_escape(out, value, strlen(value));
+}
+
+void record_enc_header(struct buf *out, const struct record_header *h)
+{
+	int cols = h->cols > 0 ? h->cols : 80, rows = h->rows > 0 ? h->rows : 24;
+	bool comma = false;
+
+	buf_printf(out, "{\"version\": 2, \"width\": %d, \"height\": %d, \"timestamp\": %" PRId64
+		   ", \"env\": {", cols, rows, h->timestamp);
+	if (h->term != NULL) {
+		record_enc_kv(out, "TERM", h->term);
+		comma = true;
+	}
+	if (h->lang != NULL) {
+		if (comma)
+			buf_puts(out, ", ");
+		record_enc_kv(out, "LANG", h->lang);
+	}
+	buf_putc(out, '}');
+	if (h->title != NULL) {
+		buf_puts(out, ", ");
+		record_enc_kv(out, "title", h->title);
+	}
+	buf_puts(out, "}\n");
+}
+
+/* Bytes at the end of p[0..len) that start a valid but incomplete UTF-8 sequence (0..3).
+ * A lead byte is never part of an earlier sequence, so a decoder reading the whole stream
+ * reaches it as the start of a sequence. */
+static size_t record_enc_incomplete(const unsigned char *p, size_t len)
+{
+	size_t k;
+	uint32_t cp;
+
+	for (k = 1; k <= 3 && k <= len; k++) {
+		unsigned char c = p[len - k];
+
+		if (c >= 0x80 && c <= 0xBF)
+			continue; /* a continuation byte: look further back */
+		return utf8_decode(p + len - k, k, &cp) == 0 ? k : 0;
+	}
+	return 0;
+}
+
+static void record_enc_emit(struct record_enc *e, uint64_t t_us, const unsigned char *p,
+			    size_t n, struct buf *out)
+{
+	record_enc_begin(e, t_us, "o", out);
+	json_escape(out, (const char *)p, n);
+	buf_puts(out, "]\n");
+}
+
+/* Escapes p[0..len) into one "o" event, holding back an incomplete sequence at its end. */
+static void record_enc_chunk(struct record_enc *e, uint64_t t_us, const unsigned char *p,
+			     size_t len, struct buf *out)
+{
+	size_t keep = record_enc_incomplete(p, len);
+
+	if (keep < len)
+		record_enc_emit(e, t_us, p, len - keep, out);
+	memcpy(e->held, p + len - keep, keep);
+	e->nheld = keep;
+}
+
+void record_enc_output(struct record_enc *e, uint64_t t_us, const char *data, size_t len,
+		       struct buf *out)
+{
+	struct buf joined;
+
+	if (len == 0)
+		return;
+	if (e->nheld == 0) {
+		record_enc_chunk(e, t_us, (const unsigned char *)data, len, out);
+		return;
+	}
+	/* A sequence was split by the chunk before: decode the held bytes and this chunk as one
+	 * stream (rare, so the copy does not matter). */
+	buf_init(&joined);
+	buf_append(&joined, e->held, e->nheld);
+	buf_append(&joined, data, len);
+	record_enc_chunk(e, t_us, (const unsigned char *)joined.data, joined.len, out);
+	buf_free(&joined);
+}
+
+void record_enc_resize(struct record_enc *e, uint64_t t_us, int cols, int rows, struct buf *out)
+{
+	record_enc_begin(e, t_us, "r", out);
+	buf_printf(out, "\"%dx%d\"]\n", cols, rows);
+}
+
+void record_enc_marker(struct record_enc *e, uint64_t t_us, const char *label, struct buf *out)
+{
+	record_enc_begin(e, t_us, "m", out);
+	json_escape(out, label, strlen(label));
+	buf_puts(out, "]\n");
+}
+
+void record_enc_flush(struct record_enc *e, uint64_t t_us, struct buf *out)
+{
+	static const unsigned char replacement[] = { 0xEF, 0xBF, 0xBD };
+
+	if (e->nheld == 0)
+		return;
+	e->nheld = 0;
+	record_enc_emit(e, t_us, replacement, sizeof replacement, out);
+}
+
+/* The file sink is left out of encoder-only builds (unit test, fuzzer): no loop, no files. */
+#ifndef RECORD_ENCODER_ONLY
+
+/* --- the file sink ----------------------------------------------------------------------- */
+
+/* Output is encoded in slices of this size, so one huge write still fits the queue. */
+#define RECORD_SLICE 65536
+/* Output that comes while a write is in flight is gathered into one event, as long as it
+ * comes within this many microseconds of the first of it. */
+#define RECORD_MERGE_US 10000
+/* Names tried when ID-ACCOUNT.cast exists already. */
+#define RECORD_NAME_TRIES 100
+
+enum record_state {
+	RECORD_OPENING, /* creating the directories and the file */
+	RECORD_OPEN,    /* writing */
+	RECORD_FAILED,  /* an error was logged: nothing more is written */
+};
+
+struct record {
+	uv_loop_t *loop;
+	struct record_enc enc;
+	enum record_state state;
+	char sid[16];
+	char *dir, *daydir, *path;
+	size_t path_stem;     /* length of path without ".cast" */
+	int attempt;          /* name collisions so far: ID-ACCOUNT-N.cast */
+	uint64_t start_ns;    /* uv_hrtime at the start */
+	size_t queue_max;     /* bytes queued at most */
+	uv_fs_t req;          /* at most one request in flight */
+	bool busy;            /* req is in flight */
+	bool closing;         /* record_close was called: free when the queue is written */
+	uv_file fd;           /* open only while there is something to write, else -1 */
+	struct buf queue;     /* encoded events waiting for the write in flight */
+	struct buf inflight;  /* being written, from inflight_off */
+	size_t inflight_off;
+	struct buf raw;       /* output not encoded yet (at most RECORD_SLICE bytes) */
+	uint64_t raw_us;      /* the time of its first byte */
+	struct buf scratch;   /* raw's event, before it is admitted to the queue */
+	bool in_gap;          /* output is being dropped */
+	uint64_t gap_bytes;   /* dropped in the current gap */
+	uint64_t dropped;     /* dropped in all gaps */
+	unsigned gaps;
+	bool gap_logged;
+};
+
+static void record_pump(struct record *r);
+static void record_commit(struct record *r);
+static int record_open(struct record *r, bool next);
+
+static uint64_t record_now_us(const struct record *r)
+{
+	return (uv_hrtime() - r->start_ns) / 1000;
+}
+
+static void record_free(struct record *r)
+{
+	if (r->dropped > 0)
+		log_warn(r->sid, "recording %s misses %" PRIu64 " bytes of output in %u gap(s)",
+			 r->path, r->dropped, r->gaps);
+	buf_free(&r->queue);
+	buf_free(&r->inflight);
+	buf_free(&r->raw);
+	buf_free(&r->scratch);
+	free(r->dir);
+	free(r->daydir);
+	free(r->path);
+	free(r);
+}
+
+/* Logs the first error; the recording stops, the session goes on. */
+static void record_fail(struct record *r, const char *what, const char *path, int rc)
+{
+	if (r->state != RECORD_FAILED)
+		log_error(r->sid, "recording stopped, the session goes on unrecorded: %s %s: %s",
+			  what, path, uv_strerror(rc));
+	r->state = RECORD_FAILED;
+	buf_free(&r->queue);
+	buf_free(&r->inflight);
+	buf_free(&r->raw);
+	r->inflight_off = 0;
+}
+
+static void record_close_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	r->fd = -1;
+	record_pump(r);
+}
+
+static void record_write_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+	ssize_t n = req->result;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	if (n < 0) {
+		record_fail(r, "cannot write", r->path, (int)n);
+	} else {
+		r->inflight_off += (size_t)n;
+		if (r->inflight_off >= r->inflight.len) {
+			r->inflight_off = 0;
+			buf_reset(&r->inflight);
+			/* Give back the memory of a big burst. */
+			if (r->inflight.cap > RECORD_SLICE)
+				buf_free(&r->inflight);
+		}
+	}
+	record_pump(r);
+}
+
+/* The file opened again for the next write (see record_pump). */
+static void record_reopen_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+	ssize_t fd = req->result;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	if (fd < 0)
+		record_fail(r, "cannot open", r->path, (int)fd);
+	else
+		r->fd = (uv_file)fd;
+	record_pump(r);
+}
+
+static void record_open_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+	ssize_t fd = req->result;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	if (fd == UV_EEXIST && r->attempt < RECORD_NAME_TRIES && record_open(r, true) == 0)
+		return;
+	if (fd < 0) {
+		record_fail(r, "cannot create", r->path, (int)fd);
+	} else {
+		r->fd = (uv_file)fd;
+		if (r->state == RECORD_OPENING)
+			r->state = RECORD_OPEN;
+	}
+	record_pump(r);
+}
+
+/* Creates the file; next: the name with the next number (a session id seen before, after a
+ * restart on the same day). 0, or the error from uv_fs_open (logged). */
+static int record_open(struct record *r, bool next)
+{
+	int rc;
+
+	if (next) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_append(&b, r->path, r->path_stem);
+		buf_printf(&b, "-%d.cast", ++r->attempt + 1);
+		free(r->path);
+		r->path = buf_steal(&b);
+	}
+	rc = uv_fs_open(r->loop, &r->req, r->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600,
+			record_open_cb);
+	if (rc == 0) {
+		r->busy = true;
+		return 0;
+	}
+	record_fail(r, "cannot create", r->path, rc);
+	return rc;
+}
+
+static void record_mkday_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+	int rc = (int)req->result;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	if (rc < 0 && rc != UV_EEXIST) {
+		record_fail(r, "cannot create directory", r->daydir, rc);
+	} else if (record_open(r, false) == 0) {
+		return;
+	}
+	record_pump(r);
+}
+
+static void record_mkdir_cb(uv_fs_t *req)
+{
+	struct record *r = req->data;
+	int rc = (int)req->result;
+
+	uv_fs_req_cleanup(req);
+	r->busy = false;
+	if (rc < 0 && rc != UV_EEXIST) {
+		record_fail(r, "cannot create directory", r->dir, rc);
+	} else {
+		rc = uv_fs_mkdir(r->loop, &r->req, r->daydir, 0700, record_mkday_cb);
+		if (rc == 0) {
+			r->busy = true;
+			return;
+		}
+		record_fail(r, "cannot create directory", r->daydir, rc);
+	}
+	record_pump(r);
+}
+
+/* Starts the next request: a write of what is queued, or the final close. Frees r when it is
+ * closing and nothing is left to do. The file is open only while there is output to write (a
+ * burst of output costs an open, its writes and a close on the thread pool): ten thousand
+ * sessions idle at a prompt hold no descriptor for their recordings. */
+static void record_pump(struct record *r)
+{
+	int rc;
+
+	if (r->busy)
+		return;
+	if (r->state == RECORD_OPEN) {
+		record_commit(r);
+		if (r->inflight_off >= r->inflight.len && r->queue.len > 0) {
+			struct buf t = r->inflight;
+
+			r->inflight = r->queue;
+			r->queue = t;
+			r->inflight_off = 0;
+			buf_reset(&r->queue);
+		}
+		if (r->inflight_off < r->inflight.len && r->fd < 0) {
+			rc = uv_fs_open(r->loop, &r->req, r->path, O_WRONLY | O_APPEND | O_CLOEXEC, 0,
+					record_reopen_cb);
+			if (rc == 0) {
+				r->busy = true;
+				return;
+			}
+			record_fail(r, "cannot open", r->path, rc);
+		} else if (r->inflight_off < r->inflight.len) {
+			uv_buf_t b = uv_buf_init(r->inflight.data + r->inflight_off,
+						 (unsigned)(r->inflight.len - r->inflight_off));
+
+			rc = uv_fs_write(r->loop, &r->req, r->fd, &b, 1, -1, record_write_cb);
+			if (rc == 0) {
+				r->busy = true;
+				return;
+			}
+			record_fail(r, "cannot write", r->path, rc);
+		} else if (r->fd >= 0) {
+			/* Everything is written: hold no descriptor while the session is idle. */
+			rc = uv_fs_close(r->loop, &r->req, r->fd, record_close_cb);
+			if (rc == 0) {
+				r->busy = true;
+				return;
+			}
+			r->fd = -1;
+		}
+	}
+	if (r->state == RECORD_OPENING)
+		return; /* busy creating; cannot happen while not busy */
+	if (r->fd >= 0 && (r->closing || r->state == RECORD_FAILED)) {
+		rc = uv_fs_close(r->loop, &r->req, r->fd, record_close_cb);
+		if (rc == 0) {
+			r->busy = true;
+			return;
+		}
+		r->fd = -1;
+	}
+	if (r->closing)
+		record_free(r);
+}
+
+/* Keeps only characters that are safe in a file name. */
+static void record_name_part(struct buf *b, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < max; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || (c == '.' && i > 0))
+			buf_putc(b, c);
+		else
+			buf_putc(b, '_');
+	}
+	if (i == 0)
+		buf_putc(b, '_');
+}
+
+struct record *record_new(uv_loop_t *loop, const struct record_params *p)
+{
+	struct record *r = calloc(1, sizeof *r);
+	struct record_header h;
+	struct buf name;
+	char day[16];
+	struct tm tm;
+	time_t now = time(NULL);
+	int rc;
+
+	if (r == NULL)
+		return NULL;
+	r->loop = loop;
+	r->fd = -1;
+	r->state = RECORD_OPENING;
+	r->start_ns = uv_hrtime();
+	r->queue_max = p->queue_max > 0 ? p->queue_max : RECORD_QUEUE_MAX;
+	snprintf(r->sid, sizeof r->sid, "%s", p->session_id);
+	record_enc_init(&r->enc);
+	buf_init(&r->queue);
+	buf_init(&r->inflight);
+	buf_init(&r->raw);
+	buf_init(&r->scratch);
+	if (localtime_r(&now, &tm) == NULL || strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0)
+		snprintf(day, sizeof day, "0000-00-00");
+	buf_init(&name);
+	buf_puts(&name, p->dir);
+	r->dir = buf_steal(&name);
+	buf_printf(&name, "%s/%s", p->dir, day);
+	r->daydir = buf_steal(&name);
+	buf_printf(&name, "%s/", r->daydir);
+	record_name_part(&name, p->session_id, 32);
+	buf_putc(&name, '-');
+	record_name_part(&name, p->account, 64);
+	r->path_stem = name.len;
+	buf_puts(&name, ".cast");
+	r->path = buf_steal(&name);
+
+	memset(&h, 0, sizeof h);
+	h.cols = p->cols;
+	h.rows = p->rows;
+	h.timestamp = (int64_t)now;
+	h.term = p->term;
+	h.lang = p->lang;
+	h.title = p->title;
+	record_enc_header(&r->queue, &h);
+
+	r->req.data = r;
+	rc = uv_fs_mkdir(loop, &r->req, r->dir, 0700, record_mkdir_cb);
+	if (rc == 0)
+		r->busy = true;
+	else
+		record_fail(r, "cannot create directory", r->dir, rc);
+	return r;
+}
+
+static size_t record_queued(const struct record *r)
+{
+	return r->queue.len + (r->inflight.len - r->inflight_off) + r->raw.len;
+}
+
+/* Ends a gap: the marker says how much is missing. */
+static void record_gap_end(struct record *r, uint64_t t_us)
+{
+	char label[96];
+
+	snprintf(label, sizeof label, "gap: %" PRIu64 " bytes of output not recorded",
+		 r->gap_bytes);
+	record_enc_marker(&r->enc, t_us, label, &r->queue);
+	r->in_gap = false;
+	r->gap_bytes = 0;
+}
+
+/* Encodes the gathered output into one event and admits it to the queue, or, when the queue
+ * is full (the disk does not keep up), drops it and the sequence it left open. */
+static void record_commit(struct record *r)
+{
+	size_t n = r->raw.len;
+
+	if (n == 0)
+		return;
+	buf_reset(&r->scratch);
+	record_enc_output(&r->enc, r->raw_us, r->raw.data, n, &r->scratch);
+	buf_reset(&r->raw);
+	if (record_queued(r) + r->scratch.len > r->queue_max) {
+		if (!r->in_gap) {
+			r->in_gap = true;
+			r->gaps++;
+		}
+		r->gap_bytes += n + r->enc.nheld;
+		r->dropped += n + r->enc.nheld;
+		r->enc.nheld = 0;
+		if (!r->gap_logged) {
+			r->gap_logged = true;
+			log_warn(r->sid, "recording %s falls behind the disk: output is dropped "
+				 "from it, and the gaps are marked", r->path);
+		}
+	} else {
+		if (r->in_gap)
+			record_gap_end(r, r->raw_us);
+		buf_append(&r->queue, r->scratch.data, r->scratch.len);
+	}
+	if (r->scratch.cap > 2 * RECORD_SLICE)
+		buf_free(&r->scratch);
+}
+
+void record_output(struct record *r, const char *data, size_t len)
+{
+	uint64_t t_us;
+	size_t off, n;
+
+	if (r == NULL || r->state == RECORD_FAILED || len == 0)
+		return;
+	t_us = record_now_us(r);
+	for (off = 0; off < len; off += n) {
+		n = len - off < RECORD_SLICE ? len - off : RECORD_SLICE;
+		if (r->raw.len > 0 &&
+		    (t_us - r->raw_us > RECORD_MERGE_US || r->raw.len + n > RECORD_SLICE))
+			record_commit(r);
+		if (r->raw.len == 0)
+			r->raw_us = t_us;
+		buf_append(&r->raw, data + off, n);
+	}
+	record_pump(r);
+}
+
+void record_resize(struct record *r, int cols, int rows)
+{
+	if (r == NULL || r->state == RECORD_FAILED)
+		return;
+	record_commit(r);
+	if (r->in_gap || record_queued(r) > r->queue_max)
+		return;
+	record_enc_resize(&r->enc, record_now_us(r), cols, rows, &r->queue);
+	record_pump(r);
+}
+
+void record_close(struct record *r)
+{
+	uint64_t t_us;
+
+	if (r == NULL)
+		return;
+	r->closing = true;
+	if (r->state != RECORD_FAILED) {
+		record_commit(r);
+		t_us = record_now_us(r);
+		if (r->in_gap)
+			record_gap_end(r, t_us);
+		record_enc_flush(&r->enc, t_us, &r->queue);
+	}
+	record_pump(r);
+}
+
+const char *record_path(const struct record *r)
+{
+	return r->path;
+}
+
+#endif /* RECORD_ENCODER_ONLY */
