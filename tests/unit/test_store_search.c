@@ -12,13 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "store.h"
 #include "store_complaint.h"
 #include "store_search.h"
+#include "testhost.h"
 
 /* ---- the tokenizer ------------------------------------------------------------------------ */
 
@@ -120,9 +120,9 @@ static const char *const test_ss_alphabet[] = {"漏", "水", "管", "楼", "a", 
 #define TEST_SS_N 60
 
 struct test_ss_fx {
-	char dir[64];
-	char path[128];
-	struct store *st;
+	struct testhost *th;
+	const char *path; /* th's database */
+	struct store *st; /* th's store */
 	char number[TEST_SS_N][COMPLAINT_NUMBER_MAX];
 	unsigned seed;
 };
@@ -149,17 +149,15 @@ static void test_ss_random_text(struct test_ss_fx *fx, char *out, size_t outlen,
 static int test_ss_setup(void **state)
 {
 	struct test_ss_fx *fx = calloc(1, sizeof *fx);
-	struct account a = {.name = (char *)"zhang", .role = ROLE_AGENT, .lang = (char *)"zh"};
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "/tmp/test_ss.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	fx->th = testhost_new("test_ss");
+	if (fx->th == NULL)
 		return -1;
-	snprintf(fx->path, sizeof fx->path, "%s/propdesk.db", fx->dir);
-	if (store_open(fx->path, 0, 1000, &fx->st) != 0 || store_migrate(fx->st) != 0 ||
-	    store_account_add(fx->st, NULL, &a) != 0)
-		return -1;
+	testhost_account_add(fx->th, "zhang", NULL, ROLE_AGENT, "zh", NULL);
+	fx->st = fx->th->st;
+	fx->path = fx->th->path;
 	fx->seed = 20261127u;
 	*state = fx;
 	return 0;
@@ -168,15 +166,8 @@ static int test_ss_setup(void **state)
 static int test_ss_teardown(void **state)
 {
 	struct test_ss_fx *fx = *state;
-	char p[160];
 
-	store_close(fx->st);
-	unlink(fx->path);
-	snprintf(p, sizeof p, "%s-wal", fx->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", fx->path);
-	unlink(p);
-	rmdir(fx->dir);
+	testhost_free(fx->th);
 	free(fx);
 	return 0;
 }
