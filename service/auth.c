@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "log.h"
@@ -19,8 +23,7 @@ enum auth_job_kind { AUTH_JOB_LOGIN, AUTH_JOB_HASH, AUTH_JOB_VERIFY };
 #define AUTH_WAIT_MAX 64
 
 struct auth_job {
-	uv_work_t work;
-	struct auth_job *next;  /* in the auth's wait queue */
+	struct auth_job *next;  /* in the auth's wait queue, then in the hashers' queues */
 	struct auth *a;
 	enum auth_job_kind kind;
 	char *password;         /* wiped before free */
@@ -50,12 +53,32 @@ struct auth_req {
 	bool finished;
 };
 
+/* The hashers: threads of their own, not libuv's pool. An argon2id check takes a core for a
+ * tenth of a second; on the pool, a storm of them kept the pool's threads from being scheduled,
+ * and the loop, handing any other work to the pool, waited in pthread_cond_signal for them
+ * (glibc's condition variables make a signaller wait for earlier waiters to wake), so every
+ * agent's keystrokes waited too. Hashers run at a lower priority (nice AUTH_HASHER_NICE: the
+ * loop and the pool win the cores at once), and nothing the loop does waits for them: jobs go
+ * in under a mutex held for a list operation, a semaphore wakes a hasher, and results come
+ * back through a uv_async. */
+#define AUTH_HASHERS_MAX 8
+#define AUTH_HASHER_NICE 10
+
 struct auth {
 	struct server *srv;
-	int running;            /* jobs on the thread pool */
+	int running;            /* jobs handed to the hashers */
 	int waiting;            /* jobs in the wait queue */
 	struct auth_job *wait_head, *wait_tail;
 	char dummy_hash[crypto_pwhash_STRBYTES];
+	uv_thread_t hashers[AUTH_HASHERS_MAX];
+	int nhashers;
+	uv_mutex_t lock;        /* todo, done and stop */
+	uv_sem_t wake;          /* one post per job, and one per hasher to stop */
+	struct auth_job *todo_head, *todo_tail; /* for the hashers, in order */
+	struct auth_job *done;  /* checked, for the loop (any order) */
+	bool stop;
+	uv_async_t done_async;  /* referenced while jobs are out */
+	bool async_open;
 };
 
 static char *auth_strdup(const char *s)
@@ -80,11 +103,79 @@ int auth_hash_sync(const char *password, int opslimit, size_t memlimit, char *ou
 	return 0;
 }
 
+static void auth_job_work(struct auth_job *j);
+static void auth_job_done(struct auth_job *j);
+static void auth_job_free(struct auth_job *j);
+
+static void auth_hasher_main(void *arg)
+{
+	struct auth *a = arg;
+	id_t tid = (id_t)syscall(SYS_gettid);
+	int now;
+
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, tid);
+	if (errno == 0 && now < AUTH_HASHER_NICE)
+		setpriority(PRIO_PROCESS, tid, AUTH_HASHER_NICE); /* this thread only (Linux) */
+	for (;;) {
+		struct auth_job *j;
+
+		uv_sem_wait(&a->wake);
+		uv_mutex_lock(&a->lock);
+		if (a->stop) {
+			uv_mutex_unlock(&a->lock);
+			return;
+		}
+		j = a->todo_head;
+		if (j != NULL) {
+			a->todo_head = j->next;
+			if (a->todo_head == NULL)
+				a->todo_tail = NULL;
+		}
+		uv_mutex_unlock(&a->lock);
+		if (j == NULL)
+			continue;
+		auth_job_work(j);
+		uv_mutex_lock(&a->lock);
+		j->next = a->done;
+		a->done = j;
+		uv_mutex_unlock(&a->lock);
+		uv_async_send(&a->done_async);
+	}
+}
+
+/* On the loop: hands back what the hashers checked. */
+static void auth_done_cb(uv_async_t *h)
+{
+	struct auth *a = h->data;
+	struct auth_job *list;
+
+	uv_mutex_lock(&a->lock);
+	list = a->done;
+	a->done = NULL;
+	uv_mutex_unlock(&a->lock);
+	while (list != NULL) {
+		struct auth_job *j = list;
+
+		list = j->next;
+		auth_job_done(j);
+	}
+}
+
+void auth_close(struct auth *a)
+{
+	if (a == NULL || !a->async_open)
+		return;
+	a->async_open = false;
+	uv_close((uv_handle_t *)&a->done_async, NULL);
+}
+
 int auth_new(struct server *srv, struct auth **out)
 {
 	struct auth *a = calloc(1, sizeof *a);
 	unsigned char junk[24];
 	char pw[sizeof junk * 2 + 1];
+	int i, n;
 
 	if (a == NULL)
 		return -ENOMEM;
@@ -99,12 +190,57 @@ int auth_new(struct server *srv, struct auth **out)
 		return -ENOMEM;
 	}
 	sodium_memzero(pw, sizeof pw);
+	if (uv_mutex_init(&a->lock) != 0) {
+		free(a);
+		return -ENOMEM;
+	}
+	if (uv_sem_init(&a->wake, 0) != 0) {
+		uv_mutex_destroy(&a->lock);
+		free(a);
+		return -ENOMEM;
+	}
+	n = srv->cfg.hash_workers < AUTH_HASHERS_MAX ? srv->cfg.hash_workers : AUTH_HASHERS_MAX;
+	for (i = 0; i < (n > 0 ? n : 1); i++) {
+		if (uv_thread_create(&a->hashers[i], auth_hasher_main, a) != 0)
+			break;
+		a->nhashers++;
+	}
+	if (a->nhashers == 0 || uv_async_init(srv->loop, &a->done_async, auth_done_cb) != 0) {
+		auth_free(a);
+		return -ENOMEM;
+	}
+	a->done_async.data = a;
+	a->async_open = true;
+	uv_unref((uv_handle_t *)&a->done_async);
 	*out = a;
 	return 0;
 }
 
 void auth_free(struct auth *a)
 {
+	int i;
+
+	if (a == NULL)
+		return;
+	uv_mutex_lock(&a->lock);
+	a->stop = true;
+	uv_mutex_unlock(&a->lock);
+	for (i = 0; i < a->nhashers; i++)
+		uv_sem_post(&a->wake);
+	for (i = 0; i < a->nhashers; i++)
+		uv_thread_join(&a->hashers[i]);
+	/* Only a forced stop leaves checks behind: nobody waits for them any more. */
+	while (a->todo_head != NULL || a->done != NULL) {
+		struct auth_job *j = a->todo_head != NULL ? a->todo_head : a->done;
+
+		if (j == a->todo_head)
+			a->todo_head = j->next;
+		else
+			a->done = j->next;
+		auth_job_free(j);
+	}
+	uv_sem_destroy(&a->wake);
+	uv_mutex_destroy(&a->lock);
 	free(a);
 }
 
@@ -119,10 +255,9 @@ static void auth_job_free(struct auth_job *j)
 	free(j);
 }
 
-static void auth_job_work_cb(uv_work_t *w)
+/* On a hasher thread. */
+static void auth_job_work(struct auth_job *j)
 {
-	struct auth_job *j = w->data;
-
 	switch (j->kind) {
 	case AUTH_JOB_HASH:
 		j->rc = crypto_pwhash_str(j->out, j->password, j->password_len,
@@ -138,14 +273,19 @@ static void auth_job_work_cb(uv_work_t *w)
 	}
 }
 
-static void auth_job_after_cb(uv_work_t *w, int status);
-
 static void auth_job_submit(struct auth *a, struct auth_job *j)
 {
-	j->work.data = j;
-	a->running++;
-	if (uv_queue_work(a->srv->loop, &j->work, auth_job_work_cb, auth_job_after_cb) != 0)
-		abort(); /* only fails for a NULL callback */
+	if (a->running++ == 0)
+		uv_ref((uv_handle_t *)&a->done_async); /* the loop waits for the answer */
+	j->next = NULL;
+	uv_mutex_lock(&a->lock);
+	if (a->todo_tail != NULL)
+		a->todo_tail->next = j;
+	else
+		a->todo_head = j;
+	a->todo_tail = j;
+	uv_mutex_unlock(&a->lock);
+	uv_sem_post(&a->wake);
 }
 
 /* Queue the job, or start it when fewer than hash_workers are running: each argon2id check
@@ -319,12 +459,12 @@ static void auth_login_result(struct auth_req *r, int match)
 	auth_req_fail(r, locked_out ? AUTH_LOCKED : AUTH_FAIL, r->acct.failed + 1);
 }
 
-static void auth_job_after_cb(uv_work_t *w, int status)
+static void auth_job_done(struct auth_job *j)
 {
-	struct auth_job *j = w->data;
 	struct auth *a = j->a;
 
-	a->running--;
+	if (--a->running == 0)
+		uv_unref((uv_handle_t *)&a->done_async);
 	if (j->kind == AUTH_JOB_LOGIN) {
 		struct auth_req *r = j->req;
 
@@ -332,11 +472,11 @@ static void auth_job_after_cb(uv_work_t *w, int status)
 		if (r->cancelled)
 			auth_req_release(r);
 		else
-			auth_login_result(r, status == 0 ? j->rc : -1);
+			auth_login_result(r, j->rc);
 	} else if (j->kind == AUTH_JOB_HASH) {
-		j->cb(j->arg, status == 0 ? j->rc : -ECANCELED, status == 0 && j->rc == 0 ? j->out : NULL);
+		j->cb(j->arg, j->rc, j->rc == 0 ? j->out : NULL);
 	} else {
-		j->cb(j->arg, status == 0 ? j->rc : -ECANCELED, NULL);
+		j->cb(j->arg, j->rc, NULL);
 	}
 	auth_job_free(j);
 	auth_job_next(a);
@@ -432,8 +572,7 @@ void auth_cancel(struct auth_req *r)
 			return;
 		}
 	}
-	/* Running on the pool: the after-work callback frees the request. */
-	uv_cancel((uv_req_t *)&r->job->work);
+	/* With a hasher: its answer, when it comes back, frees the request. */
 }
 
 enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const char *user,

@@ -1,6 +1,7 @@
 /* auth — password and public-key checks, slowed and locked out after failures.
- * Loop thread only; argon2id runs on the libuv thread pool (at most cfg.hash_workers at once,
- * the rest queued), and failure delays are libuv timers, so nothing blocks the loop.
+ * Loop thread only; argon2id runs on hasher threads of its own at a lower priority (at most
+ * cfg.hash_workers at once, the rest queued; see auth.c for why not the libuv pool), and
+ * failure delays are libuv timers, so nothing blocks the loop.
  * Every outcome is audited (login, login.fail, login.lockout, login.refused). */
 #ifndef PROPDESK_AUTH_H
 #define PROPDESK_AUTH_H
@@ -26,7 +27,11 @@ enum auth_result {
 typedef void (*auth_cb)(void *arg, enum auth_result r, struct account *acct);
 
 int auth_new(struct server *srv, struct auth **out);
-/* Waits for nothing: pending requests must have been cancelled. NULL does nothing. */
+/* Closes the loop handle (before the loop's last run). Checks still out keep the loop running
+ * until they are answered, so by then there are none. NULL does nothing. */
+void auth_close(struct auth *a);
+/* Stops and joins the hashers (after the loop has ended): pending requests must have been
+ * cancelled. NULL does nothing. */
 void auth_free(struct auth *a);
 
 /* Checks user/password. ctx names the session, peer and transport for the audit (copied).

@@ -478,6 +478,7 @@ out_loop:
 out_close:
 	if (!uv_is_closing((uv_handle_t *)&srv.stop_timer))
 		uv_close((uv_handle_t *)&srv.stop_timer, NULL);
+	auth_close(srv.auth);
 	uv_run(srv.loop, UV_RUN_NOWAIT);
 	if (uv_loop_close(srv.loop) != 0)
 		log_warn(NULL, "handles still open at exit");
