@@ -188,6 +188,9 @@ static struct loadgen_opts loadgen_o = {
 };
 
 static atomic_int loadgen_phase;
+/* mixed: the thread that runs the storm alone (the last one), so that the client side of its
+ * key exchanges never delays the agents' timing; -1 otherwise. */
+static int loadgen_storm_idx = -1;
 static int64_t loadgen_run_start, loadgen_run_end;
 static struct sockaddr_in loadgen_addr;
 static int loadgen_kmp_fail[LOADGEN_MARKER_MAX];
@@ -210,6 +213,8 @@ static const char loadgen_usage[] =
 	"            request on a persistent connection instead\n"
 	"  mixed     C agents as in rtt for S seconds, then S more seconds during a wrong-password\n"
 	"            login storm at STORM_RATE; the agents' latency before and during the storm\n"
+	"            (the storm has a thread of its own, so that the client side of its key\n"
+	"            exchanges never delays the agents' timing)\n"
 	"\n"
 	"Options:\n"
 	"  -H, --host ADDR          server address (127.0.0.1; IPv4)\n"
@@ -1200,15 +1205,14 @@ static void loadgen_schedule(struct loadgen_thread *t, int phase, int64_t now, l
 				loadgen_open_failed(c, &t->fail_tcp);
 		}
 	}
-	if (phase == LOADGEN_P_STORM && loadgen_o.storm_rate > 0) {
-		int64_t gap = (int64_t)((double)LOADGEN_NS_PER_S * loadgen_o.threads /
-					loadgen_o.storm_rate);
+	if (phase == LOADGEN_P_STORM && loadgen_o.storm_rate > 0 && t->idx == loadgen_storm_idx) {
+		int64_t gap = (int64_t)((double)LOADGEN_NS_PER_S / loadgen_o.storm_rate);
 
 		if (t->storm_next == 0)
 			t->storm_next = now + (int64_t)(loadgen_rand(&t->rng) % (unsigned)(gap / 1000 + 1)) * 1000;
 		while (t->storm_next <= now && now < loadgen_run_end) {
 			t->storm_next += gap;
-			if (t->storm_inflight >= loadgen_o.storm_max / loadgen_o.threads + 1) {
+			if (t->storm_inflight >= loadgen_o.storm_max) {
 				t->storm_err++; /* skipped: too many in flight */
 				continue;
 			}
@@ -1470,15 +1474,22 @@ static void loadgen_threads_start(long share_total, long conc_total, long slots_
 		abort();
 	for (i = 0; i < loadgen_o.threads; i++) {
 		struct loadgen_thread *t = &loadgen_threads[i];
+		int agents = loadgen_storm_idx >= 0 ? loadgen_o.threads - 1 : loadgen_o.threads;
 		long k;
 
 		t->idx = i;
 		t->rng = 0x9e3779b9u * (unsigned)(i + 1) ^ (unsigned)getpid();
-		t->share = share_total / loadgen_o.threads + (i < share_total % loadgen_o.threads);
-		t->conc = conc_total / loadgen_o.threads + (i < conc_total % loadgen_o.threads);
-		if (t->conc < 1)
+		if (i == loadgen_storm_idx) {
+			t->share = 0;
 			t->conc = 1;
-		t->nconns = slots_total / loadgen_o.threads + 1;
+			t->nconns = loadgen_o.storm_max + 1;
+		} else {
+			t->share = share_total / agents + (i < share_total % agents);
+			t->conc = conc_total / agents + (i < conc_total % agents);
+			if (t->conc < 1)
+				t->conc = 1;
+			t->nconns = slots_total / agents + 1;
+		}
 		t->conns = calloc((size_t)t->nconns, sizeof *t->conns);
 		t->heap = calloc((size_t)t->nconns, sizeof *t->heap);
 		if (t->conns == NULL || t->heap == NULL)
@@ -1644,7 +1655,12 @@ static int loadgen_run_rtt(void)
 	bool mixed = loadgen_o.mode == LOADGEN_MIXED;
 	int64_t t0;
 
-	slots = loadgen_o.concurrency + (mixed ? loadgen_o.storm_max + loadgen_o.threads : 0);
+	slots = loadgen_o.concurrency;
+	if (mixed && loadgen_o.storm_rate > 0) {
+		/* One more thread, for the storm alone. */
+		loadgen_storm_idx = loadgen_o.threads;
+		loadgen_o.threads++;
+	}
 	t0 = loadgen_now();
 	atomic_store(&loadgen_phase, LOADGEN_P_OPEN);
 	loadgen_threads_start(loadgen_o.concurrency, loadgen_o.open_conc, slots);
