@@ -164,6 +164,10 @@ int cmd_complaint_parse_due(struct shell *sh, const char *opt, const char *s, in
 /* A count option (--limit): 1..max; 0 when absent. */
 int cmd_complaint_parse_count(struct shell *sh, const char *opt, const char *s, size_t max,
                               size_t *out);
+/* A text option or argument (what names it in the errors): not blank, at most max bytes of
+ * UTF-8, no control characters but tab and newline (what the store accepts); false (told,
+ * saying which character is refused) otherwise. */
+bool cmd_complaint_text_ok(struct shell *sh, const char *what, const char *text, size_t max);
 /* "2026-11-26" or "2026-11-26 14:05" in local time ("-" for ms <= 0). */
 void cmd_complaint_time(int64_t ms, bool with_time, char *out, size_t len);
 /* A duration in the session language ("35 min", "2.5 h", "3.1 d"). */

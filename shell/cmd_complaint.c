@@ -458,8 +458,7 @@ static int cmd_complaint_load(struct shell *sh, const char *typed, struct compla
 	return shell_store_error(sh, rc);
 }
 
-/* Checks a text option: present, not blank, at most max bytes. */
-static bool cmd_complaint_text_ok(struct shell *sh, const char *what, const char *text, size_t max)
+bool cmd_complaint_text_ok(struct shell *sh, const char *what, const char *text, size_t max)
 {
 	size_t i, chars, n = text ? strlen(text) : 0;
 	bool content = false;

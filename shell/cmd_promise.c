@@ -186,47 +186,10 @@ static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
  * accepts), saying which character is refused. */
 static bool cmd_promise_text_ok(struct shell *sh, const char *opt, const char *text)
 {
-	size_t n = text ? strlen(text) : 0, i, chars;
-	bool content = false;
-	uint32_t cp;
-	int r;
+	char what[32];
 
-	for (i = 0; i < n; i++)
-		content = content ||
-		          (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r');
-	if (!content) {
-		shell_errorf(sh, T(sh, "--%s is empty", "--%s 不能为空"), opt);
-		return false;
-	}
-	if (n > COMPLAINT_TEXT_MAX) {
-		shell_errorf(
-		    sh, T(sh, "--%s is too long (at most %d bytes)", "--%s 太长（最多 %d 字节）"),
-		    opt, COMPLAINT_TEXT_MAX);
-		return false;
-	}
-	if (!utf8_valid(text, n)) {
-		shell_errorf(sh, T(sh, "--%s is not valid UTF-8", "--%s 不是有效的 UTF-8 文本"),
-		             opt);
-		return false;
-	}
-	for (i = 0, chars = 1; i < n; i += (size_t)r, chars++) {
-		r = utf8_decode((const unsigned char *)text + i, n - i, &cp);
-		if (r <= 0)
-			break;
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    (cp >= 0x7F && cp <= 0x9F)) {
-			shell_errorf(sh,
-			             T(sh,
-			               "--%s holds a control character (U+%04X, character %zu): "
-			               "control characters and terminal escape sequences are not "
-			               "stored",
-			               "--%s 含有控制字符（U+%04X，第 %zu 个字符）："
-			               "控制字符和终端转义序列不能保存"),
-			             opt, (unsigned)cp, chars);
-			return false;
-		}
-	}
-	return true;
+	snprintf(what, sizeof what, "--%s", opt);
+	return cmd_complaint_text_ok(sh, what, text, COMPLAINT_TEXT_MAX);
 }
 
 /* The complaint of promise add, by its number as typed ("c-20261126-0042" is accepted):

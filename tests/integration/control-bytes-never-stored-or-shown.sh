@@ -108,6 +108,11 @@ pd_tmux_wait s 'zzdone`'
 title=$($PD_TMUX display-message -p -t pd:s '#{pane_title}')
 [ "$title" != pwned ] || pd_fail "the stored text set the terminal title"
 $PD_TMUX pipe-pane -t pd:s
+# tmux hands the pane's output to the pipe's cat on its own time: wait until it has it all.
+for _ in $(seq 50); do
+	grep -q zzdone "$PD_TMP/raw" 2>/dev/null && break
+	sleep 0.1
+done
 check_raw "$PD_TMP/raw" "interactive"
 
 # Exec mode with a terminal: no colour there, so not one ESC byte at all.

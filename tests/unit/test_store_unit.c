@@ -40,20 +40,6 @@ static int test_su_teardown(void **state)
 	return 0;
 }
 
-static size_t test_su_audit_count(struct store *st, const char *action, const char *detail)
-{
-	struct audit_event *ev = NULL;
-	size_t n = 0, i, count = 0;
-
-	assert_int_equal(store_audit_list(st, 0, 1000000, &ev, &n), 0);
-	for (i = 0; i < n; i++)
-		if (ev[i].action && strcmp(ev[i].action, action) == 0 &&
-		    (detail == NULL || (ev[i].detail && strstr(ev[i].detail, detail))))
-			count++;
-	store_audit_list_free(ev, n);
-	return count;
-}
-
 static int64_t test_su_count(struct store *st)
 {
 	int64_t n = -1;
@@ -96,7 +82,7 @@ static void test_su_store_add_update(void **state)
 	assert_int_equal(res.updated, 0);
 	assert_int_equal(res.unchanged, 0);
 	assert_int_equal(test_su_count(th->st), 3);
-	assert_int_equal(test_su_audit_count(th->st, "unit.import", "units=3 added=3"), 1);
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", "units=3 added=3"), 1);
 	assert_int_equal(store_unit_get(th->st, "3栋2单元1201", &got), 0);
 	assert_string_equal(got.owner_name, "李四");
 	assert_string_equal(got.owner_phone, "021-12345678");
@@ -114,7 +100,7 @@ static void test_su_store_add_update(void **state)
 	assert_int_equal(res.added, 0);
 	assert_int_equal(res.updated, 1);
 	assert_int_equal(res.unchanged, 2);
-	assert_int_equal(test_su_audit_count(th->st, "unit.update", "changed=owner_phone"), 1);
+	assert_int_equal(testhost_audit_count(th->st, "unit.update", "changed=owner_phone"), 1);
 	assert_int_equal(store_unit_get(th->st, "1-1-101", &got), 0);
 	assert_string_equal(got.owner_phone, "13900000009");
 	unit_clear(&got);
@@ -152,7 +138,7 @@ static void test_su_store_refused(void **state)
 	struct testhost *th = *state;
 	struct unit_import_result res;
 	struct unit units[4];
-	size_t events = test_su_audit_count(th->st, "unit.import", NULL);
+	size_t events = testhost_audit_count(th->st, "unit.import", NULL);
 
 	units[0] = test_su_unit("2-1-101", NULL, NULL, NULL, 0);
 	units[1] = test_su_unit("2-1-102", NULL, NULL, NULL, 0);
@@ -190,7 +176,7 @@ static void test_su_store_refused(void **state)
 	    store_unit_import(th->st, &testhost_setup_ctx, units, 1, 0x100, false, &res),
 	    STORE_EINVAL);
 	assert_int_equal(store_unit_get(th->st, "2-1-101", &units[3]), STORE_ENOENT);
-	assert_int_equal(test_su_audit_count(th->st, "unit.import", NULL), events);
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", NULL), events);
 }
 
 static void test_su_store_dry_run(void **state)
@@ -199,7 +185,7 @@ static void test_su_store_dry_run(void **state)
 	struct unit_import_result res;
 	struct unit units[2];
 	int64_t before = test_su_count(th->st);
-	size_t events = test_su_audit_count(th->st, "unit.import", NULL);
+	size_t events = testhost_audit_count(th->st, "unit.import", NULL);
 
 	units[0] = test_su_unit("9-9-901", NULL, NULL, NULL, 0);
 	units[1] = test_su_unit("1-1-102", "一栋", NULL, NULL, 0); /* there, building changed */
@@ -209,7 +195,7 @@ static void test_su_store_dry_run(void **state)
 	assert_int_equal(res.added, 1);
 	assert_int_equal(res.updated, 1);
 	assert_int_equal(test_su_count(th->st), before);
-	assert_int_equal(test_su_audit_count(th->st, "unit.import", NULL), events);
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", NULL), events);
 	assert_int_equal(store_unit_get(th->st, "9-9-901", &units[0]), STORE_ENOENT);
 }
 
@@ -288,12 +274,12 @@ static void test_su_cmd_import(void **state)
 	testhost_has(th, 1,
 	             "{\"units\":2,\"added\":0,\"updated\":1,\"unchanged\":1,"
 	             "\"dry_run\":false}");
-	assert_int_equal(test_su_audit_count(th->st, "unit.update", "changed=owner_phone"), 2);
+	assert_int_equal(testhost_audit_count(th->st, "unit.update", "changed=owner_phone"), 2);
 	/* In Chinese, for a Chinese account. */
 	assert_int_equal(test_su_exec(th, "admin2", "unit import", "code\n5-1-303\n"), 0);
 	testhost_has(th, 1, "已导入 1 个单元：新增 0 个，更新 0 个，未变 1 个。");
 	/* The command itself is audited. */
-	assert_true(test_su_audit_count(th->st, "command", "unit import") >= 3);
+	assert_true(testhost_audit_count(th->st, "command", "unit import") >= 3);
 }
 
 static void test_su_cmd_errors(void **state)
@@ -351,7 +337,7 @@ static void test_su_cmd_errors(void **state)
 	assert_int_equal(test_su_exec(th, "admin1", "unit import", "code\n\n"), 1);
 	testhost_has(th, 2, "no units on stdin");
 	assert_int_equal(test_su_count(th->st), before);
-	assert_int_equal(test_su_audit_count(th->st, "unit.import", "units=1 added=1"), 0);
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", "units=1 added=1"), 0);
 
 	/* More units than one import takes. */
 	{
