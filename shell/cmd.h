@@ -187,6 +187,9 @@ const char *cmd_complaint_technique_name(const struct shell *sh, const struct ca
 /* Labels in the session language. */
 const char *cmd_complaint_status_label(const struct shell *sh, int status);
 const char *cmd_complaint_promise_label(const struct shell *sh, int status);
+/* A promise's state as shown: "OVERDUE" for an open one past its due time (now), else its label. */
+const char *cmd_complaint_promise_state(const struct shell *sh, int status, int64_t due_ms,
+                                        int64_t now);
 /* Checks an account name given to a command: it exists and may work complaints (agent,
  * supervisor, admin). Prints why not. */
 bool cmd_complaint_desk_account(struct shell *sh, const char *opt, const char *name);

@@ -277,6 +277,14 @@ const char *cmd_complaint_promise_label(const struct shell *sh, int status)
 	}
 }
 
+const char *cmd_complaint_promise_state(const struct shell *sh, int status, int64_t due_ms,
+                                        int64_t now)
+{
+	if (status == PROMISE_OPEN && due_ms < now)
+		return T(sh, "OVERDUE", "已逾期");
+	return cmd_complaint_promise_label(sh, status);
+}
+
 static const char *cmd_complaint_relation_label(const struct shell *sh, int r)
 {
 	switch (r) {
@@ -1020,19 +1028,14 @@ static void cmd_complaint_show_promises(const struct shell *sh, const struct com
 	table_set_max_width(t, 5, 30);
 	for (i = 0; i < c->npromises; i++) {
 		const struct promise *p = &c->promises[i];
-		char id[24], due[32], status[64];
+		char id[24], due[32];
 		const char *cells[6];
 
 		snprintf(id, sizeof id, "#%lld", (long long)p->id);
 		cmd_complaint_time(p->due_ms, true, due, sizeof due);
-		if (p->status == PROMISE_OPEN && p->due_ms < now)
-			snprintf(status, sizeof status, "%s", T(sh, "OVERDUE", "已逾期"));
-		else
-			snprintf(status, sizeof status, "%s",
-			         cmd_complaint_promise_label(sh, p->status));
 		cells[0] = id;
 		cells[1] = due;
-		cells[2] = status;
+		cells[2] = cmd_complaint_promise_state(sh, p->status, p->due_ms, now);
 		cells[3] = p->agent;
 		cells[4] = p->what;
 		cells[5] = p->note;

@@ -59,19 +59,14 @@ static void cmd_promise_table(struct shell *sh, const struct promise *list, size
 	table_set_max_width(t, 6, 30);
 	for (i = 0; i < n; i++) {
 		const struct promise *p = &list[i];
-		char id[24], due[32], status[64];
+		char id[24], due[32];
 		const char *cells[7];
 
 		snprintf(id, sizeof id, "#%lld", (long long)p->id);
 		cmd_complaint_time(p->due_ms, true, due, sizeof due);
-		if (p->status == PROMISE_OPEN && p->due_ms < now)
-			snprintf(status, sizeof status, "%s", T(sh, "OVERDUE", "已逾期"));
-		else
-			snprintf(status, sizeof status, "%s",
-			         cmd_complaint_promise_label(sh, p->status));
 		cells[0] = id;
 		cells[1] = due;
-		cells[2] = status;
+		cells[2] = cmd_complaint_promise_state(sh, p->status, p->due_ms, now);
 		cells[3] = p->agent;
 		cells[4] = p->number;
 		cells[5] = p->unit;

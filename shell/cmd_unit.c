@@ -295,10 +295,8 @@ int cmd_unit_history(struct shell *sh, struct args *a)
 				st = promise_status_parse(e->status);
 				cmd_complaint_time(e->due_ms, true, due, sizeof due);
 				snprintf(status, sizeof status, T(sh, "%s, %s %s", "%s，%s %s"),
-				         st == PROMISE_OPEN && e->due_ms < now
-				             ? T(sh, "OVERDUE", "已逾期")
-				         : st >= 0 ? cmd_complaint_promise_label(sh, st)
-				                   : e->status,
+				         st >= 0 ? cmd_complaint_promise_state(sh, st, e->due_ms, now)
+				                 : e->status,
 				         T(sh, "due", "期限"), due);
 			} else {
 				snprintf(kind, sizeof kind, "%s", T(sh, "complaint", "投诉"));
