@@ -15,7 +15,7 @@
 struct store;
 
 #define DEMO_DEFAULT_COMPLAINTS 300
-#define DEMO_MAX_COMPLAINTS 100000
+#define DEMO_MAX_COMPLAINTS 2000000
 #define DEMO_DEFAULT_SEED 20261126u
 
 struct demo_stats {

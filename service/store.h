@@ -156,6 +156,10 @@ int store_set_max_size(struct store *st, uint64_t bytes);
 int store_batch_begin(struct store *st);
 int store_batch_end(struct store *st, int err);
 
+/* Brings the planner's statistics up to date (sampled: milliseconds at any size). Done by
+ * store_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
+int store_analyze(struct store *st);
+
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);
 

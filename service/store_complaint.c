@@ -273,8 +273,10 @@ _Static_assert(STORE_COMPLAINT_DYN_BASE + STORE_COMPLAINT_DYN_SLOTS <= STORE_STM
 	"c.created_ms, c.updated_ms, c.resolved_ms, "                                              \
 	"(SELECT group_concat(t.code, ' ') FROM complaint_techniques t"                            \
 	" WHERE t.complaint_id = c.id), "                                                          \
-	"(SELECT count(*) FROM promises p WHERE p.complaint_id = c.id AND p.status = 'open'), "    \
-	"(SELECT min(p.due_ms) FROM promises p WHERE p.complaint_id = c.id AND p.status = 'open')"
+	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                          \
+	" WHERE p.complaint_id = c.id AND p.status = 'open'), "                                    \
+	"(SELECT min(p.due_ms) FROM promises p INDEXED BY promises_complaint"                      \
+	" WHERE p.complaint_id = c.id AND p.status = 'open')"
 #define SC_PCOLS                                                                                   \
 	"p.id, p.complaint_id, c.number, c.unit, p.agent, p.what, p.due_ms, p.status, "            \
 	"p.created_ms, p.closed_ms, p.note"
@@ -372,9 +374,11 @@ static const char *const store_complaint_sql[SC_COUNT] = {
         "  AND h.action = 'reopen')),"
         " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
         "  AND h.action = 'escalate')),"
-        " sum((SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"
+        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
+        "  WHERE p.complaint_id = c.id"
         "  AND (p.status = 'kept' OR (p.status = 'open' AND p.due_ms <= ?5)))),"
-        " sum((SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"
+        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
+        "  WHERE p.complaint_id = c.id"
         "  AND p.status = 'kept' AND p.closed_ms <= p.due_ms))" SC_REPORT_FROM
         " GROUP BY 1, 2 ORDER BY 1, 2",
     [SC_REPORT_DURATIONS] = "SELECT t.code, CASE WHEN ?4 THEN c.agent END,"
@@ -1272,8 +1276,8 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	if (f->overdue)
 		store_complaint_q_add(
 		    q,
-		    " AND EXISTS (SELECT 1 FROM promises p WHERE p.complaint_id = c.id"
-		    " AND p.status = 'open' AND p.due_ms < ?%zu)",
+		    " AND EXISTS (SELECT 1 FROM promises p INDEXED BY promises_complaint"
+		    " WHERE p.complaint_id = c.id AND p.status = 'open' AND p.due_ms < ?%zu)",
 		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
 	if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, " ORDER BY c.id DESC");
