@@ -54,6 +54,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->max_line = 4096;
 	cfg->max_stdin = 8u << 20;
 	cfg->idle_timeout_s = 0;
+	cfg->stall_warn_ms = 50;
 	cfg->keepalive_s = 60;
 	cfg->login_max_failures = 5;
 	cfg->lockout_s = 900;
@@ -179,6 +180,7 @@ struct config_int_key {
 #define CONFIG_INT(s, n, field, lo, hi) { s, n, offsetof(struct config, field), lo, hi }
 
 static const struct config_int_key config_ints[] = {
+	CONFIG_INT("service", "stall_warn_ms", stall_warn_ms, 0, 60000),
 	CONFIG_INT("limits", "auth_timeout", auth_timeout_s, 1, 3600),
 	CONFIG_INT("limits", "max_sessions", max_sessions, 1, 1000000),
 	CONFIG_INT("limits", "max_per_address", max_per_addr, 1, 1000000),

@@ -11,6 +11,7 @@ struct config {
 	char *state_dir;  /* [service] state_dir (relative paths: to the config file's directory) */
 	char *log_level;  /* [service] log_level */
 	char *default_lang; /* [service] default_lang: zh | en */
+	int stall_warn_ms;  /* [service] stall_warn_ms: log a loop turn busy this long (50; 0 off) */
 	char *catalog_dir;  /* [service] catalog_dir: techniques.ini, categories.ini (default: the
 			     * config file's directory; "etc" without a config file) */
 

@@ -279,6 +279,7 @@ int server_reload(struct server *srv)
 	level = log_level_parse(srv->cfg.log_level);
 	if (level >= 0)
 		log_set_level((enum log_level)level);
+	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	if (srv->store != NULL)
 		(void)server_apply_max_size(srv); /* logged; the old cap stays on failure */
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
@@ -441,6 +442,10 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	if (server_load_catalog(&srv, &srv.cfg) < 0)
 		goto out;
 	srv.loop = uv_default_loop();
+	if (loopwatch_start(&srv.watch, srv.loop, (unsigned)srv.cfg.stall_warn_ms) != 0) {
+		log_error(NULL, "the loop's busy-time watch did not start");
+		goto out;
+	}
 	if (auth_new(&srv, &srv.auth) < 0) {
 		log_error(NULL, "out of memory");
 		goto out;
@@ -468,7 +473,10 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	log_info(NULL, "propdesk serving: ssh %s:%d%s, state %s", srv.cfg.ssh_addr,
 		 srv.cfg.ssh_port, srv.cfg.telnet_enabled ? ", telnet on" : "", srv.cfg.state_dir);
 	uv_run(srv.loop, UV_RUN_DEFAULT);
-	log_info(NULL, "stopped");
+	log_info(NULL, "stopped; the longest turn of the loop was %llu ms (%s), %llu at or over %d ms",
+		 (unsigned long long)(srv.watch.longest_ns / 1000000),
+		 srv.watch.longest_what[0] != '\0' ? srv.watch.longest_what : "nothing",
+		 (unsigned long long)srv.watch.stalls, srv.cfg.stall_warn_ms);
 	status = 0;
 	goto out_close;
 
@@ -479,6 +487,7 @@ out_close:
 	if (!uv_is_closing((uv_handle_t *)&srv.stop_timer))
 		uv_close((uv_handle_t *)&srv.stop_timer, NULL);
 	auth_close(srv.auth);
+	loopwatch_stop(&srv.watch);
 	uv_run(srv.loop, UV_RUN_NOWAIT);
 	if (uv_loop_close(srv.loop) != 0)
 		log_warn(NULL, "handles still open at exit");

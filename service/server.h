@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "config.h"
+#include "loopwatch.h"
 
 struct store;
 struct session;
@@ -42,6 +43,7 @@ struct server {
 	size_t nsessions;
 	size_t nconns;          /* accepted connections, before and after login */
 	struct server_addr *addrs;
+	struct loopwatch watch; /* how long each turn of the loop is busy, and with what */
 	uint64_t next_id;
 	bool stopping;
 	uv_signal_t sigterm, sigint, sighup;

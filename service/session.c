@@ -165,12 +165,25 @@ static void session_work_cb(uv_work_t *w)
 	store_close(ro);
 }
 
+/* Names this session's work for the loop's busy-time watch: the account and the command its
+ * shell ran last (what a long turn was most likely spent on). */
+static void session_note(struct session *s)
+{
+	const char *cmd = s->shell != NULL ? shell_last_command(s->shell) : NULL;
+	char what[LOOPWATCH_WHAT_MAX];
+
+	snprintf(what, sizeof what, "%s: %s", s->user, cmd != NULL ? cmd : "typing");
+	loopwatch_note(&s->srv->watch, what);
+}
+
 static void session_work_after_cb(uv_work_t *w, int status)
 {
 	struct session_work *j = w->data;
 	struct session *s = j->s;
 
 	j->done(s->detached ? NULL : s->shell, j->arg, status == 0 ? j->rc : -ECANCELED);
+	if (!s->detached)
+		session_note(s);
 	free(j->db_path);
 	free(j);
 	session_unref(s);
@@ -319,6 +332,7 @@ void session_start(struct session *s)
 {
 	session_ref(s);
 	shell_start(s->shell);
+	loopwatch_note(&s->srv->watch, s->user); /* the login: greeting and notices */
 	session_unref(s);
 }
 
@@ -341,6 +355,7 @@ size_t session_input(struct session *s, const char *buf, size_t len)
 		shell_feed(s->shell, buf + used, n);
 		used += n;
 	}
+	session_note(s);
 	/* Input after the shell ended is consumed and dropped. */
 	if (s->ended || s->detached)
 		used = len;

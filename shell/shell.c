@@ -51,6 +51,11 @@ void shell_set_lang(struct shell *sh, const char *lang)
 	strcpy(sh->lang, lang != NULL && strcmp(lang, "en") == 0 ? "en" : "zh");
 }
 
+const char *shell_last_command(const struct shell *sh)
+{
+	return sh->last_cmd[0] != '\0' ? sh->last_cmd : NULL;
+}
+
 bool shell_busy(const struct shell *sh)
 {
 	return sh->async_pending;
@@ -337,6 +342,9 @@ static void shell_run(struct shell *sh)
 	int rc;
 
 	sh->running = true;
+	snprintf(sh->last_cmd, sizeof sh->last_cmd, "%s%s%s",
+	         sh->cmd->group != NULL ? sh->cmd->group : "", sh->cmd->group != NULL ? " " : "",
+	         sh->cmd->verb);
 	rc = cmd_execute(sh);
 	if (rc != CMD_PENDING)
 		shell_cmd_done(sh, rc);

@@ -88,6 +88,9 @@ void shell_notice(struct shell *sh, const char *from, const char *text);
 /* True while an asynchronous operation is pending (the host must not free the shell's
  * callbacks' target: it keeps the shell alive until the callback ran). */
 bool shell_busy(const struct shell *sh);
+/* The name of the command run last ("complaint list"), NULL before the first: for the host's
+ * account of what kept the loop busy. */
+const char *shell_last_command(const struct shell *sh);
 /* The session's current language, "zh" or "en". */
 const char *shell_lang(const struct shell *sh);
 

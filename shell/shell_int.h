@@ -40,6 +40,7 @@ struct shell {
 	struct buf in; /* exec mode: stdin */
 	bool in_eof, in_over, in_wait;
 	const struct cmd_entry *cmd; /* the command being run */
+	char last_cmd[64];           /* the words of the command run last ("": none yet) */
 	struct args args;            /* its words */
 	char *op[SHELL_OP_SLOTS];    /* a command's scratch strings, wiped when it ends */
 	void *state;                 /* a running command's own state (a guided form) or NULL, */
