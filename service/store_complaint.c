@@ -1055,7 +1055,7 @@ static int store_complaint_children(struct store *st, enum store_complaint_sql_i
 int store_complaint_get(struct store *st, const char *number, struct complaint *out, bool full)
 {
 	sqlite3_stmt *s = NULL;
-	void *p;
+	void *p = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -1197,6 +1197,7 @@ enum store_complaint_q_shape {
 	SC_Q_ALL,   /* every matching row, newest first */
 	SC_Q_PAGED, /* with LIMIT and OFFSET */
 	SC_Q_COUNT, /* count(*) only */
+	SC_Q_COUNT_MAX, /* count(*) of at most f->limit rows */
 	SC_Q_SCAN,  /* id, words and outcome of every matching row, by id, latest first */
 };
 
@@ -1213,6 +1214,8 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	memset(q, 0, sizeof *q);
 	if (shape == SC_Q_COUNT)
 		store_complaint_q_add(q, "SELECT count(*)");
+	else if (shape == SC_Q_COUNT_MAX)
+		store_complaint_q_add(q, "SELECT count(*) FROM (SELECT 1");
 	else if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
 	else
@@ -1281,6 +1284,9 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
 	if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, " ORDER BY c.id DESC");
+	else if (shape == SC_Q_COUNT_MAX)
+		store_complaint_q_add(q, " LIMIT ?%zu)",
+		                      store_complaint_q_arg(q, STORE_I((int64_t)f->limit)));
 	else if (shape != SC_Q_COUNT && text != NULL)
 		store_complaint_q_add(q, scan ? " ORDER BY c.id DESC" : " ORDER BY s.rowid DESC");
 	else if (shape != SC_Q_COUNT)
@@ -1349,6 +1355,27 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 
 	*count = 0;
 	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_COUNT);
+	if (rc == 0)
+		rc = store_complaint_q_prepare(st, &q, &s);
+	if (rc == 0)
+		rc = store_complaint_int(st, s, count, NULL);
+	return rc;
+}
+
+int store_complaint_count_max(struct store *st, const struct complaint_filter *f, int64_t max,
+                              int64_t *count)
+{
+	static const struct complaint_filter none;
+	struct complaint_filter capped = f != NULL ? *f : none;
+	struct store_complaint_query q;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*count = 0;
+	if (max <= 0)
+		return STORE_EINVAL;
+	capped.limit = (size_t)max;
+	rc = store_complaint_q_build(&q, &capped, NULL, false, SC_Q_COUNT_MAX);
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)

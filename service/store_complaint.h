@@ -241,6 +241,11 @@ int store_complaint_list(struct store *st, const struct complaint_filter *f, str
 
 /* How many complaints match f (NULL: all), ignoring its limit and offset: for paging. */
 int store_complaint_count(struct store *st, const struct complaint_filter *f, int64_t *count);
+/* The same, counting no further than max (> 0): *count is max when at least max match. The
+ * time it takes is bounded by max, not by the size of the desk, where an index drives the
+ * filter. */
+int store_complaint_count_max(struct store *st, const struct complaint_filter *f, int64_t max,
+                              int64_t *count);
 
 /* The same as the list, restricted to complaints whose words, outcome or any note contain text (a
  * plain, case-sensitive substring of UTF-8: "漏水" finds "卫生间漏水"), found through the

@@ -248,6 +248,14 @@ static void test_sc_schema(void **state)
 	                                 " 'complaints_category', 'complaints_created',"
 	                                 " 'promises_status_due')"),
 	                 7);
+	/* A complaint's open promises and their due times come from one index (the list's
+	 * per-row subqueries name it), and statistics exist after migrating. */
+	assert_int_equal(test_sc_int(fx, "SELECT group_concat(name, ',') = 'complaint_id,status,due_ms'"
+	                                 " FROM pragma_index_info('promises_complaint')"),
+	                 1);
+	assert_int_equal(test_sc_int(fx, "SELECT count(*) > 0 FROM sqlite_schema"
+	                                 " WHERE name = 'sqlite_stat1'"),
+	                 1);
 	/* Idempotent. */
 	assert_int_equal(store_migrate(fx->st), 0);
 	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
@@ -928,6 +936,16 @@ static void test_sc_list_filters(void **state)
 		assert_int_equal(total, 4); /* limit and offset do not apply */
 		assert_int_equal(store_complaint_count(fx->st, NULL, &total), 0);
 		assert_int_equal(total, 4);
+		/* Counting stops at the cap; below it, the count is exact. */
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 3, &total), 0);
+		assert_int_equal(total, 3);
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 5, &total), 0);
+		assert_int_equal(total, 4);
+		assert_int_equal(store_complaint_count_max(fx->st, &f, 2, &total), 0);
+		assert_int_equal(total, 2);
+		assert_int_equal(store_complaint_count_max(fx->st, &f, 100, &total), 0);
+		assert_int_equal(total, 4); /* limit and offset do not apply */
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 0, &total), STORE_EINVAL);
 	}
 	f.limit = 2;
 	f.offset = 1;
