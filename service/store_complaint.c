@@ -240,7 +240,10 @@ enum store_complaint_sql_id {
 	SC_PROMISES_OF,
 	SC_PROMISE_GET,
 	SC_PROMISE_CLOSE,
-	SC_PROMISE_LIST,
+	SC_PROMISE_LIST_AGENT_OPEN,
+	SC_PROMISE_LIST_OPEN,
+	SC_PROMISE_LIST_AGENT,
+	SC_PROMISE_LIST_ALL,
 	SC_UNIT_ADD,
 	SC_UNIT_GET,
 	SC_UNIT_COUNT,
@@ -342,11 +345,27 @@ static const char *const store_complaint_sql[SC_COUNT] = {
                        " ON c.id = p.complaint_id WHERE p.id = ?1",
     [SC_PROMISE_CLOSE] = "UPDATE promises SET status = ?2, closed_ms = ?3, note = ?4"
                          " WHERE id = ?1 AND status = 'open'",
-    [SC_PROMISE_LIST] =
+    /* One statement per shape, each read in order from the index it names, so that a page
+     * reads its own rows and no more (?1 agent, ?2 due before, ?3 limit, ?4 offset). */
+    [SC_PROMISE_LIST_AGENT_OPEN] =
+        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
+        " JOIN complaints c ON c.id = p.complaint_id"
+        " WHERE p.agent = ?1 AND p.status = 'open' AND p.due_ms < ?2"
+        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
+    [SC_PROMISE_LIST_OPEN] =
+        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_status_due"
+        " JOIN complaints c ON c.id = p.complaint_id"
+        " WHERE ?1 IS NULL AND p.status = 'open' AND p.due_ms < ?2"
+        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
+    [SC_PROMISE_LIST_AGENT] =
+        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
+        " JOIN complaints c ON c.id = p.complaint_id"
+        " WHERE p.agent = ?1 AND ?2 IS NOT NULL"
+        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
+    [SC_PROMISE_LIST_ALL] =
         "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE (?1 IS NULL OR p.agent = ?1) AND (?2 = 0 OR p.status = 'open')"
-        " AND (?3 = 0 OR (p.status = 'open' AND p.due_ms < ?4))"
-        " ORDER BY p.due_ms, p.id LIMIT ?5 OFFSET ?6",
+        " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
+        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
     [SC_UNIT_ADD] = "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
                     " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [SC_UNIT_GET] = "SELECT " SC_UCOLS " FROM units WHERE code = ?1",
@@ -1276,7 +1295,15 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	if (f->until_ms != 0)
 		store_complaint_q_add(q, " AND c.created_ms < ?%zu",
 		                      store_complaint_q_arg(q, STORE_I(f->until_ms)));
-	if (f->overdue)
+	/* A page reads complaints newest first and asks each (it stops at the page's end); a
+	 * count starts from the overdue promises instead, fewer than the complaints. */
+	if (f->overdue && (shape == SC_Q_COUNT || shape == SC_Q_COUNT_MAX))
+		store_complaint_q_add(
+		    q,
+		    " AND c.id IN (SELECT p.complaint_id FROM promises p INDEXED BY"
+		    " promises_status_due WHERE p.status = 'open' AND p.due_ms < ?%zu)",
+		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
+	else if (f->overdue)
 		store_complaint_q_add(
 		    q,
 		    " AND EXISTS (SELECT 1 FROM promises p INDEXED BY promises_complaint"
@@ -1907,6 +1934,8 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
                        size_t *n)
 {
 	static const struct promise_filter none;
+	enum store_complaint_sql_id id;
+	int64_t before = INT64_MAX;
 	sqlite3_stmt *s = NULL;
 	size_t limit;
 	void *p = NULL;
@@ -1921,9 +1950,14 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
 		limit = (size_t)INT64_MAX;
 	if (f->offset > (size_t)INT64_MAX)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_PROMISE_LIST, &s, STORE_T(f->agent), STORE_I(f->open_only),
-	             STORE_I(f->overdue_only), STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms()),
-	             STORE_I((int64_t)limit), STORE_I((int64_t)f->offset));
+	if (f->overdue_only)
+		before = f->now_ms != 0 ? f->now_ms : store_now_ms();
+	if (f->open_only || f->overdue_only)
+		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT_OPEN : SC_PROMISE_LIST_OPEN;
+	else
+		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT : SC_PROMISE_LIST_ALL;
+	rc = SC_PREP(st, id, &s, STORE_T(f->agent), STORE_I(before), STORE_I((int64_t)limit),
+	             STORE_I((int64_t)f->offset));
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_promise_fill,

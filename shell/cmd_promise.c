@@ -105,13 +105,64 @@ static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, 
 	buf_putc(out, '\n');
 }
 
+/* promise list: a job for the thread pool (with --closed it sorts every promise of the
+ * account, which grows with the desk). */
+struct cmd_promise_lister {
+	struct cmd_job job;
+	struct promise_filter f;
+	char *agent;
+	bool json;
+	struct promise *list;
+	size_t n;
+};
+
+static int cmd_promise_list_run(struct store *st, struct cmd_job *job)
+{
+	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
+
+	return store_promise_list(st, &l->f, &l->list, &l->n);
+}
+
+static int cmd_promise_list_finish(struct shell *sh, struct cmd_job *job, int rc)
+{
+	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
+	struct buf out;
+
+	if (rc == -ECANCELED) {
+		shell_errorf(sh, "%s", T(sh, "the list was cancelled", "列表已取消"));
+		return CMD_ERROR;
+	}
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	buf_init(&out);
+	if (l->json)
+		cmd_promise_json(l->list, l->n, store_now_ms(), &out);
+	else if (l->n == 0)
+		buf_printf(&out, "%s\n",
+		           l->f.overdue_only ? T(sh, "No overdue promises.", "没有逾期的承诺。")
+		                             : T(sh, "No promises.", "没有承诺。"));
+	else
+		cmd_promise_table(sh, l->list, l->n, &out);
+	shell_write(sh, 1, out.data, out.len);
+	buf_free(&out);
+	return CMD_OK;
+}
+
+static void cmd_promise_list_free(struct cmd_job *job)
+{
+	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
+
+	store_promise_list_free(l->list, l->n);
+	free(l->agent);
+	free(l);
+}
+
 int cmd_promise_list(struct shell *sh, struct args *a)
 {
+	struct cmd_promise_lister *l;
 	struct promise_filter f;
-	struct promise *list = NULL;
 	const char *agent = args_get(a, "agent");
-	struct buf out;
-	size_t n = 0, limit;
+	size_t limit;
 	int rc;
 
 	memset(&f, 0, sizeof f);
@@ -132,22 +183,22 @@ int cmd_promise_list(struct shell *sh, struct args *a)
 	f.overdue_only = args_has(a, "overdue");
 	f.open_only = !args_has(a, "closed");
 	f.limit = limit;
-	rc = store_promise_list(sh->host.store, &f, &list, &n);
-	if (rc < 0)
-		return shell_store_error(sh, rc);
-	buf_init(&out);
-	if (args_has(a, "json"))
-		cmd_promise_json(list, n, store_now_ms(), &out);
-	else if (n == 0)
-		buf_printf(&out, "%s\n",
-		           f.overdue_only ? T(sh, "No overdue promises.", "没有逾期的承诺。")
-		                          : T(sh, "No promises.", "没有承诺。"));
-	else
-		cmd_promise_table(sh, list, n, &out);
-	shell_write(sh, 1, out.data, out.len);
-	buf_free(&out);
-	store_promise_list_free(list, n);
-	return CMD_OK;
+	l = calloc(1, sizeof *l);
+	if (l == NULL)
+		abort();
+	l->job.run = cmd_promise_list_run;
+	l->job.finish = cmd_promise_list_finish;
+	l->job.free = cmd_promise_list_free;
+	l->json = args_has(a, "json");
+	l->f = f;
+	if (f.agent != NULL) {
+		l->agent = strdup(f.agent); /* the pool thread reads it after this call */
+		if (l->agent == NULL)
+			abort();
+		l->f.agent = l->agent;
+	}
+	/* Bounded by the page where no workers exist (the console, tests). */
+	return cmd_complaint_job(sh, &l->job, true);
 }
 
 /* Reports the error of closing promise id. */

@@ -138,30 +138,76 @@ int cmd_unit_list(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
+/* unit show: a job for the thread pool (a unit's complaints are counted: years of them). */
+struct cmd_unit_shower {
+	struct cmd_job job;
+	char *code;
+	bool json;
+	struct unit u;
+	int get_rc; /* of store_unit_get: 0 or STORE_ENOENT */
+	int64_t all, open;
+};
+
+static int cmd_unit_show_run(struct store *st, struct cmd_job *job)
+{
+	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
+	struct complaint_filter f;
+	int rc;
+
+	w->get_rc = store_unit_get(st, w->code, &w->u);
+	if (w->get_rc < 0 && w->get_rc != STORE_ENOENT)
+		return w->get_rc;
+	memset(&f, 0, sizeof f);
+	f.unit = w->code;
+	rc = store_complaint_count(st, &f, &w->all);
+	f.status_mask = ~COMPLAINT_STATUS_BIT(COMPLAINT_RESOLVED) & ((1u << COMPLAINT_NSTATUS) - 1);
+	if (rc == 0)
+		rc = store_complaint_count(st, &f, &w->open);
+	return rc;
+}
+
+static void cmd_unit_show_free(struct cmd_job *job)
+{
+	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
+
+	unit_clear(&w->u);
+	free(w->code);
+	free(w);
+}
+
+static int cmd_unit_show_finish(struct shell *sh, struct cmd_job *job, int rc);
+
 int cmd_unit_show(struct shell *sh, struct args *a)
 {
 	const char *code = a->pos[0];
-	struct complaint_filter f;
-	int64_t all = 0, open = 0;
-	struct unit u;
-	struct buf out;
-	int rc;
+	struct cmd_unit_shower *w;
 
 	if (!store_unit_code_ok(code))
 		return cmd_unit_bad_code(sh, code);
-	memset(&u, 0, sizeof u);
-	rc = store_unit_get(sh->host.store, code, &u);
-	if (rc < 0 && rc != STORE_ENOENT) {
-		unit_clear(&u);
-		return shell_store_error(sh, rc);
-	}
-	memset(&f, 0, sizeof f);
-	f.unit = code;
-	if (store_complaint_count(sh->host.store, &f, &all) < 0)
-		all = 0;
-	f.status_mask = ~COMPLAINT_STATUS_BIT(COMPLAINT_RESOLVED) & ((1u << COMPLAINT_NSTATUS) - 1);
-	if (store_complaint_count(sh->host.store, &f, &open) < 0)
-		open = 0;
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		abort();
+	w->job.run = cmd_unit_show_run;
+	w->job.finish = cmd_unit_show_finish;
+	w->job.free = cmd_unit_show_free;
+	w->json = args_has(a, "json");
+	w->code = strdup(code);
+	if (w->code == NULL)
+		abort();
+	return cmd_complaint_job(sh, &w->job, true);
+}
+
+static int cmd_unit_show_finish(struct shell *sh, struct cmd_job *job, int jrc)
+{
+	struct cmd_unit_shower *us = (struct cmd_unit_shower *)job;
+	const char *code = us->code;
+	int64_t all = us->all, open = us->open;
+	const struct unit *u = &us->u;
+	int rc = us->get_rc;
+	struct buf out;
+
+	if (jrc < 0)
+		return shell_store_error(sh, jrc);
 	if (rc == STORE_ENOENT && all == 0) {
 		struct buf w;
 
@@ -172,17 +218,16 @@ int cmd_unit_show(struct shell *sh, struct args *a)
 		               "单元登记表中没有 `%s`，也没有关于它的投诉"),
 		             buf_cstr(&w));
 		buf_free(&w);
-		unit_clear(&u);
 		return CMD_ERROR;
 	}
 	buf_init(&out);
-	if (args_has(a, "json")) {
+	if (us->json) {
 		struct json j;
 
 		json_init(&j, &out);
 		json_object_begin(&j);
 		if (rc == 0) {
-			cmd_unit_json(sh, &j, &u);
+			cmd_unit_json(sh, &j, u);
 		} else {
 			json_kv_string(&j, "code", code);
 		}
@@ -202,16 +247,16 @@ int cmd_unit_show(struct shell *sh, struct args *a)
 			         T(sh, "  (not in the unit register)", "（不在单元登记表中）"));
 		buf_putc(&out, '\n');
 		if (rc == 0) {
-			cmd_unit_phone(sh, u.owner_phone, &phone);
+			cmd_unit_phone(sh, u->owner_phone, &phone);
 			buf_printf(&out, "  %s", T(sh, "building: ", "楼栋："));
-			shell_clean(&out, u.building ? u.building : "-");
+			shell_clean(&out, u->building ? u->building : "-");
 			buf_printf(&out, "\n  %s", T(sh, "owner:    ", "业主："));
-			shell_clean(&out, u.owner_name ? u.owner_name : "-");
+			shell_clean(&out, u->owner_name ? u->owner_name : "-");
 			buf_printf(&out, "\n  %s%s", T(sh, "phone:    ", "电话："),
-			           u.owner_phone ? buf_cstr(&phone) : "-");
-			if (u.area_m2 > 0)
+			           u->owner_phone ? buf_cstr(&phone) : "-");
+			if (u->area_m2 > 0)
 				buf_printf(&out, "\n  %s%.2f m²", T(sh, "area:     ", "面积："),
-				           u.area_m2);
+				           u->area_m2);
 			buf_putc(&out, '\n');
 		}
 		buf_printf(&out,
@@ -223,7 +268,6 @@ int cmd_unit_show(struct shell *sh, struct args *a)
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	unit_clear(&u);
 	return CMD_OK;
 }
 
