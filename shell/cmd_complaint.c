@@ -1,8 +1,8 @@
 /* cmd_complaint — complaints (投诉) from the command line: add (exec mode and power users),
  * show, list, search (substring and bounded PCRE2, on the thread pool), note, tag, assign,
- * escalate, resolve, reopen; and the helpers the promise, technique, unit and report commands
- * share (dates, phone masking, catalog names, labels, thread-pool jobs). */
+ * escalate, resolve, reopen. */
 #include "cmd.h"
+#include "cmd_util.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -22,268 +22,6 @@
 
 #define CMD_COMPLAINT_LIST_MAX 1000 /* --limit */
 #define CMD_COMPLAINT_WORDS_COLS 20 /* the words column of a list */
-
-/* ==== shared helpers ====================================================================== */
-
-/* Parses exactly n decimal digits. */
-static bool cmd_complaint_digits(const char *s, size_t n, int *out)
-{
-	size_t i;
-	int v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* Local time of y-m-d h:mi, or -1 when it is no real date (2026-02-30) or time. */
-static int64_t cmd_complaint_mktime(int y, int m, int d, int h, int mi)
-{
-	struct tm tm;
-	time_t t;
-
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 || h > 24 || mi > 59)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_isdst = -1;
-	tzset();
-	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	/* mktime normalises 02-30 to 03-02: refuse that. */
-	if (h < 24 && (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 || tm.tm_mday != d))
-		return -1;
-	return (int64_t)t * 1000;
-}
-
-/* "YYYY-MM-DD" at s; true with y, m, d. */
-static bool cmd_complaint_ymd(const char *s, int *y, int *m, int *d)
-{
-	return strlen(s) >= 10 && cmd_complaint_digits(s, 4, y) && s[4] == '-' &&
-	       cmd_complaint_digits(s + 5, 2, m) && s[7] == '-' &&
-	       cmd_complaint_digits(s + 8, 2, d);
-}
-
-static int cmd_complaint_bad_date(struct shell *sh, const char *opt, const char *s, bool time)
-{
-	struct buf w;
-
-	buf_init(&w);
-	shell_clean(&w, s);
-	if (time)
-		shell_errorf(sh,
-		             T(sh,
-		               "--%s: `%s` is not a date: use YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" "
-		               "(local time)",
-		               "--%s：`%s` 不是有效日期，请用 YYYY-MM-DD 或 \"YYYY-MM-DD "
-		               "HH:MM\"（本地时间）"),
-		             opt, buf_cstr(&w));
-	else
-		shell_errorf(sh,
-		             T(sh, "--%s: `%s` is not a date: use YYYY-MM-DD (local time)",
-		               "--%s：`%s` 不是有效日期，请用 YYYY-MM-DD（本地时间）"),
-		             opt, buf_cstr(&w));
-	buf_free(&w);
-	return CMD_USAGE;
-}
-
-int cmd_complaint_parse_day(struct shell *sh, const char *opt, const char *s, bool end, int64_t *ms)
-{
-	int y, m, d;
-	int64_t t;
-
-	if (s == NULL || strlen(s) != 10 || !cmd_complaint_ymd(s, &y, &m, &d) ||
-	    (t = cmd_complaint_mktime(y, m, d, 0, 0)) < 0)
-		return cmd_complaint_bad_date(sh, opt, s ? s : "", false);
-	if (end) {
-		/* The next day's midnight by the calendar (a DST day may not be 24 hours). */
-		struct tm tm;
-		time_t secs;
-
-		memset(&tm, 0, sizeof tm);
-		tm.tm_year = y - 1900;
-		tm.tm_mon = m - 1;
-		tm.tm_mday = d + 1;
-		tm.tm_isdst = -1;
-		secs = mktime(&tm);
-		if (secs == (time_t)-1)
-			return cmd_complaint_bad_date(sh, opt, s, false);
-		t = (int64_t)secs * 1000;
-	}
-	*ms = t;
-	return CMD_OK;
-}
-
-int cmd_complaint_parse_due(struct shell *sh, const char *opt, const char *s, int64_t *ms)
-{
-	int y, m, d, h = 23, mi = 59;
-	size_t n = s ? strlen(s) : 0;
-	int64_t t;
-
-	if (n != 10 && n != 16)
-		return cmd_complaint_bad_date(sh, opt, s ? s : "", true);
-	if (!cmd_complaint_ymd(s, &y, &m, &d))
-		return cmd_complaint_bad_date(sh, opt, s, true);
-	if (n == 16 && ((s[10] != ' ' && s[10] != 'T') || !cmd_complaint_digits(s + 11, 2, &h) ||
-	                s[13] != ':' || !cmd_complaint_digits(s + 14, 2, &mi) || h > 23))
-		return cmd_complaint_bad_date(sh, opt, s, true);
-	t = cmd_complaint_mktime(y, m, d, h, mi);
-	if (t < 0)
-		return cmd_complaint_bad_date(sh, opt, s, true);
-	if (n == 10)
-		t += 59999; /* 23:59:59.999: due at the end of the day */
-	*ms = t;
-	return CMD_OK;
-}
-
-int cmd_complaint_parse_count(struct shell *sh, const char *opt, const char *s, size_t max,
-                              size_t *out)
-{
-	char *end = NULL;
-	unsigned long v;
-
-	*out = 0;
-	if (s == NULL)
-		return CMD_OK;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 || v > max) {
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, s);
-		shell_errorf(sh,
-		             T(sh, "--%s: `%s` is not a number from 1 to %zu",
-		               "--%s：`%s` 不是 1 到 %zu 之间的数字"),
-		             opt, buf_cstr(&w), max);
-		buf_free(&w);
-		return CMD_USAGE;
-	}
-	*out = (size_t)v;
-	return CMD_OK;
-}
-
-void cmd_complaint_time(int64_t ms, bool with_time, char *out, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || localtime_r(&t, &tm) == NULL) {
-		snprintf(out, len, "-");
-		return;
-	}
-	strftime(out, len, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
-}
-
-void cmd_complaint_duration(const struct shell *sh, int64_t ms, char *out, size_t len)
-{
-	double min = (double)ms / 60000.0;
-
-	if (ms < 0)
-		snprintf(out, len, "-");
-	else if (min < 60)
-		snprintf(out, len, T(sh, "%.0f min", "%.0f 分钟"), min);
-	else if (min < 48 * 60)
-		snprintf(out, len, T(sh, "%.1f h", "%.1f 小时"), min / 60);
-	else
-		snprintf(out, len, T(sh, "%.1f d", "%.1f 天"), min / 1440);
-}
-
-bool cmd_complaint_sees_phone(const struct shell *sh, const char *agent, const char *assignee)
-{
-	if (sh->user.role == ROLE_SUPERVISOR || sh->user.role == ROLE_ADMIN)
-		return true;
-	return (agent != NULL && strcmp(agent, sh->user.name) == 0) ||
-	       (assignee != NULL && strcmp(assignee, sh->user.name) == 0);
-}
-
-void cmd_complaint_phone(const char *phone, bool whole, struct buf *out)
-{
-	size_t i, n;
-
-	if (phone == NULL)
-		return;
-	n = strlen(phone);
-	if (whole || n < 8) {
-		buf_puts(out, phone);
-		return;
-	}
-	/* The first three and the last four stay: 138****1234, 010*****5678. */
-	for (i = 0; i < n; i++)
-		buf_putc(out, i < 3 || i >= n - 4 ? phone[i] : '*');
-}
-
-struct catalog *cmd_complaint_catalog(struct shell *sh)
-{
-	return sh->host.catalog != NULL ? sh->host.catalog(sh->host.ctx) : NULL;
-}
-
-const char *cmd_complaint_category_name(const struct shell *sh, const struct catalog *c,
-                                        const char *code)
-{
-	const struct catalog_item *it =
-	    c != NULL && code != NULL ? catalog_category(c, code) : NULL;
-
-	return it != NULL ? catalog_name(it, sh->lang) : code;
-}
-
-const char *cmd_complaint_technique_name(const struct shell *sh, const struct catalog *c,
-                                         const char *code)
-{
-	const struct catalog_item *it =
-	    c != NULL && code != NULL ? catalog_technique(c, code) : NULL;
-
-	return it != NULL ? catalog_name(it, sh->lang) : code;
-}
-
-const char *cmd_complaint_status_label(const struct shell *sh, int status)
-{
-	switch (status) {
-	case COMPLAINT_OPEN:
-		return T(sh, "open", "待处理");
-	case COMPLAINT_IN_PROGRESS:
-		return T(sh, "in progress", "处理中");
-	case COMPLAINT_RESOLVED:
-		return T(sh, "resolved", "已解决");
-	case COMPLAINT_ESCALATED:
-		return T(sh, "escalated", "已升级");
-	case COMPLAINT_REOPENED:
-		return T(sh, "reopened", "已重开");
-	default:
-		return "?";
-	}
-}
-
-const char *cmd_complaint_promise_label(const struct shell *sh, int status)
-{
-	switch (status) {
-	case PROMISE_OPEN:
-		return T(sh, "open", "未兑现");
-	case PROMISE_KEPT:
-		return T(sh, "kept", "已兑现");
-	case PROMISE_WITHDRAWN:
-		return T(sh, "withdrawn", "已撤回");
-	default:
-		return "?";
-	}
-}
-
-const char *cmd_complaint_promise_state(const struct shell *sh, int status, int64_t due_ms,
-                                        int64_t now)
-{
-	if (status == PROMISE_OPEN && due_ms < now)
-		return T(sh, "OVERDUE", "已逾期");
-	return cmd_complaint_promise_label(sh, status);
-}
 
 static const char *cmd_complaint_relation_label(const struct shell *sh, int r)
 {
@@ -321,101 +59,6 @@ static const char *cmd_complaint_mood_label(const struct shell *sh, int m)
 	default:
 		return T(sh, "angry", "愤怒");
 	}
-}
-
-bool cmd_complaint_desk_account(struct shell *sh, const char *opt, const char *name)
-{
-	struct account acct;
-	struct buf w;
-	int rc;
-
-	memset(&acct, 0, sizeof acct);
-	rc = store_account_get(sh->host.store, name, &acct);
-	if (rc == 0 && (acct.role & ROLES_DESK)) {
-		account_clear(&acct);
-		return true;
-	}
-	account_clear(&acct);
-	buf_init(&w);
-	shell_clean(&w, name);
-	if (rc == STORE_ENOENT || rc == STORE_EINVAL)
-		shell_errorf(sh, T(sh, "%s%s: no such account", "%s%s：没有这个账号"), opt,
-		             buf_cstr(&w));
-	else if (rc == 0)
-		shell_errorf(sh,
-		             T(sh,
-		               "%s%s: that account does not work complaints (agent, supervisor "
-		               "or admin only)",
-		               "%s%s：该账号不处理投诉（只能是客服、主管或管理员）"),
-		             opt, buf_cstr(&w));
-	else
-		shell_store_error(sh, rc);
-	buf_free(&w);
-	return false;
-}
-
-void cmd_complaint_json_double(struct json *j, const char *key, double v)
-{
-	char num[48];
-
-	json_key(j, key);
-	if (v != v || v > 1e15 || v < -1e15) {
-		json_null(j);
-		return;
-	}
-	/* "%.4f" in the C locale (the service never calls setlocale), trailing zeros cut. */
-	snprintf(num, sizeof num, "%.4f", v);
-	while (strchr(num, '.') != NULL && (num[strlen(num) - 1] == '0'))
-		num[strlen(num) - 1] = '\0';
-	if (num[strlen(num) - 1] == '.')
-		num[strlen(num) - 1] = '\0';
-	buf_puts(j->out, num);
-	j->after_key = false;
-}
-
-/* --- jobs on the thread pool ------------------------------------------------------------- */
-
-static int cmd_complaint_job_run_cb(struct store *ro, void *arg)
-{
-	struct cmd_job *job = arg;
-
-	return job->run(ro, job);
-}
-
-static void cmd_complaint_job_done_cb(struct shell *sh, void *arg, int rc)
-{
-	struct cmd_job *job = arg;
-	int status = CMD_ERROR;
-
-	if (sh != NULL)
-		status = job->finish(sh, job, rc);
-	job->free(job);
-	if (sh != NULL)
-		shell_cmd_done(sh, status);
-}
-
-int cmd_complaint_job(struct shell *sh, struct cmd_job *job, bool loop_ok)
-{
-	int rc;
-
-	if (sh->host.work != NULL) {
-		rc = shell_work(sh, cmd_complaint_job_run_cb, cmd_complaint_job_done_cb, job);
-		if (rc != CMD_PENDING)
-			job->free(job);
-		return rc;
-	}
-	if (!loop_ok) {
-		shell_errorf(sh, "%s",
-		             T(sh, "this host has no background workers for this command",
-		               "当前宿主没有可运行此命令的后台线程"));
-		job->free(job);
-		return CMD_ERROR;
-	}
-	/* A host without a thread pool (the console): a bounded read, done here. */
-	rc = job->run(sh->host.store, job);
-	rc = job->finish(sh, job, rc);
-	job->free(job);
-	return rc;
 }
 
 /* ==== complaint-specific helpers ========================================================== */
@@ -464,51 +107,6 @@ static int cmd_complaint_load(struct shell *sh, const char *typed, struct compla
 	if (rc == STORE_ENOENT || rc == STORE_EINVAL)
 		return cmd_complaint_unknown(sh, typed);
 	return shell_store_error(sh, rc);
-}
-
-bool cmd_complaint_text_ok(struct shell *sh, const char *what, const char *text, size_t max)
-{
-	size_t i, chars, n = text ? strlen(text) : 0;
-	bool content = false;
-	uint32_t cp;
-	int r;
-
-	for (i = 0; i < n; i++)
-		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
-			content = true;
-	if (!content) {
-		shell_errorf(sh, T(sh, "%s is empty", "%s 不能为空"), what);
-		return false;
-	}
-	if (n > max) {
-		shell_errorf(
-		    sh, T(sh, "%s is too long (at most %zu bytes)", "%s 太长（最多 %zu 字节）"),
-		    what, max);
-		return false;
-	}
-	if (!utf8_valid(text, n)) {
-		shell_errorf(sh, T(sh, "%s is not valid UTF-8", "%s 不是有效的 UTF-8 文本"), what);
-		return false;
-	}
-	/* Say which character, rather than the store's bare "invalid value". */
-	for (i = 0, chars = 1; i < n; i += (size_t)r, chars++) {
-		r = utf8_decode((const unsigned char *)text + i, n - i, &cp);
-		if (r <= 0)
-			break;
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    (cp >= 0x7F && cp <= 0x9F)) {
-			shell_errorf(sh,
-			             T(sh,
-			               "%s holds a control character (U+%04X, character %zu): "
-			               "control characters and terminal escape sequences are not "
-			               "stored",
-			               "%s 含有控制字符（U+%04X，第 %zu 个字符）："
-			               "控制字符和终端转义序列不能保存"),
-			             what, (unsigned)cp, chars);
-			return false;
-		}
-	}
-	return true;
 }
 
 /* The positional words from index from on, joined by spaces, or (exec --stdin) all of stdin
@@ -725,10 +323,10 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	}
 	in->phone = phone;
 	in->caller = caller != NULL ? caller : "-";
-	if (caller != NULL && !cmd_complaint_text_ok(sh, "--caller", caller, COMPLAINT_CALLER_MAX))
+	if (caller != NULL && !cmd_util_text_ok(sh, "--caller", caller, COMPLAINT_CALLER_MAX))
 		return CMD_USAGE;
 	if (dialect != NULL &&
-	    !cmd_complaint_text_ok(sh, "--dialect", dialect, COMPLAINT_DIALECT_MAX))
+	    !cmd_util_text_ok(sh, "--dialect", dialect, COMPLAINT_DIALECT_MAX))
 		return CMD_USAGE;
 	in->dialect = dialect;
 	r = cmd_complaint_enum(sh, a, "relation", complaint_relation_parse, COMPLAINT_REL_OWNER,
@@ -754,7 +352,7 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 		return CMD_USAGE;
 	}
 	if (!cmd_complaint_text_arg(sh, a, 0, T(sh, "the owner's words", "业主原话"), words) ||
-	    !cmd_complaint_text_ok(sh, T(sh, "the owner's words", "业主原话"), buf_cstr(words),
+	    !cmd_util_text_ok(sh, T(sh, "the owner's words", "业主原话"), buf_cstr(words),
 	                           COMPLAINT_WORDS_MAX))
 		return CMD_USAGE;
 	in->words = buf_cstr(words);
@@ -767,9 +365,9 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	}
 	if (promise != NULL) {
 		memset(p, 0, sizeof *p);
-		if (!cmd_complaint_text_ok(sh, "--promise", promise, COMPLAINT_TEXT_MAX))
+		if (!cmd_util_text_ok(sh, "--promise", promise, COMPLAINT_TEXT_MAX))
 			return CMD_USAGE;
-		r = cmd_complaint_parse_due(sh, "due", due, &p->due_ms);
+		r = cmd_util_parse_due(sh, "due", due, &p->due_ms);
 		if (r != CMD_OK)
 			return r;
 		/* At the desk a promise is for the future; exec mode also enters old paperwork. */
@@ -788,7 +386,7 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 
 int cmd_complaint_add(struct shell *sh, struct args *a)
 {
-	struct catalog *c = cmd_complaint_catalog(sh);
+	struct catalog *c = cmd_util_catalog(sh);
 	const char *codes[CMD_COMPLAINT_CODES_MAX];
 	char number[COMPLAINT_NUMBER_MAX];
 	struct complaint_new in;
@@ -915,7 +513,7 @@ static void cmd_complaint_json_summary(const struct shell *sh, struct json *j,
 	size_t i;
 
 	buf_init(&phone);
-	cmd_complaint_phone(c->phone, cmd_complaint_sees_phone(sh, c->agent, c->assignee), &phone);
+	cmd_util_phone(c->phone, cmd_util_sees_phone(sh, c->agent, c->assignee), &phone);
 	json_kv_string(j, "number", c->number);
 	json_kv_string(j, "unit", c->unit);
 	json_kv_bool(j, "unit_verified", c->unit_verified);
@@ -924,7 +522,7 @@ static void cmd_complaint_json_summary(const struct shell *sh, struct json *j,
 	json_kv_string(j, "phone", c->phone != NULL ? buf_cstr(&phone) : NULL);
 	json_kv_string(j, "channel", complaint_channel_name(c->channel));
 	json_kv_string(j, "category", c->category);
-	json_kv_string(j, "category_name", cmd_complaint_category_name(sh, cat, c->category));
+	json_kv_string(j, "category_name", cmd_util_category_name(sh, cat, c->category));
 	json_kv_string(j, "words", c->words);
 	json_kv_string(j, "mood", complaint_mood_name(c->mood));
 	json_kv_string(j, "dialect", c->dialect);
@@ -1032,10 +630,10 @@ static void cmd_complaint_show_promises(const struct shell *sh, const struct com
 		const char *cells[6];
 
 		snprintf(id, sizeof id, "#%lld", (long long)p->id);
-		cmd_complaint_time(p->due_ms, true, due, sizeof due);
+		cmd_util_time(p->due_ms, true, due, sizeof due);
 		cells[0] = id;
 		cells[1] = due;
-		cells[2] = cmd_complaint_promise_state(sh, p->status, p->due_ms, now);
+		cells[2] = cmd_util_promise_state(sh, p->status, p->due_ms, now);
 		cells[3] = p->agent;
 		cells[4] = p->what;
 		cells[5] = p->note;
@@ -1054,19 +652,19 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 
 	buf_init(&phone);
 	buf_init(&line);
-	cmd_complaint_time(c->created_ms, true, created, sizeof created);
-	cmd_complaint_time(c->updated_ms, true, updated, sizeof updated);
-	cmd_complaint_time(c->resolved_ms, true, resolved, sizeof resolved);
-	cmd_complaint_phone(c->phone, cmd_complaint_sees_phone(sh, c->agent, c->assignee), &phone);
+	cmd_util_time(c->created_ms, true, created, sizeof created);
+	cmd_util_time(c->updated_ms, true, updated, sizeof updated);
+	cmd_util_time(c->resolved_ms, true, resolved, sizeof resolved);
+	cmd_util_phone(c->phone, cmd_util_sees_phone(sh, c->agent, c->assignee), &phone);
 
 	buf_printf(out, "%s %s  [%s]\n", T(sh, "Complaint", "投诉"), c->number,
-	           cmd_complaint_status_label(sh, c->status));
+	           cmd_util_status_label(sh, c->status));
 	buf_printf(&line, "%s%s", c->unit,
 	           c->unit_verified ? "" : T(sh, " (unverified)", "（未核实）"));
 	cmd_complaint_field(out, T(sh, "  unit:      ", "  单元：    "), buf_cstr(&line));
 	buf_reset(&line);
 	buf_printf(&line, T(sh, "%s (%s)", "%s（%s）"),
-	           cmd_complaint_category_name(sh, cat, c->category), c->category);
+	           cmd_util_category_name(sh, cat, c->category), c->category);
 	cmd_complaint_field(out, T(sh, "  category:  ", "  类别：    "), buf_cstr(&line));
 	buf_reset(&line);
 	buf_printf(&line, T(sh, "%s (%s)", "%s（%s）"), c->caller,
@@ -1122,7 +720,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 	if (c->nnotes == 0)
 		buf_printf(out, "  %s\n", T(sh, "(none)", "（无）"));
 	for (i = 0; i < c->nnotes; i++) {
-		cmd_complaint_time(c->notes[i].ts_ms, true, ts, sizeof ts);
+		cmd_util_time(c->notes[i].ts_ms, true, ts, sizeof ts);
 		buf_printf(out, "  %s  ", ts);
 		shell_clean(out, c->notes[i].author ? c->notes[i].author : "-");
 		buf_puts(out, ":\n");
@@ -1134,7 +732,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 	if (c->nhandovers == 0)
 		buf_printf(out, "  %s\n", T(sh, "(none)", "（无）"));
 	for (i = 0; i < c->nhandovers; i++) {
-		cmd_complaint_time(c->handovers[i].ts_ms, true, ts, sizeof ts);
+		cmd_util_time(c->handovers[i].ts_ms, true, ts, sizeof ts);
 		buf_printf(out, "  %s  ", ts);
 		shell_clean(out, c->handovers[i].from ? c->handovers[i].from : "-");
 		buf_puts(out, " -> ");
@@ -1153,7 +751,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 		for (i = 0; i < c->nhistory; i++) {
 			const char *cells[4];
 
-			cmd_complaint_time(c->history[i].ts_ms, true, ts, sizeof ts);
+			cmd_util_time(c->history[i].ts_ms, true, ts, sizeof ts);
 			cells[0] = ts;
 			cells[1] = c->history[i].account;
 			cells[2] = c->history[i].action;
@@ -1177,7 +775,7 @@ int cmd_complaint_show(struct shell *sh, struct args *a)
 	rc = cmd_complaint_load(sh, a->pos[0], &c, true);
 	if (rc != CMD_OK)
 		return rc;
-	cat = cmd_complaint_catalog(sh);
+	cat = cmd_util_catalog(sh);
 	buf_init(&out);
 	if (args_has(a, "json"))
 		cmd_complaint_show_json(sh, &c, cat, &out);
@@ -1235,7 +833,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 
 		if (v == NULL)
 			continue;
-		if (!cmd_complaint_desk_account(sh, i == 0 ? "--agent " : "--assignee ", v))
+		if (!cmd_util_desk_account(sh, i == 0 ? "--agent " : "--assignee ", v))
 			return CMD_USAGE;
 		if (i == 0)
 			cf->f.agent = cmd_complaint_filter_str(cf, 1, v);
@@ -1291,13 +889,13 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 			    sh, "status", status, "open in_progress resolved escalated reopened");
 	}
 	if (args_get(a, "since") != NULL) {
-		rc = cmd_complaint_parse_day(sh, "since", args_get(a, "since"), false,
+		rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false,
 		                             &cf->f.since_ms);
 		if (rc != CMD_OK)
 			return rc;
 	}
 	if (args_get(a, "until") != NULL) {
-		rc = cmd_complaint_parse_day(sh, "until", args_get(a, "until"), true,
+		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true,
 		                             &cf->f.until_ms);
 		if (rc != CMD_OK)
 			return rc;
@@ -1307,10 +905,10 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 		return CMD_USAGE;
 	}
 	cf->f.overdue = args_has(a, "overdue");
-	rc = cmd_complaint_parse_count(sh, "limit", args_get(a, "limit"), CMD_COMPLAINT_LIST_MAX,
+	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_COMPLAINT_LIST_MAX,
 	                               &limit);
 	if (rc == CMD_OK)
-		rc = cmd_complaint_parse_count(sh, "offset", args_get(a, "offset"), 1000000,
+		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 1000000,
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;
@@ -1323,7 +921,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 static void cmd_complaint_render(struct shell *sh, const struct complaint *list, size_t n,
                                  bool json, struct buf *out)
 {
-	struct catalog *cat = cmd_complaint_catalog(sh);
+	struct catalog *cat = cmd_util_catalog(sh);
 	size_t i;
 
 	if (json) {
@@ -1353,9 +951,9 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 			char date[32], status[80], agent[80];
 			const char *cells[7];
 
-			cmd_complaint_time(c->created_ms, false, date, sizeof date);
+			cmd_util_time(c->created_ms, false, date, sizeof date);
 			snprintf(status, sizeof status, "%s%s",
-			         cmd_complaint_status_label(sh, c->status),
+			         cmd_util_status_label(sh, c->status),
 			         c->next_due_ms > 0 && c->next_due_ms < now
 			             ? T(sh, " (overdue)", "（承诺逾期）")
 			             : "");
@@ -1366,7 +964,7 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 			cells[0] = c->number;
 			cells[1] = date;
 			cells[2] = c->unit;
-			cells[3] = cmd_complaint_category_name(sh, cat, c->category);
+			cells[3] = cmd_util_category_name(sh, cat, c->category);
 			cells[4] = status;
 			cells[5] = agent;
 			cells[6] = c->words;
@@ -1381,7 +979,7 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 /* complaint list: a job for the thread pool (the page and its count read as many rows as the
  * filter needs: thousands on a large desk). */
 struct cmd_complaint_lister {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	struct cmd_complaint_filter cf;
 	bool json;
 	struct complaint *list;
@@ -1392,7 +990,7 @@ struct cmd_complaint_lister {
 /* The count under a page stops this far past it: "of more than ..." beyond. */
 #define CMD_COMPLAINT_COUNT_AHEAD 10000
 
-static int cmd_complaint_list_run(struct store *st, struct cmd_job *job)
+static int cmd_complaint_list_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_complaint_lister *l = (struct cmd_complaint_lister *)job;
 	int rc = store_complaint_list(st, &l->cf.f, &l->list, &l->n);
@@ -1402,7 +1000,7 @@ static int cmd_complaint_list_run(struct store *st, struct cmd_job *job)
 	return rc;
 }
 
-static int cmd_complaint_list_finish(struct shell *sh, struct cmd_job *job, int rc)
+static int cmd_complaint_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_complaint_lister *l = (struct cmd_complaint_lister *)job;
 	int64_t shown_to = (int64_t)(l->cf.f.offset + l->n);
@@ -1436,7 +1034,7 @@ static int cmd_complaint_list_finish(struct shell *sh, struct cmd_job *job, int 
 	return CMD_OK;
 }
 
-static void cmd_complaint_list_free(struct cmd_job *job)
+static void cmd_complaint_list_free(struct cmd_util_job *job)
 {
 	struct cmd_complaint_lister *l = (struct cmd_complaint_lister *)job;
 
@@ -1464,12 +1062,12 @@ int cmd_complaint_list(struct shell *sh, struct args *a)
 	l->cap = (int64_t)(l->cf.f.offset + (l->cf.f.limit != 0 ? l->cf.f.limit : 100)) +
 	         CMD_COMPLAINT_COUNT_AHEAD + 1;
 	/* Without workers (the console, tests) it runs here: bounded by the page and the cap. */
-	return cmd_complaint_job(sh, &l->job, true);
+	return cmd_util_job(sh, &l->job, true);
 }
 
 /* complaint search: a job for the thread pool. */
 struct cmd_complaint_search {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	struct cmd_complaint_filter cf;
 	char *text;    /* substring search, or */
 	struct rx *rx; /* a regex, compiled on the loop, used only by the pool thread */
@@ -1489,7 +1087,7 @@ static int cmd_complaint_search_match(void *arg, const char *text, size_t len)
 	return rc < 0 ? (rc == RX_ENOMEM ? -ENOMEM : -EDOM) : rc;
 }
 
-static int cmd_complaint_search_run(struct store *st, struct cmd_job *job)
+static int cmd_complaint_search_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_complaint_search *s = (struct cmd_complaint_search *)job;
 
@@ -1499,7 +1097,7 @@ static int cmd_complaint_search_run(struct store *st, struct cmd_job *job)
 	return store_complaint_search_text(st, s->text, &s->cf.f, &s->list, &s->n);
 }
 
-static int cmd_complaint_search_finish(struct shell *sh, struct cmd_job *job, int rc)
+static int cmd_complaint_search_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_complaint_search *s = (struct cmd_complaint_search *)job;
 	struct buf out;
@@ -1525,7 +1123,7 @@ static int cmd_complaint_search_finish(struct shell *sh, struct cmd_job *job, in
 	return CMD_OK;
 }
 
-static void cmd_complaint_search_free(struct cmd_job *job)
+static void cmd_complaint_search_free(struct cmd_util_job *job)
 {
 	struct cmd_complaint_search *s = (struct cmd_complaint_search *)job;
 
@@ -1590,7 +1188,7 @@ int cmd_complaint_search(struct shell *sh, struct args *a)
 			abort();
 	}
 	/* The regex scans every complaint: only ever on the thread pool. */
-	return cmd_complaint_job(sh, &s->job, s->rx == NULL);
+	return cmd_util_job(sh, &s->job, s->rx == NULL);
 }
 
 /* ==== changes to a complaint ============================================================== */
@@ -1607,7 +1205,7 @@ static void cmd_complaint_changed(struct shell *sh, const char *number, const ch
 		buf_init(&w);
 		shell_clean(&w, c.assignee);
 		shell_printf(sh, T(sh, "%s %s: %s, assignee %s.\n", "%s %s：%s，负责人 %s。\n"),
-		             number, what, cmd_complaint_status_label(sh, c.status), buf_cstr(&w));
+		             number, what, cmd_util_status_label(sh, c.status), buf_cstr(&w));
 		buf_free(&w);
 	}
 	complaint_clear(&c);
@@ -1632,7 +1230,7 @@ static void cmd_complaint_open_promises(struct shell *sh, const char *number)
 
 		if (p->status != PROMISE_OPEN)
 			continue;
-		cmd_complaint_time(p->due_ms, true, due, sizeof due);
+		cmd_util_time(p->due_ms, true, due, sizeof due);
 		buf_printf(&out, "  #%lld  %s  ", (long long)p->id, due);
 		shell_clean(&out, p->agent);
 		buf_puts(&out, "  ");
@@ -1664,7 +1262,7 @@ static int cmd_complaint_change_error(struct shell *sh, const char *number, int 
 			shell_errorf(sh,
 			             T(sh, "complaint %s is %s: it cannot be %s now",
 			               "投诉 %s 当前状态为%s，不能%s"),
-			             number, cmd_complaint_status_label(sh, c.status),
+			             number, cmd_util_status_label(sh, c.status),
 			             T(sh, verb_en, verb_zh));
 		else
 			shell_store_error(sh, rc);
@@ -1714,7 +1312,7 @@ int cmd_complaint_note(struct shell *sh, struct args *a)
 	}
 	buf_init(&text);
 	if (!cmd_complaint_text_arg(sh, a, 1, T(sh, "the note", "备注"), &text) ||
-	    !cmd_complaint_text_ok(sh, T(sh, "the note", "备注"), buf_cstr(&text),
+	    !cmd_util_text_ok(sh, T(sh, "the note", "备注"), buf_cstr(&text),
 	                           COMPLAINT_TEXT_MAX)) {
 		buf_free(&text);
 		return CMD_USAGE;
@@ -1742,7 +1340,7 @@ int cmd_complaint_tag(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	cat = cmd_complaint_catalog(sh);
+	cat = cmd_util_catalog(sh);
 	if (cat == NULL)
 		return cmd_complaint_no_catalog(sh);
 	for (i = 1; i < a->npos; i++) {
@@ -1797,9 +1395,9 @@ int cmd_complaint_assign(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	if (!cmd_complaint_desk_account(sh, "", to))
+	if (!cmd_util_desk_account(sh, "", to))
 		return CMD_ERROR;
-	if (!cmd_complaint_text_ok(sh, "--note", note, COMPLAINT_TEXT_MAX))
+	if (!cmd_util_text_ok(sh, "--note", note, COMPLAINT_TEXT_MAX))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_assign(sh->host.store, &ctx, number, to, note);
@@ -1829,9 +1427,9 @@ int cmd_complaint_escalate(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	if (to != NULL && !cmd_complaint_desk_account(sh, "--to ", to))
+	if (to != NULL && !cmd_util_desk_account(sh, "--to ", to))
 		return CMD_ERROR;
-	if (!cmd_complaint_text_ok(sh, "--reason", reason, COMPLAINT_TEXT_MAX))
+	if (!cmd_util_text_ok(sh, "--reason", reason, COMPLAINT_TEXT_MAX))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_escalate(sh->host.store, &ctx, number, to, reason);
@@ -1851,7 +1449,7 @@ int cmd_complaint_resolve(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	if (!cmd_complaint_text_ok(sh, "--outcome", outcome, COMPLAINT_TEXT_MAX))
+	if (!cmd_util_text_ok(sh, "--outcome", outcome, COMPLAINT_TEXT_MAX))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_resolve(sh->host.store, &ctx, number, outcome);
@@ -1871,7 +1469,7 @@ int cmd_complaint_reopen(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	if (!cmd_complaint_text_ok(sh, "--reason", reason, COMPLAINT_TEXT_MAX))
+	if (!cmd_util_text_ok(sh, "--reason", reason, COMPLAINT_TEXT_MAX))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_reopen(sh->host.store, &ctx, number, reason);

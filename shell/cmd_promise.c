@@ -1,6 +1,7 @@
 /* cmd_promise — the promise ledger ("说到就要做到"): promise add (to an existing complaint),
  * list, done, withdraw, and the overdue promises shown to their agent right after login. */
 #include "cmd.h"
+#include "cmd_util.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -63,10 +64,10 @@ static void cmd_promise_table(struct shell *sh, const struct promise *list, size
 		const char *cells[7];
 
 		snprintf(id, sizeof id, "#%lld", (long long)p->id);
-		cmd_complaint_time(p->due_ms, true, due, sizeof due);
+		cmd_util_time(p->due_ms, true, due, sizeof due);
 		cells[0] = id;
 		cells[1] = due;
-		cells[2] = cmd_complaint_promise_state(sh, p->status, p->due_ms, now);
+		cells[2] = cmd_util_promise_state(sh, p->status, p->due_ms, now);
 		cells[3] = p->agent;
 		cells[4] = p->number;
 		cells[5] = p->unit;
@@ -108,7 +109,7 @@ static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, 
 /* promise list: a job for the thread pool (with --closed it sorts every promise of the
  * account, which grows with the desk). */
 struct cmd_promise_lister {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	struct promise_filter f;
 	char *agent;
 	bool json;
@@ -116,14 +117,14 @@ struct cmd_promise_lister {
 	size_t n;
 };
 
-static int cmd_promise_list_run(struct store *st, struct cmd_job *job)
+static int cmd_promise_list_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
 
 	return store_promise_list(st, &l->f, &l->list, &l->n);
 }
 
-static int cmd_promise_list_finish(struct shell *sh, struct cmd_job *job, int rc)
+static int cmd_promise_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
 	struct buf out;
@@ -148,7 +149,7 @@ static int cmd_promise_list_finish(struct shell *sh, struct cmd_job *job, int rc
 	return CMD_OK;
 }
 
-static void cmd_promise_list_free(struct cmd_job *job)
+static void cmd_promise_list_free(struct cmd_util_job *job)
 {
 	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
 
@@ -172,9 +173,9 @@ int cmd_promise_list(struct shell *sh, struct args *a)
 		    T(sh, "--agent and --all exclude each other", "--agent 和 --all 不能同时使用"));
 		return CMD_USAGE;
 	}
-	if (agent != NULL && !cmd_complaint_desk_account(sh, "--agent ", agent))
+	if (agent != NULL && !cmd_util_desk_account(sh, "--agent ", agent))
 		return CMD_USAGE;
-	rc = cmd_complaint_parse_count(sh, "limit", args_get(a, "limit"), CMD_PROMISE_LIST_MAX,
+	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_PROMISE_LIST_MAX,
 	                               &limit);
 	if (rc != CMD_OK)
 		return rc;
@@ -198,7 +199,7 @@ int cmd_promise_list(struct shell *sh, struct args *a)
 		l->f.agent = l->agent;
 	}
 	/* Bounded by the page where no workers exist (the console, tests). */
-	return cmd_complaint_job(sh, &l->job, true);
+	return cmd_util_job(sh, &l->job, true);
 }
 
 /* Reports the error of closing promise id. */
@@ -218,7 +219,7 @@ static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
 		if (store_promise_get(sh->host.store, id, &p) == 0)
 			shell_errorf(
 			    sh, T(sh, "promise #%lld is already %s", "承诺 #%lld 已经是%s状态"),
-			    (long long)id, cmd_complaint_promise_label(sh, p.status));
+			    (long long)id, cmd_util_promise_label(sh, p.status));
 		else
 			shell_store_error(sh, rc);
 		promise_clear(&p);
@@ -235,7 +236,7 @@ static bool cmd_promise_text_ok(struct shell *sh, const char *opt, const char *t
 	char what[32];
 
 	snprintf(what, sizeof what, "--%s", opt);
-	return cmd_complaint_text_ok(sh, what, text, COMPLAINT_TEXT_MAX);
+	return cmd_util_text_ok(sh, what, text, COMPLAINT_TEXT_MAX);
 }
 
 /* The complaint of promise add, by its number as typed ("c-20261126-0042" is accepted):
@@ -309,7 +310,7 @@ int cmd_promise_add(struct shell *sh, struct args *a)
 		goto out;
 	}
 	memset(&p, 0, sizeof p);
-	rc = cmd_complaint_parse_due(sh, "due", due, &p.due_ms);
+	rc = cmd_util_parse_due(sh, "due", due, &p.due_ms);
 	if (rc != CMD_OK)
 		goto out;
 	/* A promise made now is for the future (old paperwork comes with complaint add). */
@@ -352,7 +353,7 @@ int cmd_promise_add(struct shell *sh, struct args *a)
 		shell_write(sh, 1, out.data, out.len);
 		buf_free(&out);
 	} else {
-		cmd_complaint_time(p.due_ms, true, when, sizeof when);
+		cmd_util_time(p.due_ms, true, when, sizeof when);
 		shell_printf(sh,
 		             T(sh, "Promise #%lld added to %s, due %s (说到就要做到).\n",
 		               "已添加承诺 #%lld（投诉 %s），期限 %s（说到就要做到）。\n"),

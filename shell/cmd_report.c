@@ -3,6 +3,7 @@
  * share resolved, median time to resolve, reopen and escalation rates, promises kept on time)
  * and report promises (open and overdue promises by agent). */
 #include "cmd.h"
+#include "cmd_util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ static void cmd_report_pct(double v, char *out, size_t len)
 /* ==== report techniques =================================================================== */
 
 struct cmd_report_tech {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	int64_t since_ms, until_ms;
 	char *category;
 	bool by_agent, json;
@@ -48,7 +49,7 @@ struct cmd_report_tech {
 	size_t n;
 };
 
-static int cmd_report_tech_run(struct store *st, struct cmd_job *job)
+static int cmd_report_tech_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_report_tech *r = (struct cmd_report_tech *)job;
 
@@ -80,9 +81,9 @@ static void cmd_report_tech_json(const struct cmd_report_tech *r, struct buf *ou
 		json_kv_int(&j, "resolved", s->resolved);
 		json_kv_int(&j, "reopened", s->reopened);
 		json_kv_int(&j, "escalated", s->escalated);
-		cmd_complaint_json_double(&j, "resolved_share", s->resolved_share);
-		cmd_complaint_json_double(&j, "reopen_rate", s->reopen_rate);
-		cmd_complaint_json_double(&j, "escalation_rate", s->escalation_rate);
+		cmd_util_json_double(&j, "resolved_share", s->resolved_share);
+		cmd_util_json_double(&j, "reopen_rate", s->reopen_rate);
+		cmd_util_json_double(&j, "escalation_rate", s->escalation_rate);
 		json_kv_int(&j, "median_resolve_ms", s->median_resolve_ms);
 		json_kv_int(&j, "promises_due", s->promises_due);
 		json_kv_int(&j, "promises_kept_on_time", s->promises_kept_on_time);
@@ -101,7 +102,7 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 	                        "解决中位时长", "重开率", "升级率", "承诺按时兑现"};
 	const char *const *hdr = shell_is_zh(sh) ? hdr_zh : hdr_en;
 	const char *h[8];
-	struct catalog *cat = cmd_complaint_catalog(sh);
+	struct catalog *cat = cmd_util_catalog(sh);
 	char since[32], until[32];
 	struct table *t;
 	size_t i, k, ncols = r->by_agent ? 8 : 7;
@@ -110,15 +111,15 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 		if (i != 1 || r->by_agent)
 			h[k++] = hdr[i];
 	t = table_new(ncols, h);
-	cmd_complaint_time(r->since_ms, false, since, sizeof since);
+	cmd_util_time(r->since_ms, false, since, sizeof since);
 	/* until_ms is the midnight after the last day: show the last day itself. */
-	cmd_complaint_time(r->until_ms > 0 ? r->until_ms - 1 : 0, false, until, sizeof until);
+	cmd_util_time(r->until_ms > 0 ? r->until_ms - 1 : 0, false, until, sizeof until);
 	buf_printf(out, T(sh, "Techniques report, %s to %s", "沟通方法报表：%s 至 %s"),
 	           r->since_ms > 0 ? since : T(sh, "the start", "最早"),
 	           r->until_ms > 0 ? until : T(sh, "now", "现在"));
 	if (r->category != NULL) {
 		buf_printf(out, "%s", T(sh, ", category ", "，类别："));
-		shell_clean(out, cmd_complaint_category_name(sh, cat, r->category));
+		shell_clean(out, cmd_util_category_name(sh, cat, r->category));
 	}
 	buf_putc(out, '\n');
 	for (i = 0; i < r->n; i++) {
@@ -127,11 +128,11 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 		const char *cells[8];
 
 		snprintf(name, sizeof name, "%s %s", s->technique,
-		         cmd_complaint_technique_name(sh, cat, s->technique) == s->technique
+		         cmd_util_technique_name(sh, cat, s->technique) == s->technique
 		             ? T(sh, "(not in the catalog)", "（不在目录中）")
-		             : cmd_complaint_technique_name(sh, cat, s->technique));
+		             : cmd_util_technique_name(sh, cat, s->technique));
 		cmd_report_pct(s->resolved_share, resolved, sizeof resolved);
-		cmd_complaint_duration(sh, s->median_resolve_ms, median, sizeof median);
+		cmd_util_duration(sh, s->median_resolve_ms, median, sizeof median);
 		cmd_report_pct(s->reopen_rate, reopen, sizeof reopen);
 		cmd_report_pct(s->escalation_rate, esc, sizeof esc);
 		if (s->promises_due > 0)
@@ -167,7 +168,7 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 	catalog_unref(cat);
 }
 
-static int cmd_report_tech_finish(struct shell *sh, struct cmd_job *job, int rc)
+static int cmd_report_tech_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_report_tech *r = (struct cmd_report_tech *)job;
 	struct buf out;
@@ -184,7 +185,7 @@ static int cmd_report_tech_finish(struct shell *sh, struct cmd_job *job, int rc)
 	return CMD_OK;
 }
 
-static void cmd_report_tech_free(struct cmd_job *job)
+static void cmd_report_tech_free(struct cmd_util_job *job)
 {
 	struct cmd_report_tech *r = (struct cmd_report_tech *)job;
 
@@ -202,10 +203,10 @@ int cmd_report_techniques(struct shell *sh, struct args *a)
 	int rc;
 
 	if (since != NULL &&
-	    (rc = cmd_complaint_parse_day(sh, "since", since, false, &since_ms)) != CMD_OK)
+	    (rc = cmd_util_parse_day(sh, "since", since, false, &since_ms)) != CMD_OK)
 		return rc;
 	if (until != NULL &&
-	    (rc = cmd_complaint_parse_day(sh, "until", until, true, &until_ms)) != CMD_OK)
+	    (rc = cmd_util_parse_day(sh, "until", until, true, &until_ms)) != CMD_OK)
 		return rc;
 	if (since_ms > 0 && until_ms > 0 && until_ms <= since_ms) {
 		shell_errorf(sh, "%s", T(sh, "--until is before --since", "--until 早于 --since"));
@@ -224,7 +225,7 @@ int cmd_report_techniques(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	if (category != NULL) {
-		struct catalog *cat = cmd_complaint_catalog(sh);
+		struct catalog *cat = cmd_util_catalog(sh);
 
 		/* A code from the catalog, or an old one some complaint still carries. */
 		if (!store_complaint_code_ok(category) ||
@@ -270,7 +271,7 @@ int cmd_report_techniques(struct shell *sh, struct args *a)
 	r->category = cmd_report_strdup(category);
 	r->by_agent = by != NULL;
 	r->json = args_has(a, "json");
-	return cmd_complaint_job(sh, &r->job, true);
+	return cmd_util_job(sh, &r->job, true);
 }
 
 /* ==== report promises ===================================================================== */
@@ -281,7 +282,7 @@ struct cmd_report_agent {
 };
 
 struct cmd_report_prom {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	char *agent;
 	size_t limit;
 	bool json;
@@ -290,7 +291,7 @@ struct cmd_report_prom {
 	size_t n;
 };
 
-static int cmd_report_prom_run(struct store *st, struct cmd_job *job)
+static int cmd_report_prom_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_report_prom *r = (struct cmd_report_prom *)job;
 	struct promise_filter f;
@@ -340,7 +341,7 @@ static size_t cmd_report_prom_agents(const struct cmd_report_prom *r, struct cmd
 	return nag;
 }
 
-static int cmd_report_prom_finish(struct shell *sh, struct cmd_job *job, int rc)
+static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_report_prom *r = (struct cmd_report_prom *)job;
 	struct cmd_report_agent *ag = NULL;
@@ -404,7 +405,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_job *job, int rc)
 
 			snprintf(open, sizeof open, "%lld", (long long)ag[i].open);
 			snprintf(overdue, sizeof overdue, "%lld", (long long)ag[i].overdue);
-			cmd_complaint_time(ag[i].oldest_due_ms, true, oldest, sizeof oldest);
+			cmd_util_time(ag[i].oldest_due_ms, true, oldest, sizeof oldest);
 			cells[0] = ag[i].agent;
 			cells[1] = open;
 			cells[2] = overdue;
@@ -422,7 +423,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_job *job, int rc)
 			if (p->due_ms >= r->now_ms)
 				continue;
 			snprintf(id, sizeof id, "#%lld", (long long)p->id);
-			cmd_complaint_time(p->due_ms, true, due, sizeof due);
+			cmd_util_time(p->due_ms, true, due, sizeof due);
 			cells[0] = id;
 			cells[1] = due;
 			cells[2] = p->agent;
@@ -450,7 +451,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_job *job, int rc)
 	return CMD_OK;
 }
 
-static void cmd_report_prom_free(struct cmd_job *job)
+static void cmd_report_prom_free(struct cmd_util_job *job)
 {
 	struct cmd_report_prom *r = (struct cmd_report_prom *)job;
 
@@ -466,9 +467,9 @@ int cmd_report_promises(struct shell *sh, struct args *a)
 	size_t limit;
 	int rc;
 
-	if (agent != NULL && !cmd_complaint_desk_account(sh, "--agent ", agent))
+	if (agent != NULL && !cmd_util_desk_account(sh, "--agent ", agent))
 		return CMD_USAGE;
-	rc = cmd_complaint_parse_count(sh, "limit", args_get(a, "limit"), CMD_REPORT_OVERDUE_MAX,
+	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_REPORT_OVERDUE_MAX,
 	                               &limit);
 	if (rc != CMD_OK)
 		return rc;
@@ -482,5 +483,5 @@ int cmd_report_promises(struct shell *sh, struct args *a)
 	r->limit = limit ? limit : CMD_REPORT_OVERDUE_DEFAULT;
 	r->json = args_has(a, "json");
 	r->now_ms = store_now_ms();
-	return cmd_complaint_job(sh, &r->job, true);
+	return cmd_util_job(sh, &r->job, true);
 }

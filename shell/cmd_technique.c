@@ -2,6 +2,7 @@
  * service handbook, from the catalog in etc/: technique list, and technique show CODE with the
  * handbook's guidance in the session's language (in-shell coaching). */
 #include "cmd.h"
+#include "cmd_util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static void cmd_technique_json_item(struct json *j, const struct catalog_item *i
 
 int cmd_technique_list(struct shell *sh, struct args *a)
 {
-	struct catalog *c = cmd_complaint_catalog(sh);
+	struct catalog *c = cmd_util_catalog(sh);
 	const char *kind = args_get(a, "kind");
 	struct buf out;
 	size_t i;
@@ -108,7 +109,7 @@ int cmd_technique_list(struct shell *sh, struct args *a)
 
 int cmd_technique_show(struct shell *sh, struct args *a)
 {
-	struct catalog *c = cmd_complaint_catalog(sh);
+	struct catalog *c = cmd_util_catalog(sh);
 	const struct catalog_item *it;
 	const char *guidance;
 	struct buf out;

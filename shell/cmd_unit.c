@@ -2,6 +2,7 @@
  * unit history UNIT (every complaint and promise of the unit, newest first), and unit import
  * (the register from CSV on stdin, all or nothing). */
 #include "cmd.h"
+#include "cmd_util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -23,8 +24,8 @@
 /* The owner's phone of a unit: whole for supervisors and admins, masked for agents. */
 static void cmd_unit_phone(const struct shell *sh, const char *phone, struct buf *out)
 {
-	cmd_complaint_phone(phone, sh->user.role == ROLE_SUPERVISOR || sh->user.role == ROLE_ADMIN,
-	                    out);
+	/* A unit's owner belongs to no complaint: supervisors and admins only. */
+	cmd_util_phone(phone, cmd_util_sees_phone(sh, NULL, NULL), out);
 }
 
 static int cmd_unit_bad_code(struct shell *sh, const char *code)
@@ -51,7 +52,7 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	json_kv_string(j, "building", u->building);
 	json_kv_string(j, "owner_name", u->owner_name);
 	json_kv_string(j, "owner_phone", u->owner_phone != NULL ? buf_cstr(&phone) : NULL);
-	cmd_complaint_json_double(j, "area_m2", u->area_m2);
+	cmd_util_json_double(j, "area_m2", u->area_m2);
 	json_kv_int(j, "created", u->created);
 	buf_free(&phone);
 }
@@ -65,9 +66,9 @@ int cmd_unit_list(struct shell *sh, struct args *a)
 	int rc;
 
 	rc =
-	    cmd_complaint_parse_count(sh, "limit", args_get(a, "limit"), CMD_UNIT_LIST_MAX, &limit);
+	    cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_UNIT_LIST_MAX, &limit);
 	if (rc == CMD_OK)
-		rc = cmd_complaint_parse_count(sh, "offset", args_get(a, "offset"), 10000000,
+		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 10000000,
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;
@@ -140,7 +141,7 @@ int cmd_unit_list(struct shell *sh, struct args *a)
 
 /* unit show: a job for the thread pool (a unit's complaints are counted: years of them). */
 struct cmd_unit_shower {
-	struct cmd_job job;
+	struct cmd_util_job job;
 	char *code;
 	bool json;
 	struct unit u;
@@ -148,7 +149,7 @@ struct cmd_unit_shower {
 	int64_t all, open;
 };
 
-static int cmd_unit_show_run(struct store *st, struct cmd_job *job)
+static int cmd_unit_show_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
 	struct complaint_filter f;
@@ -166,7 +167,7 @@ static int cmd_unit_show_run(struct store *st, struct cmd_job *job)
 	return rc;
 }
 
-static void cmd_unit_show_free(struct cmd_job *job)
+static void cmd_unit_show_free(struct cmd_util_job *job)
 {
 	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
 
@@ -175,7 +176,7 @@ static void cmd_unit_show_free(struct cmd_job *job)
 	free(w);
 }
 
-static int cmd_unit_show_finish(struct shell *sh, struct cmd_job *job, int rc);
+static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int rc);
 
 int cmd_unit_show(struct shell *sh, struct args *a)
 {
@@ -194,10 +195,10 @@ int cmd_unit_show(struct shell *sh, struct args *a)
 	w->code = strdup(code);
 	if (w->code == NULL)
 		abort();
-	return cmd_complaint_job(sh, &w->job, true);
+	return cmd_util_job(sh, &w->job, true);
 }
 
-static int cmd_unit_show_finish(struct shell *sh, struct cmd_job *job, int jrc)
+static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int jrc)
 {
 	struct cmd_unit_shower *us = (struct cmd_unit_shower *)job;
 	const char *code = us->code;
@@ -286,7 +287,7 @@ int cmd_unit_history(struct shell *sh, struct args *a)
 	rc = store_unit_history(sh->host.store, code, &ev, &n);
 	if (rc < 0)
 		return shell_store_error(sh, rc);
-	cat = cmd_complaint_catalog(sh);
+	cat = cmd_util_catalog(sh);
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		struct json j;
@@ -332,26 +333,26 @@ int cmd_unit_history(struct shell *sh, struct args *a)
 			const char *cells[7];
 			int st;
 
-			cmd_complaint_time(e->ts_ms, true, date, sizeof date);
+			cmd_util_time(e->ts_ms, true, date, sizeof date);
 			if (e->is_promise) {
 				snprintf(kind, sizeof kind, "%s #%lld", T(sh, "promise", "承诺"),
 				         (long long)e->promise_id);
 				st = promise_status_parse(e->status);
-				cmd_complaint_time(e->due_ms, true, due, sizeof due);
+				cmd_util_time(e->due_ms, true, due, sizeof due);
 				snprintf(status, sizeof status, T(sh, "%s, %s %s", "%s，%s %s"),
-				         st >= 0 ? cmd_complaint_promise_state(sh, st, e->due_ms, now)
+				         st >= 0 ? cmd_util_promise_state(sh, st, e->due_ms, now)
 				                 : e->status,
 				         T(sh, "due", "期限"), due);
 			} else {
 				snprintf(kind, sizeof kind, "%s", T(sh, "complaint", "投诉"));
 				st = complaint_status_parse(e->status);
 				snprintf(status, sizeof status, "%s",
-				         st >= 0 ? cmd_complaint_status_label(sh, st) : e->status);
+				         st >= 0 ? cmd_util_status_label(sh, st) : e->status);
 			}
 			cells[0] = date;
 			cells[1] = kind;
 			cells[2] = e->number;
-			cells[3] = cmd_complaint_category_name(sh, cat, e->category);
+			cells[3] = cmd_util_category_name(sh, cat, e->category);
 			cells[4] = status;
 			cells[5] = e->agent;
 			cells[6] = e->text;
