@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cmd_groups.h"
 #include "config.h"
 #include "shell.h"
 #include "store.h"
@@ -556,6 +557,7 @@ int main(int argc, char **argv)
 	so.exec = command;
 	so.color = c.tty;
 	so.max_line = c.cfg.max_line;
+	so.commands = &cmd_registry;
 	so.max_stdin = c.cfg.max_stdin;
 
 	c.sh = shell_new(&host, &su, &so);

@@ -8,6 +8,7 @@
 #include <uv.h>
 
 #include "auth.h"
+#include "cmd_groups.h"
 #include "catalog.h"
 #include "log.h"
 #include "record.h"
@@ -313,6 +314,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	opts.exec = p->exec;
 	opts.color = p->pty && p->exec == NULL;
 	opts.max_line = srv->cfg.max_line;
+	opts.commands = &cmd_registry;
 	opts.max_stdin = srv->cfg.max_stdin;
 
 	s->shell = shell_new(&host, &user, &opts);

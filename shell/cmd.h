@@ -1,7 +1,7 @@
-/* cmd — the command table, the one dispatcher (look up, check the role, parse the arguments,
- * audit, run), help generated from the table and completion of command words.
- * Loop thread only (it runs inside a shell). The table is static data; nothing here is owned
- * by the caller except where stated. */
+/* cmd — the one dispatcher (look up, check the role, parse the arguments, audit, run) over the
+ * command groups of a registry, help generated from their tables and completion of command
+ * words. Loop thread only (it runs inside a shell). Tables are static data; nothing here is
+ * owned by the caller except where stated. */
 #ifndef PROPDESK_CMD_H
 #define PROPDESK_CMD_H
 
@@ -50,8 +50,34 @@ struct cmd_entry {
 	cmd_handler handler;
 };
 
-extern const struct cmd_entry cmd_table[];
-extern const size_t cmd_table_len;
+/* A command group's verbs: each cmd_<group>.c defines one (cmd_groups.h declares them). */
+struct cmd_group {
+	const struct cmd_entry *entries;
+	size_t n;
+};
+
+/* At an interactive login, after the greeting, each hook in turn may show a notice or ask a
+ * question: it returns CMD_PENDING when it asked (the answer ends like a command, with
+ * shell_cmd_done, and the next hook runs after it), CMD_OK otherwise. */
+typedef int (*cmd_login_hook)(struct shell *sh);
+
+/* The commands a shell offers, in the order help lists them (single-word commands first, as
+ * the session group), and its login hooks. One registry lists them all (cmd_registry.c); the
+ * host hands it to the shell (shell_opts.commands). */
+struct cmd_registry {
+	const struct cmd_group *const *groups;
+	size_t ngroups;
+	const cmd_login_hook *login;
+	size_t nlogin;
+};
+
+/* Every entry of the registry, in order: i from 0 to cmd_count(r) - 1. */
+size_t cmd_count(const struct cmd_registry *r);
+const struct cmd_entry *cmd_at(const struct cmd_registry *r, size_t i);
+
+/* Options several groups share. */
+extern const struct args_opt cmd_opts_json[];   /* --json */
+extern const struct args_opt cmd_opts_reason[]; /* --reason TEXT (required) */
 
 /* Lookup results (negative). */
 #define CMD_EEMPTY (-1)     /* no words */
@@ -64,8 +90,9 @@ extern const size_t cmd_table_len;
  * CMD_EAMBIGUOUS / CMD_ENOVERB / CMD_EUNKNOWN the candidate words (space separated; for an
  * unknown verb the group's verbs) are appended to candidates (may be NULL). roles filters the
  * verbs listed for CMD_ENOVERB and an unknown verb. */
-int cmd_lookup(const char *const *words, size_t nwords, unsigned roles,
-               const struct cmd_entry **out, size_t *nused, struct buf *candidates);
+int cmd_lookup(const struct cmd_registry *r, const char *const *words, size_t nwords,
+               unsigned roles, const struct cmd_entry **out, size_t *nused,
+               struct buf *candidates);
 /* Appends the command words of e ("user add" or "whoami") to out. */
 void cmd_name(const struct cmd_entry *e, struct buf *out);
 /* The help text in lang. */
@@ -83,71 +110,17 @@ bool cmd_wants_stdin(const struct shell *sh);
 int cmd_execute(struct shell *sh);
 
 /* help (all commands the role may run, grouped) and help CMD, appended to out in lang. */
-void cmd_help_list(unsigned roles, const char *lang, struct buf *out);
+void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang,
+                   struct buf *out);
 /* Returns 0, or a CMD_E* lookup error (nothing appended). */
-int cmd_help_one(const char *const *words, size_t nwords, unsigned roles, const char *lang,
-                 struct buf *out);
+int cmd_help_one(const struct cmd_registry *r, const char *const *words, size_t nwords,
+                 unsigned roles, const char *lang, struct buf *out);
 
 /* Tab completion for role from the text before the cursor: calls add for each candidate that
  * completes the word being typed (group or single word, verb, or --option of the command).
  * The word passed to add is valid during the call only. */
 typedef void (*cmd_complete_add)(void *arg, const char *word);
-void cmd_complete(unsigned roles, const char *line, size_t len, cmd_complete_add add, void *arg);
-
-/* Handlers: cmd_session.c */
-int cmd_session_help(struct shell *sh, struct args *a);
-int cmd_session_whoami(struct shell *sh, struct args *a);
-int cmd_session_passwd(struct shell *sh, struct args *a);
-int cmd_session_lang(struct shell *sh, struct args *a);
-int cmd_session_quit(struct shell *sh, struct args *a);
-/* Checks a new password (valid UTF-8, 8..1024 characters, not the account name user); prints
- * why not. */
-bool cmd_session_password_ok(struct shell *sh, const char *user, const char *pw);
-/* Handlers: cmd_user.c */
-int cmd_user_add(struct shell *sh, struct args *a);
-int cmd_user_list(struct shell *sh, struct args *a);
-int cmd_user_lock(struct shell *sh, struct args *a);
-int cmd_user_unlock(struct shell *sh, struct args *a);
-int cmd_user_role(struct shell *sh, struct args *a);
-int cmd_user_key(struct shell *sh, struct args *a);
-int cmd_user_passwd(struct shell *sh, struct args *a);
-/* Handlers: cmd_config.c */
-int cmd_config_reload(struct shell *sh, struct args *a);
-
-/* Handlers: cmd_complaint.c */
-int cmd_complaint_add(struct shell *sh, struct args *a);
-int cmd_complaint_show(struct shell *sh, struct args *a);
-int cmd_complaint_list(struct shell *sh, struct args *a);
-int cmd_complaint_search(struct shell *sh, struct args *a);
-int cmd_complaint_note(struct shell *sh, struct args *a);
-int cmd_complaint_tag(struct shell *sh, struct args *a);
-int cmd_complaint_assign(struct shell *sh, struct args *a);
-int cmd_complaint_escalate(struct shell *sh, struct args *a);
-int cmd_complaint_resolve(struct shell *sh, struct args *a);
-int cmd_complaint_reopen(struct shell *sh, struct args *a);
-/* Handlers: cmd_complaint_new.c */
-int cmd_complaint_new(struct shell *sh, struct args *a);
-/* At interactive login (after the greeting): when the account has an unfinished complaint
- * draft, says so and asks whether to resume it; returns CMD_PENDING when it asked (the answer
- * ends like a command, with the prompt), CMD_OK when there was nothing to offer. */
-int cmd_complaint_draft_offer(struct shell *sh);
-/* Handlers: cmd_promise.c */
-int cmd_promise_add(struct shell *sh, struct args *a);
-int cmd_promise_list(struct shell *sh, struct args *a);
-int cmd_promise_done(struct shell *sh, struct args *a);
-int cmd_promise_withdraw(struct shell *sh, struct args *a);
-/* At interactive login: lists the user's overdue promises (nothing when none). */
-void cmd_promise_login_notice(struct shell *sh);
-/* Handlers: cmd_technique.c */
-int cmd_technique_list(struct shell *sh, struct args *a);
-int cmd_technique_show(struct shell *sh, struct args *a);
-/* Handlers: cmd_unit.c */
-int cmd_unit_list(struct shell *sh, struct args *a);
-int cmd_unit_show(struct shell *sh, struct args *a);
-int cmd_unit_history(struct shell *sh, struct args *a);
-int cmd_unit_import(struct shell *sh, struct args *a);
-/* Handlers: cmd_report.c */
-int cmd_report_techniques(struct shell *sh, struct args *a);
-int cmd_report_promises(struct shell *sh, struct args *a);
+void cmd_complete(const struct cmd_registry *r, unsigned roles, const char *line, size_t len,
+                  cmd_complete_add add, void *arg);
 
 #endif

@@ -2,6 +2,7 @@
  * show, list, search (substring and bounded PCRE2, on the thread pool), note, tag, assign,
  * escalate, resolve, reopen. */
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "cmd_util.h"
 
 #include <errno.h>
@@ -384,7 +385,7 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	return CMD_OK;
 }
 
-int cmd_complaint_add(struct shell *sh, struct args *a)
+static int cmd_complaint_add(struct shell *sh, struct args *a)
 {
 	struct catalog *c = cmd_util_catalog(sh);
 	const char *codes[CMD_COMPLAINT_CODES_MAX];
@@ -765,7 +766,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 	buf_free(&line);
 }
 
-int cmd_complaint_show(struct shell *sh, struct args *a)
+static int cmd_complaint_show(struct shell *sh, struct args *a)
 {
 	struct complaint c;
 	struct catalog *cat;
@@ -1043,7 +1044,7 @@ static void cmd_complaint_list_free(struct cmd_util_job *job)
 	free(l);
 }
 
-int cmd_complaint_list(struct shell *sh, struct args *a)
+static int cmd_complaint_list(struct shell *sh, struct args *a)
 {
 	struct cmd_complaint_lister *l = calloc(1, sizeof *l);
 	int rc;
@@ -1134,7 +1135,7 @@ static void cmd_complaint_search_free(struct cmd_util_job *job)
 	free(s);
 }
 
-int cmd_complaint_search(struct shell *sh, struct args *a)
+static int cmd_complaint_search(struct shell *sh, struct args *a)
 {
 	struct cmd_complaint_search *s;
 	const char *pattern = a->pos[0];
@@ -1293,7 +1294,7 @@ static int cmd_complaint_target(struct shell *sh, const char *typed,
 	return rc;
 }
 
-int cmd_complaint_note(struct shell *sh, struct args *a)
+static int cmd_complaint_note(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
 	struct audit_ctx ctx;
@@ -1326,7 +1327,7 @@ int cmd_complaint_note(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_complaint_tag(struct shell *sh, struct args *a)
+static int cmd_complaint_tag(struct shell *sh, struct args *a)
 {
 	const char *add[ARGS_MAX_WORDS], *rm[ARGS_MAX_WORDS];
 	char number[COMPLAINT_NUMBER_MAX];
@@ -1385,7 +1386,7 @@ int cmd_complaint_tag(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_complaint_assign(struct shell *sh, struct args *a)
+static int cmd_complaint_assign(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
 	const char *to = a->pos[1], *note = args_get(a, "note");
@@ -1417,7 +1418,7 @@ int cmd_complaint_assign(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_complaint_escalate(struct shell *sh, struct args *a)
+static int cmd_complaint_escalate(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
 	const char *to = args_get(a, "to"), *reason = args_get(a, "reason");
@@ -1439,7 +1440,7 @@ int cmd_complaint_escalate(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_complaint_resolve(struct shell *sh, struct args *a)
+static int cmd_complaint_resolve(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
 	const char *outcome = args_get(a, "outcome");
@@ -1459,7 +1460,7 @@ int cmd_complaint_resolve(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_complaint_reopen(struct shell *sh, struct args *a)
+static int cmd_complaint_reopen(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
 	const char *reason = args_get(a, "reason");
@@ -1478,3 +1479,128 @@ int cmd_complaint_reopen(struct shell *sh, struct args *a)
 	cmd_complaint_changed(sh, number, T(sh, "reopened", "已重开"));
 	return CMD_OK;
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+/* clang-format off */
+#define CMD_OPTS_COMPLAINT_FILTERS                                                              \
+	{"mine", 0}, {"status", ARGS_VALUE}, {"unit", ARGS_VALUE}, {"category", ARGS_VALUE},    \
+	    {"technique", ARGS_VALUE}, {"agent", ARGS_VALUE}, {"assignee", ARGS_VALUE},         \
+	    {"since", ARGS_VALUE}, {"until", ARGS_VALUE}, {"overdue", 0}, {"limit", ARGS_VALUE}, \
+	    {"offset", ARGS_VALUE}, {"json", 0}
+/* clang-format on */
+
+/* Complaint intake (cmd_complaint.c, cmd_promise.c, cmd_technique.c, cmd_unit.c,
+ * cmd_report.c). */
+static const struct args_opt cmd_opts_complaint_add[] = {
+    {"unit", ARGS_VALUE | ARGS_REQUIRED},
+    {"category", ARGS_VALUE | ARGS_REQUIRED},
+    {"technique", ARGS_VALUE | ARGS_REQUIRED},
+    {"phone", ARGS_VALUE},
+    {"caller", ARGS_VALUE},
+    {"relation", ARGS_VALUE},
+    {"channel", ARGS_VALUE},
+    {"mood", ARGS_VALUE},
+    {"dialect", ARGS_VALUE},
+    {"promise", ARGS_VALUE},
+    {"due", ARGS_VALUE},
+    {"stdin", 0},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_list[] = {
+    CMD_OPTS_COMPLAINT_FILTERS,
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_search[] = {
+    CMD_OPTS_COMPLAINT_FILTERS,
+    {"regex", 0},
+    {"caseless", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_stdin[] = {
+    {"stdin", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_assign[] = {
+    {"note", ARGS_VALUE | ARGS_REQUIRED},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_escalate[] = {
+    {"reason", ARGS_VALUE | ARGS_REQUIRED},
+    {"to", ARGS_VALUE},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_complaint_resolve[] = {
+    {"outcome", ARGS_VALUE | ARGS_REQUIRED},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_complaint_entries[] = {
+    {"complaint", "add", ROLES_DESK, cmd_opts_complaint_add, 0, ARGS_MAX_WORDS,
+     "complaint add --unit U --category C --technique T[,T] [--phone P] [--caller NAME] "
+     "[--relation owner|family|tenant|other] [--channel phone|visit|onsite] "
+     "[--mood calm|upset|angry] [--dialect D] [--promise TEXT --due YYYY-MM-DD[ HH:MM]] "
+     "[--json] TEXT | --stdin",
+     "Take a complaint in one line (exec mode and power users): the owner's words as TEXT or, "
+     "in exec mode, with --stdin; techniques and non-verbal measures as codes (technique "
+     "list); optionally one promise with its due date.",
+     "一行登记投诉（exec 模式和熟练用户）：业主原话作为 TEXT，或在 exec 模式下用 --stdin 从标准输入"
+     "读取；沟通方法和非语言措施用代码给出（technique list 查看）；可同时记录一条承诺及其期限。",
+     CMD_AUDIT, "stdin", cmd_complaint_add},
+    {"complaint", "show", ROLES_DESK, cmd_opts_json, 1, 1, "complaint show NUMBER [--json]",
+     "Show a complaint in full: the record, techniques, promises, notes, handovers and "
+     "history.",
+     "显示投诉的全部内容：记录、沟通方法、承诺、备注、交接和历史。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_complaint_show},
+    {"complaint", "list", ROLES_DESK, cmd_opts_complaint_list, 0, 0,
+     "complaint list [--mine] [--status S[,S]] [--unit U] [--category C] [--technique T] "
+     "[--agent A] [--assignee A] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--overdue] "
+     "[--limit N] [--offset N] [--json]",
+     "List complaints, newest first, with filters (--since and --until are inclusive days; "
+     "--overdue: with a promise past its due time).",
+     "按时间倒序列出投诉，可筛选（--since、--until 为包含当天的日期；--overdue：有承诺已逾期）。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_list},
+    {"complaint", "search", ROLES_DESK, cmd_opts_complaint_search, 1, 1,
+     "complaint search TEXT|PATTERN [--regex [--caseless]] [list filters] [--json]",
+     "Search the owner's words, outcomes and notes: plain text (works for Chinese: 漏水 finds "
+     "卫生间漏水) or, with --regex, a PCRE2 pattern with match limits.",
+     "在业主原话、处理结果和备注中搜索：普通文字（支持中文，漏水 可找到 卫生间漏水），或用 --regex "
+     "给出有匹配上限的 PCRE2 正则表达式。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_search},
+    {"complaint", "note", ROLES_DESK, cmd_opts_stdin, 1, ARGS_MAX_WORDS,
+     "complaint note NUMBER TEXT | complaint note NUMBER --stdin",
+     "Add a note to a complaint (append-only).", "为投诉添加备注（只增不改）。", CMD_AUDIT, "stdin",
+     cmd_complaint_note},
+    {"complaint", "tag", ROLES_DESK, NULL, 2, ARGS_MAX_WORDS, "complaint tag NUMBER +CODE -CODE...",
+     "Add (+CODE) or remove (-CODE) techniques and non-verbal measures of a complaint.",
+     "为投诉添加（+代码）或去掉（-代码）沟通方法和非语言措施。", CMD_AUDIT, NULL,
+     cmd_complaint_tag},
+    {"complaint", "assign", ROLES_DESK, cmd_opts_complaint_assign, 2, 2,
+     "complaint assign NUMBER AGENT --note TEXT",
+     "Hand a complaint over to another agent with a handover note: the owner's mood, what was "
+     "promised, what not to repeat.",
+     "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。", CMD_AUDIT,
+     NULL, cmd_complaint_assign},
+    {"complaint", "escalate", ROLES_DESK, cmd_opts_complaint_escalate, 1, 1,
+     "complaint escalate NUMBER --reason TEXT [--to AGENT]",
+     "Escalate a complaint (optionally handing it to a supervisor or colleague).",
+     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate},
+    {"complaint", "resolve", ROLES_DESK, cmd_opts_complaint_resolve, 1, 1,
+     "complaint resolve NUMBER --outcome TEXT",
+     "Resolve a complaint with its outcome; refused while a promise is open (keep it or "
+     "withdraw it first).",
+     "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。", CMD_AUDIT, NULL,
+     cmd_complaint_resolve},
+    {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
+     "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",
+     CMD_AUDIT, NULL, cmd_complaint_reopen},
+};
+
+const struct cmd_group cmd_complaint_group = {cmd_complaint_entries, sizeof cmd_complaint_entries / sizeof cmd_complaint_entries[0]};

@@ -2,8 +2,9 @@
  * relation, phone, channel, category, the owner's words, mood, dialect, the technique
  * suggestions of etc/suggest.ini, techniques, non-verbal measures, outcome, promises, then a
  * summary and save. The draft saved after every step is offered again at the next login
- * (cmd_complaint_draft_offer). */
+ * (cmd_complaint_new_draft_offer). */
 #include "cmd.h"
+#include "cmd_groups.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -1641,7 +1642,7 @@ static int cmd_complaint_new_ask_draft(struct shell *sh, const struct draft *d, 
 	return rc;
 }
 
-int cmd_complaint_new(struct shell *sh, struct args *a)
+static int cmd_complaint_new(struct shell *sh, struct args *a)
 {
 	struct draft d;
 	int rc;
@@ -1695,7 +1696,7 @@ static void cmd_complaint_draft_offer_cb(struct shell *sh, const char *line)
 		shell_cmd_done(sh, rc);
 }
 
-int cmd_complaint_draft_offer(struct shell *sh)
+int cmd_complaint_new_draft_offer(struct shell *sh)
 {
 	struct draft d;
 	int rc;
@@ -1715,3 +1716,18 @@ int cmd_complaint_draft_offer(struct shell *sh)
 	draft_clear(&d);
 	return rc;
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct cmd_entry cmd_complaint_new_entries[] = {
+    {"complaint", "new", ROLES_DESK, NULL, 0, 0, "complaint new",
+     "Take a complaint with a guided form: unit, caller, phone, channel, category, the owner's "
+     "words, mood, suggested techniques, promises. ? at any step shows the choices, < goes "
+     "back, Ctrl-C asks before discarding; the draft is kept if the connection drops.",
+     "通过引导式表单登记投诉：单元、来电人、电话、渠道、类别、业主原话、情绪、推荐的沟通方法、承诺"
+     "。"
+     "每一步输入 ? 查看选项，< 返回上一步，Ctrl-C 确认后放弃；连接中断时草稿会保留。",
+     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new},
+};
+
+const struct cmd_group cmd_complaint_new_group = {cmd_complaint_new_entries, sizeof cmd_complaint_new_entries / sizeof cmd_complaint_new_entries[0]};

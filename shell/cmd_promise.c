@@ -1,6 +1,7 @@
 /* cmd_promise — the promise ledger ("说到就要做到"): promise add (to an existing complaint),
  * list, done, withdraw, and the overdue promises shown to their agent right after login. */
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "cmd_util.h"
 
 #include <errno.h>
@@ -158,7 +159,7 @@ static void cmd_promise_list_free(struct cmd_util_job *job)
 	free(l);
 }
 
-int cmd_promise_list(struct shell *sh, struct args *a)
+static int cmd_promise_list(struct shell *sh, struct args *a)
 {
 	struct cmd_promise_lister *l;
 	struct promise_filter f;
@@ -288,7 +289,7 @@ static int cmd_promise_resolved(struct shell *sh, const char *number)
 	return CMD_ERROR;
 }
 
-int cmd_promise_add(struct shell *sh, struct args *a)
+static int cmd_promise_add(struct shell *sh, struct args *a)
 {
 	const char *text = args_get(a, "text"), *due = args_get(a, "due");
 	struct promise_new p;
@@ -383,7 +384,7 @@ static void cmd_promise_closed(struct shell *sh, int64_t id, const char *what)
 	complaint_clear(&c);
 }
 
-int cmd_promise_done(struct shell *sh, struct args *a)
+static int cmd_promise_done(struct shell *sh, struct args *a)
 {
 	const char *note = args_get(a, "note");
 	struct audit_ctx ctx;
@@ -403,7 +404,7 @@ int cmd_promise_done(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_promise_withdraw(struct shell *sh, struct args *a)
+static int cmd_promise_withdraw(struct shell *sh, struct args *a)
 {
 	const char *reason = args_get(a, "reason");
 	struct audit_ctx ctx;
@@ -423,7 +424,7 @@ int cmd_promise_withdraw(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-void cmd_promise_login_notice(struct shell *sh)
+int cmd_promise_login_notice(struct shell *sh)
 {
 	struct promise_filter f;
 	struct promise *list = NULL;
@@ -437,7 +438,7 @@ void cmd_promise_login_notice(struct shell *sh)
 	f.limit = CMD_PROMISE_NOTICE_MAX;
 	if (store_promise_list(sh->host.store, &f, &list, &n) < 0 || n == 0) {
 		store_promise_list_free(list, n);
-		return;
+		return CMD_OK;
 	}
 	buf_init(&out);
 	buf_printf(&out,
@@ -457,4 +458,50 @@ void cmd_promise_login_notice(struct shell *sh)
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	store_promise_list_free(list, n);
+	return CMD_OK;
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct args_opt cmd_opts_promise_list[] = {
+    {"overdue", 0},        {"agent", ARGS_VALUE}, {"all", 0}, {"closed", 0},
+    {"limit", ARGS_VALUE}, {"json", 0},           {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_promise_add[] = {
+    {"due", ARGS_VALUE | ARGS_REQUIRED},
+    {"text", ARGS_VALUE | ARGS_REQUIRED},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_promise_done[] = {
+    {"note", ARGS_VALUE},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_promise_entries[] = {
+    {"promise", "add", ROLES_DESK, cmd_opts_promise_add, 1, 1,
+     "promise add NUMBER --due YYYY-MM-DD[ HH:MM] --text TEXT [--json]",
+     "Make a new promise on a complaint that is not resolved: what you promised the owner and "
+     "by when (a date alone means the end of that day; the due time must be in the future).",
+     "为未解决的投诉新增一条承诺：向业主承诺的内容和期限（只写日期表示当天结束前；期限必须在将来）"
+     "。",
+     CMD_AUDIT, NULL, cmd_promise_add},
+    {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
+     "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
+     "List promises, most urgent first: your own open ones unless --agent or --all; "
+     "--closed includes kept and withdrawn ones.",
+     "按紧急程度列出承诺：默认是自己未兑现的承诺；--agent / --all 查看他人或全部；--closed "
+     "包括已兑现"
+     "和已撤回的。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list},
+    {"promise", "done", ROLES_DESK, cmd_opts_promise_done, 1, 1, "promise done ID [--note TEXT]",
+     "Mark a promise kept (说到就要做到).", "标记承诺已兑现（说到就要做到）。", CMD_AUDIT, NULL,
+     cmd_promise_done},
+    {"promise", "withdraw", ROLES_DESK, cmd_opts_reason, 1, 1, "promise withdraw ID --reason TEXT",
+     "Withdraw a promise, saying why.", "撤回一条承诺，并说明原因。", CMD_AUDIT, NULL,
+     cmd_promise_withdraw},
+};
+
+const struct cmd_group cmd_promise_group = {cmd_promise_entries, sizeof cmd_promise_entries / sizeof cmd_promise_entries[0]};

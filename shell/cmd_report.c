@@ -3,6 +3,7 @@
  * share resolved, median time to resolve, reopen and escalation rates, promises kept on time)
  * and report promises (open and overdue promises by agent). */
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -194,7 +195,7 @@ static void cmd_report_tech_free(struct cmd_util_job *job)
 	free(r);
 }
 
-int cmd_report_techniques(struct shell *sh, struct args *a)
+static int cmd_report_techniques(struct shell *sh, struct args *a)
 {
 	const char *since = args_get(a, "since"), *until = args_get(a, "until");
 	const char *category = args_get(a, "category"), *by = args_get(a, "by");
@@ -460,7 +461,7 @@ static void cmd_report_prom_free(struct cmd_util_job *job)
 	free(r);
 }
 
-int cmd_report_promises(struct shell *sh, struct args *a)
+static int cmd_report_promises(struct shell *sh, struct args *a)
 {
 	const char *agent = args_get(a, "agent");
 	struct cmd_report_prom *r;
@@ -485,3 +486,35 @@ int cmd_report_promises(struct shell *sh, struct args *a)
 	r->now_ms = store_now_ms();
 	return cmd_util_job(sh, &r->job, true);
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct args_opt cmd_opts_report_techniques[] = {
+    {"since", ARGS_VALUE}, {"until", ARGS_VALUE}, {"category", ARGS_VALUE},
+    {"by", ARGS_VALUE},    {"json", 0},           {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_report_promises[] = {
+    {"agent", ARGS_VALUE},
+    {"limit", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_report_entries[] = {
+    {"report", "techniques", ROLES_SUPERVISOR, cmd_opts_report_techniques, 0, 0,
+     "report techniques [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--category C] "
+     "[--by agent] [--json]",
+     "Per technique (and agent with --by agent): complaints, share resolved, median time to "
+     "resolve, reopen and escalation rates, promises kept on time.",
+     "按沟通方法（加 --by agent 则再按客服）统计：投诉数、解决率、解决时长中位数、重开率、升级率、"
+     "承诺按时兑现情况。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques},
+    {"report", "promises", ROLES_SUPERVISOR, cmd_opts_report_promises, 0, 0,
+     "report promises [--agent A] [--limit N] [--json]",
+     "Open and overdue promises by agent, and the overdue ones oldest first.",
+     "按客服统计未兑现和已逾期的承诺，并列出逾期承诺（最早的在前）。", CMD_AUDIT | CMD_READONLY,
+     NULL, cmd_report_promises},
+};
+
+const struct cmd_group cmd_report_group = {cmd_report_entries, sizeof cmd_report_entries / sizeof cmd_report_entries[0]};

@@ -1,5 +1,7 @@
 /* cmd_session — the session commands every role may run: help, whoami, passwd, lang, quit. */
 #include "cmd.h"
+#include "cmd_util.h"
+#include "cmd_groups.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -9,51 +11,19 @@
 #include "store.h"
 #include "utf8.h"
 
-#define CMD_SESSION_PW_MIN 8
-#define CMD_SESSION_PW_MAX 1024
-
-bool cmd_session_password_ok(struct shell *sh, const char *user, const char *pw)
-{
-	size_t len = strlen(pw), chars = 0, i;
-
-	if (!utf8_valid(pw, len)) {
-		shell_errorf(sh, T(sh, "the password must be valid UTF-8 text",
-		                   "密码必须是有效的 UTF-8 文本"));
-		return false;
-	}
-	for (i = 0; i < len; i++)
-		if (((unsigned char)pw[i] & 0xc0) != 0x80)
-			chars++;
-	if (chars < CMD_SESSION_PW_MIN) {
-		shell_errorf(
-		    sh,
-		    T(sh, "the password needs at least %d characters", "密码至少需要 %d 个字符"),
-		    CMD_SESSION_PW_MIN);
-		return false;
-	}
-	if (len > CMD_SESSION_PW_MAX) {
-		shell_errorf(sh, T(sh, "the password is too long", "密码太长"));
-		return false;
-	}
-	if (user != NULL && strcmp(pw, user) == 0) {
-		shell_errorf(
-		    sh, T(sh, "the password must not be the account name", "密码不能与账号名相同"));
-		return false;
-	}
-	return true;
-}
 
 /* --- help ------------------------------------------------------------------------------- */
 
-int cmd_session_help(struct shell *sh, struct args *a)
+static int cmd_session_help(struct shell *sh, struct args *a)
 {
 	struct buf out;
 	int rc = CMD_OK;
 
 	buf_init(&out);
 	if (a->npos == 0) {
-		cmd_help_list((unsigned)sh->user.role, sh->lang, &out);
-	} else if (cmd_help_one(a->pos, a->npos, (unsigned)sh->user.role, sh->lang, &out) < 0) {
+		cmd_help_list(sh->opts.commands, (unsigned)sh->user.role, sh->lang, &out);
+	} else if (cmd_help_one(sh->opts.commands, a->pos, a->npos, (unsigned)sh->user.role, sh->lang,
+	                        &out) < 0) {
 		struct buf w;
 
 		buf_init(&w);
@@ -71,7 +41,7 @@ int cmd_session_help(struct shell *sh, struct args *a)
 
 /* --- whoami ----------------------------------------------------------------------------- */
 
-int cmd_session_whoami(struct shell *sh, struct args *a)
+static int cmd_session_whoami(struct shell *sh, struct args *a)
 {
 	struct buf out;
 
@@ -135,7 +105,7 @@ int cmd_session_whoami(struct shell *sh, struct args *a)
 
 /* --- lang ------------------------------------------------------------------------------- */
 
-int cmd_session_lang(struct shell *sh, struct args *a)
+static int cmd_session_lang(struct shell *sh, struct args *a)
 {
 	const char *l = a->pos[0];
 
@@ -151,7 +121,7 @@ int cmd_session_lang(struct shell *sh, struct args *a)
 
 /* --- quit ------------------------------------------------------------------------------- */
 
-int cmd_session_quit(struct shell *sh, struct args *a)
+static int cmd_session_quit(struct shell *sh, struct args *a)
 {
 	(void)a;
 	if (sh->interactive)
@@ -209,7 +179,7 @@ static void cmd_session_passwd_new_cb(struct shell *sh, const char *line)
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
-	if (!cmd_session_password_ok(sh, sh->user.name, line)) {
+	if (!cmd_util_password_ok(sh, sh->user.name, line)) {
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
@@ -285,7 +255,7 @@ static void cmd_session_passwd_current_cb(struct shell *sh, const char *line)
 		shell_cmd_done(sh, rc);
 }
 
-int cmd_session_passwd(struct shell *sh, struct args *a)
+static int cmd_session_passwd(struct shell *sh, struct args *a)
 {
 	struct buf line;
 	size_t pos = 0;
@@ -309,7 +279,31 @@ int cmd_session_passwd(struct shell *sh, struct args *a)
 		                   "passwd 从标准输入读取两行：当前密码，然后是新密码"));
 		return CMD_USAGE;
 	}
-	if (!cmd_session_password_ok(sh, sh->user.name, sh->op[1]))
+	if (!cmd_util_password_ok(sh, sh->user.name, sh->op[1]))
 		return CMD_ERROR;
 	return cmd_session_passwd_verify(sh);
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct cmd_entry cmd_session_entries[] = {
+    {NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
+     "List the commands you may run, or show one command's usage and help.",
+     "列出你可以使用的命令，或显示某个命令的用法和说明。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_session_help},
+    {NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
+     "Show who you are: name, role, language, team, session.",
+     "显示当前用户：账号、角色、语言、班组、会话。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_session_whoami},
+    {NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
+     "Change your password (exec mode: current and new password on two lines of stdin).",
+     "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。", CMD_AUDIT | CMD_STDIN, NULL,
+     cmd_session_passwd},
+    {NULL, "lang", ROLES_ALL, NULL, 1, 1, "lang zh|en",
+     "Switch the session language (zh: Chinese, en: English).",
+     "切换会话语言（zh 中文，en 英文）。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_lang},
+    {NULL, "quit", ROLES_ALL, NULL, 0, 0, "quit", "End the session.", "退出会话。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_session_quit},
+};
+
+const struct cmd_group cmd_session_group = {cmd_session_entries, sizeof cmd_session_entries / sizeof cmd_session_entries[0]};

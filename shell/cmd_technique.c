@@ -2,6 +2,7 @@
  * service handbook, from the catalog in etc/: technique list, and technique show CODE with the
  * handbook's guidance in the session's language (in-shell coaching). */
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "cmd_util.h"
 
 #include <stdio.h>
@@ -41,7 +42,7 @@ static void cmd_technique_json_item(struct json *j, const struct catalog_item *i
 	json_kv_string(j, "guidance_en", it->guidance_en);
 }
 
-int cmd_technique_list(struct shell *sh, struct args *a)
+static int cmd_technique_list(struct shell *sh, struct args *a)
 {
 	struct catalog *c = cmd_util_catalog(sh);
 	const char *kind = args_get(a, "kind");
@@ -107,7 +108,7 @@ int cmd_technique_list(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-int cmd_technique_show(struct shell *sh, struct args *a)
+static int cmd_technique_show(struct shell *sh, struct args *a)
 {
 	struct catalog *c = cmd_util_catalog(sh);
 	const struct catalog_item *it;
@@ -168,3 +169,24 @@ int cmd_technique_show(struct shell *sh, struct args *a)
 	catalog_unref(c);
 	return CMD_OK;
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct args_opt cmd_opts_technique_list[] = {
+    {"kind", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_technique_entries[] = {
+    {"technique", "list", ROLES_ALL, cmd_opts_technique_list, 0, 0,
+     "technique list [--kind verbal|nonverbal] [--json]",
+     "List the communication techniques and non-verbal measures of the service handbook.",
+     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list},
+    {"technique", "show", ROLES_ALL, cmd_opts_json, 1, 1, "technique show CODE [--json]",
+     "Show a technique with the handbook's guidance, in your language.",
+     "显示某个沟通方法及服务手册中的要领说明。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_technique_show},
+};
+
+const struct cmd_group cmd_technique_group = {cmd_technique_entries, sizeof cmd_technique_entries / sizeof cmd_technique_entries[0]};

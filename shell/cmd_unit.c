@@ -2,6 +2,7 @@
  * unit history UNIT (every complaint and promise of the unit, newest first), and unit import
  * (the register from CSV on stdin, all or nothing). */
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -57,7 +58,7 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	buf_free(&phone);
 }
 
-int cmd_unit_list(struct shell *sh, struct args *a)
+static int cmd_unit_list(struct shell *sh, struct args *a)
 {
 	struct unit *list = NULL;
 	size_t n = 0, limit, offset, i;
@@ -178,7 +179,7 @@ static void cmd_unit_show_free(struct cmd_util_job *job)
 
 static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int rc);
 
-int cmd_unit_show(struct shell *sh, struct args *a)
+static int cmd_unit_show(struct shell *sh, struct args *a)
 {
 	const char *code = a->pos[0];
 	struct cmd_unit_shower *w;
@@ -272,7 +273,7 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 	return CMD_OK;
 }
 
-int cmd_unit_history(struct shell *sh, struct args *a)
+static int cmd_unit_history(struct shell *sh, struct args *a)
 {
 	const char *code = a->pos[0];
 	struct unit_event *ev = NULL;
@@ -817,7 +818,7 @@ static int cmd_unit_import_store_error(struct shell *sh, struct cmd_unit_import 
 	return CMD_ERROR;
 }
 
-int cmd_unit_import(struct shell *sh, struct args *a)
+static int cmd_unit_import(struct shell *sh, struct args *a)
 {
 	struct cmd_unit_import imp;
 	struct unit_import_result res;
@@ -914,3 +915,53 @@ int cmd_unit_import(struct shell *sh, struct args *a)
 	cmd_unit_import_free(&imp);
 	return CMD_OK;
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct args_opt cmd_opts_page[] = {
+    {"limit", ARGS_VALUE},
+    {"offset", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_unit_import[] = {
+    {"dry-run", 0},
+    {"ignore-unknown", 0},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_unit_entries[] = {
+    {"unit", "list", ROLES_DESK, cmd_opts_page, 0, 0, "unit list [--limit N] [--offset N] [--json]",
+     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list},
+    {"unit", "show", ROLES_DESK, cmd_opts_json, 1, 1, "unit show UNIT [--json]",
+     "Show a unit of the register and how many complaints it has.",
+     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show},
+    {"unit", "history", ROLES_DESK, cmd_opts_json, 1, 1, "unit history UNIT [--json]",
+     "Every complaint and promise of a unit, newest first.",
+     "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+    {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
+     "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
+     "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
+     "all or nothing. UTF-8 (a BOM is fine), commas, quotes as in RFC 4180. The first line "
+     "names the columns: code (or unit, 单元, 单元编号, 房号), building (楼栋, 楼号), owner "
+     "(owner_name, 业主, 业主姓名), phone (owner_phone, 电话, 业主电话, 联系电话, 手机), area "
+     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡); only code is required. A code already in the "
+     "register is updated: the file's columns replace its values (an empty cell clears one), "
+     "columns not in the file are kept. Reports how many units were added, updated and "
+     "unchanged. A bad row stops the import with its line number and nothing is written. "
+     "--dry-run checks and counts without writing; --ignore-unknown skips other columns.",
+     "从标准输入读取 CSV 文件导入单元登记表（exec 模式：ssh 主机 unit import < units.csv），"
+     "全部成功或全部不导入。UTF-8 编码（可带 BOM），逗号分隔，引号规则同 RFC 4180。第一行是列名："
+     "单元（或 单元编号、房号、code、unit）、楼栋（楼号、building）、业主（业主姓名、owner、"
+     "owner_name）、电话（业主电话、联系电话、手机、phone、owner_phone）、面积（建筑面积、area、"
+     "area_m2；如 89.5 或 89.5㎡）；只有单元列是必需的。"
+     "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
+     "完成后报告新增、更新、未变的单元数。"
+     "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
+     "--ignore-unknown 跳过其他列。",
+     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import},
+};
+
+const struct cmd_group cmd_unit_group = {cmd_unit_entries, sizeof cmd_unit_entries / sizeof cmd_unit_entries[0]};

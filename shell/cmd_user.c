@@ -1,6 +1,8 @@
 /* cmd_user — account administration (admin only): user add, list, lock, unlock, role, key,
  * passwd. */
 #include "cmd.h"
+#include "cmd_util.h"
+#include "cmd_groups.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -96,7 +98,7 @@ static int cmd_user_password(struct shell *sh, struct args *a, const char *name)
 			                   "--password-stdin：标准输入为空"));
 			return CMD_USAGE;
 		}
-		if (!cmd_session_password_ok(sh, name, sh->op[1]))
+		if (!cmd_util_password_ok(sh, name, sh->op[1]))
 			return CMD_ERROR;
 	} else {
 		char pw[CMD_USER_PW_LEN + 1];
@@ -151,7 +153,7 @@ static void cmd_user_add_hashed_cb(struct shell *sh, int rc, const char *hash)
 	shell_cmd_done(sh, CMD_OK);
 }
 
-int cmd_user_add(struct shell *sh, struct args *a)
+static int cmd_user_add(struct shell *sh, struct args *a)
 {
 	const char *name = a->pos[0];
 	const char *role = args_get(a, "role");
@@ -231,7 +233,7 @@ static void cmd_user_time(struct shell *sh, int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-int cmd_user_list(struct shell *sh, struct args *a)
+static int cmd_user_list(struct shell *sh, struct args *a)
 {
 	struct account *list = NULL;
 	struct buf out;
@@ -333,17 +335,17 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 	return CMD_OK;
 }
 
-int cmd_user_lock(struct shell *sh, struct args *a)
+static int cmd_user_lock(struct shell *sh, struct args *a)
 {
 	return cmd_user_set_locked(sh, a, true);
 }
 
-int cmd_user_unlock(struct shell *sh, struct args *a)
+static int cmd_user_unlock(struct shell *sh, struct args *a)
 {
 	return cmd_user_set_locked(sh, a, false);
 }
 
-int cmd_user_role(struct shell *sh, struct args *a)
+static int cmd_user_role(struct shell *sh, struct args *a)
 {
 	struct audit_ctx ctx;
 	const char *name = a->pos[0];
@@ -464,7 +466,7 @@ static void cmd_user_key_clear(struct cmd_user_key *k)
 	memset(k, 0, sizeof *k);
 }
 
-int cmd_user_key(struct shell *sh, struct args *a)
+static int cmd_user_key(struct shell *sh, struct args *a)
 {
 	struct cmd_user_key keys[CMD_USER_KEYS_MAX];
 	struct audit_ctx ctx;
@@ -591,7 +593,7 @@ static void cmd_user_passwd_hashed_cb(struct shell *sh, int rc, const char *hash
 	shell_cmd_done(sh, CMD_OK);
 }
 
-int cmd_user_passwd(struct shell *sh, struct args *a)
+static int cmd_user_passwd(struct shell *sh, struct args *a)
 {
 	struct account acct;
 	const char *name = a->pos[0];
@@ -609,3 +611,62 @@ int cmd_user_passwd(struct shell *sh, struct args *a)
 		return rc;
 	return shell_pwhash(sh, sh->op[1], cmd_user_passwd_hashed_cb);
 }
+
+/* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
+
+static const struct args_opt cmd_opts_user_add[] = {
+    {"role", ARGS_VALUE | ARGS_REQUIRED},
+    {"display", ARGS_VALUE},
+    {"lang", ARGS_VALUE},
+    {"team", ARGS_VALUE},
+    {"password-stdin", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_user_key[] = {
+    {"stdin", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_user_passwd[] = {
+    {"password-stdin", 0},
+    {NULL, 0},
+};
+
+static const struct cmd_entry cmd_user_entries[] = {
+    {"user", "add", ROLE_ADMIN, cmd_opts_user_add, 1, 1,
+     "user add NAME --role ROLE [--display TEXT] [--lang zh|en] [--team SUPERVISOR] "
+     "[--password-stdin]",
+     "Create an account. A random password is generated and shown once, unless "
+     "--password-stdin (exec mode) gives it on the first line of stdin.",
+     "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
+     "第一行读取密码。",
+     CMD_AUDIT, "password-stdin", cmd_user_add},
+    {"user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
+     "List the accounts with role, language, team, lock state and last login.",
+     "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
+     cmd_user_list},
+    {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
+     "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
+     cmd_user_lock},
+    {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
+     "Unlock an account and clear its failed-login lockout.",
+     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock},
+    {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
+     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
+    {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
+     "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
+     "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
+     "as authorized_keys lines on stdin.",
+     "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
+     "authorized_keys 格式的行。",
+     CMD_AUDIT, "stdin", cmd_user_key},
+    {"user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
+     "user passwd NAME [--password-stdin]",
+     "Reset an account's password: a random one shown once, or (exec mode) the first line "
+     "of stdin.",
+     "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。", CMD_AUDIT,
+     "password-stdin", cmd_user_passwd},
+};
+
+const struct cmd_group cmd_user_group = {cmd_user_entries, sizeof cmd_user_entries / sizeof cmd_user_entries[0]};

@@ -19,6 +19,9 @@
 #include "store_complaint.h"
 #include "utf8.h"
 
+#define CMD_UTIL_PW_MIN 8    /* characters in a password */
+#define CMD_UTIL_PW_MAX 1024 /* bytes */
+
 /* Parses exactly n decimal digits. */
 static bool cmd_util_digits(const char *s, size_t n, int *out)
 {
@@ -412,6 +415,37 @@ bool cmd_util_text_ok(struct shell *sh, const char *what, const char *text, size
 			             what, (unsigned)cp, chars);
 			return false;
 		}
+	}
+	return true;
+}
+
+bool cmd_util_password_ok(struct shell *sh, const char *user, const char *pw)
+{
+	size_t len = strlen(pw), chars = 0, i;
+
+	if (!utf8_valid(pw, len)) {
+		shell_errorf(sh, T(sh, "the password must be valid UTF-8 text",
+		                   "密码必须是有效的 UTF-8 文本"));
+		return false;
+	}
+	for (i = 0; i < len; i++)
+		if (((unsigned char)pw[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars < CMD_UTIL_PW_MIN) {
+		shell_errorf(
+		    sh,
+		    T(sh, "the password needs at least %d characters", "密码至少需要 %d 个字符"),
+		    CMD_UTIL_PW_MIN);
+		return false;
+	}
+	if (len > CMD_UTIL_PW_MAX) {
+		shell_errorf(sh, T(sh, "the password is too long", "密码太长"));
+		return false;
+	}
+	if (user != NULL && strcmp(pw, user) == 0) {
+		shell_errorf(
+		    sh, T(sh, "the password must not be the account name", "密码不能与账号名相同"));
+		return false;
 	}
 	return true;
 }

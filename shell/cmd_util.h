@@ -70,4 +70,8 @@ struct cmd_util_job {
  * refuses it. Either way job is freed. Returns an exit status or CMD_PENDING. */
 int cmd_util_job(struct shell *sh, struct cmd_util_job *job, bool loop_ok);
 
+/* Checks a new password (valid UTF-8, 8..1024 characters, not the account name user); prints
+ * why not. */
+bool cmd_util_password_ok(struct shell *sh, const char *user, const char *pw);
+
 #endif

@@ -154,7 +154,9 @@ static void shell_complete_cb(void *arg, const char *line, size_t len,
 {
 	struct shell *sh = arg;
 
-	cmd_complete((unsigned)sh->user.role, line, len, shell_complete_add_cb, c);
+	if (sh->opts.commands != NULL)
+		cmd_complete(sh->opts.commands, (unsigned)sh->user.role, line, len,
+		             shell_complete_add_cb, c);
 }
 
 struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,
@@ -320,6 +322,20 @@ static void shell_drain(struct shell *sh)
 	buf_free(&q);
 }
 
+/* Runs the login hooks from the next one on; one that asks a question (CMD_PENDING) ends with
+ * shell_cmd_done, which comes back here. The prompt follows the last. */
+static void shell_login_continue(struct shell *sh)
+{
+	const struct cmd_registry *r = sh->opts.commands;
+
+	while (r != NULL && sh->login_next < r->nlogin) {
+		if (r->login[sh->login_next++](sh) == CMD_PENDING)
+			return;
+	}
+	sh->in_login = false;
+	shell_prompt(sh);
+}
+
 void shell_cmd_done(struct shell *sh, int status)
 {
 	sh->running = false;
@@ -333,7 +349,10 @@ void shell_cmd_done(struct shell *sh, int status)
 		shell_quit(sh, status);
 		return;
 	}
-	shell_prompt(sh);
+	if (sh->in_login)
+		shell_login_continue(sh);
+	else
+		shell_prompt(sh);
 }
 
 /* Runs the prepared command; the end of it (now or later) goes through shell_cmd_done. */
@@ -604,9 +623,8 @@ void shell_start(struct shell *sh)
 	sh->started = true;
 	if (sh->interactive) {
 		shell_greet(sh);
-		cmd_promise_login_notice(sh);
-		if (cmd_complaint_draft_offer(sh) != CMD_PENDING)
-			shell_prompt(sh);
+		sh->in_login = true;
+		shell_login_continue(sh);
 		shell_drain(sh);
 		return;
 	}

@@ -58,6 +58,8 @@ struct shell_user {
 	const char *team;
 };
 
+struct cmd_registry;
+
 struct shell_opts {
 	const char *session_id;
 	const char *peer;      /* "1.2.3.4:5678" */
@@ -66,6 +68,7 @@ struct shell_opts {
 	const char *term;      /* TERM, if any */
 	int cols, rows;        /* 0 when unknown */
 	const char *exec;      /* exec mode: the command line; NULL: interactive */
+	const struct cmd_registry *commands; /* the commands and login hooks (static data) */
 	bool color;            /* interactive with a terminal: colour and line editing */
 	size_t max_line;       /* longest input line (bytes) */
 	size_t max_stdin;      /* exec mode: most stdin bytes a command may read */

@@ -28,6 +28,8 @@ struct shell {
 	struct shell_opts opts; /* strings owned */
 	char lang[3];           /* "zh" or "en" */
 	bool interactive;
+	bool in_login;     /* the login hooks are running (the prompt comes after them) */
+	size_t login_next; /* the next login hook to run */
 	bool started;
 	bool exited; /* host->exit was called: nothing more happens */
 	struct lineedit *le;

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "cmd_groups.h"
 #include "form.h"
 #include "shell.h"
 #include "store.h"
@@ -297,6 +298,7 @@ static void fuzz_form_run(const char *draft, const uint8_t *data, size_t size)
 	opts.cols = 20 + 10 * (int)((flags >> 2) & 7);
 	opts.rows = 24;
 	opts.max_line = 512;
+	opts.commands = &cmd_registry;
 	opts.max_stdin = 512;
 	h.sh = shell_new(&host, &user, &opts);
 	if (h.sh == NULL)

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "cmd_groups.h"
 #include "shell.h"
 #include "store.h"
 
@@ -133,6 +134,7 @@ static void fuzz_shell_run(const uint8_t *data, size_t size, const char *exec)
 	opts.exec = exec;
 	opts.color = exec == NULL;
 	opts.max_line = 256;
+	opts.commands = &cmd_registry;
 	opts.max_stdin = 512;
 	h.exec = exec != NULL;
 	h.sh = shell_new(&host, &user, &opts);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_groups.h"
 #include "utf8.h"
 
 static void test_cmd_every_entry_complete(void **state)
@@ -18,9 +19,9 @@ static void test_cmd_every_entry_complete(void **state)
 	size_t i, j;
 
 	(void)state;
-	assert_true(cmd_table_len > 0);
-	for (i = 0; i < cmd_table_len; i++) {
-		const struct cmd_entry *e = &cmd_table[i];
+	assert_true(cmd_count(&cmd_registry) > 0);
+	for (i = 0; i < cmd_count(&cmd_registry); i++) {
+		const struct cmd_entry *e = cmd_at(&cmd_registry, i);
 		struct buf name;
 
 		assert_non_null(e->verb);
@@ -40,8 +41,8 @@ static void test_cmd_every_entry_complete(void **state)
 		cmd_name(e, &name);
 		assert_int_equal(strncmp(e->usage, name.data, name.len), 0);
 		/* No duplicates; a single word never names a group. */
-		for (j = 0; j < cmd_table_len; j++) {
-			const struct cmd_entry *f = &cmd_table[j];
+		for (j = 0; j < cmd_count(&cmd_registry); j++) {
+			const struct cmd_entry *f = cmd_at(&cmd_registry, j);
 
 			if (i == j)
 				continue;
@@ -71,8 +72,8 @@ static void test_cmd_roles(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < cmd_table_len; i++) {
-		const struct cmd_entry *e = &cmd_table[i];
+	for (i = 0; i < cmd_count(&cmd_registry); i++) {
+		const struct cmd_entry *e = cmd_at(&cmd_registry, i);
 
 		if (e->group != NULL && strcmp(e->group, "user") == 0)
 			assert_int_equal(e->roles, ROLE_ADMIN);
@@ -89,7 +90,7 @@ static int test_cmd_lookup_str(const char *line, const struct cmd_entry **e, siz
 
 	args_init(&a);
 	assert_int_equal(args_split(&a, line, strlen(line), 0), 0);
-	rc = cmd_lookup(a.words, a.nwords, ROLES_ALL, e, used, cand);
+	rc = cmd_lookup(&cmd_registry, a.words, a.nwords, ROLES_ALL, e, used, cand);
 	args_clear(&a);
 	return rc;
 }
@@ -133,7 +134,7 @@ static void test_cmd_lookup(void **state)
 	buf_reset(&cand);
 	assert_int_equal(test_cmd_lookup_str("frobnicate", &e, &used, &cand), CMD_EUNKNOWN);
 	assert_int_equal(test_cmd_lookup_str("user frob", &e, &used, &cand), CMD_EUNKNOWN);
-	assert_int_equal(cmd_lookup(NULL, 0, ROLES_ALL, &e, &used, NULL), CMD_EEMPTY);
+	assert_int_equal(cmd_lookup(&cmd_registry, NULL, 0, ROLES_ALL, &e, &used, NULL), CMD_EEMPTY);
 	/* An empty word is no prefix of everything. */
 	assert_int_equal(test_cmd_lookup_str("''", &e, &used, NULL), CMD_EUNKNOWN);
 
@@ -148,27 +149,27 @@ static void test_cmd_help_per_role(void **state)
 
 	(void)state;
 	buf_init(&out);
-	cmd_help_list(ROLE_AGENT, "en", &out);
+	cmd_help_list(&cmd_registry, ROLE_AGENT, "en", &out);
 	assert_non_null(strstr(out.data, "whoami"));
 	assert_non_null(strstr(out.data, "passwd"));
 	assert_null(strstr(out.data, "user add"));
 	buf_reset(&out);
-	cmd_help_list(ROLE_ADMIN, "zh", &out);
+	cmd_help_list(&cmd_registry, ROLE_ADMIN, "zh", &out);
 	assert_non_null(strstr(out.data, "user add"));
 	assert_non_null(strstr(out.data, "新建账号"));
 	assert_non_null(strstr(out.data, "会话"));
 
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(w, 2, ROLE_ADMIN, "en", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_ADMIN, "en", &out), 0);
 	assert_non_null(strstr(out.data, "usage: user add NAME --role ROLE"));
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(w, 1, ROLE_ADMIN, "en", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", &out), 0);
 	assert_non_null(strstr(out.data, "user lock NAME"));
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(w, 2, ROLE_AGENT, "zh", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_AGENT, "zh", &out), 0);
 	assert_non_null(strstr(out.data, "你的角色不能使用"));
 	w[0] = "nothing";
-	assert_int_equal(cmd_help_one(w, 1, ROLE_ADMIN, "en", &out), CMD_EUNKNOWN);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", &out), CMD_EUNKNOWN);
 	buf_free(&out);
 }
 
@@ -184,7 +185,7 @@ static void test_cmd_complete_add(void *arg, const char *word)
 static const char *test_cmd_complete(unsigned roles, const char *line, struct buf *b)
 {
 	buf_reset(b);
-	cmd_complete(roles, line, strlen(line), test_cmd_complete_add, b);
+	cmd_complete(&cmd_registry, roles, line, strlen(line), test_cmd_complete_add, b);
 	return buf_cstr(b);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cmd_groups.h"
 #include "testhost.h"
 
 const struct audit_ctx testhost_setup_ctx = {
@@ -29,6 +30,7 @@ const struct shell_opts testhost_opts = {
     .cols = 100,
     .rows = 30,
     .max_line = 4096,
+    .commands = &cmd_registry,
     .max_stdin = 4096,
 };
 
@@ -318,8 +320,12 @@ void testhost_stop(struct testhost *th)
 struct shell *testhost_start_user(struct testhost *th, const struct shell_user *user, unsigned caps,
                                   const struct shell_opts *opts)
 {
+	struct shell_opts o = *opts;
 	struct shell_host host;
 
+	/* The desk's commands unless the test gives others. */
+	if (o.commands == NULL)
+		o.commands = &cmd_registry;
 	testhost_stop(th);
 	th->cat = th->catalog;
 	memset(&host, 0, sizeof host);
@@ -335,7 +341,7 @@ struct shell *testhost_start_user(struct testhost *th, const struct shell_user *
 		host.work = testhost_work_cb;
 	if (caps & TESTHOST_CATALOG)
 		host.catalog = testhost_catalog_cb;
-	th->sh = shell_new(&host, user, opts);
+	th->sh = shell_new(&host, user, &o);
 	assert_non_null(th->sh);
 	shell_start(th->sh);
 	return th->sh;
