@@ -1,5 +1,5 @@
 /* libFuzzer target for the guided form (shell/form.c) as an agent drives it: the real
- * `complaint new` form (shell/cmd_complaint_new.c, the real catalogs of etc/) in an interactive
+ * `complaint new` form (shell/cmd/cmd_complaint_new.c, the real catalogs of etc/) in an interactive
  * shell against an in-memory store, fed arbitrary keystrokes in chunks: answers in any
  * language and encoding, `?`, `<`, Ctrl-C and the discard question, Ctrl-D, multi-line text,
  * escape sequences. Optionally a draft (arbitrary bytes) is left in the store first, so the
