@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 
@@ -389,6 +390,52 @@ int config_load(const char *path, struct config *cfg, char **err)
 	config_relative(path, &cfg->catalog_dir);
 	if (cfg->record_dir != NULL)
 		config_relative(path, &cfg->record_dir);
+	return 0;
+}
+
+int config_make_state_dir(const struct config *cfg, bool *tightened, char *err, size_t errlen)
+{
+	const char *dir = cfg->state_dir;
+	char path[PATH_MAX];
+	struct stat sb;
+	size_t i, len = strlen(dir);
+
+	if (tightened != NULL)
+		*tightened = false;
+	if (len == 0 || len >= sizeof path) {
+		snprintf(err, errlen, "state directory \"%s\": bad path", dir);
+		return -1;
+	}
+	memcpy(path, dir, len + 1);
+	/* Each missing component, parents first. */
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create state directory %s: %s", path,
+			         strerror(errno));
+			return -1;
+		}
+		path[i] = i < len ? '/' : '\0';
+	}
+	if (stat(dir, &sb) < 0) {
+		snprintf(err, errlen, "state directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "state directory %s: not a directory", dir);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		if (chmod(dir, sb.st_mode & 0700) < 0) {
+			snprintf(err, errlen, "state directory %s is open to others and cannot be "
+			         "closed: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (tightened != NULL)
+			*tightened = true;
+	}
 	return 0;
 }
 

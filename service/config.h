@@ -60,6 +60,10 @@ void config_init_defaults(struct config *cfg);
 void config_free(struct config *cfg);
 /* Parses "ADDR:PORT" ("[v6]:PORT" too) into a malloc'd *addr and *port. 0 or -1. */
 int config_parse_listen(const char *s, char **addr, int *port);
+/* Creates the state directory (and its missing parents) mode 0700, or takes an existing one
+ * away from group and others (it holds the database and the host key): 0, or -1 with why in
+ * err. *tightened is set when an existing directory's mode was changed (may be NULL). */
+int config_make_state_dir(const struct config *cfg, bool *tightened, char *err, size_t errlen);
 /* Joins the state dir and a file name into a malloc'd path. */
 char *config_state_path(const struct config *cfg, const char *name);
 /* The recordings directory ([record] dir or <state_dir>/recordings), malloc'd. */

@@ -109,14 +109,17 @@ static int main_load_config(const struct main_opts *o, struct config *cfg)
 
 static int main_open_store(const struct config *cfg, struct store **st)
 {
-	char *path;
+	char err[512], *path;
+	bool tightened;
 	int rc;
 
-	if (mkdir(cfg->state_dir, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "propdeskd: cannot create state directory %s: %s\n",
-			cfg->state_dir, strerror(errno));
+	if (config_make_state_dir(cfg, &tightened, err, sizeof err) < 0) {
+		fprintf(stderr, "propdeskd: %s\n", err);
 		return -1;
 	}
+	if (tightened)
+		fprintf(stderr, "propdeskd: state directory %s was open to others: now mode 0700\n",
+		        cfg->state_dir);
 	path = config_state_path(cfg, "propdesk.db");
 	rc = store_open(path, 0, 5000, st);
 	if (rc < 0) {

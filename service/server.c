@@ -361,12 +361,19 @@ static void server_signal_cb(uv_signal_t *h, int signum)
 	server_shutdown(srv);
 }
 
-static int server_mkdir(const char *dir)
+static int server_mkdir(const struct config *cfg)
 {
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	log_error(NULL, "cannot create state directory %s: %s", dir, strerror(errno));
-	return -1;
+	char err[512];
+	bool tightened;
+
+	if (config_make_state_dir(cfg, &tightened, err, sizeof err) < 0) {
+		log_error(NULL, "%s", err);
+		return -1;
+	}
+	if (tightened)
+		log_warn(NULL, "state directory %s was open to others: now mode 0700",
+		         cfg->state_dir);
+	return 0;
 }
 
 int server_run(const char *config_path, const char *state_dir_override, const char *ssh_listen,
@@ -413,7 +420,7 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	}
 	rc = log_level_parse(srv.cfg.log_level);
 	log_set_level(rc >= 0 ? (enum log_level)rc : LOG_INFO);
-	if (server_mkdir(srv.cfg.state_dir) < 0)
+	if (server_mkdir(&srv.cfg) < 0)
 		goto out;
 	srv.db_path = config_state_path(&srv.cfg, "propdesk.db");
 	rc = store_open(srv.db_path, 0, srv.cfg.db_busy_timeout_ms, &srv.store);

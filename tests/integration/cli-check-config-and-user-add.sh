@@ -28,7 +28,11 @@ out=$("$PROPDESKD" db migrate --config "$PD_CONF")
 pd_assert_contains "$out" "schema version"
 out2=$("$PROPDESKD" db migrate --config "$PD_CONF")
 pd_assert_eq "$out2" "$out" "second migrate"
-[ "$(stat -c %a "$PD_STATE")" = 700 ] || true
+# The state directory holds the database and the host key: created 0700 (parents too), and an
+# existing one open to others is closed.
+pd_assert_eq "$(stat -c %a "$PD_STATE")" 700 "state directory mode"
+"$PROPDESKD" db migrate --config "$PD_CONF" --state-dir "$PD_TMP/new/deeper/state" >/dev/null
+pd_assert_eq "$(stat -c %a "$PD_TMP/new/deeper/state")" 700 "new state directory mode"
 
 out=$("$PROPDESKD" user add wang1 --role agent --display 王小明 --config "$PD_CONF")
 pd_assert_contains "$out" "password: "
