@@ -378,7 +378,7 @@ static const char *const store_complaint_sql[SC_COUNT] = {
         " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
         " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
         " WHERE c.unit = ?1"
-        " ORDER BY 1 DESC, 2 DESC, 10 DESC",
+        " ORDER BY 1 DESC, 2 DESC, 10 DESC LIMIT ?2 OFFSET ?3",
     [SC_DRAFT_SAVE] = "INSERT INTO drafts (account, kind, data, step, updated_ms)"
                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account, kind) DO UPDATE"
                       " SET data = excluded.data, step = excluded.step,"
@@ -1216,7 +1216,7 @@ enum store_complaint_q_shape {
 	SC_Q_ALL,   /* every matching row, newest first */
 	SC_Q_PAGED, /* with LIMIT and OFFSET */
 	SC_Q_COUNT, /* count(*) only */
-	SC_Q_COUNT_MAX, /* count(*) of at most f->limit rows */
+	SC_Q_COUNT_MAX, /* a 1 for each of at most f->limit rows */
 	SC_Q_SCAN,  /* id, words and outcome of every matching row, by id, latest first */
 };
 
@@ -1234,7 +1234,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	if (shape == SC_Q_COUNT)
 		store_complaint_q_add(q, "SELECT count(*)");
 	else if (shape == SC_Q_COUNT_MAX)
-		store_complaint_q_add(q, "SELECT count(*) FROM (SELECT 1");
+		store_complaint_q_add(q, "SELECT 1");
 	else if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
 	else
@@ -1295,15 +1295,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	if (f->until_ms != 0)
 		store_complaint_q_add(q, " AND c.created_ms < ?%zu",
 		                      store_complaint_q_arg(q, STORE_I(f->until_ms)));
-	/* A page reads complaints newest first and asks each (it stops at the page's end); a
-	 * count starts from the overdue promises instead, fewer than the complaints. */
-	if (f->overdue && (shape == SC_Q_COUNT || shape == SC_Q_COUNT_MAX))
-		store_complaint_q_add(
-		    q,
-		    " AND c.id IN (SELECT p.complaint_id FROM promises p INDEXED BY"
-		    " promises_status_due WHERE p.status = 'open' AND p.due_ms < ?%zu)",
-		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
-	else if (f->overdue)
+	if (f->overdue)
 		store_complaint_q_add(
 		    q,
 		    " AND EXISTS (SELECT 1 FROM promises p INDEXED BY promises_complaint"
@@ -1312,7 +1304,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, " ORDER BY c.id DESC");
 	else if (shape == SC_Q_COUNT_MAX)
-		store_complaint_q_add(q, " LIMIT ?%zu)",
+		store_complaint_q_add(q, " LIMIT ?%zu",
 		                      store_complaint_q_arg(q, STORE_I((int64_t)f->limit)));
 	else if (shape != SC_Q_COUNT && text != NULL)
 		store_complaint_q_add(q, scan ? " ORDER BY c.id DESC" : " ORDER BY s.rowid DESC");
@@ -1389,24 +1381,57 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 	return rc;
 }
 
+#define STORE_COMPLAINT_BUDGET_STEP 1000 /* virtual-machine steps between budget checks */
+
+/* Counts down the work a bounded count may do (sqlite3_progress_handler). */
+static int store_complaint_budget_cb(void *arg)
+{
+	int64_t *left = arg;
+
+	return --*left < 0;
+}
+
 int store_complaint_count_max(struct store *st, const struct complaint_filter *f, int64_t max,
-                              int64_t *count)
+                              int64_t budget, int64_t *count, bool *exact)
 {
 	static const struct complaint_filter none;
 	struct complaint_filter capped = f != NULL ? *f : none;
 	struct store_complaint_query q;
 	sqlite3_stmt *s = NULL;
+	int64_t left = budget / STORE_COMPLAINT_BUDGET_STEP;
 	int rc;
 
 	*count = 0;
-	if (max <= 0)
+	*exact = true;
+	if (max <= 0 || budget < 0)
 		return STORE_EINVAL;
 	capped.limit = (size_t)max;
 	rc = store_complaint_q_build(&q, &capped, NULL, false, SC_Q_COUNT_MAX);
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
-	if (rc == 0)
-		rc = store_complaint_int(st, s, count, NULL);
+	if (rc < 0)
+		return rc;
+	/* Row by row, so that the rows counted before the budget ran out are known. The step
+	 * count of a cached statement starts again from 0, so the same data always stops at the
+	 * same row. */
+	(void)sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);
+	if (budget > 0)
+		sqlite3_progress_handler(st->db, STORE_COMPLAINT_BUDGET_STEP,
+		                         store_complaint_budget_cb, &left);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		(*count)++;
+	if (budget > 0)
+		sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		*exact = *count < max;
+	} else if (rc == SQLITE_INTERRUPT && budget > 0 && left < 0) {
+		rc = 0;
+		*exact = false;
+	} else {
+		rc = store_fail(st, rc);
+	}
+	store_stmt_done(s);
 	return rc;
 }
 
@@ -2156,7 +2181,8 @@ static int store_complaint_unit_event_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-int store_unit_history(struct store *st, const char *code, struct unit_event **out, size_t *n)
+int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
+                       struct unit_event **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;
@@ -2164,9 +2190,12 @@ int store_unit_history(struct store *st, const char *code, struct unit_event **o
 
 	*out = NULL;
 	*n = 0;
-	if (code == NULL)
+	if (limit == 0)
+		limit = 100;
+	if (code == NULL || limit > (size_t)INT64_MAX || offset > (size_t)INT64_MAX)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_HISTORY, &s, STORE_T(code));
+	rc = SC_PREP(st, SC_UNIT_HISTORY, &s, STORE_T(code), STORE_I((int64_t)limit),
+	             STORE_I((int64_t)offset));
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_unit_event_fill,

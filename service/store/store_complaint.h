@@ -241,11 +241,12 @@ int store_complaint_list(struct store *st, const struct complaint_filter *f, str
 
 /* How many complaints match f (NULL: all), ignoring its limit and offset: for paging. */
 int store_complaint_count(struct store *st, const struct complaint_filter *f, int64_t *count);
-/* The same, counting no further than max (> 0): *count is max when at least max match. The
- * time it takes is bounded by max, not by the size of the desk, where an index drives the
- * filter. */
+/* The same, bounded: counts no further than max (> 0) matches, and does at most budget steps
+ * of SQLite's virtual machine (0: no limit; about 10 million a second), so that its time is
+ * bounded whatever the size of the desk and however sparse the filter. *exact is false when
+ * either bound stopped it: then at least *count match. Deterministic for the same data. */
 int store_complaint_count_max(struct store *st, const struct complaint_filter *f, int64_t max,
-                              int64_t *count);
+                              int64_t budget, int64_t *count, bool *exact);
 
 /* The same as the list, restricted to complaints whose words, outcome or any note contain text (a
  * plain, case-sensitive substring of UTF-8: "漏水" finds "卫生间漏水"), found through the
@@ -388,9 +389,10 @@ struct unit_event {
 };
 
 void store_unit_history_free(struct unit_event *list, size_t n);
-/* Every complaint of the unit (by its code, verified or not) and every promise made on them,
- * newest first. An unknown unit has an empty history. */
-int store_unit_history(struct store *st, const char *code, struct unit_event **out, size_t *n);
+/* The complaints of the unit (by its code, verified or not) and the promises made on them,
+ * newest first, a page of limit (0: 100) from offset. An unknown unit has an empty history. */
+int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
+                       struct unit_event **out, size_t *n);
 
 /* ---- drafts of guided forms ----------------------------------------------------------------- */
 

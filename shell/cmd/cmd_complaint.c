@@ -986,10 +986,13 @@ struct cmd_complaint_lister {
 	struct complaint *list;
 	size_t n;
 	int64_t total, cap; /* matches counted, up to cap */
+	bool exact;         /* false: the count stopped (at cap or the budget): at least total */
 };
 
-/* The count under a page stops this far past it: "of more than ..." beyond. */
+/* The count under a page stops this far past it, or after this much work (SQLite steps: some
+ * tens of milliseconds), and says "of at least ..." beyond. */
 #define CMD_COMPLAINT_COUNT_AHEAD 10000
+#define CMD_COMPLAINT_COUNT_BUDGET 3000000
 
 static int cmd_complaint_list_run(struct store *st, struct cmd_util_job *job)
 {
@@ -997,7 +1000,8 @@ static int cmd_complaint_list_run(struct store *st, struct cmd_util_job *job)
 	int rc = store_complaint_list(st, &l->cf.f, &l->list, &l->n);
 
 	if (rc == 0)
-		rc = store_complaint_count_max(st, &l->cf.f, l->cap, &l->total);
+		rc = store_complaint_count_max(st, &l->cf.f, l->cap, CMD_COMPLAINT_COUNT_BUDGET,
+		                               &l->total, &l->exact);
 	return rc;
 }
 
@@ -1018,11 +1022,16 @@ static int cmd_complaint_list_finish(struct shell *sh, struct cmd_util_job *job,
 		buf_printf(&out, "%s\n", T(sh, "No complaints match.", "没有符合条件的投诉。"));
 	} else {
 		cmd_complaint_render(sh, l->list, l->n, l->json, &out);
-		if (!l->json && l->total >= l->cap)
+		if (!l->json && !l->exact && shown_to < l->total)
 			buf_printf(&out,
-			           T(sh, "(%zu of more than %lld shown: --limit / --offset for more)\n",
-			             "（显示 %zu 条，共超过 %lld 条；用 --limit / --offset 查看更多）\n"),
-			           l->n, (long long)(l->cap - 1));
+			           T(sh, "(%zu of at least %lld shown: --limit / --offset for more)\n",
+			             "（显示 %zu 条，至少共 %lld 条；用 --limit / --offset 查看更多）\n"),
+			           l->n, (long long)l->total);
+		else if (!l->json && !l->exact)
+			buf_printf(&out,
+			           T(sh, "(%zu shown, there may be more: --limit / --offset)\n",
+			             "（显示 %zu 条，可能还有更多；用 --limit / --offset 查看）\n"),
+			           l->n);
 		else if (!l->json && shown_to < l->total)
 			buf_printf(
 			    &out,

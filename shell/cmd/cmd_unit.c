@@ -273,24 +273,79 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 	return CMD_OK;
 }
 
+/* unit history: a page of a unit's events, read on the thread pool (the page is sorted from
+ * all of the unit's complaints and promises). */
+struct cmd_unit_historian {
+	struct cmd_util_job job;
+	char *code;
+	size_t limit, offset;
+	bool json;
+	struct unit_event *ev;
+	size_t n;
+};
+
+static int cmd_unit_history_run(struct store *st, struct cmd_util_job *job)
+{
+	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
+
+	return store_unit_history(st, h->code, h->limit, h->offset, &h->ev, &h->n);
+}
+
+static void cmd_unit_history_free(struct cmd_util_job *job)
+{
+	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
+
+	store_unit_history_free(h->ev, h->n);
+	free(h->code);
+	free(h);
+}
+
+static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, int rc);
+
 static int cmd_unit_history(struct shell *sh, struct args *a)
 {
 	const char *code = a->pos[0];
-	struct unit_event *ev = NULL;
-	struct catalog *cat;
-	struct buf out;
-	size_t n = 0, i;
-	int64_t now = store_now_ms();
+	struct cmd_unit_historian *h;
+	size_t limit, offset;
 	int rc;
 
 	if (!store_unit_code_ok(code))
 		return cmd_unit_bad_code(sh, code);
-	rc = store_unit_history(sh->host.store, code, &ev, &n);
-	if (rc < 0)
-		return shell_store_error(sh, rc);
+	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_UNIT_LIST_MAX, &limit);
+	if (rc == CMD_OK)
+		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 1000000, &offset);
+	if (rc != CMD_OK)
+		return rc;
+	h = calloc(1, sizeof *h);
+	if (h == NULL)
+		abort();
+	h->job.run = cmd_unit_history_run;
+	h->job.finish = cmd_unit_history_finish;
+	h->job.free = cmd_unit_history_free;
+	h->code = strdup(code);
+	if (h->code == NULL)
+		abort();
+	h->limit = limit != 0 ? limit : 100;
+	h->offset = offset;
+	h->json = args_has(a, "json");
+	return cmd_util_job(sh, &h->job, true);
+}
+
+static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, int jrc)
+{
+	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
+	const char *code = h->code;
+	const struct unit_event *ev = h->ev;
+	size_t n = h->n, i;
+	struct catalog *cat;
+	struct buf out;
+	int64_t now = store_now_ms();
+
+	if (jrc < 0)
+		return shell_store_error(sh, jrc);
 	cat = cmd_util_catalog(sh);
 	buf_init(&out);
-	if (args_has(a, "json")) {
+	if (h->json) {
 		struct json j;
 
 		json_init(&j, &out);
@@ -361,11 +416,15 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 		}
 		table_render(t, &out);
 		table_free(t);
+		if (n == h->limit)
+			buf_printf(&out,
+			           T(sh, "(%zu shown from %zu: --limit / --offset for more)\n",
+			             "（显示 %zu 条，从第 %zu 条起；用 --limit / --offset 查看更多）\n"),
+			           n, h->offset + 1);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	catalog_unref(cat);
-	store_unit_history_free(ev, n);
 	return CMD_OK;
 }
 
@@ -938,9 +997,12 @@ static const struct cmd_entry cmd_unit_entries[] = {
     {"unit", "show", ROLES_DESK, cmd_opts_json, 1, 1, "unit show UNIT [--json]",
      "Show a unit of the register and how many complaints it has.",
      "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show},
-    {"unit", "history", ROLES_DESK, cmd_opts_json, 1, 1, "unit history UNIT [--json]",
-     "Every complaint and promise of a unit, newest first.",
-     "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+    {"unit", "history", ROLES_DESK, cmd_opts_page, 1, 1,
+     "unit history UNIT [--limit N] [--offset N] [--json]",
+     "The complaints and promises of a unit, newest first, 100 at a time (--limit up to "
+     "1000, --offset to go further back).",
+     "按时间倒序列出某单元的投诉和承诺，每次 100 条（--limit 最多 1000，--offset 查看更早的）。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
     {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
      "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
      "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "

@@ -583,7 +583,7 @@ static void test_sc_units(void **state)
 	test_sc_exec(
 	    fx, "UPDATE complaints SET created_ms = created_ms - 3600000 WHERE number = '%s'", n1);
 
-	assert_int_equal(store_unit_history(fx->st, "3-2-1201", &ev, &n), 0);
+	assert_int_equal(store_unit_history(fx->st, "3-2-1201", 0, 0, &ev, &n), 0);
 	assert_int_equal(n, 3);
 	assert_true(ev[0].is_promise);
 	assert_int_equal(ev[0].promise_id, pid);
@@ -601,7 +601,7 @@ static void test_sc_units(void **state)
 	assert_string_equal(ev[2].text, "门禁坏了");
 	assert_true(ev[0].ts_ms >= ev[1].ts_ms && ev[1].ts_ms > ev[2].ts_ms);
 	store_unit_history_free(ev, n);
-	assert_int_equal(store_unit_history(fx->st, "1-1-101", &ev, &n), 0);
+	assert_int_equal(store_unit_history(fx->st, "1-1-101", 0, 0, &ev, &n), 0);
 	assert_int_equal(n, 0);
 	assert_null(ev);
 }
@@ -936,16 +936,44 @@ static void test_sc_list_filters(void **state)
 		assert_int_equal(total, 4); /* limit and offset do not apply */
 		assert_int_equal(store_complaint_count(fx->st, NULL, &total), 0);
 		assert_int_equal(total, 4);
+		bool exact;
+
 		/* Counting stops at the cap; below it, the count is exact. */
-		assert_int_equal(store_complaint_count_max(fx->st, NULL, 3, &total), 0);
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 3, 0, &total, &exact), 0);
 		assert_int_equal(total, 3);
-		assert_int_equal(store_complaint_count_max(fx->st, NULL, 5, &total), 0);
+		assert_false(exact);
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 5, 0, &total, &exact), 0);
 		assert_int_equal(total, 4);
-		assert_int_equal(store_complaint_count_max(fx->st, &f, 2, &total), 0);
+		assert_true(exact);
+		assert_int_equal(store_complaint_count_max(fx->st, &f, 2, 0, &total, &exact), 0);
 		assert_int_equal(total, 2);
-		assert_int_equal(store_complaint_count_max(fx->st, &f, 100, &total), 0);
+		assert_int_equal(store_complaint_count_max(fx->st, &f, 100, 0, &total, &exact), 0);
 		assert_int_equal(total, 4); /* limit and offset do not apply */
-		assert_int_equal(store_complaint_count_max(fx->st, NULL, 0, &total), STORE_EINVAL);
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 0, 0, &total, &exact),
+		                 STORE_EINVAL);
+		/* A work budget bounds a count over many rows: what it counted is a floor. */
+		test_sc_exec(fx, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+		                 " WHERE i < 20000) INSERT INTO complaints (number, unit, caller,"
+		                 " relation, channel, category, words, mood, agent, assignee,"
+		                 " created_ms, updated_ms) SELECT 'C-19990101-' || i, '9-9-' || i,"
+		                 " 'x', 'owner', 'phone', 'repairs', 'w', 'calm', 'zhang', 'zhang',"
+		                 " i, i FROM n");
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 100000, 0, &total, &exact), 0);
+		assert_int_equal(total, 20004);
+		assert_true(exact);
+		assert_int_equal(store_complaint_count_max(fx->st, NULL, 100000, 20000, &total, &exact),
+		                 0);
+		assert_false(exact);
+		assert_true(total > 0 && total < 20004);
+		/* The same data, the same budget: the same count. */
+		{
+			int64_t again;
+
+			assert_int_equal(
+			    store_complaint_count_max(fx->st, NULL, 100000, 20000, &again, &exact), 0);
+			assert_int_equal(again, total);
+		}
+		test_sc_exec(fx, "DELETE FROM complaints WHERE number LIKE 'C-19990101-%%'");
 	}
 	f.limit = 2;
 	f.offset = 1;
