@@ -185,6 +185,11 @@ fail:
 	return -1;
 }
 
+static bool catalog_known_cb(void *arg, const char *code)
+{
+	return catalog_technique(arg, code) != NULL;
+}
+
 /* DIR/suggest.ini, when there is one, into c->rules. */
 static int catalog_rules(const char *dir, struct catalog *c, char **err)
 {
@@ -194,7 +199,7 @@ static int catalog_rules(const char *dir, struct catalog *c, char **err)
 	buf_init(&path);
 	buf_printf(&path, "%s/suggest.ini", dir);
 	if (access(buf_cstr(&path), F_OK) == 0)
-		rc = suggest_load(buf_cstr(&path), c, &c->rules, err);
+		rc = suggest_load(buf_cstr(&path), catalog_known_cb, c, &c->rules, err);
 	buf_free(&path);
 	return rc;
 }

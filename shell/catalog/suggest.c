@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "catalog.h"
 #include "rx.h"
 #include "utf8.h"
 
@@ -273,8 +272,9 @@ static int suggest_handler(void *user, const char *section, const char *name, co
 	return suggest_fail(p, "[%s]: unknown setting \"%s\"", section, name);
 }
 
-/* After parsing: every rule complete, every code in the catalog. */
-static int suggest_check(const struct suggest_rules *r, const struct catalog *c, struct buf *msg)
+/* After parsing: every rule complete, every code known. */
+static int suggest_check(const struct suggest_rules *r, suggest_known_fn known, void *arg,
+                         struct buf *msg)
 {
 	size_t i, j;
 
@@ -293,7 +293,7 @@ static int suggest_check(const struct suggest_rules *r, const struct catalog *c,
 			return -1;
 		}
 		for (j = 0; j < rule->ncodes; j++) {
-			if (c == NULL || catalog_technique(c, rule->codes[j]) == NULL) {
+			if (known == NULL || !known(arg, rule->codes[j])) {
 				buf_printf(msg,
 				           "[%s] suggests \"%s\", which is not in the techniques "
 				           "catalog",
@@ -305,7 +305,8 @@ static int suggest_check(const struct suggest_rules *r, const struct catalog *c,
 	return 0;
 }
 
-int suggest_load(const char *path, const struct catalog *c, struct suggest_rules **out, char **err)
+int suggest_load(const char *path, suggest_known_fn known, void *arg, struct suggest_rules **out,
+                 char **err)
 {
 	struct suggest_parse p = {0};
 	struct buf msg, detail;
@@ -331,7 +332,7 @@ int suggest_load(const char *path, const struct catalog *c, struct suggest_rules
 		           p.err ? p.err : "syntax error (expected [rule] or name = value)");
 		goto fail;
 	}
-	if (suggest_check(p.r, c, &detail) < 0) {
+	if (suggest_check(p.r, known, arg, &detail) < 0) {
 		buf_printf(&msg, "%s: %s", path, buf_cstr(&detail));
 		goto fail;
 	}
@@ -400,10 +401,9 @@ static int suggest_match(struct rx *rx, unsigned mask, const struct suggest_fiel
 	return limited;
 }
 
-int suggest_run(const struct catalog *c, const struct suggest_fields *f, struct suggestion **out,
-                size_t *n, size_t *nskipped)
+int suggest_run(const struct suggest_rules *r, const struct suggest_fields *f,
+                struct suggestion **out, size_t *n, size_t *nskipped)
 {
-	const struct suggest_rules *r = c != NULL ? c->rules : NULL;
 	struct suggestion *list = NULL;
 	size_t count = 0, cap = 0, skipped = 0, i, j, k;
 

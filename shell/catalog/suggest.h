@@ -19,9 +19,9 @@
 #ifndef PROPDESK_SUGGEST_H
 #define PROPDESK_SUGGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-struct catalog;
 struct suggest_rules;
 
 /* The fields of a complaint being taken; NULL fields are empty. Borrowed. */
@@ -43,20 +43,24 @@ struct suggestion {
 	const char *reason_zh, *reason_en;
 };
 
-/* Parses path against the catalog's techniques (every suggested code must be one of them).
+/* Is code a technique that rules may suggest? (the catalog's answer, given to suggest_load). */
+typedef bool (*suggest_known_fn)(void *arg, const char *code);
+
+/* Parses path, checking every suggested code with known(arg, code).
  * Returns 0 with *out (owned by the caller: suggest_rules_free), or -1 with *err a malloc'd
  * "FILE:LINE: reason" or "FILE: [rule] reason" (caller frees). */
-int suggest_load(const char *path, const struct catalog *c, struct suggest_rules **out, char **err);
+int suggest_load(const char *path, suggest_known_fn known, void *arg, struct suggest_rules **out,
+                 char **err);
 /* NULL does nothing. */
 void suggest_rules_free(struct suggest_rules *r);
 size_t suggest_rules_count(const struct suggest_rules *r);
 
-/* Runs the catalog's rules over f: *out gets the suggested codes, each once (the first rule
+/* Runs rules (may be NULL: none) over f: *out gets the suggested codes, each once (the first rule
  * suggesting it gives its reason), in rule order then the order within a rule; free *out with
  * free(). A rule whose pattern hits the match limit is skipped (counted in *nskipped, may be
  * NULL). Returns 0 (with *n possibly 0, also when the catalog has no rules) or -ENOMEM. */
-int suggest_run(const struct catalog *c, const struct suggest_fields *f, struct suggestion **out,
-                size_t *n, size_t *nskipped);
+int suggest_run(const struct suggest_rules *r, const struct suggest_fields *f,
+                struct suggestion **out, size_t *n, size_t *nskipped);
 /* The reason in lang ("zh", anything else: English). */
 const char *suggest_reason(const struct suggestion *s, const char *lang);
 

@@ -665,7 +665,9 @@ static size_t cmd_complaint_new_suggestions(struct form *f, struct suggestion **
 	};
 	size_t n = 0;
 
-	if (suggest_run(cmd_complaint_new_cat(f), &fields, out, &n, NULL) < 0) {
+	const struct catalog *cat = cmd_complaint_new_cat(f);
+
+	if (suggest_run(cat != NULL ? cat->rules : NULL, &fields, out, &n, NULL) < 0) {
 		*out = NULL;
 		return 0;
 	}

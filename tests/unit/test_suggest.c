@@ -40,7 +40,7 @@ static char *test_suggest_codes(const struct catalog *c, const struct suggest_fi
 	struct buf b;
 	size_t n = 0, i, skipped = 99;
 
-	assert_int_equal(suggest_run(c, f, &s, &n, &skipped), 0);
+	assert_int_equal(suggest_run(c->rules, f, &s, &n, &skipped), 0);
 	assert_int_equal(skipped, 0);
 	buf_init(&b);
 	buf_puts(&b, "");
@@ -146,7 +146,7 @@ static void test_suggest_reasons(void **state)
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(suggest_run(c, &f, &s, &n, NULL), 0);
+	assert_int_equal(suggest_run(c->rules, &f, &s, &n, NULL), 0);
 	assert_int_equal(n, 6); /* dialect patience stepback leave-scene sit-down distance */
 	assert_string_equal(s[0].code, "dialect");
 	assert_string_equal(s[0].rule, "elderly-caller");
@@ -247,7 +247,7 @@ static void test_suggest_costly_rule_skipped(void **state)
 	memset(words, 'a', 30);
 	strcpy(words + 30, "b");
 	f.words = words;
-	assert_int_equal(suggest_run(c, &f, &s, &n, &skipped), 0);
+	assert_int_equal(suggest_run(c->rules, &f, &s, &n, &skipped), 0);
 	assert_int_equal(skipped, 1);
 	assert_int_equal(n, 2);
 	assert_string_equal(s[0].code, "empathy");
@@ -256,7 +256,7 @@ static void test_suggest_costly_rule_skipped(void **state)
 	free(s);
 	/* Without the costly subject the first rule gives stepback its reason. */
 	f.words = "aaa";
-	assert_int_equal(suggest_run(c, &f, &s, &n, &skipped), 0);
+	assert_int_equal(suggest_run(c->rules, &f, &s, &n, &skipped), 0);
 	assert_int_equal(skipped, 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(s[0].code, "stepback");
@@ -280,7 +280,7 @@ static void test_suggest_no_rules_file(void **state)
 	assert_int_equal(catalog_load(d.path, &c, &err), 0);
 	assert_null(c->rules);
 	assert_int_equal(suggest_rules_count(c->rules), 0);
-	assert_int_equal(suggest_run(c, &f, &s, &n, NULL), 0);
+	assert_int_equal(suggest_run(c->rules, &f, &s, &n, NULL), 0);
 	assert_int_equal(n, 0);
 	free(s);
 	catalog_unref(c);
