@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include "shell_int.h"
-#include "store.h"
 #include "utf8.h"
 
 const struct args_opt cmd_opts_json[] = {
@@ -66,9 +64,8 @@ static void cmd_list_add(struct buf *list, const char *word)
 	buf_puts(list, word);
 }
 
-/* Resolves the first word: the exact first word, or the one first word that word prefixes. */
-static int cmd_lookup_first(const struct cmd_registry *r, const char *word, const char **first,
-                            struct buf *candidates)
+int cmd_lookup_first(const struct cmd_registry *r, const char *word, const char **first,
+                     struct buf *candidates)
 {
 	const char *found = NULL;
 	size_t i, matches = 0;
@@ -181,199 +178,6 @@ void cmd_name(const struct cmd_entry *e, struct buf *out)
 const char *cmd_help_text(const struct cmd_entry *e, const char *lang)
 {
 	return lang != NULL && strcmp(lang, "zh") == 0 ? e->help_zh : e->help_en;
-}
-
-/* The roles allowed to run e, as "admin" or "supervisor, admin" in the session language. */
-static void cmd_roles_text(const struct shell *sh, unsigned roles, struct buf *out)
-{
-	static const enum role all[] = {ROLE_AGENT, ROLE_SUPERVISOR, ROLE_AUDITOR, ROLE_ADMIN};
-	size_t i;
-	bool first = true;
-
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (!(roles & all[i]))
-			continue;
-		if (!first)
-			buf_puts(out, shell_is_zh(sh) ? "、" : ", ");
-		buf_puts(out, role_label(all[i], sh->lang));
-		first = false;
-	}
-}
-
-static void cmd_print_usage(struct shell *sh, const struct cmd_entry *e)
-{
-	shell_errorf(sh, "%s%s", T(sh, "usage: ", "用法："), e->usage);
-}
-
-/* The words of the command as typed, quoted where needed, with its canonical name first. */
-static void cmd_words_text(const struct shell *sh, struct buf *out)
-{
-	size_t i;
-
-	cmd_name(sh->cmd, out);
-	for (i = sh->cmd->group ? 2 : 1; i < sh->args.nwords; i++) {
-		buf_putc(out, ' ');
-		args_quote(out, sh->args.words[i]);
-	}
-}
-
-static int cmd_audit(struct shell *sh, const char *action)
-{
-	struct audit_ctx ctx;
-	struct buf name, detail;
-	int rc;
-
-	buf_init(&name);
-	buf_init(&detail);
-	cmd_name(sh->cmd, &name);
-	cmd_words_text(sh, &detail);
-	shell_audit_ctx(sh, &ctx);
-	rc = store_audit(sh->host.store, &ctx, action, buf_cstr(&name), buf_cstr(&detail));
-	buf_free(&name);
-	buf_free(&detail);
-	return rc;
-}
-
-int cmd_prepare(struct shell *sh, const char *line, size_t len)
-{
-	const struct cmd_entry *e = NULL;
-	struct buf cand, msg;
-	size_t used = 0;
-	int rc;
-
-	sh->cmd = NULL;
-	rc = args_split(&sh->args, line, len, sh->opts.max_line);
-	if (rc < 0) {
-		buf_init(&msg);
-		args_error(&sh->args, rc, sh->lang, &msg);
-		shell_errorf(sh, "%s", buf_cstr(&msg));
-		buf_free(&msg);
-		return CMD_USAGE;
-	}
-	if (sh->args.nwords == 0)
-		return CMD_NOTHING;
-	buf_init(&cand);
-	rc = cmd_lookup(sh->opts.commands, sh->args.words, sh->args.nwords, (unsigned)sh->user.role,
-	                &e, &used, &cand);
-	if (rc < 0) {
-		struct buf w;
-		const char *first;
-
-		buf_init(&w);
-		/* What failed: the first word, or the verb after a known group ("user l"). */
-		if (rc != CMD_ENOVERB && sh->args.nwords > 1 &&
-		    cmd_lookup_first(sh->opts.commands, sh->args.words[0], &first, NULL) == 0) {
-			buf_puts(&w, first);
-			buf_putc(&w, ' ');
-			shell_clean(&w, sh->args.words[1]);
-		} else {
-			shell_clean(&w, sh->args.words[0]);
-		}
-		switch (rc) {
-		case CMD_EAMBIGUOUS:
-			shell_errorf(sh,
-			             T(sh, "ambiguous command `%s`: %s", "命令 `%s` 不明确：%s"),
-			             buf_cstr(&w), buf_cstr(&cand));
-			rc = CMD_NOTFOUND;
-			break;
-		case CMD_ENOVERB:
-			shell_errorf(sh, T(sh, "`%s` needs a verb: %s", "`%s` 后面需要子命令：%s"),
-			             buf_cstr(&w), buf_cstr(&cand));
-			rc = CMD_USAGE;
-			break;
-		default:
-			if (cand.len > 0)
-				shell_errorf(sh,
-				             T(sh, "unknown command `%s` (one of: %s)",
-				               "未知命令 `%s`（可用：%s）"),
-				             buf_cstr(&w), buf_cstr(&cand));
-			else
-				shell_errorf(sh,
-				             T(sh, "unknown command `%s` (type help)",
-				               "未知命令 `%s`（输入 help 查看命令）"),
-				             buf_cstr(&w));
-			rc = CMD_NOTFOUND;
-			break;
-		}
-		buf_free(&w);
-		buf_free(&cand);
-		return rc;
-	}
-	buf_free(&cand);
-	sh->cmd = e;
-	if (!(e->roles & (unsigned)sh->user.role)) {
-		struct buf name, roles;
-
-		buf_init(&name);
-		buf_init(&roles);
-		cmd_name(e, &name);
-		cmd_roles_text(sh, e->roles, &roles);
-		shell_errorf(
-		    sh,
-		    T(sh, "permission denied: `%s` needs role %s", "权限不足：`%s` 需要角色 %s"),
-		    buf_cstr(&name), buf_cstr(&roles));
-		buf_free(&name);
-		buf_free(&roles);
-		(void)cmd_audit(sh, "command.denied");
-		sh->cmd = NULL;
-		return CMD_DENIED;
-	}
-	rc = args_parse(&sh->args, used, e->opts, e->min_args, e->max_args);
-	if (rc < 0) {
-		buf_init(&msg);
-		args_error(&sh->args, rc, sh->lang, &msg);
-		shell_errorf(sh, "%s", buf_cstr(&msg));
-		buf_free(&msg);
-		cmd_print_usage(sh, e);
-		sh->cmd = NULL;
-		return CMD_USAGE;
-	}
-	if ((e->flags & CMD_INTERACTIVE) && !sh->interactive) {
-		shell_errorf(sh, T(sh, "this command needs an interactive terminal",
-		                   "该命令需要交互式终端"));
-		sh->cmd = NULL;
-		return CMD_USAGE;
-	}
-	if (e->stdin_opt != NULL && sh->interactive && args_has(&sh->args, e->stdin_opt)) {
-		shell_errorf(sh,
-		             T(sh, "--%s reads stdin: use it in exec mode (ssh HOST 'COMMAND')",
-		               "--%s 读取标准输入，只能在 exec 模式（ssh HOST '命令'）中使用"),
-		             e->stdin_opt);
-		cmd_print_usage(sh, e);
-		sh->cmd = NULL;
-		return CMD_USAGE;
-	}
-	return 0;
-}
-
-bool cmd_wants_stdin(const struct shell *sh)
-{
-	const struct cmd_entry *e = sh->cmd;
-
-	if (e == NULL || sh->interactive)
-		return false;
-	if (e->flags & CMD_STDIN)
-		return true;
-	return e->stdin_opt != NULL && args_has(&sh->args, e->stdin_opt);
-}
-
-int cmd_execute(struct shell *sh)
-{
-	/* A command that would change something does not run unless it can be audited; one
-	 * that only reads runs anyway, with a warning, so a full disk or a locked database does
-	 * not stop the desk from looking things up. */
-	if (sh->cmd->flags & CMD_AUDIT) {
-		int rc = cmd_audit(sh, "command");
-
-		if (rc < 0 && !(sh->cmd->flags & CMD_READONLY))
-			return shell_store_error(sh, rc);
-		if (rc < 0)
-			shell_errorf(sh, "%s: %s",
-				     T(sh, "warning: this command was not recorded in the audit trail",
-				       "警告：本条命令未能记入审计日志"),
-				     store_strerror(rc, sh->lang));
-	}
-	return sh->cmd->handler(sh, &sh->args);
 }
 
 /* The label of a help section: the group name, or "session" for single words. */

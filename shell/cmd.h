@@ -30,7 +30,7 @@ struct shell;
 #define CMD_DENIED 3
 #define CMD_NOTFOUND 127
 #define CMD_PENDING (-1)
-#define CMD_NOTHING (-2) /* cmd_prepare: the line was empty */
+#define CMD_NOTHING (-2) /* a command line was empty */
 
 typedef int (*cmd_handler)(struct shell *sh, struct args *a);
 
@@ -93,21 +93,14 @@ extern const struct args_opt cmd_opts_reason[]; /* --reason TEXT (required) */
 int cmd_lookup(const struct cmd_registry *r, const char *const *words, size_t nwords,
                unsigned roles, const struct cmd_entry **out, size_t *nused,
                struct buf *candidates);
+/* Resolves the first word of a command line: the exact first word, or the one first word
+ * that word prefixes. 0 with *first, or a CMD_E* error (candidates as cmd_lookup). */
+int cmd_lookup_first(const struct cmd_registry *r, const char *word, const char **first,
+                     struct buf *candidates);
 /* Appends the command words of e ("user add" or "whoami") to out. */
 void cmd_name(const struct cmd_entry *e, struct buf *out);
 /* The help text in lang. */
 const char *cmd_help_text(const struct cmd_entry *e, const char *lang);
-
-/* Tokenizes line into the shell's args, looks up the command, checks the role (refusal: the
- * message, an audit event "command.denied", CMD_DENIED) and parses the arguments. Prints any
- * error. Returns 0 when the command is ready to run (the shell's current command is set),
- * CMD_NOTHING for an empty line, or an exit status. */
-int cmd_prepare(struct shell *sh, const char *line, size_t len);
-/* After cmd_prepare: does the command read stdin (exec mode)? */
-bool cmd_wants_stdin(const struct shell *sh);
-/* Audits and runs the prepared command (when the audit event cannot be written the command
- * does not run: CMD_ERROR). Returns an exit status or CMD_PENDING. */
-int cmd_execute(struct shell *sh);
 
 /* help (all commands the role may run, grouped) and help CMD, appended to out in lang. */
 void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang,

@@ -259,6 +259,208 @@ void shell_op_set(struct shell *sh, int i, const char *s)
 	sh->op[i] = shell_strdup(s);
 }
 
+/* --- running a command line: look up, check the role, parse, audit, run ------------- */
+
+/* The roles allowed to run e, as "admin" or "supervisor, admin" in the session language. */
+static void shell_cmd_roles_text(const struct shell *sh, unsigned roles, struct buf *out)
+{
+	static const enum role all[] = {ROLE_AGENT, ROLE_SUPERVISOR, ROLE_AUDITOR, ROLE_ADMIN};
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (!(roles & all[i]))
+			continue;
+		if (!first)
+			buf_puts(out, shell_is_zh(sh) ? "、" : ", ");
+		buf_puts(out, role_label(all[i], sh->lang));
+		first = false;
+	}
+}
+
+static void shell_cmd_print_usage(struct shell *sh, const struct cmd_entry *e)
+{
+	shell_errorf(sh, "%s%s", T(sh, "usage: ", "用法："), e->usage);
+}
+
+/* The words of the command as typed, quoted where needed, with its canonical name first. */
+static void shell_cmd_words_text(const struct shell *sh, struct buf *out)
+{
+	size_t i;
+
+	cmd_name(sh->cmd, out);
+	for (i = sh->cmd->group ? 2 : 1; i < sh->args.nwords; i++) {
+		buf_putc(out, ' ');
+		args_quote(out, sh->args.words[i]);
+	}
+}
+
+static int shell_cmd_audit(struct shell *sh, const char *action)
+{
+	struct audit_ctx ctx;
+	struct buf name, detail;
+	int rc;
+
+	buf_init(&name);
+	buf_init(&detail);
+	cmd_name(sh->cmd, &name);
+	shell_cmd_words_text(sh, &detail);
+	shell_audit_ctx(sh, &ctx);
+	rc = store_audit(sh->host.store, &ctx, action, buf_cstr(&name), buf_cstr(&detail));
+	buf_free(&name);
+	buf_free(&detail);
+	return rc;
+}
+
+/* Tokenizes line into the shell's args, looks up the command, checks the role (refusal: the
+ * message, an audit event "command.denied", CMD_DENIED) and parses the arguments. Prints any
+ * error. Returns 0 when the command is ready to run (sh->cmd is set), CMD_NOTHING for an empty
+ * line, or an exit status. */
+static int shell_cmd_prepare(struct shell *sh, const char *line, size_t len)
+{
+	const struct cmd_entry *e = NULL;
+	struct buf cand, msg;
+	size_t used = 0;
+	int rc;
+
+	sh->cmd = NULL;
+	rc = args_split(&sh->args, line, len, sh->opts.max_line);
+	if (rc < 0) {
+		buf_init(&msg);
+		args_error(&sh->args, rc, sh->lang, &msg);
+		shell_errorf(sh, "%s", buf_cstr(&msg));
+		buf_free(&msg);
+		return CMD_USAGE;
+	}
+	if (sh->args.nwords == 0)
+		return CMD_NOTHING;
+	buf_init(&cand);
+	rc = cmd_lookup(sh->opts.commands, sh->args.words, sh->args.nwords, (unsigned)sh->user.role,
+	                &e, &used, &cand);
+	if (rc < 0) {
+		struct buf w;
+		const char *first;
+
+		buf_init(&w);
+		/* What failed: the first word, or the verb after a known group ("user l"). */
+		if (rc != CMD_ENOVERB && sh->args.nwords > 1 &&
+		    cmd_lookup_first(sh->opts.commands, sh->args.words[0], &first, NULL) == 0) {
+			buf_puts(&w, first);
+			buf_putc(&w, ' ');
+			shell_clean(&w, sh->args.words[1]);
+		} else {
+			shell_clean(&w, sh->args.words[0]);
+		}
+		switch (rc) {
+		case CMD_EAMBIGUOUS:
+			shell_errorf(sh,
+			             T(sh, "ambiguous command `%s`: %s", "命令 `%s` 不明确：%s"),
+			             buf_cstr(&w), buf_cstr(&cand));
+			rc = CMD_NOTFOUND;
+			break;
+		case CMD_ENOVERB:
+			shell_errorf(sh, T(sh, "`%s` needs a verb: %s", "`%s` 后面需要子命令：%s"),
+			             buf_cstr(&w), buf_cstr(&cand));
+			rc = CMD_USAGE;
+			break;
+		default:
+			if (cand.len > 0)
+				shell_errorf(sh,
+				             T(sh, "unknown command `%s` (one of: %s)",
+				               "未知命令 `%s`（可用：%s）"),
+				             buf_cstr(&w), buf_cstr(&cand));
+			else
+				shell_errorf(sh,
+				             T(sh, "unknown command `%s` (type help)",
+				               "未知命令 `%s`（输入 help 查看命令）"),
+				             buf_cstr(&w));
+			rc = CMD_NOTFOUND;
+			break;
+		}
+		buf_free(&w);
+		buf_free(&cand);
+		return rc;
+	}
+	buf_free(&cand);
+	sh->cmd = e;
+	if (!(e->roles & (unsigned)sh->user.role)) {
+		struct buf name, roles;
+
+		buf_init(&name);
+		buf_init(&roles);
+		cmd_name(e, &name);
+		shell_cmd_roles_text(sh, e->roles, &roles);
+		shell_errorf(
+		    sh,
+		    T(sh, "permission denied: `%s` needs role %s", "权限不足：`%s` 需要角色 %s"),
+		    buf_cstr(&name), buf_cstr(&roles));
+		buf_free(&name);
+		buf_free(&roles);
+		(void)shell_cmd_audit(sh, "command.denied");
+		sh->cmd = NULL;
+		return CMD_DENIED;
+	}
+	rc = args_parse(&sh->args, used, e->opts, e->min_args, e->max_args);
+	if (rc < 0) {
+		buf_init(&msg);
+		args_error(&sh->args, rc, sh->lang, &msg);
+		shell_errorf(sh, "%s", buf_cstr(&msg));
+		buf_free(&msg);
+		shell_cmd_print_usage(sh, e);
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	if ((e->flags & CMD_INTERACTIVE) && !sh->interactive) {
+		shell_errorf(sh, T(sh, "this command needs an interactive terminal",
+		                   "该命令需要交互式终端"));
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	if (e->stdin_opt != NULL && sh->interactive && args_has(&sh->args, e->stdin_opt)) {
+		shell_errorf(sh,
+		             T(sh, "--%s reads stdin: use it in exec mode (ssh HOST 'COMMAND')",
+		               "--%s 读取标准输入，只能在 exec 模式（ssh HOST '命令'）中使用"),
+		             e->stdin_opt);
+		shell_cmd_print_usage(sh, e);
+		sh->cmd = NULL;
+		return CMD_USAGE;
+	}
+	return 0;
+}
+
+/* After shell_cmd_prepare: does the command read stdin (exec mode)? */
+static bool shell_cmd_wants_stdin(const struct shell *sh)
+{
+	const struct cmd_entry *e = sh->cmd;
+
+	if (e == NULL || sh->interactive)
+		return false;
+	if (e->flags & CMD_STDIN)
+		return true;
+	return e->stdin_opt != NULL && args_has(&sh->args, e->stdin_opt);
+}
+
+/* Audits and runs the prepared command (when the audit event cannot be written a command that
+ * changes something does not run: CMD_ERROR). Returns an exit status or CMD_PENDING. */
+static int shell_cmd_execute(struct shell *sh)
+{
+	/* A command that would change something does not run unless it can be audited; one
+	 * that only reads runs anyway, with a warning, so a full disk or a locked database does
+	 * not stop the desk from looking things up. */
+	if (sh->cmd->flags & CMD_AUDIT) {
+		int rc = shell_cmd_audit(sh, "command");
+
+		if (rc < 0 && !(sh->cmd->flags & CMD_READONLY))
+			return shell_store_error(sh, rc);
+		if (rc < 0)
+			shell_errorf(sh, "%s: %s",
+				     T(sh, "warning: this command was not recorded in the audit trail",
+				       "警告：本条命令未能记入审计日志"),
+				     store_strerror(rc, sh->lang));
+	}
+	return sh->cmd->handler(sh, &sh->args);
+}
+
 /* --- the prompt ------------------------------------------------------------------------- */
 
 static void shell_prompt(struct shell *sh)
@@ -364,14 +566,14 @@ static void shell_run(struct shell *sh)
 	snprintf(sh->last_cmd, sizeof sh->last_cmd, "%s%s%s",
 	         sh->cmd->group != NULL ? sh->cmd->group : "", sh->cmd->group != NULL ? " " : "",
 	         sh->cmd->verb);
-	rc = cmd_execute(sh);
+	rc = shell_cmd_execute(sh);
 	if (rc != CMD_PENDING)
 		shell_cmd_done(sh, rc);
 }
 
 static void shell_run_line(struct shell *sh, const char *line)
 {
-	int rc = cmd_prepare(sh, line, strlen(line));
+	int rc = shell_cmd_prepare(sh, line, strlen(line));
 
 	if (rc == 0) {
 		shell_run(sh);
@@ -628,7 +830,7 @@ void shell_start(struct shell *sh)
 		shell_drain(sh);
 		return;
 	}
-	rc = cmd_prepare(sh, sh->opts.exec, strlen(sh->opts.exec));
+	rc = shell_cmd_prepare(sh, sh->opts.exec, strlen(sh->opts.exec));
 	if (rc == CMD_NOTHING) {
 		shell_errorf(sh, T(sh, "no command given (try help)", "没有给出命令（试试 help）"));
 		rc = CMD_USAGE;
@@ -637,7 +839,7 @@ void shell_start(struct shell *sh)
 		shell_cmd_done(sh, rc);
 		return;
 	}
-	if (cmd_wants_stdin(sh)) {
+	if (shell_cmd_wants_stdin(sh)) {
 		sh->in_wait = true;
 		sh->running = true;
 		shell_exec_stdin_check(sh);
