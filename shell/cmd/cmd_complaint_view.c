@@ -548,10 +548,10 @@ struct cmd_complaint_lister {
 	bool exact;         /* false: the count stopped (at cap or the budget): at least total */
 };
 
-/* The count under a page stops this far past it, or after this much work (SQLite steps: some
- * tens of milliseconds), and says "of at least ..." beyond. */
+/* The count under a page stops this far past it, or after this much work (SQLite steps: about
+ * ten milliseconds), and says "of at least ..." beyond. */
 #define CMD_COMPLAINT_COUNT_AHEAD 10000
-#define CMD_COMPLAINT_COUNT_BUDGET 3000000
+#define CMD_COMPLAINT_COUNT_BUDGET 1000000
 
 static int cmd_complaint_list_run(struct store *st, struct cmd_util_job *job)
 {
