@@ -8,6 +8,7 @@
 
 #include "store.h"
 #include "store_complaint.h"
+#include "xalloc.h"
 
 #define DEMO_DAYS 120
 #define DEMO_MIN_MS (60LL * 1000)
@@ -243,15 +244,6 @@ static int demo_fail(struct demo *d, int rc, const char *what)
 	return rc;
 }
 
-static char *demo_strdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static int demo_accounts(struct demo *d)
 {
 	struct account *list = NULL;
@@ -264,9 +256,9 @@ static int demo_accounts(struct demo *d)
 		if (list[i].locked)
 			continue;
 		if (list[i].role == ROLE_AGENT && d->nagents < DEMO_NAMES_MAX)
-			d->agents[d->nagents++] = demo_strdup(list[i].name);
+			d->agents[d->nagents++] = xalloc_strdup(list[i].name);
 		else if (list[i].role == ROLE_SUPERVISOR && d->nsupervisors < DEMO_NAMES_MAX)
-			d->supervisors[d->nsupervisors++] = demo_strdup(list[i].name);
+			d->supervisors[d->nsupervisors++] = xalloc_strdup(list[i].name);
 	}
 	store_account_list_free(list, n);
 	if (d->nagents == 0) {

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store_complaint.h"
+#include "xalloc.h"
 #include "utf8.h"
 
 #define FORM_HIST_MAX 64
@@ -33,15 +34,6 @@ struct form {
 };
 
 static void form_ask(struct form *f);
-
-static char *form_strdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* --- values ----------------------------------------------------------------------------- */
 
@@ -68,7 +60,7 @@ void form_set(struct form *f, const char *key, const char *value)
 
 	if (kv != NULL) {
 		/* Copied before the old value goes: value may be form_get's answer for key. */
-		char *copy = value != NULL ? form_strdup(value) : NULL;
+		char *copy = value != NULL ? xalloc_strdup(value) : NULL;
 
 		free(kv->value);
 		if (copy != NULL) {
@@ -83,8 +75,8 @@ void form_set(struct form *f, const char *key, const char *value)
 		return;
 	if (f->nkv == FORM_VALUES_MAX)
 		abort(); /* the steps decide the keys: a programming error */
-	f->kv[f->nkv].key = form_strdup(key);
-	f->kv[f->nkv].value = form_strdup(value);
+	f->kv[f->nkv].key = xalloc_strdup(key);
+	f->kv[f->nkv].value = xalloc_strdup(value);
 	f->nkv++;
 }
 
@@ -289,10 +281,10 @@ static void form_load_cb(void *arg, const char *key, const char *value)
 
 	if (strcmp(key, "_step") == 0) {
 		free(l->step);
-		l->step = form_strdup(value);
+		l->step = xalloc_strdup(value);
 	} else if (strcmp(key, "_hist") == 0) {
 		free(l->hist);
-		l->hist = form_strdup(value);
+		l->hist = xalloc_strdup(value);
 	} else if (key[0] != '_' && (form_find(l->f, key) != NULL || l->f->nkv < FORM_VALUES_MAX)) {
 		form_set(l->f, key, value);
 		l->nvalues++;

@@ -9,24 +9,13 @@
 
 #include "cmd.h"
 #include "lineedit.h"
+#include "xalloc.h"
 #include "utf8.h"
 
 #define SHELL_DEFAULT_MAX_LINE 4096
 #define SHELL_DEFAULT_MAX_STDIN (1024 * 1024)
 #define SHELL_HISTORY 200
 #define SHELL_QUEUE_MIN 16384
-
-static char *shell_strdup(const char *s)
-{
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	p = strdup(s);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static void shell_free_secret(char *s)
 {
@@ -172,17 +161,17 @@ struct shell *shell_new(const struct shell_host *host, const struct shell_user *
 		abort();
 	sh->host = *host;
 	sh->user = *user;
-	sh->user.name = shell_strdup(user->name ? user->name : "");
-	sh->user.display = shell_strdup(user->display);
-	sh->user.lang = shell_strdup(user->lang);
-	sh->user.team = shell_strdup(user->team);
+	sh->user.name = xalloc_strdup(user->name ? user->name : "");
+	sh->user.display = xalloc_strdup(user->display);
+	sh->user.lang = xalloc_strdup(user->lang);
+	sh->user.team = xalloc_strdup(user->team);
 	sh->opts = *opts;
-	sh->opts.session_id = shell_strdup(opts->session_id);
-	sh->opts.peer = shell_strdup(opts->peer);
-	sh->opts.transport = shell_strdup(opts->transport);
-	sh->opts.env_lang = shell_strdup(opts->env_lang);
-	sh->opts.term = shell_strdup(opts->term);
-	sh->opts.exec = shell_strdup(opts->exec);
+	sh->opts.session_id = xalloc_strdup(opts->session_id);
+	sh->opts.peer = xalloc_strdup(opts->peer);
+	sh->opts.transport = xalloc_strdup(opts->transport);
+	sh->opts.env_lang = xalloc_strdup(opts->env_lang);
+	sh->opts.term = xalloc_strdup(opts->term);
+	sh->opts.exec = xalloc_strdup(opts->exec);
 	if (sh->opts.max_line == 0)
 		sh->opts.max_line = SHELL_DEFAULT_MAX_LINE;
 	if (sh->opts.max_stdin == 0)
@@ -256,7 +245,7 @@ void shell_free(struct shell *sh)
 void shell_op_set(struct shell *sh, int i, const char *s)
 {
 	shell_free_secret(sh->op[i]);
-	sh->op[i] = shell_strdup(s);
+	sh->op[i] = xalloc_strdup(s);
 }
 
 /* --- running a command line: look up, check the role, parse, audit, run ------------- */
@@ -587,7 +576,7 @@ static void shell_run_line(struct shell *sh, const char *line)
 /* A line typed in interactive mode: a command, or the answer to a prompt. */
 static void shell_line(struct shell *sh, const char *text)
 {
-	char *line = shell_strdup(text);
+	char *line = xalloc_strdup(text);
 
 	if (sh->line_next != NULL) {
 		shell_line_fn next = sh->line_next;

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "suggest.h"
+#include "xalloc.h"
 #include "utf8.h"
 
 struct catalog_parse {
@@ -19,15 +20,6 @@ struct catalog_parse {
 	bool techniques; /* the file holds techniques (kind = ...) or categories */
 	char *err;
 };
-
-static char *catalog_strdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static void catalog_item_clear(struct catalog_item *it)
 {
@@ -75,7 +67,7 @@ static void catalog_append(char **dst, const char *value, const char *sep)
 	struct buf b;
 
 	if (*dst == NULL) {
-		*dst = catalog_strdup(value);
+		*dst = xalloc_strdup(value);
 		return;
 	}
 	buf_init(&b);
@@ -106,17 +98,17 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 			abort();
 		it = &(*p->items)[i];
 		memset(it, 0, sizeof *it);
-		it->code = catalog_strdup(section);
+		it->code = xalloc_strdup(section);
 		it->kind = p->techniques ? CATALOG_VERBAL : CATALOG_CATEGORY;
 		(*p->n)++;
 	}
 	it = &(*p->items)[i];
 	if (!strcmp(name, "name_zh")) {
 		free(it->name_zh);
-		it->name_zh = catalog_strdup(value);
+		it->name_zh = xalloc_strdup(value);
 	} else if (!strcmp(name, "name_en")) {
 		free(it->name_en);
-		it->name_en = catalog_strdup(value);
+		it->name_en = xalloc_strdup(value);
 	} else if (p->techniques && !strcmp(name, "guidance_zh")) {
 		catalog_append(&it->guidance_zh, value, "");
 	} else if (p->techniques && !strcmp(name, "guidance_en")) {
@@ -173,9 +165,9 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 			goto fail;
 		}
 		if (it->guidance_zh == NULL)
-			it->guidance_zh = catalog_strdup("");
+			it->guidance_zh = xalloc_strdup("");
 		if (it->guidance_en == NULL)
-			it->guidance_en = catalog_strdup("");
+			it->guidance_en = xalloc_strdup("");
 	}
 	buf_free(&path);
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "rx.h"
+#include "xalloc.h"
 #include "utf8.h"
 
 #define SUGGEST_RULES_MAX 256
@@ -54,15 +55,6 @@ struct suggest_parse {
 	struct suggest_rules *r;
 	char *err;
 };
-
-static char *suggest_strdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static int suggest_fail(struct suggest_parse *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -205,7 +197,7 @@ static int suggest_set_text(struct suggest_parse *p, struct suggest_rule *rule, 
 		*slot = buf_steal(&b);
 		len = strlen(*slot);
 	} else {
-		*slot = suggest_strdup(value);
+		*slot = xalloc_strdup(value);
 	}
 	if (len > SUGGEST_REASON_MAX)
 		return suggest_fail(p, "[%s] %s is longer than %d bytes", rule->name, name,
@@ -237,7 +229,7 @@ static int suggest_handler(void *user, const char *section, const char *name, co
 			abort();
 		rule = &r->rules[r->n++];
 		memset(rule, 0, sizeof *rule);
-		rule->name = suggest_strdup(section);
+		rule->name = xalloc_strdup(section);
 	}
 	if (!strcmp(name, "field") || !strcmp(name, "and_field")) {
 		unsigned *slot = name[0] == 'f' ? &rule->fields : &rule->and_fields;

@@ -17,22 +17,11 @@
 #include "store.h"
 #include "store_complaint.h"
 #include "table.h"
+#include "xalloc.h"
 
 #define CMD_REPORT_PROMISES_SCAN 100000 /* open promises read for report promises */
 #define CMD_REPORT_OVERDUE_MAX 1000     /* --limit of the overdue list */
 #define CMD_REPORT_OVERDUE_DEFAULT 50
-
-static char *cmd_report_strdup(const char *s)
-{
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	p = strdup(s);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static void cmd_report_pct(double v, char *out, size_t len)
 {
@@ -269,7 +258,7 @@ static int cmd_report_techniques(struct shell *sh, struct args *a)
 	r->job.free = cmd_report_tech_free;
 	r->since_ms = since_ms;
 	r->until_ms = until_ms;
-	r->category = cmd_report_strdup(category);
+	r->category = xalloc_strdup(category);
 	r->by_agent = by != NULL;
 	r->json = args_has(a, "json");
 	return cmd_util_job(sh, &r->job, true);
@@ -480,7 +469,7 @@ static int cmd_report_promises(struct shell *sh, struct args *a)
 	r->job.run = cmd_report_prom_run;
 	r->job.finish = cmd_report_prom_finish;
 	r->job.free = cmd_report_prom_free;
-	r->agent = cmd_report_strdup(agent);
+	r->agent = xalloc_strdup(agent);
 	r->limit = limit ? limit : CMD_REPORT_OVERDUE_DEFAULT;
 	r->json = args_has(a, "json");
 	r->now_ms = store_now_ms();
