@@ -126,3 +126,24 @@ char *buf_steal(struct buf *b)
 	buf_init(b);
 	return p;
 }
+
+int buf_first_error(char **err, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	if (*err != NULL)
+		return 0;
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	*err = buf_steal(&b);
+	return 0;
+}
+
+void buf_file_error(struct buf *out, const char *file, int line, const char *reason,
+                    const char *fallback)
+{
+	buf_printf(out, "%s:%d: %s", file, line, reason != NULL ? reason : fallback);
+}

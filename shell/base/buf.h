@@ -32,4 +32,12 @@ const char *buf_cstr(struct buf *b);
 /* Returns the contents as a malloc'd NUL-terminated string owned by the caller; b is left empty. */
 char *buf_steal(struct buf *b);
 
+/* The errors of the INI parsers (catalog, suggestion rules, configuration), in one form. */
+/* Keeps the first error of a parse: sets *err to the formatted, malloc'd message unless one
+ * is set already. Returns 0, inih's value for "stop", so that the parser reports the line. */
+int buf_first_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends "FILE:LINE: reason" (fallback when reason is NULL) to out. */
+void buf_file_error(struct buf *out, const char *file, int line, const char *reason,
+                    const char *fallback);
+
 #endif

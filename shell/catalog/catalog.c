@@ -30,24 +30,6 @@ static void catalog_item_clear(struct catalog_item *it)
 	free(it->guidance_en);
 }
 
-static int catalog_fail(struct catalog_parse *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int catalog_fail(struct catalog_parse *p, const char *fmt, ...)
-{
-	struct buf b;
-	va_list ap;
-
-	if (p->err != NULL)
-		return 0;
-	buf_init(&b);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	p->err = buf_steal(&b);
-	return 0;
-}
-
 static bool catalog_code_ok(const char *s)
 {
 	size_t i, n = strlen(s);
@@ -85,10 +67,10 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 	size_t i;
 
 	if (!catalog_code_ok(section))
-		return catalog_fail(p, "[%s]: a code is a-z, 0-9 and '-', starting with a letter",
+		return buf_first_error(&p->err, "[%s]: a code is a-z, 0-9 and '-', starting with a letter",
 				    section);
 	if (!utf8_valid(value, strlen(value)))
-		return catalog_fail(p, "[%s] %s is not valid UTF-8", section, name);
+		return buf_first_error(&p->err, "[%s] %s is not valid UTF-8", section, name);
 	for (i = 0; i < *p->n; i++)
 		if (strcmp((*p->items)[i].code, section) == 0)
 			break;
@@ -119,10 +101,10 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 		else if (!strcmp(value, "nonverbal"))
 			it->kind = CATALOG_NONVERBAL;
 		else
-			return catalog_fail(p, "[%s] kind must be verbal or nonverbal, not \"%s\"",
+			return buf_first_error(&p->err, "[%s] kind must be verbal or nonverbal, not \"%s\"",
 					    section, value);
 	} else {
-		return catalog_fail(p, "[%s]: unknown setting \"%s\"", section, name);
+		return buf_first_error(&p->err, "[%s]: unknown setting \"%s\"", section, name);
 	}
 	return 1;
 }

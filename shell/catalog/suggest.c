@@ -56,24 +56,6 @@ struct suggest_parse {
 	char *err;
 };
 
-static int suggest_fail(struct suggest_parse *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int suggest_fail(struct suggest_parse *p, const char *fmt, ...)
-{
-	struct buf b;
-	va_list ap;
-
-	if (p->err != NULL)
-		return 0;
-	buf_init(&b);
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	p->err = buf_steal(&b);
-	return 0;
-}
-
 static void suggest_rule_clear(struct suggest_rule *rule)
 {
 	size_t i;
@@ -141,10 +123,10 @@ static int suggest_set_pattern(struct suggest_parse *p, struct suggest_rule *rul
 	char *err = NULL;
 
 	if (*slot != NULL)
-		return suggest_fail(p, "[%s] %s given twice", rule->name, name);
+		return buf_first_error(&p->err, "[%s] %s given twice", rule->name, name);
 	*slot = rx_new(value, RX_CASELESS, &err);
 	if (*slot == NULL) {
-		suggest_fail(p, "[%s] %s: %s", rule->name, name, err ? err : "invalid");
+		buf_first_error(&p->err, "[%s] %s: %s", rule->name, name, err ? err : "invalid");
 		free(err);
 		return 0;
 	}
@@ -156,7 +138,7 @@ static int suggest_set_codes(struct suggest_parse *p, struct suggest_rule *rule,
 	const char *s = value;
 
 	if (rule->ncodes > 0)
-		return suggest_fail(p, "[%s] suggest given twice", rule->name);
+		return buf_first_error(&p->err, "[%s] suggest given twice", rule->name);
 	while (*s != '\0') {
 		size_t n;
 
@@ -166,7 +148,7 @@ static int suggest_set_codes(struct suggest_parse *p, struct suggest_rule *rule,
 			break;
 		n = strcspn(s, " ,\t");
 		if (rule->ncodes == SUGGEST_CODES_MAX)
-			return suggest_fail(p, "[%s] suggest: at most %d codes", rule->name,
+			return buf_first_error(&p->err, "[%s] suggest: at most %d codes", rule->name,
 			                    SUGGEST_CODES_MAX);
 		rule->codes[rule->ncodes] = strndup(s, n);
 		if (rule->codes[rule->ncodes] == NULL)
@@ -175,7 +157,7 @@ static int suggest_set_codes(struct suggest_parse *p, struct suggest_rule *rule,
 		s += n;
 	}
 	if (rule->ncodes == 0)
-		return suggest_fail(p, "[%s] suggest is empty", rule->name);
+		return buf_first_error(&p->err, "[%s] suggest is empty", rule->name);
 	return 1;
 }
 
@@ -200,7 +182,7 @@ static int suggest_set_text(struct suggest_parse *p, struct suggest_rule *rule, 
 		*slot = xalloc_strdup(value);
 	}
 	if (len > SUGGEST_REASON_MAX)
-		return suggest_fail(p, "[%s] %s is longer than %d bytes", rule->name, name,
+		return buf_first_error(&p->err, "[%s] %s is longer than %d bytes", rule->name, name,
 		                    SUGGEST_REASON_MAX);
 	return 1;
 }
@@ -215,15 +197,15 @@ static int suggest_handler(void *user, const char *section, const char *name, co
 	if (p->err != NULL)
 		return 0;
 	if (section[0] == '\0')
-		return suggest_fail(p, "a setting outside a [rule] section");
+		return buf_first_error(&p->err, "a setting outside a [rule] section");
 	if (!utf8_valid(value, strlen(value)))
-		return suggest_fail(p, "[%s] %s is not valid UTF-8", section, name);
+		return buf_first_error(&p->err, "[%s] %s is not valid UTF-8", section, name);
 	for (i = 0; i < r->n; i++)
 		if (strcmp(r->rules[i].name, section) == 0)
 			rule = &r->rules[i];
 	if (rule == NULL) {
 		if (r->n == SUGGEST_RULES_MAX)
-			return suggest_fail(p, "more than %d rules", SUGGEST_RULES_MAX);
+			return buf_first_error(&p->err, "more than %d rules", SUGGEST_RULES_MAX);
 		r->rules = realloc(r->rules, (r->n + 1) * sizeof *r->rules);
 		if (r->rules == NULL)
 			abort();
@@ -236,12 +218,12 @@ static int suggest_handler(void *user, const char *section, const char *name, co
 		struct buf bad;
 
 		if (*slot != 0)
-			return suggest_fail(p, "[%s] %s given twice", section, name);
+			return buf_first_error(&p->err, "[%s] %s given twice", section, name);
 		buf_init(&bad);
 		*slot = suggest_fields_parse(value, &bad);
 		if (*slot == 0) {
-			suggest_fail(
-			    p,
+			buf_first_error(
+			    &p->err,
 			    "[%s] %s: unknown field \"%s\" (words, mood, relation, dialect, "
 			    "category, caller, channel)",
 			    section, name, buf_cstr(&bad));
@@ -261,7 +243,7 @@ static int suggest_handler(void *user, const char *section, const char *name, co
 		return suggest_set_text(p, rule, &rule->reason_zh, name, value);
 	if (!strcmp(name, "reason_en"))
 		return suggest_set_text(p, rule, &rule->reason_en, name, value);
-	return suggest_fail(p, "[%s]: unknown setting \"%s\"", section, name);
+	return buf_first_error(&p->err, "[%s]: unknown setting \"%s\"", section, name);
 }
 
 /* After parsing: every rule complete, every code known. */
@@ -320,8 +302,7 @@ int suggest_load(const char *path, suggest_known_fn known, void *arg, struct sug
 	rc = ini_parse_file(f, suggest_handler, &p);
 	fclose(f);
 	if (p.err != NULL || rc != 0) {
-		buf_printf(&msg, "%s:%d: %s", path, rc,
-		           p.err ? p.err : "syntax error (expected [rule] or name = value)");
+		buf_file_error(&msg, path, rc, p.err, "syntax error (expected [rule] or name = value)");
 		goto fail;
 	}
 	if (suggest_check(p.r, known, arg, &detail) < 0) {
