@@ -67,8 +67,8 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 	size_t i;
 
 	if (!catalog_code_ok(section))
-		return buf_first_error(&p->err, "[%s]: a code is a-z, 0-9 and '-', starting with a letter",
-				    section);
+		return buf_first_error(
+		    &p->err, "[%s]: a code is a-z, 0-9 and '-', starting with a letter", section);
 	if (!utf8_valid(value, strlen(value)))
 		return buf_first_error(&p->err, "[%s] %s is not valid UTF-8", section, name);
 	for (i = 0; i < *p->n; i++)
@@ -101,8 +101,9 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 		else if (!strcmp(value, "nonverbal"))
 			it->kind = CATALOG_NONVERBAL;
 		else
-			return buf_first_error(&p->err, "[%s] kind must be verbal or nonverbal, not \"%s\"",
-					    section, value);
+			return buf_first_error(&p->err,
+			                       "[%s] kind must be verbal or nonverbal, not \"%s\"",
+			                       section, value);
 	} else {
 		return buf_first_error(&p->err, "[%s]: unknown setting \"%s\"", section, name);
 	}
@@ -110,9 +111,9 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 }
 
 static int catalog_file(const char *dir, const char *file, bool techniques,
-			struct catalog_item **items, size_t *n, char **err)
+                        struct catalog_item **items, size_t *n, char **err)
 {
-	struct catalog_parse p = { .items = items, .n = n, .techniques = techniques };
+	struct catalog_parse p = {.items = items, .n = n, .techniques = techniques};
 	struct buf path, msg;
 	size_t i;
 	FILE *f;
@@ -130,7 +131,7 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 	fclose(f);
 	if (p.err != NULL || rc != 0) {
 		buf_printf(&msg, "%s:%d: %s", buf_cstr(&path), rc,
-			   p.err ? p.err : "syntax error (expected [code] or name = value)");
+		           p.err ? p.err : "syntax error (expected [code] or name = value)");
 		free(p.err);
 		goto fail;
 	}
@@ -143,7 +144,7 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 
 		if (it->name_zh == NULL || it->name_en == NULL) {
 			buf_printf(&msg, "%s: [%s] needs name_zh and name_en", buf_cstr(&path),
-				   it->code);
+			           it->code);
 			goto fail;
 		}
 		if (it->guidance_zh == NULL)
@@ -221,7 +222,7 @@ void catalog_unref(struct catalog *c)
 }
 
 static const struct catalog_item *catalog_find(const struct catalog_item *items, size_t n,
-					       const char *code)
+                                               const char *code)
 {
 	size_t i;
 

@@ -148,8 +148,8 @@ static int suggest_set_codes(struct suggest_parse *p, struct suggest_rule *rule,
 			break;
 		n = strcspn(s, " ,\t");
 		if (rule->ncodes == SUGGEST_CODES_MAX)
-			return buf_first_error(&p->err, "[%s] suggest: at most %d codes", rule->name,
-			                    SUGGEST_CODES_MAX);
+			return buf_first_error(&p->err, "[%s] suggest: at most %d codes",
+			                       rule->name, SUGGEST_CODES_MAX);
 		rule->codes[rule->ncodes] = strndup(s, n);
 		if (rule->codes[rule->ncodes] == NULL)
 			abort();
@@ -183,7 +183,7 @@ static int suggest_set_text(struct suggest_parse *p, struct suggest_rule *rule, 
 	}
 	if (len > SUGGEST_REASON_MAX)
 		return buf_first_error(&p->err, "[%s] %s is longer than %d bytes", rule->name, name,
-		                    SUGGEST_REASON_MAX);
+		                       SUGGEST_REASON_MAX);
 	return 1;
 }
 
@@ -302,7 +302,8 @@ int suggest_load(const char *path, suggest_known_fn known, void *arg, struct sug
 	rc = ini_parse_file(f, suggest_handler, &p);
 	fclose(f);
 	if (p.err != NULL || rc != 0) {
-		buf_file_error(&msg, path, rc, p.err, "syntax error (expected [rule] or name = value)");
+		buf_file_error(&msg, path, rc, p.err,
+		               "syntax error (expected [rule] or name = value)");
 		goto fail;
 	}
 	if (suggest_check(p.r, known, arg, &detail) < 0) {
