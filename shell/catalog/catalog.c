@@ -14,11 +14,27 @@
 #include "xalloc.h"
 #include "utf8.h"
 
+/* What the parse knows of each item beyond the item itself. */
+struct catalog_seen {
+	size_t line; /* of its [code] line */
+	bool kind;   /* kind = ... given */
+};
+
 struct catalog_parse {
 	struct catalog_item **items;
 	size_t *n;
 	bool techniques; /* the file holds techniques (kind = ...) or categories */
 	char *err;
+	size_t err_line; /* the line of err when it is not the line inih reports, or 0 */
+	/* The lines as inih reads them (catalog_read_line), to know where each section starts:
+	 * inih hands over settings only, and a second [code] section of the same code would
+	 * otherwise merge into the first. */
+	FILE *f;
+	size_t line;               /* lines read */
+	size_t section_line;       /* the last [code] line read */
+	bool new_section;          /* a [code] line was read since the last setting */
+	bool after_setting;        /* a setting was read since the last [code] line */
+	struct catalog_seen *seen; /* per item */
 };
 
 static void catalog_item_clear(struct catalog_item *it)
@@ -60,12 +76,38 @@ static void catalog_append(char **dst, const char *value, const char *sep)
 	*dst = buf_steal(&b);
 }
 
+/* inih's reader: fgets, counting lines as inih does (one per call) and noting the [code]
+ * lines the way inih tells them apart (an indented line after a setting continues it). */
+static char *catalog_read_line(char *str, int num, void *stream)
+{
+	struct catalog_parse *p = stream;
+	const char *s;
+
+	if (fgets(str, num, p->f) == NULL)
+		return NULL;
+	p->line++;
+	s = str;
+	if (p->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '[' && !(s > str && p->after_setting)) {
+		p->new_section = true;
+		p->after_setting = false;
+		p->section_line = p->line;
+	}
+	return str;
+}
+
 static int catalog_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct catalog_parse *p = user;
 	struct catalog_item *it;
+	bool first = p->new_section; /* the first setting of a [code] section */
 	size_t i;
 
+	p->new_section = false;
+	p->after_setting = true;
 	if (!catalog_code_ok(section))
 		return buf_first_error(
 		    &p->err, "[%s]: a code is a-z, 0-9 and '-', starting with a letter", section);
@@ -74,28 +116,40 @@ static int catalog_handler(void *user, const char *section, const char *name, co
 	for (i = 0; i < *p->n; i++)
 		if (strcmp((*p->items)[i].code, section) == 0)
 			break;
+	if (i < *p->n && first) {
+		if (p->err == NULL)
+			p->err_line = p->section_line;
+		return buf_first_error(&p->err, "[%s]: the code is given twice (first on line %zu)",
+		                       section, p->seen[i].line);
+	}
 	if (i == *p->n) {
 		*p->items = realloc(*p->items, (i + 1) * sizeof **p->items);
-		if (*p->items == NULL)
+		p->seen = realloc(p->seen, (i + 1) * sizeof *p->seen);
+		if (*p->items == NULL || p->seen == NULL)
 			abort();
 		it = &(*p->items)[i];
 		memset(it, 0, sizeof *it);
 		it->code = xalloc_strdup(section);
 		it->kind = p->techniques ? CATALOG_VERBAL : CATALOG_CATEGORY;
+		p->seen[i].line = first ? p->section_line : p->line;
+		p->seen[i].kind = false;
 		(*p->n)++;
 	}
 	it = &(*p->items)[i];
+	if ((!strcmp(name, "name_zh") && it->name_zh != NULL) ||
+	    (!strcmp(name, "name_en") && it->name_en != NULL) ||
+	    (p->techniques && !strcmp(name, "kind") && p->seen[i].kind))
+		return buf_first_error(&p->err, "[%s] %s given twice", section, name);
 	if (!strcmp(name, "name_zh")) {
-		free(it->name_zh);
 		it->name_zh = xalloc_strdup(value);
 	} else if (!strcmp(name, "name_en")) {
-		free(it->name_en);
 		it->name_en = xalloc_strdup(value);
 	} else if (p->techniques && !strcmp(name, "guidance_zh")) {
 		catalog_append(&it->guidance_zh, value, "");
 	} else if (p->techniques && !strcmp(name, "guidance_en")) {
 		catalog_append(&it->guidance_en, value, " ");
 	} else if (p->techniques && !strcmp(name, "kind")) {
+		p->seen[i].kind = true;
 		if (!strcmp(value, "verbal"))
 			it->kind = CATALOG_VERBAL;
 		else if (!strcmp(value, "nonverbal"))
@@ -127,9 +181,12 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 		buf_printf(&msg, "%s: cannot open: %s", buf_cstr(&path), strerror(errno));
 		goto fail;
 	}
-	rc = ini_parse_file(f, catalog_handler, &p);
+	p.f = f;
+	rc = ini_parse_stream(catalog_read_line, &p, catalog_handler, &p);
 	fclose(f);
 	if (p.err != NULL || rc != 0) {
+		if (p.err != NULL && p.err_line > 0)
+			rc = (int)p.err_line;
 		buf_printf(&msg, "%s:%d: %s", buf_cstr(&path), rc,
 		           p.err ? p.err : "syntax error (expected [code] or name = value)");
 		free(p.err);
@@ -143,8 +200,8 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 		struct catalog_item *it = &(*items)[i];
 
 		if (it->name_zh == NULL || it->name_en == NULL) {
-			buf_printf(&msg, "%s: [%s] needs name_zh and name_en", buf_cstr(&path),
-			           it->code);
+			buf_printf(&msg, "%s:%zu: [%s] needs name_zh and name_en", buf_cstr(&path),
+			           p.seen[i].line, it->code);
 			goto fail;
 		}
 		if (it->guidance_zh == NULL)
@@ -152,10 +209,12 @@ static int catalog_file(const char *dir, const char *file, bool techniques,
 		if (it->guidance_en == NULL)
 			it->guidance_en = xalloc_strdup("");
 	}
+	free(p.seen);
 	buf_free(&path);
 	return 0;
 fail:
 	*err = buf_steal(&msg);
+	free(p.seen);
 	buf_free(&path);
 	return -1;
 }
