@@ -372,9 +372,15 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 
 		buf_init(&w);
 		shell_clean(&w, code);
-		buf_printf(&out,
-		           T(sh, "No complaints about unit %s.\n", "单元 %s 没有投诉记录。\n"),
-		           buf_cstr(&w));
+		/* Past the last page the unit has a history, only not this far back. */
+		if (h->offset > 0)
+			buf_printf(&out,
+			           T(sh, "No more history for unit %s.\n", "单元 %s 没有更多记录。\n"),
+			           buf_cstr(&w));
+		else
+			buf_printf(&out,
+			           T(sh, "No complaints about unit %s.\n", "单元 %s 没有投诉记录。\n"),
+			           buf_cstr(&w));
 		buf_free(&w);
 	} else {
 		const char *hdr_en[] = {"DATE",   "KIND",  "COMPLAINT", "CATEGORY",

@@ -5,8 +5,8 @@
  * registered unit, a unit known only from complaints, an unknown one; its complaints and those
  * not resolved counted; the phone masked for agents and whole for supervisors and admins;
  * --json; on the thread pool), unit history (complaints and promises newest first, with
- * Chinese and English labels, long texts cut, --json), unit import of CSV on stdin in exec mode
- * (header synonyms in both languages, a BOM, added/updated/unchanged counts, --dry-run writing
+ * Chinese and English labels, long texts cut, pages, --json), unit import of CSV on stdin in exec
+ * mode (header synonyms in both languages, a BOM, added/updated/unchanged counts, --dry-run writing
  * nothing, a bad row refusing the whole file with its line, --ignore-unknown), and roles. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -532,6 +532,51 @@ static void test_cu_history(void **state)
 	    "\"status\":\"resolved\",\"text\":\"卫生间漏水\",\"agent\":\"agent1\"}]\n",
 	    (long long)test_cu_at(2025, 3, 1, 9, 0), c1);
 	testhost_has(th, 1, want);
+
+	/* Pages of it, newest first, said while a page is full. */
+	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 2"), 0);
+	out = testhost_out(th, 1);
+	testhost_has(th, 1, "2025-03-10 12:00");
+	testhost_has(th, 1, "2025-03-10 09:00");
+	testhost_lacks(th, 1, "2025-03-05");
+	testhost_has(th, 1, "\n(2 shown from 1: --limit / --offset for more)\n");
+	assert_int_equal(
+	    test_cu_exec(th, "agent1", "zh", "unit history 5-1-301 --limit 2 --offset 2"), 0);
+	testhost_lacks(th, 1, "2025-03-10");
+	testhost_has(th, 1, "2025-03-05 11:00");
+	testhost_has(th, 1, "2025-03-05 09:00");
+	testhost_lacks(th, 1, "2025-03-01");
+	testhost_has(th, 1, "（显示 2 条，从第 3 条起；用 --limit / --offset 查看更多）\n");
+	assert_int_equal(
+	    test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 4 --offset 4"), 0);
+	testhost_has(th, 1, "2025-03-01 10:00");
+	testhost_has(th, 1, "2025-03-01 09:00");
+	testhost_lacks(th, 1, "2025-03-05");
+	testhost_lacks(th, 1, "shown from");
+	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --offset 2 --json"),
+	                 0);
+	assert_int_equal(test_cu_count(testhost_out(th, 1), "\"kind\":"), 4);
+	/* Past the end: the unit has a history, only not that far back. */
+	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --offset 6"), 0);
+	assert_string_equal(testhost_out(th, 1), "No more history for unit 5-1-301.\n");
+	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit history 5-1-301 --offset 60"), 0);
+	assert_string_equal(testhost_out(th, 1), "单元 5-1-301 没有更多记录。\n");
+	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 0"), 2);
+	testhost_has(th, 2, "--limit: `0` is not a number from 1 to 1000");
+	/* On the thread pool. */
+	{
+		struct shell_opts o = testhost_opts;
+
+		o.exec = "unit history 5-1-301";
+		testhost_start(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o);
+		assert_true(shell_busy(th->sh));
+		assert_int_equal(th->nq, 1);
+		assert_string_equal(testhost_out(th, 0), "");
+		assert_int_equal(testhost_drain(th, false), 1);
+		assert_true(th->exited);
+		testhost_has(th, 1, c1);
+		testhost_stop(th);
+	}
 
 	/* A unit with no complaints; a code that is none. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 9-9-999"), 0);
