@@ -468,7 +468,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_COMPLAINT_LIST_MAX,
 	                               &limit);
 	if (rc == CMD_OK)
-		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 1000000,
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), 1000000,
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;

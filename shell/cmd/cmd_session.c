@@ -24,14 +24,31 @@ static int cmd_session_help(struct shell *sh, struct args *a)
 		cmd_help_list(sh->opts.commands, (unsigned)sh->user.role, sh->lang, &out);
 	} else if (cmd_help_one(sh->opts.commands, a->pos, a->npos, (unsigned)sh->user.role, sh->lang,
 	                        &out) < 0) {
-		struct buf w;
+		const struct cmd_entry *e;
+		const char *first;
+		struct buf w, verbs;
+		size_t used;
 
 		buf_init(&w);
-		shell_clean(&w, a->pos[0]);
-		shell_errorf(
-		    sh, T(sh, "no such command: %s (type help)", "没有这个命令：%s（输入 help）"),
-		    buf_cstr(&w));
+		buf_init(&verbs);
+		if (a->npos >= 2 &&
+		    cmd_lookup_first(sh->opts.commands, a->pos[0], &first, NULL) == 0) {
+			/* A group that exists, with a verb that does not: say which verbs it has. */
+			(void)cmd_lookup(sh->opts.commands, a->pos, a->npos, (unsigned)sh->user.role, &e,
+			                 &used, &verbs);
+			shell_clean(&w, a->pos[1]);
+			shell_errorf(sh,
+			             T(sh, "`%s` has no command `%s` (its commands: %s)",
+			               "`%s` 没有 `%s` 这个命令（可用：%s）"),
+			             first, buf_cstr(&w), verbs.len > 0 ? buf_cstr(&verbs) : "-");
+		} else {
+			shell_clean(&w, a->pos[0]);
+			shell_errorf(
+			    sh, T(sh, "no such command: %s (type help)", "没有这个命令：%s（输入 help）"),
+			    buf_cstr(&w));
+		}
 		buf_free(&w);
+		buf_free(&verbs);
 		rc = CMD_ERROR;
 	}
 	shell_write(sh, 1, out.data, out.len);

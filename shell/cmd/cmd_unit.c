@@ -69,7 +69,7 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 	rc =
 	    cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_UNIT_LIST_MAX, &limit);
 	if (rc == CMD_OK)
-		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 10000000,
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), 10000000,
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;
@@ -313,7 +313,7 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 		return cmd_unit_bad_code(sh, code);
 	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_UNIT_LIST_MAX, &limit);
 	if (rc == CMD_OK)
-		rc = cmd_util_parse_count(sh, "offset", args_get(a, "offset"), 1000000, &offset);
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), 1000000, &offset);
 	if (rc != CMD_OK)
 		return rc;
 	h = calloc(1, sizeof *h);

@@ -141,7 +141,9 @@ int cmd_util_parse_due(struct shell *sh, const char *opt, const char *s, int64_t
 	return CMD_OK;
 }
 
-int cmd_util_parse_count(struct shell *sh, const char *opt, const char *s, size_t max, size_t *out)
+/* A number from min to max for --opt; 0 when absent. */
+static int cmd_util_parse_number(struct shell *sh, const char *opt, const char *s, size_t min,
+                                 size_t max, size_t *out)
 {
 	char *end = NULL;
 	unsigned long v;
@@ -151,20 +153,30 @@ int cmd_util_parse_count(struct shell *sh, const char *opt, const char *s, size_
 		return CMD_OK;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 || v > max) {
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < min || v > max) {
 		struct buf w;
 
 		buf_init(&w);
 		shell_clean(&w, s);
 		shell_errorf(sh,
-		             T(sh, "--%s: `%s` is not a number from 1 to %zu",
-		               "--%s：`%s` 不是 1 到 %zu 之间的数字"),
-		             opt, buf_cstr(&w), max);
+		             T(sh, "--%s: `%s` is not a number from %zu to %zu",
+		               "--%s：`%s` 不是 %zu 到 %zu 之间的数字"),
+		             opt, buf_cstr(&w), min, max);
 		buf_free(&w);
 		return CMD_USAGE;
 	}
 	*out = (size_t)v;
 	return CMD_OK;
+}
+
+int cmd_util_parse_count(struct shell *sh, const char *opt, const char *s, size_t max, size_t *out)
+{
+	return cmd_util_parse_number(sh, opt, s, 1, max, out);
+}
+
+int cmd_util_parse_offset(struct shell *sh, const char *s, size_t max, size_t *out)
+{
+	return cmd_util_parse_number(sh, "offset", s, 0, max, out);
 }
 
 void cmd_util_time(int64_t ms, bool with_time, char *out, size_t len)

@@ -18,6 +18,8 @@ struct catalog;
 int cmd_util_parse_day(struct shell *sh, const char *opt, const char *s, bool end, int64_t *ms);
 /* A due time: YYYY-MM-DD (the end of that day, 23:59) or "YYYY-MM-DD HH:MM" (or ...THH:MM). */
 int cmd_util_parse_due(struct shell *sh, const char *opt, const char *s, int64_t *ms);
+/* --offset: 0..max (0 is the first page); 0 when absent. */
+int cmd_util_parse_offset(struct shell *sh, const char *s, size_t max, size_t *out);
 /* A count option (--limit): 1..max; 0 when absent. */
 int cmd_util_parse_count(struct shell *sh, const char *opt, const char *s, size_t max, size_t *out);
 /* A text option or argument (what names it in the errors): not blank, at most max bytes of

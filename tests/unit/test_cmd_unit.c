@@ -247,8 +247,11 @@ static void test_cu_list(void **state)
 	testhost_has(th, 2, "--limit: `0` is not a number from 1 to 1000");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 1001"), 2);
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit list --offset x"), 2);
-	testhost_has(th, 2, "--offset：`x` 不是 1 到 10000000 之间的数字");
+	testhost_has(th, 2, "--offset：`x` 不是 0 到 10000000 之间的数字");
 	assert_string_equal(testhost_out(th, 1), "");
+	/* --offset 0 is the first page. */
+	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --offset 0 --limit 1000"), 0);
+	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 12);
 
 	/* JSON: the same page, the phone masked for agents, null for what is not given. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --json --limit 2 --offset 2"),

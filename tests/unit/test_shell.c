@@ -357,6 +357,11 @@ static void test_shell_exec_statuses(void **state)
 	assert_int_equal(test_shell_exec(th, "agent1", "", NULL), 2);
 	assert_int_equal(test_shell_exec(th, "agent1", "help", NULL), 0);
 	assert_int_equal(test_shell_exec(th, "agent1", "help nothing", NULL), 1);
+	assert_non_null(strstr(testhost_out(th, 2), "no such command: nothing"));
+	/* A group that exists with a verb that does not: the group's verbs, not "no command". */
+	assert_int_equal(test_shell_exec(th, "agent1", "help complaint frob", NULL), 1);
+	assert_non_null(strstr(testhost_out(th, 2), "`complaint` has no command `frob` (its "
+	                                            "commands: new add show list"));
 	assert_int_equal(test_shell_exec(th, "agent1", "help user add", NULL), 0);
 	assert_non_null(strstr(testhost_out(th, 1), "(your role may not run this command)"));
 	assert_int_equal(test_shell_exec(th, "agent1", "quit", NULL), 0);
