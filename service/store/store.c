@@ -980,15 +980,19 @@ int store_account_get(struct store *st, const char *name, struct account *out)
 	return rc;
 }
 
+static void store_account_clear_v(void *a)
+{
+	account_clear(a);
+}
+
+static int store_account_fill_v(sqlite3_stmt *s, void *a)
+{
+	return store_account_fill(s, a);
+}
+
 void store_account_list_free(struct account *list, size_t n)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		account_clear(&list[i]);
-	free(list);
+	store_list_free(list, n, sizeof *list, store_account_clear_v);
 }
 
 /* Grows *list (of elements of size sz) so that it holds at least n + 1. */
@@ -1008,27 +1012,24 @@ int store_grow(void **list, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-int store_account_list(struct store *st, struct account **out, size_t *n)
+int store_collect(struct store *st, sqlite3_stmt *s, size_t sz, store_fill_fn fill,
+                  store_clear_fn clear, void **out, size_t *n)
 {
-	struct account *list = NULL;
+	char *list = NULL;
 	size_t cap = 0, count = 0;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_LIST, &s);
-	if (rc < 0)
-		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		void *p = list;
 
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
+		if (store_grow(&p, &cap, count, sz) < 0) {
 			rc = -ENOMEM;
 			break;
 		}
 		list = p;
-		if (store_account_fill(s, &list[count]) < 0) {
+		if (fill(s, list + count * sz) < 0) {
 			rc = -ENOMEM;
 			break;
 		}
@@ -1040,12 +1041,40 @@ int store_account_list(struct store *st, struct account **out, size_t *n)
 		rc = store_fail(st, rc);
 	store_stmt_done(s);
 	if (rc < 0) {
-		store_account_list_free(list, count);
+		store_list_free(list, count, sz, clear);
 		return rc;
 	}
 	*out = list;
 	*n = count;
 	return 0;
+}
+
+void store_list_free(void *list, size_t n, size_t sz, store_clear_fn clear)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		clear((char *)list + i * sz);
+	free(list);
+}
+
+int store_account_list(struct store *st, struct account **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = store_stmt(st, STORE_SQL_ACCOUNT_LIST, &s);
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_account_fill_v, store_account_clear_v, &p,
+	                   n);
+	*out = p;
+	return rc;
 }
 
 /* Inside a transaction (or alone): the account's id, role, failures and lockout. */
@@ -1255,23 +1284,39 @@ void account_key_clear(struct account_key *k)
 	memset(k, 0, sizeof *k);
 }
 
+static void store_account_key_clear_v(void *k)
+{
+	account_key_clear(k);
+}
+
 void store_account_keys_free(struct account_key *keys, size_t n)
 {
-	size_t i;
+	store_list_free(keys, n, sizeof *keys, store_account_key_clear_v);
+}
 
-	if (keys == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		account_key_clear(&keys[i]);
-	free(keys);
+static int store_account_key_fill(sqlite3_stmt *s, void *elem)
+{
+	struct account_key *k = elem;
+	int err = 0;
+
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(s, 0);
+	err |= store_col_dup(s, 1, &k->keytype);
+	err |= store_col_dup(s, 2, &k->blob);
+	err |= store_col_dup(s, 3, &k->comment);
+	k->created = sqlite3_column_int64(s, 4);
+	if (err != 0) {
+		account_key_clear(k);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int store_account_keys(struct store *st, const char *name, struct account_key **out, size_t *n)
 {
 	struct store_account_state state;
-	struct account_key *list = NULL;
-	size_t cap = 0, count = 0;
 	sqlite3_stmt *s = NULL;
+	void *p = NULL;
 	int rc;
 
 	*out = NULL;
@@ -1287,42 +1332,10 @@ int store_account_keys(struct store *st, const char *name, struct account_key **
 	rc = STORE_BIND(st, s, STORE_I(state.id));
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct account_key *k;
-		void *p = list;
-		int err = 0;
-
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		k = &list[count];
-		memset(k, 0, sizeof *k);
-		k->id = sqlite3_column_int64(s, 0);
-		err |= store_col_dup(s, 1, &k->keytype);
-		err |= store_col_dup(s, 2, &k->blob);
-		err |= store_col_dup(s, 3, &k->comment);
-		k->created = sqlite3_column_int64(s, 4);
-		if (err != 0) {
-			account_key_clear(k);
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		store_account_keys_free(list, count);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
+	rc = store_collect(st, s, sizeof **out, store_account_key_fill, store_account_key_clear_v,
+	                   &p, n);
+	*out = p;
+	return rc;
 }
 
 /* ---- logins ------------------------------------------------------------------------------- */
@@ -1415,19 +1428,19 @@ void audit_event_clear(struct audit_event *e)
 	memset(e, 0, sizeof *e);
 }
 
-void store_audit_list_free(struct audit_event *list, size_t n)
+static void store_audit_event_clear_v(void *e)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		audit_event_clear(&list[i]);
-	free(list);
+	audit_event_clear(e);
 }
 
-static int store_audit_fill(sqlite3_stmt *s, struct audit_event *e)
+void store_audit_list_free(struct audit_event *list, size_t n)
 {
+	store_list_free(list, n, sizeof *list, store_audit_event_clear_v);
+}
+
+static int store_audit_fill(sqlite3_stmt *s, void *elem)
+{
+	struct audit_event *e = elem;
 	int err = 0;
 
 	memset(e, 0, sizeof *e);
@@ -1453,9 +1466,8 @@ static int store_audit_fill(sqlite3_stmt *s, struct audit_event *e)
 int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
                      size_t *n)
 {
-	struct audit_event *list = NULL;
-	size_t cap = 0, count = 0;
 	sqlite3_stmt *s = NULL;
+	void *p = NULL;
 	int rc;
 
 	*out = NULL;
@@ -1470,32 +1482,9 @@ int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct a
 	rc = STORE_BIND(st, s, STORE_I(after_seq), STORE_I((int64_t)limit));
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		void *p = list;
-
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		if (store_audit_fill(s, &list[count]) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		store_audit_list_free(list, count);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
+	rc = store_collect(st, s, sizeof **out, store_audit_fill, store_audit_event_clear_v, &p, n);
+	*out = p;
+	return rc;
 }
 
 /* Column i as hashed text: false when it is neither NULL nor exactly a text without NUL

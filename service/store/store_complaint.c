@@ -475,51 +475,6 @@ static int store_complaint_query_int(struct store *st, enum store_complaint_sql_
 	return rc < 0 ? rc : store_complaint_int(st, s, v, NULL);
 }
 
-/* Fills one element from the current row. 0 or -ENOMEM (the element is then cleared). */
-typedef int (*store_complaint_fill_fn)(sqlite3_stmt *s, void *elem);
-
-/* Collects every row of the bound statement s into a new array of elements of size sz;
- * s is done afterwards. On failure, what was filled is cleared and freed. */
-static int store_complaint_collect(struct store *st, sqlite3_stmt *s, size_t sz,
-                                   store_complaint_fill_fn fill, void (*clear)(void *), void **out,
-                                   size_t *n)
-{
-	char *list = NULL;
-	size_t cap = 0, count = 0, i;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		void *p = list;
-
-		if (store_grow(&p, &cap, count, sz) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		if (fill(s, list + count * sz) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		for (i = 0; i < count; i++)
-			clear(list + i * sz);
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
 /* ---- freeing ------------------------------------------------------------------------------ */
 
 static void store_complaint_note_clear(struct complaint_note *n)
@@ -545,6 +500,22 @@ static void store_complaint_handover_clear(struct handover *h)
 	memset(h, 0, sizeof *h);
 }
 
+/* The void * forms, for store_collect and store_list_free. */
+static void store_complaint_note_clear_v(void *p)
+{
+	store_complaint_note_clear(p);
+}
+
+static void store_complaint_event_clear_v(void *p)
+{
+	store_complaint_event_clear(p);
+}
+
+static void store_complaint_handover_clear_v(void *p)
+{
+	store_complaint_handover_clear(p);
+}
+
 void promise_clear(struct promise *p)
 {
 	if (p == NULL)
@@ -557,15 +528,14 @@ void promise_clear(struct promise *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void store_complaint_promise_clear_v(void *p)
+{
+	promise_clear(p);
+}
+
 void store_promise_list_free(struct promise *list, size_t n)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		promise_clear(&list[i]);
-	free(list);
+	store_list_free(list, n, sizeof *list, store_complaint_promise_clear_v);
 }
 
 void complaint_clear(struct complaint *c)
@@ -587,54 +557,23 @@ void complaint_clear(struct complaint *c)
 	for (i = 0; i < c->ntechniques; i++)
 		free(c->techniques[i]);
 	free(c->techniques);
-	for (i = 0; i < c->nnotes; i++)
-		store_complaint_note_clear(&c->notes[i]);
-	free(c->notes);
-	for (i = 0; i < c->nhistory; i++)
-		store_complaint_event_clear(&c->history[i]);
-	free(c->history);
-	for (i = 0; i < c->nhandovers; i++)
-		store_complaint_handover_clear(&c->handovers[i]);
-	free(c->handovers);
+	store_list_free(c->notes, c->nnotes, sizeof *c->notes, store_complaint_note_clear_v);
+	store_list_free(c->history, c->nhistory, sizeof *c->history,
+	                store_complaint_event_clear_v);
+	store_list_free(c->handovers, c->nhandovers, sizeof *c->handovers,
+	                store_complaint_handover_clear_v);
 	store_promise_list_free(c->promises, c->npromises);
 	memset(c, 0, sizeof *c);
 }
 
-void store_complaint_list_free(struct complaint *list, size_t n)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		complaint_clear(&list[i]);
-	free(list);
-}
-
-/* The void * adapters for store_complaint_collect. */
 static void store_complaint_clear_v(void *p)
 {
 	complaint_clear(p);
 }
 
-static void store_complaint_note_clear_v(void *p)
+void store_complaint_list_free(struct complaint *list, size_t n)
 {
-	store_complaint_note_clear(p);
-}
-
-static void store_complaint_event_clear_v(void *p)
-{
-	store_complaint_event_clear(p);
-}
-
-static void store_complaint_handover_clear_v(void *p)
-{
-	store_complaint_handover_clear(p);
-}
-
-static void store_complaint_promise_clear_v(void *p)
-{
-	promise_clear(p);
+	store_list_free(list, n, sizeof *list, store_complaint_clear_v);
 }
 
 /* ---- reading rows ------------------------------------------------------------------------- */
@@ -1060,7 +999,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 
 /* The rows of statement id for complaint id into an array. */
 static int store_complaint_children(struct store *st, enum store_complaint_sql_id sql, int64_t id,
-                                    size_t sz, store_complaint_fill_fn fill, void (*clear)(void *),
+                                    size_t sz, store_fill_fn fill, void (*clear)(void *),
                                     void **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
@@ -1068,7 +1007,7 @@ static int store_complaint_children(struct store *st, enum store_complaint_sql_i
 
 	if (rc < 0)
 		return rc;
-	return store_complaint_collect(st, s, sz, fill, clear, out, n);
+	return store_collect(st, s, sz, fill, clear, out, n);
 }
 
 int store_complaint_get(struct store *st, const char *number, struct complaint *out, bool full)
@@ -1362,7 +1301,7 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
-		rc = store_complaint_collect(st, s, sizeof **out, store_complaint_fill,
+		rc = store_collect(st, s, sizeof **out, store_complaint_fill,
 		                             store_complaint_clear_v, &p, n);
 	*out = p;
 	return rc;
@@ -1960,7 +1899,7 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
 	             STORE_I((int64_t)f->offset));
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_promise_fill,
+	rc = store_collect(st, s, sizeof **out, store_complaint_promise_fill,
 	                             store_complaint_promise_clear_v, &p, n);
 	*out = p;
 	return rc;
@@ -1979,15 +1918,14 @@ void unit_clear(struct unit *u)
 	memset(u, 0, sizeof *u);
 }
 
+static void store_complaint_unit_clear_v(void *p)
+{
+	unit_clear(p);
+}
+
 void store_unit_list_free(struct unit *list, size_t n)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		unit_clear(&list[i]);
-	free(list);
+	store_list_free(list, n, sizeof *list, store_complaint_unit_clear_v);
 }
 
 static int store_complaint_unit_fill(sqlite3_stmt *s, void *elem)
@@ -2008,11 +1946,6 @@ static int store_complaint_unit_fill(sqlite3_stmt *s, void *elem)
 		return -ENOMEM;
 	}
 	return 0;
-}
-
-static void store_complaint_unit_clear_v(void *p)
-{
-	unit_clear(p);
 }
 
 int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u)
@@ -2102,7 +2035,7 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 	rc = SC_PREP(st, SC_UNIT_LIST, &s, STORE_I((int64_t)limit), STORE_I((int64_t)offset));
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_unit_fill,
+	rc = store_collect(st, s, sizeof **out, store_complaint_unit_fill,
 	                             store_complaint_unit_clear_v, &p, n);
 	*out = p;
 	return rc;
@@ -2125,13 +2058,7 @@ static void store_complaint_unit_event_clear_v(void *p)
 
 void store_unit_history_free(struct unit_event *list, size_t n)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_complaint_unit_event_clear(&list[i]);
-	free(list);
+	store_list_free(list, n, sizeof *list, store_complaint_unit_event_clear_v);
 }
 
 static int store_complaint_unit_event_fill(sqlite3_stmt *s, void *elem)
@@ -2169,7 +2096,7 @@ int store_unit_history(struct store *st, const char *code, struct unit_event **o
 	rc = SC_PREP(st, SC_UNIT_HISTORY, &s, STORE_T(code));
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
+	rc = store_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
 	                             store_complaint_unit_event_clear_v, &p, n);
 	*out = p;
 	return rc;
@@ -2259,13 +2186,7 @@ static void store_complaint_stat_clear_v(void *p)
 
 void store_report_free(struct technique_stat *rows, size_t n)
 {
-	size_t i;
-
-	if (rows == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_complaint_stat_clear(&rows[i]);
-	free(rows);
+	store_list_free(rows, n, sizeof *rows, store_complaint_stat_clear_v);
 }
 
 static int store_complaint_stat_fill(sqlite3_stmt *s, void *elem)
@@ -2377,7 +2298,7 @@ int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms
 	             STORE_I(by_agent), STORE_I(store_now_ms()));
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_collect(st, s, sizeof *rows, store_complaint_stat_fill,
+	rc = store_collect(st, s, sizeof *rows, store_complaint_stat_fill,
 	                             store_complaint_stat_clear_v, &p, &nrows);
 	rows = p;
 	if (rc == 0 && nrows > 0) {

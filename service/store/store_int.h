@@ -99,6 +99,19 @@ int store_col_dup(sqlite3_stmt *s, int i, char **out);
 /* Grows *list (of elements of size sz) so that it holds at least n + 1. */
 int store_grow(void **list, size_t *cap, size_t n, size_t sz);
 
+/* Fills the element elem from the current row of s: 0, or -ENOMEM with elem cleared. */
+typedef int (*store_fill_fn)(sqlite3_stmt *s, void *elem);
+/* Frees what the element elem owns and zeroes it. */
+typedef void (*store_clear_fn)(void *elem);
+
+/* Collects every row of the bound statement s into a new array (*out, *n) of elements of
+ * size sz, each filled by fill; s is done afterwards. On failure what was filled is cleared
+ * and freed, and *out is NULL. */
+int store_collect(struct store *st, sqlite3_stmt *s, size_t sz, store_fill_fn fill,
+                  store_clear_fn clear, void **out, size_t *n);
+/* Clears each of the n elements of size sz of list, then frees list; NULL does nothing. */
+void store_list_free(void *list, size_t n, size_t sz, store_clear_fn clear);
+
 /* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF), no C0/C1 controls or
  * DEL, at most max bytes; spaces only when allowed. */
 bool store_text_ok(const char *s, size_t max, bool spaces);
