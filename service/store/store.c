@@ -16,34 +16,7 @@
 #include "store_search.h"
 #include "utf8.h"
 
-/* Every statement the store runs, prepared once per connection on first use. */
-enum store_sql_id {
-	STORE_SQL_BEGIN,
-	STORE_SQL_COMMIT,
-	STORE_SQL_ROLLBACK,
-	STORE_SQL_SAVEPOINT,
-	STORE_SQL_RELEASE,
-	STORE_SQL_ROLLBACK_TO,
-	STORE_SQL_USER_VERSION,
-	STORE_SQL_ACCOUNT_GET,
-	STORE_SQL_ACCOUNT_LIST,
-	STORE_SQL_ACCOUNT_STATE,
-	STORE_SQL_ACCOUNT_ADD,
-	STORE_SQL_ACCOUNT_SET_ROLE,
-	STORE_SQL_ACCOUNT_LOCK,
-	STORE_SQL_ACCOUNT_UNLOCK,
-	STORE_SQL_ACCOUNT_SET_PASSWORD,
-	STORE_SQL_KEY_ADD,
-	STORE_SQL_KEY_LIST,
-	STORE_SQL_LOGIN_OK,
-	STORE_SQL_LOGIN_FAILED,
-	STORE_SQL_AUDIT_LAST,
-	STORE_SQL_AUDIT_INSERT,
-	STORE_SQL_AUDIT_LIST,
-	STORE_SQL_AUDIT_ALL,
-	STORE_SQL_COUNT
-};
-
+/* The statements of store.c, each prepared once per connection on first use (store_stmt). */
 #define STORE_ACCOUNT_COLS                                                                         \
 	"id, name, display, role, lang, team, pwhash, locked, failed, locked_until, created, "     \
 	"last_login"
@@ -51,42 +24,48 @@ enum store_sql_id {
 	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
 	"prev_hash, hash"
 
-static const char *const store_sql_text[STORE_SQL_COUNT] = {
-    [STORE_SQL_BEGIN] = "BEGIN IMMEDIATE",
-    [STORE_SQL_COMMIT] = "COMMIT",
-    [STORE_SQL_ROLLBACK] = "ROLLBACK",
-    [STORE_SQL_SAVEPOINT] = "SAVEPOINT store_change",
-    [STORE_SQL_RELEASE] = "RELEASE store_change",
-    [STORE_SQL_ROLLBACK_TO] = "ROLLBACK TO store_change",
-    [STORE_SQL_USER_VERSION] = "PRAGMA user_version",
-    [STORE_SQL_ACCOUNT_GET] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_LIST] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts ORDER BY name",
-    [STORE_SQL_ACCOUNT_STATE] =
-        "SELECT id, role, failed, locked_until FROM accounts WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_ADD] =
-        "INSERT INTO accounts (name, display, role, lang, team, pwhash, created, updated)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-    [STORE_SQL_ACCOUNT_SET_ROLE] = "UPDATE accounts SET role = ?2, updated = ?3 WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_LOCK] = "UPDATE accounts SET locked = 1, updated = ?2 WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_UNLOCK] =
-        "UPDATE accounts SET locked = 0, failed = 0, locked_until = 0, updated = ?2"
-        " WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_SET_PASSWORD] =
-        "UPDATE accounts SET pwhash = ?2, updated = ?3 WHERE name = ?1",
-    [STORE_SQL_KEY_ADD] = "INSERT INTO account_keys (account_id, keytype, blob, comment, created)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [STORE_SQL_KEY_LIST] = "SELECT id, keytype, blob, comment, created FROM account_keys"
-                           " WHERE account_id = ?1 ORDER BY id",
-    [STORE_SQL_LOGIN_OK] =
-        "UPDATE accounts SET failed = 0, locked_until = 0, last_login = ?2 WHERE name = ?1",
-    [STORE_SQL_LOGIN_FAILED] = "UPDATE accounts SET failed = ?2, locked_until = ?3 WHERE name = ?1",
-    [STORE_SQL_AUDIT_LAST] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-    [STORE_SQL_AUDIT_INSERT] = "INSERT INTO audit (" STORE_AUDIT_COLS ")"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [STORE_SQL_AUDIT_LIST] =
-        "SELECT " STORE_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    [STORE_SQL_AUDIT_ALL] = "SELECT " STORE_AUDIT_COLS " FROM audit ORDER BY seq",
-};
+static const char store_tx_sql_begin[] = "BEGIN IMMEDIATE";
+static const char store_tx_sql_commit[] = "COMMIT";
+static const char store_tx_sql_rollback[] = "ROLLBACK";
+static const char store_tx_sql_savepoint[] = "SAVEPOINT store_change";
+static const char store_tx_sql_release[] = "RELEASE store_change";
+static const char store_tx_sql_rollback_to[] = "ROLLBACK TO store_change";
+static const char store_sql_user_version[] = "PRAGMA user_version";
+static const char store_account_sql_get[] =
+    "SELECT " STORE_ACCOUNT_COLS " FROM accounts WHERE name = ?1";
+static const char store_account_sql_list[] =
+    "SELECT " STORE_ACCOUNT_COLS " FROM accounts ORDER BY name";
+static const char store_account_sql_state[] =
+    "SELECT id, role, failed, locked_until FROM accounts WHERE name = ?1";
+static const char store_account_sql_add[] =
+    "INSERT INTO accounts (name, display, role, lang, team, pwhash, created, updated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
+static const char store_account_sql_set_role[] =
+    "UPDATE accounts SET role = ?2, updated = ?3 WHERE name = ?1";
+static const char store_account_sql_lock[] =
+    "UPDATE accounts SET locked = 1, updated = ?2 WHERE name = ?1";
+static const char store_account_sql_unlock[] =
+    "UPDATE accounts SET locked = 0, failed = 0, locked_until = 0, updated = ?2"
+    " WHERE name = ?1";
+static const char store_account_sql_set_password[] =
+    "UPDATE accounts SET pwhash = ?2, updated = ?3 WHERE name = ?1";
+static const char store_account_sql_key_add[] =
+    "INSERT INTO account_keys (account_id, keytype, blob, comment, created)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char store_account_sql_key_list[] =
+    "SELECT id, keytype, blob, comment, created FROM account_keys"
+    " WHERE account_id = ?1 ORDER BY id";
+static const char store_account_sql_login_ok[] =
+    "UPDATE accounts SET failed = 0, locked_until = 0, last_login = ?2 WHERE name = ?1";
+static const char store_account_sql_login_failed[] =
+    "UPDATE accounts SET failed = ?2, locked_until = ?3 WHERE name = ?1";
+static const char store_audit_sql_last[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+static const char store_audit_sql_insert[] =
+    "INSERT INTO audit (" STORE_AUDIT_COLS ")"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char store_audit_sql_list[] =
+    "SELECT " STORE_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+static const char store_audit_sql_all[] = "SELECT " STORE_AUDIT_COLS " FROM audit ORDER BY seq";
 
 /* The schema, one step per version. Never edit a released step: add a new one. */
 struct store_migration {
@@ -282,8 +261,6 @@ static const struct store_migration store_migrations[] = {
 
 #define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
 
-_Static_assert(STORE_SQL_COUNT <= STORE_STMT_CORE, "store.c's statements overflow their slots");
-
 /* Why the last store_open on this thread failed. */
 static _Thread_local char store_open_errmsg[STORE_ERRMSG_MAX];
 
@@ -387,44 +364,101 @@ int store_fail_msg(struct store *st, int err, const char *msg)
 
 /* ---- statements --------------------------------------------------------------------------- */
 
-/* The cached statement id, reset and ready for binding. */
-static int store_stmt(struct store *st, enum store_sql_id id, sqlite3_stmt **out)
+/* The slot of the cache where sql is, or the empty one where it would go. The key is the
+ * text's address (Fibonacci hashing spreads the addresses of neighbouring strings). */
+static size_t store_stmt_slot(const struct store *st, const char *sql)
 {
-	int rc;
+	size_t mask = st->stmts_cap - 1;
+	size_t i = (size_t)(((uint64_t)(uintptr_t)sql * 0x9e3779b97f4a7c15u) >> 32) & mask;
 
-	if (st->stmt[id] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, store_sql_text[id], -1, SQLITE_PREPARE_PERSISTENT,
-		                        &st->stmt[id], NULL);
-		if (rc != SQLITE_OK) {
-			st->stmt[id] = NULL;
-			return store_fail(st, rc);
-		}
+	while (st->stmts[i].sql != NULL && st->stmts[i].sql != sql)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Doubles the cache (at first: makes it), so that it stays at most half full. */
+static int store_stmt_grow(struct store *st)
+{
+	struct store_stmt_entry *old = st->stmts;
+	size_t oldcap = st->stmts_cap, i;
+
+	st->stmts_cap = oldcap != 0 ? oldcap * 2 : 64;
+	st->stmts = calloc(st->stmts_cap, sizeof *st->stmts);
+	if (st->stmts == NULL) {
+		st->stmts = old;
+		st->stmts_cap = oldcap;
+		return store_fail_msg(st, -ENOMEM, "out of memory");
 	}
-	*out = st->stmt[id];
+	for (i = 0; i < oldcap; i++)
+		if (old[i].sql != NULL)
+			st->stmts[store_stmt_slot(st, old[i].sql)] = old[i];
+	free(old);
 	return 0;
 }
 
-int store_stmt_sql(struct store *st, size_t slot, const char *sql, sqlite3_stmt **out)
+/* Prepares sql into *s (NULL on failure). */
+static int store_stmt_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+
+	if (rc != SQLITE_OK) {
+		*s = NULL;
+		return store_fail(st, rc);
+	}
+	return 0;
+}
+
+int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
 {
 	sqlite3_stmt *s;
+	size_t i;
 	int rc;
 
-	if (slot >= STORE_STMT_SLOTS)
-		return store_fail_msg(st, STORE_EIO, "internal error: statement slot out of range");
-	s = st->stmt[slot];
-	if (s != NULL && strcmp(sqlite3_sql(s), sql) != 0) {
-		sqlite3_finalize(s);
-		st->stmt[slot] = NULL;
-	}
-	if (st->stmt[slot] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[slot],
-		                        NULL);
-		if (rc != SQLITE_OK) {
-			st->stmt[slot] = NULL;
-			return store_fail(st, rc);
+	if (st->stmts_cap != 0) {
+		i = store_stmt_slot(st, sql);
+		if (st->stmts[i].sql != NULL) {
+			*out = st->stmts[i].stmt;
+			return 0;
 		}
 	}
-	*out = st->stmt[slot];
+	rc = store_stmt_prepare(st, sql, &s);
+	if (rc < 0)
+		return rc;
+	if (2 * (st->nstmts + 1) > st->stmts_cap) {
+		rc = store_stmt_grow(st);
+		if (rc < 0) {
+			sqlite3_finalize(s);
+			return rc;
+		}
+	}
+	i = store_stmt_slot(st, sql);
+	st->stmts[i].sql = sql;
+	st->stmts[i].stmt = s;
+	st->nstmts++;
+	*out = s;
+	return 0;
+}
+
+int store_stmt_built(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	uint32_t h = 2166136261u;
+	sqlite3_stmt **slot;
+	const char *p;
+	int rc;
+
+	for (p = sql; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	slot = &st->built[h % STORE_STMT_BUILT];
+	if (*slot != NULL && strcmp(sqlite3_sql(*slot), sql) != 0) {
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	if (*slot == NULL) {
+		rc = store_stmt_prepare(st, sql, slot);
+		if (rc < 0)
+			return rc;
+	}
+	*out = *slot;
 	return 0;
 }
 
@@ -478,20 +512,62 @@ int store_run(struct store *st, sqlite3_stmt *s, int *changes)
 	return 0;
 }
 
-/* Runs one of the statements that take no parameters. */
-static int store_run_id(struct store *st, enum store_sql_id id)
+int store_prep(struct store *st, const char *sql, sqlite3_stmt **out, const struct store_arg *args,
+               size_t n)
+{
+	int rc = store_stmt(st, sql, out);
+
+	return rc < 0 ? rc : store_bind(st, *out, args, n);
+}
+
+int store_exec(struct store *st, const char *sql, int *changes, const struct store_arg *args,
+               size_t n)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = store_stmt(st, id, &s);
+	int rc = store_prep(st, sql, &s, args, n);
 
-	return rc < 0 ? rc : store_run(st, s, NULL);
+	return rc < 0 ? rc : store_run(st, s, changes);
+}
+
+int store_step_int(struct store *st, sqlite3_stmt *s, int64_t *v, bool *found)
+{
+	int rc = sqlite3_step(s);
+
+	*v = 0;
+	if (found != NULL)
+		*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = found != NULL ? 0 : store_fail_msg(st, STORE_EIO, "internal error: no row");
+	} else {
+		rc = store_fail(st, rc);
+	}
+	store_stmt_done(s);
+	return rc;
+}
+
+int store_query_int(struct store *st, const char *sql, int64_t *v, const struct store_arg *args,
+                    size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = store_prep(st, sql, &s, args, n);
+
+	return rc < 0 ? rc : store_step_int(st, s, v, NULL);
+}
+
+/* Runs one of the statements that take no parameters. */
+static int store_run_sql(struct store *st, const char *sql)
+{
+	return store_exec(st, sql, NULL, NULL, 0);
 }
 
 /* ---- transactions ------------------------------------------------------------------------- */
 
 int store_tx_begin(struct store *st)
 {
-	return store_run_id(st, st->batch ? STORE_SQL_SAVEPOINT : STORE_SQL_BEGIN);
+	return store_run_sql(st, st->batch ? store_tx_sql_savepoint : store_tx_sql_begin);
 }
 
 /* Ends the transaction: commits when err is 0, otherwise (or when the commit fails) rolls
@@ -504,11 +580,11 @@ int store_tx_end(struct store *st, int err)
 		char saved[STORE_ERRMSG_MAX];
 
 		if (err == 0)
-			return store_run_id(st, STORE_SQL_RELEASE);
+			return store_run_sql(st, store_tx_sql_release);
 		memcpy(saved, st->errmsg, sizeof saved);
 		if (!sqlite3_get_autocommit(st->db)) {
-			store_run_id(st, STORE_SQL_ROLLBACK_TO);
-			store_run_id(st, STORE_SQL_RELEASE);
+			store_run_sql(st, store_tx_sql_rollback_to);
+			store_run_sql(st, store_tx_sql_release);
 		} else {
 			/* SQLite rolled the whole batch back (e.g. the disk is full). */
 			st->batch = false;
@@ -517,13 +593,13 @@ int store_tx_end(struct store *st, int err)
 		return err;
 	}
 	if (err == 0)
-		err = store_run_id(st, STORE_SQL_COMMIT);
+		err = store_run_sql(st, store_tx_sql_commit);
 	if (err != 0 && !sqlite3_get_autocommit(st->db)) {
 		/* Keep the message of the failure, not of the rollback. */
 		char saved[STORE_ERRMSG_MAX];
 
 		memcpy(saved, st->errmsg, sizeof saved);
-		store_run_id(st, STORE_SQL_ROLLBACK);
+		store_run_sql(st, store_tx_sql_rollback);
 		memcpy(st->errmsg, saved, sizeof saved);
 	}
 	return err;
@@ -540,7 +616,7 @@ int store_batch_begin(struct store *st)
 	rc = sqlite3_exec(st->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc);
-	rc = store_run_id(st, STORE_SQL_BEGIN);
+	rc = store_run_sql(st, store_tx_sql_begin);
 	if (rc == 0)
 		st->batch = true;
 	return rc;
@@ -674,8 +750,11 @@ void store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < STORE_STMT_SLOTS; i++)
-		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < st->stmts_cap; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
+	for (i = 0; i < STORE_STMT_BUILT; i++)
+		sqlite3_finalize(st->built[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -690,7 +769,7 @@ int store_schema_version(struct store *st)
 	sqlite3_stmt *s = NULL;
 	int rc, v;
 
-	rc = store_stmt(st, STORE_SQL_USER_VERSION, &s);
+	rc = store_stmt(st, store_sql_user_version, &s);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -839,7 +918,7 @@ int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts
 
 	if (ctx == NULL)
 		ctx = &none;
-	rc = store_stmt(st, STORE_SQL_AUDIT_LAST, &s);
+	rc = store_stmt(st, store_audit_sql_last, &s);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -873,7 +952,7 @@ int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts
 	if (rc < 0)
 		return store_fail_msg(st, rc, "libsodium initialisation failed");
 
-	rc = store_stmt(st, STORE_SQL_AUDIT_INSERT, &s);
+	rc = store_stmt(st, store_audit_sql_insert, &s);
 	if (rc < 0)
 		return rc;
 	rc =
@@ -963,7 +1042,7 @@ int store_account_get(struct store *st, const char *name, struct account *out)
 	memset(out, 0, sizeof *out);
 	if (name == NULL)
 		return STORE_EINVAL;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_GET, &s);
+	rc = store_stmt(st, store_account_sql_get, &s);
 	if (rc < 0)
 		return rc;
 	rc = STORE_BIND(st, s, STORE_T(name));
@@ -1068,11 +1147,10 @@ int store_account_list(struct store *st, struct account **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_LIST, &s);
+	rc = store_stmt(st, store_account_sql_list, &s);
 	if (rc < 0)
 		return rc;
-	rc = store_collect(st, s, sizeof **out, store_account_fill_v, store_account_clear_v, &p,
-	                   n);
+	rc = store_collect(st, s, sizeof **out, store_account_fill_v, store_account_clear_v, &p, n);
 	*out = p;
 	return rc;
 }
@@ -1091,7 +1169,7 @@ static int store_account_state(struct store *st, const char *name,
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_STATE, &s);
+	rc = store_stmt(st, store_account_sql_state, &s);
 	if (rc < 0)
 		return rc;
 	rc = STORE_BIND(st, s, STORE_T(name));
@@ -1139,7 +1217,7 @@ int store_account_add(struct store *st, const struct audit_ctx *ctx, const struc
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_ADD, &s);
+	rc = store_stmt(st, store_account_sql_add, &s);
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_T(a->name), STORE_T(display), STORE_T(role),
 		                STORE_T(lang), STORE_T(team), STORE_T(a->pwhash),
@@ -1167,7 +1245,7 @@ int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const 
 		return rc;
 	rc = store_account_state(st, name, &state);
 	if (rc == 0)
-		rc = store_stmt(st, STORE_SQL_ACCOUNT_SET_ROLE, &s);
+		rc = store_stmt(st, store_account_sql_set_role, &s);
 	if (rc == 0)
 		rc =
 		    STORE_BIND(st, s, STORE_T(name), STORE_T(role_name(role)), STORE_I(now / 1000));
@@ -1199,7 +1277,7 @@ int store_account_set_locked(struct store *st, const struct audit_ctx *ctx, cons
 		return rc;
 	rc = store_account_state(st, name, &state);
 	if (rc == 0)
-		rc = store_stmt(st, locked ? STORE_SQL_ACCOUNT_LOCK : STORE_SQL_ACCOUNT_UNLOCK, &s);
+		rc = store_stmt(st, locked ? store_account_sql_lock : store_account_sql_unlock, &s);
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(now / 1000));
 	if (rc == 0)
@@ -1228,7 +1306,7 @@ int store_account_set_password(struct store *st, const struct audit_ctx *ctx, co
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_SET_PASSWORD, &s);
+	rc = store_stmt(st, store_account_sql_set_password, &s);
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_T(name), STORE_T(pwhash), STORE_I(now / 1000));
 	if (rc == 0)
@@ -1263,7 +1341,7 @@ int store_account_key_add(struct store *st, const struct audit_ctx *ctx, const c
 		return rc;
 	rc = store_account_state(st, name, &state);
 	if (rc == 0)
-		rc = store_stmt(st, STORE_SQL_KEY_ADD, &s);
+		rc = store_stmt(st, store_account_sql_key_add, &s);
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_I(state.id), STORE_T(keytype), STORE_T(blob),
 		                STORE_T(comment), STORE_I(now / 1000));
@@ -1326,7 +1404,7 @@ int store_account_keys(struct store *st, const char *name, struct account_key **
 	rc = store_account_state(st, name, &state);
 	if (rc < 0)
 		return rc;
-	rc = store_stmt(st, STORE_SQL_KEY_LIST, &s);
+	rc = store_stmt(st, store_account_sql_key_list, &s);
 	if (rc < 0)
 		return rc;
 	rc = STORE_BIND(st, s, STORE_I(state.id));
@@ -1351,7 +1429,7 @@ int store_login_ok(struct store *st, const struct audit_ctx *ctx, const char *na
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_stmt(st, STORE_SQL_LOGIN_OK, &s);
+	rc = store_stmt(st, store_account_sql_login_ok, &s);
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(now / 1000));
 	if (rc == 0)
@@ -1385,7 +1463,7 @@ int store_login_failed(struct store *st, const struct audit_ctx *ctx, const char
 		failed = state.failed < 0 ? 1 : state.failed + 1;
 		lock = max_failures > 0 && failed >= max_failures;
 		until = lock ? now / 1000 + lockout_s : state.locked_until;
-		rc = store_stmt(st, STORE_SQL_LOGIN_FAILED, &s);
+		rc = store_stmt(st, store_account_sql_login_failed, &s);
 	}
 	if (rc == 0)
 		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(failed), STORE_I(until));
@@ -1476,7 +1554,7 @@ int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct a
 		return 0;
 	if (limit > (uint64_t)INT64_MAX)
 		limit = (size_t)INT64_MAX;
-	rc = store_stmt(st, STORE_SQL_AUDIT_LIST, &s);
+	rc = store_stmt(st, store_audit_sql_list, &s);
 	if (rc < 0)
 		return rc;
 	rc = STORE_BIND(st, s, STORE_I(after_seq), STORE_I((int64_t)limit));
@@ -1515,7 +1593,7 @@ int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq)
 	if (bad_seq != NULL)
 		*bad_seq = 0;
 	memcpy(prev, audit_genesis_hash, sizeof prev);
-	rc = store_stmt(st, STORE_SQL_AUDIT_ALL, &s);
+	rc = store_stmt(st, store_audit_sql_all, &s);
 	if (rc < 0)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

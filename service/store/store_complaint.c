@@ -214,61 +214,6 @@ static void store_complaint_clip(const char *s, size_t max, char *out)
 
 /* ---- statements ----------------------------------------------------------------------------- */
 
-enum store_complaint_sql_id {
-	SC_DAY_NEXT,
-	SC_UNITS_ANY,
-	SC_UNIT_EXISTS,
-	SC_ACCOUNT_EXISTS,
-	SC_INSERT,
-	SC_TECH_ADD,
-	SC_TECH_DEL,
-	SC_HISTORY_ADD,
-	SC_PROMISE_INSERT,
-	SC_LOOKUP,
-	SC_SET_STATUS,
-	SC_SET_ASSIGNEE,
-	SC_RESOLVE,
-	SC_REOPEN,
-	SC_TOUCH,
-	SC_NOTE_ADD,
-	SC_HANDOVER_ADD,
-	SC_PROMISES_OPEN,
-	SC_GET,
-	SC_NOTES,
-	SC_HISTORY,
-	SC_HANDOVERS,
-	SC_PROMISES_OF,
-	SC_PROMISE_GET,
-	SC_PROMISE_CLOSE,
-	SC_PROMISE_LIST_AGENT_OPEN,
-	SC_PROMISE_LIST_OPEN,
-	SC_PROMISE_LIST_AGENT,
-	SC_PROMISE_LIST_ALL,
-	SC_UNIT_ADD,
-	SC_UNIT_GET,
-	SC_UNIT_COUNT,
-	SC_UNIT_LIST,
-	SC_UNIT_HISTORY,
-	SC_DRAFT_SAVE,
-	SC_DRAFT_LOAD,
-	SC_DRAFT_DELETE,
-	SC_REPORT_COUNTS,
-	SC_REPORT_DURATIONS,
-	SC_GET_ID,
-	SC_NOTES_DESC,
-	SC_SEARCH_PENDING,
-	SC_SEARCH_UNINDEX,
-	SC_SEARCH_INDEX,
-	SC_SEARCH_DONE,
-	SC_COUNT
-};
-
-/* Slots for the list queries built at run time (one per shape, hashed). */
-#define STORE_COMPLAINT_DYN_SLOTS 8
-#define STORE_COMPLAINT_DYN_BASE (STORE_STMT_COMPLAINT + SC_COUNT)
-
-_Static_assert(STORE_COMPLAINT_DYN_BASE + STORE_COMPLAINT_DYN_SLOTS <= STORE_STMT_SLOTS,
-               "complaint statements overflow their slots");
 
 #define SC_COLS                                                                                    \
 	"c.id, c.number, c.unit, c.unit_verified, c.caller, c.relation, c.phone, c.channel, "      \
@@ -289,191 +234,156 @@ _Static_assert(STORE_COMPLAINT_DYN_BASE + STORE_COMPLAINT_DYN_SLOTS <= STORE_STM
 	" FROM complaints c JOIN complaint_techniques t ON t.complaint_id = c.id"                  \
 	" WHERE c.created_ms >= ?1 AND c.created_ms < ?2 AND (?3 IS NULL OR c.category = ?3)"
 
-static const char *const store_complaint_sql[SC_COUNT] = {
-    [SC_DAY_NEXT] = "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
-                    " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-    [SC_UNITS_ANY] = "SELECT EXISTS (SELECT 1 FROM units)",
-    [SC_UNIT_EXISTS] = "SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1)",
-    [SC_ACCOUNT_EXISTS] = "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)",
-    [SC_INSERT] = "INSERT INTO complaints (number, unit, unit_verified, caller, relation, phone,"
-                  " channel, category, words, mood, dialect, status, agent, assignee, created_ms,"
-                  " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12,"
-                  " ?13, ?14, ?14)",
-    [SC_TECH_ADD] =
-        "INSERT OR IGNORE INTO complaint_techniques (complaint_id, code) VALUES (?1, ?2)",
-    [SC_TECH_DEL] = "DELETE FROM complaint_techniques WHERE complaint_id = ?1 AND code = ?2",
-    [SC_HISTORY_ADD] = "INSERT INTO complaint_history (complaint_id, ts_ms, account, action,"
-                       " detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SC_PROMISE_INSERT] = "INSERT INTO promises (complaint_id, agent, what, due_ms, status,"
-                          " created_ms) VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
-    [SC_LOOKUP] = "SELECT id, status, assignee FROM complaints WHERE number = ?1",
-    [SC_SET_STATUS] = "UPDATE complaints SET status = ?2, updated_ms = ?3 WHERE id = ?1",
-    [SC_SET_ASSIGNEE] =
-        "UPDATE complaints SET assignee = ?2, status = ?3, updated_ms = ?4 WHERE id = ?1",
-    [SC_RESOLVE] = "UPDATE complaints SET status = 'resolved', outcome = ?2, resolved_ms = ?3,"
-                   " updated_ms = ?3 WHERE id = ?1",
-    [SC_REOPEN] = "UPDATE complaints SET status = 'reopened', resolved_ms = NULL,"
-                  " updated_ms = ?2 WHERE id = ?1",
-    [SC_TOUCH] = "UPDATE complaints SET updated_ms = ?2 WHERE id = ?1",
-    [SC_NOTE_ADD] = "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
-                    " VALUES (?1, ?2, ?3, ?4)",
-    [SC_HANDOVER_ADD] = "INSERT INTO handovers (complaint_id, from_account, to_account, ts_ms,"
-                        " note) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SC_PROMISES_OPEN] =
-        "SELECT count(*) FROM promises WHERE complaint_id = ?1 AND status = 'open'",
-    [SC_GET] = "SELECT " SC_COLS " FROM complaints c WHERE c.number = ?1",
-    [SC_NOTES] = "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
-                 " ORDER BY id",
-    [SC_GET_ID] = "SELECT " SC_COLS " FROM complaints c WHERE c.id = ?1",
-    [SC_NOTES_DESC] = "SELECT complaint_id, text FROM complaint_notes"
-                      " ORDER BY complaint_id DESC, id DESC",
-    [SC_SEARCH_PENDING] = "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)",
-    [SC_SEARCH_UNINDEX] = "INSERT INTO complaint_search (complaint_search, rowid, body)"
-                          " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
-                          " WHERE indexed IS NOT NULL",
-    [SC_SEARCH_INDEX] = "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
-                        " FROM complaint_search_pending p"
-                        " JOIN complaint_search_text t ON t.id = p.complaint_id",
-    [SC_SEARCH_DONE] = "DELETE FROM complaint_search_pending",
-    [SC_HISTORY] = "SELECT id, ts_ms, account, action, detail FROM complaint_history"
-                   " WHERE complaint_id = ?1 ORDER BY id",
-    [SC_HANDOVERS] = "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
-                     " WHERE complaint_id = ?1 ORDER BY id",
-    [SC_PROMISES_OF] = "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-                       " ON c.id = p.complaint_id WHERE p.complaint_id = ?1 ORDER BY p.id",
-    [SC_PROMISE_GET] = "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-                       " ON c.id = p.complaint_id WHERE p.id = ?1",
-    [SC_PROMISE_CLOSE] = "UPDATE promises SET status = ?2, closed_ms = ?3, note = ?4"
-                         " WHERE id = ?1 AND status = 'open'",
-    /* One statement per shape, each read in order from the index it names, so that a page
-     * reads its own rows and no more (?1 agent, ?2 due before, ?3 limit, ?4 offset). */
-    [SC_PROMISE_LIST_AGENT_OPEN] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE p.agent = ?1 AND p.status = 'open' AND p.due_ms < ?2"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_OPEN] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_status_due"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE ?1 IS NULL AND p.status = 'open' AND p.due_ms < ?2"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_AGENT] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE p.agent = ?1 AND ?2 IS NOT NULL"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_ALL] =
-        "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_UNIT_ADD] = "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-                    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [SC_UNIT_GET] = "SELECT " SC_UCOLS " FROM units WHERE code = ?1",
-    [SC_UNIT_COUNT] = "SELECT count(*) FROM units",
-    [SC_UNIT_LIST] = "SELECT " SC_UCOLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2",
-    [SC_UNIT_HISTORY] =
-        "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
-        " FROM complaints WHERE unit = ?1"
-        " UNION ALL"
-        " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
-        " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE c.unit = ?1"
-        " ORDER BY 1 DESC, 2 DESC, 10 DESC",
-    [SC_DRAFT_SAVE] = "INSERT INTO drafts (account, kind, data, step, updated_ms)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account, kind) DO UPDATE"
-                      " SET data = excluded.data, step = excluded.step,"
-                      " updated_ms = excluded.updated_ms",
-    [SC_DRAFT_LOAD] = "SELECT data, step, updated_ms FROM drafts WHERE account = ?1"
-                      " AND kind = ?2",
-    [SC_DRAFT_DELETE] = "DELETE FROM drafts WHERE account = ?1 AND kind = ?2",
-    [SC_REPORT_COUNTS] =
-        "SELECT t.code, CASE WHEN ?4 THEN c.agent END, count(*),"
-        " sum(c.status = 'resolved'),"
-        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
-        "  AND h.action = 'reopen')),"
-        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
-        "  AND h.action = 'escalate')),"
-        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
-        "  WHERE p.complaint_id = c.id"
-        "  AND (p.status = 'kept' OR (p.status = 'open' AND p.due_ms <= ?5)))),"
-        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
-        "  WHERE p.complaint_id = c.id"
-        "  AND p.status = 'kept' AND p.closed_ms <= p.due_ms))" SC_REPORT_FROM
-        " GROUP BY 1, 2 ORDER BY 1, 2",
-    [SC_REPORT_DURATIONS] = "SELECT t.code, CASE WHEN ?4 THEN c.agent END,"
-                            " c.resolved_ms - c.created_ms" SC_REPORT_FROM
-                            " AND c.status = 'resolved' AND c.resolved_ms IS NOT NULL"
-                            " ORDER BY 1, 2, 3",
-};
-
-static int store_complaint_stmt(struct store *st, enum store_complaint_sql_id id,
-                                sqlite3_stmt **out)
-{
-	return store_stmt_sql(st, STORE_STMT_COMPLAINT + (size_t)id, store_complaint_sql[id], out);
-}
-
-/* Prepares and binds statement id. */
-static int store_complaint_prep(struct store *st, enum store_complaint_sql_id id,
-                                sqlite3_stmt **out, const struct store_arg *args, size_t n)
-{
-	int rc = store_complaint_stmt(st, id, out);
-
-	return rc < 0 ? rc : store_bind(st, *out, args, n);
-}
-
-#define SC_PREP(st, id, s, ...)                                                                    \
-	store_complaint_prep(st, id, s, (const struct store_arg[]){__VA_ARGS__},                   \
-	                     sizeof((const struct store_arg[]){__VA_ARGS__}) /                     \
-	                         sizeof(struct store_arg))
-
-/* Runs statement id (no rows wanted); *changes as store_run. */
-#define SC_EXEC(st, id, changes, ...)                                                              \
-	store_complaint_exec(st, id, changes, (const struct store_arg[]){__VA_ARGS__},             \
-	                     sizeof((const struct store_arg[]){__VA_ARGS__}) /                     \
-	                         sizeof(struct store_arg))
-
-static int store_complaint_exec(struct store *st, enum store_complaint_sql_id id, int *changes,
-                                const struct store_arg *args, size_t n)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = store_complaint_prep(st, id, &s, args, n);
-
-	return rc < 0 ? rc : store_run(st, s, changes);
-}
-
-/* Steps a bound statement expected to return one integer (*found false when no row). */
-static int store_complaint_int(struct store *st, sqlite3_stmt *s, int64_t *v, bool *found)
-{
-	int rc = sqlite3_step(s);
-
-	*v = 0;
-	if (found != NULL)
-		*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW) {
-		*v = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = found != NULL ? 0 : store_fail_msg(st, STORE_EIO, "internal error: no row");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	return rc;
-}
-
-#define SC_INT(st, id, v, ...)                                                                     \
-	store_complaint_query_int(st, id, v, (const struct store_arg[]){__VA_ARGS__},              \
-	                          sizeof((const struct store_arg[]){__VA_ARGS__}) /                \
-	                              sizeof(struct store_arg))
-
-static int store_complaint_query_int(struct store *st, enum store_complaint_sql_id id, int64_t *v,
-                                     const struct store_arg *args, size_t n)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = store_complaint_prep(st, id, &s, args, n);
-
-	return rc < 0 ? rc : store_complaint_int(st, s, v, NULL);
-}
+static const char store_complaint_sql_day_next[] =
+    "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
+static const char store_complaint_sql_units_any[] =
+    "SELECT EXISTS (SELECT 1 FROM units)";
+static const char store_unit_sql_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1)";
+static const char store_complaint_sql_account_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)";
+static const char store_complaint_sql_insert[] =
+    "INSERT INTO complaints (number, unit, unit_verified, caller, relation, phone,"
+    " channel, category, words, mood, dialect, status, agent, assignee, created_ms,"
+    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12,"
+    " ?13, ?14, ?14)";
+static const char store_complaint_sql_tech_add[] =
+    "INSERT OR IGNORE INTO complaint_techniques (complaint_id, code) VALUES (?1, ?2)";
+static const char store_complaint_sql_tech_del[] =
+    "DELETE FROM complaint_techniques WHERE complaint_id = ?1 AND code = ?2";
+static const char store_complaint_status_sql_history_add[] =
+    "INSERT INTO complaint_history (complaint_id, ts_ms, account, action,"
+    " detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char store_promise_sql_insert[] =
+    "INSERT INTO promises (complaint_id, agent, what, due_ms, status,"
+    " created_ms) VALUES (?1, ?2, ?3, ?4, 'open', ?5)";
+static const char store_complaint_status_sql_lookup[] =
+    "SELECT id, status, assignee FROM complaints WHERE number = ?1";
+static const char store_complaint_status_sql_set[] =
+    "UPDATE complaints SET status = ?2, updated_ms = ?3 WHERE id = ?1";
+static const char store_complaint_sql_set_assignee[] =
+    "UPDATE complaints SET assignee = ?2, status = ?3, updated_ms = ?4 WHERE id = ?1";
+static const char store_complaint_sql_resolve[] =
+    "UPDATE complaints SET status = 'resolved', outcome = ?2, resolved_ms = ?3,"
+    " updated_ms = ?3 WHERE id = ?1";
+static const char store_complaint_sql_reopen[] =
+    "UPDATE complaints SET status = 'reopened', resolved_ms = NULL,"
+    " updated_ms = ?2 WHERE id = ?1";
+static const char store_complaint_status_sql_touch[] =
+    "UPDATE complaints SET updated_ms = ?2 WHERE id = ?1";
+static const char store_complaint_sql_note_add[] =
+    "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
+    " VALUES (?1, ?2, ?3, ?4)";
+static const char store_complaint_sql_handover_add[] =
+    "INSERT INTO handovers (complaint_id, from_account, to_account, ts_ms,"
+    " note) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char store_promise_sql_open_count[] =
+    "SELECT count(*) FROM promises WHERE complaint_id = ?1 AND status = 'open'";
+static const char store_complaint_sql_get[] =
+    "SELECT " SC_COLS " FROM complaints c WHERE c.number = ?1";
+static const char store_complaint_sql_notes[] =
+    "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
+    " ORDER BY id";
+static const char store_complaint_sql_get_id[] =
+    "SELECT " SC_COLS " FROM complaints c WHERE c.id = ?1";
+static const char store_complaint_sql_notes_desc[] =
+    "SELECT complaint_id, text FROM complaint_notes"
+    " ORDER BY complaint_id DESC, id DESC";
+static const char store_search_sql_pending[] =
+    "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)";
+static const char store_search_sql_unindex[] =
+    "INSERT INTO complaint_search (complaint_search, rowid, body)"
+    " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
+    " WHERE indexed IS NOT NULL";
+static const char store_search_sql_index[] =
+    "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
+    " FROM complaint_search_pending p"
+    " JOIN complaint_search_text t ON t.id = p.complaint_id";
+static const char store_search_sql_done[] =
+    "DELETE FROM complaint_search_pending";
+static const char store_complaint_sql_history[] =
+    "SELECT id, ts_ms, account, action, detail FROM complaint_history"
+    " WHERE complaint_id = ?1 ORDER BY id";
+static const char store_complaint_sql_handovers[] =
+    "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
+    " WHERE complaint_id = ?1 ORDER BY id";
+static const char store_promise_sql_of[] =
+    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
+    " ON c.id = p.complaint_id WHERE p.complaint_id = ?1 ORDER BY p.id";
+static const char store_promise_sql_get[] =
+    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
+    " ON c.id = p.complaint_id WHERE p.id = ?1";
+static const char store_promise_sql_close[] =
+    "UPDATE promises SET status = ?2, closed_ms = ?3, note = ?4"
+    " WHERE id = ?1 AND status = 'open'";
+/* One statement per shape, each read in order from the index it names, so that a page
+ * reads its own rows and no more (?1 agent, ?2 due before, ?3 limit, ?4 offset). */
+static const char store_promise_sql_list_agent_open[] =
+    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
+    " JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE p.agent = ?1 AND p.status = 'open' AND p.due_ms < ?2"
+    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
+static const char store_promise_sql_list_open[] =
+    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_status_due"
+    " JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE ?1 IS NULL AND p.status = 'open' AND p.due_ms < ?2"
+    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
+static const char store_promise_sql_list_agent[] =
+    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
+    " JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE p.agent = ?1 AND ?2 IS NOT NULL"
+    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
+static const char store_promise_sql_list_all[] =
+    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
+    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
+static const char store_unit_sql_add[] =
+    "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
+    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char store_unit_sql_get[] =
+    "SELECT " SC_UCOLS " FROM units WHERE code = ?1";
+static const char store_unit_sql_count[] =
+    "SELECT count(*) FROM units";
+static const char store_unit_sql_list[] =
+    "SELECT " SC_UCOLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
+static const char store_unit_sql_history[] =
+    "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
+    " FROM complaints WHERE unit = ?1"
+    " UNION ALL"
+    " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
+    " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE c.unit = ?1"
+    " ORDER BY 1 DESC, 2 DESC, 10 DESC";
+static const char store_draft_sql_save[] =
+    "INSERT INTO drafts (account, kind, data, step, updated_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account, kind) DO UPDATE"
+    " SET data = excluded.data, step = excluded.step,"
+    " updated_ms = excluded.updated_ms";
+static const char store_draft_sql_load[] =
+    "SELECT data, step, updated_ms FROM drafts WHERE account = ?1"
+    " AND kind = ?2";
+static const char store_draft_sql_delete[] =
+    "DELETE FROM drafts WHERE account = ?1 AND kind = ?2";
+static const char store_report_sql_counts[] =
+    "SELECT t.code, CASE WHEN ?4 THEN c.agent END, count(*),"
+    " sum(c.status = 'resolved'),"
+    " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
+    "  AND h.action = 'reopen')),"
+    " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
+    "  AND h.action = 'escalate')),"
+    " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
+    "  WHERE p.complaint_id = c.id"
+    "  AND (p.status = 'kept' OR (p.status = 'open' AND p.due_ms <= ?5)))),"
+    " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
+    "  WHERE p.complaint_id = c.id"
+    "  AND p.status = 'kept' AND p.closed_ms <= p.due_ms))" SC_REPORT_FROM
+    " GROUP BY 1, 2 ORDER BY 1, 2";
+static const char store_report_sql_durations[] =
+    "SELECT t.code, CASE WHEN ?4 THEN c.agent END,"
+    " c.resolved_ms - c.created_ms" SC_REPORT_FROM
+    " AND c.status = 'resolved' AND c.resolved_ms IS NOT NULL"
+    " ORDER BY 1, 2, 3";
 
 /* ---- freeing ------------------------------------------------------------------------------ */
 
@@ -744,7 +654,7 @@ static const char *store_complaint_who(const struct audit_ctx *ctx)
 static int store_complaint_account_exists(struct store *st, const char *name)
 {
 	int64_t v;
-	int rc = SC_INT(st, SC_ACCOUNT_EXISTS, &v, STORE_T(name));
+	int rc = STORE_INT(st, store_complaint_sql_account_exists, &v, STORE_T(name));
 
 	if (rc == 0 && v == 0)
 		rc = store_fail_msg(st, STORE_ENOENT, "no such account");
@@ -758,7 +668,7 @@ static int store_complaint_record(struct store *st, const struct audit_ctx *ctx,
                                   const char *detail, const char *audit_action,
                                   const char *audit_detail)
 {
-	int rc = SC_EXEC(st, SC_HISTORY_ADD, NULL, STORE_I(id), STORE_I(now),
+	int rc = STORE_EXEC(st, store_complaint_status_sql_history_add, NULL, STORE_I(id), STORE_I(now),
 	                 STORE_T(store_complaint_who(ctx)), STORE_T(action), STORE_T(detail));
 
 	if (rc == 0 && audit_action != NULL)
@@ -778,7 +688,7 @@ static int store_complaint_lookup(struct store *st, const char *number,
                                   struct store_complaint_row *row)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = SC_PREP(st, SC_LOOKUP, &s, STORE_T(number));
+	int rc = STORE_PREP(st, store_complaint_status_sql_lookup, &s, STORE_T(number));
 
 	if (rc < 0)
 		return rc;
@@ -823,9 +733,9 @@ static int store_complaint_touch(struct store *st, const struct store_complaint_
                                  int64_t now, bool work)
 {
 	if (work && row->status == COMPLAINT_OPEN)
-		return SC_EXEC(st, SC_SET_STATUS, NULL, STORE_I(row->id),
+		return STORE_EXEC(st, store_complaint_status_sql_set, NULL, STORE_I(row->id),
 		               STORE_T(complaint_status_name(COMPLAINT_IN_PROGRESS)), STORE_I(now));
-	return SC_EXEC(st, SC_TOUCH, NULL, STORE_I(row->id), STORE_I(now));
+	return STORE_EXEC(st, store_complaint_status_sql_touch, NULL, STORE_I(row->id), STORE_I(now));
 }
 
 static int store_complaint_promise_check(const struct promise_new *p)
@@ -845,7 +755,7 @@ static int store_complaint_promise_insert(struct store *st, const struct audit_c
 	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
 	int rc;
 
-	rc = SC_EXEC(st, SC_PROMISE_INSERT, NULL, STORE_I(id), STORE_T(agent), STORE_T(p->what),
+	rc = STORE_EXEC(st, store_promise_sql_insert, NULL, STORE_I(id), STORE_T(agent), STORE_T(p->what),
 	             STORE_I(p->due_ms), STORE_I(now));
 	if (rc < 0)
 		return rc;
@@ -943,19 +853,19 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_query_int(st, SC_UNITS_ANY, &units, NULL, 0);
+	rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
 	if (rc == 0 && units != 0) {
-		rc = SC_INT(st, SC_UNIT_EXISTS, &known, STORE_T(in->unit));
+		rc = STORE_INT(st, store_unit_sql_exists, &known, STORE_T(in->unit));
 		if (rc == 0 && known == 0)
 			rc = store_fail_msg(st, STORE_ENOENT, "no such unit in the unit register");
 	}
 	if (rc == 0 && strcmp(assignee, agent) != 0)
 		rc = store_complaint_account_exists(st, assignee);
 	if (rc == 0)
-		rc = SC_INT(st, SC_DAY_NEXT, &counter, STORE_T(day));
+		rc = STORE_INT(st, store_complaint_sql_day_next, &counter, STORE_T(day));
 	if (rc == 0) {
 		snprintf(number, sizeof number, "C-%s-%04lld", day, (long long)counter);
-		rc = SC_EXEC(st, SC_INSERT, NULL, STORE_T(number), STORE_T(in->unit),
+		rc = STORE_EXEC(st, store_complaint_sql_insert, NULL, STORE_T(number), STORE_T(in->unit),
 		             STORE_I(known != 0), STORE_T(in->caller),
 		             STORE_T(complaint_relation_name(in->relation)),
 		             STORE_T(store_complaint_opt(in->phone)),
@@ -967,7 +877,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	if (rc == 0)
 		id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; rc == 0 && i < in->ntechniques; i++)
-		rc = SC_EXEC(st, SC_TECH_ADD, NULL, STORE_I(id), STORE_T(in->techniques[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, NULL, STORE_I(id), STORE_T(in->techniques[i]));
 	if (rc == 0) {
 		snprintf(detail, sizeof detail, "unit=%s%s category=%s assignee=%s", in->unit,
 		         known != 0 ? "" : " (unverified)", in->category, assignee);
@@ -998,12 +908,12 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 /* ---- reading complaints -------------------------------------------------------------------- */
 
 /* The rows of statement id for complaint id into an array. */
-static int store_complaint_children(struct store *st, enum store_complaint_sql_id sql, int64_t id,
+static int store_complaint_children(struct store *st, const char *sql, int64_t id,
                                     size_t sz, store_fill_fn fill, void (*clear)(void *),
                                     void **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = SC_PREP(st, sql, &s, STORE_I(id));
+	int rc = STORE_PREP(st, sql, &s, STORE_I(id));
 
 	if (rc < 0)
 		return rc;
@@ -1019,7 +929,7 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	memset(out, 0, sizeof *out);
 	if (number == NULL)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_GET, &s, STORE_T(number));
+	rc = STORE_PREP(st, store_complaint_sql_get, &s, STORE_T(number));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -1032,25 +942,25 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	store_stmt_done(s);
 	if (rc < 0 || !full)
 		return rc;
-	rc = store_complaint_children(st, SC_NOTES, out->id, sizeof *out->notes,
+	rc = store_complaint_children(st, store_complaint_sql_notes, out->id, sizeof *out->notes,
 	                              store_complaint_note_fill, store_complaint_note_clear_v, &p,
 	                              &out->nnotes);
 	out->notes = p;
 	if (rc == 0) {
-		rc = store_complaint_children(st, SC_HISTORY, out->id, sizeof *out->history,
+		rc = store_complaint_children(st, store_complaint_sql_history, out->id, sizeof *out->history,
 		                              store_complaint_event_fill,
 		                              store_complaint_event_clear_v, &p, &out->nhistory);
 		out->history = p;
 	}
 	if (rc == 0) {
-		rc = store_complaint_children(st, SC_HANDOVERS, out->id, sizeof *out->handovers,
+		rc = store_complaint_children(st, store_complaint_sql_handovers, out->id, sizeof *out->handovers,
 		                              store_complaint_handover_fill,
 		                              store_complaint_handover_clear_v, &p,
 		                              &out->nhandovers);
 		out->handovers = p;
 	}
 	if (rc == 0) {
-		rc = store_complaint_children(st, SC_PROMISES_OF, out->id, sizeof *out->promises,
+		rc = store_complaint_children(st, store_promise_sql_of, out->id, sizeof *out->promises,
 		                              store_complaint_promise_fill,
 		                              store_complaint_promise_clear_v, &p, &out->npromises);
 		out->promises = p;
@@ -1067,10 +977,10 @@ static int store_search_pending(struct store *st)
 {
 	sqlite3_stmt *s = NULL;
 	int64_t v = 0;
-	int rc = store_complaint_prep(st, SC_SEARCH_PENDING, &s, NULL, 0);
+	int rc = store_prep(st, store_search_sql_pending, &s, NULL, 0);
 
 	if (rc == 0)
-		rc = store_complaint_int(st, s, &v, NULL);
+		rc = store_step_int(st, s, &v, NULL);
 	return rc < 0 ? rc : v != 0;
 }
 
@@ -1092,11 +1002,11 @@ int store_search_sync(struct store *st)
 		return rc;
 	/* The old texts out, then the new ones in: each one statement for every complaint the
 	 * transaction changed, so that a batch writes the index once. */
-	rc = store_complaint_exec(st, SC_SEARCH_UNINDEX, NULL, NULL, 0);
+	rc = store_exec(st, store_search_sql_unindex, NULL, NULL, 0);
 	if (rc == 0)
-		rc = store_complaint_exec(st, SC_SEARCH_INDEX, NULL, NULL, 0);
+		rc = store_exec(st, store_search_sql_index, NULL, NULL, 0);
 	if (rc == 0)
-		rc = store_complaint_exec(st, SC_SEARCH_DONE, NULL, NULL, 0);
+		rc = store_exec(st, store_search_sql_done, NULL, NULL, 0);
 	return rc;
 }
 
@@ -1275,14 +1185,8 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 static int store_complaint_q_prepare(struct store *st, const struct store_complaint_query *q,
                                      sqlite3_stmt **out)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-	int rc;
+	int rc = store_stmt_built(st, q->sql, out);
 
-	for (i = 0; i < q->len; i++)
-		h = (h ^ (unsigned char)q->sql[i]) * 16777619u;
-	rc = store_stmt_sql(st, STORE_COMPLAINT_DYN_BASE + h % STORE_COMPLAINT_DYN_SLOTS, q->sql,
-	                    out);
 	return rc < 0 ? rc : store_bind(st, *out, q->args, q->nargs);
 }
 
@@ -1324,7 +1228,7 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
-		rc = store_complaint_int(st, s, count, NULL);
+		rc = store_step_int(st, s, count, NULL);
 	return rc;
 }
 
@@ -1345,7 +1249,7 @@ int store_complaint_count_max(struct store *st, const struct complaint_filter *f
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
-		rc = store_complaint_int(st, s, count, NULL);
+		rc = store_step_int(st, s, count, NULL);
 	return rc;
 }
 
@@ -1411,7 +1315,7 @@ static int store_complaint_append_id(struct store *st, int64_t id, struct compla
 	if (store_grow(&p, cap, *count, sizeof **list) < 0)
 		return -ENOMEM;
 	*list = p;
-	rc = SC_PREP(st, SC_GET_ID, &s, STORE_I(id));
+	rc = STORE_PREP(st, store_complaint_sql_get_id, &s, STORE_I(id));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -1445,7 +1349,7 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 	offset = f != NULL ? f->offset : 0;
 	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_SCAN);
 	if (rc == 0)
-		rc = store_complaint_stmt(st, SC_NOTES_DESC, &nc.s);
+		rc = store_stmt(st, store_complaint_sql_notes_desc, &nc.s);
 	if (rc < 0)
 		return rc;
 	nc.rc = sqlite3_step(nc.s);
@@ -1509,7 +1413,7 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
 	rc = store_complaint_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = SC_EXEC(st, SC_NOTE_ADD, NULL, STORE_I(row.id), STORE_T(store_complaint_who(ctx)),
+	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id), STORE_T(store_complaint_who(ctx)),
 	             STORE_I(now), STORE_T(text));
 	if (rc == 0)
 		rc = store_complaint_touch(st, &row, now, true);
@@ -1546,7 +1450,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	detail[0] = '\0';
 	for (i = 0; rc == 0 && i < nadd; i++) {
 		changes = 0;
-		rc = SC_EXEC(st, SC_TECH_ADD, &changes, STORE_I(row.id), STORE_T(add[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, &changes, STORE_I(row.id), STORE_T(add[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s+%s", len > 0 ? " " : "",
 			         add[i]);
@@ -1555,7 +1459,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	}
 	for (i = 0; rc == 0 && i < nremove; i++) {
 		changes = 0;
-		rc = SC_EXEC(st, SC_TECH_DEL, &changes, STORE_I(row.id), STORE_T(remove[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_del, &changes, STORE_I(row.id), STORE_T(remove[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s-%s", len > 0 ? " " : "",
 			         remove[i]);
@@ -1581,10 +1485,10 @@ static int store_complaint_handover(struct store *st, const struct store_complai
 	int rc = store_complaint_account_exists(st, to);
 
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_SET_ASSIGNEE, NULL, STORE_I(row->id), STORE_T(to),
+		rc = STORE_EXEC(st, store_complaint_sql_set_assignee, NULL, STORE_I(row->id), STORE_T(to),
 		             STORE_T(complaint_status_name(status)), STORE_I(now));
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_HANDOVER_ADD, NULL, STORE_I(row->id),
+		rc = STORE_EXEC(st, store_complaint_sql_handover_add, NULL, STORE_I(row->id),
 		             STORE_T(row->assignee[0] != '\0' ? row->assignee : NULL), STORE_T(to),
 		             STORE_I(now), STORE_T(note));
 	return rc;
@@ -1669,7 +1573,7 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 		rc = store_complaint_handover(st, &row, to, COMPLAINT_ESCALATED, reason, now);
 		snprintf(head, sizeof head, "%s->%s: ", row.assignee, to);
 	} else if (rc == 0) {
-		rc = SC_EXEC(st, SC_SET_STATUS, NULL, STORE_I(row.id),
+		rc = STORE_EXEC(st, store_complaint_status_sql_set, NULL, STORE_I(row.id),
 		             STORE_T(complaint_status_name(COMPLAINT_ESCALATED)), STORE_I(now));
 		head[0] = '\0';
 	}
@@ -1700,11 +1604,11 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	if (row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is already resolved");
 	if (rc == 0)
-		rc = SC_INT(st, SC_PROMISES_OPEN, &open, STORE_I(row.id));
+		rc = STORE_INT(st, store_promise_sql_open_count, &open, STORE_I(row.id));
 	if (rc == 0 && open > 0)
 		rc = store_fail_msg(st, STORE_EPROMISES, "complaint has open promises");
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_RESOLVE, NULL, STORE_I(row.id), STORE_T(outcome), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_resolve, NULL, STORE_I(row.id), STORE_T(outcome), STORE_I(now));
 	if (rc == 0)
 		rc = store_complaint_details("", outcome, &detail, audit);
 	if (rc == 0)
@@ -1732,7 +1636,7 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	if (row.status != COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "only a resolved complaint can be reopened");
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_REOPEN, NULL, STORE_I(row.id), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_reopen, NULL, STORE_I(row.id), STORE_I(now));
 	if (rc == 0)
 		rc = store_complaint_details("", reason, &detail, audit);
 	if (rc == 0)
@@ -1790,7 +1694,7 @@ int store_promise_get(struct store *st, int64_t id, struct promise *out)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = SC_PREP(st, SC_PROMISE_GET, &s, STORE_I(id));
+	rc = STORE_PREP(st, store_promise_sql_get, &s, STORE_I(id));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -1824,7 +1728,7 @@ static int store_complaint_promise_close(struct store *st, const struct audit_ct
 	if (rc == 0)
 		rc = store_complaint_lookup(st, p.number, &row);
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_PROMISE_CLOSE, &changes, STORE_I(id),
+		rc = STORE_EXEC(st, store_promise_sql_close, &changes, STORE_I(id),
 		             STORE_T(promise_status_name(to)), STORE_I(now), STORE_T(note));
 	if (rc == 0 && changes != 1)
 		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
@@ -1873,7 +1777,7 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
                        size_t *n)
 {
 	static const struct promise_filter none;
-	enum store_complaint_sql_id id;
+	const char *sql;
 	int64_t before = INT64_MAX;
 	sqlite3_stmt *s = NULL;
 	size_t limit;
@@ -1892,10 +1796,10 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
 	if (f->overdue_only)
 		before = f->now_ms != 0 ? f->now_ms : store_now_ms();
 	if (f->open_only || f->overdue_only)
-		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT_OPEN : SC_PROMISE_LIST_OPEN;
+		sql = f->agent != NULL ? store_promise_sql_list_agent_open : store_promise_sql_list_open;
 	else
-		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT : SC_PROMISE_LIST_ALL;
-	rc = SC_PREP(st, id, &s, STORE_T(f->agent), STORE_I(before), STORE_I((int64_t)limit),
+		sql = f->agent != NULL ? store_promise_sql_list_agent : store_promise_sql_list_all;
+	rc = STORE_PREP(st, sql, &s, STORE_T(f->agent), STORE_I(before), STORE_I((int64_t)limit),
 	             STORE_I((int64_t)f->offset));
 	if (rc < 0)
 		return rc;
@@ -1973,7 +1877,7 @@ int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct u
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = SC_PREP(st, SC_UNIT_ADD, &s, STORE_T(u->code), STORE_T(building), STORE_T(owner),
+	rc = STORE_PREP(st, store_unit_sql_add, &s, STORE_T(u->code), STORE_T(building), STORE_T(owner),
 	             STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000));
 	if (rc == 0 && u->area_m2 > 0) {
 		int brc = sqlite3_bind_double(s, 5, u->area_m2);
@@ -1998,7 +1902,7 @@ int store_unit_get(struct store *st, const char *code, struct unit *out)
 	memset(out, 0, sizeof *out);
 	if (code == NULL)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_GET, &s, STORE_T(code));
+	rc = STORE_PREP(st, store_unit_sql_get, &s, STORE_T(code));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -2015,7 +1919,7 @@ int store_unit_get(struct store *st, const char *code, struct unit *out)
 int store_unit_count(struct store *st, int64_t *count)
 {
 	*count = 0;
-	return store_complaint_query_int(st, SC_UNIT_COUNT, count, NULL, 0);
+	return store_query_int(st, store_unit_sql_count, count, NULL, 0);
 }
 
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n)
@@ -2032,7 +1936,7 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 		limit = (size_t)INT64_MAX;
 	if (offset > (size_t)INT64_MAX)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_LIST, &s, STORE_I((int64_t)limit), STORE_I((int64_t)offset));
+	rc = STORE_PREP(st, store_unit_sql_list, &s, STORE_I((int64_t)limit), STORE_I((int64_t)offset));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_complaint_unit_fill,
@@ -2093,7 +1997,7 @@ int store_unit_history(struct store *st, const char *code, struct unit_event **o
 	*n = 0;
 	if (code == NULL)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_HISTORY, &s, STORE_T(code));
+	rc = STORE_PREP(st, store_unit_sql_history, &s, STORE_T(code));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
@@ -2127,7 +2031,7 @@ int store_draft_save(struct store *st, const char *account, const char *kind, co
 	rc = store_complaint_text_check(data, DRAFT_DATA_MAX, true, true);
 	if (rc < 0)
 		return rc;
-	return SC_EXEC(st, SC_DRAFT_SAVE, NULL, STORE_T(account), STORE_T(kind), STORE_T(data),
+	return STORE_EXEC(st, store_draft_sql_save, NULL, STORE_T(account), STORE_T(kind), STORE_T(data),
 	               STORE_I(step), STORE_I(store_now_ms()));
 }
 
@@ -2139,7 +2043,7 @@ int store_draft_load(struct store *st, const char *account, const char *kind, st
 	memset(out, 0, sizeof *out);
 	if (!store_complaint_draft_key_ok(account, kind))
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_DRAFT_LOAD, &s, STORE_T(account), STORE_T(kind));
+	rc = STORE_PREP(st, store_draft_sql_load, &s, STORE_T(account), STORE_T(kind));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -2164,7 +2068,7 @@ int store_draft_delete(struct store *st, const char *account, const char *kind)
 
 	if (!store_complaint_draft_key_ok(account, kind))
 		return STORE_EINVAL;
-	rc = SC_EXEC(st, SC_DRAFT_DELETE, &changes, STORE_T(account), STORE_T(kind));
+	rc = STORE_EXEC(st, store_draft_sql_delete, &changes, STORE_T(account), STORE_T(kind));
 	if (rc == 0 && changes == 0)
 		rc = store_fail_msg(st, STORE_ENOENT, "no draft");
 	return rc;
@@ -2294,7 +2198,7 @@ int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms
 	*out = NULL;
 	*n = 0;
 	category = store_complaint_opt(category);
-	rc = SC_PREP(st, SC_REPORT_COUNTS, &s, STORE_I(since_ms), STORE_I(until), STORE_T(category),
+	rc = STORE_PREP(st, store_report_sql_counts, &s, STORE_I(since_ms), STORE_I(until), STORE_T(category),
 	             STORE_I(by_agent), STORE_I(store_now_ms()));
 	if (rc < 0)
 		return rc;
@@ -2302,7 +2206,7 @@ int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms
 	                             store_complaint_stat_clear_v, &p, &nrows);
 	rows = p;
 	if (rc == 0 && nrows > 0) {
-		rc = SC_PREP(st, SC_REPORT_DURATIONS, &s, STORE_I(since_ms), STORE_I(until),
+		rc = STORE_PREP(st, store_report_sql_durations, &s, STORE_I(since_ms), STORE_I(until),
 		             STORE_T(category), STORE_I(by_agent));
 		if (rc == 0)
 			rc = store_complaint_medians(st, s, rows, nrows);

@@ -17,18 +17,24 @@
 
 #define STORE_ERRMSG_MAX 256
 
-/* Statement cache slots: store.c's own statements use [0, STORE_STMT_CORE), the complaint
- * module [STORE_STMT_COMPLAINT, STORE_STMT_SLOTS). */
-#define STORE_STMT_CORE 48
-#define STORE_STMT_COMPLAINT STORE_STMT_CORE
-#define STORE_STMT_SLOTS 160
+/* The statement cache (store_stmt): each statement text a connection has run, prepared once,
+ * found by the text's address. Each module keeps its statements in static strings of its own
+ * and claims nothing; texts built at run time share STORE_STMT_BUILT slots (store_stmt_built). */
+struct store_stmt_entry {
+	const char *sql; /* the key; NULL: an empty entry */
+	sqlite3_stmt *stmt;
+};
+
+#define STORE_STMT_BUILT 8
 
 struct store {
 	sqlite3 *db;
 	unsigned flags;
-	sqlite3_stmt *stmt[STORE_STMT_SLOTS];
+	struct store_stmt_entry *stmts; /* open addressing; at most half full */
+	size_t nstmts, stmts_cap;       /* stmts_cap: 0 or a power of two */
+	sqlite3_stmt *built[STORE_STMT_BUILT];
 	char errmsg[STORE_ERRMSG_MAX];
-	int64_t clock_ms; /* the demo seeder's fixed "now" for changes (0: the clock) */
+	int64_t clock_ms;        /* the demo seeder's fixed "now" for changes (0: the clock) */
 	int busy_timeout_ms;     /* the longest wait for another writer's lock */
 	int64_t busy_start_ms;   /* monotonic: when the current wait began */
 	int64_t busy_gave_up_ms; /* monotonic: when a wait last ran out (0: never) */
@@ -51,9 +57,13 @@ int store_fail(struct store *st, int rc);
 /* Records a failure that is not SQLite's and returns err. */
 int store_fail_msg(struct store *st, int err, const char *msg);
 
-/* The statement cached in slot, prepared from sql when the slot is empty or holds another
- * text (so a slot may be shared by statements built at run time). Reset and ready to bind. */
-int store_stmt_sql(struct store *st, size_t slot, const char *sql, sqlite3_stmt **out);
+/* The statement for sql, prepared on first use and kept until the store closes, ready to
+ * bind. sql is a string of static storage that never changes (a module's own statement text):
+ * its address is its key in the cache. */
+int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out);
+/* The same for a text built at run time: kept in one of STORE_STMT_BUILT slots chosen by a
+ * hash of the text, until another text needs that slot. */
+int store_stmt_built(struct store *st, const char *sql, sqlite3_stmt **out);
 /* Ends a statement's use: releases its read snapshot and any borrowed bound strings. */
 void store_stmt_done(sqlite3_stmt *s);
 
@@ -78,6 +88,29 @@ int store_bind(struct store *st, sqlite3_stmt *s, const struct store_arg *args, 
 /* Runs a bound statement that returns no rows; *changes (if not NULL) gets the rows changed.
  * The statement is done afterwards. */
 int store_run(struct store *st, sqlite3_stmt *s, int *changes);
+
+/* store_stmt, then store_bind (the statement is done on failure). */
+int store_prep(struct store *st, const char *sql, sqlite3_stmt **out, const struct store_arg *args,
+               size_t n);
+/* store_prep, then store_run. */
+int store_exec(struct store *st, const char *sql, int *changes, const struct store_arg *args,
+               size_t n);
+/* Steps a bound statement that gives one integer: *v (0 when no row). found NULL: a missing
+ * row is an error; otherwise *found says whether there was one. The statement is done
+ * afterwards. */
+int store_step_int(struct store *st, sqlite3_stmt *s, int64_t *v, bool *found);
+/* store_prep, then store_step_int (a row is required). */
+int store_query_int(struct store *st, const char *sql, int64_t *v, const struct store_arg *args,
+                    size_t n);
+
+/* The same with the arguments written out: STORE_PREP(st, sql, &s, STORE_T(a), STORE_I(b)).
+ * (A statement without parameters uses the functions, with NULL, 0.) */
+#define STORE_ARGS(...)                                                                            \
+	(const struct store_arg[]){__VA_ARGS__},                                                   \
+	    sizeof((const struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg)
+#define STORE_PREP(st, sql, s, ...) store_prep(st, sql, s, STORE_ARGS(__VA_ARGS__))
+#define STORE_EXEC(st, sql, changes, ...) store_exec(st, sql, changes, STORE_ARGS(__VA_ARGS__))
+#define STORE_INT(st, sql, v, ...) store_query_int(st, sql, v, STORE_ARGS(__VA_ARGS__))
 
 /* BEGIN IMMEDIATE (a savepoint inside a batch). */
 int store_tx_begin(struct store *st);
