@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "store_int.h"
+#include "store_pairs.h"
 #include "store_search.h"
 #include "utf8.h"
 
@@ -227,7 +228,7 @@ static const struct store_migration store_migrations[] = {
         " FROM complaint_notes n WHERE n.complaint_id = c.id) || char(31), '')"
         " FROM complaints c;"
         "CREATE VIRTUAL TABLE complaint_search USING fts5(body, content='complaint_search_text',"
-        " content_rowid='id', tokenize='" STORE_SEARCH_TOKENIZER "', columnsize=0);"
+        " content_rowid='id', tokenize='" STORE_PAIRS_TOKENIZER "', columnsize=0);"
         "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild');"
         "CREATE TABLE complaint_search_pending ("
         " complaint_id INTEGER PRIMARY KEY,"
@@ -708,7 +709,7 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 		return store_open_fail(db, rc, "open");
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, busy_timeout_ms);
-	rc = store_search_register(db);
+	rc = store_pairs_register(db);
 	if (rc != SQLITE_OK)
 		return store_open_fail(db, rc, "search tokenizer");
 	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", NULL, NULL,

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_pairs.h"
 #include "store_search.h"
 
 /* ---- enumerations ------------------------------------------------------------------------- */
@@ -290,18 +291,6 @@ static const char store_complaint_sql_get_id[] =
 static const char store_complaint_sql_notes_desc[] =
     "SELECT complaint_id, text FROM complaint_notes"
     " ORDER BY complaint_id DESC, id DESC";
-static const char store_search_sql_pending[] =
-    "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)";
-static const char store_search_sql_unindex[] =
-    "INSERT INTO complaint_search (complaint_search, rowid, body)"
-    " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
-    " WHERE indexed IS NOT NULL";
-static const char store_search_sql_index[] =
-    "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
-    " FROM complaint_search_pending p"
-    " JOIN complaint_search_text t ON t.id = p.complaint_id";
-static const char store_search_sql_done[] =
-    "DELETE FROM complaint_search_pending";
 static const char store_complaint_sql_history[] =
     "SELECT id, ts_ms, account, action, detail FROM complaint_history"
     " WHERE complaint_id = ?1 ORDER BY id";
@@ -970,52 +959,12 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	return rc;
 }
 
-/* ---- the search index -------------------------------------------------------------------- */
-
-/* Whether complaints changed outside the store wait to be indexed: 1, 0 or an error. */
-static int store_search_pending(struct store *st)
-{
-	sqlite3_stmt *s = NULL;
-	int64_t v = 0;
-	int rc = store_prep(st, store_search_sql_pending, &s, NULL, 0);
-
-	if (rc == 0)
-		rc = store_step_int(st, s, &v, NULL);
-	return rc < 0 ? rc : v != 0;
-}
-
-int store_search_sync(struct store *st)
-{
-	int rc;
-
-	if (!st->search_ready) {
-		int v = store_schema_version(st);
-
-		if (v < 0)
-			return v;
-		if (v < 3)
-			return 0;
-		st->search_ready = true;
-	}
-	rc = store_search_pending(st);
-	if (rc <= 0)
-		return rc;
-	/* The old texts out, then the new ones in: each one statement for every complaint the
-	 * transaction changed, so that a batch writes the index once. */
-	rc = store_exec(st, store_search_sql_unindex, NULL, NULL, 0);
-	if (rc == 0)
-		rc = store_exec(st, store_search_sql_index, NULL, NULL, 0);
-	if (rc == 0)
-		rc = store_exec(st, store_search_sql_done, NULL, NULL, 0);
-	return rc;
-}
-
 /* A list query built from a filter. Parameters are numbered; texts are borrowed. */
 #define STORE_COMPLAINT_QARGS 16
 struct store_complaint_query {
 	char sql[3072];
 	size_t len;
-	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_search_query) */
+	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_pairs_query) */
 	struct store_arg args[STORE_COMPLAINT_QARGS];
 	size_t nargs;
 	bool overflow;
@@ -1100,7 +1049,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	} else if (text != NULL) {
 		/* Driven by the index, newest (highest id) first, so that a page of a common
 		 * word stops early and a rare one reads only its own rows. */
-		if (store_search_query(text, q->fts, sizeof q->fts) < 0)
+		if (store_pairs_query(text, q->fts, sizeof q->fts) < 0)
 			return STORE_EINVAL;
 		store_complaint_q_add(q,
 		                      " FROM complaint_search s JOIN complaints c ON c.id = s.rowid"

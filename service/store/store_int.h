@@ -118,11 +118,6 @@ int store_tx_begin(struct store *st);
  * back. Returns err, or the commit's error. */
 int store_tx_end(struct store *st, int err);
 
-/* Brings the search index up to date with the complaints changed in the current transaction
- * (complaint_search_pending; see migration 3), just before it commits: store_tx_end calls it.
- * 0 or a store error (the transaction then rolls back). In store_complaint.c. */
-int store_search_sync(struct store *st);
-
 /* Appends one audit event inside the caller's transaction, chained to the previous one. */
 int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts_ms,
                        const char *action, const char *target, const char *detail);

@@ -17,7 +17,7 @@
 
 #include "store.h"
 #include "store_complaint.h"
-#include "store_search.h"
+#include "store_pairs.h"
 #include "testhost.h"
 
 /* ---- the tokenizer ------------------------------------------------------------------------ */
@@ -43,7 +43,7 @@ static const char *test_ss_tokens(const char *text, bool query)
 	static struct test_ss_tokens t;
 
 	memset(&t, 0, sizeof t);
-	assert_int_equal(store_search_tokenize(text, strlen(text), query, test_ss_collect, &t), 0);
+	assert_int_equal(store_pairs_tokenize(text, strlen(text), query, test_ss_collect, &t), 0);
 	return t.out;
 }
 
@@ -84,7 +84,7 @@ static void test_ss_tokenizer_stops(void **state)
 	int calls = 0;
 
 	(void)state;
-	assert_int_equal(store_search_tokenize("abcdef", 6, false, test_ss_stop, &calls), 7);
+	assert_int_equal(store_pairs_tokenize("abcdef", 6, false, test_ss_stop, &calls), 7);
 	assert_int_equal(calls, 2);
 }
 
@@ -93,18 +93,18 @@ static void test_ss_query_text(void **state)
 	char q[32];
 
 	(void)state;
-	assert_int_equal(store_search_query("漏水", q, sizeof q), 8);
+	assert_int_equal(store_pairs_query("漏水", q, sizeof q), 8);
 	assert_string_equal(q, "\"漏水\"");
-	assert_true(store_search_query("漏", q, sizeof q) > 0);
+	assert_true(store_pairs_query("漏", q, sizeof q) > 0);
 	assert_string_equal(q, "\"漏\" *");
-	assert_true(store_search_query("a\"b", q, sizeof q) > 0);
+	assert_true(store_pairs_query("a\"b", q, sizeof q) > 0);
 	assert_string_equal(q, "\"a\"\"b\"");
-	assert_true(store_search_query("\"", q, sizeof q) > 0);
+	assert_true(store_pairs_query("\"", q, sizeof q) > 0);
 	assert_string_equal(q, "\"\"\"\" *");
-	assert_int_equal(store_search_query("", q, sizeof q), -1);
-	assert_int_equal(store_search_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q), -1);
-	assert_int_equal(store_search_query("ab", q, 4), -1);
-	assert_int_equal(store_search_query("ab", q, 5), 4);
+	assert_int_equal(store_pairs_query("", q, sizeof q), -1);
+	assert_int_equal(store_pairs_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q), -1);
+	assert_int_equal(store_pairs_query("ab", q, 4), -1);
+	assert_int_equal(store_pairs_query("ab", q, 5), 4);
 }
 
 /* ---- the index against a plain scan ------------------------------------------------------- */
@@ -234,7 +234,7 @@ static void test_ss_fts_command(struct test_ss_fx *fx, const char *command)
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 2000);
-	assert_int_equal(store_search_register(db), SQLITE_OK);
+	assert_int_equal(store_pairs_register(db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "INSERT INTO complaint_search (complaint_search) VALUES (?1)",
 	                                    -1, &s, NULL),
