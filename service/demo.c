@@ -8,6 +8,7 @@
 
 #include "store.h"
 #include "store_complaint.h"
+#include "store_tx.h"
 
 #define DEMO_DAYS 120
 #define DEMO_MIN_MS (60LL * 1000)
@@ -769,14 +770,14 @@ int demo_seed(struct store *st, size_t ncomplaints, uint64_t seed, int64_t now_m
 		size_t end = i + DEMO_BATCH < ncomplaints ? i + DEMO_BATCH : ncomplaints;
 		int crc;
 
-		rc = store_batch_begin(st);
+		rc = store_tx_batch_begin(st);
 		if (rc < 0) {
 			demo_fail(d, rc, "starting a batch");
 			break;
 		}
 		for (; i < end && rc == 0; i++)
 			rc = demo_complaint(d, times[i]);
-		crc = store_batch_end(st, rc);
+		crc = store_tx_batch_end(st, rc);
 		if (rc == 0 && crc < 0)
 			demo_fail(d, crc, "committing a batch");
 		rc = crc;

@@ -147,15 +147,6 @@ int store_checkpoint(struct store *st, int *wal_pages, int *done);
  * the connection that writes sets it. 0 or < 0. */
 int store_set_max_size(struct store *st, uint64_t bytes);
 
-/* A batch: the changes made between store_batch_begin and store_batch_end are one transaction
- * (each still audited, and still all or nothing on its own: a failed change is rolled back to
- * where it began, and the batch goes on). For bulk loads (a benchmark's generated desk): a
- * batch holds the write lock throughout, so nothing else writes meanwhile. Nested batches are
- * refused (STORE_EINVAL). store_batch_end commits when err is 0, otherwise rolls the whole
- * batch back; it returns err or the commit's error. */
-int store_batch_begin(struct store *st);
-int store_batch_end(struct store *st, int err);
-
 /* Brings the planner's statistics up to date (sampled: milliseconds at any size). Done by
  * store_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
 int store_analyze(struct store *st);

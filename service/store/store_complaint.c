@@ -15,6 +15,7 @@
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_search.h"
+#include "store_tx.h"
 
 /* ---- enumerations ------------------------------------------------------------------------- */
 

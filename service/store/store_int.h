@@ -38,7 +38,7 @@ struct store {
 	int busy_timeout_ms;     /* the longest wait for another writer's lock */
 	int64_t busy_start_ms;   /* monotonic: when the current wait began */
 	int64_t busy_gave_up_ms; /* monotonic: when a wait last ran out (0: never) */
-	bool batch;              /* in store_batch_begin: changes are savepoints */
+	bool batch;              /* in store_tx_batch_begin: changes are savepoints */
 	bool search_ready;       /* the schema has the search index (version 3 or later) */
 };
 
@@ -111,12 +111,6 @@ int store_query_int(struct store *st, const char *sql, int64_t *v, const struct 
 #define STORE_PREP(st, sql, s, ...) store_prep(st, sql, s, STORE_ARGS(__VA_ARGS__))
 #define STORE_EXEC(st, sql, changes, ...) store_exec(st, sql, changes, STORE_ARGS(__VA_ARGS__))
 #define STORE_INT(st, sql, v, ...) store_query_int(st, sql, v, STORE_ARGS(__VA_ARGS__))
-
-/* BEGIN IMMEDIATE (a savepoint inside a batch). */
-int store_tx_begin(struct store *st);
-/* Ends the transaction: commits when err is 0, otherwise (or when the commit fails) rolls
- * back. Returns err, or the commit's error. */
-int store_tx_end(struct store *st, int err);
 
 /* Appends one audit event inside the caller's transaction, chained to the previous one. */
 int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts_ms,

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_tx.h"
 
 #define STORE_UNIT_FIELDS                                                                          \
 	(UNIT_IMPORT_BUILDING | UNIT_IMPORT_OWNER_NAME | UNIT_IMPORT_OWNER_PHONE | UNIT_IMPORT_AREA)

@@ -29,6 +29,7 @@
 #include "rx.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_tx.h"
 
 #define STOREBENCH_AGENTS 8
 #define STOREBENCH_BATCH 1000
@@ -229,13 +230,13 @@ int main(int argc, char **argv)
 	for (n = 0; n < total - adds;) {
 		uint64_t end = n + STOREBENCH_BATCH < total - adds ? n + STOREBENCH_BATCH : total - adds;
 
-		rc = store_batch_begin(st);
+		rc = store_tx_batch_begin(st);
 		for (; rc == 0 && n < end; n++) {
 			store_complaint_set_clock(st, start_ms + (int64_t)(span * (double)n /
 			                                                   (double)total));
 			rc = storebench_add(st, n, n % STOREBENCH_NEEDLE_EVERY == 1234);
 		}
-		rc = store_batch_end(st, rc);
+		rc = store_tx_batch_end(st, rc);
 		if (rc != 0)
 			return storebench_fail(st, rc, "generating the desk");
 		if (n % 100000 < STOREBENCH_BATCH)

@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_complaint.h"
 #include "store_pairs.h"
+#include "store_tx.h"
 #include "testhost.h"
 
 /* ---- the tokenizer ------------------------------------------------------------------------ */
@@ -408,8 +409,8 @@ static void test_ss_batch(void **state)
 	char words[32];
 	size_t i;
 
-	assert_int_equal(store_batch_begin(fx->st), 0);
-	assert_int_equal(store_batch_begin(fx->st), STORE_EINVAL);
+	assert_int_equal(store_tx_batch_begin(fx->st), 0);
+	assert_int_equal(store_tx_batch_begin(fx->st), STORE_EINVAL);
 	for (i = 0; i < 40; i++) {
 		snprintf(words, sizeof words, "%s%zu号", i % 2 ? "漏水" : "噪音", i);
 		test_ss_add_words(fx, i, words);
@@ -417,14 +418,14 @@ static void test_ss_batch(void **state)
 	/* A refused change inside the batch is undone alone. */
 	assert_int_equal(store_complaint_note(fx->st, &test_ss_ctx, "C-00000000-0000", "x"),
 	                 STORE_ENOENT);
-	assert_int_equal(store_batch_end(fx->st, 0), 0);
+	assert_int_equal(store_tx_batch_end(fx->st, 0), 0);
 	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 0);
 	test_ss_check_n(fx, 40);
 	test_ss_check_in(fx, "7号", 40);
 	test_ss_fts_command(fx, "integrity-check");
-	assert_int_equal(store_batch_begin(fx->st), 0);
+	assert_int_equal(store_tx_batch_begin(fx->st), 0);
 	test_ss_add_words(fx, 40, "回滚的投诉");
-	assert_int_equal(store_batch_end(fx->st, STORE_EINVAL), STORE_EINVAL);
+	assert_int_equal(store_tx_batch_end(fx->st, STORE_EINVAL), STORE_EINVAL);
 	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaints"), 40);
 	test_ss_check_n(fx, 40);
 }
