@@ -15,6 +15,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_audit.h"
 
 enum auth_job_kind { AUTH_JOB_LOGIN, AUTH_JOB_HASH, AUTH_JOB_VERIFY };
 

@@ -40,6 +40,7 @@
 #include "config.h"
 #include "shell.h"
 #include "store.h"
+#include "store_audit.h"
 
 #define CONSOLE_READ_CHUNK 4096
 /* A single-user process may wait for another writer rather than fail its user's command. */

@@ -15,6 +15,7 @@
 #include "session.h"
 #include "sshsrv.h"
 #include "store.h"
+#include "store_audit.h"
 #include "telnetsrv.h"
 
 /* How long a graceful stop may take before the loop is stopped anyway. */

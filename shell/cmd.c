@@ -5,6 +5,7 @@
 
 #include "shell_int.h"
 #include "store.h"
+#include "store_audit.h"
 #include "utf8.h"
 
 const struct args_opt cmd_opts_json[] = {

@@ -113,26 +113,6 @@ int store_login_ok(struct store *st, const struct audit_ctx *ctx, const char *na
 int store_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
 		       const char *reason, int max_failures, int lockout_s, bool *locked_out);
 
-/* A standalone audit event (logout, command run, failed login of an unknown account...). */
-int store_audit(struct store *st, const struct audit_ctx *ctx, const char *action,
-		const char *target, const char *detail);
-
-struct audit_event {
-	int64_t seq;
-	int64_t ts_ms;
-	char *account, *role, *session, *peer, *transport, *action, *target, *detail;
-	char *prev_hash, *hash; /* 64 hex digits each */
-};
-
-void audit_event_clear(struct audit_event *e);
-/* Events with seq > after_seq, oldest first, at most limit. */
-int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
-		     size_t *n);
-void store_audit_list_free(struct audit_event *list, size_t n);
-/* Recomputes the whole chain. 0 when intact (*checked = events seen); STORE_EIO-free
- * mismatch returns 1 with *bad_seq the first broken event. */
-int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq);
-
 /* WAL checkpoints: the loop's connection turns automatic checkpoints off (each one fsyncs the
  * database and would stall the loop), and a connection on the thread pool runs them instead.
  * pages = 0 disables; SQLite's default is 1000. */

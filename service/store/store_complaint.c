@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "store_audit.h"
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_search.h"

@@ -112,9 +112,6 @@ int store_query_int(struct store *st, const char *sql, int64_t *v, const struct 
 #define STORE_EXEC(st, sql, changes, ...) store_exec(st, sql, changes, STORE_ARGS(__VA_ARGS__))
 #define STORE_INT(st, sql, v, ...) store_query_int(st, sql, v, STORE_ARGS(__VA_ARGS__))
 
-/* Appends one audit event inside the caller's transaction, chained to the previous one. */
-int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts_ms,
-                       const char *action, const char *target, const char *detail);
 
 /* *out = a copy of column i's text (NULL for SQL NULL); -ENOMEM. */
 int store_col_dup(sqlite3_stmt *s, int i, char **out);

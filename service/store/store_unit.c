@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "store_audit.h"
 #include "store_int.h"
 #include "store_tx.h"
 

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store.h"
+#include "store_audit.h"
 #include "utf8.h"
 
 

@@ -16,6 +16,7 @@
 
 #include "demo.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_complaint.h"
 #include "testhost.h"
 

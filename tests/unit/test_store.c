@@ -19,6 +19,7 @@
 
 #include "audit.h"
 #include "store.h"
+#include "store_audit.h"
 
 struct test_store_fx {
 	char dir[64];
@@ -338,7 +339,7 @@ static void test_store_role_lock_password_keys(void **state)
 	assert_string_equal(e.session, "s-1");
 	assert_string_equal(e.peer, "127.0.0.1:5555");
 	assert_string_equal(e.transport, "ssh");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "nobody", ROLE_AGENT),
 	                 STORE_ENOENT);
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_NONE),
@@ -350,14 +351,14 @@ static void test_store_role_lock_password_keys(void **state)
 	account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.lock");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "zhangsan", false), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_false(a.locked);
 	account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.unlock");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "nobody", true),
 	                 STORE_ENOENT);
 
@@ -368,7 +369,7 @@ static void test_store_role_lock_password_keys(void **state)
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.passwd");
 	assert_null(strstr(e.detail, "argon2"));
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_password(fx->st, &test_store_ctx, "nobody", hash),
 	                 STORE_ENOENT);
 	assert_int_equal(store_account_set_password(fx->st, &test_store_ctx, "zhangsan", NULL), 0);
@@ -394,7 +395,7 @@ static void test_store_role_lock_password_keys(void **state)
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.key");
 	assert_string_equal(e.detail, "key added ssh-rsa");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 
 	assert_int_equal(store_account_keys(fx->st, "zhangsan", &keys, &n), 0);
 	assert_int_equal(n, 2);
@@ -511,7 +512,7 @@ static void test_store_one_event_per_change(void **state)
 	assert_string_equal(e.target, "zhangsan");
 	assert_string_equal(e.detail, "role=agent lang=zh");
 	assert_true(e.ts_ms > 1600000000000LL);
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_ADMIN),
 	                 0);
@@ -538,7 +539,7 @@ static void test_store_one_event_per_change(void **state)
 	assert_string_equal(e.action, "logout");
 	assert_null(e.account);
 	assert_null(e.detail);
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_audit(fx->st, &test_store_ctx, "", NULL, NULL), STORE_EINVAL);
 	assert_int_equal(store_audit(fx->st, &test_store_ctx, NULL, NULL, NULL), STORE_EINVAL);
 	assert_int_equal(test_store_audit_count(fx), n0 + 9);
@@ -595,14 +596,14 @@ static void test_store_chain_verifies(void **state)
 		assert_int_equal(strlen(list[i].hash), AUDIT_HASH_HEX);
 		if (i > 0)
 			assert_string_equal(list[i].prev_hash, list[i - 1].hash);
-		assert_int_equal(audit_hash_event(&list[i], hex), 0);
+		assert_int_equal(store_audit_event_hash(&list[i], hex), 0);
 		assert_string_equal(hex, list[i].hash);
 	}
 	/* NULL and "" hash differently. */
 	assert_string_equal(list[1].detail, "");
 	free(list[1].detail);
 	list[1].detail = NULL;
-	assert_int_equal(audit_hash_event(&list[1], hex), 0);
+	assert_int_equal(store_audit_event_hash(&list[1], hex), 0);
 	assert_string_not_equal(hex, list[1].hash);
 	store_audit_list_free(list, n);
 

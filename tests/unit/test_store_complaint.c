@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_audit.h"
 #include "store_complaint.h"
 
 struct test_sc_fx {

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "cmd_groups.h"
+#include "store_audit.h"
 #include "testhost.h"
 
 const struct audit_ctx testhost_setup_ctx = {
