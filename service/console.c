@@ -41,6 +41,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_schema.h"
 
 #define CONSOLE_READ_CHUNK 4096
 /* A single-user process may wait for another writer rather than fail its user's command. */
@@ -471,8 +472,8 @@ int main(int argc, char **argv)
 	rc = store_open(path, 0, busy, &c.st);
 	if (rc == 0)
 		rc = store_schema_version(c.st);
-	if (rc >= 0 && rc < store_latest_schema_version())
-		rc = store_migrate(c.st);
+	if (rc >= 0 && rc < store_schema_latest_version())
+		rc = store_schema_migrate(c.st);
 	if (rc < 0) {
 		fprintf(stderr, "propdesk-shell: %s: %s\n", path, store_strerror(rc, "en"));
 		free(path);

@@ -44,11 +44,6 @@ const char *store_last_error(struct store *st);
 int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct store **out);
 /* Closes; NULL does nothing. */
 void store_close(struct store *st);
-/* Brings the schema to the latest version, each step in its own transaction. Idempotent. */
-int store_migrate(struct store *st);
-/* Current schema version (0 for a new database), or a negative error. */
-int store_schema_version(struct store *st);
-int store_latest_schema_version(void);
 
 /* Who does a change: written into its audit event. Any field may be NULL. */
 struct audit_ctx {
@@ -128,7 +123,7 @@ int store_checkpoint(struct store *st, int *wal_pages, int *done);
 int store_set_max_size(struct store *st, uint64_t bytes);
 
 /* Brings the planner's statistics up to date (sampled: milliseconds at any size). Done by
- * store_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
+ * store_schema_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
 int store_analyze(struct store *st);
 
 /* Milliseconds since the epoch (wall clock), used for timestamps. */

@@ -113,6 +113,9 @@ int store_query_int(struct store *st, const char *sql, int64_t *v, const struct 
 #define STORE_INT(st, sql, v, ...) store_query_int(st, sql, v, STORE_ARGS(__VA_ARGS__))
 
 
+/* The database's PRAGMA user_version (the schema version, store_schema.h), or < 0. */
+int store_user_version(struct store *st);
+
 /* *out = a copy of column i's text (NULL for SQL NULL); -ENOMEM. */
 int store_col_dup(sqlite3_stmt *s, int i, char **out);
 /* Grows *list (of elements of size sz) so that it holds at least n + 1. */

@@ -37,7 +37,7 @@ int store_search_sync(struct store *st)
 	int rc;
 
 	if (!st->search_ready) {
-		int v = store_schema_version(st);
+		int v = store_user_version(st);
 
 		if (v < 0)
 			return v;

@@ -29,6 +29,7 @@
 #include "rx.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_schema.h"
 #include "store_tx.h"
 
 #define STOREBENCH_AGENTS 8
@@ -211,7 +212,7 @@ int main(int argc, char **argv)
 	}
 	rc = store_open(path, 0, 5000, &st);
 	if (rc == 0)
-		rc = store_migrate(st);
+		rc = store_schema_migrate(st);
 	for (i = 0; rc == 0 && i < STOREBENCH_AGENTS; i++) {
 		struct account a = {.name = (char *)storebench_agents[i],
 		                    .role = ROLE_AGENT,

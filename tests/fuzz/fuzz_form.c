@@ -27,6 +27,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_schema.h"
 #include "utf8.h"
 
 #ifndef FUZZ_FORM_ETC
@@ -231,7 +232,7 @@ static void fuzz_form_store_open(void)
 		store_close(fuzz_form_store);
 	fuzz_form_store = NULL;
 	if (store_open(":memory:", 0, 100, &fuzz_form_store) != 0 ||
-	    store_migrate(fuzz_form_store) != 0)
+	    store_schema_migrate(fuzz_form_store) != 0)
 		abort();
 	memset(&a, 0, sizeof a);
 	a.name = FUZZ_FORM_USER;

@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_schema.h"
 
 struct test_store_fx {
 	char dir[64];
@@ -71,7 +72,7 @@ static int test_store_teardown(void **state)
 static void test_store_open_migrated(struct test_store_fx *fx)
 {
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
 }
 
 static sqlite3 *test_store_raw(const char *path)
@@ -144,15 +145,15 @@ static void test_store_migrate_fresh_and_again(void **state)
 
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
 	assert_int_equal(store_schema_version(fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
-	assert_true(store_latest_schema_version() >= 1);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
+	assert_true(store_schema_latest_version() >= 1);
 	/* Idempotent, also after reopening. */
-	assert_int_equal(store_migrate(fx->st), 0);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
 	store_close(fx->st);
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 
 	db = test_store_raw(fx->path);
 	assert_int_equal(test_store_int(db,
@@ -177,14 +178,14 @@ static void test_store_newer_schema_refused(void **state)
 	sqlite3 *db;
 
 	db = test_store_raw(fx->path);
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_latest_schema_version() + 1);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest_version() + 1);
 	test_store_exec(db, sql);
 	sqlite3_close(db);
 
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), STORE_ESCHEMA);
+	assert_int_equal(store_schema_migrate(fx->st), STORE_ESCHEMA);
 	assert_true(strlen(store_last_error(fx->st)) > 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version() + 1);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version() + 1);
 }
 
 static void test_store_open_errors(void **state)

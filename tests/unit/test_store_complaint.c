@@ -24,6 +24,7 @@
 #include "store.h"
 #include "store_audit.h"
 #include "store_complaint.h"
+#include "store_schema.h"
 
 struct test_sc_fx {
 	char dir[64];
@@ -68,7 +69,7 @@ static int test_sc_setup(void **state)
 		return -1;
 	}
 	snprintf(fx->path, sizeof fx->path, "%s/propdesk.db", fx->dir);
-	if (store_open(fx->path, 0, 1000, &fx->st) != 0 || store_migrate(fx->st) != 0)
+	if (store_open(fx->path, 0, 1000, &fx->st) != 0 || store_schema_migrate(fx->st) != 0)
 		return -1;
 	for (i = 0; i < 3; i++) {
 		a.name = (char *)names[i];
@@ -235,8 +236,8 @@ static void test_sc_schema(void **state)
 {
 	struct test_sc_fx *fx = *state;
 
-	assert_true(store_latest_schema_version() >= 2);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_true(store_schema_latest_version() >= 2);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 	assert_int_equal(test_sc_int(fx,
 	                             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
 	                             " AND name IN ('units', 'complaints', 'complaint_techniques',"
@@ -258,8 +259,8 @@ static void test_sc_schema(void **state)
 	                                 " WHERE name = 'sqlite_stat1'"),
 	                 1);
 	/* Idempotent. */
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 }
 
 static void test_sc_validation(void **state)

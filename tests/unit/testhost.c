@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "cmd_groups.h"
 #include "store_audit.h"
+#include "store_schema.h"
 #include "testhost.h"
 
 const struct audit_ctx testhost_setup_ctx = {
@@ -132,7 +133,7 @@ struct testhost *testhost_new(const char *name)
 		return NULL;
 	}
 	snprintf(th->path, sizeof th->path, "%s/propdesk.db", th->dir);
-	if (store_open(th->path, 0, 1000, &th->st) != 0 || store_migrate(th->st) != 0) {
+	if (store_open(th->path, 0, 1000, &th->st) != 0 || store_schema_migrate(th->st) != 0) {
 		testhost_free(th);
 		return NULL;
 	}
