@@ -40,6 +40,7 @@
 #include "config.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_audit.h"
 #include "store_schema.h"
 
@@ -510,7 +511,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ctx.role = role_name(acct.role);
-	rc = store_login_ok(c.st, &ctx, user);
+	rc = store_account_login_ok(c.st, &ctx, user);
 	if (rc < 0) {
 		fprintf(stderr, "propdesk-shell: cannot record the login: %s\n",
 			store_strerror(rc, "en"));
@@ -583,7 +584,7 @@ out:
 	console_done_drain(&c);
 	catalog_unref(c.catalog);
 	free(c.db_path);
-	account_clear(&acct);
+	store_account_clear(&acct);
 	store_close(c.st);
 	config_free(&c.cfg);
 	return status;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
 #include "store_tx.h"
 

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_schema.h"
 
 #define MAIN_DEFAULT_CONFIG "etc/propdesk.conf"

@@ -44,11 +44,6 @@ struct store {
 
 /* Limits on what the store accepts (bytes). */
 #define STORE_NAME_MAX 64
-#define STORE_DISPLAY_MAX 128
-#define STORE_PWHASH_MAX 255
-#define STORE_KEYTYPE_MAX 64
-#define STORE_KEYBLOB_MAX 16384
-#define STORE_COMMENT_MAX 256
 #define STORE_ACTION_MAX 64
 #define STORE_DETAIL_MAX 512
 

@@ -28,6 +28,7 @@
 #include "demo.h"
 #include "rx.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
 #include "store_schema.h"
 #include "store_tx.h"

@@ -26,6 +26,7 @@
 #include "form.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
 #include "store_schema.h"
 #include "utf8.h"

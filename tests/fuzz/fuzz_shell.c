@@ -13,6 +13,7 @@
 #include "cmd_groups.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_schema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

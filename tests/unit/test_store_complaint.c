@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_account.h"
 #include "store_audit.h"
 #include "store_complaint.h"
 #include "store_schema.h"

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "cmd_groups.h"
+#include "store_account.h"
 #include "store_audit.h"
 #include "store_schema.h"
 #include "testhost.h"
@@ -365,7 +366,7 @@ struct shell *testhost_start(struct testhost *th, const char *name, unsigned cap
 	user.lang = a.lang;
 	user.team = a.team;
 	testhost_start_user(th, &user, caps, opts);
-	account_clear(&a);
+	store_account_clear(&a);
 	return th->sh;
 }
 
