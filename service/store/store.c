@@ -322,6 +322,11 @@ int64_t store_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t store_clock_ms(const struct store *st)
+{
+	return st->clock_ms > 0 ? st->clock_ms : store_now_ms();
+}
+
 /* After a wait for another writer ran out, changes in the next second give up at once: the
  * lock is held by something slow (an admin's sqlite3 shell), and each wait would stall the
  * loop thread, so every session, for busy_timeout. One wait a second still probes the lock. */
@@ -508,6 +513,119 @@ bool store_ascii_ok(const char *s, size_t max)
 		if (i >= max || s[i] <= ' ' || s[i] > '~')
 			return false;
 	return true;
+}
+
+/* Text of 1..max bytes with something other than white space in it; multiline also allows
+ * newlines, carriage returns (only when cr) and tabs. 0, STORE_EINVAL or -ENOMEM. */
+int store_text_check(const char *s, size_t max, bool multiline, bool cr)
+{
+	size_t len, i;
+	bool content = false, ok;
+	char *copy;
+
+	if (s == NULL)
+		return STORE_EINVAL;
+	len = strlen(s);
+	if (len == 0 || len > max)
+		return STORE_EINVAL;
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			content = true;
+	if (!content)
+		return STORE_EINVAL;
+	if (!multiline)
+		return store_text_ok(s, max, true) ? 0 : STORE_EINVAL;
+	copy = strdup(s);
+	if (copy == NULL)
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		if (copy[i] == '\n' || copy[i] == '\t' || (cr && copy[i] == '\r'))
+			copy[i] = ' ';
+	ok = store_text_ok(copy, max, true);
+	free(copy);
+	return ok ? 0 : STORE_EINVAL;
+}
+
+/* NULL for NULL or "". */
+const char *store_text_opt(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* out = at most max bytes of s cut at a character boundary, newlines and tabs as spaces,
+ * "…" appended when cut. out holds max + 4 bytes. */
+void store_text_clip(const char *s, size_t max, char *out)
+{
+	size_t len = strlen(s), n = len, i;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	for (i = 0; i < n; i++)
+		if (out[i] == '\n' || out[i] == '\t' || out[i] == '\r')
+			out[i] = ' ';
+	if (n < len) {
+		memcpy(out + n, "\xe2\x80\xa6", 3); /* … */
+		n += 3;
+	}
+	out[n] = '\0';
+}
+
+/* detail = "<head><text>" with the text whole; audit = the same with the text clipped. Both
+ * are malloc'ed (the caller frees). */
+int store_text_details(const char *head, const char *text, char **detail,
+                                   char audit[STORE_DETAIL_MAX])
+{
+	char clip[STORE_CLIP + 4];
+
+	*detail = NULL;
+	if (asprintf(detail, "%s%s", head, text) < 0) {
+		*detail = NULL;
+		return -ENOMEM;
+	}
+	store_text_clip(text, STORE_CLIP, clip);
+	snprintf(audit, STORE_DETAIL_MAX, "%s%s", head, clip);
+	return 0;
+}
+
+static bool store_phone_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool store_phone_ok(const char *phone)
+{
+	size_t len, area, rest;
+
+	if (phone == NULL)
+		return false;
+	len = strlen(phone);
+	if (len == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9' &&
+	    store_phone_digits(phone, len))
+		return true;
+	if (len < 10 || phone[0] != '0')
+		return false;
+	/* 0 + 2-3 digits of area code, an optional '-', 7-8 digits. */
+	for (area = 2; area <= 3; area++) {
+		const char *p = phone + 1 + area;
+
+		if (!store_phone_digits(phone + 1, area))
+			continue;
+		if (*p == '-')
+			p++;
+		rest = strlen(p);
+		if ((rest == 7 || rest == 8) && store_phone_digits(p, rest))
+			return true;
+	}
+	return false;
 }
 
 /* ---- reading rows ------------------------------------------------------------------------- */

@@ -87,43 +87,6 @@ STORE_COMPLAINT_ENUM(promise_status, enum promise_status, store_complaint_promis
 
 /* ---- validation --------------------------------------------------------------------------- */
 
-static bool store_complaint_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-bool store_complaint_phone_ok(const char *phone)
-{
-	size_t len, area, rest;
-
-	if (phone == NULL)
-		return false;
-	len = strlen(phone);
-	if (len == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9' &&
-	    store_complaint_digits(phone, len))
-		return true;
-	if (len < 10 || phone[0] != '0')
-		return false;
-	/* 0 + 2-3 digits of area code, an optional '-', 7-8 digits. */
-	for (area = 2; area <= 3; area++) {
-		const char *p = phone + 1 + area;
-
-		if (!store_complaint_digits(phone + 1, area))
-			continue;
-		if (*p == '-')
-			p++;
-		rest = strlen(p);
-		if ((rest == 7 || rest == 8) && store_complaint_digits(p, rest))
-			return true;
-	}
-	return false;
-}
-
 bool store_unit_code_ok(const char *code)
 {
 	size_t chars = 0;
@@ -153,67 +116,6 @@ bool store_complaint_code_ok(const char *code)
 	}
 	return true;
 }
-
-/* Text of 1..max bytes with something other than white space in it; multiline also allows
- * newlines, carriage returns (only when cr) and tabs. 0, STORE_EINVAL or -ENOMEM. */
-static int store_complaint_text_check(const char *s, size_t max, bool multiline, bool cr)
-{
-	size_t len, i;
-	bool content = false, ok;
-	char *copy;
-
-	if (s == NULL)
-		return STORE_EINVAL;
-	len = strlen(s);
-	if (len == 0 || len > max)
-		return STORE_EINVAL;
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			content = true;
-	if (!content)
-		return STORE_EINVAL;
-	if (!multiline)
-		return store_text_ok(s, max, true) ? 0 : STORE_EINVAL;
-	copy = strdup(s);
-	if (copy == NULL)
-		return -ENOMEM;
-	for (i = 0; i < len; i++)
-		if (copy[i] == '\n' || copy[i] == '\t' || (cr && copy[i] == '\r'))
-			copy[i] = ' ';
-	ok = store_text_ok(copy, max, true);
-	free(copy);
-	return ok ? 0 : STORE_EINVAL;
-}
-
-/* NULL for NULL or "". */
-static const char *store_complaint_opt(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
-/* out = at most max bytes of s cut at a character boundary, newlines and tabs as spaces,
- * "…" appended when cut. out holds max + 4 bytes. */
-static void store_complaint_clip(const char *s, size_t max, char *out)
-{
-	size_t len = strlen(s), n = len, i;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	for (i = 0; i < n; i++)
-		if (out[i] == '\n' || out[i] == '\t' || out[i] == '\r')
-			out[i] = ' ';
-	if (n < len) {
-		memcpy(out + n, "\xe2\x80\xa6", 3); /* … */
-		n += 3;
-	}
-	out[n] = '\0';
-}
-
-#define STORE_COMPLAINT_CLIP 160
 
 /* ---- statements ----------------------------------------------------------------------------- */
 
@@ -636,11 +538,6 @@ static int store_complaint_promise_fill(sqlite3_stmt *s, void *elem)
 
 /* ---- shared pieces of the changes --------------------------------------------------------- */
 
-static const char *store_complaint_who(const struct audit_ctx *ctx)
-{
-	return ctx != NULL ? ctx->account : NULL;
-}
-
 /* Inside a transaction: whether account name exists (STORE_ENOENT when not). */
 static int store_complaint_account_exists(struct store *st, const char *name)
 {
@@ -660,7 +557,7 @@ static int store_complaint_record(struct store *st, const struct audit_ctx *ctx,
                                   const char *audit_detail)
 {
 	int rc = STORE_EXEC(st, store_complaint_status_sql_history_add, NULL, STORE_I(id), STORE_I(now),
-	                 STORE_T(store_complaint_who(ctx)), STORE_T(action), STORE_T(detail));
+	                 STORE_T(store_audit_who(ctx)), STORE_T(action), STORE_T(detail));
 
 	if (rc == 0 && audit_action != NULL)
 		rc = store_audit_append(st, ctx, now, audit_action, number,
@@ -735,7 +632,7 @@ static int store_complaint_promise_check(const struct promise_new *p)
 		return STORE_EINVAL;
 	if (p->agent != NULL && !store_name_ok(p->agent))
 		return STORE_EINVAL;
-	return store_complaint_text_check(p->what, COMPLAINT_TEXT_MAX, true, false);
+	return store_text_check(p->what, COMPLAINT_TEXT_MAX, true, false);
 }
 
 /* Inside a transaction: inserts promise p on complaint id, with its history row. */
@@ -743,7 +640,7 @@ static int store_complaint_promise_insert(struct store *st, const struct audit_c
                                           const char *agent, const struct promise_new *p,
                                           int64_t now, int64_t *pid)
 {
-	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
+	char detail[STORE_DETAIL_MAX], clip[STORE_CLIP + 4];
 	int rc;
 
 	rc = STORE_EXEC(st, store_promise_sql_insert, NULL, STORE_I(id), STORE_T(agent), STORE_T(p->what),
@@ -751,7 +648,7 @@ static int store_complaint_promise_insert(struct store *st, const struct audit_c
 	if (rc < 0)
 		return rc;
 	*pid = sqlite3_last_insert_rowid(st->db);
-	store_complaint_clip(p->what, STORE_COMPLAINT_CLIP, clip);
+	store_text_clip(p->what, STORE_CLIP, clip);
 	snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)*pid, agent,
 	         (long long)p->due_ms, clip);
 	return store_complaint_record(st, ctx, id, NULL, now, "promise.add", detail, NULL, NULL);
@@ -770,13 +667,13 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	    !store_complaint_code_ok(in->category) || !store_name_ok(agent) ||
 	    (in->assignee != NULL && in->assignee[0] != '\0' && !store_name_ok(in->assignee)))
 		return STORE_EINVAL;
-	if (store_complaint_opt(in->phone) != NULL && !store_complaint_phone_ok(in->phone))
+	if (store_text_opt(in->phone) != NULL && !store_phone_ok(in->phone))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(in->caller, COMPLAINT_CALLER_MAX, false, false);
-	if (rc == 0 && store_complaint_opt(in->dialect) != NULL)
-		rc = store_complaint_text_check(in->dialect, COMPLAINT_DIALECT_MAX, false, false);
+	rc = store_text_check(in->caller, COMPLAINT_CALLER_MAX, false, false);
+	if (rc == 0 && store_text_opt(in->dialect) != NULL)
+		rc = store_text_check(in->dialect, COMPLAINT_DIALECT_MAX, false, false);
 	if (rc == 0)
-		rc = store_complaint_text_check(in->words, COMPLAINT_WORDS_MAX, true, false);
+		rc = store_text_check(in->words, COMPLAINT_WORDS_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	if (in->ntechniques > COMPLAINT_TECHNIQUES_MAX || in->npromises > COMPLAINT_PROMISES_MAX ||
@@ -792,12 +689,6 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 			return rc;
 	}
 	return 0;
-}
-
-/* "Now" for a change: the clock, or the demo seeder's fixed time. */
-static int64_t store_complaint_now(const struct store *st)
-{
-	return st->clock_ms > 0 ? st->clock_ms : store_now_ms();
 }
 
 void store_complaint_set_clock(struct store *st, int64_t at_ms)
@@ -821,10 +712,10 @@ static void store_complaint_codes(char *buf, size_t cap, const char *prefix,
 int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
                         const struct complaint_new *in, char number_out[COMPLAINT_NUMBER_MAX])
 {
-	const char *agent = in != NULL && in->agent != NULL ? in->agent : store_complaint_who(ctx);
+	const char *agent = in != NULL && in->agent != NULL ? in->agent : store_audit_who(ctx);
 	const char *assignee;
 	char number[COMPLAINT_NUMBER_MAX], day[16], detail[STORE_DETAIL_MAX];
-	int64_t now = store_complaint_now(st), units, known = 0, counter, id = 0;
+	int64_t now = store_clock_ms(st), units, known = 0, counter, id = 0;
 	time_t secs = (time_t)(now / 1000);
 	struct tm tm;
 	size_t i;
@@ -835,7 +726,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_complaint_new_check(in, agent);
 	if (rc < 0)
 		return rc;
-	assignee = store_complaint_opt(in->assignee) != NULL ? in->assignee : agent;
+	assignee = store_text_opt(in->assignee) != NULL ? in->assignee : agent;
 	tzset(); /* the process's TZ, as it is now */
 	if (localtime_r(&secs, &tm) == NULL)
 		return -EINVAL;
@@ -859,10 +750,10 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 		rc = STORE_EXEC(st, store_complaint_sql_insert, NULL, STORE_T(number), STORE_T(in->unit),
 		             STORE_I(known != 0), STORE_T(in->caller),
 		             STORE_T(complaint_relation_name(in->relation)),
-		             STORE_T(store_complaint_opt(in->phone)),
+		             STORE_T(store_text_opt(in->phone)),
 		             STORE_T(complaint_channel_name(in->channel)), STORE_T(in->category),
 		             STORE_T(in->words), STORE_T(complaint_mood_name(in->mood)),
-		             STORE_T(store_complaint_opt(in->dialect)), STORE_T(agent),
+		             STORE_T(store_text_opt(in->dialect)), STORE_T(agent),
 		             STORE_T(assignee), STORE_I(now));
 	}
 	if (rc == 0)
@@ -1354,22 +1245,22 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
                          const char *text)
 {
 	struct store_complaint_row row;
-	char clip[STORE_COMPLAINT_CLIP + 4];
-	int64_t now = store_complaint_now(st);
+	char clip[STORE_CLIP + 4];
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	rc = store_complaint_text_check(text, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(text, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id), STORE_T(store_complaint_who(ctx)),
+	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id), STORE_T(store_audit_who(ctx)),
 	             STORE_I(now), STORE_T(text));
 	if (rc == 0)
 		rc = store_complaint_touch(st, &row, now, true);
 	if (rc == 0) {
-		store_complaint_clip(text, STORE_COMPLAINT_CLIP, clip);
+		store_text_clip(text, STORE_CLIP, clip);
 		rc = store_complaint_record(st, ctx, row.id, number, now, "note", clip,
 		                            "complaint.note", NULL);
 	}
@@ -1382,7 +1273,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 {
 	struct store_complaint_row row;
 	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	size_t i, len = 0;
 	int rc, changes;
 
@@ -1445,36 +1336,19 @@ static int store_complaint_handover(struct store *st, const struct store_complai
 	return rc;
 }
 
-/* detail = "<head><text>" with the text whole; audit = the same with the text clipped. Both
- * are malloc'ed (the caller frees). */
-static int store_complaint_details(const char *head, const char *text, char **detail,
-                                   char audit[STORE_DETAIL_MAX])
-{
-	char clip[STORE_COMPLAINT_CLIP + 4];
-
-	*detail = NULL;
-	if (asprintf(detail, "%s%s", head, text) < 0) {
-		*detail = NULL;
-		return -ENOMEM;
-	}
-	store_complaint_clip(text, STORE_COMPLAINT_CLIP, clip);
-	snprintf(audit, STORE_DETAIL_MAX, "%s%s", head, clip);
-	return 0;
-}
-
 int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *to, const char *note)
 {
 	struct store_complaint_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	enum complaint_status status;
 	int rc;
 
 	if (!store_name_ok(to))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(note, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(note, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_begin(st, number, &row);
@@ -1489,7 +1363,7 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 		rc = store_complaint_handover(st, &row, to, status, note, now);
 	if (rc == 0) {
 		snprintf(head, sizeof head, "%s->%s: ", row.assignee, to);
-		rc = store_complaint_details(head, note, &detail, audit);
+		rc = store_text_details(head, note, &detail, audit);
 	}
 	if (rc == 0)
 		rc = store_complaint_record(st, ctx, row.id, number, now, "assign", detail,
@@ -1504,13 +1378,13 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	struct store_complaint_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	to = store_complaint_opt(to);
+	to = store_text_opt(to);
 	if (to != NULL && !store_name_ok(to))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_begin(st, number, &row);
@@ -1529,7 +1403,7 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 		head[0] = '\0';
 	}
 	if (rc == 0)
-		rc = store_complaint_details(head, reason, &detail, audit);
+		rc = store_text_details(head, reason, &detail, audit);
 	if (rc == 0)
 		rc = store_complaint_record(st, ctx, row.id, number, now, "escalate", detail,
 		                            "complaint.escalate", audit);
@@ -1543,10 +1417,10 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	struct store_complaint_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st), open = 0;
+	int64_t now = store_clock_ms(st), open = 0;
 	int rc;
 
-	rc = store_complaint_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_begin(st, number, &row);
@@ -1561,7 +1435,7 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_complaint_sql_resolve, NULL, STORE_I(row.id), STORE_T(outcome), STORE_I(now));
 	if (rc == 0)
-		rc = store_complaint_details("", outcome, &detail, audit);
+		rc = store_text_details("", outcome, &detail, audit);
 	if (rc == 0)
 		rc = store_complaint_record(st, ctx, row.id, number, now, "resolve", detail,
 		                            "complaint.resolve", audit);
@@ -1575,10 +1449,10 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	struct store_complaint_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	rc = store_complaint_begin(st, number, &row);
@@ -1589,7 +1463,7 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_complaint_sql_reopen, NULL, STORE_I(row.id), STORE_I(now));
 	if (rc == 0)
-		rc = store_complaint_details("", reason, &detail, audit);
+		rc = store_text_details("", reason, &detail, audit);
 	if (rc == 0)
 		rc = store_complaint_record(st, ctx, row.id, number, now, "reopen", detail,
 		                            "complaint.reopen", audit);
@@ -1603,9 +1477,9 @@ int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char 
                       const struct promise_new *p, int64_t *id_out)
 {
 	struct store_complaint_row row;
-	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
+	char detail[STORE_DETAIL_MAX], clip[STORE_CLIP + 4];
 	const char *agent;
-	int64_t now = store_complaint_now(st), pid = 0;
+	int64_t now = store_clock_ms(st), pid = 0;
 	int rc;
 
 	if (id_out != NULL)
@@ -1616,7 +1490,7 @@ int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char 
 	rc = store_complaint_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	agent = p->agent != NULL ? p->agent : store_complaint_who(ctx);
+	agent = p->agent != NULL ? p->agent : store_audit_who(ctx);
 	if (agent == NULL)
 		agent = row.assignee;
 	if (row.status == COMPLAINT_RESOLVED)
@@ -1628,7 +1502,7 @@ int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char 
 	if (rc == 0)
 		rc = store_complaint_touch(st, &row, now, true);
 	if (rc == 0) {
-		store_complaint_clip(p->what, STORE_COMPLAINT_CLIP, clip);
+		store_text_clip(p->what, STORE_CLIP, clip);
 		snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)pid, agent,
 		         (long long)p->due_ms, clip);
 		rc = store_audit_append(st, ctx, now, "promise.add", number, detail);
@@ -1667,7 +1541,7 @@ static int store_complaint_promise_close(struct store *st, const struct audit_ct
 	struct promise p;
 	char head[64], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	int rc, changes = 0;
 
 	rc = store_tx_begin(st);
@@ -1689,7 +1563,7 @@ static int store_complaint_promise_close(struct store *st, const struct audit_ct
 		snprintf(head, sizeof head, "#%lld%s%s", (long long)id,
 		         to == PROMISE_KEPT && now > p.due_ms ? " late" : "",
 		         note != NULL ? ": " : "");
-		rc = store_complaint_details(head, note != NULL ? note : "", &detail, audit);
+		rc = store_text_details(head, note != NULL ? note : "", &detail, audit);
 	}
 	if (rc == 0)
 		rc = store_complaint_record(
@@ -1705,9 +1579,9 @@ int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id
 {
 	int rc;
 
-	note = store_complaint_opt(note);
+	note = store_text_opt(note);
 	if (note != NULL) {
-		rc = store_complaint_text_check(note, COMPLAINT_TEXT_MAX, true, false);
+		rc = store_text_check(note, COMPLAINT_TEXT_MAX, true, false);
 		if (rc < 0)
 			return rc;
 	}
@@ -1717,7 +1591,7 @@ int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id
 int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
                            const char *reason)
 {
-	int rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
+	int rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 
 	if (rc < 0)
 		return rc;
@@ -1813,14 +1687,14 @@ int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct u
 
 	if (u == NULL || !store_unit_code_ok(u->code) || !(u->area_m2 >= 0) || u->area_m2 > 1e6)
 		return STORE_EINVAL;
-	building = store_complaint_opt(u->building);
-	owner = store_complaint_opt(u->owner_name);
-	phone = store_complaint_opt(u->owner_phone);
+	building = store_text_opt(u->building);
+	owner = store_text_opt(u->owner_name);
+	phone = store_text_opt(u->owner_phone);
 	if ((building != NULL &&
-	     store_complaint_text_check(building, COMPLAINT_CALLER_MAX, false, false) < 0) ||
+	     store_text_check(building, COMPLAINT_CALLER_MAX, false, false) < 0) ||
 	    (owner != NULL &&
-	     store_complaint_text_check(owner, COMPLAINT_CALLER_MAX, false, false) < 0) ||
-	    (phone != NULL && !store_complaint_phone_ok(phone)))
+	     store_text_check(owner, COMPLAINT_CALLER_MAX, false, false) < 0) ||
+	    (phone != NULL && !store_phone_ok(phone)))
 		return STORE_EINVAL;
 	snprintf(detail, sizeof detail, "building=%s area=%.2f%s", building != NULL ? building : "",
 	         u->area_m2, owner != NULL ? " owner=set" : "");
@@ -1979,7 +1853,7 @@ int store_draft_save(struct store *st, const char *account, const char *kind, co
 
 	if (!store_complaint_draft_key_ok(account, kind) || step < 0)
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(data, DRAFT_DATA_MAX, true, true);
+	rc = store_text_check(data, DRAFT_DATA_MAX, true, true);
 	if (rc < 0)
 		return rc;
 	return STORE_EXEC(st, store_draft_sql_save, NULL, STORE_T(account), STORE_T(kind), STORE_T(data),
@@ -2148,7 +2022,7 @@ int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms
 
 	*out = NULL;
 	*n = 0;
-	category = store_complaint_opt(category);
+	category = store_text_opt(category);
 	rc = STORE_PREP(st, store_report_sql_counts, &s, STORE_I(since_ms), STORE_I(until), STORE_T(category),
 	             STORE_I(by_agent), STORE_I(store_now_ms()));
 	if (rc < 0)

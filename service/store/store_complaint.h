@@ -74,9 +74,6 @@ int promise_status_parse(const char *s);
 
 /* ---- validation (the same checks the store applies; for a guided form's steps) ---------- */
 
-/* A Chinese mobile number 1[3-9] and 9 digits, or a landline 0, 2-3 digits, an optional '-',
- * 7-8 digits. */
-bool store_complaint_phone_ok(const char *phone);
 /* A unit code: 1..32 characters (UTF-8, e.g. "3-2-1201" or "3栋2单元1201"), no spaces or
  * control characters. */
 bool store_unit_code_ok(const char *code);

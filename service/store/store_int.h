@@ -136,5 +136,24 @@ bool store_text_ok(const char *s, size_t max, bool spaces);
 bool store_name_ok(const char *name);
 /* Printable ASCII without spaces, 1..max bytes. */
 bool store_ascii_ok(const char *s, size_t max);
+/* Text of 1..max bytes with something other than white space in it, as store_text_ok with
+ * spaces; multiline also allows newlines, carriage returns (only when cr) and tabs.
+ * 0, STORE_EINVAL or -ENOMEM. */
+int store_text_check(const char *s, size_t max, bool multiline, bool cr);
+/* s, or NULL for NULL or "". */
+const char *store_text_opt(const char *s);
+/* How much of a long text an audit event or a history line keeps (bytes). */
+#define STORE_CLIP 160
+/* out = at most max bytes of s cut at a character boundary, newlines and tabs as spaces,
+ * "…" appended when cut. out holds max + 4 bytes. */
+void store_text_clip(const char *s, size_t max, char *out);
+/* *detail = "<head><text>" with the text whole (malloc'ed: the caller frees); audit = the same
+ * with the text clipped to STORE_CLIP. 0 or -ENOMEM (*detail NULL). */
+int store_text_details(const char *head, const char *text, char **detail,
+                       char audit[STORE_DETAIL_MAX]);
+
+/* "Now" for a change to complaints and promises: the demo seeder's fixed time
+ * (store_complaint_set_clock), or the clock. */
+int64_t store_clock_ms(const struct store *st);
 
 #endif

@@ -68,7 +68,7 @@ static bool store_unit_ok(const struct unit *u, unsigned fields)
 	if ((fields & UNIT_IMPORT_OWNER_NAME) && owner != NULL &&
 	    !store_unit_text_ok(owner, COMPLAINT_CALLER_MAX))
 		return false;
-	if ((fields & UNIT_IMPORT_OWNER_PHONE) && phone != NULL && !store_complaint_phone_ok(phone))
+	if ((fields & UNIT_IMPORT_OWNER_PHONE) && phone != NULL && !store_phone_ok(phone))
 		return false;
 	if ((fields & UNIT_IMPORT_AREA) && !(u->area_m2 >= 0 && u->area_m2 <= STORE_UNIT_AREA_MAX))
 		return false;

@@ -307,7 +307,7 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	if (!cmd_complaint_split_codes(sh, c, techs, codes, &in->ntechniques))
 		return CMD_USAGE;
 	in->techniques = codes;
-	if (phone != NULL && !store_complaint_phone_ok(phone)) {
+	if (phone != NULL && !store_phone_ok(phone)) {
 		struct buf w;
 
 		buf_init(&w);

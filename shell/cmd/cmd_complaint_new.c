@@ -513,7 +513,7 @@ static int cmd_complaint_new_phone_accept(struct form *f, const char *v)
 		form_set(f, "phone", "");
 		return FORM_NEXT;
 	}
-	if (!store_complaint_phone_ok(v)) {
+	if (!store_phone_ok(v)) {
 		shell_errorf(sh, "%s",
 		             T(sh,
 		               "Not a phone number: a mobile 1[3-9] and 9 more digits, or a "
@@ -1383,7 +1383,7 @@ static bool cmd_complaint_new_phone_check(struct form *f)
 {
 	const char *v = form_get(f, "phone");
 
-	return v == NULL || v[0] == '\0' || store_complaint_phone_ok(v);
+	return v == NULL || v[0] == '\0' || store_phone_ok(v);
 }
 
 static bool cmd_complaint_new_channel_check(struct form *f)

@@ -718,7 +718,7 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 			u.owner_phone = strndup(v, len);
 			if (u.owner_phone == NULL)
 				abort();
-			if (!store_complaint_phone_ok(u.owner_phone)) {
+			if (!store_phone_ok(u.owner_phone)) {
 				cmd_unit_row_error(imp, row->line, i);
 				cmd_unit_quote(&imp->err, v, len);
 				buf_puts(&imp->err,

@@ -267,21 +267,21 @@ static void test_sc_schema(void **state)
 static void test_sc_validation(void **state)
 {
 	(void)state;
-	assert_true(store_complaint_phone_ok("13812345678"));
-	assert_true(store_complaint_phone_ok("19900000000"));
-	assert_false(store_complaint_phone_ok("12812345678"));
-	assert_false(store_complaint_phone_ok("1381234567"));
-	assert_false(store_complaint_phone_ok("138123456789"));
-	assert_true(store_complaint_phone_ok("010-12345678"));
-	assert_true(store_complaint_phone_ok("01012345678"));
-	assert_true(store_complaint_phone_ok("0755-1234567"));
-	assert_true(store_complaint_phone_ok("075512345678"));
-	assert_false(store_complaint_phone_ok("010-123456"));
-	assert_false(store_complaint_phone_ok("010--12345678"));
-	assert_false(store_complaint_phone_ok("1234567"));
-	assert_false(store_complaint_phone_ok("+8613812345678"));
-	assert_false(store_complaint_phone_ok(""));
-	assert_false(store_complaint_phone_ok(NULL));
+	assert_true(store_phone_ok("13812345678"));
+	assert_true(store_phone_ok("19900000000"));
+	assert_false(store_phone_ok("12812345678"));
+	assert_false(store_phone_ok("1381234567"));
+	assert_false(store_phone_ok("138123456789"));
+	assert_true(store_phone_ok("010-12345678"));
+	assert_true(store_phone_ok("01012345678"));
+	assert_true(store_phone_ok("0755-1234567"));
+	assert_true(store_phone_ok("075512345678"));
+	assert_false(store_phone_ok("010-123456"));
+	assert_false(store_phone_ok("010--12345678"));
+	assert_false(store_phone_ok("1234567"));
+	assert_false(store_phone_ok("+8613812345678"));
+	assert_false(store_phone_ok(""));
+	assert_false(store_phone_ok(NULL));
 
 	assert_true(store_unit_code_ok("3-2-1201"));
 	assert_true(store_unit_code_ok("3栋2单元1201室"));
