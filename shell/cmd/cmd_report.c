@@ -16,6 +16,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_report.h"
 #include "table.h"
 
 #define CMD_REPORT_PROMISES_SCAN 100000 /* open promises read for report promises */

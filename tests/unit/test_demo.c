@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_audit.h"
 #include "store_complaint.h"
+#include "store_report.h"
 #include "testhost.h"
 
 #define TEST_DEMO_DAY_MS (24LL * 3600 * 1000)

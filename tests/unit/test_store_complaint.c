@@ -25,6 +25,7 @@
 #include "store_account.h"
 #include "store_audit.h"
 #include "store_complaint.h"
+#include "store_report.h"
 #include "store_schema.h"
 
 struct test_sc_fx {
