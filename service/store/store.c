@@ -515,6 +515,22 @@ bool store_ascii_ok(const char *s, size_t max)
 	return true;
 }
 
+bool store_code_ok(const char *code)
+{
+	size_t i;
+
+	if (code == NULL || code[0] == '\0' || code[0] == '-' || code[0] == '_')
+		return false;
+	for (i = 0; code[i] != '\0'; i++) {
+		char c = code[i];
+
+		if (i >= 32 ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* Text of 1..max bytes with something other than white space in it; multiline also allows
  * newlines, carriage returns (only when cr) and tabs. 0, STORE_EINVAL or -ENOMEM. */
 int store_text_check(const char *s, size_t max, bool multiline, bool cr)

@@ -73,6 +73,9 @@ int store_analyze(struct store *st);
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);
 
+/* A code (a technique's, a category's, a draft's kind): 1..32 of [a-z0-9_-], starting with a
+ * letter or digit. */
+bool store_code_ok(const char *code);
 /* A phone number as the store keeps it (a caller's, a unit owner's): a Chinese mobile number,
  * 1[3-9] and 9 digits, or a landline: 0, 2-3 digits, an optional '-', 7-8 digits. */
 bool store_phone_ok(const char *phone);

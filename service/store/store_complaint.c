@@ -101,22 +101,6 @@ bool store_unit_code_ok(const char *code)
 	return chars <= COMPLAINT_UNIT_CHARS;
 }
 
-bool store_complaint_code_ok(const char *code)
-{
-	size_t i;
-
-	if (code == NULL || code[0] == '\0' || code[0] == '-' || code[0] == '_')
-		return false;
-	for (i = 0; code[i] != '\0'; i++) {
-		char c = code[i];
-
-		if (i >= 32 ||
-		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* ---- statements ----------------------------------------------------------------------------- */
 
 
@@ -243,16 +227,6 @@ static const char store_unit_sql_history[] =
     " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
     " WHERE c.unit = ?1"
     " ORDER BY 1 DESC, 2 DESC, 10 DESC";
-static const char store_draft_sql_save[] =
-    "INSERT INTO drafts (account, kind, data, step, updated_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account, kind) DO UPDATE"
-    " SET data = excluded.data, step = excluded.step,"
-    " updated_ms = excluded.updated_ms";
-static const char store_draft_sql_load[] =
-    "SELECT data, step, updated_ms FROM drafts WHERE account = ?1"
-    " AND kind = ?2";
-static const char store_draft_sql_delete[] =
-    "DELETE FROM drafts WHERE account = ?1 AND kind = ?2";
 /* ---- freeing ------------------------------------------------------------------------------ */
 
 static void store_complaint_note_clear(struct complaint_note *n)
@@ -639,7 +613,7 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	if (in == NULL || !store_unit_code_ok(in->unit) ||
 	    complaint_relation_name(in->relation) == NULL ||
 	    complaint_channel_name(in->channel) == NULL || complaint_mood_name(in->mood) == NULL ||
-	    !store_complaint_code_ok(in->category) || !store_name_ok(agent) ||
+	    !store_code_ok(in->category) || !store_name_ok(agent) ||
 	    (in->assignee != NULL && in->assignee[0] != '\0' && !store_name_ok(in->assignee)))
 		return STORE_EINVAL;
 	if (store_text_opt(in->phone) != NULL && !store_phone_ok(in->phone))
@@ -656,7 +630,7 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	    (in->npromises > 0 && in->promises == NULL))
 		return STORE_EINVAL;
 	for (i = 0; i < in->ntechniques; i++)
-		if (!store_complaint_code_ok(in->techniques[i]))
+		if (!store_code_ok(in->techniques[i]))
 			return STORE_EINVAL;
 	for (i = 0; i < in->npromises; i++) {
 		rc = store_complaint_promise_check(&in->promises[i]);
@@ -1256,10 +1230,10 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	    nadd > COMPLAINT_TECHNIQUES_MAX || nremove > COMPLAINT_TECHNIQUES_MAX)
 		return STORE_EINVAL;
 	for (i = 0; i < nadd; i++)
-		if (!store_complaint_code_ok(add[i]))
+		if (!store_code_ok(add[i]))
 			return STORE_EINVAL;
 	for (i = 0; i < nremove; i++)
-		if (!store_complaint_code_ok(remove[i]))
+		if (!store_code_ok(remove[i]))
 			return STORE_EINVAL;
 	rc = store_complaint_begin(st, number, &row);
 	if (rc < 0)
@@ -1803,74 +1777,6 @@ int store_unit_history(struct store *st, const char *code, struct unit_event **o
 	rc = store_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
 	                             store_complaint_unit_event_clear_v, &p, n);
 	*out = p;
-	return rc;
-}
-
-/* ---- drafts ---------------------------------------------------------------------------------- */
-
-void draft_clear(struct draft *d)
-{
-	if (d == NULL)
-		return;
-	free(d->data);
-	memset(d, 0, sizeof *d);
-}
-
-static bool store_complaint_draft_key_ok(const char *account, const char *kind)
-{
-	return store_name_ok(account) && store_complaint_code_ok(kind);
-}
-
-int store_draft_save(struct store *st, const char *account, const char *kind, const char *data,
-                     int step)
-{
-	int rc;
-
-	if (!store_complaint_draft_key_ok(account, kind) || step < 0)
-		return STORE_EINVAL;
-	rc = store_text_check(data, DRAFT_DATA_MAX, true, true);
-	if (rc < 0)
-		return rc;
-	return STORE_EXEC(st, store_draft_sql_save, NULL, STORE_T(account), STORE_T(kind), STORE_T(data),
-	               STORE_I(step), STORE_I(store_now_ms()));
-}
-
-int store_draft_load(struct store *st, const char *account, const char *kind, struct draft *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (!store_complaint_draft_key_ok(account, kind))
-		return STORE_EINVAL;
-	rc = STORE_PREP(st, store_draft_sql_load, &s, STORE_T(account), STORE_T(kind));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		rc = store_col_dup(s, 0, &out->data);
-		out->step = sqlite3_column_int(s, 1);
-		out->updated_ms = sqlite3_column_int64(s, 2);
-	} else if (rc == SQLITE_DONE) {
-		rc = store_fail_msg(st, STORE_ENOENT, "no draft");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	if (rc < 0)
-		draft_clear(out);
-	return rc;
-}
-
-int store_draft_delete(struct store *st, const char *account, const char *kind)
-{
-	int rc, changes = 0;
-
-	if (!store_complaint_draft_key_ok(account, kind))
-		return STORE_EINVAL;
-	rc = STORE_EXEC(st, store_draft_sql_delete, &changes, STORE_T(account), STORE_T(kind));
-	if (rc == 0 && changes == 0)
-		rc = store_fail_msg(st, STORE_ENOENT, "no draft");
 	return rc;
 }
 

@@ -77,8 +77,6 @@ int promise_status_parse(const char *s);
 /* A unit code: 1..32 characters (UTF-8, e.g. "3-2-1201" or "3栋2单元1201"), no spaces or
  * control characters. */
 bool store_unit_code_ok(const char *code);
-/* A technique or category code: 1..32 of [a-z0-9_-], starting with a letter or digit. */
-bool store_complaint_code_ok(const char *code);
 
 /* Limits (bytes of UTF-8). Multi-line texts (words, notes, outcome, reasons, promise text)
  * may contain newlines and tabs, no other control characters. */
@@ -90,7 +88,6 @@ bool store_complaint_code_ok(const char *code);
 #define COMPLAINT_TEXT_MAX 4096 /* notes, outcome, reasons, handover notes, promise texts */
 #define COMPLAINT_TECHNIQUES_MAX 32
 #define COMPLAINT_PROMISES_MAX 32
-#define DRAFT_DATA_MAX 65536
 
 /* ---- records ------------------------------------------------------------------------------ */
 
@@ -388,24 +385,6 @@ void store_unit_history_free(struct unit_event *list, size_t n);
 /* Every complaint of the unit (by its code, verified or not) and every promise made on them,
  * newest first. An unknown unit has an empty history. */
 int store_unit_history(struct store *st, const char *code, struct unit_event **out, size_t *n);
-
-/* ---- drafts of guided forms ----------------------------------------------------------------- */
-
-struct draft {
-	char *data; /* the caller's JSON text */
-	int step;
-	int64_t updated_ms;
-};
-
-void draft_clear(struct draft *d);
-/* Saves (replacing) account's draft of kind (an ASCII word such as "complaint"). data is
- * UTF-8 text up to DRAFT_DATA_MAX bytes. Not audited. */
-int store_draft_save(struct store *st, const char *account, const char *kind, const char *data,
-                     int step);
-/* STORE_ENOENT when there is none. */
-int store_draft_load(struct store *st, const char *account, const char *kind, struct draft *out);
-/* STORE_ENOENT when there was none. */
-int store_draft_delete(struct store *st, const char *account, const char *kind);
 
 /* ---- demo data ------------------------------------------------------------------------------ */
 

@@ -849,7 +849,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 		if (v == NULL)
 			continue;
 		/* Old codes no longer in the catalog still find old complaints. */
-		if (!store_complaint_code_ok(v)) {
+		if (!store_code_ok(v)) {
 			struct buf w;
 
 			buf_init(&w);
@@ -1351,7 +1351,7 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 
 		if (minus) {
 			/* A code no longer in the catalog can still be removed. */
-			if (!store_complaint_code_ok(code)) {
+			if (!store_code_ok(code)) {
 				cmd_complaint_technique_ok(sh, cat, code);
 				catalog_unref(cat);
 				return CMD_USAGE;

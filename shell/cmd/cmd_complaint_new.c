@@ -17,6 +17,7 @@
 #include "form.h"
 #include "shell_int.h"
 #include "store_complaint.h"
+#include "store_draft.h"
 #include "suggest.h"
 #include "utf8.h"
 
@@ -1651,15 +1652,15 @@ static int cmd_complaint_new(struct shell *sh, struct args *a)
 	memset(&d, 0, sizeof d);
 	rc = store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND, &d);
 	if (rc == STORE_ENOENT) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return cmd_complaint_new_start(sh, NULL);
 	}
 	if (rc < 0) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return shell_store_error(sh, rc);
 	}
 	rc = cmd_complaint_new_ask_draft(sh, &d, false, cmd_complaint_new_resume_cb);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	return rc;
 }
 
@@ -1707,13 +1708,13 @@ int cmd_complaint_new_draft_offer(struct shell *sh)
 	memset(&d, 0, sizeof d);
 	rc = store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND, &d);
 	if (rc < 0) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return CMD_OK; /* none (or unreadable now): nothing to offer */
 	}
 	/* The offer runs like a command: input waits for it, and its end shows the prompt. */
 	sh->running = true;
 	rc = cmd_complaint_new_ask_draft(sh, &d, true, cmd_complaint_draft_offer_cb);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	return rc;
 }
 

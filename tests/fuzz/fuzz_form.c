@@ -28,6 +28,7 @@
 #include "store.h"
 #include "store_account.h"
 #include "store_complaint.h"
+#include "store_draft.h"
 #include "store_schema.h"
 #include "utf8.h"
 
@@ -186,7 +187,7 @@ static void fuzz_form_check_draft(bool planted)
 			(void)form_draft_parse(dr.data, fuzz_form_draft_cb, &d);
 		}
 	}
-	draft_clear(&dr);
+	store_draft_clear(&dr);
 }
 
 /* The complaints saved during the run (by the form, or commands typed after it) hold clean

@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_audit.h"
 #include "store_complaint.h"
+#include "store_draft.h"
 #include "store_report.h"
 #include "testhost.h"
 

@@ -25,6 +25,7 @@
 #include "store_account.h"
 #include "store_audit.h"
 #include "store_complaint.h"
+#include "store_draft.h"
 #include "store_report.h"
 #include "store_schema.h"
 
@@ -296,12 +297,12 @@ static void test_sc_validation(void **state)
 	assert_false(store_unit_code_ok(""));
 	assert_false(store_unit_code_ok("\xff"));
 
-	assert_true(store_complaint_code_ok("leave-scene"));
-	assert_true(store_complaint_code_ok("repairs"));
-	assert_false(store_complaint_code_ok("Repairs"));
-	assert_false(store_complaint_code_ok("-x"));
-	assert_false(store_complaint_code_ok("a b"));
-	assert_false(store_complaint_code_ok("说服"));
+	assert_true(store_code_ok("leave-scene"));
+	assert_true(store_code_ok("repairs"));
+	assert_false(store_code_ok("Repairs"));
+	assert_false(store_code_ok("-x"));
+	assert_false(store_code_ok("a b"));
+	assert_false(store_code_ok("说服"));
 
 	assert_string_equal(complaint_status_name(COMPLAINT_IN_PROGRESS), "in_progress");
 	assert_int_equal(complaint_status_parse("reopened"), COMPLAINT_REOPENED);
@@ -1515,14 +1516,14 @@ static void test_sc_drafts(void **state)
 	assert_string_equal(d.data, json);
 	assert_int_equal(d.step, 2);
 	assert_true(d.updated_ms > 1600000000000LL);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	assert_int_equal(store_draft_load(fx->st, "zhang", "movein", &d), STORE_ENOENT);
 	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), 0);
 	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), STORE_ENOENT);
 	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), STORE_ENOENT);
 	assert_int_equal(store_draft_load(fx->st, "li", "complaint", &d), 0);
 	assert_string_equal(d.data, "{}");
-	draft_clear(&d);
+	store_draft_clear(&d);
 	assert_int_equal(store_draft_save(fx->st, "zhang", "Complaint", "{}", 0), STORE_EINVAL);
 	assert_int_equal(store_draft_save(fx->st, "", "complaint", "{}", 0), STORE_EINVAL);
 	assert_int_equal(store_draft_save(fx->st, "zhang", "complaint", "", 0), STORE_EINVAL);
