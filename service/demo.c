@@ -10,6 +10,7 @@
 #include "store_account.h"
 #include "store_complaint.h"
 #include "store_tx.h"
+#include "store_unit.h"
 
 #define DEMO_DAYS 120
 #define DEMO_MIN_MS (60LL * 1000)

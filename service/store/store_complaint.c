@@ -17,6 +17,7 @@
 #include "store_pairs.h"
 #include "store_search.h"
 #include "store_tx.h"
+#include "store_unit.h"
 
 /* ---- enumerations ------------------------------------------------------------------------- */
 
@@ -87,20 +88,6 @@ STORE_COMPLAINT_ENUM(promise_status, enum promise_status, store_complaint_promis
 
 /* ---- validation --------------------------------------------------------------------------- */
 
-bool store_unit_code_ok(const char *code)
-{
-	size_t chars = 0;
-	const char *p;
-
-	if (code == NULL || code[0] == '\0' ||
-	    !store_text_ok(code, COMPLAINT_UNIT_CHARS * 4, false))
-		return false;
-	for (p = code; *p != '\0'; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			chars++;
-	return chars <= COMPLAINT_UNIT_CHARS;
-}
-
 /* ---- statements ----------------------------------------------------------------------------- */
 
 
@@ -117,7 +104,6 @@ bool store_unit_code_ok(const char *code)
 #define SC_PCOLS                                                                                   \
 	"p.id, p.complaint_id, c.number, c.unit, p.agent, p.what, p.due_ms, p.status, "            \
 	"p.created_ms, p.closed_ms, p.note"
-#define SC_UCOLS "id, code, building, owner_name, owner_phone, area_m2, created"
 static const char store_complaint_sql_day_next[] =
     "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
     " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
@@ -210,23 +196,6 @@ static const char store_promise_sql_list_all[] =
     "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
     " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
     " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
-static const char store_unit_sql_add[] =
-    "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-static const char store_unit_sql_get[] =
-    "SELECT " SC_UCOLS " FROM units WHERE code = ?1";
-static const char store_unit_sql_count[] =
-    "SELECT count(*) FROM units";
-static const char store_unit_sql_list[] =
-    "SELECT " SC_UCOLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
-static const char store_unit_sql_history[] =
-    "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
-    " FROM complaints WHERE unit = ?1"
-    " UNION ALL"
-    " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
-    " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-    " WHERE c.unit = ?1"
-    " ORDER BY 1 DESC, 2 DESC, 10 DESC";
 /* ---- freeing ------------------------------------------------------------------------------ */
 
 static void store_complaint_note_clear(struct complaint_note *n)
@@ -1579,203 +1548,6 @@ int store_promise_list(struct store *st, const struct promise_filter *f, struct 
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_complaint_promise_fill,
 	                             store_complaint_promise_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-
-/* ---- the unit register ----------------------------------------------------------------------- */
-
-void unit_clear(struct unit *u)
-{
-	if (u == NULL)
-		return;
-	free(u->code);
-	free(u->building);
-	free(u->owner_name);
-	free(u->owner_phone);
-	memset(u, 0, sizeof *u);
-}
-
-static void store_complaint_unit_clear_v(void *p)
-{
-	unit_clear(p);
-}
-
-void store_unit_list_free(struct unit *list, size_t n)
-{
-	store_list_free(list, n, sizeof *list, store_complaint_unit_clear_v);
-}
-
-static int store_complaint_unit_fill(sqlite3_stmt *s, void *elem)
-{
-	struct unit *u = elem;
-	int err = 0;
-
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(s, 0);
-	err |= store_col_dup(s, 1, &u->code);
-	err |= store_col_dup(s, 2, &u->building);
-	err |= store_col_dup(s, 3, &u->owner_name);
-	err |= store_col_dup(s, 4, &u->owner_phone);
-	u->area_m2 = sqlite3_column_double(s, 5);
-	u->created = sqlite3_column_int64(s, 6);
-	if (err != 0) {
-		unit_clear(u);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u)
-{
-	const char *building, *owner, *phone;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (u == NULL || !store_unit_code_ok(u->code) || !(u->area_m2 >= 0) || u->area_m2 > 1e6)
-		return STORE_EINVAL;
-	building = store_text_opt(u->building);
-	owner = store_text_opt(u->owner_name);
-	phone = store_text_opt(u->owner_phone);
-	if ((building != NULL &&
-	     store_text_check(building, COMPLAINT_CALLER_MAX, false, false) < 0) ||
-	    (owner != NULL &&
-	     store_text_check(owner, COMPLAINT_CALLER_MAX, false, false) < 0) ||
-	    (phone != NULL && !store_phone_ok(phone)))
-		return STORE_EINVAL;
-	snprintf(detail, sizeof detail, "building=%s area=%.2f%s", building != NULL ? building : "",
-	         u->area_m2, owner != NULL ? " owner=set" : "");
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = STORE_PREP(st, store_unit_sql_add, &s, STORE_T(u->code), STORE_T(building), STORE_T(owner),
-	             STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000));
-	if (rc == 0 && u->area_m2 > 0) {
-		int brc = sqlite3_bind_double(s, 5, u->area_m2);
-
-		if (brc != SQLITE_OK) {
-			rc = store_fail(st, brc);
-			store_stmt_done(s);
-		}
-	}
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "unit.add", u->code, detail);
-	return store_tx_end(st, rc);
-}
-
-int store_unit_get(struct store *st, const char *code, struct unit *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (code == NULL)
-		return STORE_EINVAL;
-	rc = STORE_PREP(st, store_unit_sql_get, &s, STORE_T(code));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_complaint_unit_fill(s, out);
-	else if (rc == SQLITE_DONE)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such unit");
-	else
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	return rc;
-}
-
-int store_unit_count(struct store *st, int64_t *count)
-{
-	*count = 0;
-	return store_query_int(st, store_unit_sql_count, count, NULL, 0);
-}
-
-int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n)
-{
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (limit == 0)
-		return 0;
-	if (limit > (size_t)INT64_MAX)
-		limit = (size_t)INT64_MAX;
-	if (offset > (size_t)INT64_MAX)
-		return STORE_EINVAL;
-	rc = STORE_PREP(st, store_unit_sql_list, &s, STORE_I((int64_t)limit), STORE_I((int64_t)offset));
-	if (rc < 0)
-		return rc;
-	rc = store_collect(st, s, sizeof **out, store_complaint_unit_fill,
-	                             store_complaint_unit_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-
-static void store_complaint_unit_event_clear(struct unit_event *e)
-{
-	free(e->number);
-	free(e->category);
-	free(e->status);
-	free(e->text);
-	free(e->agent);
-	memset(e, 0, sizeof *e);
-}
-
-static void store_complaint_unit_event_clear_v(void *p)
-{
-	store_complaint_unit_event_clear(p);
-}
-
-void store_unit_history_free(struct unit_event *list, size_t n)
-{
-	store_list_free(list, n, sizeof *list, store_complaint_unit_event_clear_v);
-}
-
-static int store_complaint_unit_event_fill(sqlite3_stmt *s, void *elem)
-{
-	struct unit_event *e = elem;
-	int err = 0;
-
-	memset(e, 0, sizeof *e);
-	e->ts_ms = sqlite3_column_int64(s, 0);
-	e->is_promise = sqlite3_column_int(s, 1) != 0;
-	err |= store_col_dup(s, 2, &e->number);
-	err |= store_col_dup(s, 3, &e->category);
-	err |= store_col_dup(s, 4, &e->status);
-	err |= store_col_dup(s, 5, &e->text);
-	err |= store_col_dup(s, 6, &e->agent);
-	e->promise_id = sqlite3_column_int64(s, 7);
-	e->due_ms = sqlite3_column_int64(s, 8);
-	if (err != 0) {
-		store_complaint_unit_event_clear(e);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int store_unit_history(struct store *st, const char *code, struct unit_event **out, size_t *n)
-{
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (code == NULL)
-		return STORE_EINVAL;
-	rc = STORE_PREP(st, store_unit_sql_history, &s, STORE_T(code));
-	if (rc < 0)
-		return rc;
-	rc = store_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
-	                             store_complaint_unit_event_clear_v, &p, n);
 	*out = p;
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
 

@@ -18,6 +18,7 @@
 #include "shell_int.h"
 #include "store_complaint.h"
 #include "store_draft.h"
+#include "store_unit.h"
 #include "suggest.h"
 #include "utf8.h"
 
@@ -415,11 +416,11 @@ static int cmd_complaint_new_unit_accept(struct form *f, const char *v)
 		               "单元 %s 不在单元登记表中（输入 ? 查看部分单元）。"),
 		             buf_cstr(&clean));
 		buf_free(&clean);
-		unit_clear(&u);
+		store_unit_clear(&u);
 		return FORM_AGAIN;
 	}
 	if (rc < 0) {
-		unit_clear(&u);
+		store_unit_clear(&u);
 		shell_store_error(sh, rc);
 		return FORM_AGAIN;
 	}
@@ -432,7 +433,7 @@ static int cmd_complaint_new_unit_accept(struct form *f, const char *v)
 		cmd_complaint_new_print_clean(sh, u.owner_name);
 		shell_printf(sh, "\n");
 	}
-	unit_clear(&u);
+	store_unit_clear(&u);
 	return FORM_NEXT;
 }
 
@@ -1361,7 +1362,7 @@ static bool cmd_complaint_new_unit_check(struct form *f)
 	}
 	memset(&u, 0, sizeof u);
 	rc = store_unit_get(sh->host.store, v, &u);
-	unit_clear(&u);
+	store_unit_clear(&u);
 	if (rc < 0)
 		return false;
 	form_set(f, "unit.verified", "1");

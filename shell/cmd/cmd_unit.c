@@ -16,6 +16,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -172,7 +173,7 @@ static void cmd_unit_show_free(struct cmd_util_job *job)
 {
 	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
 
-	unit_clear(&w->u);
+	store_unit_clear(&w->u);
 	free(w->code);
 	free(w);
 }
@@ -700,13 +701,13 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 		case CMD_UNIT_COL_BUILDING:
 		case CMD_UNIT_COL_OWNER:
 			dst = imp->map[i] == CMD_UNIT_COL_BUILDING ? &u.building : &u.owner_name;
-			if (!cmd_unit_text_ok(v, len, COMPLAINT_CALLER_MAX)) {
+			if (!cmd_unit_text_ok(v, len, UNIT_TEXT_MAX)) {
 				cmd_unit_row_error(imp, row->line, i);
 				buf_printf(&imp->err,
 				           T(sh,
 				             "at most %d bytes on one line, no control characters",
 				             "最多 %d 字节，只能一行，不能有控制字符"),
-				           COMPLAINT_CALLER_MAX);
+				           UNIT_TEXT_MAX);
 				goto bad;
 			}
 			if (len > 0 && (*dst = strndup(v, len)) == NULL)
@@ -768,7 +769,7 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 	imp->n++;
 	return 0;
 bad:
-	unit_clear(&u);
+	store_unit_clear(&u);
 	return CMD_UNIT_EROW;
 }
 

@@ -21,6 +21,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "testhost.h"
 #include "utf8.h"
 

@@ -20,6 +20,7 @@
 #include "store_complaint.h"
 #include "store_draft.h"
 #include "store_report.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 #define TEST_DEMO_DAY_MS (24LL * 3600 * 1000)

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "store_complaint.h"
 #include "store_draft.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 static int test_form_setup(void **state)

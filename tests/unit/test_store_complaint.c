@@ -28,6 +28,7 @@
 #include "store_draft.h"
 #include "store_report.h"
 #include "store_schema.h"
+#include "store_unit.h"
 
 struct test_sc_fx {
 	char dir[64];
@@ -548,12 +549,12 @@ static void test_sc_units(void **state)
 	assert_string_equal(got.owner_phone, "13912345678");
 	assert_true(got.area_m2 == 89.5);
 	assert_true(got.created > 1600000000);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(fx->st, "5栋1单元302", &got), 0);
 	assert_null(got.building);
 	assert_null(got.owner_phone);
 	assert_true(got.area_m2 == 0);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(fx->st, "9-9-9", &got), STORE_ENOENT);
 	assert_int_equal(store_unit_list(fx->st, 10, 0, &list, &n), 0);
 	assert_int_equal(n, 2);
