@@ -452,7 +452,8 @@ static void auth_login_result(struct auth_req *r, int match)
 		return;
 	}
 	rc = store_account_login_failed(a->srv->store, &ctx, r->user, "wrong password",
-				a->srv->cfg.login_max_failures, a->srv->cfg.lockout_s, &locked_out);
+	                                a->srv->cfg.login_max_failures, a->srv->cfg.lockout_s,
+	                                &locked_out);
 	if (rc < 0)
 		log_error(r->session, "failed login of %s not recorded: %s", r->user,
 			  store_strerror(rc, "en"));

@@ -679,12 +679,12 @@ static int demo_complaint(struct demo *d, int64_t created)
 
 		rc = store_complaint_get(d->st, l.number, &c, true);
 		if (rc < 0) {
-			complaint_clear(&c);
+			store_complaint_clear(&c);
 			return demo_fail(d, rc, "reading a complaint");
 		}
 		for (i = 0; i < c.npromises && i < 2; i++)
 			l.promise_ids[i] = c.promises[i].id;
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 
 	/* Its life. */

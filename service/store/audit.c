@@ -61,4 +61,3 @@ int audit_hash(const struct audit_record *r, char hex[AUDIT_HASH_HEX + 1])
 	sodium_bin2hex(hex, AUDIT_HASH_HEX + 1, out, sizeof out);
 	return 0;
 }
-

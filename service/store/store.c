@@ -593,7 +593,7 @@ void store_text_clip(const char *s, size_t max, char *out)
 /* detail = "<head><text>" with the text whole; audit = the same with the text clipped. Both
  * are malloc'ed (the caller frees). */
 int store_text_details(const char *head, const char *text, char **detail,
-                                   char audit[STORE_DETAIL_MAX])
+                       char audit[STORE_DETAIL_MAX])
 {
 	char clip[STORE_CLIP + 4];
 
@@ -645,6 +645,30 @@ bool store_phone_ok(const char *phone)
 }
 
 /* ---- reading rows ------------------------------------------------------------------------- */
+
+const char *store_enum_name(const char *const *names, size_t n, int v)
+{
+	return v >= 0 && (size_t)v < n ? names[v] : NULL;
+}
+
+int store_enum_parse(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+int store_col_enum(sqlite3_stmt *s, int i, int (*parse)(const char *))
+{
+	int v = parse((const char *)sqlite3_column_text(s, i));
+
+	return v < 0 ? 0 : v;
+}
 
 /* *out = a copy of column i's text (NULL for SQL NULL). */
 int store_col_dup(sqlite3_stmt *s, int i, char **out)

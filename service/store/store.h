@@ -31,6 +31,9 @@ const char *store_strerror(int err, const char *lang);
  * any. st NULL: why the last store_open on this thread failed. Valid until the next call. */
 const char *store_last_error(struct store *st);
 
+/* An account name is 1..STORE_NAME_MAX bytes of text without spaces. */
+#define STORE_NAME_MAX 64
+
 /* Read-only (SQLITE_OPEN_READONLY): every change returns -EROFS. */
 #define STORE_READONLY 0x1
 

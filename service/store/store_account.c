@@ -466,7 +466,8 @@ int store_account_login_ok(struct store *st, const struct audit_ctx *ctx, const 
 }
 
 int store_account_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
-                       const char *reason, int max_failures, int lockout_s, bool *locked_out)
+                               const char *reason, int max_failures, int lockout_s,
+                               bool *locked_out)
 {
 	struct store_account_state state;
 	char detail[STORE_DETAIL_MAX];

@@ -19,11 +19,11 @@ struct account {
 	char *name;
 	char *display;
 	enum role role;
-	char *lang;   /* "zh" or "en" */
-	char *team;   /* the supervising account's name, or NULL */
-	char *pwhash; /* argon2id string, or NULL when no password is set */
-	bool locked;  /* locked by an admin */
-	int failed;   /* consecutive failed logins */
+	char *lang;           /* "zh" or "en" */
+	char *team;           /* the supervising account's name, or NULL */
+	char *pwhash;         /* argon2id string, or NULL when no password is set */
+	bool locked;          /* locked by an admin */
+	int failed;           /* consecutive failed logins */
 	int64_t locked_until; /* unix seconds; lockout after failures, 0 when none */
 	int64_t created;
 	int64_t last_login;
@@ -33,8 +33,8 @@ void store_account_clear(struct account *a);
 
 struct account_key {
 	int64_t id;
-	char *keytype;  /* e.g. "ssh-ed25519" */
-	char *blob;     /* base64 */
+	char *keytype; /* e.g. "ssh-ed25519" */
+	char *blob;    /* base64 */
 	char *comment;
 	int64_t created;
 };
@@ -66,6 +66,7 @@ int store_account_login_ok(struct store *st, const struct audit_ctx *ctx, const 
  * The count is kept past max_failures (max_failures <= 0: never locks out), so after a lockout
  * ends one more failure locks out again, until store_account_login_ok or an unlock resets it. */
 int store_account_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
-                               const char *reason, int max_failures, int lockout_s, bool *locked_out);
+                               const char *reason, int max_failures, int lockout_s,
+                               bool *locked_out);
 
 #endif

@@ -14,7 +14,7 @@
 
 /* A standalone audit event (logout, command run, failed login of an unknown account...). */
 int store_audit(struct store *st, const struct audit_ctx *ctx, const char *action,
-		const char *target, const char *detail);
+                const char *target, const char *detail);
 
 struct audit_event {
 	int64_t seq;
@@ -26,7 +26,7 @@ struct audit_event {
 void store_audit_event_clear(struct audit_event *e);
 /* Events with seq > after_seq, oldest first, at most limit. */
 int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
-		     size_t *n);
+                     size_t *n);
 void store_audit_list_free(struct audit_event *list, size_t n);
 /* Recomputes the whole chain. 0 when intact (*checked = events seen); STORE_EIO-free
  * mismatch returns 1 with *bad_seq the first broken event. */

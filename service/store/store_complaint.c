@@ -21,11 +21,6 @@
 
 /* ---- enumerations ------------------------------------------------------------------------- */
 
-static const char *const store_complaint_status_names[] = {
-    [COMPLAINT_OPEN] = "open",         [COMPLAINT_IN_PROGRESS] = "in_progress",
-    [COMPLAINT_RESOLVED] = "resolved", [COMPLAINT_ESCALATED] = "escalated",
-    [COMPLAINT_REOPENED] = "reopened",
-};
 static const char *const store_complaint_relation_names[] = {
     [COMPLAINT_REL_OWNER] = "owner",
     [COMPLAINT_REL_FAMILY] = "family",
@@ -42,74 +37,61 @@ static const char *const store_complaint_mood_names[] = {
     [COMPLAINT_MOOD_UPSET] = "upset",
     [COMPLAINT_MOOD_ANGRY] = "angry",
 };
-static const char *const store_complaint_promise_names[] = {
-    [PROMISE_OPEN] = "open",
-    [PROMISE_KEPT] = "kept",
-    [PROMISE_WITHDRAWN] = "withdrawn",
-};
-
-#define STORE_COMPLAINT_N(a) (sizeof(a) / sizeof((a)[0]))
-
-_Static_assert(STORE_COMPLAINT_N(store_complaint_status_names) == COMPLAINT_NSTATUS,
-               "one name per status");
-
-static const char *store_complaint_name(const char *const *names, size_t n, int v)
+const char *store_complaint_relation_name(enum complaint_relation v)
 {
-	return v >= 0 && (size_t)v < n ? names[v] : NULL;
+	return store_enum_name(store_complaint_relation_names,
+	                       STORE_NELEM(store_complaint_relation_names), (int)v);
 }
 
-static int store_complaint_parse(const char *const *names, size_t n, const char *s)
+int store_complaint_relation_parse(const char *s)
 {
-	size_t i;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
+	return store_enum_parse(store_complaint_relation_names,
+	                        STORE_NELEM(store_complaint_relation_names), s);
 }
 
-#define STORE_COMPLAINT_ENUM(fn, type, names)                                                      \
-	const char *fn##_name(type v)                                                              \
-	{                                                                                          \
-		return store_complaint_name(names, STORE_COMPLAINT_N(names), (int)v);              \
-	}                                                                                          \
-	int fn##_parse(const char *s)                                                              \
-	{                                                                                          \
-		return store_complaint_parse(names, STORE_COMPLAINT_N(names), s);                  \
-	}
+const char *store_complaint_channel_name(enum complaint_channel v)
+{
+	return store_enum_name(store_complaint_channel_names,
+	                       STORE_NELEM(store_complaint_channel_names), (int)v);
+}
 
-STORE_COMPLAINT_ENUM(complaint_status, enum complaint_status, store_complaint_status_names)
-STORE_COMPLAINT_ENUM(complaint_relation, enum complaint_relation, store_complaint_relation_names)
-STORE_COMPLAINT_ENUM(complaint_channel, enum complaint_channel, store_complaint_channel_names)
-STORE_COMPLAINT_ENUM(complaint_mood, enum complaint_mood, store_complaint_mood_names)
-STORE_COMPLAINT_ENUM(promise_status, enum promise_status, store_complaint_promise_names)
+int store_complaint_channel_parse(const char *s)
+{
+	return store_enum_parse(store_complaint_channel_names,
+	                        STORE_NELEM(store_complaint_channel_names), s);
+}
+
+const char *store_complaint_mood_name(enum complaint_mood v)
+{
+	return store_enum_name(store_complaint_mood_names, STORE_NELEM(store_complaint_mood_names),
+	                       (int)v);
+}
+
+int store_complaint_mood_parse(const char *s)
+{
+	return store_enum_parse(store_complaint_mood_names, STORE_NELEM(store_complaint_mood_names),
+	                        s);
+}
 
 /* ---- validation --------------------------------------------------------------------------- */
 
 /* ---- statements ----------------------------------------------------------------------------- */
 
-
-#define SC_COLS                                                                                    \
+#define STORE_COMPLAINT_COLS                                                                       \
 	"c.id, c.number, c.unit, c.unit_verified, c.caller, c.relation, c.phone, c.channel, "      \
 	"c.category, c.words, c.mood, c.dialect, c.outcome, c.status, c.agent, c.assignee, "       \
 	"c.created_ms, c.updated_ms, c.resolved_ms, "                                              \
 	"(SELECT group_concat(t.code, ' ') FROM complaint_techniques t"                            \
 	" WHERE t.complaint_id = c.id), "                                                          \
-	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                          \
+	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                           \
 	" WHERE p.complaint_id = c.id AND p.status = 'open'), "                                    \
 	"(SELECT min(p.due_ms) FROM promises p INDEXED BY promises_complaint"                      \
 	" WHERE p.complaint_id = c.id AND p.status = 'open')"
-#define SC_PCOLS                                                                                   \
-	"p.id, p.complaint_id, c.number, c.unit, p.agent, p.what, p.due_ms, p.status, "            \
-	"p.created_ms, p.closed_ms, p.note"
 static const char store_complaint_sql_day_next[] =
     "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
     " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
-static const char store_complaint_sql_units_any[] =
-    "SELECT EXISTS (SELECT 1 FROM units)";
-static const char store_unit_sql_exists[] =
+static const char store_complaint_sql_units_any[] = "SELECT EXISTS (SELECT 1 FROM units)";
+static const char store_complaint_sql_unit_exists[] =
     "SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1)";
 static const char store_complaint_sql_account_exists[] =
     "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)";
@@ -122,16 +104,6 @@ static const char store_complaint_sql_tech_add[] =
     "INSERT OR IGNORE INTO complaint_techniques (complaint_id, code) VALUES (?1, ?2)";
 static const char store_complaint_sql_tech_del[] =
     "DELETE FROM complaint_techniques WHERE complaint_id = ?1 AND code = ?2";
-static const char store_complaint_status_sql_history_add[] =
-    "INSERT INTO complaint_history (complaint_id, ts_ms, account, action,"
-    " detail) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char store_promise_sql_insert[] =
-    "INSERT INTO promises (complaint_id, agent, what, due_ms, status,"
-    " created_ms) VALUES (?1, ?2, ?3, ?4, 'open', ?5)";
-static const char store_complaint_status_sql_lookup[] =
-    "SELECT id, status, assignee FROM complaints WHERE number = ?1";
-static const char store_complaint_status_sql_set[] =
-    "UPDATE complaints SET status = ?2, updated_ms = ?3 WHERE id = ?1";
 static const char store_complaint_sql_set_assignee[] =
     "UPDATE complaints SET assignee = ?2, status = ?3, updated_ms = ?4 WHERE id = ?1";
 static const char store_complaint_sql_resolve[] =
@@ -140,23 +112,19 @@ static const char store_complaint_sql_resolve[] =
 static const char store_complaint_sql_reopen[] =
     "UPDATE complaints SET status = 'reopened', resolved_ms = NULL,"
     " updated_ms = ?2 WHERE id = ?1";
-static const char store_complaint_status_sql_touch[] =
-    "UPDATE complaints SET updated_ms = ?2 WHERE id = ?1";
 static const char store_complaint_sql_note_add[] =
     "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
     " VALUES (?1, ?2, ?3, ?4)";
 static const char store_complaint_sql_handover_add[] =
     "INSERT INTO handovers (complaint_id, from_account, to_account, ts_ms,"
     " note) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char store_promise_sql_open_count[] =
-    "SELECT count(*) FROM promises WHERE complaint_id = ?1 AND status = 'open'";
 static const char store_complaint_sql_get[] =
-    "SELECT " SC_COLS " FROM complaints c WHERE c.number = ?1";
+    "SELECT " STORE_COMPLAINT_COLS " FROM complaints c WHERE c.number = ?1";
 static const char store_complaint_sql_notes[] =
     "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
     " ORDER BY id";
 static const char store_complaint_sql_get_id[] =
-    "SELECT " SC_COLS " FROM complaints c WHERE c.id = ?1";
+    "SELECT " STORE_COMPLAINT_COLS " FROM complaints c WHERE c.id = ?1";
 static const char store_complaint_sql_notes_desc[] =
     "SELECT complaint_id, text FROM complaint_notes"
     " ORDER BY complaint_id DESC, id DESC";
@@ -166,36 +134,6 @@ static const char store_complaint_sql_history[] =
 static const char store_complaint_sql_handovers[] =
     "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
     " WHERE complaint_id = ?1 ORDER BY id";
-static const char store_promise_sql_of[] =
-    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-    " ON c.id = p.complaint_id WHERE p.complaint_id = ?1 ORDER BY p.id";
-static const char store_promise_sql_get[] =
-    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-    " ON c.id = p.complaint_id WHERE p.id = ?1";
-static const char store_promise_sql_close[] =
-    "UPDATE promises SET status = ?2, closed_ms = ?3, note = ?4"
-    " WHERE id = ?1 AND status = 'open'";
-/* One statement per shape, each read in order from the index it names, so that a page
- * reads its own rows and no more (?1 agent, ?2 due before, ?3 limit, ?4 offset). */
-static const char store_promise_sql_list_agent_open[] =
-    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-    " JOIN complaints c ON c.id = p.complaint_id"
-    " WHERE p.agent = ?1 AND p.status = 'open' AND p.due_ms < ?2"
-    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
-static const char store_promise_sql_list_open[] =
-    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_status_due"
-    " JOIN complaints c ON c.id = p.complaint_id"
-    " WHERE ?1 IS NULL AND p.status = 'open' AND p.due_ms < ?2"
-    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
-static const char store_promise_sql_list_agent[] =
-    "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-    " JOIN complaints c ON c.id = p.complaint_id"
-    " WHERE p.agent = ?1 AND ?2 IS NOT NULL"
-    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
-static const char store_promise_sql_list_all[] =
-    "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-    " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
-    " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4";
 /* ---- freeing ------------------------------------------------------------------------------ */
 
 static void store_complaint_note_clear(struct complaint_note *n)
@@ -237,29 +175,7 @@ static void store_complaint_handover_clear_v(void *p)
 	store_complaint_handover_clear(p);
 }
 
-void promise_clear(struct promise *p)
-{
-	if (p == NULL)
-		return;
-	free(p->number);
-	free(p->unit);
-	free(p->agent);
-	free(p->what);
-	free(p->note);
-	memset(p, 0, sizeof *p);
-}
-
-static void store_complaint_promise_clear_v(void *p)
-{
-	promise_clear(p);
-}
-
-void store_promise_list_free(struct promise *list, size_t n)
-{
-	store_list_free(list, n, sizeof *list, store_complaint_promise_clear_v);
-}
-
-void complaint_clear(struct complaint *c)
+void store_complaint_clear(struct complaint *c)
 {
 	size_t i;
 
@@ -279,8 +195,7 @@ void complaint_clear(struct complaint *c)
 		free(c->techniques[i]);
 	free(c->techniques);
 	store_list_free(c->notes, c->nnotes, sizeof *c->notes, store_complaint_note_clear_v);
-	store_list_free(c->history, c->nhistory, sizeof *c->history,
-	                store_complaint_event_clear_v);
+	store_list_free(c->history, c->nhistory, sizeof *c->history, store_complaint_event_clear_v);
 	store_list_free(c->handovers, c->nhandovers, sizeof *c->handovers,
 	                store_complaint_handover_clear_v);
 	store_promise_list_free(c->promises, c->npromises);
@@ -289,7 +204,7 @@ void complaint_clear(struct complaint *c)
 
 static void store_complaint_clear_v(void *p)
 {
-	complaint_clear(p);
+	store_complaint_clear(p);
 }
 
 void store_complaint_list_free(struct complaint *list, size_t n)
@@ -333,14 +248,7 @@ static int store_complaint_split_techniques(struct complaint *c, const char *lis
 	return 0;
 }
 
-static int store_complaint_enum_col(sqlite3_stmt *s, int i, int (*parse)(const char *))
-{
-	int v = parse((const char *)sqlite3_column_text(s, i));
-
-	return v < 0 ? 0 : v;
-}
-
-/* A complaint from a row of SC_COLS. */
+/* A complaint from a row of STORE_COMPLAINT_COLS. */
 static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 {
 	struct complaint *c = elem;
@@ -352,15 +260,15 @@ static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 	err |= store_col_dup(s, 2, &c->unit);
 	c->unit_verified = sqlite3_column_int(s, 3) != 0;
 	err |= store_col_dup(s, 4, &c->caller);
-	c->relation = store_complaint_enum_col(s, 5, complaint_relation_parse);
+	c->relation = store_col_enum(s, 5, store_complaint_relation_parse);
 	err |= store_col_dup(s, 6, &c->phone);
-	c->channel = store_complaint_enum_col(s, 7, complaint_channel_parse);
+	c->channel = store_col_enum(s, 7, store_complaint_channel_parse);
 	err |= store_col_dup(s, 8, &c->category);
 	err |= store_col_dup(s, 9, &c->words);
-	c->mood = store_complaint_enum_col(s, 10, complaint_mood_parse);
+	c->mood = store_col_enum(s, 10, store_complaint_mood_parse);
 	err |= store_col_dup(s, 11, &c->dialect);
 	err |= store_col_dup(s, 12, &c->outcome);
-	c->status = store_complaint_enum_col(s, 13, complaint_status_parse);
+	c->status = store_col_enum(s, 13, store_complaint_status_parse);
 	err |= store_col_dup(s, 14, &c->agent);
 	err |= store_col_dup(s, 15, &c->assignee);
 	c->created_ms = sqlite3_column_int64(s, 16);
@@ -370,7 +278,7 @@ static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 	c->open_promises = sqlite3_column_int(s, 20);
 	c->next_due_ms = sqlite3_column_int64(s, 21);
 	if (err != 0) {
-		complaint_clear(c);
+		store_complaint_clear(c);
 		return -ENOMEM;
 	}
 	return 0;
@@ -429,31 +337,6 @@ static int store_complaint_handover_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-/* A promise from a row of SC_PCOLS. */
-static int store_complaint_promise_fill(sqlite3_stmt *s, void *elem)
-{
-	struct promise *p = elem;
-	int err = 0;
-
-	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
-	p->complaint_id = sqlite3_column_int64(s, 1);
-	err |= store_col_dup(s, 2, &p->number);
-	err |= store_col_dup(s, 3, &p->unit);
-	err |= store_col_dup(s, 4, &p->agent);
-	err |= store_col_dup(s, 5, &p->what);
-	p->due_ms = sqlite3_column_int64(s, 6);
-	p->status = store_complaint_enum_col(s, 7, promise_status_parse);
-	p->created_ms = sqlite3_column_int64(s, 8);
-	p->closed_ms = sqlite3_column_int64(s, 9);
-	err |= store_col_dup(s, 10, &p->note);
-	if (err != 0) {
-		promise_clear(p);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* ---- shared pieces of the changes --------------------------------------------------------- */
 
 /* Inside a transaction: whether account name exists (STORE_ENOENT when not). */
@@ -467,111 +350,6 @@ static int store_complaint_account_exists(struct store *st, const char *name)
 	return rc;
 }
 
-/* Appends a history row and the audit event of one change (target: the number). detail is
- * kept whole in the history; the audit detail is audit_detail (NULL: detail). */
-static int store_complaint_record(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                  const char *number, int64_t now, const char *action,
-                                  const char *detail, const char *audit_action,
-                                  const char *audit_detail)
-{
-	int rc = STORE_EXEC(st, store_complaint_status_sql_history_add, NULL, STORE_I(id), STORE_I(now),
-	                 STORE_T(store_audit_who(ctx)), STORE_T(action), STORE_T(detail));
-
-	if (rc == 0 && audit_action != NULL)
-		rc = store_audit_append(st, ctx, now, audit_action, number,
-		                        audit_detail != NULL ? audit_detail : detail);
-	return rc;
-}
-
-/* The state of a complaint read inside a change's transaction. */
-struct store_complaint_row {
-	int64_t id;
-	enum complaint_status status;
-	char assignee[STORE_NAME_MAX + 1];
-};
-
-static int store_complaint_lookup(struct store *st, const char *number,
-                                  struct store_complaint_row *row)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = STORE_PREP(st, store_complaint_status_sql_lookup, &s, STORE_T(number));
-
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *a = sqlite3_column_text(s, 2);
-
-		row->id = sqlite3_column_int64(s, 0);
-		row->status = store_complaint_enum_col(s, 1, complaint_status_parse);
-		snprintf(row->assignee, sizeof row->assignee, "%s",
-		         a != NULL ? (const char *)a : "");
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = store_fail_msg(st, STORE_ENOENT, "no such complaint");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	return rc;
-}
-
-/* Begins a change of complaint number: the transaction and the row. On failure the
- * transaction is already ended. */
-static int store_complaint_begin(struct store *st, const char *number,
-                                 struct store_complaint_row *row)
-{
-	int rc;
-
-	if (number == NULL || number[0] == '\0' || strlen(number) >= COMPLAINT_NUMBER_MAX)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_lookup(st, number, row);
-	if (rc < 0)
-		return store_tx_end(st, rc);
-	return 0;
-}
-
-/* Marks the complaint changed, moving it from open to in_progress when work is done on it. */
-static int store_complaint_touch(struct store *st, const struct store_complaint_row *row,
-                                 int64_t now, bool work)
-{
-	if (work && row->status == COMPLAINT_OPEN)
-		return STORE_EXEC(st, store_complaint_status_sql_set, NULL, STORE_I(row->id),
-		               STORE_T(complaint_status_name(COMPLAINT_IN_PROGRESS)), STORE_I(now));
-	return STORE_EXEC(st, store_complaint_status_sql_touch, NULL, STORE_I(row->id), STORE_I(now));
-}
-
-static int store_complaint_promise_check(const struct promise_new *p)
-{
-	if (p == NULL || p->due_ms <= 0)
-		return STORE_EINVAL;
-	if (p->agent != NULL && !store_name_ok(p->agent))
-		return STORE_EINVAL;
-	return store_text_check(p->what, COMPLAINT_TEXT_MAX, true, false);
-}
-
-/* Inside a transaction: inserts promise p on complaint id, with its history row. */
-static int store_complaint_promise_insert(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                          const char *agent, const struct promise_new *p,
-                                          int64_t now, int64_t *pid)
-{
-	char detail[STORE_DETAIL_MAX], clip[STORE_CLIP + 4];
-	int rc;
-
-	rc = STORE_EXEC(st, store_promise_sql_insert, NULL, STORE_I(id), STORE_T(agent), STORE_T(p->what),
-	             STORE_I(p->due_ms), STORE_I(now));
-	if (rc < 0)
-		return rc;
-	*pid = sqlite3_last_insert_rowid(st->db);
-	store_text_clip(p->what, STORE_CLIP, clip);
-	snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)*pid, agent,
-	         (long long)p->due_ms, clip);
-	return store_complaint_record(st, ctx, id, NULL, now, "promise.add", detail, NULL, NULL);
-}
-
 /* ---- taking a complaint -------------------------------------------------------------------- */
 
 static int store_complaint_new_check(const struct complaint_new *in, const char *agent)
@@ -580,9 +358,10 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	int rc;
 
 	if (in == NULL || !store_unit_code_ok(in->unit) ||
-	    complaint_relation_name(in->relation) == NULL ||
-	    complaint_channel_name(in->channel) == NULL || complaint_mood_name(in->mood) == NULL ||
-	    !store_code_ok(in->category) || !store_name_ok(agent) ||
+	    store_complaint_relation_name(in->relation) == NULL ||
+	    store_complaint_channel_name(in->channel) == NULL ||
+	    store_complaint_mood_name(in->mood) == NULL || !store_code_ok(in->category) ||
+	    !store_name_ok(agent) ||
 	    (in->assignee != NULL && in->assignee[0] != '\0' && !store_name_ok(in->assignee)))
 		return STORE_EINVAL;
 	if (store_text_opt(in->phone) != NULL && !store_phone_ok(in->phone))
@@ -602,7 +381,7 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 		if (!store_code_ok(in->techniques[i]))
 			return STORE_EINVAL;
 	for (i = 0; i < in->npromises; i++) {
-		rc = store_complaint_promise_check(&in->promises[i]);
+		rc = store_promise_check(&in->promises[i]);
 		if (rc < 0)
 			return rc;
 	}
@@ -655,7 +434,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 		return rc;
 	rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
 	if (rc == 0 && units != 0) {
-		rc = STORE_INT(st, store_unit_sql_exists, &known, STORE_T(in->unit));
+		rc = STORE_INT(st, store_complaint_sql_unit_exists, &known, STORE_T(in->unit));
 		if (rc == 0 && known == 0)
 			rc = store_fail_msg(st, STORE_ENOENT, "no such unit in the unit register");
 	}
@@ -665,33 +444,35 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 		rc = STORE_INT(st, store_complaint_sql_day_next, &counter, STORE_T(day));
 	if (rc == 0) {
 		snprintf(number, sizeof number, "C-%s-%04lld", day, (long long)counter);
-		rc = STORE_EXEC(st, store_complaint_sql_insert, NULL, STORE_T(number), STORE_T(in->unit),
-		             STORE_I(known != 0), STORE_T(in->caller),
-		             STORE_T(complaint_relation_name(in->relation)),
-		             STORE_T(store_text_opt(in->phone)),
-		             STORE_T(complaint_channel_name(in->channel)), STORE_T(in->category),
-		             STORE_T(in->words), STORE_T(complaint_mood_name(in->mood)),
-		             STORE_T(store_text_opt(in->dialect)), STORE_T(agent),
-		             STORE_T(assignee), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_insert, NULL, STORE_T(number),
+		                STORE_T(in->unit), STORE_I(known != 0), STORE_T(in->caller),
+		                STORE_T(store_complaint_relation_name(in->relation)),
+		                STORE_T(store_text_opt(in->phone)),
+		                STORE_T(store_complaint_channel_name(in->channel)),
+		                STORE_T(in->category), STORE_T(in->words),
+		                STORE_T(store_complaint_mood_name(in->mood)),
+		                STORE_T(store_text_opt(in->dialect)), STORE_T(agent),
+		                STORE_T(assignee), STORE_I(now));
 	}
 	if (rc == 0)
 		id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; rc == 0 && i < in->ntechniques; i++)
-		rc = STORE_EXEC(st, store_complaint_sql_tech_add, NULL, STORE_I(id), STORE_T(in->techniques[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, NULL, STORE_I(id),
+		                STORE_T(in->techniques[i]));
 	if (rc == 0) {
 		snprintf(detail, sizeof detail, "unit=%s%s category=%s assignee=%s", in->unit,
 		         known != 0 ? "" : " (unverified)", in->category, assignee);
 		store_complaint_codes(detail, sizeof detail, " techniques=", in->techniques,
 		                      in->ntechniques);
-		rc =
-		    store_complaint_record(st, ctx, id, number, now, "created", detail, NULL, NULL);
+		rc = store_complaint_status_record(st, ctx, id, number, now, "created", detail,
+		                                   NULL, NULL);
 	}
 	for (i = 0; rc == 0 && i < in->npromises; i++) {
 		const struct promise_new *p = &in->promises[i];
 		int64_t pid;
 
-		rc = store_complaint_promise_insert(
-		    st, ctx, id, p->agent != NULL ? p->agent : agent, p, now, &pid);
+		rc = store_promise_insert(st, ctx, id, p->agent != NULL ? p->agent : agent, p, now,
+		                          &pid);
 	}
 	if (rc == 0) {
 		size_t len = strlen(detail);
@@ -708,9 +489,9 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 /* ---- reading complaints -------------------------------------------------------------------- */
 
 /* The rows of statement id for complaint id into an array. */
-static int store_complaint_children(struct store *st, const char *sql, int64_t id,
-                                    size_t sz, store_fill_fn fill, void (*clear)(void *),
-                                    void **out, size_t *n)
+static int store_complaint_children(struct store *st, const char *sql, int64_t id, size_t sz,
+                                    store_fill_fn fill, void (*clear)(void *), void **out,
+                                    size_t *n)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = STORE_PREP(st, sql, &s, STORE_I(id));
@@ -747,26 +528,22 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	                              &out->nnotes);
 	out->notes = p;
 	if (rc == 0) {
-		rc = store_complaint_children(st, store_complaint_sql_history, out->id, sizeof *out->history,
-		                              store_complaint_event_fill,
+		rc = store_complaint_children(st, store_complaint_sql_history, out->id,
+		                              sizeof *out->history, store_complaint_event_fill,
 		                              store_complaint_event_clear_v, &p, &out->nhistory);
 		out->history = p;
 	}
 	if (rc == 0) {
-		rc = store_complaint_children(st, store_complaint_sql_handovers, out->id, sizeof *out->handovers,
-		                              store_complaint_handover_fill,
+		rc = store_complaint_children(st, store_complaint_sql_handovers, out->id,
+		                              sizeof *out->handovers, store_complaint_handover_fill,
 		                              store_complaint_handover_clear_v, &p,
 		                              &out->nhandovers);
 		out->handovers = p;
 	}
-	if (rc == 0) {
-		rc = store_complaint_children(st, store_promise_sql_of, out->id, sizeof *out->promises,
-		                              store_complaint_promise_fill,
-		                              store_complaint_promise_clear_v, &p, &out->npromises);
-		out->promises = p;
-	}
+	if (rc == 0)
+		rc = store_promise_of(st, out->id, &out->promises, &out->npromises);
 	if (rc < 0)
-		complaint_clear(out);
+		store_complaint_clear(out);
 	return rc;
 }
 
@@ -822,17 +599,17 @@ static void store_complaint_q_eq(struct store_complaint_query *q, const char *co
 
 /* How a built query ends. */
 enum store_complaint_q_shape {
-	SC_Q_ALL,   /* every matching row, newest first */
-	SC_Q_PAGED, /* with LIMIT and OFFSET */
-	SC_Q_COUNT, /* count(*) only */
+	SC_Q_ALL,       /* every matching row, newest first */
+	SC_Q_PAGED,     /* with LIMIT and OFFSET */
+	SC_Q_COUNT,     /* count(*) only */
 	SC_Q_COUNT_MAX, /* count(*) of at most f->limit rows */
-	SC_Q_SCAN,  /* id, words and outcome of every matching row, by id, latest first */
+	SC_Q_SCAN,      /* id, words and outcome of every matching row, by id, latest first */
 };
 
 /* Builds the query for f (and a substring text, may be NULL). */
 static int store_complaint_q_build(struct store_complaint_query *q,
-                                   const struct complaint_filter *f, const char *text,
-                                   bool scan, enum store_complaint_q_shape shape)
+                                   const struct complaint_filter *f, const char *text, bool scan,
+                                   enum store_complaint_q_shape shape)
 {
 	static const struct complaint_filter none;
 	size_t k;
@@ -847,7 +624,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	else if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
 	else
-		store_complaint_q_add(q, "SELECT " SC_COLS);
+		store_complaint_q_add(q, "SELECT " STORE_COMPLAINT_COLS);
 	if (text != NULL && scan) {
 		/* Complaints changed by hand wait to be indexed: read every text instead. */
 		k = store_complaint_q_arg(q, STORE_T(text));
@@ -888,7 +665,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 			if (!(f->status_mask & COMPLAINT_STATUS_BIT(i)))
 				continue;
 			/* Program constants, not user data. */
-			store_complaint_q_add(q, "%s'%s'", sep, complaint_status_name(i));
+			store_complaint_q_add(q, "%s'%s'", sep, store_complaint_status_name(i));
 			sep = ", ";
 		}
 		store_complaint_q_add(q, ")");
@@ -951,8 +728,7 @@ static int store_complaint_q_prepare(struct store *st, const struct store_compla
 }
 
 static int store_complaint_run_list(struct store *st, const struct complaint_filter *f,
-                                    const char *text, bool scan, struct complaint **out,
-                                    size_t *n)
+                                    const char *text, bool scan, struct complaint **out, size_t *n)
 {
 	struct store_complaint_query q;
 	sqlite3_stmt *s = NULL;
@@ -966,7 +742,7 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
 		rc = store_collect(st, s, sizeof **out, store_complaint_fill,
-		                             store_complaint_clear_v, &p, n);
+		                   store_complaint_clear_v, &p, n);
 	*out = p;
 	return rc;
 }
@@ -1162,7 +938,7 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const char *number,
                          const char *text)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char clip[STORE_CLIP + 4];
 	int64_t now = store_clock_ms(st);
 	int rc;
@@ -1170,17 +946,17 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
 	rc = store_text_check(text, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id), STORE_T(store_audit_who(ctx)),
-	             STORE_I(now), STORE_T(text));
+	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
+	                STORE_T(store_audit_who(ctx)), STORE_I(now), STORE_T(text));
 	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, true);
+		rc = store_complaint_status_touch(st, &row, now, true);
 	if (rc == 0) {
 		store_text_clip(text, STORE_CLIP, clip);
-		rc = store_complaint_record(st, ctx, row.id, number, now, "note", clip,
-		                            "complaint.note", NULL);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "note", clip,
+		                                   "complaint.note", NULL);
 	}
 	return store_tx_end(st, rc);
 }
@@ -1189,7 +965,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
                         const char *const *add, size_t nadd, const char *const *remove,
                         size_t nremove)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_clock_ms(st);
 	size_t i, len = 0;
@@ -1204,13 +980,14 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	for (i = 0; i < nremove; i++)
 		if (!store_code_ok(remove[i]))
 			return STORE_EINVAL;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	detail[0] = '\0';
 	for (i = 0; rc == 0 && i < nadd; i++) {
 		changes = 0;
-		rc = STORE_EXEC(st, store_complaint_sql_tech_add, &changes, STORE_I(row.id), STORE_T(add[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, &changes, STORE_I(row.id),
+		                STORE_T(add[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s+%s", len > 0 ? " " : "",
 			         add[i]);
@@ -1219,7 +996,8 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	}
 	for (i = 0; rc == 0 && i < nremove; i++) {
 		changes = 0;
-		rc = STORE_EXEC(st, store_complaint_sql_tech_del, &changes, STORE_I(row.id), STORE_T(remove[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_del, &changes, STORE_I(row.id),
+		                STORE_T(remove[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s-%s", len > 0 ? " " : "",
 			         remove[i]);
@@ -1229,35 +1007,36 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	if (rc == 0 && len == 0)
 		return store_tx_end(st, 0); /* nothing changed: nothing to record */
 	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, false);
+		rc = store_complaint_status_touch(st, &row, now, false);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "tag", detail,
-		                            "complaint.tag", NULL);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "tag", detail,
+		                                   "complaint.tag", NULL);
 	return store_tx_end(st, rc);
 }
 
 /* Inside a change: hands row's complaint to `to` with status status, a handover row and the
  * detail "from->to: note". */
-static int store_complaint_handover(struct store *st, const struct store_complaint_row *row,
+static int store_complaint_handover(struct store *st, const struct store_complaint_status_row *row,
                                     const char *to, enum complaint_status status, const char *note,
                                     int64_t now)
 {
 	int rc = store_complaint_account_exists(st, to);
 
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_complaint_sql_set_assignee, NULL, STORE_I(row->id), STORE_T(to),
-		             STORE_T(complaint_status_name(status)), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_set_assignee, NULL, STORE_I(row->id),
+		                STORE_T(to), STORE_T(store_complaint_status_name(status)),
+		                STORE_I(now));
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_complaint_sql_handover_add, NULL, STORE_I(row->id),
-		             STORE_T(row->assignee[0] != '\0' ? row->assignee : NULL), STORE_T(to),
-		             STORE_I(now), STORE_T(note));
+		                STORE_T(row->assignee[0] != '\0' ? row->assignee : NULL),
+		                STORE_T(to), STORE_I(now), STORE_T(note));
 	return rc;
 }
 
 int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *to, const char *note)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
 	int64_t now = store_clock_ms(st);
@@ -1269,7 +1048,7 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_text_check(note, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status == COMPLAINT_RESOLVED)
@@ -1284,8 +1063,8 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 		rc = store_text_details(head, note, &detail, audit);
 	}
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "assign", detail,
-		                            "complaint.assign", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "assign", detail,
+		                                   "complaint.assign", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1293,7 +1072,7 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, const char *number,
                              const char *to, const char *reason)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
 	int64_t now = store_clock_ms(st);
@@ -1305,7 +1084,7 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
@@ -1316,15 +1095,14 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 		rc = store_complaint_handover(st, &row, to, COMPLAINT_ESCALATED, reason, now);
 		snprintf(head, sizeof head, "%s->%s: ", row.assignee, to);
 	} else if (rc == 0) {
-		rc = STORE_EXEC(st, store_complaint_status_sql_set, NULL, STORE_I(row.id),
-		             STORE_T(complaint_status_name(COMPLAINT_ESCALATED)), STORE_I(now));
+		rc = store_complaint_status_set(st, row.id, COMPLAINT_ESCALATED, now);
 		head[0] = '\0';
 	}
 	if (rc == 0)
 		rc = store_text_details(head, reason, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "escalate", detail,
-		                            "complaint.escalate", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "escalate", detail,
+		                                   "complaint.escalate", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1332,7 +1110,7 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const char *number,
                             const char *outcome)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
 	int64_t now = store_clock_ms(st), open = 0;
@@ -1341,22 +1119,23 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	rc = store_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is already resolved");
 	if (rc == 0)
-		rc = STORE_INT(st, store_promise_sql_open_count, &open, STORE_I(row.id));
+		rc = store_promise_open_count(st, row.id, &open);
 	if (rc == 0 && open > 0)
 		rc = store_fail_msg(st, STORE_EPROMISES, "complaint has open promises");
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_complaint_sql_resolve, NULL, STORE_I(row.id), STORE_T(outcome), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_resolve, NULL, STORE_I(row.id),
+		                STORE_T(outcome), STORE_I(now));
 	if (rc == 0)
 		rc = store_text_details("", outcome, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "resolve", detail,
-		                            "complaint.resolve", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "resolve", detail,
+		                                   "complaint.resolve", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1364,7 +1143,7 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *reason)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
 	int64_t now = store_clock_ms(st);
@@ -1373,182 +1152,19 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status != COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "only a resolved complaint can be reopened");
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_complaint_sql_reopen, NULL, STORE_I(row.id), STORE_I(now));
+		rc =
+		    STORE_EXEC(st, store_complaint_sql_reopen, NULL, STORE_I(row.id), STORE_I(now));
 	if (rc == 0)
 		rc = store_text_details("", reason, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "reopen", detail,
-		                            "complaint.reopen", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "reopen", detail,
+		                                   "complaint.reopen", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
-
-/* ---- promises -------------------------------------------------------------------------------- */
-
-int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char *number,
-                      const struct promise_new *p, int64_t *id_out)
-{
-	struct store_complaint_row row;
-	char detail[STORE_DETAIL_MAX], clip[STORE_CLIP + 4];
-	const char *agent;
-	int64_t now = store_clock_ms(st), pid = 0;
-	int rc;
-
-	if (id_out != NULL)
-		*id_out = 0;
-	rc = store_complaint_promise_check(p);
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_begin(st, number, &row);
-	if (rc < 0)
-		return rc;
-	agent = p->agent != NULL ? p->agent : store_audit_who(ctx);
-	if (agent == NULL)
-		agent = row.assignee;
-	if (row.status == COMPLAINT_RESOLVED)
-		rc = store_fail_msg(st, STORE_ESTATE, "complaint is resolved");
-	else if (!store_name_ok(agent))
-		rc = store_fail_msg(st, STORE_EINVAL, "promise without an agent");
-	if (rc == 0)
-		rc = store_complaint_promise_insert(st, ctx, row.id, agent, p, now, &pid);
-	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, true);
-	if (rc == 0) {
-		store_text_clip(p->what, STORE_CLIP, clip);
-		snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)pid, agent,
-		         (long long)p->due_ms, clip);
-		rc = store_audit_append(st, ctx, now, "promise.add", number, detail);
-	}
-	rc = store_tx_end(st, rc);
-	if (rc == 0 && id_out != NULL)
-		*id_out = pid;
-	return rc;
-}
-
-int store_promise_get(struct store *st, int64_t id, struct promise *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = STORE_PREP(st, store_promise_sql_get, &s, STORE_I(id));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_complaint_promise_fill(s, out);
-	else if (rc == SQLITE_DONE)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such promise");
-	else
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	return rc;
-}
-
-/* Closes open promise id as kept or withdrawn. */
-static int store_complaint_promise_close(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                         enum promise_status to, const char *note)
-{
-	struct store_complaint_row row;
-	struct promise p;
-	char head[64], audit[STORE_DETAIL_MAX];
-	char *detail = NULL;
-	int64_t now = store_clock_ms(st);
-	int rc, changes = 0;
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_promise_get(st, id, &p);
-	if (rc == 0 && p.status != PROMISE_OPEN)
-		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
-	if (rc == 0)
-		rc = store_complaint_lookup(st, p.number, &row);
-	if (rc == 0)
-		rc = STORE_EXEC(st, store_promise_sql_close, &changes, STORE_I(id),
-		             STORE_T(promise_status_name(to)), STORE_I(now), STORE_T(note));
-	if (rc == 0 && changes != 1)
-		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
-	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, false);
-	if (rc == 0) {
-		snprintf(head, sizeof head, "#%lld%s%s", (long long)id,
-		         to == PROMISE_KEPT && now > p.due_ms ? " late" : "",
-		         note != NULL ? ": " : "");
-		rc = store_text_details(head, note != NULL ? note : "", &detail, audit);
-	}
-	if (rc == 0)
-		rc = store_complaint_record(
-		    st, ctx, row.id, p.number, now,
-		    to == PROMISE_KEPT ? "promise.kept" : "promise.withdrawn", detail,
-		    to == PROMISE_KEPT ? "promise.done" : "promise.withdraw", audit);
-	free(detail);
-	promise_clear(&p);
-	return store_tx_end(st, rc);
-}
-
-int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *note)
-{
-	int rc;
-
-	note = store_text_opt(note);
-	if (note != NULL) {
-		rc = store_text_check(note, COMPLAINT_TEXT_MAX, true, false);
-		if (rc < 0)
-			return rc;
-	}
-	return store_complaint_promise_close(st, ctx, id, PROMISE_KEPT, note);
-}
-
-int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                           const char *reason)
-{
-	int rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
-
-	if (rc < 0)
-		return rc;
-	return store_complaint_promise_close(st, ctx, id, PROMISE_WITHDRAWN, reason);
-}
-
-int store_promise_list(struct store *st, const struct promise_filter *f, struct promise **out,
-                       size_t *n)
-{
-	static const struct promise_filter none;
-	const char *sql;
-	int64_t before = INT64_MAX;
-	sqlite3_stmt *s = NULL;
-	size_t limit;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (f == NULL)
-		f = &none;
-	limit = f->limit != 0 ? f->limit : 100;
-	if (limit > (size_t)INT64_MAX)
-		limit = (size_t)INT64_MAX;
-	if (f->offset > (size_t)INT64_MAX)
-		return STORE_EINVAL;
-	if (f->overdue_only)
-		before = f->now_ms != 0 ? f->now_ms : store_now_ms();
-	if (f->open_only || f->overdue_only)
-		sql = f->agent != NULL ? store_promise_sql_list_agent_open : store_promise_sql_list_open;
-	else
-		sql = f->agent != NULL ? store_promise_sql_list_agent : store_promise_sql_list_all;
-	rc = STORE_PREP(st, sql, &s, STORE_T(f->agent), STORE_I(before), STORE_I((int64_t)limit),
-	             STORE_I((int64_t)f->offset));
-	if (rc < 0)
-		return rc;
-	rc = store_collect(st, s, sizeof **out, store_complaint_promise_fill,
-	                             store_complaint_promise_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-

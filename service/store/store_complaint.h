@@ -19,19 +19,10 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_complaint_status.h"
+#include "store_promise.h"
 
 /* ---- enumerations (stored as their names) ------------------------------------------------ */
-
-enum complaint_status {
-	COMPLAINT_OPEN,
-	COMPLAINT_IN_PROGRESS,
-	COMPLAINT_RESOLVED,
-	COMPLAINT_ESCALATED,
-	COMPLAINT_REOPENED,
-};
-#define COMPLAINT_NSTATUS 5
-/* A bit per status, for complaint_filter.status_mask. */
-#define COMPLAINT_STATUS_BIT(s) (1u << (s))
 
 enum complaint_relation {
 	COMPLAINT_REL_OWNER,
@@ -52,36 +43,22 @@ enum complaint_mood {
 	COMPLAINT_MOOD_ANGRY,
 };
 
-enum promise_status {
-	PROMISE_OPEN,
-	PROMISE_KEPT,
-	PROMISE_WITHDRAWN,
-};
+/* Names as stored and as used in --json ("owner", "phone", "calm"); NULL for a value out of
+ * range. The parsers return the value, or -1 when s (may be NULL) names none. (The status:
+ * store_complaint_status.h.) */
+const char *store_complaint_relation_name(enum complaint_relation r);
+int store_complaint_relation_parse(const char *s);
+const char *store_complaint_channel_name(enum complaint_channel c);
+int store_complaint_channel_parse(const char *s);
+const char *store_complaint_mood_name(enum complaint_mood m);
+int store_complaint_mood_parse(const char *s);
 
-/* Names as stored and as used in --json ("open", "in_progress", ..., "owner", "phone",
- * "calm", "kept"); NULL for a value out of range. The parsers return the value, or -1 when
- * s (may be NULL) names none. */
-const char *complaint_status_name(enum complaint_status s);
-int complaint_status_parse(const char *s);
-const char *complaint_relation_name(enum complaint_relation r);
-int complaint_relation_parse(const char *s);
-const char *complaint_channel_name(enum complaint_channel c);
-int complaint_channel_parse(const char *s);
-const char *complaint_mood_name(enum complaint_mood m);
-int complaint_mood_parse(const char *s);
-const char *promise_status_name(enum promise_status s);
-int promise_status_parse(const char *s);
-
-/* ---- validation (the same checks the store applies; for a guided form's steps) ---------- */
-
-
-/* Limits (bytes of UTF-8). Multi-line texts (words, notes, outcome, reasons, promise text)
- * may contain newlines and tabs, no other control characters. */
-#define COMPLAINT_NUMBER_MAX 32 /* buffer size for a number, NUL included */
+/* Limits (bytes of UTF-8), besides COMPLAINT_NUMBER_MAX and COMPLAINT_TEXT_MAX
+ * (store_complaint_status.h). The words may contain newlines and tabs, no other control
+ * characters. */
 #define COMPLAINT_CALLER_MAX 128
 #define COMPLAINT_DIALECT_MAX 64
 #define COMPLAINT_WORDS_MAX 8192
-#define COMPLAINT_TEXT_MAX 4096 /* notes, outcome, reasons, handover notes, promise texts */
 #define COMPLAINT_TECHNIQUES_MAX 32
 #define COMPLAINT_PROMISES_MAX 32
 
@@ -111,20 +88,6 @@ struct handover {
 	char *to;
 	int64_t ts_ms;
 	char *note;
-};
-
-struct promise {
-	int64_t id;
-	int64_t complaint_id;
-	char *number; /* the complaint's number */
-	char *unit;   /* the complaint's unit */
-	char *agent;  /* who promised */
-	char *what;
-	int64_t due_ms;
-	enum promise_status status;
-	int64_t created_ms;
-	int64_t closed_ms; /* kept or withdrawn; 0 while open */
-	char *note;        /* how it was kept, or why withdrawn; NULL when none */
 };
 
 struct complaint {
@@ -161,19 +124,10 @@ struct complaint {
 	size_t npromises;
 };
 
-void complaint_clear(struct complaint *c);
+void store_complaint_clear(struct complaint *c);
 void store_complaint_list_free(struct complaint *list, size_t n);
-void promise_clear(struct promise *p);
-void store_promise_list_free(struct promise *list, size_t n);
 
 /* ---- complaints ----------------------------------------------------------------------------- */
-
-/* A promise made while taking the complaint (or later, store_promise_add). */
-struct promise_new {
-	const char *what;
-	int64_t due_ms;
-	const char *agent; /* NULL: the complaint's agent when taking it, else ctx->account */
-};
 
 struct complaint_new {
 	const char *unit;
@@ -287,35 +241,6 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
  * outcome stays, resolved_ms is cleared ("complaint.reopen"). */
 int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *reason);
-
-/* ---- promises ------------------------------------------------------------------------------- */
-
-/* Adds a promise to a complaint that is not resolved (STORE_ESTATE), history "promise.add",
- * audit "promise.add". *id_out (may be NULL) gets its id. */
-int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char *number,
-                      const struct promise_new *p, int64_t *id_out);
-/* Marks an open promise kept (STORE_ESTATE if not open); note may be NULL. History
- * "promise.kept", audit "promise.done". */
-int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *note);
-/* Withdraws an open promise with a reason (required). History "promise.withdrawn", audit
- * "promise.withdraw". */
-int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                           const char *reason);
-/* One promise (STORE_ENOENT if none). */
-int store_promise_get(struct store *st, int64_t id, struct promise *out);
-
-struct promise_filter {
-	const char *agent; /* NULL: everyone's */
-	bool open_only;
-	bool overdue_only; /* open and due before now */
-	int64_t now_ms;    /* 0: the clock */
-	size_t limit;      /* 0: 100 */
-	size_t offset;
-};
-
-/* Promises, most urgent first (due_ms, then id). Free with store_promise_list_free. */
-int store_promise_list(struct store *st, const struct promise_filter *f, struct promise **out,
-                       size_t *n);
 
 /* ---- demo data ------------------------------------------------------------------------------ */
 

@@ -43,7 +43,6 @@ struct store {
 };
 
 /* Limits on what the store accepts (bytes). */
-#define STORE_NAME_MAX 64
 #define STORE_ACTION_MAX 64
 #define STORE_DETAIL_MAX 512
 
@@ -107,9 +106,16 @@ int store_query_int(struct store *st, const char *sql, int64_t *v, const struct 
 #define STORE_EXEC(st, sql, changes, ...) store_exec(st, sql, changes, STORE_ARGS(__VA_ARGS__))
 #define STORE_INT(st, sql, v, ...) store_query_int(st, sql, v, STORE_ARGS(__VA_ARGS__))
 
-
 /* The database's PRAGMA user_version (the schema version, store_schema.h), or < 0. */
 int store_user_version(struct store *st);
+
+/* For the enumerations stored as their names: the name of v in names[0..n) (NULL when out of
+ * range), and the value that s (may be NULL) names (-1 when none). */
+const char *store_enum_name(const char *const *names, size_t n, int v);
+int store_enum_parse(const char *const *names, size_t n, const char *s);
+/* Column i parsed by parse: its value, or 0 when the column names none. */
+int store_col_enum(sqlite3_stmt *s, int i, int (*parse)(const char *));
+#define STORE_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* *out = a copy of column i's text (NULL for SQL NULL); -ENOMEM. */
 int store_col_dup(sqlite3_stmt *s, int i, char **out);

@@ -16,7 +16,7 @@ static size_t store_pairs_charlen(const char *text, size_t len, size_t i)
 }
 
 int store_pairs_tokenize(const char *text, size_t len, bool query, store_pairs_token_fn fn,
-                          void *arg)
+                         void *arg)
 {
 	size_t i = 0, nchars = 0;
 	int rc;
@@ -104,9 +104,9 @@ static void store_pairs_delete(Fts5Tokenizer *t)
 }
 
 static int store_pairs_fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text,
-                                     int len,
-                                     int (*token)(void *ctx, int tflags, const char *token,
-                                                  int ntoken, int start, int end))
+                                    int len,
+                                    int (*token)(void *ctx, int tflags, const char *token,
+                                                 int ntoken, int start, int end))
 {
 	struct store_pairs_emit e = {ctx, token};
 
@@ -114,7 +114,7 @@ static int store_pairs_fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, cons
 	if (len <= 0 || text == NULL)
 		return SQLITE_OK;
 	return store_pairs_tokenize(text, (size_t)len, (flags & FTS5_TOKENIZE_QUERY) != 0,
-	                             store_pairs_emit, &e);
+	                            store_pairs_emit, &e);
 }
 
 int store_pairs_register(sqlite3 *db)

@@ -31,7 +31,7 @@ typedef int (*store_pairs_token_fn)(void *arg, const char *text, size_t start, s
 
 /* Cuts text[0, len) into tokens as described above; query selects the query rules. */
 int store_pairs_tokenize(const char *text, size_t len, bool query, store_pairs_token_fn fn,
-                          void *arg);
+                         void *arg);
 
 /* The FTS5 query that finds text as a substring, written to out (at most outlen bytes with its
  * NUL): the text quoted as one phrase, and a prefix query for a single character. Returns the

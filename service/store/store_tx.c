@@ -89,4 +89,3 @@ int store_tx_batch_end(struct store *st, int err)
 	/* A batch is a bulk load: the statistics of before may no longer describe the data. */
 	return err < 0 ? err : store_analyze(st);
 }
-

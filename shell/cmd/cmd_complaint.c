@@ -105,7 +105,7 @@ static int cmd_complaint_load(struct shell *sh, const char *typed, struct compla
 	         : STORE_ENOENT;
 	if (rc == 0)
 		return CMD_OK;
-	complaint_clear(c);
+	store_complaint_clear(c);
 	if (rc == STORE_ENOENT || rc == STORE_EINVAL)
 		return cmd_complaint_unknown(sh, typed);
 	return shell_store_error(sh, rc);
@@ -331,17 +331,17 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	    !cmd_util_text_ok(sh, "--dialect", dialect, COMPLAINT_DIALECT_MAX))
 		return CMD_USAGE;
 	in->dialect = dialect;
-	r = cmd_complaint_enum(sh, a, "relation", complaint_relation_parse, COMPLAINT_REL_OWNER,
-	                       "owner family tenant other");
+	r = cmd_complaint_enum(sh, a, "relation", store_complaint_relation_parse,
+	                       COMPLAINT_REL_OWNER, "owner family tenant other");
 	if (r < 0)
 		return CMD_USAGE;
 	in->relation = (enum complaint_relation)r;
-	r = cmd_complaint_enum(sh, a, "channel", complaint_channel_parse, COMPLAINT_CH_PHONE,
+	r = cmd_complaint_enum(sh, a, "channel", store_complaint_channel_parse, COMPLAINT_CH_PHONE,
 	                       "phone visit onsite");
 	if (r < 0)
 		return CMD_USAGE;
 	in->channel = (enum complaint_channel)r;
-	r = cmd_complaint_enum(sh, a, "mood", complaint_mood_parse, COMPLAINT_MOOD_CALM,
+	r = cmd_complaint_enum(sh, a, "mood", store_complaint_mood_parse, COMPLAINT_MOOD_CALM,
 	                       "calm upset angry");
 	if (r < 0)
 		return CMD_USAGE;
@@ -461,7 +461,7 @@ static int cmd_complaint_add(struct shell *sh, struct args *a)
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	complaint_clear(&got);
+	store_complaint_clear(&got);
 	return CMD_OK;
 }
 
@@ -520,16 +520,16 @@ static void cmd_complaint_json_summary(const struct shell *sh, struct json *j,
 	json_kv_string(j, "unit", c->unit);
 	json_kv_bool(j, "unit_verified", c->unit_verified);
 	json_kv_string(j, "caller", c->caller);
-	json_kv_string(j, "relation", complaint_relation_name(c->relation));
+	json_kv_string(j, "relation", store_complaint_relation_name(c->relation));
 	json_kv_string(j, "phone", c->phone != NULL ? buf_cstr(&phone) : NULL);
-	json_kv_string(j, "channel", complaint_channel_name(c->channel));
+	json_kv_string(j, "channel", store_complaint_channel_name(c->channel));
 	json_kv_string(j, "category", c->category);
 	json_kv_string(j, "category_name", cmd_util_category_name(sh, cat, c->category));
 	json_kv_string(j, "words", c->words);
-	json_kv_string(j, "mood", complaint_mood_name(c->mood));
+	json_kv_string(j, "mood", store_complaint_mood_name(c->mood));
 	json_kv_string(j, "dialect", c->dialect);
 	json_kv_string(j, "outcome", c->outcome);
-	json_kv_string(j, "status", complaint_status_name(c->status));
+	json_kv_string(j, "status", store_complaint_status_name(c->status));
 	json_kv_string(j, "agent", c->agent);
 	json_kv_string(j, "assignee", c->assignee);
 	json_kv_int(j, "created_ms", c->created_ms);
@@ -553,7 +553,7 @@ static void cmd_complaint_json_promise(struct json *j, const struct promise *p)
 	json_kv_string(j, "agent", p->agent);
 	json_kv_string(j, "what", p->what);
 	json_kv_int(j, "due_ms", p->due_ms);
-	json_kv_string(j, "status", promise_status_name(p->status));
+	json_kv_string(j, "status", store_promise_status_name(p->status));
 	json_kv_int(j, "created_ms", p->created_ms);
 	json_kv_int(j, "closed_ms", p->closed_ms);
 	json_kv_string(j, "note", p->note);
@@ -786,7 +786,7 @@ static int cmd_complaint_show(struct shell *sh, struct args *a)
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	catalog_unref(cat);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return CMD_OK;
 }
 
@@ -874,7 +874,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 			abort();
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
 		     tok = strtok_r(NULL, ",", &save)) {
-			int st = complaint_status_parse(tok);
+			int st = store_complaint_status_parse(tok);
 
 			if (st < 0) {
 				cmd_complaint_bad_enum(
@@ -1210,7 +1210,7 @@ static void cmd_complaint_changed(struct shell *sh, const char *number, const ch
 		             number, what, cmd_util_status_label(sh, c.status), buf_cstr(&w));
 		buf_free(&w);
 	}
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* Prints the open promises of number with how to close them. */
@@ -1222,7 +1222,7 @@ static void cmd_complaint_open_promises(struct shell *sh, const char *number)
 
 	memset(&c, 0, sizeof c);
 	if (store_complaint_get(sh->host.store, number, &c, true) != 0) {
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 		return;
 	}
 	buf_init(&out);
@@ -1246,7 +1246,7 @@ static void cmd_complaint_open_promises(struct shell *sh, const char *number)
 	                 "--reason 原因。"));
 	shell_errorf(sh, "%s", buf_cstr(&out));
 	buf_free(&out);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* Reports the error of a change to complaint number. */
@@ -1268,7 +1268,7 @@ static int cmd_complaint_change_error(struct shell *sh, const char *number, int 
 			             T(sh, verb_en, verb_zh));
 		else
 			shell_store_error(sh, rc);
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 		return CMD_ERROR;
 	case STORE_EPROMISES:
 		shell_errorf(sh,
@@ -1291,7 +1291,7 @@ static int cmd_complaint_target(struct shell *sh, const char *typed,
 
 	if (rc == CMD_OK)
 		snprintf(number, COMPLAINT_NUMBER_MAX, "%s", c.number);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return rc;
 }
 
@@ -1383,7 +1383,7 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 		             c.ntechniques > 0 ? buf_cstr(&now) : T(sh, "(none)", "（无）"));
 	}
 	buf_free(&now);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return CMD_OK;
 }
 

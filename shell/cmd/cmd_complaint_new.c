@@ -1201,12 +1201,12 @@ static int cmd_complaint_new_save(struct form *f)
 	memset(&in, 0, sizeof in);
 	in.unit = form_get(f, "unit");
 	in.caller = form_get(f, "caller");
-	in.relation = complaint_relation_parse(form_get(f, "relation"));
+	in.relation = store_complaint_relation_parse(form_get(f, "relation"));
 	in.phone = form_get(f, "phone");
-	in.channel = complaint_channel_parse(form_get(f, "channel"));
+	in.channel = store_complaint_channel_parse(form_get(f, "channel"));
 	in.category = form_get(f, "category");
 	in.words = form_get(f, "words");
-	in.mood = complaint_mood_parse(form_get(f, "mood"));
+	in.mood = store_complaint_mood_parse(form_get(f, "mood"));
 	in.dialect = form_get(f, "dialect");
 	ncodes = cmd_complaint_new_split(tech, codes, 2 * CMD_COMPLAINT_NEW_CODES_MAX, 0);
 	ncodes = cmd_complaint_new_split(nonverbal, codes, 2 * CMD_COMPLAINT_NEW_CODES_MAX, ncodes);

@@ -339,7 +339,7 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 			if (e->is_promise) {
 				snprintf(kind, sizeof kind, "%s #%lld", T(sh, "promise", "承诺"),
 				         (long long)e->promise_id);
-				st = promise_status_parse(e->status);
+				st = store_promise_status_parse(e->status);
 				cmd_util_time(e->due_ms, true, due, sizeof due);
 				snprintf(status, sizeof status, T(sh, "%s, %s %s", "%s，%s %s"),
 				         st >= 0 ? cmd_util_promise_state(sh, st, e->due_ms, now)
@@ -347,7 +347,7 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 				         T(sh, "due", "期限"), due);
 			} else {
 				snprintf(kind, sizeof kind, "%s", T(sh, "complaint", "投诉"));
-				st = complaint_status_parse(e->status);
+				st = store_complaint_status_parse(e->status);
 				snprintf(status, sizeof status, "%s",
 				         st >= 0 ? cmd_util_status_label(sh, st) : e->status);
 			}

@@ -220,7 +220,7 @@ static void fuzz_form_check_complaints(int64_t before)
 		for (i = 0; i < c.npromises; i++)
 			if (!fuzz_form_clean(c.promises[i].what) || c.promises[i].due_ms <= 0)
 				abort();
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 	store_complaint_list_free(list, got);
 }

@@ -201,7 +201,7 @@ static void test_form_full_run(void **state)
 	assert_string_equal(c.promises[0].what, "明天上午派维修工上门查看");
 	assert_string_equal(c.promises[0].agent, "agent1");
 	assert_true(c.promises[0].due_ms > store_now_ms());
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	/* The draft is gone once saved. */
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
 	store_draft_clear(&d);
@@ -298,7 +298,7 @@ static void test_form_validation_and_back(void **state)
 	assert_string_equal(c.outcome, "已联系装修业主，承诺晚上十点后停工");
 	assert_int_equal(c.ntechniques, 3); /* distance, empathy, persuade */
 	assert_string_equal(c.techniques[0], "distance");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 static void test_form_ctrl_c(void **state)
@@ -401,7 +401,7 @@ static void test_form_draft_resume(void **state)
 	assert_string_equal(c.category, "noise");
 	assert_string_equal(c.words, "楼上半夜还在装修，吵得孩子睡不着");
 	assert_int_equal(c.ntechniques, 3);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
 	store_draft_clear(&d);
 
@@ -475,7 +475,7 @@ static void test_form_unit_register(void **state)
 	assert_true(c.unit_verified);
 	assert_string_equal(c.caller, "张建国");
 	assert_string_equal(c.phone, "13900001111");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 static void test_form_english_and_roles(void **state)
@@ -638,7 +638,7 @@ static void test_form_draft_missing_answers(void **state)
 	test_form_only_complaint(th, &c);
 	assert_string_equal(c.words, "楼上装修\n很吵");
 	assert_int_equal(c.npromises, 1);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* An answer that stops being valid while the form runs (the unit register filled meanwhile):

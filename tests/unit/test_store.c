@@ -428,12 +428,12 @@ static void test_store_login_failures_lockout_reset(void **state)
 	test_store_add(fx->st, "zhangsan", "张三", ROLE_AGENT);
 	before = test_store_audit_count(fx);
 
-	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_false(locked_out);
-	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_false(locked_out);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
@@ -443,8 +443,8 @@ static void test_store_login_failures_lockout_reset(void **state)
 	assert_int_equal(test_store_audit_count(fx), before + 2);
 
 	now_s = store_now_ms() / 1000;
-	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_true(locked_out);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
@@ -476,8 +476,9 @@ static void test_store_login_failures_lockout_reset(void **state)
 	store_audit_list_free(list, n);
 
 	/* Unlocking by an admin clears failures and the lockout too. */
-	assert_int_equal(
-	    store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 1, 30, &locked_out), 0);
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 1,
+	                                            30, &locked_out),
+	                 0);
 	assert_true(locked_out);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "zhangsan", false), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
@@ -486,8 +487,9 @@ static void test_store_login_failures_lockout_reset(void **state)
 	store_account_clear(&a);
 
 	/* max_failures 0: never locks out. */
-	assert_int_equal(
-	    store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 0, 30, &locked_out), 0);
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 0,
+	                                            30, &locked_out),
+	                 0);
 	assert_false(locked_out);
 
 	assert_int_equal(
@@ -532,8 +534,8 @@ static void test_store_one_event_per_change(void **state)
 	assert_int_equal(test_store_audit_count(fx), n0 + 6);
 	assert_int_equal(store_account_login_ok(fx->st, &test_store_ctx, "zhangsan"), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 7);
-	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "x", 5, 60, &lo),
-	                 0);
+	assert_int_equal(
+	    store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "x", 5, 60, &lo), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 8);
 	assert_int_equal(store_audit(fx->st, NULL, "logout", "zhangsan", NULL), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 9);

@@ -103,7 +103,8 @@ static void test_ss_query_text(void **state)
 	assert_true(store_pairs_query("\"", q, sizeof q) > 0);
 	assert_string_equal(q, "\"\"\"\" *");
 	assert_int_equal(store_pairs_query("", q, sizeof q), -1);
-	assert_int_equal(store_pairs_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q), -1);
+	assert_int_equal(store_pairs_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q),
+	                 -1);
 	assert_int_equal(store_pairs_query("ab", q, 4), -1);
 	assert_int_equal(store_pairs_query("ab", q, 5), 4);
 }
@@ -185,7 +186,7 @@ static bool test_ss_contains(struct test_ss_fx *fx, size_t i, const char *text)
 	found = strstr(c.words, text) != NULL || (c.outcome != NULL && strstr(c.outcome, text));
 	for (k = 0; !found && k < c.nnotes; k++)
 		found = strstr(c.notes[k].text, text) != NULL;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return found;
 }
 
