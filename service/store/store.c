@@ -1,5 +1,8 @@
-/* store — accounts, keys and the hash-chained audit log in SQLite. Every mutation is one
- * BEGIN IMMEDIATE transaction holding both the change and its audit event. */
+/* store — the connection (open, close, checkpoints, the size cap), its statement cache,
+ * errors, binding and running statements, reading rows into lists, and the checks of values
+ * that every domain applies. The ground floor of the store: it calls no other store file but
+ * the pure tokenizer that it registers on each connection (store_pairs.c); every other store
+ * file builds on it (store_int.h). */
 #include "store.h"
 
 #include <errno.h>

@@ -1,5 +1,10 @@
-/* store — the one write path: every change to the data goes through here, and each change
- * writes its audit event (hash-chained) in the same SQLite transaction.
+/* store — the store's connection, and what every caller of the store shares: its errors,
+ * who does a change (struct audit_ctx), checkpoints and the size cap, and the checks of values
+ * that a guided form's steps reuse. The store is the one write path: every change to the data
+ * goes through one of its domains, and each change writes its audit event (hash-chained) in the
+ * same SQLite transaction (store_tx.h, store_audit.h). The domains, each with its own header:
+ * store_account.h, store_audit.h, store_complaint.h (with store_complaint_status.h and
+ * store_promise.h), store_unit.h, store_draft.h, store_report.h; the schema: store_schema.h.
  * A store is one SQLite connection: the writing connection belongs to the loop thread; thread
  * pool work opens its own (read-only) store. Strings passed in are borrowed; strings returned
  * in structs are owned by the struct and released by its *_clear / *_free function. */

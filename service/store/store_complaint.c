@@ -1,6 +1,8 @@
-/* store_complaint — complaints, their techniques, notes, history, handovers and promises; the
- * unit register; form drafts; the techniques report. Every change is one BEGIN IMMEDIATE
- * transaction holding the change, its complaint_history row and its audit event. */
+/* store_complaint — complaints (see the header): taking one, its techniques, notes, handovers
+ * and changes of status, reading one whole, and the list, count and search queries built from a
+ * filter. Every change is one transaction holding the change, its complaint_history row and its
+ * audit event (store_complaint_status.c). Calls store.c, store_tx.c, store_audit.c,
+ * store_search.c, store_pairs.c, store_unit.c, store_complaint_status.c and store_promise.c. */
 #include "store_complaint.h"
 
 #include <errno.h>

@@ -1,16 +1,15 @@
 /* store_complaint — complaints (投诉) tagged by communication technique, with notes, an
- * append-only history, handovers between agents and a promise ledger ("说到就要做到"); the
- * unit register; drafts of guided forms; the `report techniques` statistics.
+ * append-only history, handovers between agents and the promises made on them
+ * (store_promise.h); their status and its rules: store_complaint_status.h.
  * Threads: like store.h — a struct store is used by one thread at a time; the loop uses the
- * writing store, thread-pool work (full-text and regex searches, reports) its own store opened
- * with STORE_READONLY. Strings passed in are borrowed for the call; structs returned own their
+ * writing store, thread-pool work (full-text and regex searches) its own store opened with
+ * STORE_READONLY. Strings passed in are borrowed for the call; structs returned own their
  * strings and arrays, released by their *_clear / *_free function (NULL does nothing).
- * Every change is one transaction writing the change, a complaint_history row where a
- * complaint is concerned, and exactly one audit event; drafts are the exception (a user's own
- * unsubmitted form, saved after every step: not audited). Errors: 0 or a negative store error
- * (store.h): STORE_EINVAL for a value refused, STORE_ENOENT for a missing complaint, promise,
- * unit or account, STORE_ESTATE for a change the current status does not allow,
- * STORE_EPROMISES when resolving with open promises, -EROFS on a read-only store. */
+ * Every change is one transaction writing the change, a complaint_history row and exactly one
+ * audit event. Errors: 0 or a negative store error (store.h): STORE_EINVAL for a value
+ * refused, STORE_ENOENT for a missing complaint, unit or account, STORE_ESTATE for a change
+ * the current status does not allow, STORE_EPROMISES when resolving with open promises,
+ * -EROFS on a read-only store. */
 #ifndef PROPDESK_STORE_COMPLAINT_H
 #define PROPDESK_STORE_COMPLAINT_H
 

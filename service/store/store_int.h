@@ -1,9 +1,10 @@
-/* store_int — the internals of struct store shared by the store's .c files (store.c and
- * store_complaint.c): the connection and its statement cache, error recording, binding and
- * running statements, transactions, the audit append and the validation helpers.
- * Private to the store: nothing outside service/store*.c includes it. Same threading as store.h:
- * a struct store is used by one thread at a time. Strings bound with STORE_T are borrowed until
- * store_stmt_done; strings from store_col_dup are owned by the caller. */
+/* store_int — the inside of struct store, for the store's own files (service/store/store_*.c):
+ * the connection and its statement cache, recording errors, binding and running statements,
+ * reading rows into lists, and the checks of values that every domain applies; store.c
+ * implements it. (What a domain offers the other store files is the "inside the store" part of
+ * its own header.) A struct store is used by one thread at a time (store.h). Strings bound with
+ * STORE_T are borrowed until store_stmt_done; strings from store_col_dup are owned by the
+ * caller. */
 #ifndef PROPDESK_STORE_INT_H
 #define PROPDESK_STORE_INT_H
 
@@ -12,8 +13,6 @@
 #include <stdint.h>
 
 #include <sqlite3.h>
-
-#include "store.h"
 
 #define STORE_ERRMSG_MAX 256
 
