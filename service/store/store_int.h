@@ -71,9 +71,7 @@ struct store_arg {
 #define STORE_T(x) ((struct store_arg){.is_int = false, .text = (x)})
 #define STORE_I(x) ((struct store_arg){.is_int = true, .num = (x)})
 /* Binds the arguments to parameters 1..n (their count must match the statement's). */
-#define STORE_BIND(st, s, ...)                                                                     \
-	store_bind(st, s, (const struct store_arg[]){__VA_ARGS__},                                 \
-	           sizeof((const struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg))
+#define STORE_BIND(st, s, ...) store_bind(st, s, STORE_ARGS(__VA_ARGS__))
 
 /* Strings are bound SQLITE_STATIC: they must outlive the statement's use (store_stmt_done
  * clears them). On failure the statement is already done. */
