@@ -15,6 +15,8 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
 
 enum auth_job_kind { AUTH_JOB_LOGIN, AUTH_JOB_HASH, AUTH_JOB_VERIFY };
 
@@ -342,7 +344,7 @@ static void auth_req_close_cb(uv_handle_t *h)
 {
 	struct auth_req *r = h->data;
 
-	account_clear(&r->acct);
+	store_account_clear(&r->acct);
 	free(r->user);
 	free(r->session);
 	free(r->peer);
@@ -431,7 +433,7 @@ static void auth_login_result(struct auth_req *r, int match)
 		return;
 	}
 	if (match) {
-		rc = store_login_ok(a->srv->store, &ctx, r->user);
+		rc = store_account_login_ok(a->srv->store, &ctx, r->user);
 		if (rc < 0) {
 			/* The login could not be recorded (disk full, database locked): an
 			 * unaudited login is not allowed. */
@@ -449,8 +451,9 @@ static void auth_login_result(struct auth_req *r, int match)
 		auth_req_finish(r);
 		return;
 	}
-	rc = store_login_failed(a->srv->store, &ctx, r->user, "wrong password",
-				a->srv->cfg.login_max_failures, a->srv->cfg.lockout_s, &locked_out);
+	rc = store_account_login_failed(a->srv->store, &ctx, r->user, "wrong password",
+	                                a->srv->cfg.login_max_failures, a->srv->cfg.lockout_s,
+	                                &locked_out);
 	if (rc < 0)
 		log_error(r->session, "failed login of %s not recorded: %s", r->user,
 			  store_strerror(rc, "en"));
@@ -594,28 +597,28 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const 
 	if (found.locked || found.locked_until > (int64_t)time(NULL)) {
 		if (final)
 			store_audit(a->srv->store, &actx, "login.refused", user, "account locked");
-		account_clear(&found);
+		store_account_clear(&found);
 		return AUTH_LOCKED;
 	}
 	if (store_account_keys(a->srv->store, user, &keys, &n) < 0) {
-		account_clear(&found);
+		store_account_clear(&found);
 		return AUTH_ERROR;
 	}
 	for (i = 0; i < n && !match; i++)
 		match = strcmp(keys[i].keytype, keytype) == 0 && strcmp(keys[i].blob, blob) == 0;
 	store_account_keys_free(keys, n);
 	if (!match) {
-		account_clear(&found);
+		store_account_clear(&found);
 		return AUTH_FAIL;
 	}
 	if (final) {
 		char addr[64];
 
-		rc = store_login_ok(a->srv->store, &actx, user);
+		rc = store_account_login_ok(a->srv->store, &actx, user);
 		if (rc < 0) {
 			log_error(ctx->session, "login of %s not recorded: %s", user,
 				  store_strerror(rc, "en"));
-			account_clear(&found);
+			store_account_clear(&found);
 			return AUTH_ERROR;
 		}
 		server_peer_addr(ctx->peer ? ctx->peer : "-", addr);
@@ -625,7 +628,7 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const 
 		*acct = found;
 		return AUTH_OK;
 	}
-	account_clear(&found);
+	store_account_clear(&found);
 	return AUTH_OK;
 }
 

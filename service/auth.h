@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "store.h"
+#include "store_account.h"
 
 struct server;
 struct auth;

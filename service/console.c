@@ -40,6 +40,9 @@
 #include "config.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
+#include "store_schema.h"
 
 #define CONSOLE_READ_CHUNK 4096
 /* A single-user process may wait for another writer rather than fail its user's command. */
@@ -470,8 +473,8 @@ int main(int argc, char **argv)
 	rc = store_open(path, 0, busy, &c.st);
 	if (rc == 0)
 		rc = store_schema_version(c.st);
-	if (rc >= 0 && rc < store_latest_schema_version())
-		rc = store_migrate(c.st);
+	if (rc >= 0 && rc < store_schema_latest_version())
+		rc = store_schema_migrate(c.st);
 	if (rc < 0) {
 		fprintf(stderr, "propdesk-shell: %s: %s\n", path, store_strerror(rc, "en"));
 		free(path);
@@ -508,7 +511,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ctx.role = role_name(acct.role);
-	rc = store_login_ok(c.st, &ctx, user);
+	rc = store_account_login_ok(c.st, &ctx, user);
 	if (rc < 0) {
 		fprintf(stderr, "propdesk-shell: cannot record the login: %s\n",
 			store_strerror(rc, "en"));
@@ -581,7 +584,7 @@ out:
 	console_done_drain(&c);
 	catalog_unref(c.catalog);
 	free(c.db_path);
-	account_clear(&acct);
+	store_account_clear(&acct);
 	store_close(c.st);
 	config_free(&c.cfg);
 	return status;

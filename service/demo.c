@@ -7,7 +7,10 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
+#include "store_tx.h"
+#include "store_unit.h"
 #include "xalloc.h"
 
 #define DEMO_DAYS 120
@@ -668,12 +671,12 @@ static int demo_complaint(struct demo *d, int64_t created)
 
 		rc = store_complaint_get(d->st, l.number, &c, true);
 		if (rc < 0) {
-			complaint_clear(&c);
+			store_complaint_clear(&c);
 			return demo_fail(d, rc, "reading a complaint");
 		}
 		for (i = 0; i < c.npromises && i < 2; i++)
 			l.promise_ids[i] = c.promises[i].id;
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 
 	/* Its life. */
@@ -761,14 +764,14 @@ int demo_seed(struct store *st, size_t ncomplaints, uint64_t seed, int64_t now_m
 		size_t end = i + DEMO_BATCH < ncomplaints ? i + DEMO_BATCH : ncomplaints;
 		int crc;
 
-		rc = store_batch_begin(st);
+		rc = store_tx_batch_begin(st);
 		if (rc < 0) {
 			demo_fail(d, rc, "starting a batch");
 			break;
 		}
 		for (; i < end && rc == 0; i++)
 			rc = demo_complaint(d, times[i]);
-		crc = store_batch_end(st, rc);
+		crc = store_tx_batch_end(st, rc);
 		if (rc == 0 && crc < 0)
 			demo_fail(d, crc, "committing a batch");
 		rc = crc;

@@ -15,6 +15,8 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_schema.h"
 
 #define MAIN_DEFAULT_CONFIG "etc/propdesk.conf"
 #define MAIN_PASSWORD_MAX 1024
@@ -127,7 +129,7 @@ static int main_open_store(const struct config *cfg, struct store **st)
 		free(path);
 		return -1;
 	}
-	rc = store_migrate(*st);
+	rc = store_schema_migrate(*st);
 	if (rc < 0) {
 		fprintf(stderr, "propdeskd: %s: migration failed: %s\n", path,
 			store_strerror(rc, "en"));

@@ -15,6 +15,8 @@
 #include "session.h"
 #include "sshsrv.h"
 #include "store.h"
+#include "store_audit.h"
+#include "store_schema.h"
 #include "telnetsrv.h"
 
 /* How long a graceful stop may take before the loop is stopped anyway. */
@@ -428,7 +430,7 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		log_error(NULL, "cannot open database %s: %s", srv.db_path, store_strerror(rc, "en"));
 		goto out;
 	}
-	rc = store_migrate(srv.store);
+	rc = store_schema_migrate(srv.store);
 	if (rc < 0) {
 		log_error(NULL, "database %s: migration failed: %s", srv.db_path,
 			  store_strerror(rc, "en"));

@@ -8,13 +8,14 @@
 #include <uv.h>
 
 #include "auth.h"
-#include "cmd_groups.h"
 #include "catalog.h"
+#include "cmd_groups.h"
 #include "log.h"
 #include "record.h"
 #include "server.h"
 #include "shell.h"
 #include "store.h"
+#include "store_audit.h"
 
 /* Input is fed to the shell in slices of this size, so that the output high-water mark is
  * checked between slices and one paste cannot make one session produce unbounded output. */

@@ -37,6 +37,7 @@
 #include "server.h"
 #include "session.h"
 #include "store.h"
+#include "store_account.h"
 
 /* Failed authentication attempts (passwords, keys, probes of unknown keys) on one connection
  * before it is dropped, as OpenSSH's MaxAuthTries. */
@@ -279,7 +280,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	c->held = NULL;
 	free(c->exec);
 	c->exec = NULL;
-	account_clear(&c->acct);
+	store_account_clear(&c->acct);
 	server_conn_release(s->srv, c->addr);
 }
 
@@ -751,7 +752,7 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		ssh_message_reply_default(msg);
 		sshsrv_conn_auth_failed(c);
 	}
-	account_clear(&acct);
+	store_account_clear(&acct);
 	ssh_string_free_char(b64);
 	ssh_message_free(msg);
 }

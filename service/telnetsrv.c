@@ -32,6 +32,7 @@
 #include "server.h"
 #include "session.h"
 #include "store.h"
+#include "store_account.h"
 #endif
 
 #define TELNETSRV_READ_SIZE 4096

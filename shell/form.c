@@ -9,6 +9,7 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store_complaint.h"
+#include "store_draft.h"
 #include "xalloc.h"
 #include "utf8.h"
 

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "lineedit.h"
+#include "store_audit.h"
 #include "xalloc.h"
 #include "utf8.h"
 

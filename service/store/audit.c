@@ -61,22 +61,3 @@ int audit_hash(const struct audit_record *r, char hex[AUDIT_HASH_HEX + 1])
 	sodium_bin2hex(hex, AUDIT_HASH_HEX + 1, out, sizeof out);
 	return 0;
 }
-
-int audit_hash_event(const struct audit_event *e, char hex[AUDIT_HASH_HEX + 1])
-{
-	struct audit_record r = {
-	    .seq = e->seq,
-	    .ts_ms = e->ts_ms,
-	    .account = e->account,
-	    .role = e->role,
-	    .session = e->session,
-	    .peer = e->peer,
-	    .transport = e->transport,
-	    .action = e->action,
-	    .target = e->target,
-	    .detail = e->detail,
-	    .prev_hash = e->prev_hash,
-	};
-
-	return audit_hash(&r, hex);
-}

@@ -7,8 +7,6 @@
 
 #include <stdint.h>
 
-#include "store.h"
-
 /* Hex digits of one hash (BLAKE2b-256); buffers hold AUDIT_HASH_HEX + 1 bytes. */
 #define AUDIT_HASH_HEX 64
 
@@ -29,8 +27,5 @@ struct audit_record {
  * 1 present) followed, when present, by its length as an 8-byte big-endian integer and its
  * bytes. Returns 0, or -ENOMEM if libsodium cannot be initialised. */
 int audit_hash(const struct audit_record *r, char hex[AUDIT_HASH_HEX + 1]);
-
-/* The same for a stored event (e->hash is ignored). */
-int audit_hash_event(const struct audit_event *e, char hex[AUDIT_HASH_HEX + 1]);
 
 #endif

@@ -1,5 +1,8 @@
-/* store — accounts, keys and the hash-chained audit log in SQLite. Every mutation is one
- * BEGIN IMMEDIATE transaction holding both the change and its audit event. */
+/* store — the connection (open, close, checkpoints, the size cap), its statement cache,
+ * errors, binding and running statements, reading rows into lists, and the checks of values
+ * that every domain applies. The ground floor of the store: it calls no other store file but
+ * the pure tokenizer that it registers on each connection (store_pairs.c); every other store
+ * file builds on it (store_int.h). */
 #include "store.h"
 
 #include <errno.h>
@@ -11,282 +14,11 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "audit.h"
 #include "store_int.h"
-#include "store_search.h"
+#include "store_pairs.h"
 #include "utf8.h"
 
-/* Every statement the store runs, prepared once per connection on first use. */
-enum store_sql_id {
-	STORE_SQL_BEGIN,
-	STORE_SQL_COMMIT,
-	STORE_SQL_ROLLBACK,
-	STORE_SQL_SAVEPOINT,
-	STORE_SQL_RELEASE,
-	STORE_SQL_ROLLBACK_TO,
-	STORE_SQL_USER_VERSION,
-	STORE_SQL_ACCOUNT_GET,
-	STORE_SQL_ACCOUNT_LIST,
-	STORE_SQL_ACCOUNT_STATE,
-	STORE_SQL_ACCOUNT_ADD,
-	STORE_SQL_ACCOUNT_SET_ROLE,
-	STORE_SQL_ACCOUNT_LOCK,
-	STORE_SQL_ACCOUNT_UNLOCK,
-	STORE_SQL_ACCOUNT_SET_PASSWORD,
-	STORE_SQL_KEY_ADD,
-	STORE_SQL_KEY_LIST,
-	STORE_SQL_LOGIN_OK,
-	STORE_SQL_LOGIN_FAILED,
-	STORE_SQL_AUDIT_LAST,
-	STORE_SQL_AUDIT_INSERT,
-	STORE_SQL_AUDIT_LIST,
-	STORE_SQL_AUDIT_ALL,
-	STORE_SQL_COUNT
-};
-
-#define STORE_ACCOUNT_COLS                                                                         \
-	"id, name, display, role, lang, team, pwhash, locked, failed, locked_until, created, "     \
-	"last_login"
-#define STORE_AUDIT_COLS                                                                           \
-	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
-	"prev_hash, hash"
-
-static const char *const store_sql_text[STORE_SQL_COUNT] = {
-    [STORE_SQL_BEGIN] = "BEGIN IMMEDIATE",
-    [STORE_SQL_COMMIT] = "COMMIT",
-    [STORE_SQL_ROLLBACK] = "ROLLBACK",
-    [STORE_SQL_SAVEPOINT] = "SAVEPOINT store_change",
-    [STORE_SQL_RELEASE] = "RELEASE store_change",
-    [STORE_SQL_ROLLBACK_TO] = "ROLLBACK TO store_change",
-    [STORE_SQL_USER_VERSION] = "PRAGMA user_version",
-    [STORE_SQL_ACCOUNT_GET] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_LIST] = "SELECT " STORE_ACCOUNT_COLS " FROM accounts ORDER BY name",
-    [STORE_SQL_ACCOUNT_STATE] =
-        "SELECT id, role, failed, locked_until FROM accounts WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_ADD] =
-        "INSERT INTO accounts (name, display, role, lang, team, pwhash, created, updated)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-    [STORE_SQL_ACCOUNT_SET_ROLE] = "UPDATE accounts SET role = ?2, updated = ?3 WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_LOCK] = "UPDATE accounts SET locked = 1, updated = ?2 WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_UNLOCK] =
-        "UPDATE accounts SET locked = 0, failed = 0, locked_until = 0, updated = ?2"
-        " WHERE name = ?1",
-    [STORE_SQL_ACCOUNT_SET_PASSWORD] =
-        "UPDATE accounts SET pwhash = ?2, updated = ?3 WHERE name = ?1",
-    [STORE_SQL_KEY_ADD] = "INSERT INTO account_keys (account_id, keytype, blob, comment, created)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [STORE_SQL_KEY_LIST] = "SELECT id, keytype, blob, comment, created FROM account_keys"
-                           " WHERE account_id = ?1 ORDER BY id",
-    [STORE_SQL_LOGIN_OK] =
-        "UPDATE accounts SET failed = 0, locked_until = 0, last_login = ?2 WHERE name = ?1",
-    [STORE_SQL_LOGIN_FAILED] = "UPDATE accounts SET failed = ?2, locked_until = ?3 WHERE name = ?1",
-    [STORE_SQL_AUDIT_LAST] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-    [STORE_SQL_AUDIT_INSERT] = "INSERT INTO audit (" STORE_AUDIT_COLS ")"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [STORE_SQL_AUDIT_LIST] =
-        "SELECT " STORE_AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    [STORE_SQL_AUDIT_ALL] = "SELECT " STORE_AUDIT_COLS " FROM audit ORDER BY seq",
-};
-
-/* The schema, one step per version. Never edit a released step: add a new one. */
-struct store_migration {
-	int version;
-	const char *sql;
-};
-
-static const struct store_migration store_migrations[] = {
-    {1, "CREATE TABLE accounts ("
-        " id INTEGER PRIMARY KEY,"
-        " name TEXT NOT NULL UNIQUE COLLATE BINARY,"
-        " display TEXT NOT NULL DEFAULT '',"
-        " role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'auditor', 'admin')),"
-        " lang TEXT NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh', 'en')),"
-        " team TEXT,"
-        " pwhash TEXT,"
-        " locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
-        " failed INTEGER NOT NULL DEFAULT 0,"
-        " locked_until INTEGER NOT NULL DEFAULT 0,"
-        " created INTEGER NOT NULL,"
-        " updated INTEGER NOT NULL,"
-        " last_login INTEGER NOT NULL DEFAULT 0"
-        ");"
-        "CREATE TABLE account_keys ("
-        " id INTEGER PRIMARY KEY,"
-        " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
-        " keytype TEXT NOT NULL,"
-        " blob TEXT NOT NULL,"
-        " comment TEXT,"
-        " created INTEGER NOT NULL,"
-        " UNIQUE (account_id, keytype, blob)"
-        ");"
-        "CREATE TABLE audit ("
-        " seq INTEGER PRIMARY KEY,"
-        " ts_ms INTEGER NOT NULL,"
-        " account TEXT,"
-        " role TEXT,"
-        " session TEXT,"
-        " peer TEXT,"
-        " transport TEXT,"
-        " action TEXT NOT NULL,"
-        " target TEXT,"
-        " detail TEXT,"
-        " prev_hash TEXT NOT NULL,"
-        " hash TEXT NOT NULL"
-        ");"
-        "CREATE INDEX audit_account_ts ON audit (account, ts_ms);"
-        "CREATE INDEX audit_action ON audit (action);"},
-    /* Complaints tagged by communication technique, their notes, history, handovers and
-     * promises; the unit register; guided-form drafts (store_complaint.c). */
-    {2, "CREATE TABLE units ("
-        " id INTEGER PRIMARY KEY,"
-        " code TEXT NOT NULL UNIQUE,"
-        " building TEXT,"
-        " owner_name TEXT,"
-        " owner_phone TEXT,"
-        " area_m2 REAL,"
-        " created INTEGER NOT NULL"
-        ");"
-        "CREATE TABLE complaints ("
-        " id INTEGER PRIMARY KEY,"
-        " number TEXT NOT NULL UNIQUE,"
-        " unit TEXT NOT NULL,"
-        " unit_verified INTEGER NOT NULL DEFAULT 0 CHECK (unit_verified IN (0, 1)),"
-        " caller TEXT NOT NULL,"
-        " relation TEXT NOT NULL CHECK (relation IN ('owner', 'family', 'tenant', 'other')),"
-        " phone TEXT,"
-        " channel TEXT NOT NULL CHECK (channel IN ('phone', 'visit', 'onsite')),"
-        " category TEXT NOT NULL,"
-        " words TEXT NOT NULL,"
-        " mood TEXT NOT NULL CHECK (mood IN ('calm', 'upset', 'angry')),"
-        " dialect TEXT,"
-        " outcome TEXT,"
-        " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
-        "  ('open', 'in_progress', 'resolved', 'escalated', 'reopened')),"
-        " agent TEXT NOT NULL,"
-        " assignee TEXT NOT NULL,"
-        " created_ms INTEGER NOT NULL,"
-        " updated_ms INTEGER NOT NULL,"
-        " resolved_ms INTEGER"
-        ");"
-        "CREATE INDEX complaints_status ON complaints (status, created_ms);"
-        "CREATE INDEX complaints_assignee ON complaints (assignee, created_ms);"
-        "CREATE INDEX complaints_agent ON complaints (agent, created_ms);"
-        "CREATE INDEX complaints_unit ON complaints (unit, created_ms);"
-        "CREATE INDEX complaints_category ON complaints (category, created_ms);"
-        "CREATE INDEX complaints_created ON complaints (created_ms);"
-        "CREATE TABLE complaint_days ("
-        " day TEXT PRIMARY KEY,"
-        " last INTEGER NOT NULL"
-        ") WITHOUT ROWID;"
-        "CREATE TABLE complaint_techniques ("
-        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
-        " code TEXT NOT NULL,"
-        " PRIMARY KEY (complaint_id, code)"
-        ") WITHOUT ROWID;"
-        "CREATE INDEX complaint_techniques_code ON complaint_techniques (code, complaint_id);"
-        "CREATE TABLE complaint_notes ("
-        " id INTEGER PRIMARY KEY,"
-        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
-        " author TEXT,"
-        " ts_ms INTEGER NOT NULL,"
-        " text TEXT NOT NULL"
-        ");"
-        "CREATE INDEX complaint_notes_complaint ON complaint_notes (complaint_id, id);"
-        "CREATE TABLE complaint_history ("
-        " id INTEGER PRIMARY KEY,"
-        " complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
-        " ts_ms INTEGER NOT NULL,"
-        " account TEXT,"
-        " action TEXT NOT NULL,"
-        " detail TEXT"
-        ");"
-        "CREATE INDEX complaint_history_complaint ON complaint_history (complaint_id, action);"
-        "CREATE TRIGGER complaint_history_no_update BEFORE UPDATE ON complaint_history"
-        " BEGIN SELECT RAISE(ABORT, 'complaint_history is append-only'); END;"
-        "CREATE TRIGGER complaint_history_no_delete BEFORE DELETE ON complaint_history"
-        " BEGIN SELECT RAISE(ABORT, 'complaint_history is append-only'); END;"
-        "CREATE TABLE handovers ("
-        " id INTEGER PRIMARY KEY,"
-        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
-        " from_account TEXT,"
-        " to_account TEXT NOT NULL,"
-        " ts_ms INTEGER NOT NULL,"
-        " note TEXT"
-        ");"
-        "CREATE INDEX handovers_complaint ON handovers (complaint_id, id);"
-        "CREATE TABLE promises ("
-        " id INTEGER PRIMARY KEY,"
-        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
-        " agent TEXT NOT NULL,"
-        " what TEXT NOT NULL,"
-        " due_ms INTEGER NOT NULL,"
-        " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'withdrawn')),"
-        " created_ms INTEGER NOT NULL,"
-        " closed_ms INTEGER,"
-        " note TEXT"
-        ");"
-        "CREATE INDEX promises_status_due ON promises (status, due_ms);"
-        "CREATE INDEX promises_complaint ON promises (complaint_id, status);"
-        "CREATE INDEX promises_agent ON promises (agent, status, due_ms);"
-        "CREATE TABLE drafts ("
-        " account TEXT NOT NULL,"
-        " kind TEXT NOT NULL,"
-        " data TEXT NOT NULL,"
-        " step INTEGER NOT NULL,"
-        " updated_ms INTEGER NOT NULL,"
-        " PRIMARY KEY (account, kind)"
-        ") WITHOUT ROWID;"},
-    /* The substring index of `complaint search` (store_search.h): one FTS5 document per
-     * complaint, its words, outcome and notes joined by U+001F, read from a view. Triggers only
-     * note which complaints changed, with the text the index holds for each (NULL: not in it),
-     * in complaint_search_pending; the store brings the index up to date from there at the end
-     * of each of its transactions (store_search_sync), in one statement for a whole batch. So a
-     * change by hand (the sqlite3 shell, which has no tokenizer) still works, and is indexed by
-     * the next change through the store; meanwhile searches scan. */
-    {3, "CREATE VIEW complaint_search_text (id, body) AS SELECT c.id, c.words || char(31) ||"
-        " coalesce(c.outcome, '') || char(31) || coalesce((SELECT group_concat(n.text, char(31))"
-        " FROM complaint_notes n WHERE n.complaint_id = c.id) || char(31), '')"
-        " FROM complaints c;"
-        "CREATE VIRTUAL TABLE complaint_search USING fts5(body, content='complaint_search_text',"
-        " content_rowid='id', tokenize='" STORE_SEARCH_TOKENIZER "', columnsize=0);"
-        "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild');"
-        "CREATE TABLE complaint_search_pending ("
-        " complaint_id INTEGER PRIMARY KEY,"
-        " indexed TEXT"
-        ");"
-        "CREATE TRIGGER complaint_search_add AFTER INSERT ON complaints BEGIN"
-        " INSERT OR IGNORE INTO complaint_search_pending VALUES (new.id, NULL); END;"
-        "CREATE TRIGGER complaint_search_change BEFORE UPDATE OF words, outcome ON complaints"
-        " BEGIN INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
-        "CREATE TRIGGER complaint_search_remove BEFORE DELETE ON complaints BEGIN"
-        " INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
-        "CREATE TRIGGER complaint_search_note_add BEFORE INSERT ON complaint_notes BEGIN"
-        " INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
-        "CREATE TRIGGER complaint_search_note_change BEFORE UPDATE OF text, complaint_id"
-        " ON complaint_notes BEGIN INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text"
-        "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
-        "CREATE TRIGGER complaint_search_note_remove BEFORE DELETE ON complaint_notes BEGIN"
-        " INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"},
-    /* The open promises of one complaint, with their due times, from the index alone: a
-     * complaint's row in a list counts them and takes the earliest due time, and `--overdue`
-     * asks whether one is past due. The queries name this index (INDEXED BY), so their plans
-     * do not depend on statistics. */
-    {4, "DROP INDEX promises_complaint;"
-        "CREATE INDEX promises_complaint ON promises (complaint_id, status, due_ms);"},
-    /* A unit's complaints by status, from the index alone (unit show counts the ones not
-     * resolved: thousands for a unit after years). */
-    {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);"},
-};
-
-#define STORE_NMIGRATIONS (sizeof store_migrations / sizeof store_migrations[0])
-
-_Static_assert(STORE_SQL_COUNT <= STORE_STMT_CORE, "store.c's statements overflow their slots");
-
+static const char store_sql_user_version[] = "PRAGMA user_version";
 /* Why the last store_open on this thread failed. */
 static _Thread_local char store_open_errmsg[STORE_ERRMSG_MAX];
 
@@ -390,44 +122,101 @@ int store_fail_msg(struct store *st, int err, const char *msg)
 
 /* ---- statements --------------------------------------------------------------------------- */
 
-/* The cached statement id, reset and ready for binding. */
-static int store_stmt(struct store *st, enum store_sql_id id, sqlite3_stmt **out)
+/* The slot of the cache where sql is, or the empty one where it would go. The key is the
+ * text's address (Fibonacci hashing spreads the addresses of neighbouring strings). */
+static size_t store_stmt_slot(const struct store *st, const char *sql)
 {
-	int rc;
+	size_t mask = st->stmts_cap - 1;
+	size_t i = (size_t)(((uint64_t)(uintptr_t)sql * 0x9e3779b97f4a7c15u) >> 32) & mask;
 
-	if (st->stmt[id] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, store_sql_text[id], -1, SQLITE_PREPARE_PERSISTENT,
-		                        &st->stmt[id], NULL);
-		if (rc != SQLITE_OK) {
-			st->stmt[id] = NULL;
-			return store_fail(st, rc);
-		}
+	while (st->stmts[i].sql != NULL && st->stmts[i].sql != sql)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Doubles the cache (at first: makes it), so that it stays at most half full. */
+static int store_stmt_grow(struct store *st)
+{
+	struct store_stmt_entry *old = st->stmts;
+	size_t oldcap = st->stmts_cap, i;
+
+	st->stmts_cap = oldcap != 0 ? oldcap * 2 : 64;
+	st->stmts = calloc(st->stmts_cap, sizeof *st->stmts);
+	if (st->stmts == NULL) {
+		st->stmts = old;
+		st->stmts_cap = oldcap;
+		return store_fail_msg(st, -ENOMEM, "out of memory");
 	}
-	*out = st->stmt[id];
+	for (i = 0; i < oldcap; i++)
+		if (old[i].sql != NULL)
+			st->stmts[store_stmt_slot(st, old[i].sql)] = old[i];
+	free(old);
 	return 0;
 }
 
-int store_stmt_sql(struct store *st, size_t slot, const char *sql, sqlite3_stmt **out)
+/* Prepares sql into *s (NULL on failure). */
+static int store_stmt_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+
+	if (rc != SQLITE_OK) {
+		*s = NULL;
+		return store_fail(st, rc);
+	}
+	return 0;
+}
+
+int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
 {
 	sqlite3_stmt *s;
+	size_t i;
 	int rc;
 
-	if (slot >= STORE_STMT_SLOTS)
-		return store_fail_msg(st, STORE_EIO, "internal error: statement slot out of range");
-	s = st->stmt[slot];
-	if (s != NULL && strcmp(sqlite3_sql(s), sql) != 0) {
-		sqlite3_finalize(s);
-		st->stmt[slot] = NULL;
-	}
-	if (st->stmt[slot] == NULL) {
-		rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[slot],
-		                        NULL);
-		if (rc != SQLITE_OK) {
-			st->stmt[slot] = NULL;
-			return store_fail(st, rc);
+	if (st->stmts_cap != 0) {
+		i = store_stmt_slot(st, sql);
+		if (st->stmts[i].sql != NULL) {
+			*out = st->stmts[i].stmt;
+			return 0;
 		}
 	}
-	*out = st->stmt[slot];
+	rc = store_stmt_prepare(st, sql, &s);
+	if (rc < 0)
+		return rc;
+	if (2 * (st->nstmts + 1) > st->stmts_cap) {
+		rc = store_stmt_grow(st);
+		if (rc < 0) {
+			sqlite3_finalize(s);
+			return rc;
+		}
+	}
+	i = store_stmt_slot(st, sql);
+	st->stmts[i].sql = sql;
+	st->stmts[i].stmt = s;
+	st->nstmts++;
+	*out = s;
+	return 0;
+}
+
+int store_stmt_built(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	uint32_t h = 2166136261u;
+	sqlite3_stmt **slot;
+	const char *p;
+	int rc;
+
+	for (p = sql; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	slot = &st->built[h % STORE_STMT_BUILT];
+	if (*slot != NULL && strcmp(sqlite3_sql(*slot), sql) != 0) {
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	if (*slot == NULL) {
+		rc = store_stmt_prepare(st, sql, slot);
+		if (rc < 0)
+			return rc;
+	}
+	*out = *slot;
 	return 0;
 }
 
@@ -481,87 +270,52 @@ int store_run(struct store *st, sqlite3_stmt *s, int *changes)
 	return 0;
 }
 
-/* Runs one of the statements that take no parameters. */
-static int store_run_id(struct store *st, enum store_sql_id id)
+int store_prep(struct store *st, const char *sql, sqlite3_stmt **out, const struct store_arg *args,
+               size_t n)
+{
+	int rc = store_stmt(st, sql, out);
+
+	return rc < 0 ? rc : store_bind(st, *out, args, n);
+}
+
+int store_exec(struct store *st, const char *sql, int *changes, const struct store_arg *args,
+               size_t n)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = store_stmt(st, id, &s);
+	int rc = store_prep(st, sql, &s, args, n);
 
-	return rc < 0 ? rc : store_run(st, s, NULL);
+	return rc < 0 ? rc : store_run(st, s, changes);
 }
 
-/* ---- transactions ------------------------------------------------------------------------- */
-
-int store_tx_begin(struct store *st)
+int store_step_int(struct store *st, sqlite3_stmt *s, int64_t *v, bool *found)
 {
-	return store_run_id(st, st->batch ? STORE_SQL_SAVEPOINT : STORE_SQL_BEGIN);
-}
+	int rc = sqlite3_step(s);
 
-/* Ends the transaction: commits when err is 0, otherwise (or when the commit fails) rolls
- * back. Returns err, or the commit's error. */
-int store_tx_end(struct store *st, int err)
-{
-	if (err == 0 && !st->batch)
-		err = store_search_sync(st);
-	if (st->batch) {
-		char saved[STORE_ERRMSG_MAX];
-
-		if (err == 0)
-			return store_run_id(st, STORE_SQL_RELEASE);
-		memcpy(saved, st->errmsg, sizeof saved);
-		if (!sqlite3_get_autocommit(st->db)) {
-			store_run_id(st, STORE_SQL_ROLLBACK_TO);
-			store_run_id(st, STORE_SQL_RELEASE);
-		} else {
-			/* SQLite rolled the whole batch back (e.g. the disk is full). */
-			st->batch = false;
-		}
-		memcpy(st->errmsg, saved, sizeof saved);
-		return err;
+	*v = 0;
+	if (found != NULL)
+		*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = found != NULL ? 0 : store_fail_msg(st, STORE_EIO, "internal error: no row");
+	} else {
+		rc = store_fail(st, rc);
 	}
-	if (err == 0)
-		err = store_run_id(st, STORE_SQL_COMMIT);
-	if (err != 0 && !sqlite3_get_autocommit(st->db)) {
-		/* Keep the message of the failure, not of the rollback. */
-		char saved[STORE_ERRMSG_MAX];
-
-		memcpy(saved, st->errmsg, sizeof saved);
-		store_run_id(st, STORE_SQL_ROLLBACK);
-		memcpy(st->errmsg, saved, sizeof saved);
-	}
-	return err;
-}
-
-int store_batch_begin(struct store *st)
-{
-	int rc;
-
-	if (st->batch || !sqlite3_get_autocommit(st->db))
-		return store_fail_msg(st, STORE_EINVAL, "a batch is already open");
-	/* Each change of the batch is a savepoint, whose undo journal would otherwise be a
-	 * temporary file written page by page. */
-	rc = sqlite3_exec(st->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc);
-	rc = store_run_id(st, STORE_SQL_BEGIN);
-	if (rc == 0)
-		st->batch = true;
+	store_stmt_done(s);
 	return rc;
 }
 
-int store_batch_end(struct store *st, int err)
+int store_query_int(struct store *st, const char *sql, int64_t *v, const struct store_arg *args,
+                    size_t n)
 {
-	bool open = st->batch;
+	sqlite3_stmt *s = NULL;
+	int rc = store_prep(st, sql, &s, args, n);
 
-	st->batch = false;
-	if (!open && err == 0)
-		return store_fail_msg(st, STORE_EIO, "the batch was rolled back");
-	err = store_tx_end(st, err); /* which brings the search index up to date */
-	/* A batch is a bulk load: the statistics of before may no longer describe the data. */
-	return err < 0 ? err : store_analyze(st);
+	return rc < 0 ? rc : store_step_int(st, s, v, NULL);
 }
 
-/* ---- open, close, migrate ----------------------------------------------------------------- */
+/* ---- open, close -------------------------------------------------------------------------- */
 
 int64_t store_now_ms(void)
 {
@@ -569,6 +323,11 @@ int64_t store_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t store_clock_ms(const struct store *st)
+{
+	return st->clock_ms > 0 ? st->clock_ms : store_now_ms();
 }
 
 /* After a wait for another writer ran out, changes in the next second give up at once: the
@@ -635,7 +394,7 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 		return store_open_fail(db, rc, "open");
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, busy_timeout_ms);
-	rc = store_search_register(db);
+	rc = store_pairs_register(db);
 	if (rc != SQLITE_OK)
 		return store_open_fail(db, rc, "search tokenizer");
 	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", NULL, NULL,
@@ -677,23 +436,21 @@ void store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < STORE_STMT_SLOTS; i++)
-		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < st->stmts_cap; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
+	for (i = 0; i < STORE_STMT_BUILT; i++)
+		sqlite3_finalize(st->built[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
 
-int store_latest_schema_version(void)
-{
-	return store_migrations[STORE_NMIGRATIONS - 1].version;
-}
-
-int store_schema_version(struct store *st)
+int store_user_version(struct store *st)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, v;
 
-	rc = store_stmt(st, STORE_SQL_USER_VERSION, &s);
+	rc = store_stmt(st, store_sql_user_version, &s);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -705,56 +462,6 @@ int store_schema_version(struct store *st)
 	v = sqlite3_column_int(s, 0);
 	store_stmt_done(s);
 	return v;
-}
-
-/* Applies step m unless the schema (read again inside the transaction: another process may
- * have migrated meanwhile) is already there. */
-static int store_migrate_step(struct store *st, const struct store_migration *m)
-{
-	char sql[64];
-	int rc, v;
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	v = store_schema_version(st);
-	if (v < 0)
-		return store_tx_end(st, v);
-	if (v > store_latest_schema_version())
-		return store_tx_end(st, store_fail_msg(st, STORE_ESCHEMA, "schema is newer"));
-	if (v >= m->version)
-		return store_tx_end(st, 0);
-	rc = sqlite3_exec(st->db, m->sql, NULL, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		/* A program constant, not user data: PRAGMA takes no bound parameters. */
-		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
-		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-	}
-	return store_tx_end(st, rc == SQLITE_OK ? 0 : store_fail(st, rc));
-}
-
-int store_migrate(struct store *st)
-{
-	size_t i;
-	int rc, v;
-
-	v = store_schema_version(st);
-	if (v < 0)
-		return v;
-	if (v > store_latest_schema_version()) {
-		snprintf(st->errmsg, sizeof st->errmsg,
-		         "database schema version %d is newer than this program's %d", v,
-		         store_latest_schema_version());
-		return STORE_ESCHEMA;
-	}
-	for (i = 0; i < STORE_NMIGRATIONS; i++) {
-		if (store_migrations[i].version <= v)
-			continue;
-		rc = store_migrate_step(st, &store_migrations[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return store_analyze(st);
 }
 
 int store_analyze(struct store *st)
@@ -811,98 +518,160 @@ bool store_ascii_ok(const char *s, size_t max)
 	return true;
 }
 
-static bool store_base64_ok(const char *s, size_t max)
+bool store_code_ok(const char *code)
 {
 	size_t i;
 
-	if (s == NULL || s[0] == '\0')
+	if (code == NULL || code[0] == '\0' || code[0] == '-' || code[0] == '_')
 		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (i = 0; code[i] != '\0'; i++) {
+		char c = code[i];
 
-		if (i >= max || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		                  (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='))
+		if (i >= 32 ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return false;
 	}
 	return true;
 }
 
-/* ---- the audit chain ---------------------------------------------------------------------- */
-
-/* Appends one event inside the caller's transaction: seq = max(seq) + 1, chained to the
- * previous event's hash. */
-int store_audit_append(struct store *st, const struct audit_ctx *ctx, int64_t ts_ms,
-                       const char *action, const char *target, const char *detail)
+/* Text of 1..max bytes with something other than white space in it; multiline also allows
+ * newlines, carriage returns (only when cr) and tabs. 0, STORE_EINVAL or -ENOMEM. */
+int store_text_check(const char *s, size_t max, bool multiline, bool cr)
 {
-	static const struct audit_ctx none;
-	char prev[AUDIT_HASH_HEX + 1], hash[AUDIT_HASH_HEX + 1];
-	struct audit_record r;
-	sqlite3_stmt *s = NULL;
-	int rc;
+	size_t len, i;
+	bool content = false, ok;
+	char *copy;
 
-	if (ctx == NULL)
-		ctx = &none;
-	rc = store_stmt(st, STORE_SQL_AUDIT_LAST, &s);
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *h = sqlite3_column_text(s, 1);
-
-		r.seq = sqlite3_column_int64(s, 0) + 1;
-		/* A damaged last hash is chained as it is: verify reports that event. */
-		snprintf(prev, sizeof prev, "%s", h != NULL ? (const char *)h : "");
-	} else if (rc == SQLITE_DONE) {
-		r.seq = 1;
-		memcpy(prev, audit_genesis_hash, sizeof prev);
-	} else {
-		rc = store_fail(st, rc);
-		store_stmt_done(s);
-		return rc;
-	}
-	store_stmt_done(s);
-
-	r.ts_ms = ts_ms;
-	r.account = ctx->account;
-	r.role = ctx->role;
-	r.session = ctx->session;
-	r.peer = ctx->peer;
-	r.transport = ctx->transport;
-	r.action = action;
-	r.target = target;
-	r.detail = detail;
-	r.prev_hash = prev;
-	rc = audit_hash(&r, hash);
-	if (rc < 0)
-		return store_fail_msg(st, rc, "libsodium initialisation failed");
-
-	rc = store_stmt(st, STORE_SQL_AUDIT_INSERT, &s);
-	if (rc < 0)
-		return rc;
-	rc =
-	    STORE_BIND(st, s, STORE_I(r.seq), STORE_I(r.ts_ms), STORE_T(r.account), STORE_T(r.role),
-	               STORE_T(r.session), STORE_T(r.peer), STORE_T(r.transport), STORE_T(r.action),
-	               STORE_T(r.target), STORE_T(r.detail), STORE_T(r.prev_hash), STORE_T(hash));
-	if (rc < 0)
-		return rc;
-	return store_run(st, s, NULL);
+	if (s == NULL)
+		return STORE_EINVAL;
+	len = strlen(s);
+	if (len == 0 || len > max)
+		return STORE_EINVAL;
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			content = true;
+	if (!content)
+		return STORE_EINVAL;
+	if (!multiline)
+		return store_text_ok(s, max, true) ? 0 : STORE_EINVAL;
+	copy = strdup(s);
+	if (copy == NULL)
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		if (copy[i] == '\n' || copy[i] == '\t' || (cr && copy[i] == '\r'))
+			copy[i] = ' ';
+	ok = store_text_ok(copy, max, true);
+	free(copy);
+	return ok ? 0 : STORE_EINVAL;
 }
 
-int store_audit(struct store *st, const struct audit_ctx *ctx, const char *action,
-                const char *target, const char *detail)
+/* NULL for NULL or "". */
+const char *store_text_opt(const char *s)
 {
-	int rc;
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
 
-	if (!store_ascii_ok(action, STORE_ACTION_MAX))
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	return store_tx_end(st,
-	                    store_audit_append(st, ctx, store_now_ms(), action, target, detail));
+/* out = at most max bytes of s cut at a character boundary, newlines and tabs as spaces,
+ * "…" appended when cut. out holds max + 4 bytes. */
+void store_text_clip(const char *s, size_t max, char *out)
+{
+	size_t len = strlen(s), n = len, i;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	for (i = 0; i < n; i++)
+		if (out[i] == '\n' || out[i] == '\t' || out[i] == '\r')
+			out[i] = ' ';
+	if (n < len) {
+		memcpy(out + n, "\xe2\x80\xa6", 3); /* … */
+		n += 3;
+	}
+	out[n] = '\0';
+}
+
+/* detail = "<head><text>" with the text whole; audit = the same with the text clipped. Both
+ * are malloc'ed (the caller frees). */
+int store_text_details(const char *head, const char *text, char **detail,
+                       char audit[STORE_DETAIL_MAX])
+{
+	char clip[STORE_CLIP + 4];
+
+	*detail = NULL;
+	if (asprintf(detail, "%s%s", head, text) < 0) {
+		*detail = NULL;
+		return -ENOMEM;
+	}
+	store_text_clip(text, STORE_CLIP, clip);
+	snprintf(audit, STORE_DETAIL_MAX, "%s%s", head, clip);
+	return 0;
+}
+
+static bool store_phone_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool store_phone_ok(const char *phone)
+{
+	size_t len, area, rest;
+
+	if (phone == NULL)
+		return false;
+	len = strlen(phone);
+	if (len == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9' &&
+	    store_phone_digits(phone, len))
+		return true;
+	if (len < 10 || phone[0] != '0')
+		return false;
+	/* 0 + 2-3 digits of area code, an optional '-', 7-8 digits. */
+	for (area = 2; area <= 3; area++) {
+		const char *p = phone + 1 + area;
+
+		if (!store_phone_digits(phone + 1, area))
+			continue;
+		if (*p == '-')
+			p++;
+		rest = strlen(p);
+		if ((rest == 7 || rest == 8) && store_phone_digits(p, rest))
+			return true;
+	}
+	return false;
 }
 
 /* ---- reading rows ------------------------------------------------------------------------- */
+
+const char *store_enum_name(const char *const *names, size_t n, int v)
+{
+	return v >= 0 && (size_t)v < n ? names[v] : NULL;
+}
+
+int store_enum_parse(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+int store_col_enum(sqlite3_stmt *s, int i, int (*parse)(const char *))
+{
+	int v = parse((const char *)sqlite3_column_text(s, i));
+
+	return v < 0 ? 0 : v;
+}
 
 /* *out = a copy of column i's text (NULL for SQL NULL). */
 int store_col_dup(sqlite3_stmt *s, int i, char **out)
@@ -914,84 +683,6 @@ int store_col_dup(sqlite3_stmt *s, int i, char **out)
 		return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : -ENOMEM;
 	*out = strdup((const char *)t);
 	return *out != NULL ? 0 : -ENOMEM;
-}
-
-void account_clear(struct account *a)
-{
-	if (a == NULL)
-		return;
-	free(a->name);
-	free(a->display);
-	free(a->lang);
-	free(a->team);
-	if (a->pwhash != NULL) {
-		sodium_memzero(a->pwhash, strlen(a->pwhash));
-		free(a->pwhash);
-	}
-	memset(a, 0, sizeof *a);
-}
-
-static int store_account_fill(sqlite3_stmt *s, struct account *a)
-{
-	char *role = NULL;
-	int rc = 0;
-
-	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(s, 0);
-	rc |= store_col_dup(s, 1, &a->name);
-	rc |= store_col_dup(s, 2, &a->display);
-	rc |= store_col_dup(s, 3, &role);
-	rc |= store_col_dup(s, 4, &a->lang);
-	rc |= store_col_dup(s, 5, &a->team);
-	rc |= store_col_dup(s, 6, &a->pwhash);
-	a->locked = sqlite3_column_int(s, 7) != 0;
-	a->failed = sqlite3_column_int(s, 8);
-	a->locked_until = sqlite3_column_int64(s, 9);
-	a->created = sqlite3_column_int64(s, 10);
-	a->last_login = sqlite3_column_int64(s, 11);
-	a->role = role_parse(role);
-	free(role);
-	if (rc != 0) {
-		account_clear(a);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int store_account_get(struct store *st, const char *name, struct account *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (name == NULL)
-		return STORE_EINVAL;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_GET, &s);
-	if (rc < 0)
-		return rc;
-	rc = STORE_BIND(st, s, STORE_T(name));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_account_fill(s, out);
-	else if (rc == SQLITE_DONE)
-		rc = STORE_ENOENT;
-	else
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	return rc;
-}
-
-void store_account_list_free(struct account *list, size_t n)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		account_clear(&list[i]);
-	free(list);
 }
 
 /* Grows *list (of elements of size sz) so that it holds at least n + 1. */
@@ -1011,27 +702,24 @@ int store_grow(void **list, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-int store_account_list(struct store *st, struct account **out, size_t *n)
+int store_collect(struct store *st, sqlite3_stmt *s, size_t sz, store_fill_fn fill,
+                  store_clear_fn clear, void **out, size_t *n)
 {
-	struct account *list = NULL;
+	char *list = NULL;
 	size_t cap = 0, count = 0;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_LIST, &s);
-	if (rc < 0)
-		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		void *p = list;
 
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
+		if (store_grow(&p, &cap, count, sz) < 0) {
 			rc = -ENOMEM;
 			break;
 		}
 		list = p;
-		if (store_account_fill(s, &list[count]) < 0) {
+		if (fill(s, list + count * sz) < 0) {
 			rc = -ENOMEM;
 			break;
 		}
@@ -1043,7 +731,7 @@ int store_account_list(struct store *st, struct account **out, size_t *n)
 		rc = store_fail(st, rc);
 	store_stmt_done(s);
 	if (rc < 0) {
-		store_account_list_free(list, count);
+		store_list_free(list, count, sz, clear);
 		return rc;
 	}
 	*out = list;
@@ -1051,537 +739,15 @@ int store_account_list(struct store *st, struct account **out, size_t *n)
 	return 0;
 }
 
-/* Inside a transaction (or alone): the account's id, role, failures and lockout. */
-struct store_account_state {
-	int64_t id;
-	enum role role;
-	int failed;
-	int64_t locked_until;
-};
-
-static int store_account_state(struct store *st, const char *name,
-                               struct store_account_state *state)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_STATE, &s);
-	if (rc < 0)
-		return rc;
-	rc = STORE_BIND(st, s, STORE_T(name));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		state->id = sqlite3_column_int64(s, 0);
-		state->role = role_parse((const char *)sqlite3_column_text(s, 1));
-		state->failed = sqlite3_column_int(s, 2);
-		state->locked_until = sqlite3_column_int64(s, 3);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = store_fail_msg(st, STORE_ENOENT, "no such account");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	return rc;
-}
-
-/* ---- account changes ---------------------------------------------------------------------- */
-
-int store_account_add(struct store *st, const struct audit_ctx *ctx, const struct account *a)
-{
-	const char *lang = a->lang != NULL ? a->lang : "zh";
-	const char *display = a->display != NULL ? a->display : "";
-	const char *team = a->team != NULL && a->team[0] != '\0' ? a->team : NULL;
-	const char *role = role_name(a->role);
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (!store_name_ok(a->name) || role == NULL ||
-	    !store_text_ok(display, STORE_DISPLAY_MAX, true) ||
-	    (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) ||
-	    (team != NULL && !store_name_ok(team)) ||
-	    (a->pwhash != NULL && !store_ascii_ok(a->pwhash, STORE_PWHASH_MAX)))
-		return STORE_EINVAL;
-	snprintf(detail, sizeof detail, "role=%s lang=%s%s%s%s", role, lang,
-	         team != NULL ? " team=" : "", team != NULL ? team : "",
-	         a->pwhash != NULL ? " password=set" : "");
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_ADD, &s);
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_T(a->name), STORE_T(display), STORE_T(role),
-		                STORE_T(lang), STORE_T(team), STORE_T(a->pwhash),
-		                STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "user.add", a->name, detail);
-	return store_tx_end(st, rc);
-}
-
-int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const char *name,
-                           enum role role)
-{
-	struct store_account_state state;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (name == NULL || role_name(role) == NULL)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_account_state(st, name, &state);
-	if (rc == 0)
-		rc = store_stmt(st, STORE_SQL_ACCOUNT_SET_ROLE, &s);
-	if (rc == 0)
-		rc =
-		    STORE_BIND(st, s, STORE_T(name), STORE_T(role_name(role)), STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0) {
-		const char *was = role_name(state.role);
-
-		snprintf(detail, sizeof detail, "role=%s was=%s", role_name(role),
-		         was != NULL ? was : "?");
-		rc = store_audit_append(st, ctx, now, "user.role", name, detail);
-	}
-	return store_tx_end(st, rc);
-}
-
-int store_account_set_locked(struct store *st, const struct audit_ctx *ctx, const char *name,
-                             bool locked)
-{
-	struct store_account_state state;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (name == NULL)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_account_state(st, name, &state);
-	if (rc == 0)
-		rc = store_stmt(st, locked ? STORE_SQL_ACCOUNT_LOCK : STORE_SQL_ACCOUNT_UNLOCK, &s);
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0) {
-		if (locked)
-			snprintf(detail, sizeof detail, "locked");
-		else
-			snprintf(detail, sizeof detail, "unlocked failures=%d cleared",
-			         state.failed);
-		rc = store_audit_append(st, ctx, now, locked ? "user.lock" : "user.unlock", name,
-		                        detail);
-	}
-	return store_tx_end(st, rc);
-}
-
-int store_account_set_password(struct store *st, const struct audit_ctx *ctx, const char *name,
-                               const char *pwhash)
-{
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc, changes = 0;
-
-	if (name == NULL || (pwhash != NULL && !store_ascii_ok(pwhash, STORE_PWHASH_MAX)))
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_stmt(st, STORE_SQL_ACCOUNT_SET_PASSWORD, &s);
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_T(name), STORE_T(pwhash), STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, &changes);
-	if (rc == 0 && changes == 0)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such account");
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "user.passwd", name,
-		                        pwhash != NULL ? "password set" : "password removed");
-	return store_tx_end(st, rc);
-}
-
-int store_account_key_add(struct store *st, const struct audit_ctx *ctx, const char *name,
-                          const char *keytype, const char *blob, const char *comment)
-{
-	struct store_account_state state;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (comment != NULL && comment[0] == '\0')
-		comment = NULL;
-	if (name == NULL || !store_ascii_ok(keytype, STORE_KEYTYPE_MAX) ||
-	    !store_base64_ok(blob, STORE_KEYBLOB_MAX) ||
-	    (comment != NULL && !store_text_ok(comment, STORE_COMMENT_MAX, true)))
-		return STORE_EINVAL;
-	snprintf(detail, sizeof detail, "key added %s%s%s", keytype, comment != NULL ? " " : "",
-	         comment != NULL ? comment : "");
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_account_state(st, name, &state);
-	if (rc == 0)
-		rc = store_stmt(st, STORE_SQL_KEY_ADD, &s);
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_I(state.id), STORE_T(keytype), STORE_T(blob),
-		                STORE_T(comment), STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "user.key", name, detail);
-	return store_tx_end(st, rc);
-}
-
-void account_key_clear(struct account_key *k)
-{
-	if (k == NULL)
-		return;
-	free(k->keytype);
-	free(k->blob);
-	free(k->comment);
-	memset(k, 0, sizeof *k);
-}
-
-void store_account_keys_free(struct account_key *keys, size_t n)
-{
-	size_t i;
-
-	if (keys == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		account_key_clear(&keys[i]);
-	free(keys);
-}
-
-int store_account_keys(struct store *st, const char *name, struct account_key **out, size_t *n)
-{
-	struct store_account_state state;
-	struct account_key *list = NULL;
-	size_t cap = 0, count = 0;
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (name == NULL)
-		return STORE_EINVAL;
-	rc = store_account_state(st, name, &state);
-	if (rc < 0)
-		return rc;
-	rc = store_stmt(st, STORE_SQL_KEY_LIST, &s);
-	if (rc < 0)
-		return rc;
-	rc = STORE_BIND(st, s, STORE_I(state.id));
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct account_key *k;
-		void *p = list;
-		int err = 0;
-
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		k = &list[count];
-		memset(k, 0, sizeof *k);
-		k->id = sqlite3_column_int64(s, 0);
-		err |= store_col_dup(s, 1, &k->keytype);
-		err |= store_col_dup(s, 2, &k->blob);
-		err |= store_col_dup(s, 3, &k->comment);
-		k->created = sqlite3_column_int64(s, 4);
-		if (err != 0) {
-			account_key_clear(k);
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		store_account_keys_free(list, count);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
-/* ---- logins ------------------------------------------------------------------------------- */
-
-int store_login_ok(struct store *st, const struct audit_ctx *ctx, const char *name)
-{
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc, changes = 0;
-
-	if (name == NULL)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_stmt(st, STORE_SQL_LOGIN_OK, &s);
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(now / 1000));
-	if (rc == 0)
-		rc = store_run(st, s, &changes);
-	if (rc == 0 && changes == 0)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such account");
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "login", name, NULL);
-	return store_tx_end(st, rc);
-}
-
-int store_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
-                       const char *reason, int max_failures, int lockout_s, bool *locked_out)
-{
-	struct store_account_state state;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms(), until = 0;
-	bool lock = false;
-	sqlite3_stmt *s = NULL;
-	int rc, failed = 0;
-
-	if (locked_out != NULL)
-		*locked_out = false;
-	if (name == NULL || lockout_s < 0)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_account_state(st, name, &state);
-	if (rc == 0) {
-		failed = state.failed < 0 ? 1 : state.failed + 1;
-		lock = max_failures > 0 && failed >= max_failures;
-		until = lock ? now / 1000 + lockout_s : state.locked_until;
-		rc = store_stmt(st, STORE_SQL_LOGIN_FAILED, &s);
-	}
-	if (rc == 0)
-		rc = STORE_BIND(st, s, STORE_T(name), STORE_I(failed), STORE_I(until));
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0) {
-		if (reason != NULL)
-			snprintf(detail, sizeof detail, "%s; failures=%d", reason, failed);
-		else
-			snprintf(detail, sizeof detail, "failures=%d", failed);
-		rc = store_audit_append(st, ctx, now, "login.fail", name, detail);
-	}
-	if (rc == 0 && lock) {
-		snprintf(detail, sizeof detail, "locked out for %d s after %d failures", lockout_s,
-		         failed);
-		rc = store_audit_append(st, ctx, now, "login.lockout", name, detail);
-	}
-	rc = store_tx_end(st, rc);
-	if (rc == 0 && locked_out != NULL)
-		*locked_out = lock;
-	return rc;
-}
-
-/* ---- reading the audit log ---------------------------------------------------------------- */
-
-void audit_event_clear(struct audit_event *e)
-{
-	if (e == NULL)
-		return;
-	free(e->account);
-	free(e->role);
-	free(e->session);
-	free(e->peer);
-	free(e->transport);
-	free(e->action);
-	free(e->target);
-	free(e->detail);
-	free(e->prev_hash);
-	free(e->hash);
-	memset(e, 0, sizeof *e);
-}
-
-void store_audit_list_free(struct audit_event *list, size_t n)
+void store_list_free(void *list, size_t n, size_t sz, store_clear_fn clear)
 {
 	size_t i;
 
 	if (list == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		audit_event_clear(&list[i]);
+		clear((char *)list + i * sz);
 	free(list);
-}
-
-static int store_audit_fill(sqlite3_stmt *s, struct audit_event *e)
-{
-	int err = 0;
-
-	memset(e, 0, sizeof *e);
-	e->seq = sqlite3_column_int64(s, 0);
-	e->ts_ms = sqlite3_column_int64(s, 1);
-	err |= store_col_dup(s, 2, &e->account);
-	err |= store_col_dup(s, 3, &e->role);
-	err |= store_col_dup(s, 4, &e->session);
-	err |= store_col_dup(s, 5, &e->peer);
-	err |= store_col_dup(s, 6, &e->transport);
-	err |= store_col_dup(s, 7, &e->action);
-	err |= store_col_dup(s, 8, &e->target);
-	err |= store_col_dup(s, 9, &e->detail);
-	err |= store_col_dup(s, 10, &e->prev_hash);
-	err |= store_col_dup(s, 11, &e->hash);
-	if (err != 0) {
-		audit_event_clear(e);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
-                     size_t *n)
-{
-	struct audit_event *list = NULL;
-	size_t cap = 0, count = 0;
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (limit == 0)
-		return 0;
-	if (limit > (uint64_t)INT64_MAX)
-		limit = (size_t)INT64_MAX;
-	rc = store_stmt(st, STORE_SQL_AUDIT_LIST, &s);
-	if (rc < 0)
-		return rc;
-	rc = STORE_BIND(st, s, STORE_I(after_seq), STORE_I((int64_t)limit));
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		void *p = list;
-
-		if (store_grow(&p, &cap, count, sizeof *list) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		if (store_audit_fill(s, &list[count]) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		store_audit_list_free(list, count);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
-/* Column i as hashed text: false when it is neither NULL nor exactly a text without NUL
- * bytes (a value changed behind the store's back). */
-static bool store_verify_col(sqlite3_stmt *s, int i, const char **out)
-{
-	int type = sqlite3_column_type(s, i);
-
-	*out = NULL;
-	if (type == SQLITE_NULL)
-		return true;
-	if (type != SQLITE_TEXT)
-		return false;
-	*out = (const char *)sqlite3_column_text(s, i);
-	return *out != NULL && strlen(*out) == (size_t)sqlite3_column_bytes(s, i);
-}
-
-int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq)
-{
-	char prev[AUDIT_HASH_HEX + 1], hash[AUDIT_HASH_HEX + 1];
-	int64_t expect = 1, count = 0, bad = 0;
-	bool broken = false;
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (checked != NULL)
-		*checked = 0;
-	if (bad_seq != NULL)
-		*bad_seq = 0;
-	memcpy(prev, audit_genesis_hash, sizeof prev);
-	rc = store_stmt(st, STORE_SQL_AUDIT_ALL, &s);
-	if (rc < 0)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *stored_prev, *stored_hash;
-		struct audit_record r;
-		bool ok;
-
-		r.seq = sqlite3_column_int64(s, 0);
-		ok = sqlite3_column_type(s, 1) == SQLITE_INTEGER && r.seq == expect;
-		r.ts_ms = sqlite3_column_int64(s, 1);
-		ok = store_verify_col(s, 2, &r.account) && ok;
-		ok = store_verify_col(s, 3, &r.role) && ok;
-		ok = store_verify_col(s, 4, &r.session) && ok;
-		ok = store_verify_col(s, 5, &r.peer) && ok;
-		ok = store_verify_col(s, 6, &r.transport) && ok;
-		ok = store_verify_col(s, 7, &r.action) && ok;
-		ok = store_verify_col(s, 8, &r.target) && ok;
-		ok = store_verify_col(s, 9, &r.detail) && ok;
-		ok = store_verify_col(s, 10, &stored_prev) && ok;
-		ok = store_verify_col(s, 11, &stored_hash) && ok;
-		ok = ok && stored_prev != NULL && strcmp(stored_prev, prev) == 0 &&
-		     stored_hash != NULL;
-		if (ok) {
-			r.prev_hash = stored_prev;
-			rc = audit_hash(&r, hash);
-			if (rc < 0)
-				break;
-			ok = strcmp(stored_hash, hash) == 0;
-		}
-		if (!ok) {
-			broken = true;
-			bad = r.seq;
-			break;
-		}
-		memcpy(prev, hash, sizeof prev);
-		expect++;
-		count++;
-	}
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	else
-		store_fail_msg(st, rc, "libsodium initialisation failed");
-	store_stmt_done(s);
-	if (rc < 0)
-		return rc;
-	if (checked != NULL)
-		*checked = count;
-	if (bad_seq != NULL)
-		*bad_seq = bad;
-	return broken ? 1 : 0;
 }
 
 int store_set_autocheckpoint(struct store *st, int pages)

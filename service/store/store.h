@@ -1,5 +1,10 @@
-/* store — the one write path: every change to the data goes through here, and each change
- * writes its audit event (hash-chained) in the same SQLite transaction.
+/* store — the store's connection, and what every caller of the store shares: its errors,
+ * who does a change (struct audit_ctx), checkpoints and the size cap, and the checks of values
+ * that a guided form's steps reuse. The store is the one write path: every change to the data
+ * goes through one of its domains, and each change writes its audit event (hash-chained) in the
+ * same SQLite transaction (store_tx.h, store_audit.h). The domains, each with its own header:
+ * store_account.h, store_audit.h, store_complaint.h (with store_complaint_status.h and
+ * store_promise.h), store_unit.h, store_draft.h, store_report.h; the schema: store_schema.h.
  * A store is one SQLite connection: the writing connection belongs to the loop thread; thread
  * pool work opens its own (read-only) store. Strings passed in are borrowed; strings returned
  * in structs are owned by the struct and released by its *_clear / *_free function. */
@@ -9,8 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "role.h"
 
 struct store;
 
@@ -33,6 +36,9 @@ const char *store_strerror(int err, const char *lang);
  * any. st NULL: why the last store_open on this thread failed. Valid until the next call. */
 const char *store_last_error(struct store *st);
 
+/* An account name is 1..STORE_NAME_MAX bytes of text without spaces. */
+#define STORE_NAME_MAX 64
+
 /* Read-only (SQLITE_OPEN_READONLY): every change returns -EROFS. */
 #define STORE_READONLY 0x1
 
@@ -44,11 +50,6 @@ const char *store_last_error(struct store *st);
 int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct store **out);
 /* Closes; NULL does nothing. */
 void store_close(struct store *st);
-/* Brings the schema to the latest version, each step in its own transaction. Idempotent. */
-int store_migrate(struct store *st);
-/* Current schema version (0 for a new database), or a negative error. */
-int store_schema_version(struct store *st);
-int store_latest_schema_version(void);
 
 /* Who does a change: written into its audit event. Any field may be NULL. */
 struct audit_ctx {
@@ -58,80 +59,6 @@ struct audit_ctx {
 	const char *peer;
 	const char *transport; /* "ssh", "telnet", "cli" */
 };
-
-struct account {
-	int64_t id;
-	char *name;
-	char *display;
-	enum role role;
-	char *lang;   /* "zh" or "en" */
-	char *team;   /* the supervising account's name, or NULL */
-	char *pwhash; /* argon2id string, or NULL when no password is set */
-	bool locked;  /* locked by an admin */
-	int failed;   /* consecutive failed logins */
-	int64_t locked_until; /* unix seconds; lockout after failures, 0 when none */
-	int64_t created;
-	int64_t last_login;
-};
-
-void account_clear(struct account *a);
-
-struct account_key {
-	int64_t id;
-	char *keytype;  /* e.g. "ssh-ed25519" */
-	char *blob;     /* base64 */
-	char *comment;
-	int64_t created;
-};
-
-void account_key_clear(struct account_key *k);
-
-int store_account_get(struct store *st, const char *name, struct account *out);
-/* All accounts ordered by name; free with store_account_list_free. */
-int store_account_list(struct store *st, struct account **out, size_t *n);
-void store_account_list_free(struct account *list, size_t n);
-/* Adds a.name (unique), display, role, lang, team, pwhash. STORE_EEXIST if taken. */
-int store_account_add(struct store *st, const struct audit_ctx *ctx, const struct account *a);
-int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const char *name,
-			   enum role role);
-/* locked=false also clears the failure count and any lockout. */
-int store_account_set_locked(struct store *st, const struct audit_ctx *ctx, const char *name,
-			     bool locked);
-int store_account_set_password(struct store *st, const struct audit_ctx *ctx, const char *name,
-			       const char *pwhash);
-int store_account_key_add(struct store *st, const struct audit_ctx *ctx, const char *name,
-			  const char *keytype, const char *blob, const char *comment);
-int store_account_keys(struct store *st, const char *name, struct account_key **out, size_t *n);
-void store_account_keys_free(struct account_key *keys, size_t n);
-
-/* A successful login: resets the failure count, sets last_login, audits "login". */
-int store_login_ok(struct store *st, const struct audit_ctx *ctx, const char *name);
-/* A failed login for an existing account: counts it; at max_failures sets a lockout of
- * lockout_s seconds and sets *locked_out. Audits "login.fail" (and "login.lockout").
- * The count is kept past max_failures (max_failures <= 0: never locks out), so after a lockout
- * ends one more failure locks out again, until store_login_ok or an unlock resets it. */
-int store_login_failed(struct store *st, const struct audit_ctx *ctx, const char *name,
-		       const char *reason, int max_failures, int lockout_s, bool *locked_out);
-
-/* A standalone audit event (logout, command run, failed login of an unknown account...). */
-int store_audit(struct store *st, const struct audit_ctx *ctx, const char *action,
-		const char *target, const char *detail);
-
-struct audit_event {
-	int64_t seq;
-	int64_t ts_ms;
-	char *account, *role, *session, *peer, *transport, *action, *target, *detail;
-	char *prev_hash, *hash; /* 64 hex digits each */
-};
-
-void audit_event_clear(struct audit_event *e);
-/* Events with seq > after_seq, oldest first, at most limit. */
-int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct audit_event **out,
-		     size_t *n);
-void store_audit_list_free(struct audit_event *list, size_t n);
-/* Recomputes the whole chain. 0 when intact (*checked = events seen); STORE_EIO-free
- * mismatch returns 1 with *bad_seq the first broken event. */
-int store_audit_verify(struct store *st, int64_t *checked, int64_t *bad_seq);
 
 /* WAL checkpoints: the loop's connection turns automatic checkpoints off (each one fsyncs the
  * database and would stall the loop), and a connection on the thread pool runs them instead.
@@ -147,20 +74,18 @@ int store_checkpoint(struct store *st, int *wal_pages, int *done);
  * the connection that writes sets it. 0 or < 0. */
 int store_set_max_size(struct store *st, uint64_t bytes);
 
-/* A batch: the changes made between store_batch_begin and store_batch_end are one transaction
- * (each still audited, and still all or nothing on its own: a failed change is rolled back to
- * where it began, and the batch goes on). For bulk loads (a benchmark's generated desk): a
- * batch holds the write lock throughout, so nothing else writes meanwhile. Nested batches are
- * refused (STORE_EINVAL). store_batch_end commits when err is 0, otherwise rolls the whole
- * batch back; it returns err or the commit's error. */
-int store_batch_begin(struct store *st);
-int store_batch_end(struct store *st, int err);
-
 /* Brings the planner's statistics up to date (sampled: milliseconds at any size). Done by
- * store_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
+ * store_schema_migrate and after each batch; nothing on a read-only store. 0 or < 0. */
 int store_analyze(struct store *st);
 
 /* Milliseconds since the epoch (wall clock), used for timestamps. */
 int64_t store_now_ms(void);
+
+/* A code (a technique's, a category's, a draft's kind): 1..32 of [a-z0-9_-], starting with a
+ * letter or digit. */
+bool store_code_ok(const char *code);
+/* A phone number as the store keeps it (a caller's, a unit owner's): a Chinese mobile number,
+ * 1[3-9] and 9 digits, or a landline: 0, 2-3 digits, an optional '-', 7-8 digits. */
+bool store_phone_ok(const char *phone);
 
 #endif

@@ -1,6 +1,8 @@
-/* store_complaint — complaints, their techniques, notes, history, handovers and promises; the
- * unit register; form drafts; the techniques report. Every change is one BEGIN IMMEDIATE
- * transaction holding the change, its complaint_history row and its audit event. */
+/* store_complaint — complaints (see the header): taking one, its techniques, notes, handovers
+ * and changes of status, reading one whole, and the list, count and search queries built from a
+ * filter. Every change is one transaction holding the change, its complaint_history row and its
+ * audit event (store_complaint_status.c). Calls store.c, store_tx.c, store_audit.c,
+ * store_search.c, store_pairs.c, store_unit.c, store_complaint_status.c and store_promise.c. */
 #include "store_complaint.h"
 
 #include <errno.h>
@@ -12,16 +14,15 @@
 
 #include <sqlite3.h>
 
+#include "store_audit.h"
 #include "store_int.h"
+#include "store_pairs.h"
 #include "store_search.h"
+#include "store_tx.h"
+#include "store_unit.h"
 
 /* ---- enumerations ------------------------------------------------------------------------- */
 
-static const char *const store_complaint_status_names[] = {
-    [COMPLAINT_OPEN] = "open",         [COMPLAINT_IN_PROGRESS] = "in_progress",
-    [COMPLAINT_RESOLVED] = "resolved", [COMPLAINT_ESCALATED] = "escalated",
-    [COMPLAINT_REOPENED] = "reopened",
-};
 static const char *const store_complaint_relation_names[] = {
     [COMPLAINT_REL_OWNER] = "owner",
     [COMPLAINT_REL_FAMILY] = "family",
@@ -38,488 +39,103 @@ static const char *const store_complaint_mood_names[] = {
     [COMPLAINT_MOOD_UPSET] = "upset",
     [COMPLAINT_MOOD_ANGRY] = "angry",
 };
-static const char *const store_complaint_promise_names[] = {
-    [PROMISE_OPEN] = "open",
-    [PROMISE_KEPT] = "kept",
-    [PROMISE_WITHDRAWN] = "withdrawn",
-};
-
-#define STORE_COMPLAINT_N(a) (sizeof(a) / sizeof((a)[0]))
-
-_Static_assert(STORE_COMPLAINT_N(store_complaint_status_names) == COMPLAINT_NSTATUS,
-               "one name per status");
-
-static const char *store_complaint_name(const char *const *names, size_t n, int v)
+const char *store_complaint_relation_name(enum complaint_relation v)
 {
-	return v >= 0 && (size_t)v < n ? names[v] : NULL;
+	return store_enum_name(store_complaint_relation_names,
+	                       STORE_NELEM(store_complaint_relation_names), (int)v);
 }
 
-static int store_complaint_parse(const char *const *names, size_t n, const char *s)
+int store_complaint_relation_parse(const char *s)
 {
-	size_t i;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
+	return store_enum_parse(store_complaint_relation_names,
+	                        STORE_NELEM(store_complaint_relation_names), s);
 }
 
-#define STORE_COMPLAINT_ENUM(fn, type, names)                                                      \
-	const char *fn##_name(type v)                                                              \
-	{                                                                                          \
-		return store_complaint_name(names, STORE_COMPLAINT_N(names), (int)v);              \
-	}                                                                                          \
-	int fn##_parse(const char *s)                                                              \
-	{                                                                                          \
-		return store_complaint_parse(names, STORE_COMPLAINT_N(names), s);                  \
-	}
+const char *store_complaint_channel_name(enum complaint_channel v)
+{
+	return store_enum_name(store_complaint_channel_names,
+	                       STORE_NELEM(store_complaint_channel_names), (int)v);
+}
 
-STORE_COMPLAINT_ENUM(complaint_status, enum complaint_status, store_complaint_status_names)
-STORE_COMPLAINT_ENUM(complaint_relation, enum complaint_relation, store_complaint_relation_names)
-STORE_COMPLAINT_ENUM(complaint_channel, enum complaint_channel, store_complaint_channel_names)
-STORE_COMPLAINT_ENUM(complaint_mood, enum complaint_mood, store_complaint_mood_names)
-STORE_COMPLAINT_ENUM(promise_status, enum promise_status, store_complaint_promise_names)
+int store_complaint_channel_parse(const char *s)
+{
+	return store_enum_parse(store_complaint_channel_names,
+	                        STORE_NELEM(store_complaint_channel_names), s);
+}
+
+const char *store_complaint_mood_name(enum complaint_mood v)
+{
+	return store_enum_name(store_complaint_mood_names, STORE_NELEM(store_complaint_mood_names),
+	                       (int)v);
+}
+
+int store_complaint_mood_parse(const char *s)
+{
+	return store_enum_parse(store_complaint_mood_names, STORE_NELEM(store_complaint_mood_names),
+	                        s);
+}
 
 /* ---- validation --------------------------------------------------------------------------- */
 
-static bool store_complaint_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-bool store_complaint_phone_ok(const char *phone)
-{
-	size_t len, area, rest;
-
-	if (phone == NULL)
-		return false;
-	len = strlen(phone);
-	if (len == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9' &&
-	    store_complaint_digits(phone, len))
-		return true;
-	if (len < 10 || phone[0] != '0')
-		return false;
-	/* 0 + 2-3 digits of area code, an optional '-', 7-8 digits. */
-	for (area = 2; area <= 3; area++) {
-		const char *p = phone + 1 + area;
-
-		if (!store_complaint_digits(phone + 1, area))
-			continue;
-		if (*p == '-')
-			p++;
-		rest = strlen(p);
-		if ((rest == 7 || rest == 8) && store_complaint_digits(p, rest))
-			return true;
-	}
-	return false;
-}
-
-bool store_unit_code_ok(const char *code)
-{
-	size_t chars = 0;
-	const char *p;
-
-	if (code == NULL || code[0] == '\0' ||
-	    !store_text_ok(code, COMPLAINT_UNIT_CHARS * 4, false))
-		return false;
-	for (p = code; *p != '\0'; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			chars++;
-	return chars <= COMPLAINT_UNIT_CHARS;
-}
-
-bool store_complaint_code_ok(const char *code)
-{
-	size_t i;
-
-	if (code == NULL || code[0] == '\0' || code[0] == '-' || code[0] == '_')
-		return false;
-	for (i = 0; code[i] != '\0'; i++) {
-		char c = code[i];
-
-		if (i >= 32 ||
-		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
-/* Text of 1..max bytes with something other than white space in it; multiline also allows
- * newlines, carriage returns (only when cr) and tabs. 0, STORE_EINVAL or -ENOMEM. */
-static int store_complaint_text_check(const char *s, size_t max, bool multiline, bool cr)
-{
-	size_t len, i;
-	bool content = false, ok;
-	char *copy;
-
-	if (s == NULL)
-		return STORE_EINVAL;
-	len = strlen(s);
-	if (len == 0 || len > max)
-		return STORE_EINVAL;
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			content = true;
-	if (!content)
-		return STORE_EINVAL;
-	if (!multiline)
-		return store_text_ok(s, max, true) ? 0 : STORE_EINVAL;
-	copy = strdup(s);
-	if (copy == NULL)
-		return -ENOMEM;
-	for (i = 0; i < len; i++)
-		if (copy[i] == '\n' || copy[i] == '\t' || (cr && copy[i] == '\r'))
-			copy[i] = ' ';
-	ok = store_text_ok(copy, max, true);
-	free(copy);
-	return ok ? 0 : STORE_EINVAL;
-}
-
-/* NULL for NULL or "". */
-static const char *store_complaint_opt(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
-/* out = at most max bytes of s cut at a character boundary, newlines and tabs as spaces,
- * "…" appended when cut. out holds max + 4 bytes. */
-static void store_complaint_clip(const char *s, size_t max, char *out)
-{
-	size_t len = strlen(s), n = len, i;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	for (i = 0; i < n; i++)
-		if (out[i] == '\n' || out[i] == '\t' || out[i] == '\r')
-			out[i] = ' ';
-	if (n < len) {
-		memcpy(out + n, "\xe2\x80\xa6", 3); /* … */
-		n += 3;
-	}
-	out[n] = '\0';
-}
-
-#define STORE_COMPLAINT_CLIP 160
-
 /* ---- statements ----------------------------------------------------------------------------- */
 
-enum store_complaint_sql_id {
-	SC_DAY_NEXT,
-	SC_UNITS_ANY,
-	SC_UNIT_EXISTS,
-	SC_ACCOUNT_EXISTS,
-	SC_INSERT,
-	SC_TECH_ADD,
-	SC_TECH_DEL,
-	SC_HISTORY_ADD,
-	SC_PROMISE_INSERT,
-	SC_LOOKUP,
-	SC_SET_STATUS,
-	SC_SET_ASSIGNEE,
-	SC_RESOLVE,
-	SC_REOPEN,
-	SC_TOUCH,
-	SC_NOTE_ADD,
-	SC_HANDOVER_ADD,
-	SC_PROMISES_OPEN,
-	SC_GET,
-	SC_NOTES,
-	SC_HISTORY,
-	SC_HANDOVERS,
-	SC_PROMISES_OF,
-	SC_PROMISE_GET,
-	SC_PROMISE_CLOSE,
-	SC_PROMISE_LIST_AGENT_OPEN,
-	SC_PROMISE_LIST_OPEN,
-	SC_PROMISE_LIST_AGENT,
-	SC_PROMISE_LIST_ALL,
-	SC_UNIT_ADD,
-	SC_UNIT_GET,
-	SC_UNIT_COUNT,
-	SC_UNIT_LIST,
-	SC_UNIT_HISTORY,
-	SC_DRAFT_SAVE,
-	SC_DRAFT_LOAD,
-	SC_DRAFT_DELETE,
-	SC_REPORT_COUNTS,
-	SC_REPORT_DURATIONS,
-	SC_GET_ID,
-	SC_NOTES_DESC,
-	SC_SEARCH_PENDING,
-	SC_SEARCH_UNINDEX,
-	SC_SEARCH_INDEX,
-	SC_SEARCH_DONE,
-	SC_COUNT
-};
-
-/* Slots for the list queries built at run time (one per shape, hashed). */
-#define STORE_COMPLAINT_DYN_SLOTS 8
-#define STORE_COMPLAINT_DYN_BASE (STORE_STMT_COMPLAINT + SC_COUNT)
-
-_Static_assert(STORE_COMPLAINT_DYN_BASE + STORE_COMPLAINT_DYN_SLOTS <= STORE_STMT_SLOTS,
-               "complaint statements overflow their slots");
-
-#define SC_COLS                                                                                    \
+#define STORE_COMPLAINT_COLS                                                                       \
 	"c.id, c.number, c.unit, c.unit_verified, c.caller, c.relation, c.phone, c.channel, "      \
 	"c.category, c.words, c.mood, c.dialect, c.outcome, c.status, c.agent, c.assignee, "       \
 	"c.created_ms, c.updated_ms, c.resolved_ms, "                                              \
 	"(SELECT group_concat(t.code, ' ') FROM complaint_techniques t"                            \
 	" WHERE t.complaint_id = c.id), "                                                          \
-	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                          \
+	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                           \
 	" WHERE p.complaint_id = c.id AND p.status = 'open'), "                                    \
 	"(SELECT min(p.due_ms) FROM promises p INDEXED BY promises_complaint"                      \
 	" WHERE p.complaint_id = c.id AND p.status = 'open')"
-#define SC_PCOLS                                                                                   \
-	"p.id, p.complaint_id, c.number, c.unit, p.agent, p.what, p.due_ms, p.status, "            \
-	"p.created_ms, p.closed_ms, p.note"
-#define SC_UCOLS "id, code, building, owner_name, owner_phone, area_m2, created"
-/* The complaints of a report: ?1 since, ?2 until, ?3 category or NULL, ?4 by agent. */
-#define SC_REPORT_FROM                                                                             \
-	" FROM complaints c JOIN complaint_techniques t ON t.complaint_id = c.id"                  \
-	" WHERE c.created_ms >= ?1 AND c.created_ms < ?2 AND (?3 IS NULL OR c.category = ?3)"
-
-static const char *const store_complaint_sql[SC_COUNT] = {
-    [SC_DAY_NEXT] = "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
-                    " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-    [SC_UNITS_ANY] = "SELECT EXISTS (SELECT 1 FROM units)",
-    [SC_UNIT_EXISTS] = "SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1)",
-    [SC_ACCOUNT_EXISTS] = "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)",
-    [SC_INSERT] = "INSERT INTO complaints (number, unit, unit_verified, caller, relation, phone,"
-                  " channel, category, words, mood, dialect, status, agent, assignee, created_ms,"
-                  " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12,"
-                  " ?13, ?14, ?14)",
-    [SC_TECH_ADD] =
-        "INSERT OR IGNORE INTO complaint_techniques (complaint_id, code) VALUES (?1, ?2)",
-    [SC_TECH_DEL] = "DELETE FROM complaint_techniques WHERE complaint_id = ?1 AND code = ?2",
-    [SC_HISTORY_ADD] = "INSERT INTO complaint_history (complaint_id, ts_ms, account, action,"
-                       " detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SC_PROMISE_INSERT] = "INSERT INTO promises (complaint_id, agent, what, due_ms, status,"
-                          " created_ms) VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
-    [SC_LOOKUP] = "SELECT id, status, assignee FROM complaints WHERE number = ?1",
-    [SC_SET_STATUS] = "UPDATE complaints SET status = ?2, updated_ms = ?3 WHERE id = ?1",
-    [SC_SET_ASSIGNEE] =
-        "UPDATE complaints SET assignee = ?2, status = ?3, updated_ms = ?4 WHERE id = ?1",
-    [SC_RESOLVE] = "UPDATE complaints SET status = 'resolved', outcome = ?2, resolved_ms = ?3,"
-                   " updated_ms = ?3 WHERE id = ?1",
-    [SC_REOPEN] = "UPDATE complaints SET status = 'reopened', resolved_ms = NULL,"
-                  " updated_ms = ?2 WHERE id = ?1",
-    [SC_TOUCH] = "UPDATE complaints SET updated_ms = ?2 WHERE id = ?1",
-    [SC_NOTE_ADD] = "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
-                    " VALUES (?1, ?2, ?3, ?4)",
-    [SC_HANDOVER_ADD] = "INSERT INTO handovers (complaint_id, from_account, to_account, ts_ms,"
-                        " note) VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SC_PROMISES_OPEN] =
-        "SELECT count(*) FROM promises WHERE complaint_id = ?1 AND status = 'open'",
-    [SC_GET] = "SELECT " SC_COLS " FROM complaints c WHERE c.number = ?1",
-    [SC_NOTES] = "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
-                 " ORDER BY id",
-    [SC_GET_ID] = "SELECT " SC_COLS " FROM complaints c WHERE c.id = ?1",
-    [SC_NOTES_DESC] = "SELECT complaint_id, text FROM complaint_notes"
-                      " ORDER BY complaint_id DESC, id DESC",
-    [SC_SEARCH_PENDING] = "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)",
-    [SC_SEARCH_UNINDEX] = "INSERT INTO complaint_search (complaint_search, rowid, body)"
-                          " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
-                          " WHERE indexed IS NOT NULL",
-    [SC_SEARCH_INDEX] = "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
-                        " FROM complaint_search_pending p"
-                        " JOIN complaint_search_text t ON t.id = p.complaint_id",
-    [SC_SEARCH_DONE] = "DELETE FROM complaint_search_pending",
-    [SC_HISTORY] = "SELECT id, ts_ms, account, action, detail FROM complaint_history"
-                   " WHERE complaint_id = ?1 ORDER BY id",
-    [SC_HANDOVERS] = "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
-                     " WHERE complaint_id = ?1 ORDER BY id",
-    [SC_PROMISES_OF] = "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-                       " ON c.id = p.complaint_id WHERE p.complaint_id = ?1 ORDER BY p.id",
-    [SC_PROMISE_GET] = "SELECT " SC_PCOLS " FROM promises p JOIN complaints c"
-                       " ON c.id = p.complaint_id WHERE p.id = ?1",
-    [SC_PROMISE_CLOSE] = "UPDATE promises SET status = ?2, closed_ms = ?3, note = ?4"
-                         " WHERE id = ?1 AND status = 'open'",
-    /* One statement per shape, each read in order from the index it names, so that a page
-     * reads its own rows and no more (?1 agent, ?2 due before, ?3 limit, ?4 offset). */
-    [SC_PROMISE_LIST_AGENT_OPEN] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE p.agent = ?1 AND p.status = 'open' AND p.due_ms < ?2"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_OPEN] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_status_due"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE ?1 IS NULL AND p.status = 'open' AND p.due_ms < ?2"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_AGENT] =
-        "SELECT " SC_PCOLS " FROM promises p INDEXED BY promises_agent"
-        " JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE p.agent = ?1 AND ?2 IS NOT NULL"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_PROMISE_LIST_ALL] =
-        "SELECT " SC_PCOLS " FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE ?1 IS NULL AND ?2 IS NOT NULL"
-        " ORDER BY p.due_ms, p.id LIMIT ?3 OFFSET ?4",
-    [SC_UNIT_ADD] = "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-                    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [SC_UNIT_GET] = "SELECT " SC_UCOLS " FROM units WHERE code = ?1",
-    [SC_UNIT_COUNT] = "SELECT count(*) FROM units",
-    [SC_UNIT_LIST] = "SELECT " SC_UCOLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2",
-    [SC_UNIT_HISTORY] =
-        "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
-        " FROM complaints WHERE unit = ?1"
-        " UNION ALL"
-        " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
-        " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
-        " WHERE c.unit = ?1"
-        " ORDER BY 1 DESC, 2 DESC, 10 DESC LIMIT ?2 OFFSET ?3",
-    [SC_DRAFT_SAVE] = "INSERT INTO drafts (account, kind, data, step, updated_ms)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account, kind) DO UPDATE"
-                      " SET data = excluded.data, step = excluded.step,"
-                      " updated_ms = excluded.updated_ms",
-    [SC_DRAFT_LOAD] = "SELECT data, step, updated_ms FROM drafts WHERE account = ?1"
-                      " AND kind = ?2",
-    [SC_DRAFT_DELETE] = "DELETE FROM drafts WHERE account = ?1 AND kind = ?2",
-    [SC_REPORT_COUNTS] =
-        "SELECT t.code, CASE WHEN ?4 THEN c.agent END, count(*),"
-        " sum(c.status = 'resolved'),"
-        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
-        "  AND h.action = 'reopen')),"
-        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
-        "  AND h.action = 'escalate')),"
-        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
-        "  WHERE p.complaint_id = c.id"
-        "  AND (p.status = 'kept' OR (p.status = 'open' AND p.due_ms <= ?5)))),"
-        " sum((SELECT count(*) FROM promises p INDEXED BY promises_complaint"
-        "  WHERE p.complaint_id = c.id"
-        "  AND p.status = 'kept' AND p.closed_ms <= p.due_ms))" SC_REPORT_FROM
-        " GROUP BY 1, 2 ORDER BY 1, 2",
-    [SC_REPORT_DURATIONS] = "SELECT t.code, CASE WHEN ?4 THEN c.agent END,"
-                            " c.resolved_ms - c.created_ms" SC_REPORT_FROM
-                            " AND c.status = 'resolved' AND c.resolved_ms IS NOT NULL"
-                            " ORDER BY 1, 2, 3",
-};
-
-static int store_complaint_stmt(struct store *st, enum store_complaint_sql_id id,
-                                sqlite3_stmt **out)
-{
-	return store_stmt_sql(st, STORE_STMT_COMPLAINT + (size_t)id, store_complaint_sql[id], out);
-}
-
-/* Prepares and binds statement id. */
-static int store_complaint_prep(struct store *st, enum store_complaint_sql_id id,
-                                sqlite3_stmt **out, const struct store_arg *args, size_t n)
-{
-	int rc = store_complaint_stmt(st, id, out);
-
-	return rc < 0 ? rc : store_bind(st, *out, args, n);
-}
-
-#define SC_PREP(st, id, s, ...)                                                                    \
-	store_complaint_prep(st, id, s, (const struct store_arg[]){__VA_ARGS__},                   \
-	                     sizeof((const struct store_arg[]){__VA_ARGS__}) /                     \
-	                         sizeof(struct store_arg))
-
-/* Runs statement id (no rows wanted); *changes as store_run. */
-#define SC_EXEC(st, id, changes, ...)                                                              \
-	store_complaint_exec(st, id, changes, (const struct store_arg[]){__VA_ARGS__},             \
-	                     sizeof((const struct store_arg[]){__VA_ARGS__}) /                     \
-	                         sizeof(struct store_arg))
-
-static int store_complaint_exec(struct store *st, enum store_complaint_sql_id id, int *changes,
-                                const struct store_arg *args, size_t n)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = store_complaint_prep(st, id, &s, args, n);
-
-	return rc < 0 ? rc : store_run(st, s, changes);
-}
-
-/* Steps a bound statement expected to return one integer (*found false when no row). */
-static int store_complaint_int(struct store *st, sqlite3_stmt *s, int64_t *v, bool *found)
-{
-	int rc = sqlite3_step(s);
-
-	*v = 0;
-	if (found != NULL)
-		*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW) {
-		*v = sqlite3_column_int64(s, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = found != NULL ? 0 : store_fail_msg(st, STORE_EIO, "internal error: no row");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	return rc;
-}
-
-#define SC_INT(st, id, v, ...)                                                                     \
-	store_complaint_query_int(st, id, v, (const struct store_arg[]){__VA_ARGS__},              \
-	                          sizeof((const struct store_arg[]){__VA_ARGS__}) /                \
-	                              sizeof(struct store_arg))
-
-static int store_complaint_query_int(struct store *st, enum store_complaint_sql_id id, int64_t *v,
-                                     const struct store_arg *args, size_t n)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = store_complaint_prep(st, id, &s, args, n);
-
-	return rc < 0 ? rc : store_complaint_int(st, s, v, NULL);
-}
-
-/* Fills one element from the current row. 0 or -ENOMEM (the element is then cleared). */
-typedef int (*store_complaint_fill_fn)(sqlite3_stmt *s, void *elem);
-
-/* Collects every row of the bound statement s into a new array of elements of size sz;
- * s is done afterwards. On failure, what was filled is cleared and freed. */
-static int store_complaint_collect(struct store *st, sqlite3_stmt *s, size_t sz,
-                                   store_complaint_fill_fn fill, void (*clear)(void *), void **out,
-                                   size_t *n)
-{
-	char *list = NULL;
-	size_t cap = 0, count = 0, i;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		void *p = list;
-
-		if (store_grow(&p, &cap, count, sz) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		list = p;
-		if (fill(s, list + count * sz) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	if (rc < 0) {
-		for (i = 0; i < count; i++)
-			clear(list + i * sz);
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
+static const char store_complaint_sql_day_next[] =
+    "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
+static const char store_complaint_sql_units_any[] = "SELECT EXISTS (SELECT 1 FROM units)";
+static const char store_complaint_sql_unit_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1)";
+static const char store_complaint_sql_account_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM accounts WHERE name = ?1)";
+static const char store_complaint_sql_insert[] =
+    "INSERT INTO complaints (number, unit, unit_verified, caller, relation, phone,"
+    " channel, category, words, mood, dialect, status, agent, assignee, created_ms,"
+    " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'open', ?12,"
+    " ?13, ?14, ?14)";
+static const char store_complaint_sql_tech_add[] =
+    "INSERT OR IGNORE INTO complaint_techniques (complaint_id, code) VALUES (?1, ?2)";
+static const char store_complaint_sql_tech_del[] =
+    "DELETE FROM complaint_techniques WHERE complaint_id = ?1 AND code = ?2";
+static const char store_complaint_sql_set_assignee[] =
+    "UPDATE complaints SET assignee = ?2, status = ?3, updated_ms = ?4 WHERE id = ?1";
+static const char store_complaint_sql_resolve[] =
+    "UPDATE complaints SET status = 'resolved', outcome = ?2, resolved_ms = ?3,"
+    " updated_ms = ?3 WHERE id = ?1";
+static const char store_complaint_sql_reopen[] =
+    "UPDATE complaints SET status = 'reopened', resolved_ms = NULL,"
+    " updated_ms = ?2 WHERE id = ?1";
+static const char store_complaint_sql_note_add[] =
+    "INSERT INTO complaint_notes (complaint_id, author, ts_ms, text)"
+    " VALUES (?1, ?2, ?3, ?4)";
+static const char store_complaint_sql_handover_add[] =
+    "INSERT INTO handovers (complaint_id, from_account, to_account, ts_ms,"
+    " note) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char store_complaint_sql_get[] =
+    "SELECT " STORE_COMPLAINT_COLS " FROM complaints c WHERE c.number = ?1";
+static const char store_complaint_sql_notes[] =
+    "SELECT id, author, ts_ms, text FROM complaint_notes WHERE complaint_id = ?1"
+    " ORDER BY id";
+static const char store_complaint_sql_get_id[] =
+    "SELECT " STORE_COMPLAINT_COLS " FROM complaints c WHERE c.id = ?1";
+static const char store_complaint_sql_notes_desc[] =
+    "SELECT complaint_id, text FROM complaint_notes"
+    " ORDER BY complaint_id DESC, id DESC";
+static const char store_complaint_sql_history[] =
+    "SELECT id, ts_ms, account, action, detail FROM complaint_history"
+    " WHERE complaint_id = ?1 ORDER BY id";
+static const char store_complaint_sql_handovers[] =
+    "SELECT id, from_account, to_account, ts_ms, note FROM handovers"
+    " WHERE complaint_id = ?1 ORDER BY id";
 /* ---- freeing ------------------------------------------------------------------------------ */
 
 static void store_complaint_note_clear(struct complaint_note *n)
@@ -545,30 +161,23 @@ static void store_complaint_handover_clear(struct handover *h)
 	memset(h, 0, sizeof *h);
 }
 
-void promise_clear(struct promise *p)
+/* The void * forms, for store_collect and store_list_free. */
+static void store_complaint_note_clear_v(void *p)
 {
-	if (p == NULL)
-		return;
-	free(p->number);
-	free(p->unit);
-	free(p->agent);
-	free(p->what);
-	free(p->note);
-	memset(p, 0, sizeof *p);
+	store_complaint_note_clear(p);
 }
 
-void store_promise_list_free(struct promise *list, size_t n)
+static void store_complaint_event_clear_v(void *p)
 {
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		promise_clear(&list[i]);
-	free(list);
+	store_complaint_event_clear(p);
 }
 
-void complaint_clear(struct complaint *c)
+static void store_complaint_handover_clear_v(void *p)
+{
+	store_complaint_handover_clear(p);
+}
+
+void store_complaint_clear(struct complaint *c)
 {
 	size_t i;
 
@@ -587,54 +196,22 @@ void complaint_clear(struct complaint *c)
 	for (i = 0; i < c->ntechniques; i++)
 		free(c->techniques[i]);
 	free(c->techniques);
-	for (i = 0; i < c->nnotes; i++)
-		store_complaint_note_clear(&c->notes[i]);
-	free(c->notes);
-	for (i = 0; i < c->nhistory; i++)
-		store_complaint_event_clear(&c->history[i]);
-	free(c->history);
-	for (i = 0; i < c->nhandovers; i++)
-		store_complaint_handover_clear(&c->handovers[i]);
-	free(c->handovers);
+	store_list_free(c->notes, c->nnotes, sizeof *c->notes, store_complaint_note_clear_v);
+	store_list_free(c->history, c->nhistory, sizeof *c->history, store_complaint_event_clear_v);
+	store_list_free(c->handovers, c->nhandovers, sizeof *c->handovers,
+	                store_complaint_handover_clear_v);
 	store_promise_list_free(c->promises, c->npromises);
 	memset(c, 0, sizeof *c);
 }
 
-void store_complaint_list_free(struct complaint *list, size_t n)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		complaint_clear(&list[i]);
-	free(list);
-}
-
-/* The void * adapters for store_complaint_collect. */
 static void store_complaint_clear_v(void *p)
 {
-	complaint_clear(p);
+	store_complaint_clear(p);
 }
 
-static void store_complaint_note_clear_v(void *p)
+void store_complaint_list_free(struct complaint *list, size_t n)
 {
-	store_complaint_note_clear(p);
-}
-
-static void store_complaint_event_clear_v(void *p)
-{
-	store_complaint_event_clear(p);
-}
-
-static void store_complaint_handover_clear_v(void *p)
-{
-	store_complaint_handover_clear(p);
-}
-
-static void store_complaint_promise_clear_v(void *p)
-{
-	promise_clear(p);
+	store_list_free(list, n, sizeof *list, store_complaint_clear_v);
 }
 
 /* ---- reading rows ------------------------------------------------------------------------- */
@@ -673,14 +250,7 @@ static int store_complaint_split_techniques(struct complaint *c, const char *lis
 	return 0;
 }
 
-static int store_complaint_enum_col(sqlite3_stmt *s, int i, int (*parse)(const char *))
-{
-	int v = parse((const char *)sqlite3_column_text(s, i));
-
-	return v < 0 ? 0 : v;
-}
-
-/* A complaint from a row of SC_COLS. */
+/* A complaint from a row of STORE_COMPLAINT_COLS. */
 static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 {
 	struct complaint *c = elem;
@@ -692,15 +262,15 @@ static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 	err |= store_col_dup(s, 2, &c->unit);
 	c->unit_verified = sqlite3_column_int(s, 3) != 0;
 	err |= store_col_dup(s, 4, &c->caller);
-	c->relation = store_complaint_enum_col(s, 5, complaint_relation_parse);
+	c->relation = store_col_enum(s, 5, store_complaint_relation_parse);
 	err |= store_col_dup(s, 6, &c->phone);
-	c->channel = store_complaint_enum_col(s, 7, complaint_channel_parse);
+	c->channel = store_col_enum(s, 7, store_complaint_channel_parse);
 	err |= store_col_dup(s, 8, &c->category);
 	err |= store_col_dup(s, 9, &c->words);
-	c->mood = store_complaint_enum_col(s, 10, complaint_mood_parse);
+	c->mood = store_col_enum(s, 10, store_complaint_mood_parse);
 	err |= store_col_dup(s, 11, &c->dialect);
 	err |= store_col_dup(s, 12, &c->outcome);
-	c->status = store_complaint_enum_col(s, 13, complaint_status_parse);
+	c->status = store_col_enum(s, 13, store_complaint_status_parse);
 	err |= store_col_dup(s, 14, &c->agent);
 	err |= store_col_dup(s, 15, &c->assignee);
 	c->created_ms = sqlite3_column_int64(s, 16);
@@ -710,7 +280,7 @@ static int store_complaint_fill(sqlite3_stmt *s, void *elem)
 	c->open_promises = sqlite3_column_int(s, 20);
 	c->next_due_ms = sqlite3_column_int64(s, 21);
 	if (err != 0) {
-		complaint_clear(c);
+		store_complaint_clear(c);
 		return -ENOMEM;
 	}
 	return 0;
@@ -769,152 +339,17 @@ static int store_complaint_handover_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-/* A promise from a row of SC_PCOLS. */
-static int store_complaint_promise_fill(sqlite3_stmt *s, void *elem)
-{
-	struct promise *p = elem;
-	int err = 0;
-
-	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
-	p->complaint_id = sqlite3_column_int64(s, 1);
-	err |= store_col_dup(s, 2, &p->number);
-	err |= store_col_dup(s, 3, &p->unit);
-	err |= store_col_dup(s, 4, &p->agent);
-	err |= store_col_dup(s, 5, &p->what);
-	p->due_ms = sqlite3_column_int64(s, 6);
-	p->status = store_complaint_enum_col(s, 7, promise_status_parse);
-	p->created_ms = sqlite3_column_int64(s, 8);
-	p->closed_ms = sqlite3_column_int64(s, 9);
-	err |= store_col_dup(s, 10, &p->note);
-	if (err != 0) {
-		promise_clear(p);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* ---- shared pieces of the changes --------------------------------------------------------- */
-
-static const char *store_complaint_who(const struct audit_ctx *ctx)
-{
-	return ctx != NULL ? ctx->account : NULL;
-}
 
 /* Inside a transaction: whether account name exists (STORE_ENOENT when not). */
 static int store_complaint_account_exists(struct store *st, const char *name)
 {
 	int64_t v;
-	int rc = SC_INT(st, SC_ACCOUNT_EXISTS, &v, STORE_T(name));
+	int rc = STORE_INT(st, store_complaint_sql_account_exists, &v, STORE_T(name));
 
 	if (rc == 0 && v == 0)
 		rc = store_fail_msg(st, STORE_ENOENT, "no such account");
 	return rc;
-}
-
-/* Appends a history row and the audit event of one change (target: the number). detail is
- * kept whole in the history; the audit detail is audit_detail (NULL: detail). */
-static int store_complaint_record(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                  const char *number, int64_t now, const char *action,
-                                  const char *detail, const char *audit_action,
-                                  const char *audit_detail)
-{
-	int rc = SC_EXEC(st, SC_HISTORY_ADD, NULL, STORE_I(id), STORE_I(now),
-	                 STORE_T(store_complaint_who(ctx)), STORE_T(action), STORE_T(detail));
-
-	if (rc == 0 && audit_action != NULL)
-		rc = store_audit_append(st, ctx, now, audit_action, number,
-		                        audit_detail != NULL ? audit_detail : detail);
-	return rc;
-}
-
-/* The state of a complaint read inside a change's transaction. */
-struct store_complaint_row {
-	int64_t id;
-	enum complaint_status status;
-	char assignee[STORE_NAME_MAX + 1];
-};
-
-static int store_complaint_lookup(struct store *st, const char *number,
-                                  struct store_complaint_row *row)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = SC_PREP(st, SC_LOOKUP, &s, STORE_T(number));
-
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *a = sqlite3_column_text(s, 2);
-
-		row->id = sqlite3_column_int64(s, 0);
-		row->status = store_complaint_enum_col(s, 1, complaint_status_parse);
-		snprintf(row->assignee, sizeof row->assignee, "%s",
-		         a != NULL ? (const char *)a : "");
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = store_fail_msg(st, STORE_ENOENT, "no such complaint");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	return rc;
-}
-
-/* Begins a change of complaint number: the transaction and the row. On failure the
- * transaction is already ended. */
-static int store_complaint_begin(struct store *st, const char *number,
-                                 struct store_complaint_row *row)
-{
-	int rc;
-
-	if (number == NULL || number[0] == '\0' || strlen(number) >= COMPLAINT_NUMBER_MAX)
-		return STORE_EINVAL;
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_lookup(st, number, row);
-	if (rc < 0)
-		return store_tx_end(st, rc);
-	return 0;
-}
-
-/* Marks the complaint changed, moving it from open to in_progress when work is done on it. */
-static int store_complaint_touch(struct store *st, const struct store_complaint_row *row,
-                                 int64_t now, bool work)
-{
-	if (work && row->status == COMPLAINT_OPEN)
-		return SC_EXEC(st, SC_SET_STATUS, NULL, STORE_I(row->id),
-		               STORE_T(complaint_status_name(COMPLAINT_IN_PROGRESS)), STORE_I(now));
-	return SC_EXEC(st, SC_TOUCH, NULL, STORE_I(row->id), STORE_I(now));
-}
-
-static int store_complaint_promise_check(const struct promise_new *p)
-{
-	if (p == NULL || p->due_ms <= 0)
-		return STORE_EINVAL;
-	if (p->agent != NULL && !store_name_ok(p->agent))
-		return STORE_EINVAL;
-	return store_complaint_text_check(p->what, COMPLAINT_TEXT_MAX, true, false);
-}
-
-/* Inside a transaction: inserts promise p on complaint id, with its history row. */
-static int store_complaint_promise_insert(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                          const char *agent, const struct promise_new *p,
-                                          int64_t now, int64_t *pid)
-{
-	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
-	int rc;
-
-	rc = SC_EXEC(st, SC_PROMISE_INSERT, NULL, STORE_I(id), STORE_T(agent), STORE_T(p->what),
-	             STORE_I(p->due_ms), STORE_I(now));
-	if (rc < 0)
-		return rc;
-	*pid = sqlite3_last_insert_rowid(st->db);
-	store_complaint_clip(p->what, STORE_COMPLAINT_CLIP, clip);
-	snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)*pid, agent,
-	         (long long)p->due_ms, clip);
-	return store_complaint_record(st, ctx, id, NULL, now, "promise.add", detail, NULL, NULL);
 }
 
 /* ---- taking a complaint -------------------------------------------------------------------- */
@@ -925,18 +360,19 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	int rc;
 
 	if (in == NULL || !store_unit_code_ok(in->unit) ||
-	    complaint_relation_name(in->relation) == NULL ||
-	    complaint_channel_name(in->channel) == NULL || complaint_mood_name(in->mood) == NULL ||
-	    !store_complaint_code_ok(in->category) || !store_name_ok(agent) ||
+	    store_complaint_relation_name(in->relation) == NULL ||
+	    store_complaint_channel_name(in->channel) == NULL ||
+	    store_complaint_mood_name(in->mood) == NULL || !store_code_ok(in->category) ||
+	    !store_name_ok(agent) ||
 	    (in->assignee != NULL && in->assignee[0] != '\0' && !store_name_ok(in->assignee)))
 		return STORE_EINVAL;
-	if (store_complaint_opt(in->phone) != NULL && !store_complaint_phone_ok(in->phone))
+	if (store_text_opt(in->phone) != NULL && !store_phone_ok(in->phone))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(in->caller, COMPLAINT_CALLER_MAX, false, false);
-	if (rc == 0 && store_complaint_opt(in->dialect) != NULL)
-		rc = store_complaint_text_check(in->dialect, COMPLAINT_DIALECT_MAX, false, false);
+	rc = store_text_check(in->caller, COMPLAINT_CALLER_MAX, false, false);
+	if (rc == 0 && store_text_opt(in->dialect) != NULL)
+		rc = store_text_check(in->dialect, COMPLAINT_DIALECT_MAX, false, false);
 	if (rc == 0)
-		rc = store_complaint_text_check(in->words, COMPLAINT_WORDS_MAX, true, false);
+		rc = store_text_check(in->words, COMPLAINT_WORDS_MAX, true, false);
 	if (rc < 0)
 		return rc;
 	if (in->ntechniques > COMPLAINT_TECHNIQUES_MAX || in->npromises > COMPLAINT_PROMISES_MAX ||
@@ -944,20 +380,14 @@ static int store_complaint_new_check(const struct complaint_new *in, const char 
 	    (in->npromises > 0 && in->promises == NULL))
 		return STORE_EINVAL;
 	for (i = 0; i < in->ntechniques; i++)
-		if (!store_complaint_code_ok(in->techniques[i]))
+		if (!store_code_ok(in->techniques[i]))
 			return STORE_EINVAL;
 	for (i = 0; i < in->npromises; i++) {
-		rc = store_complaint_promise_check(&in->promises[i]);
+		rc = store_promise_check(&in->promises[i]);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
-}
-
-/* "Now" for a change: the clock, or the demo seeder's fixed time. */
-static int64_t store_complaint_now(const struct store *st)
-{
-	return st->clock_ms > 0 ? st->clock_ms : store_now_ms();
 }
 
 void store_complaint_set_clock(struct store *st, int64_t at_ms)
@@ -981,10 +411,10 @@ static void store_complaint_codes(char *buf, size_t cap, const char *prefix,
 int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
                         const struct complaint_new *in, char number_out[COMPLAINT_NUMBER_MAX])
 {
-	const char *agent = in != NULL && in->agent != NULL ? in->agent : store_complaint_who(ctx);
+	const char *agent = in != NULL && in->agent != NULL ? in->agent : store_audit_who(ctx);
 	const char *assignee;
 	char number[COMPLAINT_NUMBER_MAX], day[16], detail[STORE_DETAIL_MAX];
-	int64_t now = store_complaint_now(st), units, known = 0, counter, id = 0;
+	int64_t now = store_clock_ms(st), units, known = 0, counter, id = 0;
 	time_t secs = (time_t)(now / 1000);
 	struct tm tm;
 	size_t i;
@@ -995,7 +425,7 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_complaint_new_check(in, agent);
 	if (rc < 0)
 		return rc;
-	assignee = store_complaint_opt(in->assignee) != NULL ? in->assignee : agent;
+	assignee = store_text_opt(in->assignee) != NULL ? in->assignee : agent;
 	tzset(); /* the process's TZ, as it is now */
 	if (localtime_r(&secs, &tm) == NULL)
 		return -EINVAL;
@@ -1004,45 +434,47 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_query_int(st, SC_UNITS_ANY, &units, NULL, 0);
+	rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
 	if (rc == 0 && units != 0) {
-		rc = SC_INT(st, SC_UNIT_EXISTS, &known, STORE_T(in->unit));
+		rc = STORE_INT(st, store_complaint_sql_unit_exists, &known, STORE_T(in->unit));
 		if (rc == 0 && known == 0)
 			rc = store_fail_msg(st, STORE_ENOENT, "no such unit in the unit register");
 	}
 	if (rc == 0 && strcmp(assignee, agent) != 0)
 		rc = store_complaint_account_exists(st, assignee);
 	if (rc == 0)
-		rc = SC_INT(st, SC_DAY_NEXT, &counter, STORE_T(day));
+		rc = STORE_INT(st, store_complaint_sql_day_next, &counter, STORE_T(day));
 	if (rc == 0) {
 		snprintf(number, sizeof number, "C-%s-%04lld", day, (long long)counter);
-		rc = SC_EXEC(st, SC_INSERT, NULL, STORE_T(number), STORE_T(in->unit),
-		             STORE_I(known != 0), STORE_T(in->caller),
-		             STORE_T(complaint_relation_name(in->relation)),
-		             STORE_T(store_complaint_opt(in->phone)),
-		             STORE_T(complaint_channel_name(in->channel)), STORE_T(in->category),
-		             STORE_T(in->words), STORE_T(complaint_mood_name(in->mood)),
-		             STORE_T(store_complaint_opt(in->dialect)), STORE_T(agent),
-		             STORE_T(assignee), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_insert, NULL, STORE_T(number),
+		                STORE_T(in->unit), STORE_I(known != 0), STORE_T(in->caller),
+		                STORE_T(store_complaint_relation_name(in->relation)),
+		                STORE_T(store_text_opt(in->phone)),
+		                STORE_T(store_complaint_channel_name(in->channel)),
+		                STORE_T(in->category), STORE_T(in->words),
+		                STORE_T(store_complaint_mood_name(in->mood)),
+		                STORE_T(store_text_opt(in->dialect)), STORE_T(agent),
+		                STORE_T(assignee), STORE_I(now));
 	}
 	if (rc == 0)
 		id = sqlite3_last_insert_rowid(st->db);
 	for (i = 0; rc == 0 && i < in->ntechniques; i++)
-		rc = SC_EXEC(st, SC_TECH_ADD, NULL, STORE_I(id), STORE_T(in->techniques[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, NULL, STORE_I(id),
+		                STORE_T(in->techniques[i]));
 	if (rc == 0) {
 		snprintf(detail, sizeof detail, "unit=%s%s category=%s assignee=%s", in->unit,
 		         known != 0 ? "" : " (unverified)", in->category, assignee);
 		store_complaint_codes(detail, sizeof detail, " techniques=", in->techniques,
 		                      in->ntechniques);
-		rc =
-		    store_complaint_record(st, ctx, id, number, now, "created", detail, NULL, NULL);
+		rc = store_complaint_status_record(st, ctx, id, number, now, "created", detail,
+		                                   NULL, NULL);
 	}
 	for (i = 0; rc == 0 && i < in->npromises; i++) {
 		const struct promise_new *p = &in->promises[i];
 		int64_t pid;
 
-		rc = store_complaint_promise_insert(
-		    st, ctx, id, p->agent != NULL ? p->agent : agent, p, now, &pid);
+		rc = store_promise_insert(st, ctx, id, p->agent != NULL ? p->agent : agent, p, now,
+		                          &pid);
 	}
 	if (rc == 0) {
 		size_t len = strlen(detail);
@@ -1059,16 +491,16 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 /* ---- reading complaints -------------------------------------------------------------------- */
 
 /* The rows of statement id for complaint id into an array. */
-static int store_complaint_children(struct store *st, enum store_complaint_sql_id sql, int64_t id,
-                                    size_t sz, store_complaint_fill_fn fill, void (*clear)(void *),
-                                    void **out, size_t *n)
+static int store_complaint_children(struct store *st, const char *sql, int64_t id, size_t sz,
+                                    store_fill_fn fill, void (*clear)(void *), void **out,
+                                    size_t *n)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = SC_PREP(st, sql, &s, STORE_I(id));
+	int rc = STORE_PREP(st, sql, &s, STORE_I(id));
 
 	if (rc < 0)
 		return rc;
-	return store_complaint_collect(st, s, sz, fill, clear, out, n);
+	return store_collect(st, s, sz, fill, clear, out, n);
 }
 
 int store_complaint_get(struct store *st, const char *number, struct complaint *out, bool full)
@@ -1080,7 +512,7 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	memset(out, 0, sizeof *out);
 	if (number == NULL)
 		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_GET, &s, STORE_T(number));
+	rc = STORE_PREP(st, store_complaint_sql_get, &s, STORE_T(number));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -1093,71 +525,27 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	store_stmt_done(s);
 	if (rc < 0 || !full)
 		return rc;
-	rc = store_complaint_children(st, SC_NOTES, out->id, sizeof *out->notes,
+	rc = store_complaint_children(st, store_complaint_sql_notes, out->id, sizeof *out->notes,
 	                              store_complaint_note_fill, store_complaint_note_clear_v, &p,
 	                              &out->nnotes);
 	out->notes = p;
 	if (rc == 0) {
-		rc = store_complaint_children(st, SC_HISTORY, out->id, sizeof *out->history,
-		                              store_complaint_event_fill,
+		rc = store_complaint_children(st, store_complaint_sql_history, out->id,
+		                              sizeof *out->history, store_complaint_event_fill,
 		                              store_complaint_event_clear_v, &p, &out->nhistory);
 		out->history = p;
 	}
 	if (rc == 0) {
-		rc = store_complaint_children(st, SC_HANDOVERS, out->id, sizeof *out->handovers,
-		                              store_complaint_handover_fill,
+		rc = store_complaint_children(st, store_complaint_sql_handovers, out->id,
+		                              sizeof *out->handovers, store_complaint_handover_fill,
 		                              store_complaint_handover_clear_v, &p,
 		                              &out->nhandovers);
 		out->handovers = p;
 	}
-	if (rc == 0) {
-		rc = store_complaint_children(st, SC_PROMISES_OF, out->id, sizeof *out->promises,
-		                              store_complaint_promise_fill,
-		                              store_complaint_promise_clear_v, &p, &out->npromises);
-		out->promises = p;
-	}
+	if (rc == 0)
+		rc = store_promise_of(st, out->id, &out->promises, &out->npromises);
 	if (rc < 0)
-		complaint_clear(out);
-	return rc;
-}
-
-/* ---- the search index -------------------------------------------------------------------- */
-
-/* Whether complaints changed outside the store wait to be indexed: 1, 0 or an error. */
-static int store_search_pending(struct store *st)
-{
-	sqlite3_stmt *s = NULL;
-	int64_t v = 0;
-	int rc = store_complaint_prep(st, SC_SEARCH_PENDING, &s, NULL, 0);
-
-	if (rc == 0)
-		rc = store_complaint_int(st, s, &v, NULL);
-	return rc < 0 ? rc : v != 0;
-}
-
-int store_search_sync(struct store *st)
-{
-	int rc;
-
-	if (!st->search_ready) {
-		int v = store_schema_version(st);
-
-		if (v < 0)
-			return v;
-		if (v < 3)
-			return 0;
-		st->search_ready = true;
-	}
-	rc = store_search_pending(st);
-	if (rc <= 0)
-		return rc;
-	/* The old texts out, then the new ones in: each one statement for every complaint the
-	 * transaction changed, so that a batch writes the index once. */
-	rc = store_complaint_exec(st, SC_SEARCH_UNINDEX, NULL, NULL, 0);
-	if (rc == 0)
-		rc = store_complaint_exec(st, SC_SEARCH_INDEX, NULL, NULL, 0);
-	if (rc == 0)
-		rc = store_complaint_exec(st, SC_SEARCH_DONE, NULL, NULL, 0);
+		store_complaint_clear(out);
 	return rc;
 }
 
@@ -1166,7 +554,7 @@ int store_search_sync(struct store *st)
 struct store_complaint_query {
 	char sql[3072];
 	size_t len;
-	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_search_query) */
+	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_pairs_query) */
 	struct store_arg args[STORE_COMPLAINT_QARGS];
 	size_t nargs;
 	bool overflow;
@@ -1213,17 +601,17 @@ static void store_complaint_q_eq(struct store_complaint_query *q, const char *co
 
 /* How a built query ends. */
 enum store_complaint_q_shape {
-	SC_Q_ALL,   /* every matching row, newest first */
-	SC_Q_PAGED, /* with LIMIT and OFFSET */
-	SC_Q_COUNT, /* count(*) only */
+	SC_Q_ALL,       /* every matching row, newest first */
+	SC_Q_PAGED,     /* with LIMIT and OFFSET */
+	SC_Q_COUNT,     /* count(*) only */
 	SC_Q_COUNT_MAX, /* a 1 for each of at most f->limit rows */
-	SC_Q_SCAN,  /* id, words and outcome of every matching row, by id, latest first */
+	SC_Q_SCAN,      /* id, words and outcome of every matching row, by id, latest first */
 };
 
 /* Builds the query for f (and a substring text, may be NULL). */
 static int store_complaint_q_build(struct store_complaint_query *q,
-                                   const struct complaint_filter *f, const char *text,
-                                   bool scan, enum store_complaint_q_shape shape)
+                                   const struct complaint_filter *f, const char *text, bool scan,
+                                   enum store_complaint_q_shape shape)
 {
 	static const struct complaint_filter none;
 	size_t k;
@@ -1238,7 +626,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	else if (shape == SC_Q_SCAN)
 		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
 	else
-		store_complaint_q_add(q, "SELECT " SC_COLS);
+		store_complaint_q_add(q, "SELECT " STORE_COMPLAINT_COLS);
 	if (text != NULL && scan) {
 		/* Complaints changed by hand wait to be indexed: read every text instead. */
 		k = store_complaint_q_arg(q, STORE_T(text));
@@ -1251,7 +639,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 	} else if (text != NULL) {
 		/* Driven by the index, newest (highest id) first, so that a page of a common
 		 * word stops early and a rare one reads only its own rows. */
-		if (store_search_query(text, q->fts, sizeof q->fts) < 0)
+		if (store_pairs_query(text, q->fts, sizeof q->fts) < 0)
 			return STORE_EINVAL;
 		store_complaint_q_add(q,
 		                      " FROM complaint_search s JOIN complaints c ON c.id = s.rowid"
@@ -1279,7 +667,7 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 			if (!(f->status_mask & COMPLAINT_STATUS_BIT(i)))
 				continue;
 			/* Program constants, not user data. */
-			store_complaint_q_add(q, "%s'%s'", sep, complaint_status_name(i));
+			store_complaint_q_add(q, "%s'%s'", sep, store_complaint_status_name(i));
 			sep = ", ";
 		}
 		store_complaint_q_add(q, ")");
@@ -1328,20 +716,13 @@ static int store_complaint_q_build(struct store_complaint_query *q,
 static int store_complaint_q_prepare(struct store *st, const struct store_complaint_query *q,
                                      sqlite3_stmt **out)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-	int rc;
+	int rc = store_stmt_built(st, q->sql, out);
 
-	for (i = 0; i < q->len; i++)
-		h = (h ^ (unsigned char)q->sql[i]) * 16777619u;
-	rc = store_stmt_sql(st, STORE_COMPLAINT_DYN_BASE + h % STORE_COMPLAINT_DYN_SLOTS, q->sql,
-	                    out);
 	return rc < 0 ? rc : store_bind(st, *out, q->args, q->nargs);
 }
 
 static int store_complaint_run_list(struct store *st, const struct complaint_filter *f,
-                                    const char *text, bool scan, struct complaint **out,
-                                    size_t *n)
+                                    const char *text, bool scan, struct complaint **out, size_t *n)
 {
 	struct store_complaint_query q;
 	sqlite3_stmt *s = NULL;
@@ -1354,8 +735,8 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
-		rc = store_complaint_collect(st, s, sizeof **out, store_complaint_fill,
-		                             store_complaint_clear_v, &p, n);
+		rc = store_collect(st, s, sizeof **out, store_complaint_fill,
+		                   store_complaint_clear_v, &p, n);
 	*out = p;
 	return rc;
 }
@@ -1377,7 +758,7 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 	if (rc == 0)
 		rc = store_complaint_q_prepare(st, &q, &s);
 	if (rc == 0)
-		rc = store_complaint_int(st, s, count, NULL);
+		rc = store_step_int(st, s, count, NULL);
 	return rc;
 }
 
@@ -1497,7 +878,7 @@ static int store_complaint_append_id(struct store *st, int64_t id, struct compla
 	if (store_grow(&p, cap, *count, sizeof **list) < 0)
 		return -ENOMEM;
 	*list = p;
-	rc = SC_PREP(st, SC_GET_ID, &s, STORE_I(id));
+	rc = STORE_PREP(st, store_complaint_sql_get_id, &s, STORE_I(id));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(s);
@@ -1531,7 +912,7 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 	offset = f != NULL ? f->offset : 0;
 	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_SCAN);
 	if (rc == 0)
-		rc = store_complaint_stmt(st, SC_NOTES_DESC, &nc.s);
+		rc = store_stmt(st, store_complaint_sql_notes_desc, &nc.s);
 	if (rc < 0)
 		return rc;
 	nc.rc = sqlite3_step(nc.s);
@@ -1584,25 +965,25 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const char *number,
                          const char *text)
 {
-	struct store_complaint_row row;
-	char clip[STORE_COMPLAINT_CLIP + 4];
-	int64_t now = store_complaint_now(st);
+	struct store_complaint_status_row row;
+	char clip[STORE_CLIP + 4];
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	rc = store_complaint_text_check(text, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(text, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = SC_EXEC(st, SC_NOTE_ADD, NULL, STORE_I(row.id), STORE_T(store_complaint_who(ctx)),
-	             STORE_I(now), STORE_T(text));
+	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
+	                STORE_T(store_audit_who(ctx)), STORE_I(now), STORE_T(text));
 	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, true);
+		rc = store_complaint_status_touch(st, &row, now, true);
 	if (rc == 0) {
-		store_complaint_clip(text, STORE_COMPLAINT_CLIP, clip);
-		rc = store_complaint_record(st, ctx, row.id, number, now, "note", clip,
-		                            "complaint.note", NULL);
+		store_text_clip(text, STORE_CLIP, clip);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "note", clip,
+		                                   "complaint.note", NULL);
 	}
 	return store_tx_end(st, rc);
 }
@@ -1611,9 +992,9 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
                         const char *const *add, size_t nadd, const char *const *remove,
                         size_t nremove)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	size_t i, len = 0;
 	int rc, changes;
 
@@ -1621,18 +1002,19 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	    nadd > COMPLAINT_TECHNIQUES_MAX || nremove > COMPLAINT_TECHNIQUES_MAX)
 		return STORE_EINVAL;
 	for (i = 0; i < nadd; i++)
-		if (!store_complaint_code_ok(add[i]))
+		if (!store_code_ok(add[i]))
 			return STORE_EINVAL;
 	for (i = 0; i < nremove; i++)
-		if (!store_complaint_code_ok(remove[i]))
+		if (!store_code_ok(remove[i]))
 			return STORE_EINVAL;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	detail[0] = '\0';
 	for (i = 0; rc == 0 && i < nadd; i++) {
 		changes = 0;
-		rc = SC_EXEC(st, SC_TECH_ADD, &changes, STORE_I(row.id), STORE_T(add[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_add, &changes, STORE_I(row.id),
+		                STORE_T(add[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s+%s", len > 0 ? " " : "",
 			         add[i]);
@@ -1641,7 +1023,8 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	}
 	for (i = 0; rc == 0 && i < nremove; i++) {
 		changes = 0;
-		rc = SC_EXEC(st, SC_TECH_DEL, &changes, STORE_I(row.id), STORE_T(remove[i]));
+		rc = STORE_EXEC(st, store_complaint_sql_tech_del, &changes, STORE_I(row.id),
+		                STORE_T(remove[i]));
 		if (rc == 0 && changes > 0 && len < sizeof detail) {
 			snprintf(detail + len, sizeof detail - len, "%s-%s", len > 0 ? " " : "",
 			         remove[i]);
@@ -1651,64 +1034,48 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	if (rc == 0 && len == 0)
 		return store_tx_end(st, 0); /* nothing changed: nothing to record */
 	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, false);
+		rc = store_complaint_status_touch(st, &row, now, false);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "tag", detail,
-		                            "complaint.tag", NULL);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "tag", detail,
+		                                   "complaint.tag", NULL);
 	return store_tx_end(st, rc);
 }
 
 /* Inside a change: hands row's complaint to `to` with status status, a handover row and the
  * detail "from->to: note". */
-static int store_complaint_handover(struct store *st, const struct store_complaint_row *row,
+static int store_complaint_handover(struct store *st, const struct store_complaint_status_row *row,
                                     const char *to, enum complaint_status status, const char *note,
                                     int64_t now)
 {
 	int rc = store_complaint_account_exists(st, to);
 
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_SET_ASSIGNEE, NULL, STORE_I(row->id), STORE_T(to),
-		             STORE_T(complaint_status_name(status)), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_set_assignee, NULL, STORE_I(row->id),
+		                STORE_T(to), STORE_T(store_complaint_status_name(status)),
+		                STORE_I(now));
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_HANDOVER_ADD, NULL, STORE_I(row->id),
-		             STORE_T(row->assignee[0] != '\0' ? row->assignee : NULL), STORE_T(to),
-		             STORE_I(now), STORE_T(note));
+		rc = STORE_EXEC(st, store_complaint_sql_handover_add, NULL, STORE_I(row->id),
+		                STORE_T(row->assignee[0] != '\0' ? row->assignee : NULL),
+		                STORE_T(to), STORE_I(now), STORE_T(note));
 	return rc;
-}
-
-/* detail = "<head><text>" with the text whole; audit = the same with the text clipped. Both
- * are malloc'ed (the caller frees). */
-static int store_complaint_details(const char *head, const char *text, char **detail,
-                                   char audit[STORE_DETAIL_MAX])
-{
-	char clip[STORE_COMPLAINT_CLIP + 4];
-
-	*detail = NULL;
-	if (asprintf(detail, "%s%s", head, text) < 0) {
-		*detail = NULL;
-		return -ENOMEM;
-	}
-	store_complaint_clip(text, STORE_COMPLAINT_CLIP, clip);
-	snprintf(audit, STORE_DETAIL_MAX, "%s%s", head, clip);
-	return 0;
 }
 
 int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *to, const char *note)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	enum complaint_status status;
 	int rc;
 
 	if (!store_name_ok(to))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(note, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(note, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status == COMPLAINT_RESOLVED)
@@ -1720,11 +1087,11 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 		rc = store_complaint_handover(st, &row, to, status, note, now);
 	if (rc == 0) {
 		snprintf(head, sizeof head, "%s->%s: ", row.assignee, to);
-		rc = store_complaint_details(head, note, &detail, audit);
+		rc = store_text_details(head, note, &detail, audit);
 	}
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "assign", detail,
-		                            "complaint.assign", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "assign", detail,
+		                                   "complaint.assign", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1732,19 +1099,19 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, const char *number,
                              const char *to, const char *reason)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char head[2 * STORE_NAME_MAX + 16], audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	to = store_complaint_opt(to);
+	to = store_text_opt(to);
 	if (to != NULL && !store_name_ok(to))
 		return STORE_EINVAL;
-	rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
@@ -1755,15 +1122,14 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 		rc = store_complaint_handover(st, &row, to, COMPLAINT_ESCALATED, reason, now);
 		snprintf(head, sizeof head, "%s->%s: ", row.assignee, to);
 	} else if (rc == 0) {
-		rc = SC_EXEC(st, SC_SET_STATUS, NULL, STORE_I(row.id),
-		             STORE_T(complaint_status_name(COMPLAINT_ESCALATED)), STORE_I(now));
+		rc = store_complaint_status_set(st, row.id, COMPLAINT_ESCALATED, now);
 		head[0] = '\0';
 	}
 	if (rc == 0)
-		rc = store_complaint_details(head, reason, &detail, audit);
+		rc = store_text_details(head, reason, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "escalate", detail,
-		                            "complaint.escalate", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "escalate", detail,
+		                                   "complaint.escalate", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1771,31 +1137,32 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const char *number,
                             const char *outcome)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st), open = 0;
+	int64_t now = store_clock_ms(st), open = 0;
 	int rc;
 
-	rc = store_complaint_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(outcome, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is already resolved");
 	if (rc == 0)
-		rc = SC_INT(st, SC_PROMISES_OPEN, &open, STORE_I(row.id));
+		rc = store_promise_open_count(st, row.id, &open);
 	if (rc == 0 && open > 0)
 		rc = store_fail_msg(st, STORE_EPROMISES, "complaint has open promises");
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_RESOLVE, NULL, STORE_I(row.id), STORE_T(outcome), STORE_I(now));
+		rc = STORE_EXEC(st, store_complaint_sql_resolve, NULL, STORE_I(row.id),
+		                STORE_T(outcome), STORE_I(now));
 	if (rc == 0)
-		rc = store_complaint_details("", outcome, &detail, audit);
+		rc = store_text_details("", outcome, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "resolve", detail,
-		                            "complaint.resolve", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "resolve", detail,
+		                                   "complaint.resolve", audit);
 	free(detail);
 	return store_tx_end(st, rc);
 }
@@ -1803,623 +1170,28 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *reason)
 {
-	struct store_complaint_row row;
+	struct store_complaint_status_row row;
 	char audit[STORE_DETAIL_MAX];
 	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
+	int64_t now = store_clock_ms(st);
 	int rc;
 
-	rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
+	rc = store_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_begin(st, number, &row);
+	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
 	if (row.status != COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "only a resolved complaint can be reopened");
 	if (rc == 0)
-		rc = SC_EXEC(st, SC_REOPEN, NULL, STORE_I(row.id), STORE_I(now));
+		rc =
+		    STORE_EXEC(st, store_complaint_sql_reopen, NULL, STORE_I(row.id), STORE_I(now));
 	if (rc == 0)
-		rc = store_complaint_details("", reason, &detail, audit);
+		rc = store_text_details("", reason, &detail, audit);
 	if (rc == 0)
-		rc = store_complaint_record(st, ctx, row.id, number, now, "reopen", detail,
-		                            "complaint.reopen", audit);
+		rc = store_complaint_status_record(st, ctx, row.id, number, now, "reopen", detail,
+		                                   "complaint.reopen", audit);
 	free(detail);
 	return store_tx_end(st, rc);
-}
-
-/* ---- promises -------------------------------------------------------------------------------- */
-
-int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char *number,
-                      const struct promise_new *p, int64_t *id_out)
-{
-	struct store_complaint_row row;
-	char detail[STORE_DETAIL_MAX], clip[STORE_COMPLAINT_CLIP + 4];
-	const char *agent;
-	int64_t now = store_complaint_now(st), pid = 0;
-	int rc;
-
-	if (id_out != NULL)
-		*id_out = 0;
-	rc = store_complaint_promise_check(p);
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_begin(st, number, &row);
-	if (rc < 0)
-		return rc;
-	agent = p->agent != NULL ? p->agent : store_complaint_who(ctx);
-	if (agent == NULL)
-		agent = row.assignee;
-	if (row.status == COMPLAINT_RESOLVED)
-		rc = store_fail_msg(st, STORE_ESTATE, "complaint is resolved");
-	else if (!store_name_ok(agent))
-		rc = store_fail_msg(st, STORE_EINVAL, "promise without an agent");
-	if (rc == 0)
-		rc = store_complaint_promise_insert(st, ctx, row.id, agent, p, now, &pid);
-	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, true);
-	if (rc == 0) {
-		store_complaint_clip(p->what, STORE_COMPLAINT_CLIP, clip);
-		snprintf(detail, sizeof detail, "#%lld %s due=%lld: %s", (long long)pid, agent,
-		         (long long)p->due_ms, clip);
-		rc = store_audit_append(st, ctx, now, "promise.add", number, detail);
-	}
-	rc = store_tx_end(st, rc);
-	if (rc == 0 && id_out != NULL)
-		*id_out = pid;
-	return rc;
-}
-
-int store_promise_get(struct store *st, int64_t id, struct promise *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = SC_PREP(st, SC_PROMISE_GET, &s, STORE_I(id));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_complaint_promise_fill(s, out);
-	else if (rc == SQLITE_DONE)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such promise");
-	else
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	return rc;
-}
-
-/* Closes open promise id as kept or withdrawn. */
-static int store_complaint_promise_close(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                                         enum promise_status to, const char *note)
-{
-	struct store_complaint_row row;
-	struct promise p;
-	char head[64], audit[STORE_DETAIL_MAX];
-	char *detail = NULL;
-	int64_t now = store_complaint_now(st);
-	int rc, changes = 0;
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = store_promise_get(st, id, &p);
-	if (rc == 0 && p.status != PROMISE_OPEN)
-		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
-	if (rc == 0)
-		rc = store_complaint_lookup(st, p.number, &row);
-	if (rc == 0)
-		rc = SC_EXEC(st, SC_PROMISE_CLOSE, &changes, STORE_I(id),
-		             STORE_T(promise_status_name(to)), STORE_I(now), STORE_T(note));
-	if (rc == 0 && changes != 1)
-		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
-	if (rc == 0)
-		rc = store_complaint_touch(st, &row, now, false);
-	if (rc == 0) {
-		snprintf(head, sizeof head, "#%lld%s%s", (long long)id,
-		         to == PROMISE_KEPT && now > p.due_ms ? " late" : "",
-		         note != NULL ? ": " : "");
-		rc = store_complaint_details(head, note != NULL ? note : "", &detail, audit);
-	}
-	if (rc == 0)
-		rc = store_complaint_record(
-		    st, ctx, row.id, p.number, now,
-		    to == PROMISE_KEPT ? "promise.kept" : "promise.withdrawn", detail,
-		    to == PROMISE_KEPT ? "promise.done" : "promise.withdraw", audit);
-	free(detail);
-	promise_clear(&p);
-	return store_tx_end(st, rc);
-}
-
-int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *note)
-{
-	int rc;
-
-	note = store_complaint_opt(note);
-	if (note != NULL) {
-		rc = store_complaint_text_check(note, COMPLAINT_TEXT_MAX, true, false);
-		if (rc < 0)
-			return rc;
-	}
-	return store_complaint_promise_close(st, ctx, id, PROMISE_KEPT, note);
-}
-
-int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                           const char *reason)
-{
-	int rc = store_complaint_text_check(reason, COMPLAINT_TEXT_MAX, true, false);
-
-	if (rc < 0)
-		return rc;
-	return store_complaint_promise_close(st, ctx, id, PROMISE_WITHDRAWN, reason);
-}
-
-int store_promise_list(struct store *st, const struct promise_filter *f, struct promise **out,
-                       size_t *n)
-{
-	static const struct promise_filter none;
-	enum store_complaint_sql_id id;
-	int64_t before = INT64_MAX;
-	sqlite3_stmt *s = NULL;
-	size_t limit;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (f == NULL)
-		f = &none;
-	limit = f->limit != 0 ? f->limit : 100;
-	if (limit > (size_t)INT64_MAX)
-		limit = (size_t)INT64_MAX;
-	if (f->offset > (size_t)INT64_MAX)
-		return STORE_EINVAL;
-	if (f->overdue_only)
-		before = f->now_ms != 0 ? f->now_ms : store_now_ms();
-	if (f->open_only || f->overdue_only)
-		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT_OPEN : SC_PROMISE_LIST_OPEN;
-	else
-		id = f->agent != NULL ? SC_PROMISE_LIST_AGENT : SC_PROMISE_LIST_ALL;
-	rc = SC_PREP(st, id, &s, STORE_T(f->agent), STORE_I(before), STORE_I((int64_t)limit),
-	             STORE_I((int64_t)f->offset));
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_promise_fill,
-	                             store_complaint_promise_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-
-/* ---- the unit register ----------------------------------------------------------------------- */
-
-void unit_clear(struct unit *u)
-{
-	if (u == NULL)
-		return;
-	free(u->code);
-	free(u->building);
-	free(u->owner_name);
-	free(u->owner_phone);
-	memset(u, 0, sizeof *u);
-}
-
-void store_unit_list_free(struct unit *list, size_t n)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		unit_clear(&list[i]);
-	free(list);
-}
-
-static int store_complaint_unit_fill(sqlite3_stmt *s, void *elem)
-{
-	struct unit *u = elem;
-	int err = 0;
-
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(s, 0);
-	err |= store_col_dup(s, 1, &u->code);
-	err |= store_col_dup(s, 2, &u->building);
-	err |= store_col_dup(s, 3, &u->owner_name);
-	err |= store_col_dup(s, 4, &u->owner_phone);
-	u->area_m2 = sqlite3_column_double(s, 5);
-	u->created = sqlite3_column_int64(s, 6);
-	if (err != 0) {
-		unit_clear(u);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void store_complaint_unit_clear_v(void *p)
-{
-	unit_clear(p);
-}
-
-int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u)
-{
-	const char *building, *owner, *phone;
-	char detail[STORE_DETAIL_MAX];
-	int64_t now = store_now_ms();
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (u == NULL || !store_unit_code_ok(u->code) || !(u->area_m2 >= 0) || u->area_m2 > 1e6)
-		return STORE_EINVAL;
-	building = store_complaint_opt(u->building);
-	owner = store_complaint_opt(u->owner_name);
-	phone = store_complaint_opt(u->owner_phone);
-	if ((building != NULL &&
-	     store_complaint_text_check(building, COMPLAINT_CALLER_MAX, false, false) < 0) ||
-	    (owner != NULL &&
-	     store_complaint_text_check(owner, COMPLAINT_CALLER_MAX, false, false) < 0) ||
-	    (phone != NULL && !store_complaint_phone_ok(phone)))
-		return STORE_EINVAL;
-	snprintf(detail, sizeof detail, "building=%s area=%.2f%s", building != NULL ? building : "",
-	         u->area_m2, owner != NULL ? " owner=set" : "");
-
-	rc = store_tx_begin(st);
-	if (rc < 0)
-		return rc;
-	rc = SC_PREP(st, SC_UNIT_ADD, &s, STORE_T(u->code), STORE_T(building), STORE_T(owner),
-	             STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000));
-	if (rc == 0 && u->area_m2 > 0) {
-		int brc = sqlite3_bind_double(s, 5, u->area_m2);
-
-		if (brc != SQLITE_OK) {
-			rc = store_fail(st, brc);
-			store_stmt_done(s);
-		}
-	}
-	if (rc == 0)
-		rc = store_run(st, s, NULL);
-	if (rc == 0)
-		rc = store_audit_append(st, ctx, now, "unit.add", u->code, detail);
-	return store_tx_end(st, rc);
-}
-
-int store_unit_get(struct store *st, const char *code, struct unit *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (code == NULL)
-		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_GET, &s, STORE_T(code));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		rc = store_complaint_unit_fill(s, out);
-	else if (rc == SQLITE_DONE)
-		rc = store_fail_msg(st, STORE_ENOENT, "no such unit");
-	else
-		rc = store_fail(st, rc);
-	store_stmt_done(s);
-	return rc;
-}
-
-int store_unit_count(struct store *st, int64_t *count)
-{
-	*count = 0;
-	return store_complaint_query_int(st, SC_UNIT_COUNT, count, NULL, 0);
-}
-
-int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n)
-{
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (limit == 0)
-		return 0;
-	if (limit > (size_t)INT64_MAX)
-		limit = (size_t)INT64_MAX;
-	if (offset > (size_t)INT64_MAX)
-		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_LIST, &s, STORE_I((int64_t)limit), STORE_I((int64_t)offset));
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_unit_fill,
-	                             store_complaint_unit_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-
-static void store_complaint_unit_event_clear(struct unit_event *e)
-{
-	free(e->number);
-	free(e->category);
-	free(e->status);
-	free(e->text);
-	free(e->agent);
-	memset(e, 0, sizeof *e);
-}
-
-static void store_complaint_unit_event_clear_v(void *p)
-{
-	store_complaint_unit_event_clear(p);
-}
-
-void store_unit_history_free(struct unit_event *list, size_t n)
-{
-	size_t i;
-
-	if (list == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_complaint_unit_event_clear(&list[i]);
-	free(list);
-}
-
-static int store_complaint_unit_event_fill(sqlite3_stmt *s, void *elem)
-{
-	struct unit_event *e = elem;
-	int err = 0;
-
-	memset(e, 0, sizeof *e);
-	e->ts_ms = sqlite3_column_int64(s, 0);
-	e->is_promise = sqlite3_column_int(s, 1) != 0;
-	err |= store_col_dup(s, 2, &e->number);
-	err |= store_col_dup(s, 3, &e->category);
-	err |= store_col_dup(s, 4, &e->status);
-	err |= store_col_dup(s, 5, &e->text);
-	err |= store_col_dup(s, 6, &e->agent);
-	e->promise_id = sqlite3_column_int64(s, 7);
-	e->due_ms = sqlite3_column_int64(s, 8);
-	if (err != 0) {
-		store_complaint_unit_event_clear(e);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
-                       struct unit_event **out, size_t *n)
-{
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (limit == 0)
-		limit = 100;
-	if (code == NULL || limit > (size_t)INT64_MAX || offset > (size_t)INT64_MAX)
-		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_UNIT_HISTORY, &s, STORE_T(code), STORE_I((int64_t)limit),
-	             STORE_I((int64_t)offset));
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_collect(st, s, sizeof **out, store_complaint_unit_event_fill,
-	                             store_complaint_unit_event_clear_v, &p, n);
-	*out = p;
-	return rc;
-}
-
-/* ---- drafts ---------------------------------------------------------------------------------- */
-
-void draft_clear(struct draft *d)
-{
-	if (d == NULL)
-		return;
-	free(d->data);
-	memset(d, 0, sizeof *d);
-}
-
-static bool store_complaint_draft_key_ok(const char *account, const char *kind)
-{
-	return store_name_ok(account) && store_complaint_code_ok(kind);
-}
-
-int store_draft_save(struct store *st, const char *account, const char *kind, const char *data,
-                     int step)
-{
-	int rc;
-
-	if (!store_complaint_draft_key_ok(account, kind) || step < 0)
-		return STORE_EINVAL;
-	rc = store_complaint_text_check(data, DRAFT_DATA_MAX, true, true);
-	if (rc < 0)
-		return rc;
-	return SC_EXEC(st, SC_DRAFT_SAVE, NULL, STORE_T(account), STORE_T(kind), STORE_T(data),
-	               STORE_I(step), STORE_I(store_now_ms()));
-}
-
-int store_draft_load(struct store *st, const char *account, const char *kind, struct draft *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (!store_complaint_draft_key_ok(account, kind))
-		return STORE_EINVAL;
-	rc = SC_PREP(st, SC_DRAFT_LOAD, &s, STORE_T(account), STORE_T(kind));
-	if (rc < 0)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		rc = store_col_dup(s, 0, &out->data);
-		out->step = sqlite3_column_int(s, 1);
-		out->updated_ms = sqlite3_column_int64(s, 2);
-	} else if (rc == SQLITE_DONE) {
-		rc = store_fail_msg(st, STORE_ENOENT, "no draft");
-	} else {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	if (rc < 0)
-		draft_clear(out);
-	return rc;
-}
-
-int store_draft_delete(struct store *st, const char *account, const char *kind)
-{
-	int rc, changes = 0;
-
-	if (!store_complaint_draft_key_ok(account, kind))
-		return STORE_EINVAL;
-	rc = SC_EXEC(st, SC_DRAFT_DELETE, &changes, STORE_T(account), STORE_T(kind));
-	if (rc == 0 && changes == 0)
-		rc = store_fail_msg(st, STORE_ENOENT, "no draft");
-	return rc;
-}
-
-/* ---- report techniques ----------------------------------------------------------------------- */
-
-static void store_complaint_stat_clear(struct technique_stat *r)
-{
-	free(r->technique);
-	free(r->agent);
-	memset(r, 0, sizeof *r);
-}
-
-static void store_complaint_stat_clear_v(void *p)
-{
-	store_complaint_stat_clear(p);
-}
-
-void store_report_free(struct technique_stat *rows, size_t n)
-{
-	size_t i;
-
-	if (rows == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_complaint_stat_clear(&rows[i]);
-	free(rows);
-}
-
-static int store_complaint_stat_fill(sqlite3_stmt *s, void *elem)
-{
-	struct technique_stat *r = elem;
-	int err = 0;
-
-	memset(r, 0, sizeof *r);
-	err |= store_col_dup(s, 0, &r->technique);
-	err |= store_col_dup(s, 1, &r->agent);
-	r->complaints = sqlite3_column_int64(s, 2);
-	r->resolved = sqlite3_column_int64(s, 3);
-	r->reopened = sqlite3_column_int64(s, 4);
-	r->escalated = sqlite3_column_int64(s, 5);
-	r->promises_due = sqlite3_column_int64(s, 6);
-	r->promises_kept_on_time = sqlite3_column_int64(s, 7);
-	r->median_resolve_ms = -1;
-	if (r->complaints > 0) {
-		r->resolved_share = (double)r->resolved / (double)r->complaints;
-		r->reopen_rate = (double)r->reopened / (double)r->complaints;
-		r->escalation_rate = (double)r->escalated / (double)r->complaints;
-	}
-	if (err != 0) {
-		store_complaint_stat_clear(r);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static bool store_complaint_same(const char *a, const unsigned char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == NULL && b == NULL;
-	return strcmp(a, (const char *)b) == 0;
-}
-
-/* The median of v[0..n) (sorted ascending); n > 0. */
-static int64_t store_complaint_median(const int64_t *v, size_t n)
-{
-	if (n % 2 == 1)
-		return v[n / 2];
-	return v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
-}
-
-/* Sets each row's median time to resolve from the sorted durations of statement s. */
-static int store_complaint_medians(struct store *st, sqlite3_stmt *s, struct technique_stat *rows,
-                                   size_t nrows)
-{
-	int64_t *v = NULL;
-	size_t cap = 0, count = 0, j = 0;
-	int rc;
-	bool have = false;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *code = sqlite3_column_text(s, 0);
-		const unsigned char *agent = sqlite3_column_text(s, 1);
-		void *p = v;
-
-		if (!have || !store_complaint_same(rows[j].technique, code) ||
-		    !store_complaint_same(rows[j].agent, agent)) {
-			if (have)
-				rows[j].median_resolve_ms = store_complaint_median(v, count);
-			count = 0;
-			have = false;
-			while (j < nrows && !(store_complaint_same(rows[j].technique, code) &&
-			                      store_complaint_same(rows[j].agent, agent)))
-				j++;
-			if (j == nrows) {
-				rc = store_fail_msg(st, STORE_EIO,
-				                    "internal error: report groups disagree");
-				break;
-			}
-			have = true;
-		}
-		if (store_grow(&p, &cap, count, sizeof *v) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = p;
-		v[count++] = sqlite3_column_int64(s, 2);
-	}
-	if (rc == SQLITE_DONE) {
-		rc = 0;
-		if (have)
-			rows[j].median_resolve_ms = store_complaint_median(v, count);
-	} else if (rc > 0) {
-		rc = store_fail(st, rc);
-	}
-	store_stmt_done(s);
-	free(v);
-	return rc;
-}
-
-int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms,
-                            const char *category, bool by_agent, struct technique_stat **out,
-                            size_t *n)
-{
-	struct technique_stat *rows = NULL;
-	sqlite3_stmt *s = NULL;
-	int64_t until = until_ms > 0 ? until_ms : INT64_MAX;
-	void *p = NULL;
-	size_t nrows = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	category = store_complaint_opt(category);
-	rc = SC_PREP(st, SC_REPORT_COUNTS, &s, STORE_I(since_ms), STORE_I(until), STORE_T(category),
-	             STORE_I(by_agent), STORE_I(store_now_ms()));
-	if (rc < 0)
-		return rc;
-	rc = store_complaint_collect(st, s, sizeof *rows, store_complaint_stat_fill,
-	                             store_complaint_stat_clear_v, &p, &nrows);
-	rows = p;
-	if (rc == 0 && nrows > 0) {
-		rc = SC_PREP(st, SC_REPORT_DURATIONS, &s, STORE_I(since_ms), STORE_I(until),
-		             STORE_T(category), STORE_I(by_agent));
-		if (rc == 0)
-			rc = store_complaint_medians(st, s, rows, nrows);
-	}
-	if (rc < 0) {
-		store_report_free(rows, nrows);
-		return rc;
-	}
-	*out = rows;
-	*n = nrows;
-	return 0;
 }

@@ -1,16 +1,15 @@
 /* store_complaint — complaints (投诉) tagged by communication technique, with notes, an
- * append-only history, handovers between agents and a promise ledger ("说到就要做到"); the
- * unit register; drafts of guided forms; the `report techniques` statistics.
+ * append-only history, handovers between agents and the promises made on them
+ * (store_promise.h); their status and its rules: store_complaint_status.h.
  * Threads: like store.h — a struct store is used by one thread at a time; the loop uses the
- * writing store, thread-pool work (full-text and regex searches, reports) its own store opened
- * with STORE_READONLY. Strings passed in are borrowed for the call; structs returned own their
+ * writing store, thread-pool work (full-text and regex searches) its own store opened with
+ * STORE_READONLY. Strings passed in are borrowed for the call; structs returned own their
  * strings and arrays, released by their *_clear / *_free function (NULL does nothing).
- * Every change is one transaction writing the change, a complaint_history row where a
- * complaint is concerned, and exactly one audit event; drafts are the exception (a user's own
- * unsubmitted form, saved after every step: not audited). Errors: 0 or a negative store error
- * (store.h): STORE_EINVAL for a value refused, STORE_ENOENT for a missing complaint, promise,
- * unit or account, STORE_ESTATE for a change the current status does not allow,
- * STORE_EPROMISES when resolving with open promises, -EROFS on a read-only store. */
+ * Every change is one transaction writing the change, a complaint_history row and exactly one
+ * audit event. Errors: 0 or a negative store error (store.h): STORE_EINVAL for a value
+ * refused, STORE_ENOENT for a missing complaint, unit or account, STORE_ESTATE for a change
+ * the current status does not allow, STORE_EPROMISES when resolving with open promises,
+ * -EROFS on a read-only store. */
 #ifndef PROPDESK_STORE_COMPLAINT_H
 #define PROPDESK_STORE_COMPLAINT_H
 
@@ -19,19 +18,10 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_complaint_status.h"
+#include "store_promise.h"
 
 /* ---- enumerations (stored as their names) ------------------------------------------------ */
-
-enum complaint_status {
-	COMPLAINT_OPEN,
-	COMPLAINT_IN_PROGRESS,
-	COMPLAINT_RESOLVED,
-	COMPLAINT_ESCALATED,
-	COMPLAINT_REOPENED,
-};
-#define COMPLAINT_NSTATUS 5
-/* A bit per status, for complaint_filter.status_mask. */
-#define COMPLAINT_STATUS_BIT(s) (1u << (s))
 
 enum complaint_relation {
 	COMPLAINT_REL_OWNER,
@@ -52,48 +42,24 @@ enum complaint_mood {
 	COMPLAINT_MOOD_ANGRY,
 };
 
-enum promise_status {
-	PROMISE_OPEN,
-	PROMISE_KEPT,
-	PROMISE_WITHDRAWN,
-};
+/* Names as stored and as used in --json ("owner", "phone", "calm"); NULL for a value out of
+ * range. The parsers return the value, or -1 when s (may be NULL) names none. (The status:
+ * store_complaint_status.h.) */
+const char *store_complaint_relation_name(enum complaint_relation r);
+int store_complaint_relation_parse(const char *s);
+const char *store_complaint_channel_name(enum complaint_channel c);
+int store_complaint_channel_parse(const char *s);
+const char *store_complaint_mood_name(enum complaint_mood m);
+int store_complaint_mood_parse(const char *s);
 
-/* Names as stored and as used in --json ("open", "in_progress", ..., "owner", "phone",
- * "calm", "kept"); NULL for a value out of range. The parsers return the value, or -1 when
- * s (may be NULL) names none. */
-const char *complaint_status_name(enum complaint_status s);
-int complaint_status_parse(const char *s);
-const char *complaint_relation_name(enum complaint_relation r);
-int complaint_relation_parse(const char *s);
-const char *complaint_channel_name(enum complaint_channel c);
-int complaint_channel_parse(const char *s);
-const char *complaint_mood_name(enum complaint_mood m);
-int complaint_mood_parse(const char *s);
-const char *promise_status_name(enum promise_status s);
-int promise_status_parse(const char *s);
-
-/* ---- validation (the same checks the store applies; for a guided form's steps) ---------- */
-
-/* A Chinese mobile number 1[3-9] and 9 digits, or a landline 0, 2-3 digits, an optional '-',
- * 7-8 digits. */
-bool store_complaint_phone_ok(const char *phone);
-/* A unit code: 1..32 characters (UTF-8, e.g. "3-2-1201" or "3栋2单元1201"), no spaces or
- * control characters. */
-bool store_unit_code_ok(const char *code);
-/* A technique or category code: 1..32 of [a-z0-9_-], starting with a letter or digit. */
-bool store_complaint_code_ok(const char *code);
-
-/* Limits (bytes of UTF-8). Multi-line texts (words, notes, outcome, reasons, promise text)
- * may contain newlines and tabs, no other control characters. */
-#define COMPLAINT_NUMBER_MAX 32 /* buffer size for a number, NUL included */
-#define COMPLAINT_UNIT_CHARS 32
+/* Limits (bytes of UTF-8), besides COMPLAINT_NUMBER_MAX and COMPLAINT_TEXT_MAX
+ * (store_complaint_status.h). The words may contain newlines and tabs, no other control
+ * characters. */
 #define COMPLAINT_CALLER_MAX 128
 #define COMPLAINT_DIALECT_MAX 64
 #define COMPLAINT_WORDS_MAX 8192
-#define COMPLAINT_TEXT_MAX 4096 /* notes, outcome, reasons, handover notes, promise texts */
 #define COMPLAINT_TECHNIQUES_MAX 32
 #define COMPLAINT_PROMISES_MAX 32
-#define DRAFT_DATA_MAX 65536
 
 /* ---- records ------------------------------------------------------------------------------ */
 
@@ -121,20 +87,6 @@ struct handover {
 	char *to;
 	int64_t ts_ms;
 	char *note;
-};
-
-struct promise {
-	int64_t id;
-	int64_t complaint_id;
-	char *number; /* the complaint's number */
-	char *unit;   /* the complaint's unit */
-	char *agent;  /* who promised */
-	char *what;
-	int64_t due_ms;
-	enum promise_status status;
-	int64_t created_ms;
-	int64_t closed_ms; /* kept or withdrawn; 0 while open */
-	char *note;        /* how it was kept, or why withdrawn; NULL when none */
 };
 
 struct complaint {
@@ -171,19 +123,10 @@ struct complaint {
 	size_t npromises;
 };
 
-void complaint_clear(struct complaint *c);
+void store_complaint_clear(struct complaint *c);
 void store_complaint_list_free(struct complaint *list, size_t n);
-void promise_clear(struct promise *p);
-void store_promise_list_free(struct promise *list, size_t n);
 
 /* ---- complaints ----------------------------------------------------------------------------- */
-
-/* A promise made while taking the complaint (or later, store_promise_add). */
-struct promise_new {
-	const char *what;
-	int64_t due_ms;
-	const char *agent; /* NULL: the complaint's agent when taking it, else ctx->account */
-};
 
 struct complaint_new {
 	const char *unit;
@@ -298,145 +241,6 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
  * outcome stays, resolved_ms is cleared ("complaint.reopen"). */
 int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *reason);
-
-/* ---- promises ------------------------------------------------------------------------------- */
-
-/* Adds a promise to a complaint that is not resolved (STORE_ESTATE), history "promise.add",
- * audit "promise.add". *id_out (may be NULL) gets its id. */
-int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char *number,
-                      const struct promise_new *p, int64_t *id_out);
-/* Marks an open promise kept (STORE_ESTATE if not open); note may be NULL. History
- * "promise.kept", audit "promise.done". */
-int store_promise_done(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *note);
-/* Withdraws an open promise with a reason (required). History "promise.withdrawn", audit
- * "promise.withdraw". */
-int store_promise_withdraw(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                           const char *reason);
-/* One promise (STORE_ENOENT if none). */
-int store_promise_get(struct store *st, int64_t id, struct promise *out);
-
-struct promise_filter {
-	const char *agent; /* NULL: everyone's */
-	bool open_only;
-	bool overdue_only; /* open and due before now */
-	int64_t now_ms;    /* 0: the clock */
-	size_t limit;      /* 0: 100 */
-	size_t offset;
-};
-
-/* Promises, most urgent first (due_ms, then id). Free with store_promise_list_free. */
-int store_promise_list(struct store *st, const struct promise_filter *f, struct promise **out,
-                       size_t *n);
-
-/* ---- the unit register ---------------------------------------------------------------------- */
-
-struct unit {
-	int64_t id;
-	char *code;        /* "3-2-1201" */
-	char *building;    /* NULL when not given */
-	char *owner_name;  /* NULL when not given */
-	char *owner_phone; /* NULL when not given */
-	double area_m2;    /* 0 when not given */
-	int64_t created;   /* unix seconds */
-};
-
-void unit_clear(struct unit *u);
-void store_unit_list_free(struct unit *list, size_t n);
-
-/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone (validated),
- * area_m2 (>= 0); audit "unit.add". */
-int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u);
-int store_unit_get(struct store *st, const char *code, struct unit *out);
-int store_unit_count(struct store *st, int64_t *count);
-/* Units ordered by code. */
-int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
-
-/* Bulk import (store_unit.c). fields: which of a unit's fields the import sets (the columns of
- * the file); the code is always given. */
-#define UNIT_IMPORT_BUILDING 0x1
-#define UNIT_IMPORT_OWNER_NAME 0x2
-#define UNIT_IMPORT_OWNER_PHONE 0x4
-#define UNIT_IMPORT_AREA 0x8
-#define UNIT_IMPORT_MAX 100000 /* units in one import */
-
-struct unit_import_result {
-	size_t added, updated, unchanged;
-	size_t bad; /* on STORE_EINVAL / STORE_EEXIST: the index of the unit refused */
-};
-
-/* Adds or updates units[0..n) (1 <= n <= UNIT_IMPORT_MAX) in one transaction, all or nothing.
- * A code not in the register is added (fields as store_unit_add checks them); a code already
- * there gets the fields named in fields replaced (NULL or 0 clears one), the others kept, and
- * counts as updated, or unchanged when nothing differs. Codes must be distinct (STORE_EEXIST,
- * res->bad the later one); a refused value: STORE_EINVAL, res->bad its index. Audit, in the
- * same transaction: "unit.update" for each updated unit (target the code, detail the fields
- * changed) and one "unit.import" (the counts). dry_run: checked and counted, then rolled back
- * (nothing written, not audited). */
-int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struct unit *units,
-                      size_t n, unsigned fields, bool dry_run, struct unit_import_result *res);
-
-/* One line of a unit's history: a complaint, or a promise made on one of its complaints. */
-struct unit_event {
-	int64_t ts_ms; /* complaint created / promise made */
-	bool is_promise;
-	char *number;   /* the complaint */
-	char *category; /* the complaint's */
-	char *status;   /* complaint_status or promise_status name */
-	char *text;     /* the words, or what was promised */
-	char *agent;
-	int64_t promise_id; /* promises only */
-	int64_t due_ms;     /* promises only */
-};
-
-void store_unit_history_free(struct unit_event *list, size_t n);
-/* The complaints of the unit (by its code, verified or not) and the promises made on them,
- * newest first, a page of limit (0: 100) from offset. An unknown unit has an empty history. */
-int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
-                       struct unit_event **out, size_t *n);
-
-/* ---- drafts of guided forms ----------------------------------------------------------------- */
-
-struct draft {
-	char *data; /* the caller's JSON text */
-	int step;
-	int64_t updated_ms;
-};
-
-void draft_clear(struct draft *d);
-/* Saves (replacing) account's draft of kind (an ASCII word such as "complaint"). data is
- * UTF-8 text up to DRAFT_DATA_MAX bytes. Not audited. */
-int store_draft_save(struct store *st, const char *account, const char *kind, const char *data,
-                     int step);
-/* STORE_ENOENT when there is none. */
-int store_draft_load(struct store *st, const char *account, const char *kind, struct draft *out);
-/* STORE_ENOENT when there was none. */
-int store_draft_delete(struct store *st, const char *account, const char *kind);
-
-/* ---- report techniques ---------------------------------------------------------------------- */
-
-/* One row per technique (and agent, when by agent) over the complaints created in
- * [since_ms, until_ms) (0: unbounded) and of the category (NULL: all). A complaint with
- * several techniques counts for each. */
-struct technique_stat {
-	char *technique;
-	char *agent; /* the complaint's agent when by_agent, else NULL */
-	int64_t complaints;
-	int64_t resolved;              /* now resolved */
-	int64_t reopened;              /* reopened at least once */
-	int64_t escalated;             /* escalated at least once */
-	double resolved_share;         /* resolved / complaints */
-	double reopen_rate;            /* reopened / complaints */
-	double escalation_rate;        /* escalated / complaints */
-	int64_t median_resolve_ms;     /* of resolved_ms - created_ms over the resolved; -1: none */
-	int64_t promises_due;          /* not withdrawn, and due by now or already kept */
-	int64_t promises_kept_on_time; /* kept no later than due */
-};
-
-void store_report_free(struct technique_stat *rows, size_t n);
-/* Rows ordered by technique, then agent. */
-int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms,
-                            const char *category, bool by_agent, struct technique_stat **out,
-                            size_t *n);
 
 /* ---- demo data ------------------------------------------------------------------------------ */
 

@@ -1,140 +1,59 @@
-/* store_search — the character-pair tokenizer of the complaint search index (see the header). */
+/* store_search — the complaint search index kept in step with the complaints (see the
+ * header). Calls only store.c (statements). */
 #include "store_search.h"
 
+#include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
-#include "utf8.h"
+#include <sqlite3.h>
 
-/* The length of the character at text[i] (invalid bytes count alone). */
-static size_t store_search_charlen(const char *text, size_t len, size_t i)
+#include "store_int.h"
+
+static const char store_search_sql_pending[] =
+    "SELECT EXISTS (SELECT 1 FROM complaint_search_pending)";
+static const char store_search_sql_unindex[] =
+    "INSERT INTO complaint_search (complaint_search, rowid, body)"
+    " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
+    " WHERE indexed IS NOT NULL";
+static const char store_search_sql_index[] =
+    "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
+    " FROM complaint_search_pending p"
+    " JOIN complaint_search_text t ON t.id = p.complaint_id";
+static const char store_search_sql_done[] = "DELETE FROM complaint_search_pending";
+
+int store_search_pending(struct store *st)
 {
-	uint32_t cp;
-	int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
-
-	return n > 0 ? (size_t)n : 1;
-}
-
-int store_search_tokenize(const char *text, size_t len, bool query, store_search_token_fn fn,
-                          void *arg)
-{
-	size_t i = 0, nchars = 0;
-	int rc;
-
-	while (i < len) {
-		size_t n = store_search_charlen(text, len, i), next = i + n;
-
-		nchars++;
-		if (text[i] == STORE_SEARCH_SEP && n == 1) {
-			i = next;
-			continue;
-		}
-		if (next < len && text[next] != STORE_SEARCH_SEP) {
-			rc = fn(arg, text, i, next + store_search_charlen(text, len, next));
-		} else {
-			/* The end of a text. A query of two or more characters is all pairs: its
-			 * last character already ends one. */
-			if (query && next >= len && nchars > 1)
-				break;
-			rc = fn(arg, text, i, next);
-		}
-		if (rc != 0)
-			return rc;
-		i = next;
-	}
-	return 0;
-}
-
-long store_search_query(const char *text, char *out, size_t outlen)
-{
-	size_t len = strlen(text), o = 0, i;
-
-	if (len == 0)
-		return -1;
-	if (outlen < 1)
-		return -1;
-	out[o++] = '"';
-	for (i = 0; i < len; i++) {
-		if (o + 2 >= outlen)
-			return -1;
-		out[o++] = text[i];
-		if (text[i] == '"')
-			out[o++] = '"';
-	}
-	if (o + 1 >= outlen)
-		return -1;
-	out[o++] = '"';
-	if (store_search_charlen(text, len, 0) == len) {
-		if (o + 2 >= outlen)
-			return -1;
-		out[o++] = ' ';
-		out[o++] = '*';
-	}
-	out[o] = '\0';
-	return (long)o;
-}
-
-/* ---- the FTS5 tokenizer ------------------------------------------------------------------- */
-
-struct store_search_emit {
-	void *ctx;
-	int (*token)(void *ctx, int tflags, const char *token, int ntoken, int start, int end);
-};
-
-static int store_search_emit(void *arg, const char *text, size_t start, size_t end)
-{
-	struct store_search_emit *e = arg;
-
-	return e->token(e->ctx, 0, text + start, (int)(end - start), (int)start, (int)end);
-}
-
-/* Any non-NULL handle will do: the tokenizer has no options and no state. */
-static int store_search_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
-{
-	(void)argv;
-	if (argc != 0)
-		return SQLITE_ERROR;
-	*out = (Fts5Tokenizer *)ctx;
-	return SQLITE_OK;
-}
-
-static void store_search_delete(Fts5Tokenizer *t)
-{
-	(void)t;
-}
-
-static int store_search_fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text,
-                                     int len,
-                                     int (*token)(void *ctx, int tflags, const char *token,
-                                                  int ntoken, int start, int end))
-{
-	struct store_search_emit e = {ctx, token};
-
-	(void)t;
-	if (len <= 0 || text == NULL)
-		return SQLITE_OK;
-	return store_search_tokenize(text, (size_t)len, (flags & FTS5_TOKENIZE_QUERY) != 0,
-	                             store_search_emit, &e);
-}
-
-int store_search_register(sqlite3 *db)
-{
-	static fts5_tokenizer tokenizer = {store_search_create, store_search_delete,
-	                                   store_search_fts_tokenize};
-	static char handle; /* the tokenizer's (stateless) instance */
-	fts5_api *api = NULL;
 	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	int rc = store_prep(st, store_search_sql_pending, &s, NULL, 0);
+
+	if (rc == 0)
+		rc = store_step_int(st, s, &v, NULL);
+	return rc < 0 ? rc : v != 0;
+}
+
+int store_search_sync(struct store *st)
+{
 	int rc;
 
-	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL);
-	if (rc != SQLITE_OK)
+	if (!st->search_ready) {
+		int v = store_user_version(st);
+
+		if (v < 0)
+			return v;
+		if (v < STORE_SEARCH_SCHEMA)
+			return 0;
+		st->search_ready = true;
+	}
+	rc = store_search_pending(st);
+	if (rc <= 0)
 		return rc;
-	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rc;
-	if (api == NULL || api->iVersion < 2)
-		return SQLITE_ERROR;
-	return api->xCreateTokenizer(api, STORE_SEARCH_TOKENIZER, &handle, &tokenizer, NULL);
+	/* The old texts out, then the new ones in: each one statement for every complaint the
+	 * transaction changed, so that a batch writes the index once. */
+	rc = store_exec(st, store_search_sql_unindex, NULL, NULL, 0);
+	if (rc == 0)
+		rc = store_exec(st, store_search_sql_index, NULL, NULL, 0);
+	if (rc == 0)
+		rc = store_exec(st, store_search_sql_done, NULL, NULL, 0);
+	return rc;
 }

@@ -1,44 +1,27 @@
-/* store_search — the character-pair index behind `complaint search`: an SQLite FTS5 tokenizer,
- * "propdesk_pairs", that cuts text into overlapping pairs of characters, so that any substring
- * of two or more characters (Chinese has no spaces between words: "漏水" inside "卫生间漏水")
- * is a phrase of consecutive pairs, and a single character is a prefix query.
- *
- * A document is a complaint's texts joined by STORE_SEARCH_SEP (words, outcome, notes, with a
- * separator after the last). Each character followed by another of the same text gives the pair
- * of both; the last character of a text gives itself alone, which also keeps pairs of different
- * texts from ever standing side by side in a phrase. A query of two or more characters gives
- * only its pairs; a query of one character gives that character (matched as a prefix).
- * Case and bytes are kept: the search is an exact, case-sensitive substring search. How the
- * index is kept up to date: migration 3 in store.c.
- *
- * Bytes that are not valid UTF-8 are taken one at a time (the store never holds them, but the
- * tokenizer is fed whatever a query or an outside writer gives it). Pure functions, any thread. */
+/* store_search — the index behind `complaint search` (one FTS5 document per complaint, cut by
+ * the tokenizer of store_pairs.h; its tables and triggers: migration 3 in store_schema.c), kept
+ * in step with the complaints. Triggers note each complaint changed, with the text the index
+ * holds for it, in complaint_search_pending; the store's transactions bring the index up to date
+ * from there just before they commit (store_tx.c), so the index never disagrees with a
+ * committed change made through the store. Internal to the store (store_*.c); same threading as
+ * store.h. Errors: 0 or a negative store error. */
 #ifndef PROPDESK_STORE_SEARCH_H
 #define PROPDESK_STORE_SEARCH_H
 
-#include <stdbool.h>
-#include <stddef.h>
+#include "store.h"
 
-#include <sqlite3.h>
+/* The schema version from which the index exists. */
+#define STORE_SEARCH_SCHEMA 3
 
-#define STORE_SEARCH_TOKENIZER "propdesk_pairs"
-#define STORE_SEARCH_SEP '\x1f'
+/* Brings the index up to date with the complaints changed in the current transaction, each
+ * old text out and each new one in, one statement for all of them (so a batch writes the index
+ * once). Nothing before the schema has the index. 0 or a store error (the transaction then
+ * rolls back). */
+int store_search_sync(struct store *st);
 
-/* Called with each token: bytes [start, end) of the text (a token is always a whole run of the
- * text: one or two characters). A nonzero return stops the tokenizer, which returns it. */
-typedef int (*store_search_token_fn)(void *arg, const char *text, size_t start, size_t end);
-
-/* Cuts text[0, len) into tokens as described above; query selects the query rules. */
-int store_search_tokenize(const char *text, size_t len, bool query, store_search_token_fn fn,
-                          void *arg);
-
-/* The FTS5 query that finds text as a substring, written to out (at most outlen bytes with its
- * NUL): the text quoted as one phrase, and a prefix query for a single character. Returns the
- * length, or -1 when it does not fit or text is empty. */
-long store_search_query(const char *text, char *out, size_t outlen);
-
-/* Registers the tokenizer on a connection (each connection that reads or writes the index
- * needs it). SQLITE_OK or SQLite's error. */
-int store_search_register(sqlite3 *db);
+/* Whether complaints wait to be indexed (changed outside the store, e.g. by hand in the
+ * sqlite3 shell, which has no tokenizer; they are indexed by the next change through the
+ * store): 1, 0 or a store error. A search then reads every text instead of the index. */
+int store_search_pending(struct store *st);
 
 #endif

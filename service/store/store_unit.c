@@ -1,8 +1,8 @@
-/* store_unit — the unit register's bulk import (store_complaint.h, "the unit register"): many
- * units added or updated in one transaction with their audit events, all or nothing.
- * The import prepares its own three statements for its one transaction (and finalizes them),
- * so it takes no slot of the shared statement cache. */
-#include "store_complaint.h"
+/* store_unit — the unit register (see the header): units added one at a time or imported in
+ * bulk, all or nothing, and each unit's history of complaints and promises. Calls store.c,
+ * store_tx.c and store_audit.c. The import prepares its own three statements for its one
+ * transaction, and finalizes them. */
+#include "store_unit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,19 +11,256 @@
 
 #include <sqlite3.h>
 
+#include "store_audit.h"
 #include "store_int.h"
+#include "store_tx.h"
+
+#define STORE_UNIT_AREA_MAX 1e6 /* square metres */
+#define STORE_UNIT_COLS "id, code, building, owner_name, owner_phone, area_m2, created"
+
+static const char store_unit_sql_add[] =
+    "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
+    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static const char store_unit_sql_get[] = "SELECT " STORE_UNIT_COLS " FROM units WHERE code = ?1";
+
+static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
+
+static const char store_unit_sql_list[] =
+    "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
+
+static const char store_unit_sql_history[] =
+    "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
+    " FROM complaints WHERE unit = ?1"
+    " UNION ALL"
+    " SELECT p.created_ms, 1, c.number, c.category, p.status, p.what, p.agent, p.id,"
+    " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
+    " WHERE c.unit = ?1"
+    " ORDER BY 1 DESC, 2 DESC, 10 DESC LIMIT ?2 OFFSET ?3";
+
+bool store_unit_code_ok(const char *code)
+{
+	size_t chars = 0;
+	const char *p;
+
+	if (code == NULL || code[0] == '\0' || !store_text_ok(code, UNIT_CODE_CHARS * 4, false))
+		return false;
+	for (p = code; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			chars++;
+	return chars <= UNIT_CODE_CHARS;
+}
+
+void store_unit_clear(struct unit *u)
+{
+	if (u == NULL)
+		return;
+	free(u->code);
+	free(u->building);
+	free(u->owner_name);
+	free(u->owner_phone);
+	memset(u, 0, sizeof *u);
+}
+
+static void store_unit_clear_v(void *p)
+{
+	store_unit_clear(p);
+}
+
+void store_unit_list_free(struct unit *list, size_t n)
+{
+	store_list_free(list, n, sizeof *list, store_unit_clear_v);
+}
+
+static int store_unit_fill(sqlite3_stmt *s, void *elem)
+{
+	struct unit *u = elem;
+	int err = 0;
+
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(s, 0);
+	err |= store_col_dup(s, 1, &u->code);
+	err |= store_col_dup(s, 2, &u->building);
+	err |= store_col_dup(s, 3, &u->owner_name);
+	err |= store_col_dup(s, 4, &u->owner_phone);
+	u->area_m2 = sqlite3_column_double(s, 5);
+	u->created = sqlite3_column_int64(s, 6);
+	if (err != 0) {
+		store_unit_clear(u);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u)
+{
+	const char *building, *owner, *phone;
+	char detail[STORE_DETAIL_MAX];
+	int64_t now = store_now_ms();
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (u == NULL || !store_unit_code_ok(u->code) || !(u->area_m2 >= 0) ||
+	    u->area_m2 > STORE_UNIT_AREA_MAX)
+		return STORE_EINVAL;
+	building = store_text_opt(u->building);
+	owner = store_text_opt(u->owner_name);
+	phone = store_text_opt(u->owner_phone);
+	if ((building != NULL && store_text_check(building, UNIT_TEXT_MAX, false, false) < 0) ||
+	    (owner != NULL && store_text_check(owner, UNIT_TEXT_MAX, false, false) < 0) ||
+	    (phone != NULL && !store_phone_ok(phone)))
+		return STORE_EINVAL;
+	snprintf(detail, sizeof detail, "building=%s area=%.2f%s", building != NULL ? building : "",
+	         u->area_m2, owner != NULL ? " owner=set" : "");
+
+	rc = store_tx_begin(st);
+	if (rc < 0)
+		return rc;
+	rc = STORE_PREP(st, store_unit_sql_add, &s, STORE_T(u->code), STORE_T(building),
+	                STORE_T(owner), STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000));
+	if (rc == 0 && u->area_m2 > 0) {
+		int brc = sqlite3_bind_double(s, 5, u->area_m2);
+
+		if (brc != SQLITE_OK) {
+			rc = store_fail(st, brc);
+			store_stmt_done(s);
+		}
+	}
+	if (rc == 0)
+		rc = store_run(st, s, NULL);
+	if (rc == 0)
+		rc = store_audit_append(st, ctx, now, "unit.add", u->code, detail);
+	return store_tx_end(st, rc);
+}
+
+int store_unit_get(struct store *st, const char *code, struct unit *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (code == NULL)
+		return STORE_EINVAL;
+	rc = STORE_PREP(st, store_unit_sql_get, &s, STORE_T(code));
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = store_unit_fill(s, out);
+	else if (rc == SQLITE_DONE)
+		rc = store_fail_msg(st, STORE_ENOENT, "no such unit");
+	else
+		rc = store_fail(st, rc);
+	store_stmt_done(s);
+	return rc;
+}
+
+int store_unit_count(struct store *st, int64_t *count)
+{
+	*count = 0;
+	return store_query_int(st, store_unit_sql_count, count, NULL, 0);
+}
+
+int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		return 0;
+	if (limit > (size_t)INT64_MAX)
+		limit = (size_t)INT64_MAX;
+	if (offset > (size_t)INT64_MAX)
+		return STORE_EINVAL;
+	rc = STORE_PREP(st, store_unit_sql_list, &s, STORE_I((int64_t)limit),
+	                STORE_I((int64_t)offset));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
+	*out = p;
+	return rc;
+}
+
+static void store_unit_event_clear(struct unit_event *e)
+{
+	free(e->number);
+	free(e->category);
+	free(e->status);
+	free(e->text);
+	free(e->agent);
+	memset(e, 0, sizeof *e);
+}
+
+static void store_unit_event_clear_v(void *p)
+{
+	store_unit_event_clear(p);
+}
+
+void store_unit_history_free(struct unit_event *list, size_t n)
+{
+	store_list_free(list, n, sizeof *list, store_unit_event_clear_v);
+}
+
+static int store_unit_event_fill(sqlite3_stmt *s, void *elem)
+{
+	struct unit_event *e = elem;
+	int err = 0;
+
+	memset(e, 0, sizeof *e);
+	e->ts_ms = sqlite3_column_int64(s, 0);
+	e->is_promise = sqlite3_column_int(s, 1) != 0;
+	err |= store_col_dup(s, 2, &e->number);
+	err |= store_col_dup(s, 3, &e->category);
+	err |= store_col_dup(s, 4, &e->status);
+	err |= store_col_dup(s, 5, &e->text);
+	err |= store_col_dup(s, 6, &e->agent);
+	e->promise_id = sqlite3_column_int64(s, 7);
+	e->due_ms = sqlite3_column_int64(s, 8);
+	if (err != 0) {
+		store_unit_event_clear(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
+                       struct unit_event **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		limit = 100;
+	if (code == NULL || limit > (size_t)INT64_MAX || offset > (size_t)INT64_MAX)
+		return STORE_EINVAL;
+	rc = STORE_PREP(st, store_unit_sql_history, &s, STORE_T(code), STORE_I((int64_t)limit),
+	                STORE_I((int64_t)offset));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_unit_event_fill, store_unit_event_clear_v, &p,
+	                   n);
+	*out = p;
+	return rc;
+}
+
+/* ---- the import ---------------------------------------------------------------------------- */
 
 #define STORE_UNIT_FIELDS                                                                          \
 	(UNIT_IMPORT_BUILDING | UNIT_IMPORT_OWNER_NAME | UNIT_IMPORT_OWNER_PHONE | UNIT_IMPORT_AREA)
-#define STORE_UNIT_AREA_MAX 1e6
 
-static const char store_unit_sql_get[] =
+static const char store_unit_sql_import_get[] =
     "SELECT building, owner_name, owner_phone, area_m2 FROM units WHERE code = ?1";
-static const char store_unit_sql_add[] =
+static const char store_unit_sql_import_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 /* ?6: the fields to set (UNIT_IMPORT_* bits); the others keep their value. */
-static const char store_unit_sql_update[] =
+static const char store_unit_sql_import_update[] =
     "UPDATE units SET"
     " building = CASE WHEN ?6 & 1 THEN ?2 ELSE building END,"
     " owner_name = CASE WHEN ?6 & 2 THEN ?3 ELSE owner_name END,"
@@ -35,38 +272,22 @@ struct store_unit_stmts {
 	sqlite3_stmt *get, *add, *update;
 };
 
-/* NULL for NULL or "". */
-static const char *store_unit_opt(const char *s)
-{
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
-
-/* A one-line text of 1..max bytes with something other than spaces in it. */
-static bool store_unit_text_ok(const char *s, size_t max)
-{
-	const char *p;
-
-	for (p = s; *p == ' ' || *p == '\t'; p++)
-		;
-	return *p != '\0' && store_text_ok(s, max, true);
-}
-
 /* The checks of store_unit_add, for the fields the import sets. */
 static bool store_unit_ok(const struct unit *u, unsigned fields)
 {
-	const char *building = store_unit_opt(u->building);
-	const char *owner = store_unit_opt(u->owner_name);
-	const char *phone = store_unit_opt(u->owner_phone);
+	const char *building = store_text_opt(u->building);
+	const char *owner = store_text_opt(u->owner_name);
+	const char *phone = store_text_opt(u->owner_phone);
 
 	if (!store_unit_code_ok(u->code))
 		return false;
 	if ((fields & UNIT_IMPORT_BUILDING) && building != NULL &&
-	    !store_unit_text_ok(building, COMPLAINT_CALLER_MAX))
+	    store_text_check(building, UNIT_TEXT_MAX, false, false) < 0)
 		return false;
 	if ((fields & UNIT_IMPORT_OWNER_NAME) && owner != NULL &&
-	    !store_unit_text_ok(owner, COMPLAINT_CALLER_MAX))
+	    store_text_check(owner, UNIT_TEXT_MAX, false, false) < 0)
 		return false;
-	if ((fields & UNIT_IMPORT_OWNER_PHONE) && phone != NULL && !store_complaint_phone_ok(phone))
+	if ((fields & UNIT_IMPORT_OWNER_PHONE) && phone != NULL && !store_phone_ok(phone))
 		return false;
 	if ((fields & UNIT_IMPORT_AREA) && !(u->area_m2 >= 0 && u->area_m2 <= STORE_UNIT_AREA_MAX))
 		return false;
@@ -144,13 +365,13 @@ static int store_unit_compare(struct store *st, sqlite3_stmt *get, const struct 
 	if (rc == SQLITE_ROW) {
 		*exists = true;
 		if ((fields & UNIT_IMPORT_BUILDING) &&
-		    !store_unit_same_text(get, 0, store_unit_opt(u->building)))
+		    !store_unit_same_text(get, 0, store_text_opt(u->building)))
 			*changed |= UNIT_IMPORT_BUILDING;
 		if ((fields & UNIT_IMPORT_OWNER_NAME) &&
-		    !store_unit_same_text(get, 1, store_unit_opt(u->owner_name)))
+		    !store_unit_same_text(get, 1, store_text_opt(u->owner_name)))
 			*changed |= UNIT_IMPORT_OWNER_NAME;
 		if ((fields & UNIT_IMPORT_OWNER_PHONE) &&
-		    !store_unit_same_text(get, 2, store_unit_opt(u->owner_phone)))
+		    !store_unit_same_text(get, 2, store_text_opt(u->owner_phone)))
 			*changed |= UNIT_IMPORT_OWNER_PHONE;
 		if (fields & UNIT_IMPORT_AREA) {
 			double old = sqlite3_column_type(get, 3) == SQLITE_NULL
@@ -206,9 +427,9 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
                           const struct store_unit_stmts *q, const struct unit *u, unsigned fields,
                           bool dry_run, int64_t now, struct unit_import_result *res)
 {
-	const char *building = store_unit_opt(u->building);
-	const char *owner = store_unit_opt(u->owner_name);
-	const char *phone = store_unit_opt(u->owner_phone);
+	const char *building = store_text_opt(u->building);
+	const char *owner = store_text_opt(u->owner_name);
+	const char *phone = store_text_opt(u->owner_phone);
 	char detail[STORE_DETAIL_MAX];
 	unsigned changed;
 	bool exists;
@@ -284,11 +505,11 @@ int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struc
 		return store_fail_msg(st, STORE_EEXIST, "unit import: a code given twice");
 	}
 
-	rc = store_unit_prepare(st, store_unit_sql_get, &q.get);
+	rc = store_unit_prepare(st, store_unit_sql_import_get, &q.get);
 	if (rc == 0)
-		rc = store_unit_prepare(st, store_unit_sql_add, &q.add);
+		rc = store_unit_prepare(st, store_unit_sql_import_add, &q.add);
 	if (rc == 0)
-		rc = store_unit_prepare(st, store_unit_sql_update, &q.update);
+		rc = store_unit_prepare(st, store_unit_sql_import_update, &q.update);
 	if (rc == 0)
 		rc = store_tx_begin(st);
 	if (rc < 0)

@@ -19,6 +19,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -103,7 +104,7 @@ int cmd_complaint_load(struct shell *sh, const char *typed, struct complaint *c,
 	         : STORE_ENOENT;
 	if (rc == 0)
 		return CMD_OK;
-	complaint_clear(c);
+	store_complaint_clear(c);
 	if (rc == STORE_ENOENT || rc == STORE_EINVAL)
 		return cmd_complaint_unknown(sh, typed);
 	return shell_store_error(sh, rc);
@@ -306,7 +307,7 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	if (!cmd_complaint_split_codes(sh, c, techs, codes, &in->ntechniques))
 		return CMD_USAGE;
 	in->techniques = codes;
-	if (phone != NULL && !store_complaint_phone_ok(phone)) {
+	if (phone != NULL && !store_phone_ok(phone)) {
 		struct buf w;
 
 		buf_init(&w);
@@ -329,17 +330,17 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 	    !cmd_util_text_ok(sh, "--dialect", dialect, COMPLAINT_DIALECT_MAX))
 		return CMD_USAGE;
 	in->dialect = dialect;
-	r = cmd_complaint_enum(sh, a, "relation", complaint_relation_parse, COMPLAINT_REL_OWNER,
-	                       "owner family tenant other");
+	r = cmd_complaint_enum(sh, a, "relation", store_complaint_relation_parse,
+	                       COMPLAINT_REL_OWNER, "owner family tenant other");
 	if (r < 0)
 		return CMD_USAGE;
 	in->relation = (enum complaint_relation)r;
-	r = cmd_complaint_enum(sh, a, "channel", complaint_channel_parse, COMPLAINT_CH_PHONE,
+	r = cmd_complaint_enum(sh, a, "channel", store_complaint_channel_parse, COMPLAINT_CH_PHONE,
 	                       "phone visit onsite");
 	if (r < 0)
 		return CMD_USAGE;
 	in->channel = (enum complaint_channel)r;
-	r = cmd_complaint_enum(sh, a, "mood", complaint_mood_parse, COMPLAINT_MOOD_CALM,
+	r = cmd_complaint_enum(sh, a, "mood", store_complaint_mood_parse, COMPLAINT_MOOD_CALM,
 	                       "calm upset angry");
 	if (r < 0)
 		return CMD_USAGE;
@@ -459,7 +460,7 @@ static int cmd_complaint_add(struct shell *sh, struct args *a)
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	complaint_clear(&got);
+	store_complaint_clear(&got);
 	return CMD_OK;
 }
 
@@ -480,7 +481,7 @@ static void cmd_complaint_changed(struct shell *sh, const char *number, const ch
 		             number, what, cmd_util_status_label(sh, c.status), buf_cstr(&w));
 		buf_free(&w);
 	}
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* Prints the open promises of number with how to close them. */
@@ -492,7 +493,7 @@ static void cmd_complaint_open_promises(struct shell *sh, const char *number)
 
 	memset(&c, 0, sizeof c);
 	if (store_complaint_get(sh->host.store, number, &c, true) != 0) {
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 		return;
 	}
 	buf_init(&out);
@@ -516,7 +517,7 @@ static void cmd_complaint_open_promises(struct shell *sh, const char *number)
 	                 "--reason 原因。"));
 	shell_errorf(sh, "%s", buf_cstr(&out));
 	buf_free(&out);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* Reports the error of a change to complaint number. */
@@ -538,7 +539,7 @@ static int cmd_complaint_change_error(struct shell *sh, const char *number, int 
 			             T(sh, verb_en, verb_zh));
 		else
 			shell_store_error(sh, rc);
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 		return CMD_ERROR;
 	case STORE_EPROMISES:
 		shell_errorf(sh,
@@ -561,7 +562,7 @@ static int cmd_complaint_target(struct shell *sh, const char *typed,
 
 	if (rc == CMD_OK)
 		snprintf(number, COMPLAINT_NUMBER_MAX, "%s", c.number);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return rc;
 }
 
@@ -622,7 +623,7 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 
 		if (minus) {
 			/* A code no longer in the catalog can still be removed. */
-			if (!store_complaint_code_ok(code)) {
+			if (!store_code_ok(code)) {
 				cmd_complaint_technique_ok(sh, cat, code);
 				catalog_unref(cat);
 				return CMD_USAGE;
@@ -653,7 +654,7 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 		             c.ntechniques > 0 ? buf_cstr(&now) : T(sh, "(none)", "（无）"));
 	}
 	buf_free(&now);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return CMD_OK;
 }
 

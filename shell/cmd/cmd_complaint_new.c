@@ -18,6 +18,8 @@
 #include "form.h"
 #include "shell_int.h"
 #include "store_complaint.h"
+#include "store_draft.h"
+#include "store_unit.h"
 #include "suggest.h"
 #include "utf8.h"
 
@@ -121,11 +123,11 @@ static int cmd_complaint_new_unit_accept(struct form *f, const char *v)
 		               "单元 %s 不在单元登记表中（输入 ? 查看部分单元）。"),
 		             buf_cstr(&clean));
 		buf_free(&clean);
-		unit_clear(&u);
+		store_unit_clear(&u);
 		return FORM_AGAIN;
 	}
 	if (rc < 0) {
-		unit_clear(&u);
+		store_unit_clear(&u);
 		shell_store_error(sh, rc);
 		return FORM_AGAIN;
 	}
@@ -138,7 +140,7 @@ static int cmd_complaint_new_unit_accept(struct form *f, const char *v)
 		cmd_complaint_new_fields_print_clean(sh, u.owner_name);
 		shell_printf(sh, "\n");
 	}
-	unit_clear(&u);
+	store_unit_clear(&u);
 	return FORM_NEXT;
 }
 
@@ -220,7 +222,7 @@ static int cmd_complaint_new_phone_accept(struct form *f, const char *v)
 		form_set(f, "phone", "");
 		return FORM_NEXT;
 	}
-	if (!store_complaint_phone_ok(v)) {
+	if (!store_phone_ok(v)) {
 		shell_errorf(sh, "%s",
 		             T(sh,
 		               "Not a phone number: a mobile 1[3-9] and 9 more digits, or a "
@@ -778,12 +780,12 @@ static int cmd_complaint_new_save(struct form *f)
 	memset(&in, 0, sizeof in);
 	in.unit = form_get(f, "unit");
 	in.caller = form_get(f, "caller");
-	in.relation = complaint_relation_parse(form_get(f, "relation"));
+	in.relation = store_complaint_relation_parse(form_get(f, "relation"));
 	in.phone = form_get(f, "phone");
-	in.channel = complaint_channel_parse(form_get(f, "channel"));
+	in.channel = store_complaint_channel_parse(form_get(f, "channel"));
 	in.category = form_get(f, "category");
 	in.words = form_get(f, "words");
-	in.mood = complaint_mood_parse(form_get(f, "mood"));
+	in.mood = store_complaint_mood_parse(form_get(f, "mood"));
 	in.dialect = form_get(f, "dialect");
 	ncodes = cmd_complaint_new_split(tech, codes, 2 * CMD_COMPLAINT_NEW_CODES_MAX, 0);
 	ncodes = cmd_complaint_new_split(nonverbal, codes, 2 * CMD_COMPLAINT_NEW_CODES_MAX, ncodes);
@@ -1044,15 +1046,15 @@ static int cmd_complaint_new(struct shell *sh, struct args *a)
 	memset(&d, 0, sizeof d);
 	rc = store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND, &d);
 	if (rc == STORE_ENOENT) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return cmd_complaint_new_start(sh, NULL);
 	}
 	if (rc < 0) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return shell_store_error(sh, rc);
 	}
 	rc = cmd_complaint_new_ask_draft(sh, &d, false, cmd_complaint_new_resume_cb);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	return rc;
 }
 
@@ -1100,13 +1102,13 @@ int cmd_complaint_new_draft_offer(struct shell *sh)
 	memset(&d, 0, sizeof d);
 	rc = store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND, &d);
 	if (rc < 0) {
-		draft_clear(&d);
+		store_draft_clear(&d);
 		return CMD_OK; /* none (or unreadable now): nothing to offer */
 	}
 	/* The offer runs like a command: input waits for it, and its end shows the prompt. */
 	sh->running = true;
 	rc = cmd_complaint_new_ask_draft(sh, &d, true, cmd_complaint_draft_offer_cb);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include "shell_int.h"
 #include "suggest.h"
+#include "store_unit.h"
 #include "utf8.h"
 
 struct catalog *cmd_complaint_new_fields_cat(struct form *f)
@@ -512,7 +513,7 @@ bool cmd_complaint_new_fields_unit_check(struct form *f)
 	}
 	memset(&u, 0, sizeof u);
 	rc = store_unit_get(sh->host.store, v, &u);
-	unit_clear(&u);
+	store_unit_clear(&u);
 	if (rc < 0)
 		return false;
 	form_set(f, "unit.verified", "1");
@@ -535,7 +536,7 @@ bool cmd_complaint_new_fields_phone_check(struct form *f)
 {
 	const char *v = form_get(f, "phone");
 
-	return v == NULL || v[0] == '\0' || store_complaint_phone_ok(v);
+	return v == NULL || v[0] == '\0' || store_phone_ok(v);
 }
 
 bool cmd_complaint_new_fields_channel_check(struct form *f)

@@ -78,16 +78,16 @@ static void cmd_complaint_json_summary(const struct shell *sh, struct json *j,
 	json_kv_string(j, "unit", c->unit);
 	json_kv_bool(j, "unit_verified", c->unit_verified);
 	json_kv_string(j, "caller", c->caller);
-	json_kv_string(j, "relation", complaint_relation_name(c->relation));
+	json_kv_string(j, "relation", store_complaint_relation_name(c->relation));
 	json_kv_string(j, "phone", c->phone != NULL ? buf_cstr(&phone) : NULL);
-	json_kv_string(j, "channel", complaint_channel_name(c->channel));
+	json_kv_string(j, "channel", store_complaint_channel_name(c->channel));
 	json_kv_string(j, "category", c->category);
 	json_kv_string(j, "category_name", cmd_util_category_name(sh, cat, c->category));
 	json_kv_string(j, "words", c->words);
-	json_kv_string(j, "mood", complaint_mood_name(c->mood));
+	json_kv_string(j, "mood", store_complaint_mood_name(c->mood));
 	json_kv_string(j, "dialect", c->dialect);
 	json_kv_string(j, "outcome", c->outcome);
-	json_kv_string(j, "status", complaint_status_name(c->status));
+	json_kv_string(j, "status", store_complaint_status_name(c->status));
 	json_kv_string(j, "agent", c->agent);
 	json_kv_string(j, "assignee", c->assignee);
 	json_kv_int(j, "created_ms", c->created_ms);
@@ -111,7 +111,7 @@ static void cmd_complaint_json_promise(struct json *j, const struct promise *p)
 	json_kv_string(j, "agent", p->agent);
 	json_kv_string(j, "what", p->what);
 	json_kv_int(j, "due_ms", p->due_ms);
-	json_kv_string(j, "status", promise_status_name(p->status));
+	json_kv_string(j, "status", store_promise_status_name(p->status));
 	json_kv_int(j, "created_ms", p->created_ms);
 	json_kv_int(j, "closed_ms", p->closed_ms);
 	json_kv_string(j, "note", p->note);
@@ -344,7 +344,7 @@ int cmd_complaint_view_show(struct shell *sh, struct args *a)
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	catalog_unref(cat);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return CMD_OK;
 }
 
@@ -408,7 +408,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 		if (v == NULL)
 			continue;
 		/* Old codes no longer in the catalog still find old complaints. */
-		if (!store_complaint_code_ok(v)) {
+		if (!store_code_ok(v)) {
 			struct buf w;
 
 			buf_init(&w);
@@ -432,7 +432,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 			abort();
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
 		     tok = strtok_r(NULL, ",", &save)) {
-			int st = complaint_status_parse(tok);
+			int st = store_complaint_status_parse(tok);
 
 			if (st < 0) {
 				cmd_complaint_bad_enum(

@@ -96,7 +96,7 @@ static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, 
 		json_kv_string(&j, "agent", p->agent);
 		json_kv_string(&j, "what", p->what);
 		json_kv_int(&j, "due_ms", p->due_ms);
-		json_kv_string(&j, "status", promise_status_name(p->status));
+		json_kv_string(&j, "status", store_promise_status_name(p->status));
 		json_kv_bool(&j, "overdue", p->status == PROMISE_OPEN && p->due_ms < now);
 		json_kv_int(&j, "created_ms", p->created_ms);
 		json_kv_int(&j, "closed_ms", p->closed_ms);
@@ -223,7 +223,7 @@ static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
 			    (long long)id, cmd_util_promise_label(sh, p.status));
 		else
 			shell_store_error(sh, rc);
-		promise_clear(&p);
+		store_promise_clear(&p);
 		return CMD_ERROR;
 	}
 	return shell_store_error(sh, rc);
@@ -327,7 +327,7 @@ static int cmd_promise_add(struct shell *sh, struct args *a)
 	rc = store_promise_add(sh->host.store, &ctx, c.number, &p, &id);
 	if (rc == STORE_ENOENT) {
 		/* Gone meanwhile: said as for a number never taken. */
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 		rc = cmd_promise_complaint(sh, a->pos[0], &c);
 		goto out;
 	}
@@ -362,7 +362,7 @@ static int cmd_promise_add(struct shell *sh, struct args *a)
 	}
 	rc = CMD_OK;
 out:
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return rc;
 }
 
@@ -380,8 +380,8 @@ static void cmd_promise_closed(struct shell *sh, int64_t id, const char *what)
 		             T(sh, "Promise #%lld (%s) %s; %d still open on that complaint.\n",
 		               "承诺 #%lld（%s）%s；该投诉还有 %d 条未兑现的承诺。\n"),
 		             (long long)id, p.number, what, c.open_promises);
-	promise_clear(&p);
-	complaint_clear(&c);
+	store_promise_clear(&p);
+	store_complaint_clear(&c);
 }
 
 static int cmd_promise_done(struct shell *sh, struct args *a)

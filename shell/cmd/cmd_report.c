@@ -16,6 +16,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_report.h"
 #include "table.h"
 #include "xalloc.h"
 
@@ -218,14 +219,14 @@ static int cmd_report_techniques(struct shell *sh, struct args *a)
 		struct catalog *cat = cmd_util_catalog(sh);
 
 		/* A code from the catalog, or an old one some complaint still carries. */
-		if (!store_complaint_code_ok(category) ||
+		if (!store_code_ok(category) ||
 		    (cat != NULL && catalog_category(cat, category) == NULL)) {
 			struct complaint_filter f;
 			int64_t count = 0;
 
 			memset(&f, 0, sizeof f);
 			f.category = category;
-			if (!store_complaint_code_ok(category) ||
+			if (!store_code_ok(category) ||
 			    store_complaint_count(sh->host.store, &f, &count) < 0 || count == 0) {
 				struct buf w, list;
 				size_t i;

@@ -9,6 +9,8 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
 #include "utf8.h"
 
 
@@ -244,7 +246,7 @@ static int cmd_session_passwd_verify(struct shell *sh)
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	if (acct.pwhash == NULL || acct.pwhash[0] == '\0') {
-		account_clear(&acct);
+		store_account_clear(&acct);
 		shell_errorf(sh,
 		             T(sh,
 		               "your account has no password (key login only); ask an admin "
@@ -253,7 +255,7 @@ static int cmd_session_passwd_verify(struct shell *sh)
 		return CMD_ERROR;
 	}
 	rc = shell_pwverify(sh, acct.pwhash, sh->op[0], cmd_session_passwd_verified_cb);
-	account_clear(&acct);
+	store_account_clear(&acct);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -172,7 +173,7 @@ static void cmd_unit_show_free(struct cmd_util_job *job)
 {
 	struct cmd_unit_shower *w = (struct cmd_unit_shower *)job;
 
-	unit_clear(&w->u);
+	store_unit_clear(&w->u);
 	free(w->code);
 	free(w);
 }
@@ -399,7 +400,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 			if (e->is_promise) {
 				snprintf(kind, sizeof kind, "%s #%lld", T(sh, "promise", "承诺"),
 				         (long long)e->promise_id);
-				st = promise_status_parse(e->status);
+				st = store_promise_status_parse(e->status);
 				cmd_util_time(e->due_ms, true, due, sizeof due);
 				snprintf(status, sizeof status, T(sh, "%s, %s %s", "%s，%s %s"),
 				         st >= 0 ? cmd_util_promise_state(sh, st, e->due_ms, now)
@@ -407,7 +408,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 				         T(sh, "due", "期限"), due);
 			} else {
 				snprintf(kind, sizeof kind, "%s", T(sh, "complaint", "投诉"));
-				st = complaint_status_parse(e->status);
+				st = store_complaint_status_parse(e->status);
 				snprintf(status, sizeof status, "%s",
 				         st >= 0 ? cmd_util_status_label(sh, st) : e->status);
 			}
@@ -765,13 +766,13 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 		case CMD_UNIT_COL_BUILDING:
 		case CMD_UNIT_COL_OWNER:
 			dst = imp->map[i] == CMD_UNIT_COL_BUILDING ? &u.building : &u.owner_name;
-			if (!cmd_unit_text_ok(v, len, COMPLAINT_CALLER_MAX)) {
+			if (!cmd_unit_text_ok(v, len, UNIT_TEXT_MAX)) {
 				cmd_unit_row_error(imp, row->line, i);
 				buf_printf(&imp->err,
 				           T(sh,
 				             "at most %d bytes on one line, no control characters",
 				             "最多 %d 字节，只能一行，不能有控制字符"),
-				           COMPLAINT_CALLER_MAX);
+				           UNIT_TEXT_MAX);
 				goto bad;
 			}
 			if (len > 0 && (*dst = strndup(v, len)) == NULL)
@@ -783,7 +784,7 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 			u.owner_phone = strndup(v, len);
 			if (u.owner_phone == NULL)
 				abort();
-			if (!store_complaint_phone_ok(u.owner_phone)) {
+			if (!store_phone_ok(u.owner_phone)) {
 				cmd_unit_row_error(imp, row->line, i);
 				cmd_unit_quote(&imp->err, v, len);
 				buf_puts(&imp->err,
@@ -833,7 +834,7 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 	imp->n++;
 	return 0;
 bad:
-	unit_clear(&u);
+	store_unit_clear(&u);
 	return CMD_UNIT_EROW;
 }
 

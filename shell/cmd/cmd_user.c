@@ -13,6 +13,7 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store.h"
+#include "store_account.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -194,7 +195,7 @@ static int cmd_user_add(struct shell *sh, struct args *a)
 		                            : STORE_ENOENT;
 		if (rc == 0 && acct.role != ROLE_SUPERVISOR)
 			rc = STORE_EINVAL;
-		account_clear(&acct);
+		store_account_clear(&acct);
 		if (rc < 0) {
 			struct buf w;
 
@@ -208,7 +209,7 @@ static int cmd_user_add(struct shell *sh, struct args *a)
 		}
 	}
 	rc = store_account_get(sh->host.store, name, &acct);
-	account_clear(&acct);
+	store_account_clear(&acct);
 	if (rc == 0)
 		return shell_store_error(sh, STORE_EEXIST);
 	if (rc != STORE_ENOENT)
@@ -548,7 +549,7 @@ static int cmd_user_key(struct shell *sh, struct args *a)
 	if (rc == CMD_OK) {
 		memset(&acct, 0, sizeof acct);
 		rc = store_account_get(sh->host.store, name, &acct);
-		account_clear(&acct);
+		store_account_clear(&acct);
 		if (rc < 0)
 			rc = shell_store_error(sh, rc);
 	}
@@ -603,7 +604,7 @@ static int cmd_user_passwd(struct shell *sh, struct args *a)
 		return cmd_user_bad_name(sh, name);
 	memset(&acct, 0, sizeof acct);
 	rc = store_account_get(sh->host.store, name, &acct);
-	account_clear(&acct);
+	store_account_clear(&acct);
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	rc = cmd_user_password(sh, a, name);

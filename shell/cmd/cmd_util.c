@@ -16,6 +16,7 @@
 #include "json.h"
 #include "shell_int.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
 #include "utf8.h"
 
@@ -300,10 +301,10 @@ bool cmd_util_desk_account(struct shell *sh, const char *opt, const char *name)
 	memset(&acct, 0, sizeof acct);
 	rc = store_account_get(sh->host.store, name, &acct);
 	if (rc == 0 && (acct.role & ROLES_DESK)) {
-		account_clear(&acct);
+		store_account_clear(&acct);
 		return true;
 	}
-	account_clear(&acct);
+	store_account_clear(&acct);
 	buf_init(&w);
 	shell_clean(&w, name);
 	if (rc == STORE_ENOENT || rc == STORE_EINVAL)

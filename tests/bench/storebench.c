@@ -28,7 +28,10 @@
 #include "demo.h"
 #include "rx.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
+#include "store_schema.h"
+#include "store_tx.h"
 
 #define STOREBENCH_AGENTS 8
 #define STOREBENCH_BATCH 1000
@@ -210,7 +213,7 @@ int main(int argc, char **argv)
 	}
 	rc = store_open(path, 0, 5000, &st);
 	if (rc == 0)
-		rc = store_migrate(st);
+		rc = store_schema_migrate(st);
 	for (i = 0; rc == 0 && i < STOREBENCH_AGENTS; i++) {
 		struct account a = {.name = (char *)storebench_agents[i],
 		                    .role = ROLE_AGENT,
@@ -229,13 +232,13 @@ int main(int argc, char **argv)
 	for (n = 0; n < total - adds;) {
 		uint64_t end = n + STOREBENCH_BATCH < total - adds ? n + STOREBENCH_BATCH : total - adds;
 
-		rc = store_batch_begin(st);
+		rc = store_tx_batch_begin(st);
 		for (; rc == 0 && n < end; n++) {
 			store_complaint_set_clock(st, start_ms + (int64_t)(span * (double)n /
 			                                                   (double)total));
 			rc = storebench_add(st, n, n % STOREBENCH_NEEDLE_EVERY == 1234);
 		}
-		rc = store_batch_end(st, rc);
+		rc = store_tx_batch_end(st, rc);
 		if (rc != 0)
 			return storebench_fail(st, rc, "generating the desk");
 		if (n % 100000 < STOREBENCH_BATCH)

@@ -26,7 +26,10 @@
 #include "form.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
+#include "store_draft.h"
+#include "store_schema.h"
 #include "utf8.h"
 
 #ifndef FUZZ_FORM_ETC
@@ -184,7 +187,7 @@ static void fuzz_form_check_draft(bool planted)
 			(void)form_draft_parse(dr.data, fuzz_form_draft_cb, &d);
 		}
 	}
-	draft_clear(&dr);
+	store_draft_clear(&dr);
 }
 
 /* The complaints saved during the run (by the form, or commands typed after it) hold clean
@@ -217,7 +220,7 @@ static void fuzz_form_check_complaints(int64_t before)
 		for (i = 0; i < c.npromises; i++)
 			if (!fuzz_form_clean(c.promises[i].what) || c.promises[i].due_ms <= 0)
 				abort();
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 	store_complaint_list_free(list, got);
 }
@@ -231,7 +234,7 @@ static void fuzz_form_store_open(void)
 		store_close(fuzz_form_store);
 	fuzz_form_store = NULL;
 	if (store_open(":memory:", 0, 100, &fuzz_form_store) != 0 ||
-	    store_migrate(fuzz_form_store) != 0)
+	    store_schema_migrate(fuzz_form_store) != 0)
 		abort();
 	memset(&a, 0, sizeof a);
 	a.name = FUZZ_FORM_USER;

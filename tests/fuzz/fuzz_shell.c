@@ -13,6 +13,8 @@
 #include "cmd_groups.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_schema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -94,7 +96,7 @@ static void fuzz_shell_init(void)
 	if (fuzz_shell_store != NULL)
 		return;
 	if (sodium_init() < 0 || store_open(":memory:", 0, 100, &fuzz_shell_store) != 0 ||
-	    store_migrate(fuzz_shell_store) != 0)
+	    store_schema_migrate(fuzz_shell_store) != 0)
 		abort();
 	if (crypto_pwhash_str(fuzz_shell_hash, "oldpassword", 11, crypto_pwhash_OPSLIMIT_MIN,
 	                      crypto_pwhash_MEMLIMIT_MIN) != 0)

@@ -21,7 +21,10 @@
 
 #include "audit.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 static const struct audit_ctx test_audit_ctx = {
@@ -279,7 +282,7 @@ static void test_audit_hash_encoding(void **state)
 		e.detail = (char *)r.detail;
 		e.prev_hash = (char *)r.prev_hash;
 		e.hash = (char *)"ignored";
-		assert_int_equal(audit_hash_event(&e, got), 0);
+		assert_int_equal(store_audit_event_hash(&e, got), 0);
 		assert_string_equal(got, want);
 	}
 }
@@ -305,7 +308,7 @@ static void test_audit_changes_appended_in_order(void **state)
 
 	testhost_account_add(th, "zhangsan", "张三", ROLE_SUPERVISOR, "zh", NULL);
 	testhost_account_add(th, "lisi", "李四", ROLE_AGENT, "zh", NULL);
-	assert_int_equal(store_login_ok(th->st, &test_audit_ctx, "zhangsan"), 0);
+	assert_int_equal(store_account_login_ok(th->st, &test_audit_ctx, "zhangsan"), 0);
 	memset(&in, 0, sizeof in);
 	in.unit = "3-2-1201";
 	in.caller = "王先生";
@@ -322,7 +325,7 @@ static void test_audit_changes_appended_in_order(void **state)
 	memset(&u, 0, sizeof u);
 	u.code = (char *)"3-2-1201";
 	assert_int_equal(store_unit_add(th->st, &test_audit_ctx, &u), 0);
-	assert_int_equal(store_login_failed(th->st, NULL, "lisi", "password", 5, 60, &locked), 0);
+	assert_int_equal(store_account_login_failed(th->st, NULL, "lisi", "password", 5, 60, &locked), 0);
 	assert_false(locked);
 	/* A command run in the shell: the session's own context. */
 	{
@@ -340,7 +343,7 @@ static void test_audit_changes_appended_in_order(void **state)
 		assert_int_equal(ev[i].seq, (int64_t)i + 1);
 		/* Chained: each names the hash of the one before, and its own is its fields'. */
 		assert_string_equal(ev[i].prev_hash, i == 0 ? audit_genesis_hash : ev[i - 1].hash);
-		assert_int_equal(audit_hash_event(&ev[i], hex), 0);
+		assert_int_equal(store_audit_event_hash(&ev[i], hex), 0);
 		assert_string_equal(ev[i].hash, hex);
 		assert_true(ev[i].ts_ms >= t0 - 1000);
 		if (i > 0)
@@ -508,7 +511,7 @@ static void test_audit_verify_finds_first_bad(void **state)
 		free(ev[0].detail);
 		ev[0].detail = strdup("nothing to see");
 		assert_non_null(ev[0].detail);
-		assert_int_equal(audit_hash_event(&ev[0], hex), 0);
+		assert_int_equal(store_audit_event_hash(&ev[0], hex), 0);
 		snprintf(sql, sizeof sql,
 		         "UPDATE audit SET detail = 'nothing to see', hash = '%s' WHERE seq = 3",
 		         hex);

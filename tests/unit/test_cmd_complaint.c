@@ -21,6 +21,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "testhost.h"
 #include "utf8.h"
 
@@ -159,7 +160,7 @@ static void test_cc_add_show_list_chinese(void **state)
 	assert_int_equal(c.ntechniques, 2);
 	assert_string_equal(c.techniques[0], "empathy");
 	assert_string_equal(c.techniques[1], "sit-down");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* The text form in zh: sections, names in Chinese, the owner's own phone whole. */
 	snprintf(cmd, sizeof cmd, "complaint show %s", n1);
@@ -354,7 +355,7 @@ static void test_cc_lifecycle(void **state)
 	assert_int_equal(store_complaint_get(th->st, n, &c, true), 0);
 	assert_int_equal(c.npromises, 1);
 	pid = c.promises[0].id;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* A note, from stdin in exec mode (multi-line). */
 	snprintf(cmd, sizeof cmd, "complaint note %s --stdin", n);
@@ -406,7 +407,7 @@ static void test_cc_lifecycle(void **state)
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_complaint_get(th->st, n, &c, false), 0);
 	assert_int_equal(c.status, COMPLAINT_ESCALATED);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	/* Keep the promise, then resolve. */
 	snprintf(cmd, sizeof cmd, "promise done #%lld --note 已上门", (long long)pid);
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 0);
@@ -435,7 +436,7 @@ static void test_cc_lifecycle(void **state)
 	assert_int_equal(c.nnotes, 2);
 	assert_string_equal(c.notes[0].text, "已联系维修部\n明早九点");
 	assert_int_equal(c.nhandovers, 2);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	/* The JSON of show holds every section. */
 	snprintf(cmd, sizeof cmd, "complaint show %s --json", n);
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 0);
@@ -611,7 +612,7 @@ static void test_cc_promises_and_login_notice(void **state)
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_complaint_get(th->st, n1, &c, true), 0);
 	pid = c.promises[0].id;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	snprintf(cmd, sizeof cmd, "promise withdraw %lld", (long long)pid);
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 2);
 	snprintf(cmd, sizeof cmd, "promise withdraw %lld --reason '业主已自行处理'",

@@ -197,7 +197,7 @@ static void test_cp_add(void **state)
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_complaint_get(th->st, n1, &c, false), 0);
 	assert_int_equal(c.status, COMPLAINT_OPEN);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* A date alone: due at the end of that day. */
 	testhost_day(2, day, sizeof day);
@@ -217,7 +217,7 @@ static void test_cp_add(void **state)
 	assert_int_equal(p.status, PROMISE_OPEN);
 	assert_int_equal(p.due_ms, test_cp_at(2, 23, 59) + 59999);
 	assert_int_equal(p.closed_ms, 0);
-	promise_clear(&p);
+	store_promise_clear(&p);
 	/* The complaint is being worked on now, with its history and the audit event. */
 	memset(&c, 0, sizeof c);
 	assert_int_equal(store_complaint_get(th->st, n1, &c, true), 0);
@@ -226,7 +226,7 @@ static void test_cp_add(void **state)
 	assert_int_equal(c.npromises, 1);
 	assert_string_equal(c.history[c.nhistory - 1].action, "promise.add");
 	assert_string_equal(c.history[c.nhistory - 1].account, "agent1");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(testhost_audit_count(th->st, "promise.add", "#1 agent1"), 1);
 	assert_int_equal(testhost_audit_count(th->st, "command", "promise add"), 1);
 
@@ -246,7 +246,7 @@ static void test_cp_add(void **state)
 	test_cp_get(th, 2, &p);
 	assert_string_equal(p.agent, "agent2");
 	assert_int_equal(p.due_ms, test_cp_at(2, 18, 30));
-	promise_clear(&p);
+	store_promise_clear(&p);
 	/* "YYYY-MM-DDTHH:MM" and --json. */
 	assert_int_equal(test_cp_execf(th, "sup1", "en",
 	                               "promise add %s --due %sT08:05 --text x --json", n2, day),
@@ -414,7 +414,7 @@ static void test_cp_list(void **state)
 		memset(&p, 0, sizeof p);
 		test_cp_get(th, k.b, &p);
 		test_cp_time(p.due_ms, due, sizeof due);
-		promise_clear(&p);
+		store_promise_clear(&p);
 	}
 	testhost_has(th, 1, due);
 	/* In Chinese. */
@@ -530,7 +530,7 @@ static void test_cp_done_withdraw(void **state)
 	assert_int_equal(p.status, PROMISE_KEPT);
 	assert_string_equal(p.note, "已上门");
 	assert_true(p.closed_ms >= now && p.closed_ms <= store_now_ms());
-	promise_clear(&p);
+	store_promise_clear(&p);
 	snprintf(want, sizeof want, "#%lld: 已上门", (long long)p1);
 	assert_int_equal(testhost_audit_count(th->st, "promise.done", want), 1);
 	/* Again: refused. */
@@ -547,7 +547,7 @@ static void test_cp_done_withdraw(void **state)
 	memset(&p, 0, sizeof p);
 	test_cp_get(th, p2, &p);
 	assert_null(p.note);
-	promise_clear(&p);
+	store_promise_clear(&p);
 	/* Numbers that are not, or not there. */
 	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise done 99999"), 1);
 	testhost_has(th, 2, "no promise #99999 (promise list shows them)");
@@ -571,7 +571,7 @@ static void test_cp_done_withdraw(void **state)
 	memset(&p, 0, sizeof p);
 	test_cp_get(th, p3, &p);
 	assert_int_equal(p.status, PROMISE_OPEN);
-	promise_clear(&p);
+	store_promise_clear(&p);
 	assert_int_equal(
 	    test_cp_execf(th, "audit1", "en", "promise withdraw %lld --reason x", (long long)p3),
 	    3);
@@ -588,7 +588,7 @@ static void test_cp_done_withdraw(void **state)
 	test_cp_get(th, p3, &p);
 	assert_int_equal(p.status, PROMISE_WITHDRAWN);
 	assert_string_equal(p.note, "业主已自行处理");
-	promise_clear(&p);
+	store_promise_clear(&p);
 	assert_int_equal(testhost_audit_count(th->st, "promise.withdraw", "业主已自行处理"), 1);
 	/* Closed promises stay closed. */
 	assert_int_equal(
@@ -611,7 +611,7 @@ static void test_cp_done_withdraw(void **state)
 	assert_string_equal(c.history[c.nhistory - 1].action, "promise.withdrawn");
 	assert_string_equal(c.history[c.nhistory - 2].action, "promise.kept");
 	assert_string_equal(c.history[c.nhistory - 3].action, "promise.kept");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_resolve(th->st, &testhost_setup_ctx, n1, "都处理了"), 0);
 }
 

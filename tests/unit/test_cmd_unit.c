@@ -23,6 +23,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 static int test_cu_setup(void **state)
@@ -268,7 +269,7 @@ static void test_cu_list(void **state)
 		         "{\"code\":\"1-1-04\",\"building\":null,\"owner_name\":null,"
 		         "\"owner_phone\":null,\"area_m2\":0,\"created\":%lld}]\n",
 		         (long long)u.created, (long long)u.created);
-		unit_clear(&u);
+		store_unit_clear(&u);
 		assert_string_equal(testhost_out(th, 1), want);
 	}
 	assert_int_equal(test_cu_exec(th, "sup1", "en", "unit list --json --limit 1 --offset 2"),
@@ -364,7 +365,7 @@ static void test_cu_show(void **state)
 	         "\"registered\":true,\"complaints\":4,\"complaints_not_resolved\":3}\n",
 	         (long long)u.created);
 	assert_string_equal(testhost_out(th, 1), want);
-	unit_clear(&u);
+	store_unit_clear(&u);
 	assert_int_equal(test_cu_exec(th, "sup1", "en", "unit show 3-2-1201 --json"), 0);
 	testhost_has(th, 1, "\"owner_phone\":\"13900001111\"");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 7-7-707 --json"), 0);
@@ -634,7 +635,7 @@ static void test_cu_expect_unit(struct testhost *th, const char *code, const cha
 	else
 		assert_string_equal(u.owner_phone, phone);
 	assert_true(u.area_m2 == area);
-	unit_clear(&u);
+	store_unit_clear(&u);
 }
 
 static void test_cu_import_headers(void **state)

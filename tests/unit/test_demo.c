@@ -16,7 +16,11 @@
 
 #include "demo.h"
 #include "store.h"
+#include "store_audit.h"
 #include "store_complaint.h"
+#include "store_draft.h"
+#include "store_report.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 #define TEST_DEMO_DAY_MS (24LL * 3600 * 1000)
@@ -191,7 +195,7 @@ static void test_demo_refusals_and_clock(void **state)
 	assert_int_equal(store_complaint_get(db->st, number, &c, true), 0);
 	assert_int_equal(c.created_ms, at);
 	assert_int_equal(c.history[0].ts_ms, at);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	{
 		time_t t = (time_t)(at / 1000);
 		struct tm tm;
@@ -205,7 +209,7 @@ static void test_demo_refusals_and_clock(void **state)
 	assert_int_equal(store_complaint_note(db->st, &testhost_setup_ctx, number, "回访"), 0);
 	assert_int_equal(store_complaint_get(db->st, number, &c, true), 0);
 	assert_true(c.notes[0].ts_ms > store_now_ms() - 60000);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	/* A database with complaints is refused. */
 	assert_int_equal(demo_seed(db->st, 10, 1, 0, NULL, NULL), STORE_EEXIST);
 	testhost_free(db);

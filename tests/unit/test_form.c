@@ -21,6 +21,8 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_draft.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 static int test_form_setup(void **state)
@@ -105,7 +107,7 @@ static void test_form_full_run(void **state)
 	/* A draft after the first step, at the second. */
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 1);
 	assert_non_null(strstr(d.data, "\"unit\":\"3-2-1201\""));
-	draft_clear(&d);
+	store_draft_clear(&d);
 	o = testhost_type(th, "王大爷\r");
 	testhost_expect(o, "与业主关系（业主/家属/租户/其他） [owner]：");
 	o = testhost_type(th, "\r");
@@ -129,7 +131,7 @@ static void test_form_full_run(void **state)
 	testhost_expect(o, "情绪（平静/不满/激动） [calm]：");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 7);
 	assert_non_null(strstr(d.data, "卫生间漏水，楼上住户不在家\\n已经是第三次打电话了"));
-	draft_clear(&d);
+	store_draft_clear(&d);
 	o = testhost_type(th, "激动\r");
 	testhost_expect(o, "方言偏好");
 	/* The suggestions, with reasons, after the dialect step. */
@@ -199,10 +201,10 @@ static void test_form_full_run(void **state)
 	assert_string_equal(c.promises[0].what, "明天上午派维修工上门查看");
 	assert_string_equal(c.promises[0].agent, "agent1");
 	assert_true(c.promises[0].due_ms > store_now_ms());
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	/* The draft is gone once saved. */
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
-	draft_clear(&d);
+	store_draft_clear(&d);
 }
 
 /* Runs a form up to the words step with typed answers. */
@@ -296,7 +298,7 @@ static void test_form_validation_and_back(void **state)
 	assert_string_equal(c.outcome, "已联系装修业主，承诺晚上十点后停工");
 	assert_int_equal(c.ntechniques, 3); /* distance, empathy, persuade */
 	assert_string_equal(c.techniques[0], "distance");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 static void test_form_ctrl_c(void **state)
@@ -318,7 +320,7 @@ static void test_form_ctrl_c(void **state)
 	testhost_expect(o, "情绪");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 7);
 	assert_non_null(strstr(d.data, "第一行\\n第二行"));
-	draft_clear(&d);
+	store_draft_clear(&d);
 	/* Ctrl-D on an empty line asks too; yes discards the form and its draft. */
 	o = testhost_type(th, "\x04");
 	testhost_expect(o, "放弃这条投诉？");
@@ -327,7 +329,7 @@ static void test_form_ctrl_c(void **state)
 	testhost_expect(o, "propdesk:agent1> ");
 	assert_false(th->exited);
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	assert_int_equal(test_form_count(th), 0);
 	/* The shell goes on normally. */
 	o = testhost_type(th, "whoami\r");
@@ -347,10 +349,10 @@ static void test_form_draft_resume(void **state)
 	testhost_type(th, "complaint new\r");
 	testhost_type(th, "5-1-302\r");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 1);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	testhost_type(th, "李女士\r");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 2);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	testhost_type(th, "tenant\r");
 	testhost_type(th, "-\r");
 	testhost_type(th, "\r");
@@ -359,7 +361,7 @@ static void test_form_draft_resume(void **state)
 	assert_int_equal(step, 6);
 	assert_non_null(strstr(d.data, "\"caller\":\"李女士\""));
 	assert_non_null(strstr(d.data, "\"_step\":\"words\""));
-	draft_clear(&d);
+	store_draft_clear(&d);
 	/* The connection drops while the words are typed: that step is lost, the rest kept. */
 	testhost_type(th, "半句话");
 	testhost_stop(th);
@@ -399,9 +401,9 @@ static void test_form_draft_resume(void **state)
 	assert_string_equal(c.category, "noise");
 	assert_string_equal(c.words, "楼上半夜还在装修，吵得孩子睡不着");
 	assert_int_equal(c.ntechniques, 3);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
-	draft_clear(&d);
+	store_draft_clear(&d);
 
 	/* n keeps a draft for later; `complaint new` offers it again; d discards it. */
 	test_form_to_words(th);
@@ -424,7 +426,7 @@ static void test_form_draft_resume(void **state)
 	o = testhost_type(th, "d\r");
 	testhost_expect(o, "草稿已放弃");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), STORE_ENOENT);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	testhost_stop(th);
 	test_form_start(th, "agent1", NULL);
 	testhost_expect_not(testhost_out(th, 0), "未完成");
@@ -473,7 +475,7 @@ static void test_form_unit_register(void **state)
 	assert_true(c.unit_verified);
 	assert_string_equal(c.caller, "张建国");
 	assert_string_equal(c.phone, "13900001111");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 static void test_form_english_and_roles(void **state)
@@ -494,7 +496,7 @@ static void test_form_english_and_roles(void **state)
 	o = testhost_type(th, "yes\r");
 	testhost_expect(o, "Discarded");
 	assert_int_equal(test_form_draft_step(th, "agent2", &d), STORE_ENOENT);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	/* Exec mode refuses the form. */
 	test_form_start(th, "agent2", "complaint new");
 	assert_true(th->exited);
@@ -570,7 +572,7 @@ static void test_form_draft_missing_answers(void **state)
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 1);
 	assert_non_null(strstr(d.data, "\"unit\":\"3-2-1201\""));
 	assert_null(strstr(d.data, "confirm"));
-	draft_clear(&d);
+	store_draft_clear(&d);
 	/* The shell goes on normally. */
 	o = testhost_type(th, "\x03y\r");
 	testhost_expect(o, "已放弃");
@@ -636,7 +638,7 @@ static void test_form_draft_missing_answers(void **state)
 	test_form_only_complaint(th, &c);
 	assert_string_equal(c.words, "楼上装修\n很吵");
 	assert_int_equal(c.npromises, 1);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 }
 
 /* An answer that stops being valid while the form runs (the unit register filled meanwhile):

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "shell.h"
 #include "store.h"
+#include "store_account.h"
 #include "testhost.h"
 
 /* The shared options on an 80x24 terminal, lines up to 1024 bytes. */
@@ -169,7 +170,7 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_string_equal(a.display, "张 三");
 	assert_string_equal(a.lang, "zh");
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, password, 12), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	/* The command was audited with its words; the password is not in the audit log. */
 	assert_int_equal(testhost_audit_count(th->st, "command", "user add bob --role agent"), 1);
 	assert_int_equal(testhost_audit_count(th->st, "command", password), 0);
@@ -196,7 +197,7 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_int_equal(store_account_get(th->st, "carol", &a), 0);
 	assert_string_equal(a.team, "sup1");
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "carolpass99", 11), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	/* Too short a password from stdin. */
 	assert_int_equal(
 	    test_shell_exec(th, "admin1", "user add dave --role agent --password-stdin", "short\n"),
@@ -239,7 +240,7 @@ static void test_shell_user_admin_commands(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "agent1", &a), 0);
 	assert_true(a.locked);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(test_shell_exec(th, "admin1", "user list", NULL), 0);
 	assert_non_null(strstr(testhost_out(th, 1), "locked"));
 	assert_int_equal(test_shell_exec(th, "admin1", "user unlock agent1", NULL), 0);
@@ -249,7 +250,7 @@ static void test_shell_user_admin_commands(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "agent1", &a), 0);
 	assert_int_equal(a.role, ROLE_SUPERVISOR);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(test_shell_exec(th, "admin1", "user role agent1 king", NULL), 2);
 	assert_int_equal(test_shell_exec(th, "admin1", "user role admin1 agent", NULL), 1);
 
@@ -293,7 +294,7 @@ static void test_shell_user_admin_commands(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "sup1", &a), 0);
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "brandnew77", 10), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(test_shell_exec(th, "admin1", "user passwd nobody", NULL), 1);
 }
 
@@ -415,7 +416,7 @@ static void test_shell_passwd_interactive(void **state)
 	assert_int_equal(store_account_get(th->st, "agent1", &a), 0);
 	assert_int_equal(
 	    crypto_pwhash_str_verify(a.pwhash, "新的密码很安全呀", strlen("新的密码很安全呀")), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_true(testhost_audit_count(th->st, "user.passwd", NULL) >= 1);
 
 	/* Wrong current password; mismatch; Ctrl-C cancels. */
@@ -449,7 +450,7 @@ static void test_shell_passwd_exec(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "sup1", &a), 0);
 	assert_int_equal(crypto_pwhash_str_verify(a.pwhash, "another-pass-9", 14), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(test_shell_exec(th, "sup1", "passwd", "wrong-password\nanother-pass-10\n"),
 	                 1);
 	assert_non_null(strstr(testhost_out(th, 2), "wrong password"));
@@ -532,7 +533,7 @@ static void test_shell_unaudited_change_does_not_run_but_reads_do(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(rw, "agent1", &a), 0);
 	assert_false(a.locked);
-	account_clear(&a);
+	store_account_clear(&a);
 }
 
 int main(void)

@@ -19,6 +19,9 @@
 
 #include "audit.h"
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
+#include "store_schema.h"
 
 struct test_store_fx {
 	char dir[64];
@@ -70,7 +73,7 @@ static int test_store_teardown(void **state)
 static void test_store_open_migrated(struct test_store_fx *fx)
 {
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
 }
 
 static sqlite3 *test_store_raw(const char *path)
@@ -143,15 +146,15 @@ static void test_store_migrate_fresh_and_again(void **state)
 
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
 	assert_int_equal(store_schema_version(fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
-	assert_true(store_latest_schema_version() >= 1);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
+	assert_true(store_schema_latest_version() >= 1);
 	/* Idempotent, also after reopening. */
-	assert_int_equal(store_migrate(fx->st), 0);
+	assert_int_equal(store_schema_migrate(fx->st), 0);
 	store_close(fx->st);
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 
 	db = test_store_raw(fx->path);
 	assert_int_equal(test_store_int(db,
@@ -176,14 +179,14 @@ static void test_store_newer_schema_refused(void **state)
 	sqlite3 *db;
 
 	db = test_store_raw(fx->path);
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_latest_schema_version() + 1);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest_version() + 1);
 	test_store_exec(db, sql);
 	sqlite3_close(db);
 
 	assert_int_equal(store_open(fx->path, 0, 1000, &fx->st), 0);
-	assert_int_equal(store_migrate(fx->st), STORE_ESCHEMA);
+	assert_int_equal(store_schema_migrate(fx->st), STORE_ESCHEMA);
 	assert_true(strlen(store_last_error(fx->st)) > 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version() + 1);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version() + 1);
 }
 
 static void test_store_open_errors(void **state)
@@ -236,9 +239,9 @@ static void test_store_accounts_add_get_list(void **state)
 	assert_int_equal(a.locked_until, 0);
 	assert_int_equal(a.last_login, 0);
 	assert_true(a.created > 1600000000);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_null(a.name);
-	account_clear(NULL);
+	store_account_clear(NULL);
 
 	assert_int_equal(store_account_get(fx->st, "wang", &a), 0);
 	assert_string_equal(a.display, "王五");
@@ -246,7 +249,7 @@ static void test_store_accounts_add_get_list(void **state)
 	assert_string_equal(a.team, "lisi");
 	assert_string_equal(a.pwhash, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g");
 	assert_int_equal(a.role, ROLE_AUDITOR);
-	account_clear(&a);
+	store_account_clear(&a);
 
 	assert_int_equal(store_account_get(fx->st, "nobody", &a), STORE_ENOENT);
 	/* Names are case-sensitive (COLLATE BINARY). */
@@ -307,7 +310,7 @@ static void test_store_account_duplicate_and_invalid(void **state)
 	assert_int_equal(store_account_get(fx->st, "ok", &a), 0);
 	assert_string_equal(a.lang, "zh");
 	assert_string_equal(a.display, "");
-	account_clear(&a);
+	store_account_clear(&a);
 }
 
 static void test_store_role_lock_password_keys(void **state)
@@ -328,7 +331,7 @@ static void test_store_role_lock_password_keys(void **state)
 	    store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_SUPERVISOR), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.role, ROLE_SUPERVISOR);
-	account_clear(&a);
+	store_account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.role");
 	assert_string_equal(e.target, "zhangsan");
@@ -338,7 +341,7 @@ static void test_store_role_lock_password_keys(void **state)
 	assert_string_equal(e.session, "s-1");
 	assert_string_equal(e.peer, "127.0.0.1:5555");
 	assert_string_equal(e.transport, "ssh");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "nobody", ROLE_AGENT),
 	                 STORE_ENOENT);
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_NONE),
@@ -347,34 +350,34 @@ static void test_store_role_lock_password_keys(void **state)
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "zhangsan", true), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_true(a.locked);
-	account_clear(&a);
+	store_account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.lock");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "zhangsan", false), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_false(a.locked);
-	account_clear(&a);
+	store_account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.unlock");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "nobody", true),
 	                 STORE_ENOENT);
 
 	assert_int_equal(store_account_set_password(fx->st, &test_store_ctx, "zhangsan", hash), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_string_equal(a.pwhash, hash);
-	account_clear(&a);
+	store_account_clear(&a);
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.passwd");
 	assert_null(strstr(e.detail, "argon2"));
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_account_set_password(fx->st, &test_store_ctx, "nobody", hash),
 	                 STORE_ENOENT);
 	assert_int_equal(store_account_set_password(fx->st, &test_store_ctx, "zhangsan", NULL), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_null(a.pwhash);
-	account_clear(&a);
+	store_account_clear(&a);
 
 	assert_int_equal(store_account_key_add(fx->st, &test_store_ctx, "zhangsan", "ssh-ed25519",
 	                                       blob, "张三的笔记本"),
@@ -394,7 +397,7 @@ static void test_store_role_lock_password_keys(void **state)
 	test_store_last_event(fx->st, &e);
 	assert_string_equal(e.action, "user.key");
 	assert_string_equal(e.detail, "key added ssh-rsa");
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 
 	assert_int_equal(store_account_keys(fx->st, "zhangsan", &keys, &n), 0);
 	assert_int_equal(n, 2);
@@ -425,30 +428,30 @@ static void test_store_login_failures_lockout_reset(void **state)
 	test_store_add(fx->st, "zhangsan", "张三", ROLE_AGENT);
 	before = test_store_audit_count(fx);
 
-	assert_int_equal(store_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_false(locked_out);
-	assert_int_equal(store_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_false(locked_out);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.failed, 2);
 	assert_int_equal(a.locked_until, 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(test_store_audit_count(fx), before + 2);
 
 	now_s = store_now_ms() / 1000;
-	assert_int_equal(store_login_failed(fx->st, &test_store_ctx, "zhangsan", "bad password", 3,
-	                                    60, &locked_out),
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan",
+	                                            "bad password", 3, 60, &locked_out),
 	                 0);
 	assert_true(locked_out);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.failed, 3);
 	assert_true(a.locked_until >= now_s + 60 && a.locked_until <= now_s + 62);
 	assert_false(a.locked);
-	account_clear(&a);
+	store_account_clear(&a);
 	/* login.fail and login.lockout, in the same transaction. */
 	assert_int_equal(test_store_audit_count(fx), before + 4);
 	assert_int_equal(store_audit_list(fx->st, before, 100, &list, &n), 0);
@@ -461,36 +464,38 @@ static void test_store_login_failures_lockout_reset(void **state)
 	assert_int_equal(list[3].seq, list[2].seq + 1);
 	store_audit_list_free(list, n);
 
-	assert_int_equal(store_login_ok(fx->st, &test_store_ctx, "zhangsan"), 0);
+	assert_int_equal(store_account_login_ok(fx->st, &test_store_ctx, "zhangsan"), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.failed, 0);
 	assert_int_equal(a.locked_until, 0);
 	assert_true(a.last_login >= now_s);
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(store_audit_list(fx->st, before + 4, 100, &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].action, "login");
 	store_audit_list_free(list, n);
 
 	/* Unlocking by an admin clears failures and the lockout too. */
-	assert_int_equal(
-	    store_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 1, 30, &locked_out), 0);
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 1,
+	                                            30, &locked_out),
+	                 0);
 	assert_true(locked_out);
 	assert_int_equal(store_account_set_locked(fx->st, &test_store_ctx, "zhangsan", false), 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.failed, 0);
 	assert_int_equal(a.locked_until, 0);
-	account_clear(&a);
+	store_account_clear(&a);
 
 	/* max_failures 0: never locks out. */
-	assert_int_equal(
-	    store_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 0, 30, &locked_out), 0);
+	assert_int_equal(store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", NULL, 0,
+	                                            30, &locked_out),
+	                 0);
 	assert_false(locked_out);
 
 	assert_int_equal(
-	    store_login_failed(fx->st, &test_store_ctx, "nobody", NULL, 3, 60, &locked_out),
+	    store_account_login_failed(fx->st, &test_store_ctx, "nobody", NULL, 3, 60, &locked_out),
 	    STORE_ENOENT);
-	assert_int_equal(store_login_ok(fx->st, &test_store_ctx, "nobody"), STORE_ENOENT);
+	assert_int_equal(store_account_login_ok(fx->st, &test_store_ctx, "nobody"), STORE_ENOENT);
 	assert_int_equal(store_audit_verify(fx->st, NULL, NULL), 0);
 }
 
@@ -511,7 +516,7 @@ static void test_store_one_event_per_change(void **state)
 	assert_string_equal(e.target, "zhangsan");
 	assert_string_equal(e.detail, "role=agent lang=zh");
 	assert_true(e.ts_ms > 1600000000000LL);
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 
 	assert_int_equal(store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_ADMIN),
 	                 0);
@@ -527,10 +532,10 @@ static void test_store_one_event_per_change(void **state)
 	    store_account_key_add(fx->st, &test_store_ctx, "zhangsan", "ssh-ed25519", "AAAA", NULL),
 	    0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 6);
-	assert_int_equal(store_login_ok(fx->st, &test_store_ctx, "zhangsan"), 0);
+	assert_int_equal(store_account_login_ok(fx->st, &test_store_ctx, "zhangsan"), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 7);
-	assert_int_equal(store_login_failed(fx->st, &test_store_ctx, "zhangsan", "x", 5, 60, &lo),
-	                 0);
+	assert_int_equal(
+	    store_account_login_failed(fx->st, &test_store_ctx, "zhangsan", "x", 5, 60, &lo), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 8);
 	assert_int_equal(store_audit(fx->st, NULL, "logout", "zhangsan", NULL), 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 9);
@@ -538,7 +543,7 @@ static void test_store_one_event_per_change(void **state)
 	assert_string_equal(e.action, "logout");
 	assert_null(e.account);
 	assert_null(e.detail);
-	audit_event_clear(&e);
+	store_audit_event_clear(&e);
 	assert_int_equal(store_audit(fx->st, &test_store_ctx, "", NULL, NULL), STORE_EINVAL);
 	assert_int_equal(store_audit(fx->st, &test_store_ctx, NULL, NULL, NULL), STORE_EINVAL);
 	assert_int_equal(test_store_audit_count(fx), n0 + 9);
@@ -559,8 +564,8 @@ static void test_store_one_event_per_change(void **state)
 	assert_true(store_account_set_role(fx->st, &test_store_ctx, "zhangsan", ROLE_AGENT) < 0);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_int_equal(a.role, ROLE_ADMIN);
-	account_clear(&a);
-	assert_true(store_login_ok(fx->st, &test_store_ctx, "zhangsan") < 0);
+	store_account_clear(&a);
+	assert_true(store_account_login_ok(fx->st, &test_store_ctx, "zhangsan") < 0);
 	assert_int_equal(test_store_audit_count(fx), n0 + 9);
 }
 
@@ -595,14 +600,14 @@ static void test_store_chain_verifies(void **state)
 		assert_int_equal(strlen(list[i].hash), AUDIT_HASH_HEX);
 		if (i > 0)
 			assert_string_equal(list[i].prev_hash, list[i - 1].hash);
-		assert_int_equal(audit_hash_event(&list[i], hex), 0);
+		assert_int_equal(store_audit_event_hash(&list[i], hex), 0);
 		assert_string_equal(hex, list[i].hash);
 	}
 	/* NULL and "" hash differently. */
 	assert_string_equal(list[1].detail, "");
 	free(list[1].detail);
 	list[1].detail = NULL;
-	assert_int_equal(audit_hash_event(&list[1], hex), 0);
+	assert_int_equal(store_audit_event_hash(&list[1], hex), 0);
 	assert_string_not_equal(hex, list[1].hash);
 	store_audit_list_free(list, n);
 
@@ -741,7 +746,7 @@ static void test_store_readonly_cannot_write(void **state)
 	assert_int_equal(store_open(fx->path, STORE_READONLY, 200, &ro), 0);
 	assert_int_equal(store_account_get(ro, "zhangsan", &a), 0);
 	assert_string_equal(a.display, "张三");
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(store_audit_verify(ro, NULL, NULL), 0);
 	a.name = (char *)"lisi";
 	a.role = ROLE_AGENT;
@@ -892,7 +897,7 @@ static void test_store_full_keeps_reads(void **state)
 	/* Reads keep working. */
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
 	assert_string_equal(a.display, "张三");
-	account_clear(&a);
+	store_account_clear(&a);
 	assert_int_equal(store_audit_verify(fx->st, &checked, &bad), 0);
 	assert_int_equal(checked, events);
 	assert_int_equal(test_store_audit_count(fx), events);
@@ -925,7 +930,7 @@ static void test_store_max_size_caps_and_lifts(void **state)
 	assert_true(k < 1000);
 	events = test_store_audit_count(fx);
 	assert_int_equal(store_account_get(fx->st, "zhangsan", &a), 0);
-	account_clear(&a);
+	store_account_clear(&a);
 	/* Another connection does not share the cap. */
 	assert_true(test_store_int(db, "PRAGMA page_count") > 0);
 	sqlite3_close(db);

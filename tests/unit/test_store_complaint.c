@@ -22,7 +22,13 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_account.h"
+#include "store_audit.h"
 #include "store_complaint.h"
+#include "store_draft.h"
+#include "store_report.h"
+#include "store_schema.h"
+#include "store_unit.h"
 
 struct test_sc_fx {
 	char dir[64];
@@ -67,7 +73,7 @@ static int test_sc_setup(void **state)
 		return -1;
 	}
 	snprintf(fx->path, sizeof fx->path, "%s/propdesk.db", fx->dir);
-	if (store_open(fx->path, 0, 1000, &fx->st) != 0 || store_migrate(fx->st) != 0)
+	if (store_open(fx->path, 0, 1000, &fx->st) != 0 || store_schema_migrate(fx->st) != 0)
 		return -1;
 	for (i = 0; i < 3; i++) {
 		a.name = (char *)names[i];
@@ -214,7 +220,7 @@ static enum complaint_status test_sc_status(struct test_sc_fx *fx, const char *n
 
 	assert_int_equal(store_complaint_get(fx->st, number, &c, false), 0);
 	s = c.status;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return s;
 }
 
@@ -234,8 +240,8 @@ static void test_sc_schema(void **state)
 {
 	struct test_sc_fx *fx = *state;
 
-	assert_true(store_latest_schema_version() >= 2);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_true(store_schema_latest_version() >= 2);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 	assert_int_equal(test_sc_int(fx,
 	                             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
 	                             " AND name IN ('units', 'complaints', 'complaint_techniques',"
@@ -257,28 +263,28 @@ static void test_sc_schema(void **state)
 	                                 " WHERE name = 'sqlite_stat1'"),
 	                 1);
 	/* Idempotent. */
-	assert_int_equal(store_migrate(fx->st), 0);
-	assert_int_equal(store_schema_version(fx->st), store_latest_schema_version());
+	assert_int_equal(store_schema_migrate(fx->st), 0);
+	assert_int_equal(store_schema_version(fx->st), store_schema_latest_version());
 }
 
 static void test_sc_validation(void **state)
 {
 	(void)state;
-	assert_true(store_complaint_phone_ok("13812345678"));
-	assert_true(store_complaint_phone_ok("19900000000"));
-	assert_false(store_complaint_phone_ok("12812345678"));
-	assert_false(store_complaint_phone_ok("1381234567"));
-	assert_false(store_complaint_phone_ok("138123456789"));
-	assert_true(store_complaint_phone_ok("010-12345678"));
-	assert_true(store_complaint_phone_ok("01012345678"));
-	assert_true(store_complaint_phone_ok("0755-1234567"));
-	assert_true(store_complaint_phone_ok("075512345678"));
-	assert_false(store_complaint_phone_ok("010-123456"));
-	assert_false(store_complaint_phone_ok("010--12345678"));
-	assert_false(store_complaint_phone_ok("1234567"));
-	assert_false(store_complaint_phone_ok("+8613812345678"));
-	assert_false(store_complaint_phone_ok(""));
-	assert_false(store_complaint_phone_ok(NULL));
+	assert_true(store_phone_ok("13812345678"));
+	assert_true(store_phone_ok("19900000000"));
+	assert_false(store_phone_ok("12812345678"));
+	assert_false(store_phone_ok("1381234567"));
+	assert_false(store_phone_ok("138123456789"));
+	assert_true(store_phone_ok("010-12345678"));
+	assert_true(store_phone_ok("01012345678"));
+	assert_true(store_phone_ok("0755-1234567"));
+	assert_true(store_phone_ok("075512345678"));
+	assert_false(store_phone_ok("010-123456"));
+	assert_false(store_phone_ok("010--12345678"));
+	assert_false(store_phone_ok("1234567"));
+	assert_false(store_phone_ok("+8613812345678"));
+	assert_false(store_phone_ok(""));
+	assert_false(store_phone_ok(NULL));
 
 	assert_true(store_unit_code_ok("3-2-1201"));
 	assert_true(store_unit_code_ok("3栋2单元1201室"));
@@ -292,26 +298,26 @@ static void test_sc_validation(void **state)
 	assert_false(store_unit_code_ok(""));
 	assert_false(store_unit_code_ok("\xff"));
 
-	assert_true(store_complaint_code_ok("leave-scene"));
-	assert_true(store_complaint_code_ok("repairs"));
-	assert_false(store_complaint_code_ok("Repairs"));
-	assert_false(store_complaint_code_ok("-x"));
-	assert_false(store_complaint_code_ok("a b"));
-	assert_false(store_complaint_code_ok("说服"));
+	assert_true(store_code_ok("leave-scene"));
+	assert_true(store_code_ok("repairs"));
+	assert_false(store_code_ok("Repairs"));
+	assert_false(store_code_ok("-x"));
+	assert_false(store_code_ok("a b"));
+	assert_false(store_code_ok("说服"));
 
-	assert_string_equal(complaint_status_name(COMPLAINT_IN_PROGRESS), "in_progress");
-	assert_int_equal(complaint_status_parse("reopened"), COMPLAINT_REOPENED);
-	assert_int_equal(complaint_status_parse("closed"), -1);
-	assert_int_equal(complaint_status_parse(NULL), -1);
-	assert_null(complaint_status_name((enum complaint_status)9));
-	assert_string_equal(complaint_relation_name(COMPLAINT_REL_TENANT), "tenant");
-	assert_int_equal(complaint_relation_parse("family"), COMPLAINT_REL_FAMILY);
-	assert_string_equal(complaint_channel_name(COMPLAINT_CH_ONSITE), "onsite");
-	assert_int_equal(complaint_channel_parse("visit"), COMPLAINT_CH_VISIT);
-	assert_string_equal(complaint_mood_name(COMPLAINT_MOOD_ANGRY), "angry");
-	assert_int_equal(complaint_mood_parse("calm"), COMPLAINT_MOOD_CALM);
-	assert_string_equal(promise_status_name(PROMISE_WITHDRAWN), "withdrawn");
-	assert_int_equal(promise_status_parse("kept"), PROMISE_KEPT);
+	assert_string_equal(store_complaint_status_name(COMPLAINT_IN_PROGRESS), "in_progress");
+	assert_int_equal(store_complaint_status_parse("reopened"), COMPLAINT_REOPENED);
+	assert_int_equal(store_complaint_status_parse("closed"), -1);
+	assert_int_equal(store_complaint_status_parse(NULL), -1);
+	assert_null(store_complaint_status_name((enum complaint_status)9));
+	assert_string_equal(store_complaint_relation_name(COMPLAINT_REL_TENANT), "tenant");
+	assert_int_equal(store_complaint_relation_parse("family"), COMPLAINT_REL_FAMILY);
+	assert_string_equal(store_complaint_channel_name(COMPLAINT_CH_ONSITE), "onsite");
+	assert_int_equal(store_complaint_channel_parse("visit"), COMPLAINT_CH_VISIT);
+	assert_string_equal(store_complaint_mood_name(COMPLAINT_MOOD_ANGRY), "angry");
+	assert_int_equal(store_complaint_mood_parse("calm"), COMPLAINT_MOOD_CALM);
+	assert_string_equal(store_promise_status_name(PROMISE_WITHDRAWN), "withdrawn");
+	assert_int_equal(store_promise_status_parse("kept"), PROMISE_KEPT);
 
 	assert_string_equal(store_strerror(STORE_EPROMISES, "zh"),
 	                    "还有未兑现的承诺：请先完成或撤回");
@@ -382,16 +388,16 @@ static void test_sc_add_and_get_chinese(void **state)
 	assert_string_equal(c.history[1].action, "promise.add");
 	assert_int_equal(c.nnotes, 0);
 	assert_int_equal(c.nhandovers, 0);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* Summary only. */
 	assert_int_equal(store_complaint_get(fx->st, number, &c, false), 0);
 	assert_int_equal(c.nhistory, 0);
 	assert_null(c.history);
 	assert_int_equal(c.ntechniques, 2);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_get(fx->st, "C-19990101-0001", &c, true), STORE_ENOENT);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_audit_verify(fx->st, NULL, NULL), 0);
 }
 
@@ -450,7 +456,7 @@ static void test_sc_add_refuses_invalid(void **state)
 		assert_string_equal(c.assignee, "li");
 		assert_null(c.phone);
 		assert_null(c.dialect);
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 }
 
@@ -468,7 +474,7 @@ static void test_sc_number_per_day_counter(void **state)
 	test_sc_add_simple(fx, &test_sc_zhang, "二", n2);
 	assert_int_equal(store_complaint_get(fx->st, n1, &c, false), 0);
 	test_sc_day(c.created_ms, day);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	snprintf(expect, sizeof expect, "C-%s-0001", day);
 	assert_string_equal(n1, expect);
 	snprintf(expect, sizeof expect, "C-%s-0002", day);
@@ -480,7 +486,7 @@ static void test_sc_number_per_day_counter(void **state)
 	test_sc_add_simple(fx, &test_sc_zhang, "三", n3);
 	assert_int_equal(store_complaint_get(fx->st, n3, &c, false), 0);
 	test_sc_day(c.created_ms, day);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	snprintf(expect, sizeof expect, "C-%s-0001", day);
 	assert_string_equal(n3, expect);
 	assert_string_not_equal(n1, n3);
@@ -543,12 +549,12 @@ static void test_sc_units(void **state)
 	assert_string_equal(got.owner_phone, "13912345678");
 	assert_true(got.area_m2 == 89.5);
 	assert_true(got.created > 1600000000);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(fx->st, "5栋1单元302", &got), 0);
 	assert_null(got.building);
 	assert_null(got.owner_phone);
 	assert_true(got.area_m2 == 0);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(fx->st, "9-9-9", &got), STORE_ENOENT);
 	assert_int_equal(store_unit_list(fx->st, 10, 0, &list, &n), 0);
 	assert_int_equal(n, 2);
@@ -575,7 +581,7 @@ static void test_sc_units(void **state)
 
 		assert_int_equal(store_complaint_get(fx->st, n2, &c, false), 0);
 		assert_true(c.unit_verified);
-		complaint_clear(&c);
+		store_complaint_clear(&c);
 	}
 	p.due_ms = store_now_ms() + TEST_SC_DAY_MS;
 	assert_int_equal(store_promise_add(fx->st, &test_sc_li, n2, &p, &pid), 0);
@@ -637,7 +643,7 @@ static void test_sc_status_rules(void **state)
 	assert_int_equal(c.status, COMPLAINT_RESOLVED);
 	assert_string_equal(c.outcome, "维保公司已更换主板");
 	assert_true(c.resolved_ms >= c.created_ms);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_boss, num, "again"),
 	                 STORE_ESTATE);
 	assert_int_equal(store_complaint_escalate(fx->st, &test_sc_boss, num, NULL, "x"),
@@ -659,7 +665,7 @@ static void test_sc_status_rules(void **state)
 	assert_int_equal(c.status, COMPLAINT_REOPENED);
 	assert_int_equal(c.resolved_ms, 0);
 	assert_string_equal(c.outcome, "维保公司已更换主板");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_reopen(fx->st, &test_sc_zhang, num, "x"), STORE_ESTATE);
 	/* Reopened stays reopened while worked on; it can be escalated and resolved. */
 	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, num, "再次报修"), 0);
@@ -669,7 +675,7 @@ static void test_sc_status_rules(void **state)
 	assert_int_equal(store_complaint_get(fx->st, num, &c, false), 0);
 	assert_int_equal(c.status, COMPLAINT_ESCALATED);
 	assert_string_equal(c.assignee, "wang");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_boss, num, "更换了控制柜"), 0);
 	/* A fresh complaint resolves straight from open too. */
 	test_sc_add_simple(fx, &test_sc_li, "快递柜", num);
@@ -699,7 +705,7 @@ static void test_sc_promises_block_resolve(void **state)
 	assert_int_equal(c.npromises, 2);
 	assert_string_equal(c.promises[1].agent, "li");
 	int64_t p1 = c.promises[0].id, p2 = c.promises[1].id;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	a0 = test_sc_audits(fx);
 	h0 = test_sc_history(fx);
@@ -719,7 +725,7 @@ static void test_sc_promises_block_resolve(void **state)
 	assert_int_equal(pr.status, PROMISE_KEPT);
 	assert_true(pr.closed_ms >= now);
 	assert_string_equal(pr.note, "已上门，确认是外墙裂缝");
-	promise_clear(&pr);
+	store_promise_clear(&pr);
 	/* Still one open. */
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_zhang, num, "已修复"),
 	                 STORE_EPROMISES);
@@ -730,7 +736,7 @@ static void test_sc_promises_block_resolve(void **state)
 	assert_int_equal(store_promise_get(fx->st, p2, &pr), 0);
 	assert_int_equal(pr.status, PROMISE_WITHDRAWN);
 	assert_string_equal(pr.note, "业主改为自行维修");
-	promise_clear(&pr);
+	store_promise_clear(&pr);
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_zhang, num, "已修复"), 0);
 	assert_int_equal(store_promise_get(fx->st, 99999, &pr), STORE_ENOENT);
 	assert_int_equal(store_promise_done(fx->st, &test_sc_zhang, 99999, NULL), STORE_ENOENT);
@@ -744,7 +750,7 @@ static void test_sc_promises_block_resolve(void **state)
 	assert_int_equal(store_promise_get(fx->st, pid, &pr), 0);
 	assert_string_equal(pr.agent, "li");
 	assert_string_equal(pr.what, "今天下午派人查看");
-	promise_clear(&pr);
+	store_promise_clear(&pr);
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, num, "已清运"),
 	                 STORE_EPROMISES);
 	assert_int_equal(store_promise_done(fx->st, &test_sc_li, pid, ""), 0);
@@ -1097,7 +1103,7 @@ static void test_sc_history_and_audit_every_change(void **state)
 	assert_int_equal(c.promises[0].status, PROMISE_KEPT);
 	assert_int_equal(c.promises[1].status, PROMISE_WITHDRAWN);
 	assert_true(c.updated_ms >= c.created_ms);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* The history is append-only. */
 	{
@@ -1130,7 +1136,7 @@ static void test_sc_failed_audit_rolls_back(void **state)
 	test_sc_add(fx, &test_sc_zhang, &in, num);
 	assert_int_equal(store_complaint_get(fx->st, num, &c, true), 0);
 	pid = c.promises[0].id;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	a = test_sc_audits(fx);
 	h = test_sc_history(fx);
 	test_sc_exec(fx, "CREATE TRIGGER audit_refuse BEFORE INSERT ON audit"
@@ -1162,7 +1168,7 @@ static void test_sc_failed_audit_rolls_back(void **state)
 	assert_int_equal(c.status, COMPLAINT_OPEN);
 	assert_string_equal(c.assignee, "zhang");
 	assert_int_equal(c.promises[0].status, PROMISE_OPEN);
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 
 	/* Resolve and reopen too (after keeping the promise without the trigger). */
 	test_sc_exec(fx, "DROP TRIGGER audit_refuse");
@@ -1539,14 +1545,14 @@ static void test_sc_drafts(void **state)
 	assert_string_equal(d.data, json);
 	assert_int_equal(d.step, 2);
 	assert_true(d.updated_ms > 1600000000000LL);
-	draft_clear(&d);
+	store_draft_clear(&d);
 	assert_int_equal(store_draft_load(fx->st, "zhang", "movein", &d), STORE_ENOENT);
 	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), 0);
 	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), STORE_ENOENT);
 	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), STORE_ENOENT);
 	assert_int_equal(store_draft_load(fx->st, "li", "complaint", &d), 0);
 	assert_string_equal(d.data, "{}");
-	draft_clear(&d);
+	store_draft_clear(&d);
 	assert_int_equal(store_draft_save(fx->st, "zhang", "Complaint", "{}", 0), STORE_EINVAL);
 	assert_int_equal(store_draft_save(fx->st, "", "complaint", "{}", 0), STORE_EINVAL);
 	assert_int_equal(store_draft_save(fx->st, "zhang", "complaint", "", 0), STORE_EINVAL);
@@ -1576,7 +1582,7 @@ static void test_sc_readonly_store(void **state)
 	assert_int_equal(store_open(fx->path, STORE_READONLY, 200, &ro), 0);
 	assert_int_equal(store_complaint_get(ro, num, &c, true), 0);
 	assert_string_equal(c.words, "卫生间漏水");
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	assert_int_equal(store_complaint_search_text(ro, "漏水", NULL, &list, &n), 0);
 	assert_int_equal(n, 1);
 	store_complaint_list_free(list, n);

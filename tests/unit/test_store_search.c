@@ -17,7 +17,8 @@
 
 #include "store.h"
 #include "store_complaint.h"
-#include "store_search.h"
+#include "store_pairs.h"
+#include "store_tx.h"
 #include "testhost.h"
 
 /* ---- the tokenizer ------------------------------------------------------------------------ */
@@ -43,7 +44,7 @@ static const char *test_ss_tokens(const char *text, bool query)
 	static struct test_ss_tokens t;
 
 	memset(&t, 0, sizeof t);
-	assert_int_equal(store_search_tokenize(text, strlen(text), query, test_ss_collect, &t), 0);
+	assert_int_equal(store_pairs_tokenize(text, strlen(text), query, test_ss_collect, &t), 0);
 	return t.out;
 }
 
@@ -84,7 +85,7 @@ static void test_ss_tokenizer_stops(void **state)
 	int calls = 0;
 
 	(void)state;
-	assert_int_equal(store_search_tokenize("abcdef", 6, false, test_ss_stop, &calls), 7);
+	assert_int_equal(store_pairs_tokenize("abcdef", 6, false, test_ss_stop, &calls), 7);
 	assert_int_equal(calls, 2);
 }
 
@@ -93,18 +94,19 @@ static void test_ss_query_text(void **state)
 	char q[32];
 
 	(void)state;
-	assert_int_equal(store_search_query("漏水", q, sizeof q), 8);
+	assert_int_equal(store_pairs_query("漏水", q, sizeof q), 8);
 	assert_string_equal(q, "\"漏水\"");
-	assert_true(store_search_query("漏", q, sizeof q) > 0);
+	assert_true(store_pairs_query("漏", q, sizeof q) > 0);
 	assert_string_equal(q, "\"漏\" *");
-	assert_true(store_search_query("a\"b", q, sizeof q) > 0);
+	assert_true(store_pairs_query("a\"b", q, sizeof q) > 0);
 	assert_string_equal(q, "\"a\"\"b\"");
-	assert_true(store_search_query("\"", q, sizeof q) > 0);
+	assert_true(store_pairs_query("\"", q, sizeof q) > 0);
 	assert_string_equal(q, "\"\"\"\" *");
-	assert_int_equal(store_search_query("", q, sizeof q), -1);
-	assert_int_equal(store_search_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q), -1);
-	assert_int_equal(store_search_query("ab", q, 4), -1);
-	assert_int_equal(store_search_query("ab", q, 5), 4);
+	assert_int_equal(store_pairs_query("", q, sizeof q), -1);
+	assert_int_equal(store_pairs_query("0123456789abcdefghijklmnopqrstuvwxyz", q, sizeof q),
+	                 -1);
+	assert_int_equal(store_pairs_query("ab", q, 4), -1);
+	assert_int_equal(store_pairs_query("ab", q, 5), 4);
 }
 
 /* ---- the index against a plain scan ------------------------------------------------------- */
@@ -184,7 +186,7 @@ static bool test_ss_contains(struct test_ss_fx *fx, size_t i, const char *text)
 	found = strstr(c.words, text) != NULL || (c.outcome != NULL && strstr(c.outcome, text));
 	for (k = 0; !found && k < c.nnotes; k++)
 		found = strstr(c.notes[k].text, text) != NULL;
-	complaint_clear(&c);
+	store_complaint_clear(&c);
 	return found;
 }
 
@@ -234,7 +236,7 @@ static void test_ss_fts_command(struct test_ss_fx *fx, const char *command)
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 2000);
-	assert_int_equal(store_search_register(db), SQLITE_OK);
+	assert_int_equal(store_pairs_register(db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "INSERT INTO complaint_search (complaint_search) VALUES (?1)",
 	                                    -1, &s, NULL),
@@ -408,8 +410,8 @@ static void test_ss_batch(void **state)
 	char words[32];
 	size_t i;
 
-	assert_int_equal(store_batch_begin(fx->st), 0);
-	assert_int_equal(store_batch_begin(fx->st), STORE_EINVAL);
+	assert_int_equal(store_tx_batch_begin(fx->st), 0);
+	assert_int_equal(store_tx_batch_begin(fx->st), STORE_EINVAL);
 	for (i = 0; i < 40; i++) {
 		snprintf(words, sizeof words, "%s%zu号", i % 2 ? "漏水" : "噪音", i);
 		test_ss_add_words(fx, i, words);
@@ -417,14 +419,14 @@ static void test_ss_batch(void **state)
 	/* A refused change inside the batch is undone alone. */
 	assert_int_equal(store_complaint_note(fx->st, &test_ss_ctx, "C-00000000-0000", "x"),
 	                 STORE_ENOENT);
-	assert_int_equal(store_batch_end(fx->st, 0), 0);
+	assert_int_equal(store_tx_batch_end(fx->st, 0), 0);
 	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaint_search_pending"), 0);
 	test_ss_check_n(fx, 40);
 	test_ss_check_in(fx, "7号", 40);
 	test_ss_fts_command(fx, "integrity-check");
-	assert_int_equal(store_batch_begin(fx->st), 0);
+	assert_int_equal(store_tx_batch_begin(fx->st), 0);
 	test_ss_add_words(fx, 40, "回滚的投诉");
-	assert_int_equal(store_batch_end(fx->st, STORE_EINVAL), STORE_EINVAL);
+	assert_int_equal(store_tx_batch_end(fx->st, STORE_EINVAL), STORE_EINVAL);
 	assert_int_equal(test_ss_raw_int(fx, "SELECT count(*) FROM complaints"), 40);
 	test_ss_check_n(fx, 40);
 }

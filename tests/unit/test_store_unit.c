@@ -19,6 +19,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_unit.h"
 #include "testhost.h"
 
 static int test_su_setup(void **state)
@@ -87,11 +88,11 @@ static void test_su_store_add_update(void **state)
 	assert_string_equal(got.owner_name, "李四");
 	assert_string_equal(got.owner_phone, "021-12345678");
 	assert_true(got.area_m2 == 120);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(th->st, "1-1-102", &got), 0);
 	assert_null(got.owner_name);
 	assert_true(got.area_m2 == 0);
-	unit_clear(&got);
+	store_unit_clear(&got);
 
 	/* The same again: unchanged. One changed phone: updated, audited with the field. */
 	units[0].owner_phone = (char *)"13900000009";
@@ -103,7 +104,7 @@ static void test_su_store_add_update(void **state)
 	assert_int_equal(testhost_audit_count(th->st, "unit.update", "changed=owner_phone"), 1);
 	assert_int_equal(store_unit_get(th->st, "1-1-101", &got), 0);
 	assert_string_equal(got.owner_phone, "13900000009");
-	unit_clear(&got);
+	store_unit_clear(&got);
 
 	/* Only the owner's name given: the rest is kept; an empty name clears it. */
 	units[0] = test_su_unit("1-1-101", NULL, "张三丰", NULL, 0);
@@ -117,11 +118,11 @@ static void test_su_store_add_update(void **state)
 	assert_string_equal(got.building, "1栋");
 	assert_string_equal(got.owner_phone, "13900000009");
 	assert_true(got.area_m2 == 89.5);
-	unit_clear(&got);
+	store_unit_clear(&got);
 	assert_int_equal(store_unit_get(th->st, "3栋2单元1201", &got), 0);
 	assert_null(got.owner_name);
 	assert_string_equal(got.owner_phone, "021-12345678");
-	unit_clear(&got);
+	store_unit_clear(&got);
 	/* The area cleared by 0 when the area is given. */
 	units[0] = test_su_unit("1-1-101", NULL, NULL, NULL, 0);
 	assert_int_equal(
@@ -130,7 +131,7 @@ static void test_su_store_add_update(void **state)
 	assert_int_equal(res.updated, 1);
 	assert_int_equal(store_unit_get(th->st, "1-1-101", &got), 0);
 	assert_true(got.area_m2 == 0);
-	unit_clear(&got);
+	store_unit_clear(&got);
 }
 
 static void test_su_store_refused(void **state)

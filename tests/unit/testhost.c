@@ -13,6 +13,9 @@
 
 #include "catalog.h"
 #include "cmd_groups.h"
+#include "store_account.h"
+#include "store_audit.h"
+#include "store_schema.h"
 #include "testhost.h"
 
 const struct audit_ctx testhost_setup_ctx = {
@@ -131,7 +134,7 @@ struct testhost *testhost_new(const char *name)
 		return NULL;
 	}
 	snprintf(th->path, sizeof th->path, "%s/propdesk.db", th->dir);
-	if (store_open(th->path, 0, 1000, &th->st) != 0 || store_migrate(th->st) != 0) {
+	if (store_open(th->path, 0, 1000, &th->st) != 0 || store_schema_migrate(th->st) != 0) {
 		testhost_free(th);
 		return NULL;
 	}
@@ -363,7 +366,7 @@ struct shell *testhost_start(struct testhost *th, const char *name, unsigned cap
 	user.lang = a.lang;
 	user.team = a.team;
 	testhost_start_user(th, &user, caps, opts);
-	account_clear(&a);
+	store_account_clear(&a);
 	return th->sh;
 }
 

@@ -1,0 +1,271 @@
+/* store_schema — the database's tables, one step per schema version, applied in order by
+ * store_schema_migrate, each step in its own transaction. Calls store.c and store_tx.c. */
+#include "store_schema.h"
+
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+#include "store_pairs.h"
+#include "store_tx.h"
+
+/* The schema, one step per version. Never edit a released step: add a new one. */
+struct store_schema_step {
+	int version;
+	const char *sql;
+};
+
+static const struct store_schema_step store_schema_steps[] = {
+    /* Accounts and their keys (store_account.c); the audit log (store_audit.c). */
+    {1, "CREATE TABLE accounts ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL UNIQUE COLLATE BINARY,"
+        " display TEXT NOT NULL DEFAULT '',"
+        " role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'auditor', 'admin')),"
+        " lang TEXT NOT NULL DEFAULT 'zh' CHECK (lang IN ('zh', 'en')),"
+        " team TEXT,"
+        " pwhash TEXT,"
+        " locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+        " failed INTEGER NOT NULL DEFAULT 0,"
+        " locked_until INTEGER NOT NULL DEFAULT 0,"
+        " created INTEGER NOT NULL,"
+        " updated INTEGER NOT NULL,"
+        " last_login INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE TABLE account_keys ("
+        " id INTEGER PRIMARY KEY,"
+        " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+        " keytype TEXT NOT NULL,"
+        " blob TEXT NOT NULL,"
+        " comment TEXT,"
+        " created INTEGER NOT NULL,"
+        " UNIQUE (account_id, keytype, blob)"
+        ");"
+        "CREATE TABLE audit ("
+        " seq INTEGER PRIMARY KEY,"
+        " ts_ms INTEGER NOT NULL,"
+        " account TEXT,"
+        " role TEXT,"
+        " session TEXT,"
+        " peer TEXT,"
+        " transport TEXT,"
+        " action TEXT NOT NULL,"
+        " target TEXT,"
+        " detail TEXT,"
+        " prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL"
+        ");"
+        "CREATE INDEX audit_account_ts ON audit (account, ts_ms);"
+        "CREATE INDEX audit_action ON audit (action);"},
+    /* Complaints tagged by communication technique, their notes, history, handovers and
+     * promises (store_complaint.c, store_complaint_status.c, store_promise.c); the unit
+     * register (store_unit.c); guided-form drafts (store_draft.c). */
+    {2, "CREATE TABLE units ("
+        " id INTEGER PRIMARY KEY,"
+        " code TEXT NOT NULL UNIQUE,"
+        " building TEXT,"
+        " owner_name TEXT,"
+        " owner_phone TEXT,"
+        " area_m2 REAL,"
+        " created INTEGER NOT NULL"
+        ");"
+        "CREATE TABLE complaints ("
+        " id INTEGER PRIMARY KEY,"
+        " number TEXT NOT NULL UNIQUE,"
+        " unit TEXT NOT NULL,"
+        " unit_verified INTEGER NOT NULL DEFAULT 0 CHECK (unit_verified IN (0, 1)),"
+        " caller TEXT NOT NULL,"
+        " relation TEXT NOT NULL CHECK (relation IN ('owner', 'family', 'tenant', 'other')),"
+        " phone TEXT,"
+        " channel TEXT NOT NULL CHECK (channel IN ('phone', 'visit', 'onsite')),"
+        " category TEXT NOT NULL,"
+        " words TEXT NOT NULL,"
+        " mood TEXT NOT NULL CHECK (mood IN ('calm', 'upset', 'angry')),"
+        " dialect TEXT,"
+        " outcome TEXT,"
+        " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN"
+        "  ('open', 'in_progress', 'resolved', 'escalated', 'reopened')),"
+        " agent TEXT NOT NULL,"
+        " assignee TEXT NOT NULL,"
+        " created_ms INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL,"
+        " resolved_ms INTEGER"
+        ");"
+        "CREATE INDEX complaints_status ON complaints (status, created_ms);"
+        "CREATE INDEX complaints_assignee ON complaints (assignee, created_ms);"
+        "CREATE INDEX complaints_agent ON complaints (agent, created_ms);"
+        "CREATE INDEX complaints_unit ON complaints (unit, created_ms);"
+        "CREATE INDEX complaints_category ON complaints (category, created_ms);"
+        "CREATE INDEX complaints_created ON complaints (created_ms);"
+        "CREATE TABLE complaint_days ("
+        " day TEXT PRIMARY KEY,"
+        " last INTEGER NOT NULL"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE complaint_techniques ("
+        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+        " code TEXT NOT NULL,"
+        " PRIMARY KEY (complaint_id, code)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX complaint_techniques_code ON complaint_techniques (code, complaint_id);"
+        "CREATE TABLE complaint_notes ("
+        " id INTEGER PRIMARY KEY,"
+        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+        " author TEXT,"
+        " ts_ms INTEGER NOT NULL,"
+        " text TEXT NOT NULL"
+        ");"
+        "CREATE INDEX complaint_notes_complaint ON complaint_notes (complaint_id, id);"
+        "CREATE TABLE complaint_history ("
+        " id INTEGER PRIMARY KEY,"
+        " complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
+        " ts_ms INTEGER NOT NULL,"
+        " account TEXT,"
+        " action TEXT NOT NULL,"
+        " detail TEXT"
+        ");"
+        "CREATE INDEX complaint_history_complaint ON complaint_history (complaint_id, action);"
+        "CREATE TRIGGER complaint_history_no_update BEFORE UPDATE ON complaint_history"
+        " BEGIN SELECT RAISE(ABORT, 'complaint_history is append-only'); END;"
+        "CREATE TRIGGER complaint_history_no_delete BEFORE DELETE ON complaint_history"
+        " BEGIN SELECT RAISE(ABORT, 'complaint_history is append-only'); END;"
+        "CREATE TABLE handovers ("
+        " id INTEGER PRIMARY KEY,"
+        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+        " from_account TEXT,"
+        " to_account TEXT NOT NULL,"
+        " ts_ms INTEGER NOT NULL,"
+        " note TEXT"
+        ");"
+        "CREATE INDEX handovers_complaint ON handovers (complaint_id, id);"
+        "CREATE TABLE promises ("
+        " id INTEGER PRIMARY KEY,"
+        " complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,"
+        " agent TEXT NOT NULL,"
+        " what TEXT NOT NULL,"
+        " due_ms INTEGER NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'withdrawn')),"
+        " created_ms INTEGER NOT NULL,"
+        " closed_ms INTEGER,"
+        " note TEXT"
+        ");"
+        "CREATE INDEX promises_status_due ON promises (status, due_ms);"
+        "CREATE INDEX promises_complaint ON promises (complaint_id, status);"
+        "CREATE INDEX promises_agent ON promises (agent, status, due_ms);"
+        "CREATE TABLE drafts ("
+        " account TEXT NOT NULL,"
+        " kind TEXT NOT NULL,"
+        " data TEXT NOT NULL,"
+        " step INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (account, kind)"
+        ") WITHOUT ROWID;"},
+    /* The substring index of `complaint search` (store_search.h, its tokenizer store_pairs.h):
+     * one FTS5 document per complaint, its words, outcome and notes joined by U+001F, read
+     * from a view. Triggers only note which complaints changed, with the text the index holds
+     * for each (NULL: not in it), in complaint_search_pending; the store brings the index up
+     * to date from there at the end of each of its transactions (store_search_sync), in one
+     * statement for a whole batch. So a change by hand (the sqlite3 shell, which has no
+     * tokenizer) still works, and is indexed by the next change through the store; meanwhile
+     * searches scan. */
+    {3, "CREATE VIEW complaint_search_text (id, body) AS SELECT c.id, c.words || char(31) ||"
+        " coalesce(c.outcome, '') || char(31) || coalesce((SELECT group_concat(n.text, char(31))"
+        " FROM complaint_notes n WHERE n.complaint_id = c.id) || char(31), '')"
+        " FROM complaints c;"
+        "CREATE VIRTUAL TABLE complaint_search USING fts5(body, content='complaint_search_text',"
+        " content_rowid='id', tokenize='" STORE_PAIRS_TOKENIZER "', columnsize=0);"
+        "INSERT INTO complaint_search (complaint_search) VALUES ('rebuild');"
+        "CREATE TABLE complaint_search_pending ("
+        " complaint_id INTEGER PRIMARY KEY,"
+        " indexed TEXT"
+        ");"
+        "CREATE TRIGGER complaint_search_add AFTER INSERT ON complaints BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending VALUES (new.id, NULL); END;"
+        "CREATE TRIGGER complaint_search_change BEFORE UPDATE OF words, outcome ON complaints"
+        " BEGIN INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
+        "CREATE TRIGGER complaint_search_remove BEFORE DELETE ON complaints BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.id; END;"
+        "CREATE TRIGGER complaint_search_note_add BEFORE INSERT ON complaint_notes BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = new.complaint_id; END;"
+        "CREATE TRIGGER complaint_search_note_change BEFORE UPDATE OF text, complaint_id"
+        " ON complaint_notes BEGIN INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text"
+        "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
+        "CREATE TRIGGER complaint_search_note_remove BEFORE DELETE ON complaint_notes BEGIN"
+        " INSERT OR IGNORE INTO complaint_search_pending"
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"},
+    /* The open promises of one complaint, with their due times, from the index alone: a
+     * complaint's row in a list counts them and takes the earliest due time, and `--overdue`
+     * asks whether one is past due. The queries name this index (INDEXED BY), so their plans
+     * do not depend on statistics. */
+    {4, "DROP INDEX promises_complaint;"
+        "CREATE INDEX promises_complaint ON promises (complaint_id, status, due_ms);"},
+    /* A unit's complaints by status, from the index alone (unit show counts the ones not
+     * resolved: thousands for a unit after years). */
+    {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);"},
+};
+
+#define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])
+
+int store_schema_version(struct store *st)
+{
+	return store_user_version(st);
+}
+
+int store_schema_latest_version(void)
+{
+	return store_schema_steps[STORE_SCHEMA_NSTEPS - 1].version;
+}
+
+/* Applies step m unless the schema (read again inside the transaction: another process may
+ * have migrated meanwhile) is already there. */
+static int store_schema_apply(struct store *st, const struct store_schema_step *m)
+{
+	char sql[64];
+	int rc, v;
+
+	rc = store_tx_begin(st);
+	if (rc < 0)
+		return rc;
+	v = store_user_version(st);
+	if (v < 0)
+		return store_tx_end(st, v);
+	if (v > store_schema_latest_version())
+		return store_tx_end(st, store_fail_msg(st, STORE_ESCHEMA, "schema is newer"));
+	if (v >= m->version)
+		return store_tx_end(st, 0);
+	rc = sqlite3_exec(st->db, m->sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		/* A program constant, not user data: PRAGMA takes no bound parameters. */
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
+	return store_tx_end(st, rc == SQLITE_OK ? 0 : store_fail(st, rc));
+}
+
+int store_schema_migrate(struct store *st)
+{
+	size_t i;
+	int rc, v;
+
+	v = store_user_version(st);
+	if (v < 0)
+		return v;
+	if (v > store_schema_latest_version()) {
+		snprintf(st->errmsg, sizeof st->errmsg,
+		         "database schema version %d is newer than this program's %d", v,
+		         store_schema_latest_version());
+		return STORE_ESCHEMA;
+	}
+	for (i = 0; i < STORE_SCHEMA_NSTEPS; i++) {
+		if (store_schema_steps[i].version <= v)
+			continue;
+		rc = store_schema_apply(st, &store_schema_steps[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return store_analyze(st);
+}
