@@ -177,11 +177,13 @@ const struct cmd_entry cmd_table[] = {
      "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_user_list},
     {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
-     "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
-     cmd_user_lock},
+     "Lock an account: it can no longer log in, from anywhere, by password or key.",
+     "锁定账号，使其不能从任何地址以密码或密钥登录。", CMD_AUDIT, NULL, cmd_user_lock},
     {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
-     "Unlock an account and clear its failed-login lockout.",
-     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock},
+     "Unlock an account: clear an admin's lock and its failed-login lockouts from every "
+     "address.",
+     "解锁账号：清除管理员的锁定，以及它在所有地址上因登录失败造成的锁定。", CMD_AUDIT, NULL,
+     cmd_user_unlock},
     {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
      "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
     {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
@@ -197,6 +199,19 @@ const struct cmd_entry cmd_table[] = {
      "of stdin.",
      "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。", CMD_AUDIT,
      "password-stdin", cmd_user_passwd},
+    {"ban", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "ban list [--json]",
+     "Show the failed-login penalties the service holds: addresses whose password logins are "
+     "refused or whose penalty is still leaking away, and (account, address) pairs that have "
+     "failed or are locked out. Key logins and trusted networks are never refused for them.",
+     "显示服务记录的登录失败处罚：已暂停密码登录或扣分尚未消退的地址，以及登录失败或已被锁定的"
+     "（账号，地址）组合。密钥登录和受信任网络不受其影响。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_ban_list},
+    {"ban", "lift", ROLE_ADMIN, NULL, 1, 1, "ban lift ADDRESS|all",
+     "Lift an address's login penalty and the lockouts of every account from it (all: of "
+     "every address). To lift one account's lockouts from everywhere: user unlock NAME.",
+     "解除某个地址的登录失败处罚，以及从该地址登录的所有账号的锁定（all：所有地址）。"
+     "要解除某个账号在所有地址上的锁定：user unlock NAME。",
+     CMD_AUDIT, NULL, cmd_ban_lift},
     {"config", "reload", ROLE_ADMIN, NULL, 0, 0, "config reload",
      "Re-read the configuration file (limits, login rules, logging) without a restart; a file "
      "with errors is refused and the running configuration kept.",

@@ -111,6 +111,9 @@ int cmd_user_unlock(struct shell *sh, struct args *a);
 int cmd_user_role(struct shell *sh, struct args *a);
 int cmd_user_key(struct shell *sh, struct args *a);
 int cmd_user_passwd(struct shell *sh, struct args *a);
+/* Handlers: cmd_ban.c */
+int cmd_ban_list(struct shell *sh, struct args *a);
+int cmd_ban_lift(struct shell *sh, struct args *a);
 /* Handlers: cmd_config.c */
 int cmd_config_reload(struct shell *sh, struct args *a);
 

@@ -314,7 +314,7 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 {
 	struct audit_ctx ctx;
 	const char *name = a->pos[0];
-	int rc;
+	int rc, n;
 
 	if (!cmd_user_name_ok(name))
 		return cmd_user_bad_name(sh, name);
@@ -326,8 +326,18 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 	rc = store_account_set_locked(sh->host.store, &ctx, name, locked);
 	if (rc < 0)
 		return shell_store_error(sh, rc);
-	if (locked)
+	if (locked) {
 		shell_printf(sh, T(sh, "Account %s locked.\n", "账号 %s 已锁定。\n"), name);
+		return CMD_OK;
+	}
+	/* The service's lockouts of this account, from whichever addresses they came. */
+	n = sh->host.unlock != NULL ? sh->host.unlock(sh->host.ctx, name) : 0;
+	if (n > 0)
+		shell_printf(sh,
+		             T(sh, "Account %s unlocked; its failed-login lockout from %d "
+		                   "address(es) lifted.\n",
+		               "账号 %s 已解锁；已解除其在 %d 个地址上因登录失败造成的锁定。\n"),
+		             name, n);
 	else
 		shell_printf(sh, T(sh, "Account %s unlocked.\n", "账号 %s 已解锁。\n"), name);
 	return CMD_OK;
