@@ -398,6 +398,14 @@ static void addrlimit_addr_decay(const struct addrlimit *al, struct addrlimit_ad
 		a->banned_until = 0;
 }
 
+/* The failures not yet forgiven: the score rounded up (one leaking away still counts). */
+static int addrlimit_score_count(double score)
+{
+	int n = (int)score;
+
+	return score > (double)n ? n + 1 : n;
+}
+
 /* Nothing left worth keeping about the address? Then it goes. */
 static bool addrlimit_addr_gc(struct addrlimit *al, struct addrlimit_addr *a, int64_t now)
 {
@@ -582,9 +590,9 @@ void addrlimit_failed(struct addrlimit *al, const char *name, const char *addr, 
 	a->score += 1;
 	if (p != NULL)
 		p->scored++;
-	out->addr_score = (int)a->score;
+	out->addr_score = addrlimit_score_count(a->score);
 	if (al->p.addr_max_failures > 0 && al->p.lockout_ms > 0 && a->banned_until == 0 &&
-	    a->score >= al->p.addr_max_failures) {
+	    out->addr_score >= al->p.addr_max_failures) {
 		a->banned_until = now + al->p.lockout_ms;
 		out->addr_banned = true;
 	}
@@ -629,7 +637,7 @@ int addrlimit_addr_score(struct addrlimit *al, const char *addr, int64_t now)
 	if (a == NULL)
 		return 0;
 	addrlimit_addr_decay(al, a, now);
-	return (int)a->score;
+	return addrlimit_score_count(a->score);
 }
 
 /* ---- admin ----------------------------------------------------------------------------- */
@@ -646,6 +654,7 @@ int addrlimit_unlock_account(struct addrlimit *al, const char *name, int64_t now
 
 		while (*pp != NULL) {
 			struct addrlimit_pair *p = *pp;
+			struct addrlimit_addr *a;
 
 			if (strcmp(p->name, key) != 0) {
 				pp = &p->next;
@@ -653,6 +662,12 @@ int addrlimit_unlock_account(struct addrlimit *al, const char *name, int64_t now
 			}
 			if (addrlimit_pair_is_locked(al, p, now, NULL))
 				n++;
+			/* An admin vouches for them: its failures leave the address's score. */
+			a = addrlimit_addr_get(al, p->addr);
+			if (a != NULL) {
+				addrlimit_addr_decay(al, a, now);
+				a->score = a->score > p->scored ? a->score - p->scored : 0;
+			}
 			*pp = p->next;
 			free(p);
 			al->npairs--;
@@ -740,11 +755,11 @@ size_t addrlimit_list(struct addrlimit *al, int64_t now, addrlimit_each_fn each,
 		const struct addrlimit_addr *a;
 
 		for (a = al->addrs[i]; a != NULL; a = a->next) {
-			if (a->score < 1 && a->banned_until == 0)
+			if (a->score <= 0 && a->banned_until == 0)
 				continue;
 			memset(&e, 0, sizeof e);
 			e.addr = a->addr;
-			e.failures = (int)a->score;
+			e.failures = addrlimit_score_count(a->score);
 			e.blocked = a->banned_until != 0;
 			e.left_ms = e.blocked ? a->banned_until - now : 0;
 			each(arg, &e);

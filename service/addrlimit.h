@@ -61,7 +61,8 @@ struct addrlimit_params {
 				 * failures are forgotten this long after its last one */
 	int64_t fail_delay_ms;  /* the first failure's answer delay, doubled with each one */
 	int64_t fail_delay_max_ms;
-	int addr_max_failures;  /* address score that bans password logins from it; 0 never */
+	int addr_max_failures;  /* address score (rounded up) that bans password logins from it;
+				 * 0 never */
 	int64_t addr_decay_ms;  /* one failure leaks out of an address's score per this long */
 };
 
@@ -95,7 +96,8 @@ struct addrlimit_fail {
 	int64_t delay_ms;      /* answer it after this long */
 	bool pair_locked;      /* this failure locked the pair */
 	bool addr_banned;      /* this failure banned the address */
-	int addr_score;        /* the address's score after it (rounded down) */
+	int addr_score;        /* the address's score after it (failures not yet forgiven,
+				* rounded up) */
 };
 
 /* A failed password check of name from addr. trusted: the address is on a trusted network:
@@ -107,12 +109,14 @@ void addrlimit_failed(struct addrlimit *al, const char *name, const char *addr, 
 void addrlimit_succeeded(struct addrlimit *al, const char *name, const char *addr, int64_t now);
 /* Are password logins from addr banned now (with the time left)? */
 bool addrlimit_addr_banned(struct addrlimit *al, const char *addr, int64_t now, int64_t *left_ms);
-/* The address's penalty score now, rounded down. */
+/* The address's penalty score now: failures not yet forgiven, rounded up (a failure being
+ * forgiven still counts); the address is banned when it reaches addr_max_failures. */
 int addrlimit_addr_score(struct addrlimit *al, const char *addr, int64_t now);
 
 /* ---- admin ----------------------------------------------------------------------------- */
 
-/* Forgets name's failures and locks from every address; returns how many pairs were locked. */
+/* Forgets name's failures and locks from every address (and takes the failures they added out
+ * of those addresses' scores, as a success would); returns how many pairs were locked. */
 int addrlimit_unlock_account(struct addrlimit *al, const char *name, int64_t now);
 /* Lifts addr's penalty (score and ban) and the locks of every pair at addr; addr NULL: of
  * every address. Returns how many bans and locks were lifted. */

@@ -323,6 +323,28 @@ static void test_addrlimit_address_score_decays_and_bans(void **state)
 	addrlimit_free(al);
 }
 
+/* A failure partly forgiven still counts as one, so that failures spread over seconds reach
+ * the limit all the same. */
+static void test_addrlimit_score_rounds_up(void **state)
+{
+	struct addrlimit_params p = test_params;
+	struct addrlimit *al;
+	struct addrlimit_fail f;
+	int i;
+
+	(void)state;
+	p.addr_max_failures = 3;
+	al = addrlimit_new(&p);
+	for (i = 0; i < 3; i++)
+		addrlimit_failed(al, "x", "192.0.2.9", false, (int64_t)i * 5 * SEC, &f);
+	assert_true(f.addr_banned); /* 3 - 10/60 leaked: still 3 */
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.9", 10 * SEC), 3);
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.9", 70 * SEC), 2);
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.9", 130 * SEC), 1);
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.9", 190 * SEC), 0);
+	addrlimit_free(al);
+}
+
 static void test_addrlimit_trusted_slowed_never_locked(void **state)
 {
 	struct addrlimit *al = addrlimit_new(&test_params);
@@ -395,6 +417,10 @@ static void test_addrlimit_unlock_lift_and_list(void **state)
 	assert_false(addrlimit_pair_locked(al, "agent2", "192.0.2.2", SEC, NULL));
 	assert_true(addrlimit_pair_locked(al, "agent3", "192.0.2.1", SEC, NULL));
 	assert_int_equal(addrlimit_unlock_account(al, "agent2", SEC), 0);
+	/* ... and its failures left the scores: 192.0.2.2 had only agent2's. */
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.2", SEC), 0);
+	/* agent3's 5, a second's worth leaked: still 5 not yet forgiven. */
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.1", SEC), 5);
 
 	/* ban lift ADDRESS: its ban and the locks of its pairs. */
 	assert_int_equal(addrlimit_lift(al, "192.0.2.66", SEC), 1);
@@ -405,6 +431,7 @@ static void test_addrlimit_unlock_lift_and_list(void **state)
 	assert_int_equal(addrlimit_lift(al, "192.0.2.99", SEC), 0);
 	/* ban lift all. */
 	assert_int_equal(addrlimit_lift(al, NULL, SEC), 1);
+	assert_int_equal(addrlimit_addr_score(al, "192.0.2.1", SEC), 0);
 	assert_false(addrlimit_pair_locked(al, "agent3", "192.0.2.1", SEC, NULL));
 	memset(&seen, 0, sizeof seen);
 	assert_int_equal(addrlimit_list(al, SEC, test_addrlimit_each, &seen), 0);
@@ -462,6 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_addrlimit_same_delay_known_and_unknown_names),
 	    cmocka_unit_test(test_addrlimit_success_forgets_pair_keeps_others_score),
 	    cmocka_unit_test(test_addrlimit_address_score_decays_and_bans),
+	    cmocka_unit_test(test_addrlimit_score_rounds_up),
 	    cmocka_unit_test(test_addrlimit_trusted_slowed_never_locked),
 	    cmocka_unit_test(test_addrlimit_unlock_lift_and_list),
 	    cmocka_unit_test(test_addrlimit_lift_keeps_startups),
