@@ -11,7 +11,7 @@ bindir=$(dirname "$PROPDESKD")
 LOADGEN=${LOADGEN:-$bindir/propdesk-loadgen}
 PDSHELL=${PDSHELL:-$bindir/propdesk-shell}
 
-pd_config limits.max_per_address=1000 auth.max_failures=1000 auth.address_max_failures=100000
+pd_config limits.max_startups_per_address=1000 limits.max_startups=1000 auth.max_failures=1000 auth.address_max_failures=100000
 pd_user agent1 agent
 pd_user victim agent 'victim-pass-123'
 pd_user boss admin
