@@ -554,7 +554,7 @@ void addrlimit_failed(struct addrlimit *al, const char *name, const char *addr, 
 {
 	struct addrlimit_pair *p = addrlimit_pair_now(al, name, addr, now);
 	struct addrlimit_addr *a = NULL;
-	bool was_locked;
+	bool was_locked = false;
 
 	memset(out, 0, sizeof *out);
 	if (p == NULL && al->npairs < ADDRLIMIT_PAIRS_MAX) {
@@ -583,7 +583,9 @@ void addrlimit_failed(struct addrlimit *al, const char *name, const char *addr, 
 		out->failures = 1;
 	}
 	out->delay_ms = addrlimit_delay_ms(al, out->failures);
-	if (trusted)
+	/* A trusted network is never penalised; nor is a guess at a pair that locked while it
+	 * was being checked: that pair is contained already, the address needs no more. */
+	if (trusted || was_locked)
 		return;
 	a = addrlimit_addr_make(al, addr, now);
 	addrlimit_addr_decay(al, a, now);

@@ -101,7 +101,9 @@ struct addrlimit_fail {
 };
 
 /* A failed password check of name from addr. trusted: the address is on a trusted network:
- * the failure slows its pair but never locks it and adds nothing to the address's score. */
+ * the failure slows its pair but never locks it and adds nothing to the address's score. A
+ * failure of a pair already locked (checked while it locked) adds nothing to the score either:
+ * a storm on one account is contained by its pair's lock. */
 void addrlimit_failed(struct addrlimit *al, const char *name, const char *addr, bool trusted,
 		      int64_t now, struct addrlimit_fail *out);
 /* A right password: the pair is forgotten, and the failures it had added to the address's

@@ -70,7 +70,7 @@ struct auth_req {
 	char *session, *peer, *transport;
 	char addr[64];          /* the source address, no port */
 	bool trusted;           /* from a trusted network */
-	bool limits;            /* check the session limits on success (a connection) */
+	struct server_conn *sc; /* the connection, or NULL (then no session limits) */
 	const struct server_why *why;
 	auth_cb cb;
 	void *arg;
@@ -442,6 +442,9 @@ static void auth_req_answer(struct auth_req *r, enum auth_result result,
 {
 	r->result = result;
 	r->why = why;
+	/* While the answer waits, the connection is one that has failed: it may make room. */
+	if (r->sc != NULL && result != AUTH_OK)
+		server_conn_stage(r->a->srv, r->sc, SERVER_CONN_FAILED);
 	uv_timer_start(&r->delay, auth_req_delay_cb, delay_ms > 0 ? (uint64_t)delay_ms : 0, 0);
 }
 
@@ -516,7 +519,7 @@ static void auth_login_result(struct auth_req *r, int match)
 		auth_login_failed(r);
 		return;
 	}
-	if (r->limits && server_login_check(a->srv, r->user, &why) < 0) {
+	if (r->sc != NULL && server_login_check(a->srv, r->user, &why) < 0) {
 		store_audit(a->srv->store, &ctx, "login.refused", r->user, why->en);
 		log_info(r->session, "login of %s from %s refused: %s", r->user, r->peer, why->en);
 		auth_req_answer(r, AUTH_REFUSED, why, 0);
@@ -594,7 +597,7 @@ static bool auth_wait_make_room(struct auth *a, int prio)
 }
 
 struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
-			       const struct server_conn *sc, const char *user,
+			       struct server_conn *sc, const char *user,
 			       const char *password, auth_cb cb, void *arg)
 {
 	struct auth_req *r = calloc(1, sizeof *r);
@@ -615,7 +618,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	if (sc != NULL) {
 		snprintf(r->addr, sizeof r->addr, "%s", sc->addr);
 		r->trusted = sc->trusted;
-		r->limits = true;
+		r->sc = sc;
 	} else {
 		server_peer_addr(r->peer, r->addr);
 		r->trusted = server_addr_trusted(a->srv, r->addr);

@@ -52,11 +52,12 @@ void auth_free(struct auth *a);
 
 /* Checks user/password. ctx names the session, peer and transport for the audit (copied).
  * sc is the connection (its address, trusted or not; on AUTH_OK the session limits were
- * checked and the caller calls server_conn_login), or NULL (no limits). cb is called later on
+ * checked and the caller calls server_conn_login; a failure marks it SERVER_CONN_FAILED as
+ * soon as it is decided, so that it may make room while its answer is delayed), or NULL. cb is called later on
  * the loop (never inside this call), after the failure delay when the check fails. Returns
  * NULL (cb never called) only when out of memory. sc must outlive the request (cancel it). */
 struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
-			       const struct server_conn *sc, const char *user,
+			       struct server_conn *sc, const char *user,
 			       const char *password, auth_cb cb, void *arg);
 /* Cancels a pending request: cb will not be called. */
 void auth_cancel(struct auth_req *r);

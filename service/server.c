@@ -50,10 +50,10 @@ const struct server_why server_why_account = {
     "first / 该账号打开的会话数已达上限，请先关闭一个",
 };
 
-/* How long a connection must have been silent, or in key exchange, before a newer one from
- * its address may take its place. A real client speaks at once and finishes the key exchange
- * in milliseconds; a person typing a password (SERVER_CONN_AUTH) is never evicted. */
-#define SERVER_EVICT_SILENT_MS 1000
+/* How long a connection must have been in key exchange before a newer one from its address
+ * may take its place: a real client finishes it in milliseconds. A silent one may go at once
+ * (its transport checks first that nothing waits unread on its socket: a client whose first
+ * bytes are there has spoken), and a person typing a password (SERVER_CONN_AUTH) never. */
 #define SERVER_EVICT_KEX_MS 10000
 /* How often addrlimit forgets what has run out. */
 #define SERVER_LIMITS_GC_MS 10000
@@ -90,8 +90,6 @@ static struct server_conn *server_conn_victim(struct server *srv, const char *ad
 		if (sc->evicted || sc->evict == NULL || sc->stage >= SERVER_CONN_AUTH ||
 		    strcmp(sc->addr, addr) != 0)
 			continue;
-		if (sc->stage == SERVER_CONN_SILENT && now - sc->stage_ms < SERVER_EVICT_SILENT_MS)
-			continue;
 		if (sc->stage == SERVER_CONN_KEX && now - sc->stage_ms < SERVER_EVICT_KEX_MS)
 			continue;
 		if (best == NULL || sc->stage < best->stage ||
@@ -119,14 +117,20 @@ int server_conn_admit(struct server *srv, struct server_conn *sc, const char *ad
 	/* A trusted network is one site's floor: only the overall limit applies to it. */
 	if (!sc->trusted &&
 	    addrlimit_startups(srv->limits, addr) >= (unsigned)srv->cfg.max_startups_per_addr) {
-		struct server_conn *victim = server_conn_victim(srv, addr);
+		struct server_conn *victim;
 
-		if (victim == NULL) {
-			*why = &server_why_per_addr;
-			return -EMFILE;
+		for (;;) {
+			victim = server_conn_victim(srv, addr);
+			if (victim == NULL) {
+				*why = &server_why_per_addr;
+				return -EMFILE;
+			}
+			/* false: it turned out to have spoken (and moved on); look again. */
+			victim->evicted = true;
+			if (victim->evict(victim, &server_why_evicted))
+				break;
+			victim->evicted = false;
 		}
-		victim->evicted = true;
-		victim->evict(victim, &server_why_evicted);
 	}
 	sc->stage = SERVER_CONN_SILENT;
 	sc->stage_ms = uv_now(srv->loop);

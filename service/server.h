@@ -49,9 +49,11 @@ struct server_conn {
 	bool evicted;        /* told to make room (evict called once) */
 	char *account;       /* once logged in (owned) */
 	/* The server needs this connection's place for a newer one from the same address: close
-	 * it soon (the client may be told why). Called at most once, never inside the transport's
-	 * own calls into the server; the transport still calls server_conn_release later. */
-	void (*evict)(struct server_conn *sc, const struct server_why *why);
+	 * it soon (the client may be told why) and return true; the transport still calls
+	 * server_conn_release later. A SERVER_CONN_SILENT one whose client's first bytes wait
+	 * unread has spoken after all: the transport moves it on (server_conn_stage) and returns
+	 * false. Never called inside the transport's own calls into the server. */
+	bool (*evict)(struct server_conn *sc, const struct server_why *why);
 };
 
 extern const struct server_why server_why_busy;     /* max_startups (early drop) */
@@ -99,8 +101,8 @@ struct server {
  * evict set). 0, or -EAGAIN (stopping, or too many connections logging in overall: refused
  * or dropped early, as OpenSSH's MaxStartups) or -EMFILE (too many logging in from this
  * address, none of them evictable), with *why set. When the address is at its limit, its
- * oldest connection that is silent (for a second), stuck in key exchange (for 10 s) or has
- * failed a login is evicted to make room. On 0 the caller must call server_conn_release. */
+ * oldest connection that is silent, stuck in key exchange (for 10 s) or has failed a login is
+ * evicted to make room. On 0 the caller must call server_conn_release. */
 int server_conn_admit(struct server *srv, struct server_conn *sc, const char *addr,
 		      const struct server_why **why);
 /* The connection moved on (it spoke, finished the key exchange, failed a login). */

@@ -1415,13 +1415,20 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct server_why *why
 }
 
 /* The server wants this connection's place for a newer one from its address. */
-static void sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+static bool sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
 {
 	struct sshsrv_conn *c =
 	    (struct sshsrv_conn *)(void *)((char *)sc - offsetof(struct sshsrv_conn, sc));
+	char first;
 
 	if (c->torn)
-		return;
+		return true;
+	if (sc->stage == SERVER_CONN_SILENT && recv(c->fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+		/* Its first bytes are here, not read yet: it has spoken. */
+		server_conn_stage(c->owner->srv, sc, SERVER_CONN_KEX);
+		sshsrv_conn_kick(c);
+		return false;
+	}
 	server_log_refused(c->owner->srv, c->id, "ssh", c->peer, why->en);
 	if (c->phase != SSHSRV_KEX)
 		ssh_session_set_disconnect_message(c->ssh, why->en);
@@ -1429,6 +1436,7 @@ static void sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why
 	c->quiet = true;
 	if (c->busy == 0)
 		sshsrv_conn_teardown(c);
+	return true;
 }
 
 static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_storage *ss)

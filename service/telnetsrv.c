@@ -16,6 +16,7 @@
 #include <libtelnet.h>
 #include <sodium.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -968,12 +969,22 @@ static void telnetsrv_peer_name(uv_tcp_t *tcp, char *out, size_t outlen)
 }
 
 /* The server wants this connection's place for a newer one from its address. */
-static void telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
 {
 	struct telnetsrv_conn *c =
 		(struct telnetsrv_conn *)(void *)((char *)sc - offsetof(struct telnetsrv_conn, sc));
+	uv_os_fd_t fd;
+	char first;
 
+	if (sc->stage == SERVER_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	    recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+		/* Its first bytes are here, not read yet: it has spoken. */
+		server_conn_stage(c->t->srv, sc, SERVER_CONN_AUTH);
+		return false;
+	}
+	server_log_refused(c->t->srv, c->id, "telnet", c->peer, why->en);
 	telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "evicted");
+	return true;
 }
 
 static void telnetsrv_connection_cb(uv_stream_t *listener, int status)

@@ -222,6 +222,12 @@ static void test_addrlimit_pair_locked_only_for_its_address(void **state)
 		assert_int_equal(f.pair_locked, i == 5);
 		now += SEC;
 	}
+	assert_int_equal(addrlimit_addr_score(al, "198.51.100.9", now), 5);
+	/* Checks that were in flight when it locked: counted on the pair, not on the address. */
+	addrlimit_failed(al, "agent2", "198.51.100.9", false, now, &f);
+	assert_false(f.pair_locked);
+	assert_int_equal(f.failures, 6);
+	assert_int_equal(addrlimit_addr_score(al, "198.51.100.9", now), 5);
 	assert_true(addrlimit_pair_locked(al, "agent2", "198.51.100.9", now, &left));
 	assert_true(left > 14 * MIN && left <= 15 * MIN);
 	/* The same account from another address, another account from the same one: free. */
@@ -447,10 +453,16 @@ static void test_addrlimit_lift_keeps_startups(void **state)
 
 	(void)state;
 	addrlimit_startup_begin(al, "192.0.2.1");
-	for (i = 0; i < 20; i++)
+	for (i = 0; i < 5; i++)
 		addrlimit_failed(al, "x", "192.0.2.1", false, 0, &f);
+	for (i = 0; i < 15; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "y%d", i);
+		addrlimit_failed(al, name, "192.0.2.1", false, 0, &f);
+	}
 	assert_true(addrlimit_addr_banned(al, "192.0.2.1", 0, NULL));
-	assert_int_equal(addrlimit_lift(al, NULL, 0), 2); /* the ban and the pair's lock */
+	assert_int_equal(addrlimit_lift(al, NULL, 0), 2); /* the ban and x's lock */
 	assert_int_equal(addrlimit_startups(al, "192.0.2.1"), 1);
 	addrlimit_startup_end(al, "192.0.2.1", 0);
 	assert_int_equal(addrlimit_naddrs(al), 0);
