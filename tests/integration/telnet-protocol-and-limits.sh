@@ -178,11 +178,13 @@ c.read_to_eof()
 c.s.close()
 time.sleep(0.5)  # let the server see the close before counting connections
 
-# 3. Per-address limit of connections logging in: 3 at their login prompts are allowed (they
-# spoke, so none is taken as silent and evicted), the 4th is told why in both languages.
+# 3. Per-address limit of connections logging in: 3 typing at their login prompts are allowed
+# (they spoke, so none is taken as silent and evicted), the 4th is told why in both languages.
 held = [Conn() for _ in range(3)]
 for h in held:
     h.read_until(b"login")
+    h.send(b"a")  # typing a name: a person at the prompt, not a silent holder
+time.sleep(0.2)
 r = Conn()
 r.read_to_eof()
 if ("too many connections from your address are logging in, try again shortly / "
