@@ -237,6 +237,27 @@ bool addrlimit_startups_drop(const struct addrlimit_startups *p, unsigned n, uin
 	return roll < pct;
 }
 
+/* ---- making room ---------------------------------------------------------------------- */
+
+bool addrlimit_evictable(enum addrlimit_stage stage, int64_t since_ms, int64_t now)
+{
+	switch (stage) {
+	case ADDRLIMIT_SILENT:
+	case ADDRLIMIT_FAILED:
+		return true;
+	case ADDRLIMIT_KEX:
+		return now - since_ms >= ADDRLIMIT_EVICT_KEX_MS;
+	default:
+		return false;
+	}
+}
+
+bool addrlimit_evict_before(enum addrlimit_stage a, int64_t a_since_ms, enum addrlimit_stage b,
+			    int64_t b_since_ms)
+{
+	return a < b || (a == b && a_since_ms < b_since_ms);
+}
+
 /* ---- tables --------------------------------------------------------------------------- */
 
 static uint32_t addrlimit_hash(const char *a, const char *b)

@@ -53,6 +53,27 @@ int addrlimit_startups_parse(const char *text, struct addrlimit_startups *out);
  * uint32_t (the caller's random source, injected so that the choice can be tested). */
 bool addrlimit_startups_drop(const struct addrlimit_startups *p, unsigned n, uint32_t rnd);
 
+/* Where a connection still logging in stands. When its address is at its limit, a newer one
+ * takes the place of the first of them in this order (oldest first within a stage): silent
+ * (nothing received; the transport checks first that nothing waits unread), stuck in the key
+ * exchange for ADDRLIMIT_EVICT_KEX_MS, failed a login (its answer may be being delayed).
+ * Never one logging in (a person may be typing a password). */
+enum addrlimit_stage {
+	ADDRLIMIT_SILENT = 0,
+	ADDRLIMIT_KEX,
+	ADDRLIMIT_FAILED,
+	ADDRLIMIT_AUTH,
+	ADDRLIMIT_LOGGED_IN,
+};
+
+#define ADDRLIMIT_EVICT_KEX_MS 10000
+
+/* May a connection in stage since since_ms make room now? */
+bool addrlimit_evictable(enum addrlimit_stage stage, int64_t since_ms, int64_t now);
+/* Of two evictable connections, should a (stage, since_ms) go before b? */
+bool addrlimit_evict_before(enum addrlimit_stage a, int64_t a_since_ms, enum addrlimit_stage b,
+			    int64_t b_since_ms);
+
 /* ---- failures and penalties ----------------------------------------------------------- */
 
 struct addrlimit_params {

@@ -50,11 +50,6 @@ const struct server_why server_why_account = {
     "first / 该账号打开的会话数已达上限，请先关闭一个",
 };
 
-/* How long a connection must have been in key exchange before a newer one from its address
- * may take its place: a real client finishes it in milliseconds. A silent one may go at once
- * (its transport checks first that nothing waits unread on its socket: a client whose first
- * bytes are there has spoken), and a person typing a password (SERVER_CONN_AUTH) never. */
-#define SERVER_EVICT_KEX_MS 10000
 /* How often addrlimit forgets what has run out. */
 #define SERVER_LIMITS_GC_MS 10000
 
@@ -79,21 +74,19 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
-/* The oldest connection from addr that may give its place to a newer one: silent ones first,
- * then those stuck in key exchange, then those that have failed a login. NULL: none. */
+/* The connection from addr that gives its place to a newer one (addrlimit's rule), or NULL. */
 static struct server_conn *server_conn_victim(struct server *srv, const char *addr)
 {
 	struct server_conn *sc, *best = NULL;
-	uint64_t now = uv_now(srv->loop);
+	int64_t now = server_now_ms(srv);
 
 	for (sc = srv->conns; sc != NULL; sc = sc->next) {
-		if (sc->evicted || sc->evict == NULL || sc->stage >= SERVER_CONN_AUTH ||
-		    strcmp(sc->addr, addr) != 0)
+		if (sc->evicted || sc->evict == NULL || strcmp(sc->addr, addr) != 0 ||
+		    !addrlimit_evictable((enum addrlimit_stage)sc->stage, (int64_t)sc->stage_ms, now))
 			continue;
-		if (sc->stage == SERVER_CONN_KEX && now - sc->stage_ms < SERVER_EVICT_KEX_MS)
-			continue;
-		if (best == NULL || sc->stage < best->stage ||
-		    (sc->stage == best->stage && sc->stage_ms < best->stage_ms))
+		if (best == NULL ||
+		    addrlimit_evict_before((enum addrlimit_stage)sc->stage, (int64_t)sc->stage_ms,
+					   (enum addrlimit_stage)best->stage, (int64_t)best->stage_ms))
 			best = sc;
 	}
 	return best;

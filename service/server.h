@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "addrlimit.h"
 #include "config.h"
 
 struct store;
@@ -18,16 +19,15 @@ struct telnetsrv;
 struct auth;
 struct catalog;
 
-struct addrlimit;
-
 /* Where an accepted connection stands. Until SERVER_CONN_LOGGED_IN it counts as logging in
- * (as OpenSSH's MaxStartups), per address and overall; the order is the order of eviction. */
+ * (as OpenSSH's MaxStartups), per address and overall; which may make room for a newer one is
+ * addrlimit's rule (addrlimit_evictable). */
 enum server_conn_stage {
-	SERVER_CONN_SILENT = 0, /* nothing received yet */
-	SERVER_CONN_KEX,        /* the client spoke; SSH key exchange not finished */
-	SERVER_CONN_FAILED,     /* logging in, after a failed attempt */
-	SERVER_CONN_AUTH,       /* logging in (a person may be typing a password) */
-	SERVER_CONN_LOGGED_IN,
+	SERVER_CONN_SILENT = ADDRLIMIT_SILENT, /* nothing received yet */
+	SERVER_CONN_KEX = ADDRLIMIT_KEX,       /* the client spoke; SSH key exchange not done */
+	SERVER_CONN_FAILED = ADDRLIMIT_FAILED, /* logging in, after a failed attempt */
+	SERVER_CONN_AUTH = ADDRLIMIT_AUTH,     /* logging in (a person may be typing a password) */
+	SERVER_CONN_LOGGED_IN = ADDRLIMIT_LOGGED_IN,
 };
 
 /* Why a connection or login is refused: one line for the client (English first, then

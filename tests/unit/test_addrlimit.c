@@ -191,6 +191,25 @@ static void test_addrlimit_startups_counted_per_address(void **state)
 	addrlimit_free(al);
 }
 
+/* Which connection makes room: silent ones at once, stuck key exchanges after 10 s, failed
+ * logins at once, oldest first within a stage; never one logging in or logged in. */
+static void test_addrlimit_eviction_order(void **state)
+{
+	(void)state;
+	assert_true(addrlimit_evictable(ADDRLIMIT_SILENT, 1000, 1000));
+	assert_false(addrlimit_evictable(ADDRLIMIT_KEX, 1000, 1000 + 9999));
+	assert_true(addrlimit_evictable(ADDRLIMIT_KEX, 1000, 1000 + 10000));
+	assert_true(addrlimit_evictable(ADDRLIMIT_FAILED, 1000, 1000));
+	assert_false(addrlimit_evictable(ADDRLIMIT_AUTH, 0, 3600 * SEC));
+	assert_false(addrlimit_evictable(ADDRLIMIT_LOGGED_IN, 0, 3600 * SEC));
+	/* Silent before stuck before failed, whatever their ages; the oldest within one. */
+	assert_true(addrlimit_evict_before(ADDRLIMIT_SILENT, 900, ADDRLIMIT_KEX, 100));
+	assert_true(addrlimit_evict_before(ADDRLIMIT_KEX, 900, ADDRLIMIT_FAILED, 100));
+	assert_false(addrlimit_evict_before(ADDRLIMIT_FAILED, 100, ADDRLIMIT_SILENT, 900));
+	assert_true(addrlimit_evict_before(ADDRLIMIT_SILENT, 100, ADDRLIMIT_SILENT, 900));
+	assert_false(addrlimit_evict_before(ADDRLIMIT_SILENT, 900, ADDRLIMIT_SILENT, 100));
+}
+
 /* ---- failures ------------------------------------------------------------------------- */
 
 static void test_addrlimit_delay_doubles_and_caps(void **state)
@@ -496,6 +515,7 @@ int main(void)
 	    cmocka_unit_test(test_addrlimit_startups_parse),
 	    cmocka_unit_test(test_addrlimit_early_drop_deterministic),
 	    cmocka_unit_test(test_addrlimit_startups_counted_per_address),
+	    cmocka_unit_test(test_addrlimit_eviction_order),
 	    cmocka_unit_test(test_addrlimit_delay_doubles_and_caps),
 	    cmocka_unit_test(test_addrlimit_pair_locked_only_for_its_address),
 	    cmocka_unit_test(test_addrlimit_same_delay_known_and_unknown_names),
