@@ -12,16 +12,41 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "addrlimit.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
 #include "store_account.h"
 #include "store_audit.h"
 
+const struct server_why auth_why_locked = {
+    "this account is locked: ask an admin",
+    "account locked / 账户已锁定，请联系管理员",
+};
+const struct server_why auth_why_pair_locked = {
+    "too many failed logins for this account from your address: try again later, log in "
+    "with your key, or ask an admin (user unlock)",
+    "too many failed logins for this account from your address: try again later, log in with "
+    "your key, or ask an admin / 该账号从您所在地址登录失败次数过多：请稍后再试、用密钥登录，或请管理员解锁",
+};
+const struct server_why auth_why_addr_banned = {
+    "password logins from your address are paused after many failed attempts: log in with "
+    "your key, or ask an admin (ban lift)",
+    "password logins from your address are paused after many failed attempts: log in with "
+    "your key, or ask an admin / 您所在地址登录失败次数过多，已暂停密码登录：请用密钥登录，或请管理员解除",
+};
+const struct server_why auth_why_busy = {
+    "too many password checks are waiting, try again shortly",
+    "too many password checks are waiting, try again shortly / 等待核对的密码过多，请稍后再试",
+};
+
 enum auth_job_kind { AUTH_JOB_LOGIN, AUTH_JOB_HASH, AUTH_JOB_VERIFY };
 
 /* Password checks waiting for a worker, at most: beyond it a login is answered "busy" at once
- * instead of queueing without bound (each waiting check holds a client and its password). */
+ * instead of queueing without bound (each waiting check holds a client and its password).
+ * The queue is kept in order of the (name, address) pair's failures, so that a storm of
+ * wrong passwords waits behind everyone else; when it is full, a check of a pair with fewer
+ * failures takes the place of the last one. */
 #define AUTH_WAIT_MAX 64
 
 struct auth_job {
@@ -34,6 +59,7 @@ struct auth_job {
 	int opslimit;
 	size_t memlimit;
 	char out[crypto_pwhash_STRBYTES];
+	int prio;               /* waiting order: the pair's failures (0 for hash and verify) */
 	int rc;                 /* worker result */
 	struct auth_req *req;   /* AUTH_JOB_LOGIN */
 	auth_hash_cb cb;        /* AUTH_JOB_HASH / VERIFY */
@@ -44,6 +70,10 @@ struct auth_req {
 	struct auth *a;
 	char *user;
 	char *session, *peer, *transport;
+	char addr[64];          /* the source address, no port */
+	bool trusted;           /* from a trusted network */
+	struct server_conn *sc; /* the connection, or NULL (then no session limits) */
+	const struct server_why *why;
 	auth_cb cb;
 	void *arg;
 	struct account acct;
@@ -290,6 +320,38 @@ static void auth_job_submit(struct auth *a, struct auth_job *j)
 	uv_sem_post(&a->wake);
 }
 
+/* Into the wait queue, after every job with the same or a lower prio. */
+static void auth_wait_insert(struct auth *a, struct auth_job *j)
+{
+	struct auth_job **pp = &a->wait_head;
+
+	while (*pp != NULL && (*pp)->prio <= j->prio)
+		pp = &(*pp)->next;
+	j->next = *pp;
+	*pp = j;
+	if (j->next == NULL)
+		a->wait_tail = j;
+	a->waiting++;
+}
+
+/* Takes j out of the wait queue (it is there). */
+static void auth_wait_remove(struct auth *a, struct auth_job *j)
+{
+	struct auth_job **pp, *prev = NULL;
+
+	for (pp = &a->wait_head; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == j) {
+			*pp = j->next;
+			if (a->wait_tail == j)
+				a->wait_tail = prev;
+			j->next = NULL;
+			a->waiting--;
+			return;
+		}
+		prev = *pp;
+	}
+}
+
 /* Queue the job, or start it when fewer than hash_workers are running: each argon2id check
  * uses its memory limit and a core, so the pool never takes both cores from the loop. */
 static void auth_job_start(struct auth *a, struct auth_job *j)
@@ -298,13 +360,7 @@ static void auth_job_start(struct auth *a, struct auth_job *j)
 		auth_job_submit(a, j);
 		return;
 	}
-	j->next = NULL;
-	if (a->wait_tail)
-		a->wait_tail->next = j;
-	else
-		a->wait_head = j;
-	a->wait_tail = j;
-	a->waiting++;
+	auth_wait_insert(a, j);
 }
 
 static void auth_job_next(struct auth *a)
@@ -372,7 +428,8 @@ static void auth_req_finish(struct auth_req *r)
 {
 	r->finished = true;
 	if (!r->cancelled)
-		r->cb(r->arg, r->result, r->result == AUTH_OK ? &r->acct : NULL);
+		r->cb(r->arg, r->result, r->result == AUTH_OK ? &r->acct : NULL,
+		      r->result == AUTH_LOCKED || r->result == AUTH_REFUSED ? r->why : NULL);
 	auth_req_release(r);
 }
 
@@ -381,43 +438,77 @@ static void auth_req_delay_cb(uv_timer_t *t)
 	auth_req_finish(t->data);
 }
 
-/* A failure is answered only after a delay that doubles with each consecutive failure of
- * the account (or the address, for unknown names): a timer, so nothing waits on the loop. */
-static void auth_req_fail(struct auth_req *r, enum auth_result result, int failures)
+/* Answers after delay_ms (a timer, so nothing waits on the loop). */
+static void auth_req_answer(struct auth_req *r, enum auth_result result,
+			    const struct server_why *why, int64_t delay_ms)
 {
-	const struct config *cfg = &r->a->srv->cfg;
-	uint64_t delay = (uint64_t)cfg->fail_delay_ms;
-	char addr[64];
-	int i;
-
-	server_peer_addr(r->peer, addr);
-	server_addr_failed(r->a->srv, addr);
-	for (i = 1; i < failures && delay < (uint64_t)cfg->fail_delay_max_ms; i++)
-		delay *= 2;
-	if (delay > (uint64_t)cfg->fail_delay_max_ms)
-		delay = (uint64_t)cfg->fail_delay_max_ms;
 	r->result = result;
-	uv_timer_start(&r->delay, auth_req_delay_cb, delay, 0);
+	r->why = why;
+	/* While the answer waits, the connection is one that has failed: it may make room. */
+	if (r->sc != NULL && result != AUTH_OK)
+		server_conn_stage(r->a->srv, r->sc, SERVER_CONN_FAILED);
+	uv_timer_start(&r->delay, auth_req_delay_cb, delay_ms > 0 ? (uint64_t)delay_ms : 0, 0);
 }
 
-static int auth_addr_failures(struct auth *a, const char *peer)
+static int64_t auth_now(const struct auth *a)
 {
-	struct server_addr *sa;
-	char addr[64];
+	return server_now_ms(a->srv);
+}
 
-	server_peer_addr(peer, addr);
-	for (sa = a->srv->addrs; sa != NULL; sa = sa->next)
-		if (strcmp(sa->addr, addr) == 0)
-			return sa->failures + 1;
-	return 1;
+/* A wrong password, or any password for a name that has no account (checked against the
+ * dummy hash all the same): the same bookkeeping and the same delay for both, from the
+ * (name, address) pair. */
+static void auth_login_failed(struct auth_req *r)
+{
+	struct auth *a = r->a;
+	struct addrlimit_fail f;
+	struct audit_ctx ctx;
+	char detail[160];
+	int rc;
+
+	auth_req_ctx(r, &ctx);
+	addrlimit_failed(a->srv->limits, r->user, r->addr, r->trusted, auth_now(a), &f);
+	if (r->have_acct) {
+		/* Counted on the account for `user list`; it locks nothing by itself. */
+		rc = store_account_login_failed(a->srv->store, &ctx, r->user, "wrong password", 0, 0, NULL);
+		if (rc < 0)
+			log_error(r->session, "failed login of %s not recorded: %s", r->user,
+				  store_strerror(rc, "en"));
+		log_info(r->session, "login failed for %s from %s (%d from this address)%s",
+			 r->user, r->peer, f.failures, f.pair_locked ? ", locked out" : "");
+	} else {
+		store_audit(a->srv->store, &ctx, "login.fail", r->user, "unknown account");
+		log_info(r->session, "login failed for unknown account from %s (%d from this address)%s",
+			 r->peer, f.failures, f.pair_locked ? ", locked out" : "");
+	}
+	if (f.pair_locked) {
+		snprintf(detail, sizeof detail,
+			 "locked out from %s for %d s after %d failures (other addresses and key "
+			 "logins unaffected)", r->addr, a->srv->cfg.lockout_s, f.failures);
+		store_audit(a->srv->store, &ctx, "login.lockout", r->user, detail);
+	}
+	if (f.addr_banned) {
+		struct audit_ctx actx = {.peer = r->peer, .transport = r->transport};
+
+		snprintf(detail, sizeof detail,
+			 "password logins refused for %d s: penalty %d (failed logins, one forgiven "
+			 "every %d s); key logins unaffected", a->srv->cfg.lockout_s, f.addr_score,
+			 a->srv->cfg.addr_decay_s);
+		log_warn(NULL, "address %s: password logins refused for %d s after failed logins "
+			 "(penalty %d)", r->addr, a->srv->cfg.lockout_s, f.addr_score);
+		store_audit(a->srv->store, &actx, "login.addr_refused", r->addr, detail);
+	}
+	if (f.pair_locked)
+		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked, f.delay_ms);
+	else
+		auth_req_answer(r, AUTH_FAIL, NULL, f.delay_ms);
 }
 
 static void auth_login_result(struct auth_req *r, int match)
 {
 	struct auth *a = r->a;
+	const struct server_why *why = NULL;
 	struct audit_ctx ctx;
-	bool locked_out = false;
-	char addr[64];
 	int rc;
 
 	auth_req_ctx(r, &ctx);
@@ -426,40 +517,32 @@ static void auth_login_result(struct auth_req *r, int match)
 		auth_req_finish(r);
 		return;
 	}
-	if (!r->have_acct) {
-		store_audit(a->srv->store, &ctx, "login.fail", r->user, "unknown account");
-		log_info(r->session, "login failed for unknown account from %s", r->peer);
-		auth_req_fail(r, AUTH_FAIL, auth_addr_failures(a, r->peer));
+	if (!r->have_acct || !match) {
+		auth_login_failed(r);
 		return;
 	}
-	if (match) {
-		rc = store_account_login_ok(a->srv->store, &ctx, r->user);
-		if (rc < 0) {
-			/* The login could not be recorded (disk full, database locked): an
-			 * unaudited login is not allowed. */
-			log_error(r->session, "login of %s not recorded: %s", r->user,
-				  store_strerror(rc, "en"));
-			r->result = AUTH_ERROR;
-			auth_req_finish(r);
-			return;
-		}
-		server_peer_addr(r->peer, addr);
-		server_addr_succeeded(a->srv, addr);
-		log_info(r->session, "login %s (%s) by password from %s", r->user,
-			 role_name(r->acct.role), r->peer);
-		r->result = AUTH_OK;
+	if (r->sc != NULL && server_login_check(a->srv, r->user, &why) < 0) {
+		store_audit(a->srv->store, &ctx, "login.refused", r->user, why->en);
+		log_info(r->session, "login of %s from %s refused: %s", r->user, r->peer, why->en);
+		auth_req_answer(r, AUTH_REFUSED, why, 0);
+		return;
+	}
+	rc = store_account_login_ok(a->srv->store, &ctx, r->user);
+	if (rc < 0) {
+		/* The login could not be recorded (disk full, database locked): an unaudited
+		 * login is not allowed. */
+		log_error(r->session, "login of %s not recorded: %s", r->user,
+			  store_strerror(rc, "en"));
+		r->result = AUTH_ERROR;
 		auth_req_finish(r);
 		return;
 	}
-	rc = store_account_login_failed(a->srv->store, &ctx, r->user, "wrong password",
-	                                a->srv->cfg.login_max_failures, a->srv->cfg.lockout_s,
-	                                &locked_out);
-	if (rc < 0)
-		log_error(r->session, "failed login of %s not recorded: %s", r->user,
-			  store_strerror(rc, "en"));
-	log_info(r->session, "login failed for %s from %s (%d in a row)%s", r->user, r->peer,
-		 r->acct.failed + 1, locked_out ? ", account locked out" : "");
-	auth_req_fail(r, locked_out ? AUTH_LOCKED : AUTH_FAIL, r->acct.failed + 1);
+	/* Its own failures from here were typos: they leave the address's score. */
+	addrlimit_succeeded(a->srv->limits, r->user, r->addr, auth_now(a));
+	log_info(r->session, "login %s (%s) by password from %s", r->user,
+		 role_name(r->acct.role), r->peer);
+	r->result = AUTH_OK;
+	auth_req_finish(r);
 }
 
 static void auth_job_done(struct auth_job *j)
@@ -485,13 +568,45 @@ static void auth_job_done(struct auth_job *j)
 	auth_job_next(a);
 }
 
-struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, const char *user,
+/* "Busy": too many checks wait. Audited; answered after the first failure delay. */
+static void auth_req_busy(struct auth_req *r)
+{
+	struct audit_ctx actx;
+
+	auth_req_ctx(r, &actx);
+	store_audit(r->a->srv->store, &actx, "login.busy", r->user,
+		    "too many password checks waiting");
+	log_warn(r->session, "password check for %s from %s refused: %d checks waiting", r->user,
+		 r->peer, r->a->waiting);
+	auth_req_answer(r, AUTH_REFUSED, &auth_why_busy, r->a->srv->cfg.fail_delay_ms);
+}
+
+/* Room in a full wait queue for a check of prio: the last waiting login check, when its pair
+ * has had more failures, is answered "busy". False when there is no such room. */
+static bool auth_wait_make_room(struct auth *a, int prio)
+{
+	struct auth_job *last = a->wait_tail;
+	struct auth_req *r;
+
+	if (last == NULL || last->kind != AUTH_JOB_LOGIN || last->prio <= prio)
+		return false;
+	auth_wait_remove(a, last);
+	r = last->req;
+	r->job = NULL;
+	auth_job_free(last);
+	auth_req_busy(r);
+	return true;
+}
+
+struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
+			       struct server_conn *sc, const char *user,
 			       const char *password, auth_cb cb, void *arg)
 {
 	struct auth_req *r = calloc(1, sizeof *r);
-	int64_t now = (int64_t)time(NULL);
 	struct audit_ctx actx;
-	int rc;
+	int64_t now = auth_now(a), left = 0;
+	char detail[160];
+	int rc, failures;
 
 	if (r == NULL)
 		return NULL;
@@ -502,34 +617,57 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, cons
 	r->transport = auth_strdup(ctx->transport);
 	r->cb = cb;
 	r->arg = arg;
+	if (sc != NULL) {
+		snprintf(r->addr, sizeof r->addr, "%s", sc->addr);
+		r->trusted = sc->trusted;
+		r->sc = sc;
+	} else {
+		server_peer_addr(r->peer, r->addr);
+		r->trusted = server_addr_trusted(a->srv, r->addr);
+	}
 	uv_timer_init(a->srv->loop, &r->delay);
 	r->delay.data = r;
 
 	rc = store_account_get(a->srv->store, user, &r->acct);
 	if (rc == 0) {
 		r->have_acct = true;
-		if (r->acct.locked || r->acct.locked_until > now) {
-			auth_req_ctx(r, &actx);
-			store_audit(a->srv->store, &actx, "login.refused", user,
-				    r->acct.locked ? "account locked" : "account locked out");
-			log_info(r->session, "login refused for %s from %s: account %s", user,
-				 r->peer, r->acct.locked ? "locked" : "locked out");
-			auth_req_fail(r, AUTH_LOCKED, r->acct.failed);
-			return r;
-		}
 	} else if (rc != STORE_ENOENT) {
 		log_error(r->session, "account lookup failed: %s", store_strerror(rc, "en"));
 		r->result = AUTH_ERROR;
 		uv_timer_start(&r->delay, auth_req_delay_cb, 0, 0);
 		return r;
 	}
-	if (a->waiting >= AUTH_WAIT_MAX) {
-		auth_req_ctx(r, &actx);
-		store_audit(a->srv->store, &actx, "login.busy", user, "too many password checks waiting");
-		log_warn(r->session, "password check for %s from %s refused: %d checks waiting", user,
-			 r->peer, a->waiting);
-		r->result = AUTH_ERROR;
-		uv_timer_start(&r->delay, auth_req_delay_cb, (uint64_t)a->srv->cfg.fail_delay_ms, 0);
+	/* From here on the same steps for any name, whether an account has it or not. */
+	failures = addrlimit_pair_failures(a->srv->limits, user, r->addr, now);
+	auth_req_ctx(r, &actx);
+	if (r->have_acct && r->acct.locked) {
+		store_audit(a->srv->store, &actx, "login.refused", user, "account locked");
+		log_info(r->session, "login refused for %s from %s: account locked", user, r->peer);
+		auth_req_answer(r, AUTH_LOCKED, &auth_why_locked,
+				addrlimit_delay_ms(a->srv->limits, failures + 1));
+		return r;
+	}
+	if (addrlimit_pair_locked(a->srv->limits, user, r->addr, now, &left)) {
+		snprintf(detail, sizeof detail, "locked out from %s for %lld s more", r->addr,
+			 (long long)(left + 999) / 1000);
+		store_audit(a->srv->store, &actx, "login.refused", user, detail);
+		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
+		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked,
+				addrlimit_delay_ms(a->srv->limits, failures));
+		return r;
+	}
+	if (!r->trusted && addrlimit_addr_banned(a->srv->limits, r->addr, now, &left)) {
+		snprintf(detail, sizeof detail,
+			 "password logins from %s refused for %lld s more after failed logins",
+			 r->addr, (long long)(left + 999) / 1000);
+		store_audit(a->srv->store, &actx, "login.refused", user, detail);
+		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
+		auth_req_answer(r, AUTH_REFUSED, &auth_why_addr_banned,
+				addrlimit_delay_ms(a->srv->limits, failures + 1));
+		return r;
+	}
+	if (a->waiting >= AUTH_WAIT_MAX && !auth_wait_make_room(a, failures)) {
+		auth_req_busy(r);
 		return r;
 	}
 	r->job = auth_job_new(a, AUTH_JOB_LOGIN, password);
@@ -538,6 +676,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, cons
 		return NULL;
 	}
 	r->job->req = r;
+	r->job->prio = failures;
 	if (r->have_acct && r->acct.pwhash != NULL)
 		r->job->hash = auth_strdup(r->acct.pwhash);
 	auth_job_start(a, r->job);
@@ -547,7 +686,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, cons
 void auth_cancel(struct auth_req *r)
 {
 	struct auth *a;
-	struct auth_job **pp;
+	struct auth_job *it;
 
 	if (r == NULL || r->cancelled || r->finished)
 		return;
@@ -559,17 +698,10 @@ void auth_cancel(struct auth_req *r)
 		auth_req_release(r);
 		return;
 	}
-	for (pp = &a->wait_head; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == r->job) {
-			struct auth_job *prev = NULL, *it;
-
-			*pp = r->job->next;
-			a->waiting--;
-			a->wait_tail = NULL;
-			for (it = a->wait_head; it != NULL; it = it->next)
-				prev = it;
-			a->wait_tail = prev;
-			auth_job_free(r->job);
+	for (it = a->wait_head; it != NULL; it = it->next) {
+		if (it == r->job) {
+			auth_wait_remove(a, it);
+			auth_job_free(it);
 			r->job = NULL;
 			auth_req_release(r);
 			return;
@@ -578,9 +710,10 @@ void auth_cancel(struct auth_req *r)
 	/* With a hasher: its answer, when it comes back, frees the request. */
 }
 
-enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const char *user,
-			     const char *keytype, const char *blob, bool final,
-			     struct account *acct)
+enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
+			     const struct server_conn *sc, const char *user, const char *keytype,
+			     const char *blob, bool final, struct account *acct,
+			     const struct server_why **why)
 {
 	struct account_key *keys = NULL;
 	struct account found;
@@ -594,10 +727,12 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const 
 		return AUTH_FAIL;
 	actx.account = user;
 	actx.role = role_name(found.role);
-	if (found.locked || found.locked_until > (int64_t)time(NULL)) {
+	/* Only an admin's lock stops a key: failed passwords (anyone's) do not. */
+	if (found.locked) {
 		if (final)
 			store_audit(a->srv->store, &actx, "login.refused", user, "account locked");
 		store_account_clear(&found);
+		*why = &auth_why_locked;
 		return AUTH_LOCKED;
 	}
 	if (store_account_keys(a->srv->store, user, &keys, &n) < 0) {
@@ -612,8 +747,13 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const 
 		return AUTH_FAIL;
 	}
 	if (final) {
-		char addr[64];
-
+		if (sc != NULL && server_login_check(a->srv, user, why) < 0) {
+			store_audit(a->srv->store, &actx, "login.refused", user, (*why)->en);
+			log_info(ctx->session, "login of %s from %s refused: %s", user,
+				 ctx->peer ? ctx->peer : "-", (*why)->en);
+			store_account_clear(&found);
+			return AUTH_REFUSED;
+		}
 		rc = store_account_login_ok(a->srv->store, &actx, user);
 		if (rc < 0) {
 			log_error(ctx->session, "login of %s not recorded: %s", user,
@@ -621,8 +761,6 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const 
 			store_account_clear(&found);
 			return AUTH_ERROR;
 		}
-		server_peer_addr(ctx->peer ? ctx->peer : "-", addr);
-		server_addr_succeeded(a->srv, addr);
 		log_info(ctx->session, "login %s (%s) by key %s from %s", user,
 			 role_name(found.role), keytype, ctx->peer ? ctx->peer : "-");
 		*acct = found;

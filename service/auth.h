@@ -1,14 +1,20 @@
-/* auth — password and public-key checks, slowed and locked out after failures.
+/* auth — password and public-key checks. Failed passwords slow and then lock the (account,
+ * source address) pair only, and raise the address's penalty score (addrlimit.h), the same
+ * way whether or not the account exists (an unknown name is checked against a dummy hash,
+ * and its delay comes from the same pair count). A key login, or a login from a trusted
+ * network, is never refused for someone else's failures; an admin's lock refuses every login.
  * Loop thread only; argon2id runs on hasher threads of its own at a lower priority (at most
- * cfg.hash_workers at once, the rest queued; see auth.c for why not the libuv pool), and
- * failure delays are libuv timers, so nothing blocks the loop.
- * Every outcome is audited (login, login.fail, login.lockout, login.refused). */
+ * cfg.hash_workers at once, the rest queued, pairs with fewer failures first; see auth.c for
+ * why not the libuv pool), and failure delays are libuv timers, so nothing blocks the loop.
+ * Every outcome is audited (login, login.fail, login.lockout, login.refused,
+ * login.addr_refused, login.busy). */
 #ifndef PROPDESK_AUTH_H
 #define PROPDESK_AUTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "server.h"
 #include "store.h"
 #include "store_account.h"
 
@@ -18,14 +24,24 @@ struct auth_req;
 
 enum auth_result {
 	AUTH_OK = 0,
-	AUTH_FAIL = 1,   /* wrong user or password/key */
-	AUTH_LOCKED = 2, /* account locked by an admin or locked out after failures */
-	AUTH_ERROR = -1, /* internal failure (logged) */
+	AUTH_FAIL = 1,    /* wrong user or password/key */
+	AUTH_LOCKED = 2,  /* account locked by an admin, or this (account, address) pair locked
+			   * out after failures: why says which */
+	AUTH_REFUSED = 3, /* not let in now, whatever the password: the address's password
+			   * logins are banned, too many checks wait, or no session is free */
+	AUTH_ERROR = -1,  /* internal failure (logged) */
 };
 
+/* Why a login was refused (AUTH_LOCKED, AUTH_REFUSED), for the client. */
+extern const struct server_why auth_why_locked;      /* by an admin */
+extern const struct server_why auth_why_pair_locked; /* failures of this pair */
+extern const struct server_why auth_why_addr_banned; /* the address's penalty */
+extern const struct server_why auth_why_busy;        /* too many password checks waiting */
+
 /* acct: on AUTH_OK the account (the callee may take its strings; auth clears what is left
- * after the call); NULL otherwise. */
-typedef void (*auth_cb)(void *arg, enum auth_result r, struct account *acct);
+ * after the call); NULL otherwise. why: for AUTH_LOCKED and AUTH_REFUSED, else NULL. */
+typedef void (*auth_cb)(void *arg, enum auth_result r, struct account *acct,
+			const struct server_why *why);
 
 int auth_new(struct server *srv, struct auth **out);
 /* Closes the loop handle (before the loop's last run). Checks still out keep the loop running
@@ -36,20 +52,26 @@ void auth_close(struct auth *a);
 void auth_free(struct auth *a);
 
 /* Checks user/password. ctx names the session, peer and transport for the audit (copied).
- * cb is called later on the loop (never inside this call), after the failure delay when the
- * check fails. Returns NULL (cb never called) only when out of memory. */
-struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx, const char *user,
+ * sc is the connection (its address, trusted or not; on AUTH_OK the session limits were
+ * checked and the caller calls server_conn_login; a failure marks it SERVER_CONN_FAILED as
+ * soon as it is decided, so that it may make room while its answer is delayed), or NULL. cb is called later on
+ * the loop (never inside this call), after the failure delay when the check fails. Returns
+ * NULL (cb never called) only when out of memory. sc must outlive the request (cancel it). */
+struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
+			       struct server_conn *sc, const char *user,
 			       const char *password, auth_cb cb, void *arg);
 /* Cancels a pending request: cb will not be called. */
 void auth_cancel(struct auth_req *r);
 
 /* Public key: is (keytype, base64 blob) one of user's keys? Synchronous (one indexed read).
- * final: the client proved possession (signature verified): audit and count the login;
- * otherwise it is only a probe (no audit). On AUTH_OK with final, *acct is filled (caller
- * clears it). */
-enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx, const char *user,
-			     const char *keytype, const char *blob, bool final,
-			     struct account *acct);
+ * Failed passwords never stop it: only an admin's lock (AUTH_LOCKED) and, when final, the
+ * session limits (AUTH_REFUSED, sc not NULL) do, with *why set. final: the client proved
+ * possession (signature verified): audit and count the login; otherwise it is only a probe
+ * (no audit). On AUTH_OK with final, *acct is filled (caller clears it). */
+enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
+			     const struct server_conn *sc, const char *user, const char *keytype,
+			     const char *blob, bool final, struct account *acct,
+			     const struct server_why **why);
 
 /* argon2id hash / verify off the loop (for passwd and user add in the shell). cb gets rc 0 and
  * the hash for auth_hash; rc 1 (match) / 0 (no match) for auth_verify; < 0 on failure.

@@ -49,7 +49,9 @@ void config_init_defaults(struct config *cfg)
 	cfg->telnet_port = 2323;
 	cfg->auth_timeout_s = 30;
 	cfg->max_sessions = 10000;
-	cfg->max_per_addr = 64;
+	cfg->max_sessions_per_account = 0;
+	cfg->startups = (struct addrlimit_startups){.start = 100, .rate = 30, .full = 500};
+	cfg->max_startups_per_addr = 64;
 	cfg->preauth_input_max = 16384;
 	cfg->output_hwm = 262144;
 	cfg->max_line = 4096;
@@ -62,6 +64,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->fail_delay_ms = 500;
 	cfg->fail_delay_max_ms = 8000;
 	cfg->addr_max_failures = 20;
+	cfg->addr_decay_s = 60;
 	cfg->hash_opslimit = 2;
 	cfg->hash_memlimit = 64u << 20;
 	cfg->hash_workers = 1;
@@ -83,6 +86,7 @@ void config_free(struct config *cfg)
 	free(cfg->ssh_addr);
 	free(cfg->telnet_addr);
 	free(cfg->record_dir);
+	free(cfg->trusted);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -184,14 +188,18 @@ static const struct config_int_key config_ints[] = {
 	CONFIG_INT("service", "stall_warn_ms", stall_warn_ms, 0, 60000),
 	CONFIG_INT("limits", "auth_timeout", auth_timeout_s, 1, 3600),
 	CONFIG_INT("limits", "max_sessions", max_sessions, 1, 1000000),
-	CONFIG_INT("limits", "max_per_address", max_per_addr, 1, 1000000),
+	CONFIG_INT("limits", "max_sessions_per_account", max_sessions_per_account, 0, 1000000),
+	CONFIG_INT("limits", "max_startups_per_address", max_startups_per_addr, 1, 1000000),
+	/* The older name: it counted logged-in sessions too; now only connections logging in. */
+	CONFIG_INT("limits", "max_per_address", max_startups_per_addr, 1, 1000000),
 	CONFIG_INT("limits", "idle_timeout", idle_timeout_s, 0, 7 * 86400),
 	CONFIG_INT("limits", "keepalive", keepalive_s, 0, 86400),
 	CONFIG_INT("auth", "max_failures", login_max_failures, 1, 1000),
 	CONFIG_INT("auth", "lockout", lockout_s, 0, 30 * 86400),
 	CONFIG_INT("auth", "fail_delay_ms", fail_delay_ms, 0, 60000),
 	CONFIG_INT("auth", "fail_delay_max_ms", fail_delay_max_ms, 0, 600000),
-	CONFIG_INT("auth", "address_max_failures", addr_max_failures, 1, 100000),
+	CONFIG_INT("auth", "address_max_failures", addr_max_failures, 0, 1000000),
+	CONFIG_INT("auth", "address_decay", addr_decay_s, 1, 86400),
 	CONFIG_INT("auth", "hash_opslimit", hash_opslimit, 1, 20),
 	CONFIG_INT("auth", "hash_workers", hash_workers, 1, 64),
 	CONFIG_INT("database", "busy_timeout", db_busy_timeout_ms, 0, 60000),
@@ -303,6 +311,27 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (*value == '\0')
 			return config_fail(p, "[%s] %s must not be empty", section, name);
 		config_set_str(&cfg->record_dir, value);
+		return 1;
+	}
+	if (!strcmp(section, "limits") && !strcmp(name, "max_startups")) {
+		if (addrlimit_startups_parse(value, &cfg->startups) < 0)
+			return config_fail(p, "max_startups must be START:RATE:FULL (e.g. 100:30:500: "
+					   "from START connections logging in, drop RATE %% of new "
+					   "ones, rising to all at FULL) or one number, not \"%s\"",
+					   value);
+		return 1;
+	}
+	if (!strcmp(section, "auth") && !strcmp(name, "trusted_networks")) {
+		struct addrlimit_net *nets = NULL;
+		char bad[64];
+		int count = addrlimit_nets_parse(value, &nets, bad, sizeof bad);
+
+		if (count < 0)
+			return config_fail(p, "trusted_networks: \"%s\" is not an address or "
+					   "ADDRESS/BITS network (IPv4 or IPv6)", bad);
+		free(cfg->trusted);
+		cfg->trusted = nets;
+		cfg->ntrusted = (size_t)count;
 		return 1;
 	}
 	for (i = 0; i < sizeof config_ints / sizeof config_ints[0]; i++) {

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "addrlimit.h"
+
 struct config {
 	char *path;       /* the file read */
 	char *state_dir;  /* [service] state_dir (relative paths: to the config file's directory) */
@@ -22,8 +24,12 @@ struct config {
 	int telnet_port;
 
 	int auth_timeout_s;     /* [limits] auth_timeout, seconds to authenticate (30) */
-	int max_sessions;       /* [limits] max_sessions, connections overall (10000) */
-	int max_per_addr;       /* [limits] max_per_address (64) */
+	int max_sessions;       /* [limits] max_sessions, logged-in sessions overall (10000) */
+	int max_sessions_per_account; /* [limits] max_sessions_per_account, 0 = no cap (0) */
+	struct addrlimit_startups startups; /* [limits] max_startups = start:rate:full, connections
+					     * still logging in overall (100:30:500) */
+	int max_startups_per_addr; /* [limits] max_startups_per_address (64); the older name
+				    * max_per_address is read as this */
 	size_t preauth_input_max; /* [limits] preauth_input_max, bytes before login (16384) */
 	size_t output_hwm;      /* [limits] output_high_water, bytes queued per session (262144) */
 	size_t max_line;        /* [limits] max_line, bytes per input line (4096) */
@@ -31,11 +37,17 @@ struct config {
 	int idle_timeout_s;     /* [limits] idle_timeout, 0 = none (0) */
 	int keepalive_s;        /* [limits] keepalive interval (60) */
 
-	int login_max_failures; /* [auth] max_failures before lockout (5) */
-	int lockout_s;          /* [auth] lockout seconds (900) */
+	int login_max_failures; /* [auth] max_failures of one (account, address) pair before
+				 * that pair is locked out (5) */
+	int lockout_s;          /* [auth] lockout seconds, of a pair and of an address (900) */
 	int fail_delay_ms;      /* [auth] first failure delay, doubled per failure (500) */
 	int fail_delay_max_ms;  /* [auth] cap (8000) */
-	int addr_max_failures;  /* [auth] failures per address before it is refused (20) */
+	int addr_max_failures;  /* [auth] address score at which password logins from that
+				 * address are refused for lockout seconds (20) */
+	int addr_decay_s;       /* [auth] address_decay: one failure leaks out of an address's
+				 * score every this many seconds (60) */
+	struct addrlimit_net *trusted; /* [auth] trusted_networks (owned; NULL when none) */
+	size_t ntrusted;
 	int hash_opslimit;      /* [auth] argon2id opslimit (libsodium INTERACTIVE = 2) */
 	size_t hash_memlimit;   /* [auth] argon2id memlimit bytes (64 MiB) */
 	int hash_workers;       /* [auth] password checks in flight at once (1) */

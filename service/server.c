@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "addrlimit.h"
 #include "auth.h"
 #include "catalog.h"
 #include "log.h"
@@ -22,99 +23,195 @@
 /* How long a graceful stop may take before the loop is stopped anyway. */
 #define SERVER_STOP_GRACE_MS 5000
 
-static struct server_addr *server_addr_find(struct server *srv, const char *addr, bool create)
-{
-	struct server_addr *sa;
+const struct server_why server_why_busy = {
+    "the service is busy with other logins, try again shortly",
+    "the service is busy with other logins, try again shortly / 服务正忙于处理其他登录，请稍后再试",
+};
+const struct server_why server_why_per_addr = {
+    "too many connections from your address are logging in, try again shortly",
+    "too many connections from your address are logging in, try again shortly / "
+    "您所在地址正在登录的连接过多，请稍后再试",
+};
+const struct server_why server_why_stopping = {
+    "the service is stopping",
+    "the service is stopping / 服务正在停止",
+};
+const struct server_why server_why_evicted = {
+    "closed to make room for a newer login from your address",
+    "closed to make room for a newer login from your address / 为您所在地址的新登录腾出位置，连接已关闭",
+};
+const struct server_why server_why_full = {
+    "the service holds as many sessions as it may (max_sessions), try again later",
+    "the service holds as many sessions as it may (max_sessions), try again later / "
+    "服务的会话数已满，请稍后再试",
+};
+const struct server_why server_why_account = {
+    "this account has as many sessions open as it may (max_sessions_per_account): "
+    "close one first",
+    "this account has as many sessions open as it may (max_sessions_per_account): close one "
+    "first / 该账号打开的会话数已达上限，请先关闭一个",
+};
 
-	for (sa = srv->addrs; sa != NULL; sa = sa->next)
-		if (strcmp(sa->addr, addr) == 0)
-			return sa;
-	if (!create)
-		return NULL;
-	sa = calloc(1, sizeof *sa);
-	if (sa == NULL)
-		abort();
-	snprintf(sa->addr, sizeof sa->addr, "%s", addr);
-	sa->next = srv->addrs;
-	srv->addrs = sa;
-	return sa;
+/* How often addrlimit forgets what has run out. */
+#define SERVER_LIMITS_GC_MS 10000
+
+int64_t server_now_ms(const struct server *srv)
+{
+	return (int64_t)uv_now(srv->loop);
 }
 
-/* Forget an address once nothing about it is worth keeping. */
-static void server_addr_gc(struct server *srv, struct server_addr *sa)
+bool server_addr_trusted(const struct server *srv, const char *addr)
 {
-	struct server_addr **pp;
-	uint64_t now = uv_now(srv->loop);
+	return addrlimit_nets_match(srv->cfg.trusted, srv->cfg.ntrusted, addr);
+}
 
-	if (sa->conns > 0 || sa->refused_until_ms > now)
-		return;
-	if (sa->failures > 0 && now - sa->last_failure_ms < (uint64_t)srv->cfg.lockout_s * 1000)
-		return;
-	for (pp = &srv->addrs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == sa) {
-			*pp = sa->next;
-			free(sa);
-			return;
+static void server_limits_params(const struct config *cfg, struct addrlimit_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->max_failures = cfg->login_max_failures;
+	p->lockout_ms = (int64_t)cfg->lockout_s * 1000;
+	p->fail_delay_ms = cfg->fail_delay_ms;
+	p->fail_delay_max_ms = cfg->fail_delay_max_ms;
+	p->addr_max_failures = cfg->addr_max_failures;
+	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
+}
+
+/* The connection from addr that gives its place to a newer one (addrlimit's rule), or NULL. */
+static struct server_conn *server_conn_victim(struct server *srv, const char *addr)
+{
+	struct server_conn *sc, *best = NULL;
+	int64_t now = server_now_ms(srv);
+
+	for (sc = srv->conns; sc != NULL; sc = sc->next) {
+		if (sc->evicted || sc->evict == NULL || strcmp(sc->addr, addr) != 0 ||
+		    !addrlimit_evictable((enum addrlimit_stage)sc->stage, (int64_t)sc->stage_ms, now))
+			continue;
+		if (best == NULL ||
+		    addrlimit_evict_before((enum addrlimit_stage)sc->stage, (int64_t)sc->stage_ms,
+					   (enum addrlimit_stage)best->stage, (int64_t)best->stage_ms))
+			best = sc;
+	}
+	return best;
+}
+
+int server_conn_admit(struct server *srv, struct server_conn *sc, const char *addr,
+		      const struct server_why **why)
+{
+	unsigned total = addrlimit_startups_total(srv->limits);
+
+	if (srv->stopping) {
+		*why = &server_why_stopping;
+		return -EAGAIN;
+	}
+	if (addrlimit_startups_drop(&srv->cfg.startups, total, randombytes_random())) {
+		*why = &server_why_busy;
+		return -EAGAIN;
+	}
+	snprintf(sc->addr, sizeof sc->addr, "%s", addr);
+	sc->trusted = server_addr_trusted(srv, addr);
+	/* A trusted network is one site's floor: only the overall limit applies to it. */
+	if (!sc->trusted &&
+	    addrlimit_startups(srv->limits, addr) >= (unsigned)srv->cfg.max_startups_per_addr) {
+		struct server_conn *victim;
+
+		for (;;) {
+			victim = server_conn_victim(srv, addr);
+			if (victim == NULL) {
+				*why = &server_why_per_addr;
+				return -EMFILE;
+			}
+			/* false: it turned out to have spoken (and moved on); look again. */
+			victim->evicted = true;
+			if (victim->evict(victim, &server_why_evicted))
+				break;
+			victim->evicted = false;
 		}
 	}
-}
-
-int server_conn_admit(struct server *srv, const char *addr)
-{
-	struct server_addr *sa;
-
-	if (srv->stopping || srv->nconns >= (size_t)srv->cfg.max_sessions)
-		return -EAGAIN;
-	sa = server_addr_find(srv, addr, true);
-	if (sa->refused_until_ms > uv_now(srv->loop)) {
-		server_addr_gc(srv, sa);
-		return -EACCES;
-	}
-	if (sa->conns >= srv->cfg.max_per_addr)
-		return -EMFILE;
-	sa->conns++;
+	sc->stage = SERVER_CONN_SILENT;
+	sc->stage_ms = uv_now(srv->loop);
+	sc->admitted = true;
+	sc->prev = NULL;
+	sc->next = srv->conns;
+	if (srv->conns != NULL)
+		srv->conns->prev = sc;
+	srv->conns = sc;
 	srv->nconns++;
+	addrlimit_startup_begin(srv->limits, addr);
 	return 0;
 }
 
-void server_conn_release(struct server *srv, const char *addr)
+void server_conn_stage(struct server *srv, struct server_conn *sc, enum server_conn_stage stage)
 {
-	struct server_addr *sa = server_addr_find(srv, addr, false);
-
-	if (srv->nconns > 0)
-		srv->nconns--;
-	if (sa == NULL)
+	if (!sc->admitted || sc->stage == SERVER_CONN_LOGGED_IN || stage == SERVER_CONN_LOGGED_IN ||
+	    stage == sc->stage)
 		return;
-	if (sa->conns > 0)
-		sa->conns--;
-	server_addr_gc(srv, sa);
+	/* Forward only, but a failure after AUTH is news, and AUTH again after a failure is not. */
+	if (stage < sc->stage && stage != SERVER_CONN_FAILED)
+		return;
+	sc->stage = stage;
+	sc->stage_ms = uv_now(srv->loop);
 }
 
-void server_addr_failed(struct server *srv, const char *addr)
+int server_login_check(struct server *srv, const char *account, const struct server_why **why)
 {
-	struct server_addr *sa = server_addr_find(srv, addr, true);
-	uint64_t now = uv_now(srv->loop);
+	const struct server_conn *sc;
+	int n = 0;
 
-	if (sa->failures > 0 && now - sa->last_failure_ms > (uint64_t)srv->cfg.lockout_s * 1000)
-		sa->failures = 0;
-	sa->failures++;
-	sa->last_failure_ms = now;
-	if (sa->failures >= srv->cfg.addr_max_failures && sa->refused_until_ms <= now) {
-		struct audit_ctx ctx = { .peer = addr };
-
-		sa->refused_until_ms = now + (uint64_t)srv->cfg.lockout_s * 1000;
-		log_warn(NULL, "address %s refused for %d s after %d failed logins", addr,
-			 srv->cfg.lockout_s, sa->failures);
-		store_audit(srv->store, &ctx, "login.addr_refused", addr, "too many failed logins");
+	if (srv->nlogged >= (size_t)srv->cfg.max_sessions) {
+		*why = &server_why_full;
+		return -EUSERS;
 	}
+	if (srv->cfg.max_sessions_per_account <= 0)
+		return 0;
+	for (sc = srv->conns; sc != NULL; sc = sc->next)
+		if (sc->stage == SERVER_CONN_LOGGED_IN && strcmp(sc->account, account) == 0)
+			n++;
+	if (n >= srv->cfg.max_sessions_per_account) {
+		*why = &server_why_account;
+		return -EDQUOT;
+	}
+	return 0;
 }
 
-void server_addr_succeeded(struct server *srv, const char *addr)
+void server_conn_login(struct server *srv, struct server_conn *sc, const char *account)
 {
-	struct server_addr *sa = server_addr_find(srv, addr, false);
+	if (!sc->admitted || sc->stage == SERVER_CONN_LOGGED_IN)
+		return;
+	addrlimit_startup_end(srv->limits, sc->addr, server_now_ms(srv));
+	sc->stage = SERVER_CONN_LOGGED_IN;
+	sc->stage_ms = uv_now(srv->loop);
+	sc->account = strdup(account);
+	if (sc->account == NULL)
+		abort();
+	srv->nlogged++;
+}
 
-	if (sa != NULL)
-		sa->failures = 0;
+void server_conn_release(struct server *srv, struct server_conn *sc)
+{
+	if (!sc->admitted)
+		return;
+	sc->admitted = false;
+	if (sc->stage == SERVER_CONN_LOGGED_IN)
+		srv->nlogged--;
+	else
+		addrlimit_startup_end(srv->limits, sc->addr, server_now_ms(srv));
+	if (sc->prev != NULL)
+		sc->prev->next = sc->next;
+	else
+		srv->conns = sc->next;
+	if (sc->next != NULL)
+		sc->next->prev = sc->prev;
+	sc->prev = sc->next = NULL;
+	srv->nconns--;
+	free(sc->account);
+	sc->account = NULL;
+}
+
+static void server_limits_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+
+	addrlimit_expire(srv->limits, server_now_ms(srv));
 }
 
 /* Logs how many refusals went unlogged, if any. */
@@ -284,6 +381,13 @@ int server_reload(struct server *srv)
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	if (srv->store != NULL)
 		(void)server_apply_max_size(srv); /* logged; the old cap stays on failure */
+	/* New thresholds; the counts, locks and bans so far are kept. */
+	if (srv->limits != NULL) {
+		struct addrlimit_params lp;
+
+		server_limits_params(&srv->cfg, &lp);
+		addrlimit_set_params(srv->limits, &lp);
+	}
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
 	return 0;
 }
@@ -347,6 +451,7 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
+	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
 	uv_unref((uv_handle_t *)&srv->stop_timer);
 }
@@ -455,6 +560,12 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		log_error(NULL, "the loop's busy-time watch did not start");
 		goto out;
 	}
+	{
+		struct addrlimit_params lp;
+
+		server_limits_params(&srv.cfg, &lp);
+		srv.limits = addrlimit_new(&lp);
+	}
 	if (auth_new(&srv, &srv.auth) < 0) {
 		log_error(NULL, "out of memory");
 		goto out;
@@ -464,8 +575,11 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_signal_init(srv.loop, &srv.sighup);
 	uv_timer_init(srv.loop, &srv.stop_timer);
 	uv_timer_init(srv.loop, &srv.ckpt_timer);
+	uv_timer_init(srv.loop, &srv.limits_timer);
 	srv.sigterm.data = srv.sigint.data = srv.sighup.data = srv.stop_timer.data = &srv;
-	srv.ckpt_timer.data = &srv;
+	srv.ckpt_timer.data = srv.limits_timer.data = &srv;
+	uv_timer_start(&srv.limits_timer, server_limits_timer_cb, SERVER_LIMITS_GC_MS,
+		       SERVER_LIMITS_GC_MS);
 	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
 		       SERVER_CKPT_INTERVAL_MS);
 	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);
@@ -510,12 +624,7 @@ out:
 		store_close(srv.ckpt_store);
 	}
 	store_close(srv.store);
-	while (srv.addrs != NULL) {
-		struct server_addr *sa = srv.addrs;
-
-		srv.addrs = sa->next;
-		free(sa);
-	}
+	addrlimit_free(srv.limits);
 	free(hostkey);
 	free(srv.db_path);
 	free(srv.config_path);

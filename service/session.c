@@ -7,6 +7,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "addrlimit.h"
 #include "auth.h"
 #include "catalog.h"
 #include "cmd_groups.h"
@@ -231,6 +232,51 @@ static int session_host_reload(void *ctx)
 	return server_reload(s->srv);
 }
 
+struct session_ban_each {
+	shell_ban_fn each;
+	void *arg;
+};
+
+static void session_ban_each_cb(void *arg, const struct addrlimit_entry *e)
+{
+	struct session_ban_each *w = arg;
+	struct shell_ban b;
+
+	b.addr = e->addr;
+	b.account = e->name;
+	b.failures = e->failures;
+	b.blocked = e->blocked;
+	b.left_s = e->blocked ? (e->left_ms + 999) / 1000 : 0;
+	w->each(w->arg, &b);
+}
+
+static size_t session_host_bans(void *ctx, shell_ban_fn each, void *arg)
+{
+	struct session *s = ctx;
+	struct session_ban_each w = {each, arg};
+
+	return addrlimit_list(s->srv->limits, server_now_ms(s->srv), session_ban_each_cb, &w);
+}
+
+static int session_host_ban_lift(void *ctx, const char *addr)
+{
+	struct session *s = ctx;
+	int n = addrlimit_lift(s->srv->limits, addr, server_now_ms(s->srv));
+
+	log_info(s->id, "%s lifted the login penalties of %s (%d bans and locks)", s->user,
+		 addr != NULL ? addr : "every address", n);
+	return n;
+}
+
+static int session_host_unlock(void *ctx, const char *name)
+{
+	struct session *s = ctx;
+	int n = addrlimit_unlock_account(s->srv->limits, name, server_now_ms(s->srv));
+
+	log_info(s->id, "%s lifted the failed-login locks of %s (%d addresses)", s->user, name, n);
+	return n;
+}
+
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
 static void session_record_start(struct session *s, const struct session_params *p)
 {
@@ -295,6 +341,9 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	host.reload = session_host_reload;
 	host.work = session_host_work;
 	host.catalog = session_host_catalog;
+	host.bans = session_host_bans;
+	host.ban_lift = session_host_ban_lift;
+	host.unlock = session_host_unlock;
 
 	memset(&user, 0, sizeof user);
 	user.id = p->account->id;

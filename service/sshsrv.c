@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,11 @@
 #define SSHSRV_LINGER_MS 1000
 /* While closing: how long output may make no progress before the connection is dropped. */
 #define SSHSRV_FLUSH_STALL_MS 15000
+/* A refused connection is told why, then kept (reading and dropping what the client sends)
+ * until the client closes or this long, so that closing does not reset the reason away
+ * before the client reads it; at most this many at once (the rest are closed at once). */
+#define SSHSRV_REFUSED_LINGER_MS 2000
+#define SSHSRV_REFUSED_LINGER_MAX 64
 /* sshsrv_shutdown closes every connection within this time. */
 #define SSHSRV_SHUTDOWN_MS 1000
 #define SSHSRV_MAX_EXEC 16384
@@ -69,6 +75,7 @@ enum sshsrv_phase {
 };
 
 struct sshsrv_conn {
+	struct server_conn sc;           /* as the server counts it (admission, limits) */
 	struct sshsrv_conn *prev, *next; /* the listener's live connections */
 	struct sshsrv_conn *kick_next;   /* the listener's kick queue */
 	struct sshsrv *owner;
@@ -92,6 +99,7 @@ struct sshsrv_conn {
 	char why[160]; /* the first reason the connection ends */
 	struct ssh_counter_struct scount, rcount;
 	bool ident_checked; /* the client's first bytes were seen to start "SSH-" */
+	bool quiet;         /* evicted: logged (or counted) by server_log_refused, not at teardown */
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_channel_callbacks_struct ccb;
 
@@ -129,6 +137,17 @@ struct sshsrv_conn {
 	bool close_sent;
 };
 
+/* A refused connection, lingering briefly after its reason was written. */
+struct sshsrv_refused {
+	struct sshsrv_refused *prev, *next;
+	struct sshsrv *owner;
+	int fd;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int handles;
+	bool closing;
+};
+
 struct sshsrv {
 	struct server *srv;
 	ssh_bind bind;
@@ -142,7 +161,9 @@ struct sshsrv {
 	bool finishing;
 	struct sshsrv_conn *conns;
 	int nconns; /* live (not torn down) connections */
-	int nalloc; /* connection structs not yet freed */
+	int nalloc; /* connection (and refused) structs not yet freed */
+	struct sshsrv_refused *refused;
+	int nrefused;
 	struct sshsrv_conn *kick_head, *kick_tail;
 };
 
@@ -236,7 +257,8 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	if (c->torn)
 		return;
 	c->torn = true;
-	log_info(c->id, "ssh disconnect %s%s%s: %s (%.1f s)", c->peer,
+	if (!c->quiet)
+		log_info(c->id, "ssh disconnect %s%s%s: %s (%.1f s)", c->peer,
 	         c->authenticated ? " user " : "", c->authenticated ? c->acct.name : "",
 	         c->why[0] ? c->why : "closed",
 	         (double)(sshsrv_conn_now(c) - c->started_ms) / 1000.0);
@@ -281,7 +303,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	free(c->exec);
 	c->exec = NULL;
 	store_account_clear(&c->acct);
-	server_conn_release(s->srv, c->addr);
+	server_conn_release(s->srv, &c->sc);
 }
 
 static void sshsrv_conn_enter(struct sshsrv_conn *c)
@@ -647,7 +669,17 @@ static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
 		               (uint64_t)ka * 1000);
 }
 
-static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct)
+/* A login refused whatever the client tries next on this connection (a lock, a ban, no room):
+ * the reason goes in the disconnect message, which OpenSSH prints; no "failure" answer, as in
+ * sshsrv_conn_auth_error. */
+static void sshsrv_conn_auth_refused(struct sshsrv_conn *c, const struct server_why *why)
+{
+	ssh_session_set_disconnect_message(c->ssh, why->en);
+	sshsrv_conn_fail(c, "login refused: %s", why->en);
+}
+
+static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct,
+                                    const struct server_why *why)
 {
 	struct sshsrv_conn *c = arg;
 	ssh_message msg = c->amsg;
@@ -657,12 +689,16 @@ static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct accoun
 	sshsrv_conn_enter(c);
 	if (r == AUTH_OK) {
 		ssh_message_auth_reply_success(msg, 0);
+		server_conn_login(c->owner->srv, &c->sc, acct->name);
 		sshsrv_conn_authenticated(c, acct);
 		sshsrv_conn_start_keepalive(c);
 	} else if (r == AUTH_ERROR) {
 		sshsrv_conn_auth_error(c); /* no "failure" answer: the client would stop there */
+	} else if ((r == AUTH_LOCKED || r == AUTH_REFUSED) && why != NULL) {
+		sshsrv_conn_auth_refused(c, why);
 	} else {
 		ssh_message_reply_default(msg);
+		server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_FAILED);
 		sshsrv_conn_auth_failed(c);
 	}
 	ssh_message_free(msg);
@@ -691,7 +727,7 @@ static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, co
 
 	sshsrv_conn_audit_ctx(c, user, &ctx);
 	c->amsg = msg;
-	c->areq = auth_password(c->owner->srv->auth, &ctx, user, pw ? pw : "",
+	c->areq = auth_password(c->owner->srv->auth, &ctx, &c->sc, user, pw ? pw : "",
 	                        sshsrv_conn_password_cb, c);
 	if (c->areq == NULL) {
 		c->amsg = NULL;
@@ -708,6 +744,7 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 	struct account acct;
 	struct audit_ctx ctx;
 	enum auth_result r = AUTH_FAIL;
+	const struct server_why *why = NULL;
 	const char *keytype = NULL;
 	char *b64 = NULL;
 
@@ -723,7 +760,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		sshsrv_conn_auth_failed(c);
 	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
 		/* A probe: "would this key do?" */
-		r = auth_pubkey(c->owner->srv->auth, &ctx, user, keytype, b64, false, &acct);
+		r = auth_pubkey(c->owner->srv->auth, &ctx, &c->sc, user, keytype, b64, false, &acct,
+		                &why);
 		if (r == AUTH_OK) {
 			ssh_message_auth_reply_pk_ok_simple(msg);
 		} else {
@@ -732,9 +770,11 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			sshsrv_conn_auth_failed(c);
 		}
 	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
-		r = auth_pubkey(c->owner->srv->auth, &ctx, user, keytype, b64, true, &acct);
+		r = auth_pubkey(c->owner->srv->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
+		                &why);
 		if (r == AUTH_OK) {
 			ssh_message_auth_reply_success(msg, 0);
+			server_conn_login(c->owner->srv, &c->sc, acct.name);
 			sshsrv_conn_authenticated(c, &acct);
 			sshsrv_conn_start_keepalive(c);
 		} else {
@@ -742,6 +782,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			         c->peer, r == AUTH_LOCKED ? " (account locked)" : "");
 			if (r == AUTH_ERROR) {
 				sshsrv_conn_auth_error(c); /* no "failure" answer, see there */
+			} else if (r == AUTH_REFUSED && why != NULL) {
+				sshsrv_conn_auth_refused(c, why);
 			} else {
 				ssh_message_reply_default(msg);
 				sshsrv_conn_auth_failed(c);
@@ -1105,6 +1147,12 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	case SSHSRV_KEX:
 		if (!sshsrv_conn_ident_ok(c))
 			return;
+		if (c->ident_checked && c->sc.stage == SERVER_CONN_SILENT) {
+			/* Logged once it speaks: a flood of silent connections is not logged one
+			 * by one (see server_log_refused). */
+			log_info(c->id, "ssh connection from %s", c->peer);
+			server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_KEX);
+		}
 		rc = ssh_handle_key_exchange(c->ssh);
 		if (rc == SSH_ERROR) {
 			sshsrv_conn_fail(c, "key exchange failed: %s", ssh_get_error(c->ssh));
@@ -1113,6 +1161,7 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 		if (rc != SSH_OK)
 			break;
 		c->phase = SSHSRV_AUTH;
+		server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_AUTH);
 		/* fall through - a userauth request may have come in the same read */
 	case SSHSRV_AUTH:
 		sshsrv_conn_auth_drain(c);
@@ -1239,23 +1288,162 @@ static void sshsrv_format_peer(const struct sockaddr_storage *ss, char peer[80],
 	server_peer_addr(peer, addr);
 }
 
-static const char *sshsrv_admit_strerror(int rc)
+/* ---- refusing with a reason ------------------------------------------------------------ */
+
+static void sshsrv_refused_close_cb(uv_handle_t *h)
 {
-	switch (rc) {
-	case -EAGAIN:
-		return "too many connections";
-	case -EMFILE:
-		return "too many connections from this address";
-	case -EACCES:
-		return "address refused after failed logins";
-	default:
-		return "refused";
+	struct sshsrv_refused *r = h->data;
+	struct sshsrv *s = r->owner;
+
+	if (--r->handles > 0)
+		return;
+	close(r->fd);
+	free(r);
+	s->nalloc--;
+	sshsrv_maybe_finish(s);
+}
+
+static void sshsrv_refused_close(struct sshsrv_refused *r)
+{
+	struct sshsrv *s = r->owner;
+
+	if (r->closing)
+		return;
+	r->closing = true;
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		s->refused = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	s->nrefused--;
+	uv_close((uv_handle_t *)&r->poll, sshsrv_refused_close_cb);
+	uv_close((uv_handle_t *)&r->timer, sshsrv_refused_close_cb);
+}
+
+static void sshsrv_refused_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct sshsrv_refused *r = h->data;
+	char junk[4096];
+	ssize_t n;
+
+	(void)events;
+	if (status < 0) {
+		sshsrv_refused_close(r);
+		return;
 	}
+	do
+		n = recv(r->fd, junk, sizeof junk, MSG_DONTWAIT);
+	while (n > 0);
+	if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		sshsrv_refused_close(r);
+}
+
+static void sshsrv_refused_timer_cb(uv_timer_t *t)
+{
+	sshsrv_refused_close(t->data);
+}
+
+/* Puts a uint32 in network order. */
+static void sshsrv_put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* Refuses the connection on fd with a reason the client shows: our identification line, then
+ * an SSH_MSG_DISCONNECT packet in the clear (RFC 4253 11.1; before the key exchange there is
+ * no cipher and no MAC, only the binary packet framing), which OpenSSH prints as "Received
+ * disconnect from ...: too many ...". No key exchange is spent on it. Takes fd. */
+static void sshsrv_refuse(struct sshsrv *s, int fd, const struct server_why *why)
+{
+	static const char ident[] = "SSH-2.0-propdesk\r\n";
+	unsigned char pkt[512];
+	size_t dlen = strlen(why->en), payload, pad, len;
+	struct sshsrv_refused *r;
+	ssize_t w;
+
+	if (dlen > 256)
+		dlen = 256;
+	/* byte SSH_MSG_DISCONNECT, uint32 reason, string description, string language */
+	payload = 1 + 4 + 4 + dlen + 4;
+	pad = 8 - (4 + 1 + payload) % 8;
+	if (pad < 4)
+		pad += 8;
+	len = 4 + 1 + payload + pad;
+	memcpy(pkt, ident, sizeof ident - 1);
+	{
+		unsigned char *p = pkt + sizeof ident - 1;
+
+		sshsrv_put32(p, (uint32_t)(1 + payload + pad));
+		p[4] = (unsigned char)pad;
+		p[5] = 1; /* SSH_MSG_DISCONNECT */
+		sshsrv_put32(p + 6, 12); /* SSH2_DISCONNECT_TOO_MANY_CONNECTIONS */
+		sshsrv_put32(p + 10, (uint32_t)dlen);
+		memcpy(p + 14, why->en, dlen);
+		sshsrv_put32(p + 14 + dlen, 0); /* no language tag */
+		memset(p + 18 + dlen, 0, pad);
+	}
+	len += sizeof ident - 1;
+	w = send(fd, pkt, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)w; /* a fresh socket's buffer takes half a kilobyte; if not, the client loses it */
+	shutdown(fd, SHUT_WR);
+	if (s->nrefused >= SSHSRV_REFUSED_LINGER_MAX || s->stopping ||
+	    (r = calloc(1, sizeof *r)) == NULL) {
+		close(fd);
+		return;
+	}
+	r->owner = s;
+	r->fd = fd;
+	if (uv_poll_init(s->srv->loop, &r->poll, fd) < 0) {
+		free(r);
+		close(fd);
+		return;
+	}
+	uv_timer_init(s->srv->loop, &r->timer);
+	r->poll.data = r->timer.data = r;
+	r->handles = 2;
+	r->next = s->refused;
+	if (s->refused != NULL)
+		s->refused->prev = r;
+	s->refused = r;
+	s->nrefused++;
+	s->nalloc++;
+	uv_poll_start(&r->poll, UV_READABLE, sshsrv_refused_poll_cb);
+	uv_timer_start(&r->timer, sshsrv_refused_timer_cb, SSHSRV_REFUSED_LINGER_MS, 0);
+}
+
+/* The server wants this connection's place for a newer one from its address. */
+static bool sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+{
+	struct sshsrv_conn *c =
+	    (struct sshsrv_conn *)(void *)((char *)sc - offsetof(struct sshsrv_conn, sc));
+	char first;
+
+	if (c->torn)
+		return true;
+	if (sc->stage == SERVER_CONN_SILENT && recv(c->fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+		/* Its first bytes are here, not read yet: it has spoken. */
+		server_conn_stage(c->owner->srv, sc, SERVER_CONN_KEX);
+		sshsrv_conn_kick(c);
+		return false;
+	}
+	server_log_refused(c->owner->srv, c->id, "ssh", c->peer, why->en);
+	if (c->phase != SSHSRV_KEX)
+		ssh_session_set_disconnect_message(c->ssh, why->en);
+	sshsrv_conn_fail(c, "evicted: %s", why->en);
+	c->quiet = true;
+	if (c->busy == 0)
+		sshsrv_conn_teardown(c);
+	return true;
 }
 
 static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_storage *ss)
 {
 	struct server *srv = s->srv;
+	const struct server_why *why = NULL;
 	struct sshsrv_conn *c;
 	char id[16], peer[80], addr[64];
 	int one = 1, rc;
@@ -1267,20 +1455,26 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 		close(fd);
 		return;
 	}
-	rc = server_conn_admit(srv, addr);
-	if (rc < 0) {
-		server_log_refused(srv, id, "ssh", peer, sshsrv_admit_strerror(rc));
+	c = calloc(1, sizeof *c);
+	if (c == NULL) {
+		log_error(id, "ssh connection from %s dropped: out of memory", peer);
 		close(fd);
 		return;
 	}
-	c = calloc(1, sizeof *c);
-	ssh = ssh_new();
-	if (c == NULL || ssh == NULL) {
-		log_error(id, "ssh connection from %s dropped: out of memory", peer);
+	c->sc.evict = sshsrv_conn_evict_cb;
+	rc = server_conn_admit(srv, &c->sc, addr, &why);
+	if (rc < 0) {
+		server_log_refused(srv, id, "ssh", peer, why->en);
 		free(c);
-		ssh_free(ssh);
+		sshsrv_refuse(s, fd, why);
+		return;
+	}
+	ssh = ssh_new();
+	if (ssh == NULL) {
+		log_error(id, "ssh connection from %s dropped: out of memory", peer);
+		server_conn_release(srv, &c->sc);
+		free(c);
 		close(fd);
-		server_conn_release(srv, addr);
 		return;
 	}
 	if (ssh_bind_accept_fd(s->bind, ssh, fd) != SSH_OK) {
@@ -1289,8 +1483,8 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 		if (ssh_get_fd(ssh) != fd)
 			close(fd);
 		ssh_free(ssh);
+		server_conn_release(srv, &c->sc);
 		free(c);
-		server_conn_release(srv, addr);
 		return;
 	}
 	ssh_set_blocking(ssh, 0);
@@ -1304,8 +1498,8 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	if (rc < 0) {
 		log_error(id, "ssh connection from %s dropped: %s", peer, uv_strerror(rc));
 		ssh_free(ssh);
+		server_conn_release(srv, &c->sc);
 		free(c);
-		server_conn_release(srv, addr);
 		return;
 	}
 	c->owner = s;
@@ -1327,7 +1521,6 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	s->conns = c;
 	s->nconns++;
 	s->nalloc++;
-	log_info(id, "ssh connection from %s", peer);
 	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(&srv->cfg), 0);
 	/* The first drive sends our banner. */
 	sshsrv_conn_drive(c);
@@ -1600,6 +1793,8 @@ void sshsrv_shutdown(struct sshsrv *s)
 	close(s->lfd);
 	s->lfd = -1;
 	uv_timer_stop(&s->retry_timer);
+	while (s->refused != NULL)
+		sshsrv_refused_close(s->refused);
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->sess == NULL)

@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <libtelnet.h>
 #include <sodium.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +59,6 @@
 #define TELNETSRV_MSG_TIMEOUT "\r\nlogin timed out / 登录超时\r\n"
 #define TELNETSRV_MSG_TOO_MUCH "\r\ntoo much input before login / 登录前输入过多\r\n"
 #define TELNETSRV_MSG_STOPPING "\r\nthe service is stopping / 服务正在停止\r\n"
-#define TELNETSRV_MSG_BUSY \
-	"service busy, please try again later / 服务繁忙，请稍后再试\r\n"
-#define TELNETSRV_MSG_PER_ADDR \
-	"too many connections from your address / 来自您地址的连接过多\r\n"
-#define TELNETSRV_MSG_REFUSED \
-	"too many failed logins, try again later / 登录失败次数过多，请稍后再试\r\n"
 
 /* ---------------------------------------------------------------------------------------- */
 /* The protocol layer                                                                        */
@@ -357,6 +353,7 @@ enum telnetsrv_state {
 };
 
 struct telnetsrv_conn {
+	struct server_conn sc;  /* as the server counts it (admission, limits) */
 	struct telnetsrv_conn *prev, *next;
 	struct telnetsrv *t;
 	uv_tcp_t tcp;
@@ -367,7 +364,6 @@ struct telnetsrv_conn {
 	char id[16];
 	char peer[80];          /* "addr:port" */
 	char addr[64];
-	bool admitted;          /* server_conn_release is owed */
 	bool reading;
 	bool shutdown_sent;
 	bool pumping, pump_again;
@@ -574,7 +570,18 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 	session_start(c->session);
 }
 
-static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct)
+/* Ends the connection with the reason on one line. */
+static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct server_why *why,
+				   uint64_t deadline_ms, const char *reason)
+{
+	char line[512];
+
+	snprintf(line, sizeof line, "%s\r\n", why->both);
+	telnetsrv_conn_end(c, line, deadline_ms, reason);
+}
+
+static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct,
+				   const struct server_why *why)
 {
 	struct telnetsrv_conn *c = arg;
 
@@ -583,9 +590,11 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 		return;
 	switch (r) {
 	case AUTH_OK:
+		server_conn_login(c->t->srv, &c->sc, acct->name);
 		telnetsrv_conn_login_ok(c, acct);
 		break;
 	case AUTH_FAIL:
+		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_FAILED);
 		if (telnetsrv_login_failed(c->login, &c->scratch)) {
 			c->state = TELNETSRV_ST_LOGIN;
 			telnetsrv_conn_send_scratch(c);
@@ -596,8 +605,12 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 		}
 		break;
 	case AUTH_LOCKED:
-		telnetsrv_conn_end(c, TELNETSRV_MSG_LOCKED, TELNETSRV_CLOSE_FLUSH_MS,
-				   "account locked");
+	case AUTH_REFUSED:
+		if (why != NULL)
+			telnetsrv_conn_end_why(c, why, TELNETSRV_CLOSE_FLUSH_MS, why->en);
+		else
+			telnetsrv_conn_end(c, TELNETSRV_MSG_LOCKED, TELNETSRV_CLOSE_FLUSH_MS,
+					   "account locked");
 		break;
 	default:
 		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS, "auth error");
@@ -616,7 +629,7 @@ static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
 	ctx.peer = c->peer;
 	ctx.transport = "telnet";
 	c->state = TELNETSRV_ST_AUTH;
-	c->auth = auth_password(c->t->srv->auth, &ctx, telnetsrv_login_user(c->login),
+	c->auth = auth_password(c->t->srv->auth, &ctx, &c->sc, telnetsrv_login_user(c->login),
 				telnetsrv_login_password(c->login), telnetsrv_conn_auth_cb, c);
 	telnetsrv_login_wipe(c->login);
 	if (c->auth == NULL) {
@@ -743,10 +756,10 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 		c->session = NULL;
 	}
 	/* A refused connection was logged (or counted) by server_log_refused. */
-	if (c->admitted) {
+	if (c->sc.admitted) {
 		log_info(c->id, "telnet disconnect %s (%s)", c->peer,
 			 c->reason ? c->reason : "closed");
-		server_conn_release(t->srv, c->addr);
+		server_conn_release(t->srv, &c->sc);
 	}
 	if (c->prev)
 		c->prev->next = c->next;
@@ -871,6 +884,8 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 	if (nread == 0 || c->state == TELNETSRV_ST_ENDING || c->state == TELNETSRV_ST_CLOSED)
 		return; /* after our FIN: only waiting for the client's */
 	if (!c->logged_in) {
+		/* It spoke: a login dialogue (a person typing), no longer evictable as silent. */
+		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_AUTH);
 		c->preauth += (size_t)nread;
 		if (c->preauth > c->t->srv->cfg.preauth_input_max) {
 			log_info(c->id, "telnet: %zu bytes before login from %s", c->preauth,
@@ -954,19 +969,30 @@ static void telnetsrv_peer_name(uv_tcp_t *tcp, char *out, size_t outlen)
 	}
 }
 
-static const char *telnetsrv_refusal(int rc)
+/* The server wants this connection's place for a newer one from its address. */
+static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
 {
-	switch (rc) {
-	case -EMFILE: return TELNETSRV_MSG_PER_ADDR;
-	case -EACCES: return TELNETSRV_MSG_REFUSED;
-	default: return TELNETSRV_MSG_BUSY;
+	struct telnetsrv_conn *c =
+		(struct telnetsrv_conn *)(void *)((char *)sc - offsetof(struct telnetsrv_conn, sc));
+	uv_os_fd_t fd;
+	char first;
+
+	if (sc->stage == SERVER_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	    recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+		/* Its first bytes are here, not read yet: it has spoken. */
+		server_conn_stage(c->t->srv, sc, SERVER_CONN_AUTH);
+		return false;
 	}
+	server_log_refused(c->t->srv, c->id, "telnet", c->peer, why->en);
+	telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "evicted");
+	return true;
 }
 
 static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 {
 	struct telnetsrv *t = listener->data;
 	struct server *srv = t->srv;
+	const struct server_why *why = NULL;
 	struct telnetsrv_conn *c;
 	int rc;
 
@@ -1001,17 +1027,13 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	uv_tcp_nodelay(&c->tcp, 1);
 	telnetsrv_peer_name(&c->tcp, c->peer, sizeof c->peer);
 	server_peer_addr(c->peer, c->addr);
-	rc = server_conn_admit(srv, c->addr);
+	c->sc.evict = telnetsrv_conn_evict_cb;
+	rc = server_conn_admit(srv, &c->sc, c->addr, &why);
 	if (rc < 0) {
-		server_log_refused(srv, c->id, "telnet", c->peer,
-				   rc == -EMFILE ? "too many from this address" :
-				   rc == -EACCES ? "address refused after failed logins" :
-				   "server full");
-		telnetsrv_conn_end(c, telnetsrv_refusal(rc), TELNETSRV_SHUTDOWN_FLUSH_MS,
-				   "refused");
+		server_log_refused(srv, c->id, "telnet", c->peer, why->en);
+		telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "refused");
 		return;
 	}
-	c->admitted = true;
 	log_info(c->id, "telnet connection from %s", c->peer);
 	c->proto = telnetsrv_proto_new(&telnetsrv_conn_proto_ops, c);
 	c->login = telnetsrv_login_new(TELNETSRV_DEFAULT_COLS, TELNETSRV_LOGIN_TRIES);

@@ -25,6 +25,18 @@ typedef void (*shell_async_cb)(struct shell *sh, int rc, const char *hash);
 typedef int (*shell_work_fn)(struct store *ro, void *arg);
 typedef void (*shell_work_done_fn)(struct shell *sh, void *arg, int rc);
 
+/* A failed-login block the service keeps (see shell_host.bans): an address's penalty, or an
+ * (account, address) pair's failures. Strings are valid during the callback only. */
+struct shell_ban {
+	const char *addr;
+	const char *account; /* NULL: the address's penalty */
+	int failures;        /* the pair's failures, or the address's penalty score */
+	bool blocked;        /* the pair is locked out / password logins from the address are
+			      * refused */
+	int64_t left_s;      /* while blocked: seconds left */
+};
+typedef void (*shell_ban_fn)(void *arg, const struct shell_ban *b);
+
 struct shell_host {
 	void *ctx;
 	struct store *store;
@@ -47,6 +59,16 @@ struct shell_host {
 	struct catalog *(*catalog)(void *ctx);
 	/* Optional: service-wide actions (NULL when the host has none). */
 	int (*reload)(void *ctx); /* config reload: 0 or < 0 */
+	/* Optional (NULL when the host keeps no login penalties): calls each for every address
+	 * penalty and every (account, address) pair with failures, in no order; returns how
+	 * many. */
+	size_t (*bans)(void *ctx, shell_ban_fn each, void *arg);
+	/* Lifts addr's penalty and the locks of every pair at addr (addr NULL: everything);
+	 * returns how many bans and locks were lifted. */
+	int (*ban_lift)(void *ctx, const char *addr);
+	/* Forgets the failed logins of account name from every address; returns how many of
+	 * them had locked it out. */
+	int (*unlock)(void *ctx, const char *name);
 };
 
 struct shell_user {

@@ -7,6 +7,7 @@
 
 extern const struct cmd_group cmd_session_group;       /* help whoami passwd lang quit */
 extern const struct cmd_group cmd_user_group;          /* user ... (admin) */
+extern const struct cmd_group cmd_ban_group;           /* ban list lift (admin) */
 extern const struct cmd_group cmd_config_group;        /* config reload */
 extern const struct cmd_group cmd_complaint_new_group; /* complaint new (the form) */
 extern const struct cmd_group cmd_complaint_group;     /* complaint add show list ... */

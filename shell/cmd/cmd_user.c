@@ -317,7 +317,7 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 {
 	struct audit_ctx ctx;
 	const char *name = a->pos[0];
-	int rc;
+	int rc, n;
 
 	if (!cmd_user_name_ok(name))
 		return cmd_user_bad_name(sh, name);
@@ -329,8 +329,18 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 	rc = store_account_set_locked(sh->host.store, &ctx, name, locked);
 	if (rc < 0)
 		return shell_store_error(sh, rc);
-	if (locked)
+	if (locked) {
 		shell_printf(sh, T(sh, "Account %s locked.\n", "账号 %s 已锁定。\n"), name);
+		return CMD_OK;
+	}
+	/* The service's lockouts of this account, from whichever addresses they came. */
+	n = sh->host.unlock != NULL ? sh->host.unlock(sh->host.ctx, name) : 0;
+	if (n > 0)
+		shell_printf(sh,
+		             T(sh, "Account %s unlocked; its failed-login lockout from %d "
+		                   "address(es) lifted.\n",
+		               "账号 %s 已解锁；已解除其在 %d 个地址上因登录失败造成的锁定。\n"),
+		             name, n);
 	else
 		shell_printf(sh, T(sh, "Account %s unlocked.\n", "账号 %s 已解锁。\n"), name);
 	return CMD_OK;
@@ -648,11 +658,13 @@ static const struct cmd_entry cmd_user_entries[] = {
      "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_user_list},
     {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
-     "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
-     cmd_user_lock},
+     "Lock an account: it can no longer log in, from anywhere, by password or key.",
+     "锁定账号，使其不能从任何地址以密码或密钥登录。", CMD_AUDIT, NULL, cmd_user_lock},
     {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
-     "Unlock an account and clear its failed-login lockout.",
-     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock},
+     "Unlock an account: clear an admin's lock and its failed-login lockouts from every "
+     "address.",
+     "解锁账号：清除管理员的锁定，以及它在所有地址上因登录失败造成的锁定。", CMD_AUDIT, NULL,
+     cmd_user_unlock},
     {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
      "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
     {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,

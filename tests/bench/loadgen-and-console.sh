@@ -11,9 +11,10 @@ bindir=$(dirname "$PROPDESKD")
 LOADGEN=${LOADGEN:-$bindir/propdesk-loadgen}
 PDSHELL=${PDSHELL:-$bindir/propdesk-shell}
 
-pd_config limits.max_per_address=1000 auth.max_failures=1000 auth.address_max_failures=100000
+pd_config limits.max_startups_per_address=1000 limits.max_startups=1000 auth.max_failures=1000 auth.address_max_failures=100000
 pd_user agent1 agent
 pd_user victim agent 'victim-pass-123'
+pd_user desk agent 'desk-pass-123'
 pd_user boss admin
 pd_start
 
@@ -48,8 +49,13 @@ out=$(lg rtt --exec -c 2 -r 3 -d 1) || pd_fail "rtt --exec failed: $out"
 pd_assert_eq "$(result errors)" 0 "exec errors"
 [ "$(result requests)" -ge 4 ] || pd_fail "too few exec requests: $out"
 
-out=$(lg mixed -c 3 -r 4 -d 1 --storm-user victim --storm-rate 4) || pd_fail "mixed failed: $out"
+out=$(lg mixed -c 3 -r 4 -d 1 --storm-user victim --storm-rate 4 --login-user desk \
+	--login-password desk-pass-123 --login-rate 4) || pd_fail "mixed failed: $out"
 pd_assert_eq "$(result errors)" 0 "mixed errors"
+# A legitimate password login, timed before and during the storm.
+pd_assert_eq "$(result login_fail)" 0 "legitimate logins that failed"
+[ "$(result login_before_n)" -gt 0 ] && [ "$(result login_during_n)" -gt 0 ] ||
+	pd_fail "legitimate logins in both phases: $out"
 pd_assert_eq "$(result storm_accepted)" 0 "storm logins accepted"
 [ "$(result before_n)" -gt 0 ] && [ "$(result during_n)" -gt 0 ] || pd_fail "mixed phases: $out"
 [ "$(result storm_started)" -ge 3 ] || pd_fail "storm did not start: $out"

@@ -53,6 +53,7 @@ enum loadgen_kind {
 	LOADGEN_K_SHELL, /* pty + shell, commands typed at the prompt */
 	LOADGEN_K_EXEC,  /* persistent connection, one exec channel per request */
 	LOADGEN_K_STORM, /* one wrong password, then close */
+	LOADGEN_K_LOGIN, /* mixed: a legitimate password login (timed), then close */
 };
 
 enum loadgen_state {
@@ -106,6 +107,9 @@ struct loadgen_opts {
 	long storm_max;     /* mixed: storm connections in flight at most */
 	const char *storm_user;
 	const char *storm_password;
+	const char *login_user;     /* mixed: an account logging in by password now and then */
+	const char *login_password;
+	double login_rate;          /* mixed: its logins per second */
 	bool verbose;
 };
 
@@ -131,7 +135,7 @@ struct loadgen_conn {
 	int kmp;             /* prompt matcher state */
 	bool opened;         /* counted as opened */
 	bool probing;
-	bool in_storm;       /* the outstanding request was sent during the storm */
+	bool in_storm;       /* the outstanding request (or login) started during the storm */
 	bool exit_seen;
 	bool reconnecting;   /* exec: a request waits for a new connection */
 	struct ssh_channel_callbacks_struct cb;
@@ -152,15 +156,19 @@ struct loadgen_thread {
 	long started, finished, inflight;
 	long storm_inflight;
 	int64_t storm_next;   /* next storm attempt (ns) */
+	bool login_inflight;  /* mixed: a legitimate login is under way */
+	int64_t login_next;   /* the next one (ns) */
 	unsigned rng;
 	/* results */
 	struct loadgen_lat lat;        /* connect latencies; rtt latencies; mixed: before */
 	struct loadgen_lat lat2;       /* mixed: during the storm */
 	struct loadgen_lat open_lat;   /* session open times */
 	struct loadgen_lat storm_lat;  /* storm attempt times */
+	struct loadgen_lat login_lat, login_lat2; /* mixed: legitimate logins before / during */
 	long ok, fail, fail_tcp, fail_kex, fail_auth, fail_chan, fail_timeout;
 	long req_err, req_timeout, reconnects;
 	long storm_started, storm_attempts, storm_denied, storm_err, storm_accepted;
+	long login_fail;
 	atomic_long opened, open_failed, lost, probe_ok, probe_fail, outstanding;
 	atomic_bool done;
 	atomic_int phase_seen; /* the last phase this thread has acted on */
@@ -185,6 +193,7 @@ static struct loadgen_opts loadgen_o = {
 	.storm_rate = 20,
 	.storm_max = 1000,
 	.storm_password = "wrong-password",
+	.login_rate = 1,
 };
 
 static atomic_int loadgen_phase;
@@ -239,6 +248,10 @@ static const char loadgen_usage[] =
 	"      --storm-max N        mixed: storm connections in flight at most (1000)\n"
 	"      --storm-user NAME    mixed: the account attacked (required for mixed)\n"
 	"      --storm-password PW  mixed: the wrong password (wrong-password)\n"
+	"      --login-user NAME    mixed: also log NAME in by password now and then, before and\n"
+	"                           during the storm, timing connect to authenticated\n"
+	"      --login-password PW  mixed: its (right) password\n"
+	"      --login-rate R       mixed: its logins per second, one at a time (1)\n"
 	"  -v, --verbose            print failures as they happen\n"
 	"  -h, --help               this text\n";
 
@@ -654,6 +667,8 @@ static void loadgen_conn_close(struct loadgen_conn *c)
 	loadgen_conn_release(c);
 	if (c->kind == LOADGEN_K_STORM && c->state != LOADGEN_S_FREE)
 		c->t->storm_inflight--;
+	if (c->kind == LOADGEN_K_LOGIN && c->state != LOADGEN_S_FREE)
+		c->t->login_inflight = false;
 	c->state = LOADGEN_S_FREE;
 	c->reconnecting = false;
 	c->opened = false;
@@ -697,6 +712,10 @@ static int loadgen_conn_start(struct loadgen_thread *t, struct loadgen_conn *c,
 	c->t_start = loadgen_now();
 	if (kind == LOADGEN_K_STORM)
 		t->storm_inflight++;
+	if (kind == LOADGEN_K_LOGIN) {
+		t->login_inflight = true;
+		c->in_storm = atomic_load(&loadgen_phase) == LOADGEN_P_STORM;
+	}
 	c->state = LOADGEN_S_TCP;
 	if (loadgen_conn_connect(c) < 0)
 		return -1;
@@ -737,7 +756,9 @@ static int loadgen_conn_connect(struct loadgen_conn *c)
 /* After TCP connected: the libssh session on our socket. */
 static int loadgen_ssh_begin(struct loadgen_conn *c)
 {
-	const char *user = c->kind == LOADGEN_K_STORM ? loadgen_o.storm_user : loadgen_o.user;
+	const char *user = c->kind == LOADGEN_K_STORM   ? loadgen_o.storm_user
+			   : c->kind == LOADGEN_K_LOGIN ? loadgen_o.login_user
+							: loadgen_o.user;
 	bool no = false;
 	int rc;
 
@@ -936,8 +957,11 @@ static void loadgen_step(struct loadgen_conn *c)
 			if (err == EINPROGRESS || err == EALREADY)
 				return;
 			if (err != 0 || loadgen_ssh_begin(c) < 0) {
-				if (c->kind == LOADGEN_K_STORM) {
-					t->storm_err++;
+				if (c->kind == LOADGEN_K_STORM || c->kind == LOADGEN_K_LOGIN) {
+					if (c->kind == LOADGEN_K_STORM)
+						t->storm_err++;
+					else
+						t->login_fail++;
 					loadgen_conn_close(c);
 					return;
 				}
@@ -952,8 +976,11 @@ static void loadgen_step(struct loadgen_conn *c)
 				goto wait;
 			if (rc != SSH_OK) {
 				loadgen_log(c, "key exchange");
-				if (c->kind == LOADGEN_K_STORM) {
-					t->storm_err++;
+				if (c->kind == LOADGEN_K_STORM || c->kind == LOADGEN_K_LOGIN) {
+					if (c->kind == LOADGEN_K_STORM)
+						t->storm_err++;
+					else
+						t->login_fail++;
 					loadgen_conn_close(c);
 					return;
 				}
@@ -965,6 +992,8 @@ static void loadgen_step(struct loadgen_conn *c)
 		case LOADGEN_S_AUTH:
 			if (c->kind == LOADGEN_K_STORM)
 				rc = ssh_userauth_password(c->s, NULL, loadgen_o.storm_password);
+			else if (c->kind == LOADGEN_K_LOGIN)
+				rc = ssh_userauth_password(c->s, NULL, loadgen_o.login_password);
 			else
 				rc = ssh_userauth_publickey(c->s, NULL, t->key);
 			if (rc == SSH_AUTH_AGAIN)
@@ -979,6 +1008,17 @@ static void loadgen_step(struct loadgen_conn *c)
 				else
 					t->storm_err++;
 				loadgen_lat_add(&t->storm_lat, now - c->t_start);
+				loadgen_conn_close(c);
+				return;
+			}
+			if (c->kind == LOADGEN_K_LOGIN) {
+				if (rc == SSH_AUTH_SUCCESS)
+					loadgen_lat_add(c->in_storm ? &t->login_lat2 : &t->login_lat,
+							now - c->t_start);
+				else {
+					loadgen_log(c, "legitimate password login");
+					t->login_fail++;
+				}
 				loadgen_conn_close(c);
 				return;
 			}
@@ -1166,6 +1206,12 @@ static void loadgen_timer_fired(struct loadgen_conn *c, int64_t now)
 		loadgen_conn_close(c);
 		return;
 	}
+	if (c->kind == LOADGEN_K_LOGIN) {
+		loadgen_log(c, "legitimate login timed out");
+		t->login_fail++;
+		loadgen_conn_close(c);
+		return;
+	}
 	loadgen_log(c, "open timed out");
 	loadgen_open_failed(c, &t->fail_timeout);
 }
@@ -1203,6 +1249,20 @@ static void loadgen_schedule(struct loadgen_thread *t, int phase, int64_t now, l
 			t->inflight++;
 			if (loadgen_conn_start(t, c, kind) < 0)
 				loadgen_open_failed(c, &t->fail_tcp);
+		}
+	}
+	/* mixed: a legitimate password login now and then, one at a time, on the storm's thread
+	 * (or the first), before and during the storm. */
+	if ((phase == LOADGEN_P_RUN || phase == LOADGEN_P_STORM) && loadgen_o.login_user != NULL &&
+	    t->idx == (loadgen_storm_idx >= 0 ? loadgen_storm_idx : 0) && !t->login_inflight &&
+	    now >= t->login_next && now >= loadgen_run_start && now < loadgen_run_end) {
+		c = loadgen_free_slot(t, hint);
+		if (c != NULL) {
+			t->login_next = now + (int64_t)((double)LOADGEN_NS_PER_S / loadgen_o.login_rate);
+			if (loadgen_conn_start(t, c, LOADGEN_K_LOGIN) < 0) {
+				t->login_fail++;
+				loadgen_conn_close(c);
+			}
 		}
 	}
 	if (phase == LOADGEN_P_STORM && loadgen_o.storm_rate > 0 && t->idx == loadgen_storm_idx) {
@@ -1301,6 +1361,12 @@ static void *loadgen_thread_main(void *arg)
 
 			if (ms < timeout_ms)
 				timeout_ms = ms < 0 ? 0 : (int)ms;
+		}
+		if (loadgen_o.login_user != NULL && !t->login_inflight && t->login_next > now) {
+			int64_t ms = (t->login_next - now) / LOADGEN_NS_PER_MS + 1;
+
+			if (ms < timeout_ms)
+				timeout_ms = (int)ms;
 		}
 		n = epoll_wait(t->ep, evs, LOADGEN_EVENTS, timeout_ms);
 		for (i = 0; i < n; i++)
@@ -1482,7 +1548,7 @@ static void loadgen_threads_start(long share_total, long conc_total, long slots_
 		if (i == loadgen_storm_idx) {
 			t->share = 0;
 			t->conc = 1;
-			t->nconns = loadgen_o.storm_max + 1;
+			t->nconns = loadgen_o.storm_max + 2; /* and a legitimate login */
 		} else {
 			t->share = share_total / agents + (i < share_total % agents);
 			t->conc = conc_total / agents + (i < conc_total % agents);
@@ -1526,6 +1592,8 @@ static void loadgen_threads_free(void)
 		free(t->lat2.v);
 		free(t->open_lat.v);
 		free(t->storm_lat.v);
+		free(t->login_lat.v);
+		free(t->login_lat2.v);
 	}
 	free(loadgen_threads);
 }
@@ -1648,7 +1716,8 @@ static int loadgen_run_hold(void)
 
 static int loadgen_run_rtt(void)
 {
-	struct loadgen_lat lat, lat2, open, storm;
+	struct loadgen_lat lat, lat2, open, storm, login, login2;
+	int i;
 	struct loadgen_proc s0, s1;
 	double c0, c_run, wall, secs = loadgen_o.seconds;
 	long opened, reqs, errs, timeouts, slots;
@@ -1692,6 +1761,14 @@ static int loadgen_run_rtt(void)
 	c_run = loadgen_cpu_self() - c0;
 	loadgen_stop_threads();
 	loadgen_merge(&lat, &lat2, &open, &storm);
+	memset(&login, 0, sizeof login);
+	memset(&login2, 0, sizeof login2);
+	for (i = 0; i < loadgen_o.threads; i++) {
+		loadgen_lat_merge(&login, &loadgen_threads[i].login_lat);
+		loadgen_lat_merge(&login2, &loadgen_threads[i].login_lat2);
+	}
+	loadgen_lat_sort(&login);
+	loadgen_lat_sort(&login2);
 	reqs = LOADGEN_TOTAL(ok);
 	errs = LOADGEN_TOTAL(req_err);
 	timeouts = LOADGEN_TOTAL(req_timeout);
@@ -1728,6 +1805,13 @@ static int loadgen_run_rtt(void)
 		       LOADGEN_TOTAL(storm_denied),
 		       LOADGEN_TOTAL(storm_accepted), LOADGEN_TOTAL(storm_err),
 		       loadgen_pct(&storm, 50), loadgen_pct(&storm, 99));
+		if (loadgen_o.login_user != NULL)
+			printf("  %s's password logins: before the storm %zu, p50 %.1f ms, max %.1f; "
+			       "during it %zu, p50 %.1f ms, p99 %.1f, max %.1f; failed %ld\n",
+			       loadgen_o.login_user, login.n, loadgen_pct(&login, 50),
+			       loadgen_max(&login), login2.n, loadgen_pct(&login2, 50),
+			       loadgen_pct(&login2, 99), loadgen_max(&login2),
+			       LOADGEN_TOTAL(login_fail));
 		printf("  agent errors %ld (timeouts %ld), sessions lost %ld\n", errs, timeouts,
 		       LOADGEN_SUM(lost));
 		loadgen_print_cpu(c_run, wall, &s0, &s1);
@@ -1744,12 +1828,21 @@ static int loadgen_run_rtt(void)
 		       LOADGEN_TOTAL(storm_denied),
 		       LOADGEN_TOTAL(storm_accepted), LOADGEN_TOTAL(storm_err),
 		       loadgen_pct(&storm, 50), errs, LOADGEN_SUM(lost));
+		if (loadgen_o.login_user != NULL)
+			printf(" login_before_n=%zu login_before_p50_ms=%.2f login_before_max_ms=%.2f "
+			       "login_during_n=%zu login_during_p50_ms=%.2f login_during_p99_ms=%.2f "
+			       "login_during_max_ms=%.2f login_fail=%ld",
+			       login.n, loadgen_pct(&login, 50), loadgen_max(&login), login2.n,
+			       loadgen_pct(&login2, 50), loadgen_pct(&login2, 99), loadgen_max(&login2),
+			       LOADGEN_TOTAL(login_fail));
 	}
 	loadgen_result_common(c_run, wall, &s0, &s1);
 	free(lat.v);
 	free(lat2.v);
 	free(open.v);
 	free(storm.v);
+	free(login.v);
+	free(login2.v);
 	return opened == loadgen_o.concurrency && errs == 0 ? 0 : 1;
 }
 
@@ -1783,7 +1876,7 @@ int main(int argc, char **argv)
 	enum {
 		OPT_OPEN_CONC = 1000, OPT_CMD, OPT_PROBE, OPT_PROMPT, OPT_EXEC, OPT_TIMEOUT,
 		OPT_SERVER_PID, OPT_LABEL, OPT_STORM_RATE, OPT_STORM_MAX, OPT_STORM_USER,
-		OPT_STORM_PASSWORD,
+		OPT_STORM_PASSWORD, OPT_LOGIN_USER, OPT_LOGIN_PASSWORD, OPT_LOGIN_RATE,
 	};
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
@@ -1807,6 +1900,9 @@ int main(int argc, char **argv)
 		{ "storm-max", required_argument, NULL, OPT_STORM_MAX },
 		{ "storm-user", required_argument, NULL, OPT_STORM_USER },
 		{ "storm-password", required_argument, NULL, OPT_STORM_PASSWORD },
+		{ "login-user", required_argument, NULL, OPT_LOGIN_USER },
+		{ "login-password", required_argument, NULL, OPT_LOGIN_PASSWORD },
+		{ "login-rate", required_argument, NULL, OPT_LOGIN_RATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1841,6 +1937,9 @@ int main(int argc, char **argv)
 		case OPT_STORM_MAX: loadgen_o.storm_max = (long)loadgen_num("--storm-max", optarg, 1); break;
 		case OPT_STORM_USER: loadgen_o.storm_user = optarg; break;
 		case OPT_STORM_PASSWORD: loadgen_o.storm_password = optarg; break;
+		case OPT_LOGIN_USER: loadgen_o.login_user = optarg; break;
+		case OPT_LOGIN_PASSWORD: loadgen_o.login_password = optarg; break;
+		case OPT_LOGIN_RATE: loadgen_o.login_rate = loadgen_num("--login-rate", optarg, 0.01); break;
 		case 'v': loadgen_o.verbose = true; break;
 		case 'h': fputs(loadgen_usage, stdout); return 0;
 		default: fputs(loadgen_usage, stderr); return 2;
@@ -1869,6 +1968,9 @@ int main(int argc, char **argv)
 		loadgen_die("--user NAME is required");
 	if (loadgen_o.mode == LOADGEN_MIXED && loadgen_o.storm_user == NULL)
 		loadgen_die("mixed needs --storm-user NAME");
+	if (loadgen_o.login_user != NULL &&
+	    (loadgen_o.mode != LOADGEN_MIXED || loadgen_o.login_password == NULL))
+		loadgen_die("--login-user is for mixed, with --login-password");
 	if (loadgen_o.exec && loadgen_o.mode != LOADGEN_RTT)
 		loadgen_die("--exec is for rtt");
 	if (loadgen_o.threads == 0) {

@@ -8,7 +8,7 @@
 
 ROUNDS=${PD_KILL_ROUNDS:-20}
 CLIENTS=${PD_KILL_CLIENTS:-20}
-pd_config limits.max_per_address=200
+pd_config limits.max_startups_per_address=200 limits.max_startups=200
 for c in $(seq 1 "$CLIENTS"); do
 	pd_user "agent$c" agent
 done

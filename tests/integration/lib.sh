@@ -76,6 +76,18 @@ pd_config() {
 	done
 }
 
+# Writes the config as shipped (etc/propdesk.conf: every limit and cost as a site gets them),
+# with only the state directory, the catalogs, the SSH port and the log level changed.
+pd_config_shipped() {
+	PD_SSH_PORT=$(pd_free_port)
+	mkdir -p "$PD_STATE"
+	sed -e "s|^state_dir = .*|state_dir = $PD_STATE\ncatalog_dir = $PD_ETC|" \
+		-e "s|^log_level = .*|log_level = ${PD_LOG_LEVEL:-info}|" \
+		-e "/^\[ssh\]/,/^\[/s|^listen = .*|listen = 127.0.0.1:$PD_SSH_PORT|" \
+		"$PD_ETC/propdesk.conf" >"$PD_CONF"
+	grep -q "listen = 127.0.0.1:$PD_SSH_PORT" "$PD_CONF" || pd_fail "shipped config not adapted"
+}
+
 # Starts the daemon (extra arguments go to `serve`) and waits until SSH answers.
 pd_start() {
 	[ -f "$PD_CONF" ] || pd_config
@@ -142,15 +154,21 @@ pd_ssh() {
 	ssh $(pd_ssh_opts) -i "$PD_TMP/$name.key" "$name@127.0.0.1" "$@"
 }
 
-# pd_ssh_password NAME PASSWORD COMMAND...: password login through SSH_ASKPASS.
+# pd_ssh_password NAME PASSWORD COMMAND...: password login through SSH_ASKPASS. PD_SSH_EXTRA
+# holds more ssh options (e.g. "-b 127.0.0.2" to log in from another address).
 pd_ssh_password() {
-	local name=$1 password=$2
+	local name=$1 password=$2 askpass
 	shift 2
-	printf '#!/bin/sh\necho %q\n' "$password" >"$PD_TMP/askpass.sh"
-	chmod 700 "$PD_TMP/askpass.sh"
-	# shellcheck disable=SC2046
-	SSH_ASKPASS="$PD_TMP/askpass.sh" SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
-		setsid -w ssh $(pd_ssh_opts | sed 's/BatchMode=yes/BatchMode=no/') \
+	# One file per password: several logins may run at once.
+	askpass="$PD_TMP/askpass-$(printf '%s' "$password" | md5sum | cut -c1-12).sh"
+	if [ ! -f "$askpass" ]; then
+		printf '#!/bin/sh\necho %q\n' "$password" >"$askpass.tmp"
+		chmod 700 "$askpass.tmp"
+		mv "$askpass.tmp" "$askpass"
+	fi
+	# shellcheck disable=SC2046,SC2086
+	SSH_ASKPASS="$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+		setsid -w ssh $(pd_ssh_opts | sed 's/BatchMode=yes/BatchMode=no/') ${PD_SSH_EXTRA:-} \
 		-o PubkeyAuthentication=no -o PreferredAuthentications=password \
 		-o NumberOfPasswordPrompts=1 "$name@127.0.0.1" "$@" </dev/null
 }

@@ -5,7 +5,7 @@
 
 PD_HASH_MEMLIMIT=64M
 pd_config auth.max_failures=1000 auth.address_max_failures=100000 auth.hash_opslimit=2 \
-	limits.max_per_address=1000
+	limits.max_startups_per_address=1000 limits.max_startups=1000
 pd_user agent1 agent
 pd_user victim agent "the-right-password"
 pd_start

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 N=${PD_SESSIONS:-100}
-pd_config limits.max_per_address=$((N + 20))
+pd_config limits.max_startups_per_address=$((N + 20)) limits.max_startups=$((N + 20))
 pd_user agent1 agent
 pd_start
 

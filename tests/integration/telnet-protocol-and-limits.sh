@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The telnet listener at the byte level (a raw socket, no client doing its own negotiation):
 # the opening negotiation, refusals of unknown options, BINARY accepted, NAWS, a login with
-# CR NUL line ends, the per-address connection limit with a bilingual one-line refusal, the
+# CR NUL line ends, the per-address limit of connections logging in with a bilingual one-line
+# refusal, the
 # cap on input before login, the login timeout, and a client that sends a lot while reading
 # nothing: the server stops reading it and its memory stays bounded.
 . "$(dirname "$0")/lib.sh"
 
-pd_config limits.auth_timeout=2 limits.max_per_address=3 limits.preauth_input_max=4096 \
+pd_config limits.auth_timeout=2 limits.max_startups_per_address=3 limits.preauth_input_max=4096 \
 	limits.output_high_water=8192
 PD_TELNET_PORT=$(pd_free_port)
 pd_user alice agent 'alice-pass-1'
@@ -177,13 +178,17 @@ c.read_to_eof()
 c.s.close()
 time.sleep(0.5)  # let the server see the close before counting connections
 
-# 3. Per-address limit: 3 connections are allowed, the 4th is told why in both languages.
+# 3. Per-address limit of connections logging in: 3 typing at their login prompts are allowed
+# (they spoke, so none is taken as silent and evicted), the 4th is told why in both languages.
 held = [Conn() for _ in range(3)]
 for h in held:
     h.read_until(b"login")
+    h.send(b"a")  # typing a name: a person at the prompt, not a silent holder
+time.sleep(0.2)
 r = Conn()
 r.read_to_eof()
-if "too many connections from your address / 来自您地址的连接过多".encode() not in r.text:
+if ("too many connections from your address are logging in, try again shortly / "
+        "您所在地址正在登录的连接过多，请稍后再试").encode() not in r.text:
     fail("no refusal message: %r" % r.text)
 for h in held:
     h.s.close()

@@ -3,7 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 N=${PD_SESSIONS:-200}
-pd_config limits.max_per_address=1000 limits.max_sessions=5000
+# All of them log in at the same moment from one address: room for that burst.
+pd_config limits.max_startups_per_address=1000 limits.max_startups=1000 limits.max_sessions=5000
 pd_user agent1 agent
 pd_start
 

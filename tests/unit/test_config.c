@@ -42,6 +42,57 @@ static void test_config_defaults_when_empty(void **state)
 	assert_int_equal(cfg.output_hwm, 262144);
 	assert_int_equal(cfg.db_busy_timeout_ms, 100);
 	assert_int_equal(cfg.db_max_size, 0);
+	/* Who may connect: a whole floor behind one address is not shut out by default. */
+	assert_int_equal(cfg.startups.start, 100);
+	assert_int_equal(cfg.startups.rate, 30);
+	assert_int_equal(cfg.startups.full, 500);
+	assert_int_equal(cfg.max_startups_per_addr, 64);
+	assert_int_equal(cfg.max_sessions, 10000);
+	assert_int_equal(cfg.max_sessions_per_account, 0);
+	assert_int_equal(cfg.addr_max_failures, 20);
+	assert_int_equal(cfg.addr_decay_s, 60);
+	assert_null(cfg.trusted);
+	assert_int_equal(cfg.ntrusted, 0);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+}
+
+static void test_config_connection_limits_and_trusted_networks(void **state)
+{
+	char *path = test_config_write("[limits]\nmax_startups = 10:30:100\n"
+				       "max_startups_per_address = 8\nmax_sessions = 300\n"
+				       "max_sessions_per_account = 2\n"
+				       "[auth]\naddress_max_failures = 50\naddress_decay = 30\n"
+				       "trusted_networks = 203.0.113.7, 10.0.0.0/8 2001:db8::/32\n");
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_int_equal(cfg.startups.start, 10);
+	assert_int_equal(cfg.startups.rate, 30);
+	assert_int_equal(cfg.startups.full, 100);
+	assert_int_equal(cfg.max_startups_per_addr, 8);
+	assert_int_equal(cfg.max_sessions, 300);
+	assert_int_equal(cfg.max_sessions_per_account, 2);
+	assert_int_equal(cfg.addr_max_failures, 50);
+	assert_int_equal(cfg.addr_decay_s, 30);
+	assert_int_equal(cfg.ntrusted, 3);
+	assert_true(addrlimit_nets_match(cfg.trusted, cfg.ntrusted, "203.0.113.7"));
+	assert_false(addrlimit_nets_match(cfg.trusted, cfg.ntrusted, "203.0.113.8"));
+	assert_true(addrlimit_nets_match(cfg.trusted, cfg.ntrusted, "10.20.30.40"));
+	assert_true(addrlimit_nets_match(cfg.trusted, cfg.ntrusted, "2001:db8:5::1"));
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+
+	/* One number: a hard limit without early drop; an empty list trusts nobody. */
+	path = test_config_write("[limits]\nmax_startups = 50\n[auth]\ntrusted_networks =\n");
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_int_equal(cfg.startups.start, 50);
+	assert_int_equal(cfg.startups.full, 50);
+	assert_int_equal(cfg.ntrusted, 0);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -71,7 +122,8 @@ static void test_config_values_parsed(void **state)
 	assert_int_equal(cfg.telnet_port, 23);
 	assert_int_equal(cfg.output_hwm, 65536);
 	assert_int_equal(cfg.max_stdin, 2u << 20);
-	assert_int_equal(cfg.max_per_addr, 3);
+	/* The older name of max_startups_per_address. */
+	assert_int_equal(cfg.max_startups_per_addr, 3);
 	assert_int_equal(cfg.hash_memlimit, 16u << 20);
 	assert_int_equal(cfg.lockout_s, 60);
 	assert_true(cfg.db_max_size == (size_t)2 << 30);
@@ -127,6 +179,15 @@ static void test_config_errors_name_file_line_reason(void **state)
 	test_config_error("[service\n", 1, "syntax");
 	test_config_error("[database]\nmax_size = -1\n", 2, "size");
 	test_config_error("[database]\nmax_size = 10T\n", 2, "size");
+	test_config_error("[limits]\nmax_startups = 100:30\n", 2, "START:RATE:FULL");
+	test_config_error("[limits]\nmax_startups = 100:30:50\n", 2, "START:RATE:FULL");
+	test_config_error("[limits]\nmax_startups = 10:120:50\n", 2, "START:RATE:FULL");
+	test_config_error("[limits]\nmax_startups_per_address = 0\n", 2, "whole number");
+	test_config_error("[limits]\nmax_sessions_per_account = -1\n", 2, "whole number");
+	test_config_error("[auth]\naddress_decay = 0\n", 2, "whole number");
+	test_config_error("\n[auth]\ntrusted_networks = 10.0.0.0/8, 10.0.0.300\n", 3,
+			  "\"10.0.0.300\" is not an address");
+	test_config_error("[auth]\ntrusted_networks = 2001:db8::/200\n", 2, "2001:db8::/200");
 }
 
 static void test_config_missing_file(void **state)
@@ -165,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_defaults_when_empty),
 		cmocka_unit_test(test_config_values_parsed),
+		cmocka_unit_test(test_config_connection_limits_and_trusted_networks),
 		cmocka_unit_test(test_config_relative_state_dir),
 		cmocka_unit_test(test_config_errors_name_file_line_reason),
 		cmocka_unit_test(test_config_missing_file),

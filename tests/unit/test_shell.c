@@ -226,6 +226,95 @@ static void test_shell_admin_add_and_list(void **state)
 	assert_int_equal(th->status, 0);
 }
 
+/* Runs one exec command as name with the login-penalty callbacks; returns the exit status. */
+static int test_shell_exec_bans(struct testhost *th, const char *name, const char *cmd,
+                                const char *env_lang)
+{
+	struct shell_opts opts = test_shell_opts(NULL, env_lang);
+
+	return testhost_exec(th, name, TESTHOST_PWHASH | TESTHOST_BANS, &opts, cmd, NULL);
+}
+
+/* ban list / ban lift and user unlock reach the service's penalties only through the host,
+ * for admins only, audited, in both languages. */
+static void test_shell_ban_list_lift_and_unlock(void **state)
+{
+	struct testhost *th = *state;
+	const char *o;
+
+	testhost_ban_add(th, "203.0.113.9", NULL, 25, true, 600);
+	testhost_ban_add(th, "203.0.113.9", "agent1", 5, true, 840);
+	testhost_ban_add(th, "198.51.100.2", "agent1", 5, true, 30);
+	testhost_ban_add(th, "198.51.100.2", "nosuch4", 2, false, 0);
+	testhost_ban_add(th, "2001:db8::7", NULL, 3, false, 0);
+
+	/* Admins only, in both modes' one gate. */
+	assert_int_equal(test_shell_exec_bans(th, "agent1", "ban list", "en_US.UTF-8"), 3);
+	assert_int_equal(test_shell_exec_bans(th, "sup1", "ban lift all", "en_US.UTF-8"), 3);
+	assert_int_equal(th->lifts, 0);
+	assert_true(testhost_audit_count(th->st, "command.denied", "ban") >= 2);
+
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban list", "en_US.UTF-8"), 0);
+	o = testhost_out(th, 1);
+	testhost_expect(o, "ADDRESS");
+	testhost_expect(o, "203.0.113.9");
+	testhost_expect(o, "(every account)");
+	testhost_expect(o, "password logins refused, 10 min left");
+	testhost_expect(o, "locked out, 14 min left");
+	testhost_expect(o, "locked out, 30 s left");
+	testhost_expect(o, "nosuch4");
+	testhost_expect(o, "slowed");
+	testhost_expect(o, "penalty (leaks away)");
+	/* Sorted: 198.51.100.2 before 203.0.113.9, an address before its accounts. */
+	assert_true(strstr(o, "198.51.100.2") < strstr(o, "203.0.113.9"));
+	assert_true(strstr(o, "(every account)") < strstr(o, "locked out, 14 min"));
+	assert_true(testhost_audit_count(th->st, "command", "ban list") >= 1);
+
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban list --json", NULL), 0);
+	o = testhost_out(th, 1);
+	testhost_expect(o, "{\"address\":\"203.0.113.9\",\"account\":null,\"failures\":25,"
+	                   "\"blocked\":true,\"seconds_left\":600}");
+	testhost_expect(o, "\"account\":\"nosuch4\",\"failures\":2,\"blocked\":false");
+
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban list", "zh_CN.UTF-8"), 0);
+	o = testhost_out(th, 1);
+	testhost_expect(o, "地址");
+	testhost_expect(o, "（所有账号）");
+	testhost_expect(o, "已暂停密码登录，剩余 10 分钟");
+	testhost_expect(o, "已锁定，剩余 30 秒");
+
+	/* user unlock: the admin's lock in the store, and the lockouts from every address. */
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "user unlock agent1", "en_US.UTF-8"), 0);
+	testhost_has(th, 1, "Account agent1 unlocked; its failed-login lockout from 2 address(es) "
+	                    "lifted.");
+	assert_int_equal(th->unlocks, 1);
+	assert_int_equal(th->nbans, 3);
+	assert_true(testhost_audit_count(th->st, "user.unlock", NULL) >= 1);
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "user unlock agent1", "zh_CN.UTF-8"), 0);
+	testhost_has(th, 1, "账号 agent1 已解锁。");
+
+	/* ban lift ADDRESS: checked, normalised, audited. */
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban lift 203.0.113", "en_US.UTF-8"), 2);
+	testhost_has(th, 2, "`203.0.113` is not an IP address (or `all`)");
+	assert_int_equal(th->lifts, 0);
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban lift ::ffff:203.0.113.9",
+	                                      "en_US.UTF-8"),
+	                 0);
+	testhost_has(th, 1, "Login penalties of 203.0.113.9 lifted (1 bans and locks).");
+	assert_int_equal(testhost_audit_count(th->st, "ban.lift", "1 bans and locks lifted"), 1);
+	assert_int_equal(th->nbans, 2);
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban lift all", "zh_CN.UTF-8"), 0);
+	testhost_has(th, 1, "已解除所有地址的登录失败处罚（0 项封禁和锁定）。");
+	assert_int_equal(th->nbans, 0);
+	assert_int_equal(test_shell_exec_bans(th, "admin1", "ban list", "en_US.UTF-8"), 0);
+	testhost_has(th, 1, "No failed logins are held against any address or account.");
+
+	/* A host that keeps no penalties says so. */
+	assert_int_equal(test_shell_exec(th, "admin1", "ban list", NULL), 1);
+	testhost_has(th, 2, "this host keeps no login penalties");
+	assert_int_equal(test_shell_exec(th, "admin1", "user unlock agent1", NULL), 0);
+}
+
 static void test_shell_user_admin_commands(void **state)
 {
 	struct testhost *th = *state;
@@ -546,6 +635,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shell_admin_add_and_list, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_user_admin_commands, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_ban_list_lift_and_unlock, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_lang_switch, test_shell_setup,
 	                                    test_shell_teardown),

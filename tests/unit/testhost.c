@@ -271,6 +271,73 @@ static struct catalog *testhost_catalog_cb(void *ctx)
 	return th->cat;
 }
 
+void testhost_ban_add(struct testhost *th, const char *addr, const char *account, int failures,
+                      bool blocked, int64_t left_s)
+{
+	struct testhost_ban *b;
+
+	assert_true(th->nbans < TESTHOST_BANS_MAX);
+	b = &th->bans[th->nbans++];
+	snprintf(b->addr, sizeof b->addr, "%s", addr);
+	snprintf(b->account, sizeof b->account, "%s", account != NULL ? account : "");
+	b->failures = failures;
+	b->blocked = blocked;
+	b->left_s = left_s;
+}
+
+static size_t testhost_bans_cb(void *ctx, shell_ban_fn each, void *arg)
+{
+	struct testhost *th = ctx;
+	size_t i;
+
+	for (i = 0; i < th->nbans; i++) {
+		const struct testhost_ban *b = &th->bans[i];
+		struct shell_ban sb = {b->addr, b->account[0] ? b->account : NULL, b->failures,
+		                       b->blocked, b->left_s};
+
+		each(arg, &sb);
+	}
+	return th->nbans;
+}
+
+/* Removes the bans that match (addr NULL: any; account: "" for the address's own, NULL any);
+ * returns how many of them were blocking. */
+static int testhost_bans_remove(struct testhost *th, const char *addr, const char *account)
+{
+	size_t i = 0;
+	int n = 0;
+
+	while (i < th->nbans) {
+		struct testhost_ban *b = &th->bans[i];
+
+		if ((addr == NULL || strcmp(b->addr, addr) == 0) &&
+		    (account == NULL || strcmp(b->account, account) == 0)) {
+			n += b->blocked;
+			memmove(b, b + 1, (th->nbans - i - 1) * sizeof *b);
+			th->nbans--;
+			continue;
+		}
+		i++;
+	}
+	return n;
+}
+
+static int testhost_ban_lift_cb(void *ctx, const char *addr)
+{
+	struct testhost *th = ctx;
+
+	th->lifts++;
+	return testhost_bans_remove(th, addr, NULL);
+}
+
+static int testhost_unlock_cb(void *ctx, const char *name)
+{
+	struct testhost *th = ctx;
+
+	th->unlocks++;
+	return testhost_bans_remove(th, NULL, name);
+}
+
 /* ---- the shell ------------------------------------------------------------------------------ */
 
 size_t testhost_drain(struct testhost *th, bool gone)
@@ -344,6 +411,11 @@ struct shell *testhost_start_user(struct testhost *th, const struct shell_user *
 		host.work = testhost_work_cb;
 	if (caps & TESTHOST_CATALOG)
 		host.catalog = testhost_catalog_cb;
+	if (caps & TESTHOST_BANS) {
+		host.bans = testhost_bans_cb;
+		host.ban_lift = testhost_ban_lift_cb;
+		host.unlock = testhost_unlock_cb;
+	}
 	th->sh = shell_new(&host, user, &o);
 	assert_non_null(th->sh);
 	shell_start(th->sh);

@@ -27,6 +27,18 @@ enum testhost_caps {
 	TESTHOST_PWHASH = 1 << 0,  /* pwhash and pwverify: real argon2id, delivered on drain */
 	TESTHOST_WORK = 1 << 1,    /* the thread pool: fn and done run on drain */
 	TESTHOST_CATALOG = 1 << 2, /* the catalog callback: answers th->cat */
+	TESTHOST_BANS = 1 << 3,    /* bans, ban_lift, unlock: over th->bans */
+};
+
+#define TESTHOST_BANS_MAX 8
+
+/* A login penalty the test host pretends the service holds (see shell_host.bans). */
+struct testhost_ban {
+	char addr[64];
+	char account[32]; /* "": the address's penalty */
+	int failures;
+	bool blocked;
+	int64_t left_s;
 };
 
 /* Queued host work: password work (cb set) or pool work (fn and done set). */
@@ -59,6 +71,11 @@ struct testhost {
 	struct testhost_job q[TESTHOST_QMAX];
 	size_t nq;  /* jobs queued, not yet drained */
 	size_t ran; /* pool jobs run */
+	/* The service's login penalties (TESTHOST_BANS); the test fills them, lift and unlock
+	 * remove what they lift. Kept across starts. */
+	struct testhost_ban bans[TESTHOST_BANS_MAX];
+	size_t nbans;
+	int lifts, unlocks; /* calls */
 };
 
 /* The audit context of the fixture's own changes (account "setup", role admin, "cli"). */
@@ -95,6 +112,10 @@ void testhost_account_add(struct testhost *th, const char *name, const char *dis
                           enum role role, const char *lang, const char *password);
 /* Loads th->catalog from dir (NULL: th->dir). Returns 0, or -1 with the error on stderr. */
 int testhost_load_catalog(struct testhost *th, const char *dir);
+
+/* Adds a pretend login penalty (account NULL: the address's). */
+void testhost_ban_add(struct testhost *th, const char *addr, const char *account, int failures,
+                      bool blocked, int64_t left_s);
 
 /* How many audit events in st have this action (and, if detail is not NULL, a detail
  * containing it). */
