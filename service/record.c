@@ -570,6 +570,15 @@ void record_output(struct record *r, const char *data, size_t len)
 	record_pump(r);
 }
 
+void record_withheld(struct record *r, const char *what)
+{
+	char text[80];
+	int n = snprintf(text, sizeof text, "[withheld: %s]", what != NULL ? what : "secret");
+
+	if (n > 0)
+		record_output(r, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+}
+
 void record_resize(struct record *r, int cols, int rows)
 {
 	if (r == NULL || r->state == RECORD_FAILED)

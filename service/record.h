@@ -75,6 +75,9 @@ struct record_params {
 struct record *record_new(struct uv_loop_s *loop, const struct record_params *p);
 /* The session's terminal received data[0..len). */
 void record_output(struct record *r, const char *data, size_t len);
+/* The session's terminal received a secret (a password): the recording gets the text
+ * "[withheld: WHAT]" in its place, never the secret. */
+void record_withheld(struct record *r, const char *what);
 /* The terminal was resized. */
 void record_resize(struct record *r, int cols, int rows);
 /* The session ended: the queue is written out, the file closed and r freed when done (the

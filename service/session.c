@@ -75,6 +75,21 @@ static void session_host_write(void *ctx, int stream, const char *buf, size_t le
 	s->ops->kick(s->tctx);
 }
 
+/* A secret for the client only: the recording notes that it was withheld. */
+static void session_host_write_secret(void *ctx, int stream, const char *buf, size_t len,
+				      const char *what)
+{
+	struct session *s = ctx;
+
+	if (s->detached || len == 0)
+		return;
+	if (stream != 2 || !s->exec)
+		stream = 1;
+	buf_append(&s->out[stream], buf, len);
+	record_withheld(s->rec, what);
+	s->ops->kick(s->tctx);
+}
+
 static void session_host_exit(void *ctx, int status)
 {
 	struct session *s = ctx;
@@ -287,6 +302,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	host.ctx = s;
 	host.store = srv->store;
 	host.write = session_host_write;
+	host.write_secret = session_host_write_secret;
 	host.exit = session_host_exit;
 	host.pwhash = session_host_pwhash;
 	host.pwverify = session_host_pwverify;

@@ -109,13 +109,15 @@ static int cmd_user_password(struct shell *sh, struct args *a, const char *name)
 	return CMD_OK;
 }
 
+/* The password itself goes out as a secret: the session's recording keeps only a marker. */
 static void cmd_user_show_password(struct shell *sh)
 {
-	if (sh->op[2] != NULL)
-		shell_printf(sh,
-		             T(sh, "Password (shown once, hand it over safely): %s\n",
-		               "初始密码（只显示这一次，请妥善转交）：%s\n"),
-		             sh->op[1]);
+	if (sh->op[2] == NULL)
+		return;
+	shell_printf(sh, "%s", T(sh, "Password (shown once, hand it over safely): ",
+	                         "初始密码（只显示这一次，请妥善转交）："));
+	shell_write_secret(sh, sh->op[1], "password");
+	shell_printf(sh, "\n");
 }
 
 /* --- user add --------------------------------------------------------------------------- */

@@ -86,6 +86,18 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 		sh->host.write(sh->host.ctx, 1, s + start, len - start);
 }
 
+void shell_write_secret(struct shell *sh, const char *s, const char *what)
+{
+	size_t len = strlen(s);
+
+	if (sh->exited || len == 0)
+		return;
+	if (sh->host.write_secret != NULL)
+		sh->host.write_secret(sh->host.ctx, 1, s, len, what);
+	else
+		sh->host.write(sh->host.ctx, 1, s, len);
+}
+
 /* Raw terminal bytes (line editor output): no translation. */
 static void shell_write_raw(struct shell *sh, struct buf *b)
 {

@@ -31,6 +31,11 @@ struct shell_host {
 	/* Output: stream 1 is the terminal (or exec stdout), 2 is exec stderr (in interactive
 	 * mode the shell writes everything to 1). */
 	void (*write)(void *ctx, int stream, const char *buf, size_t len);
+	/* Optional: output that is a secret (a generated password, never a newline in it). The
+	 * client gets buf as from write; copies of the session's output (its recording) must not
+	 * keep it, and note instead that something was withheld: what names it ("password").
+	 * NULL: the shell writes secrets through write (a host that keeps no copies). */
+	void (*write_secret)(void *ctx, int stream, const char *buf, size_t len, const char *what);
 	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
 	 * Called once; the host frees the shell later, never inside this call. */
 	void (*exit)(void *ctx, int status);

@@ -55,6 +55,9 @@ bool shell_is_zh(const struct shell *sh);
 /* Writes to stream 1 (stdout / the terminal). In interactive mode "\n" becomes "\r\n". */
 void shell_write(struct shell *sh, int stream, const char *s, size_t len);
 void shell_printf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes a secret s (no newline in it) to stream 1 through host.write_secret: the user sees
+ * it, the session's recording only "withheld: what". */
+void shell_write_secret(struct shell *sh, const char *s, const char *what);
 /* An error message: stream 2 in exec mode, 1 in interactive mode; a newline is added. */
 void shell_errorf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s (untrusted: from the database or another user) sanitized to out. NULL: "". */

@@ -162,6 +162,11 @@ static void test_shell_admin_add_and_list(void **state)
 	password[12] = '\0';
 	assert_int_equal(pw[12], '\n');
 	assert_int_equal(strcspn(password, "0O1lI"), 12);
+	/* The password went out as a secret (the recording withholds it), and only it did. */
+	assert_int_equal(th->secret.len, 13);
+	assert_memory_equal(th->secret.data, password, 12);
+	assert_int_equal(th->secret.data[12], '\n');
+	assert_string_equal(buf_cstr(&th->withheld), "password\n");
 
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "bob", &a), 0);
@@ -288,6 +293,10 @@ static void test_shell_user_admin_commands(void **state)
 	/* Admin password reset: random by default, shown once. */
 	assert_int_equal(test_shell_exec(th, "admin1", "user passwd sup1", NULL), 0);
 	assert_non_null(strstr(testhost_out(th, 1), "Password of sup1 reset."));
+	assert_string_equal(buf_cstr(&th->withheld), "password\n");
+	assert_int_equal(th->secret.len, 13);
+	th->secret.data[12] = '\0';
+	testhost_has(th, 1, th->secret.data);
 	assert_int_equal(
 	    test_shell_exec(th, "admin1", "user passwd sup1 --password-stdin", "brandnew77\n"), 0);
 	memset(&a, 0, sizeof a);
