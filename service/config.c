@@ -70,6 +70,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->record_enabled = true;
 	cfg->record_dir = NULL;
 	cfg->record_queue_max = 1u << 20;
+	cfg->record_max_bytes = (size_t)64 << 20;
 }
 
 void config_free(struct config *cfg)
@@ -212,6 +213,7 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
 	CONFIG_SIZE("database", "max_size", db_max_size, 0, SIZE_MAX),
 	CONFIG_SIZE("record", "queue_max", record_queue_max, 4096, 1u << 30),
+	CONFIG_SIZE("record", "max_bytes", record_max_bytes, 4096, SIZE_MAX),
 };
 
 static int config_fail(struct config_parse *p, const char *fmt, ...)

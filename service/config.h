@@ -51,6 +51,8 @@ struct config {
 	size_t record_queue_max; /* [record] queue_max, bytes of a recording kept in memory while
 				  * the disk catches up; past it output is left out, the gap marked
 				  * (1 MiB) */
+	size_t record_max_bytes; /* [record] max_bytes, the size a recording may reach; there it
+				  * ends with a marker and a warning is logged (64 MiB) */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd

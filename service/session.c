@@ -267,6 +267,7 @@ static void session_record_start(struct session *s, const struct session_params 
 		  : !strcmp(shell_lang(s->shell), "zh") ? "zh_CN.UTF-8" : "en_US.UTF-8";
 	rp.title = title;
 	rp.queue_max = s->srv->cfg.record_queue_max;
+	rp.max_bytes = s->srv->cfg.record_max_bytes;
 	s->rec = record_new(s->srv->loop, &rp);
 	free(dir);
 }

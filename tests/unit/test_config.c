@@ -42,6 +42,7 @@ static void test_config_defaults_when_empty(void **state)
 	assert_int_equal(cfg.output_hwm, 262144);
 	assert_int_equal(cfg.db_busy_timeout_ms, 100);
 	assert_int_equal(cfg.db_max_size, 0);
+	assert_true(cfg.record_max_bytes == (size_t)64 << 20);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -56,7 +57,8 @@ static void test_config_values_parsed(void **state)
 				       "[limits]\noutput_high_water = 64K\nmax_stdin = 2M\n"
 				       "max_per_address = 3\n"
 				       "[auth]\nhash_memlimit = 16M\nlockout = 60\n"
-				       "[database]\nmax_size = 2G\nbusy_timeout = 50\n");
+				       "[database]\nmax_size = 2G\nbusy_timeout = 50\n"
+				       "[record]\nmax_bytes = 512K\n");
 	struct config cfg;
 	char *err = NULL;
 
@@ -76,6 +78,7 @@ static void test_config_values_parsed(void **state)
 	assert_int_equal(cfg.lockout_s, 60);
 	assert_true(cfg.db_max_size == (size_t)2 << 30);
 	assert_int_equal(cfg.db_busy_timeout_ms, 50);
+	assert_int_equal(cfg.record_max_bytes, 512u << 10);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
