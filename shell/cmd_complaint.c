@@ -508,7 +508,7 @@ bool cmd_complaint_text_ok(struct shell *sh, const char *what, const char *text,
 			return false;
 		}
 	}
-	return true;
+	return shell_text_visible(sh, what, text, n);
 }
 
 /* The positional words from index from on, joined by spaces, or (exec --stdin) all of stdin

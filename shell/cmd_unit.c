@@ -671,6 +671,17 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 		size_t len = row->len[i];
 		const char *v = cmd_unit_trim(row->field[i], &len);
 		char **dst = NULL;
+		uint32_t cp;
+		size_t off, nchar;
+
+		if (imp->map[i] != CMD_UNIT_COL_SKIP &&
+		    utf8_find_invisible(v, len, &cp, &off, &nchar)) {
+			/* Said by name: the store refuses them, and they cannot be seen. */
+			cmd_unit_row_error(imp, row->line, i);
+			buf_puts(&imp->err, T(sh, "the value ", "该值"));
+			shell_invisible_why(sh, cp, nchar, &imp->err);
+			goto bad;
+		}
 
 		switch (imp->map[i]) {
 		case CMD_UNIT_COL_CODE:

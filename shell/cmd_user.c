@@ -188,6 +188,8 @@ int cmd_user_add(struct shell *sh, struct args *a)
 		             CMD_USER_DISPLAY_MAX);
 		return CMD_USAGE;
 	}
+	if (display != NULL && !shell_text_visible(sh, "--display", display, strlen(display)))
+		return CMD_USAGE;
 	memset(&acct, 0, sizeof acct);
 	if (team != NULL) {
 		rc = cmd_user_name_ok(team) ? store_account_get(sh->host.store, team, &acct)
@@ -543,7 +545,9 @@ int cmd_user_key(struct shell *sh, struct args *a)
 		nkeys = 1;
 	}
 	for (i = 0; rc == CMD_OK && i < nkeys; i++)
-		if (!cmd_user_key_ok(sh, keys[i].type, keys[i].blob))
+		if (!cmd_user_key_ok(sh, keys[i].type, keys[i].blob) ||
+		    !shell_text_visible(sh, T(sh, "The key's comment", "公钥注释"), keys[i].comment,
+		                        strlen(keys[i].comment)))
 			rc = CMD_ERROR;
 	if (rc == CMD_OK) {
 		memset(&acct, 0, sizeof acct);

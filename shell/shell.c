@@ -139,6 +139,37 @@ void shell_clean(struct buf *out, const char *s)
 		utf8_sanitize(out, s, strlen(s), 0);
 }
 
+void shell_invisible_why(const struct shell *sh, uint32_t cp, size_t nchar, struct buf *out)
+{
+	bool zh = shell_is_zh(sh);
+	const char *name = utf8_invisible_name(cp, zh);
+
+	buf_printf(out,
+	           zh ? "含有不可见字符 U+%04X（%s），在第 %zu 个字符处：这类字符会让文字显示得与实际"
+	                "内容不同，不能保存，请删除后重试"
+	              : "holds an invisible character, U+%04X (%s), at character %zu: such "
+	                "characters can make text show differently from what it is and are not "
+	                "stored; remove it and try again",
+	           (unsigned)cp, name != NULL ? name : "?", nchar);
+}
+
+bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_t len)
+{
+	struct buf msg;
+	uint32_t cp;
+	size_t off, nchar;
+
+	if (s == NULL || !utf8_find_invisible(s, len, &cp, &off, &nchar))
+		return true;
+	buf_init(&msg);
+	buf_puts(&msg, what);
+	buf_putc(&msg, ' ');
+	shell_invisible_why(sh, cp, nchar, &msg);
+	shell_errorf(sh, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+	return false;
+}
+
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx)
 {
 	ctx->account = sh->user.name;

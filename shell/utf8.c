@@ -250,7 +250,8 @@ static const struct utf8_invisible utf8_invisibles[] = {
     {0x2068, 0x2068, "first strong isolate", "首强字符隔离符"},
     {0x2069, 0x2069, "pop directional isolate", "方向隔离结束符"},
     {0x206A, 0x206F, "deprecated format character", "已废弃的格式字符"},
-    {0xFEFF, 0xFEFF, "zero width no-break space (byte order mark)", "零宽不换行空格（字节顺序标记）"},
+    {0xFEFF, 0xFEFF, "zero width no-break space, or byte order mark",
+     "零宽不换行空格，即字节顺序标记"},
     {0xFFF9, 0xFFFB, "interlinear annotation character", "行间注释字符"},
     {0xE0000, 0xE007F, "tag character", "标签字符"},
 };
