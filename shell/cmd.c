@@ -150,20 +150,20 @@ const struct cmd_entry cmd_table[] = {
     {NULL, "help", ROLES_ALL, NULL, 0, 2, "help [COMMAND]",
      "List the commands you may run, or show one command's usage and help.",
      "列出你可以使用的命令，或显示某个命令的用法和说明。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_session_help},
+     cmd_session_help, 0},
     {NULL, "whoami", ROLES_ALL, cmd_opts_json, 0, 0, "whoami [--json]",
      "Show who you are: name, role, language, team, session.",
      "显示当前用户：账号、角色、语言、班组、会话。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_session_whoami},
+     cmd_session_whoami, 0},
     {NULL, "passwd", ROLES_ALL, NULL, 0, 0, "passwd",
      "Change your password (exec mode: current and new password on two lines of stdin).",
      "修改自己的密码（exec 模式：标准输入两行，当前密码和新密码）。", CMD_AUDIT | CMD_STDIN, NULL,
-     cmd_session_passwd},
+     cmd_session_passwd, CMD_STDIN_PASSWORDS},
     {NULL, "lang", ROLES_ALL, NULL, 1, 1, "lang zh|en",
      "Switch the session language (zh: Chinese, en: English).",
-     "切换会话语言（zh 中文，en 英文）。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_lang},
+     "切换会话语言（zh 中文，en 英文）。", CMD_AUDIT | CMD_READONLY, NULL, cmd_session_lang, 0},
     {NULL, "quit", ROLES_ALL, NULL, 0, 0, "quit", "End the session.", "退出会话。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_session_quit},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_session_quit, 0},
     {"user", "add", ROLE_ADMIN, cmd_opts_user_add, 1, 1,
      "user add NAME --role ROLE [--display TEXT] [--lang zh|en] [--team SUPERVISOR] "
      "[--password-stdin]",
@@ -171,38 +171,38 @@ const struct cmd_entry cmd_table[] = {
      "--password-stdin (exec mode) gives it on the first line of stdin.",
      "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
      "第一行读取密码。",
-     CMD_AUDIT, "password-stdin", cmd_user_add},
+     CMD_AUDIT, "password-stdin", cmd_user_add, CMD_STDIN_PASSWORDS},
     {"user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
      "List the accounts with role, language, team, lock state and last login.",
      "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_user_list},
+     cmd_user_list, 0},
     {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
      "Lock an account: it can no longer log in.", "锁定账号，使其不能登录。", CMD_AUDIT, NULL,
-     cmd_user_lock},
+     cmd_user_lock, 0},
     {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
      "Unlock an account and clear its failed-login lockout.",
-     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock},
+     "解锁账号，并清除登录失败造成的锁定。", CMD_AUDIT, NULL, cmd_user_unlock, 0},
     {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
-     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
+     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role, 0},
     {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
      "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
      "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
      "as authorized_keys lines on stdin.",
      "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
      "authorized_keys 格式的行。",
-     CMD_AUDIT, "stdin", cmd_user_key},
+     CMD_AUDIT, "stdin", cmd_user_key, CMD_STDIN_KEYS},
     {"user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
      "user passwd NAME [--password-stdin]",
      "Reset an account's password: a random one shown once, or (exec mode) the first line "
      "of stdin.",
      "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。", CMD_AUDIT,
-     "password-stdin", cmd_user_passwd},
+     "password-stdin", cmd_user_passwd, CMD_STDIN_PASSWORDS},
     {"config", "reload", ROLE_ADMIN, NULL, 0, 0, "config reload",
      "Re-read the configuration file (limits, login rules, logging) without a restart; a file "
      "with errors is refused and the running configuration kept.",
      "重新读取配置文件（限制、登录规则、日志），无需重启；有错误的配置文件不会生效，继续使用原配置"
      "。",
-     CMD_AUDIT, NULL, cmd_config_reload},
+     CMD_AUDIT, NULL, cmd_config_reload, 0},
     {"complaint", "new", ROLES_DESK, NULL, 0, 0, "complaint new",
      "Take a complaint with a guided form: unit, caller, phone, channel, category, the owner's "
      "words, mood, suggested techniques, promises. ? at any step shows the choices, < goes "
@@ -210,7 +210,7 @@ const struct cmd_entry cmd_table[] = {
      "通过引导式表单登记投诉：单元、来电人、电话、渠道、类别、业主原话、情绪、推荐的沟通方法、承诺"
      "。"
      "每一步输入 ? 查看选项，< 返回上一步，Ctrl-C 确认后放弃；连接中断时草稿会保留。",
-     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new},
+     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new, 0},
     {"complaint", "add", ROLES_DESK, cmd_opts_complaint_add, 0, ARGS_MAX_WORDS,
      "complaint add --unit U --category C --technique T[,T] [--phone P] [--caller NAME] "
      "[--relation owner|family|tenant|other] [--channel phone|visit|onsite] "
@@ -221,12 +221,12 @@ const struct cmd_entry cmd_table[] = {
      "list); optionally one promise with its due date.",
      "一行登记投诉（exec 模式和熟练用户）：业主原话作为 TEXT，或在 exec 模式下用 --stdin 从标准输入"
      "读取；沟通方法和非语言措施用代码给出（technique list 查看）；可同时记录一条承诺及其期限。",
-     CMD_AUDIT, "stdin", cmd_complaint_add},
+     CMD_AUDIT, "stdin", cmd_complaint_add, CMD_STDIN_TEXT},
     {"complaint", "show", ROLES_DESK, cmd_opts_json, 1, 1, "complaint show NUMBER [--json]",
      "Show a complaint in full: the record, techniques, promises, notes, handovers and "
      "history.",
      "显示投诉的全部内容：记录、沟通方法、承诺、备注、交接和历史。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_complaint_show},
+     cmd_complaint_show, 0},
     {"complaint", "list", ROLES_DESK, cmd_opts_complaint_list, 0, 0,
      "complaint list [--mine] [--status S[,S]] [--unit U] [--category C] [--technique T] "
      "[--agent A] [--assignee A] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--overdue] "
@@ -234,48 +234,48 @@ const struct cmd_entry cmd_table[] = {
      "List complaints, newest first, with filters (--since and --until are inclusive days; "
      "--overdue: with a promise past its due time).",
      "按时间倒序列出投诉，可筛选（--since、--until 为包含当天的日期；--overdue：有承诺已逾期）。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_list},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_list, 0},
     {"complaint", "search", ROLES_DESK, cmd_opts_complaint_search, 1, 1,
      "complaint search TEXT|PATTERN [--regex [--caseless]] [list filters] [--json]",
      "Search the owner's words, outcomes and notes: plain text (works for Chinese: 漏水 finds "
      "卫生间漏水) or, with --regex, a PCRE2 pattern with match limits.",
      "在业主原话、处理结果和备注中搜索：普通文字（支持中文，漏水 可找到 卫生间漏水），或用 --regex "
      "给出有匹配上限的 PCRE2 正则表达式。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_search},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_search, 0},
     {"complaint", "note", ROLES_DESK, cmd_opts_stdin, 1, ARGS_MAX_WORDS,
      "complaint note NUMBER TEXT | complaint note NUMBER --stdin",
      "Add a note to a complaint (append-only).", "为投诉添加备注（只增不改）。", CMD_AUDIT, "stdin",
-     cmd_complaint_note},
+     cmd_complaint_note, CMD_STDIN_TEXT},
     {"complaint", "tag", ROLES_DESK, NULL, 2, ARGS_MAX_WORDS, "complaint tag NUMBER +CODE -CODE...",
      "Add (+CODE) or remove (-CODE) techniques and non-verbal measures of a complaint.",
      "为投诉添加（+代码）或去掉（-代码）沟通方法和非语言措施。", CMD_AUDIT, NULL,
-     cmd_complaint_tag},
+     cmd_complaint_tag, 0},
     {"complaint", "assign", ROLES_DESK, cmd_opts_complaint_assign, 2, 2,
      "complaint assign NUMBER AGENT --note TEXT",
      "Hand a complaint over to another agent with a handover note: the owner's mood, what was "
      "promised, what not to repeat.",
      "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。", CMD_AUDIT,
-     NULL, cmd_complaint_assign},
+     NULL, cmd_complaint_assign, 0},
     {"complaint", "escalate", ROLES_DESK, cmd_opts_complaint_escalate, 1, 1,
      "complaint escalate NUMBER --reason TEXT [--to AGENT]",
      "Escalate a complaint (optionally handing it to a supervisor or colleague).",
-     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate},
+     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate, 0},
     {"complaint", "resolve", ROLES_DESK, cmd_opts_complaint_resolve, 1, 1,
      "complaint resolve NUMBER --outcome TEXT",
      "Resolve a complaint with its outcome; refused while a promise is open (keep it or "
      "withdraw it first).",
      "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。", CMD_AUDIT, NULL,
-     cmd_complaint_resolve},
+     cmd_complaint_resolve, 0},
     {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
      "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",
-     CMD_AUDIT, NULL, cmd_complaint_reopen},
+     CMD_AUDIT, NULL, cmd_complaint_reopen, 0},
     {"promise", "add", ROLES_DESK, cmd_opts_promise_add, 1, 1,
      "promise add NUMBER --due YYYY-MM-DD[ HH:MM] --text TEXT [--json]",
      "Make a new promise on a complaint that is not resolved: what you promised the owner and "
      "by when (a date alone means the end of that day; the due time must be in the future).",
      "为未解决的投诉新增一条承诺：向业主承诺的内容和期限（只写日期表示当天结束前；期限必须在将来）"
      "。",
-     CMD_AUDIT, NULL, cmd_promise_add},
+     CMD_AUDIT, NULL, cmd_promise_add, 0},
     {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
      "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
      "List promises, most urgent first: your own open ones unless --agent or --all; "
@@ -283,29 +283,29 @@ const struct cmd_entry cmd_table[] = {
      "按紧急程度列出承诺：默认是自己未兑现的承诺；--agent / --all 查看他人或全部；--closed "
      "包括已兑现"
      "和已撤回的。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list, 0},
     {"promise", "done", ROLES_DESK, cmd_opts_promise_done, 1, 1, "promise done ID [--note TEXT]",
      "Mark a promise kept (说到就要做到).", "标记承诺已兑现（说到就要做到）。", CMD_AUDIT, NULL,
-     cmd_promise_done},
+     cmd_promise_done, 0},
     {"promise", "withdraw", ROLES_DESK, cmd_opts_reason, 1, 1, "promise withdraw ID --reason TEXT",
      "Withdraw a promise, saying why.", "撤回一条承诺，并说明原因。", CMD_AUDIT, NULL,
-     cmd_promise_withdraw},
+     cmd_promise_withdraw, 0},
     {"technique", "list", ROLES_ALL, cmd_opts_technique_list, 0, 0,
      "technique list [--kind verbal|nonverbal] [--json]",
      "List the communication techniques and non-verbal measures of the service handbook.",
-     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list},
+     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list, 0},
     {"technique", "show", ROLES_ALL, cmd_opts_json, 1, 1, "technique show CODE [--json]",
      "Show a technique with the handbook's guidance, in your language.",
      "显示某个沟通方法及服务手册中的要领说明。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_technique_show},
+     cmd_technique_show, 0},
     {"unit", "list", ROLES_DESK, cmd_opts_page, 0, 0, "unit list [--limit N] [--offset N] [--json]",
-     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list},
+     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list, 0},
     {"unit", "show", ROLES_DESK, cmd_opts_json, 1, 1, "unit show UNIT [--json]",
      "Show a unit of the register and how many complaints it has.",
-     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show},
+     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show, 0},
     {"unit", "history", ROLES_DESK, cmd_opts_json, 1, 1, "unit history UNIT [--json]",
      "Every complaint and promise of a unit, newest first.",
-     "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+     "按时间倒序列出某单元的全部投诉和承诺。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history, 0},
     {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
      "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
      "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
@@ -326,7 +326,7 @@ const struct cmd_entry cmd_table[] = {
      "完成后报告新增、更新、未变的单元数。"
      "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
      "--ignore-unknown 跳过其他列。",
-     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import},
+     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
     {"report", "techniques", ROLES_SUPERVISOR, cmd_opts_report_techniques, 0, 0,
      "report techniques [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--category C] "
      "[--by agent] [--json]",
@@ -334,12 +334,12 @@ const struct cmd_entry cmd_table[] = {
      "resolve, reopen and escalation rates, promises kept on time.",
      "按沟通方法（加 --by agent 则再按客服）统计：投诉数、解决率、解决时长中位数、重开率、升级率、"
      "承诺按时兑现情况。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques, 0},
     {"report", "promises", ROLES_SUPERVISOR, cmd_opts_report_promises, 0, 0,
      "report promises [--agent A] [--limit N] [--json]",
      "Open and overdue promises by agent, and the overdue ones oldest first.",
      "按客服统计未兑现和已逾期的承诺，并列出逾期承诺（最早的在前）。", CMD_AUDIT | CMD_READONLY,
-     NULL, cmd_report_promises},
+     NULL, cmd_report_promises, 0},
 };
 
 const size_t cmd_table_len = sizeof cmd_table / sizeof cmd_table[0];
@@ -658,6 +658,11 @@ bool cmd_wants_stdin(const struct shell *sh)
 	if (e->flags & CMD_STDIN)
 		return true;
 	return e->stdin_opt != NULL && args_has(&sh->args, e->stdin_opt);
+}
+
+size_t cmd_stdin_max(const struct shell *sh)
+{
+	return sh->cmd != NULL ? sh->cmd->stdin_max : 0;
 }
 
 int cmd_execute(struct shell *sh)

@@ -48,7 +48,16 @@ struct cmd_entry {
 	 * interactive mode the option is refused). NULL: none. */
 	const char *stdin_opt;
 	cmd_handler handler;
+	/* Exec mode, a command that reads stdin: the most bytes it reads (what it can need; the
+	 * service's [limits] max_stdin caps it further). More is refused, never cut. */
+	size_t stdin_max;
 };
+
+/* stdin maxima of the commands that read it. */
+#define CMD_STDIN_PASSWORDS ((size_t)16 << 10) /* two lines of passwords (1024 characters) */
+#define CMD_STDIN_TEXT ((size_t)64 << 10)      /* a complaint's words, a note */
+#define CMD_STDIN_KEYS ((size_t)256 << 10)     /* authorized_keys lines */
+#define CMD_STDIN_IMPORT ((size_t)64 << 20)    /* a unit register (UNIT_IMPORT_MAX rows) */
 
 extern const struct cmd_entry cmd_table[];
 extern const size_t cmd_table_len;
@@ -78,6 +87,8 @@ const char *cmd_help_text(const struct cmd_entry *e, const char *lang);
 int cmd_prepare(struct shell *sh, const char *line, size_t len);
 /* After cmd_prepare: does the command read stdin (exec mode)? */
 bool cmd_wants_stdin(const struct shell *sh);
+/* After cmd_prepare, for a command that reads stdin: the most it reads (its stdin_max). */
+size_t cmd_stdin_max(const struct shell *sh);
 /* Audits and runs the prepared command (when the audit event cannot be written the command
  * does not run: CMD_ERROR). Returns an exit status or CMD_PENDING. */
 int cmd_execute(struct shell *sh);

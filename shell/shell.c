@@ -373,6 +373,11 @@ void shell_cmd_done(struct shell *sh, int status)
 	if (sh->exited)
 		return;
 	if (!sh->interactive) {
+		/* Its stdin is read: give the memory back now (the host's stdin budget counts it
+		 * until the shell exits). */
+		if (sh->in.data != NULL)
+			sodium_memzero(sh->in.data, sh->in.cap);
+		buf_free(&sh->in);
 		shell_quit(sh, status);
 		return;
 	}
@@ -618,15 +623,64 @@ bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out)
 	return true;
 }
 
+/* The most stdin the prepared command keeps: its own maximum, capped by max_stdin. */
+static size_t shell_stdin_cap(const struct shell *sh)
+{
+	size_t max = cmd_stdin_max(sh);
+
+	return max > 0 && max < sh->opts.max_stdin ? max : sh->opts.max_stdin;
+}
+
+size_t shell_stdin_wanted(const struct shell *sh)
+{
+	if (sh->interactive || sh->exited || !sh->in_wait || sh->in_eof || sh->in_over)
+		return 0;
+	return shell_stdin_cap(sh);
+}
+
+void shell_stdin_refused(struct shell *sh)
+{
+	if (sh->exited || !sh->in_wait)
+		return;
+	sh->in_wait = false;
+	shell_errorf(sh, "%s",
+	             T(sh,
+	               "the desk is busy reading other sessions' input: this command was not run; "
+	               "try again in a moment",
+	               "服务台正忙于读取其他会话的输入：本命令未执行，请稍后重试"));
+	shell_cmd_done(sh, CMD_ERROR);
+}
+
+/* Moves stdin into a buffer of cap bytes, wiping the old one (it may hold passwords). */
+static void shell_stdin_grow(struct shell *sh, size_t cap)
+{
+	struct buf nb;
+
+	buf_init(&nb);
+	buf_reserve(&nb, cap);
+	buf_append(&nb, sh->in.data != NULL ? sh->in.data : "", sh->in.len);
+	if (sh->in.data != NULL)
+		sodium_memzero(sh->in.data, sh->in.cap);
+	buf_free(&sh->in);
+	sh->in = nb;
+}
+
 /* Exec mode: the command waits for stdin; run it when EOF came (or refuse an overflow). */
 static void shell_exec_stdin_check(struct shell *sh)
 {
 	if (!sh->in_wait)
 		return;
 	if (sh->in_over) {
+		struct buf name;
+
 		sh->in_wait = false;
-		shell_errorf(sh, T(sh, "stdin is larger than %zu bytes", "标准输入超过 %zu 字节"),
-		             sh->opts.max_stdin);
+		buf_init(&name);
+		cmd_name(sh->cmd, &name);
+		shell_errorf(sh,
+		             T(sh, "stdin is larger than %zu bytes, the most `%s` reads; nothing was done",
+		               "标准输入超过 %zu 字节（`%s` 最多读取这么多），未执行任何操作"),
+		             shell_stdin_cap(sh), buf_cstr(&name));
+		buf_free(&name);
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
@@ -697,10 +751,20 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 		return;
 	if (sh->in_over)
 		return;
-	if (sh->in.len + len > sh->opts.max_stdin) {
+	if (sh->in.len + len > shell_stdin_cap(sh)) {
 		sh->in_over = true;
 		shell_exec_stdin_check(sh);
 		return;
+	}
+	if (sh->in.len + len + 1 > sh->in.cap) {
+		/* Grow by doubling, but never past the cap: the buffer holds at most cap + 1. */
+		size_t want = sh->in.cap * 2 > 4096 ? sh->in.cap * 2 : 4096;
+
+		if (want > shell_stdin_cap(sh) + 1)
+			want = shell_stdin_cap(sh) + 1;
+		if (want < sh->in.len + len + 1)
+			want = sh->in.len + len + 1;
+		shell_stdin_grow(sh, want);
 	}
 	buf_append(&sh->in, buf, len);
 }

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "shell.h"
 #include "store.h"
+#include "cmd.h"
 #include "testhost.h"
 
 /* The shared options on an 80x24 terminal, lines up to 1024 bytes. */
@@ -383,6 +384,56 @@ static void test_shell_exec_statuses(void **state)
 	}
 }
 
+/* Each command that reads stdin keeps at most its own maximum (capped by max_stdin): more is
+ * refused with a message, never cut; the host learns how much to reserve, and may refuse. */
+static void test_shell_stdin_caps_per_command(void **state)
+{
+	struct testhost *th = *state;
+	struct shell_opts opts = test_shell_opts(NULL, "en_US.UTF-8");
+	static char big[CMD_STDIN_PASSWORDS + 2];
+
+	opts.max_stdin = 1u << 20;
+	/* Waiting for stdin: what each command may keep. */
+	opts.exec = "passwd";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), CMD_STDIN_PASSWORDS);
+	opts.exec = "unit import";
+	testhost_start(th, "admin1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), 1u << 20); /* max_stdin caps 64 MiB */
+	opts.exec = "complaint note C-1 --stdin";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), CMD_STDIN_TEXT);
+	/* Not reading stdin: nothing; an exec command that ran: nothing. */
+	opts.exec = "whoami";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), 0);
+	assert_true(th->exited);
+	/* The host has no room: refused, with a message, status 1. */
+	opts.exec = "passwd";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	shell_stdin_refused(th->sh);
+	assert_true(th->exited);
+	assert_int_equal(th->status, 1);
+	testhost_has(th, 2, "the desk is busy reading other sessions' input");
+	assert_int_equal(shell_stdin_wanted(th->sh), 0);
+	opts.env_lang = "zh_CN.UTF-8";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	shell_stdin_refused(th->sh);
+	testhost_has(th, 2, "服务台正忙于读取其他会话的输入");
+	opts.env_lang = "en_US.UTF-8";
+	/* One byte past the command's own maximum: refused, naming it; nothing changed. */
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(testhost_exec(th, "agent1", TESTHOST_PWHASH, &opts, "passwd", big), 1);
+	testhost_has(th, 2, "stdin is larger than 16384 bytes, the most `passwd` reads");
+	assert_int_equal(testhost_audit_count(th->st, "passwd.fail", NULL), 0);
+	/* At the maximum exactly: read (and the passwords checked as usual). */
+	big[CMD_STDIN_PASSWORDS] = '\0';
+	assert_int_equal(testhost_exec(th, "agent1", TESTHOST_PWHASH, &opts, "passwd", big), 2);
+	testhost_lacks(th, 2, "stdin is larger");
+	testhost_stop(th);
+}
+
 static void test_shell_passwd_interactive(void **state)
 {
 	struct testhost *th = *state;
@@ -553,6 +604,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shell_lang_switch, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_exec_statuses, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_stdin_caps_per_command, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_passwd_interactive, test_shell_setup,
 	                                    test_shell_teardown),
