@@ -3,10 +3,11 @@
 
 #include <string.h>
 
-void budget_init(struct budget *b, size_t limit)
+void budget_init(struct budget *b, size_t limit, size_t max_waiting)
 {
 	memset(b, 0, sizeof *b);
 	b->limit = limit;
+	b->max_waiting = max_waiting;
 }
 
 /* Takes c out of the line (it is in it). */
@@ -43,8 +44,8 @@ static void budget_grant(struct budget *b, budget_fn granted, void *arg)
 	}
 }
 
-bool budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_t now,
-		  uint64_t wait)
+enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want,
+				uint64_t now, uint64_t wait)
 {
 	memset(c, 0, sizeof *c);
 	c->asked = want;
@@ -52,8 +53,10 @@ bool budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_
 	if (b->head == NULL && b->used + c->want <= b->limit) {
 		c->held = c->want;
 		b->used += c->held;
-		return true;
+		return BUDGET_GRANTED;
 	}
+	if (b->nwaiting >= b->max_waiting)
+		return BUDGET_REFUSED;
 	c->waiting = true;
 	c->deadline = now + wait;
 	if (b->tail != NULL)
@@ -62,7 +65,7 @@ bool budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_
 		b->head = c;
 	b->tail = c;
 	b->nwaiting++;
-	return false;
+	return BUDGET_WAITING;
 }
 
 void budget_release(struct budget *b, struct budget_claim *c, budget_fn granted, void *arg)
@@ -76,11 +79,13 @@ void budget_release(struct budget *b, struct budget_claim *c, budget_fn granted,
 	budget_grant(b, granted, arg);
 }
 
-void budget_set_limit(struct budget *b, size_t limit, budget_fn granted, void *arg)
+void budget_set_limit(struct budget *b, size_t limit, size_t max_waiting, budget_fn granted,
+		      void *arg)
 {
 	struct budget_claim *c;
 
 	b->limit = limit;
+	b->max_waiting = max_waiting;
 	for (c = b->head; c != NULL; c = c->next)
 		c->want = c->asked < limit ? c->asked : limit;
 	budget_grant(b, granted, arg);

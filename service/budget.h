@@ -22,6 +22,7 @@ struct budget_claim {
 
 struct budget {
 	size_t limit, used;
+	size_t max_waiting; /* claims that may wait in line at once; more are refused */
 	struct budget_claim *head, *tail; /* waiting, oldest first */
 	size_t nwaiting;
 };
@@ -29,16 +30,24 @@ struct budget {
 /* Called for a claim taken out of line: granted (it now holds its want) or expired. */
 typedef void (*budget_fn)(void *arg, struct budget_claim *c);
 
-void budget_init(struct budget *b, size_t limit);
-/* Asks for want bytes (clamped to the limit) at time now. True: granted at once. False: c
- * waits in line, behind any earlier claim, until now + wait. c must not be in use. */
-bool budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_t now,
-		  uint64_t wait);
+void budget_init(struct budget *b, size_t limit, size_t max_waiting);
+enum budget_answer {
+	BUDGET_GRANTED, /* c holds its want */
+	BUDGET_WAITING, /* c waits in line */
+	BUDGET_REFUSED, /* the line is full: c is not in use */
+};
+/* Asks for want bytes (clamped to the limit) at time now: granted at once, or c waits in line
+ * behind any earlier claim until now + wait, or (max_waiting claims wait already) refused.
+ * c must not be in use. */
+enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want,
+				uint64_t now, uint64_t wait);
 /* Gives back what c holds, or takes it out of line (either may be nothing: then nothing
  * happens); then grants, in order, the waiting claims that fit, calling granted for each. */
 void budget_release(struct budget *b, struct budget_claim *c, budget_fn granted, void *arg);
-/* A new limit (a reload): waiting claims that now fit are granted (granted is called). */
-void budget_set_limit(struct budget *b, size_t limit, budget_fn granted, void *arg);
+/* New limits (a reload): waiting claims that now fit are granted (granted is called); a
+ * shorter line refuses only claims from now on. */
+void budget_set_limit(struct budget *b, size_t limit, size_t max_waiting, budget_fn granted,
+		      void *arg);
 /* Takes out of line every claim whose deadline is at or before now, calling expired for each,
  * and grants the claims behind it that then fit (granted). Returns the next deadline of a
  * claim still waiting, or 0 when none waits. */

@@ -15,6 +15,8 @@
 #define SHELL_DEFAULT_MAX_STDIN (1024 * 1024)
 #define SHELL_HISTORY 200
 #define SHELL_QUEUE_MIN 16384
+/* Exec stdin of a command that reads at most this much is given all its room at once. */
+#define SHELL_STDIN_WHOLE ((size_t)64 << 10 | 1)
 
 static char *shell_strdup(const char *s)
 {
@@ -651,20 +653,6 @@ void shell_stdin_refused(struct shell *sh)
 	shell_cmd_done(sh, CMD_ERROR);
 }
 
-/* Moves stdin into a buffer of cap bytes, wiping the old one (it may hold passwords). */
-static void shell_stdin_grow(struct shell *sh, size_t cap)
-{
-	struct buf nb;
-
-	buf_init(&nb);
-	buf_reserve(&nb, cap);
-	buf_append(&nb, sh->in.data != NULL ? sh->in.data : "", sh->in.len);
-	if (sh->in.data != NULL)
-		sodium_memzero(sh->in.data, sh->in.cap);
-	buf_free(&sh->in);
-	sh->in = nb;
-}
-
 /* Exec mode: the command waits for stdin; run it when EOF came (or refuse an overflow). */
 static void shell_exec_stdin_check(struct shell *sh)
 {
@@ -757,14 +745,21 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 		return;
 	}
 	if (sh->in.len + len + 1 > sh->in.cap) {
-		/* Grow by doubling, but never past the cap: the buffer holds at most cap + 1. */
-		size_t want = sh->in.cap * 2 > 4096 ? sh->in.cap * 2 : 4096;
+		size_t cap = shell_stdin_cap(sh) + 1, want;
 
-		if (want > shell_stdin_cap(sh) + 1)
-			want = shell_stdin_cap(sh) + 1;
-		if (want < sh->in.len + len + 1)
-			want = sh->in.len + len + 1;
-		shell_stdin_grow(sh, want);
+		if (cap <= SHELL_STDIN_WHOLE) {
+			/* Small (passwords among them): all of it at once, never moved, so no copy
+			 * of a secret is left behind in freed memory. */
+			buf_reserve(&sh->in, cap);
+		} else {
+			/* Large (an import): doubling, but never past the cap. */
+			want = sh->in.cap * 2 > SHELL_STDIN_WHOLE ? sh->in.cap * 2 : SHELL_STDIN_WHOLE;
+			if (want > cap)
+				want = cap;
+			if (want < sh->in.len + len + 1)
+				want = sh->in.len + len + 1;
+			buf_reserve(&sh->in, want);
+		}
 	}
 	buf_append(&sh->in, buf, len);
 }
