@@ -44,8 +44,8 @@ static void budget_grant(struct budget *b, budget_fn granted, void *arg)
 	}
 }
 
-enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want,
-				uint64_t now, uint64_t wait)
+enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_t now,
+                                uint64_t wait)
 {
 	memset(c, 0, sizeof *c);
 	c->asked = want;
@@ -80,7 +80,7 @@ void budget_release(struct budget *b, struct budget_claim *c, budget_fn granted,
 }
 
 void budget_set_limit(struct budget *b, size_t limit, size_t max_waiting, budget_fn granted,
-		      void *arg)
+                      void *arg)
 {
 	struct budget_claim *c;
 
@@ -92,7 +92,7 @@ void budget_set_limit(struct budget *b, size_t limit, size_t max_waiting, budget
 }
 
 uint64_t budget_expire(struct budget *b, uint64_t now, budget_fn expired, budget_fn granted,
-		       void *arg)
+                       void *arg)
 {
 	struct budget_claim *c;
 	uint64_t first = 0;

@@ -39,19 +39,19 @@ enum budget_answer {
 /* Asks for want bytes (clamped to the limit) at time now: granted at once, or c waits in line
  * behind any earlier claim until now + wait, or (max_waiting claims wait already) refused.
  * c must not be in use. */
-enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want,
-				uint64_t now, uint64_t wait);
+enum budget_answer budget_claim(struct budget *b, struct budget_claim *c, size_t want, uint64_t now,
+                                uint64_t wait);
 /* Gives back what c holds, or takes it out of line (either may be nothing: then nothing
  * happens); then grants, in order, the waiting claims that fit, calling granted for each. */
 void budget_release(struct budget *b, struct budget_claim *c, budget_fn granted, void *arg);
 /* New limits (a reload): waiting claims that now fit are granted (granted is called); a
  * shorter line refuses only claims from now on. */
 void budget_set_limit(struct budget *b, size_t limit, size_t max_waiting, budget_fn granted,
-		      void *arg);
+                      void *arg);
 /* Takes out of line every claim whose deadline is at or before now, calling expired for each,
  * and grants the claims behind it that then fit (granted). Returns the next deadline of a
  * claim still waiting, or 0 when none waits. */
 uint64_t budget_expire(struct budget *b, uint64_t now, budget_fn expired, budget_fn granted,
-		       void *arg);
+                       void *arg);
 
 #endif

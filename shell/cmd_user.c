@@ -114,8 +114,9 @@ static void cmd_user_show_password(struct shell *sh)
 {
 	if (sh->op[2] == NULL)
 		return;
-	shell_printf(sh, "%s", T(sh, "Password (shown once, hand it over safely): ",
-	                         "初始密码（只显示这一次，请妥善转交）："));
+	shell_printf(sh, "%s",
+	             T(sh, "Password (shown once, hand it over safely): ",
+	               "初始密码（只显示这一次，请妥善转交）："));
 	shell_write_secret(sh, sh->op[1], "password");
 	shell_printf(sh, "\n");
 }

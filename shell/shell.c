@@ -146,13 +146,14 @@ void shell_invisible_why(const struct shell *sh, uint32_t cp, size_t nchar, stru
 	bool zh = shell_is_zh(sh);
 	const char *name = utf8_invisible_name(cp, zh);
 
-	buf_printf(out,
-	           zh ? "含有不可见字符 U+%04X（%s），在第 %zu 个字符处：这类字符会让文字显示得与实际"
-	                "内容不同，不能保存，请删除后重试"
-	              : "holds an invisible character, U+%04X (%s), at character %zu: such "
-	                "characters can make text show differently from what it is and are not "
-	                "stored; remove it and try again",
-	           (unsigned)cp, name != NULL ? name : "?", nchar);
+	buf_printf(
+	    out,
+	    zh ? "含有不可见字符 U+%04X（%s），在第 %zu 个字符处：这类字符会让文字显示得与实际"
+	         "内容不同，不能保存，请删除后重试"
+	       : "holds an invisible character, U+%04X (%s), at character %zu: such "
+	         "characters can make text show differently from what it is and are not "
+	         "stored; remove it and try again",
+	    (unsigned)cp, name != NULL ? name : "?", nchar);
 }
 
 bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_t len)
@@ -664,10 +665,11 @@ static void shell_exec_stdin_check(struct shell *sh)
 		sh->in_wait = false;
 		buf_init(&name);
 		cmd_name(sh->cmd, &name);
-		shell_errorf(sh,
-		             T(sh, "stdin is larger than %zu bytes, the most `%s` reads; nothing was done",
-		               "标准输入超过 %zu 字节（`%s` 最多读取这么多），未执行任何操作"),
-		             shell_stdin_cap(sh), buf_cstr(&name));
+		shell_errorf(
+		    sh,
+		    T(sh, "stdin is larger than %zu bytes, the most `%s` reads; nothing was done",
+		      "标准输入超过 %zu 字节（`%s` 最多读取这么多），未执行任何操作"),
+		    shell_stdin_cap(sh), buf_cstr(&name));
 		buf_free(&name);
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
@@ -753,7 +755,8 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 			buf_reserve(&sh->in, cap);
 		} else {
 			/* Large (an import): doubling, but never past the cap. */
-			want = sh->in.cap * 2 > SHELL_STDIN_WHOLE ? sh->in.cap * 2 : SHELL_STDIN_WHOLE;
+			want =
+			    sh->in.cap * 2 > SHELL_STDIN_WHOLE ? sh->in.cap * 2 : SHELL_STDIN_WHOLE;
 			if (want > cap)
 				want = cap;
 			if (want < sh->in.len + len + 1)

@@ -86,9 +86,10 @@ static void test_budget_waits_expire(void **state)
 	memset(&log, 0, sizeof log);
 	budget_init(&b, 100, 8);
 	assert_int_equal(BUDGET_GRANTED, budget_claim(&b, &holder, 90, 1000, 5000));
-	assert_int_equal(BUDGET_WAITING, budget_claim(&b, &big, 50, 1000, 5000));  /* until 6000 */
+	assert_int_equal(BUDGET_WAITING, budget_claim(&b, &big, 50, 1000, 5000));   /* until 6000 */
 	assert_int_equal(BUDGET_WAITING, budget_claim(&b, &small1, 5, 2000, 5000)); /* until 7000 */
-	assert_int_equal(BUDGET_WAITING, budget_claim(&b, &small2, 20, 3000, 5000)); /* until 8000 */
+	assert_int_equal(BUDGET_WAITING,
+	                 budget_claim(&b, &small2, 20, 3000, 5000)); /* until 8000 */
 	assert_int_equal(budget_expire(&b, 5999, test_budget_expired, test_budget_granted, &log),
 	                 6000);
 	assert_int_equal(log.nexpired, 0);
@@ -103,7 +104,8 @@ static void test_budget_waits_expire(void **state)
 	/* A waiting claim that goes away (its session ended) leaves the line. */
 	budget_release(&b, &small2, test_budget_granted, &log);
 	assert_int_equal(b.nwaiting, 0);
-	assert_int_equal(budget_expire(&b, 9000, test_budget_expired, test_budget_granted, &log), 0);
+	assert_int_equal(budget_expire(&b, 9000, test_budget_expired, test_budget_granted, &log),
+	                 0);
 	assert_int_equal(log.nexpired, 1);
 	budget_release(&b, &holder, NULL, NULL);
 	budget_release(&b, &small1, NULL, NULL);

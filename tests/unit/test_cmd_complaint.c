@@ -360,7 +360,9 @@ static void test_cc_invisible_characters_refused(void **state)
 	                 "complaint add --unit 1-1-101 --category repairs --technique empathy "
 	                 "--caller '王\xef\xbb\xbf先生' 漏水"),
 	    2);
-	testhost_has(th, 2, "--caller 含有不可见字符 U+FEFF（零宽不换行空格，即字节顺序标记），在第 2 个字符处");
+	testhost_has(
+	    th, 2,
+	    "--caller 含有不可见字符 U+FEFF（零宽不换行空格，即字节顺序标记），在第 2 个字符处");
 	snprintf(cmd, sizeof cmd, "complaint note %s --stdin", n1);
 	assert_int_equal(test_cc_exec_opts(th, "agent1", "en", cmd, "ok\xe2\x80\x8b\n", NULL), 2);
 	testhost_has(th, 2, "U+200B (zero width space)");
@@ -374,7 +376,8 @@ static void test_cc_invisible_characters_refused(void **state)
 	testhost_type(th, "1-1-101\r");
 	testhost_type(th, "Wang\xe2\x81\xa6\r");
 	testhost_has(th, 0, "Wang<U+2066>");
-	testhost_has(th, 0, "The answer holds an invisible character, U+2066 (left-to-right isolate)");
+	testhost_has(th, 0,
+	             "The answer holds an invisible character, U+2066 (left-to-right isolate)");
 	testhost_lacks(th, 0, "\xe2\x81\xa6");
 	testhost_stop(th);
 }

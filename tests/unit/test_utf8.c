@@ -138,8 +138,8 @@ static void test_utf8_cpwidth_narrow_zero_control(void **state)
 	assert_int_equal(utf8_cpwidth(0xFEFF), 8); /* BOM */
 	assert_int_equal(utf8_cpwidth(0x202E), 8);
 	assert_int_equal(utf8_cpwidth(0xE0041), 9); /* <U+E0041> */
-	assert_int_equal(utf8_cpwidth(0x3099), 0); /* combining kana voiced mark */
-	assert_int_equal(utf8_cpwidth(0x1160), 0); /* Hangul medial jamo */
+	assert_int_equal(utf8_cpwidth(0x3099), 0);  /* combining kana voiced mark */
+	assert_int_equal(utf8_cpwidth(0x1160), 0);  /* Hangul medial jamo */
 	assert_int_equal(utf8_cpwidth(0x00), -1);
 	assert_int_equal(utf8_cpwidth(0x1B), -1);
 	assert_int_equal(utf8_cpwidth(0x1F), -1);
@@ -324,11 +324,11 @@ static void test_utf8_sanitize_replaces_invalid(void **state)
 static void test_utf8_invisible_characters(void **state)
 {
 	static const uint32_t invisible[] = {
-	    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B,
-	    0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069,
+	    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,  0x2028,  0x2029, 0x202A, 0x202B,
+	    0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2064,  0x2066,  0x2067, 0x2068, 0x2069,
 	    0x206A, 0x206F, 0xFEFF, 0xFFF9, 0xFFFB, 0xE0001, 0xE0041, 0xE007F};
-	static const uint32_t visible[] = {'a', 0x00A0, 0x00AD, 0x061B, 0x061D, 0x180E, 0x200A,
-	                                   0x2010, 0x2027, 0x202F, 0x205F, 0x2065, 0x2070, 0x3000,
+	static const uint32_t visible[] = {'a',    0x00A0, 0x00AD, 0x061B, 0x061D,  0x180E, 0x200A,
+	                                   0x2010, 0x2027, 0x202F, 0x205F, 0x2065,  0x2070, 0x3000,
 	                                   0x62A5, 0xFEFE, 0xFFFC, 0xFFFD, 0xE0080, 0x1F600};
 	uint32_t cp;
 	size_t i, off, nchar;
@@ -350,7 +350,9 @@ static void test_utf8_invisible_characters(void **state)
 	assert_string_equal(utf8_invisible_name(0x200B, true), "零宽空格");
 
 	assert_false(utf8_find_invisible("报修 leak", strlen("报修 leak"), &cp, &off, &nchar));
-	assert_true(utf8_find_invisible("报修a\xe2\x80\xae" "b", 11, &cp, &off, &nchar));
+	assert_true(utf8_find_invisible("报修a\xe2\x80\xae"
+	                                "b",
+	                                11, &cp, &off, &nchar));
 	assert_int_equal(cp, 0x202E);
 	assert_int_equal(off, 7);
 	assert_int_equal(nchar, 4);
@@ -365,8 +367,9 @@ static void test_utf8_invisible_characters(void **state)
 	    UTF8_KEEP_NEWLINES, "a<U+200B><U+FEFF>b<U+2028>c");
 	SAN("\xf3\xa0\x81\x81x", 0, "<U+E0041>x");
 	buf_init(&b);
-	utf8_show(&b, "pay \xe2\x80\xae"
-	              "gpj",
+	utf8_show(&b,
+	          "pay \xe2\x80\xae"
+	          "gpj",
 	          10);
 	assert_string_equal(buf_cstr(&b), "pay <U+202E>gpj");
 	assert_int_equal(utf8_width("pay \xe2\x80\xae"
@@ -387,9 +390,10 @@ static uint32_t test_utf8_rand(void)
 static void test_utf8_sanitize_random_bytes_always_clean(void **state)
 {
 	static const char *const pieces[] = {
-	    "\x1b", "[",  "]",  "P", "\x07", "\\",   "\xc2\x9b", "\xc2\x9c", "\xc2\x9d", "报",
-	    "\n",   "\r", "\t", "m", "\xe6", "\x8a", "\xf0\x9f", "\x00",     "\x7f",     "1;2",
-	    "\xe2\x80\xae", "\xef\xbb\xbf"};
+	    "\x1b",        "[",        "]",        "P",    "\x07", "\\",  "\xc2\x9b",
+	    "\xc2\x9c",    "\xc2\x9d", "报",       "\n",   "\r",   "\t",  "m",
+	    "\xe6",        "\x8a",     "\xf0\x9f", "\x00", "\x7f", "1;2", "\xe2\x80\xae",
+	    "\xef\xbb\xbf"};
 	char in[256];
 	int round;
 
