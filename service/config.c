@@ -56,6 +56,9 @@ void config_init_defaults(struct config *cfg)
 	cfg->output_hwm = 262144;
 	cfg->max_line = 4096;
 	cfg->max_stdin = 8u << 20;
+	cfg->stdin_budget = (size_t)64 << 20;
+	cfg->stdin_wait_s = 30;
+	cfg->stdin_waiting = 16;
 	cfg->idle_timeout_s = 0;
 	cfg->stall_warn_ms = 50;
 	cfg->keepalive_s = 60;
@@ -74,6 +77,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->record_enabled = true;
 	cfg->record_dir = NULL;
 	cfg->record_queue_max = 1u << 20;
+	cfg->record_max_bytes = (size_t)64 << 20;
 }
 
 void config_free(struct config *cfg)
@@ -194,6 +198,8 @@ static const struct config_int_key config_ints[] = {
 	CONFIG_INT("limits", "max_per_address", max_startups_per_addr, 1, 1000000),
 	CONFIG_INT("limits", "idle_timeout", idle_timeout_s, 0, 7 * 86400),
 	CONFIG_INT("limits", "keepalive", keepalive_s, 0, 86400),
+	CONFIG_INT("limits", "stdin_wait", stdin_wait_s, 1, 3600),
+	CONFIG_INT("limits", "stdin_waiting", stdin_waiting, 0, 100000),
 	CONFIG_INT("auth", "max_failures", login_max_failures, 1, 1000),
 	CONFIG_INT("auth", "lockout", lockout_s, 0, 30 * 86400),
 	CONFIG_INT("auth", "fail_delay_ms", fail_delay_ms, 0, 60000),
@@ -218,9 +224,11 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("limits", "output_high_water", output_hwm, 4096, 1u << 30),
 	CONFIG_SIZE("limits", "max_line", max_line, 80, 1u << 20),
 	CONFIG_SIZE("limits", "max_stdin", max_stdin, 1024, 1u << 30),
+	CONFIG_SIZE("limits", "stdin_budget", stdin_budget, 65536, SIZE_MAX),
 	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
 	CONFIG_SIZE("database", "max_size", db_max_size, 0, SIZE_MAX),
 	CONFIG_SIZE("record", "queue_max", record_queue_max, 4096, 1u << 30),
+	CONFIG_SIZE("record", "max_bytes", record_max_bytes, 4096, SIZE_MAX),
 };
 
 static int config_fail(struct config_parse *p, const char *fmt, ...)

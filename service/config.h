@@ -33,7 +33,15 @@ struct config {
 	size_t preauth_input_max; /* [limits] preauth_input_max, bytes before login (16384) */
 	size_t output_hwm;      /* [limits] output_high_water, bytes queued per session (262144) */
 	size_t max_line;        /* [limits] max_line, bytes per input line (4096) */
-	size_t max_stdin;       /* [limits] max_stdin, exec stdin bytes (8 MiB) */
+	size_t max_stdin;       /* [limits] max_stdin, the most exec stdin any one command keeps
+				 * (each has its own lower maximum too) (8 MiB) */
+	size_t stdin_budget;    /* [limits] stdin_budget, exec stdin all sessions hold at once:
+				 * each command's maximum is reserved while it reads (64 MiB) */
+	int stdin_wait_s;       /* [limits] stdin_wait, seconds a command waits for room in the
+				 * budget (its input not read meanwhile) before it is refused (30) */
+	int stdin_waiting;      /* [limits] stdin_waiting, commands that may wait so at once;
+				 * more are refused at once (each waiting one may leave up to its
+				 * channel window, about 1.25 MB, with the SSH library) (16) */
 	int idle_timeout_s;     /* [limits] idle_timeout, 0 = none (0) */
 	int keepalive_s;        /* [limits] keepalive interval (60) */
 
@@ -63,6 +71,8 @@ struct config {
 	size_t record_queue_max; /* [record] queue_max, bytes of a recording kept in memory while
 				  * the disk catches up; past it output is left out, the gap marked
 				  * (1 MiB) */
+	size_t record_max_bytes; /* [record] max_bytes, the size a recording may reach; there it
+				  * ends with a marker and a warning is logged (64 MiB) */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd

@@ -155,6 +155,37 @@ void record_enc_flush(struct record_enc *e, uint64_t t_us, struct buf *out)
 	record_enc_emit(e, t_us, replacement, sizeof replacement, out);
 }
 
+/* --- window sizes ------------------------------------------------------------------------ */
+
+void record_sizes_init(struct record_sizes *z, int cols, int rows)
+{
+	memset(z, 0, sizeof *z);
+	z->cols = z->want_cols = cols > 0 ? cols : 80;
+	z->rows = z->want_rows = rows > 0 ? rows : 24;
+}
+
+void record_sizes_want(struct record_sizes *z, int cols, int rows)
+{
+	z->want_cols = cols;
+	z->want_rows = rows;
+}
+
+bool record_sizes_take(struct record_sizes *z, uint64_t t_us, uint64_t *wait_us)
+{
+	*wait_us = 0;
+	if (z->want_cols == z->cols && z->want_rows == z->rows)
+		return false; /* no change (or changed back before its time came) */
+	if (z->written && t_us < z->last_us + RECORD_RESIZE_GAP_US) {
+		*wait_us = z->last_us + RECORD_RESIZE_GAP_US - t_us;
+		return false;
+	}
+	z->cols = z->want_cols;
+	z->rows = z->want_rows;
+	z->last_us = t_us;
+	z->written = true;
+	return true;
+}
+
 /* The file sink is left out of encoder-only builds (unit test, fuzzer): no loop, no files. */
 #ifndef RECORD_ENCODER_ONLY
 
@@ -199,10 +230,17 @@ struct record {
 	uint64_t dropped;     /* dropped in all gaps */
 	unsigned gaps;
 	bool gap_logged;
+	struct record_sizes sizes; /* the window sizes written and waiting */
+	uv_timer_t timer;     /* writes a waiting size when its time comes */
+	bool timer_closed;    /* its close callback ran (r may be freed) */
+	size_t max_bytes;     /* the file's cap */
+	size_t bytes;         /* admitted to the queue so far (the file's size when written) */
+	bool full;            /* the cap was reached: the closing marker is written, no more */
 };
 
 static void record_pump(struct record *r);
 static void record_commit(struct record *r);
+static void record_timer_cb(uv_timer_t *t);
 static int record_open(struct record *r, bool next);
 
 static uint64_t record_now_us(const struct record *r)
@@ -422,7 +460,7 @@ static void record_pump(struct record *r)
 		}
 		r->fd = -1;
 	}
-	if (r->closing)
+	if (r->closing && r->timer_closed)
 		record_free(r);
 }
 
@@ -461,6 +499,12 @@ struct record *record_new(uv_loop_t *loop, const struct record_params *p)
 	r->state = RECORD_OPENING;
 	r->start_ns = uv_hrtime();
 	r->queue_max = p->queue_max > 0 ? p->queue_max : RECORD_QUEUE_MAX;
+	r->max_bytes = p->max_bytes > 0 ? p->max_bytes : RECORD_MAX_BYTES;
+	if (r->max_bytes < RECORD_MIN_BYTES)
+		r->max_bytes = RECORD_MIN_BYTES;
+	record_sizes_init(&r->sizes, p->cols, p->rows);
+	uv_timer_init(loop, &r->timer);
+	r->timer.data = r;
 	snprintf(r->sid, sizeof r->sid, "%s", p->session_id);
 	record_enc_init(&r->enc);
 	buf_init(&r->queue);
@@ -490,6 +534,7 @@ struct record *record_new(uv_loop_t *loop, const struct record_params *p)
 	h.lang = p->lang;
 	h.title = p->title;
 	record_enc_header(&r->queue, &h);
+	r->bytes = r->queue.len;
 
 	r->req.data = r;
 	rc = uv_fs_mkdir(loop, &r->req, r->dir, 0700, record_mkdir_cb);
@@ -505,25 +550,67 @@ static size_t record_queued(const struct record *r)
 	return r->queue.len + (r->inflight.len - r->inflight_off) + r->raw.len;
 }
 
+/* Room kept under the cap for the closing marker. */
+#define RECORD_END_RESERVE 256
+
+/* The cap is reached: the closing marker, a warning, and nothing more from now on (what is
+ * queued is still written, and the file closed as usual). */
+static void record_full(struct record *r)
+{
+	char label[128];
+	size_t before = r->queue.len;
+
+	buf_reset(&r->raw);
+	r->enc.nheld = 0;
+	snprintf(label, sizeof label,
+		 "recording stopped: it reached its limit of %zu bytes ([record] max_bytes)",
+		 r->max_bytes);
+	record_enc_marker(&r->enc, record_now_us(r), label, &r->queue);
+	r->bytes += r->queue.len - before;
+	r->full = true;
+	uv_timer_stop(&r->timer);
+	log_warn(r->sid, "recording %s reached its limit of %zu bytes: the rest of the session "
+		 "is not recorded", r->path, r->max_bytes);
+}
+
+/* The event(s) just appended to the queue from offset before: kept when they fit under the
+ * cap (true); else taken back, the recording ends with its closing marker (false). */
+static bool record_admit(struct record *r, size_t before)
+{
+	size_t n = r->queue.len - before;
+
+	if (r->bytes + n + RECORD_END_RESERVE <= r->max_bytes) {
+		r->bytes += n;
+		return true;
+	}
+	r->queue.len = before;
+	if (r->queue.data != NULL)
+		r->queue.data[before] = '\0';
+	record_full(r);
+	return false;
+}
+
 /* Ends a gap: the marker says how much is missing. */
 static void record_gap_end(struct record *r, uint64_t t_us)
 {
 	char label[96];
+	size_t before = r->queue.len;
 
 	snprintf(label, sizeof label, "gap: %" PRIu64 " bytes of output not recorded",
 		 r->gap_bytes);
 	record_enc_marker(&r->enc, t_us, label, &r->queue);
 	r->in_gap = false;
 	r->gap_bytes = 0;
+	(void)record_admit(r, before);
 }
 
 /* Encodes the gathered output into one event and admits it to the queue, or, when the queue
  * is full (the disk does not keep up), drops it and the sequence it left open. */
 static void record_commit(struct record *r)
 {
-	size_t n = r->raw.len;
+	size_t n = r->raw.len, before;
 
-	if (n == 0)
+	if (n == 0 || r->full)
 		return;
 	buf_reset(&r->scratch);
 	record_enc_output(&r->enc, r->raw_us, r->raw.data, n, &r->scratch);
@@ -544,7 +631,11 @@ static void record_commit(struct record *r)
 	} else {
 		if (r->in_gap)
 			record_gap_end(r, r->raw_us);
-		buf_append(&r->queue, r->scratch.data, r->scratch.len);
+		if (!r->full) {
+			before = r->queue.len;
+			buf_append(&r->queue, r->scratch.data, r->scratch.len);
+			(void)record_admit(r, before);
+		}
 	}
 	if (r->scratch.cap > 2 * RECORD_SLICE)
 		buf_free(&r->scratch);
@@ -555,14 +646,16 @@ void record_output(struct record *r, const char *data, size_t len)
 	uint64_t t_us;
 	size_t off, n;
 
-	if (r == NULL || r->state == RECORD_FAILED || len == 0)
+	if (r == NULL || r->state == RECORD_FAILED || r->full || len == 0)
 		return;
 	t_us = record_now_us(r);
-	for (off = 0; off < len; off += n) {
+	for (off = 0; off < len && !r->full; off += n) {
 		n = len - off < RECORD_SLICE ? len - off : RECORD_SLICE;
 		if (r->raw.len > 0 &&
 		    (t_us - r->raw_us > RECORD_MERGE_US || r->raw.len + n > RECORD_SLICE))
 			record_commit(r);
+		if (r->full)
+			break;
 		if (r->raw.len == 0)
 			r->raw_us = t_us;
 		buf_append(&r->raw, data + off, n);
@@ -570,30 +663,93 @@ void record_output(struct record *r, const char *data, size_t len)
 	record_pump(r);
 }
 
+void record_withheld(struct record *r, const char *what)
+{
+	char text[80];
+	int n = snprintf(text, sizeof text, "[withheld: %s]", what != NULL ? what : "secret");
+
+	if (n > 0)
+		record_output(r, text, (size_t)n < sizeof text ? (size_t)n : sizeof text - 1);
+}
+
+/* Writes the size record_sizes lets through now, or waits for its time on the timer. */
+static void record_sizes_flush(struct record *r)
+{
+	uint64_t t_us, wait_us;
+	size_t before;
+
+	if (r->state == RECORD_FAILED || r->full)
+		return;
+	t_us = record_now_us(r);
+	if (!record_sizes_take(&r->sizes, t_us, &wait_us)) {
+		if (wait_us > 0 && !uv_is_active((uv_handle_t *)&r->timer))
+			uv_timer_start(&r->timer, record_timer_cb, (wait_us + 999) / 1000, 0);
+		return;
+	}
+	record_commit(r);
+	if (r->full || r->in_gap || record_queued(r) > r->queue_max)
+		return;
+	before = r->queue.len;
+	record_enc_resize(&r->enc, t_us, r->sizes.cols, r->sizes.rows, &r->queue);
+	if (record_admit(r, before))
+		record_pump(r);
+}
+
+static void record_timer_cb(uv_timer_t *t)
+{
+	record_sizes_flush(t->data);
+}
+
 void record_resize(struct record *r, int cols, int rows)
 {
-	if (r == NULL || r->state == RECORD_FAILED)
+	if (r == NULL || r->state == RECORD_FAILED || r->full || r->closing)
 		return;
-	record_commit(r);
-	if (r->in_gap || record_queued(r) > r->queue_max)
+	if (cols < 1 || rows < 1 || cols > RECORD_SIZE_MAX || rows > RECORD_SIZE_MAX)
 		return;
-	record_enc_resize(&r->enc, record_now_us(r), cols, rows, &r->queue);
+	record_sizes_want(&r->sizes, cols, rows);
+	record_sizes_flush(r);
+}
+
+static void record_timer_close_cb(uv_handle_t *h)
+{
+	struct record *r = h->data;
+
+	r->timer_closed = true;
 	record_pump(r);
 }
 
 void record_close(struct record *r)
 {
 	uint64_t t_us;
+	size_t before;
 
 	if (r == NULL)
 		return;
-	r->closing = true;
-	if (r->state != RECORD_FAILED) {
+	if (r->state != RECORD_FAILED && !r->full) {
+		/* A size still waiting for its time is the last one: it is kept. */
 		record_commit(r);
+		if (!r->full && !r->in_gap &&
+		    (r->sizes.want_cols != r->sizes.cols || r->sizes.want_rows != r->sizes.rows)) {
+			r->sizes.cols = r->sizes.want_cols;
+			r->sizes.rows = r->sizes.want_rows;
+			before = r->queue.len;
+			record_enc_resize(&r->enc, record_now_us(r), r->sizes.cols, r->sizes.rows,
+					  &r->queue);
+			(void)record_admit(r, before);
+		}
+	}
+	r->closing = true;
+	uv_timer_stop(&r->timer);
+	uv_close((uv_handle_t *)&r->timer, record_timer_close_cb);
+	if (r->state != RECORD_FAILED && !r->full) {
 		t_us = record_now_us(r);
 		if (r->in_gap)
 			record_gap_end(r, t_us);
-		record_enc_flush(&r->enc, t_us, &r->queue);
+		if (!r->full) {
+			before = r->queue.len;
+			record_enc_flush(&r->enc, t_us, &r->queue);
+			(void)record_admit(r, before);
+		}
 	}
 	record_pump(r);
 }

@@ -7,6 +7,7 @@
 #ifndef PROPDESK_RECORD_H
 #define PROPDESK_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,12 +49,37 @@ void record_enc_marker(struct record_enc *e, uint64_t t_us, const char *label, s
  * U+FFFD in an "o" event; nothing when none is held. */
 void record_enc_flush(struct record_enc *e, uint64_t t_us, struct buf *out);
 
+/* Window sizes as a recording keeps them: only real changes, at most one "r" event per
+ * RECORD_RESIZE_GAP_US, and always the last size asked for (a change that comes too soon
+ * waits for its time; a flood of changes is one event when it ends). Pure; embedded in its
+ * owner. */
+#define RECORD_RESIZE_GAP_US 250000u
+struct record_sizes {
+	int cols, rows;           /* the size the recording shows (the header's, then the last "r") */
+	int want_cols, want_rows; /* the size asked for last */
+	uint64_t last_us;         /* the time of the last "r" written */
+	bool written;             /* an "r" was written */
+};
+
+/* Starts at the header's size (0 or less: 80x24, as the header says). */
+void record_sizes_init(struct record_sizes *z, int cols, int rows);
+/* A window change at t_us to cols x rows. */
+void record_sizes_want(struct record_sizes *z, int cols, int rows);
+/* At t_us: true when an "r" event for z->cols x z->rows is to be written now (z is updated
+ * as written). False when nothing is to be written: *wait_us is 0 when nothing waits, else
+ * how long until the waiting size may be written (call again then). */
+bool record_sizes_take(struct record_sizes *z, uint64_t t_us, uint64_t *wait_us);
+
 /* --- the file sink ----------------------------------------------------------------------- */
 
 /* Bytes of encoded events a recording may queue in memory while the disk catches up (the
  * default of record_params.queue_max); past that, output is dropped from the recording and the
  * gap is marked with an "m" event. */
 #define RECORD_QUEUE_MAX (1u << 20)
+/* The size a recording file may reach (the default of record_params.max_bytes): there it ends
+ * with an "m" event saying so, the rest of the session is not recorded, and a warning is
+ * logged. */
+#define RECORD_MAX_BYTES ((size_t)64 << 20)
 
 struct record;
 struct uv_loop_s;
@@ -66,7 +92,9 @@ struct record_params {
 	const char *term, *lang;
 	const char *title;
 	size_t queue_max;       /* 0: RECORD_QUEUE_MAX */
+	size_t max_bytes;       /* 0: RECORD_MAX_BYTES; at least RECORD_MIN_BYTES */
 };
+#define RECORD_MIN_BYTES 4096u
 
 /* Starts a recording: DIR/YYYY-MM-DD/ID-ACCOUNT.cast (local date of the start, file mode
  * 0600, directories 0700). The directories and the file are created asynchronously; output
@@ -75,7 +103,12 @@ struct record_params {
 struct record *record_new(struct uv_loop_s *loop, const struct record_params *p);
 /* The session's terminal received data[0..len). */
 void record_output(struct record *r, const char *data, size_t len);
-/* The terminal was resized. */
+/* The session's terminal received a secret (a password): the recording gets the text
+ * "[withheld: WHAT]" in its place, never the secret. */
+void record_withheld(struct record *r, const char *what);
+/* The terminal was resized: written as record_sizes says (a real change, rate-limited,
+ * the last size kept; sizes outside 1..RECORD_SIZE_MAX are ignored). */
+#define RECORD_SIZE_MAX 10000
 void record_resize(struct record *r, int cols, int rows);
 /* The session ended: the queue is written out, the file closed and r freed when done (the
  * loop keeps running until then). r must not be used afterwards. NULL does nothing. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,68 @@ void server_session_remove(struct server *srv, struct session *s)
 
 /* Caps the database at [database] max_size on the writing connection (0: no cap); the only
  * connection that grows the file is the loop's. */
+/* --- exec stdin under the budget ------------------------------------------------------- */
+
+static void server_stdin_timer_cb(uv_timer_t *t);
+
+static struct session *server_claim_session(struct budget_claim *c)
+{
+	return (struct session *)(void *)((char *)c - offsetof(struct session, stdin_claim));
+}
+
+static void server_stdin_granted_cb(void *arg, struct budget_claim *c)
+{
+	(void)arg;
+	session_stdin_granted(server_claim_session(c));
+}
+
+static void server_stdin_expired_cb(void *arg, struct budget_claim *c)
+{
+	(void)arg;
+	session_stdin_expired(server_claim_session(c));
+}
+
+/* Sets the timer for the first deadline in the line (stops it when nobody waits). */
+static void server_stdin_arm(struct server *srv, uint64_t next)
+{
+	uint64_t now = uv_now(srv->loop);
+
+	if (srv->stopping || uv_is_closing((uv_handle_t *)&srv->stdin_timer))
+		return;
+	if (next == 0) {
+		uv_timer_stop(&srv->stdin_timer);
+		return;
+	}
+	uv_timer_start(&srv->stdin_timer, server_stdin_timer_cb, next > now ? next - now : 0, 0);
+}
+
+static void server_stdin_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+
+	server_stdin_arm(srv, budget_expire(&srv->stdin_budget, uv_now(srv->loop),
+					    server_stdin_expired_cb, server_stdin_granted_cb, srv));
+}
+
+enum budget_answer server_stdin_claim(struct server *srv, struct budget_claim *c, size_t want)
+{
+	uint64_t now = uv_now(srv->loop);
+	enum budget_answer a = budget_claim(&srv->stdin_budget, c, want, now,
+					    (uint64_t)srv->cfg.stdin_wait_s * 1000);
+
+	if (a == BUDGET_WAITING && !uv_is_active((uv_handle_t *)&srv->stdin_timer))
+		server_stdin_arm(srv, c->deadline);
+	return a;
+}
+
+void server_stdin_release(struct server *srv, struct budget_claim *c)
+{
+	budget_release(&srv->stdin_budget, c, server_stdin_granted_cb, srv);
+	if (srv->stdin_budget.nwaiting == 0 && !srv->stopping &&
+	    !uv_is_closing((uv_handle_t *)&srv->stdin_timer))
+		uv_timer_stop(&srv->stdin_timer);
+}
+
 static int server_apply_max_size(struct server *srv)
 {
 	int rc = store_set_max_size(srv->store, (uint64_t)srv->cfg.db_max_size);
@@ -379,6 +442,8 @@ int server_reload(struct server *srv)
 	if (level >= 0)
 		log_set_level((enum log_level)level);
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
+	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
+			 server_stdin_granted_cb, srv);
 	if (srv->store != NULL)
 		(void)server_apply_max_size(srv); /* logged; the old cap stays on failure */
 	/* New thresholds; the counts, locks and bans so far are kept. */
@@ -452,6 +517,7 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
 	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
+	uv_close((uv_handle_t *)&srv->stdin_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
 	uv_unref((uv_handle_t *)&srv->stop_timer);
 }
@@ -576,6 +642,9 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_timer_init(srv.loop, &srv.stop_timer);
 	uv_timer_init(srv.loop, &srv.ckpt_timer);
 	uv_timer_init(srv.loop, &srv.limits_timer);
+	uv_timer_init(srv.loop, &srv.stdin_timer);
+	srv.stdin_timer.data = &srv;
+	budget_init(&srv.stdin_budget, srv.cfg.stdin_budget, (size_t)srv.cfg.stdin_waiting);
 	srv.sigterm.data = srv.sigint.data = srv.sighup.data = srv.stop_timer.data = &srv;
 	srv.ckpt_timer.data = srv.limits_timer.data = &srv;
 	uv_timer_start(&srv.limits_timer, server_limits_timer_cb, SERVER_LIMITS_GC_MS,

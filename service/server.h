@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "addrlimit.h"
+#include "budget.h"
 #include "config.h"
 #include "loopwatch.h"
 
@@ -94,6 +95,10 @@ struct server {
 	struct store *ckpt_store;
 	bool ckpt_running;
 	int ckpt_rc;
+	/* The stdin that exec commands hold, all sessions together ([limits] stdin_budget), and
+	 * the timer that ends the waits in its line ([limits] stdin_wait). */
+	struct budget stdin_budget;
+	uv_timer_t stdin_timer;
 	/* Refused connections: a few logged each second, the rest counted (server_log_refused). */
 	uint64_t refused_window_ms;
 	unsigned refused_logged, refused_unlogged;
@@ -135,6 +140,15 @@ void server_peer_addr(const char *peer, char out[64]);
 /* Registers / unregisters a live session (session.c calls these). */
 void server_session_add(struct server *srv, struct session *s);
 void server_session_remove(struct server *srv, struct session *s);
+
+/* Exec stdin under the service-wide budget: a session claims what its command may keep
+ * (c is embedded in the session). BUDGET_GRANTED: now. BUDGET_WAITING: the claim waits in
+ * line, and the session is told later, session_stdin_granted or (after [limits] stdin_wait
+ * seconds) session_stdin_expired. BUDGET_REFUSED: the line is full ([limits] stdin_waiting).
+ * Release once the command is done (or the session gone): that also grants the claims
+ * waiting behind. */
+enum budget_answer server_stdin_claim(struct server *srv, struct budget_claim *c, size_t want);
+void server_stdin_release(struct server *srv, struct budget_claim *c);
 
 /* Re-reads the config file (listen addresses are not changed) and the catalogs. 0 or -1
  * (logged; the running configuration and catalogs are kept). */

@@ -37,10 +37,20 @@ static char *session_strdup(const char *s)
 	return p;
 }
 
+/* The command's stdin is read (or the session gone): its room goes back to the budget. */
+static void session_stdin_release(struct session *s)
+{
+	if (!s->stdin_claimed)
+		return;
+	s->stdin_claimed = false;
+	server_stdin_release(s->srv, &s->stdin_claim);
+}
+
 static void session_free(struct session *s)
 {
 	int i;
 
+	session_stdin_release(s);
 	record_close(s->rec);
 	shell_free(s->shell);
 	for (i = 0; i < 3; i++)
@@ -78,6 +88,21 @@ static void session_host_write(void *ctx, int stream, const char *buf, size_t le
 	s->ops->kick(s->tctx);
 }
 
+/* A secret for the client only: the recording notes that it was withheld. */
+static void session_host_write_secret(void *ctx, int stream, const char *buf, size_t len,
+				      const char *what)
+{
+	struct session *s = ctx;
+
+	if (s->detached || len == 0)
+		return;
+	if (stream != 2 || !s->exec)
+		stream = 1;
+	buf_append(&s->out[stream], buf, len);
+	record_withheld(s->rec, what);
+	s->ops->kick(s->tctx);
+}
+
 static void session_host_exit(void *ctx, int status)
 {
 	struct session *s = ctx;
@@ -85,6 +110,7 @@ static void session_host_exit(void *ctx, int status)
 	if (s->ended)
 		return;
 	s->ended = true;
+	session_stdin_release(s);
 	if (!s->detached)
 		s->ops->close(s->tctx, status);
 }
@@ -300,6 +326,7 @@ static void session_record_start(struct session *s, const struct session_params 
 		  : !strcmp(shell_lang(s->shell), "zh") ? "zh_CN.UTF-8" : "en_US.UTF-8";
 	rp.title = title;
 	rp.queue_max = s->srv->cfg.record_queue_max;
+	rp.max_bytes = s->srv->cfg.record_max_bytes;
 	s->rec = record_new(s->srv->loop, &rp);
 	free(dir);
 }
@@ -335,6 +362,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	host.ctx = s;
 	host.store = srv->store;
 	host.write = session_host_write;
+	host.write_secret = session_host_write_secret;
 	host.exit = session_host_exit;
 	host.pwhash = session_host_pwhash;
 	host.pwverify = session_host_pwverify;
@@ -380,17 +408,65 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	return s;
 }
 
+/* Exec: a command that reads stdin claims room for all it may keep before any is read. */
+static void session_stdin_claim(struct session *s)
+{
+	size_t want = s->exec && !s->ended ? shell_stdin_wanted(s->shell) : 0;
+	struct budget *b = &s->srv->stdin_budget;
+
+	if (want == 0)
+		return;
+	switch (server_stdin_claim(s->srv, &s->stdin_claim, want)) {
+	case BUDGET_GRANTED:
+		s->stdin_claimed = true;
+		return;
+	case BUDGET_REFUSED:
+		log_warn(s->id, "stdin of %s's command refused: no room in [limits] stdin_budget "
+			 "(%zu of %zu in use) and %zu commands waiting already", s->user, b->used,
+			 b->limit, b->nwaiting);
+		shell_stdin_refused(s->shell);
+		return;
+	case BUDGET_WAITING:
+		break;
+	}
+	s->stdin_claimed = true;
+	s->stdin_wait_ms = uv_now(s->srv->loop);
+	log_info(s->id, "stdin of %s's command waits for room: %zu bytes wanted, %zu of %zu in use, "
+		 "%zu waiting", s->user, s->stdin_claim.want, b->used, b->limit, b->nwaiting);
+}
+
+void session_stdin_granted(struct session *s)
+{
+	log_info(s->id, "stdin room granted after %llu ms",
+		 (unsigned long long)(uv_now(s->srv->loop) - s->stdin_wait_ms));
+	if (!s->detached && !s->ended)
+		s->ops->kick(s->tctx);
+}
+
+void session_stdin_expired(struct session *s)
+{
+	s->stdin_claimed = false;
+	log_warn(s->id, "stdin of %s's command refused: no room in [limits] stdin_budget for "
+		 "%d s", s->user, s->srv->cfg.stdin_wait_s);
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_stdin_refused(s->shell);
+	session_unref(s);
+}
+
 void session_start(struct session *s)
 {
 	session_ref(s);
 	shell_start(s->shell);
+	session_stdin_claim(s);
 	loopwatch_note(&s->srv->watch, s->user); /* the login: greeting and notices */
 	session_unref(s);
 }
 
 bool session_can_take_input(const struct session *s)
 {
-	return !s->detached && !s->ended &&
+	return !s->detached && !s->ended && !s->stdin_claim.waiting &&
 	       session_output_pending(s) < s->srv->cfg.output_hwm;
 }
 
@@ -487,6 +563,7 @@ void session_detach(struct session *s)
 	ctx.transport = s->transport;
 	if (!s->exec)
 		store_audit(s->srv->store, &ctx, "logout", s->user, detail);
+	session_stdin_release(s);
 	record_close(s->rec);
 	s->rec = NULL;
 	log_info(s->id, "session of %s ended %s", s->user, detail);

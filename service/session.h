@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "buf.h"
 
 struct server;
@@ -59,6 +60,11 @@ struct session {
 	void *tctx;
 	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
 	struct record *rec;   /* the recording of an interactive session, or NULL */
+	/* Exec: the room its command's stdin has in the service-wide budget (server.h); while
+	 * the claim waits in line the session takes no input. */
+	struct budget_claim stdin_claim;
+	bool stdin_claimed;   /* the claim holds or waits: release it */
+	uint64_t stdin_wait_ms; /* loop time it started waiting */
 };
 
 /* Creates the session (one reference, the transport's) and registers it with the server. */
@@ -82,6 +88,10 @@ size_t session_output_pending(const struct session *s);
 bool session_can_take_input(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
+/* The server's stdin budget (server_stdin_claim): the session's waiting claim was granted (its
+ * input is read from now on), or waited too long (the command is refused). */
+void session_stdin_granted(struct session *s);
+void session_stdin_expired(struct session *s);
 /* The transport is gone (connection closed or dropped): audits the logout, unregisters,
  * drops the transport's reference. No ops are called after this. */
 void session_detach(struct session *s);

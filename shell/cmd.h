@@ -48,7 +48,16 @@ struct cmd_entry {
 	 * interactive mode the option is refused). NULL: none. */
 	const char *stdin_opt;
 	cmd_handler handler;
+	/* Exec mode, a command that reads stdin: the most bytes it reads (what it can need; the
+	 * service's [limits] max_stdin caps it further). More is refused, never cut. */
+	size_t stdin_max;
 };
+
+/* stdin maxima of the commands that read it. */
+#define CMD_STDIN_PASSWORDS ((size_t)16 << 10) /* two lines of passwords (1024 characters) */
+#define CMD_STDIN_TEXT ((size_t)64 << 10)      /* a complaint's words, a note */
+#define CMD_STDIN_KEYS ((size_t)256 << 10)     /* authorized_keys lines */
+#define CMD_STDIN_IMPORT ((size_t)64 << 20)    /* a unit register (UNIT_IMPORT_MAX rows) */
 
 /* A command group's verbs: each cmd_<group>.c defines one (cmd_groups.h declares them). */
 struct cmd_group {

@@ -252,7 +252,7 @@ static void lineedit_draw(struct lineedit *le, struct buf *out)
 	lineedit_scroll_fix(le);
 	vis = utf8_prefix_for_width(le->line.data + le->scroll, le->line.len - le->scroll,
 	                            lineedit_text_cols(le));
-	buf_append(out, le->line.data + le->scroll, vis);
+	utf8_show(out, le->line.data + le->scroll, vis);
 	buf_puts(out, "\x1b[K\r");
 	col = le->prompt_cols + lineedit_cols(le, le->scroll, le->pos);
 	if (col > 0)
@@ -318,20 +318,16 @@ static bool lineedit_replace(struct lineedit *le, size_t from, size_t to, const 
 	return true;
 }
 
-/* Bidirectional formatting characters would reorder the display under the cursor. */
-static bool lineedit_is_bidi(uint32_t cp)
-{
-	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
 static void lineedit_insert(struct lineedit *le, uint32_t cp, struct buf *out)
 {
 	char enc[4];
 	size_t n;
 	int w = utf8_cpwidth(cp);
 
-	if (w < 0 || lineedit_is_bidi(cp))
+	/* Invisible characters (bidi controls, zero-width ones) are kept and shown as <U+XXXX>:
+	 * nothing typed is dropped silently, and the command that gets them says why it refuses
+	 * them. */
+	if (w < 0)
 		return;
 	if (w == 0 && le->pos == 0)
 		return; /* a combining mark needs a character to combine with */
@@ -344,7 +340,7 @@ static void lineedit_insert(struct lineedit *le, uint32_t cp, struct buf *out)
 		return;
 	if (w > 0 && le->pos == le->line.len && le->scroll <= le->pos &&
 	    lineedit_cols(le, le->scroll, le->pos) <= lineedit_text_cols(le)) {
-		buf_append(out, enc, n); /* appended at the end and still fits: just echo it */
+		utf8_show(out, enc, n); /* appended at the end and still fits: just echo it */
 		return;
 	}
 	lineedit_refresh(le, out);

@@ -17,6 +17,8 @@
 #define SHELL_DEFAULT_MAX_STDIN (1024 * 1024)
 #define SHELL_HISTORY 200
 #define SHELL_QUEUE_MIN 16384
+/* Exec stdin of a command that reads at most this much is given all its room at once. */
+#define SHELL_STDIN_WHOLE ((size_t)64 << 10 | 1)
 
 static void shell_free_secret(char *s)
 {
@@ -76,6 +78,18 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 		sh->host.write(sh->host.ctx, 1, s + start, len - start);
 }
 
+void shell_write_secret(struct shell *sh, const char *s, const char *what)
+{
+	size_t len = strlen(s);
+
+	if (sh->exited || len == 0)
+		return;
+	if (sh->host.write_secret != NULL)
+		sh->host.write_secret(sh->host.ctx, 1, s, len, what);
+	else
+		sh->host.write(sh->host.ctx, 1, s, len);
+}
+
 /* Raw terminal bytes (line editor output): no translation. */
 static void shell_write_raw(struct shell *sh, struct buf *b)
 {
@@ -115,6 +129,38 @@ void shell_clean(struct buf *out, const char *s)
 {
 	if (s != NULL)
 		utf8_sanitize(out, s, strlen(s), 0);
+}
+
+void shell_invisible_why(const struct shell *sh, uint32_t cp, size_t nchar, struct buf *out)
+{
+	bool zh = shell_is_zh(sh);
+	const char *name = utf8_invisible_name(cp, zh);
+
+	buf_printf(
+	    out,
+	    zh ? "含有不可见字符 U+%04X（%s），在第 %zu 个字符处：这类字符会让文字显示得与实际"
+	         "内容不同，不能保存，请删除后重试"
+	       : "holds an invisible character, U+%04X (%s), at character %zu: such "
+	         "characters can make text show differently from what it is and are not "
+	         "stored; remove it and try again",
+	    (unsigned)cp, name != NULL ? name : "?", nchar);
+}
+
+bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_t len)
+{
+	struct buf msg;
+	uint32_t cp;
+	size_t off, nchar;
+
+	if (s == NULL || !utf8_find_invisible(s, len, &cp, &off, &nchar))
+		return true;
+	buf_init(&msg);
+	buf_puts(&msg, what);
+	buf_putc(&msg, ' ');
+	shell_invisible_why(sh, cp, nchar, &msg);
+	shell_errorf(sh, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+	return false;
 }
 
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx)
@@ -538,6 +584,11 @@ void shell_cmd_done(struct shell *sh, int status)
 	if (sh->exited)
 		return;
 	if (!sh->interactive) {
+		/* Its stdin is read: give the memory back now (the host's stdin budget counts it
+		 * until the shell exits). */
+		if (sh->in.data != NULL)
+			sodium_memzero(sh->in.data, sh->in.cap);
+		buf_free(&sh->in);
 		shell_quit(sh, status);
 		return;
 	}
@@ -786,15 +837,51 @@ bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out)
 	return true;
 }
 
+/* The most stdin the prepared command keeps: its own maximum, capped by max_stdin. */
+static size_t shell_stdin_cap(const struct shell *sh)
+{
+	size_t max = sh->cmd != NULL ? sh->cmd->stdin_max : 0;
+
+	return max > 0 && max < sh->opts.max_stdin ? max : sh->opts.max_stdin;
+}
+
+size_t shell_stdin_wanted(const struct shell *sh)
+{
+	if (sh->interactive || sh->exited || !sh->in_wait || sh->in_eof || sh->in_over)
+		return 0;
+	return shell_stdin_cap(sh);
+}
+
+void shell_stdin_refused(struct shell *sh)
+{
+	if (sh->exited || !sh->in_wait)
+		return;
+	sh->in_wait = false;
+	shell_errorf(sh, "%s",
+	             T(sh,
+	               "the desk is busy reading other sessions' input: this command was not run; "
+	               "try again in a moment",
+	               "服务台正忙于读取其他会话的输入：本命令未执行，请稍后重试"));
+	shell_cmd_done(sh, CMD_ERROR);
+}
+
 /* Exec mode: the command waits for stdin; run it when EOF came (or refuse an overflow). */
 static void shell_exec_stdin_check(struct shell *sh)
 {
 	if (!sh->in_wait)
 		return;
 	if (sh->in_over) {
+		struct buf name;
+
 		sh->in_wait = false;
-		shell_errorf(sh, T(sh, "stdin is larger than %zu bytes", "标准输入超过 %zu 字节"),
-		             sh->opts.max_stdin);
+		buf_init(&name);
+		cmd_name(sh->cmd, &name);
+		shell_errorf(
+		    sh,
+		    T(sh, "stdin is larger than %zu bytes, the most `%s` reads; nothing was done",
+		      "标准输入超过 %zu 字节（`%s` 最多读取这么多），未执行任何操作"),
+		    shell_stdin_cap(sh), buf_cstr(&name));
+		buf_free(&name);
 		shell_cmd_done(sh, CMD_ERROR);
 		return;
 	}
@@ -864,10 +951,28 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 		return;
 	if (sh->in_over)
 		return;
-	if (sh->in.len + len > sh->opts.max_stdin) {
+	if (sh->in.len + len > shell_stdin_cap(sh)) {
 		sh->in_over = true;
 		shell_exec_stdin_check(sh);
 		return;
+	}
+	if (sh->in.len + len + 1 > sh->in.cap) {
+		size_t cap = shell_stdin_cap(sh) + 1, want;
+
+		if (cap <= SHELL_STDIN_WHOLE) {
+			/* Small (passwords among them): all of it at once, never moved, so no copy
+			 * of a secret is left behind in freed memory. */
+			buf_reserve(&sh->in, cap);
+		} else {
+			/* Large (an import): doubling, but never past the cap. */
+			want =
+			    sh->in.cap * 2 > SHELL_STDIN_WHOLE ? sh->in.cap * 2 : SHELL_STDIN_WHOLE;
+			if (want > cap)
+				want = cap;
+			if (want < sh->in.len + len + 1)
+				want = sh->in.len + len + 1;
+			buf_reserve(&sh->in, want);
+		}
 	}
 	buf_append(&sh->in, buf, len);
 }

@@ -43,6 +43,11 @@ struct shell_host {
 	/* Output: stream 1 is the terminal (or exec stdout), 2 is exec stderr (in interactive
 	 * mode the shell writes everything to 1). */
 	void (*write)(void *ctx, int stream, const char *buf, size_t len);
+	/* Optional: output that is a secret (a generated password, never a newline in it). The
+	 * client gets buf as from write; copies of the session's output (its recording) must not
+	 * keep it, and note instead that something was withheld: what names it ("password").
+	 * NULL: the shell writes secrets through write (a host that keeps no copies). */
+	void (*write_secret)(void *ctx, int stream, const char *buf, size_t len, const char *what);
 	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
 	 * Called once; the host frees the shell later, never inside this call. */
 	void (*exit)(void *ctx, int status);
@@ -93,7 +98,8 @@ struct shell_opts {
 	const struct cmd_registry *commands; /* the commands and login hooks (static data) */
 	bool color;            /* interactive with a terminal: colour and line editing */
 	size_t max_line;       /* longest input line (bytes) */
-	size_t max_stdin;      /* exec mode: most stdin bytes a command may read */
+	size_t max_stdin;      /* exec mode: most stdin bytes any command may read (each command
+	                        * has its own maximum too: the lower one counts) */
 };
 
 struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,
@@ -108,6 +114,13 @@ void shell_feed(struct shell *sh, const char *buf, size_t len);
 /* The client closed its input (exec stdin EOF; in interactive mode: quit). */
 void shell_eof(struct shell *sh);
 void shell_resize(struct shell *sh, int cols, int rows);
+/* Exec mode, after shell_start: while the command waits for its stdin, the most bytes it
+ * will keep of it (its own maximum, capped by max_stdin), else 0. A host with a budget for
+ * all stdin held at once reserves this much before it feeds any. */
+size_t shell_stdin_wanted(const struct shell *sh);
+/* The host has no room for this command's stdin (shell_stdin_wanted) now: the command is
+ * refused with a message saying to try again later, and the shell exits (status 1). */
+void shell_stdin_refused(struct shell *sh);
 /* Prints a notice above the prompt (broadcast, shutdown), sanitized; from is the sender. */
 void shell_notice(struct shell *sh, const char *from, const char *text);
 /* True while an asynchronous operation is pending (the host must not free the shell's

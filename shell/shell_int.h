@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "args.h"
 #include "buf.h"
@@ -57,10 +58,21 @@ bool shell_is_zh(const struct shell *sh);
 /* Writes to stream 1 (stdout / the terminal). In interactive mode "\n" becomes "\r\n". */
 void shell_write(struct shell *sh, int stream, const char *s, size_t len);
 void shell_printf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes a secret s (no newline in it) to stream 1 through host.write_secret: the user sees
+ * it, the session's recording only "withheld: what". */
+void shell_write_secret(struct shell *sh, const char *s, const char *what);
 /* An error message: stream 2 in exec mode, 1 in interactive mode; a newline is added. */
 void shell_errorf(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s (untrusted: from the database or another user) sanitized to out. NULL: "". */
 void shell_clean(struct buf *out, const char *s);
+
+/* Text with an invisible or direction-changing character (utf8_is_invisible) is refused on
+ * input, saying which: shell_invisible_why appends to out, in the session language, "holds an
+ * invisible character, U+202E (right-to-left override), at character N: ..." for cp, the
+ * nchar-th character. shell_text_visible returns true when s[0..len) has none; otherwise it
+ * prints "WHAT holds ..." as an error and returns false. */
+void shell_invisible_why(const struct shell *sh, uint32_t cp, size_t nchar, struct buf *out);
+bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_t len);
 
 /* The audit context of this session (strings borrowed from sh). */
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx);

@@ -480,7 +480,8 @@ int store_analyze(struct store *st)
 /* ---- validation --------------------------------------------------------------------------- */
 
 /* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF: utf8_decode is strict),
- * no C0/C1 controls or DEL, at most max bytes; spaces only when allowed. */
+ * no C0/C1 controls or DEL, no invisible or direction-changing character (utf8_is_invisible:
+ * text must show what it is), at most max bytes; spaces only when allowed. */
 bool store_text_ok(const char *s, size_t max, bool spaces)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -493,7 +494,7 @@ bool store_text_ok(const char *s, size_t max, bool spaces)
 		int n = utf8_decode(p + i, len - i, &cp);
 
 		if (n <= 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
-		    (cp == ' ' && !spaces))
+		    (cp == ' ' && !spaces) || utf8_is_invisible(cp))
 			return false;
 		i += (size_t)n;
 	}

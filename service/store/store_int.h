@@ -133,7 +133,8 @@ int store_collect(struct store *st, sqlite3_stmt *s, size_t sz, store_fill_fn fi
 void store_list_free(void *list, size_t n, size_t sz, store_clear_fn clear);
 
 /* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF), no C0/C1 controls or
- * DEL, at most max bytes; spaces only when allowed. */
+ * DEL, no invisible or direction-changing characters (utf8_is_invisible), at most max bytes;
+ * spaces only when allowed. */
 bool store_text_ok(const char *s, size_t max, bool spaces);
 /* An account name: 1..STORE_NAME_MAX bytes of text without spaces. */
 bool store_name_ok(const char *name);

@@ -46,6 +46,18 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+void buf_reserve(struct buf *b, size_t cap)
+{
+	if (cap <= b->cap)
+		return;
+	b->data = realloc(b->data, cap);
+	if (b->data == NULL)
+		abort();
+	if (b->cap == 0)
+		b->data[0] = '\0';
+	b->cap = cap;
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);

@@ -19,6 +19,9 @@ void buf_free(struct buf *b);
 /* Empties b but keeps its memory. */
 void buf_reset(struct buf *b);
 void buf_append(struct buf *b, const void *p, size_t n);
+/* Makes the capacity at least cap bytes (no doubling past it): for a buffer whose most is
+ * known, so that it never holds twice that. */
+void buf_reserve(struct buf *b, size_t cap);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)

@@ -101,8 +101,14 @@ void json_escape(struct buf *out, const char *s, size_t len)
 			buf_puts(out, "\\f");
 			break;
 		default:
-			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
-			    cp == 0x2029)
+			/* Invisible characters are escaped too: JSON read on a terminal shows
+			 * them, and a parser gets them back unchanged. */
+			if (cp > 0xFFFF && utf8_is_invisible(cp))
+				buf_printf(out, "\\u%04x\\u%04x",
+				           (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+				           (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+			else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+			         utf8_is_invisible(cp))
 				buf_printf(out, "\\u%04x", (unsigned)cp);
 			else
 				buf_append(out, p + i, (size_t)n);

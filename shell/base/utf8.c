@@ -223,12 +223,116 @@ static bool utf8_in_table(uint32_t cp, const struct utf8_range *t, size_t n)
 	return false;
 }
 
+/* The invisible characters, with their names (utf8.h). */
+struct utf8_invisible {
+	uint32_t first, last;
+	const char *en, *zh;
+};
+
+static const struct utf8_invisible utf8_invisibles[] = {
+    {0x061C, 0x061C, "arabic letter mark", "阿拉伯字母标记"},
+    {0x200B, 0x200B, "zero width space", "零宽空格"},
+    {0x200C, 0x200C, "zero width non-joiner", "零宽不连字符"},
+    {0x200D, 0x200D, "zero width joiner", "零宽连字符"},
+    {0x200E, 0x200E, "left-to-right mark", "从左到右标记"},
+    {0x200F, 0x200F, "right-to-left mark", "从右到左标记"},
+    {0x2028, 0x2028, "line separator", "行分隔符"},
+    {0x2029, 0x2029, "paragraph separator", "段分隔符"},
+    {0x202A, 0x202A, "left-to-right embedding", "从左到右嵌入符"},
+    {0x202B, 0x202B, "right-to-left embedding", "从右到左嵌入符"},
+    {0x202C, 0x202C, "pop directional formatting", "方向格式结束符"},
+    {0x202D, 0x202D, "left-to-right override", "从左到右强制符"},
+    {0x202E, 0x202E, "right-to-left override", "从右到左强制符"},
+    {0x2060, 0x2060, "word joiner", "零宽词连接符"},
+    {0x2061, 0x2064, "invisible operator", "不可见运算符"},
+    {0x2066, 0x2066, "left-to-right isolate", "从左到右隔离符"},
+    {0x2067, 0x2067, "right-to-left isolate", "从右到左隔离符"},
+    {0x2068, 0x2068, "first strong isolate", "首强字符隔离符"},
+    {0x2069, 0x2069, "pop directional isolate", "方向隔离结束符"},
+    {0x206A, 0x206F, "deprecated format character", "已废弃的格式字符"},
+    {0xFEFF, 0xFEFF, "zero width no-break space, or byte order mark",
+     "零宽不换行空格，即字节顺序标记"},
+    {0xFFF9, 0xFFFB, "interlinear annotation character", "行间注释字符"},
+    {0xE0000, 0xE007F, "tag character", "标签字符"},
+};
+
+static const struct utf8_invisible *utf8_invisible_find(uint32_t cp)
+{
+	size_t i;
+
+	if (cp < 0x061C || (cp > 0x206F && cp < 0xFEFF) || (cp > 0xFFFB && cp < 0xE0000) ||
+	    cp > 0xE007F)
+		return NULL;
+	for (i = 0; i < sizeof utf8_invisibles / sizeof utf8_invisibles[0]; i++)
+		if (cp >= utf8_invisibles[i].first && cp <= utf8_invisibles[i].last)
+			return &utf8_invisibles[i];
+	return NULL;
+}
+
+bool utf8_is_invisible(uint32_t cp)
+{
+	return utf8_invisible_find(cp) != NULL;
+}
+
+const char *utf8_invisible_name(uint32_t cp, bool zh)
+{
+	const struct utf8_invisible *v = utf8_invisible_find(cp);
+
+	return v == NULL ? NULL : zh ? v->zh : v->en;
+}
+
+bool utf8_find_invisible(const char *s, size_t len, uint32_t *cp, size_t *off, size_t *nchar)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = 1;
+
+	while (i < len) {
+		int r = utf8_decode(p + i, len - i, cp);
+
+		if (r > 0 && utf8_is_invisible(*cp)) {
+			*off = i;
+			*nchar = n;
+			return true;
+		}
+		i += r > 0 ? (size_t)r : 1;
+		n++;
+	}
+	return false;
+}
+
+/* The shown form of an invisible character. */
+static void utf8_show_cp(struct buf *out, uint32_t cp)
+{
+	buf_printf(out, "<U+%04X>", (unsigned)cp);
+}
+
+void utf8_show(struct buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, start = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		int r = utf8_decode(p + i, len - i, &cp);
+
+		if (r > 0 && utf8_is_invisible(cp)) {
+			buf_append(out, s + start, i - start);
+			utf8_show_cp(out, cp);
+			start = i + (size_t)r;
+		}
+		i += r > 0 ? (size_t)r : 1;
+	}
+	buf_append(out, s + start, len - start);
+}
+
 int utf8_cpwidth(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
 		return -1;
 	if (cp < 0x300)
 		return 1;
+	if (utf8_is_invisible(cp))
+		return cp > 0xFFFF ? 9 : 8; /* shown as <U+202E> or <U+E0041> */
 	if (utf8_in_table(cp, utf8_zero_ranges,
 	                  sizeof(utf8_zero_ranges) / sizeof(utf8_zero_ranges[0])))
 		return 0;
@@ -432,7 +536,10 @@ static void utf8_sanitize_cb(void *ctx, enum utf8_item kind, uint32_t cp)
 
 	switch (kind) {
 	case UTF8_ITEM_CHAR:
-		buf_append(sc->out, enc, (size_t)utf8_encode(cp, enc));
+		if (utf8_is_invisible(cp))
+			utf8_show_cp(sc->out, cp);
+		else
+			buf_append(sc->out, enc, (size_t)utf8_encode(cp, enc));
 		break;
 	case UTF8_ITEM_INVALID:
 		buf_append(sc->out, "\xEF\xBF\xBD", 3);

@@ -248,13 +248,13 @@ static const struct cmd_entry cmd_ban_entries[] = {
      "failed or are locked out. Key logins and trusted networks are never refused for them.",
      "显示服务记录的登录失败处罚：已暂停密码登录或扣分尚未消退的地址，以及登录失败或已被锁定的"
      "（账号，地址）组合。密钥登录和受信任网络不受其影响。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_ban_list},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_ban_list, 0},
     {"ban", "lift", ROLE_ADMIN, NULL, 1, 1, "ban lift ADDRESS|all",
      "Lift an address's login penalty and the lockouts of every account from it (all: of "
      "every address). To lift one account's lockouts from everywhere: user unlock NAME.",
      "解除某个地址的登录失败处罚，以及从该地址登录的所有账号的锁定（all：所有地址）。"
      "要解除某个账号在所有地址上的锁定：user unlock NAME。",
-     CMD_AUDIT, NULL, cmd_ban_lift},
+     CMD_AUDIT, NULL, cmd_ban_lift, 0},
 };
 
 const struct cmd_group cmd_ban_group = {cmd_ban_entries,

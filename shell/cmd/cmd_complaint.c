@@ -825,12 +825,12 @@ static const struct cmd_entry cmd_complaint_entries[] = {
      "list); optionally one promise with its due date.",
      "一行登记投诉（exec 模式和熟练用户）：业主原话作为 TEXT，或在 exec 模式下用 --stdin 从标准输入"
      "读取；沟通方法和非语言措施用代码给出（technique list 查看）；可同时记录一条承诺及其期限。",
-     CMD_AUDIT, "stdin", cmd_complaint_add},
+     CMD_AUDIT, "stdin", cmd_complaint_add, CMD_STDIN_TEXT},
     {"complaint", "show", ROLES_DESK, cmd_opts_json, 1, 1, "complaint show NUMBER [--json]",
      "Show a complaint in full: the record, techniques, promises, notes, handovers and "
      "history.",
      "显示投诉的全部内容：记录、沟通方法、承诺、备注、交接和历史。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_complaint_view_show},
+     cmd_complaint_view_show, 0},
     {"complaint", "list", ROLES_DESK, cmd_opts_complaint_list, 0, 0,
      "complaint list [--mine] [--status S[,S]] [--unit U] [--category C] [--technique T] "
      "[--agent A] [--assignee A] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--overdue] "
@@ -838,41 +838,41 @@ static const struct cmd_entry cmd_complaint_entries[] = {
      "List complaints, newest first, with filters (--since and --until are inclusive days; "
      "--overdue: with a promise past its due time).",
      "按时间倒序列出投诉，可筛选（--since、--until 为包含当天的日期；--overdue：有承诺已逾期）。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_view_list},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_view_list, 0},
     {"complaint", "search", ROLES_DESK, cmd_opts_complaint_search, 1, 1,
      "complaint search TEXT|PATTERN [--regex [--caseless]] [list filters] [--json]",
      "Search the owner's words, outcomes and notes: plain text (works for Chinese: 漏水 finds "
      "卫生间漏水) or, with --regex, a PCRE2 pattern with match limits.",
      "在业主原话、处理结果和备注中搜索：普通文字（支持中文，漏水 可找到 卫生间漏水），或用 --regex "
      "给出有匹配上限的 PCRE2 正则表达式。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_view_search},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_view_search, 0},
     {"complaint", "note", ROLES_DESK, cmd_opts_stdin, 1, ARGS_MAX_WORDS,
      "complaint note NUMBER TEXT | complaint note NUMBER --stdin",
      "Add a note to a complaint (append-only).", "为投诉添加备注（只增不改）。", CMD_AUDIT, "stdin",
-     cmd_complaint_note},
+     cmd_complaint_note, CMD_STDIN_TEXT},
     {"complaint", "tag", ROLES_DESK, NULL, 2, ARGS_MAX_WORDS, "complaint tag NUMBER +CODE -CODE...",
      "Add (+CODE) or remove (-CODE) techniques and non-verbal measures of a complaint.",
      "为投诉添加（+代码）或去掉（-代码）沟通方法和非语言措施。", CMD_AUDIT, NULL,
-     cmd_complaint_tag},
+     cmd_complaint_tag, 0},
     {"complaint", "assign", ROLES_DESK, cmd_opts_complaint_assign, 2, 2,
      "complaint assign NUMBER AGENT --note TEXT",
      "Hand a complaint over to another agent with a handover note: the owner's mood, what was "
      "promised, what not to repeat.",
      "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。", CMD_AUDIT,
-     NULL, cmd_complaint_assign},
+     NULL, cmd_complaint_assign, 0},
     {"complaint", "escalate", ROLES_DESK, cmd_opts_complaint_escalate, 1, 1,
      "complaint escalate NUMBER --reason TEXT [--to AGENT]",
      "Escalate a complaint (optionally handing it to a supervisor or colleague).",
-     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate},
+     "升级投诉（可同时转交给主管或同事）。", CMD_AUDIT, NULL, cmd_complaint_escalate, 0},
     {"complaint", "resolve", ROLES_DESK, cmd_opts_complaint_resolve, 1, 1,
      "complaint resolve NUMBER --outcome TEXT",
      "Resolve a complaint with its outcome; refused while a promise is open (keep it or "
      "withdraw it first).",
      "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。", CMD_AUDIT, NULL,
-     cmd_complaint_resolve},
+     cmd_complaint_resolve, 0},
     {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
      "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",
-     CMD_AUDIT, NULL, cmd_complaint_reopen},
+     CMD_AUDIT, NULL, cmd_complaint_reopen, 0},
 };
 
 const struct cmd_group cmd_complaint_group = {cmd_complaint_entries, sizeof cmd_complaint_entries / sizeof cmd_complaint_entries[0]};

@@ -1122,7 +1122,7 @@ static const struct cmd_entry cmd_complaint_new_entries[] = {
      "通过引导式表单登记投诉：单元、来电人、电话、渠道、类别、业主原话、情绪、推荐的沟通方法、承诺"
      "。"
      "每一步输入 ? 查看选项，< 返回上一步，Ctrl-C 确认后放弃；连接中断时草稿会保留。",
-     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new},
+     CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new, 0},
 };
 
 const struct cmd_group cmd_complaint_new_group = {cmd_complaint_new_entries, sizeof cmd_complaint_new_entries / sizeof cmd_complaint_new_entries[0]};

@@ -140,18 +140,19 @@ int cmd_complaint_new_fields_choice_accept(struct form *f, const char *key,
 	return FORM_NEXT;
 }
 
-/* Checks a typed text: at most max bytes. */
+/* A text answer: not too long, and no invisible character (which the store refuses). */
 bool cmd_complaint_new_fields_len_ok(struct form *f, const char *v, size_t max)
 {
 	struct shell *sh = form_shell(f);
 
-	if (strlen(v) <= max)
-		return true;
-	shell_errorf(sh,
-	             T(sh, "Too long: at most %zu bytes (about %zu Chinese characters).",
-	               "内容过长：最多 %zu 字节（约 %zu 个汉字）。"),
-	             max, max / 3);
-	return false;
+	if (strlen(v) > max) {
+		shell_errorf(sh,
+		             T(sh, "Too long: at most %zu bytes (about %zu Chinese characters).",
+		               "内容过长：最多 %zu 字节（约 %zu 个汉字）。"),
+		             max, max / 3);
+		return false;
+	}
+	return shell_text_visible(sh, T(sh, "The answer", "输入的内容"), v, strlen(v));
 }
 
 /* --- code lists (techniques) -------------------------------------------------------------- */
@@ -448,7 +449,7 @@ static bool cmd_complaint_new_text_ok(const char *v, size_t max, bool multiline,
 		if (r <= 0)
 			return false;
 		if ((cp < 0x20 && cp != '\t' && !(multiline && cp == '\n')) ||
-		    (cp >= 0x7f && cp <= 0x9f))
+		    (cp >= 0x7f && cp <= 0x9f) || utf8_is_invisible(cp))
 			return false;
 		i += (size_t)r;
 	}

@@ -31,7 +31,7 @@ static const struct cmd_entry cmd_config_entries[] = {
      "with errors is refused and the running configuration kept.",
      "重新读取配置文件（限制、登录规则、日志），无需重启；有错误的配置文件不会生效，继续使用原配置"
      "。",
-     CMD_AUDIT, NULL, cmd_config_reload},
+     CMD_AUDIT, NULL, cmd_config_reload, 0},
 };
 
 const struct cmd_group cmd_config_group = {cmd_config_entries, sizeof cmd_config_entries / sizeof cmd_config_entries[0]};

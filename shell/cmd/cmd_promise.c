@@ -487,7 +487,7 @@ static const struct cmd_entry cmd_promise_entries[] = {
      "by when (a date alone means the end of that day; the due time must be in the future).",
      "为未解决的投诉新增一条承诺：向业主承诺的内容和期限（只写日期表示当天结束前；期限必须在将来）"
      "。",
-     CMD_AUDIT, NULL, cmd_promise_add},
+     CMD_AUDIT, NULL, cmd_promise_add, 0},
     {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
      "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
      "List promises, most urgent first: your own open ones unless --agent or --all; "
@@ -495,13 +495,13 @@ static const struct cmd_entry cmd_promise_entries[] = {
      "按紧急程度列出承诺：默认是自己未兑现的承诺；--agent / --all 查看他人或全部；--closed "
      "包括已兑现"
      "和已撤回的。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list, 0},
     {"promise", "done", ROLES_DESK, cmd_opts_promise_done, 1, 1, "promise done ID [--note TEXT]",
      "Mark a promise kept (说到就要做到).", "标记承诺已兑现（说到就要做到）。", CMD_AUDIT, NULL,
-     cmd_promise_done},
+     cmd_promise_done, 0},
     {"promise", "withdraw", ROLES_DESK, cmd_opts_reason, 1, 1, "promise withdraw ID --reason TEXT",
      "Withdraw a promise, saying why.", "撤回一条承诺，并说明原因。", CMD_AUDIT, NULL,
-     cmd_promise_withdraw},
+     cmd_promise_withdraw, 0},
 };
 
 const struct cmd_group cmd_promise_group = {cmd_promise_entries, sizeof cmd_promise_entries / sizeof cmd_promise_entries[0]};

@@ -499,12 +499,12 @@ static const struct cmd_entry cmd_report_entries[] = {
      "resolve, reopen and escalation rates, promises kept on time.",
      "按沟通方法（加 --by agent 则再按客服）统计：投诉数、解决率、解决时长中位数、重开率、升级率、"
      "承诺按时兑现情况。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_report_techniques, 0},
     {"report", "promises", ROLES_SUPERVISOR, cmd_opts_report_promises, 0, 0,
      "report promises [--agent A] [--limit N] [--json]",
      "Open and overdue promises by agent, and the overdue ones oldest first.",
      "按客服统计未兑现和已逾期的承诺，并列出逾期承诺（最早的在前）。", CMD_AUDIT | CMD_READONLY,
-     NULL, cmd_report_promises},
+     NULL, cmd_report_promises, 0},
 };
 
 const struct cmd_group cmd_report_group = {cmd_report_entries, sizeof cmd_report_entries / sizeof cmd_report_entries[0]};

@@ -182,11 +182,11 @@ static const struct cmd_entry cmd_technique_entries[] = {
     {"technique", "list", ROLES_ALL, cmd_opts_technique_list, 0, 0,
      "technique list [--kind verbal|nonverbal] [--json]",
      "List the communication techniques and non-verbal measures of the service handbook.",
-     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list},
+     "列出服务手册中的沟通方法和非语言措施。", CMD_AUDIT | CMD_READONLY, NULL, cmd_technique_list, 0},
     {"technique", "show", ROLES_ALL, cmd_opts_json, 1, 1, "technique show CODE [--json]",
      "Show a technique with the handbook's guidance, in your language.",
      "显示某个沟通方法及服务手册中的要领说明。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_technique_show},
+     cmd_technique_show, 0},
 };
 
 const struct cmd_group cmd_technique_group = {cmd_technique_entries, sizeof cmd_technique_entries / sizeof cmd_technique_entries[0]};

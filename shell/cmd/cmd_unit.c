@@ -739,6 +739,17 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 		size_t len = row->len[i];
 		const char *v = cmd_unit_trim(row->field[i], &len);
 		char **dst = NULL;
+		uint32_t cp;
+		size_t off, nchar;
+
+		if (imp->map[i] != CMD_UNIT_COL_SKIP &&
+		    utf8_find_invisible(v, len, &cp, &off, &nchar)) {
+			/* Said by name: the store refuses them, and they cannot be seen. */
+			cmd_unit_row_error(imp, row->line, i);
+			buf_puts(&imp->err, T(sh, "the value ", "该值"));
+			shell_invisible_why(sh, cp, nchar, &imp->err);
+			goto bad;
+		}
 
 		switch (imp->map[i]) {
 		case CMD_UNIT_COL_CODE:
@@ -1000,16 +1011,16 @@ static const struct args_opt cmd_opts_unit_import[] = {
 
 static const struct cmd_entry cmd_unit_entries[] = {
     {"unit", "list", ROLES_DESK, cmd_opts_page, 0, 0, "unit list [--limit N] [--offset N] [--json]",
-     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list},
+     "List the unit register.", "列出单元登记表。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_list, 0},
     {"unit", "show", ROLES_DESK, cmd_opts_json, 1, 1, "unit show UNIT [--json]",
      "Show a unit of the register and how many complaints it has.",
-     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show},
+     "显示登记表中的单元及其投诉数量。", CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_show, 0},
     {"unit", "history", ROLES_DESK, cmd_opts_page, 1, 1,
      "unit history UNIT [--limit N] [--offset N] [--json]",
      "The complaints and promises of a unit, newest first, 100 at a time (--limit up to "
      "1000, --offset to go further back).",
      "按时间倒序列出某单元的投诉和承诺，每次 100 条（--limit 最多 1000，--offset 查看更早的）。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history, 0},
     {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
      "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
      "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
@@ -1030,7 +1041,7 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "完成后报告新增、更新、未变的单元数。"
      "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
      "--ignore-unknown 跳过其他列。",
-     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import},
+     CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
 };
 
 const struct cmd_group cmd_unit_group = {cmd_unit_entries, sizeof cmd_unit_entries / sizeof cmd_unit_entries[0]};

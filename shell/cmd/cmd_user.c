@@ -112,13 +112,16 @@ static int cmd_user_password(struct shell *sh, struct args *a, const char *name)
 	return CMD_OK;
 }
 
+/* The password itself goes out as a secret: the session's recording keeps only a marker. */
 static void cmd_user_show_password(struct shell *sh)
 {
-	if (sh->op[2] != NULL)
-		shell_printf(sh,
-		             T(sh, "Password (shown once, hand it over safely): %s\n",
-		               "初始密码（只显示这一次，请妥善转交）：%s\n"),
-		             sh->op[1]);
+	if (sh->op[2] == NULL)
+		return;
+	shell_printf(sh, "%s",
+	             T(sh, "Password (shown once, hand it over safely): ",
+	               "初始密码（只显示这一次，请妥善转交）："));
+	shell_write_secret(sh, sh->op[1], "password");
+	shell_printf(sh, "\n");
 }
 
 /* --- user add --------------------------------------------------------------------------- */
@@ -189,6 +192,8 @@ static int cmd_user_add(struct shell *sh, struct args *a)
 		             CMD_USER_DISPLAY_MAX);
 		return CMD_USAGE;
 	}
+	if (display != NULL && !shell_text_visible(sh, "--display", display, strlen(display)))
+		return CMD_USAGE;
 	memset(&acct, 0, sizeof acct);
 	if (team != NULL) {
 		rc = cmd_user_name_ok(team) ? store_account_get(sh->host.store, team, &acct)
@@ -554,7 +559,9 @@ static int cmd_user_key(struct shell *sh, struct args *a)
 		nkeys = 1;
 	}
 	for (i = 0; rc == CMD_OK && i < nkeys; i++)
-		if (!cmd_user_key_ok(sh, keys[i].type, keys[i].blob))
+		if (!cmd_user_key_ok(sh, keys[i].type, keys[i].blob) ||
+		    !shell_text_visible(sh, T(sh, "The key's comment", "公钥注释"), keys[i].comment,
+		                        strlen(keys[i].comment)))
 			rc = CMD_ERROR;
 	if (rc == CMD_OK) {
 		memset(&acct, 0, sizeof acct);
@@ -652,34 +659,34 @@ static const struct cmd_entry cmd_user_entries[] = {
      "--password-stdin (exec mode) gives it on the first line of stdin.",
      "新建账号。默认生成随机密码并只显示一次；exec 模式下可用 --password-stdin 从标准输入"
      "第一行读取密码。",
-     CMD_AUDIT, "password-stdin", cmd_user_add},
+     CMD_AUDIT, "password-stdin", cmd_user_add, CMD_STDIN_PASSWORDS},
     {"user", "list", ROLE_ADMIN, cmd_opts_json, 0, 0, "user list [--json]",
      "List the accounts with role, language, team, lock state and last login.",
      "列出所有账号：角色、语言、班组、锁定状态、最后登录时间。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_user_list},
+     cmd_user_list, 0},
     {"user", "lock", ROLE_ADMIN, NULL, 1, 1, "user lock NAME",
      "Lock an account: it can no longer log in, from anywhere, by password or key.",
-     "锁定账号，使其不能从任何地址以密码或密钥登录。", CMD_AUDIT, NULL, cmd_user_lock},
+     "锁定账号，使其不能从任何地址以密码或密钥登录。", CMD_AUDIT, NULL, cmd_user_lock, 0},
     {"user", "unlock", ROLE_ADMIN, NULL, 1, 1, "user unlock NAME",
      "Unlock an account: clear an admin's lock and its failed-login lockouts from every "
      "address.",
      "解锁账号：清除管理员的锁定，以及它在所有地址上因登录失败造成的锁定。", CMD_AUDIT, NULL,
-     cmd_user_unlock},
+     cmd_user_unlock, 0},
     {"user", "role", ROLE_ADMIN, NULL, 2, 2, "user role NAME agent|supervisor|auditor|admin",
-     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role},
+     "Change an account's role.", "修改账号的角色。", CMD_AUDIT, NULL, cmd_user_role, 0},
     {"user", "key", ROLE_ADMIN, cmd_opts_user_key, 1, ARGS_MAX_WORDS,
      "user key NAME TYPE BASE64 [COMMENT] | user key NAME --stdin",
      "Add an OpenSSH public key to an account, given as arguments or (exec mode, --stdin) "
      "as authorized_keys lines on stdin.",
      "为账号添加 OpenSSH 公钥：作为参数给出，或（exec 模式，--stdin）从标准输入读取 "
      "authorized_keys 格式的行。",
-     CMD_AUDIT, "stdin", cmd_user_key},
+     CMD_AUDIT, "stdin", cmd_user_key, CMD_STDIN_KEYS},
     {"user", "passwd", ROLE_ADMIN, cmd_opts_user_passwd, 1, 1,
      "user passwd NAME [--password-stdin]",
      "Reset an account's password: a random one shown once, or (exec mode) the first line "
      "of stdin.",
      "重置账号密码：默认生成随机密码并只显示一次，或（exec 模式）读取标准输入第一行。", CMD_AUDIT,
-     "password-stdin", cmd_user_passwd},
+     "password-stdin", cmd_user_passwd, CMD_STDIN_PASSWORDS},
 };
 
 const struct cmd_group cmd_user_group = {cmd_user_entries, sizeof cmd_user_entries / sizeof cmd_user_entries[0]};

@@ -429,7 +429,7 @@ bool cmd_util_text_ok(struct shell *sh, const char *what, const char *text, size
 			return false;
 		}
 	}
-	return true;
+	return shell_text_visible(sh, what, text, n);
 }
 
 bool cmd_util_password_ok(struct shell *sh, const char *user, const char *pw)

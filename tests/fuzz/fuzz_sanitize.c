@@ -1,6 +1,7 @@
 /* libFuzzer target for utf8_sanitize (and utf8_width / utf8_prefix_for_width on its output):
  * whatever comes in, what goes out is valid UTF-8 with no ESC, no C0 control except \n (only
- * with UTF8_KEEP_NEWLINES), no DEL and no C1 control, and sanitizing twice changes nothing. */
+ * with UTF8_KEEP_NEWLINES), no DEL, no C1 control and no invisible character (shown as
+ * <U+XXXX>), and sanitizing twice changes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static void fuzz_sanitize_check(const struct buf *b, unsigned flags)
 
 		if (r <= 0)
 			abort();
-		if (cp == 0x1B || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+		if (cp == 0x1B || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || utf8_is_invisible(cp))
 			abort();
 		if (cp < 0x20 && !(cp == '\n' && (flags & UTF8_KEEP_NEWLINES)))
 			abort();
@@ -51,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* Width of clean text: a prefix cut to any width ends on a character boundary. */
 		cols = utf8_width(once.data, once.len);
-		if (utf8_width((const char *)data, size) > 3 * size)
+		if (utf8_width((const char *)data, size) > 4 * size) /* <U+061C>: 8 for 2 bytes */
 			abort();
 		n = utf8_prefix_for_width(once.data, once.len, cols / 2);
 		if (n > once.len || !utf8_valid(once.data, n) ||

@@ -36,6 +36,11 @@ static void test_cmd_every_entry_complete(void **state)
 		assert_non_null(e->handler);
 		assert_true(e->min_args <= e->max_args);
 		assert_true(e->flags & CMD_AUDIT);
+		/* A command that reads stdin says how much; one that does not, nothing. */
+		if ((e->flags & CMD_STDIN) || e->stdin_opt != NULL)
+			assert_true(e->stdin_max >= 1024);
+		else
+			assert_int_equal(e->stdin_max, 0);
 		/* The usage starts with the command's words. */
 		buf_init(&name);
 		cmd_name(e, &name);

@@ -338,6 +338,51 @@ static void test_cc_errors_bilingual(void **state)
 	testhost_has(th, 1, "--stdin reads stdin");
 }
 
+/* Invisible and direction-changing characters are refused on input, named in the session's
+ * language, and nothing is stored; a form answer with one is asked again. */
+static void test_cc_invisible_characters_refused(void **state)
+{
+	struct testhost *th = *state;
+	char n1[COMPLAINT_NUMBER_MAX], cmd[128];
+	struct shell_opts opts;
+	unsigned caps;
+
+	test_cc_add(th, "agent1", "--unit 1-1-101 --category repairs --technique empathy 漏水", n1);
+	assert_int_equal(
+	    test_cc_exec(th, "agent1", "en",
+	                 "complaint add --unit 1-1-101 --category repairs --technique empathy "
+	                 "'已解决\xe2\x80\xae未处理'"),
+	    2);
+	testhost_has(th, 2,
+	             "the owner's words holds an invisible character, U+202E (right-to-left "
+	             "override), at character 4");
+	assert_int_equal(
+	    test_cc_exec(th, "agent1", "zh",
+	                 "complaint add --unit 1-1-101 --category repairs --technique empathy "
+	                 "--caller '王\xef\xbb\xbf先生' 漏水"),
+	    2);
+	testhost_has(
+	    th, 2,
+	    "--caller 含有不可见字符 U+FEFF（零宽不换行空格，即字节顺序标记），在第 2 个字符处");
+	snprintf(cmd, sizeof cmd, "complaint note %s --stdin", n1);
+	assert_int_equal(test_cc_exec_opts(th, "agent1", "en", cmd, "ok\xe2\x80\x8b\n", NULL), 2);
+	testhost_has(th, 2, "U+200B (zero width space)");
+	assert_int_equal(testhost_audit_count(th->st, "complaint.add", NULL), 1);
+
+	/* The guided form asks again, and the line editor showed the character. */
+	caps = test_cc_host("en", NULL, &opts);
+	opts.color = true;
+	testhost_start(th, "agent1", caps, &opts);
+	testhost_type(th, "complaint new\r");
+	testhost_type(th, "1-1-101\r");
+	testhost_type(th, "Wang\xe2\x81\xa6\r");
+	testhost_has(th, 0, "Wang<U+2066>");
+	testhost_has(th, 0,
+	             "The answer holds an invisible character, U+2066 (left-to-right isolate)");
+	testhost_lacks(th, 0, "\xe2\x81\xa6");
+	testhost_stop(th);
+}
+
 static void test_cc_lifecycle(void **state)
 {
 	struct testhost *th = *state;
@@ -737,6 +782,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cc_add_show_list_chinese, test_cc_setup,
 	                                    test_cc_teardown),
 	    cmocka_unit_test_setup_teardown(test_cc_errors_bilingual, test_cc_setup,
+	                                    test_cc_teardown),
+	    cmocka_unit_test_setup_teardown(test_cc_invisible_characters_refused, test_cc_setup,
 	                                    test_cc_teardown),
 	    cmocka_unit_test_setup_teardown(test_cc_lifecycle, test_cc_setup, test_cc_teardown),
 	    cmocka_unit_test_setup_teardown(test_cc_search_off_the_loop, test_cc_setup,

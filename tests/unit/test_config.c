@@ -93,6 +93,11 @@ static void test_config_connection_limits_and_trusted_networks(void **state)
 	assert_int_equal(cfg.startups.start, 50);
 	assert_int_equal(cfg.startups.full, 50);
 	assert_int_equal(cfg.ntrusted, 0);
+	assert_true(cfg.record_max_bytes == (size_t)64 << 20);
+	assert_true(cfg.max_stdin == (size_t)8 << 20);
+	assert_true(cfg.stdin_budget == (size_t)64 << 20);
+	assert_int_equal(cfg.stdin_wait_s, 30);
+	assert_int_equal(cfg.stdin_waiting, 16);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -105,9 +110,11 @@ static void test_config_values_parsed(void **state)
 				       "[ssh]\nlisten = [::1]:2022\n"
 				       "[telnet]\nenabled = yes\nlisten = 0.0.0.0:23\n"
 				       "[limits]\noutput_high_water = 64K\nmax_stdin = 2M\n"
-				       "max_per_address = 3\n"
+				       "max_per_address = 3\nstdin_budget = 1G\nstdin_wait = 5\n"
+				       "stdin_waiting = 0\n"
 				       "[auth]\nhash_memlimit = 16M\nlockout = 60\n"
-				       "[database]\nmax_size = 2G\nbusy_timeout = 50\n");
+				       "[database]\nmax_size = 2G\nbusy_timeout = 50\n"
+				       "[record]\nmax_bytes = 512K\n");
 	struct config cfg;
 	char *err = NULL;
 
@@ -124,10 +131,14 @@ static void test_config_values_parsed(void **state)
 	assert_int_equal(cfg.max_stdin, 2u << 20);
 	/* The older name of max_startups_per_address. */
 	assert_int_equal(cfg.max_startups_per_addr, 3);
+	assert_true(cfg.stdin_budget == (size_t)1 << 30);
+	assert_int_equal(cfg.stdin_wait_s, 5);
+	assert_int_equal(cfg.stdin_waiting, 0);
 	assert_int_equal(cfg.hash_memlimit, 16u << 20);
 	assert_int_equal(cfg.lockout_s, 60);
 	assert_true(cfg.db_max_size == (size_t)2 << 30);
 	assert_int_equal(cfg.db_busy_timeout_ms, 50);
+	assert_int_equal(cfg.record_max_bytes, 512u << 10);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
@@ -173,6 +184,9 @@ static void test_config_errors_name_file_line_reason(void **state)
 	test_config_error("\n\n[limits]\nmax_sessions = lots\n", 4, "whole number");
 	test_config_error("[limits]\nmax_sessions = 0\n", 2, "whole number");
 	test_config_error("[limits]\noutput_high_water = 12Q\n", 2, "size");
+	test_config_error("[limits]\nstdin_wait = 0\n", 2, "whole number");
+	test_config_error("[limits]\nstdin_budget = 1K\n", 2, "size");
+	test_config_error("[record]\nmax_bytes = 1K\n", 2, "size");
 	test_config_error("[auth]\nfoo = 1\n", 2, "unknown setting \"foo\"");
 	test_config_error("[telnet]\nenabled = perhaps\n", 2, "true or false");
 	test_config_error("[service]\ndefault_lang = fr\n", 2, "zh or en");

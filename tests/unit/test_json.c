@@ -54,6 +54,14 @@ static void test_json_escaping(void **state)
 	            strlen("王小明\xc2\x9b\xe2\x80\xa8\xff!"));
 	assert_string_equal(out.data, "\"王小明\\u009b\\u2028\xef\xbf\xbd!\"");
 	buf_reset(&out);
+	/* Invisible characters escaped (a tag character as a surrogate pair); others kept. */
+	json_escape(&out,
+	            "\xe2\x80\xae"
+	            "gpj\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x81\x81\xc2\xa0",
+	            strlen("\xe2\x80\xae"
+	                   "gpj\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x81\x81\xc2\xa0"));
+	assert_string_equal(out.data, "\"\\u202egpj\\u200b\\ufeff\\udb40\\udc41\xc2\xa0\"");
+	buf_reset(&out);
 	/* A NUL byte inside a counted string. */
 	json_escape(&out, "a\0b", 3);
 	assert_string_equal(out.data, "\"a\\u0000b\"");

@@ -353,7 +353,7 @@ static void test_lineedit_invalid_utf8_and_controls_never_enter(void **state)
 	                         "f\x00\x07\x0f\x11\x12\x13\x14\x16\x18\x19\x1a\x1c\x1d\x1e\x1f"
 	                         "g\xc2\x85\xc2\x9b"
 	                         "h\xe6\x8a"
-	                         "i\xe2\x80\xae"
+	                         "i"
 	                         "j";
 	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "> ", false);
 
@@ -361,6 +361,31 @@ static void test_lineedit_invalid_utf8_and_controls_never_enter(void **state)
 	assert_int_equal(test_lineedit_fx_feedn(t, in, sizeof(in) - 1, NULL), LINEEDIT_MORE);
 	assert_int_equal(test_lineedit_fx_feed(t, "\r"), LINEEDIT_LINE);
 	assert_string_equal(lineedit_line(t->le), "abcdefghij");
+	test_lineedit_fx_free(t);
+}
+
+/* Invisible characters (a right-to-left override, a zero-width space) are kept in the line and
+ * shown as <U+XXXX>, at the start of the line too; the cursor moves over them as over one
+ * character, and they never reorder the display. */
+static void test_lineedit_invisible_characters_shown(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "> ", false);
+
+	(void)state;
+	test_lineedit_fx_feed(t, "\xe2\x80\xae"
+	                         "ab\xe2\x80\x8b"
+	                         "c");
+	assert_string_equal(test_lineedit_term_row(&t->term), "> <U+202E>ab<U+200B>c");
+	assert_int_equal(t->term.x, 2 + 8 + 2 + 8 + 1);
+	test_lineedit_fx_feed(t, LEFT LEFT);
+	assert_int_equal(t->term.x, 2 + 8 + 2);
+	test_lineedit_fx_feed(t, "\x7f"); /* backspace: b */
+	assert_string_equal(test_lineedit_term_row(&t->term), "> <U+202E>a<U+200B>c");
+	test_lineedit_fx_feed(t, "\x01\x04"); /* Ctrl-A, Ctrl-D: the override */
+	assert_string_equal(test_lineedit_term_row(&t->term), "> a<U+200B>c");
+	assert_int_equal(t->term.x, 2);
+	assert_string_equal(test_lineedit_fx_enter(t, ""), "a\xe2\x80\x8b"
+	                                                   "c");
 	test_lineedit_fx_free(t);
 }
 
@@ -864,6 +889,7 @@ int main(void)
 	    cmocka_unit_test(test_lineedit_home_end_delete_sequences),
 	    cmocka_unit_test(test_lineedit_ctrl_c_and_ctrl_d),
 	    cmocka_unit_test(test_lineedit_invalid_utf8_and_controls_never_enter),
+	    cmocka_unit_test(test_lineedit_invisible_characters_shown),
 	    cmocka_unit_test(test_lineedit_cr_lf_counted_once),
 	    cmocka_unit_test(test_lineedit_split_utf8_across_feeds),
 	    cmocka_unit_test(test_lineedit_split_escape_sequences),

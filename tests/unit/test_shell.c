@@ -19,6 +19,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_account.h"
+#include "cmd.h"
 #include "testhost.h"
 
 /* The shared options on an 80x24 terminal, lines up to 1024 bytes. */
@@ -163,6 +164,11 @@ static void test_shell_admin_add_and_list(void **state)
 	password[12] = '\0';
 	assert_int_equal(pw[12], '\n');
 	assert_int_equal(strcspn(password, "0O1lI"), 12);
+	/* The password went out as a secret (the recording withholds it), and only it did. */
+	assert_int_equal(th->secret.len, 13);
+	assert_memory_equal(th->secret.data, password, 12);
+	assert_int_equal(th->secret.data[12], '\n');
+	assert_string_equal(buf_cstr(&th->withheld), "password\n");
 
 	memset(&a, 0, sizeof a);
 	assert_int_equal(store_account_get(th->st, "bob", &a), 0);
@@ -378,6 +384,10 @@ static void test_shell_user_admin_commands(void **state)
 	/* Admin password reset: random by default, shown once. */
 	assert_int_equal(test_shell_exec(th, "admin1", "user passwd sup1", NULL), 0);
 	assert_non_null(strstr(testhost_out(th, 1), "Password of sup1 reset."));
+	assert_string_equal(buf_cstr(&th->withheld), "password\n");
+	assert_int_equal(th->secret.len, 13);
+	th->secret.data[12] = '\0';
+	testhost_has(th, 1, th->secret.data);
 	assert_int_equal(
 	    test_shell_exec(th, "admin1", "user passwd sup1 --password-stdin", "brandnew77\n"), 0);
 	memset(&a, 0, sizeof a);
@@ -467,6 +477,56 @@ static void test_shell_exec_statuses(void **state)
 		                 1);
 		assert_non_null(strstr(testhost_out(th, 2), "stdin is larger than 4096 bytes"));
 	}
+}
+
+/* Each command that reads stdin keeps at most its own maximum (capped by max_stdin): more is
+ * refused with a message, never cut; the host learns how much to reserve, and may refuse. */
+static void test_shell_stdin_caps_per_command(void **state)
+{
+	struct testhost *th = *state;
+	struct shell_opts opts = test_shell_opts(NULL, "en_US.UTF-8");
+	static char big[CMD_STDIN_PASSWORDS + 2];
+
+	opts.max_stdin = 1u << 20;
+	/* Waiting for stdin: what each command may keep. */
+	opts.exec = "passwd";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), CMD_STDIN_PASSWORDS);
+	opts.exec = "unit import";
+	testhost_start(th, "admin1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), 1u << 20); /* max_stdin caps 64 MiB */
+	opts.exec = "complaint note C-1 --stdin";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), CMD_STDIN_TEXT);
+	/* Not reading stdin: nothing; an exec command that ran: nothing. */
+	opts.exec = "whoami";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	assert_int_equal(shell_stdin_wanted(th->sh), 0);
+	assert_true(th->exited);
+	/* The host has no room: refused, with a message, status 1. */
+	opts.exec = "passwd";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	shell_stdin_refused(th->sh);
+	assert_true(th->exited);
+	assert_int_equal(th->status, 1);
+	testhost_has(th, 2, "the desk is busy reading other sessions' input");
+	assert_int_equal(shell_stdin_wanted(th->sh), 0);
+	opts.env_lang = "zh_CN.UTF-8";
+	testhost_start(th, "agent1", TESTHOST_PWHASH, &opts);
+	shell_stdin_refused(th->sh);
+	testhost_has(th, 2, "服务台正忙于读取其他会话的输入");
+	opts.env_lang = "en_US.UTF-8";
+	/* One byte past the command's own maximum: refused, naming it; nothing changed. */
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(testhost_exec(th, "agent1", TESTHOST_PWHASH, &opts, "passwd", big), 1);
+	testhost_has(th, 2, "stdin is larger than 16384 bytes, the most `passwd` reads");
+	assert_int_equal(testhost_audit_count(th->st, "passwd.fail", NULL), 0);
+	/* At the maximum exactly: read (and the passwords checked as usual). */
+	big[CMD_STDIN_PASSWORDS] = '\0';
+	assert_int_equal(testhost_exec(th, "agent1", TESTHOST_PWHASH, &opts, "passwd", big), 2);
+	testhost_lacks(th, 2, "stdin is larger");
+	testhost_stop(th);
 }
 
 static void test_shell_passwd_interactive(void **state)
@@ -641,6 +701,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shell_lang_switch, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_exec_statuses, test_shell_setup,
+	                                    test_shell_teardown),
+	    cmocka_unit_test_setup_teardown(test_shell_stdin_caps_per_command, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_passwd_interactive, test_shell_setup,
 	                                    test_shell_teardown),

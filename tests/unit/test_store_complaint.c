@@ -420,6 +420,18 @@ static void test_sc_add_refuses_invalid(void **state)
 	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
 	in = test_sc_new("3 2", "漏水");
 	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
+	/* Invisible and direction-changing characters, in the words, the caller, the unit. */
+	in = test_sc_new("3-2-1201", "已解决\xe2\x80\xae未");
+	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
+	in = test_sc_new("3-2-1201", "漏\xe2\x80\x8b水");
+	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
+	in = test_sc_new("3-2-1201", "漏水\xe2\x80\xa8");
+	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
+	in = test_sc_new("3-2-1201", "漏水");
+	in.caller = "王\xef\xbb\xbf先生";
+	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
+	in = test_sc_new("3-2-1201\xe2\x81\xa6", "漏水");
+	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);
 	in = test_sc_new("3-2-1201", "漏水");
 	in.relation = (enum complaint_relation)7;
 	assert_int_equal(store_complaint_add(fx->st, &test_sc_zhang, &in, NULL), STORE_EINVAL);

@@ -131,12 +131,15 @@ static void test_utf8_cpwidth_narrow_zero_control(void **state)
 	assert_int_equal(utf8_cpwidth(0x0300), 0); /* combining grave */
 	assert_int_equal(utf8_cpwidth(0x0301), 0);
 	assert_int_equal(utf8_cpwidth(0x036F), 0);
-	assert_int_equal(utf8_cpwidth(0x200B), 0); /* ZWSP */
-	assert_int_equal(utf8_cpwidth(0x200D), 0); /* ZWJ */
 	assert_int_equal(utf8_cpwidth(0xFE0F), 0); /* variation selector */
-	assert_int_equal(utf8_cpwidth(0xFEFF), 0); /* BOM */
-	assert_int_equal(utf8_cpwidth(0x3099), 0); /* combining kana voiced mark */
-	assert_int_equal(utf8_cpwidth(0x1160), 0); /* Hangul medial jamo */
+	/* Invisible characters take the columns of their shown form, <U+200B>. */
+	assert_int_equal(utf8_cpwidth(0x200B), 8); /* ZWSP */
+	assert_int_equal(utf8_cpwidth(0x200D), 8); /* ZWJ */
+	assert_int_equal(utf8_cpwidth(0xFEFF), 8); /* BOM */
+	assert_int_equal(utf8_cpwidth(0x202E), 8);
+	assert_int_equal(utf8_cpwidth(0xE0041), 9); /* <U+E0041> */
+	assert_int_equal(utf8_cpwidth(0x3099), 0);  /* combining kana voiced mark */
+	assert_int_equal(utf8_cpwidth(0x1160), 0);  /* Hangul medial jamo */
 	assert_int_equal(utf8_cpwidth(0x00), -1);
 	assert_int_equal(utf8_cpwidth(0x1B), -1);
 	assert_int_equal(utf8_cpwidth(0x1F), -1);
@@ -204,6 +207,7 @@ static void test_utf8_check_clean(const char *s, size_t len, bool newlines)
 		assert_true(cp != 0x1B);
 		assert_false(cp < 0x20 && !(newlines && cp == '\n'));
 		assert_false(cp >= 0x7F && cp <= 0x9F);
+		assert_false(utf8_is_invisible(cp));
 		i += (size_t)r;
 	}
 }
@@ -315,6 +319,66 @@ static void test_utf8_sanitize_replaces_invalid(void **state)
 	SAN("\xff报", 0, "\xef\xbf\xbd报");
 }
 
+/* The invisible characters: exactly the listed ones, each named in both languages, found
+ * with their place, and shown as <U+XXXX> by the sanitizer (widths agree). */
+static void test_utf8_invisible_characters(void **state)
+{
+	static const uint32_t invisible[] = {
+	    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,  0x2028,  0x2029, 0x202A, 0x202B,
+	    0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2064,  0x2066,  0x2067, 0x2068, 0x2069,
+	    0x206A, 0x206F, 0xFEFF, 0xFFF9, 0xFFFB, 0xE0001, 0xE0041, 0xE007F};
+	static const uint32_t visible[] = {'a',    0x00A0, 0x00AD, 0x061B, 0x061D,  0x180E, 0x200A,
+	                                   0x2010, 0x2027, 0x202F, 0x205F, 0x2065,  0x2070, 0x3000,
+	                                   0x62A5, 0xFEFE, 0xFFFC, 0xFFFD, 0xE0080, 0x1F600};
+	uint32_t cp;
+	size_t i, off, nchar;
+	struct buf b;
+
+	(void)state;
+	for (i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+		assert_true(utf8_is_invisible(invisible[i]));
+		assert_non_null(utf8_invisible_name(invisible[i], false));
+		assert_non_null(utf8_invisible_name(invisible[i], true));
+	}
+	for (i = 0; i < sizeof visible / sizeof visible[0]; i++) {
+		assert_false(utf8_is_invisible(visible[i]));
+		assert_null(utf8_invisible_name(visible[i], false));
+	}
+	assert_string_equal(utf8_invisible_name(0x202E, false), "right-to-left override");
+	assert_string_equal(utf8_invisible_name(0x202E, true), "从右到左强制符");
+	assert_string_equal(utf8_invisible_name(0x200B, false), "zero width space");
+	assert_string_equal(utf8_invisible_name(0x200B, true), "零宽空格");
+
+	assert_false(utf8_find_invisible("报修 leak", strlen("报修 leak"), &cp, &off, &nchar));
+	assert_true(utf8_find_invisible("报修a\xe2\x80\xae"
+	                                "b",
+	                                11, &cp, &off, &nchar));
+	assert_int_equal(cp, 0x202E);
+	assert_int_equal(off, 7);
+	assert_int_equal(nchar, 4);
+
+	/* Shown, not passed on raw: the sanitizer and utf8_show agree, and so do the widths. */
+	SAN("pay \xe2\x80\xae"
+	    "gpj.exe",
+	    0, "pay <U+202E>gpj.exe");
+	SAN("a\xe2\x80\x8b\xef\xbb\xbf"
+	    "b\xe2\x80\xa8"
+	    "c",
+	    UTF8_KEEP_NEWLINES, "a<U+200B><U+FEFF>b<U+2028>c");
+	SAN("\xf3\xa0\x81\x81x", 0, "<U+E0041>x");
+	buf_init(&b);
+	utf8_show(&b,
+	          "pay \xe2\x80\xae"
+	          "gpj",
+	          10);
+	assert_string_equal(buf_cstr(&b), "pay <U+202E>gpj");
+	assert_int_equal(utf8_width("pay \xe2\x80\xae"
+	                            "gpj",
+	                            10),
+	                 utf8_width(b.data, b.len));
+	buf_free(&b);
+}
+
 static uint32_t test_utf8_rand_state = 12345;
 
 static uint32_t test_utf8_rand(void)
@@ -326,8 +390,10 @@ static uint32_t test_utf8_rand(void)
 static void test_utf8_sanitize_random_bytes_always_clean(void **state)
 {
 	static const char *const pieces[] = {
-	    "\x1b", "[",  "]",  "P", "\x07", "\\",   "\xc2\x9b", "\xc2\x9c", "\xc2\x9d", "报",
-	    "\n",   "\r", "\t", "m", "\xe6", "\x8a", "\xf0\x9f", "\x00",     "\x7f",     "1;2"};
+	    "\x1b",        "[",        "]",        "P",    "\x07", "\\",  "\xc2\x9b",
+	    "\xc2\x9c",    "\xc2\x9d", "报",       "\n",   "\r",   "\t",  "m",
+	    "\xe6",        "\x8a",     "\xf0\x9f", "\x00", "\x7f", "1;2", "\xe2\x80\xae",
+	    "\xef\xbb\xbf"};
 	char in[256];
 	int round;
 
@@ -340,7 +406,7 @@ static void test_utf8_sanitize_random_bytes_always_clean(void **state)
 			if (test_utf8_rand() % 2) {
 				in[len++] = (char)(test_utf8_rand() & 0xFF);
 			} else {
-				const char *p = pieces[test_utf8_rand() % 20];
+				const char *p = pieces[test_utf8_rand() % 22];
 				size_t n = p[0] ? strlen(p) : 1;
 
 				memcpy(in + len, p, n);
@@ -373,6 +439,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_sanitize_strips_other_escapes),
 	    cmocka_unit_test(test_utf8_sanitize_strips_controls),
 	    cmocka_unit_test(test_utf8_sanitize_replaces_invalid),
+	    cmocka_unit_test(test_utf8_invisible_characters),
 	    cmocka_unit_test(test_utf8_sanitize_random_bytes_always_clean),
 	};
 

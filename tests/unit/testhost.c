@@ -211,6 +211,20 @@ static void testhost_write_cb(void *ctx, int stream, const char *buf, size_t len
 	buf_append(&th->out[stream], buf, len);
 }
 
+/* A secret reaches the output like any other (the user must see it), and is noted. */
+static void testhost_write_secret_cb(void *ctx, int stream, const char *buf, size_t len,
+                                     const char *what)
+{
+	struct testhost *th = ctx;
+
+	assert_null(memchr(buf, '\n', len));
+	testhost_write_cb(ctx, stream, buf, len);
+	buf_append(&th->secret, buf, len);
+	buf_putc(&th->secret, '\n');
+	buf_puts(&th->withheld, what);
+	buf_putc(&th->withheld, '\n');
+}
+
 static void testhost_exit_cb(void *ctx, int status)
 {
 	struct testhost *th = ctx;
@@ -380,6 +394,8 @@ void testhost_stop(struct testhost *th)
 	th->cat = NULL;
 	for (i = 0; i < 3; i++)
 		buf_free(&th->out[i]);
+	buf_free(&th->secret);
+	buf_free(&th->withheld);
 	th->exited = false;
 	th->status = 0;
 	th->exits = 0;
@@ -402,6 +418,7 @@ struct shell *testhost_start_user(struct testhost *th, const struct shell_user *
 	host.ctx = th;
 	host.store = th->st;
 	host.write = testhost_write_cb;
+	host.write_secret = testhost_write_secret_cb;
 	host.exit = testhost_exit_cb;
 	if (caps & TESTHOST_PWHASH) {
 		host.pwhash = testhost_pwhash_cb;

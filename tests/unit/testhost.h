@@ -65,6 +65,8 @@ struct testhost {
 	                      * catalog, a test may set it to NULL: "none loaded") */
 	struct buf out[3];   /* [0] everything written, [1] stream 1, [2] stream 2; the test may
 	                      * read and reset them */
+	struct buf secret;   /* what came through write_secret (the secrets, one per line) */
+	struct buf withheld; /* and its what labels, one per line */
 	bool exited;
 	int status;
 	int exits;
