@@ -20,7 +20,9 @@ en() { local who=$1; shift; pd_ssh "$who" -o SetEnv=LANG=en_US.UTF-8 "$@"; }
 # Keeps an input open until the gate file appears (or the test is gone).
 hold() { while [ ! -e "$PD_TMP/gate" ] && [ -d "$PD_TMP" ]; do sleep 0.1; done; }
 # On a failure the held inputs end too.
-trap 'rc=$?; touch "$PD_TMP/gate" 2>/dev/null || true; (exit $rc); pd_cleanup' EXIT
+# (pd_cleanup reads the exit status from $?: `false || pd_cleanup` keeps it under set -e.)
+trap 'rc=$?; touch "$PD_TMP/gate" 2>/dev/null || true
+	if [ "$rc" -eq 0 ]; then pd_cleanup; else (exit "$rc") || pd_cleanup; fi' EXIT
 
 out=$(en agent1 "complaint add --unit 1-1-101 --category repairs --technique empathy --json 漏水") ||
 	pd_fail "complaint add failed"
