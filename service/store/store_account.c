@@ -256,7 +256,7 @@ int store_account_add(struct store *st, const struct audit_ctx *ctx, const struc
 int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const char *name,
                            enum role role)
 {
-	struct store_account_state state;
+	struct store_account_state state = {0};
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_now_ms();
 	sqlite3_stmt *s = NULL;
@@ -288,7 +288,7 @@ int store_account_set_role(struct store *st, const struct audit_ctx *ctx, const 
 int store_account_set_locked(struct store *st, const struct audit_ctx *ctx, const char *name,
                              bool locked)
 {
-	struct store_account_state state;
+	struct store_account_state state = {0};
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_now_ms();
 	sqlite3_stmt *s = NULL;
@@ -346,7 +346,7 @@ int store_account_set_password(struct store *st, const struct audit_ctx *ctx, co
 int store_account_key_add(struct store *st, const struct audit_ctx *ctx, const char *name,
                           const char *keytype, const char *blob, const char *comment)
 {
-	struct store_account_state state;
+	struct store_account_state state = {0};
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_now_ms();
 	sqlite3_stmt *s = NULL;
@@ -416,7 +416,7 @@ static int store_account_key_fill(sqlite3_stmt *s, void *elem)
 
 int store_account_keys(struct store *st, const char *name, struct account_key **out, size_t *n)
 {
-	struct store_account_state state;
+	struct store_account_state state = {0};
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;
 	int rc;
@@ -469,7 +469,7 @@ int store_account_login_failed(struct store *st, const struct audit_ctx *ctx, co
                                const char *reason, int max_failures, int lockout_s,
                                bool *locked_out)
 {
-	struct store_account_state state;
+	struct store_account_state state = {0};
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_now_ms(), until = 0;
 	bool lock = false;
