@@ -16,9 +16,7 @@ static const char store_search_sql_unindex[] =
     " SELECT 'delete', complaint_id, indexed FROM complaint_search_pending"
     " WHERE indexed IS NOT NULL";
 static const char store_search_sql_index[] =
-    "INSERT INTO complaint_search (rowid, body) SELECT t.id, t.body"
-    " FROM complaint_search_pending p"
-    " JOIN complaint_search_text t ON t.id = p.complaint_id";
+    "INSERT INTO complaint_search (rowid, body) " STORE_SEARCH_PENDING_TEXTS;
 static const char store_search_sql_done[] = "DELETE FROM complaint_search_pending";
 
 int store_search_pending(struct store *st)

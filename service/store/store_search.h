@@ -13,6 +13,15 @@
 /* The schema version from which the index exists. */
 #define STORE_SEARCH_SCHEMA 3
 
+/* The texts to index: those of the pending complaints, driven by the few pending ids (CROSS
+ * JOIN fixes the order). With statistics that describe a large desk and an empty pending
+ * table, the planner would otherwise scan every complaint and look each up in the pending
+ * table, at every change: 5 ms an add at 50,000 complaints. (Here so a test can check the
+ * plan.) */
+#define STORE_SEARCH_PENDING_TEXTS                                                                 \
+	"SELECT t.id, t.body FROM complaint_search_pending p"                                      \
+	" CROSS JOIN complaint_search_text t ON t.id = p.complaint_id"
+
 /* Brings the index up to date with the complaints changed in the current transaction, each
  * old text out and each new one in, one statement for all of them (so a batch writes the index
  * once). Nothing before the schema has the index. 0 or a store error (the transaction then
