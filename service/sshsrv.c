@@ -35,7 +35,8 @@
 
 #include "auth.h"
 #include "log.h"
-#include "server.h"
+#include "config.h"
+#include "net_host.h"
 #include "session.h"
 #include "store.h"
 #include "store_account.h"
@@ -75,7 +76,7 @@ enum sshsrv_phase {
 };
 
 struct sshsrv_conn {
-	struct server_conn sc;           /* as the server counts it (admission, limits) */
+	struct net_conn sc;           /* as the server counts it (admission, limits) */
 	struct sshsrv_conn *prev, *next; /* the listener's live connections */
 	struct sshsrv_conn *kick_next;   /* the listener's kick queue */
 	struct sshsrv *owner;
@@ -99,7 +100,7 @@ struct sshsrv_conn {
 	char why[160]; /* the first reason the connection ends */
 	struct ssh_counter_struct scount, rcount;
 	bool ident_checked; /* the client's first bytes were seen to start "SSH-" */
-	bool quiet;         /* evicted: logged (or counted) by server_log_refused, not at teardown */
+	bool quiet;         /* evicted: logged (or counted) by the host, not at teardown */
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_channel_callbacks_struct ccb;
 
@@ -149,7 +150,7 @@ struct sshsrv_refused {
 };
 
 struct sshsrv {
-	struct server *srv;
+	const struct net_host *host;
 	ssh_bind bind;
 	int lfd;
 	uv_poll_t lpoll;
@@ -215,7 +216,7 @@ static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
 
 static uint64_t sshsrv_conn_now(const struct sshsrv_conn *c)
 {
-	return uv_now(c->owner->srv->loop);
+	return uv_now(c->owner->host->loop);
 }
 
 static void sshsrv_conn_close_cb(uv_handle_t *h)
@@ -303,7 +304,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	free(c->exec);
 	c->exec = NULL;
 	store_account_clear(&c->acct);
-	server_conn_release(s->srv, &c->sc);
+	s->host->release(s->host->arg, &c->sc);
 }
 
 static void sshsrv_conn_enter(struct sshsrv_conn *c)
@@ -639,7 +640,7 @@ static void sshsrv_conn_auth_error(struct sshsrv_conn *c)
  * the channel, and switches the timers from the authentication deadline to idle/keepalive. */
 static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acct)
 {
-	const struct config *cfg = &c->owner->srv->cfg;
+	const struct config *cfg = c->owner->host->cfg;
 
 	c->acct = *acct;
 	memset(acct, 0, sizeof *acct);
@@ -662,7 +663,7 @@ static void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
 
 static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
 {
-	int ka = c->owner->srv->cfg.keepalive_s;
+	int ka = c->owner->host->cfg->keepalive_s;
 
 	if (ka > 0)
 		uv_timer_start(&c->ka_timer, sshsrv_conn_ka_timer_cb, (uint64_t)ka * 1000,
@@ -672,14 +673,14 @@ static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
 /* A login refused whatever the client tries next on this connection (a lock, a ban, no room):
  * the reason goes in the disconnect message, which OpenSSH prints; no "failure" answer, as in
  * sshsrv_conn_auth_error. */
-static void sshsrv_conn_auth_refused(struct sshsrv_conn *c, const struct server_why *why)
+static void sshsrv_conn_auth_refused(struct sshsrv_conn *c, const struct net_why *why)
 {
 	ssh_session_set_disconnect_message(c->ssh, why->en);
 	sshsrv_conn_fail(c, "login refused: %s", why->en);
 }
 
 static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct,
-                                    const struct server_why *why)
+                                    const struct net_why *why)
 {
 	struct sshsrv_conn *c = arg;
 	ssh_message msg = c->amsg;
@@ -689,7 +690,7 @@ static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct accoun
 	sshsrv_conn_enter(c);
 	if (r == AUTH_OK) {
 		ssh_message_auth_reply_success(msg, 0);
-		server_conn_login(c->owner->srv, &c->sc, acct->name);
+		c->owner->host->login(c->owner->host->arg, &c->sc, acct->name);
 		sshsrv_conn_authenticated(c, acct);
 		sshsrv_conn_start_keepalive(c);
 	} else if (r == AUTH_ERROR) {
@@ -698,7 +699,7 @@ static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct accoun
 		sshsrv_conn_auth_refused(c, why);
 	} else {
 		ssh_message_reply_default(msg);
-		server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_FAILED);
+		c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_FAILED);
 		sshsrv_conn_auth_failed(c);
 	}
 	ssh_message_free(msg);
@@ -727,7 +728,7 @@ static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, co
 
 	sshsrv_conn_audit_ctx(c, user, &ctx);
 	c->amsg = msg;
-	c->areq = auth_password(c->owner->srv->auth, &ctx, &c->sc, user, pw ? pw : "",
+	c->areq = auth_password(c->owner->host->auth, &ctx, &c->sc, user, pw ? pw : "",
 	                        sshsrv_conn_password_cb, c);
 	if (c->areq == NULL) {
 		c->amsg = NULL;
@@ -744,7 +745,7 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 	struct account acct;
 	struct audit_ctx ctx;
 	enum auth_result r = AUTH_FAIL;
-	const struct server_why *why = NULL;
+	const struct net_why *why = NULL;
 	const char *keytype = NULL;
 	char *b64 = NULL;
 
@@ -760,8 +761,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		sshsrv_conn_auth_failed(c);
 	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
 		/* A probe: "would this key do?" */
-		r = auth_pubkey(c->owner->srv->auth, &ctx, &c->sc, user, keytype, b64, false, &acct,
-		                &why);
+		r = auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, false,
+		                &acct, &why);
 		if (r == AUTH_OK) {
 			ssh_message_auth_reply_pk_ok_simple(msg);
 		} else {
@@ -770,11 +771,11 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			sshsrv_conn_auth_failed(c);
 		}
 	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
-		r = auth_pubkey(c->owner->srv->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
+		r = auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
 		                &why);
 		if (r == AUTH_OK) {
 			ssh_message_auth_reply_success(msg, 0);
-			server_conn_login(c->owner->srv, &c->sc, acct.name);
+			c->owner->host->login(c->owner->host->arg, &c->sc, acct.name);
 			sshsrv_conn_authenticated(c, &acct);
 			sshsrv_conn_start_keepalive(c);
 		} else {
@@ -845,7 +846,7 @@ static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg)
 /* Takes every queued authentication message; with a password check in flight they are parked. */
 static void sshsrv_conn_auth_drain(struct sshsrv_conn *c)
 {
-	size_t cap = c->owner->srv->cfg.preauth_input_max;
+	size_t cap = c->owner->host->cfg->preauth_input_max;
 	ssh_message msg;
 
 	while (!c->dead && c->phase == SSHSRV_AUTH) {
@@ -909,16 +910,16 @@ static void sshsrv_conn_start_session(struct sshsrv_conn *c)
 	p.account = &c->acct;
 	p.ops = &sshsrv_session_ops;
 	p.transport_ctx = c;
-	c->sess = session_new(c->owner->srv, &p);
+	c->sess = session_new(c->owner->host->sessions, &p);
 	if (c->sess == NULL) {
 		sshsrv_conn_fail(c, "cannot create the session");
 		return;
 	}
 	uv_timer_stop(&c->timer);
 	c->last_input_ms = sshsrv_conn_now(c);
-	if (c->owner->srv->cfg.idle_timeout_s > 0)
+	if (c->owner->host->cfg->idle_timeout_s > 0)
 		uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
-		               (uint64_t)c->owner->srv->cfg.idle_timeout_s * 1000, 0);
+		               (uint64_t)c->owner->host->cfg->idle_timeout_s * 1000, 0);
 	session_start(c->sess);
 }
 
@@ -1147,11 +1148,11 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	case SSHSRV_KEX:
 		if (!sshsrv_conn_ident_ok(c))
 			return;
-		if (c->ident_checked && c->sc.stage == SERVER_CONN_SILENT) {
+		if (c->ident_checked && c->sc.stage == NET_CONN_SILENT) {
 			/* Logged once it speaks: a flood of silent connections is not logged one
-			 * by one (see server_log_refused). */
+			 * by one (see net_host log_refused). */
 			log_info(c->id, "ssh connection from %s", c->peer);
-			server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_KEX);
+			c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_KEX);
 		}
 		rc = ssh_handle_key_exchange(c->ssh);
 		if (rc == SSH_ERROR) {
@@ -1161,7 +1162,7 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 		if (rc != SSH_OK)
 			break;
 		c->phase = SSHSRV_AUTH;
-		server_conn_stage(c->owner->srv, &c->sc, SERVER_CONN_AUTH);
+		c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_AUTH);
 		/* fall through - a userauth request may have come in the same read */
 	case SSHSRV_AUTH:
 		sshsrv_conn_auth_drain(c);
@@ -1172,9 +1173,9 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	}
 	sshsrv_conn_check_closed(c);
 	if (!c->dead && c->phase != SSHSRV_OPEN &&
-	    c->scount.in_bytes > c->owner->srv->cfg.preauth_input_max)
+	    c->scount.in_bytes > c->owner->host->cfg->preauth_input_max)
 		sshsrv_conn_fail(c, "more than %zu bytes before login",
-		                 c->owner->srv->cfg.preauth_input_max);
+		                 c->owner->host->cfg->preauth_input_max);
 	if (!c->dead && c->phase == SSHSRV_OPEN) {
 		sshsrv_conn_work(c);
 		sshsrv_conn_check_closed(c);
@@ -1213,7 +1214,7 @@ static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events)
 static void sshsrv_conn_timer_cb(uv_timer_t *t)
 {
 	struct sshsrv_conn *c = t->data;
-	const struct config *cfg = &c->owner->srv->cfg;
+	const struct config *cfg = c->owner->host->cfg;
 	uint64_t now, idle_ms, quiet;
 
 	if (c->torn)
@@ -1285,7 +1286,7 @@ static void sshsrv_format_peer(const struct sockaddr_storage *ss, char peer[80],
 	} else {
 		snprintf(peer, 80, "unknown:0");
 	}
-	server_peer_addr(peer, addr);
+	addrlimit_peer_addr(peer, addr);
 }
 
 /* ---- refusing with a reason ------------------------------------------------------------ */
@@ -1357,7 +1358,7 @@ static void sshsrv_put32(unsigned char *p, uint32_t v)
  * an SSH_MSG_DISCONNECT packet in the clear (RFC 4253 11.1; before the key exchange there is
  * no cipher and no MAC, only the binary packet framing), which OpenSSH prints as "Received
  * disconnect from ...: too many ...". No key exchange is spent on it. Takes fd. */
-static void sshsrv_refuse(struct sshsrv *s, int fd, const struct server_why *why)
+static void sshsrv_refuse(struct sshsrv *s, int fd, const struct net_why *why)
 {
 	static const char ident[] = "SSH-2.0-propdesk\r\n";
 	unsigned char pkt[512];
@@ -1397,12 +1398,12 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct server_why *why
 	}
 	r->owner = s;
 	r->fd = fd;
-	if (uv_poll_init(s->srv->loop, &r->poll, fd) < 0) {
+	if (uv_poll_init(s->host->loop, &r->poll, fd) < 0) {
 		free(r);
 		close(fd);
 		return;
 	}
-	uv_timer_init(s->srv->loop, &r->timer);
+	uv_timer_init(s->host->loop, &r->timer);
 	r->poll.data = r->timer.data = r;
 	r->handles = 2;
 	r->next = s->refused;
@@ -1416,7 +1417,7 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct server_why *why
 }
 
 /* The server wants this connection's place for a newer one from its address. */
-static bool sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+static bool sshsrv_conn_evict_cb(struct net_conn *sc, const struct net_why *why)
 {
 	struct sshsrv_conn *c =
 	    (struct sshsrv_conn *)(void *)((char *)sc - offsetof(struct sshsrv_conn, sc));
@@ -1424,13 +1425,13 @@ static bool sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why
 
 	if (c->torn)
 		return true;
-	if (sc->stage == SERVER_CONN_SILENT && recv(c->fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+	if (sc->stage == NET_CONN_SILENT && recv(c->fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
 		/* Its first bytes are here, not read yet: it has spoken. */
-		server_conn_stage(c->owner->srv, sc, SERVER_CONN_KEX);
+		c->owner->host->stage(c->owner->host->arg, sc, NET_CONN_KEX);
 		sshsrv_conn_kick(c);
 		return false;
 	}
-	server_log_refused(c->owner->srv, c->id, "ssh", c->peer, why->en);
+	c->owner->host->log_refused(c->owner->host->arg, c->id, "ssh", c->peer, why->en);
 	if (c->phase != SSHSRV_KEX)
 		ssh_session_set_disconnect_message(c->ssh, why->en);
 	sshsrv_conn_fail(c, "evicted: %s", why->en);
@@ -1442,14 +1443,14 @@ static bool sshsrv_conn_evict_cb(struct server_conn *sc, const struct server_why
 
 static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_storage *ss)
 {
-	struct server *srv = s->srv;
-	const struct server_why *why = NULL;
+	const struct net_host *host = s->host;
+	const struct net_why *why = NULL;
 	struct sshsrv_conn *c;
 	char id[16], peer[80], addr[64];
 	int one = 1, rc;
 	ssh_session ssh;
 
-	server_new_id(srv, id);
+	host->new_id(host->arg, id);
 	sshsrv_format_peer(ss, peer, addr);
 	if (s->stopping) {
 		close(fd);
@@ -1462,9 +1463,9 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 		return;
 	}
 	c->sc.evict = sshsrv_conn_evict_cb;
-	rc = server_conn_admit(srv, &c->sc, addr, &why);
+	rc = host->admit(host->arg, &c->sc, addr, &why);
 	if (rc < 0) {
-		server_log_refused(srv, id, "ssh", peer, why->en);
+		host->log_refused(host->arg, id, "ssh", peer, why->en);
 		free(c);
 		sshsrv_refuse(s, fd, why);
 		return;
@@ -1472,7 +1473,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	ssh = ssh_new();
 	if (ssh == NULL) {
 		log_error(id, "ssh connection from %s dropped: out of memory", peer);
-		server_conn_release(srv, &c->sc);
+		host->release(host->arg, &c->sc);
 		free(c);
 		close(fd);
 		return;
@@ -1483,7 +1484,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 		if (ssh_get_fd(ssh) != fd)
 			close(fd);
 		ssh_free(ssh);
-		server_conn_release(srv, &c->sc);
+		host->release(host->arg, &c->sc);
 		free(c);
 		return;
 	}
@@ -1494,11 +1495,11 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	 * server callbacks yet, so that libssh queues the authentication messages for us. */
 	ssh_set_auth_methods(ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
 	ssh_set_counters(ssh, &c->scount, &c->rcount);
-	rc = uv_poll_init(srv->loop, &c->poll, fd);
+	rc = uv_poll_init(host->loop, &c->poll, fd);
 	if (rc < 0) {
 		log_error(id, "ssh connection from %s dropped: %s", peer, uv_strerror(rc));
 		ssh_free(ssh);
-		server_conn_release(srv, &c->sc);
+		host->release(host->arg, &c->sc);
 		free(c);
 		return;
 	}
@@ -1509,10 +1510,10 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	memcpy(c->id, id, sizeof c->id);
 	memcpy(c->peer, peer, sizeof c->peer);
 	memcpy(c->addr, addr, sizeof c->addr);
-	c->started_ms = uv_now(srv->loop);
+	c->started_ms = uv_now(host->loop);
 	c->poll.data = c;
-	uv_timer_init(srv->loop, &c->timer);
-	uv_timer_init(srv->loop, &c->ka_timer);
+	uv_timer_init(host->loop, &c->timer);
+	uv_timer_init(host->loop, &c->ka_timer);
 	c->timer.data = c->ka_timer.data = c;
 	c->handles = 3;
 	c->next = s->conns;
@@ -1521,7 +1522,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	s->conns = c;
 	s->nconns++;
 	s->nalloc++;
-	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(&srv->cfg), 0);
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(host->cfg), 0);
 	/* The first drive sends our banner. */
 	sshsrv_conn_drive(c);
 }
@@ -1684,8 +1685,8 @@ static int sshsrv_listen(const char *addr, int port)
 
 static void sshsrv_free(struct sshsrv *s)
 {
-	if (s->srv != NULL && s->srv->ssh == s)
-		s->srv->ssh = NULL;
+	if (s->host != NULL)
+		s->host->gone(s->host->arg, s);
 	ssh_bind_free(s->bind);
 	free(s);
 }
@@ -1709,7 +1710,7 @@ static void sshsrv_maybe_finish(struct sshsrv *s)
 	uv_close((uv_handle_t *)&s->kick_idle, sshsrv_handle_close_cb);
 }
 
-int sshsrv_start(struct server *srv, const char *addr, int port, const char *hostkey_path,
+int sshsrv_start(const struct net_host *host, const char *addr, int port, const char *hostkey_path,
                  struct sshsrv **out)
 {
 	struct sshsrv *s;
@@ -1722,7 +1723,7 @@ int sshsrv_start(struct server *srv, const char *addr, int port, const char *hos
 		log_error(NULL, "out of memory");
 		return -ENOMEM;
 	}
-	s->srv = srv;
+	s->host = host;
 	s->lfd = -1;
 	if (sshsrv_hostkey_load(hostkey_path, &key) < 0)
 		goto fail;
@@ -1743,15 +1744,15 @@ int sshsrv_start(struct server *srv, const char *addr, int port, const char *hos
 	s->lfd = sshsrv_listen(addr, port);
 	if (s->lfd < 0)
 		goto fail;
-	rc = uv_poll_init(srv->loop, &s->lpoll, s->lfd);
+	rc = uv_poll_init(host->loop, &s->lpoll, s->lfd);
 	if (rc < 0) {
 		log_error(NULL, "ssh listener: %s", uv_strerror(rc));
 		goto fail;
 	}
 	s->lpoll.data = s;
-	uv_timer_init(srv->loop, &s->retry_timer);
-	uv_timer_init(srv->loop, &s->stop_timer);
-	uv_idle_init(srv->loop, &s->kick_idle);
+	uv_timer_init(host->loop, &s->retry_timer);
+	uv_timer_init(host->loop, &s->stop_timer);
+	uv_idle_init(host->loop, &s->kick_idle);
 	s->retry_timer.data = s->stop_timer.data = s->kick_idle.data = s;
 	s->handles = 4;
 	uv_poll_start(&s->lpoll, UV_READABLE, sshsrv_accept_cb);

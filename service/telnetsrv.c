@@ -25,7 +25,8 @@
 #include "auth.h"
 #include "buf.h"
 #include "log.h"
-#include "server.h"
+#include "config.h"
+#include "net_host.h"
 #include "session.h"
 #include "store.h"
 #include "store_account.h"
@@ -61,7 +62,7 @@ enum telnetsrv_state {
 };
 
 struct telnetsrv_conn {
-	struct server_conn sc;  /* as the server counts it (admission, limits) */
+	struct net_conn sc;  /* as the server counts it (admission, limits) */
 	struct telnetsrv_conn *prev, *next;
 	struct telnetsrv *t;
 	uv_tcp_t tcp;
@@ -97,7 +98,7 @@ struct telnetsrv_write {
 };
 
 struct telnetsrv {
-	struct server *srv;
+	const struct net_host *host;
 	uv_tcp_t listener;
 	bool stopping;
 	bool listener_closed;
@@ -114,8 +115,7 @@ static void telnetsrv_maybe_free(struct telnetsrv *t)
 {
 	if (!t->stopping || !t->listener_closed || t->conns != NULL)
 		return;
-	if (t->srv->telnet == t)
-		t->srv->telnet = NULL;
+	t->host->gone(t->host->arg, t);
 	log_info(NULL, "telnet listener stopped");
 	free(t);
 }
@@ -182,7 +182,7 @@ static void telnetsrv_conn_send_scratch(struct telnetsrv_conn *c)
 static size_t telnetsrv_conn_room(const struct telnetsrv_conn *c)
 {
 	size_t used = c->inflight + c->wq.len;
-	size_t hwm = c->t->srv->cfg.output_hwm;
+	size_t hwm = c->t->host->cfg->output_hwm;
 
 	return used < hwm ? hwm - used : 0;
 }
@@ -261,7 +261,7 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 	p.account = acct;
 	p.ops = &telnetsrv_session_ops;
 	p.transport_ctx = c;
-	c->session = session_new(c->t->srv, &p);
+	c->session = session_new(c->t->host->sessions, &p);
 	if (c->session == NULL) {
 		log_error(c->id, "telnet: cannot create a session for %s", acct->name);
 		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS,
@@ -279,7 +279,7 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 }
 
 /* Ends the connection with the reason on one line. */
-static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct server_why *why,
+static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct net_why *why,
 				   uint64_t deadline_ms, const char *reason)
 {
 	char line[512];
@@ -289,7 +289,7 @@ static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct server
 }
 
 static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct,
-				   const struct server_why *why)
+				   const struct net_why *why)
 {
 	struct telnetsrv_conn *c = arg;
 
@@ -298,11 +298,11 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 		return;
 	switch (r) {
 	case AUTH_OK:
-		server_conn_login(c->t->srv, &c->sc, acct->name);
+		c->t->host->login(c->t->host->arg, &c->sc, acct->name);
 		telnetsrv_conn_login_ok(c, acct);
 		break;
 	case AUTH_FAIL:
-		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_FAILED);
+		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_FAILED);
 		if (telnet_login_failed(c->login, &c->scratch)) {
 			c->state = TELNETSRV_ST_LOGIN;
 			telnetsrv_conn_send_scratch(c);
@@ -337,7 +337,7 @@ static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
 	ctx.peer = c->peer;
 	ctx.transport = "telnet";
 	c->state = TELNETSRV_ST_AUTH;
-	c->auth = auth_password(c->t->srv->auth, &ctx, &c->sc, telnet_login_user(c->login),
+	c->auth = auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
 				telnet_login_password(c->login), telnetsrv_conn_auth_cb, c);
 	telnet_login_wipe(c->login);
 	if (c->auth == NULL) {
@@ -463,11 +463,11 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 		session_detach(c->session);
 		c->session = NULL;
 	}
-	/* A refused connection was logged (or counted) by server_log_refused. */
+	/* A refused connection was logged (or counted) by the host (log_refused). */
 	if (c->sc.admitted) {
 		log_info(c->id, "telnet disconnect %s (%s)", c->peer,
 			 c->reason ? c->reason : "closed");
-		server_conn_release(t->srv, &c->sc);
+		t->host->release(t->host->arg, &c->sc);
 	}
 	if (c->prev)
 		c->prev->next = c->next;
@@ -593,9 +593,9 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 		return; /* after our FIN: only waiting for the client's */
 	if (!c->logged_in) {
 		/* It spoke: a login dialogue (a person typing), no longer evictable as silent. */
-		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_AUTH);
+		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_AUTH);
 		c->preauth += (size_t)nread;
-		if (c->preauth > c->t->srv->cfg.preauth_input_max) {
+		if (c->preauth > c->t->host->cfg->preauth_input_max) {
 			log_info(c->id, "telnet: %zu bytes before login from %s", c->preauth,
 				 c->peer);
 			telnetsrv_conn_end(c, TELNETSRV_MSG_TOO_MUCH, TELNETSRV_CLOSE_FLUSH_MS,
@@ -678,20 +678,20 @@ static void telnetsrv_peer_name(uv_tcp_t *tcp, char *out, size_t outlen)
 }
 
 /* The server wants this connection's place for a newer one from its address. */
-static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+static bool telnetsrv_conn_evict_cb(struct net_conn *sc, const struct net_why *why)
 {
 	struct telnetsrv_conn *c =
 		(struct telnetsrv_conn *)(void *)((char *)sc - offsetof(struct telnetsrv_conn, sc));
 	uv_os_fd_t fd;
 	char first;
 
-	if (sc->stage == SERVER_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	if (sc->stage == NET_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
 	    recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
 		/* Its first bytes are here, not read yet: it has spoken. */
-		server_conn_stage(c->t->srv, sc, SERVER_CONN_AUTH);
+		c->t->host->stage(c->t->host->arg, sc, NET_CONN_AUTH);
 		return false;
 	}
-	server_log_refused(c->t->srv, c->id, "telnet", c->peer, why->en);
+	c->t->host->log_refused(c->t->host->arg, c->id, "telnet", c->peer, why->en);
 	telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "evicted");
 	return true;
 }
@@ -699,8 +699,8 @@ static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_
 static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 {
 	struct telnetsrv *t = listener->data;
-	struct server *srv = t->srv;
-	const struct server_why *why = NULL;
+	const struct net_host *host = t->host;
+	const struct net_why *why = NULL;
 	struct telnetsrv_conn *c;
 	int rc;
 
@@ -715,8 +715,8 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	buf_init(&c->in);
 	buf_init(&c->wq);
 	buf_init(&c->scratch);
-	uv_tcp_init(srv->loop, &c->tcp);
-	uv_timer_init(srv->loop, &c->timer);
+	uv_tcp_init(host->loop, &c->tcp);
+	uv_timer_init(host->loop, &c->timer);
 	c->tcp.data = c->timer.data = c;
 	c->handles = 2;
 	c->state = TELNETSRV_ST_LOGIN;
@@ -725,7 +725,7 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 		t->conns->prev = c;
 	t->conns = c;
 	t->nconns++;
-	server_new_id(srv, c->id);
+	host->new_id(host->arg, c->id);
 	rc = uv_accept(listener, (uv_stream_t *)&c->tcp);
 	if (rc < 0) {
 		log_warn(NULL, "telnet accept: %s", uv_strerror(rc));
@@ -734,11 +734,11 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
 	telnetsrv_peer_name(&c->tcp, c->peer, sizeof c->peer);
-	server_peer_addr(c->peer, c->addr);
+	addrlimit_peer_addr(c->peer, c->addr);
 	c->sc.evict = telnetsrv_conn_evict_cb;
-	rc = server_conn_admit(srv, &c->sc, c->addr, &why);
+	rc = host->admit(host->arg, &c->sc, c->addr, &why);
 	if (rc < 0) {
-		server_log_refused(srv, c->id, "telnet", c->peer, why->en);
+		host->log_refused(host->arg, c->id, "telnet", c->peer, why->en);
 		telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "refused");
 		return;
 	}
@@ -748,7 +748,7 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	telnet_login_start(c->login, &c->scratch);
 	telnetsrv_conn_send_scratch(c);
 	uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb,
-		       (uint64_t)srv->cfg.auth_timeout_s * 1000, 0);
+		       (uint64_t)host->cfg->auth_timeout_s * 1000, 0);
 	telnetsrv_conn_pump(c);
 }
 
@@ -779,7 +779,7 @@ static int telnetsrv_addr(const char *addr, int port, struct sockaddr_storage *s
 	return -EINVAL;
 }
 
-int telnetsrv_start(struct server *srv, const char *addr, int port, struct telnetsrv **out)
+int telnetsrv_start(const struct net_host *host, const char *addr, int port, struct telnetsrv **out)
 {
 	struct sockaddr_storage ss;
 	struct telnetsrv *t;
@@ -794,8 +794,8 @@ int telnetsrv_start(struct server *srv, const char *addr, int port, struct telne
 	t = calloc(1, sizeof *t);
 	if (t == NULL)
 		abort();
-	t->srv = srv;
-	uv_tcp_init(srv->loop, &t->listener);
+	t->host = host;
+	uv_tcp_init(host->loop, &t->listener);
 	t->listener.data = t;
 	rc = uv_tcp_bind(&t->listener, (const struct sockaddr *)&ss, 0);
 	if (rc == 0)

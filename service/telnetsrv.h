@@ -5,11 +5,13 @@
 #ifndef PROPDESK_TELNETSRV_H
 #define PROPDESK_TELNETSRV_H
 
-struct server;
+struct net_host;
 struct telnetsrv;
 
-/* Listens on addr:port; warns in the log when addr is not loopback. 0 or < 0 (logged). */
-int telnetsrv_start(struct server *srv, const char *addr, int port, struct telnetsrv **out);
+/* host (the server's: admission, auth, sessions) outlives the listener.
+ * Listens on addr:port; warns in the log when addr is not loopback. 0 or < 0 (logged). */
+int telnetsrv_start(const struct net_host *host, const char *addr, int port,
+		    struct telnetsrv **out);
 /* Stops accepting, tells and closes every connection, then closes its handles and frees itself
  * when everything is closed. */
 void telnetsrv_shutdown(struct telnetsrv *t);
