@@ -74,13 +74,13 @@ struct auth_req {
 	bool trusted;           /* from a trusted network */
 	struct net_conn *sc; /* the connection, or NULL (then no session limits) */
 	const struct net_why *why;
-	auth_cb cb;
+	net_auth_cb cb;
 	void *arg;
 	struct account acct;
 	bool have_acct;
 	struct auth_job *job;   /* while the check is queued or running */
 	uv_timer_t delay;
-	enum auth_result result;
+	enum net_auth_result result;
 	bool cancelled;
 	bool finished;
 };
@@ -428,8 +428,8 @@ static void auth_req_finish(struct auth_req *r)
 {
 	r->finished = true;
 	if (!r->cancelled)
-		r->cb(r->arg, r->result, r->result == AUTH_OK ? &r->acct : NULL,
-		      r->result == AUTH_LOCKED || r->result == AUTH_REFUSED ? r->why : NULL);
+		r->cb(r->arg, r->result, r->result == NET_AUTH_OK ? &r->acct : NULL,
+		      r->result == NET_AUTH_LOCKED || r->result == NET_AUTH_REFUSED ? r->why : NULL);
 	auth_req_release(r);
 }
 
@@ -439,13 +439,13 @@ static void auth_req_delay_cb(uv_timer_t *t)
 }
 
 /* Answers after delay_ms (a timer, so nothing waits on the loop). */
-static void auth_req_answer(struct auth_req *r, enum auth_result result,
+static void auth_req_answer(struct auth_req *r, enum net_auth_result result,
 			    const struct net_why *why, int64_t delay_ms)
 {
 	r->result = result;
 	r->why = why;
 	/* While the answer waits, the connection is one that has failed: it may make room. */
-	if (r->sc != NULL && result != AUTH_OK)
+	if (r->sc != NULL && result != NET_AUTH_OK)
 		r->a->host.conn_stage(r->a->host.arg, r->sc, NET_CONN_FAILED);
 	uv_timer_start(&r->delay, auth_req_delay_cb, delay_ms > 0 ? (uint64_t)delay_ms : 0, 0);
 }
@@ -500,9 +500,9 @@ static void auth_login_failed(struct auth_req *r)
 		store_audit(a->host.store, &actx, "login.addr_refused", r->addr, detail);
 	}
 	if (f.pair_locked)
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked, f.delay_ms);
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_pair_locked, f.delay_ms);
 	else
-		auth_req_answer(r, AUTH_FAIL, NULL, f.delay_ms);
+		auth_req_answer(r, NET_AUTH_FAIL, NULL, f.delay_ms);
 }
 
 static void auth_login_result(struct auth_req *r, int match)
@@ -514,7 +514,7 @@ static void auth_login_result(struct auth_req *r, int match)
 
 	auth_req_ctx(r, &ctx);
 	if (match < 0) {
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		auth_req_finish(r);
 		return;
 	}
@@ -525,7 +525,7 @@ static void auth_login_result(struct auth_req *r, int match)
 	if (r->sc != NULL && a->host.login_check(a->host.arg, r->user, &why) < 0) {
 		store_audit(a->host.store, &ctx, "login.refused", r->user, why->en);
 		log_info(r->session, "login of %s from %s refused: %s", r->user, r->peer, why->en);
-		auth_req_answer(r, AUTH_REFUSED, why, 0);
+		auth_req_answer(r, NET_AUTH_REFUSED, why, 0);
 		return;
 	}
 	rc = store_account_login_ok(a->host.store, &ctx, r->user);
@@ -534,7 +534,7 @@ static void auth_login_result(struct auth_req *r, int match)
 		 * login is not allowed. */
 		log_error(r->session, "login of %s not recorded: %s", r->user,
 			  store_strerror(rc, "en"));
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		auth_req_finish(r);
 		return;
 	}
@@ -542,7 +542,7 @@ static void auth_login_result(struct auth_req *r, int match)
 	addrlimit_succeeded(a->host.limits, r->user, r->addr, auth_now(a));
 	log_info(r->session, "login %s (%s) by password from %s", r->user,
 		 role_name(r->acct.role), r->peer);
-	r->result = AUTH_OK;
+	r->result = NET_AUTH_OK;
 	auth_req_finish(r);
 }
 
@@ -579,7 +579,7 @@ static void auth_req_busy(struct auth_req *r)
 		    "too many password checks waiting");
 	log_warn(r->session, "password check for %s from %s refused: %d checks waiting", r->user,
 		 r->peer, r->a->waiting);
-	auth_req_answer(r, AUTH_REFUSED, &auth_why_busy, r->a->host.cfg->fail_delay_ms);
+	auth_req_answer(r, NET_AUTH_REFUSED, &auth_why_busy, r->a->host.cfg->fail_delay_ms);
 }
 
 /* Room in a full wait queue for a check of prio: the last waiting login check, when its pair
@@ -601,7 +601,7 @@ static bool auth_wait_make_room(struct auth *a, int prio)
 
 struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 			       struct net_conn *sc, const char *user,
-			       const char *password, auth_cb cb, void *arg)
+			       const char *password, net_auth_cb cb, void *arg)
 {
 	struct auth_req *r = calloc(1, sizeof *r);
 	struct audit_ctx actx;
@@ -635,7 +635,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 		r->have_acct = true;
 	} else if (rc != STORE_ENOENT) {
 		log_error(r->session, "account lookup failed: %s", store_strerror(rc, "en"));
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		uv_timer_start(&r->delay, auth_req_delay_cb, 0, 0);
 		return r;
 	}
@@ -645,7 +645,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	if (r->have_acct && r->acct.locked) {
 		store_audit(a->host.store, &actx, "login.refused", user, "account locked");
 		log_info(r->session, "login refused for %s from %s: account locked", user, r->peer);
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_locked,
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_locked,
 				addrlimit_delay_ms(a->host.limits, failures + 1));
 		return r;
 	}
@@ -654,7 +654,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 			 (long long)(left + 999) / 1000);
 		store_audit(a->host.store, &actx, "login.refused", user, detail);
 		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked,
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_pair_locked,
 				addrlimit_delay_ms(a->host.limits, failures));
 		return r;
 	}
@@ -664,7 +664,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 			 r->addr, (long long)(left + 999) / 1000);
 		store_audit(a->host.store, &actx, "login.refused", user, detail);
 		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
-		auth_req_answer(r, AUTH_REFUSED, &auth_why_addr_banned,
+		auth_req_answer(r, NET_AUTH_REFUSED, &auth_why_addr_banned,
 				addrlimit_delay_ms(a->host.limits, failures + 1));
 		return r;
 	}
@@ -712,7 +712,7 @@ void auth_cancel(struct auth_req *r)
 	/* With a hasher: its answer, when it comes back, frees the request. */
 }
 
-enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
+enum net_auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
 			     const struct net_conn *sc, const char *user, const char *keytype,
 			     const char *blob, bool final, struct account *acct,
 			     const struct net_why **why)
@@ -726,7 +726,7 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
 
 	memset(&found, 0, sizeof found);
 	if (store_account_get(a->host.store, user, &found) < 0)
-		return AUTH_FAIL;
+		return NET_AUTH_FAIL;
 	actx.account = user;
 	actx.role = role_name(found.role);
 	/* Only an admin's lock stops a key: failed passwords (anyone's) do not. */
@@ -735,18 +735,18 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
 			store_audit(a->host.store, &actx, "login.refused", user, "account locked");
 		store_account_clear(&found);
 		*why = &auth_why_locked;
-		return AUTH_LOCKED;
+		return NET_AUTH_LOCKED;
 	}
 	if (store_account_keys(a->host.store, user, &keys, &n) < 0) {
 		store_account_clear(&found);
-		return AUTH_ERROR;
+		return NET_AUTH_ERROR;
 	}
 	for (i = 0; i < n && !match; i++)
 		match = strcmp(keys[i].keytype, keytype) == 0 && strcmp(keys[i].blob, blob) == 0;
 	store_account_keys_free(keys, n);
 	if (!match) {
 		store_account_clear(&found);
-		return AUTH_FAIL;
+		return NET_AUTH_FAIL;
 	}
 	if (final) {
 		if (sc != NULL && a->host.login_check(a->host.arg, user, why) < 0) {
@@ -754,22 +754,22 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
 			log_info(ctx->session, "login of %s from %s refused: %s", user,
 				 ctx->peer ? ctx->peer : "-", (*why)->en);
 			store_account_clear(&found);
-			return AUTH_REFUSED;
+			return NET_AUTH_REFUSED;
 		}
 		rc = store_account_login_ok(a->host.store, &actx, user);
 		if (rc < 0) {
 			log_error(ctx->session, "login of %s not recorded: %s", user,
 				  store_strerror(rc, "en"));
 			store_account_clear(&found);
-			return AUTH_ERROR;
+			return NET_AUTH_ERROR;
 		}
 		log_info(ctx->session, "login %s (%s) by key %s from %s", user,
 			 role_name(found.role), keytype, ctx->peer ? ctx->peer : "-");
 		*acct = found;
-		return AUTH_OK;
+		return NET_AUTH_OK;
 	}
 	store_account_clear(&found);
-	return AUTH_OK;
+	return NET_AUTH_OK;
 }
 
 static int auth_async(struct auth *a, enum auth_job_kind kind, const char *hash,

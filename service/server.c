@@ -77,6 +77,16 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
+/* The settings the transports follow, from the running configuration. */
+static void server_net_limits(struct server *srv)
+{
+	srv->net_limits.auth_timeout_s = srv->cfg.auth_timeout_s;
+	srv->net_limits.preauth_input_max = srv->cfg.preauth_input_max;
+	srv->net_limits.output_hwm = srv->cfg.output_hwm;
+	srv->net_limits.idle_timeout_s = srv->cfg.idle_timeout_s;
+	srv->net_limits.keepalive_s = srv->cfg.keepalive_s;
+}
+
 /* The connection from addr that gives its place to a newer one (addrlimit's rule), or NULL. */
 static struct net_conn *server_conn_victim(struct server *srv, const char *addr)
 {
@@ -421,6 +431,7 @@ int server_reload(struct server *srv)
 	level = log_level_parse(srv->cfg.log_level);
 	if (level >= 0)
 		log_set_level((enum log_level)level);
+	server_net_limits(srv);
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
 			 server_stdin_granted_cb, srv);
@@ -453,6 +464,22 @@ static void server_transport_gone(void *arg, const void *transport)
 		srv->telnet = NULL;
 }
 
+/* What the transports do with their sessions. */
+static const struct net_session_fns server_session_fns = {
+	.create = session_new,
+	.start = session_start,
+	.input = session_input,
+	.eof = session_eof,
+	.resize = session_resize,
+	.output = session_output,
+	.output_consume = session_output_consume,
+	.output_pending = session_output_pending,
+	.can_take_input = session_can_take_input,
+	.ended = session_ended,
+	.notice = session_notice,
+	.detach = session_detach,
+};
+
 /* What the lower layers are given: auth, the sessions and the transports. */
 static void server_hosts_init(struct server *srv, struct auth_host *ah)
 {
@@ -480,9 +507,14 @@ static void server_hosts_init(struct server *srv, struct auth_host *ah)
 	srv->session_host.stdin_claim = server_stdin_claim;
 	srv->session_host.stdin_release = server_stdin_release;
 
+	server_net_limits(srv);
 	srv->net.loop = srv->loop;
-	srv->net.cfg = &srv->cfg;
-	srv->net.sessions = &srv->session_host;
+	srv->net.limits = &srv->net_limits;
+	srv->net.auth_password = auth_password;
+	srv->net.auth_cancel = auth_cancel;
+	srv->net.auth_pubkey = auth_pubkey;
+	srv->net.session = &server_session_fns;
+	srv->net.session_host = &srv->session_host;
 	srv->net.arg = srv;
 	srv->net.admit = server_conn_admit;
 	srv->net.stage = server_conn_stage;

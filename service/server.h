@@ -42,6 +42,7 @@ struct server {
 	struct catalog *catalog; /* techniques and categories from cfg.catalog_dir */
 	/* What the server gives the transports and the sessions (set up before they start). */
 	struct net_host net;
+	struct net_limits net_limits; /* from cfg, at start and on each reload */
 	struct session_host session_host;
 	struct session *sessions; /* live sessions (doubly linked through session fields) */
 	size_t nsessions;

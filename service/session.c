@@ -311,7 +311,7 @@ static int session_host_unlock(void *ctx, const char *name)
 }
 
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
-static void session_record_start(struct session *s, const struct session_params *p)
+static void session_record_start(struct session *s, const struct net_session_params *p)
 {
 	struct record_params rp;
 	char title[128];
@@ -338,7 +338,7 @@ static void session_record_start(struct session *s, const struct session_params 
 	free(dir);
 }
 
-struct session *session_new(const struct session_host *sh, const struct session_params *p)
+struct session *session_new(const struct session_host *sh, const struct net_session_params *p)
 {
 	struct session *s = calloc(1, sizeof *s);
 	struct shell_host host;
@@ -469,6 +469,11 @@ void session_start(struct session *s)
 	session_stdin_claim(s);
 	loopwatch_note(s->host->watch, s->user); /* the login: greeting and notices */
 	session_unref(s);
+}
+
+bool session_ended(const struct session *s)
+{
+	return s->ended;
 }
 
 bool session_can_take_input(const struct session *s)

@@ -12,6 +12,7 @@
 
 #include "budget.h"
 #include "buf.h"
+#include "net_host.h"
 
 struct account;
 struct addrlimit;
@@ -53,28 +54,6 @@ struct session_host {
 	void (*stdin_release)(void *arg, struct budget_claim *c);
 };
 
-struct session_ops {
-	/* Output is waiting (session_output): write it when the client can take it. */
-	void (*kick)(void *transport);
-	/* The shell has ended with this exit status: flush the output, send the status (exec),
-	 * close the channel/connection. The transport still calls session_detach afterwards. */
-	void (*close)(void *transport, int status);
-};
-
-struct session_params {
-	const char *id;        /* session id (net_host new_id) */
-	const char *transport; /* "ssh" / "telnet" */
-	const char *peer;      /* "addr:port" */
-	const char *env_lang;  /* client LANG or NULL */
-	const char *term;      /* TERM or NULL */
-	int cols, rows;
-	bool pty;              /* a terminal was requested (line editing, colour, CRLF) */
-	const char *exec;      /* exec command or NULL for a shell */
-	const struct account *account; /* copied */
-	const struct session_ops *ops;
-	void *transport_ctx;
-};
-
 struct session {
 	struct session *prev, *next; /* server's list */
 	const struct session_host *host;
@@ -91,7 +70,7 @@ struct session {
 	bool ended;           /* the shell has exited */
 	bool detached;        /* the transport is gone */
 	struct shell *shell;
-	const struct session_ops *ops;
+	const struct net_session_ops *ops;
 	void *tctx;
 	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
 	struct record *rec;   /* the recording of an interactive session, or NULL */
@@ -103,7 +82,7 @@ struct session {
 };
 
 /* Creates the session (one reference, the transport's) and registers it (host->add). */
-struct session *session_new(const struct session_host *host, const struct session_params *p);
+struct session *session_new(const struct session_host *host, const struct net_session_params *p);
 /* Greets and prompts, or runs the exec command. */
 void session_start(struct session *s);
 /* Feeds client input to the shell. Returns the bytes accepted: fewer than len (possibly 0)
@@ -121,6 +100,8 @@ void session_output_consume(struct session *s, int stream, size_t n);
 size_t session_output_pending(const struct session *s);
 /* True when session_input would accept input now. */
 bool session_can_take_input(const struct session *s);
+/* The shell has exited. */
+bool session_ended(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
 /* The stdin budget (session_host stdin_claim): the session's waiting claim was granted (its

@@ -33,11 +33,8 @@
 #include <libssh/server.h>
 #include <uv.h>
 
-#include "auth.h"
 #include "log.h"
-#include "config.h"
 #include "net_host.h"
-#include "session.h"
 #include "store.h"
 #include "store_account.h"
 
@@ -264,7 +261,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	         c->why[0] ? c->why : "closed",
 	         (double)(sshsrv_conn_now(c) - c->started_ms) / 1000.0);
 	if (c->areq != NULL) {
-		auth_cancel(c->areq);
+		c->owner->host->auth_cancel(c->areq);
 		c->areq = NULL;
 	}
 	if (c->amsg != NULL) {
@@ -288,7 +285,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 		struct session *sess = c->sess;
 
 		c->sess = NULL;
-		session_detach(sess);
+		c->owner->host->session->detach(sess);
 	}
 	/* The poll goes first, while the fd is still open; then libssh closes the fd. */
 	uv_close((uv_handle_t *)&c->poll, sshsrv_conn_close_cb);
@@ -323,7 +320,7 @@ static void sshsrv_conn_rearm(struct sshsrv_conn *c)
 	if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
 		ev |= UV_WRITABLE;
 	else if (c->chan != NULL && c->sess != NULL && !c->close_sent && !c->remote_closed &&
-	         !c->write_refused && session_output_pending(c->sess) > 0 &&
+	         !c->write_refused && c->owner->host->session->output_pending(c->sess) > 0 &&
 	         ssh_channel_window_size(c->chan) > 0)
 		ev |= UV_WRITABLE;
 	if (ev == c->events)
@@ -423,7 +420,7 @@ static void sshsrv_session_close(void *transport, int status)
 	sshsrv_conn_kick(c);
 }
 
-static const struct session_ops sshsrv_session_ops = {
+static const struct net_session_ops sshsrv_session_ops = {
     .kick = sshsrv_session_kick,
     .close = sshsrv_session_close,
 };
@@ -441,7 +438,7 @@ static int sshsrv_chan_data_cb(ssh_session ssh, ssh_channel ch, void *data, uint
 	if (is_stderr)
 		return (int)len; /* clients have no stderr to send; drop it */
 	c->last_input_ms = sshsrv_conn_now(c);
-	if (c->dead || c->closing || (c->sess != NULL && c->sess->ended)) {
+	if (c->dead || c->closing || (c->sess != NULL && c->owner->host->session->ended(c->sess))) {
 		c->in_left = 0;
 		return (int)len; /* nobody will read it */
 	}
@@ -451,7 +448,7 @@ static int sshsrv_chan_data_cb(ssh_session ssh, ssh_channel ch, void *data, uint
 		c->kicked = true;
 		return 0;
 	}
-	n = session_input(c->sess, data, len);
+	n = c->owner->host->session->input(c->sess, data, len);
 	c->in_left = len - n;
 	if (c->in_left > 0)
 		c->kicked = true;
@@ -514,7 +511,7 @@ static int sshsrv_chan_winch_cb(ssh_session ssh, ssh_channel ch, int cols, int r
 	c->rows = rows;
 	c->last_input_ms = sshsrv_conn_now(c);
 	if (c->sess != NULL && !c->closing)
-		session_resize(c->sess, cols, rows);
+		c->owner->host->session->resize(c->sess, cols, rows);
 	return 0;
 }
 
@@ -612,7 +609,7 @@ static void sshsrv_conn_audit_ctx(const struct sshsrv_conn *c, const char *user,
 	ctx->transport = "ssh";
 }
 
-static uint64_t sshsrv_auth_timeout_ms(const struct config *cfg)
+static uint64_t sshsrv_auth_timeout_ms(const struct net_limits *cfg)
 {
 	return (uint64_t)(cfg->auth_timeout_s > 0 ? cfg->auth_timeout_s : 30) * 1000;
 }
@@ -640,7 +637,7 @@ static void sshsrv_conn_auth_error(struct sshsrv_conn *c)
  * the channel, and switches the timers from the authentication deadline to idle/keepalive. */
 static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acct)
 {
-	const struct config *cfg = c->owner->host->cfg;
+	const struct net_limits *cfg = c->owner->host->limits;
 
 	c->acct = *acct;
 	memset(acct, 0, sizeof *acct);
@@ -663,7 +660,7 @@ static void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
 
 static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
 {
-	int ka = c->owner->host->cfg->keepalive_s;
+	int ka = c->owner->host->limits->keepalive_s;
 
 	if (ka > 0)
 		uv_timer_start(&c->ka_timer, sshsrv_conn_ka_timer_cb, (uint64_t)ka * 1000,
@@ -679,7 +676,7 @@ static void sshsrv_conn_auth_refused(struct sshsrv_conn *c, const struct net_why
 	sshsrv_conn_fail(c, "login refused: %s", why->en);
 }
 
-static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct account *acct,
+static void sshsrv_conn_password_cb(void *arg, enum net_auth_result r, struct account *acct,
                                     const struct net_why *why)
 {
 	struct sshsrv_conn *c = arg;
@@ -688,14 +685,14 @@ static void sshsrv_conn_password_cb(void *arg, enum auth_result r, struct accoun
 	c->areq = NULL;
 	c->amsg = NULL;
 	sshsrv_conn_enter(c);
-	if (r == AUTH_OK) {
+	if (r == NET_AUTH_OK) {
 		ssh_message_auth_reply_success(msg, 0);
 		c->owner->host->login(c->owner->host->arg, &c->sc, acct->name);
 		sshsrv_conn_authenticated(c, acct);
 		sshsrv_conn_start_keepalive(c);
-	} else if (r == AUTH_ERROR) {
+	} else if (r == NET_AUTH_ERROR) {
 		sshsrv_conn_auth_error(c); /* no "failure" answer: the client would stop there */
-	} else if ((r == AUTH_LOCKED || r == AUTH_REFUSED) && why != NULL) {
+	} else if ((r == NET_AUTH_LOCKED || r == NET_AUTH_REFUSED) && why != NULL) {
 		sshsrv_conn_auth_refused(c, why);
 	} else {
 		ssh_message_reply_default(msg);
@@ -728,7 +725,7 @@ static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, co
 
 	sshsrv_conn_audit_ctx(c, user, &ctx);
 	c->amsg = msg;
-	c->areq = auth_password(c->owner->host->auth, &ctx, &c->sc, user, pw ? pw : "",
+	c->areq = c->owner->host->auth_password(c->owner->host->auth, &ctx, &c->sc, user, pw ? pw : "",
 	                        sshsrv_conn_password_cb, c);
 	if (c->areq == NULL) {
 		c->amsg = NULL;
@@ -744,7 +741,7 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 	ssh_key key = sshsrv_msg_pubkey(msg);
 	struct account acct;
 	struct audit_ctx ctx;
-	enum auth_result r = AUTH_FAIL;
+	enum net_auth_result r = NET_AUTH_FAIL;
 	const struct net_why *why = NULL;
 	const char *keytype = NULL;
 	char *b64 = NULL;
@@ -761,9 +758,9 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		sshsrv_conn_auth_failed(c);
 	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
 		/* A probe: "would this key do?" */
-		r = auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, false,
+		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, false,
 		                &acct, &why);
-		if (r == AUTH_OK) {
+		if (r == NET_AUTH_OK) {
 			ssh_message_auth_reply_pk_ok_simple(msg);
 		} else {
 			log_debug(c->id, "ssh key %s offered for %s: not accepted", keytype, user);
@@ -771,19 +768,19 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			sshsrv_conn_auth_failed(c);
 		}
 	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
-		r = auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
+		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
 		                &why);
-		if (r == AUTH_OK) {
+		if (r == NET_AUTH_OK) {
 			ssh_message_auth_reply_success(msg, 0);
 			c->owner->host->login(c->owner->host->arg, &c->sc, acct.name);
 			sshsrv_conn_authenticated(c, &acct);
 			sshsrv_conn_start_keepalive(c);
 		} else {
 			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user,
-			         c->peer, r == AUTH_LOCKED ? " (account locked)" : "");
-			if (r == AUTH_ERROR) {
+			         c->peer, r == NET_AUTH_LOCKED ? " (account locked)" : "");
+			if (r == NET_AUTH_ERROR) {
 				sshsrv_conn_auth_error(c); /* no "failure" answer, see there */
-			} else if (r == AUTH_REFUSED && why != NULL) {
+			} else if (r == NET_AUTH_REFUSED && why != NULL) {
 				sshsrv_conn_auth_refused(c, why);
 			} else {
 				ssh_message_reply_default(msg);
@@ -846,7 +843,7 @@ static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg)
 /* Takes every queued authentication message; with a password check in flight they are parked. */
 static void sshsrv_conn_auth_drain(struct sshsrv_conn *c)
 {
-	size_t cap = c->owner->host->cfg->preauth_input_max;
+	size_t cap = c->owner->host->limits->preauth_input_max;
 	ssh_message msg;
 
 	while (!c->dead && c->phase == SSHSRV_AUTH) {
@@ -894,7 +891,7 @@ static void sshsrv_conn_check_closed(struct sshsrv_conn *c)
 
 static void sshsrv_conn_start_session(struct sshsrv_conn *c)
 {
-	struct session_params p;
+	struct net_session_params p;
 
 	c->start_req = false;
 	memset(&p, 0, sizeof p);
@@ -910,17 +907,17 @@ static void sshsrv_conn_start_session(struct sshsrv_conn *c)
 	p.account = &c->acct;
 	p.ops = &sshsrv_session_ops;
 	p.transport_ctx = c;
-	c->sess = session_new(c->owner->host->sessions, &p);
+	c->sess = c->owner->host->session->create(c->owner->host->session_host, &p);
 	if (c->sess == NULL) {
 		sshsrv_conn_fail(c, "cannot create the session");
 		return;
 	}
 	uv_timer_stop(&c->timer);
 	c->last_input_ms = sshsrv_conn_now(c);
-	if (c->owner->host->cfg->idle_timeout_s > 0)
+	if (c->owner->host->limits->idle_timeout_s > 0)
 		uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
-		               (uint64_t)c->owner->host->cfg->idle_timeout_s * 1000, 0);
-	session_start(c->sess);
+		               (uint64_t)c->owner->host->limits->idle_timeout_s * 1000, 0);
+	c->owner->host->session->start(c->sess);
 }
 
 /* Writes queued output: never more than the window, at most *budget bytes, nothing while libssh
@@ -938,7 +935,7 @@ static void sshsrv_conn_output(struct sshsrv_conn *c, size_t *budget)
 			uint32_t win;
 			int w;
 
-			p = session_output(c->sess, stream, &len);
+			p = c->owner->host->session->output(c->sess, stream, &len);
 			if (len == 0)
 				break;
 			if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
@@ -971,7 +968,7 @@ static void sshsrv_conn_output(struct sshsrv_conn *c, size_t *budget)
 			}
 			if (c->sess == NULL)
 				return;
-			session_output_consume(c->sess, stream, (size_t)w);
+			c->owner->host->session->output_consume(c->sess, stream, (size_t)w);
 			*budget -= (size_t)w;
 			if (c->closing && !c->close_sent)
 				uv_timer_start(&c->timer, sshsrv_conn_timer_cb,
@@ -989,7 +986,7 @@ static void sshsrv_conn_input(struct sshsrv_conn *c)
 
 	while (!c->dead && c->sess != NULL && !c->closing) {
 		if (c->held_off < c->held_len) {
-			c->held_off += session_input(c->sess, c->held + c->held_off,
+			c->held_off += c->owner->host->session->input(c->sess, c->held + c->held_off,
 			                             c->held_len - c->held_off);
 			if (c->held_off < c->held_len)
 				return;
@@ -998,7 +995,7 @@ static void sshsrv_conn_input(struct sshsrv_conn *c)
 			c->held_len = c->held_off = 0;
 			continue;
 		}
-		if (c->in_left == 0 || c->chan == NULL || !session_can_take_input(c->sess))
+		if (c->in_left == 0 || c->chan == NULL || !c->owner->host->session->can_take_input(c->sess))
 			return;
 		c->held = malloc(c->in_left);
 		if (c->held == NULL) {
@@ -1025,7 +1022,7 @@ static void sshsrv_conn_deliver_eof(struct sshsrv_conn *c)
 	if (c->held_off < c->held_len || c->in_left > 0)
 		return;
 	c->eof_done = true;
-	session_eof(c->sess);
+	c->owner->host->session->eof(c->sess);
 }
 
 static void sshsrv_conn_close_step(struct sshsrv_conn *c)
@@ -1037,7 +1034,7 @@ static void sshsrv_conn_close_step(struct sshsrv_conn *c)
 		return;
 	}
 	if (!c->close_sent) {
-		if (!c->remote_closed && c->sess != NULL && session_output_pending(c->sess) > 0)
+		if (!c->remote_closed && c->sess != NULL && c->owner->host->session->output_pending(c->sess) > 0)
 			return; /* still flushing */
 		if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
 			return;
@@ -1173,9 +1170,9 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 	}
 	sshsrv_conn_check_closed(c);
 	if (!c->dead && c->phase != SSHSRV_OPEN &&
-	    c->scount.in_bytes > c->owner->host->cfg->preauth_input_max)
+	    c->scount.in_bytes > c->owner->host->limits->preauth_input_max)
 		sshsrv_conn_fail(c, "more than %zu bytes before login",
-		                 c->owner->host->cfg->preauth_input_max);
+		                 c->owner->host->limits->preauth_input_max);
 	if (!c->dead && c->phase == SSHSRV_OPEN) {
 		sshsrv_conn_work(c);
 		sshsrv_conn_check_closed(c);
@@ -1214,7 +1211,7 @@ static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events)
 static void sshsrv_conn_timer_cb(uv_timer_t *t)
 {
 	struct sshsrv_conn *c = t->data;
-	const struct config *cfg = c->owner->host->cfg;
+	const struct net_limits *cfg = c->owner->host->limits;
 	uint64_t now, idle_ms, quiet;
 
 	if (c->torn)
@@ -1238,7 +1235,7 @@ static void sshsrv_conn_timer_cb(uv_timer_t *t)
 		} else {
 			log_info(c->id, "ssh idle for %d s: closing", cfg->idle_timeout_s);
 			if (c->sess != NULL)
-				session_notice(c->sess, "propdesk",
+				c->owner->host->session->notice(c->sess, "propdesk",
 				               "idle for too long: disconnecting. "
 				               "空闲时间过长，连接已断开。");
 			sshsrv_conn_begin_close(c, -1);
@@ -1522,7 +1519,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	s->conns = c;
 	s->nconns++;
 	s->nalloc++;
-	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(host->cfg), 0);
+	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(host->limits), 0);
 	/* The first drive sends our banner. */
 	sshsrv_conn_drive(c);
 }

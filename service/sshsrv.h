@@ -13,8 +13,7 @@ struct sshsrv;
  * Loads the host key from hostkey_path, creating an ed25519 key (mode 0600) when missing, and
  * listens on addr:port. 0 or < 0 (logged). */
 int sshsrv_start(const struct net_host *host, const char *addr, int port,
-		 const char *hostkey_path,
-		 struct sshsrv **out);
+		 const char *hostkey_path, struct sshsrv **out);
 /* Stops accepting, tells every connection, flushes briefly and closes them all, then closes its
  * own handles; the listener frees itself when everything is closed. */
 void sshsrv_shutdown(struct sshsrv *s);

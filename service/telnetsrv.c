@@ -6,7 +6,7 @@
  * deadline) and CLOSED (handles closing; freed in the last close callback, where the session
  * is detached). Input decoded by libtelnet is queued in c->in and taken by the login or the
  * session as they can; reading stops while that queue is full. Output is escaped by libtelnet
- * into c->wq and handed to uv_write; at most cfg.output_hwm bytes are in flight per connection,
+ * into c->wq and handed to uv_write; at most limits->output_hwm bytes are in flight per connection,
  * and more session output is taken only when write completions bring it below. */
 #include "telnetsrv.h"
 
@@ -22,12 +22,9 @@
 #include <string.h>
 #include <uv.h>
 
-#include "auth.h"
 #include "buf.h"
 #include "log.h"
-#include "config.h"
 #include "net_host.h"
-#include "session.h"
 #include "store.h"
 #include "store_account.h"
 #include "telnet_login.h"
@@ -182,7 +179,7 @@ static void telnetsrv_conn_send_scratch(struct telnetsrv_conn *c)
 static size_t telnetsrv_conn_room(const struct telnetsrv_conn *c)
 {
 	size_t used = c->inflight + c->wq.len;
-	size_t hwm = c->t->host->cfg->output_hwm;
+	size_t hwm = c->t->host->limits->output_hwm;
 
 	return used < hwm ? hwm - used : 0;
 }
@@ -199,13 +196,13 @@ static bool telnetsrv_conn_take_output(struct telnetsrv_conn *c)
 
 		while (c->session != NULL && !c->shutdown_sent &&
 		       (room = telnetsrv_conn_room(c)) > 0) {
-			p = session_output(c->session, stream, &len);
+			p = c->t->host->session->output(c->session, stream, &len);
 			if (p == NULL || len == 0)
 				break;
 			if (len > room)
 				len = room;
 			telnetsrv_conn_send(c, p, len);
-			session_output_consume(c->session, stream, len);
+			c->t->host->session->output_consume(c->session, stream, len);
 			telnetsrv_conn_flush(c);
 			took = true;
 			if (c->state == TELNETSRV_ST_CLOSED)
@@ -236,14 +233,14 @@ static void telnetsrv_conn_session_close(void *transport, int status)
 	telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "session ended");
 }
 
-static const struct session_ops telnetsrv_session_ops = {
+static const struct net_session_ops telnetsrv_session_ops = {
 	.kick = telnetsrv_conn_session_kick,
 	.close = telnetsrv_conn_session_close,
 };
 
 static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct account *acct)
 {
-	struct session_params p;
+	struct net_session_params p;
 	const char *term = telnet_proto_term(c->proto);
 	int cols, rows;
 
@@ -261,7 +258,7 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 	p.account = acct;
 	p.ops = &telnetsrv_session_ops;
 	p.transport_ctx = c;
-	c->session = session_new(c->t->host->sessions, &p);
+	c->session = c->t->host->session->create(c->t->host->session_host, &p);
 	if (c->session == NULL) {
 		log_error(c->id, "telnet: cannot create a session for %s", acct->name);
 		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS,
@@ -275,7 +272,7 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 	c->logged_in = true;
 	log_info(c->id, "telnet session of %s from %s (term %s, %dx%d)", acct->name, c->peer,
 		 p.term, p.cols, p.rows);
-	session_start(c->session);
+	c->t->host->session->start(c->session);
 }
 
 /* Ends the connection with the reason on one line. */
@@ -288,7 +285,7 @@ static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct net_wh
 	telnetsrv_conn_end(c, line, deadline_ms, reason);
 }
 
-static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct,
+static void telnetsrv_conn_auth_cb(void *arg, enum net_auth_result r, struct account *acct,
 				   const struct net_why *why)
 {
 	struct telnetsrv_conn *c = arg;
@@ -297,11 +294,11 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 	if (c->state != TELNETSRV_ST_AUTH)
 		return;
 	switch (r) {
-	case AUTH_OK:
+	case NET_AUTH_OK:
 		c->t->host->login(c->t->host->arg, &c->sc, acct->name);
 		telnetsrv_conn_login_ok(c, acct);
 		break;
-	case AUTH_FAIL:
+	case NET_AUTH_FAIL:
 		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_FAILED);
 		if (telnet_login_failed(c->login, &c->scratch)) {
 			c->state = TELNETSRV_ST_LOGIN;
@@ -312,8 +309,8 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 					   "too many failed logins");
 		}
 		break;
-	case AUTH_LOCKED:
-	case AUTH_REFUSED:
+	case NET_AUTH_LOCKED:
+	case NET_AUTH_REFUSED:
 		if (why != NULL)
 			telnetsrv_conn_end_why(c, why, TELNETSRV_CLOSE_FLUSH_MS, why->en);
 		else
@@ -337,7 +334,7 @@ static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
 	ctx.peer = c->peer;
 	ctx.transport = "telnet";
 	c->state = TELNETSRV_ST_AUTH;
-	c->auth = auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
+	c->auth = c->t->host->auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
 				telnet_login_password(c->login), telnetsrv_conn_auth_cb, c);
 	telnet_login_wipe(c->login);
 	if (c->auth == NULL) {
@@ -379,7 +376,7 @@ static bool telnetsrv_conn_take_input(struct telnetsrv_conn *c)
 			else if (n == 0)
 				break;
 		} else if (c->state == TELNETSRV_ST_SESSION) {
-			n = session_input(c->session, c->in.data, c->in.len);
+			n = c->t->host->session->input(c->session, c->in.data, c->in.len);
 			if (n == 0)
 				break;
 			buf_consume(&c->in, n);
@@ -441,7 +438,7 @@ static void telnetsrv_conn_pump(struct telnetsrv_conn *c)
 		return;
 	telnetsrv_conn_update_reading(c);
 	if (c->state == TELNETSRV_ST_ENDING && !c->shutdown_sent && c->wq.len == 0 &&
-	    (c->session == NULL || session_output_pending(c->session) == 0)) {
+	    (c->session == NULL || c->t->host->session->output_pending(c->session) == 0)) {
 		int rc;
 
 		c->shutdown.data = c;
@@ -460,7 +457,7 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 	struct telnetsrv *t = c->t;
 
 	if (c->session != NULL) {
-		session_detach(c->session);
+		c->t->host->session->detach(c->session);
 		c->session = NULL;
 	}
 	/* A refused connection was logged (or counted) by the host (log_refused). */
@@ -506,7 +503,7 @@ static void telnetsrv_conn_close(struct telnetsrv_conn *c, const char *reason)
 		c->reason = reason;
 	c->state = TELNETSRV_ST_CLOSED;
 	if (c->auth != NULL) {
-		auth_cancel(c->auth);
+		c->t->host->auth_cancel(c->auth);
 		c->auth = NULL;
 	}
 	uv_close((uv_handle_t *)&c->tcp, telnetsrv_conn_close_cb);
@@ -535,7 +532,7 @@ static void telnetsrv_conn_end(struct telnetsrv_conn *c, const char *msg, uint64
 		return;
 	c->reason = reason;
 	if (c->auth != NULL) {
-		auth_cancel(c->auth);
+		c->t->host->auth_cancel(c->auth);
 		c->auth = NULL;
 	}
 	c->state = TELNETSRV_ST_ENDING;
@@ -595,7 +592,7 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 		/* It spoke: a login dialogue (a person typing), no longer evictable as silent. */
 		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_AUTH);
 		c->preauth += (size_t)nread;
-		if (c->preauth > c->t->host->cfg->preauth_input_max) {
+		if (c->preauth > c->t->host->limits->preauth_input_max) {
 			log_info(c->id, "telnet: %zu bytes before login from %s", c->preauth,
 				 c->peer);
 			telnetsrv_conn_end(c, TELNETSRV_MSG_TOO_MUCH, TELNETSRV_CLOSE_FLUSH_MS,
@@ -634,7 +631,7 @@ static void telnetsrv_conn_proto_resize(void *arg, int cols, int rows)
 	if (c->login != NULL)
 		telnet_login_set_width(c->login, cols);
 	if (c->session != NULL && c->state == TELNETSRV_ST_SESSION)
-		session_resize(c->session, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS,
+		c->t->host->session->resize(c->session, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS,
 			       rows > 0 ? rows : TELNETSRV_DEFAULT_ROWS);
 }
 
@@ -748,7 +745,7 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	telnet_login_start(c->login, &c->scratch);
 	telnetsrv_conn_send_scratch(c);
 	uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb,
-		       (uint64_t)host->cfg->auth_timeout_s * 1000, 0);
+		       (uint64_t)host->limits->auth_timeout_s * 1000, 0);
 	telnetsrv_conn_pump(c);
 }
 
