@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_account.h"
 #include "store_audit.h"
+#include "xalloc.h"
 
 const struct net_why auth_why_locked = {
     "this account is locked: ask an admin",
@@ -112,18 +113,6 @@ struct auth {
 	uv_async_t done_async;  /* referenced while jobs are out */
 	bool async_open;
 };
-
-static char *auth_strdup(const char *s)
-{
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	p = strdup(s);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 int auth_hash_sync(const char *password, int opslimit, size_t memlimit, char *out, size_t outlen)
 {
@@ -612,10 +601,10 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	if (r == NULL)
 		return NULL;
 	r->a = a;
-	r->user = auth_strdup(user);
-	r->session = auth_strdup(ctx->session);
-	r->peer = auth_strdup(ctx->peer ? ctx->peer : "-");
-	r->transport = auth_strdup(ctx->transport);
+	r->user = xalloc_strdup(user);
+	r->session = xalloc_strdup(ctx->session);
+	r->peer = xalloc_strdup(ctx->peer ? ctx->peer : "-");
+	r->transport = xalloc_strdup(ctx->transport);
 	r->cb = cb;
 	r->arg = arg;
 	if (sc != NULL) {
@@ -680,7 +669,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	r->job->req = r;
 	r->job->prio = failures;
 	if (r->have_acct && r->acct.pwhash != NULL)
-		r->job->hash = auth_strdup(r->acct.pwhash);
+		r->job->hash = xalloc_strdup(r->acct.pwhash);
 	auth_job_start(a, r->job);
 	return r;
 }
@@ -782,7 +771,7 @@ static int auth_async(struct auth *a, enum auth_job_kind kind, const char *hash,
 	j->cb = cb;
 	j->arg = arg;
 	if (hash != NULL)
-		j->hash = auth_strdup(hash);
+		j->hash = xalloc_strdup(hash);
 	auth_job_start(a, j);
 	return 0;
 }

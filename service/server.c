@@ -20,6 +20,7 @@
 #include "store_audit.h"
 #include "store_schema.h"
 #include "telnetsrv.h"
+#include "xalloc.h"
 
 /* How long a graceful stop may take before the loop is stopped anyway. */
 #define SERVER_STOP_GRACE_MS 5000
@@ -190,14 +191,13 @@ static int server_login_check(void *arg, const char *account, const struct net_w
 static void server_conn_login(void *arg, struct net_conn *sc, const char *account)
 {
 	struct server *srv = arg;
+
 	if (!sc->admitted || sc->stage == NET_CONN_LOGGED_IN)
 		return;
 	addrlimit_startup_end(srv->limits, sc->addr, server_now_ms(srv));
 	sc->stage = NET_CONN_LOGGED_IN;
 	sc->stage_ms = uv_now(srv->loop);
-	sc->account = strdup(account);
-	if (sc->account == NULL)
-		abort();
+	sc->account = xalloc_strdup(account);
 	srv->nlogged++;
 }
 

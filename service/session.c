@@ -18,6 +18,7 @@
 #include "shell.h"
 #include "store.h"
 #include "store_audit.h"
+#include "xalloc.h"
 
 /* Input is fed to the shell in slices of this size, so that the output high-water mark is
  * checked between slices and one paste cannot make one session produce unbounded output. */
@@ -29,22 +30,19 @@ struct session_async {
 	shell_async_cb cb;
 };
 
+/* A copy of s, "" for NULL. */
 static char *session_strdup(const char *s)
 {
-	char *p = strdup(s ? s : "");
-
-	if (p == NULL)
-		abort();
-	return p;
+	return xalloc_strdup(s ? s : "");
 }
 
-/* The command's stdin is read (or the session gone): its room goes back to the budget. */
 /* Loop time in ms, as addrlimit counts it. */
 static int64_t session_now_ms(const struct session *s)
 {
 	return (int64_t)uv_now(s->host->loop);
 }
 
+/* The command's stdin is read (or the session gone): its room goes back to the budget. */
 static void session_stdin_release(struct session *s)
 {
 	if (!s->stdin_claimed)

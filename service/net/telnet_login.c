@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lineedit.h"
+#include "xalloc.h"
 
 /* Longest user name or password line. */
 #define TELNET_LOGIN_LINE_MAX 256
@@ -30,15 +31,6 @@ static void telnet_login_free_secret(char **s)
 	sodium_memzero(*s, strlen(*s));
 	free(*s);
 	*s = NULL;
-}
-
-static char *telnet_login_strdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
 }
 
 struct telnet_login *telnet_login_new(int cols, int max_tries)
@@ -98,11 +90,11 @@ enum telnet_login_event telnet_login_feed(struct telnet_login *l, const char *in
 				telnet_login_start(l, out);
 				continue;
 			}
-			l->user = telnet_login_strdup(lineedit_line(l->le));
+			l->user = xalloc_strdup(lineedit_line(l->le));
 			l->asking_password = true;
 			lineedit_start(l->le, TELNET_LOGIN_PROMPT_PASSWORD, true, out);
 		} else if (ev == LINEEDIT_LINE) {
-			l->password = telnet_login_strdup(lineedit_line(l->le));
+			l->password = xalloc_strdup(lineedit_line(l->le));
 			/* The editor keeps the finished line until the next start: an empty
 			 * secret prompt replaces (and wipes) it. */
 			lineedit_start(l->le, "", true, out);
