@@ -418,7 +418,8 @@ static void auth_req_finish(struct auth_req *r)
 	r->finished = true;
 	if (!r->cancelled)
 		r->cb(r->arg, r->result, r->result == NET_AUTH_OK ? &r->acct : NULL,
-		      r->result == NET_AUTH_LOCKED || r->result == NET_AUTH_REFUSED ? r->why : NULL);
+		      r->result == NET_AUTH_LOCKED || r->result == NET_AUTH_REFUSED ? r->why
+		                                                                    : NULL);
 	auth_req_release(r);
 }
 

@@ -248,12 +248,13 @@ static int config_handler(void *user, const char *section, const char *name, con
 			config_set_str(&cfg->log_level, value);
 			return 1;
 		}
-		return buf_first_error(&p->err, "log_level must be debug, info, warn or error, not \"%s\"",
-				   value);
+		return buf_first_error(
+		    &p->err, "log_level must be debug, info, warn or error, not \"%s\"", value);
 	}
 	if (!strcmp(section, "service") && !strcmp(name, "default_lang")) {
 		if (strcmp(value, "zh") && strcmp(value, "en"))
-			return buf_first_error(&p->err, "default_lang must be zh or en, not \"%s\"", value);
+			return buf_first_error(&p->err, "default_lang must be zh or en, not \"%s\"",
+			                       value);
 		config_set_str(&cfg->default_lang, value);
 		return 1;
 	}
@@ -262,8 +263,9 @@ static int config_handler(void *user, const char *section, const char *name, con
 		int port;
 
 		if (config_parse_listen(value, &addr, &port) < 0)
-			return buf_first_error(&p->err, "[%s] listen must be ADDRESS:PORT, not \"%s\"", section,
-					   value);
+			return buf_first_error(&p->err,
+			                       "[%s] listen must be ADDRESS:PORT, not \"%s\"",
+			                       section, value);
 		if (!strcmp(section, "ssh")) {
 			free(cfg->ssh_addr);
 			cfg->ssh_addr = addr;
@@ -277,14 +279,14 @@ static int config_handler(void *user, const char *section, const char *name, con
 	}
 	if (!strcmp(section, "telnet") && !strcmp(name, "enabled")) {
 		if (config_bool(value, &cfg->telnet_enabled) < 0)
-			return buf_first_error(&p->err, "[telnet] enabled must be true or false, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err, "[telnet] enabled must be true or false, not \"%s\"", value);
 		return 1;
 	}
 	if (!strcmp(section, "record") && !strcmp(name, "enabled")) {
 		if (config_bool(value, &cfg->record_enabled) < 0)
-			return buf_first_error(&p->err, "[record] enabled must be true or false, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err, "[record] enabled must be true or false, not \"%s\"", value);
 		return 1;
 	}
 	if (!strcmp(section, "record") && !strcmp(name, "dir")) {
@@ -295,10 +297,12 @@ static int config_handler(void *user, const char *section, const char *name, con
 	}
 	if (!strcmp(section, "limits") && !strcmp(name, "max_startups")) {
 		if (addrlimit_startups_parse(value, &cfg->startups) < 0)
-			return buf_first_error(&p->err, "max_startups must be START:RATE:FULL (e.g. 100:30:500: "
-					   "from START connections logging in, drop RATE %% of new "
-					   "ones, rising to all at FULL) or one number, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err,
+			    "max_startups must be START:RATE:FULL (e.g. 100:30:500: "
+			    "from START connections logging in, drop RATE %% of new "
+			    "ones, rising to all at FULL) or one number, not \"%s\"",
+			    value);
 		return 1;
 	}
 	if (!strcmp(section, "auth") && !strcmp(name, "trusted_networks")) {
@@ -307,8 +311,10 @@ static int config_handler(void *user, const char *section, const char *name, con
 		int count = addrlimit_nets_parse(value, &nets, bad, sizeof bad);
 
 		if (count < 0)
-			return buf_first_error(&p->err, "trusted_networks: \"%s\" is not an address or "
-					   "ADDRESS/BITS network (IPv4 or IPv6)", bad);
+			return buf_first_error(&p->err,
+			                       "trusted_networks: \"%s\" is not an address or "
+			                       "ADDRESS/BITS network (IPv4 or IPv6)",
+			                       bad);
 		free(cfg->trusted);
 		cfg->trusted = nets;
 		cfg->ntrusted = (size_t)count;
@@ -323,7 +329,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 			char range[64];
 
 			snprintf(range, sizeof range, "%ld..%ld", k->min, k->max);
-			return buf_first_error(&p->err, "%s must be a whole number in %s", name, range);
+			return buf_first_error(&p->err, "%s must be a whole number in %s", name,
+			                       range);
 		}
 		*(int *)(void *)((char *)cfg + k->offset) = (int)n;
 		return 1;
@@ -334,8 +341,11 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (strcmp(section, k->section) || strcmp(name, k->name))
 			continue;
 		if (config_size(value, k->min, k->max, (size_t *)(void *)((char *)cfg + k->offset)) < 0)
-			return buf_first_error(&p->err, "%s must be a size in bytes (K, M, G allowed) in range, "
-					   "not \"%s\"", name, value);
+			return buf_first_error(
+			    &p->err,
+			    "%s must be a size in bytes (K, M, G allowed) in range, "
+			    "not \"%s\"",
+			    name, value);
 		return 1;
 	}
 	return buf_first_error(&p->err, "unknown setting \"%s\" in section [%s]", name, section);

@@ -1,9 +1,9 @@
 /* net_host — what the transports (sshsrv, telnetsrv) are given by the server that starts them,
  * instead of reaching into it: the loop, the settings they follow, the login checks (auth),
- * the sessions' functions and host, and the admission of connections (per address and overall, as OpenSSH's MaxStartups), the
- * log of refusals and new session ids, as callbacks. Also the connection as it is counted
- * (struct net_conn, embedded in each transport's own) and why one is refused (struct net_why),
- * which auth uses too. Loop thread only. */
+ * the sessions' functions and host, and as callbacks the admission of connections (per
+ * address and overall, as OpenSSH's MaxStartups), the log of refusals and new session ids.
+ * Also the connection as it is counted (struct net_conn, embedded in each transport's own)
+ * and why one is refused (struct net_why), which auth uses too. Loop thread only. */
 #ifndef PROPDESK_NET_HOST_H
 #define PROPDESK_NET_HOST_H
 

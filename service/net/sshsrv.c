@@ -725,8 +725,8 @@ static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, co
 
 	sshsrv_conn_audit_ctx(c, user, &ctx);
 	c->amsg = msg;
-	c->areq = c->owner->host->auth_password(c->owner->host->auth, &ctx, &c->sc, user, pw ? pw : "",
-	                        sshsrv_conn_password_cb, c);
+	c->areq = c->owner->host->auth_password(c->owner->host->auth, &ctx, &c->sc, user,
+	                                        pw ? pw : "", sshsrv_conn_password_cb, c);
 	if (c->areq == NULL) {
 		c->amsg = NULL;
 		ssh_message_reply_default(msg);
@@ -758,8 +758,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 		sshsrv_conn_auth_failed(c);
 	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
 		/* A probe: "would this key do?" */
-		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, false,
-		                &acct, &why);
+		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype,
+		                                b64, false, &acct, &why);
 		if (r == NET_AUTH_OK) {
 			ssh_message_auth_reply_pk_ok_simple(msg);
 		} else {
@@ -768,8 +768,8 @@ static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, cons
 			sshsrv_conn_auth_failed(c);
 		}
 	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
-		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype, b64, true, &acct,
-		                &why);
+		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype,
+		                                b64, true, &acct, &why);
 		if (r == NET_AUTH_OK) {
 			ssh_message_auth_reply_success(msg, 0);
 			c->owner->host->login(c->owner->host->arg, &c->sc, acct.name);
@@ -986,8 +986,8 @@ static void sshsrv_conn_input(struct sshsrv_conn *c)
 
 	while (!c->dead && c->sess != NULL && !c->closing) {
 		if (c->held_off < c->held_len) {
-			c->held_off += c->owner->host->session->input(c->sess, c->held + c->held_off,
-			                             c->held_len - c->held_off);
+			c->held_off += c->owner->host->session->input(
+			    c->sess, c->held + c->held_off, c->held_len - c->held_off);
 			if (c->held_off < c->held_len)
 				return;
 			free(c->held);
@@ -995,7 +995,8 @@ static void sshsrv_conn_input(struct sshsrv_conn *c)
 			c->held_len = c->held_off = 0;
 			continue;
 		}
-		if (c->in_left == 0 || c->chan == NULL || !c->owner->host->session->can_take_input(c->sess))
+		if (c->in_left == 0 || c->chan == NULL ||
+		    !c->owner->host->session->can_take_input(c->sess))
 			return;
 		c->held = malloc(c->in_left);
 		if (c->held == NULL) {
@@ -1034,7 +1035,8 @@ static void sshsrv_conn_close_step(struct sshsrv_conn *c)
 		return;
 	}
 	if (!c->close_sent) {
-		if (!c->remote_closed && c->sess != NULL && c->owner->host->session->output_pending(c->sess) > 0)
+		if (!c->remote_closed && c->sess != NULL &&
+		    c->owner->host->session->output_pending(c->sess) > 0)
 			return; /* still flushing */
 		if (ssh_get_status(c->ssh) & SSH_WRITE_PENDING)
 			return;

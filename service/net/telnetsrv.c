@@ -334,8 +334,9 @@ static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
 	ctx.peer = c->peer;
 	ctx.transport = "telnet";
 	c->state = TELNETSRV_ST_AUTH;
-	c->auth = c->t->host->auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
-				telnet_login_password(c->login), telnetsrv_conn_auth_cb, c);
+	c->auth =
+	    c->t->host->auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
+	                              telnet_login_password(c->login), telnetsrv_conn_auth_cb, c);
 	telnet_login_wipe(c->login);
 	if (c->auth == NULL) {
 		log_error(c->id, "telnet: out of memory checking a password");

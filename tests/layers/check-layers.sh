@@ -80,7 +80,8 @@ if [ "$self_test" = 1 ]; then
 	# to the daemon's sessions.
 	sed -i '0,/^#include "utf8.h"/s//#include "utf8.h"\n#include "store.h"/' "$tmp/shell/base/json.c"
 	sed -i '0,/^#include "cmd.h"/s//#include "cmd.h"\n#include "server.h"/' "$tmp/shell/cmd/cmd_config.c"
-	sed -i '0,/^#include "net_host.h"/s//#include "net_host.h"\n#include "session.h"/' "$tmp/service/net/sshsrv.c"
+	sed -i '0,/^#include "net_host.h"/s//#include "net_host.h"\n#include "session.h"/' \
+		"$tmp/service/net/sshsrv.c"
 	out=$(check "$tmp" || true)
 	grep -q 'shell/base/json.c:.*base includes store.h (store)' <<<"$out" ||
 		{ echo "check-layers: a base file including store.h was not caught" >&2; exit 1; }
