@@ -8,7 +8,11 @@
  * Open: the server callbacks (channel open) and channel callbacks are set, and each event pumps
  * with ssh_execute_message_callbacks. Callbacks only record what happened; the work (starting
  * the session, input the session could not take yet, output, closing) is done after the pump,
- * in one "drive" per event. A busy counter defers teardown until the outermost drive ends. */
+ * in one "drive" per event. A busy counter defers teardown until the outermost drive ends.
+ *
+ * This file is the connection's life cycle, the drive, accepting and refusing, and the
+ * listener; authentication and the host key are sshsrv_auth.c, the channel's callbacks
+ * sshsrv_chan.c, and what they share sshsrv_int.h. */
 #include "sshsrv.h"
 
 #include <arpa/inet.h>
@@ -34,172 +38,19 @@
 #include <uv.h>
 
 #include "log.h"
-#include "net_host.h"
+#include "sshsrv_int.h"
 #include "store.h"
-#include "store_account.h"
-
-/* Failed authentication attempts (passwords, keys, probes of unknown keys) on one connection
- * before it is dropped, as OpenSSH's MaxAuthTries. */
-#define SSHSRV_MAX_AUTH_FAILURES 6
-/* Messages kept while a password check runs; a client that sends more is dropped. */
-#define SSHSRV_MAX_PARKED 8
-/* Bytes written to one connection per drive, so one fast reader cannot hold the loop. */
-#define SSHSRV_WRITE_BUDGET (256 * 1024)
-/* Output is copied into a scratch buffer of this size before each ssh_channel_write: the write
- * may run callbacks that append to (and so move) the session's output buffer. */
-#define SSHSRV_WRITE_CHUNK (64 * 1024)
-/* Connections accepted per listener event. */
-#define SSHSRV_ACCEPT_BURST 64
-/* After EMFILE and the like, the listener pauses this long instead of spinning. */
-#define SSHSRV_ACCEPT_RETRY_MS 100
-/* After our channel close: how long to wait for the client's close. */
-#define SSHSRV_LINGER_MS 1000
-/* While closing: how long output may make no progress before the connection is dropped. */
-#define SSHSRV_FLUSH_STALL_MS 15000
-/* A refused connection is told why, then kept (reading and dropping what the client sends)
- * until the client closes or this long, so that closing does not reset the reason away
- * before the client reads it; at most this many at once (the rest are closed at once). */
-#define SSHSRV_REFUSED_LINGER_MS 2000
-#define SSHSRV_REFUSED_LINGER_MAX 64
-/* sshsrv_shutdown closes every connection within this time. */
-#define SSHSRV_SHUTDOWN_MS 1000
-#define SSHSRV_MAX_EXEC 16384
-#define SSHSRV_MAX_USER 128
-
-enum sshsrv_phase {
-	SSHSRV_KEX,
-	SSHSRV_AUTH,
-	SSHSRV_OPEN,
-};
-
-struct sshsrv_conn {
-	struct net_conn sc;           /* as the server counts it (admission, limits) */
-	struct sshsrv_conn *prev, *next; /* the listener's live connections */
-	struct sshsrv_conn *kick_next;   /* the listener's kick queue */
-	struct sshsrv *owner;
-	char id[16];
-	char peer[80]; /* "addr:port" / "[v6]:port" */
-	char addr[64];
-	uint64_t started_ms; /* loop time */
-	ssh_session ssh;
-	int fd;
-	uv_poll_t poll;
-	uv_timer_t timer;    /* auth timeout, idle timeout, flush stall or linger */
-	uv_timer_t ka_timer; /* keepalive */
-	int handles;         /* libuv handles not yet closed */
-	int events;          /* the poll mask armed now */
-	enum sshsrv_phase phase;
-	int busy;  /* drives and callbacks running on this connection */
-	bool dead; /* tear down when busy drops to 0 */
-	bool torn; /* torn down; waiting for the close callbacks */
-	bool kick_queued;
-	bool kicked;   /* something happened during a drive: run the work again */
-	char why[160]; /* the first reason the connection ends */
-	struct ssh_counter_struct scount, rcount;
-	bool ident_checked; /* the client's first bytes were seen to start "SSH-" */
-	bool quiet;         /* evicted: logged (or counted) by the host, not at teardown */
-	struct ssh_server_callbacks_struct scb;
-	struct ssh_channel_callbacks_struct ccb;
-
-	/* authentication */
-	struct auth_req *areq; /* password check in flight */
-	ssh_message amsg;      /* its message, answered when the check is done */
-	ssh_message parked[SSHSRV_MAX_PARKED];
-	int nparked;
-	int failures;
-	struct account acct; /* once authenticated */
-	bool authenticated;
-
-	/* the channel */
-	ssh_channel chan;
-	bool pty;
-	char term[64];
-	int cols, rows;
-	char lang[64], lc_all[64];
-	bool start_req; /* shell or exec accepted, the session not created yet */
-	char *exec;
-	struct session *sess;
-	size_t in_left; /* client input left in libssh's channel buffer */
-	char *held;     /* input taken from libssh that the session has not taken yet */
-	size_t held_len, held_off;
-	bool eof_in, eof_done;
-	bool remote_closed;
-	bool write_refused; /* the window was closed (or a rekey ran) at the last write */
-	bool want_keepalive;
-	uint64_t last_input_ms;
-
-	/* closing */
-	bool closing;
-	int exit_status; /* < 0: none to send */
-	bool exit_sent;
-	bool close_sent;
-};
-
-/* A refused connection, lingering briefly after its reason was written. */
-struct sshsrv_refused {
-	struct sshsrv_refused *prev, *next;
-	struct sshsrv *owner;
-	int fd;
-	uv_poll_t poll;
-	uv_timer_t timer;
-	int handles;
-	bool closing;
-};
-
-struct sshsrv {
-	const struct net_host *host;
-	ssh_bind bind;
-	int lfd;
-	uv_poll_t lpoll;
-	uv_timer_t retry_timer;
-	uv_timer_t stop_timer;
-	uv_idle_t kick_idle;
-	int handles; /* own libuv handles not yet closed */
-	bool stopping;
-	bool finishing;
-	struct sshsrv_conn *conns;
-	int nconns; /* live (not torn down) connections */
-	int nalloc; /* connection (and refused) structs not yet freed */
-	struct sshsrv_refused *refused;
-	int nrefused;
-	struct sshsrv_conn *kick_head, *kick_tail;
-};
 
 static char sshsrv_scratch[SSHSRV_WRITE_CHUNK];
 
 static void sshsrv_conn_drive(struct sshsrv_conn *c);
-static void sshsrv_conn_pump(struct sshsrv_conn *c);
-static void sshsrv_conn_timer_cb(uv_timer_t *t);
-static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg);
 static void sshsrv_maybe_finish(struct sshsrv *s);
-
-/* libssh 0.10 marks these message accessors deprecated in favour of server callbacks, which
- * cannot keep a message across a thread-pool check (see the notes); they are what works. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-static const char *sshsrv_msg_password(ssh_message msg)
-{
-	return ssh_message_auth_password(msg);
-}
-
-static ssh_key sshsrv_msg_pubkey(ssh_message msg)
-{
-	return ssh_message_auth_pubkey(msg);
-}
-
-static enum ssh_publickey_state_e sshsrv_msg_pubkey_state(ssh_message msg)
-{
-	return ssh_message_auth_publickey_state(msg);
-}
-#pragma GCC diagnostic pop
 
 /* ---- connection life cycle ------------------------------------------------------------ */
 
-static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* Marks the connection for teardown; the first reason given is the one logged. */
-static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
+void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -211,7 +62,7 @@ static void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
 	c->dead = true;
 }
 
-static uint64_t sshsrv_conn_now(const struct sshsrv_conn *c)
+uint64_t sshsrv_conn_now(const struct sshsrv_conn *c)
 {
 	return uv_now(c->owner->host->loop);
 }
@@ -304,7 +155,7 @@ static void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	s->host->release(s->host->arg, &c->sc);
 }
 
-static void sshsrv_conn_enter(struct sshsrv_conn *c)
+void sshsrv_conn_enter(struct sshsrv_conn *c)
 {
 	c->busy++;
 }
@@ -334,7 +185,7 @@ static void sshsrv_conn_rearm(struct sshsrv_conn *c)
 	c->events = ev;
 }
 
-static void sshsrv_conn_leave(struct sshsrv_conn *c)
+void sshsrv_conn_leave(struct sshsrv_conn *c)
 {
 	if (--c->busy > 0)
 		return;
@@ -424,448 +275,6 @@ static const struct net_session_ops sshsrv_session_ops = {
     .kick = sshsrv_session_kick,
     .close = sshsrv_session_close,
 };
-
-/* ---- channel callbacks (record, do the work in the drive) ------------------------------ */
-
-static int sshsrv_chan_data_cb(ssh_session ssh, ssh_channel ch, void *data, uint32_t len,
-                               int is_stderr, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-	size_t n;
-
-	(void)ssh;
-	(void)ch;
-	if (is_stderr)
-		return (int)len; /* clients have no stderr to send; drop it */
-	c->last_input_ms = sshsrv_conn_now(c);
-	if (c->dead || c->closing || (c->sess != NULL && c->owner->host->session->ended(c->sess))) {
-		c->in_left = 0;
-		return (int)len; /* nobody will read it */
-	}
-	if (c->sess == NULL || c->held_off < c->held_len) {
-		/* Not yet (before shell/exec, or older input still waits): libssh keeps it. */
-		c->in_left = len;
-		c->kicked = true;
-		return 0;
-	}
-	n = c->owner->host->session->input(c->sess, data, len);
-	c->in_left = len - n;
-	if (c->in_left > 0)
-		c->kicked = true;
-	return (int)n;
-}
-
-static void sshsrv_chan_eof_cb(ssh_session ssh, ssh_channel ch, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	c->eof_in = true;
-	c->kicked = true;
-}
-
-static void sshsrv_chan_close_cb(ssh_session ssh, ssh_channel ch, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	c->remote_closed = true;
-	c->kicked = true;
-}
-
-static void sshsrv_copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
-static int sshsrv_chan_pty_cb(ssh_session ssh, ssh_channel ch, const char *term, int cols, int rows,
-                              int pxw, int pxh, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	(void)pxw;
-	(void)pxh;
-	if (c->sess != NULL || c->start_req || c->closing)
-		return -1;
-	c->pty = true;
-	sshsrv_copy(c->term, sizeof c->term, term);
-	c->cols = cols;
-	c->rows = rows;
-	return 0;
-}
-
-static int sshsrv_chan_winch_cb(ssh_session ssh, ssh_channel ch, int cols, int rows, int pxw,
-                                int pxh, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	(void)pxw;
-	(void)pxh;
-	c->cols = cols;
-	c->rows = rows;
-	c->last_input_ms = sshsrv_conn_now(c);
-	if (c->sess != NULL && !c->closing)
-		c->owner->host->session->resize(c->sess, cols, rows);
-	return 0;
-}
-
-static int sshsrv_chan_shell_cb(ssh_session ssh, ssh_channel ch, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	if (c->sess != NULL || c->start_req || c->closing)
-		return 1;
-	c->start_req = true;
-	c->kicked = true;
-	return 0;
-}
-
-static int sshsrv_chan_exec_cb(ssh_session ssh, ssh_channel ch, const char *command, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-
-	(void)ssh;
-	(void)ch;
-	if (c->sess != NULL || c->start_req || c->closing || command == NULL ||
-	    strlen(command) > SSHSRV_MAX_EXEC)
-		return 1;
-	c->exec = strdup(command);
-	if (c->exec == NULL)
-		return 1;
-	c->start_req = true;
-	c->kicked = true;
-	return 0;
-}
-
-static int sshsrv_chan_env_cb(ssh_session ssh, ssh_channel ch, const char *name, const char *value,
-                              void *ud)
-{
-	struct sshsrv_conn *c = ud;
-	char *dst;
-
-	(void)ssh;
-	(void)ch;
-	if (c->sess != NULL || c->start_req || name == NULL || value == NULL)
-		return 1;
-	if (strcmp(name, "LANG") == 0)
-		dst = c->lang;
-	else if (strcmp(name, "LC_ALL") == 0)
-		dst = c->lc_all;
-	else
-		return 1;
-	if (strlen(value) >= sizeof c->lang)
-		return 1;
-	sshsrv_copy(dst, sizeof c->lang, value);
-	return 0;
-}
-
-/* One session channel per connection; others are refused (the client is told "failed"). */
-static ssh_channel sshsrv_chan_open_cb(ssh_session ssh, void *ud)
-{
-	struct sshsrv_conn *c = ud;
-	ssh_channel ch;
-
-	if (c->chan != NULL || c->closing || c->dead)
-		return NULL;
-	ch = ssh_channel_new(ssh);
-	if (ch == NULL)
-		return NULL;
-	memset(&c->ccb, 0, sizeof c->ccb);
-	c->ccb.userdata = c;
-	c->ccb.channel_data_function = sshsrv_chan_data_cb;
-	c->ccb.channel_eof_function = sshsrv_chan_eof_cb;
-	c->ccb.channel_close_function = sshsrv_chan_close_cb;
-	c->ccb.channel_pty_request_function = sshsrv_chan_pty_cb;
-	c->ccb.channel_pty_window_change_function = sshsrv_chan_winch_cb;
-	c->ccb.channel_shell_request_function = sshsrv_chan_shell_cb;
-	c->ccb.channel_exec_request_function = sshsrv_chan_exec_cb;
-	c->ccb.channel_env_request_function = sshsrv_chan_env_cb;
-	ssh_callbacks_init(&c->ccb);
-	if (ssh_set_channel_callbacks(ch, &c->ccb) != SSH_OK) {
-		ssh_channel_free(ch);
-		return NULL;
-	}
-	c->chan = ch;
-	return ch;
-}
-
-/* ---- authentication --------------------------------------------------------------------- */
-
-static void sshsrv_conn_audit_ctx(const struct sshsrv_conn *c, const char *user,
-                                  struct audit_ctx *ctx)
-{
-	memset(ctx, 0, sizeof *ctx);
-	ctx->account = user;
-	ctx->session = c->id;
-	ctx->peer = c->peer;
-	ctx->transport = "ssh";
-}
-
-static uint64_t sshsrv_auth_timeout_ms(const struct net_limits *cfg)
-{
-	return (uint64_t)(cfg->auth_timeout_s > 0 ? cfg->auth_timeout_s : 30) * 1000;
-}
-
-static void sshsrv_conn_auth_failed(struct sshsrv_conn *c)
-{
-	if (++c->failures >= SSHSRV_MAX_AUTH_FAILURES)
-		sshsrv_conn_fail(c, "too many authentication failures (%d)", c->failures);
-}
-
-/* A login whose key or password was right but that the service could not check or record (no
- * login goes unaudited: a full disk or a locked database refuses it): the client is told so in
- * the disconnect message (OpenSSH prints it), rather than left to think its key or password
- * was wrong and try again. The request gets no "failure" answer: on one, a client with no other
- * method to try gives up with "permission denied" before it reads the disconnect. */
-static void sshsrv_conn_auth_error(struct sshsrv_conn *c)
-{
-	ssh_session_set_disconnect_message(c->ssh,
-	                                   "the service could not record this login just now "
-	                                   "(disk full or database locked?): try again later");
-	sshsrv_conn_fail(c, "login not completed: the service could not record it");
-}
-
-/* The client is in: takes the account (acct is left empty), registers the server callbacks for
- * the channel, and switches the timers from the authentication deadline to idle/keepalive. */
-static void sshsrv_conn_authenticated(struct sshsrv_conn *c, struct account *acct)
-{
-	const struct net_limits *cfg = c->owner->host->limits;
-
-	c->acct = *acct;
-	memset(acct, 0, sizeof *acct);
-	c->authenticated = true;
-	c->phase = SSHSRV_OPEN;
-	memset(&c->scb, 0, sizeof c->scb);
-	c->scb.userdata = c;
-	c->scb.channel_open_request_session_function = sshsrv_chan_open_cb;
-	ssh_callbacks_init(&c->scb);
-	if (ssh_set_server_callbacks(c->ssh, &c->scb) != SSH_OK) {
-		sshsrv_conn_fail(c, "cannot set the server callbacks");
-		return;
-	}
-	c->last_input_ms = sshsrv_conn_now(c);
-	/* From now on the deadline is for starting a shell or a command. */
-	uv_timer_start(&c->timer, sshsrv_conn_timer_cb, sshsrv_auth_timeout_ms(cfg), 0);
-}
-
-static void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
-
-static void sshsrv_conn_start_keepalive(struct sshsrv_conn *c)
-{
-	int ka = c->owner->host->limits->keepalive_s;
-
-	if (ka > 0)
-		uv_timer_start(&c->ka_timer, sshsrv_conn_ka_timer_cb, (uint64_t)ka * 1000,
-		               (uint64_t)ka * 1000);
-}
-
-/* A login refused whatever the client tries next on this connection (a lock, a ban, no room):
- * the reason goes in the disconnect message, which OpenSSH prints; no "failure" answer, as in
- * sshsrv_conn_auth_error. */
-static void sshsrv_conn_auth_refused(struct sshsrv_conn *c, const struct net_why *why)
-{
-	ssh_session_set_disconnect_message(c->ssh, why->en);
-	sshsrv_conn_fail(c, "login refused: %s", why->en);
-}
-
-static void sshsrv_conn_password_cb(void *arg, enum net_auth_result r, struct account *acct,
-                                    const struct net_why *why)
-{
-	struct sshsrv_conn *c = arg;
-	ssh_message msg = c->amsg;
-
-	c->areq = NULL;
-	c->amsg = NULL;
-	sshsrv_conn_enter(c);
-	if (r == NET_AUTH_OK) {
-		ssh_message_auth_reply_success(msg, 0);
-		c->owner->host->login(c->owner->host->arg, &c->sc, acct->name);
-		sshsrv_conn_authenticated(c, acct);
-		sshsrv_conn_start_keepalive(c);
-	} else if (r == NET_AUTH_ERROR) {
-		sshsrv_conn_auth_error(c); /* no "failure" answer: the client would stop there */
-	} else if ((r == NET_AUTH_LOCKED || r == NET_AUTH_REFUSED) && why != NULL) {
-		sshsrv_conn_auth_refused(c, why);
-	} else {
-		ssh_message_reply_default(msg);
-		c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_FAILED);
-		sshsrv_conn_auth_failed(c);
-	}
-	ssh_message_free(msg);
-	/* Messages that came while the check ran, in order (after success: answered "no"). */
-	while (c->nparked > 0 && c->areq == NULL && !c->dead) {
-		ssh_message m = c->parked[0];
-
-		c->nparked--;
-		memmove(&c->parked[0], &c->parked[1], (size_t)c->nparked * sizeof c->parked[0]);
-		if (c->phase == SSHSRV_OPEN) {
-			ssh_message_reply_default(m);
-			ssh_message_free(m);
-		} else {
-			sshsrv_conn_auth_message(c, m);
-		}
-	}
-	if (!c->dead)
-		sshsrv_conn_pump(c);
-	sshsrv_conn_leave(c);
-}
-
-static void sshsrv_conn_auth_password(struct sshsrv_conn *c, ssh_message msg, const char *user)
-{
-	struct audit_ctx ctx;
-	const char *pw = sshsrv_msg_password(msg);
-
-	sshsrv_conn_audit_ctx(c, user, &ctx);
-	c->amsg = msg;
-	c->areq = c->owner->host->auth_password(c->owner->host->auth, &ctx, &c->sc, user,
-	                                        pw ? pw : "", sshsrv_conn_password_cb, c);
-	if (c->areq == NULL) {
-		c->amsg = NULL;
-		ssh_message_reply_default(msg);
-		ssh_message_free(msg);
-		sshsrv_conn_fail(c, "out of memory");
-	}
-}
-
-static void sshsrv_conn_auth_pubkey(struct sshsrv_conn *c, ssh_message msg, const char *user)
-{
-	enum ssh_publickey_state_e state = sshsrv_msg_pubkey_state(msg);
-	ssh_key key = sshsrv_msg_pubkey(msg);
-	struct account acct;
-	struct audit_ctx ctx;
-	enum net_auth_result r = NET_AUTH_FAIL;
-	const struct net_why *why = NULL;
-	const char *keytype = NULL;
-	char *b64 = NULL;
-
-	memset(&acct, 0, sizeof acct);
-	sshsrv_conn_audit_ctx(c, user, &ctx);
-	if (key != NULL) {
-		keytype = ssh_key_type_to_char(ssh_key_type(key));
-		if (keytype == NULL || ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
-			b64 = NULL;
-	}
-	if (b64 == NULL) {
-		ssh_message_reply_default(msg);
-		sshsrv_conn_auth_failed(c);
-	} else if (state == SSH_PUBLICKEY_STATE_NONE) {
-		/* A probe: "would this key do?" */
-		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype,
-		                                b64, false, &acct, &why);
-		if (r == NET_AUTH_OK) {
-			ssh_message_auth_reply_pk_ok_simple(msg);
-		} else {
-			log_debug(c->id, "ssh key %s offered for %s: not accepted", keytype, user);
-			ssh_message_reply_default(msg);
-			sshsrv_conn_auth_failed(c);
-		}
-	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
-		r = c->owner->host->auth_pubkey(c->owner->host->auth, &ctx, &c->sc, user, keytype,
-		                                b64, true, &acct, &why);
-		if (r == NET_AUTH_OK) {
-			ssh_message_auth_reply_success(msg, 0);
-			c->owner->host->login(c->owner->host->arg, &c->sc, acct.name);
-			sshsrv_conn_authenticated(c, &acct);
-			sshsrv_conn_start_keepalive(c);
-		} else {
-			log_info(c->id, "ssh key %s refused for %s from %s%s", keytype, user,
-			         c->peer, r == NET_AUTH_LOCKED ? " (account locked)" : "");
-			if (r == NET_AUTH_ERROR) {
-				sshsrv_conn_auth_error(c); /* no "failure" answer, see there */
-			} else if (r == NET_AUTH_REFUSED && why != NULL) {
-				sshsrv_conn_auth_refused(c, why);
-			} else {
-				ssh_message_reply_default(msg);
-				sshsrv_conn_auth_failed(c);
-			}
-		}
-	} else {
-		log_info(c->id, "ssh key %s for %s from %s: bad signature", keytype, user, c->peer);
-		ssh_message_reply_default(msg);
-		sshsrv_conn_auth_failed(c);
-	}
-	store_account_clear(&acct);
-	ssh_string_free_char(b64);
-	ssh_message_free(msg);
-}
-
-/* Handles one message of the authentication phase; takes msg. */
-static void sshsrv_conn_auth_message(struct sshsrv_conn *c, ssh_message msg)
-{
-	const char *user, *svc;
-
-	switch (ssh_message_type(msg)) {
-	case SSH_REQUEST_SERVICE:
-		svc = ssh_message_service_service(msg);
-		if (svc != NULL && strcmp(svc, "ssh-userauth") == 0)
-			ssh_message_service_reply_success(msg);
-		else
-			sshsrv_conn_fail(c, "unknown service requested");
-		ssh_message_free(msg);
-		return;
-	case SSH_REQUEST_AUTH:
-		break;
-	default:
-		ssh_message_reply_default(msg);
-		ssh_message_free(msg);
-		return;
-	}
-	user = ssh_message_auth_user(msg);
-	if (user == NULL || user[0] == '\0' || strlen(user) > SSHSRV_MAX_USER) {
-		ssh_message_reply_default(msg);
-		ssh_message_free(msg);
-		sshsrv_conn_auth_failed(c);
-		return;
-	}
-	switch (ssh_message_subtype(msg)) {
-	case SSH_AUTH_METHOD_PASSWORD:
-		sshsrv_conn_auth_password(c, msg, user);
-		return;
-	case SSH_AUTH_METHOD_PUBLICKEY:
-		sshsrv_conn_auth_pubkey(c, msg, user);
-		return;
-	default:
-		/* "none" (the client asking which methods work) and the rest: the list. */
-		ssh_message_reply_default(msg);
-		ssh_message_free(msg);
-		return;
-	}
-}
-
-/* Takes every queued authentication message; with a password check in flight they are parked. */
-static void sshsrv_conn_auth_drain(struct sshsrv_conn *c)
-{
-	size_t cap = c->owner->host->limits->preauth_input_max;
-	ssh_message msg;
-
-	while (!c->dead && c->phase == SSHSRV_AUTH) {
-		if (c->scount.in_bytes > cap) {
-			sshsrv_conn_fail(c, "more than %zu bytes before login", cap);
-			return;
-		}
-		msg = ssh_message_get(c->ssh);
-		if (msg == NULL)
-			return;
-		if (c->areq != NULL) {
-			if (c->nparked == SSHSRV_MAX_PARKED) {
-				ssh_message_free(msg);
-				sshsrv_conn_fail(c, "too many requests during a password check");
-				return;
-			}
-			c->parked[c->nparked++] = msg;
-			continue;
-		}
-		sshsrv_conn_auth_message(c, msg);
-	}
-}
 
 /* ---- the drive ---------------------------------------------------------------------------- */
 
@@ -1128,7 +537,7 @@ static bool sshsrv_conn_ident_ok(struct sshsrv_conn *c)
 }
 
 /* One pump and the work after it; the caller holds the busy count. */
-static void sshsrv_conn_pump(struct sshsrv_conn *c)
+void sshsrv_conn_pump(struct sshsrv_conn *c)
 {
 	int rc;
 
@@ -1164,7 +573,7 @@ static void sshsrv_conn_pump(struct sshsrv_conn *c)
 		c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_AUTH);
 		/* fall through - a userauth request may have come in the same read */
 	case SSHSRV_AUTH:
-		sshsrv_conn_auth_drain(c);
+		sshsrv_auth_drain(c);
 		break;
 	case SSHSRV_OPEN:
 		ssh_execute_message_callbacks(c->ssh);
@@ -1210,7 +619,7 @@ static void sshsrv_conn_poll_cb(uv_poll_t *h, int status, int events)
 	sshsrv_conn_drive(c);
 }
 
-static void sshsrv_conn_timer_cb(uv_timer_t *t)
+void sshsrv_conn_timer_cb(uv_timer_t *t)
 {
 	struct sshsrv_conn *c = t->data;
 	const struct net_limits *cfg = c->owner->host->limits;
@@ -1248,7 +657,7 @@ static void sshsrv_conn_timer_cb(uv_timer_t *t)
 	sshsrv_conn_leave(c);
 }
 
-static void sshsrv_conn_ka_timer_cb(uv_timer_t *t)
+void sshsrv_conn_ka_timer_cb(uv_timer_t *t)
 {
 	struct sshsrv_conn *c = t->data;
 
@@ -1568,82 +977,6 @@ static void sshsrv_accept_cb(uv_poll_t *h, int status, int events)
 	}
 }
 
-/* ---- the host key ------------------------------------------------------------------------ */
-
-static int sshsrv_hostkey_generate(const char *path)
-{
-	ssh_key key = NULL;
-	size_t n = strlen(path) + 5;
-	char *tmp = malloc(n);
-	int fd, rc = -1;
-
-	if (tmp == NULL)
-		return -1;
-	snprintf(tmp, n, "%s.tmp", path);
-	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) {
-		log_error(NULL, "cannot generate an ed25519 host key");
-		goto out;
-	}
-	/* Created 0600 first: ssh_pki_export_privkey_file opens with fopen, whose mode follows
-	 * the umask; an existing file keeps its mode. Renamed into place once complete. */
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		log_error(NULL, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	close(fd);
-	if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, tmp) != SSH_OK) {
-		log_error(NULL, "cannot write the host key to %s", tmp);
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		log_error(NULL, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	log_info(NULL, "generated a new ed25519 host key in %s", path);
-	rc = 0;
-out:
-	ssh_key_free(key);
-	free(tmp);
-	return rc;
-}
-
-static int sshsrv_hostkey_load(const char *path, ssh_key *out)
-{
-	unsigned char *hash = NULL;
-	size_t hlen = 0;
-	char *fp = NULL;
-	struct stat st;
-	ssh_key key = NULL;
-
-	if (stat(path, &st) < 0) {
-		if (errno != ENOENT) {
-			log_error(NULL, "host key %s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (sshsrv_hostkey_generate(path) < 0)
-			return -1;
-	} else if (st.st_mode & 077) {
-		log_warn(NULL, "host key %s is accessible by other users (mode %03o)", path,
-		         (unsigned)(st.st_mode & 0777));
-	}
-	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK) {
-		log_error(NULL, "cannot read the host key %s", path);
-		return -1;
-	}
-	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0)
-		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	log_info(NULL, "ssh host key %s: %s %s", path, ssh_key_type_to_char(ssh_key_type(key)),
-	         fp ? fp : "(no fingerprint)");
-	ssh_string_free_char(fp);
-	ssh_clean_pubkey_hash(&hash);
-	*out = key;
-	return 0;
-}
-
 /* ---- the listener --------------------------------------------------------------------------- */
 
 static int sshsrv_listen(const char *addr, int port)
@@ -1724,7 +1057,7 @@ int sshsrv_start(const struct net_host *host, const char *addr, int port, const 
 	}
 	s->host = host;
 	s->lfd = -1;
-	if (sshsrv_hostkey_load(hostkey_path, &key) < 0)
+	if (sshsrv_auth_hostkey_load(hostkey_path, &key) < 0)
 		goto fail;
 	s->bind = ssh_bind_new();
 	if (s->bind == NULL) {

@@ -81,13 +81,13 @@ if [ "$self_test" = 1 ]; then
 	sed -i '0,/^#include "utf8.h"/s//#include "utf8.h"\n#include "store.h"/' "$tmp/shell/base/json.c"
 	sed -i '0,/^#include "cmd.h"/s//#include "cmd.h"\n#include "server.h"/' "$tmp/shell/cmd/cmd_config.c"
 	sed -i '0,/^#include "net_host.h"/s//#include "net_host.h"\n#include "session.h"/' \
-		"$tmp/service/net/sshsrv.c"
+		"$tmp/service/net/telnetsrv.c"
 	out=$(check "$tmp" || true)
 	grep -q 'shell/base/json.c:.*base includes store.h (store)' <<<"$out" ||
 		{ echo "check-layers: a base file including store.h was not caught" >&2; exit 1; }
 	grep -q 'shell/cmd/cmd_config.c:.*cmd includes server.h (service)' <<<"$out" ||
 		{ echo "check-layers: a command group including server.h was not caught" >&2; exit 1; }
-	grep -q 'service/net/sshsrv.c:.*net includes session.h (service)' <<<"$out" ||
+	grep -q 'service/net/telnetsrv.c:.*net includes session.h (service)' <<<"$out" ||
 		{ echo "check-layers: a transport including session.h was not caught" >&2; exit 1; }
 	# And the compiler, given only the base layer's include path, cannot find store.h.
 	if printf '#include "store.h"\n' | cc -fsyntax-only -I"$root/shell/base" -x c - 2>/dev/null; then
