@@ -1,5 +1,5 @@
 /* sshsrv_chan — the SSH listener's channel callbacks: they only record what happened (data,
- * EOF, close, pty, window size, shell or exec, environment); the drive (sshsrv.c) does the
+ * EOF, close, pty, window size, shell or exec, environment); the drive (sshsrv_conn.c) does the
  * work. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,6 +1,8 @@
-/* sshsrv_int — inside the SSH listener (sshsrv.c, sshsrv_auth.c, sshsrv_chan.c): the
- * connection and listener structs and what the three files call of each other. Not for
- * callers of sshsrv.h. Loop thread only. */
+/* sshsrv_int — inside the SSH listener: the connection and listener structs, and what the
+ * files call of each other, each only downwards: sshsrv.c (the listener: accepting,
+ * refusing, the host key) -> sshsrv_conn.c (a connection: its life cycle, authentication,
+ * the drive) -> sshsrv_chan.c (the channel's callbacks). Not for callers of sshsrv.h. Loop
+ * thread only. */
 #ifndef PROPDESK_SSHSRV_INT_H
 #define PROPDESK_SSHSRV_INT_H
 
@@ -142,24 +144,29 @@ struct sshsrv {
 	struct sshsrv_refused *refused;
 	int nrefused;
 	struct sshsrv_conn *kick_head, *kick_tail;
+	/* sshsrv.c: closes the listener's own handles once it is stopping and the last
+	 * connection is freed (the connections' side calls it, never naming it). */
+	void (*finish)(struct sshsrv *s);
 };
 
-/* sshsrv.c: the connection's life cycle and its drive. */
+/* The loop's time in ms. */
+static inline uint64_t sshsrv_conn_now(const struct sshsrv_conn *c)
+{
+	return uv_now(c->owner->host->loop);
+}
+
+/* sshsrv_conn.c: a connection's life cycle, its authentication and its drive. */
+uint64_t sshsrv_conn_auth_timeout_ms(const struct net_limits *cfg);
+void sshsrv_conn_begin_close(struct sshsrv_conn *c, int status);
+void sshsrv_conn_drive(struct sshsrv_conn *c);
 void sshsrv_conn_enter(struct sshsrv_conn *c);
 void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void sshsrv_conn_ka_timer_cb(uv_timer_t *t);
+void sshsrv_conn_kick(struct sshsrv_conn *c);
 void sshsrv_conn_leave(struct sshsrv_conn *c);
-uint64_t sshsrv_conn_now(const struct sshsrv_conn *c);
 void sshsrv_conn_pump(struct sshsrv_conn *c);
+void sshsrv_conn_teardown(struct sshsrv_conn *c);
 void sshsrv_conn_timer_cb(uv_timer_t *t);
-
-/* sshsrv_auth.c: authentication (the messages libssh queues before the channel is open) and
- * the host key. */
-void sshsrv_auth_drain(struct sshsrv_conn *c);
-int sshsrv_auth_hostkey_load(const char *path, ssh_key *out);
-void sshsrv_auth_message(struct sshsrv_conn *c, ssh_message msg);
-uint64_t sshsrv_auth_timeout_ms(const struct net_limits *cfg);
 
 /* sshsrv_chan.c: the channel's callbacks (they record what happened; the drive does the
  * work). */
