@@ -14,28 +14,29 @@
 
 #include "addrlimit.h"
 #include "log.h"
-#include "server.h"
+#include "config.h"
 #include "store.h"
 #include "store_account.h"
 #include "store_audit.h"
+#include "xalloc.h"
 
-const struct server_why auth_why_locked = {
+const struct net_why auth_why_locked = {
     "this account is locked: ask an admin",
     "account locked / 账户已锁定，请联系管理员",
 };
-const struct server_why auth_why_pair_locked = {
+const struct net_why auth_why_pair_locked = {
     "too many failed logins for this account from your address: try again later, log in "
     "with your key, or ask an admin (user unlock)",
     "too many failed logins for this account from your address: try again later, log in with "
     "your key, or ask an admin / 该账号从您所在地址登录失败次数过多：请稍后再试、用密钥登录，或请管理员解锁",
 };
-const struct server_why auth_why_addr_banned = {
+const struct net_why auth_why_addr_banned = {
     "password logins from your address are paused after many failed attempts: log in with "
     "your key, or ask an admin (ban lift)",
     "password logins from your address are paused after many failed attempts: log in with "
     "your key, or ask an admin / 您所在地址登录失败次数过多，已暂停密码登录：请用密钥登录，或请管理员解除",
 };
-const struct server_why auth_why_busy = {
+const struct net_why auth_why_busy = {
     "too many password checks are waiting, try again shortly",
     "too many password checks are waiting, try again shortly / 等待核对的密码过多，请稍后再试",
 };
@@ -72,15 +73,15 @@ struct auth_req {
 	char *session, *peer, *transport;
 	char addr[64];          /* the source address, no port */
 	bool trusted;           /* from a trusted network */
-	struct server_conn *sc; /* the connection, or NULL (then no session limits) */
-	const struct server_why *why;
-	auth_cb cb;
+	struct net_conn *sc; /* the connection, or NULL (then no session limits) */
+	const struct net_why *why;
+	net_auth_cb cb;
 	void *arg;
 	struct account acct;
 	bool have_acct;
 	struct auth_job *job;   /* while the check is queued or running */
 	uv_timer_t delay;
-	enum auth_result result;
+	enum net_auth_result result;
 	bool cancelled;
 	bool finished;
 };
@@ -97,7 +98,7 @@ struct auth_req {
 #define AUTH_HASHER_NICE 10
 
 struct auth {
-	struct server *srv;
+	struct auth_host host;
 	int running;            /* jobs handed to the hashers */
 	int waiting;            /* jobs in the wait queue */
 	struct auth_job *wait_head, *wait_tail;
@@ -112,18 +113,6 @@ struct auth {
 	uv_async_t done_async;  /* referenced while jobs are out */
 	bool async_open;
 };
-
-static char *auth_strdup(const char *s)
-{
-	char *p;
-
-	if (s == NULL)
-		return NULL;
-	p = strdup(s);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 int auth_hash_sync(const char *password, int opslimit, size_t memlimit, char *out, size_t outlen)
 {
@@ -202,7 +191,7 @@ void auth_close(struct auth *a)
 	uv_close((uv_handle_t *)&a->done_async, NULL);
 }
 
-int auth_new(struct server *srv, struct auth **out)
+int auth_new(const struct auth_host *host, struct auth **out)
 {
 	struct auth *a = calloc(1, sizeof *a);
 	unsigned char junk[24];
@@ -211,12 +200,12 @@ int auth_new(struct server *srv, struct auth **out)
 
 	if (a == NULL)
 		return -ENOMEM;
-	a->srv = srv;
+	a->host = *host;
 	/* Unknown accounts are checked against this hash, so that their answer takes as long
 	 * as a real one and does not tell which names exist. */
 	randombytes_buf(junk, sizeof junk);
 	sodium_bin2hex(pw, sizeof pw, junk, sizeof junk);
-	if (auth_hash_sync(pw, srv->cfg.hash_opslimit, srv->cfg.hash_memlimit, a->dummy_hash,
+	if (auth_hash_sync(pw, host->cfg->hash_opslimit, host->cfg->hash_memlimit, a->dummy_hash,
 			   sizeof a->dummy_hash) < 0) {
 		free(a);
 		return -ENOMEM;
@@ -231,13 +220,13 @@ int auth_new(struct server *srv, struct auth **out)
 		free(a);
 		return -ENOMEM;
 	}
-	n = srv->cfg.hash_workers < AUTH_HASHERS_MAX ? srv->cfg.hash_workers : AUTH_HASHERS_MAX;
+	n = host->cfg->hash_workers < AUTH_HASHERS_MAX ? host->cfg->hash_workers : AUTH_HASHERS_MAX;
 	for (i = 0; i < (n > 0 ? n : 1); i++) {
 		if (uv_thread_create(&a->hashers[i], auth_hasher_main, a) != 0)
 			break;
 		a->nhashers++;
 	}
-	if (a->nhashers == 0 || uv_async_init(srv->loop, &a->done_async, auth_done_cb) != 0) {
+	if (a->nhashers == 0 || uv_async_init(host->loop, &a->done_async, auth_done_cb) != 0) {
 		auth_free(a);
 		return -ENOMEM;
 	}
@@ -356,7 +345,7 @@ static void auth_wait_remove(struct auth *a, struct auth_job *j)
  * uses its memory limit and a core, so the pool never takes both cores from the loop. */
 static void auth_job_start(struct auth *a, struct auth_job *j)
 {
-	if (a->running < a->srv->cfg.hash_workers) {
+	if (a->running < a->host.cfg->hash_workers) {
 		auth_job_submit(a, j);
 		return;
 	}
@@ -365,7 +354,7 @@ static void auth_job_start(struct auth *a, struct auth_job *j)
 
 static void auth_job_next(struct auth *a)
 {
-	while (a->wait_head != NULL && a->running < a->srv->cfg.hash_workers) {
+	while (a->wait_head != NULL && a->running < a->host.cfg->hash_workers) {
 		struct auth_job *j = a->wait_head;
 
 		a->wait_head = j->next;
@@ -391,8 +380,8 @@ static struct auth_job *auth_job_new(struct auth *a, enum auth_job_kind kind, co
 		return NULL;
 	}
 	memcpy(j->password, password, j->password_len + 1);
-	j->opslimit = a->srv->cfg.hash_opslimit;
-	j->memlimit = a->srv->cfg.hash_memlimit;
+	j->opslimit = a->host.cfg->hash_opslimit;
+	j->memlimit = a->host.cfg->hash_memlimit;
 	return j;
 }
 
@@ -428,8 +417,9 @@ static void auth_req_finish(struct auth_req *r)
 {
 	r->finished = true;
 	if (!r->cancelled)
-		r->cb(r->arg, r->result, r->result == AUTH_OK ? &r->acct : NULL,
-		      r->result == AUTH_LOCKED || r->result == AUTH_REFUSED ? r->why : NULL);
+		r->cb(r->arg, r->result, r->result == NET_AUTH_OK ? &r->acct : NULL,
+		      r->result == NET_AUTH_LOCKED || r->result == NET_AUTH_REFUSED ? r->why
+		                                                                    : NULL);
 	auth_req_release(r);
 }
 
@@ -439,20 +429,20 @@ static void auth_req_delay_cb(uv_timer_t *t)
 }
 
 /* Answers after delay_ms (a timer, so nothing waits on the loop). */
-static void auth_req_answer(struct auth_req *r, enum auth_result result,
-			    const struct server_why *why, int64_t delay_ms)
+static void auth_req_answer(struct auth_req *r, enum net_auth_result result,
+			    const struct net_why *why, int64_t delay_ms)
 {
 	r->result = result;
 	r->why = why;
 	/* While the answer waits, the connection is one that has failed: it may make room. */
-	if (r->sc != NULL && result != AUTH_OK)
-		server_conn_stage(r->a->srv, r->sc, SERVER_CONN_FAILED);
+	if (r->sc != NULL && result != NET_AUTH_OK)
+		r->a->host.conn_stage(r->a->host.arg, r->sc, NET_CONN_FAILED);
 	uv_timer_start(&r->delay, auth_req_delay_cb, delay_ms > 0 ? (uint64_t)delay_ms : 0, 0);
 }
 
 static int64_t auth_now(const struct auth *a)
 {
-	return server_now_ms(a->srv);
+	return (int64_t)uv_now(a->host.loop);
 }
 
 /* A wrong password, or any password for a name that has no account (checked against the
@@ -467,53 +457,54 @@ static void auth_login_failed(struct auth_req *r)
 	int rc;
 
 	auth_req_ctx(r, &ctx);
-	addrlimit_failed(a->srv->limits, r->user, r->addr, r->trusted, auth_now(a), &f);
+	addrlimit_failed(a->host.limits, r->user, r->addr, r->trusted, auth_now(a), &f);
 	if (r->have_acct) {
 		/* Counted on the account for `user list`; it locks nothing by itself. */
-		rc = store_account_login_failed(a->srv->store, &ctx, r->user, "wrong password", 0, 0, NULL);
+		rc = store_account_login_failed(a->host.store, &ctx, r->user, "wrong password", 0,
+						0, NULL);
 		if (rc < 0)
 			log_error(r->session, "failed login of %s not recorded: %s", r->user,
 				  store_strerror(rc, "en"));
 		log_info(r->session, "login failed for %s from %s (%d from this address)%s",
 			 r->user, r->peer, f.failures, f.pair_locked ? ", locked out" : "");
 	} else {
-		store_audit(a->srv->store, &ctx, "login.fail", r->user, "unknown account");
+		store_audit(a->host.store, &ctx, "login.fail", r->user, "unknown account");
 		log_info(r->session, "login failed for unknown account from %s (%d from this address)%s",
 			 r->peer, f.failures, f.pair_locked ? ", locked out" : "");
 	}
 	if (f.pair_locked) {
 		snprintf(detail, sizeof detail,
 			 "locked out from %s for %d s after %d failures (other addresses and key "
-			 "logins unaffected)", r->addr, a->srv->cfg.lockout_s, f.failures);
-		store_audit(a->srv->store, &ctx, "login.lockout", r->user, detail);
+			 "logins unaffected)", r->addr, a->host.cfg->lockout_s, f.failures);
+		store_audit(a->host.store, &ctx, "login.lockout", r->user, detail);
 	}
 	if (f.addr_banned) {
 		struct audit_ctx actx = {.peer = r->peer, .transport = r->transport};
 
 		snprintf(detail, sizeof detail,
 			 "password logins refused for %d s: penalty %d (failed logins, one forgiven "
-			 "every %d s); key logins unaffected", a->srv->cfg.lockout_s, f.addr_score,
-			 a->srv->cfg.addr_decay_s);
+			 "every %d s); key logins unaffected", a->host.cfg->lockout_s, f.addr_score,
+			 a->host.cfg->addr_decay_s);
 		log_warn(NULL, "address %s: password logins refused for %d s after failed logins "
-			 "(penalty %d)", r->addr, a->srv->cfg.lockout_s, f.addr_score);
-		store_audit(a->srv->store, &actx, "login.addr_refused", r->addr, detail);
+			 "(penalty %d)", r->addr, a->host.cfg->lockout_s, f.addr_score);
+		store_audit(a->host.store, &actx, "login.addr_refused", r->addr, detail);
 	}
 	if (f.pair_locked)
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked, f.delay_ms);
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_pair_locked, f.delay_ms);
 	else
-		auth_req_answer(r, AUTH_FAIL, NULL, f.delay_ms);
+		auth_req_answer(r, NET_AUTH_FAIL, NULL, f.delay_ms);
 }
 
 static void auth_login_result(struct auth_req *r, int match)
 {
 	struct auth *a = r->a;
-	const struct server_why *why = NULL;
+	const struct net_why *why = NULL;
 	struct audit_ctx ctx;
 	int rc;
 
 	auth_req_ctx(r, &ctx);
 	if (match < 0) {
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		auth_req_finish(r);
 		return;
 	}
@@ -521,27 +512,27 @@ static void auth_login_result(struct auth_req *r, int match)
 		auth_login_failed(r);
 		return;
 	}
-	if (r->sc != NULL && server_login_check(a->srv, r->user, &why) < 0) {
-		store_audit(a->srv->store, &ctx, "login.refused", r->user, why->en);
+	if (r->sc != NULL && a->host.login_check(a->host.arg, r->user, &why) < 0) {
+		store_audit(a->host.store, &ctx, "login.refused", r->user, why->en);
 		log_info(r->session, "login of %s from %s refused: %s", r->user, r->peer, why->en);
-		auth_req_answer(r, AUTH_REFUSED, why, 0);
+		auth_req_answer(r, NET_AUTH_REFUSED, why, 0);
 		return;
 	}
-	rc = store_account_login_ok(a->srv->store, &ctx, r->user);
+	rc = store_account_login_ok(a->host.store, &ctx, r->user);
 	if (rc < 0) {
 		/* The login could not be recorded (disk full, database locked): an unaudited
 		 * login is not allowed. */
 		log_error(r->session, "login of %s not recorded: %s", r->user,
 			  store_strerror(rc, "en"));
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		auth_req_finish(r);
 		return;
 	}
 	/* Its own failures from here were typos: they leave the address's score. */
-	addrlimit_succeeded(a->srv->limits, r->user, r->addr, auth_now(a));
+	addrlimit_succeeded(a->host.limits, r->user, r->addr, auth_now(a));
 	log_info(r->session, "login %s (%s) by password from %s", r->user,
 		 role_name(r->acct.role), r->peer);
-	r->result = AUTH_OK;
+	r->result = NET_AUTH_OK;
 	auth_req_finish(r);
 }
 
@@ -574,11 +565,11 @@ static void auth_req_busy(struct auth_req *r)
 	struct audit_ctx actx;
 
 	auth_req_ctx(r, &actx);
-	store_audit(r->a->srv->store, &actx, "login.busy", r->user,
+	store_audit(r->a->host.store, &actx, "login.busy", r->user,
 		    "too many password checks waiting");
 	log_warn(r->session, "password check for %s from %s refused: %d checks waiting", r->user,
 		 r->peer, r->a->waiting);
-	auth_req_answer(r, AUTH_REFUSED, &auth_why_busy, r->a->srv->cfg.fail_delay_ms);
+	auth_req_answer(r, NET_AUTH_REFUSED, &auth_why_busy, r->a->host.cfg->fail_delay_ms);
 }
 
 /* Room in a full wait queue for a check of prio: the last waiting login check, when its pair
@@ -599,8 +590,8 @@ static bool auth_wait_make_room(struct auth *a, int prio)
 }
 
 struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
-			       struct server_conn *sc, const char *user,
-			       const char *password, auth_cb cb, void *arg)
+			       struct net_conn *sc, const char *user,
+			       const char *password, net_auth_cb cb, void *arg)
 {
 	struct auth_req *r = calloc(1, sizeof *r);
 	struct audit_ctx actx;
@@ -611,10 +602,10 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	if (r == NULL)
 		return NULL;
 	r->a = a;
-	r->user = auth_strdup(user);
-	r->session = auth_strdup(ctx->session);
-	r->peer = auth_strdup(ctx->peer ? ctx->peer : "-");
-	r->transport = auth_strdup(ctx->transport);
+	r->user = xalloc_strdup(user);
+	r->session = xalloc_strdup(ctx->session);
+	r->peer = xalloc_strdup(ctx->peer ? ctx->peer : "-");
+	r->transport = xalloc_strdup(ctx->transport);
 	r->cb = cb;
 	r->arg = arg;
 	if (sc != NULL) {
@@ -622,48 +613,49 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 		r->trusted = sc->trusted;
 		r->sc = sc;
 	} else {
-		server_peer_addr(r->peer, r->addr);
-		r->trusted = server_addr_trusted(a->srv, r->addr);
+		addrlimit_peer_addr(r->peer, r->addr);
+		r->trusted = addrlimit_nets_match(a->host.cfg->trusted, a->host.cfg->ntrusted,
+						  r->addr);
 	}
-	uv_timer_init(a->srv->loop, &r->delay);
+	uv_timer_init(a->host.loop, &r->delay);
 	r->delay.data = r;
 
-	rc = store_account_get(a->srv->store, user, &r->acct);
+	rc = store_account_get(a->host.store, user, &r->acct);
 	if (rc == 0) {
 		r->have_acct = true;
 	} else if (rc != STORE_ENOENT) {
 		log_error(r->session, "account lookup failed: %s", store_strerror(rc, "en"));
-		r->result = AUTH_ERROR;
+		r->result = NET_AUTH_ERROR;
 		uv_timer_start(&r->delay, auth_req_delay_cb, 0, 0);
 		return r;
 	}
 	/* From here on the same steps for any name, whether an account has it or not. */
-	failures = addrlimit_pair_failures(a->srv->limits, user, r->addr, now);
+	failures = addrlimit_pair_failures(a->host.limits, user, r->addr, now);
 	auth_req_ctx(r, &actx);
 	if (r->have_acct && r->acct.locked) {
-		store_audit(a->srv->store, &actx, "login.refused", user, "account locked");
+		store_audit(a->host.store, &actx, "login.refused", user, "account locked");
 		log_info(r->session, "login refused for %s from %s: account locked", user, r->peer);
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_locked,
-				addrlimit_delay_ms(a->srv->limits, failures + 1));
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_locked,
+				addrlimit_delay_ms(a->host.limits, failures + 1));
 		return r;
 	}
-	if (addrlimit_pair_locked(a->srv->limits, user, r->addr, now, &left)) {
+	if (addrlimit_pair_locked(a->host.limits, user, r->addr, now, &left)) {
 		snprintf(detail, sizeof detail, "locked out from %s for %lld s more", r->addr,
 			 (long long)(left + 999) / 1000);
-		store_audit(a->srv->store, &actx, "login.refused", user, detail);
+		store_audit(a->host.store, &actx, "login.refused", user, detail);
 		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
-		auth_req_answer(r, AUTH_LOCKED, &auth_why_pair_locked,
-				addrlimit_delay_ms(a->srv->limits, failures));
+		auth_req_answer(r, NET_AUTH_LOCKED, &auth_why_pair_locked,
+				addrlimit_delay_ms(a->host.limits, failures));
 		return r;
 	}
-	if (!r->trusted && addrlimit_addr_banned(a->srv->limits, r->addr, now, &left)) {
+	if (!r->trusted && addrlimit_addr_banned(a->host.limits, r->addr, now, &left)) {
 		snprintf(detail, sizeof detail,
 			 "password logins from %s refused for %lld s more after failed logins",
 			 r->addr, (long long)(left + 999) / 1000);
-		store_audit(a->srv->store, &actx, "login.refused", user, detail);
+		store_audit(a->host.store, &actx, "login.refused", user, detail);
 		log_info(r->session, "login refused for %s from %s: %s", user, r->peer, detail);
-		auth_req_answer(r, AUTH_REFUSED, &auth_why_addr_banned,
-				addrlimit_delay_ms(a->srv->limits, failures + 1));
+		auth_req_answer(r, NET_AUTH_REFUSED, &auth_why_addr_banned,
+				addrlimit_delay_ms(a->host.limits, failures + 1));
 		return r;
 	}
 	if (a->waiting >= AUTH_WAIT_MAX && !auth_wait_make_room(a, failures)) {
@@ -678,7 +670,7 @@ struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
 	r->job->req = r;
 	r->job->prio = failures;
 	if (r->have_acct && r->acct.pwhash != NULL)
-		r->job->hash = auth_strdup(r->acct.pwhash);
+		r->job->hash = xalloc_strdup(r->acct.pwhash);
 	auth_job_start(a, r->job);
 	return r;
 }
@@ -710,10 +702,10 @@ void auth_cancel(struct auth_req *r)
 	/* With a hasher: its answer, when it comes back, frees the request. */
 }
 
-enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
-			     const struct server_conn *sc, const char *user, const char *keytype,
+enum net_auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
+			     const struct net_conn *sc, const char *user, const char *keytype,
 			     const char *blob, bool final, struct account *acct,
-			     const struct server_why **why)
+			     const struct net_why **why)
 {
 	struct account_key *keys = NULL;
 	struct account found;
@@ -723,51 +715,51 @@ enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
 	int rc;
 
 	memset(&found, 0, sizeof found);
-	if (store_account_get(a->srv->store, user, &found) < 0)
-		return AUTH_FAIL;
+	if (store_account_get(a->host.store, user, &found) < 0)
+		return NET_AUTH_FAIL;
 	actx.account = user;
 	actx.role = role_name(found.role);
 	/* Only an admin's lock stops a key: failed passwords (anyone's) do not. */
 	if (found.locked) {
 		if (final)
-			store_audit(a->srv->store, &actx, "login.refused", user, "account locked");
+			store_audit(a->host.store, &actx, "login.refused", user, "account locked");
 		store_account_clear(&found);
 		*why = &auth_why_locked;
-		return AUTH_LOCKED;
+		return NET_AUTH_LOCKED;
 	}
-	if (store_account_keys(a->srv->store, user, &keys, &n) < 0) {
+	if (store_account_keys(a->host.store, user, &keys, &n) < 0) {
 		store_account_clear(&found);
-		return AUTH_ERROR;
+		return NET_AUTH_ERROR;
 	}
 	for (i = 0; i < n && !match; i++)
 		match = strcmp(keys[i].keytype, keytype) == 0 && strcmp(keys[i].blob, blob) == 0;
 	store_account_keys_free(keys, n);
 	if (!match) {
 		store_account_clear(&found);
-		return AUTH_FAIL;
+		return NET_AUTH_FAIL;
 	}
 	if (final) {
-		if (sc != NULL && server_login_check(a->srv, user, why) < 0) {
-			store_audit(a->srv->store, &actx, "login.refused", user, (*why)->en);
+		if (sc != NULL && a->host.login_check(a->host.arg, user, why) < 0) {
+			store_audit(a->host.store, &actx, "login.refused", user, (*why)->en);
 			log_info(ctx->session, "login of %s from %s refused: %s", user,
 				 ctx->peer ? ctx->peer : "-", (*why)->en);
 			store_account_clear(&found);
-			return AUTH_REFUSED;
+			return NET_AUTH_REFUSED;
 		}
-		rc = store_account_login_ok(a->srv->store, &actx, user);
+		rc = store_account_login_ok(a->host.store, &actx, user);
 		if (rc < 0) {
 			log_error(ctx->session, "login of %s not recorded: %s", user,
 				  store_strerror(rc, "en"));
 			store_account_clear(&found);
-			return AUTH_ERROR;
+			return NET_AUTH_ERROR;
 		}
 		log_info(ctx->session, "login %s (%s) by key %s from %s", user,
 			 role_name(found.role), keytype, ctx->peer ? ctx->peer : "-");
 		*acct = found;
-		return AUTH_OK;
+		return NET_AUTH_OK;
 	}
 	store_account_clear(&found);
-	return AUTH_OK;
+	return NET_AUTH_OK;
 }
 
 static int auth_async(struct auth *a, enum auth_job_kind kind, const char *hash,
@@ -780,7 +772,7 @@ static int auth_async(struct auth *a, enum auth_job_kind kind, const char *hash,
 	j->cb = cb;
 	j->arg = arg;
 	if (hash != NULL)
-		j->hash = auth_strdup(hash);
+		j->hash = xalloc_strdup(hash);
 	auth_job_start(a, j);
 	return 0;
 }

@@ -14,36 +14,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "server.h"
+#include "net_host.h"
 #include "store.h"
 #include "store_account.h"
 
-struct server;
+struct addrlimit;
 struct auth;
 struct auth_req;
+struct config;
+struct store;
+struct uv_loop_s;
 
-enum auth_result {
-	AUTH_OK = 0,
-	AUTH_FAIL = 1,    /* wrong user or password/key */
-	AUTH_LOCKED = 2,  /* account locked by an admin, or this (account, address) pair locked
-			   * out after failures: why says which */
-	AUTH_REFUSED = 3, /* not let in now, whatever the password: the address's password
-			   * logins are banned, too many checks wait, or no session is free */
-	AUTH_ERROR = -1,  /* internal failure (logged) */
+/* Why a login was refused (NET_AUTH_LOCKED, NET_AUTH_REFUSED), for the client. */
+extern const struct net_why auth_why_locked;      /* by an admin */
+extern const struct net_why auth_why_pair_locked; /* failures of this pair */
+extern const struct net_why auth_why_addr_banned; /* the address's penalty */
+extern const struct net_why auth_why_busy;        /* too many password checks waiting */
+
+/* What auth is given by the server that makes it, instead of reaching into it (copied by
+ * auth_new; what it points to outlives auth). */
+struct auth_host {
+	struct uv_loop_s *loop;   /* and its clock */
+	struct store *store;      /* the writing connection */
+	const struct config *cfg; /* the running configuration (reloads in place) */
+	struct addrlimit *limits; /* failures, locks and penalties */
+	void *arg;                /* the callbacks' first argument */
+	/* May account log in on a connection now (max_sessions, max_sessions_per_account)? 0,
+	 * or < 0 with *why set. */
+	int (*login_check)(void *arg, const char *account, const struct net_why **why);
+	/* The connection moved on (here: it failed a login, NET_CONN_FAILED). */
+	void (*conn_stage)(void *arg, struct net_conn *sc, enum net_conn_stage stage);
 };
 
-/* Why a login was refused (AUTH_LOCKED, AUTH_REFUSED), for the client. */
-extern const struct server_why auth_why_locked;      /* by an admin */
-extern const struct server_why auth_why_pair_locked; /* failures of this pair */
-extern const struct server_why auth_why_addr_banned; /* the address's penalty */
-extern const struct server_why auth_why_busy;        /* too many password checks waiting */
-
-/* acct: on AUTH_OK the account (the callee may take its strings; auth clears what is left
- * after the call); NULL otherwise. why: for AUTH_LOCKED and AUTH_REFUSED, else NULL. */
-typedef void (*auth_cb)(void *arg, enum auth_result r, struct account *acct,
-			const struct server_why *why);
-
-int auth_new(struct server *srv, struct auth **out);
+int auth_new(const struct auth_host *host, struct auth **out);
 /* Closes the loop handle (before the loop's last run). Checks still out keep the loop running
  * until they are answered, so by then there are none. NULL does nothing. */
 void auth_close(struct auth *a);
@@ -52,26 +55,26 @@ void auth_close(struct auth *a);
 void auth_free(struct auth *a);
 
 /* Checks user/password. ctx names the session, peer and transport for the audit (copied).
- * sc is the connection (its address, trusted or not; on AUTH_OK the session limits were
- * checked and the caller calls server_conn_login; a failure marks it SERVER_CONN_FAILED as
+ * sc is the connection (its address, trusted or not; on NET_AUTH_OK the session limits were
+ * checked and the caller tells its host the login; a failure marks it NET_CONN_FAILED as
  * soon as it is decided, so that it may make room while its answer is delayed), or NULL. cb is called later on
  * the loop (never inside this call), after the failure delay when the check fails. Returns
  * NULL (cb never called) only when out of memory. sc must outlive the request (cancel it). */
 struct auth_req *auth_password(struct auth *a, const struct audit_ctx *ctx,
-			       struct server_conn *sc, const char *user,
-			       const char *password, auth_cb cb, void *arg);
+			       struct net_conn *sc, const char *user,
+			       const char *password, net_auth_cb cb, void *arg);
 /* Cancels a pending request: cb will not be called. */
 void auth_cancel(struct auth_req *r);
 
 /* Public key: is (keytype, base64 blob) one of user's keys? Synchronous (one indexed read).
- * Failed passwords never stop it: only an admin's lock (AUTH_LOCKED) and, when final, the
- * session limits (AUTH_REFUSED, sc not NULL) do, with *why set. final: the client proved
+ * Failed passwords never stop it: only an admin's lock (NET_AUTH_LOCKED) and, when final, the
+ * session limits (NET_AUTH_REFUSED, sc not NULL) do, with *why set. final: the client proved
  * possession (signature verified): audit and count the login; otherwise it is only a probe
- * (no audit). On AUTH_OK with final, *acct is filled (caller clears it). */
-enum auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
-			     const struct server_conn *sc, const char *user, const char *keytype,
+ * (no audit). On NET_AUTH_OK with final, *acct is filled (caller clears it). */
+enum net_auth_result auth_pubkey(struct auth *a, const struct audit_ctx *ctx,
+			     const struct net_conn *sc, const char *user, const char *keytype,
 			     const char *blob, bool final, struct account *acct,
-			     const struct server_why **why);
+			     const struct net_why **why);
 
 /* argon2id hash / verify off the loop (for passwd and user add in the shell). cb gets rc 0 and
  * the hash for auth_hash; rc 1 (match) / 0 (no match) for auth_verify; < 0 on failure.

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "xalloc.h"
 
 struct config_parse {
 	struct config *cfg;
@@ -20,32 +20,23 @@ struct config_parse {
 	bool catalog_set;
 };
 
-static char *config_strdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static void config_set_str(char **dst, const char *v)
 {
 	free(*dst);
-	*dst = config_strdup(v);
+	*dst = xalloc_strdup(v);
 }
 
 void config_init_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	cfg->state_dir = config_strdup("/var/lib/propdesk");
-	cfg->log_level = config_strdup("info");
-	cfg->default_lang = config_strdup("zh");
-	cfg->catalog_dir = config_strdup("etc");
-	cfg->ssh_addr = config_strdup("127.0.0.1");
+	cfg->state_dir = xalloc_strdup("/var/lib/propdesk");
+	cfg->log_level = xalloc_strdup("info");
+	cfg->default_lang = xalloc_strdup("zh");
+	cfg->catalog_dir = xalloc_strdup("etc");
+	cfg->ssh_addr = xalloc_strdup("127.0.0.1");
 	cfg->ssh_port = 2222;
 	cfg->telnet_enabled = false;
-	cfg->telnet_addr = config_strdup("127.0.0.1");
+	cfg->telnet_addr = xalloc_strdup("127.0.0.1");
 	cfg->telnet_port = 2323;
 	cfg->auth_timeout_s = 30;
 	cfg->max_sessions = 10000;
@@ -231,25 +222,6 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("record", "max_bytes", record_max_bytes, 4096, SIZE_MAX),
 };
 
-static int config_fail(struct config_parse *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Records the first error; returns 0 so inih reports the line. */
-static int config_fail(struct config_parse *p, const char *fmt, ...)
-{
-	struct buf m;
-	va_list ap;
-
-	if (p->err != NULL)
-		return 0;
-	buf_init(&m);
-	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	p->err = buf_steal(&m);
-	return 0;
-}
-
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_parse *p = user;
@@ -259,13 +231,13 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 	if (!strcmp(section, "service") && !strcmp(name, "state_dir")) {
 		if (*value == '\0')
-			return config_fail(p, "[%s] %s must not be empty", section, name);
+			return buf_first_error(&p->err, "[%s] %s must not be empty", section, name);
 		config_set_str(&cfg->state_dir, value);
 		return 1;
 	}
 	if (!strcmp(section, "service") && !strcmp(name, "catalog_dir")) {
 		if (*value == '\0')
-			return config_fail(p, "[%s] %s must not be empty", section, name);
+			return buf_first_error(&p->err, "[%s] %s must not be empty", section, name);
 		config_set_str(&cfg->catalog_dir, value);
 		p->catalog_set = true;
 		return 1;
@@ -276,12 +248,13 @@ static int config_handler(void *user, const char *section, const char *name, con
 			config_set_str(&cfg->log_level, value);
 			return 1;
 		}
-		return config_fail(p, "log_level must be debug, info, warn or error, not \"%s\"",
-				   value);
+		return buf_first_error(
+		    &p->err, "log_level must be debug, info, warn or error, not \"%s\"", value);
 	}
 	if (!strcmp(section, "service") && !strcmp(name, "default_lang")) {
 		if (strcmp(value, "zh") && strcmp(value, "en"))
-			return config_fail(p, "default_lang must be zh or en, not \"%s\"", value);
+			return buf_first_error(&p->err, "default_lang must be zh or en, not \"%s\"",
+			                       value);
 		config_set_str(&cfg->default_lang, value);
 		return 1;
 	}
@@ -290,8 +263,9 @@ static int config_handler(void *user, const char *section, const char *name, con
 		int port;
 
 		if (config_parse_listen(value, &addr, &port) < 0)
-			return config_fail(p, "[%s] listen must be ADDRESS:PORT, not \"%s\"", section,
-					   value);
+			return buf_first_error(&p->err,
+			                       "[%s] listen must be ADDRESS:PORT, not \"%s\"",
+			                       section, value);
 		if (!strcmp(section, "ssh")) {
 			free(cfg->ssh_addr);
 			cfg->ssh_addr = addr;
@@ -305,28 +279,30 @@ static int config_handler(void *user, const char *section, const char *name, con
 	}
 	if (!strcmp(section, "telnet") && !strcmp(name, "enabled")) {
 		if (config_bool(value, &cfg->telnet_enabled) < 0)
-			return config_fail(p, "[telnet] enabled must be true or false, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err, "[telnet] enabled must be true or false, not \"%s\"", value);
 		return 1;
 	}
 	if (!strcmp(section, "record") && !strcmp(name, "enabled")) {
 		if (config_bool(value, &cfg->record_enabled) < 0)
-			return config_fail(p, "[record] enabled must be true or false, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err, "[record] enabled must be true or false, not \"%s\"", value);
 		return 1;
 	}
 	if (!strcmp(section, "record") && !strcmp(name, "dir")) {
 		if (*value == '\0')
-			return config_fail(p, "[%s] %s must not be empty", section, name);
+			return buf_first_error(&p->err, "[%s] %s must not be empty", section, name);
 		config_set_str(&cfg->record_dir, value);
 		return 1;
 	}
 	if (!strcmp(section, "limits") && !strcmp(name, "max_startups")) {
 		if (addrlimit_startups_parse(value, &cfg->startups) < 0)
-			return config_fail(p, "max_startups must be START:RATE:FULL (e.g. 100:30:500: "
-					   "from START connections logging in, drop RATE %% of new "
-					   "ones, rising to all at FULL) or one number, not \"%s\"",
-					   value);
+			return buf_first_error(
+			    &p->err,
+			    "max_startups must be START:RATE:FULL (e.g. 100:30:500: "
+			    "from START connections logging in, drop RATE %% of new "
+			    "ones, rising to all at FULL) or one number, not \"%s\"",
+			    value);
 		return 1;
 	}
 	if (!strcmp(section, "auth") && !strcmp(name, "trusted_networks")) {
@@ -335,8 +311,10 @@ static int config_handler(void *user, const char *section, const char *name, con
 		int count = addrlimit_nets_parse(value, &nets, bad, sizeof bad);
 
 		if (count < 0)
-			return config_fail(p, "trusted_networks: \"%s\" is not an address or "
-					   "ADDRESS/BITS network (IPv4 or IPv6)", bad);
+			return buf_first_error(&p->err,
+			                       "trusted_networks: \"%s\" is not an address or "
+			                       "ADDRESS/BITS network (IPv4 or IPv6)",
+			                       bad);
 		free(cfg->trusted);
 		cfg->trusted = nets;
 		cfg->ntrusted = (size_t)count;
@@ -351,7 +329,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 			char range[64];
 
 			snprintf(range, sizeof range, "%ld..%ld", k->min, k->max);
-			return config_fail(p, "%s must be a whole number in %s", name, range);
+			return buf_first_error(&p->err, "%s must be a whole number in %s", name,
+			                       range);
 		}
 		*(int *)(void *)((char *)cfg + k->offset) = (int)n;
 		return 1;
@@ -362,11 +341,14 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (strcmp(section, k->section) || strcmp(name, k->name))
 			continue;
 		if (config_size(value, k->min, k->max, (size_t *)(void *)((char *)cfg + k->offset)) < 0)
-			return config_fail(p, "%s must be a size in bytes (K, M, G allowed) in range, "
-					   "not \"%s\"", name, value);
+			return buf_first_error(
+			    &p->err,
+			    "%s must be a size in bytes (K, M, G allowed) in range, "
+			    "not \"%s\"",
+			    name, value);
 		return 1;
 	}
-	return config_fail(p, "unknown setting \"%s\" in section [%s]", name, section);
+	return buf_first_error(&p->err, "unknown setting \"%s\" in section [%s]", name, section);
 }
 
 /* Makes a relative *dir relative to the directory of the config file at path. */
@@ -396,7 +378,7 @@ int config_load(const char *path, struct config *cfg, char **err)
 	int rc;
 
 	config_init_defaults(cfg);
-	cfg->path = config_strdup(path);
+	cfg->path = xalloc_strdup(path);
 	*err = NULL;
 	f = fopen(path, "r");
 	if (f == NULL) {
@@ -409,11 +391,8 @@ int config_load(const char *path, struct config *cfg, char **err)
 	fclose(f);
 	if (p.err != NULL || rc != 0) {
 		buf_init(&m);
-		if (p.err != NULL)
-			buf_printf(&m, "%s:%d: %s", path, rc, p.err);
-		else
-			buf_printf(&m, "%s:%d: syntax error (expected [section] or name = value)",
-				   path, rc);
+		buf_file_error(&m, path, rc, p.err,
+			       "syntax error (expected [section] or name = value)");
 		free(p.err);
 		*err = buf_steal(&m);
 		return -1;
@@ -421,7 +400,7 @@ int config_load(const char *path, struct config *cfg, char **err)
 	if (!p.catalog_set) {
 		/* The catalogs live beside the config file unless it says otherwise. */
 		free(cfg->catalog_dir);
-		cfg->catalog_dir = config_strdup(".");
+		cfg->catalog_dir = xalloc_strdup(".");
 	}
 	config_relative(path, &cfg->state_dir);
 	config_relative(path, &cfg->catalog_dir);
@@ -488,6 +467,6 @@ char *config_state_path(const struct config *cfg, const char *name)
 char *config_record_dir(const struct config *cfg)
 {
 	if (cfg->record_dir != NULL)
-		return config_strdup(cfg->record_dir);
+		return xalloc_strdup(cfg->record_dir);
 	return config_state_path(cfg, "recordings");
 }

@@ -43,6 +43,7 @@
 #include "store_account.h"
 #include "store_audit.h"
 #include "store_schema.h"
+#include "xalloc.h"
 
 #define CONSOLE_READ_CHUNK 4096
 /* A single-user process may wait for another writer rather than fail its user's command. */
@@ -455,9 +456,7 @@ int main(int argc, char **argv)
 	}
 	if (state_dir != NULL) {
 		free(c.cfg.state_dir);
-		c.cfg.state_dir = strdup(state_dir);
-		if (c.cfg.state_dir == NULL)
-			abort();
+		c.cfg.state_dir = xalloc_strdup(state_dir);
 	}
 	c.done_tail = &c.done_head;
 	path = config_state_path(&c.cfg, "propdesk.db");

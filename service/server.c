@@ -20,33 +20,34 @@
 #include "store_audit.h"
 #include "store_schema.h"
 #include "telnetsrv.h"
+#include "xalloc.h"
 
 /* How long a graceful stop may take before the loop is stopped anyway. */
 #define SERVER_STOP_GRACE_MS 5000
 
-const struct server_why server_why_busy = {
+const struct net_why server_why_busy = {
     "the service is busy with other logins, try again shortly",
     "the service is busy with other logins, try again shortly / 服务正忙于处理其他登录，请稍后再试",
 };
-const struct server_why server_why_per_addr = {
+const struct net_why server_why_per_addr = {
     "too many connections from your address are logging in, try again shortly",
     "too many connections from your address are logging in, try again shortly / "
     "您所在地址正在登录的连接过多，请稍后再试",
 };
-const struct server_why server_why_stopping = {
+const struct net_why server_why_stopping = {
     "the service is stopping",
     "the service is stopping / 服务正在停止",
 };
-const struct server_why server_why_evicted = {
+const struct net_why server_why_evicted = {
     "closed to make room for a newer login from your address",
     "closed to make room for a newer login from your address / 为您所在地址的新登录腾出位置，连接已关闭",
 };
-const struct server_why server_why_full = {
+const struct net_why server_why_full = {
     "the service holds as many sessions as it may (max_sessions), try again later",
     "the service holds as many sessions as it may (max_sessions), try again later / "
     "服务的会话数已满，请稍后再试",
 };
-const struct server_why server_why_account = {
+const struct net_why server_why_account = {
     "this account has as many sessions open as it may (max_sessions_per_account): "
     "close one first",
     "this account has as many sessions open as it may (max_sessions_per_account): close one "
@@ -56,12 +57,12 @@ const struct server_why server_why_account = {
 /* How often addrlimit forgets what has run out. */
 #define SERVER_LIMITS_GC_MS 10000
 
-int64_t server_now_ms(const struct server *srv)
+static int64_t server_now_ms(const struct server *srv)
 {
 	return (int64_t)uv_now(srv->loop);
 }
 
-bool server_addr_trusted(const struct server *srv, const char *addr)
+static bool server_addr_trusted(const struct server *srv, const char *addr)
 {
 	return addrlimit_nets_match(srv->cfg.trusted, srv->cfg.ntrusted, addr);
 }
@@ -77,10 +78,20 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
-/* The connection from addr that gives its place to a newer one (addrlimit's rule), or NULL. */
-static struct server_conn *server_conn_victim(struct server *srv, const char *addr)
+/* The settings the transports follow, from the running configuration. */
+static void server_net_limits(struct server *srv)
 {
-	struct server_conn *sc, *best = NULL;
+	srv->net_limits.auth_timeout_s = srv->cfg.auth_timeout_s;
+	srv->net_limits.preauth_input_max = srv->cfg.preauth_input_max;
+	srv->net_limits.output_hwm = srv->cfg.output_hwm;
+	srv->net_limits.idle_timeout_s = srv->cfg.idle_timeout_s;
+	srv->net_limits.keepalive_s = srv->cfg.keepalive_s;
+}
+
+/* The connection from addr that gives its place to a newer one (addrlimit's rule), or NULL. */
+static struct net_conn *server_conn_victim(struct server *srv, const char *addr)
+{
+	struct net_conn *sc, *best = NULL;
 	int64_t now = server_now_ms(srv);
 
 	for (sc = srv->conns; sc != NULL; sc = sc->next) {
@@ -95,9 +106,10 @@ static struct server_conn *server_conn_victim(struct server *srv, const char *ad
 	return best;
 }
 
-int server_conn_admit(struct server *srv, struct server_conn *sc, const char *addr,
-		      const struct server_why **why)
+static int server_conn_admit(void *arg, struct net_conn *sc, const char *addr,
+			     const struct net_why **why)
 {
+	struct server *srv = arg;
 	unsigned total = addrlimit_startups_total(srv->limits);
 
 	if (srv->stopping) {
@@ -113,7 +125,7 @@ int server_conn_admit(struct server *srv, struct server_conn *sc, const char *ad
 	/* A trusted network is one site's floor: only the overall limit applies to it. */
 	if (!sc->trusted &&
 	    addrlimit_startups(srv->limits, addr) >= (unsigned)srv->cfg.max_startups_per_addr) {
-		struct server_conn *victim;
+		struct net_conn *victim;
 
 		for (;;) {
 			victim = server_conn_victim(srv, addr);
@@ -128,7 +140,7 @@ int server_conn_admit(struct server *srv, struct server_conn *sc, const char *ad
 			victim->evicted = false;
 		}
 	}
-	sc->stage = SERVER_CONN_SILENT;
+	sc->stage = NET_CONN_SILENT;
 	sc->stage_ms = uv_now(srv->loop);
 	sc->admitted = true;
 	sc->prev = NULL;
@@ -141,21 +153,23 @@ int server_conn_admit(struct server *srv, struct server_conn *sc, const char *ad
 	return 0;
 }
 
-void server_conn_stage(struct server *srv, struct server_conn *sc, enum server_conn_stage stage)
+static void server_conn_stage(void *arg, struct net_conn *sc, enum net_conn_stage stage)
 {
-	if (!sc->admitted || sc->stage == SERVER_CONN_LOGGED_IN || stage == SERVER_CONN_LOGGED_IN ||
+	struct server *srv = arg;
+	if (!sc->admitted || sc->stage == NET_CONN_LOGGED_IN || stage == NET_CONN_LOGGED_IN ||
 	    stage == sc->stage)
 		return;
 	/* Forward only, but a failure after AUTH is news, and AUTH again after a failure is not. */
-	if (stage < sc->stage && stage != SERVER_CONN_FAILED)
+	if (stage < sc->stage && stage != NET_CONN_FAILED)
 		return;
 	sc->stage = stage;
 	sc->stage_ms = uv_now(srv->loop);
 }
 
-int server_login_check(struct server *srv, const char *account, const struct server_why **why)
+static int server_login_check(void *arg, const char *account, const struct net_why **why)
 {
-	const struct server_conn *sc;
+	struct server *srv = arg;
+	const struct net_conn *sc;
 	int n = 0;
 
 	if (srv->nlogged >= (size_t)srv->cfg.max_sessions) {
@@ -165,7 +179,7 @@ int server_login_check(struct server *srv, const char *account, const struct ser
 	if (srv->cfg.max_sessions_per_account <= 0)
 		return 0;
 	for (sc = srv->conns; sc != NULL; sc = sc->next)
-		if (sc->stage == SERVER_CONN_LOGGED_IN && strcmp(sc->account, account) == 0)
+		if (sc->stage == NET_CONN_LOGGED_IN && strcmp(sc->account, account) == 0)
 			n++;
 	if (n >= srv->cfg.max_sessions_per_account) {
 		*why = &server_why_account;
@@ -174,25 +188,26 @@ int server_login_check(struct server *srv, const char *account, const struct ser
 	return 0;
 }
 
-void server_conn_login(struct server *srv, struct server_conn *sc, const char *account)
+static void server_conn_login(void *arg, struct net_conn *sc, const char *account)
 {
-	if (!sc->admitted || sc->stage == SERVER_CONN_LOGGED_IN)
+	struct server *srv = arg;
+
+	if (!sc->admitted || sc->stage == NET_CONN_LOGGED_IN)
 		return;
 	addrlimit_startup_end(srv->limits, sc->addr, server_now_ms(srv));
-	sc->stage = SERVER_CONN_LOGGED_IN;
+	sc->stage = NET_CONN_LOGGED_IN;
 	sc->stage_ms = uv_now(srv->loop);
-	sc->account = strdup(account);
-	if (sc->account == NULL)
-		abort();
+	sc->account = xalloc_strdup(account);
 	srv->nlogged++;
 }
 
-void server_conn_release(struct server *srv, struct server_conn *sc)
+static void server_conn_release(void *arg, struct net_conn *sc)
 {
+	struct server *srv = arg;
 	if (!sc->admitted)
 		return;
 	sc->admitted = false;
-	if (sc->stage == SERVER_CONN_LOGGED_IN)
+	if (sc->stage == NET_CONN_LOGGED_IN)
 		srv->nlogged--;
 	else
 		addrlimit_startup_end(srv->limits, sc->addr, server_now_ms(srv));
@@ -225,9 +240,10 @@ static void server_refused_summary(struct server *srv)
 	srv->refused_unlogged = 0;
 }
 
-void server_log_refused(struct server *srv, const char *id, const char *transport,
-			const char *peer, const char *why)
+static void server_log_refused(void *arg, const char *id, const char *transport,
+			       const char *peer, const char *why)
 {
+	struct server *srv = arg;
 	uint64_t now = uv_now(srv->loop);
 
 	if (now - srv->refused_window_ms >= 1000) {
@@ -243,45 +259,16 @@ void server_log_refused(struct server *srv, const char *id, const char *transpor
 	srv->refused_unlogged++;
 }
 
-void server_new_id(struct server *srv, char out[16])
+static void server_new_id(void *arg, char out[16])
 {
+	struct server *srv = arg;
 	snprintf(out, 16, "s%06llx%04x", (unsigned long long)(++srv->next_id & 0xffffff),
 		 (unsigned)(randombytes_random() & 0xffff));
 }
 
-void server_peer_addr(const char *peer, char out[64])
+static void server_session_add(void *arg, struct session *s)
 {
-	const char *colon;
-	size_t n;
-
-	if (peer == NULL) {
-		snprintf(out, 64, "-");
-		return;
-	}
-	if (peer[0] == '[') {
-		const char *close = strchr(peer, ']');
-
-		n = close ? (size_t)(close - peer - 1) : strlen(peer + 1);
-		if (n > 63)
-			n = 63;
-		memcpy(out, peer + 1, n);
-		out[n] = '\0';
-		return;
-	}
-	colon = strrchr(peer, ':');
-	/* Plain IPv4 "a.b.c.d:port"; an IPv6 text without brackets has several colons. */
-	if (colon != NULL && strchr(peer, ':') == colon)
-		n = (size_t)(colon - peer);
-	else
-		n = strlen(peer);
-	if (n > 63)
-		n = 63;
-	memcpy(out, peer, n);
-	out[n] = '\0';
-}
-
-void server_session_add(struct server *srv, struct session *s)
-{
+	struct server *srv = arg;
 	s->prev = NULL;
 	s->next = srv->sessions;
 	if (srv->sessions)
@@ -290,8 +277,9 @@ void server_session_add(struct server *srv, struct session *s)
 	srv->nsessions++;
 }
 
-void server_session_remove(struct server *srv, struct session *s)
+static void server_session_remove(void *arg, struct session *s)
 {
+	struct server *srv = arg;
 	if (s->prev)
 		s->prev->next = s->next;
 	else if (srv->sessions == s)
@@ -349,8 +337,9 @@ static void server_stdin_timer_cb(uv_timer_t *t)
 					    server_stdin_expired_cb, server_stdin_granted_cb, srv));
 }
 
-enum budget_answer server_stdin_claim(struct server *srv, struct budget_claim *c, size_t want)
+static enum budget_answer server_stdin_claim(void *arg, struct budget_claim *c, size_t want)
 {
+	struct server *srv = arg;
 	uint64_t now = uv_now(srv->loop);
 	enum budget_answer a = budget_claim(&srv->stdin_budget, c, want, now,
 					    (uint64_t)srv->cfg.stdin_wait_s * 1000);
@@ -360,8 +349,9 @@ enum budget_answer server_stdin_claim(struct server *srv, struct budget_claim *c
 	return a;
 }
 
-void server_stdin_release(struct server *srv, struct budget_claim *c)
+static void server_stdin_release(void *arg, struct budget_claim *c)
 {
+	struct server *srv = arg;
 	budget_release(&srv->stdin_budget, c, server_stdin_granted_cb, srv);
 	if (srv->stdin_budget.nwaiting == 0 && !srv->stopping &&
 	    !uv_is_closing((uv_handle_t *)&srv->stdin_timer))
@@ -441,6 +431,7 @@ int server_reload(struct server *srv)
 	level = log_level_parse(srv->cfg.log_level);
 	if (level >= 0)
 		log_set_level((enum log_level)level);
+	server_net_limits(srv);
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
 			 server_stdin_granted_cb, srv);
@@ -455,6 +446,83 @@ int server_reload(struct server *srv)
 	}
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
 	return 0;
+}
+
+static int server_reload_cb(void *arg)
+{
+	return server_reload(arg);
+}
+
+/* A transport has freed itself. */
+static void server_transport_gone(void *arg, const void *transport)
+{
+	struct server *srv = arg;
+
+	if ((const void *)srv->ssh == transport)
+		srv->ssh = NULL;
+	if ((const void *)srv->telnet == transport)
+		srv->telnet = NULL;
+}
+
+/* What the transports do with their sessions. */
+static const struct net_session_fns server_session_fns = {
+	.create = session_new,
+	.start = session_start,
+	.input = session_input,
+	.eof = session_eof,
+	.resize = session_resize,
+	.output = session_output,
+	.output_consume = session_output_consume,
+	.output_pending = session_output_pending,
+	.can_take_input = session_can_take_input,
+	.ended = session_ended,
+	.notice = session_notice,
+	.detach = session_detach,
+};
+
+/* What the lower layers are given: auth, the sessions and the transports. */
+static void server_hosts_init(struct server *srv, struct auth_host *ah)
+{
+	memset(ah, 0, sizeof *ah);
+	ah->loop = srv->loop;
+	ah->store = srv->store;
+	ah->cfg = &srv->cfg;
+	ah->limits = srv->limits;
+	ah->arg = srv;
+	ah->login_check = server_login_check;
+	ah->conn_stage = server_conn_stage;
+
+	srv->session_host.loop = srv->loop;
+	srv->session_host.cfg = &srv->cfg;
+	srv->session_host.db_path = srv->db_path;
+	srv->session_host.store = srv->store;
+	srv->session_host.limits = srv->limits;
+	srv->session_host.watch = &srv->watch;
+	srv->session_host.stdin_budget = &srv->stdin_budget;
+	srv->session_host.catalog = &srv->catalog;
+	srv->session_host.arg = srv;
+	srv->session_host.add = server_session_add;
+	srv->session_host.remove = server_session_remove;
+	srv->session_host.reload = server_reload_cb;
+	srv->session_host.stdin_claim = server_stdin_claim;
+	srv->session_host.stdin_release = server_stdin_release;
+
+	server_net_limits(srv);
+	srv->net.loop = srv->loop;
+	srv->net.limits = &srv->net_limits;
+	srv->net.auth_password = auth_password;
+	srv->net.auth_cancel = auth_cancel;
+	srv->net.auth_pubkey = auth_pubkey;
+	srv->net.session = &server_session_fns;
+	srv->net.session_host = &srv->session_host;
+	srv->net.arg = srv;
+	srv->net.admit = server_conn_admit;
+	srv->net.stage = server_conn_stage;
+	srv->net.login = server_conn_login;
+	srv->net.release = server_conn_release;
+	srv->net.log_refused = server_log_refused;
+	srv->net.new_id = server_new_id;
+	srv->net.gone = server_transport_gone;
 }
 
 /* How often the WAL is checkpointed off the loop. */
@@ -632,9 +700,15 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		server_limits_params(&srv.cfg, &lp);
 		srv.limits = addrlimit_new(&lp);
 	}
-	if (auth_new(&srv, &srv.auth) < 0) {
-		log_error(NULL, "out of memory");
-		goto out;
+	{
+		struct auth_host ah;
+
+		server_hosts_init(&srv, &ah);
+		if (auth_new(&ah, &srv.auth) < 0) {
+			log_error(NULL, "out of memory");
+			goto out;
+		}
+		srv.session_host.auth = srv.net.auth = srv.auth;
 	}
 	uv_signal_init(srv.loop, &srv.sigterm);
 	uv_signal_init(srv.loop, &srv.sigint);
@@ -657,10 +731,10 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	signal(SIGPIPE, SIG_IGN);
 
 	hostkey = config_state_path(&srv.cfg, "ssh_host_ed25519_key");
-	if (sshsrv_start(&srv, srv.cfg.ssh_addr, srv.cfg.ssh_port, hostkey, &srv.ssh) < 0)
+	if (sshsrv_start(&srv.net, srv.cfg.ssh_addr, srv.cfg.ssh_port, hostkey, &srv.ssh) < 0)
 		goto out_loop;
 	if (srv.cfg.telnet_enabled &&
-	    telnetsrv_start(&srv, srv.cfg.telnet_addr, srv.cfg.telnet_port, &srv.telnet) < 0)
+	    telnetsrv_start(&srv.net, srv.cfg.telnet_addr, srv.cfg.telnet_port, &srv.telnet) < 0)
 		goto out_loop;
 	log_info(NULL, "propdesk serving: ssh %s:%d%s, state %s", srv.cfg.ssh_addr,
 		 srv.cfg.ssh_port, srv.cfg.telnet_enabled ? ", telnet on" : "", srv.cfg.state_dir);

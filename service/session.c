@@ -11,12 +11,14 @@
 #include "auth.h"
 #include "catalog.h"
 #include "cmd_groups.h"
+#include "config.h"
 #include "log.h"
+#include "loopwatch.h"
 #include "record.h"
-#include "server.h"
 #include "shell.h"
 #include "store.h"
 #include "store_audit.h"
+#include "xalloc.h"
 
 /* Input is fed to the shell in slices of this size, so that the output high-water mark is
  * checked between slices and one paste cannot make one session produce unbounded output. */
@@ -28,13 +30,16 @@ struct session_async {
 	shell_async_cb cb;
 };
 
+/* A copy of s, "" for NULL. */
 static char *session_strdup(const char *s)
 {
-	char *p = strdup(s ? s : "");
+	return xalloc_strdup(s ? s : "");
+}
 
-	if (p == NULL)
-		abort();
-	return p;
+/* Loop time in ms, as addrlimit counts it. */
+static int64_t session_now_ms(const struct session *s)
+{
+	return (int64_t)uv_now(s->host->loop);
 }
 
 /* The command's stdin is read (or the session gone): its room goes back to the budget. */
@@ -43,7 +48,7 @@ static void session_stdin_release(struct session *s)
 	if (!s->stdin_claimed)
 		return;
 	s->stdin_claimed = false;
-	server_stdin_release(s->srv, &s->stdin_claim);
+	s->host->stdin_release(s->host->arg, &s->stdin_claim);
 }
 
 static void session_free(struct session *s)
@@ -146,7 +151,7 @@ static int session_host_pwhash(void *ctx, const char *password, shell_async_cb c
 
 	if (as == NULL)
 		return -ENOMEM;
-	rc = auth_hash(s->srv->auth, password, session_async_done, as);
+	rc = auth_hash(s->host->auth, password, session_async_done, as);
 	if (rc < 0) {
 		free(as);
 		session_unref(s);
@@ -163,7 +168,7 @@ static int session_host_pwverify(void *ctx, const char *hash, const char *passwo
 
 	if (as == NULL)
 		return -ENOMEM;
-	rc = auth_verify(s->srv->auth, hash, password, session_async_done, as);
+	rc = auth_verify(s->host->auth, hash, password, session_async_done, as);
 	if (rc < 0) {
 		free(as);
 		session_unref(s);
@@ -202,7 +207,7 @@ static void session_note(struct session *s)
 	char what[LOOPWATCH_WHAT_MAX];
 
 	snprintf(what, sizeof what, "%s: %s", s->user, cmd != NULL ? cmd : "typing");
-	loopwatch_note(&s->srv->watch, what);
+	loopwatch_note(s->host->watch, what);
 }
 
 static void session_work_after_cb(uv_work_t *w, int status)
@@ -227,13 +232,13 @@ static int session_host_work(void *ctx, shell_work_fn fn, shell_work_done_fn don
 		return -ENOMEM;
 	j->work.data = j;
 	j->s = s;
-	j->db_path = session_strdup(s->srv->db_path);
-	j->busy_timeout_ms = s->srv->cfg.db_busy_timeout_ms;
+	j->db_path = session_strdup(s->host->db_path);
+	j->busy_timeout_ms = s->host->cfg->db_busy_timeout_ms;
 	j->fn = fn;
 	j->done = done;
 	j->arg = arg;
 	session_ref(s);
-	if (uv_queue_work(s->srv->loop, &j->work, session_work_cb, session_work_after_cb) != 0) {
+	if (uv_queue_work(s->host->loop, &j->work, session_work_cb, session_work_after_cb) != 0) {
 		free(j->db_path);
 		free(j);
 		session_unref(s);
@@ -246,16 +251,16 @@ static struct catalog *session_host_catalog(void *ctx)
 {
 	struct session *s = ctx;
 
-	if (s->srv->catalog != NULL)
-		catalog_ref(s->srv->catalog);
-	return s->srv->catalog;
+	if ((*s->host->catalog) != NULL)
+		catalog_ref((*s->host->catalog));
+	return (*s->host->catalog);
 }
 
 static int session_host_reload(void *ctx)
 {
 	struct session *s = ctx;
 
-	return server_reload(s->srv);
+	return s->host->reload(s->host->arg);
 }
 
 struct session_ban_each {
@@ -281,13 +286,13 @@ static size_t session_host_bans(void *ctx, shell_ban_fn each, void *arg)
 	struct session *s = ctx;
 	struct session_ban_each w = {each, arg};
 
-	return addrlimit_list(s->srv->limits, server_now_ms(s->srv), session_ban_each_cb, &w);
+	return addrlimit_list(s->host->limits, session_now_ms(s), session_ban_each_cb, &w);
 }
 
 static int session_host_ban_lift(void *ctx, const char *addr)
 {
 	struct session *s = ctx;
-	int n = addrlimit_lift(s->srv->limits, addr, server_now_ms(s->srv));
+	int n = addrlimit_lift(s->host->limits, addr, session_now_ms(s));
 
 	log_info(s->id, "%s lifted the login penalties of %s (%d bans and locks)", s->user,
 		 addr != NULL ? addr : "every address", n);
@@ -297,22 +302,22 @@ static int session_host_ban_lift(void *ctx, const char *addr)
 static int session_host_unlock(void *ctx, const char *name)
 {
 	struct session *s = ctx;
-	int n = addrlimit_unlock_account(s->srv->limits, name, server_now_ms(s->srv));
+	int n = addrlimit_unlock_account(s->host->limits, name, session_now_ms(s));
 
 	log_info(s->id, "%s lifted the failed-login locks of %s (%d addresses)", s->user, name, n);
 	return n;
 }
 
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
-static void session_record_start(struct session *s, const struct session_params *p)
+static void session_record_start(struct session *s, const struct net_session_params *p)
 {
 	struct record_params rp;
 	char title[128];
 	char *dir;
 
-	if (s->exec || !s->srv->cfg.record_enabled)
+	if (s->exec || !s->host->cfg->record_enabled)
 		return;
-	dir = config_record_dir(&s->srv->cfg);
+	dir = config_record_dir(s->host->cfg);
 	snprintf(title, sizeof title, "%s@propdesk %s", s->user, s->id);
 	memset(&rp, 0, sizeof rp);
 	rp.dir = dir;
@@ -325,13 +330,13 @@ static void session_record_start(struct session *s, const struct session_params 
 	rp.lang = p->env_lang != NULL ? p->env_lang
 		  : !strcmp(shell_lang(s->shell), "zh") ? "zh_CN.UTF-8" : "en_US.UTF-8";
 	rp.title = title;
-	rp.queue_max = s->srv->cfg.record_queue_max;
-	rp.max_bytes = s->srv->cfg.record_max_bytes;
-	s->rec = record_new(s->srv->loop, &rp);
+	rp.queue_max = s->host->cfg->record_queue_max;
+	rp.max_bytes = s->host->cfg->record_max_bytes;
+	s->rec = record_new(s->host->loop, &rp);
 	free(dir);
 }
 
-struct session *session_new(struct server *srv, const struct session_params *p)
+struct session *session_new(const struct session_host *sh, const struct net_session_params *p)
 {
 	struct session *s = calloc(1, sizeof *s);
 	struct shell_host host;
@@ -341,7 +346,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 
 	if (s == NULL)
 		return NULL;
-	s->srv = srv;
+	s->host = sh;
 	s->refs = 1;
 	snprintf(s->id, sizeof s->id, "%s", p->id);
 	s->transport = session_strdup(p->transport);
@@ -360,7 +365,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 
 	memset(&host, 0, sizeof host);
 	host.ctx = s;
-	host.store = srv->store;
+	host.store = sh->store;
 	host.write = session_host_write;
 	host.write_secret = session_host_write_secret;
 	host.exit = session_host_exit;
@@ -378,7 +383,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	user.name = p->account->name;
 	user.display = p->account->display ? p->account->display : p->account->name;
 	user.role = p->account->role;
-	user.lang = p->account->lang ? p->account->lang : srv->cfg.default_lang;
+	user.lang = p->account->lang ? p->account->lang : sh->cfg->default_lang;
 	user.team = p->account->team;
 
 	memset(&opts, 0, sizeof opts);
@@ -391,9 +396,9 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 	opts.rows = p->rows;
 	opts.exec = p->exec;
 	opts.color = p->pty && p->exec == NULL;
-	opts.max_line = srv->cfg.max_line;
+	opts.max_line = sh->cfg->max_line;
 	opts.commands = &cmd_registry;
-	opts.max_stdin = srv->cfg.max_stdin;
+	opts.max_stdin = sh->cfg->max_stdin;
 
 	s->shell = shell_new(&host, &user, &opts);
 	if (s->shell == NULL) {
@@ -401,7 +406,7 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 		return NULL;
 	}
 	session_record_start(s, p);
-	server_session_add(srv, s);
+	sh->add(sh->arg, s);
 	log_info(s->id, "session %s for %s (%s) from %s%s%s", s->transport, s->user,
 		 role_name((enum role)s->role), s->peer, s->exec ? ": exec " : "",
 		 s->exec ? p->exec : "");
@@ -412,11 +417,11 @@ struct session *session_new(struct server *srv, const struct session_params *p)
 static void session_stdin_claim(struct session *s)
 {
 	size_t want = s->exec && !s->ended ? shell_stdin_wanted(s->shell) : 0;
-	struct budget *b = &s->srv->stdin_budget;
+	struct budget *b = s->host->stdin_budget;
 
 	if (want == 0)
 		return;
-	switch (server_stdin_claim(s->srv, &s->stdin_claim, want)) {
+	switch (s->host->stdin_claim(s->host->arg, &s->stdin_claim, want)) {
 	case BUDGET_GRANTED:
 		s->stdin_claimed = true;
 		return;
@@ -430,7 +435,7 @@ static void session_stdin_claim(struct session *s)
 		break;
 	}
 	s->stdin_claimed = true;
-	s->stdin_wait_ms = uv_now(s->srv->loop);
+	s->stdin_wait_ms = uv_now(s->host->loop);
 	log_info(s->id, "stdin of %s's command waits for room: %zu bytes wanted, %zu of %zu in use, "
 		 "%zu waiting", s->user, s->stdin_claim.want, b->used, b->limit, b->nwaiting);
 }
@@ -438,7 +443,7 @@ static void session_stdin_claim(struct session *s)
 void session_stdin_granted(struct session *s)
 {
 	log_info(s->id, "stdin room granted after %llu ms",
-		 (unsigned long long)(uv_now(s->srv->loop) - s->stdin_wait_ms));
+		 (unsigned long long)(uv_now(s->host->loop) - s->stdin_wait_ms));
 	if (!s->detached && !s->ended)
 		s->ops->kick(s->tctx);
 }
@@ -447,7 +452,7 @@ void session_stdin_expired(struct session *s)
 {
 	s->stdin_claimed = false;
 	log_warn(s->id, "stdin of %s's command refused: no room in [limits] stdin_budget for "
-		 "%d s", s->user, s->srv->cfg.stdin_wait_s);
+		 "%d s", s->user, s->host->cfg->stdin_wait_s);
 	if (s->detached || s->ended)
 		return;
 	session_ref(s);
@@ -460,14 +465,19 @@ void session_start(struct session *s)
 	session_ref(s);
 	shell_start(s->shell);
 	session_stdin_claim(s);
-	loopwatch_note(&s->srv->watch, s->user); /* the login: greeting and notices */
+	loopwatch_note(s->host->watch, s->user); /* the login: greeting and notices */
 	session_unref(s);
+}
+
+bool session_ended(const struct session *s)
+{
+	return s->ended;
 }
 
 bool session_can_take_input(const struct session *s)
 {
 	return !s->detached && !s->ended && !s->stdin_claim.waiting &&
-	       session_output_pending(s) < s->srv->cfg.output_hwm;
+	       session_output_pending(s) < s->host->cfg->output_hwm;
 }
 
 size_t session_input(struct session *s, const char *buf, size_t len)
@@ -551,7 +561,7 @@ void session_detach(struct session *s)
 	if (s->detached)
 		return;
 	s->detached = true;
-	server_session_remove(s->srv, s);
+	s->host->remove(s->host->arg, s);
 	secs = ((uint64_t)store_now_ms() - s->started_ms) / 1000;
 	snprintf(detail, sizeof detail, "after %llu s%s", (unsigned long long)secs,
 		 s->ended ? "" : ", connection dropped");
@@ -562,7 +572,7 @@ void session_detach(struct session *s)
 	ctx.peer = s->peer;
 	ctx.transport = s->transport;
 	if (!s->exec)
-		store_audit(s->srv->store, &ctx, "logout", s->user, detail);
+		store_audit(s->host->store, &ctx, "logout", s->user, detail);
 	session_stdin_release(s);
 	record_close(s->rec);
 	s->rec = NULL;

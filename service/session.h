@@ -12,37 +12,51 @@
 
 #include "budget.h"
 #include "buf.h"
+#include "net_host.h"
 
-struct server;
 struct account;
-struct shell;
+struct addrlimit;
+struct auth;
+struct catalog;
+struct config;
+struct loopwatch;
 struct record;
+struct session;
+struct shell;
+struct store;
+struct uv_loop_s;
 
-struct session_ops {
-	/* Output is waiting (session_output): write it when the client can take it. */
-	void (*kick)(void *transport);
-	/* The shell has ended with this exit status: flush the output, send the status (exec),
-	 * close the channel/connection. The transport still calls session_detach afterwards. */
-	void (*close)(void *transport, int status);
-};
-
-struct session_params {
-	const char *id;        /* session id from server_new_id */
-	const char *transport; /* "ssh" / "telnet" */
-	const char *peer;      /* "addr:port" */
-	const char *env_lang;  /* client LANG or NULL */
-	const char *term;      /* TERM or NULL */
-	int cols, rows;
-	bool pty;              /* a terminal was requested (line editing, colour, CRLF) */
-	const char *exec;      /* exec command or NULL for a shell */
-	const struct account *account; /* copied */
-	const struct session_ops *ops;
-	void *transport_ctx;
+/* What sessions are given by the server that makes them, instead of reaching into it. Set up
+ * once, before the first session, and outliving them all. */
+struct session_host {
+	struct uv_loop_s *loop;         /* and its clock */
+	const struct config *cfg;       /* the running configuration (reloads in place) */
+	const char *db_path;            /* for read-only stores on the thread pool */
+	struct store *store;            /* the writing connection */
+	struct auth *auth;              /* password hashing off the loop */
+	struct addrlimit *limits;       /* bans and locks, for the admin commands */
+	struct loopwatch *watch;        /* what the loop is busy with */
+	struct budget *stdin_budget;    /* exec stdin, all sessions together */
+	struct catalog *const *catalog; /* the current catalogs (replaced on reload) */
+	void *arg;                      /* the callbacks' first argument */
+	/* Registers / unregisters a live session. */
+	void (*add)(void *arg, struct session *s);
+	void (*remove)(void *arg, struct session *s);
+	/* Re-reads the configuration and catalogs: 0 or -1 (logged; the running ones kept). */
+	int (*reload)(void *arg);
+	/* Exec stdin under the service-wide budget: a session claims what its command may keep
+	 * (c is embedded in the session). BUDGET_GRANTED: now. BUDGET_WAITING: the claim waits
+	 * in line, and the session is told later, session_stdin_granted or (after [limits]
+	 * stdin_wait seconds) session_stdin_expired. BUDGET_REFUSED: the line is full
+	 * ([limits] stdin_waiting). Release once the command is done (or the session gone): that
+	 * also grants the claims waiting behind. */
+	enum budget_answer (*stdin_claim)(void *arg, struct budget_claim *c, size_t want);
+	void (*stdin_release)(void *arg, struct budget_claim *c);
 };
 
 struct session {
 	struct session *prev, *next; /* server's list */
-	struct server *srv;
+	const struct session_host *host;
 	int refs;
 	char id[16];
 	char *transport;
@@ -56,19 +70,19 @@ struct session {
 	bool ended;           /* the shell has exited */
 	bool detached;        /* the transport is gone */
 	struct shell *shell;
-	const struct session_ops *ops;
+	const struct net_session_ops *ops;
 	void *tctx;
 	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
 	struct record *rec;   /* the recording of an interactive session, or NULL */
-	/* Exec: the room its command's stdin has in the service-wide budget (server.h); while
+	/* Exec: the room its command's stdin has in the service-wide budget (session_host); while
 	 * the claim waits in line the session takes no input. */
 	struct budget_claim stdin_claim;
 	bool stdin_claimed;   /* the claim holds or waits: release it */
 	uint64_t stdin_wait_ms; /* loop time it started waiting */
 };
 
-/* Creates the session (one reference, the transport's) and registers it with the server. */
-struct session *session_new(struct server *srv, const struct session_params *p);
+/* Creates the session (one reference, the transport's) and registers it (host->add). */
+struct session *session_new(const struct session_host *host, const struct net_session_params *p);
 /* Greets and prompts, or runs the exec command. */
 void session_start(struct session *s);
 /* Feeds client input to the shell. Returns the bytes accepted: fewer than len (possibly 0)
@@ -86,9 +100,11 @@ void session_output_consume(struct session *s, int stream, size_t n);
 size_t session_output_pending(const struct session *s);
 /* True when session_input would accept input now. */
 bool session_can_take_input(const struct session *s);
+/* The shell has exited. */
+bool session_ended(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
-/* The server's stdin budget (server_stdin_claim): the session's waiting claim was granted (its
+/* The stdin budget (session_host stdin_claim): the session's waiting claim was granted (its
  * input is read from now on), or waited too long (the command is refused). */
 void session_stdin_granted(struct session *s);
 void session_stdin_expired(struct session *s);

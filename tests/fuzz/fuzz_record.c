@@ -1,5 +1,5 @@
-/* libFuzzer target for the recording encoder (service/record.c, built with
- * RECORD_ENCODER_ONLY): everything a session's shell writes to the terminal, which includes
+/* libFuzzer target for the recording encoder (service/record_enc.c, pure:
+ * no loop, no files): everything a session's shell writes to the terminal, which includes
  * whatever text users and the database put there, becomes asciicast events. The first two
  * bytes seed the chunk sizes (1 byte up to all of it), the times (sometimes going back) and
  * resize / marker events between chunks; the rest is the output. Checks: every line is one
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "record.h"
+#include "record_enc.h"
 #include "utf8.h"
 
 #include "../unit/record_check.h"

@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "buf.h"
-#include "telnetsrv.h"
+#include "telnet_login.h"
+#include "telnet_proto.h"
 #include "utf8.h"
 
 struct fuzz_telnet {
-	struct telnetsrv_proto *proto;
-	struct telnetsrv_login *login;
+	struct telnet_proto *proto;
+	struct telnet_login *login;
 	struct buf wire;   /* bytes that would go to the socket */
 	struct buf screen; /* login output before escaping */
 	bool closed;
@@ -52,26 +53,26 @@ static void fuzz_telnet_data(void *arg, const char *data, size_t len)
 	size_t used;
 
 	while (len > 0 && !f->closed && !f->logged_out) {
-		enum telnetsrv_login_event ev =
-			telnetsrv_login_feed(f->login, data, len, &used, &f->screen);
+		enum telnet_login_event ev =
+			telnet_login_feed(f->login, data, len, &used, &f->screen);
 
 		if (used > len)
 			abort();
 		data += used;
 		len -= used;
-		if (ev == TELNETSRV_LOGIN_READY) {
-			fuzz_telnet_check_user(telnetsrv_login_user(f->login));
-			(void)telnetsrv_login_password(f->login);
-			telnetsrv_login_wipe(f->login);
-			if (!telnetsrv_login_failed(f->login, &f->screen))
+		if (ev == TELNET_LOGIN_READY) {
+			fuzz_telnet_check_user(telnet_login_user(f->login));
+			(void)telnet_login_password(f->login);
+			telnet_login_wipe(f->login);
+			if (!telnet_login_failed(f->login, &f->screen))
 				f->logged_out = true;
-		} else if (ev == TELNETSRV_LOGIN_QUIT) {
+		} else if (ev == TELNET_LOGIN_QUIT) {
 			f->closed = true;
 		} else if (used == 0) {
 			break;
 		}
 	}
-	telnetsrv_proto_send(f->proto, f->screen.data, f->screen.len);
+	telnet_proto_send(f->proto, f->screen.data, f->screen.len);
 	buf_reset(&f->screen);
 }
 
@@ -81,7 +82,7 @@ static void fuzz_telnet_resize(void *arg, int cols, int rows)
 
 	if (cols < 0 || cols > 1000 || rows < 0 || rows > 1000)
 		abort();
-	telnetsrv_login_set_width(f->login, cols);
+	telnet_login_set_width(f->login, cols);
 }
 
 static void fuzz_telnet_error(void *arg, const char *msg)
@@ -92,7 +93,7 @@ static void fuzz_telnet_error(void *arg, const char *msg)
 	f->closed = true;
 }
 
-static const struct telnetsrv_proto_ops fuzz_telnet_ops = {
+static const struct telnet_proto_ops fuzz_telnet_ops = {
 	.send = fuzz_telnet_send,
 	.data = fuzz_telnet_data,
 	.resize = fuzz_telnet_resize,
@@ -113,10 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&f, 0, sizeof f);
 	buf_init(&f.wire);
 	buf_init(&f.screen);
-	f.login = telnetsrv_login_new(80, 3);
-	telnetsrv_login_start(f.login, &f.screen);
-	f.proto = telnetsrv_proto_new(&fuzz_telnet_ops, &f);
-	telnetsrv_proto_send(f.proto, f.screen.data, f.screen.len);
+	f.login = telnet_login_new(80, 3);
+	telnet_login_start(f.login, &f.screen);
+	f.proto = telnet_proto_new(&fuzz_telnet_ops, &f);
+	telnet_proto_send(f.proto, f.screen.data, f.screen.len);
 	buf_reset(&f.screen);
 
 	chunk = (size_t)data[0] % 64 + 1;
@@ -125,11 +126,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (off < size && !f.closed) {
 		size_t n = size - off < chunk ? size - off : chunk;
 
-		telnetsrv_proto_recv(f.proto, (const char *)data + off, n);
+		telnet_proto_recv(f.proto, (const char *)data + off, n);
 		off += n;
 	}
 
-	term = telnetsrv_proto_term(f.proto);
+	term = telnet_proto_term(f.proto);
 	if (term != NULL) {
 		size_t i;
 
@@ -139,12 +140,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (term[i] >= 'A' && term[i] <= 'Z')
 				abort();
 	}
-	telnetsrv_proto_size(f.proto, &cols, &rows);
+	telnet_proto_size(f.proto, &cols, &rows);
 	if (cols < 0 || cols > 1000 || rows < 0 || rows > 1000)
 		abort();
 
-	telnetsrv_proto_free(f.proto);
-	telnetsrv_login_free(f.login);
+	telnet_proto_free(f.proto);
+	telnet_login_free(f.login);
 	buf_free(&f.wire);
 	buf_free(&f.screen);
 	return 0;

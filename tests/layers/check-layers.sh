@@ -21,6 +21,7 @@ layer_of() {
 	shell/cmd/*) echo cmd ;;
 	shell/*) echo shell ;;
 	service/store/*) echo store ;;
+	service/net/*) echo net ;;
 	service/*) echo service ;;
 	tests/*) echo tests ;;
 	*) echo other ;;
@@ -34,6 +35,7 @@ allowed() {
 	case $from in
 	base) return 1 ;;
 	store | catalog) [ "$to" = base ] ;;
+	net) case $to in base | store) return 0 ;; *) return 1 ;; esac ;;
 	shell) case $to in base | catalog | store) return 0 ;; *) return 1 ;; esac ;;
 	cmd) case $to in base | catalog | store | shell) return 0 ;; *) return 1 ;; esac ;;
 	service | tests) return 0 ;;
@@ -74,18 +76,31 @@ if [ "$self_test" = 1 ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	(cd "$root" && tar cf - shell service tests) | (cd "$tmp" && tar xf -)
-	# The base layer reaching up to the store, and a command group to the daemon.
+	# The base layer reaching up to the store, a command group to the daemon, and a transport
+	# to the daemon's sessions.
 	sed -i '0,/^#include "utf8.h"/s//#include "utf8.h"\n#include "store.h"/' "$tmp/shell/base/json.c"
 	sed -i '0,/^#include "cmd.h"/s//#include "cmd.h"\n#include "server.h"/' "$tmp/shell/cmd/cmd_config.c"
+	sed -i '0,/^#include "net_host.h"/s//#include "net_host.h"\n#include "session.h"/' \
+		"$tmp/service/net/telnetsrv.c"
 	out=$(check "$tmp" || true)
 	grep -q 'shell/base/json.c:.*base includes store.h (store)' <<<"$out" ||
 		{ echo "check-layers: a base file including store.h was not caught" >&2; exit 1; }
 	grep -q 'shell/cmd/cmd_config.c:.*cmd includes server.h (service)' <<<"$out" ||
 		{ echo "check-layers: a command group including server.h was not caught" >&2; exit 1; }
+	grep -q 'service/net/telnetsrv.c:.*net includes session.h (service)' <<<"$out" ||
+		{ echo "check-layers: a transport including session.h was not caught" >&2; exit 1; }
 	# And the compiler, given only the base layer's include path, cannot find store.h.
 	if printf '#include "store.h"\n' | cc -fsyntax-only -I"$root/shell/base" -x c - 2>/dev/null; then
 		echo "check-layers: the base layer's include path reaches store.h" >&2
 		exit 1
 	fi
+	# Nor, given the net layer's (net, store, base), session.h or server.h.
+	for h in session.h server.h; do
+		if printf '#include "%s"\n' "$h" | cc -fsyntax-only -I"$root/service/net" \
+			-I"$root/service/store" -I"$root/shell/base" -x c - 2>/dev/null; then
+			echo "check-layers: the net layer's include path reaches $h" >&2
+			exit 1
+		fi
+	done
 	echo "check-layers: self-test: crossings are caught, and lower layers cannot see upper headers"
 fi

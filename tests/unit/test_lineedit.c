@@ -1,4 +1,4 @@
-/* Unit tests for shell/lineedit.c. What the user sees is checked with a tiny one-row terminal
+/* Unit tests for shell/base/lineedit.c. What the user sees is checked with a tiny one-row terminal
  * model (test_lineedit_term) that interprets the editor's output like xterm does. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_record — the asciicast v2 encoder of service/record.c (built with RECORD_ENCODER_ONLY:
+/* test_record — the asciicast v2 encoder of service/record_enc.c (pure:
  * no loop, no files): Chinese text split at every byte across chunks, escaping of control
  * characters and ESC, U+FFFD for invalid bytes and for a sequence left open at the end,
  * non-decreasing timestamps, resize and marker events, the header. Every line is checked with
@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#define RECORD_ENCODER_ONLY
-#include "record.c"
+#include "buf.h"
+#include "record_enc.h"
 
 #include "record_check.h"
 
@@ -240,55 +240,55 @@ static void test_record_resize_and_marker_keep_held_bytes(void **state)
 	buf_free(&text);
 }
 
-/* Window sizes: only changes are written, at most one per RECORD_RESIZE_GAP_US, and the last
+/* Window sizes: only changes are written, at most one per RECORD_ENC_RESIZE_GAP_US, and the last
  * size asked for always comes out in the end. */
 static void test_record_sizes_changes_only_rate_limited(void **state)
 {
-	const uint64_t gap = RECORD_RESIZE_GAP_US;
-	struct record_sizes z;
+	const uint64_t gap = RECORD_ENC_RESIZE_GAP_US;
+	struct record_enc_sizes z;
 	uint64_t wait, t;
 	int i, written = 0;
 
 	(void)state;
-	record_sizes_init(&z, 0, 0);
+	record_enc_sizes_init(&z, 0, 0);
 	assert_int_equal(z.cols, 80);
 	assert_int_equal(z.rows, 24);
 	/* The same size again and again: nothing to write, nothing waits. */
 	for (i = 0; i < 1000; i++) {
-		record_sizes_want(&z, 80, 24);
-		assert_false(record_sizes_take(&z, (uint64_t)i, &wait));
+		record_enc_sizes_want(&z, 80, 24);
+		assert_false(record_enc_sizes_take(&z, (uint64_t)i, &wait));
 		assert_int_equal(wait, 0);
 	}
 	/* The first real change is written at once. */
-	record_sizes_want(&z, 100, 30);
-	assert_true(record_sizes_take(&z, 1000, &wait));
+	record_enc_sizes_want(&z, 100, 30);
+	assert_true(record_enc_sizes_take(&z, 1000, &wait));
 	assert_int_equal(z.cols, 100);
 	assert_int_equal(z.rows, 30);
 	/* A change too soon waits for its time... */
-	record_sizes_want(&z, 101, 30);
-	assert_false(record_sizes_take(&z, 1000 + gap / 2, &wait));
+	record_enc_sizes_want(&z, 101, 30);
+	assert_false(record_enc_sizes_take(&z, 1000 + gap / 2, &wait));
 	assert_int_equal(wait, gap - gap / 2);
 	/* ...and a change back to the written size before then is nothing at all. */
-	record_sizes_want(&z, 100, 30);
-	assert_false(record_sizes_take(&z, 1000 + gap - 1, &wait));
+	record_enc_sizes_want(&z, 100, 30);
+	assert_false(record_enc_sizes_take(&z, 1000 + gap - 1, &wait));
 	assert_int_equal(wait, 0);
 	/* A flood of changes for 10 s, one every 100 us: at most one event per gap, the last
 	 * size kept once the flood ends. */
 	for (t = 2000000; t < 12000000; t += 100) {
-		record_sizes_want(&z, 60 + (int)(t / 100 % 50), 20 + (int)(t / 100 % 7));
-		if (record_sizes_take(&z, t, &wait))
+		record_enc_sizes_want(&z, 60 + (int)(t / 100 % 50), 20 + (int)(t / 100 % 7));
+		if (record_enc_sizes_take(&z, t, &wait))
 			written++;
 	}
 	assert_true(written <= (int)(10000000 / gap) + 1);
 	assert_true(written >= (int)(10000000 / gap) - 1);
-	record_sizes_want(&z, 132, 43);
+	record_enc_sizes_want(&z, 132, 43);
 	t = z.last_us + 1;
-	assert_false(record_sizes_take(&z, t, &wait));
+	assert_false(record_enc_sizes_take(&z, t, &wait));
 	assert_int_equal(wait, gap - 1);
-	assert_true(record_sizes_take(&z, t + wait, &wait));
+	assert_true(record_enc_sizes_take(&z, t + wait, &wait));
 	assert_int_equal(z.cols, 132);
 	assert_int_equal(z.rows, 43);
-	assert_false(record_sizes_take(&z, t + 10 * gap, &wait));
+	assert_false(record_enc_sizes_take(&z, t + 10 * gap, &wait));
 	assert_int_equal(wait, 0);
 }
 

@@ -1,6 +1,6 @@
-/* Unit tests for the socket-free layers of service/telnetsrv.c: the telnet protocol (opening
- * negotiation, refusals, NAWS, TTYPE, IAC escaping, IAC IP) and the login prompts. The file is
- * built with TELNETSRV_LAYERS_ONLY, so no loop, server or session is involved. */
+/* Unit tests for the socket-free layers of the telnet listener: the telnet protocol
+ * (service/telnet_proto.c: opening negotiation, refusals, NAWS, TTYPE, IAC escaping, IAC IP)
+ * and the login prompts (service/telnet_login.c). No loop, server or session is involved. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libtelnet.h>
 
-#define TELNETSRV_LAYERS_ONLY
-#include "telnetsrv.c"
+#include "buf.h"
+#include "telnet_login.h"
+#include "telnet_proto.h"
 
 #define T_IAC 255
 #define T_DONT 254
@@ -52,7 +54,7 @@ static void test_telnetsrv_error(void *arg, const char *msg)
 	((struct test_telnetsrv_peer *)arg)->errors++;
 }
 
-static const struct telnetsrv_proto_ops test_telnetsrv_ops = {
+static const struct telnet_proto_ops test_telnetsrv_ops = {
 	.send = test_telnetsrv_send,
 	.data = test_telnetsrv_data,
 	.resize = test_telnetsrv_resize,
@@ -69,24 +71,24 @@ static bool test_telnetsrv_has(const struct buf *b, const unsigned char *seq, si
 	return false;
 }
 
-static struct telnetsrv_proto *test_telnetsrv_open(struct test_telnetsrv_peer *peer)
+static struct telnet_proto *test_telnetsrv_open(struct test_telnetsrv_peer *peer)
 {
 	memset(peer, 0, sizeof *peer);
 	buf_init(&peer->sent);
 	buf_init(&peer->data);
-	return telnetsrv_proto_new(&test_telnetsrv_ops, peer);
+	return telnet_proto_new(&test_telnetsrv_ops, peer);
 }
 
-static void test_telnetsrv_close(struct telnetsrv_proto *p, struct test_telnetsrv_peer *peer)
+static void test_telnetsrv_close(struct telnet_proto *p, struct test_telnetsrv_peer *peer)
 {
-	telnetsrv_proto_free(p);
+	telnet_proto_free(p);
 	buf_free(&peer->sent);
 	buf_free(&peer->data);
 }
 
-static void test_telnetsrv_recv(struct telnetsrv_proto *p, const unsigned char *b, size_t n)
+static void test_telnetsrv_recv(struct telnet_proto *p, const unsigned char *b, size_t n)
 {
-	telnetsrv_proto_recv(p, (const char *)b, n);
+	telnet_proto_recv(p, (const char *)b, n);
 }
 
 static void test_telnetsrv_opening_negotiation(void **state)
@@ -98,16 +100,16 @@ static void test_telnetsrv_opening_negotiation(void **state)
 		T_IAC, T_DO, TELNET_TELOPT_BINARY,
 	};
 	struct test_telnetsrv_peer peer;
-	struct telnetsrv_proto *p = test_telnetsrv_open(&peer);
+	struct telnet_proto *p = test_telnetsrv_open(&peer);
 	const char *term;
 	int cols, rows;
 
 	(void)state;
 	assert_int_equal(peer.sent.len, sizeof want);
 	assert_memory_equal(peer.sent.data, want, sizeof want);
-	term = telnetsrv_proto_term(p);
+	term = telnet_proto_term(p);
 	assert_null(term);
-	telnetsrv_proto_size(p, &cols, &rows);
+	telnet_proto_size(p, &cols, &rows);
 	assert_int_equal(cols, 0);
 	assert_int_equal(rows, 0);
 	test_telnetsrv_close(p, &peer);
@@ -120,7 +122,7 @@ static void test_telnetsrv_unknown_options_refused(void **state)
 	static const unsigned char dont39[] = { T_IAC, T_DONT, 39 };
 	static const unsigned char wont86[] = { T_IAC, T_WONT, 86 };
 	struct test_telnetsrv_peer peer;
-	struct telnetsrv_proto *p = test_telnetsrv_open(&peer);
+	struct telnet_proto *p = test_telnetsrv_open(&peer);
 
 	(void)state;
 	buf_reset(&peer.sent);
@@ -144,7 +146,7 @@ static void test_telnetsrv_naws(void **state)
 	static const unsigned char short_sb[] = { T_IAC, T_SB, TELNET_TELOPT_NAWS, 0, 100, T_IAC,
 						  T_SE };
 	struct test_telnetsrv_peer peer;
-	struct telnetsrv_proto *p = test_telnetsrv_open(&peer);
+	struct telnet_proto *p = test_telnetsrv_open(&peer);
 	int cols, rows;
 
 	(void)state;
@@ -161,7 +163,7 @@ static void test_telnetsrv_naws(void **state)
 	assert_int_equal(peer.rows, 1000);
 	test_telnetsrv_recv(p, short_sb, sizeof short_sb);
 	assert_int_equal(peer.resizes, 2);
-	telnetsrv_proto_size(p, &cols, &rows);
+	telnet_proto_size(p, &cols, &rows);
 	assert_int_equal(cols, 100);
 	assert_int_equal(rows, 1000);
 	assert_int_equal(peer.data.len, 0);
@@ -180,18 +182,18 @@ static void test_telnetsrv_ttype(void **state)
 	static const unsigned char again[] = { T_IAC, T_SB, TELNET_TELOPT_TTYPE, 0, 'v', 't',
 					       T_IAC, T_SE };
 	struct test_telnetsrv_peer peer;
-	struct telnetsrv_proto *p = test_telnetsrv_open(&peer);
+	struct telnet_proto *p = test_telnetsrv_open(&peer);
 
 	(void)state;
 	buf_reset(&peer.sent);
 	test_telnetsrv_recv(p, will, sizeof will);
 	assert_true(test_telnetsrv_has(&peer.sent, send, sizeof send));
 	test_telnetsrv_recv(p, bad, sizeof bad);
-	assert_null(telnetsrv_proto_term(p));
+	assert_null(telnet_proto_term(p));
 	test_telnetsrv_recv(p, is, sizeof is);
-	assert_string_equal(telnetsrv_proto_term(p), "xterm-256color");
+	assert_string_equal(telnet_proto_term(p), "xterm-256color");
 	test_telnetsrv_recv(p, again, sizeof again);
-	assert_string_equal(telnetsrv_proto_term(p), "xterm-256color");
+	assert_string_equal(telnet_proto_term(p), "xterm-256color");
 	test_telnetsrv_close(p, &peer);
 }
 
@@ -202,109 +204,109 @@ static void test_telnetsrv_data_and_escaping(void **state)
 	static const unsigned char out[] = { 'x', 0xff, 'y' };
 	static const unsigned char want_out[] = { 'x', T_IAC, T_IAC, 'y' };
 	struct test_telnetsrv_peer peer;
-	struct telnetsrv_proto *p = test_telnetsrv_open(&peer);
+	struct telnet_proto *p = test_telnetsrv_open(&peer);
 
 	(void)state;
 	test_telnetsrv_recv(p, in, sizeof in);
 	assert_int_equal(peer.data.len, sizeof want_in);
 	assert_memory_equal(peer.data.data, want_in, sizeof want_in);
 	buf_reset(&peer.sent);
-	telnetsrv_proto_send(p, (const char *)out, sizeof out);
+	telnet_proto_send(p, (const char *)out, sizeof out);
 	assert_int_equal(peer.sent.len, sizeof want_out);
 	assert_memory_equal(peer.sent.data, want_out, sizeof want_out);
-	telnetsrv_proto_send(p, "", 0);
+	telnet_proto_send(p, "", 0);
 	assert_int_equal(peer.sent.len, sizeof want_out);
 	test_telnetsrv_close(p, &peer);
 }
 
 /* --- login ------------------------------------------------------------------------------ */
 
-static enum telnetsrv_login_event test_telnetsrv_feed(struct telnetsrv_login *l, const char *s,
+static enum telnet_login_event test_telnetsrv_feed(struct telnet_login *l, const char *s,
 						       size_t *used, struct buf *out)
 {
-	return telnetsrv_login_feed(l, s, strlen(s), used, out);
+	return telnet_login_feed(l, s, strlen(s), used, out);
 }
 
 static void test_telnetsrv_login_ok(void **state)
 {
 	static const char in[] = "al\x7f\x7f\xe5\xbc\xa0\r\0s3cret\r\0whoami\r";
-	struct telnetsrv_login *l = telnetsrv_login_new(80, 3);
+	struct telnet_login *l = telnet_login_new(80, 3);
 	struct buf out;
 	size_t used;
 
 	(void)state;
 	buf_init(&out);
-	telnetsrv_login_start(l, &out);
+	telnet_login_start(l, &out);
 	assert_string_equal(buf_cstr(&out), "login (用户名): ");
 	buf_reset(&out);
-	assert_int_equal(telnetsrv_login_feed(l, in, sizeof in - 1, &used, &out),
-			 TELNETSRV_LOGIN_READY);
-	assert_string_equal(telnetsrv_login_user(l), "张");
-	assert_string_equal(telnetsrv_login_password(l), "s3cret");
+	assert_int_equal(telnet_login_feed(l, in, sizeof in - 1, &used, &out),
+			 TELNET_LOGIN_READY);
+	assert_string_equal(telnet_login_user(l), "张");
+	assert_string_equal(telnet_login_password(l), "s3cret");
 	/* The password was neither echoed nor consumed past its line end. */
 	assert_null(strstr(buf_cstr(&out), "s3cret"));
 	assert_non_null(strstr(buf_cstr(&out), "password (密码): "));
 	assert_int_equal(in[used], '\0'); /* the NUL of CR NUL: swallowed by the next feed */
 	assert_memory_equal(in + used + 1, "whoami\r", 7);
-	telnetsrv_login_wipe(l);
-	assert_string_equal(telnetsrv_login_password(l), "");
+	telnet_login_wipe(l);
+	assert_string_equal(telnet_login_password(l), "");
 	buf_free(&out);
-	telnetsrv_login_free(l);
+	telnet_login_free(l);
 }
 
 static void test_telnetsrv_login_retries(void **state)
 {
-	struct telnetsrv_login *l = telnetsrv_login_new(80, 3);
+	struct telnet_login *l = telnet_login_new(80, 3);
 	struct buf out;
 	size_t used;
 	int i;
 
 	(void)state;
 	buf_init(&out);
-	telnetsrv_login_start(l, &out);
+	telnet_login_start(l, &out);
 	for (i = 1; i <= 3; i++) {
 		assert_int_equal(test_telnetsrv_feed(l, "bob\r\n", &used, &out),
-				 TELNETSRV_LOGIN_MORE);
+				 TELNET_LOGIN_MORE);
 		assert_int_equal(test_telnetsrv_feed(l, "pw\r\n", &used, &out),
-				 TELNETSRV_LOGIN_READY);
-		assert_string_equal(telnetsrv_login_user(l), "bob");
+				 TELNET_LOGIN_READY);
+		assert_string_equal(telnet_login_user(l), "bob");
 		buf_reset(&out);
-		assert_int_equal(telnetsrv_login_failed(l, &out), i < 3);
+		assert_int_equal(telnet_login_failed(l, &out), i < 3);
 		assert_non_null(strstr(buf_cstr(&out), "login incorrect / 用户名或密码错误"));
 		assert_int_equal(strstr(buf_cstr(&out), "login (用户名)") != NULL, i < 3);
 	}
 	buf_free(&out);
-	telnetsrv_login_free(l);
+	telnet_login_free(l);
 }
 
 static void test_telnetsrv_login_keys(void **state)
 {
-	struct telnetsrv_login *l = telnetsrv_login_new(80, 3);
+	struct telnet_login *l = telnet_login_new(80, 3);
 	struct buf out;
 	size_t used;
 
 	(void)state;
 	buf_init(&out);
-	telnetsrv_login_start(l, &out);
+	telnet_login_start(l, &out);
 	/* An empty name asks again; Ctrl-C at the password prompt starts over. */
-	assert_int_equal(test_telnetsrv_feed(l, "\r\n", &used, &out), TELNETSRV_LOGIN_MORE);
+	assert_int_equal(test_telnetsrv_feed(l, "\r\n", &used, &out), TELNET_LOGIN_MORE);
 	assert_int_equal(test_telnetsrv_feed(l, "carol\rpw\x03", &used, &out),
-			 TELNETSRV_LOGIN_MORE);
+			 TELNET_LOGIN_MORE);
 	buf_reset(&out);
-	assert_int_equal(test_telnetsrv_feed(l, "dave\r", &used, &out), TELNETSRV_LOGIN_MORE);
+	assert_int_equal(test_telnetsrv_feed(l, "dave\r", &used, &out), TELNET_LOGIN_MORE);
 	assert_non_null(strstr(buf_cstr(&out), "password"));
 	/* The LF of the CR LF comes in the next read: swallowed, not an empty password. */
-	assert_int_equal(test_telnetsrv_feed(l, "\n", &used, &out), TELNETSRV_LOGIN_MORE);
-	assert_int_equal(test_telnetsrv_feed(l, "x\r", &used, &out), TELNETSRV_LOGIN_READY);
-	assert_string_equal(telnetsrv_login_user(l), "dave");
-	assert_string_equal(telnetsrv_login_password(l), "x");
-	assert_true(telnetsrv_login_failed(l, &out));
+	assert_int_equal(test_telnetsrv_feed(l, "\n", &used, &out), TELNET_LOGIN_MORE);
+	assert_int_equal(test_telnetsrv_feed(l, "x\r", &used, &out), TELNET_LOGIN_READY);
+	assert_string_equal(telnet_login_user(l), "dave");
+	assert_string_equal(telnet_login_password(l), "x");
+	assert_true(telnet_login_failed(l, &out));
 	/* Ctrl-D on an empty prompt quits. */
-	assert_int_equal(test_telnetsrv_feed(l, "\x04rest", &used, &out), TELNETSRV_LOGIN_QUIT);
+	assert_int_equal(test_telnetsrv_feed(l, "\x04rest", &used, &out), TELNET_LOGIN_QUIT);
 	assert_int_equal(used, 1);
 	buf_free(&out);
-	telnetsrv_login_free(l);
-	telnetsrv_login_free(NULL);
+	telnet_login_free(l);
+	telnet_login_free(NULL);
 }
 
 int main(void)

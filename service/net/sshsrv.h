@@ -6,13 +6,14 @@
 #ifndef PROPDESK_SSHSRV_H
 #define PROPDESK_SSHSRV_H
 
-struct server;
+struct net_host;
 struct sshsrv;
 
-/* Loads the host key from hostkey_path, creating an ed25519 key (mode 0600) when missing, and
+/* host (the server's: admission, auth, sessions) outlives the listener.
+ * Loads the host key from hostkey_path, creating an ed25519 key (mode 0600) when missing, and
  * listens on addr:port. 0 or < 0 (logged). */
-int sshsrv_start(struct server *srv, const char *addr, int port, const char *hostkey_path,
-		 struct sshsrv **out);
+int sshsrv_start(const struct net_host *host, const char *addr, int port,
+		 const char *hostkey_path, struct sshsrv **out);
 /* Stops accepting, tells every connection, flushes briefly and closes them all, then closes its
  * own handles; the listener frees itself when everything is closed. */
 void sshsrv_shutdown(struct sshsrv *s);

@@ -6,7 +6,7 @@
  * deadline) and CLOSED (handles closing; freed in the last close callback, where the session
  * is detached). Input decoded by libtelnet is queued in c->in and taken by the login or the
  * session as they can; reading stops while that queue is full. Output is escaped by libtelnet
- * into c->wq and handed to uv_write; at most cfg.output_hwm bytes are in flight per connection,
+ * into c->wq and handed to uv_write; at most limits->output_hwm bytes are in flight per connection,
  * and more session output is taken only when write completions bring it below. */
 #include "telnetsrv.h"
 
@@ -20,39 +20,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "buf.h"
-#include "lineedit.h"
-
-/* The fuzzer builds only the socket-free layers (-DTELNETSRV_LAYERS_ONLY): no loop, server,
- * session or auth. */
-#ifndef TELNETSRV_LAYERS_ONLY
 #include <uv.h>
 
-#include "auth.h"
+#include "buf.h"
 #include "log.h"
-#include "server.h"
-#include "session.h"
+#include "net_host.h"
 #include "store.h"
 #include "store_account.h"
-#endif
+#include "telnet_login.h"
+#include "telnet_proto.h"
 
 #define TELNETSRV_READ_SIZE 4096
 /* Decoded input waiting for the login or the session: reading stops above this. */
 #define TELNETSRV_IN_MAX (16 * 1024)
-/* Longest user name or password line. */
-#define TELNETSRV_LOGIN_LINE_MAX 256
 #define TELNETSRV_LOGIN_TRIES 3
 /* How long a closing connection may take to flush: on shutdown, and after the shell ended. */
 #define TELNETSRV_SHUTDOWN_FLUSH_MS 1000
 #define TELNETSRV_CLOSE_FLUSH_MS 5000
 #define TELNETSRV_DEFAULT_COLS 80
 #define TELNETSRV_DEFAULT_ROWS 24
-#define TELNETSRV_MAX_DIM 1000
 
-#define TELNETSRV_PROMPT_USER "login (用户名): "
-#define TELNETSRV_PROMPT_PASSWORD "password (密码): "
-#define TELNETSRV_MSG_INCORRECT "login incorrect / 用户名或密码错误\r\n"
 #define TELNETSRV_MSG_LOCKED "account locked / 账户已锁定，请联系管理员\r\n"
 #define TELNETSRV_MSG_ERROR \
 	"internal error, please try again later / 内部错误，请稍后再试\r\n"
@@ -60,287 +47,6 @@
 #define TELNETSRV_MSG_TOO_MUCH "\r\ntoo much input before login / 登录前输入过多\r\n"
 #define TELNETSRV_MSG_STOPPING "\r\nthe service is stopping / 服务正在停止\r\n"
 
-/* ---------------------------------------------------------------------------------------- */
-/* The protocol layer                                                                        */
-
-struct telnetsrv_proto {
-	telnet_t *tn;
-	const struct telnetsrv_proto_ops *ops;
-	void *arg;
-	int cols, rows;
-	char term[64];
-};
-
-/* What we do and what we let the client do; everything else is refused by libtelnet. */
-static const telnet_telopt_t telnetsrv_proto_telopts[] = {
-	{ TELNET_TELOPT_ECHO, TELNET_WILL, TELNET_DONT },
-	{ TELNET_TELOPT_SGA, TELNET_WILL, TELNET_DO },
-	{ TELNET_TELOPT_NAWS, TELNET_WONT, TELNET_DO },
-	{ TELNET_TELOPT_TTYPE, TELNET_WONT, TELNET_DO },
-	{ TELNET_TELOPT_BINARY, TELNET_WILL, TELNET_DO },
-	{ -1, 0, 0 },
-};
-
-static void telnetsrv_proto_naws(struct telnetsrv_proto *p, const char *b, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)b;
-	int cols, rows;
-
-	if (len != 4)
-		return;
-	cols = u[0] << 8 | u[1];
-	rows = u[2] << 8 | u[3];
-	/* 0 means "unknown" for that dimension (RFC 1073). */
-	if (cols > 0)
-		p->cols = cols > TELNETSRV_MAX_DIM ? TELNETSRV_MAX_DIM : cols;
-	if (rows > 0)
-		p->rows = rows > TELNETSRV_MAX_DIM ? TELNETSRV_MAX_DIM : rows;
-	if (p->cols > 0 || p->rows > 0)
-		p->ops->resize(p->arg, p->cols, p->rows);
-}
-
-static void telnetsrv_proto_ttype(struct telnetsrv_proto *p, const char *name)
-{
-	char term[sizeof p->term];
-	size_t n;
-
-	if (p->term[0] != '\0' || name == NULL)
-		return;
-	for (n = 0; name[n] != '\0'; n++) {
-		unsigned char ch = (unsigned char)name[n];
-
-		/* Not a terminal name (or too long for one): ignore it. */
-		if (n == sizeof term - 1 ||
-		    (!isalnum(ch) && ch != '-' && ch != '_' && ch != '.' && ch != '+'))
-			return;
-		term[n] = (char)tolower(ch);
-	}
-	term[n] = '\0';
-	memcpy(p->term, term, n + 1);
-}
-
-static void telnetsrv_proto_event_cb(telnet_t *tn, telnet_event_t *ev, void *ud)
-{
-	struct telnetsrv_proto *p = ud;
-
-	switch (ev->type) {
-	case TELNET_EV_DATA:
-		p->ops->data(p->arg, ev->data.buffer, ev->data.size);
-		break;
-	case TELNET_EV_SEND:
-		p->ops->send(p->arg, ev->data.buffer, ev->data.size);
-		break;
-	case TELNET_EV_IAC:
-		/* Interrupt Process: what Ctrl-C means in the shell. */
-		if (ev->iac.cmd == TELNET_IP)
-			p->ops->data(p->arg, "\x03", 1);
-		break;
-	case TELNET_EV_WILL:
-		if (ev->neg.telopt == TELNET_TELOPT_TTYPE)
-			telnet_ttype_send(tn);
-		break;
-	case TELNET_EV_SUBNEGOTIATION:
-		if (ev->sub.telopt == TELNET_TELOPT_NAWS)
-			telnetsrv_proto_naws(p, ev->sub.buffer, ev->sub.size);
-		break;
-	case TELNET_EV_TTYPE:
-		if (ev->ttype.cmd == TELNET_TTYPE_IS)
-			telnetsrv_proto_ttype(p, ev->ttype.name);
-		break;
-	case TELNET_EV_ERROR:
-		p->ops->error(p->arg, ev->error.msg);
-		break;
-	default:
-		/* WONT/DO/DONT need nothing more (libtelnet answered them), warnings are
-		 * recoverable, and ZMP, MSSP, ENVIRON and compression are refused. */
-		break;
-	}
-}
-
-struct telnetsrv_proto *telnetsrv_proto_new(const struct telnetsrv_proto_ops *ops, void *arg)
-{
-	struct telnetsrv_proto *p = calloc(1, sizeof *p);
-
-	if (p == NULL)
-		abort();
-	p->ops = ops;
-	p->arg = arg;
-	p->tn = telnet_init(telnetsrv_proto_telopts, telnetsrv_proto_event_cb, 0, p);
-	if (p->tn == NULL)
-		abort();
-	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_ECHO);
-	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_SGA);
-	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_SGA);
-	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_NAWS);
-	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_TTYPE);
-	/* UTF-8 both ways. Without BINARY the Debian telnet client takes a byte 0x9D (in 九,
-	 * for one) for its escape character ^] and drops into its command mode. */
-	telnet_negotiate(p->tn, TELNET_WILL, TELNET_TELOPT_BINARY);
-	telnet_negotiate(p->tn, TELNET_DO, TELNET_TELOPT_BINARY);
-	return p;
-}
-
-void telnetsrv_proto_free(struct telnetsrv_proto *p)
-{
-	if (p == NULL)
-		return;
-	telnet_free(p->tn);
-	free(p);
-}
-
-void telnetsrv_proto_recv(struct telnetsrv_proto *p, const char *data, size_t len)
-{
-	telnet_recv(p->tn, data, len);
-}
-
-void telnetsrv_proto_send(struct telnetsrv_proto *p, const char *data, size_t len)
-{
-	if (len > 0)
-		telnet_send(p->tn, data, len);
-}
-
-const char *telnetsrv_proto_term(const struct telnetsrv_proto *p)
-{
-	return p->term[0] != '\0' ? p->term : NULL;
-}
-
-void telnetsrv_proto_size(const struct telnetsrv_proto *p, int *cols, int *rows)
-{
-	*cols = p->cols;
-	*rows = p->rows;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* The login layer                                                                           */
-
-struct telnetsrv_login {
-	struct lineedit *le;
-	bool asking_password;
-	int failures, max_tries;
-	char *user;
-	char *password;
-};
-
-static void telnetsrv_login_free_secret(char **s)
-{
-	if (*s == NULL)
-		return;
-	sodium_memzero(*s, strlen(*s));
-	free(*s);
-	*s = NULL;
-}
-
-static char *telnetsrv_login_strdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		abort();
-	return d;
-}
-
-struct telnetsrv_login *telnetsrv_login_new(int cols, int max_tries)
-{
-	struct telnetsrv_login *l = calloc(1, sizeof *l);
-
-	if (l == NULL)
-		abort();
-	l->le = lineedit_new(TELNETSRV_LOGIN_LINE_MAX, 0);
-	if (l->le == NULL)
-		abort();
-	l->max_tries = max_tries;
-	lineedit_set_width(l->le, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS);
-	return l;
-}
-
-void telnetsrv_login_free(struct telnetsrv_login *l)
-{
-	if (l == NULL)
-		return;
-	lineedit_free(l->le);
-	telnetsrv_login_free_secret(&l->user);
-	telnetsrv_login_free_secret(&l->password);
-	free(l);
-}
-
-void telnetsrv_login_set_width(struct telnetsrv_login *l, int cols)
-{
-	if (cols > 0)
-		lineedit_set_width(l->le, cols);
-}
-
-void telnetsrv_login_start(struct telnetsrv_login *l, struct buf *out)
-{
-	l->asking_password = false;
-	telnetsrv_login_free_secret(&l->user);
-	telnetsrv_login_free_secret(&l->password);
-	lineedit_start(l->le, TELNETSRV_PROMPT_USER, false, out);
-}
-
-enum telnetsrv_login_event telnetsrv_login_feed(struct telnetsrv_login *l, const char *in,
-						size_t len, size_t *used, struct buf *out)
-{
-	size_t off = 0, n;
-	enum lineedit_event ev;
-
-	while (off < len) {
-		ev = lineedit_feed(l->le, in + off, len - off, &n, out);
-		off += n;
-		if (ev == LINEEDIT_INTERRUPT) {
-			telnetsrv_login_start(l, out);
-		} else if (ev == LINEEDIT_EOF) {
-			*used = off;
-			return TELNETSRV_LOGIN_QUIT;
-		} else if (ev == LINEEDIT_LINE && !l->asking_password) {
-			if (lineedit_line(l->le)[0] == '\0') {
-				telnetsrv_login_start(l, out);
-				continue;
-			}
-			l->user = telnetsrv_login_strdup(lineedit_line(l->le));
-			l->asking_password = true;
-			lineedit_start(l->le, TELNETSRV_PROMPT_PASSWORD, true, out);
-		} else if (ev == LINEEDIT_LINE) {
-			l->password = telnetsrv_login_strdup(lineedit_line(l->le));
-			/* The editor keeps the finished line until the next start: an empty
-			 * secret prompt replaces (and wipes) it. */
-			lineedit_start(l->le, "", true, out);
-			l->asking_password = false;
-			*used = off;
-			return TELNETSRV_LOGIN_READY;
-		} else if (n == 0) {
-			break;
-		}
-	}
-	*used = off;
-	return TELNETSRV_LOGIN_MORE;
-}
-
-const char *telnetsrv_login_user(const struct telnetsrv_login *l)
-{
-	return l->user ? l->user : "";
-}
-
-const char *telnetsrv_login_password(const struct telnetsrv_login *l)
-{
-	return l->password ? l->password : "";
-}
-
-void telnetsrv_login_wipe(struct telnetsrv_login *l)
-{
-	telnetsrv_login_free_secret(&l->password);
-}
-
-bool telnetsrv_login_failed(struct telnetsrv_login *l, struct buf *out)
-{
-	telnetsrv_login_wipe(l);
-	buf_puts(out, TELNETSRV_MSG_INCORRECT);
-	if (++l->failures >= l->max_tries)
-		return false;
-	telnetsrv_login_start(l, out);
-	return true;
-}
-
-#ifndef TELNETSRV_LAYERS_ONLY
 /* ---------------------------------------------------------------------------------------- */
 /* The listener and its connections                                                          */
 
@@ -353,7 +59,7 @@ enum telnetsrv_state {
 };
 
 struct telnetsrv_conn {
-	struct server_conn sc;  /* as the server counts it (admission, limits) */
+	struct net_conn sc;  /* as the server counts it (admission, limits) */
 	struct telnetsrv_conn *prev, *next;
 	struct telnetsrv *t;
 	uv_tcp_t tcp;
@@ -369,8 +75,8 @@ struct telnetsrv_conn {
 	bool pumping, pump_again;
 	bool logged_in;
 	const char *reason;     /* why it closed, for the log */
-	struct telnetsrv_proto *proto; /* NULL for a refused connection */
-	struct telnetsrv_login *login;
+	struct telnet_proto *proto; /* NULL for a refused connection */
+	struct telnet_login *login;
 	struct auth_req *auth;
 	struct session *session;
 	struct buf in;          /* decoded input not yet taken */
@@ -389,7 +95,7 @@ struct telnetsrv_write {
 };
 
 struct telnetsrv {
-	struct server *srv;
+	const struct net_host *host;
 	uv_tcp_t listener;
 	bool stopping;
 	bool listener_closed;
@@ -406,8 +112,7 @@ static void telnetsrv_maybe_free(struct telnetsrv *t)
 {
 	if (!t->stopping || !t->listener_closed || t->conns != NULL)
 		return;
-	if (t->srv->telnet == t)
-		t->srv->telnet = NULL;
+	t->host->gone(t->host->arg, t);
 	log_info(NULL, "telnet listener stopped");
 	free(t);
 }
@@ -460,7 +165,7 @@ static void telnetsrv_conn_flush(struct telnetsrv_conn *c)
 static void telnetsrv_conn_send(struct telnetsrv_conn *c, const char *data, size_t len)
 {
 	if (c->proto != NULL)
-		telnetsrv_proto_send(c->proto, data, len);
+		telnet_proto_send(c->proto, data, len);
 	else
 		buf_append(&c->wq, data, len);
 }
@@ -474,7 +179,7 @@ static void telnetsrv_conn_send_scratch(struct telnetsrv_conn *c)
 static size_t telnetsrv_conn_room(const struct telnetsrv_conn *c)
 {
 	size_t used = c->inflight + c->wq.len;
-	size_t hwm = c->t->srv->cfg.output_hwm;
+	size_t hwm = c->t->host->limits->output_hwm;
 
 	return used < hwm ? hwm - used : 0;
 }
@@ -491,13 +196,13 @@ static bool telnetsrv_conn_take_output(struct telnetsrv_conn *c)
 
 		while (c->session != NULL && !c->shutdown_sent &&
 		       (room = telnetsrv_conn_room(c)) > 0) {
-			p = session_output(c->session, stream, &len);
+			p = c->t->host->session->output(c->session, stream, &len);
 			if (p == NULL || len == 0)
 				break;
 			if (len > room)
 				len = room;
 			telnetsrv_conn_send(c, p, len);
-			session_output_consume(c->session, stream, len);
+			c->t->host->session->output_consume(c->session, stream, len);
 			telnetsrv_conn_flush(c);
 			took = true;
 			if (c->state == TELNETSRV_ST_CLOSED)
@@ -528,18 +233,18 @@ static void telnetsrv_conn_session_close(void *transport, int status)
 	telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS, "session ended");
 }
 
-static const struct session_ops telnetsrv_session_ops = {
+static const struct net_session_ops telnetsrv_session_ops = {
 	.kick = telnetsrv_conn_session_kick,
 	.close = telnetsrv_conn_session_close,
 };
 
 static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct account *acct)
 {
-	struct session_params p;
-	const char *term = telnetsrv_proto_term(c->proto);
+	struct net_session_params p;
+	const char *term = telnet_proto_term(c->proto);
 	int cols, rows;
 
-	telnetsrv_proto_size(c->proto, &cols, &rows);
+	telnet_proto_size(c->proto, &cols, &rows);
 	memset(&p, 0, sizeof p);
 	p.id = c->id;
 	p.transport = "telnet";
@@ -553,25 +258,25 @@ static void telnetsrv_conn_login_ok(struct telnetsrv_conn *c, const struct accou
 	p.account = acct;
 	p.ops = &telnetsrv_session_ops;
 	p.transport_ctx = c;
-	c->session = session_new(c->t->srv, &p);
+	c->session = c->t->host->session->create(c->t->host->session_host, &p);
 	if (c->session == NULL) {
 		log_error(c->id, "telnet: cannot create a session for %s", acct->name);
 		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS,
 				   "session not created");
 		return;
 	}
-	telnetsrv_login_free(c->login);
+	telnet_login_free(c->login);
 	c->login = NULL;
 	uv_timer_stop(&c->timer);
 	c->state = TELNETSRV_ST_SESSION;
 	c->logged_in = true;
 	log_info(c->id, "telnet session of %s from %s (term %s, %dx%d)", acct->name, c->peer,
 		 p.term, p.cols, p.rows);
-	session_start(c->session);
+	c->t->host->session->start(c->session);
 }
 
 /* Ends the connection with the reason on one line. */
-static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct server_why *why,
+static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct net_why *why,
 				   uint64_t deadline_ms, const char *reason)
 {
 	char line[512];
@@ -580,8 +285,8 @@ static void telnetsrv_conn_end_why(struct telnetsrv_conn *c, const struct server
 	telnetsrv_conn_end(c, line, deadline_ms, reason);
 }
 
-static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account *acct,
-				   const struct server_why *why)
+static void telnetsrv_conn_auth_cb(void *arg, enum net_auth_result r, struct account *acct,
+				   const struct net_why *why)
 {
 	struct telnetsrv_conn *c = arg;
 
@@ -589,13 +294,13 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 	if (c->state != TELNETSRV_ST_AUTH)
 		return;
 	switch (r) {
-	case AUTH_OK:
-		server_conn_login(c->t->srv, &c->sc, acct->name);
+	case NET_AUTH_OK:
+		c->t->host->login(c->t->host->arg, &c->sc, acct->name);
 		telnetsrv_conn_login_ok(c, acct);
 		break;
-	case AUTH_FAIL:
-		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_FAILED);
-		if (telnetsrv_login_failed(c->login, &c->scratch)) {
+	case NET_AUTH_FAIL:
+		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_FAILED);
+		if (telnet_login_failed(c->login, &c->scratch)) {
 			c->state = TELNETSRV_ST_LOGIN;
 			telnetsrv_conn_send_scratch(c);
 		} else {
@@ -604,8 +309,8 @@ static void telnetsrv_conn_auth_cb(void *arg, enum auth_result r, struct account
 					   "too many failed logins");
 		}
 		break;
-	case AUTH_LOCKED:
-	case AUTH_REFUSED:
+	case NET_AUTH_LOCKED:
+	case NET_AUTH_REFUSED:
 		if (why != NULL)
 			telnetsrv_conn_end_why(c, why, TELNETSRV_CLOSE_FLUSH_MS, why->en);
 		else
@@ -624,14 +329,15 @@ static void telnetsrv_conn_auth_start(struct telnetsrv_conn *c)
 	struct audit_ctx ctx;
 
 	memset(&ctx, 0, sizeof ctx);
-	ctx.account = telnetsrv_login_user(c->login);
+	ctx.account = telnet_login_user(c->login);
 	ctx.session = c->id;
 	ctx.peer = c->peer;
 	ctx.transport = "telnet";
 	c->state = TELNETSRV_ST_AUTH;
-	c->auth = auth_password(c->t->srv->auth, &ctx, &c->sc, telnetsrv_login_user(c->login),
-				telnetsrv_login_password(c->login), telnetsrv_conn_auth_cb, c);
-	telnetsrv_login_wipe(c->login);
+	c->auth =
+	    c->t->host->auth_password(c->t->host->auth, &ctx, &c->sc, telnet_login_user(c->login),
+	                              telnet_login_password(c->login), telnetsrv_conn_auth_cb, c);
+	telnet_login_wipe(c->login);
 	if (c->auth == NULL) {
 		log_error(c->id, "telnet: out of memory checking a password");
 		telnetsrv_conn_end(c, TELNETSRV_MSG_ERROR, TELNETSRV_CLOSE_FLUSH_MS, "auth error");
@@ -654,24 +360,24 @@ static bool telnetsrv_conn_take_input(struct telnetsrv_conn *c)
 
 	while (c->in.len > 0) {
 		if (c->state == TELNETSRV_ST_LOGIN) {
-			enum telnetsrv_login_event ev;
+			enum telnet_login_event ev;
 
 			/* Echo and redraws count against the output bound too. */
 			if (telnetsrv_conn_room(c) == 0)
 				break;
-			ev = telnetsrv_login_feed(c->login, c->in.data, c->in.len, &n, &c->scratch);
+			ev = telnet_login_feed(c->login, c->in.data, c->in.len, &n, &c->scratch);
 			telnetsrv_conn_in_consume(c, n);
 			telnetsrv_conn_send_scratch(c);
 			took = took || n > 0;
-			if (ev == TELNETSRV_LOGIN_READY)
+			if (ev == TELNET_LOGIN_READY)
 				telnetsrv_conn_auth_start(c);
-			else if (ev == TELNETSRV_LOGIN_QUIT)
+			else if (ev == TELNET_LOGIN_QUIT)
 				telnetsrv_conn_end(c, NULL, TELNETSRV_CLOSE_FLUSH_MS,
 						   "quit at login");
 			else if (n == 0)
 				break;
 		} else if (c->state == TELNETSRV_ST_SESSION) {
-			n = session_input(c->session, c->in.data, c->in.len);
+			n = c->t->host->session->input(c->session, c->in.data, c->in.len);
 			if (n == 0)
 				break;
 			buf_consume(&c->in, n);
@@ -733,7 +439,7 @@ static void telnetsrv_conn_pump(struct telnetsrv_conn *c)
 		return;
 	telnetsrv_conn_update_reading(c);
 	if (c->state == TELNETSRV_ST_ENDING && !c->shutdown_sent && c->wq.len == 0 &&
-	    (c->session == NULL || session_output_pending(c->session) == 0)) {
+	    (c->session == NULL || c->t->host->session->output_pending(c->session) == 0)) {
 		int rc;
 
 		c->shutdown.data = c;
@@ -752,14 +458,14 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 	struct telnetsrv *t = c->t;
 
 	if (c->session != NULL) {
-		session_detach(c->session);
+		c->t->host->session->detach(c->session);
 		c->session = NULL;
 	}
-	/* A refused connection was logged (or counted) by server_log_refused. */
+	/* A refused connection was logged (or counted) by the host (log_refused). */
 	if (c->sc.admitted) {
 		log_info(c->id, "telnet disconnect %s (%s)", c->peer,
 			 c->reason ? c->reason : "closed");
-		server_conn_release(t->srv, &c->sc);
+		t->host->release(t->host->arg, &c->sc);
 	}
 	if (c->prev)
 		c->prev->next = c->next;
@@ -768,8 +474,8 @@ static void telnetsrv_conn_free(struct telnetsrv_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	t->nconns--;
-	telnetsrv_proto_free(c->proto);
-	telnetsrv_login_free(c->login);
+	telnet_proto_free(c->proto);
+	telnet_login_free(c->login);
 	if (c->in.data != NULL)
 		sodium_memzero(c->in.data, c->in.cap);
 	buf_free(&c->in);
@@ -798,7 +504,7 @@ static void telnetsrv_conn_close(struct telnetsrv_conn *c, const char *reason)
 		c->reason = reason;
 	c->state = TELNETSRV_ST_CLOSED;
 	if (c->auth != NULL) {
-		auth_cancel(c->auth);
+		c->t->host->auth_cancel(c->auth);
 		c->auth = NULL;
 	}
 	uv_close((uv_handle_t *)&c->tcp, telnetsrv_conn_close_cb);
@@ -827,7 +533,7 @@ static void telnetsrv_conn_end(struct telnetsrv_conn *c, const char *msg, uint64
 		return;
 	c->reason = reason;
 	if (c->auth != NULL) {
-		auth_cancel(c->auth);
+		c->t->host->auth_cancel(c->auth);
 		c->auth = NULL;
 	}
 	c->state = TELNETSRV_ST_ENDING;
@@ -885,9 +591,9 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 		return; /* after our FIN: only waiting for the client's */
 	if (!c->logged_in) {
 		/* It spoke: a login dialogue (a person typing), no longer evictable as silent. */
-		server_conn_stage(c->t->srv, &c->sc, SERVER_CONN_AUTH);
+		c->t->host->stage(c->t->host->arg, &c->sc, NET_CONN_AUTH);
 		c->preauth += (size_t)nread;
-		if (c->preauth > c->t->srv->cfg.preauth_input_max) {
+		if (c->preauth > c->t->host->limits->preauth_input_max) {
 			log_info(c->id, "telnet: %zu bytes before login from %s", c->preauth,
 				 c->peer);
 			telnetsrv_conn_end(c, TELNETSRV_MSG_TOO_MUCH, TELNETSRV_CLOSE_FLUSH_MS,
@@ -895,7 +601,7 @@ static void telnetsrv_conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t
 			return;
 		}
 	}
-	telnetsrv_proto_recv(c->proto, c->rbuf, (size_t)nread);
+	telnet_proto_recv(c->proto, c->rbuf, (size_t)nread);
 	if (!c->logged_in)
 		sodium_memzero(c->rbuf, (size_t)nread);
 	telnetsrv_conn_pump(c);
@@ -924,9 +630,9 @@ static void telnetsrv_conn_proto_resize(void *arg, int cols, int rows)
 	struct telnetsrv_conn *c = arg;
 
 	if (c->login != NULL)
-		telnetsrv_login_set_width(c->login, cols);
+		telnet_login_set_width(c->login, cols);
 	if (c->session != NULL && c->state == TELNETSRV_ST_SESSION)
-		session_resize(c->session, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS,
+		c->t->host->session->resize(c->session, cols > 0 ? cols : TELNETSRV_DEFAULT_COLS,
 			       rows > 0 ? rows : TELNETSRV_DEFAULT_ROWS);
 }
 
@@ -938,7 +644,7 @@ static void telnetsrv_conn_proto_error(void *arg, const char *msg)
 	telnetsrv_conn_close(c, "protocol error");
 }
 
-static const struct telnetsrv_proto_ops telnetsrv_conn_proto_ops = {
+static const struct telnet_proto_ops telnetsrv_conn_proto_ops = {
 	.send = telnetsrv_conn_proto_send,
 	.data = telnetsrv_conn_proto_data,
 	.resize = telnetsrv_conn_proto_resize,
@@ -970,20 +676,20 @@ static void telnetsrv_peer_name(uv_tcp_t *tcp, char *out, size_t outlen)
 }
 
 /* The server wants this connection's place for a newer one from its address. */
-static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_why *why)
+static bool telnetsrv_conn_evict_cb(struct net_conn *sc, const struct net_why *why)
 {
 	struct telnetsrv_conn *c =
 		(struct telnetsrv_conn *)(void *)((char *)sc - offsetof(struct telnetsrv_conn, sc));
 	uv_os_fd_t fd;
 	char first;
 
-	if (sc->stage == SERVER_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+	if (sc->stage == NET_CONN_SILENT && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
 	    recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
 		/* Its first bytes are here, not read yet: it has spoken. */
-		server_conn_stage(c->t->srv, sc, SERVER_CONN_AUTH);
+		c->t->host->stage(c->t->host->arg, sc, NET_CONN_AUTH);
 		return false;
 	}
-	server_log_refused(c->t->srv, c->id, "telnet", c->peer, why->en);
+	c->t->host->log_refused(c->t->host->arg, c->id, "telnet", c->peer, why->en);
 	telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "evicted");
 	return true;
 }
@@ -991,8 +697,8 @@ static bool telnetsrv_conn_evict_cb(struct server_conn *sc, const struct server_
 static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 {
 	struct telnetsrv *t = listener->data;
-	struct server *srv = t->srv;
-	const struct server_why *why = NULL;
+	const struct net_host *host = t->host;
+	const struct net_why *why = NULL;
 	struct telnetsrv_conn *c;
 	int rc;
 
@@ -1007,8 +713,8 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	buf_init(&c->in);
 	buf_init(&c->wq);
 	buf_init(&c->scratch);
-	uv_tcp_init(srv->loop, &c->tcp);
-	uv_timer_init(srv->loop, &c->timer);
+	uv_tcp_init(host->loop, &c->tcp);
+	uv_timer_init(host->loop, &c->timer);
 	c->tcp.data = c->timer.data = c;
 	c->handles = 2;
 	c->state = TELNETSRV_ST_LOGIN;
@@ -1017,7 +723,7 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 		t->conns->prev = c;
 	t->conns = c;
 	t->nconns++;
-	server_new_id(srv, c->id);
+	host->new_id(host->arg, c->id);
 	rc = uv_accept(listener, (uv_stream_t *)&c->tcp);
 	if (rc < 0) {
 		log_warn(NULL, "telnet accept: %s", uv_strerror(rc));
@@ -1026,21 +732,21 @@ static void telnetsrv_connection_cb(uv_stream_t *listener, int status)
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
 	telnetsrv_peer_name(&c->tcp, c->peer, sizeof c->peer);
-	server_peer_addr(c->peer, c->addr);
+	addrlimit_peer_addr(c->peer, c->addr);
 	c->sc.evict = telnetsrv_conn_evict_cb;
-	rc = server_conn_admit(srv, &c->sc, c->addr, &why);
+	rc = host->admit(host->arg, &c->sc, c->addr, &why);
 	if (rc < 0) {
-		server_log_refused(srv, c->id, "telnet", c->peer, why->en);
+		host->log_refused(host->arg, c->id, "telnet", c->peer, why->en);
 		telnetsrv_conn_end_why(c, why, TELNETSRV_SHUTDOWN_FLUSH_MS, "refused");
 		return;
 	}
 	log_info(c->id, "telnet connection from %s", c->peer);
-	c->proto = telnetsrv_proto_new(&telnetsrv_conn_proto_ops, c);
-	c->login = telnetsrv_login_new(TELNETSRV_DEFAULT_COLS, TELNETSRV_LOGIN_TRIES);
-	telnetsrv_login_start(c->login, &c->scratch);
+	c->proto = telnet_proto_new(&telnetsrv_conn_proto_ops, c);
+	c->login = telnet_login_new(TELNETSRV_DEFAULT_COLS, TELNETSRV_LOGIN_TRIES);
+	telnet_login_start(c->login, &c->scratch);
 	telnetsrv_conn_send_scratch(c);
 	uv_timer_start(&c->timer, telnetsrv_conn_deadline_cb,
-		       (uint64_t)srv->cfg.auth_timeout_s * 1000, 0);
+		       (uint64_t)host->limits->auth_timeout_s * 1000, 0);
 	telnetsrv_conn_pump(c);
 }
 
@@ -1071,7 +777,7 @@ static int telnetsrv_addr(const char *addr, int port, struct sockaddr_storage *s
 	return -EINVAL;
 }
 
-int telnetsrv_start(struct server *srv, const char *addr, int port, struct telnetsrv **out)
+int telnetsrv_start(const struct net_host *host, const char *addr, int port, struct telnetsrv **out)
 {
 	struct sockaddr_storage ss;
 	struct telnetsrv *t;
@@ -1086,8 +792,8 @@ int telnetsrv_start(struct server *srv, const char *addr, int port, struct telne
 	t = calloc(1, sizeof *t);
 	if (t == NULL)
 		abort();
-	t->srv = srv;
-	uv_tcp_init(srv->loop, &t->listener);
+	t->host = host;
+	uv_tcp_init(host->loop, &t->listener);
 	t->listener.data = t;
 	rc = uv_tcp_bind(&t->listener, (const struct sockaddr *)&ss, 0);
 	if (rc == 0)
@@ -1134,4 +840,3 @@ int telnetsrv_connections(const struct telnetsrv *t)
 	return t ? t->nconns : 0;
 }
 
-#endif /* TELNETSRV_LAYERS_ONLY */

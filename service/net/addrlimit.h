@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The longest address text kept ("1.2.3.4", "2001:db8::1"), as server_peer_addr makes it. */
+/* The longest address text kept ("1.2.3.4", "2001:db8::1"), as addrlimit_peer_addr makes it. */
 #define ADDRLIMIT_ADDR_MAX 64
 /* The longest account name kept for a pair; longer names share the truncated key. */
 #define ADDRLIMIT_NAME_MAX 128
@@ -163,5 +163,8 @@ void addrlimit_expire(struct addrlimit *al, int64_t now);
 /* Entries held (addresses, pairs), for tests and the log. */
 size_t addrlimit_naddrs(const struct addrlimit *al);
 size_t addrlimit_npairs(const struct addrlimit *al);
+
+/* Splits "host:port" / "[v6]:port" peer text into the address part ("-" for NULL). */
+void addrlimit_peer_addr(const char *peer, char out[64]);
 
 #endif

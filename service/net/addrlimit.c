@@ -814,3 +814,34 @@ size_t addrlimit_npairs(const struct addrlimit *al)
 {
 	return al->npairs;
 }
+
+void addrlimit_peer_addr(const char *peer, char out[64])
+{
+	const char *colon;
+	size_t n;
+
+	if (peer == NULL) {
+		snprintf(out, 64, "-");
+		return;
+	}
+	if (peer[0] == '[') {
+		const char *close = strchr(peer, ']');
+
+		n = close ? (size_t)(close - peer - 1) : strlen(peer + 1);
+		if (n > 63)
+			n = 63;
+		memcpy(out, peer + 1, n);
+		out[n] = '\0';
+		return;
+	}
+	colon = strrchr(peer, ':');
+	/* Plain IPv4 "a.b.c.d:port"; an IPv6 text without brackets has several colons. */
+	if (colon != NULL && strchr(peer, ':') == colon)
+		n = (size_t)(colon - peer);
+	else
+		n = strlen(peer);
+	if (n > 63)
+		n = 63;
+	memcpy(out, peer, n);
+	out[n] = '\0';
+}
