@@ -806,6 +806,17 @@ static bool sshsrv_conn_ident_ok(struct sshsrv_conn *c)
 	return true;
 }
 
+/* A connection that has sent its identification is no longer silent: it is in the key
+ * exchange, and logged (a flood of silent connections is not logged one by one, see net_host
+ * log_refused). */
+static void sshsrv_conn_spoke(struct sshsrv_conn *c)
+{
+	if (c->ident_checked && c->sc.stage == NET_CONN_SILENT) {
+		log_info(c->id, "ssh connection from %s", c->peer);
+		c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_KEX);
+	}
+}
+
 /* One pump and the work after it; the caller holds the busy count. */
 void sshsrv_conn_pump(struct sshsrv_conn *c)
 {
@@ -826,17 +837,17 @@ void sshsrv_conn_pump(struct sshsrv_conn *c)
 	case SSHSRV_KEX:
 		if (!sshsrv_conn_ident_ok(c))
 			return;
-		if (c->ident_checked && c->sc.stage == NET_CONN_SILENT) {
-			/* Logged once it speaks: a flood of silent connections is not logged one
-			 * by one (see net_host log_refused). */
-			log_info(c->id, "ssh connection from %s", c->peer);
-			c->owner->host->stage(c->owner->host->arg, &c->sc, NET_CONN_KEX);
-		}
+		sshsrv_conn_spoke(c);
 		rc = ssh_handle_key_exchange(c->ssh);
 		if (rc == SSH_ERROR) {
 			sshsrv_conn_fail(c, "key exchange failed: %s", ssh_get_error(c->ssh));
 			return;
 		}
+		/* The banner may have arrived after the peek and been read by libssh just now:
+		 * then the client has spoken, though no more may come to show it. */
+		if (!c->ident_checked && c->scount.in_bytes > 0)
+			c->ident_checked = true;
+		sshsrv_conn_spoke(c);
 		if (rc != SSH_OK)
 			break;
 		c->phase = SSHSRV_AUTH;
