@@ -570,10 +570,6 @@ static int cmd_complaint_list_finish(struct shell *sh, struct cmd_util_job *job,
 	int64_t shown_to = (int64_t)(l->cf.f.offset + l->n);
 	struct buf out;
 
-	if (rc == -ECANCELED) {
-		shell_errorf(sh, "%s", T(sh, "the list was cancelled", "列表已取消"));
-		return CMD_ERROR;
-	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	buf_init(&out);
@@ -674,10 +670,6 @@ static int cmd_complaint_search_finish(struct shell *sh, struct cmd_util_job *jo
 	if (s->rx_err < 0) {
 		shell_errorf(sh, "%s%s", T(sh, "search stopped: ", "搜索已中止："),
 		             rx_strerror(s->rx_err, sh->lang));
-		return CMD_ERROR;
-	}
-	if (rc == -ECANCELED) {
-		shell_errorf(sh, "%s", T(sh, "the search was cancelled", "搜索已取消"));
 		return CMD_ERROR;
 	}
 	if (rc < 0)

@@ -130,10 +130,6 @@ static int cmd_promise_list_finish(struct shell *sh, struct cmd_util_job *job, i
 	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
 	struct buf out;
 
-	if (rc == -ECANCELED) {
-		shell_errorf(sh, "%s", T(sh, "the list was cancelled", "列表已取消"));
-		return CMD_ERROR;
-	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	buf_init(&out);

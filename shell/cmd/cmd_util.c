@@ -356,7 +356,10 @@ static void cmd_util_job_done_cb(struct shell *sh, void *arg, int rc)
 	struct cmd_util_job *job = arg;
 	int status = CMD_ERROR;
 
-	if (sh != NULL)
+	/* Work the pool never ran (cancelled): said once here for every job. */
+	if (sh != NULL && rc == -ECANCELED)
+		shell_errorf(sh, "%s", T(sh, "the command was cancelled", "命令已取消"));
+	else if (sh != NULL)
 		status = job->finish(sh, job, rc);
 	job->free(job);
 	if (sh != NULL)

@@ -57,7 +57,8 @@ struct json;
 void cmd_util_json_double(struct json *j, const char *key, double v);
 
 /* Work for the thread pool: run reads (on a read-only store of its own), then finish prints
- * on the loop and returns the exit status, then free releases the job. */
+ * on the loop and returns the exit status, then free releases the job. Work the pool cancels
+ * before it ran is reported once by cmd_util_job, without calling finish. */
 struct cmd_util_job;
 typedef int (*cmd_util_job_run_fn)(struct store *st, struct cmd_util_job *job);
 typedef int (*cmd_util_job_finish_fn)(struct shell *sh, struct cmd_util_job *job, int rc);
