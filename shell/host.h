@@ -1,0 +1,79 @@
+/* host — what the shell is given by whoever runs it: the one interface through which the
+ * shell (pure bytes in, bytes out) reaches the rest of the service. Output, exit, password
+ * hashing, work on the thread pool, the catalogs, and optional service-wide capabilities
+ * (reload, login penalties); an optional capability is NULL when a host has none (the
+ * console, the tests, the fuzzers). Hosts: service/session.c (the daemon), service/console.c,
+ * tests/unit/testhost.c, tests/fuzz. Loop thread only unless said otherwise. */
+#ifndef PROPDESK_HOST_H
+#define PROPDESK_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct shell;
+struct catalog;
+
+/* Completion of an asynchronous host operation. For pwhash: rc 0 and hash (borrowed, valid
+ * during the call) or rc < 0. For pwverify: rc 1 match, 0 no match, < 0 error. */
+typedef void (*shell_async_cb)(struct shell *sh, int rc, const char *hash);
+
+/* Work off the loop (see shell_host.work): fn runs on a pool thread with a read-only store of
+ * its own and returns a status; done runs later on the loop with that status, and with sh NULL
+ * when the shell is gone meanwhile (done must still release arg). */
+typedef int (*shell_work_fn)(struct store *ro, void *arg);
+typedef void (*shell_work_done_fn)(struct shell *sh, void *arg, int rc);
+
+/* A failed-login block the service keeps (see shell_host.bans): an address's penalty, or an
+ * (account, address) pair's failures. Strings are valid during the callback only. */
+struct shell_ban {
+	const char *addr;
+	const char *account; /* NULL: the address's penalty */
+	int failures;        /* the pair's failures, or the address's penalty score */
+	bool blocked;        /* the pair is locked out / password logins from the address are
+			      * refused */
+	int64_t left_s;      /* while blocked: seconds left */
+};
+typedef void (*shell_ban_fn)(void *arg, const struct shell_ban *b);
+
+struct shell_host {
+	void *ctx;
+	struct store *store;
+	/* Output: stream 1 is the terminal (or exec stdout), 2 is exec stderr (in interactive
+	 * mode the shell writes everything to 1). */
+	void (*write)(void *ctx, int stream, const char *buf, size_t len);
+	/* Optional: output that is a secret (a generated password, never a newline in it). The
+	 * client gets buf as from write; copies of the session's output (its recording) must not
+	 * keep it, and note instead that something was withheld: what names it ("password").
+	 * NULL: the shell writes secrets through write (a host that keeps no copies). */
+	void (*write_secret)(void *ctx, int stream, const char *buf, size_t len, const char *what);
+	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
+	 * Called once; the host frees the shell later, never inside this call. */
+	void (*exit)(void *ctx, int status);
+	/* argon2id hash of password, computed off the loop; cb is called later on the loop
+	 * (never inside this call) unless the shell is freed first. Returns 0 or < 0 (cb not called). */
+	int (*pwhash)(void *ctx, const char *password, shell_async_cb cb);
+	/* Checks password against an argon2id hash, off the loop, as above. */
+	int (*pwverify)(void *ctx, const char *hash, const char *password, shell_async_cb cb);
+	/* Runs fn on the thread pool (slow reads: regex search over every complaint, reports),
+	 * then done on the loop. Returns 0, or < 0 (neither is called). */
+	int (*work)(void *ctx, shell_work_fn fn, shell_work_done_fn done, void *arg);
+	/* The current catalogs (techniques, categories), with a reference the caller drops with
+	 * catalog_unref; NULL when none is loaded. A reload swaps in a new one for later calls. */
+	struct catalog *(*catalog)(void *ctx);
+	/* Optional: service-wide actions (NULL when the host has none). */
+	int (*reload)(void *ctx); /* config reload: 0 or < 0 */
+	/* Optional (NULL when the host keeps no login penalties): calls each for every address
+	 * penalty and every (account, address) pair with failures, in no order; returns how
+	 * many. */
+	size_t (*bans)(void *ctx, shell_ban_fn each, void *arg);
+	/* Lifts addr's penalty and the locks of every pair at addr (addr NULL: everything);
+	 * returns how many bans and locks were lifted. */
+	int (*ban_lift)(void *ctx, const char *addr);
+	/* Forgets the failed logins of account name from every address; returns how many of
+	 * them had locked it out. */
+	int (*unlock)(void *ctx, const char *name);
+};
+
+#endif
