@@ -35,6 +35,10 @@ void config_init_defaults(struct config *cfg)
 	cfg->catalog_dir = xalloc_strdup("etc");
 	cfg->ssh_addr = xalloc_strdup("127.0.0.1");
 	cfg->ssh_port = 2222;
+	cfg->ssh_kex = xalloc_strdup(CONFIG_SSH_KEX);
+	cfg->ssh_ciphers = xalloc_strdup(CONFIG_SSH_CIPHERS);
+	cfg->ssh_macs = xalloc_strdup(CONFIG_SSH_MACS);
+	cfg->ssh_compression = false;
 	cfg->telnet_enabled = false;
 	cfg->telnet_addr = xalloc_strdup("127.0.0.1");
 	cfg->telnet_port = 2323;
@@ -79,6 +83,9 @@ void config_free(struct config *cfg)
 	free(cfg->default_lang);
 	free(cfg->catalog_dir);
 	free(cfg->ssh_addr);
+	free(cfg->ssh_kex);
+	free(cfg->ssh_ciphers);
+	free(cfg->ssh_macs);
 	free(cfg->telnet_addr);
 	free(cfg->record_dir);
 	free(cfg->trusted);
@@ -158,6 +165,27 @@ static int config_size(const char *v, size_t min, size_t max, size_t *out)
 		return -1;
 	*out = (size_t)(n * mul);
 	return 0;
+}
+
+/* An algorithm list as OpenSSH writes one: names of [A-Za-z0-9@._-] joined by commas, none
+ * empty. (Whether the SSH library knows each name is checked when the listener starts.) */
+static bool config_algorithm_list(const char *v)
+{
+	bool name = false;
+
+	for (; *v != '\0'; v++) {
+		if (*v == ',') {
+			if (!name)
+				return false;
+			name = false;
+		} else if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+			   (*v >= '0' && *v <= '9') || strchr("@._-", *v) != NULL) {
+			name = true;
+		} else {
+			return false;
+		}
+	}
+	return name;
 }
 
 static int config_bool(const char *v, bool *out)
@@ -275,6 +303,26 @@ static int config_handler(void *user, const char *section, const char *name, con
 			cfg->telnet_addr = addr;
 			cfg->telnet_port = port;
 		}
+		return 1;
+	}
+	if (!strcmp(section, "ssh") && (!strcmp(name, "kex_algorithms") ||
+					!strcmp(name, "ciphers") || !strcmp(name, "macs"))) {
+		char **dst = !strcmp(name, "ciphers") ? &cfg->ssh_ciphers
+			     : !strcmp(name, "macs")  ? &cfg->ssh_macs
+						      : &cfg->ssh_kex;
+
+		if (!config_algorithm_list(value))
+			return buf_first_error(&p->err,
+			                       "[ssh] %s must be a comma-separated list of algorithm "
+			                       "names, not \"%s\"",
+			                       name, value);
+		config_set_str(dst, value);
+		return 1;
+	}
+	if (!strcmp(section, "ssh") && !strcmp(name, "compression")) {
+		if (config_bool(value, &cfg->ssh_compression) < 0)
+			return buf_first_error(
+			    &p->err, "[ssh] compression must be true or false, not \"%s\"", value);
 		return 1;
 	}
 	if (!strcmp(section, "telnet") && !strcmp(name, "enabled")) {

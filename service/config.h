@@ -8,6 +8,16 @@
 
 #include "addrlimit.h"
 
+/* The SSH algorithms offered by default: none that ssh-audit flags (no NIST curves, no
+ * encrypt-and-MAC), strict key exchange kept (the SSH library adds it). */
+#define CONFIG_SSH_KEX                                                                         \
+	"curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group18-sha512,"        \
+	"diffie-hellman-group16-sha512"
+#define CONFIG_SSH_CIPHERS                                                                     \
+	"chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,"         \
+	"aes256-ctr,aes192-ctr,aes128-ctr"
+#define CONFIG_SSH_MACS "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"
+
 struct config {
 	char *path;       /* the file read */
 	char *state_dir;  /* [service] state_dir (relative paths: to the config file's directory) */
@@ -19,6 +29,11 @@ struct config {
 
 	char *ssh_addr;   /* [ssh] listen = ADDR:PORT, default 127.0.0.1:2222 */
 	int ssh_port;
+	char *ssh_kex;        /* [ssh] kex_algorithms (curve25519 and the DH groups 16 and 18) */
+	char *ssh_ciphers;    /* [ssh] ciphers (ChaCha20-Poly1305, AES-GCM, AES-CTR) */
+	char *ssh_macs;       /* [ssh] macs (the encrypt-then-MAC SHA-2 ones) */
+	bool ssh_compression; /* [ssh] compression: offer zlib@openssh.com (false: each session
+			       * that asks for it would keep zlib state of its own) */
 	bool telnet_enabled; /* [telnet] enabled, default false */
 	char *telnet_addr;   /* [telnet] listen, default 127.0.0.1:2323 */
 	int telnet_port;

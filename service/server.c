@@ -622,6 +622,7 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 {
 	struct server srv;
 	char *err = NULL, *hostkey = NULL;
+	struct sshsrv_opts sshopts;
 	int rc, status = 1;
 
 	memset(&srv, 0, sizeof srv);
@@ -731,7 +732,14 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	signal(SIGPIPE, SIG_IGN);
 
 	hostkey = config_state_path(&srv.cfg, "ssh_host_ed25519_key");
-	if (sshsrv_start(&srv.net, srv.cfg.ssh_addr, srv.cfg.ssh_port, hostkey, &srv.ssh) < 0)
+	sshopts = (struct sshsrv_opts){.addr = srv.cfg.ssh_addr,
+				       .port = srv.cfg.ssh_port,
+				       .hostkey_path = hostkey,
+				       .kex = srv.cfg.ssh_kex,
+				       .ciphers = srv.cfg.ssh_ciphers,
+				       .macs = srv.cfg.ssh_macs,
+				       .compression = srv.cfg.ssh_compression};
+	if (sshsrv_start(&srv.net, &sshopts, &srv.ssh) < 0)
 		goto out_loop;
 	if (srv.cfg.telnet_enabled &&
 	    telnetsrv_start(&srv.net, srv.cfg.telnet_addr, srv.cfg.telnet_port, &srv.telnet) < 0)

@@ -233,6 +233,7 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 	char id[16], peer[80], addr[64];
 	int one = 1, rc;
 	ssh_session ssh;
+	const char *comp;
 
 	host->new_id(host->arg, id);
 	sshsrv_format_peer(ss, peer, addr);
@@ -272,6 +273,11 @@ static void sshsrv_conn_new(struct sshsrv *s, int fd, const struct sockaddr_stor
 		free(c);
 		return;
 	}
+	/* Compression is a session's own option (the bind has none), set before the key
+	 * exchange starts: without it, no session keeps zlib state. */
+	comp = s->compression ? "zlib@openssh.com,none" : "none";
+	ssh_options_set(ssh, SSH_OPTIONS_COMPRESSION_C_S, comp);
+	ssh_options_set(ssh, SSH_OPTIONS_COMPRESSION_S_C, comp);
 	ssh_set_blocking(ssh, 0);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
@@ -494,9 +500,24 @@ static void sshsrv_maybe_finish(struct sshsrv *s)
 	uv_close((uv_handle_t *)&s->kick_idle, sshsrv_handle_close_cb);
 }
 
-int sshsrv_start(const struct net_host *host, const char *addr, int port, const char *hostkey_path,
-                 struct sshsrv **out)
+/* Sets one of the bind's algorithm lists; the library refuses names it does not know. */
+static int sshsrv_bind_algos(struct sshsrv *s, enum ssh_bind_options_e c_s,
+			     enum ssh_bind_options_e s_c, const char *list, const char *setting)
 {
+	if (list == NULL)
+		return 0;
+	if (ssh_bind_options_set(s->bind, c_s, list) != SSH_OK ||
+	    (s_c != c_s && ssh_bind_options_set(s->bind, s_c, list) != SSH_OK)) {
+		log_error(NULL, "[ssh] %s = %s: %s", setting, list, ssh_get_error(s->bind));
+		return -1;
+	}
+	return 0;
+}
+
+int sshsrv_start(const struct net_host *host, const struct sshsrv_opts *opts, struct sshsrv **out)
+{
+	const char *addr = opts->addr, *hostkey_path = opts->hostkey_path;
+	int port = opts->port;
 	struct sshsrv *s;
 	ssh_key key = NULL;
 	bool no = false;
@@ -526,6 +547,15 @@ int sshsrv_start(const struct net_host *host, const char *addr, int port, const 
 		goto fail;
 	}
 	/* The bind owns the key now. */
+	ssh_bind_options_set(s->bind, SSH_BIND_OPTIONS_BANNER, SSHSRV_BANNER);
+	if (sshsrv_bind_algos(s, SSH_BIND_OPTIONS_KEY_EXCHANGE, SSH_BIND_OPTIONS_KEY_EXCHANGE,
+			      opts->kex, "kex_algorithms") < 0 ||
+	    sshsrv_bind_algos(s, SSH_BIND_OPTIONS_CIPHERS_C_S, SSH_BIND_OPTIONS_CIPHERS_S_C,
+			      opts->ciphers, "ciphers") < 0 ||
+	    sshsrv_bind_algos(s, SSH_BIND_OPTIONS_HMAC_C_S, SSH_BIND_OPTIONS_HMAC_S_C, opts->macs,
+			      "macs") < 0)
+		goto fail;
+	s->compression = opts->compression;
 	s->lfd = sshsrv_listen(addr, port);
 	if (s->lfd < 0)
 		goto fail;

@@ -130,6 +130,7 @@ struct sshsrv_refused {
 struct sshsrv {
 	const struct net_host *host;
 	ssh_bind bind;
+	bool compression; /* offer zlib@openssh.com to clients */
 	int lfd;
 	uv_poll_t lpoll;
 	uv_timer_t retry_timer;
