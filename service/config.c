@@ -69,6 +69,7 @@ void config_init_defaults(struct config *cfg)
 	/* The loop's connection waits in the loop thread: every session stalls that long. */
 	cfg->db_busy_timeout_ms = 100;
 	cfg->db_max_size = 0;
+	cfg->db_sync = true;
 	cfg->record_enabled = true;
 	cfg->record_dir = NULL;
 	cfg->record_queue_max = 1u << 20;
@@ -323,6 +324,14 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (config_bool(value, &cfg->ssh_compression) < 0)
 			return buf_first_error(
 			    &p->err, "[ssh] compression must be true or false, not \"%s\"", value);
+		return 1;
+	}
+	if (!strcmp(section, "database") && !strcmp(name, "synchronous")) {
+		if (strcmp(value, "full") && strcmp(value, "normal"))
+			return buf_first_error(
+			    &p->err, "[database] synchronous must be full or normal, not \"%s\"",
+			    value);
+		cfg->db_sync = !strcmp(value, "full");
 		return 1;
 	}
 	if (!strcmp(section, "telnet") && !strcmp(name, "enabled")) {

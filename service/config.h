@@ -77,6 +77,9 @@ struct config {
 
 	int db_busy_timeout_ms; /* [database] busy_timeout, ms a write waits for another writer
 				 * (100); the loop thread waits that long, so keep it short */
+	bool db_sync;           /* [database] synchronous: full (true: a change is on disk when it
+				 * is acknowledged) or normal (survives a killed process, not a
+				 * power loss) (full) */
 	size_t db_max_size;     /* [database] max_size, bytes the database may grow to (its WAL
 				 * not counted); 0 = unlimited (0) */
 

@@ -247,6 +247,58 @@ static int session_host_work(void *ctx, shell_work_fn fn, shell_work_done_fn don
 	return 0;
 }
 
+/* A sync of the database's log on the pool, on the shell's behalf (host.sync). */
+struct session_sync {
+	uv_work_t work;
+	struct session *s;
+	char *db_path;
+	shell_work_done_fn done;
+	void *arg;
+	int rc;
+};
+
+static void session_sync_cb(uv_work_t *w)
+{
+	struct session_sync *j = w->data;
+
+	j->rc = store_sync_log(j->db_path);
+}
+
+static void session_sync_after_cb(uv_work_t *w, int status)
+{
+	struct session_sync *j = w->data;
+	struct session *s = j->s;
+
+	if (j->rc < 0)
+		log_error(s->id, "database log %s-wal not synced: %s", j->db_path, strerror(-j->rc));
+	j->done(s->detached ? NULL : s->shell, j->arg, status == 0 ? j->rc : -ECANCELED);
+	free(j->db_path);
+	free(j);
+	session_unref(s);
+}
+
+static int session_host_sync(void *ctx, shell_work_done_fn done, void *arg)
+{
+	struct session *s = ctx;
+	struct session_sync *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return -ENOMEM;
+	j->work.data = j;
+	j->s = s;
+	j->db_path = session_strdup(s->host->db_path);
+	j->done = done;
+	j->arg = arg;
+	session_ref(s);
+	if (uv_queue_work(s->host->loop, &j->work, session_sync_cb, session_sync_after_cb) != 0) {
+		free(j->db_path);
+		free(j);
+		session_unref(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static struct catalog *session_host_catalog(void *ctx)
 {
 	struct session *s = ctx;
@@ -373,6 +425,10 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	host.pwverify = session_host_pwverify;
 	host.reload = session_host_reload;
 	host.work = session_host_work;
+	/* synchronous = full: acknowledged only once on disk, synced on the pool (the loop's
+	 * connection commits without a sync of its own). */
+	if (s->host->cfg->db_sync)
+		host.sync = session_host_sync;
 	host.catalog = session_host_catalog;
 	host.bans = session_host_bans;
 	host.ban_lift = session_host_ban_lift;

@@ -59,6 +59,13 @@ struct shell_host {
 	/* Runs fn on the thread pool (slow reads: regex search over every complaint, reports),
 	 * then done on the loop. Returns 0, or < 0 (neither is called). */
 	int (*work)(void *ctx, shell_work_fn fn, shell_work_done_fn done, void *arg);
+	/* Optional: makes every change committed so far durable (the database's log synced to
+	 * the disk) off the loop, then done(sh, arg, rc) on the loop: rc 0, or < 0 when the disk
+	 * failed; sh NULL when the shell is gone. Returns 0, or < 0 (done is not called). While
+	 * it runs the shell holds what it would print after a change, and the input that follows,
+	 * so nothing is acknowledged before it is on disk. NULL: the host's commits are durable by
+	 * themselves (or it promises nothing more). */
+	int (*sync)(void *ctx, shell_work_done_fn done, void *arg);
 	/* The current catalogs (techniques, categories), with a reference the caller drops with
 	 * catalog_unref; NULL when none is loaded. A reload swaps in a new one for later calls. */
 	struct catalog *(*catalog)(void *ctx);

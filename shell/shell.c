@@ -50,7 +50,126 @@ const char *shell_last_command(const struct shell *sh)
 
 bool shell_busy(const struct shell *sh)
 {
-	return sh->async_pending;
+	return sh->async_pending || sh->sync_pending;
+}
+
+/* --- output, held until a change is on disk ---------------------------------------------- */
+
+/* Whether output now must wait for the host's sync: one is outstanding, or this turn changed
+ * the store (its output from the change on acknowledges it). */
+static bool shell_holding(struct shell *sh)
+{
+	if (sh->host.sync == NULL || sh->host.store == NULL)
+		return false;
+	return sh->sync_pending || store_changes(sh->host.store) != sh->turn_base;
+}
+
+/* A turn begins (input, a callback from the host): changes from here on are this one's. */
+static void shell_turn_begin(struct shell *sh)
+{
+	if (!sh->sync_pending && sh->host.store != NULL)
+		sh->turn_base = store_changes(sh->host.store);
+}
+
+/* Held output: records of [stream][length, 4 bytes][bytes][what of a secret, NUL-terminated;
+ * "" for plain output]. */
+static void shell_hold_put(struct shell *sh, int stream, const char *s, size_t len,
+			   const char *what)
+{
+	uint32_t n = (uint32_t)len;
+
+	buf_putc(&sh->held, (char)stream);
+	buf_append(&sh->held, (const char *)&n, sizeof n);
+	buf_append(&sh->held, s, len);
+	buf_puts(&sh->held, what != NULL ? what : "");
+	buf_putc(&sh->held, '\0');
+}
+
+static void shell_out(struct shell *sh, int stream, const char *s, size_t len, const char *what)
+{
+	if (shell_holding(sh)) {
+		shell_hold_put(sh, stream, s, len, what);
+		return;
+	}
+	if (what != NULL && sh->host.write_secret != NULL)
+		sh->host.write_secret(sh->host.ctx, stream, s, len, what);
+	else
+		sh->host.write(sh->host.ctx, stream, s, len);
+}
+
+/* Writes out what was held (the sync is done, or cannot be done) and wipes it. */
+static void shell_hold_flush(struct shell *sh)
+{
+	size_t pos = 0;
+
+	while (pos + 1 + sizeof(uint32_t) <= sh->held.len) {
+		int stream = sh->held.data[pos];
+		uint32_t n;
+		const char *data, *what;
+
+		memcpy(&n, sh->held.data + pos + 1, sizeof n);
+		data = sh->held.data + pos + 1 + sizeof n;
+		what = data + n;
+		if (*what != '\0' && sh->host.write_secret != NULL)
+			sh->host.write_secret(sh->host.ctx, stream, data, n, what);
+		else if (n > 0)
+			sh->host.write(sh->host.ctx, stream, data, n);
+		pos = (size_t)(what - sh->held.data) + strlen(what) + 1;
+	}
+	if (sh->held.data != NULL)
+		sodium_memzero(sh->held.data, sh->held.cap);
+	buf_reset(&sh->held);
+}
+
+static void shell_drain(struct shell *sh);
+static bool shell_sync_start(struct shell *sh);
+
+static void shell_synced_cb(struct shell *sh, void *arg, int rc)
+{
+	(void)arg;
+	if (sh == NULL)
+		return;
+	sh->sync_pending = false;
+	shell_hold_flush(sh);
+	if (rc < 0) {
+		const char *msg = T(sh,
+		                    "warning: the disk did not confirm that the last change was "
+		                    "saved; check it with the command that shows it\r\n",
+		                    "警告：磁盘未能确认刚才的修改已保存，请用查看命令核对\r\n");
+
+		sh->host.write(sh->host.ctx, sh->interactive ? 1 : 2, msg, strlen(msg));
+	}
+	if (sh->exit_deferred) {
+		sh->exit_deferred = false;
+		sh->exit_done = true;
+		sh->host.exit(sh->host.ctx, sh->exit_status);
+		return;
+	}
+	shell_turn_begin(sh);
+	shell_drain(sh);
+	shell_sync_start(sh);
+}
+
+/* At the end of a turn, and after each line within one: when the turn changed the store, asks
+ * the host to sync it; output and input wait meanwhile. Returns true while a sync is
+ * outstanding. */
+static bool shell_sync_start(struct shell *sh)
+{
+	if (sh->sync_pending)
+		return true;
+	if (sh->exit_done)
+		return false;
+	if (!shell_holding(sh))
+		return false;
+	sh->sync_pending = true;
+	if (sh->host.sync(sh->host.ctx, shell_synced_cb, NULL) < 0) {
+		/* No pool to sync on: show what happened (it is committed, if not yet synced). */
+		sh->sync_pending = false;
+		shell_hold_flush(sh);
+		shell_turn_begin(sh);
+		return false;
+	}
+	return true;
 }
 
 /* --- output ----------------------------------------------------------------------------- */
@@ -62,7 +181,7 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 	if (sh->exited || len == 0)
 		return;
 	if (!sh->interactive) {
-		sh->host.write(sh->host.ctx, stream, s, len);
+		shell_out(sh, stream, s, len, NULL);
 		return;
 	}
 	/* Interactive: everything on the terminal, "\n" as "\r\n". */
@@ -70,12 +189,12 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
 			continue;
 		if (i > start)
-			sh->host.write(sh->host.ctx, 1, s + start, i - start);
-		sh->host.write(sh->host.ctx, 1, "\r\n", 2);
+			shell_out(sh, 1, s + start, i - start, NULL);
+		shell_out(sh, 1, "\r\n", 2, NULL);
 		start = i + 1;
 	}
 	if (start < len)
-		sh->host.write(sh->host.ctx, 1, s + start, len - start);
+		shell_out(sh, 1, s + start, len - start, NULL);
 }
 
 void shell_write_secret(struct shell *sh, const char *s, const char *what)
@@ -84,17 +203,14 @@ void shell_write_secret(struct shell *sh, const char *s, const char *what)
 
 	if (sh->exited || len == 0)
 		return;
-	if (sh->host.write_secret != NULL)
-		sh->host.write_secret(sh->host.ctx, 1, s, len, what);
-	else
-		sh->host.write(sh->host.ctx, 1, s, len);
+	shell_out(sh, 1, s, len, what);
 }
 
 /* Raw terminal bytes (line editor output): no translation. */
 static void shell_write_raw(struct shell *sh, struct buf *b)
 {
 	if (!sh->exited && b->len > 0)
-		sh->host.write(sh->host.ctx, 1, b->data, b->len);
+		shell_out(sh, 1, b->data, b->len, NULL);
 	buf_reset(b);
 }
 
@@ -235,6 +351,9 @@ struct shell *shell_new(const struct shell_host *host, const struct shell_user *
 	buf_init(&sh->queue);
 	buf_init(&sh->in);
 	buf_init(&sh->tmp);
+	buf_init(&sh->held);
+	if (sh->host.store != NULL)
+		sh->turn_base = store_changes(sh->host.store);
 	args_init(&sh->args);
 	if (sh->interactive) {
 		sh->le = lineedit_new(sh->opts.max_line, SHELL_HISTORY);
@@ -286,6 +405,9 @@ void shell_free(struct shell *sh)
 	buf_free(&sh->in);
 	buf_free(&sh->queue);
 	buf_free(&sh->tmp);
+	if (sh->held.data != NULL)
+		sodium_memzero(sh->held.data, sh->held.cap);
+	buf_free(&sh->held);
 	free(sh);
 }
 
@@ -484,7 +606,14 @@ static int shell_cmd_execute(struct shell *sh)
 	 * that only reads runs anyway, with a warning, so a full disk or a locked database does
 	 * not stop the desk from looking things up. */
 	if (sh->cmd->flags & CMD_AUDIT) {
+		bool unchanged = sh->host.store != NULL && !sh->sync_pending &&
+		                 store_changes(sh->host.store) == sh->turn_base;
 		int rc = shell_cmd_audit(sh, "command");
+
+		/* The audit event of a read acknowledges nothing: the answer need not wait for
+		 * it to reach the disk (the next sync takes it along). */
+		if (unchanged && (sh->cmd->flags & CMD_READONLY))
+			sh->turn_base = store_changes(sh->host.store);
 
 		if (rc < 0 && !(sh->cmd->flags & CMD_READONLY))
 			return shell_store_error(sh, rc);
@@ -541,6 +670,13 @@ void shell_quit(struct shell *sh, int status)
 	if (sh->exited)
 		return;
 	sh->exited = true;
+	/* What it said last (the exit status of a change, too) waits for the disk. */
+	if (shell_sync_start(sh)) {
+		sh->exit_deferred = true;
+		sh->exit_status = status;
+		return;
+	}
+	sh->exit_done = true;
 	sh->host.exit(sh->host.ctx, status);
 }
 
@@ -551,7 +687,8 @@ static void shell_drain(struct shell *sh)
 {
 	struct buf q;
 
-	if (sh->exited || !sh->interactive || sh->async_pending || sh->queue.len == 0)
+	if (sh->exited || !sh->interactive || sh->async_pending || sh->sync_pending ||
+	    sh->queue.len == 0)
 		return;
 	q = sh->queue;
 	buf_init(&sh->queue);
@@ -665,7 +802,7 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		enum lineedit_event ev;
 		size_t used = 0;
 
-		if (sh->async_pending || (sh->running && sh->line_next == NULL)) {
+		if (sh->async_pending || sh->sync_pending || (sh->running && sh->line_next == NULL)) {
 			/* Busy: keep the input for later, up to the cap. */
 			size_t room =
 			    sh->queue_max > sh->queue.len ? sh->queue_max - sh->queue.len : 0;
@@ -690,6 +827,9 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		case LINEEDIT_MORE:
 			break;
 		}
+		/* A line that changed something: the rest waits until that is on disk. */
+		if (ev != LINEEDIT_MORE)
+			shell_sync_start(sh);
 	}
 }
 
@@ -709,8 +849,10 @@ static void shell_async_done_cb(struct shell *sh, int rc, const char *hash)
 	sh->async_pending = false;
 	if (sh->exited || next == NULL)
 		return;
+	shell_turn_begin(sh);
 	next(sh, rc, hash);
 	shell_drain(sh);
+	shell_sync_start(sh);
 }
 
 static int shell_async_started(struct shell *sh, int rc, shell_async_cb next)
@@ -776,8 +918,10 @@ static void shell_work_done_cb(struct shell *sh, void *arg, int rc)
 		done(NULL, user_arg, rc);
 		return;
 	}
+	shell_turn_begin(sh);
 	done(sh, user_arg, rc);
 	shell_drain(sh);
+	shell_sync_start(sh);
 }
 
 int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg)
@@ -893,7 +1037,7 @@ static void shell_exec_stdin_check(struct shell *sh)
 
 /* --- the host's entry points ------------------------------------------------------------ */
 
-void shell_start(struct shell *sh)
+static void shell_start_turn(struct shell *sh)
 {
 	int rc;
 
@@ -926,7 +1070,14 @@ void shell_start(struct shell *sh)
 	shell_run(sh);
 }
 
-void shell_feed(struct shell *sh, const char *buf, size_t len)
+void shell_start(struct shell *sh)
+{
+	shell_turn_begin(sh);
+	shell_start_turn(sh);
+	shell_sync_start(sh);
+}
+
+static void shell_feed_turn(struct shell *sh, const char *buf, size_t len)
 {
 	if (sh->exited || len == 0)
 		return;
@@ -977,7 +1128,14 @@ void shell_feed(struct shell *sh, const char *buf, size_t len)
 	buf_append(&sh->in, buf, len);
 }
 
-void shell_eof(struct shell *sh)
+void shell_feed(struct shell *sh, const char *buf, size_t len)
+{
+	shell_turn_begin(sh);
+	shell_feed_turn(sh, buf, len);
+	shell_sync_start(sh);
+}
+
+static void shell_eof_turn(struct shell *sh)
 {
 	if (sh->exited)
 		return;
@@ -989,6 +1147,13 @@ void shell_eof(struct shell *sh)
 	shell_exec_stdin_check(sh);
 }
 
+void shell_eof(struct shell *sh)
+{
+	shell_turn_begin(sh);
+	shell_eof_turn(sh);
+	shell_sync_start(sh);
+}
+
 void shell_resize(struct shell *sh, int cols, int rows)
 {
 	sh->opts.cols = cols;
@@ -997,7 +1162,7 @@ void shell_resize(struct shell *sh, int cols, int rows)
 		lineedit_set_width(sh->le, cols);
 }
 
-void shell_notice(struct shell *sh, const char *from, const char *text)
+static void shell_notice_turn(struct shell *sh, const char *from, const char *text)
 {
 	struct buf b;
 
@@ -1020,4 +1185,11 @@ void shell_notice(struct shell *sh, const char *from, const char *text)
 	lineedit_redraw(sh->le, &sh->tmp);
 	shell_write_raw(sh, &sh->tmp);
 	buf_free(&b);
+}
+
+void shell_notice(struct shell *sh, const char *from, const char *text)
+{
+	shell_turn_begin(sh);
+	shell_notice_turn(sh, from, text);
+	shell_sync_start(sh);
 }

@@ -46,6 +46,14 @@ struct shell {
 	char last_cmd[64];           /* the words of the command run last ("": none yet) */
 	struct args args;            /* its words */
 	char *op[SHELL_OP_SLOTS];    /* a command's scratch strings, wiped when it ends */
+	/* Durable acknowledgement (host.sync): a turn (input, a callback) that changed the store
+	 * holds its output from the change on until the host has synced the database's log. */
+	uint64_t turn_base;  /* the store's change count when this turn began */
+	bool sync_pending;   /* a host.sync is outstanding: output and input are held */
+	struct buf held;     /* output held meanwhile: records of shell_hold_put */
+	bool exit_deferred;  /* shell_quit came while output was held: exit after it */
+	int exit_status;
+	bool exit_done;      /* host.exit was called */
 	void *state;                 /* a running command's own state (a guided form) or NULL, */
 	void (*state_free)(void *);  /* freed with this when the command ends or the shell goes */
 	struct buf tmp;

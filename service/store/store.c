@@ -6,10 +6,12 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -397,8 +399,10 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 	rc = store_pairs_register(db);
 	if (rc != SQLITE_OK)
 		return store_open_fail(db, rc, "search tokenizer");
-	rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", NULL, NULL,
-	                  NULL);
+	rc = sqlite3_exec(db,
+	                  (flags & STORE_NOSYNC) ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+	                                         : "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_open_fail(db, rc, "pragma");
 	if (!(flags & STORE_READONLY)) {
@@ -756,6 +760,27 @@ int store_set_autocheckpoint(struct store *st, int pages)
 	int rc = sqlite3_wal_autocheckpoint(st->db, pages);
 
 	return rc == SQLITE_OK ? 0 : store_fail(st, rc);
+}
+
+uint64_t store_changes(struct store *st)
+{
+	return (uint64_t)sqlite3_total_changes64(st->db);
+}
+
+int store_sync_log(const char *db_path)
+{
+	char path[4096];
+	int fd, rc = 0;
+
+	if (snprintf(path, sizeof path, "%s-wal", db_path) >= (int)sizeof path)
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* no log: everything is in the database */
+	if (fdatasync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
 }
 
 /* SQLite's largest page count (its default is 2^30 - 1 in 3.40, 2^32 - 2 in newer releases). */

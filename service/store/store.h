@@ -41,9 +41,13 @@ const char *store_last_error(struct store *st);
 
 /* Read-only (SQLITE_OPEN_READONLY): every change returns -EROFS. */
 #define STORE_READONLY 0x1
+/* synchronous=NORMAL instead of FULL: a commit survives the process being killed but not a
+ * power loss or an operating-system crash (the last transactions may be lost), and costs no
+ * fsync of the log. Without it every commit is on disk when it returns (FULL). */
+#define STORE_NOSYNC 0x2
 
 /* Opens (creating if needed, unless STORE_READONLY) the database at path, in WAL mode with
- * synchronous=NORMAL and the given busy timeout: a change waits that long for another
+ * synchronous=FULL (NORMAL with STORE_NOSYNC) and the given busy timeout: a change waits that long for another
  * writer's lock, then fails with STORE_EBUSY; for a second after such a wait ran out, changes
  * that find the lock still held fail at once (the waits would stall the calling thread, the
  * loop). Does not migrate. */
@@ -64,6 +68,14 @@ struct audit_ctx {
  * database and would stall the loop), and a connection on the thread pool runs them instead.
  * pages = 0 disables; SQLite's default is 1000. */
 int store_set_autocheckpoint(struct store *st, int pages);
+/* How many rows this connection has inserted, changed or deleted since it was opened: a
+ * caller compares two readings to know whether something was written in between. */
+uint64_t store_changes(struct store *st);
+/* Makes every transaction committed so far by any connection to the database at db_path
+ * durable: syncs its write-ahead log (db_path + "-wal") to the disk. A connection opened with
+ * STORE_NOSYNC commits without that sync, so its caller can do it here, off the thread that
+ * committed (any thread; it touches no connection). 0, or -errno (EIO: the disk failed). */
+int store_sync_log(const char *db_path);
 /* A passive checkpoint (never waits for readers or writers); *wal_pages and *done report the
  * WAL's size and how much of it was copied back (either may be NULL). 0 or < 0. */
 int store_checkpoint(struct store *st, int *wal_pages, int *done);

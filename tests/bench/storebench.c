@@ -2,7 +2,7 @@
  * store (each its own transaction with its audit event, as a session takes one), and how long
  * `complaint search` takes, substring and bounded regex, over a desk of N generated complaints.
  *
- *   propdesk-storebench --db PATH [--complaints N] [--adds N] [--runs N]
+ *   propdesk-storebench --db PATH [--complaints N] [--adds N] [--runs N] [--synchronous full|normal]
  *
  * PATH must not exist. The desk: complaints in the demo desk's words (demo_words) taken by eight
  * agents over the two years before now, one in ten with a note; one in 50,000 carries a rare
@@ -185,6 +185,7 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	uint64_t total = 100000, adds = 2000, n;
 	int runs = 5, i, rc;
+	bool nosync = false;
 	struct store *st = NULL, *ro = NULL;
 	double *lat, t0, t1, span;
 	int64_t now_ms, start_ms;
@@ -199,19 +200,23 @@ int main(int argc, char **argv)
 			adds = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
 			runs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--synchronous") && i + 1 < argc &&
+			 (!strcmp(argv[i + 1], "full") || !strcmp(argv[i + 1], "normal")))
+			nosync = !strcmp(argv[++i], "normal");
 		else
 			path = NULL, i = argc;
 	}
 	if (path == NULL || adds == 0 || total < adds || runs < 1) {
 		fprintf(stderr, "usage: propdesk-storebench --db PATH [--complaints N] [--adds N] "
-		                "[--runs N]\n");
+		                "[--runs N] [--synchronous full|normal]\n");
 		return 2;
 	}
 	if (stat(path, &sb) == 0) {
 		fprintf(stderr, "storebench: %s exists\n", path);
 		return 2;
 	}
-	rc = store_open(path, 0, 5000, &st);
+	/* The adds as the daemon makes them: synchronous=full unless told otherwise. */
+	rc = store_open(path, nosync ? STORE_NOSYNC : 0, 5000, &st);
 	if (rc == 0)
 		rc = store_schema_migrate(st);
 	for (i = 0; rc == 0 && i < STOREBENCH_AGENTS; i++) {

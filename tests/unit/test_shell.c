@@ -3,6 +3,7 @@
  * a real store on a temporary database: interactive and exec mode, roles refused in both with an
  * audit event, user administration, languages, exit statuses, passwd end to end, notices, busy
  * input. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -659,6 +660,68 @@ static void test_shell_colour_prompt(void **state)
 	assert_false(shell_busy(th->sh));
 }
 
+/* With a host that syncs the database (the daemon's synchronous = full), nothing that follows
+ * a change is shown before the host says it is on disk: the outcome and the prompt wait, and
+ * so does the next line typed; a turn that changed nothing is not held (typing echoes at
+ * once). A failed sync is said; in exec mode the exit waits too. */
+static void test_shell_change_acknowledged_after_sync(void **state)
+{
+	struct testhost *th = *state;
+	struct shell_opts opts = test_shell_opts(NULL, "en_US.UTF-8");
+	struct account a;
+
+	testhost_start(th, "admin1", TESTHOST_PWHASH | TESTHOST_SYNC, &opts);
+	testhost_drain(th, false);
+	testhost_clear(th);
+	/* Echo of typing: no change, shown at once, no sync asked. */
+	testhost_feed(th, "who");
+	assert_non_null(strstr(testhost_out(th, 1), "who"));
+	assert_int_equal(th->syncs, 0);
+	/* A read: its audit event acknowledges nothing, so the answer is not held. */
+	testhost_feed(th, "ami\r");
+	assert_non_null(strstr(testhost_out(th, 1), "admin1"));
+	assert_int_equal(th->syncs, 0);
+	testhost_clear(th);
+
+	/* A change: the outcome and the prompt are held until the sync is done, and a line typed
+	 * meanwhile waits too. */
+	testhost_feed(th, "user lock agent1\rwhoami\r");
+	assert_int_equal(store_account_get(th->st, "agent1", &a), 0);
+	assert_true(a.locked);
+	store_account_clear(&a);
+	assert_int_equal(th->syncs, 1);
+	assert_true(shell_busy(th->sh));
+	assert_null(strstr(testhost_out(th, 1), "locked"));
+	assert_null(strstr(testhost_out(th, 1), "propdesk:admin1> "));
+	testhost_drain(th, false);
+	/* Synced: the outcome, the prompt, then the queued whoami and its answer. */
+	assert_non_null(strstr(testhost_out(th, 1), "agent1"));
+	assert_non_null(strstr(testhost_out(th, 1), "propdesk:admin1> "));
+	assert_non_null(strstr(testhost_out(th, 1), "s-test"));
+	assert_int_equal(th->syncs, 1);
+	assert_false(shell_busy(th->sh));
+
+	/* The disk fails: the user is told, the session goes on. */
+	testhost_clear(th);
+	th->sync_rc = -EIO;
+	testhost_feed(th, "user unlock agent1\r");
+	testhost_drain(th, false);
+	assert_non_null(strstr(testhost_out(th, 1), "the disk did not confirm"));
+	assert_non_null(strstr(testhost_out(th, 1), "propdesk:admin1> "));
+	th->sync_rc = 0;
+	testhost_stop(th);
+
+	/* Exec mode: the exit waits for the sync as well. */
+	opts = test_shell_opts("user lock agent1", "en_US.UTF-8");
+	testhost_start(th, "admin1", TESTHOST_SYNC, &opts);
+	assert_false(th->exited);
+	assert_int_equal(th->out[1].len + th->out[2].len, 0);
+	testhost_drain(th, false);
+	assert_true(th->exited);
+	assert_int_equal(th->status, 0);
+	testhost_stop(th);
+}
+
 static void test_shell_unaudited_change_does_not_run_but_reads_do(void **state)
 {
 	struct testhost *th = *state;
@@ -688,6 +751,8 @@ static void test_shell_unaudited_change_does_not_run_but_reads_do(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_shell_change_acknowledged_after_sync,
+	                                    test_shell_setup, test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_interactive_whoami, test_shell_setup,
 	                                    test_shell_teardown),
 	    cmocka_unit_test_setup_teardown(test_shell_agent_refused_both_modes, test_shell_setup,

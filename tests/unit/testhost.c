@@ -276,6 +276,18 @@ static int testhost_work_cb(void *ctx, shell_work_fn fn, shell_work_done_fn done
 	return 0;
 }
 
+static int testhost_sync_cb(void *ctx, shell_work_done_fn done, void *arg)
+{
+	struct testhost *th = ctx;
+	struct testhost_job *j = testhost_push(ctx);
+
+	th->syncs++;
+	j->sync = true;
+	j->done = done;
+	j->arg = arg;
+	return 0;
+}
+
 static struct catalog *testhost_catalog_cb(void *ctx)
 {
 	struct testhost *th = ctx;
@@ -368,6 +380,8 @@ size_t testhost_drain(struct testhost *th, bool gone)
 		if (j.cb != NULL) {
 			if (!gone)
 				j.cb(th->sh, j.rc, j.rc == 0 ? j.hash : NULL);
+		} else if (j.sync) {
+			j.done(gone ? NULL : th->sh, j.arg, th->sync_rc);
 		} else {
 			/* As the pool would: fn with a read-only store of its own. */
 			struct store *ro = NULL;
@@ -401,6 +415,7 @@ void testhost_stop(struct testhost *th)
 	th->exits = 0;
 	th->nq = 0;
 	th->ran = 0;
+	th->syncs = 0;
 }
 
 struct shell *testhost_start_user(struct testhost *th, const struct shell_user *user, unsigned caps,
@@ -428,6 +443,8 @@ struct shell *testhost_start_user(struct testhost *th, const struct shell_user *
 		host.work = testhost_work_cb;
 	if (caps & TESTHOST_CATALOG)
 		host.catalog = testhost_catalog_cb;
+	if (caps & TESTHOST_SYNC)
+		host.sync = testhost_sync_cb;
 	if (caps & TESTHOST_BANS) {
 		host.bans = testhost_bans_cb;
 		host.ban_lift = testhost_ban_lift_cb;

@@ -28,6 +28,7 @@ enum testhost_caps {
 	TESTHOST_WORK = 1 << 1,    /* the thread pool: fn and done run on drain */
 	TESTHOST_CATALOG = 1 << 2, /* the catalog callback: answers th->cat */
 	TESTHOST_BANS = 1 << 3,    /* bans, ban_lift, unlock: over th->bans */
+	TESTHOST_SYNC = 1 << 4,    /* sync: queued, done with th->sync_rc on drain */
 };
 
 #define TESTHOST_BANS_MAX 8
@@ -49,6 +50,7 @@ struct testhost_job {
 	shell_work_fn fn;
 	shell_work_done_fn done;
 	void *arg;
+	bool sync; /* a host.sync: done(sh, arg, th->sync_rc) */
 };
 
 struct testhost {
@@ -73,6 +75,8 @@ struct testhost {
 	struct testhost_job q[TESTHOST_QMAX];
 	size_t nq;  /* jobs queued, not yet drained */
 	size_t ran; /* pool jobs run */
+	size_t syncs; /* host.sync calls (TESTHOST_SYNC) */
+	int sync_rc;  /* what they report (0; -EIO: the disk failed); kept across starts */
 	/* The service's login penalties (TESTHOST_BANS); the test fills them, lift and unlock
 	 * remove what they lift. Kept across starts. */
 	struct testhost_ban bans[TESTHOST_BANS_MAX];
