@@ -67,6 +67,24 @@ void sshsrv_conn_fail(struct sshsrv_conn *c, const char *fmt, ...)
 	c->dead = true;
 }
 
+/* Ends a connection whose client has not closed its channel: what was sent last (a notice,
+ * the channel's close) may still wait in the client's buffers. An SSH disconnect message would
+ * make OpenSSH's client exit as soon as it reads it, before it shows that output (a client
+ * slow to read, under load, lost the service's stop notice so). A reset would drop it from
+ * the client's socket: so what the client sent is read away first, the connection is
+ * half-closed, and the socket closed without a disconnect message; the client reads the rest
+ * and then the end of the stream. */
+static void sshsrv_conn_close_quietly(struct sshsrv_conn *c)
+{
+	char sink[4096];
+	int fd = ssh_get_fd(c->ssh), i;
+
+	for (i = 0; i < 64 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+		;
+	shutdown(fd, SHUT_WR);
+	ssh_silent_disconnect(c->ssh);
+}
+
 static void sshsrv_conn_close_cb(uv_handle_t *h)
 {
 	struct sshsrv_conn *c = h->data;
@@ -142,8 +160,12 @@ void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	uv_close((uv_handle_t *)&c->poll, sshsrv_conn_close_cb);
 	uv_close((uv_handle_t *)&c->timer, sshsrv_conn_close_cb);
 	uv_close((uv_handle_t *)&c->ka_timer, sshsrv_conn_close_cb);
-	if (ssh_get_fd(c->ssh) != SSH_INVALID_SOCKET)
-		ssh_disconnect(c->ssh);
+	if (ssh_get_fd(c->ssh) != SSH_INVALID_SOCKET) {
+		if (c->chan != NULL && !c->remote_closed)
+			sshsrv_conn_close_quietly(c);
+		else
+			ssh_disconnect(c->ssh);
+	}
 	ssh_free(c->ssh);
 	c->ssh = NULL;
 	c->chan = NULL;

@@ -507,6 +507,18 @@ static void telnetsrv_conn_close(struct telnetsrv_conn *c, const char *reason)
 		c->t->host->auth_cancel(c->auth);
 		c->auth = NULL;
 	}
+	if (c->shutdown_sent) {
+		/* Our side is flushed and half-closed, but the client has not closed its own (slow
+		 * to read, under load): read away what it sent, so that closing sends no reset,
+		 * which would drop our last lines from its socket before it read them. */
+		uv_os_fd_t fd;
+		char sink[4096];
+		int i;
+
+		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0)
+			for (i = 0; i < 64 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+				;
+	}
 	uv_close((uv_handle_t *)&c->tcp, telnetsrv_conn_close_cb);
 	uv_close((uv_handle_t *)&c->timer, telnetsrv_conn_close_cb);
 }

@@ -37,6 +37,19 @@ rc=0
 pd_ssh agent1 config reload >/dev/null 2>&1 || rc=$?
 pd_assert_eq "$rc" 3 "config reload by an agent"
 
+# A third session whose client is too slow to read while the service stops (stopped outright
+# here): it must still get the notice once it reads, not a disconnect message that makes the
+# client exit before it prints what came first.
+mkfifo "$PD_TMP/c.in"
+# shellcheck disable=SC2046
+ssh $(pd_ssh_opts) -i "$PD_TMP/agent1.key" -tt -o SetEnv=LANG=en_US.UTF-8 agent1@127.0.0.1 \
+	<"$PD_TMP/c.in" >"$PD_TMP/c.out" 2>&1 &
+c_pid=$!
+exec 7>"$PD_TMP/c.in"
+for _ in $(seq 1 100); do grep -q "agent1.*> " "$PD_TMP/c.out" && break; sleep 0.05; done
+grep -q "agent1.*> " "$PD_TMP/c.out" || { od -c "$PD_TMP/c.out" | tail -5 >&2; pd_fail "session c never showed a prompt"; }
+kill -STOP "$c_pid"
+
 # Type half a line in one session: the notice must not lose it from the screen.
 pd_tmux_type a "who"
 start=$(date +%s%N)
@@ -49,6 +62,16 @@ pd_assert_eq "$rc" 0 "exit status after SIGTERM"
 [ "$elapsed" -lt 5000 ] || pd_fail "SIGTERM took $elapsed ms"
 pd_tmux_wait a 'service is stopping'
 pd_tmux_wait b '服务正在停止'
+kill -CONT "$c_pid"
+exec 7>&-
+wait "$c_pid" || true
+grep -q 'service is stopping' "$PD_TMP/c.out" || {
+	tail -c 400 "$PD_TMP/c.out" >&2
+	pd_fail "the slow client lost the stop notice"
+}
+if grep -q 'Received disconnect' "$PD_TMP/c.out"; then
+	pd_fail "the slow client was sent a disconnect message over its unread output"
+fi
 pd_tmux_wait_dead a
 pd_tmux_wait_dead b
 pd_check_log
