@@ -53,6 +53,10 @@ bool shell_busy(const struct shell *sh)
 	return sh->async_pending || sh->sync_pending;
 }
 
+/* Bracketed paste on and off (xterm's mode 2004). */
+#define SHELL_PASTE_ON "\x1b[?2004h"
+#define SHELL_PASTE_OFF "\x1b[?2004l"
+
 /* --- output, held until a change is on disk ---------------------------------------------- */
 
 /* Whether output now must wait for the host's sync: one is outstanding, or this turn changed
@@ -661,6 +665,47 @@ static void shell_greet(struct shell *sh)
 		             "Type help for the commands you may run.\n",
 		             buf_cstr(&who), role_label(sh->user.role, sh->lang));
 	buf_free(&who);
+	/* Bracketed paste: the terminal marks pasted text, so its line breaks stay in the line
+	 * pasted into instead of answering the next questions (lineedit). */
+	if (sh->opts.color)
+		shell_out(sh, 1, SHELL_PASTE_ON, strlen(SHELL_PASTE_ON), NULL);
+}
+
+/* After a feed of the line editor: tells what it could not take or changed in what was
+ * pasted (above the line while it is still being edited). */
+static void shell_paste_report(struct shell *sh, bool editing)
+{
+	size_t refused, joined, max = lineedit_max_bytes(sh->le);
+	struct buf b;
+
+	if (!lineedit_take_report(sh->le, &refused, &joined))
+		return;
+	buf_init(&b);
+	if (refused > 0)
+		buf_printf(&b,
+		           T(sh,
+		             "(the line is full: it holds %zu bytes, about %zu Chinese characters; "
+		             "%zu more character(s) typed or pasted were not taken)\n",
+		             "（这一行已满：最多 %zu 字节，约 %zu 个汉字；之后输入或粘贴的 %zu 个字符"
+		             "未被接收）\n"),
+		           max, max / 3, refused);
+	if (joined > 0)
+		buf_printf(&b,
+		           T(sh,
+		             "(the pasted text had %zu line break(s): its lines are joined with "
+		             "spaces in this one line; check it, then press Enter)\n",
+		             "（粘贴的文字含 %zu 处换行：已用空格连成这一行，请检查后再按回车）\n"),
+		           joined);
+	if (editing) {
+		lineedit_hide(sh->le, &sh->tmp);
+		shell_write_raw(sh, &sh->tmp);
+	}
+	shell_write(sh, 1, b.data, b.len);
+	if (editing) {
+		lineedit_redraw(sh->le, &sh->tmp);
+		shell_write_raw(sh, &sh->tmp);
+	}
+	buf_free(&b);
 }
 
 /* --- commands --------------------------------------------------------------------------- */
@@ -669,6 +714,8 @@ void shell_quit(struct shell *sh, int status)
 {
 	if (sh->exited)
 		return;
+	if (sh->interactive && sh->opts.color)
+		shell_out(sh, 1, SHELL_PASTE_OFF, strlen(SHELL_PASTE_OFF), NULL);
 	sh->exited = true;
 	/* What it said last (the exit status of a change, too) waits for the disk. */
 	if (shell_sync_start(sh)) {
@@ -812,6 +859,7 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		}
 		ev = lineedit_feed(sh->le, buf, len, &used, &sh->tmp);
 		shell_write_raw(sh, &sh->tmp);
+		shell_paste_report(sh, ev == LINEEDIT_MORE);
 		buf += used;
 		len -= used;
 		switch (ev) {

@@ -66,6 +66,12 @@ struct lineedit {
 	bool after_cr; /* swallow an LF or NUL right after CR */
 	bool paste;    /* inside a bracketed paste */
 	bool belled;   /* the bell rang during this lineedit_feed call */
+	bool full;     /* an insertion was refused (the line is full): the ones that follow in
+			* the same feed or bracketed paste are refused too, until another key, so
+			* a paste is cut at a character, never spliced */
+	size_t refused; /* characters refused so (since the last lineedit_take_report) */
+	size_t joined;  /* line breaks of pasted text joined into the line (likewise) */
+	bool paste_cr;  /* the last pasted character was CR (an LF after it is the same break) */
 };
 
 static void lineedit_wipe(struct lineedit *le)
@@ -332,7 +338,9 @@ static void lineedit_insert(struct lineedit *le, uint32_t cp, struct buf *out)
 	if (w == 0 && le->pos == 0)
 		return; /* a combining mark needs a character to combine with */
 	n = (size_t)utf8_encode(cp, enc);
-	if (!lineedit_replace(le, le->pos, le->pos, enc, n)) {
+	if (le->full || !lineedit_replace(le, le->pos, le->pos, enc, n)) {
+		le->full = true;
+		le->refused++;
 		lineedit_bell(le, out);
 		return;
 	}
@@ -563,6 +571,7 @@ static enum lineedit_event lineedit_control(struct lineedit *le, uint32_t c, str
 	bool again = le->last_tab;
 
 	le->last_tab = false;
+	le->full = false; /* another key: typing may go on where there is room */
 	switch (c) {
 	case 0x01: /* Ctrl-A */
 		lineedit_move(le, 0, out);
@@ -682,12 +691,24 @@ static enum lineedit_event lineedit_cp(struct lineedit *le, uint32_t cp, struct 
 		return LINEEDIT_MORE;
 	}
 	if (le->paste) {
-		/* Pasted text is text: only line ends and Ctrl-C keep their meaning. */
+		/* Pasted text is text: only Ctrl-C keeps its meaning. Its line breaks (CR, LF or
+		 * CR LF) join its lines with a space, so a paste of several lines stays in the
+		 * line (the field) it was pasted into, to be checked before Enter. */
+		bool cr = le->paste_cr;
+
 		le->last_tab = false;
-		if (cp == '\r' || cp == '\n' || cp == 0x03) {
-			if (cp == 0x03)
-				le->paste = false;
+		le->paste_cr = cp == '\r';
+		if (cp == 0x03) {
+			le->paste = false;
 			return lineedit_control(le, cp, out);
+		}
+		if (cp == '\r' || cp == '\n') {
+			if (cp == '\n' && cr)
+				return LINEEDIT_MORE;
+			le->joined++;
+			if (le->pos > 0 && le->line.data[le->pos - 1] != ' ')
+				lineedit_insert(le, ' ', out);
+			return LINEEDIT_MORE;
 		}
 		lineedit_insert(le, cp == '\t' ? ' ' : cp, out);
 		return LINEEDIT_MORE;
@@ -726,10 +747,13 @@ static enum lineedit_event lineedit_dispatch(struct lineedit *le, char final, st
 			return LINEEDIT_MORE; /* private markers and intermediates: not a key */
 	if (le->paste) {
 		if (le->state == LINEEDIT_ST_CSI && final == '~' &&
-		    lineedit_seq_param(le, 0) == 201)
+		    lineedit_seq_param(le, 0) == 201) {
 			le->paste = false;
+			le->full = false;
+		}
 		return LINEEDIT_MORE;
 	}
+	le->full = false;
 	/* ESC [ 1 ; 5 C (Ctrl-Right) and similar: modifier 3 (Alt) or 5 (Ctrl) moves by word. */
 	mod = lineedit_seq_param(le, 1) == 3 || lineedit_seq_param(le, 1) == 5;
 	switch (final) {
@@ -773,6 +797,7 @@ static enum lineedit_event lineedit_dispatch(struct lineedit *le, char final, st
 			break;
 		case 200:
 			le->paste = true;
+			le->paste_cr = false;
 			break;
 		default:
 			break;
@@ -915,11 +940,30 @@ enum lineedit_event lineedit_feed(struct lineedit *le, const char *in, size_t le
 		free(prompt);
 	}
 	le->belled = false;
+	/* What does not fit is refused up to the end of this chunk of input (a paste without
+	 * brackets arrives in one) or of the bracketed paste; keys typed later are tried anew. */
+	if (!le->paste)
+		le->full = false;
 	while (i < len && ev == LINEEDIT_MORE)
 		ev = lineedit_byte(le, (unsigned char)in[i++], out);
 	if (used != NULL)
 		*used = i;
 	return ev;
+}
+
+bool lineedit_take_report(struct lineedit *le, size_t *refused, size_t *joined)
+{
+	if (le->paste || (le->refused == 0 && le->joined == 0))
+		return false;
+	*refused = le->refused;
+	*joined = le->joined;
+	le->refused = le->joined = 0;
+	return true;
+}
+
+size_t lineedit_max_bytes(const struct lineedit *le)
+{
+	return le->max_bytes;
 }
 
 const char *lineedit_line(const struct lineedit *le)

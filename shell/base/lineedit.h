@@ -26,7 +26,9 @@ typedef void (*lineedit_complete_fn)(void *arg, const char *line, size_t len,
 				     struct lineedit_completions *c);
 
 /* max_bytes: longest line accepted (further input is refused with a bell, at most one per
- * lineedit_feed call). history_max: lines of history kept. */
+ * lineedit_feed call; once a character is refused, every one after it in the same feed or
+ * bracketed paste is, until another key, so pasted text is cut at a character, never spliced).
+ * history_max: lines of history kept. */
 struct lineedit *lineedit_new(size_t max_bytes, size_t history_max);
 void lineedit_free(struct lineedit *le);
 void lineedit_set_width(struct lineedit *le, int cols);
@@ -46,6 +48,13 @@ void lineedit_start(struct lineedit *le, const char *prompt, bool secret, struct
  * sequences and other control characters never enter the line. */
 enum lineedit_event lineedit_feed(struct lineedit *le, const char *in, size_t len, size_t *used,
 				  struct buf *out);
+/* What the caller should tell the user after a feed: how many characters were refused because
+ * the line was full, and how many line breaks of pasted text (bracketed paste, ESC [ 200 ~ ...
+ * ESC [ 201 ~) were joined into the line with a space instead of ending it. True (and the
+ * counts reset) when either is not zero and no paste is still coming in. */
+bool lineedit_take_report(struct lineedit *le, size_t *refused, size_t *joined);
+/* The max_bytes it was made with. */
+size_t lineedit_max_bytes(const struct lineedit *le);
 /* The finished line (valid UTF-8, no control characters) after LINEEDIT_LINE, until the next
  * lineedit_start. */
 const char *lineedit_line(const struct lineedit *le);

@@ -775,24 +775,25 @@ static void test_lineedit_prompt_colours_take_no_columns(void **state)
 static void test_lineedit_bracketed_paste_is_text(void **state)
 {
 	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "> ", false);
-	const char *rest;
-	size_t used;
+	size_t refused = 9, joined = 9;
 
 	(void)state;
 	/* Inside a paste, tabs become spaces and keys are not keys... */
 	assert_int_equal(test_lineedit_fx_feed(t, "\x1b[200~ab\tc\x01" LEFT "\x7f"
 	                                          "d"),
 	                 LINEEDIT_MORE);
-	/* ...but a newline ends the line as usual, and the paste goes on on the next line. */
-	rest = "\r\n报\x1b[201~x\x01y\r";
-	assert_int_equal(test_lineedit_fx_feedn(t, rest, strlen(rest), &used), LINEEDIT_LINE);
-	assert_int_equal(used, 1);
-	assert_string_equal(lineedit_line(t->le), "ab cd");
-	test_lineedit_fx_restart(t, "> ");
-	rest += used;
-	assert_int_equal(test_lineedit_fx_feedn(t, rest, strlen(rest), &used), LINEEDIT_LINE);
-	assert_int_equal(used, strlen(rest));
-	assert_string_equal(lineedit_line(t->le), "y报x"); /* Ctrl-A works after the paste */
+	/* ...and its line breaks (CR LF, LF, CR) join its lines with one space: a paste of three
+	 * lines stays in this line, to be checked before Enter; nothing to report before the
+	 * paste is over. */
+	assert_int_equal(test_lineedit_fx_feed(t, "\r\n报\n修 \r"), LINEEDIT_MORE);
+	assert_false(lineedit_take_report(t->le, &refused, &joined));
+	assert_int_equal(test_lineedit_fx_feed(t, "x\x1b[201~"), LINEEDIT_MORE);
+	assert_true(lineedit_take_report(t->le, &refused, &joined));
+	assert_int_equal(refused, 0);
+	assert_int_equal(joined, 3);
+	assert_false(lineedit_take_report(t->le, &refused, &joined));
+	/* After the paste, keys are keys again. */
+	assert_string_equal(test_lineedit_fx_enter(t, "\x01y"), "yab cd 报 修 x");
 	test_lineedit_fx_restart(t, "> ");
 	/* Ctrl-C inside a paste still interrupts, and ends the paste. */
 	assert_int_equal(test_lineedit_fx_feed(t, "\x1b[200~ab\x03"), LINEEDIT_INTERRUPT);
@@ -800,6 +801,36 @@ static void test_lineedit_bracketed_paste_is_text(void **state)
 	assert_string_equal(test_lineedit_fx_enter(t, "b\x01"
 	                                              "a"),
 	                    "ab");
+	test_lineedit_fx_free(t);
+}
+
+/* A paste that does not fit is cut at a character and never spliced: once a character is
+ * refused, the rest of the paste is (even narrower characters that would fit), and the count
+ * of what was refused is reported once the paste is over. Keys typed later are tried anew. */
+static void test_lineedit_full_line_cuts_a_paste(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(10, 80, "> ", false);
+	size_t refused = 0, joined = 0;
+
+	(void)state;
+	/* 中文中 is 9 bytes; 文 does not fit, nor (after it) the digits that would. */
+	test_lineedit_fx_feed(t, "\x1b[200~中文中文12\x1b[201~");
+	assert_string_equal(lineedit_line(t->le), "中文中");
+	assert_true(lineedit_take_report(t->le, &refused, &joined));
+	assert_int_equal(refused, 3);
+	assert_int_equal(joined, 0);
+	assert_int_equal(t->term.bells, 1);
+	/* The same without brackets, in one chunk. */
+	test_lineedit_fx_feed(t, "\x15");
+	test_lineedit_fx_feed(t, "中文中文12");
+	assert_string_equal(lineedit_line(t->le), "中文中");
+	assert_true(lineedit_take_report(t->le, &refused, &joined));
+	assert_int_equal(refused, 3);
+	/* A key typed afterwards fits and goes in. */
+	test_lineedit_fx_feed(t, "1");
+	assert_false(lineedit_take_report(t->le, &refused, &joined));
+	assert_string_equal(test_lineedit_fx_enter(t, ""), "中文中1");
+	assert_int_equal(lineedit_max_bytes(t->le), 10);
 	test_lineedit_fx_free(t);
 }
 
@@ -904,6 +935,7 @@ int main(void)
 	    cmocka_unit_test(test_lineedit_horizontal_scroll_keeps_cursor_visible),
 	    cmocka_unit_test(test_lineedit_prompt_colours_take_no_columns),
 	    cmocka_unit_test(test_lineedit_bracketed_paste_is_text),
+	    cmocka_unit_test(test_lineedit_full_line_cuts_a_paste),
 	    cmocka_unit_test(test_lineedit_hide_and_redraw),
 	    cmocka_unit_test(test_lineedit_random_input_keeps_line_clean),
 	};
