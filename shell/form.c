@@ -116,6 +116,9 @@ static void form_draft_encode(struct form *f, struct buf *out)
 	json_object_begin(&j);
 	json_kv_string(&j, "_step", f->cur < f->spec->nsteps ? f->spec->steps[f->cur].key : "");
 	json_kv_string(&j, "_hist", buf_cstr(&hist));
+	/* The lines of a multi-line answer typed so far: a dropped connection keeps them. */
+	if (f->text_lines > 0)
+		json_kv_string(&j, "_text", buf_cstr(&f->text));
 	for (i = 0; i < f->nkv; i++)
 		json_kv_string(&j, f->kv[i].key, f->kv[i].value);
 	json_object_end(&j);
@@ -272,7 +275,7 @@ out:
 /* Draft keys are taken over as values, except the engine's own. */
 struct form_load {
 	struct form *f;
-	char *step, *hist;
+	char *step, *hist, *text;
 	size_t nvalues;
 };
 
@@ -286,6 +289,9 @@ static void form_load_cb(void *arg, const char *key, const char *value)
 	} else if (strcmp(key, "_hist") == 0) {
 		free(l->hist);
 		l->hist = xalloc_strdup(value);
+	} else if (strcmp(key, "_text") == 0) {
+		free(l->text);
+		l->text = xalloc_strdup(value);
 	} else if (key[0] != '_' && (form_find(l->f, key) != NULL || l->f->nkv < FORM_VALUES_MAX)) {
 		form_set(l->f, key, value);
 		l->nvalues++;
@@ -318,8 +324,22 @@ static int form_load(struct form *f, const char *data)
 			p = end;
 		}
 	}
+	/* Lines typed into a multi-line step before the draft was saved: that step goes on from
+	 * them. */
+	if (rc == 0 && l.text != NULL && l.text[0] != '\0' && f->cur < f->spec->nsteps &&
+	    (f->spec->steps[f->cur].flags & FORM_TEXT) && strlen(l.text) <= FORM_TEXT_MAX) {
+		const char *p;
+
+		buf_reset(&f->text);
+		buf_puts(&f->text, l.text);
+		f->text_lines = 1;
+		for (p = l.text; *p != '\0'; p++)
+			if (*p == '\n')
+				f->text_lines++;
+	}
 	free(l.step);
 	free(l.hist);
+	free(l.text);
 	return rc;
 }
 
@@ -353,6 +373,8 @@ static void form_forget(struct form *f)
 	f->nkv = 0;
 	f->nhist = 0;
 	f->cur = 0;
+	buf_reset(&f->text);
+	f->text_lines = 0;
 }
 
 static void form_draft_save(struct form *f)
@@ -616,6 +638,7 @@ static void form_text_line(struct form *f, const char *line)
 				buf_putc(&f->text, '\n');
 			buf_puts(&f->text, line);
 			f->text_lines++;
+			form_draft_save(f);
 		}
 		form_prompt(f);
 		return;
@@ -747,6 +770,18 @@ int form_start(struct shell *sh, const struct form_spec *spec, void *arg, const 
 		               "The saved draft could not be resumed (answers are missing or no "
 		               "longer valid): starting afresh.",
 		               "保存的草稿无法继续填写（缺少回答或回答已无效），重新开始填写。"));
+	}
+	if (f->text_lines > 0) {
+		struct buf clean;
+
+		/* Resumed in the middle of a multi-line answer: what it holds so far. */
+		buf_init(&clean);
+		utf8_sanitize(&clean, f->text.data, f->text.len, UTF8_KEEP_NEWLINES);
+		shell_printf(sh,
+		             T(sh, "Typed so far at this step (%zu line(s)); go on below:\n%s\n",
+		               "这一步已输入（%zu 行），请接着输入：\n%s\n"),
+		             (size_t)f->text_lines, buf_cstr(&clean));
+		buf_free(&clean);
 	}
 	shell_printf(sh, "%s\n",
 	             T(sh,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A dropped connection loses at most the step being typed: half of `complaint new` is typed in
+# A dropped connection loses at most the line being typed: half of `complaint new` is typed in
 # tmux over the real ssh client, the client is killed (kill -9) while the owner's words are
-# being typed; the next login offers the unfinished complaint, Enter resumes it at the words
-# step with the answers given before; once saved the complaint has the fields typed before the
+# being typed, one line of them entered, the next half typed; the next login offers the
+# unfinished complaint, Enter resumes it at the words step with the answers given before and
+# the line entered there shown; once saved the complaint has everything entered before the
 # drop, and the offer does not come again.
 . "$(dirname "$0")/lib.sh"
 
@@ -26,8 +27,9 @@ step a "租户" '联系电话'
 step a "13900002222" '渠道'
 step a "" '投诉类别'
 step a "noise" '业主反映的内容'
-pd_tmux_type a "楼上半夜还在装修"
-pd_tmux_wait a '> 楼上半夜还在装修'
+step a "楼上半夜还在装修，" '^  >$'
+pd_tmux_type a "吵得"
+pd_tmux_wait a '> 吵得'
 
 # Kill the ssh client itself (the pane's process, or its child when a shell runs it).
 pid=$($PD_TMUX display-message -p -t pd:a '#{pane_pid}')
@@ -46,8 +48,9 @@ pd_tmux_start b "$(pd_ssh_cmd agent1 -tt -o SetEnv=LANG=zh_CN.UTF-8)"
 pd_tmux_wait b '你有一条未完成的投诉'
 pd_tmux_wait b '停在：业主反映的内容'
 pd_tmux_wait b '未完成的投诉吗？\(Y/n/d = 放弃\)'
-step b "" '业主反映的内容'
-step b "楼上半夜还在装修，吵得孩子睡不着" '^  >$'
+step b "" '这一步已输入（1 行）'
+pd_tmux_wait b '^楼上半夜还在装修，$'
+step b "吵得孩子睡不着" '^  >$'
 step b "." '情绪'
 step b "不满" '方言偏好'
 step b "" '采纳（回车）或输入代码'
@@ -68,7 +71,8 @@ pd_assert_eq "$(json 'd["caller"]' <<<"$out")" "李女士" "caller typed before 
 pd_assert_eq "$(json 'd["relation"]' <<<"$out")" "tenant" "relation typed before the drop"
 pd_assert_eq "$(json 'd["phone"]' <<<"$out")" "13900002222" "phone typed before the drop"
 pd_assert_eq "$(json 'd["category"]' <<<"$out")" "noise" "category typed before the drop"
-pd_assert_eq "$(json 'd["words"]' <<<"$out")" "楼上半夜还在装修，吵得孩子睡不着" "words"
+pd_assert_eq "$(json 'repr(d["words"])' <<<"$out")" "'楼上半夜还在装修，\\n吵得孩子睡不着'" \
+	"words: the line entered before the drop, then the rest"
 pd_assert_eq "$(json 'd["mood"]' <<<"$out")" "upset" "mood"
 pd_assert_eq "$(json '",".join(sorted(d["techniques"]))' <<<"$out")" \
 	"empathy,interests,smalltalk" "the suggested techniques"
