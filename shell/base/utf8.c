@@ -559,3 +559,29 @@ void utf8_sanitize(struct buf *out, const char *s, size_t len, unsigned flags)
 
 	utf8_scan(s, len, utf8_sanitize_cb, &sc);
 }
+
+void utf8_fold_width(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const unsigned char *u = (const unsigned char *)s + i;
+
+		/* U+FF01..U+FF5E are EF BC 81..EF BC BF and EF BD 80..EF BD 9E; U+3000 is E3 80 80. */
+		if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x81 && u[2] <= 0xBF) {
+			buf_putc(out, (char)(u[2] - 0x81 + 0x21));
+			i += 3;
+		} else if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBD && u[2] >= 0x80 &&
+			   u[2] <= 0x9E) {
+			buf_putc(out, (char)(u[2] - 0x80 + 0x60));
+			i += 3;
+		} else if (len - i >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
+			buf_putc(out, ' ');
+			i += 3;
+		} else {
+			buf_putc(out, s[i]);
+			i++;
+		}
+	}
+	buf_puts(out, "");
+}

@@ -48,6 +48,11 @@ bool utf8_valid(const char *s, size_t len);
  * not split a character. */
 size_t utf8_prefix_for_width(const char *s, size_t len, size_t max_cols);
 
+/* Appends s[0..len) to out with the full-width forms of ASCII (U+FF01..U+FF5E: Ｃ, ＃, －, ０)
+ * as ASCII and the ideographic space (U+3000) as a space, the rest as it is: what a code or a
+ * number typed with a Chinese input method still means. */
+void utf8_fold_width(struct buf *out, const char *s, size_t len);
+
 /* Sanitizer flags. */
 #define UTF8_KEEP_NEWLINES 0x1 /* keep \n (as is) and \t (as one space); otherwise both become a space */
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -291,6 +292,49 @@ static const struct catalog_item *catalog_find(const struct catalog_item *items,
 		if (strcmp(items[i].code, code) == 0)
 			return &items[i];
 	return NULL;
+}
+
+/* What a user typed for an item: its code in any case or width, or its name in Chinese or
+ * English (the English one in any case), spaces at both ends ignored. */
+static const struct catalog_item *catalog_find_typed(const struct catalog_item *items, size_t n,
+						     const char *typed)
+{
+	const struct catalog_item *it;
+	struct buf f;
+	size_t i, start = 0, end;
+
+	if (typed == NULL)
+		return NULL;
+	it = catalog_find(items, n, typed);
+	if (it != NULL)
+		return it;
+	buf_init(&f);
+	utf8_fold_width(&f, typed, strlen(typed));
+	end = f.len;
+	while (start < end && f.data[start] == ' ')
+		start++;
+	while (end > start && f.data[end - 1] == ' ')
+		end--;
+	f.data[end] = '\0';
+	for (i = 0; it == NULL && i < n; i++) {
+		const char *t = f.data + start;
+
+		if (strcasecmp(items[i].code, t) == 0 || strcmp(items[i].name_zh, t) == 0 ||
+		    strcasecmp(items[i].name_en, t) == 0)
+			it = &items[i];
+	}
+	buf_free(&f);
+	return it;
+}
+
+const struct catalog_item *catalog_technique_typed(const struct catalog *c, const char *typed)
+{
+	return catalog_find_typed(c->techniques, c->ntechniques, typed);
+}
+
+const struct catalog_item *catalog_category_typed(const struct catalog *c, const char *typed)
+{
+	return catalog_find_typed(c->categories, c->ncategories, typed);
 }
 
 const struct catalog_item *catalog_technique(const struct catalog *c, const char *code)

@@ -43,6 +43,10 @@ void catalog_unref(struct catalog *c);
 /* Lookups by exact code; NULL when unknown. */
 const struct catalog_item *catalog_technique(const struct catalog *c, const char *code);
 const struct catalog_item *catalog_category(const struct catalog *c, const char *code);
+/* Lookups by what a user typed: the code (any case, full-width forms too) or the name in
+ * Chinese or English, as the screens show it; NULL when nothing matches. */
+const struct catalog_item *catalog_technique_typed(const struct catalog *c, const char *typed);
+const struct catalog_item *catalog_category_typed(const struct catalog *c, const char *typed);
 /* The item's name / guidance in lang ("zh" or anything else: English). */
 const char *catalog_name(const struct catalog_item *it, const char *lang);
 const char *catalog_guidance(const struct catalog_item *it, const char *lang);

@@ -64,12 +64,17 @@ const char *cmd_complaint_mood_label(const struct shell *sh, int m)
 
 /* ==== complaint-specific helpers ========================================================== */
 
-/* The complaint number as typed ("c-20261126-0042" is accepted), upper-cased into out. */
+/* The complaint number as typed ("c-20261126-0042" and the full-width Ｃ－２０２６… of a
+ * Chinese input method are accepted), upper-cased into out; "" when too long to be one. */
 static void cmd_complaint_number(const char *s, char out[COMPLAINT_NUMBER_MAX])
 {
+	struct buf folded;
 	size_t i;
 
-	snprintf(out, COMPLAINT_NUMBER_MAX, "%s", s);
+	buf_init(&folded);
+	utf8_fold_width(&folded, s, strlen(s));
+	snprintf(out, COMPLAINT_NUMBER_MAX, "%s", folded.len < COMPLAINT_NUMBER_MAX ? folded.data : "");
+	buf_free(&folded);
 	for (i = 0; out[i] != '\0'; i++)
 		if (out[i] >= 'a' && out[i] <= 'z')
 			out[i] = (char)(out[i] - 'a' + 'A');
@@ -99,9 +104,8 @@ int cmd_complaint_load(struct shell *sh, const char *typed, struct complaint *c,
 
 	memset(c, 0, sizeof *c);
 	cmd_complaint_number(typed, number);
-	rc = strlen(typed) < COMPLAINT_NUMBER_MAX
-	         ? store_complaint_get(sh->host.store, number, c, full)
-	         : STORE_ENOENT;
+	rc = number[0] != '\0' ? store_complaint_get(sh->host.store, number, c, full)
+	                         : STORE_ENOENT;
 	if (rc == 0)
 		return CMD_OK;
 	store_complaint_clear(c);
@@ -184,23 +188,32 @@ static int cmd_complaint_no_catalog(struct shell *sh)
 	return CMD_ERROR;
 }
 
-static bool cmd_complaint_category_ok(struct shell *sh, const struct catalog *c, const char *code)
+/* The category's code for what was typed (its code, or its name as the screens show it), or
+ * NULL with the error printed. The code belongs to c. */
+static const char *cmd_complaint_category_code(struct shell *sh, const struct catalog *c,
+                                               const char *typed)
 {
-	if (catalog_category(c, code) != NULL)
-		return true;
-	cmd_complaint_unknown_code(sh, T(sh, "category", "投诉类别"), code, c->categories,
+	const struct catalog_item *it = catalog_category_typed(c, typed);
+
+	if (it != NULL)
+		return it->code;
+	cmd_complaint_unknown_code(sh, T(sh, "category", "投诉类别"), typed, c->categories,
 	                           c->ncategories, 1u << CATALOG_CATEGORY);
-	return false;
+	return NULL;
 }
 
-static bool cmd_complaint_technique_ok(struct shell *sh, const struct catalog *c, const char *code)
+/* The same for a technique or non-verbal measure. */
+static const char *cmd_complaint_technique_code(struct shell *sh, const struct catalog *c,
+                                                const char *typed)
 {
-	if (catalog_technique(c, code) != NULL)
-		return true;
-	cmd_complaint_unknown_code(sh, T(sh, "technique", "沟通方法"), code, c->techniques,
+	const struct catalog_item *it = catalog_technique_typed(c, typed);
+
+	if (it != NULL)
+		return it->code;
+	cmd_complaint_unknown_code(sh, T(sh, "technique", "沟通方法"), typed, c->techniques,
 	                           c->ntechniques,
 	                           (1u << CATALOG_VERBAL) | (1u << CATALOG_NONVERBAL));
-	return false;
+	return NULL;
 }
 
 /* Prints "--opt: unknown value `x` (one of: ...)" for an enumeration option. */
@@ -247,13 +260,15 @@ static bool cmd_complaint_split_codes(struct shell *sh, const struct catalog *c,
 	*n = 0;
 	for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		bool dup = false;
+		const char *code;
 
 		if (tok[0] == '\0')
 			continue;
-		if (!cmd_complaint_technique_ok(sh, c, tok))
+		code = cmd_complaint_technique_code(sh, c, tok);
+		if (code == NULL)
 			return false;
 		for (i = 0; i < *n; i++)
-			dup = dup || strcmp(codes[i], tok) == 0;
+			dup = dup || strcmp(codes[i], code) == 0;
 		if (dup)
 			continue;
 		if (*n == CMD_COMPLAINT_CODES_MAX) {
@@ -262,7 +277,7 @@ static bool cmd_complaint_split_codes(struct shell *sh, const struct catalog *c,
 			    CMD_COMPLAINT_CODES_MAX);
 			return false;
 		}
-		codes[(*n)++] = tok;
+		codes[(*n)++] = code;
 	}
 	if (*n == 0) {
 		shell_errorf(sh, "%s",
@@ -301,9 +316,9 @@ static int cmd_complaint_add_check(struct shell *sh, struct args *a, const struc
 		return CMD_USAGE;
 	}
 	in->unit = unit;
-	if (!cmd_complaint_category_ok(sh, c, args_get(a, "category")))
+	in->category = cmd_complaint_category_code(sh, c, args_get(a, "category"));
+	if (in->category == NULL)
 		return CMD_USAGE;
-	in->category = args_get(a, "category");
 	if (!cmd_complaint_split_codes(sh, c, techs, codes, &in->ntechniques))
 		return CMD_USAGE;
 	in->techniques = codes;
@@ -622,24 +637,31 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 		const char *code = w[0] == '+' || w[0] == '-' ? w + 1 : w;
 
 		if (minus) {
-			/* A code no longer in the catalog can still be removed. */
-			if (!store_code_ok(code)) {
-				cmd_complaint_technique_ok(sh, cat, code);
+			/* A code no longer in the catalog can still be removed; a name finds the
+			 * code of one that is. */
+			const struct catalog_item *it = catalog_technique_typed(cat, code);
+
+			if (it != NULL) {
+				code = it->code;
+			} else if (!store_code_ok(code)) {
+				cmd_complaint_technique_code(sh, cat, code);
 				catalog_unref(cat);
 				return CMD_USAGE;
 			}
 			rm[nrm++] = code;
 		} else {
-			if (!cmd_complaint_technique_ok(sh, cat, code)) {
+			code = cmd_complaint_technique_code(sh, cat, code);
+			if (code == NULL) {
 				catalog_unref(cat);
 				return CMD_USAGE;
 			}
 			add[nadd++] = code;
 		}
 	}
-	catalog_unref(cat);
 	shell_audit_ctx(sh, &ctx);
+	/* The codes belong to the catalog: it is dropped after the change. */
 	rc = store_complaint_tag(sh->host.store, &ctx, number, add, nadd, rm, nrm);
+	catalog_unref(cat);
 	if (rc < 0)
 		return cmd_complaint_change_error(sh, number, rc, "tagged", "修改沟通方法");
 	memset(&c, 0, sizeof c);

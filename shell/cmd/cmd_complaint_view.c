@@ -353,7 +353,8 @@ int cmd_complaint_view_show(struct shell *sh, struct args *a)
 /* A filter with its own copies of the strings (handed to a pool thread). */
 struct cmd_complaint_filter {
 	struct complaint_filter f;
-	char *s[6]; /* owned copies: mine, agent, assignee, unit, category, technique */
+	char *s[8]; /* owned copies: mine, agent, assignee, unit, category, technique, and the
+		     * codes of a category and a technique typed by name */
 };
 
 static void cmd_complaint_filter_clear(struct cmd_complaint_filter *cf)
@@ -407,7 +408,19 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 
 		if (v == NULL)
 			continue;
-		/* Old codes no longer in the catalog still find old complaints. */
+		/* A name as the screens show it (报修, 换位思考法) finds its code; old codes
+		 * no longer in the catalog still find old complaints. */
+		{
+			struct catalog *cat = cmd_util_catalog(sh);
+			const struct catalog_item *it =
+			    cat == NULL ? NULL
+			    : i == 0    ? catalog_category_typed(cat, v)
+			                : catalog_technique_typed(cat, v);
+
+			if (it != NULL)
+				v = cmd_complaint_filter_str(cf, 6 + (int)i, it->code);
+			catalog_unref(cat);
+		}
 		if (!store_code_ok(v)) {
 			struct buf w;
 
@@ -432,7 +445,7 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 			abort();
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
 		     tok = strtok_r(NULL, ",", &save)) {
-			int st = store_complaint_status_parse(tok);
+			int st = cmd_util_status_parse(tok);
 
 			if (st < 0) {
 				cmd_complaint_bad_enum(

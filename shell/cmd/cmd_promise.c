@@ -20,16 +20,24 @@
 #define CMD_PROMISE_LIST_MAX 1000
 #define CMD_PROMISE_NOTICE_MAX 20 /* overdue promises listed at login */
 
-/* "12" or "#12"; prints the error. */
+/* "12" or "#12" (or their full-width forms); prints the error. */
 static int cmd_promise_id(struct shell *sh, const char *s, int64_t *id)
 {
-	const char *p = s[0] == '#' ? s + 1 : s;
+	struct buf folded;
+	const char *p;
 	char *end = NULL;
 	long long v;
+	bool bad;
 
+	/* ＃１２ (a Chinese input method's full-width forms) is #12. */
+	buf_init(&folded);
+	utf8_fold_width(&folded, s, strlen(s));
+	p = folded.data[0] == '#' ? folded.data + 1 : folded.data;
 	errno = 0;
 	v = strtoll(p, &end, 10);
-	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
+	bad = p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0;
+	buf_free(&folded);
+	if (bad) {
 		struct buf w;
 
 		buf_init(&w);

@@ -117,7 +117,7 @@ static int cmd_technique_show(struct shell *sh, struct args *a)
 
 	if (c == NULL)
 		return cmd_technique_no_catalog(sh);
-	it = catalog_technique(c, a->pos[0]);
+	it = catalog_technique_typed(c, a->pos[0]); /* its code or its name */
 	if (it == NULL) {
 		struct buf w, list;
 		size_t i;

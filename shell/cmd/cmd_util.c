@@ -271,6 +271,45 @@ const char *cmd_util_status_label(const struct shell *sh, int status)
 	}
 }
 
+int cmd_util_status_parse(const char *typed)
+{
+	static const struct {
+		int status;
+		const char *en, *zh;
+	} labels[] = {
+	    {COMPLAINT_OPEN, "open", "待处理"},
+	    {COMPLAINT_IN_PROGRESS, "in progress", "处理中"},
+	    {COMPLAINT_RESOLVED, "resolved", "已解决"},
+	    {COMPLAINT_ESCALATED, "escalated", "已升级"},
+	    {COMPLAINT_REOPENED, "reopened", "已重开"},
+	};
+	struct buf f;
+	size_t i, start = 0, end;
+	int st;
+
+	st = store_complaint_status_parse(typed);
+	if (st >= 0)
+		return st;
+	buf_init(&f);
+	utf8_fold_width(&f, typed, strlen(typed));
+	end = f.len;
+	while (start < end && f.data[start] == ' ')
+		start++;
+	while (end > start && f.data[end - 1] == ' ')
+		end--;
+	f.data[end] = '\0';
+	for (i = 0; i < end; i++)
+		if (f.data[i] >= 'A' && f.data[i] <= 'Z')
+			f.data[i] = (char)(f.data[i] - 'A' + 'a');
+	st = store_complaint_status_parse(f.data + start);
+	for (i = 0; st < 0 && i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(f.data + start, labels[i].en) == 0 ||
+		    strcmp(f.data + start, labels[i].zh) == 0)
+			st = labels[i].status;
+	buf_free(&f);
+	return st;
+}
+
 const char *cmd_util_promise_label(const struct shell *sh, int status)
 {
 	switch (status) {

@@ -46,6 +46,9 @@ const char *cmd_util_technique_name(const struct shell *sh, const struct catalog
 /* Labels in the session language. */
 const char *cmd_util_status_label(const struct shell *sh, int status);
 const char *cmd_util_promise_label(const struct shell *sh, int status);
+/* A complaint status as typed: its code (open, in_progress, ...) in any case or width, or its
+ * label in English or Chinese as the screens show it (待处理, in progress). < 0 when none. */
+int cmd_util_status_parse(const char *typed);
 /* A promise's state as shown: "OVERDUE" for an open one past its due time (now), else its label. */
 const char *cmd_util_promise_state(const struct shell *sh, int status, int64_t due_ms, int64_t now);
 /* Checks an account name given to a command: it exists and may work complaints (agent,

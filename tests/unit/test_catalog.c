@@ -121,6 +121,29 @@ static const char test_catalog_good_cat[] = "[repairs]\nname_zh = 报修\nname_e
 
 /* Loads a directory with these two files (NULL: the file is missing): 0, or -1 with the
  * error, which must then be exactly DIR/want (want starts with the file's name). */
+/* What users type finds the item: its code in any case or width, or its name as the screens
+ * show it, in Chinese or English; nothing else does. */
+static void test_catalog_typed_names_and_codes(void **state)
+{
+	struct catalog *c = test_catalog_etc();
+
+	(void)state;
+	assert_string_equal(catalog_category_typed(c, "repairs")->code, "repairs");
+	assert_string_equal(catalog_category_typed(c, "报修")->code, "repairs");
+	assert_string_equal(catalog_category_typed(c, " 噪音　")->code, "noise");
+	assert_string_equal(catalog_category_typed(c, "ＮＯＩＳＥ")->code, "noise");
+	assert_string_equal(catalog_technique_typed(c, "换位思考法")->code, "empathy");
+	assert_string_equal(catalog_technique_typed(c, "put yourself in their place")->code,
+	                    "empathy");
+	assert_string_equal(catalog_technique_typed(c, "Leave-Scene")->code, "leave-scene");
+	assert_null(catalog_category_typed(c, "换位思考法")); /* a technique, not a category */
+	assert_null(catalog_technique_typed(c, "报修"));
+	assert_null(catalog_technique_typed(c, "换位"));
+	assert_null(catalog_technique_typed(c, ""));
+	assert_null(catalog_technique_typed(c, NULL));
+	catalog_unref(c);
+}
+
 static void test_catalog_expect(const char *tech, const char *cat, const char *want)
 {
 	char dir[64], full[512];
@@ -351,7 +374,8 @@ static void test_catalog_refs_commands(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_catalog_real_files),    cmocka_unit_test(test_catalog_malformed),
+	    cmocka_unit_test(test_catalog_real_files),
+	    cmocka_unit_test(test_catalog_typed_names_and_codes),    cmocka_unit_test(test_catalog_malformed),
 	    cmocka_unit_test(test_catalog_continuation),  cmocka_unit_test(test_catalog_refs),
 	    cmocka_unit_test(test_catalog_refs_commands),
 	};

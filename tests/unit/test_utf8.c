@@ -14,6 +14,24 @@ static int test_utf8_dec(const char *s, size_t len, uint32_t *cp)
 	return utf8_decode((const unsigned char *)s, len, cp);
 }
 
+/* Full-width ASCII and the ideographic space fold to ASCII; the rest is kept as it is. */
+static void test_utf8_fold_width(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b);
+	utf8_fold_width(&b, "Ｃ－２０２６１２０４－０００１", strlen("Ｃ－２０２６１２０４－０００１"));
+	assert_string_equal(b.data, "C-20261204-0001");
+	buf_reset(&b);
+	utf8_fold_width(&b, "＃１８７　报修ａｚ～！", strlen("＃１８７　报修ａｚ～！"));
+	assert_string_equal(b.data, "#187 报修az~!");
+	buf_reset(&b);
+	utf8_fold_width(&b, "\xef\xbc", 2); /* a cut sequence is kept as bytes */
+	assert_int_equal(b.len, 2);
+	buf_free(&b);
+}
+
 static void test_utf8_decode_valid(void **state)
 {
 	uint32_t cp = 0;
@@ -424,6 +442,7 @@ static void test_utf8_sanitize_random_bytes_always_clean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_utf8_fold_width),
 	    cmocka_unit_test(test_utf8_decode_valid),
 	    cmocka_unit_test(test_utf8_decode_rejects_invalid),
 	    cmocka_unit_test(test_utf8_decode_incomplete),
