@@ -58,7 +58,8 @@ const char *cmd_complaint_mood_label(const struct shell *sh, int m)
 	case COMPLAINT_MOOD_UPSET:
 		return T(sh, "upset", "不满");
 	default:
-		return T(sh, "angry", "愤怒");
+		/* The word the form offers (激动); 愤怒 is taken as the same answer. */
+		return T(sh, "angry", "激动");
 	}
 }
 

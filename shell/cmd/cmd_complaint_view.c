@@ -203,6 +203,93 @@ static void cmd_complaint_show_promises(const struct shell *sh, const struct com
 	table_free(t);
 }
 
+
+/* A history row's action in the session language (the code in JSON). */
+static const char *cmd_complaint_history_action(const struct shell *sh, const char *action)
+{
+	static const struct {
+		const char *code, *en, *zh;
+	} names[] = {
+	    {"created", "taken", "登记"},
+	    {"note", "note", "备注"},
+	    {"tag", "techniques", "沟通方法"},
+	    {"assign", "assigned", "转派"},
+	    {"escalate", "escalated", "升级"},
+	    {"resolve", "resolved", "解决"},
+	    {"reopen", "reopened", "重开"},
+	    {"promise.add", "promise made", "作出承诺"},
+	    {"promise.kept", "promise kept", "承诺兑现"},
+	    {"promise.withdrawn", "promise withdrawn", "承诺撤回"},
+	};
+	size_t i;
+
+	for (i = 0; action != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(action, names[i].code) == 0)
+			return T(sh, names[i].en, names[i].zh);
+	return action != NULL ? action : "";
+}
+
+/* A history row's detail for the screen: "due=<epoch ms>" as a local date and time, and the
+ * stored keys (unit=, category=, assignee=, promises=, techniques=) and "(unverified)" in the
+ * session language; the rest as it is (JSON keeps the detail as stored). */
+static void cmd_complaint_history_detail(const struct shell *sh, const char *detail,
+                                         struct buf *out)
+{
+	static const struct {
+		const char *key, *en, *zh;
+	} keys[] = {
+	    {"unit=", "unit ", "单元 "},
+	    {"category=", "category ", "类别 "},
+	    {"assignee=", "assignee ", "处理人 "},
+	    {"promises=", "promises ", "承诺 "},
+	    {"techniques=", "techniques ", "沟通方法 "},
+	    {"due=", "due ", "期限 "},
+	};
+	const char *p = detail != NULL ? detail : "";
+
+	while (*p != '\0') {
+		size_t k, n = strcspn(p, " :");
+		bool done = false;
+
+		for (k = 0; !done && k < sizeof keys / sizeof keys[0]; k++) {
+			size_t kl = strlen(keys[k].key);
+			char *end = NULL;
+			long long ms;
+			char when[32];
+
+			if (n <= kl || strncmp(p, keys[k].key, kl) != 0)
+				continue;
+			buf_puts(out, T(sh, keys[k].en, keys[k].zh));
+			if (strcmp(keys[k].key, "due=") == 0) {
+				ms = strtoll(p + kl, &end, 10);
+				if (end == p + n && ms > 0) {
+					cmd_util_time(ms, true, when, sizeof when);
+					buf_puts(out, when);
+				} else {
+					buf_append(out, p + kl, n - kl);
+				}
+			} else {
+				buf_append(out, p + kl, n - kl);
+			}
+			done = true;
+		}
+		if (!done && n == strlen("(unverified)") && strncmp(p, "(unverified)", n) == 0)
+			buf_puts(out, T(sh, "(unverified)", "（未核实）"));
+		else if (!done)
+			buf_append(out, p, n);
+		p += n;
+		if (*p != '\0') {
+			buf_putc(out, *p);
+			p++;
+		}
+		/* After "#12 agent due=...: ", the rest is free text: as it is. */
+		if (p[-1] == ':') {
+			buf_puts(out, p);
+			break;
+		}
+	}
+	buf_puts(out, "");
+}
 static void cmd_complaint_show_text(const struct shell *sh, const struct complaint *c,
                                     const struct catalog *cat, struct buf *out)
 {
@@ -310,13 +397,17 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 		table_set_max_width(t, 3, 60);
 		for (i = 0; i < c->nhistory; i++) {
 			const char *cells[4];
+			struct buf detail;
 
+			buf_init(&detail);
+			cmd_complaint_history_detail(sh, c->history[i].detail, &detail);
 			cmd_util_time(c->history[i].ts_ms, true, ts, sizeof ts);
 			cells[0] = ts;
 			cells[1] = c->history[i].account;
-			cells[2] = c->history[i].action;
-			cells[3] = c->history[i].detail;
+			cells[2] = cmd_complaint_history_action(sh, c->history[i].action);
+			cells[3] = buf_cstr(&detail);
 			table_add_row(t, cells);
+			buf_free(&detail);
 		}
 		cmd_complaint_table_indented(t, out);
 		table_free(t);

@@ -3,6 +3,7 @@
 # ASCII that a Chinese input method types: `complaint add --category 噪音 --technique 换位思考法`,
 # `complaint list --status 待处理 --category 报修`, `technique show 换位思考法`, a complaint
 # number as Ｃ－２０２６…, a promise as ＃１. What matches nothing is still refused with the codes.
+# A complaint's history is shown in the user's language.
 . "$(dirname "$0")/lib.sh"
 
 pd_config
@@ -35,6 +36,16 @@ pd_assert_eq "$(json 'd["number"]' <<<"$out")" "$number" "a full-width complaint
 id=$(pd_ssh agent1 "promise list --json" | json 'd[0]["id"]')
 wide_id=$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) for c in sys.argv[1]))' "#$id")
 pd_ssh agent1 "promise done $wide_id --note 已联系" >/dev/null || pd_fail "promise done $wide_id"
+
+# The history speaks the user's language: actions named, the due time a date, the mood as the
+# form offered it.
+out=$(pd_ssh agent1 -o SetEnv=LANG=zh_CN.UTF-8 "complaint show $number")
+pd_assert_contains "$out" "作出承诺" "the history's action in Chinese"
+pd_assert_contains "$out" "期限 $tomorrow 20:00" "the promise's due time in the history"
+pd_assert_contains "$out" "承诺兑现" "the kept promise in the history"
+case $out in *due=*|*promise.add*) pd_fail "codes in the Chinese history: $out" ;; esac
+out=$(pd_ssh agent1 -o SetEnv=LANG=en_US.UTF-8 "complaint show $number")
+pd_assert_contains "$out" "promise made" "the history's action in English"
 
 out=$(pd_ssh agent1 -o SetEnv=LANG=zh_CN.UTF-8 "technique show 换位思考法") ||
 	pd_fail "technique show by name exited $?"
