@@ -177,8 +177,10 @@ static int cmd_complaint_new_caller_accept(struct form *f, const char *v)
 
 static void cmd_complaint_new_relation_def(struct form *f, struct buf *out)
 {
-	(void)f;
-	buf_puts(out, "owner");
+	/* Shown as the session's word for it (the answer takes it as well as the code). */
+	const struct cmd_complaint_new_choice *c = &cmd_complaint_new_fields_relations[0];
+
+	buf_puts(out, shell_is_zh(form_shell(f)) ? c->zh : c->name);
 }
 
 static void cmd_complaint_new_relation_help(struct form *f)
@@ -237,8 +239,10 @@ static int cmd_complaint_new_phone_accept(struct form *f, const char *v)
 
 static void cmd_complaint_new_channel_def(struct form *f, struct buf *out)
 {
-	(void)f;
-	buf_puts(out, "phone");
+	/* Shown as the session's word for it (the answer takes it as well as the code). */
+	const struct cmd_complaint_new_choice *c = &cmd_complaint_new_fields_channels[0];
+
+	buf_puts(out, shell_is_zh(form_shell(f)) ? c->zh : c->name);
 }
 
 static void cmd_complaint_new_channel_help(struct form *f)
@@ -323,8 +327,10 @@ static int cmd_complaint_new_words_accept(struct form *f, const char *v)
 
 static void cmd_complaint_new_mood_def(struct form *f, struct buf *out)
 {
-	(void)f;
-	buf_puts(out, "calm");
+	/* Shown as the session's word for it (the answer takes it as well as the code). */
+	const struct cmd_complaint_new_choice *c = &cmd_complaint_new_fields_moods[0];
+
+	buf_puts(out, shell_is_zh(form_shell(f)) ? c->zh : c->name);
 }
 
 static void cmd_complaint_new_mood_help(struct form *f)

@@ -109,11 +109,11 @@ static void test_form_full_run(void **state)
 	assert_non_null(strstr(d.data, "\"unit\":\"3-2-1201\""));
 	store_draft_clear(&d);
 	o = testhost_type(th, "王大爷\r");
-	testhost_expect(o, "与业主关系（业主/家属/租户/其他） [owner]：");
+	testhost_expect(o, "与业主关系（业主/家属/租户/其他） [业主本人]：");
 	o = testhost_type(th, "\r");
 	testhost_expect(o, "联系电话");
 	o = testhost_type(th, "13812345678\r");
-	testhost_expect(o, "渠道（电话/来访/现场） [phone]：");
+	testhost_expect(o, "渠道（电话/来访/现场） [电话]：");
 	o = testhost_type(th, "2\r"); /* visit, by number */
 	testhost_expect(o, "投诉类别");
 	/* ? lists the categories in Chinese and asks again. */
@@ -128,7 +128,7 @@ static void test_form_full_run(void **state)
 	testhost_expect(o, "  > ");
 	testhost_type(th, "已经是第三次打电话了\r");
 	o = testhost_type(th, ".\r");
-	testhost_expect(o, "情绪（平静/不满/激动） [calm]：");
+	testhost_expect(o, "情绪（平静/不满/激动） [平静]：");
 	assert_int_equal(test_form_draft_step(th, "agent1", &d), 7);
 	assert_non_null(strstr(d.data, "卫生间漏水，楼上住户不在家\\n已经是第三次打电话了"));
 	store_draft_clear(&d);
