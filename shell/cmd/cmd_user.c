@@ -23,6 +23,30 @@
 #define CMD_USER_KEYS_MAX 32   /* keys in one --stdin */
 
 /* No 0/O/o, 1/l/I: read aloud over the phone without mistakes. */
+/* A store error about account name, naming it: "no account `bob`", "account `bob` already
+ * exists"; other errors as the store says them. Returns the exit status. */
+static int cmd_user_store_error(struct shell *sh, const char *name, int rc)
+{
+	struct buf w;
+
+	if (rc != STORE_ENOENT && rc != STORE_EEXIST)
+		return shell_store_error(sh, rc);
+	buf_init(&w);
+	shell_clean(&w, name);
+	if (rc == STORE_ENOENT)
+		shell_errorf(sh,
+		             T(sh, "no account `%s` (user list shows the accounts)",
+		               "没有账号 `%s`（user list 可查看所有账号）"),
+		             buf_cstr(&w));
+	else
+		shell_errorf(sh,
+		             T(sh, "account `%s` already exists (user list shows the accounts)",
+		               "账号 `%s` 已存在（user list 可查看所有账号）"),
+		             buf_cstr(&w));
+	buf_free(&w);
+	return CMD_ERROR;
+}
+
 static const char cmd_user_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 static const char *const cmd_user_key_types[] = {
@@ -148,7 +172,7 @@ static void cmd_user_add_hashed_cb(struct shell *sh, int rc, const char *hash)
 	shell_audit_ctx(sh, &ctx);
 	rc = store_account_add(sh->host.store, &ctx, &acct);
 	if (rc < 0) {
-		shell_cmd_done(sh, shell_store_error(sh, rc));
+		shell_cmd_done(sh, cmd_user_store_error(sh, acct.name, rc));
 		return;
 	}
 	shell_printf(sh, T(sh, "Account %s added (%s).\n", "已添加账号 %s（%s）。\n"), a->pos[0],
@@ -216,7 +240,7 @@ static int cmd_user_add(struct shell *sh, struct args *a)
 	rc = store_account_get(sh->host.store, name, &acct);
 	store_account_clear(&acct);
 	if (rc == 0)
-		return shell_store_error(sh, STORE_EEXIST);
+		return cmd_user_store_error(sh, name, STORE_EEXIST);
 	if (rc != STORE_ENOENT)
 		return shell_store_error(sh, rc);
 	rc = cmd_user_password(sh, a, name);
@@ -333,7 +357,7 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 	shell_audit_ctx(sh, &ctx);
 	rc = store_account_set_locked(sh->host.store, &ctx, name, locked);
 	if (rc < 0)
-		return shell_store_error(sh, rc);
+		return cmd_user_store_error(sh, name, rc);
 	if (locked) {
 		shell_printf(sh, T(sh, "Account %s locked.\n", "账号 %s 已锁定。\n"), name);
 		return CMD_OK;
@@ -390,7 +414,7 @@ static int cmd_user_role(struct shell *sh, struct args *a)
 	shell_audit_ctx(sh, &ctx);
 	rc = store_account_set_role(sh->host.store, &ctx, name, r);
 	if (rc < 0)
-		return shell_store_error(sh, rc);
+		return cmd_user_store_error(sh, name, rc);
 	shell_printf(sh, T(sh, "Account %s is now %s.\n", "账号 %s 的角色已改为%s。\n"), name,
 	             role_label(r, sh->lang));
 	return CMD_OK;
@@ -568,7 +592,7 @@ static int cmd_user_key(struct shell *sh, struct args *a)
 		rc = store_account_get(sh->host.store, name, &acct);
 		store_account_clear(&acct);
 		if (rc < 0)
-			rc = shell_store_error(sh, rc);
+			rc = cmd_user_store_error(sh, name, rc);
 	}
 	shell_audit_ctx(sh, &ctx);
 	for (i = 0; rc == CMD_OK && i < nkeys; i++) {
@@ -602,7 +626,7 @@ static void cmd_user_passwd_hashed_cb(struct shell *sh, int rc, const char *hash
 	shell_audit_ctx(sh, &ctx);
 	rc = store_account_set_password(sh->host.store, &ctx, sh->args.pos[0], hash);
 	if (rc < 0) {
-		shell_cmd_done(sh, shell_store_error(sh, rc));
+		shell_cmd_done(sh, cmd_user_store_error(sh, sh->args.pos[0], rc));
 		return;
 	}
 	shell_printf(sh, T(sh, "Password of %s reset.\n", "账号 %s 的密码已重置。\n"),
@@ -623,7 +647,7 @@ static int cmd_user_passwd(struct shell *sh, struct args *a)
 	rc = store_account_get(sh->host.store, name, &acct);
 	store_account_clear(&acct);
 	if (rc < 0)
-		return shell_store_error(sh, rc);
+		return cmd_user_store_error(sh, name, rc);
 	rc = cmd_user_password(sh, a, name);
 	if (rc != CMD_OK)
 		return rc;

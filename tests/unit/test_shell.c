@@ -341,6 +341,13 @@ static void test_shell_user_admin_commands(void **state)
 	assert_non_null(strstr(testhost_out(th, 1), "locked"));
 	assert_int_equal(test_shell_exec(th, "admin1", "user unlock agent1", NULL), 0);
 	assert_int_equal(test_shell_exec(th, "admin1", "user lock nobody", NULL), 1);
+	/* The messages name the account. */
+	assert_non_null(
+	    strstr(testhost_out(th, 2), "no account `nobody` (user list shows the accounts)"));
+	assert_int_equal(test_shell_exec(th, "admin1", "user role nobody agent", NULL), 1);
+	assert_non_null(strstr(testhost_out(th, 2), "no account `nobody`"));
+	assert_int_equal(test_shell_exec(th, "admin1", "user add agent1 --role agent", NULL), 1);
+	assert_non_null(strstr(testhost_out(th, 2), "account `agent1` already exists"));
 	assert_int_equal(test_shell_exec(th, "admin1", "user lock admin1", NULL), 1);
 	assert_int_equal(test_shell_exec(th, "admin1", "user role agent1 supervisor", NULL), 0);
 	memset(&a, 0, sizeof a);
