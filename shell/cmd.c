@@ -180,12 +180,27 @@ const char *cmd_help_text(const struct cmd_entry *e, const char *lang)
 	return lang != NULL && strcmp(lang, "zh") == 0 ? e->help_zh : e->help_en;
 }
 
-/* The label of a help section: the group name, or "session" for single words. */
-static const char *cmd_section_label(const char *group, const char *lang)
+/* The label of a help section, at its first entry e: its group's title in lang, else the
+ * group's word, or "session" for single words. */
+static const char *cmd_section_label(const struct cmd_registry *r, const struct cmd_entry *e,
+                                     const char *lang)
 {
-	if (group != NULL)
-		return group;
-	return lang != NULL && strcmp(lang, "zh") == 0 ? "会话" : "session";
+	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
+	size_t i;
+
+	for (i = 0; i < r->ngroups; i++) {
+		const struct cmd_group *g = r->groups[i];
+
+		if (e < g->entries || e >= g->entries + g->n)
+			continue;
+		if (zh && g->title_zh != NULL)
+			return g->title_zh;
+		if (!zh && g->title_en != NULL)
+			return g->title_en;
+	}
+	if (e->group != NULL)
+		return e->group;
+	return zh ? "会话" : "session";
 }
 
 void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang,
@@ -230,7 +245,7 @@ void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lan
 			if (!(f->roles & roles))
 				continue;
 			if (!seen) {
-				buf_printf(out, "\n%s\n", cmd_section_label(e->group, lang));
+				buf_printf(out, "\n%s\n", cmd_section_label(r, e, lang));
 				seen = true;
 			}
 			buf_init(&n);

@@ -63,6 +63,9 @@ struct cmd_entry {
 struct cmd_group {
 	const struct cmd_entry *entries;
 	size_t n;
+	/* Optional: the heading of the group's section in help, in English and Chinese (NULL:
+	 * the group's word). Groups sharing a word share the first one's heading. */
+	const char *title_en, *title_zh;
 };
 
 /* At an interactive login, after the greeting, each hook in turn may show a notice or ask a

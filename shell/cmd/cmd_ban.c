@@ -257,5 +257,5 @@ static const struct cmd_entry cmd_ban_entries[] = {
      CMD_AUDIT, NULL, cmd_ban_lift, 0},
 };
 
-const struct cmd_group cmd_ban_group = {cmd_ban_entries,
-                                        sizeof cmd_ban_entries / sizeof cmd_ban_entries[0]};
+const struct cmd_group cmd_ban_group = {cmd_ban_entries, sizeof cmd_ban_entries / sizeof cmd_ban_entries[0],
+                                           "Login penalties", "登录封禁"};

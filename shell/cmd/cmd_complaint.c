@@ -898,4 +898,5 @@ static const struct cmd_entry cmd_complaint_entries[] = {
      CMD_AUDIT, NULL, cmd_complaint_reopen, 0},
 };
 
-const struct cmd_group cmd_complaint_group = {cmd_complaint_entries, sizeof cmd_complaint_entries / sizeof cmd_complaint_entries[0]};
+const struct cmd_group cmd_complaint_group = {cmd_complaint_entries, sizeof cmd_complaint_entries / sizeof cmd_complaint_entries[0],
+                                           "Complaints", "投诉"};

@@ -1131,4 +1131,5 @@ static const struct cmd_entry cmd_complaint_new_entries[] = {
      CMD_AUDIT | CMD_INTERACTIVE, NULL, cmd_complaint_new, 0},
 };
 
-const struct cmd_group cmd_complaint_new_group = {cmd_complaint_new_entries, sizeof cmd_complaint_new_entries / sizeof cmd_complaint_new_entries[0]};
+const struct cmd_group cmd_complaint_new_group = {cmd_complaint_new_entries, sizeof cmd_complaint_new_entries / sizeof cmd_complaint_new_entries[0],
+                                           "Complaints", "投诉"};

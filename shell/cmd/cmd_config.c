@@ -34,4 +34,5 @@ static const struct cmd_entry cmd_config_entries[] = {
      CMD_AUDIT, NULL, cmd_config_reload, 0},
 };
 
-const struct cmd_group cmd_config_group = {cmd_config_entries, sizeof cmd_config_entries / sizeof cmd_config_entries[0]};
+const struct cmd_group cmd_config_group = {cmd_config_entries, sizeof cmd_config_entries / sizeof cmd_config_entries[0],
+                                           "Configuration", "配置"};

@@ -508,4 +508,5 @@ static const struct cmd_entry cmd_promise_entries[] = {
      cmd_promise_withdraw, 0},
 };
 
-const struct cmd_group cmd_promise_group = {cmd_promise_entries, sizeof cmd_promise_entries / sizeof cmd_promise_entries[0]};
+const struct cmd_group cmd_promise_group = {cmd_promise_entries, sizeof cmd_promise_entries / sizeof cmd_promise_entries[0],
+                                           "Promises", "承诺"};

@@ -507,4 +507,5 @@ static const struct cmd_entry cmd_report_entries[] = {
      NULL, cmd_report_promises, 0},
 };
 
-const struct cmd_group cmd_report_group = {cmd_report_entries, sizeof cmd_report_entries / sizeof cmd_report_entries[0]};
+const struct cmd_group cmd_report_group = {cmd_report_entries, sizeof cmd_report_entries / sizeof cmd_report_entries[0],
+                                           "Reports", "报表"};

@@ -325,4 +325,5 @@ static const struct cmd_entry cmd_session_entries[] = {
      CMD_AUDIT | CMD_READONLY, NULL, cmd_session_quit, 0},
 };
 
-const struct cmd_group cmd_session_group = {cmd_session_entries, sizeof cmd_session_entries / sizeof cmd_session_entries[0]};
+const struct cmd_group cmd_session_group = {cmd_session_entries, sizeof cmd_session_entries / sizeof cmd_session_entries[0],
+                                           "Session", "会话"};

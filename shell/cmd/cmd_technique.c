@@ -189,4 +189,5 @@ static const struct cmd_entry cmd_technique_entries[] = {
      cmd_technique_show, 0},
 };
 
-const struct cmd_group cmd_technique_group = {cmd_technique_entries, sizeof cmd_technique_entries / sizeof cmd_technique_entries[0]};
+const struct cmd_group cmd_technique_group = {cmd_technique_entries, sizeof cmd_technique_entries / sizeof cmd_technique_entries[0],
+                                           "Communication techniques", "沟通方法"};

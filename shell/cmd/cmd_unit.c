@@ -1044,4 +1044,5 @@ static const struct cmd_entry cmd_unit_entries[] = {
      CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
 };
 
-const struct cmd_group cmd_unit_group = {cmd_unit_entries, sizeof cmd_unit_entries / sizeof cmd_unit_entries[0]};
+const struct cmd_group cmd_unit_group = {cmd_unit_entries, sizeof cmd_unit_entries / sizeof cmd_unit_entries[0],
+                                           "Units", "单元"};

@@ -713,4 +713,5 @@ static const struct cmd_entry cmd_user_entries[] = {
      "password-stdin", cmd_user_passwd, CMD_STDIN_PASSWORDS},
 };
 
-const struct cmd_group cmd_user_group = {cmd_user_entries, sizeof cmd_user_entries / sizeof cmd_user_entries[0]};
+const struct cmd_group cmd_user_group = {cmd_user_entries, sizeof cmd_user_entries / sizeof cmd_user_entries[0],
+                                           "Accounts", "账号"};
