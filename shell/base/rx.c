@@ -52,8 +52,52 @@ static size_t rx_char_offset(const char *s, size_t off)
 	return n;
 }
 
+/* The Chinese for the compile errors users make most; NULL for the others (PCRE2's English
+ * is given then, with its code). */
+static const char *rx_compile_error_zh(int code)
+{
+	switch (code) {
+	case PCRE2_ERROR_END_BACKSLASH:
+		return "模式以 \\ 结尾";
+	case PCRE2_ERROR_UNKNOWN_ESCAPE:
+		return "无法识别的转义序列";
+	case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER:
+		return "{} 中的数字顺序颠倒";
+	case PCRE2_ERROR_QUANTIFIER_TOO_BIG:
+		return "{} 中的数字过大";
+	case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
+		return "字符类缺少右方括号 ]";
+	case PCRE2_ERROR_ESCAPE_INVALID_IN_CLASS:
+		return "字符类中的转义序列无效";
+	case PCRE2_ERROR_CLASS_RANGE_ORDER:
+		return "字符类中的范围顺序颠倒";
+	case PCRE2_ERROR_QUANTIFIER_INVALID:
+		return "量词前面没有可重复的内容";
+	case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
+		return "缺少右括号 )";
+	case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
+		return "引用了不存在的分组";
+	case PCRE2_ERROR_MISSING_COMMENT_CLOSING:
+		return "注释缺少右括号 )";
+	case PCRE2_ERROR_PATTERN_TOO_LARGE:
+		return "模式过大";
+	case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS:
+		return "多余的右括号 )";
+	case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
+		return "后行断言的长度不固定";
+	default:
+		return NULL;
+	}
+}
+
 struct rx *rx_new(const char *pattern, unsigned flags, char **err)
 {
+	return rx_new_lang(pattern, flags, "en", err);
+}
+
+struct rx *rx_new_lang(const char *pattern, unsigned flags, const char *lang, char **err)
+{
+	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
 	pcre2_compile_context *cctx;
 	uint32_t options = PCRE2_UTF | PCRE2_UCP;
 	PCRE2_SIZE erroffset = 0;
@@ -68,8 +112,9 @@ struct rx *rx_new(const char *pattern, unsigned flags, char **err)
 	len = strlen(pattern);
 	if (len > RX_PATTERN_MAX) {
 		if (err != NULL)
-			*err = rx_errmsg("pattern too long (%zu bytes, at most %d)", len,
-			                 RX_PATTERN_MAX);
+			*err = zh ? rx_errmsg("模式过长（%zu 字节，最多 %d 字节）", len, RX_PATTERN_MAX)
+			          : rx_errmsg("pattern too long (%zu bytes, at most %d)", len,
+			                      RX_PATTERN_MAX);
 		return NULL;
 	}
 	if (flags & RX_CASELESS)
@@ -88,7 +133,13 @@ struct rx *rx_new(const char *pattern, unsigned flags, char **err)
 
 		if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
 			snprintf((char *)msg, sizeof msg, "error %d", errcode);
-		if (err != NULL)
+		if (err != NULL && zh && rx_compile_error_zh(errcode) != NULL)
+			*err = rx_errmsg("第 %zu 个字符处：%s", rx_char_offset(pattern, erroffset),
+			                 rx_compile_error_zh(errcode));
+		else if (err != NULL && zh)
+			*err = rx_errmsg("第 %zu 个字符处：模式有误（PCRE2：%s）",
+			                 rx_char_offset(pattern, erroffset), (const char *)msg);
+		else if (err != NULL)
 			*err = rx_errmsg("at offset %zu: %s", rx_char_offset(pattern, erroffset),
 			                 (const char *)msg);
 		free(r);

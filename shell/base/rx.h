@@ -23,6 +23,9 @@ struct rx;
 /* Compiles pattern (at most 1024 bytes, UTF-8). Returns NULL on error with *err a malloc'd
  * message naming the offset (caller frees). */
 struct rx *rx_new(const char *pattern, unsigned flags, char **err);
+/* The same with the message in lang ("zh": Chinese, naming the character offset; anything
+ * else: English). */
+struct rx *rx_new_lang(const char *pattern, unsigned flags, const char *lang, char **err);
 void rx_free(struct rx *r);
 /* 1 when text[0..len) matches, 0 when not, or a negative RX_E* error. */
 int rx_match(struct rx *r, const char *text, size_t len);

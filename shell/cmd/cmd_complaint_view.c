@@ -826,7 +826,8 @@ int cmd_complaint_view_search(struct shell *sh, struct args *a)
 	if (args_has(a, "regex")) {
 		char *err = NULL;
 
-		s->rx = rx_new(pattern, args_has(a, "caseless") ? RX_CASELESS : 0, &err);
+		s->rx = rx_new_lang(pattern, args_has(a, "caseless") ? RX_CASELESS : 0, sh->lang,
+		                    &err);
 		if (s->rx == NULL) {
 			struct buf w;
 

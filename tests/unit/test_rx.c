@@ -133,6 +133,19 @@ static void test_rx_bad_pattern(void **state)
 	assert_non_null(strstr(err, "missing closing parenthesis"));
 	free(err);
 	err = NULL;
+	/* In Chinese: the common mistakes named in Chinese, the others with PCRE2's words. */
+	assert_null(rx_new_lang("漏水(", 0, "zh", &err));
+	assert_string_equal(err, "第 3 个字符处：缺少右括号 )");
+	free(err);
+	err = NULL;
+	assert_null(rx_new_lang("[z-a]", 0, "zh", &err));
+	assert_non_null(strstr(err, "字符类中的范围顺序颠倒"));
+	free(err);
+	err = NULL;
+	assert_null(rx_new_lang("(?<n>a)(?<n>b)", 0, "zh", &err));
+	assert_non_null(strstr(err, "模式有误（PCRE2："));
+	free(err);
+	err = NULL;
 	assert_null(rx_new("a{2,1}", 0, &err));
 	assert_non_null(strstr(err, "offset"));
 	free(err);
