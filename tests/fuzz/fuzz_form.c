@@ -52,11 +52,14 @@ static struct catalog *fuzz_form_catalog;
 static unsigned long fuzz_form_runs;
 
 /* Is out[i..] one of the sequences the shell and line editor write? Returns its length, or 0.
- * ESC [ K, ESC [ n C, ESC [ H, ESC [ 2 J, ESC [ n;n...m. */
+ * ESC [ K, ESC [ n C, ESC [ H, ESC [ 2 J, ESC [ n;n...m, and bracketed paste on and off
+ * (ESC [ ? 2004 h / l). */
 static size_t fuzz_form_known_escape(const char *s, size_t len)
 {
 	size_t j = 2, digits = 0;
 
+	if (len >= 8 && (memcmp(s, "\x1b[?2004h", 8) == 0 || memcmp(s, "\x1b[?2004l", 8) == 0))
+		return 8;
 	if (len < 3 || s[0] != 0x1b || s[1] != '[')
 		return 0;
 	while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';')) {

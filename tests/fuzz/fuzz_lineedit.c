@@ -135,7 +135,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		i += chunk;
 	}
-	/* CR ends whatever is being typed, from any input state. */
+	/* Ctrl-C ends whatever is being typed, from any input state (a bracketed paste whose end
+	 * never came included: its line breaks join, they do not end it); then CR ends a line. */
+	if (lineedit_feed(le, "\x03", 1, &used, &out) != LINEEDIT_INTERRUPT)
+		abort();
+	fuzz_lineedit_check_output(&out, cols);
+	buf_reset(&out);
+	lineedit_start(le, FUZZ_LINEEDIT_PROMPT, false, &out);
 	if (lineedit_feed(le, "\r", 1, &used, &out) != LINEEDIT_LINE)
 		abort();
 	fuzz_lineedit_check_line(lineedit_line(le), max_bytes);
