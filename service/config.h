@@ -65,6 +65,15 @@ struct config {
 	size_t db_max_size;     /* [database] max_size, bytes the database may grow to (its WAL
 				 * not counted); 0 = unlimited (0) */
 
+	bool monitor_scope_all;   /* [monitor] scope = team | all: whose sessions supervisors
+				   * watch, whisper to and end: their team's (accounts made with
+				   * --team NAME) or every one (team) */
+	bool monitor_notify;      /* [monitor] notify: the agent is told when watched (true) */
+	size_t monitor_scrollback; /* [monitor] scrollback, bytes of each terminal's recent output
+				    * shown to a watcher joining (16K; 0: none) */
+	size_t monitor_watch_buffer; /* [monitor] watch_buffer, bytes queued for one watcher
+				      * before it skips ahead (64K, at most 256K) */
+
 	bool record_enabled;    /* [record] enabled: interactive sessions are recorded (true) */
 	char *record_dir;       /* [record] dir for the recordings (relative paths: to the config
 				 * file's directory); NULL: <state_dir>/recordings */

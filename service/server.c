@@ -78,6 +78,16 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
+/* The monitoring policy, from the running configuration. */
+static void server_monitor_policy(const struct config *cfg, struct monitor_policy *p)
+{
+	memset(p, 0, sizeof *p);
+	p->scope_all = cfg->monitor_scope_all;
+	p->notify = cfg->monitor_notify;
+	p->scrollback = cfg->monitor_scrollback;
+	p->watch_buffer = cfg->monitor_watch_buffer;
+}
+
 /* The settings the transports follow, from the running configuration. */
 static void server_net_limits(struct server *srv)
 {
@@ -432,6 +442,12 @@ int server_reload(struct server *srv)
 	if (level >= 0)
 		log_set_level((enum log_level)level);
 	server_net_limits(srv);
+	{
+		struct monitor_policy mp;
+
+		server_monitor_policy(&srv->cfg, &mp);
+		monitor_set_policy(&srv->monitor, &mp);
+	}
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
 			 server_stdin_granted_cb, srv);
@@ -500,6 +516,7 @@ static void server_hosts_init(struct server *srv, struct auth_host *ah)
 	srv->session_host.watch = &srv->watch;
 	srv->session_host.stdin_budget = &srv->stdin_budget;
 	srv->session_host.catalog = &srv->catalog;
+	srv->session_host.monitor = &srv->monitor;
 	srv->session_host.arg = srv;
 	srv->session_host.add = server_session_add;
 	srv->session_host.remove = server_session_remove;
@@ -701,6 +718,12 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		srv.limits = addrlimit_new(&lp);
 	}
 	{
+		struct monitor_policy mp;
+
+		server_monitor_policy(&srv.cfg, &mp);
+		monitor_init(&srv.monitor, srv.store, &mp, store_now_ms);
+	}
+	{
 		struct auth_host ah;
 
 		server_hosts_init(&srv, &ah);
@@ -758,6 +781,7 @@ out_close:
 	if (uv_loop_close(srv.loop) != 0)
 		log_warn(NULL, "handles still open at exit");
 out:
+	monitor_close(&srv.monitor);
 	auth_free(srv.auth);
 	catalog_unref(srv.catalog);
 	/* A checkpoint still running (only after a forced stop) keeps its connection. */

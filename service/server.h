@@ -13,6 +13,7 @@
 #include "budget.h"
 #include "config.h"
 #include "loopwatch.h"
+#include "monitor.h"
 #include "net_host.h"
 #include "session.h"
 
@@ -54,6 +55,7 @@ struct server {
 	struct addrlimit *limits;
 	uv_timer_t limits_timer; /* forgets what has run out */
 	struct loopwatch watch; /* how long each turn of the loop is busy, and with what */
+	struct monitor monitor; /* live sessions' taps and the watches between them */
 	uint64_t next_id;
 	bool stopping;
 	uv_signal_t sigterm, sigint, sighup;

@@ -56,6 +56,7 @@ static void session_free(struct session *s)
 	int i;
 
 	session_stdin_release(s);
+	monitor_tap_remove(&s->tap);
 	record_close(s->rec);
 	shell_free(s->shell);
 	for (i = 0; i < 3; i++)
@@ -64,6 +65,7 @@ static void session_free(struct session *s)
 	free(s->peer);
 	free(s->user);
 	free(s->display);
+	free(s->team);
 	free(s);
 }
 
@@ -90,6 +92,7 @@ static void session_host_write(void *ctx, int stream, const char *buf, size_t le
 		stream = 1;
 	buf_append(&s->out[stream], buf, len);
 	record_output(s->rec, buf, len);
+	monitor_output(&s->tap, buf, len);
 	s->ops->kick(s->tctx);
 }
 
@@ -105,6 +108,7 @@ static void session_host_write_secret(void *ctx, int stream, const char *buf, si
 		stream = 1;
 	buf_append(&s->out[stream], buf, len);
 	record_withheld(s->rec, what);
+	monitor_withheld(&s->tap, what);
 	s->ops->kick(s->tctx);
 }
 
@@ -308,6 +312,204 @@ static int session_host_unlock(void *ctx, const char *name)
 	return n;
 }
 
+/* --- live monitoring: the shell's capability and the monitor's ops ---------------------- */
+
+static struct monitor *session_monitor_of(const struct session *s)
+{
+	return s->host->monitor;
+}
+
+static size_t session_mon_list(void *ctx, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+
+	return monitor_each(session_monitor_of(s), each, arg);
+}
+
+static int session_mon_get(void *ctx, const char *id, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	monitor_info(t, each, arg);
+	return 0;
+}
+
+static int session_mon_whisper(void *ctx, const char *id, const char *text)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	monitor_whisper(&s->tap, t, text);
+	return 0;
+}
+
+static int session_mon_notice(void *ctx, const char *id, const char *text)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+	struct session *to;
+	char from[64];
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	to = t->owner;
+	snprintf(from, sizeof from, "%s", s->user);
+	session_notice(to, from, text);
+	return 0;
+}
+
+static int session_mon_kick(void *ctx, const char *id, const char *reason)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+	struct session *to;
+	char text[1200];
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	to = t->owner;
+	if (to->detached || to->ended)
+		return SHELL_MONITOR_ENOENT;
+	if (strcmp(shell_lang(to->shell), "zh") == 0)
+		snprintf(text, sizeof text, "您的会话已被 %s 结束：%s", s->user, reason);
+	else
+		snprintf(text, sizeof text, "your session was ended by %s: %s", s->user, reason);
+	log_info(to->id, "session of %s ended by %s: %s", to->user, s->user, reason);
+	session_ref(to);
+	shell_kick(to->shell, "propdesk", text);
+	session_unref(to);
+	return 0;
+}
+
+static int session_mon_watch(void *ctx, const char *id)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	return monitor_watch(&s->tap, t);
+}
+
+static void session_mon_unwatch(void *ctx)
+{
+	struct session *s = ctx;
+
+	monitor_unwatch(&s->tap);
+}
+
+static size_t session_mon_watchers(void *ctx, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+
+	return monitor_watchers(&s->tap, each, arg);
+}
+
+static bool session_mon_whisperer(void *ctx, char *out, size_t n)
+{
+	struct session *s = ctx;
+
+	if (s->tap.whisperer[0] == '\0')
+		return false;
+	snprintf(out, n, "%s", s->tap.whisperer);
+	return true;
+}
+
+static bool session_mon_scope_all(void *ctx)
+{
+	struct session *s = ctx;
+
+	return session_monitor_of(s)->policy.scope_all;
+}
+
+static const struct shell_monitor session_shell_monitor = {
+    .list = session_mon_list,
+    .get = session_mon_get,
+    .whisper = session_mon_whisper,
+    .notice = session_mon_notice,
+    .kick = session_mon_kick,
+    .watch = session_mon_watch,
+    .unwatch = session_mon_unwatch,
+    .watchers = session_mon_watchers,
+    .whisperer = session_mon_whisperer,
+    .scope_all = session_mon_scope_all,
+};
+
+/* The monitor's side: this session as a watcher, and as the one watched. */
+static void session_tap_mirror(void *owner, const char *buf, size_t len)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended || len == 0)
+		return;
+	buf_append(&s->out[1], buf, len);
+	s->ops->kick(s->tctx);
+}
+
+static size_t session_tap_pending(void *owner)
+{
+	return session_output_pending(owner);
+}
+
+static void session_tap_notice(void *owner, const char *from_en, const char *from_zh,
+			       const char *en, const char *zh)
+{
+	struct session *s = owner;
+	bool zhl = strcmp(shell_lang(s->shell), "zh") == 0;
+
+	session_notice(s, zhl ? from_zh : from_en, zhl ? zh : en);
+}
+
+static void session_tap_kick(void *owner, const char *from, const char *text)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_kick(s->shell, from, text);
+	session_unref(s);
+}
+
+static void session_tap_info(void *owner, struct shell_session_info *si, char *doing, size_t n)
+{
+	struct session *s = owner;
+
+	si->idle_ms = (int64_t)(uv_now(s->host->loop) - s->input_ms);
+	si->cols = s->cols;
+	si->rows = s->rows;
+	if (s->exec)
+		snprintf(doing, n, "exec: %s", shell_last_command(s->shell) != NULL
+						   ? shell_last_command(s->shell) : "");
+	else
+		shell_activity(s->shell, doing, n);
+}
+
+static void session_tap_watch_ended(void *owner, const char *en, const char *zh)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_watch_ended(s->shell, strcmp(shell_lang(s->shell), "zh") == 0 ? zh : en);
+	session_unref(s);
+}
+
+static const struct monitor_tap_ops session_tap_ops = {
+    .mirror = session_tap_mirror,
+    .pending = session_tap_pending,
+    .notice = session_tap_notice,
+    .kick = session_tap_kick,
+    .info = session_tap_info,
+    .watch_ended = session_tap_watch_ended,
+};
+
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
 static void session_record_start(struct session *s, const struct net_session_params *p)
 {
@@ -354,7 +556,11 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	s->user = session_strdup(p->account->name);
 	s->display = session_strdup(p->account->display ? p->account->display
 							 : p->account->name);
+	s->team = session_strdup(p->account->team);
 	s->role = (int)p->account->role;
+	s->cols = p->cols;
+	s->rows = p->rows;
+	s->input_ms = uv_now(sh->loop);
 	s->started_ms = (uint64_t)store_now_ms();
 	s->pty = p->pty;
 	s->exec = p->exec != NULL;
@@ -377,6 +583,7 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	host.bans = session_host_bans;
 	host.ban_lift = session_host_ban_lift;
 	host.unlock = session_host_unlock;
+	host.monitor = sh->monitor != NULL ? &session_shell_monitor : NULL;
 
 	memset(&user, 0, sizeof user);
 	user.id = p->account->id;
@@ -406,6 +613,23 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 		return NULL;
 	}
 	session_record_start(s, p);
+	if (sh->monitor != NULL) {
+		struct monitor_tap_params tp;
+
+		memset(&tp, 0, sizeof tp);
+		tp.id = s->id;
+		tp.account = s->user;
+		tp.display = s->display;
+		tp.team = s->team;
+		tp.transport = s->transport;
+		tp.peer = s->peer;
+		tp.role = (unsigned)s->role;
+		tp.exec = s->exec;
+		tp.login_ms = (int64_t)s->started_ms;
+		tp.cols = s->cols;
+		tp.rows = s->rows;
+		monitor_tap_add(sh->monitor, &s->tap, &tp, &session_tap_ops, s);
+	}
 	sh->add(sh->arg, s);
 	log_info(s->id, "session %s for %s (%s) from %s%s%s", s->transport, s->user,
 		 role_name((enum role)s->role), s->peer, s->exec ? ": exec " : "",
@@ -485,6 +709,7 @@ size_t session_input(struct session *s, const char *buf, size_t len)
 	size_t used = 0;
 
 	session_ref(s);
+	s->input_ms = uv_now(s->host->loop);
 	while (used < len && session_can_take_input(s)) {
 		size_t n = len - used;
 
@@ -515,8 +740,11 @@ void session_resize(struct session *s, int cols, int rows)
 	if (s->detached || s->ended)
 		return;
 	session_ref(s);
+	s->cols = cols;
+	s->rows = rows;
 	record_resize(s->rec, cols, rows);
 	shell_resize(s->shell, cols, rows);
+	monitor_resize(&s->tap, cols, rows);
 	session_unref(s);
 }
 
@@ -536,6 +764,7 @@ void session_output_consume(struct session *s, int stream, size_t n)
 	/* Give back the memory of a big burst once it has been sent. */
 	if (s->out[stream].len == 0 && s->out[stream].cap > 65536)
 		buf_free(&s->out[stream]);
+	monitor_drained(&s->tap);
 }
 
 size_t session_output_pending(const struct session *s)
@@ -561,6 +790,9 @@ void session_detach(struct session *s)
 	if (s->detached)
 		return;
 	s->detached = true;
+	/* Its watches end (audited, the other sides told); a watcher going never touches the
+	 * session it watched beyond a notice. */
+	monitor_tap_remove(&s->tap);
 	s->host->remove(s->host->arg, s);
 	secs = ((uint64_t)store_now_ms() - s->started_ms) / 1000;
 	snprintf(detail, sizeof detail, "after %llu s%s", (unsigned long long)secs,

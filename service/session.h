@@ -12,6 +12,7 @@
 
 #include "budget.h"
 #include "buf.h"
+#include "monitor.h"
 #include "net_host.h"
 
 struct account;
@@ -38,6 +39,7 @@ struct session_host {
 	struct loopwatch *watch;        /* what the loop is busy with */
 	struct budget *stdin_budget;    /* exec stdin, all sessions together */
 	struct catalog *const *catalog; /* the current catalogs (replaced on reload) */
+	struct monitor *monitor;        /* live monitoring: every session has a tap in it */
 	void *arg;                      /* the callbacks' first argument */
 	/* Registers / unregisters a live session. */
 	void (*add)(void *arg, struct session *s);
@@ -63,7 +65,11 @@ struct session {
 	char *peer;
 	char *user;
 	char *display;
+	char *team;
 	int role;
+	int cols, rows;       /* the client's terminal (0: unknown) */
+	uint64_t input_ms;    /* loop time of the last input (or the start) */
+	struct monitor_tap tap; /* its output as the monitor sees it (watchers, scrollback) */
 	uint64_t started_ms;  /* wall clock */
 	bool pty;
 	bool exec;

@@ -21,6 +21,12 @@ struct lineedit;
  * the call for secret prompts), or NULL when the user cancelled (Ctrl-C, Ctrl-D). */
 typedef void (*shell_line_fn)(struct shell *sh, const char *line);
 
+/* A command that takes the terminal's keys itself (watch): keys gets every byte typed while
+ * it runs; end runs when the host ends it from outside (shell_watch_ended) with why, and must
+ * end the command (shell_cmd_done). */
+typedef void (*shell_keys_fn)(struct shell *sh, const char *buf, size_t len);
+typedef void (*shell_keys_end_fn)(struct shell *sh, const char *why);
+
 #define SHELL_OP_SLOTS 4
 
 struct shell {
@@ -49,6 +55,9 @@ struct shell {
 	void *state;                 /* a running command's own state (a guided form) or NULL, */
 	void (*state_free)(void *);  /* freed with this when the command ends or the shell goes */
 	struct buf tmp;
+	shell_keys_fn keys_next;     /* a command takes the keys (shell_take_keys) */
+	shell_keys_end_fn keys_end;
+	const char *step;            /* the running form's step (its static key), or NULL */
 };
 
 /* The session language. */
@@ -98,6 +107,9 @@ int shell_pwverify(struct shell *sh, const char *hash, const char *password, she
  * (it must still release arg). Returns CMD_PENDING, or prints an error and returns CMD_ERROR
  * (neither fn nor done is called: the caller still owns arg). */
 int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg);
+/* Interactive: the running command takes every key typed from now on (keys), until it ends
+ * (shell_cmd_done); end as shell_keys_end_fn. Returns CMD_PENDING. */
+int shell_take_keys(struct shell *sh, shell_keys_fn keys, shell_keys_end_fn end);
 /* Ends the running command (after CMD_PENDING) with an exit status. */
 void shell_cmd_done(struct shell *sh, int status);
 /* The shell is finished: host->exit(status) once. */
