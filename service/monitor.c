@@ -433,7 +433,7 @@ int monitor_watch(struct monitor_tap *watcher, struct monitor_tap *target)
 		buf_init(&zh);
 		buf_puts(&en, "supervisor ");
 		monitor_name(watcher, &en);
-		buf_puts(&en, " is watching your session (who watches me: see who)");
+		buf_puts(&en, " is watching your session (who watches me: lists who)");
 		buf_puts(&zh, "主管 ");
 		monitor_name(watcher, &zh);
 		buf_puts(&zh, " 正在查看您的会话（输入 who watches me 查看）");

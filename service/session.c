@@ -483,6 +483,7 @@ static void session_tap_info(void *owner, struct shell_session_info *si, char *d
 	si->idle_ms = (int64_t)(uv_now(s->host->loop) - s->input_ms);
 	si->cols = s->cols;
 	si->rows = s->rows;
+	si->queued = session_output_pending(s);
 	if (s->exec)
 		snprintf(doing, n, "exec: %s", shell_last_command(s->shell) != NULL
 						   ? shell_last_command(s->shell) : "");

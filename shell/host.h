@@ -54,6 +54,7 @@ struct shell_session_info {
 	const char *doing;     /* "complaint new: techniques", "complaint list", "" at the prompt */
 	const char *watching;  /* the session it watches, "" when none */
 	size_t watchers;       /* how many watch it */
+	size_t queued;         /* output bytes queued for its client, not yet sent */
 	int64_t since_ms;      /* for shell_monitor.watchers: when that watch began (wall clock) */
 };
 typedef void (*shell_session_fn)(void *arg, const struct shell_session_info *si);

@@ -27,7 +27,7 @@ struct cmd_monitor_row {
 	bool exec;
 	int64_t login_ms, idle_ms, since_ms;
 	int cols, rows;
-	size_t watchers;
+	size_t watchers, queued;
 };
 
 struct cmd_monitor_rows {
@@ -64,6 +64,7 @@ static void cmd_monitor_rows_add_cb(void *arg, const struct shell_session_info *
 	r->cols = si->cols;
 	r->rows = si->rows;
 	r->watchers = si->watchers;
+	r->queued = si->queued;
 }
 
 static void cmd_monitor_rows_free(struct cmd_monitor_rows *rows)
@@ -169,6 +170,7 @@ static size_t cmd_monitor_find(struct shell *sh, const char *what, bool terminal
 		si.doing = r->doing;
 		si.watching = r->watching;
 		si.watchers = r->watchers;
+		si.queued = r->queued;
 		cmd_monitor_rows_add_cb(out, &si);
 	}
 	cmd_monitor_rows_free(&all);
@@ -230,6 +232,7 @@ static void cmd_monitor_json_row(struct json *j, const struct cmd_monitor_row *r
 	json_kv_string(j, "doing", r->doing);
 	json_kv_string(j, "watching", r->watching);
 	json_kv_int(j, "watchers", (int64_t)r->watchers);
+	json_kv_int(j, "queued", (int64_t)r->queued);
 	if (since)
 		json_kv_int(j, "since_ms", r->since_ms);
 	json_object_end(j);

@@ -221,7 +221,9 @@ static void test_cmd_completion(void **state)
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "user add bob --r", &b), "--role");
 	assert_string_equal(test_cmd_complete(ROLE_ADMIN, "us ad bob --", &b),
 	                    "--role --display --lang --team --password-stdin");
-	assert_string_equal(test_cmd_complete(ROLE_AGENT, "who", &b), "whoami");
+	assert_string_equal(test_cmd_complete(ROLE_AGENT, "who", &b), "whoami who");
+	assert_string_equal(test_cmd_complete(ROLE_AGENT, "who w", &b), "watches");
+	assert_string_equal(test_cmd_complete(ROLE_SUPERVISOR, "wh", &b), "whoami who whisper");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "whoami --", &b), "--json");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "user add bob --", &b), "");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "'unterminated", &b), "");
