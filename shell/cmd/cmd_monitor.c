@@ -178,7 +178,7 @@ static size_t cmd_monitor_find(struct shell *sh, const char *what, bool terminal
 		buf_init(&w);
 		shell_clean(&w, what);
 		shell_errorf(sh,
-			     T(sh, "no live %s session or account %s (see sessions)",
+			     T(sh, "no live %ssession or account %s (see sessions)",
 			       "没有在线的%s会话或账号 %s（参见 sessions）"),
 			     terminals ? T(sh, "terminal ", "终端") : "", buf_cstr(&w));
 		buf_free(&w);
