@@ -51,6 +51,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->stdin_wait_s = 30;
 	cfg->stdin_waiting = 16;
 	cfg->idle_timeout_s = 0;
+	cfg->idle_warn_s = 60;
 	cfg->stall_warn_ms = 50;
 	cfg->keepalive_s = 60;
 	cfg->login_max_failures = 5;
@@ -192,6 +193,7 @@ static const struct config_int_key config_ints[] = {
 	/* The older name: it counted logged-in sessions too; now only connections logging in. */
 	CONFIG_INT("limits", "max_per_address", max_startups_per_addr, 1, 1000000),
 	CONFIG_INT("limits", "idle_timeout", idle_timeout_s, 0, 7 * 86400),
+	CONFIG_INT("limits", "idle_warn", idle_warn_s, 0, 7 * 86400),
 	CONFIG_INT("limits", "keepalive", keepalive_s, 0, 86400),
 	CONFIG_INT("limits", "stdin_wait", stdin_wait_s, 1, 3600),
 	CONFIG_INT("limits", "stdin_waiting", stdin_waiting, 0, 100000),

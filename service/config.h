@@ -43,6 +43,8 @@ struct config {
 				 * more are refused at once (each waiting one may leave up to its
 				 * channel window, about 1.25 MB, with the SSH library) (16) */
 	int idle_timeout_s;     /* [limits] idle_timeout, 0 = none (0) */
+	int idle_warn_s;        /* [limits] idle_warn: a terminal session is warned this many
+				 * seconds before idle_timeout logs it out (60; 0: no warning) */
 	int keepalive_s;        /* [limits] keepalive interval (60) */
 
 	int login_max_failures; /* [auth] max_failures of one (account, address) pair before

@@ -233,6 +233,23 @@ static void server_conn_release(void *arg, struct net_conn *sc)
 	sc->account = NULL;
 }
 
+/* How often idle sessions are looked for (the warning comes at most this late). */
+#define SERVER_IDLE_CHECK_MS 1000
+
+static void server_idle_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+	struct session *s, *next;
+	uint64_t now = uv_now(srv->loop);
+
+	if (srv->cfg.idle_timeout_s <= 0 || srv->cfg.idle_warn_s <= 0)
+		return;
+	for (s = srv->sessions; s != NULL; s = next) {
+		next = s->next;
+		session_idle_check(s, now, srv->cfg.idle_timeout_s, srv->cfg.idle_warn_s);
+	}
+}
+
 static void server_limits_timer_cb(uv_timer_t *t)
 {
 	struct server *srv = t->data;
@@ -602,6 +619,7 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
 	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
+	uv_close((uv_handle_t *)&srv->idle_timer, NULL);
 	uv_close((uv_handle_t *)&srv->stdin_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
 	uv_unref((uv_handle_t *)&srv->stop_timer);
@@ -739,6 +757,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_timer_init(srv.loop, &srv.stop_timer);
 	uv_timer_init(srv.loop, &srv.ckpt_timer);
 	uv_timer_init(srv.loop, &srv.limits_timer);
+	uv_timer_init(srv.loop, &srv.idle_timer);
+	srv.idle_timer.data = &srv;
 	uv_timer_init(srv.loop, &srv.stdin_timer);
 	srv.stdin_timer.data = &srv;
 	budget_init(&srv.stdin_budget, srv.cfg.stdin_budget, (size_t)srv.cfg.stdin_waiting);
@@ -746,6 +766,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	srv.ckpt_timer.data = srv.limits_timer.data = &srv;
 	uv_timer_start(&srv.limits_timer, server_limits_timer_cb, SERVER_LIMITS_GC_MS,
 		       SERVER_LIMITS_GC_MS);
+	uv_timer_start(&srv.idle_timer, server_idle_timer_cb, SERVER_IDLE_CHECK_MS,
+		       SERVER_IDLE_CHECK_MS);
 	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
 		       SERVER_CKPT_INTERVAL_MS);
 	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);

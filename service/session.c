@@ -711,6 +711,7 @@ size_t session_input(struct session *s, const char *buf, size_t len)
 
 	session_ref(s);
 	s->input_ms = uv_now(s->host->loop);
+	s->idle_warned = false;
 	while (used < len && session_can_take_input(s)) {
 		size_t n = len - used;
 
@@ -780,6 +781,35 @@ void session_notice(struct session *s, const char *from, const char *text)
 	session_ref(s);
 	shell_notice(s->shell, from, text);
 	session_unref(s);
+}
+
+void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s)
+{
+	uint64_t warn_at, idle;
+	int left;
+	char text[256];
+
+	if (s->exec || s->ended || s->detached || s->idle_warned || timeout_s <= 0 || warn_s <= 0)
+		return;
+	warn_at = (uint64_t)(timeout_s > warn_s ? timeout_s - warn_s : timeout_s / 2) * 1000;
+	idle = now - s->input_ms;
+	if (idle < warn_at)
+		return;
+	s->idle_warned = true;
+	left = timeout_s - (int)(idle / 1000);
+	if (left < 1)
+		left = 1;
+	if (strcmp(shell_lang(s->shell), "zh") == 0)
+		snprintf(text, sizeof text,
+			 "您已空闲 %d 秒：若无输入，%d 秒后将自动退出（未完成的投诉草稿会保留）",
+			 (int)(idle / 1000), left);
+	else
+		snprintf(text, sizeof text,
+			 "idle for %d s: you will be logged out in %d s unless you type something "
+			 "(an unfinished complaint's draft is kept)",
+			 (int)(idle / 1000), left);
+	log_info(s->id, "%s idle for %d s: warned", s->user, (int)(idle / 1000));
+	session_notice(s, "propdesk", text);
 }
 
 void session_detach(struct session *s)

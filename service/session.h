@@ -69,6 +69,7 @@ struct session {
 	int role;
 	int cols, rows;       /* the client's terminal (0: unknown) */
 	uint64_t input_ms;    /* loop time of the last input (or the start) */
+	bool idle_warned;     /* told it will be logged out for idleness (input clears it) */
 	struct monitor_tap tap; /* its output as the monitor sees it (watchers, scrollback) */
 	uint64_t started_ms;  /* wall clock */
 	bool pty;
@@ -110,6 +111,9 @@ bool session_can_take_input(const struct session *s);
 bool session_ended(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
+/* Idle policy: a terminal session without input for timeout_s - warn_s seconds (now: loop
+ * time) is told once that it will be logged out (the transport closes it at timeout_s). */
+void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s);
 /* The stdin budget (session_host stdin_claim): the session's waiting claim was granted (its
  * input is read from now on), or waited too long (the command is refused). */
 void session_stdin_granted(struct session *s);

@@ -58,6 +58,8 @@ static void test_config_defaults_when_empty(void **state)
 	assert_true(cfg.monitor_notify);
 	assert_int_equal(cfg.monitor_scrollback, 16384);
 	assert_int_equal(cfg.monitor_watch_buffer, 65536);
+	assert_int_equal(cfg.idle_timeout_s, 0);
+	assert_int_equal(cfg.idle_warn_s, 60);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
