@@ -125,10 +125,10 @@ static void monitor_watch_end(struct monitor_watch *w, bool tell_watcher, const 
 
 		buf_init(&en);
 		buf_init(&zh);
-		buf_puts(&en, "supervisor ");
+		buf_printf(&en, "%s ", role_label((enum role)watcher->role, "en"));
 		monitor_name(watcher, &en);
 		buf_puts(&en, " stopped watching your session");
-		buf_puts(&zh, "主管 ");
+		buf_printf(&zh, "%s ", role_label((enum role)watcher->role, "zh"));
 		monitor_name(watcher, &zh);
 		buf_puts(&zh, " 已停止查看您的会话");
 		target->ops->notice(target->owner, "propdesk", "propdesk", buf_cstr(&en),
@@ -431,10 +431,10 @@ int monitor_watch(struct monitor_tap *watcher, struct monitor_tap *target)
 
 		buf_init(&en);
 		buf_init(&zh);
-		buf_puts(&en, "supervisor ");
+		buf_printf(&en, "%s ", role_label((enum role)watcher->role, "en"));
 		monitor_name(watcher, &en);
 		buf_puts(&en, " is watching your session (who watches me: lists who)");
-		buf_puts(&zh, "主管 ");
+		buf_printf(&zh, "%s ", role_label((enum role)watcher->role, "zh"));
 		monitor_name(watcher, &zh);
 		buf_puts(&zh, " 正在查看您的会话（输入 who watches me 查看）");
 		target->ops->notice(target->owner, "propdesk", "propdesk", buf_cstr(&en),

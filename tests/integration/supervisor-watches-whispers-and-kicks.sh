@@ -158,9 +158,9 @@ pd_tmux_wait w 'admin1>$'
 pd_tmux_type w "watch $id2"
 pd_tmux_send w Enter
 pd_tmux_wait w "watching $id2 of agent2"
-pd_tmux_wait b 'supervisor admin1 is watching your session'
+pd_tmux_wait b 'admin admin1 is watching your session'
 $PD_TMUX kill-window -t pd:w
-pd_tmux_wait b 'supervisor admin1 stopped watching your session'
+pd_tmux_wait b 'admin admin1 stopped watching your session'
 pd_tmux_type b "whoami"
 pd_tmux_send b Enter
 pd_tmux_wait b 'name: +agent2'
