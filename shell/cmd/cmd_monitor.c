@@ -238,9 +238,26 @@ static void cmd_monitor_json_row(struct json *j, const struct cmd_monitor_row *r
 	json_object_end(j);
 }
 
-static void cmd_monitor_render(struct shell *sh, struct cmd_monitor_rows *rows, bool json,
+static void cmd_monitor_duration(bool zh, int64_t ms, char *out, size_t len)
+{
+	double min = (double)ms / 60000.0;
+
+	if (ms < 0)
+		snprintf(out, len, "-");
+	else if (ms < 60000)
+		snprintf(out, len, zh ? "%lld 秒" : "%lld s", (long long)(ms / 1000));
+	else if (min < 60)
+		snprintf(out, len, zh ? "%.0f 分钟" : "%.0f min", min);
+	else
+		snprintf(out, len, zh ? "%.1f 小时" : "%.1f h", min / 60);
+}
+
+/* The rows sorted by login, as a table or JSON, in lang ("zh" or "en"). Pure (it runs on the
+ * thread pool for a whole floor). */
+static void cmd_monitor_render(const char *lang, struct cmd_monitor_rows *rows, bool json,
 			       bool since, struct buf *out)
 {
+	bool zh = strcmp(lang, "zh") == 0;
 	size_t i;
 
 	qsort(rows->v, rows->n, sizeof *rows->v, cmd_monitor_row_cmp);
@@ -258,10 +275,20 @@ static void cmd_monitor_render(struct shell *sh, struct cmd_monitor_rows *rows, 
 	{
 		static const char *const en[] = {"session", "account", "role", "via",  "peer",
 						 "login",   "idle",    "size", "doing", "watchers"};
-		static const char *const zh[] = {"会话", "账号", "角色", "方式", "来源",
-						 "登录", "空闲", "终端", "正在", "查看人数"};
-		struct table *t = table_new(10, shell_is_zh(sh) ? zh : en);
+		static const char *const zhh[] = {"会话", "账号", "角色", "方式", "来源",
+						  "登录", "空闲", "终端", "正在", "查看人数"};
+		struct table *t = table_new(10, zh ? zhh : en);
 
+		if (since) {
+			static const char *const en2[] = {"session", "account", "role", "via",
+							  "peer",    "since",   "idle", "size",
+							  "doing",   "watchers"};
+			static const char *const zh2[] = {"会话", "账号", "角色", "方式", "来源",
+							  "开始", "空闲", "终端", "正在", "查看人数"};
+
+			table_free(t);
+			t = table_new(10, zh ? zh2 : en2);
+		}
 		table_set_max_width(t, 8, 40);
 		for (i = 0; i < rows->n; i++) {
 			const struct cmd_monitor_row *r = &rows->v[i];
@@ -269,20 +296,21 @@ static void cmd_monitor_render(struct shell *sh, struct cmd_monitor_rows *rows, 
 			const char *cells[10];
 
 			cmd_util_time(since ? r->since_ms : r->login_ms, true, login, sizeof login);
-			cmd_util_duration(sh, r->idle_ms, idle, sizeof idle);
+			cmd_monitor_duration(zh, r->idle_ms, idle, sizeof idle);
 			cmd_monitor_size(r, size, sizeof size);
 			snprintf(nw, sizeof nw, "%zu", r->watchers);
 			cells[0] = r->id;
 			cells[1] = r->account;
-			cells[2] = role_label((enum role)r->role, sh->lang);
-			cells[3] = r->exec ? (shell_is_zh(sh) ? "exec" : "exec") : r->transport;
+			cells[2] = role_label((enum role)r->role, lang);
+			cells[3] = r->exec ? "exec" : r->transport;
 			cells[4] = r->peer;
 			cells[5] = login;
 			cells[6] = idle;
 			cells[7] = size;
-			cells[8] = r->doing[0] != '\0' ? r->doing
+			cells[8] = r->doing[0] != '\0'     ? r->doing
 				   : r->watching[0] != '\0' ? r->watching
-							    : T(sh, "(prompt)", "（提示符）");
+				   : zh                     ? "（提示符）"
+							    : "(prompt)";
 			cells[9] = nw;
 			table_add_row(t, cells);
 		}
@@ -291,25 +319,63 @@ static void cmd_monitor_render(struct shell *sh, struct cmd_monitor_rows *rows, 
 	}
 }
 
+/* sessions: the rows are copied on the loop (the live sessions are the loop's), sorted and
+ * rendered on the thread pool (a floor of 10,000 is megabytes of text), printed on the loop. */
+struct cmd_monitor_list {
+	struct cmd_util_job job;
+	struct cmd_monitor_rows rows;
+	bool json;
+	char lang[3];
+	struct buf out;
+};
+
+static int cmd_monitor_list_run(struct store *st, struct cmd_util_job *job)
+{
+	struct cmd_monitor_list *l = (struct cmd_monitor_list *)job;
+
+	(void)st;
+	cmd_monitor_render(l->lang, &l->rows, l->json, false, &l->out);
+	if (!l->json)
+		buf_printf(&l->out, strcmp(l->lang, "zh") == 0 ? "共 %zu 个在线会话\n"
+							   : "%zu live sessions\n",
+			   l->rows.n);
+	return 0;
+}
+
+static int cmd_monitor_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
+{
+	struct cmd_monitor_list *l = (struct cmd_monitor_list *)job;
+
+	(void)rc;
+	shell_write(sh, 1, l->out.data, l->out.len);
+	return CMD_OK;
+}
+
+static void cmd_monitor_list_free(struct cmd_util_job *job)
+{
+	struct cmd_monitor_list *l = (struct cmd_monitor_list *)job;
+
+	cmd_monitor_rows_free(&l->rows);
+	buf_free(&l->out);
+	free(l);
+}
+
 static int cmd_monitor_sessions(struct shell *sh, struct args *a)
 {
 	const struct shell_monitor *m = cmd_monitor_host(sh);
-	struct cmd_monitor_rows rows;
-	struct buf out;
-	bool json = args_has(a, "json");
+	struct cmd_monitor_list *l;
 
 	if (m == NULL)
 		return CMD_ERROR;
-	memset(&rows, 0, sizeof rows);
-	m->list(sh->host.ctx, cmd_monitor_rows_add_cb, &rows);
-	buf_init(&out);
-	cmd_monitor_render(sh, &rows, json, false, &out);
-	if (!json)
-		buf_printf(&out, T(sh, "%zu live sessions\n", "共 %zu 个在线会话\n"), rows.n);
-	shell_write(sh, 1, out.data, out.len);
-	buf_free(&out);
-	cmd_monitor_rows_free(&rows);
-	return CMD_OK;
+	l = xalloc_calloc(1, sizeof *l);
+	l->job.run = cmd_monitor_list_run;
+	l->job.finish = cmd_monitor_list_finish;
+	l->job.free = cmd_monitor_list_free;
+	l->json = args_has(a, "json");
+	snprintf(l->lang, sizeof l->lang, "%s", sh->lang);
+	buf_init(&l->out);
+	m->list(sh->host.ctx, cmd_monitor_rows_add_cb, &l->rows);
+	return cmd_util_job(sh, &l->job, true);
 }
 
 static int cmd_monitor_who_watches(struct shell *sh, struct args *a)
@@ -332,7 +398,7 @@ static int cmd_monitor_who_watches(struct shell *sh, struct args *a)
 	if (rows.n == 0 && !json) {
 		buf_puts(&out, T(sh, "nobody is watching your session\n", "目前没有人在查看您的会话\n"));
 	} else {
-		cmd_monitor_render(sh, &rows, json, true, &out);
+		cmd_monitor_render(sh->lang, &rows, json, true, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
@@ -393,7 +459,7 @@ static int cmd_monitor_watch(struct shell *sh, struct args *a)
 			     T(sh, "that account has several sessions: watch one by its id",
 			       "该账号有多个会话：请用会话编号指定一个"));
 		buf_init(&out);
-		cmd_monitor_render(sh, &rows, false, false, &out);
+		cmd_monitor_render(sh->lang, &rows, false, false, &out);
 		shell_write(sh, 1, out.data, out.len);
 		buf_free(&out);
 		cmd_monitor_rows_free(&rows);
