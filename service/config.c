@@ -55,6 +55,7 @@ void config_init_defaults(struct config *cfg)
 	cfg->stdin_wait_s = 30;
 	cfg->stdin_waiting = 16;
 	cfg->idle_timeout_s = 0;
+	cfg->idle_warn_s = 60;
 	cfg->stall_warn_ms = 50;
 	cfg->keepalive_s = 60;
 	cfg->login_max_failures = 5;
@@ -70,6 +71,10 @@ void config_init_defaults(struct config *cfg)
 	cfg->db_busy_timeout_ms = 100;
 	cfg->db_max_size = 0;
 	cfg->db_sync = true;
+	cfg->monitor_scope_all = false;
+	cfg->monitor_notify = true;
+	cfg->monitor_scrollback = (size_t)16 << 10;
+	cfg->monitor_watch_buffer = (size_t)64 << 10;
 	cfg->record_enabled = true;
 	cfg->record_dir = NULL;
 	cfg->record_queue_max = 1u << 20;
@@ -217,6 +222,7 @@ static const struct config_int_key config_ints[] = {
 	/* The older name: it counted logged-in sessions too; now only connections logging in. */
 	CONFIG_INT("limits", "max_per_address", max_startups_per_addr, 1, 1000000),
 	CONFIG_INT("limits", "idle_timeout", idle_timeout_s, 0, 7 * 86400),
+	CONFIG_INT("limits", "idle_warn", idle_warn_s, 0, 7 * 86400),
 	CONFIG_INT("limits", "keepalive", keepalive_s, 0, 86400),
 	CONFIG_INT("limits", "stdin_wait", stdin_wait_s, 1, 3600),
 	CONFIG_INT("limits", "stdin_waiting", stdin_waiting, 0, 100000),
@@ -247,6 +253,8 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("limits", "stdin_budget", stdin_budget, 65536, SIZE_MAX),
 	CONFIG_SIZE("auth", "hash_memlimit", hash_memlimit, 8192, 1u << 30),
 	CONFIG_SIZE("database", "max_size", db_max_size, 0, SIZE_MAX),
+	CONFIG_SIZE("monitor", "scrollback", monitor_scrollback, 0, 1u << 20),
+	CONFIG_SIZE("monitor", "watch_buffer", monitor_watch_buffer, 4096, 256u << 10),
 	CONFIG_SIZE("record", "queue_max", record_queue_max, 4096, 1u << 30),
 	CONFIG_SIZE("record", "max_bytes", record_max_bytes, 4096, SIZE_MAX),
 };
@@ -338,6 +346,21 @@ static int config_handler(void *user, const char *section, const char *name, con
 		if (config_bool(value, &cfg->telnet_enabled) < 0)
 			return buf_first_error(
 			    &p->err, "[telnet] enabled must be true or false, not \"%s\"", value);
+		return 1;
+	}
+	if (!strcmp(section, "monitor") && !strcmp(name, "scope")) {
+		if (strcmp(value, "team") != 0 && strcmp(value, "all") != 0)
+			return buf_first_error(&p->err,
+					       "scope must be team (supervisors act on their own "
+					       "team's sessions) or all, not \"%s\"",
+					       value);
+		cfg->monitor_scope_all = strcmp(value, "all") == 0;
+		return 1;
+	}
+	if (!strcmp(section, "monitor") && !strcmp(name, "notify")) {
+		if (config_bool(value, &cfg->monitor_notify) < 0)
+			return buf_first_error(&p->err, "notify must be true or false, not \"%s\"",
+					       value);
 		return 1;
 	}
 	if (!strcmp(section, "record") && !strcmp(name, "enabled")) {

@@ -58,6 +58,8 @@ struct config {
 				 * more are refused at once (each waiting one may leave up to its
 				 * channel window, about 1.25 MB, with the SSH library) (16) */
 	int idle_timeout_s;     /* [limits] idle_timeout, 0 = none (0) */
+	int idle_warn_s;        /* [limits] idle_warn: a terminal session is warned this many
+				 * seconds before idle_timeout logs it out (60; 0: no warning) */
 	int keepalive_s;        /* [limits] keepalive interval (60) */
 
 	int login_max_failures; /* [auth] max_failures of one (account, address) pair before
@@ -82,6 +84,15 @@ struct config {
 				 * power loss) (full) */
 	size_t db_max_size;     /* [database] max_size, bytes the database may grow to (its WAL
 				 * not counted); 0 = unlimited (0) */
+
+	bool monitor_scope_all;   /* [monitor] scope = team | all: whose sessions supervisors
+				   * watch, whisper to and end: their team's (accounts made with
+				   * --team NAME) or every one (team) */
+	bool monitor_notify;      /* [monitor] notify: the agent is told when watched (true) */
+	size_t monitor_scrollback; /* [monitor] scrollback, bytes of each terminal's recent output
+				    * shown to a watcher joining (16K; 0: none) */
+	size_t monitor_watch_buffer; /* [monitor] watch_buffer, bytes queued for one watcher
+				      * before it skips ahead (64K, at most 256K) */
 
 	bool record_enabled;    /* [record] enabled: interactive sessions are recorded (true) */
 	char *record_dir;       /* [record] dir for the recordings (relative paths: to the config

@@ -78,6 +78,16 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
+/* The monitoring policy, from the running configuration. */
+static void server_monitor_policy(const struct config *cfg, struct monitor_policy *p)
+{
+	memset(p, 0, sizeof *p);
+	p->scope_all = cfg->monitor_scope_all;
+	p->notify = cfg->monitor_notify;
+	p->scrollback = cfg->monitor_scrollback;
+	p->watch_buffer = cfg->monitor_watch_buffer;
+}
+
 /* The settings the transports follow, from the running configuration. */
 static void server_net_limits(struct server *srv)
 {
@@ -221,6 +231,23 @@ static void server_conn_release(void *arg, struct net_conn *sc)
 	srv->nconns--;
 	free(sc->account);
 	sc->account = NULL;
+}
+
+/* How often idle sessions are looked for (the warning comes at most this late). */
+#define SERVER_IDLE_CHECK_MS 1000
+
+static void server_idle_timer_cb(uv_timer_t *t)
+{
+	struct server *srv = t->data;
+	struct session *s, *next;
+	uint64_t now = uv_now(srv->loop);
+
+	if (srv->cfg.idle_timeout_s <= 0 || srv->cfg.idle_warn_s <= 0)
+		return;
+	for (s = srv->sessions; s != NULL; s = next) {
+		next = s->next;
+		session_idle_check(s, now, srv->cfg.idle_timeout_s, srv->cfg.idle_warn_s);
+	}
 }
 
 static void server_limits_timer_cb(uv_timer_t *t)
@@ -432,6 +459,12 @@ int server_reload(struct server *srv)
 	if (level >= 0)
 		log_set_level((enum log_level)level);
 	server_net_limits(srv);
+	{
+		struct monitor_policy mp;
+
+		server_monitor_policy(&srv->cfg, &mp);
+		monitor_set_policy(&srv->monitor, &mp);
+	}
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
 			 server_stdin_granted_cb, srv);
@@ -500,6 +533,7 @@ static void server_hosts_init(struct server *srv, struct auth_host *ah)
 	srv->session_host.watch = &srv->watch;
 	srv->session_host.stdin_budget = &srv->stdin_budget;
 	srv->session_host.catalog = &srv->catalog;
+	srv->session_host.monitor = &srv->monitor;
 	srv->session_host.arg = srv;
 	srv->session_host.add = server_session_add;
 	srv->session_host.remove = server_session_remove;
@@ -585,6 +619,7 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
 	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
+	uv_close((uv_handle_t *)&srv->idle_timer, NULL);
 	uv_close((uv_handle_t *)&srv->stdin_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
 	uv_unref((uv_handle_t *)&srv->stop_timer);
@@ -705,6 +740,12 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		srv.limits = addrlimit_new(&lp);
 	}
 	{
+		struct monitor_policy mp;
+
+		server_monitor_policy(&srv.cfg, &mp);
+		monitor_init(&srv.monitor, srv.store, &mp, store_now_ms);
+	}
+	{
 		struct auth_host ah;
 
 		server_hosts_init(&srv, &ah);
@@ -720,6 +761,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_timer_init(srv.loop, &srv.stop_timer);
 	uv_timer_init(srv.loop, &srv.ckpt_timer);
 	uv_timer_init(srv.loop, &srv.limits_timer);
+	uv_timer_init(srv.loop, &srv.idle_timer);
+	srv.idle_timer.data = &srv;
 	uv_timer_init(srv.loop, &srv.stdin_timer);
 	srv.stdin_timer.data = &srv;
 	budget_init(&srv.stdin_budget, srv.cfg.stdin_budget, (size_t)srv.cfg.stdin_waiting);
@@ -727,6 +770,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	srv.ckpt_timer.data = srv.limits_timer.data = &srv;
 	uv_timer_start(&srv.limits_timer, server_limits_timer_cb, SERVER_LIMITS_GC_MS,
 		       SERVER_LIMITS_GC_MS);
+	uv_timer_start(&srv.idle_timer, server_idle_timer_cb, SERVER_IDLE_CHECK_MS,
+		       SERVER_IDLE_CHECK_MS);
 	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
 		       SERVER_CKPT_INTERVAL_MS);
 	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);
@@ -769,6 +814,7 @@ out_close:
 	if (uv_loop_close(srv.loop) != 0)
 		log_warn(NULL, "handles still open at exit");
 out:
+	monitor_close(&srv.monitor);
 	auth_free(srv.auth);
 	catalog_unref(srv.catalog);
 	/* A checkpoint still running (only after a forced stop) keeps its connection. */

@@ -13,6 +13,7 @@
 #include "budget.h"
 #include "config.h"
 #include "loopwatch.h"
+#include "monitor.h"
 #include "net_host.h"
 #include "session.h"
 
@@ -53,7 +54,9 @@ struct server {
 	 * and address penalties: in memory, kept across reloads (addrlimit.h). */
 	struct addrlimit *limits;
 	uv_timer_t limits_timer; /* forgets what has run out */
+	uv_timer_t idle_timer;   /* warns idle sessions before idle_timeout logs them out */
 	struct loopwatch watch; /* how long each turn of the loop is busy, and with what */
+	struct monitor monitor; /* live sessions' taps and the watches between them */
 	uint64_t next_id;
 	bool stopping;
 	uv_signal_t sigterm, sigint, sighup;

@@ -56,6 +56,7 @@ static void session_free(struct session *s)
 	int i;
 
 	session_stdin_release(s);
+	monitor_tap_remove(&s->tap);
 	record_close(s->rec);
 	shell_free(s->shell);
 	for (i = 0; i < 3; i++)
@@ -64,6 +65,7 @@ static void session_free(struct session *s)
 	free(s->peer);
 	free(s->user);
 	free(s->display);
+	free(s->team);
 	free(s);
 }
 
@@ -90,6 +92,7 @@ static void session_host_write(void *ctx, int stream, const char *buf, size_t le
 		stream = 1;
 	buf_append(&s->out[stream], buf, len);
 	record_output(s->rec, buf, len);
+	monitor_output(&s->tap, buf, len);
 	s->ops->kick(s->tctx);
 }
 
@@ -105,6 +108,7 @@ static void session_host_write_secret(void *ctx, int stream, const char *buf, si
 		stream = 1;
 	buf_append(&s->out[stream], buf, len);
 	record_withheld(s->rec, what);
+	monitor_withheld(&s->tap, what);
 	s->ops->kick(s->tctx);
 }
 
@@ -360,6 +364,205 @@ static int session_host_unlock(void *ctx, const char *name)
 	return n;
 }
 
+/* --- live monitoring: the shell's capability and the monitor's ops ---------------------- */
+
+static struct monitor *session_monitor_of(const struct session *s)
+{
+	return s->host->monitor;
+}
+
+static size_t session_mon_list(void *ctx, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+
+	return monitor_each(session_monitor_of(s), each, arg);
+}
+
+static int session_mon_get(void *ctx, const char *id, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	monitor_info(t, each, arg);
+	return 0;
+}
+
+static int session_mon_whisper(void *ctx, const char *id, const char *text)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	monitor_whisper(&s->tap, t, text);
+	return 0;
+}
+
+static int session_mon_notice(void *ctx, const char *id, const char *text)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+	struct session *to;
+	char from[64];
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	to = t->owner;
+	snprintf(from, sizeof from, "%s", s->user);
+	session_notice(to, from, text);
+	return 0;
+}
+
+static int session_mon_kick(void *ctx, const char *id, const char *reason)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+	struct session *to;
+	char text[1200];
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	to = t->owner;
+	if (to->detached || to->ended)
+		return SHELL_MONITOR_ENOENT;
+	if (strcmp(shell_lang(to->shell), "zh") == 0)
+		snprintf(text, sizeof text, "您的会话已被 %s 结束：%s", s->user, reason);
+	else
+		snprintf(text, sizeof text, "your session was ended by %s: %s", s->user, reason);
+	log_info(to->id, "session of %s ended by %s: %s", to->user, s->user, reason);
+	session_ref(to);
+	shell_kick(to->shell, "propdesk", text);
+	session_unref(to);
+	return 0;
+}
+
+static int session_mon_watch(void *ctx, const char *id)
+{
+	struct session *s = ctx;
+	struct monitor_tap *t = monitor_find(session_monitor_of(s), id);
+
+	if (t == NULL)
+		return SHELL_MONITOR_ENOENT;
+	return monitor_watch(&s->tap, t);
+}
+
+static void session_mon_unwatch(void *ctx)
+{
+	struct session *s = ctx;
+
+	monitor_unwatch(&s->tap);
+}
+
+static size_t session_mon_watchers(void *ctx, shell_session_fn each, void *arg)
+{
+	struct session *s = ctx;
+
+	return monitor_watchers(&s->tap, each, arg);
+}
+
+static bool session_mon_whisperer(void *ctx, char *out, size_t n)
+{
+	struct session *s = ctx;
+
+	if (s->tap.whisperer[0] == '\0')
+		return false;
+	snprintf(out, n, "%s", s->tap.whisperer);
+	return true;
+}
+
+static bool session_mon_scope_all(void *ctx)
+{
+	struct session *s = ctx;
+
+	return session_monitor_of(s)->policy.scope_all;
+}
+
+static const struct shell_monitor session_shell_monitor = {
+    .list = session_mon_list,
+    .get = session_mon_get,
+    .whisper = session_mon_whisper,
+    .notice = session_mon_notice,
+    .kick = session_mon_kick,
+    .watch = session_mon_watch,
+    .unwatch = session_mon_unwatch,
+    .watchers = session_mon_watchers,
+    .whisperer = session_mon_whisperer,
+    .scope_all = session_mon_scope_all,
+};
+
+/* The monitor's side: this session as a watcher, and as the one watched. */
+static void session_tap_mirror(void *owner, const char *buf, size_t len)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended || len == 0)
+		return;
+	buf_append(&s->out[1], buf, len);
+	s->ops->kick(s->tctx);
+}
+
+static size_t session_tap_pending(void *owner)
+{
+	return session_output_pending(owner);
+}
+
+static void session_tap_notice(void *owner, const char *from_en, const char *from_zh,
+			       const char *en, const char *zh)
+{
+	struct session *s = owner;
+	bool zhl = strcmp(shell_lang(s->shell), "zh") == 0;
+
+	session_notice(s, zhl ? from_zh : from_en, zhl ? zh : en);
+}
+
+static void session_tap_kick(void *owner, const char *from, const char *text)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_kick(s->shell, from, text);
+	session_unref(s);
+}
+
+static void session_tap_info(void *owner, struct shell_session_info *si, char *doing, size_t n)
+{
+	struct session *s = owner;
+
+	si->idle_ms = (int64_t)(uv_now(s->host->loop) - s->input_ms);
+	si->cols = s->cols;
+	si->rows = s->rows;
+	si->queued = session_output_pending(s);
+	if (s->exec)
+		snprintf(doing, n, "exec: %s", shell_last_command(s->shell) != NULL
+						   ? shell_last_command(s->shell) : "");
+	else
+		shell_activity(s->shell, doing, n);
+}
+
+static void session_tap_watch_ended(void *owner, const char *en, const char *zh)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended)
+		return;
+	session_ref(s);
+	shell_watch_ended(s->shell, strcmp(shell_lang(s->shell), "zh") == 0 ? zh : en);
+	session_unref(s);
+}
+
+static const struct monitor_tap_ops session_tap_ops = {
+    .mirror = session_tap_mirror,
+    .pending = session_tap_pending,
+    .notice = session_tap_notice,
+    .kick = session_tap_kick,
+    .info = session_tap_info,
+    .watch_ended = session_tap_watch_ended,
+};
+
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
 static void session_record_start(struct session *s, const struct net_session_params *p)
 {
@@ -406,7 +609,11 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	s->user = session_strdup(p->account->name);
 	s->display = session_strdup(p->account->display ? p->account->display
 							 : p->account->name);
+	s->team = session_strdup(p->account->team);
 	s->role = (int)p->account->role;
+	s->cols = p->cols;
+	s->rows = p->rows;
+	s->input_ms = uv_now(sh->loop);
 	s->started_ms = (uint64_t)store_now_ms();
 	s->pty = p->pty;
 	s->exec = p->exec != NULL;
@@ -433,6 +640,7 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	host.bans = session_host_bans;
 	host.ban_lift = session_host_ban_lift;
 	host.unlock = session_host_unlock;
+	host.monitor = sh->monitor != NULL ? &session_shell_monitor : NULL;
 
 	memset(&user, 0, sizeof user);
 	user.id = p->account->id;
@@ -462,6 +670,23 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 		return NULL;
 	}
 	session_record_start(s, p);
+	if (sh->monitor != NULL) {
+		struct monitor_tap_params tp;
+
+		memset(&tp, 0, sizeof tp);
+		tp.id = s->id;
+		tp.account = s->user;
+		tp.display = s->display;
+		tp.team = s->team;
+		tp.transport = s->transport;
+		tp.peer = s->peer;
+		tp.role = (unsigned)s->role;
+		tp.exec = s->exec;
+		tp.login_ms = (int64_t)s->started_ms;
+		tp.cols = s->cols;
+		tp.rows = s->rows;
+		monitor_tap_add(sh->monitor, &s->tap, &tp, &session_tap_ops, s);
+	}
 	sh->add(sh->arg, s);
 	log_info(s->id, "session %s for %s (%s) from %s%s%s", s->transport, s->user,
 		 role_name((enum role)s->role), s->peer, s->exec ? ": exec " : "",
@@ -541,6 +766,8 @@ size_t session_input(struct session *s, const char *buf, size_t len)
 	size_t used = 0;
 
 	session_ref(s);
+	s->input_ms = uv_now(s->host->loop);
+	s->idle_warned = false;
 	while (used < len && session_can_take_input(s)) {
 		size_t n = len - used;
 
@@ -571,8 +798,11 @@ void session_resize(struct session *s, int cols, int rows)
 	if (s->detached || s->ended)
 		return;
 	session_ref(s);
+	s->cols = cols;
+	s->rows = rows;
 	record_resize(s->rec, cols, rows);
 	shell_resize(s->shell, cols, rows);
+	monitor_resize(&s->tap, cols, rows);
 	session_unref(s);
 }
 
@@ -592,6 +822,7 @@ void session_output_consume(struct session *s, int stream, size_t n)
 	/* Give back the memory of a big burst once it has been sent. */
 	if (s->out[stream].len == 0 && s->out[stream].cap > 65536)
 		buf_free(&s->out[stream]);
+	monitor_drained(&s->tap);
 }
 
 size_t session_output_pending(const struct session *s)
@@ -608,6 +839,35 @@ void session_notice(struct session *s, const char *from, const char *text)
 	session_unref(s);
 }
 
+void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s)
+{
+	uint64_t warn_at, idle;
+	int left;
+	char text[256];
+
+	if (s->exec || s->ended || s->detached || s->idle_warned || timeout_s <= 0 || warn_s <= 0)
+		return;
+	warn_at = (uint64_t)(timeout_s > warn_s ? timeout_s - warn_s : timeout_s / 2) * 1000;
+	idle = now - s->input_ms;
+	if (idle < warn_at)
+		return;
+	s->idle_warned = true;
+	left = timeout_s - (int)(idle / 1000);
+	if (left < 1)
+		left = 1;
+	if (strcmp(shell_lang(s->shell), "zh") == 0)
+		snprintf(text, sizeof text,
+			 "您已空闲 %d 秒：若无输入，%d 秒后将自动退出（未完成的投诉草稿会保留）",
+			 (int)(idle / 1000), left);
+	else
+		snprintf(text, sizeof text,
+			 "idle for %d s: you will be logged out in %d s unless you type something "
+			 "(an unfinished complaint's draft is kept)",
+			 (int)(idle / 1000), left);
+	log_info(s->id, "%s idle for %d s: warned", s->user, (int)(idle / 1000));
+	session_notice(s, "propdesk", text);
+}
+
 void session_detach(struct session *s)
 {
 	struct audit_ctx ctx;
@@ -617,6 +877,9 @@ void session_detach(struct session *s)
 	if (s->detached)
 		return;
 	s->detached = true;
+	/* Its watches end (audited, the other sides told); a watcher going never touches the
+	 * session it watched beyond a notice. */
+	monitor_tap_remove(&s->tap);
 	s->host->remove(s->host->arg, s);
 	secs = ((uint64_t)store_now_ms() - s->started_ms) / 1000;
 	snprintf(detail, sizeof detail, "after %llu s%s", (unsigned long long)secs,

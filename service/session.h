@@ -12,6 +12,7 @@
 
 #include "budget.h"
 #include "buf.h"
+#include "monitor.h"
 #include "net_host.h"
 
 struct account;
@@ -38,6 +39,7 @@ struct session_host {
 	struct loopwatch *watch;        /* what the loop is busy with */
 	struct budget *stdin_budget;    /* exec stdin, all sessions together */
 	struct catalog *const *catalog; /* the current catalogs (replaced on reload) */
+	struct monitor *monitor;        /* live monitoring: every session has a tap in it */
 	void *arg;                      /* the callbacks' first argument */
 	/* Registers / unregisters a live session. */
 	void (*add)(void *arg, struct session *s);
@@ -63,7 +65,12 @@ struct session {
 	char *peer;
 	char *user;
 	char *display;
+	char *team;
 	int role;
+	int cols, rows;       /* the client's terminal (0: unknown) */
+	uint64_t input_ms;    /* loop time of the last input (or the start) */
+	bool idle_warned;     /* told it will be logged out for idleness (input clears it) */
+	struct monitor_tap tap; /* its output as the monitor sees it (watchers, scrollback) */
 	uint64_t started_ms;  /* wall clock */
 	bool pty;
 	bool exec;
@@ -104,6 +111,9 @@ bool session_can_take_input(const struct session *s);
 bool session_ended(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
+/* Idle policy: a terminal session without input for timeout_s - warn_s seconds (now: loop
+ * time) is told once that it will be logged out (the transport closes it at timeout_s). */
+void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s);
 /* The stdin budget (session_host stdin_claim): the session's waiting claim was granted (its
  * input is read from now on), or waited too long (the command is refused). */
 void session_stdin_granted(struct session *s);

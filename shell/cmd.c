@@ -117,6 +117,17 @@ int cmd_lookup(const struct cmd_registry *r, const char *const *words, size_t nw
 	rc = cmd_lookup_first(r, words[0], &first, candidates);
 	if (rc < 0)
 		return rc;
+	/* A single word may also head a group of its own ("who" and "who watches"): the
+	 * group's verb, spelt out, wins over the single word's arguments. */
+	for (i = 0; nwords >= 2 && i < cmd_count(r); i++) {
+		const struct cmd_entry *e = cmd_at(r, i);
+
+		if (e->group && strcmp(e->group, first) == 0 && strcmp(e->verb, words[1]) == 0) {
+			*out = e;
+			*nused = 2;
+			return 0;
+		}
+	}
 	for (i = 0; i < cmd_count(r); i++) {
 		if (cmd_at(r, i)->group == NULL && strcmp(cmd_at(r, i)->verb, first) == 0) {
 			*out = cmd_at(r, i);

@@ -471,6 +471,7 @@ static void form_prompt(struct form *f)
 	const struct form_step *s = form_step(f);
 	struct buf p, def;
 
+	sh->step = s->key; /* what the session is doing now, for the monitor */
 	buf_init(&p);
 	buf_init(&def);
 	if (s->flags & FORM_TEXT) {

@@ -1,7 +1,7 @@
 /* host — what the shell is given by whoever runs it: the one interface through which the
  * shell (pure bytes in, bytes out) reaches the rest of the service. Output, exit, password
  * hashing, work on the thread pool, the catalogs, and optional service-wide capabilities
- * (reload, login penalties); an optional capability is NULL when a host has none (the
+ * (reload, login penalties, live monitoring); an optional capability is NULL when a host has none (the
  * console, the tests, the fuzzers). Hosts: service/session.c (the daemon), service/console.c,
  * tests/unit/testhost.c, tests/fuzz. Loop thread only unless said otherwise. */
 #ifndef PROPDESK_HOST_H
@@ -36,6 +36,61 @@ struct shell_ban {
 	int64_t left_s;      /* while blocked: seconds left */
 };
 typedef void (*shell_ban_fn)(void *arg, const struct shell_ban *b);
+
+/* A live session as the monitor shows it (see shell_monitor). Strings are valid during the
+ * callback only; untrusted (the shell sanitizes them for display). */
+struct shell_session_info {
+	const char *id;
+	const char *account;
+	const char *display;
+	unsigned role;         /* enum role */
+	const char *team;      /* "" when none */
+	const char *transport; /* "ssh", "telnet" */
+	const char *peer;
+	bool exec;             /* an exec command, not a terminal */
+	int64_t login_ms;      /* wall clock, ms since the epoch */
+	int64_t idle_ms;       /* since its last input */
+	int cols, rows;        /* 0 when unknown */
+	const char *doing;     /* "complaint new: techniques", "complaint list", "" at the prompt */
+	const char *watching;  /* the session it watches, "" when none */
+	size_t watchers;       /* how many watch it */
+	size_t queued;         /* output bytes queued for its client, not yet sent */
+	int64_t since_ms;      /* for shell_monitor.watchers: when that watch began (wall clock) */
+};
+typedef void (*shell_session_fn)(void *arg, const struct shell_session_info *si);
+
+/* Errors of the monitor's actions (negative). */
+#define SHELL_MONITOR_ENOENT (-2)  /* no such live session */
+#define SHELL_MONITOR_ESELF (-3)   /* a session cannot watch itself */
+#define SHELL_MONITOR_EBUSY (-4)   /* this session watches one already */
+#define SHELL_MONITOR_ENOTTY (-5)  /* the session has no terminal (exec) */
+
+/* Live monitoring, an optional capability of the daemon (NULL in hosts without live
+ * sessions). ctx is shell_host.ctx: the calling session. Scope (who may act on whom) is the
+ * shell's to check, from the info and the policy. */
+struct shell_monitor {
+	/* Calls each for every live session, in no order; returns how many. */
+	size_t (*list)(void *ctx, shell_session_fn each, void *arg);
+	/* One session's info (id), through each; 0 or SHELL_MONITOR_ENOENT. */
+	int (*get)(void *ctx, const char *id, shell_session_fn each, void *arg);
+	/* A notice above the prompt of session id (sanitized there): a whisper (the target may
+	 * reply to the caller), or a broadcast line; 0 or < 0. */
+	int (*whisper)(void *ctx, const char *id, const char *text);
+	int (*notice)(void *ctx, const char *id, const char *text);
+	/* Ends session id: it is shown reason, then closed. 0 or < 0. */
+	int (*kick)(void *ctx, const char *id, const char *reason);
+	/* The caller's terminal mirrors session id from now on (its recent output first), until
+	 * unwatch or the end of either session; when the target ends first the caller's shell is
+	 * told (shell_watch_ended). 0 or < 0. */
+	int (*watch)(void *ctx, const char *id);
+	void (*unwatch)(void *ctx);
+	/* Calls each for every session watching the caller; returns how many. */
+	size_t (*watchers)(void *ctx, shell_session_fn each, void *arg);
+	/* The session that last whispered to the caller, into out (n bytes); false when none. */
+	bool (*whisperer)(void *ctx, char *out, size_t n);
+	/* The site's policy ([monitor] in etc/propdesk.conf). */
+	bool (*scope_all)(void *ctx); /* supervisors act on every session, not only their team's */
+};
 
 struct shell_host {
 	void *ctx;
@@ -81,6 +136,8 @@ struct shell_host {
 	/* Forgets the failed logins of account name from every address; returns how many of
 	 * them had locked it out. */
 	int (*unlock)(void *ctx, const char *name);
+	/* Optional: live monitoring (NULL: the host has no live sessions). */
+	const struct shell_monitor *monitor;
 };
 
 #endif

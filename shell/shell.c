@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,23 @@ const char *shell_last_command(const struct shell *sh)
 	return sh->last_cmd[0] != '\0' ? sh->last_cmd : NULL;
 }
 
+void shell_activity(const struct shell *sh, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	if (!sh->running || sh->cmd == NULL)
+		snprintf(out, n, "%s", "");
+	else if (sh->step != NULL)
+		snprintf(out, n, "%s: %s", sh->last_cmd, sh->step);
+	else
+		snprintf(out, n, "%s", sh->last_cmd);
+}
+
+bool shell_taking_keys(const struct shell *sh)
+{
+	return sh->keys_next != NULL;
+}
+
 bool shell_busy(const struct shell *sh)
 {
 	return sh->async_pending || sh->sync_pending;
@@ -72,6 +90,12 @@ static bool shell_holding(struct shell *sh)
 static void shell_turn_begin(struct shell *sh)
 {
 	if (!sh->sync_pending && sh->host.store != NULL)
+		sh->turn_base = store_changes(sh->host.store);
+}
+
+void shell_ack_now(struct shell *sh)
+{
+	if (!sh->sync_pending && sh->host.store != NULL && sh->held.len == 0)
 		sh->turn_base = store_changes(sh->host.store);
 }
 
@@ -375,6 +399,9 @@ static void shell_ops_clear(struct shell *sh)
 		shell_free_secret(sh->op[i]);
 		sh->op[i] = NULL;
 	}
+	sh->keys_next = NULL;
+	sh->keys_end = NULL;
+	sh->step = NULL;
 	if (sh->state_free != NULL) {
 		void (*state_free)(void *) = sh->state_free;
 		void *state = sh->state;
@@ -849,6 +876,10 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		enum lineedit_event ev;
 		size_t used = 0;
 
+		if (sh->keys_next != NULL && !sh->async_pending && !sh->sync_pending) {
+			sh->keys_next(sh, buf, len);
+			return;
+		}
 		if (sh->async_pending || sh->sync_pending || (sh->running && sh->line_next == NULL)) {
 			/* Busy: keep the input for later, up to the cap. */
 			size_t room =
@@ -879,6 +910,25 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		if (ev != LINEEDIT_MORE)
 			shell_sync_start(sh);
 	}
+}
+
+int shell_take_keys(struct shell *sh, shell_keys_fn keys, shell_keys_end_fn end)
+{
+	sh->keys_next = keys;
+	sh->keys_end = end;
+	return CMD_PENDING;
+}
+
+void shell_watch_ended(struct shell *sh, const char *why)
+{
+	shell_keys_end_fn end = sh->keys_end;
+
+	if (sh->exited || end == NULL)
+		return;
+	sh->keys_next = NULL;
+	sh->keys_end = NULL;
+	end(sh, why);
+	shell_drain(sh);
 }
 
 int shell_read_line(struct shell *sh, const char *prompt, bool secret, shell_line_fn next)
@@ -1227,6 +1277,14 @@ static void shell_notice_turn(struct shell *sh, const char *from, const char *te
 		buf_free(&b);
 		return;
 	}
+	if (sh->keys_next != NULL) {
+		/* Watching: the screen is another session's; the notice goes on a line of its
+		 * own. */
+		shell_write(sh, 1, "\r\n", 2);
+		shell_write(sh, 1, b.data, b.len);
+		buf_free(&b);
+		return;
+	}
 	lineedit_hide(sh->le, &sh->tmp);
 	shell_write_raw(sh, &sh->tmp);
 	shell_write(sh, 1, b.data, b.len);
@@ -1240,4 +1298,29 @@ void shell_notice(struct shell *sh, const char *from, const char *text)
 	shell_turn_begin(sh);
 	shell_notice_turn(sh, from, text);
 	shell_sync_start(sh);
+}
+
+void shell_kick(struct shell *sh, const char *from, const char *text)
+{
+	struct buf b;
+
+	if (sh->exited)
+		return;
+	shell_turn_begin(sh);
+	if (!sh->interactive || sh->keys_next != NULL) {
+		shell_notice(sh, from, text);
+	} else {
+		/* The line being typed is not drawn again: the session ends here. */
+		buf_init(&b);
+		buf_putc(&b, '[');
+		shell_clean(&b, from ? from : "");
+		buf_puts(&b, "] ");
+		shell_clean(&b, text ? text : "");
+		buf_putc(&b, '\n');
+		lineedit_hide(sh->le, &sh->tmp);
+		shell_write_raw(sh, &sh->tmp);
+		shell_write(sh, 1, b.data, b.len);
+		buf_free(&b);
+	}
+	shell_quit(sh, CMD_ERROR);
 }

@@ -59,6 +59,17 @@ size_t shell_stdin_wanted(const struct shell *sh);
 void shell_stdin_refused(struct shell *sh);
 /* Prints a notice above the prompt (broadcast, shutdown), sanitized; from is the sender. */
 void shell_notice(struct shell *sh, const char *from, const char *text);
+/* Ends the session from outside (a supervisor's kick): the notice as shell_notice, then the
+ * shell exits (status 1). */
+void shell_kick(struct shell *sh, const char *from, const char *text);
+/* The session this shell watches (shell_monitor.watch) has ended, or the host stopped the
+ * watch: the watch command ends, saying why. Nothing when the shell is not watching. */
+void shell_watch_ended(struct shell *sh, const char *why);
+/* What the session is doing now, into out (n bytes, NUL-terminated): the running command
+ * and a guided form's step ("complaint new: techniques"), or "" at the prompt. */
+void shell_activity(const struct shell *sh, char *out, size_t n);
+/* True while a command takes the keys (watching another session). */
+bool shell_taking_keys(const struct shell *sh);
 /* True while an asynchronous operation is pending (the host must not free the shell's
  * callbacks' target: it keeps the shell alive until the callback ran). */
 bool shell_busy(const struct shell *sh);

@@ -21,6 +21,12 @@ struct lineedit;
  * the call for secret prompts), or NULL when the user cancelled (Ctrl-C, Ctrl-D). */
 typedef void (*shell_line_fn)(struct shell *sh, const char *line);
 
+/* A command that takes the terminal's keys itself (watch): keys gets every byte typed while
+ * it runs; end runs when the host ends it from outside (shell_watch_ended) with why, and must
+ * end the command (shell_cmd_done). */
+typedef void (*shell_keys_fn)(struct shell *sh, const char *buf, size_t len);
+typedef void (*shell_keys_end_fn)(struct shell *sh, const char *why);
+
 #define SHELL_OP_SLOTS 4
 
 struct shell {
@@ -57,6 +63,9 @@ struct shell {
 	void *state;                 /* a running command's own state (a guided form) or NULL, */
 	void (*state_free)(void *);  /* freed with this when the command ends or the shell goes */
 	struct buf tmp;
+	shell_keys_fn keys_next;     /* a command takes the keys (shell_take_keys) */
+	shell_keys_end_fn keys_end;
+	const char *step;            /* the running form's step (its static key), or NULL */
 };
 
 /* The session language. */
@@ -87,6 +96,12 @@ void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx);
 /* Prints store error err as "<what>: <store_strerror>" and returns CMD_ERROR. */
 int shell_store_error(struct shell *sh, int err);
 
+/* What the running command changed so far (its audit event, bookkeeping) acknowledges
+ * nothing: its output need not wait for the disk (see host.sync). A command whose screen is
+ * not its own from here on (watch) says so before it prints. No effect once something was
+ * held. */
+void shell_ack_now(struct shell *sh);
+
 /* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */
 const char *shell_stdin(struct shell *sh, size_t *len);
 /* Takes the next line of stdin (without "\n" / "\r\n") into out; false at the end. *pos is
@@ -106,6 +121,9 @@ int shell_pwverify(struct shell *sh, const char *hash, const char *password, she
  * (it must still release arg). Returns CMD_PENDING, or prints an error and returns CMD_ERROR
  * (neither fn nor done is called: the caller still owns arg). */
 int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg);
+/* Interactive: the running command takes every key typed from now on (keys), until it ends
+ * (shell_cmd_done); end as shell_keys_end_fn. Returns CMD_PENDING. */
+int shell_take_keys(struct shell *sh, shell_keys_fn keys, shell_keys_end_fn end);
 /* Ends the running command (after CMD_PENDING) with an exit status. */
 void shell_cmd_done(struct shell *sh, int status);
 /* The shell is finished: host->exit(status) once. */

@@ -2,9 +2,12 @@
  * an interactive session's keystrokes (as the terminal sends them, in chunks) and, after the
  * first NUL byte, an exec-mode command line with its stdin. Password hashing is delivered later
  * from a queue, interleaved with the input, as the loop would. The shell runs as admin against
- * an in-memory store, so every command is reachable. Checks: no crash, no leak, exit called at
+ * an in-memory store, so every command is reachable, with a pretend live session "s1" of
+ * agent1 for the monitoring commands (watch takes the keys until q, or until the host ends
+ * it). Checks: no crash, no leak, exit called at
  * most once and no output after it, no ESC byte written by exec mode (no colour there). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct fuzz_shell_host {
 	struct shell *sh;
 	bool exec;
+	bool watching;
 	int exits;
 	size_t nq;
 	shell_async_cb q[FUZZ_SHELL_QMAX];
@@ -74,6 +78,104 @@ static int fuzz_shell_pwverify(void *ctx, const char *hash, const char *password
 	(void)hash;
 	return fuzz_shell_push(ctx, cb, password[0] == 'o' ? 1 : 0);
 }
+
+/* --- a pretend live session (shell_monitor) ----------------------------------------------- */
+
+static void fuzz_shell_mon_info(shell_session_fn each, void *arg)
+{
+	struct shell_session_info si;
+
+	memset(&si, 0, sizeof si);
+	si.id = "s1";
+	si.account = "agent1";
+	si.display = "王\x1b[31m小明";
+	si.role = ROLE_AGENT;
+	si.team = "";
+	si.transport = "ssh";
+	si.peer = "127.0.0.1:2";
+	si.cols = 80;
+	si.rows = 24;
+	si.doing = "complaint new: words";
+	si.watching = "";
+	each(arg, &si);
+}
+
+static size_t fuzz_shell_mon_list(void *ctx, shell_session_fn each, void *arg)
+{
+	(void)ctx;
+	fuzz_shell_mon_info(each, arg);
+	return 1;
+}
+
+static int fuzz_shell_mon_get(void *ctx, const char *id, shell_session_fn each, void *arg)
+{
+	(void)ctx;
+	if (strcmp(id, "s1") != 0)
+		return SHELL_MONITOR_ENOENT;
+	fuzz_shell_mon_info(each, arg);
+	return 0;
+}
+
+static int fuzz_shell_mon_text(void *ctx, const char *id, const char *text)
+{
+	(void)ctx;
+	(void)text;
+	return strcmp(id, "s1") == 0 ? 0 : SHELL_MONITOR_ENOENT;
+}
+
+static int fuzz_shell_mon_watch(void *ctx, const char *id)
+{
+	struct fuzz_shell_host *h = ctx;
+
+	if (strcmp(id, "s1") != 0)
+		return SHELL_MONITOR_ENOENT;
+	if (h->watching)
+		return SHELL_MONITOR_EBUSY;
+	h->watching = true;
+	return 0;
+}
+
+static void fuzz_shell_mon_unwatch(void *ctx)
+{
+	struct fuzz_shell_host *h = ctx;
+
+	if (!h->watching)
+		abort();
+	h->watching = false;
+}
+
+static size_t fuzz_shell_mon_watchers(void *ctx, shell_session_fn each, void *arg)
+{
+	(void)ctx;
+	fuzz_shell_mon_info(each, arg);
+	return 1;
+}
+
+static bool fuzz_shell_mon_whisperer(void *ctx, char *out, size_t n)
+{
+	(void)ctx;
+	snprintf(out, n, "s1");
+	return true;
+}
+
+static bool fuzz_shell_mon_scope_all(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static const struct shell_monitor fuzz_shell_monitor = {
+    .list = fuzz_shell_mon_list,
+    .get = fuzz_shell_mon_get,
+    .whisper = fuzz_shell_mon_text,
+    .notice = fuzz_shell_mon_text,
+    .kick = fuzz_shell_mon_text,
+    .watch = fuzz_shell_mon_watch,
+    .unwatch = fuzz_shell_mon_unwatch,
+    .watchers = fuzz_shell_mon_watchers,
+    .whisperer = fuzz_shell_mon_whisperer,
+    .scope_all = fuzz_shell_mon_scope_all,
+};
 
 static void fuzz_shell_drain(struct fuzz_shell_host *h)
 {
@@ -127,6 +229,7 @@ static void fuzz_shell_run(const uint8_t *data, size_t size, const char *exec)
 	host.exit = fuzz_shell_exit;
 	host.pwhash = fuzz_shell_pwhash;
 	host.pwverify = fuzz_shell_pwverify;
+	host.monitor = &fuzz_shell_monitor;
 	memset(&opts, 0, sizeof opts);
 	opts.session_id = "fuzz";
 	opts.peer = "127.0.0.1:1";
@@ -153,6 +256,11 @@ static void fuzz_shell_run(const uint8_t *data, size_t size, const char *exec)
 		shell_feed(h.sh, (const char *)data + i, n);
 		if (data[i] & 1)
 			fuzz_shell_drain(&h);
+		/* Now and then the watched session ends while it is watched. */
+		if (h.watching && data[i] % 16 == 15) {
+			h.watching = false;
+			shell_watch_ended(h.sh, "ended");
+		}
 		i += n;
 	}
 	shell_notice(h.sh, "fuzz", "notice");

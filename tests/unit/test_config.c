@@ -53,9 +53,41 @@ static void test_config_defaults_when_empty(void **state)
 	assert_int_equal(cfg.addr_decay_s, 60);
 	assert_null(cfg.trusted);
 	assert_int_equal(cfg.ntrusted, 0);
+	/* Live monitoring: team scope, the agent told, bounded buffers. */
+	assert_false(cfg.monitor_scope_all);
+	assert_true(cfg.monitor_notify);
+	assert_int_equal(cfg.monitor_scrollback, 16384);
+	assert_int_equal(cfg.monitor_watch_buffer, 65536);
+	assert_int_equal(cfg.idle_timeout_s, 0);
+	assert_int_equal(cfg.idle_warn_s, 60);
 	config_free(&cfg);
 	unlink(path);
 	free(path);
+}
+
+static void test_config_error(const char *text, int line, const char *reason);
+
+static void test_config_monitor_policy(void **state)
+{
+	char *path = test_config_write("[monitor]\nscope = all\nnotify = false\n"
+				       "scrollback = 0\nwatch_buffer = 256K\n");
+	struct config cfg;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_true(cfg.monitor_scope_all);
+	assert_false(cfg.monitor_notify);
+	assert_int_equal(cfg.monitor_scrollback, 0);
+	assert_int_equal(cfg.monitor_watch_buffer, 262144);
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+	test_config_error("[monitor]\nscope = everyone\n", 2, "team");
+	test_config_error("[monitor]\nnotify = sometimes\n", 2, "true or false");
+	test_config_error("[monitor]\nwatch_buffer = 1M\n", 2, "size");
+	test_config_error("[monitor]\nwatch_buffer = 1K\n", 2, "size");
+	test_config_error("[monitor]\nscrollback = 2M\n", 2, "size");
 }
 
 static void test_config_connection_limits_and_trusted_networks(void **state)
@@ -245,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_config_errors_name_file_line_reason),
 		cmocka_unit_test(test_config_missing_file),
 		cmocka_unit_test(test_config_parse_listen_forms),
+		cmocka_unit_test(test_config_monitor_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,6 +148,7 @@ void testhost_free(struct testhost *th)
 	testhost_stop(th);
 	catalog_unref(th->catalog);
 	store_close(th->st);
+	buf_free(&th->mon);
 	testhost_tmpdir_remove(th->dir);
 	free(th);
 }
@@ -418,6 +419,164 @@ void testhost_stop(struct testhost *th)
 	th->syncs = 0;
 }
 
+/* ---- live monitoring over th->sessions --------------------------------------------------- */
+
+void testhost_session_add(struct testhost *th, const char *id, const char *account,
+			  const char *team, enum role role, bool exec)
+{
+	struct testhost_session *s;
+
+	assert_true(th->nsessions < TESTHOST_SESSIONS_MAX);
+	s = &th->sessions[th->nsessions++];
+	memset(s, 0, sizeof *s);
+	snprintf(s->id, sizeof s->id, "%s", id);
+	snprintf(s->account, sizeof s->account, "%s", account);
+	snprintf(s->team, sizeof s->team, "%s", team != NULL ? team : "");
+	s->role = (unsigned)role;
+	s->exec = exec;
+	s->cols = exec ? 0 : 100;
+	s->rows = exec ? 0 : 30;
+}
+
+static void testhost_session_info(const struct testhost *th, const struct testhost_session *s,
+				  shell_session_fn each, void *arg)
+{
+	struct shell_session_info si;
+
+	memset(&si, 0, sizeof si);
+	si.id = s->id;
+	si.account = s->account;
+	si.display = s->account;
+	si.role = s->role;
+	si.team = s->team;
+	si.transport = "ssh";
+	si.peer = "127.0.0.1:40001";
+	si.exec = s->exec;
+	si.login_ms = 1700000000000;
+	si.idle_ms = 61000;
+	si.cols = s->cols;
+	si.rows = s->rows;
+	si.doing = s->doing;
+	si.watching = "";
+	si.watchers = strcmp(th->watching, s->id) == 0 ? 1 : 0;
+	each(arg, &si);
+}
+
+static struct testhost_session *testhost_session_find(struct testhost *th, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < th->nsessions; i++)
+		if (strcmp(th->sessions[i].id, id) == 0)
+			return &th->sessions[i];
+	return NULL;
+}
+
+static size_t testhost_mon_list(void *ctx, shell_session_fn each, void *arg)
+{
+	struct testhost *th = ctx;
+	size_t i;
+
+	for (i = 0; i < th->nsessions; i++)
+		testhost_session_info(th, &th->sessions[i], each, arg);
+	return th->nsessions;
+}
+
+static int testhost_mon_get(void *ctx, const char *id, shell_session_fn each, void *arg)
+{
+	struct testhost *th = ctx;
+	struct testhost_session *s = testhost_session_find(th, id);
+
+	if (s == NULL)
+		return SHELL_MONITOR_ENOENT;
+	testhost_session_info(th, s, each, arg);
+	return 0;
+}
+
+static int testhost_mon_act(struct testhost *th, const char *what, const char *id,
+			    const char *text)
+{
+	if (testhost_session_find(th, id) == NULL)
+		return SHELL_MONITOR_ENOENT;
+	buf_printf(&th->mon, "%s %s %s\n", what, id, text);
+	return 0;
+}
+
+static int testhost_mon_whisper(void *ctx, const char *id, const char *text)
+{
+	return testhost_mon_act(ctx, "whisper", id, text);
+}
+
+static int testhost_mon_notice(void *ctx, const char *id, const char *text)
+{
+	return testhost_mon_act(ctx, "notice", id, text);
+}
+
+static int testhost_mon_kick(void *ctx, const char *id, const char *reason)
+{
+	return testhost_mon_act(ctx, "kick", id, reason);
+}
+
+static int testhost_mon_watch(void *ctx, const char *id)
+{
+	struct testhost *th = ctx;
+	struct testhost_session *s = testhost_session_find(th, id);
+
+	if (s == NULL)
+		return SHELL_MONITOR_ENOENT;
+	if (s->exec)
+		return SHELL_MONITOR_ENOTTY;
+	if (th->watching[0] != '\0')
+		return SHELL_MONITOR_EBUSY;
+	snprintf(th->watching, sizeof th->watching, "%s", id);
+	buf_printf(&th->mon, "watch %s\n", id);
+	return 0;
+}
+
+static void testhost_mon_unwatch(void *ctx)
+{
+	struct testhost *th = ctx;
+
+	th->watching[0] = '\0';
+	buf_puts(&th->mon, "unwatch\n");
+}
+
+static size_t testhost_mon_watchers(void *ctx, shell_session_fn each, void *arg)
+{
+	(void)ctx;
+	(void)each;
+	(void)arg;
+	return 0;
+}
+
+static bool testhost_mon_whisperer(void *ctx, char *out, size_t n)
+{
+	struct testhost *th = ctx;
+
+	if (th->whisperer[0] == '\0')
+		return false;
+	snprintf(out, n, "%s", th->whisperer);
+	return true;
+}
+
+static bool testhost_mon_scope_all(void *ctx)
+{
+	return ((struct testhost *)ctx)->scope_all;
+}
+
+static const struct shell_monitor testhost_monitor = {
+    .list = testhost_mon_list,
+    .get = testhost_mon_get,
+    .whisper = testhost_mon_whisper,
+    .notice = testhost_mon_notice,
+    .kick = testhost_mon_kick,
+    .watch = testhost_mon_watch,
+    .unwatch = testhost_mon_unwatch,
+    .watchers = testhost_mon_watchers,
+    .whisperer = testhost_mon_whisperer,
+    .scope_all = testhost_mon_scope_all,
+};
+
 struct shell *testhost_start_user(struct testhost *th, const struct shell_user *user, unsigned caps,
                                   const struct shell_opts *opts)
 {
@@ -450,6 +609,8 @@ struct shell *testhost_start_user(struct testhost *th, const struct shell_user *
 		host.ban_lift = testhost_ban_lift_cb;
 		host.unlock = testhost_unlock_cb;
 	}
+	if (caps & TESTHOST_MONITOR)
+		host.monitor = &testhost_monitor;
 	th->sh = shell_new(&host, user, &o);
 	assert_non_null(th->sh);
 	shell_start(th->sh);

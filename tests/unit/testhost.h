@@ -29,6 +29,20 @@ enum testhost_caps {
 	TESTHOST_CATALOG = 1 << 2, /* the catalog callback: answers th->cat */
 	TESTHOST_BANS = 1 << 3,    /* bans, ban_lift, unlock: over th->bans */
 	TESTHOST_SYNC = 1 << 4,    /* sync: queued, done with th->sync_rc on drain */
+	TESTHOST_MONITOR = 1 << 5, /* live monitoring: over th->sessions, actions in th->mon */
+};
+
+#define TESTHOST_SESSIONS_MAX 8
+
+/* A live session the test host pretends the service holds (see shell_monitor). */
+struct testhost_session {
+	char id[16];
+	char account[32];
+	char team[32];
+	unsigned role;
+	bool exec;
+	int cols, rows;
+	char doing[64];
 };
 
 #define TESTHOST_BANS_MAX 8
@@ -82,6 +96,15 @@ struct testhost {
 	struct testhost_ban bans[TESTHOST_BANS_MAX];
 	size_t nbans;
 	int lifts, unlocks; /* calls */
+	/* The service's live sessions (TESTHOST_MONITOR); the test fills them. What the shell
+	 * asked the monitor to do, one line each: "whisper ID TEXT", "notice ID TEXT", "kick ID
+	 * REASON", "watch ID", "unwatch". Kept across starts. */
+	struct testhost_session sessions[TESTHOST_SESSIONS_MAX];
+	size_t nsessions;
+	bool scope_all;      /* [monitor] scope = all */
+	char watching[16];   /* the session the shell watches, "" none */
+	char whisperer[16];  /* the one to reply to, "" none */
+	struct buf mon;
 };
 
 /* The audit context of the fixture's own changes (account "setup", role admin, "cli"). */
@@ -122,6 +145,10 @@ int testhost_load_catalog(struct testhost *th, const char *dir);
 /* Adds a pretend login penalty (account NULL: the address's). */
 void testhost_ban_add(struct testhost *th, const char *addr, const char *account, int failures,
                       bool blocked, int64_t left_s);
+
+/* Adds a pretend live session (TESTHOST_MONITOR). */
+void testhost_session_add(struct testhost *th, const char *id, const char *account,
+			  const char *team, enum role role, bool exec);
 
 /* How many audit events in st have this action (and, if detail is not NULL, a detail
  * containing it). */
