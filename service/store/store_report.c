@@ -422,8 +422,7 @@ struct store_report_times {
 
 /* The medians of the rows (sorted, unique groups) from report_resolved over [lo, hi). */
 static int store_report_rollup_medians(struct store *st, struct technique_stat *rows, size_t nrows,
-                                       int64_t lo, int64_t hi, const char *category,
-                                       bool by_agent)
+                                       int64_t lo, int64_t hi, const char *category, bool by_agent)
 {
 	struct store_report_times *t = calloc(nrows + 1, sizeof *t);
 	sqlite3_stmt *s = NULL;
@@ -445,10 +444,12 @@ static int store_report_rollup_medians(struct store *st, struct technique_stat *
 
 		if (j >= nrows || !store_report_same(rows[j].technique, code) ||
 		    !store_report_same(rows[j].agent, agent)) {
-			struct technique_stat key = {.technique = (char *)code, .agent = (char *)agent};
+			struct technique_stat key = {.technique = (char *)code,
+			                             .agent = (char *)agent};
 			struct technique_stat *r =
-			    code == NULL ? NULL
-			                 : bsearch(&key, rows, nrows, sizeof *rows, store_report_cmp);
+			    code == NULL
+			        ? NULL
+			        : bsearch(&key, rows, nrows, sizeof *rows, store_report_cmp);
 
 			if (r == NULL) {
 				rc = store_fail_msg(st, STORE_EIO,
@@ -529,8 +530,8 @@ static int store_report_rollup(struct store *st, int64_t now_ms, int64_t since, 
 		sum.n = k;
 		qsort(sum.rows, sum.n, sizeof *sum.rows, store_report_cmp);
 		if (sum.n > 0)
-			rc = store_report_rollup_medians(st, sum.rows, sum.n, since, until, category,
-			                                 by_agent);
+			rc = store_report_rollup_medians(st, sum.rows, sum.n, since, until,
+			                                 category, by_agent);
 	}
 	if (rc < 0) {
 		store_report_free(sum.rows, sum.n);

@@ -37,38 +37,40 @@
 #define STORE_ROLLUP_UP(L)                                                                         \
 	"INSERT INTO report_rollup SELECT " L ", bucket / 4, category, agent, code,"               \
 	" sum(complaints), sum(resolved), sum(reopened), sum(escalated), sum(kept),"               \
-	" sum(kept_on_time), sum(open_due) FROM report_rollup WHERE level = " L " - 1"            \
+	" sum(kept_on_time), sum(open_due) FROM report_rollup WHERE level = " L " - 1"             \
 	" GROUP BY 2, 3, 4, 5;"
 
 /* A complaint's whole share (times sign) at every level, for the techniques t of from/where,
  * from its rows as they are now. */
 #define STORE_ROLLUP_SHARE_OF(sign, code, from, where)                                             \
-	"INSERT INTO report_rollup SELECT l.level, c.created_ms / l.width, c.category, c.agent, " \
-	code ", " sign ", " sign " * (c.status = 'resolved'),"                                     \
-	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"       \
+	"INSERT INTO report_rollup SELECT l.level, c.created_ms / l.width, c.category, "           \
+	"c.agent, " code ", " sign ", " sign " * (c.status = 'resolved'),"                         \
+	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"        \
 	"  AND h.action = 'reopen'),"                                                              \
-	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"       \
+	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"        \
 	"  AND h.action = 'escalate'),"                                                            \
-	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                \
+	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
 	"  AND p.status = 'kept'),"                                                                \
-	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                \
+	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
 	"  AND p.status = 'kept' AND p.closed_ms <= p.due_ms),"                                    \
-	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                \
-	"  AND p.status = 'open' AND p.due_ms <= (SELECT due_ms FROM report_sweep))"              \
+	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
+	"  AND p.status = 'open' AND p.due_ms <= (SELECT due_ms FROM report_sweep))"               \
 	" FROM complaints c" from ", report_levels l WHERE " where STORE_ROLLUP_UPSERT ";"
 /* For the one technique code of complaint id (a technique row added or removed). */
 #define STORE_ROLLUP_SHARE_CODE(sign, id, code) STORE_ROLLUP_SHARE_OF(sign, code, "", "c.id = " id)
 /* For each of the complaint's techniques. */
 #define STORE_ROLLUP_SHARE_ALL(sign, id)                                                           \
-	STORE_ROLLUP_SHARE_OF(sign, "t.code", " JOIN complaint_techniques t ON t.complaint_id = c.id", \
-	                      "c.id = " id)
+	STORE_ROLLUP_SHARE_OF(                                                                     \
+	    sign, "t.code", " JOIN complaint_techniques t ON t.complaint_id = c.id", "c.id = " id)
 
 /* One promise's counts (times sign), its row being new or old in a trigger. */
 #define STORE_ROLLUP_PROMISE(sign, row)                                                            \
 	"INSERT INTO report_rollup SELECT l.level, c.created_ms / l.width, c.category, c.agent,"   \
 	" t.code, 0, 0, 0, 0, " sign " * (" row ".status = 'kept'),"                               \
-	" " sign " * coalesce(" row ".status = 'kept' AND " row ".closed_ms <= " row ".due_ms, 0)," \
-	" " sign " * (" row ".status = 'open' AND " row ".due_ms <= (SELECT due_ms FROM report_sweep))" \
+	" " sign " * coalesce(" row ".status = 'kept' AND " row ".closed_ms <= " row               \
+	".due_ms, 0),"                                                                             \
+	" " sign " * (" row ".status = 'open' AND " row                                            \
+	".due_ms <= (SELECT due_ms FROM report_sweep))"                                            \
 	" FROM complaints c JOIN complaint_techniques t ON t.complaint_id = c.id, report_levels l" \
 	" WHERE c.id = " row ".complaint_id" STORE_ROLLUP_UPSERT ";"
 
