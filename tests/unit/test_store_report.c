@@ -4,7 +4,8 @@
  * at several "now"s; again after changes through the store (tags added and removed,
  * resolutions, reopenings, escalations, promises added, kept and withdrawn) and after rows
  * changed and deleted by hand; and after the rollup is built again by the migration's
- * backfill. The rollup's due mark follows the clock. */
+ * backfill. The rollup's due mark follows the clock. The count of overdue complaints, read
+ * from the promises, agrees with the list. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -292,12 +293,69 @@ static void test_sr_backfill(void **state)
 	testhost_free(th);
 }
 
+/* The count under `complaint list --overdue`, read from the overdue promises, is the number of
+ * complaints the list shows (which asks each complaint), with the other filters too, and
+ * stops at its limit. */
+static void test_sr_overdue_count(void **state)
+{
+	int64_t now = store_now_ms();
+	struct testhost *th = test_sr_seeded(now);
+	static const char *const agents[] = {NULL, "agent2"};
+	static const char *const cats[] = {NULL, "repairs"};
+	const unsigned masks[] = {0, COMPLAINT_STATUS_BIT(COMPLAINT_OPEN),
+	                          COMPLAINT_STATUS_BIT(COMPLAINT_IN_PROGRESS) |
+	                              COMPLAINT_STATUS_BIT(COMPLAINT_ESCALATED)};
+	size_t a, c, m, seen = 0;
+
+	(void)state;
+	test_sr_changes(th, now); /* complaints with several overdue promises among them */
+	for (a = 0; a < 2; a++)
+		for (c = 0; c < 2; c++)
+			for (m = 0; m < 3; m++) {
+				struct complaint_filter f;
+				struct complaint *list = NULL;
+				int64_t total = 0;
+				size_t n = 0;
+				bool exact = false;
+
+				memset(&f, 0, sizeof f);
+				f.overdue = true;
+				f.now_ms = now;
+				f.agent = agents[a];
+				f.category = cats[c];
+				f.status_mask = masks[m];
+				f.limit = 100000;
+				assert_int_equal(store_complaint_list(th->st, &f, &list, &n), 0);
+				store_complaint_list_free(list, n);
+				assert_int_equal(store_complaint_count_max(th->st, &f, 100000, 0,
+				                                           &total, &exact),
+				                 0);
+				assert_int_equal(total, (int64_t)n);
+				assert_true(exact);
+				if (n > 3) {
+					assert_int_equal(store_complaint_count_max(th->st, &f, 3, 0,
+					                                           &total, &exact),
+					                 0);
+					assert_int_equal(total, 3);
+					assert_false(exact);
+				}
+				seen += n;
+			}
+	assert_true(seen > 100);
+	assert_true(test_sr_int(th,
+	                        "SELECT count(*) FROM (SELECT complaint_id FROM promises"
+	                        " WHERE status = 'open' AND due_ms < strftime('%s', 'now') * 1000"
+	                        " GROUP BY 1 HAVING count(*) > 1)") > 0);
+	testhost_free(th);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sr_rollup_matches_rows),
 	    cmocka_unit_test(test_sr_rollup_follows_changes),
 	    cmocka_unit_test(test_sr_backfill),
+	    cmocka_unit_test(test_sr_overdue_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
