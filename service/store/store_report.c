@@ -210,9 +210,13 @@ static const char store_report_sql_due[] =
     " AND c.created_ms >= ?1 AND c.created_ms < ?2 AND (?3 IS NULL OR c.category = ?3)"
     " GROUP BY 1, 2";
 
+/* The times to resolve of technique ?1's complaints created in [?2, ?3) (and their agents). */
 static const char store_report_sql_times[] =
-    "SELECT code, CASE WHEN ?4 THEN agent END, resolve_ms FROM report_resolved"
-    " WHERE created_ms >= ?1 AND created_ms < ?2 AND (?3 IS NULL OR category = ?3)";
+    "SELECT resolve_ms FROM report_resolved"
+    " WHERE code = ?1 AND created_ms >= ?2 AND created_ms < ?3 AND (?4 IS NULL OR category = ?4)";
+static const char store_report_sql_times_agent[] =
+    "SELECT resolve_ms, agent FROM report_resolved"
+    " WHERE code = ?1 AND created_ms >= ?2 AND created_ms < ?3 AND (?4 IS NULL OR category = ?4)";
 
 static const char store_report_sql_mark[] = "SELECT due_ms FROM report_sweep";
 static const char store_report_sql_begin[] = "BEGIN";
@@ -420,57 +424,80 @@ struct store_report_times {
 	size_t n, cap;
 };
 
-/* The medians of the rows (sorted, unique groups) from report_resolved over [lo, hi). */
-static int store_report_rollup_medians(struct store *st, struct technique_stat *rows, size_t nrows,
-                                       int64_t lo, int64_t hi, const char *category, bool by_agent)
+/* Reads the times to resolve of one technique (the groups rows[0..n), all of that technique,
+ * by agent when more than one) into t. */
+static int store_report_times_of(struct store *st, struct technique_stat *rows, size_t n,
+                                 struct store_report_times *t, int64_t lo, int64_t hi,
+                                 const char *category, bool by_agent)
 {
-	struct store_report_times *t = calloc(nrows + 1, sizeof *t);
 	sqlite3_stmt *s = NULL;
 	size_t j = 0, i;
 	int rc;
 
-	if (t == NULL)
-		return -ENOMEM;
-	rc = STORE_PREP(st, store_report_sql_times, &s, STORE_I(lo), STORE_I(hi), STORE_T(category),
-	                STORE_I(by_agent));
-	if (rc < 0) {
-		free(t);
-		return rc;
+	for (i = 0; i < n; i++) {
+		/* The resolved ones have a time each (a hint: the store never lets them differ). */
+		t[i].cap = rows[i].resolved > 0 ? (size_t)rows[i].resolved : 1;
+		t[i].v = malloc(t[i].cap * sizeof *t[i].v);
+		if (t[i].v == NULL)
+			return -ENOMEM;
 	}
+	rc = STORE_PREP(st, by_agent ? store_report_sql_times_agent : store_report_sql_times, &s,
+	                STORE_T(rows[0].technique), STORE_I(lo), STORE_I(hi), STORE_T(category));
+	if (rc < 0)
+		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *code = sqlite3_column_text(s, 0);
-		const unsigned char *agent = sqlite3_column_text(s, 1);
 		void *p;
 
-		if (j >= nrows || !store_report_same(rows[j].technique, code) ||
-		    !store_report_same(rows[j].agent, agent)) {
-			struct technique_stat key = {.technique = (char *)code,
-			                             .agent = (char *)agent};
-			struct technique_stat *r =
-			    code == NULL
-			        ? NULL
-			        : bsearch(&key, rows, nrows, sizeof *rows, store_report_cmp);
+		if (by_agent) {
+			const unsigned char *agent = sqlite3_column_text(s, 1);
 
-			if (r == NULL) {
-				rc = store_fail_msg(st, STORE_EIO,
-				                    "internal error: report groups disagree");
+			if (!store_report_same(rows[j].agent, agent)) {
+				for (j = 0; j < n && !store_report_same(rows[j].agent, agent); j++)
+					;
+				if (j == n) {
+					rc = store_fail_msg(
+					    st, STORE_EIO,
+					    "internal error: report groups disagree");
+					break;
+				}
+			}
+		}
+		if (t[j].n == t[j].cap) {
+			p = t[j].v;
+			if (store_grow(&p, &t[j].cap, t[j].n, sizeof *t[j].v) < 0) {
+				rc = -ENOMEM;
 				break;
 			}
-			j = (size_t)(r - rows);
+			t[j].v = p;
 		}
-		p = t[j].v;
-		if (store_grow(&p, &t[j].cap, t[j].n, sizeof *t[j].v) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		t[j].v = p;
-		t[j].v[t[j].n++] = sqlite3_column_int64(s, 2);
+		t[j].v[t[j].n++] = sqlite3_column_int64(s, 0);
 	}
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	else if (rc > 0)
 		rc = store_fail(st, rc);
 	store_stmt_done(s);
+	return rc;
+}
+
+/* The medians of the rows (sorted, unique groups) from report_resolved over [lo, hi): one
+ * range of the table per technique. */
+static int store_report_rollup_medians(struct store *st, struct technique_stat *rows, size_t nrows,
+                                       int64_t lo, int64_t hi, const char *category, bool by_agent)
+{
+	struct store_report_times *t = calloc(nrows + 1, sizeof *t);
+	size_t first = 0, end, i;
+	int rc = 0;
+
+	if (t == NULL)
+		return -ENOMEM;
+	for (first = 0; first < nrows && rc == 0; first = end) {
+		for (end = first + 1;
+		     end < nrows && strcmp(rows[end].technique, rows[first].technique) == 0; end++)
+			;
+		rc = store_report_times_of(st, rows + first, end - first, t + first, lo, hi,
+		                           category, by_agent);
+	}
 	for (i = 0; i < nrows; i++) {
 		if (rc == 0 && t[i].n > 0)
 			rows[i].median_resolve_ms = store_report_median_of(t[i].v, t[i].n);

@@ -32,6 +32,10 @@ struct store_schema_step {
  * technique, for the medians. The backfill reads every complaint once (level 0) and
  * each level from the one below. */
 static const char *const store_schema_v6[] = {
+    /* The overdue open promises with their complaints, from the index alone (the count under
+     * `complaint list --overdue`, the rollup's sweep). */
+    "DROP INDEX promises_status_due;"
+    "CREATE INDEX promises_status_due ON promises (status, due_ms, complaint_id);",
     "CREATE TABLE report_levels ("
         " level INTEGER PRIMARY KEY,"
         " width INTEGER NOT NULL"
@@ -84,12 +88,12 @@ static const char *const store_schema_v6[] = {
         " category TEXT NOT NULL,"
         " agent TEXT NOT NULL,"
         " resolve_ms INTEGER NOT NULL,"
-        " PRIMARY KEY (created_ms, complaint_id, code)"
+        " PRIMARY KEY (code, created_ms, complaint_id)"
         ") WITHOUT ROWID;"
         "INSERT INTO report_resolved SELECT c.created_ms, c.id, t.code, c.category, c.agent,"
         " c.resolved_ms - c.created_ms FROM complaints c"
         " JOIN complaint_techniques t ON t.complaint_id = c.id"
-        " WHERE c.status = 'resolved' AND c.resolved_ms IS NOT NULL ORDER BY 1, 2, 3;",
+        " WHERE c.status = 'resolved' AND c.resolved_ms IS NOT NULL ORDER BY 3, 1, 2;",
         /* A technique tagged or untagged: the complaint's whole share for that code. */
         "CREATE TRIGGER report_tag_add AFTER INSERT ON complaint_techniques BEGIN "
         STORE_ROLLUP_SHARE_CODE("1", "new.complaint_id", "new.code")
@@ -98,8 +102,9 @@ static const char *const store_schema_v6[] = {
         "  AND c.status = 'resolved' AND c.resolved_ms IS NOT NULL; END;",
         "CREATE TRIGGER report_tag_remove AFTER DELETE ON complaint_techniques BEGIN "
         STORE_ROLLUP_SHARE_CODE("-1", "old.complaint_id", "old.code")
-        " DELETE FROM report_resolved WHERE created_ms = (SELECT created_ms FROM complaints"
-        "  WHERE id = old.complaint_id) AND complaint_id = old.complaint_id AND code = old.code;"
+        " DELETE FROM report_resolved WHERE code = old.code AND created_ms = (SELECT"
+        "  created_ms FROM complaints WHERE id = old.complaint_id)"
+        "  AND complaint_id = old.complaint_id;"
         " END;",
         /* A complaint's status: resolved or not. */
         "CREATE TRIGGER report_status AFTER UPDATE OF status ON complaints"
@@ -120,8 +125,11 @@ static const char *const store_schema_v6[] = {
         " OR old.agent <> new.agent BEGIN " STORE_ROLLUP_SHARE_ALL("1", "new.id") " END;",
         /* The times to resolve. */
         "CREATE TRIGGER report_resolve_times AFTER UPDATE OF status, resolved_ms, created_ms,"
-        " category, agent ON complaints BEGIN"
-        " DELETE FROM report_resolved WHERE created_ms = old.created_ms"
+        " category, agent ON complaints WHEN old.status IS NOT new.status"
+        " OR old.resolved_ms IS NOT new.resolved_ms OR old.created_ms IS NOT new.created_ms"
+        " OR old.category IS NOT new.category OR old.agent IS NOT new.agent BEGIN"
+        " DELETE FROM report_resolved WHERE code IN (SELECT t.code FROM complaint_techniques t"
+        "  WHERE t.complaint_id = old.id) AND created_ms = old.created_ms"
         "  AND complaint_id = old.id;"
         " INSERT INTO report_resolved SELECT new.created_ms, new.id, t.code, new.category,"
         "  new.agent, new.resolved_ms - new.created_ms FROM complaint_techniques t"
@@ -131,7 +139,8 @@ static const char *const store_schema_v6[] = {
          * rows removed with it then find no complaint, so take nothing away again. */
         "CREATE TRIGGER report_complaint_remove BEFORE DELETE ON complaints BEGIN "
         STORE_ROLLUP_SHARE_ALL("-1", "old.id")
-        " DELETE FROM report_resolved WHERE created_ms = old.created_ms"
+        " DELETE FROM report_resolved WHERE code IN (SELECT t.code FROM complaint_techniques t"
+        "  WHERE t.complaint_id = old.id) AND created_ms = old.created_ms"
         "  AND complaint_id = old.id; END;",
         /* Reopened, escalated: at least once. */
         "CREATE TRIGGER report_history AFTER INSERT ON complaint_history"
