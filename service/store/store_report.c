@@ -313,7 +313,7 @@ static int store_report_add_rows(struct store *st, struct store_report_sum *sum,
 	return rc < 0 ? rc : store_report_add(st, s, sum, false, 0);
 }
 
-/* The rollup's counts of spans [a, b) of level: at most three spans at each end a level, the
+/* The rollup's counts of spans [a, b) of level: one range of spans at each end a level, the
  * rest one level up. */
 static int store_report_add_spans(struct store *st, struct store_report_sum *sum, int64_t a,
                                   int64_t b, const char *category, bool by_agent)

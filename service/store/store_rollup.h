@@ -14,14 +14,16 @@
 /* The schema version from which the rollup exists. */
 #define STORE_ROLLUP_SCHEMA 6
 
-/* Spans: level L is STORE_ROLLUP_SPAN_MS * 4^L wide, L = 0..STORE_ROLLUP_TOP, and a complaint
- * falls in span created_ms / width of each level. 15 minutes: every time zone's midnight
- * starts a span, so a report by days reads no complaint row. Level 12 is 478 years. */
+/* Spans: level L is STORE_ROLLUP_SPAN_MS * 16^L wide, L = 0..STORE_ROLLUP_TOP (15 minutes,
+ * 4 hours, 2.7 days, 43 days, 1.9 years, 30 years, 479 years), and a complaint falls in span
+ * created_ms / width of each level. 15 minutes: every time zone's midnight starts a span, so
+ * a report by days reads no complaint row. */
 #define STORE_ROLLUP_SPAN_MS 900000
 #define STORE_ROLLUP_SPAN_TEXT "900000"
-#define STORE_ROLLUP_FANOUT 4
-#define STORE_ROLLUP_TOP 12
-#define STORE_ROLLUP_TOP_TEXT "12"
+#define STORE_ROLLUP_FANOUT 16
+#define STORE_ROLLUP_FANOUT_TEXT "16"
+#define STORE_ROLLUP_TOP 6
+#define STORE_ROLLUP_TOP_TEXT "6"
 
 /* The tail of every statement that adds to the rollup. */
 #define STORE_ROLLUP_UPSERT                                                                        \
@@ -35,27 +37,32 @@
 
 /* Level L of the backfill, summed from level L - 1 (a string literal). */
 #define STORE_ROLLUP_UP(L)                                                                         \
-	"INSERT INTO report_rollup SELECT " L ", bucket / 4, category, agent, code,"               \
+	"INSERT INTO report_rollup SELECT " L ", bucket / " STORE_ROLLUP_FANOUT_TEXT               \
+	", category, agent, code,"                                                                 \
 	" sum(complaints), sum(resolved), sum(reopened), sum(escalated), sum(kept),"               \
 	" sum(kept_on_time), sum(open_due) FROM report_rollup WHERE level = " L " - 1"             \
 	" GROUP BY 2, 3, 4, 5;"
 
 /* A complaint's whole share (times sign) at every level, for the techniques t of from/where,
- * from its rows as they are now. */
+ * from its rows as they are now: worked out once (LIMIT keeps the planner from doing it again
+ * for each level), then added at each. */
 #define STORE_ROLLUP_SHARE_OF(sign, code, from, where)                                             \
-	"INSERT INTO report_rollup SELECT l.level, c.created_ms / l.width, c.category, "           \
-	"c.agent, " code ", " sign ", " sign " * (c.status = 'resolved'),"                         \
+	"INSERT INTO report_rollup SELECT l.level, x.created_ms / l.width, x.category, x.agent,"   \
+	" x.code, x.n, x.resolved, x.reopened, x.escalated, x.kept, x.kept_on_time, x.open_due"    \
+	" FROM (SELECT c.created_ms, c.category, c.agent, " code " AS code, " sign " AS n,"        \
+	" " sign " * (c.status = 'resolved') AS resolved,"                                         \
 	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"        \
-	"  AND h.action = 'reopen'),"                                                              \
+	"  AND h.action = 'reopen') AS reopened,"                                                  \
 	" " sign " * EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"        \
-	"  AND h.action = 'escalate'),"                                                            \
+	"  AND h.action = 'escalate') AS escalated,"                                               \
 	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
-	"  AND p.status = 'kept'),"                                                                \
+	"  AND p.status = 'kept') AS kept,"                                                        \
 	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
-	"  AND p.status = 'kept' AND p.closed_ms <= p.due_ms),"                                    \
+	"  AND p.status = 'kept' AND p.closed_ms <= p.due_ms) AS kept_on_time,"                    \
 	" " sign " * (SELECT count(*) FROM promises p WHERE p.complaint_id = c.id"                 \
-	"  AND p.status = 'open' AND p.due_ms <= (SELECT due_ms FROM report_sweep))"               \
-	" FROM complaints c" from ", report_levels l WHERE " where STORE_ROLLUP_UPSERT ";"
+	"  AND p.status = 'open' AND p.due_ms <= (SELECT due_ms FROM report_sweep)) AS open_due"   \
+	" FROM complaints c" from " WHERE " where                                                  \
+	" LIMIT -1) x, report_levels l WHERE true" STORE_ROLLUP_UPSERT ";"
 /* For the one technique code of complaint id (a technique row added or removed). */
 #define STORE_ROLLUP_SHARE_CODE(sign, id, code) STORE_ROLLUP_SHARE_OF(sign, code, "", "c.id = " id)
 /* For each of the complaint's techniques. */

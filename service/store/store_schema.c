@@ -22,8 +22,8 @@ struct store_schema_step {
 /* The rollup behind `report techniques` (store_report.c, store_rollup.h): for each span
  * of creation time, category, agent and technique, the counts the report sums. Spans
  * nest: level L is STORE_ROLLUP_SPAN_MS (15 minutes, so that every time zone's midnight
- * starts one) times 4^L, L = 0..STORE_ROLLUP_TOP, so a period reads at most six spans a
- * level. Kept by triggers in the transaction of each change: a technique tagged or
+ * starts one) times 16^L, L = 0..STORE_ROLLUP_TOP (479 years), so a period reads at most
+ * two ranges of spans a level. Kept by triggers in the transaction of each change: a technique tagged or
  * untagged adds or takes away the complaint's whole share for it; a status change, a
  * first reopening or escalation and each change of a promise add their difference.
  * open_due counts the open promises due by report_sweep.due_ms, which each transaction
@@ -41,7 +41,8 @@ static const char *const store_schema_v6[] = {
         " width INTEGER NOT NULL"
         ");"
         "WITH RECURSIVE l (level, width) AS (SELECT 0, " STORE_ROLLUP_SPAN_TEXT
-        "  UNION ALL SELECT level + 1, width * 4 FROM l WHERE level < " STORE_ROLLUP_TOP_TEXT ")"
+        "  UNION ALL SELECT level + 1, width * " STORE_ROLLUP_FANOUT_TEXT " FROM l"
+        "  WHERE level < " STORE_ROLLUP_TOP_TEXT ")"
         " INSERT INTO report_levels SELECT level, width FROM l;"
         "CREATE TABLE report_sweep ("
         " id INTEGER PRIMARY KEY CHECK (id = 0),"
@@ -79,8 +80,7 @@ static const char *const store_schema_v6[] = {
         "  FROM promises GROUP BY complaint_id) p ON p.complaint_id = c.id"
         " WHERE true GROUP BY 2, 3, 4, 5;",
         STORE_ROLLUP_UP("1") STORE_ROLLUP_UP("2") STORE_ROLLUP_UP("3") STORE_ROLLUP_UP("4")
-        STORE_ROLLUP_UP("5") STORE_ROLLUP_UP("6") STORE_ROLLUP_UP("7") STORE_ROLLUP_UP("8")
-        STORE_ROLLUP_UP("9") STORE_ROLLUP_UP("10") STORE_ROLLUP_UP("11") STORE_ROLLUP_UP("12"),
+        STORE_ROLLUP_UP("5") STORE_ROLLUP_UP("6"),
         "CREATE TABLE report_resolved ("
         " created_ms INTEGER NOT NULL,"
         " complaint_id INTEGER NOT NULL,"
