@@ -555,10 +555,13 @@ static int store_report_rollup(struct store *st, int64_t now_ms, int64_t since, 
 	}
 	if (rc == 0) {
 		sum.n = k;
+		if (sum.n == 0) {
+			free(sum.rows);
+			return 0;
+		}
 		qsort(sum.rows, sum.n, sizeof *sum.rows, store_report_cmp);
-		if (sum.n > 0)
-			rc = store_report_rollup_medians(st, sum.rows, sum.n, since, until,
-			                                 category, by_agent);
+		rc = store_report_rollup_medians(st, sum.rows, sum.n, since, until, category,
+		                                 by_agent);
 	}
 	if (rc < 0) {
 		store_report_free(sum.rows, sum.n);
