@@ -2,7 +2,8 @@
  * and changes of status, reading one whole, and the list, count and search queries built from a
  * filter. Every change is one transaction holding the change, its complaint_history row and its
  * audit event (store_complaint_status.c). Calls store.c, store_tx.c, store_audit.c,
- * store_search.c, store_pairs.c, store_unit.c, store_complaint_status.c and store_promise.c. */
+ * store_search.c, store_pairs.c, store_unit.c, store_complaint_status.c, store_promise.c and
+ * store_complaint_query.c (the queries built from a filter). */
 #include "store_complaint.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store_audit.h"
+#include "store_complaint_query.h"
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_search.h"
@@ -79,16 +81,6 @@ int store_complaint_mood_parse(const char *s)
 
 /* ---- statements ----------------------------------------------------------------------------- */
 
-#define STORE_COMPLAINT_COLS                                                                       \
-	"c.id, c.number, c.unit, c.unit_verified, c.caller, c.relation, c.phone, c.channel, "      \
-	"c.category, c.words, c.mood, c.dialect, c.outcome, c.status, c.agent, c.assignee, "       \
-	"c.created_ms, c.updated_ms, c.resolved_ms, "                                              \
-	"(SELECT group_concat(t.code, ' ') FROM complaint_techniques t"                            \
-	" WHERE t.complaint_id = c.id), "                                                          \
-	"(SELECT count(*) FROM promises p INDEXED BY promises_complaint"                           \
-	" WHERE p.complaint_id = c.id AND p.status = 'open'), "                                    \
-	"(SELECT min(p.due_ms) FROM promises p INDEXED BY promises_complaint"                      \
-	" WHERE p.complaint_id = c.id AND p.status = 'open')"
 static const char store_complaint_sql_day_next[] =
     "INSERT INTO complaint_days (day, last) VALUES (?1, 1)"
     " ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last";
@@ -549,178 +541,6 @@ int store_complaint_get(struct store *st, const char *number, struct complaint *
 	return rc;
 }
 
-/* A list query built from a filter. Parameters are numbered; texts are borrowed. */
-#define STORE_COMPLAINT_QARGS 16
-struct store_complaint_query {
-	char sql[3072];
-	size_t len;
-	char fts[2 * COMPLAINT_TEXT_MAX + 8]; /* the search index query (store_pairs_query) */
-	struct store_arg args[STORE_COMPLAINT_QARGS];
-	size_t nargs;
-	bool overflow;
-};
-
-static void store_complaint_q_add(struct store_complaint_query *q, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void store_complaint_q_add(struct store_complaint_query *q, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (q->overflow)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(q->sql + q->len, sizeof q->sql - q->len, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= sizeof q->sql - q->len)
-		q->overflow = true;
-	else
-		q->len += (size_t)w;
-}
-
-/* Adds a parameter and returns its number. */
-static size_t store_complaint_q_arg(struct store_complaint_query *q, struct store_arg a)
-{
-	if (q->nargs >= STORE_COMPLAINT_QARGS) {
-		q->overflow = true;
-		return 1;
-	}
-	q->args[q->nargs++] = a;
-	return q->nargs;
-}
-
-/* "= ?N" conditions on one column. */
-static void store_complaint_q_eq(struct store_complaint_query *q, const char *col,
-                                 const char *value)
-{
-	if (value != NULL)
-		store_complaint_q_add(q, " AND %s = ?%zu", col,
-		                      store_complaint_q_arg(q, STORE_T(value)));
-}
-
-/* How a built query ends. */
-enum store_complaint_q_shape {
-	SC_Q_ALL,       /* every matching row, newest first */
-	SC_Q_PAGED,     /* with LIMIT and OFFSET */
-	SC_Q_COUNT,     /* count(*) only */
-	SC_Q_COUNT_MAX, /* a 1 for each of at most f->limit rows */
-	SC_Q_SCAN,      /* id, words and outcome of every matching row, by id, latest first */
-};
-
-/* Builds the query for f (and a substring text, may be NULL). */
-static int store_complaint_q_build(struct store_complaint_query *q,
-                                   const struct complaint_filter *f, const char *text, bool scan,
-                                   enum store_complaint_q_shape shape)
-{
-	static const struct complaint_filter none;
-	size_t k;
-
-	if (f == NULL)
-		f = &none;
-	memset(q, 0, sizeof *q);
-	if (shape == SC_Q_COUNT)
-		store_complaint_q_add(q, "SELECT count(*)");
-	else if (shape == SC_Q_COUNT_MAX)
-		store_complaint_q_add(q, "SELECT 1");
-	else if (shape == SC_Q_SCAN)
-		store_complaint_q_add(q, "SELECT c.id, c.words, c.outcome");
-	else
-		store_complaint_q_add(q, "SELECT " STORE_COMPLAINT_COLS);
-	if (text != NULL && scan) {
-		/* Complaints changed by hand wait to be indexed: read every text instead. */
-		k = store_complaint_q_arg(q, STORE_T(text));
-		store_complaint_q_add(q,
-		                      " FROM complaints c WHERE (instr(c.words, ?%zu) > 0"
-		                      " OR instr(coalesce(c.outcome, ''), ?%zu) > 0"
-		                      " OR EXISTS (SELECT 1 FROM complaint_notes n"
-		                      " WHERE n.complaint_id = c.id AND instr(n.text, ?%zu) > 0))",
-		                      k, k, k);
-	} else if (text != NULL) {
-		/* Driven by the index, newest (highest id) first, so that a page of a common
-		 * word stops early and a rare one reads only its own rows. */
-		if (store_pairs_query(text, q->fts, sizeof q->fts) < 0)
-			return STORE_EINVAL;
-		store_complaint_q_add(q,
-		                      " FROM complaint_search s JOIN complaints c ON c.id = s.rowid"
-		                      " WHERE s.body MATCH ?%zu",
-		                      store_complaint_q_arg(q, STORE_T(q->fts)));
-	} else {
-		store_complaint_q_add(q, " FROM complaints c WHERE 1");
-	}
-	if (f->mine != NULL) {
-		k = store_complaint_q_arg(q, STORE_T(f->mine));
-		store_complaint_q_add(q, " AND (c.agent = ?%zu OR c.assignee = ?%zu)", k, k);
-	}
-	store_complaint_q_eq(q, "c.agent", f->agent);
-	store_complaint_q_eq(q, "c.assignee", f->assignee);
-	store_complaint_q_eq(q, "c.unit", f->unit);
-	store_complaint_q_eq(q, "c.category", f->category);
-	if (f->status_mask != 0) {
-		const char *sep = "";
-		int i;
-
-		if ((f->status_mask & ~((1u << COMPLAINT_NSTATUS) - 1)) != 0)
-			return STORE_EINVAL;
-		store_complaint_q_add(q, " AND c.status IN (");
-		for (i = 0; i < COMPLAINT_NSTATUS; i++) {
-			if (!(f->status_mask & COMPLAINT_STATUS_BIT(i)))
-				continue;
-			/* Program constants, not user data. */
-			store_complaint_q_add(q, "%s'%s'", sep, store_complaint_status_name(i));
-			sep = ", ";
-		}
-		store_complaint_q_add(q, ")");
-	}
-	if (f->technique != NULL)
-		store_complaint_q_add(q,
-		                      " AND EXISTS (SELECT 1 FROM complaint_techniques t"
-		                      " WHERE t.complaint_id = c.id AND t.code = ?%zu)",
-		                      store_complaint_q_arg(q, STORE_T(f->technique)));
-	if (f->since_ms != 0)
-		store_complaint_q_add(q, " AND c.created_ms >= ?%zu",
-		                      store_complaint_q_arg(q, STORE_I(f->since_ms)));
-	if (f->until_ms != 0)
-		store_complaint_q_add(q, " AND c.created_ms < ?%zu",
-		                      store_complaint_q_arg(q, STORE_I(f->until_ms)));
-	if (f->overdue)
-		store_complaint_q_add(
-		    q,
-		    " AND EXISTS (SELECT 1 FROM promises p INDEXED BY promises_complaint"
-		    " WHERE p.complaint_id = c.id AND p.status = 'open' AND p.due_ms < ?%zu)",
-		    store_complaint_q_arg(q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
-	if (shape == SC_Q_SCAN)
-		store_complaint_q_add(q, " ORDER BY c.id DESC");
-	else if (shape == SC_Q_COUNT_MAX)
-		store_complaint_q_add(q, " LIMIT ?%zu",
-		                      store_complaint_q_arg(q, STORE_I((int64_t)f->limit)));
-	else if (shape != SC_Q_COUNT && text != NULL)
-		store_complaint_q_add(q, scan ? " ORDER BY c.id DESC" : " ORDER BY s.rowid DESC");
-	else if (shape != SC_Q_COUNT)
-		store_complaint_q_add(q, " ORDER BY c.created_ms DESC, c.id DESC");
-	if (shape == SC_Q_PAGED) {
-		size_t limit = f->limit != 0 ? f->limit : 100;
-
-		if (limit > (size_t)INT64_MAX)
-			limit = (size_t)INT64_MAX;
-		if (f->offset > (size_t)INT64_MAX)
-			return STORE_EINVAL;
-		k = store_complaint_q_arg(q, STORE_I((int64_t)limit));
-		store_complaint_q_add(q, " LIMIT ?%zu OFFSET ?%zu", k,
-		                      store_complaint_q_arg(q, STORE_I((int64_t)f->offset)));
-	}
-	return q->overflow ? STORE_EINVAL : 0;
-}
-
-/* Prepares (cached by its text) and binds the built query. */
-static int store_complaint_q_prepare(struct store *st, const struct store_complaint_query *q,
-                                     sqlite3_stmt **out)
-{
-	int rc = store_stmt_built(st, q->sql, out);
-
-	return rc < 0 ? rc : store_bind(st, *out, q->args, q->nargs);
-}
-
 static int store_complaint_run_list(struct store *st, const struct complaint_filter *f,
                                     const char *text, bool scan, struct complaint **out, size_t *n)
 {
@@ -731,9 +551,9 @@ static int store_complaint_run_list(struct store *st, const struct complaint_fil
 
 	*out = NULL;
 	*n = 0;
-	rc = store_complaint_q_build(&q, f, text, scan, SC_Q_PAGED);
+	rc = store_complaint_query_build(&q, f, text, scan, SC_Q_PAGED);
 	if (rc == 0)
-		rc = store_complaint_q_prepare(st, &q, &s);
+		rc = store_complaint_query_prepare(st, &q, &s);
 	if (rc == 0)
 		rc = store_collect(st, s, sizeof **out, store_complaint_fill,
 		                   store_complaint_clear_v, &p, n);
@@ -754,9 +574,9 @@ int store_complaint_count(struct store *st, const struct complaint_filter *f, in
 	int rc;
 
 	*count = 0;
-	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_COUNT);
+	rc = store_complaint_query_build(&q, f, NULL, false, SC_Q_COUNT);
 	if (rc == 0)
-		rc = store_complaint_q_prepare(st, &q, &s);
+		rc = store_complaint_query_prepare(st, &q, &s);
 	if (rc == 0)
 		rc = store_step_int(st, s, count, NULL);
 	return rc;
@@ -787,9 +607,9 @@ int store_complaint_count_max(struct store *st, const struct complaint_filter *f
 	if (max <= 0 || budget < 0)
 		return STORE_EINVAL;
 	capped.limit = (size_t)max;
-	rc = store_complaint_q_build(&q, &capped, NULL, false, SC_Q_COUNT_MAX);
+	rc = store_complaint_query_build(&q, &capped, NULL, false, SC_Q_COUNT_MAX);
 	if (rc == 0)
-		rc = store_complaint_q_prepare(st, &q, &s);
+		rc = store_complaint_query_prepare(st, &q, &s);
 	if (rc < 0)
 		return rc;
 	/* Row by row, so that the rows counted before the budget ran out are known. The step
@@ -910,13 +730,13 @@ int store_complaint_search_match(struct store *st, store_match_fn match, void *a
 		return STORE_EINVAL;
 	limit = f != NULL && f->limit != 0 ? f->limit : 100;
 	offset = f != NULL ? f->offset : 0;
-	rc = store_complaint_q_build(&q, f, NULL, false, SC_Q_SCAN);
+	rc = store_complaint_query_build(&q, f, NULL, false, SC_Q_SCAN);
 	if (rc == 0)
 		rc = store_stmt(st, store_complaint_sql_notes_desc, &nc.s);
 	if (rc < 0)
 		return rc;
 	nc.rc = sqlite3_step(nc.s);
-	rc = store_complaint_q_prepare(st, &q, &s);
+	rc = store_complaint_query_prepare(st, &q, &s);
 	if (rc < 0) {
 		store_stmt_done(nc.s);
 		return rc;

@@ -31,9 +31,19 @@ struct technique_stat {
 };
 
 void store_report_free(struct technique_stat *rows, size_t n);
-/* Rows ordered by technique, then agent. */
-int store_report_techniques(struct store *st, int64_t since_ms, int64_t until_ms,
+/* Rows ordered by technique, then agent, with promises due by now_ms (0: the clock). Summed
+ * from the rollup (store_rollup.h) where the schema has it, with the rows themselves read for
+ * the ends of the period that fall inside a span of 15 minutes (none for periods of whole
+ * days), for the open promises that came due since the rollup's mark (those of the minutes
+ * since the last change), and for the medians (report_resolved: one row per resolved
+ * complaint and technique of the period). */
+int store_report_techniques(struct store *st, int64_t now_ms, int64_t since_ms, int64_t until_ms,
                             const char *category, bool by_agent, struct technique_stat **out,
                             size_t *n);
+/* The same computed over the complaints, their techniques, history and promises alone: what
+ * the rollup must agree with (tests), reading every complaint of the period. */
+int store_report_techniques_direct(struct store *st, int64_t now_ms, int64_t since_ms,
+                                   int64_t until_ms, const char *category, bool by_agent,
+                                   struct technique_stat **out, size_t *n);
 
 #endif

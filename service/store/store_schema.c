@@ -8,12 +8,160 @@
 
 #include "store_int.h"
 #include "store_pairs.h"
+#include "store_rollup.h"
 #include "store_tx.h"
 
 /* The schema, one step per version. Never edit a released step: add a new one. */
 struct store_schema_step {
 	int version;
-	const char *sql;
+	const char *sql;          /* or NULL, and then: */
+	const char *const *parts; /* statements run in order, up to a NULL */
+};
+
+/* Step 6, in parts (each statement text within what C compilers must take). */
+/* The rollup behind `report techniques` (store_report.c, store_rollup.h): for each span
+ * of creation time, category, agent and technique, the counts the report sums. Spans
+ * nest: level L is STORE_ROLLUP_SPAN_MS (15 minutes, so that every time zone's midnight
+ * starts one) times 16^L, L = 0..STORE_ROLLUP_TOP (479 years), so a period reads at most
+ * two ranges of spans a level. Kept by triggers in the transaction of each change: a technique tagged or
+ * untagged adds or takes away the complaint's whole share for it; a status change, a
+ * first reopening or escalation and each change of a promise add their difference.
+ * open_due counts the open promises due by report_sweep.due_ms, which each transaction
+ * moves to the clock (store_rollup_sweep); a report counts those due since from the
+ * promises. report_resolved holds each resolved complaint's time to resolve per
+ * technique, for the medians. The backfill reads every complaint once (level 0) and
+ * each level from the one below. */
+static const char *const store_schema_v6[] = {
+    /* The overdue open promises with their complaints, from the index alone (the count under
+     * `complaint list --overdue`, the rollup's sweep). */
+    "DROP INDEX promises_status_due;"
+    "CREATE INDEX promises_status_due ON promises (status, due_ms, complaint_id);",
+    "CREATE TABLE report_levels ("
+        " level INTEGER PRIMARY KEY,"
+        " width INTEGER NOT NULL"
+        ");"
+        "WITH RECURSIVE l (level, width) AS (SELECT 0, " STORE_ROLLUP_SPAN_TEXT
+        "  UNION ALL SELECT level + 1, width * " STORE_ROLLUP_FANOUT_TEXT " FROM l"
+        "  WHERE level < " STORE_ROLLUP_TOP_TEXT ")"
+        " INSERT INTO report_levels SELECT level, width FROM l;"
+        "CREATE TABLE report_sweep ("
+        " id INTEGER PRIMARY KEY CHECK (id = 0),"
+        " due_ms INTEGER NOT NULL"
+        ");"
+        "INSERT INTO report_sweep VALUES (0,"
+        " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));"
+        "CREATE TABLE report_rollup ("
+        " level INTEGER NOT NULL,"
+        " bucket INTEGER NOT NULL,"
+        " category TEXT NOT NULL,"
+        " agent TEXT NOT NULL,"
+        " code TEXT NOT NULL,"
+        " complaints INTEGER NOT NULL,"
+        " resolved INTEGER NOT NULL,"
+        " reopened INTEGER NOT NULL,"
+        " escalated INTEGER NOT NULL,"
+        " kept INTEGER NOT NULL,"
+        " kept_on_time INTEGER NOT NULL,"
+        " open_due INTEGER NOT NULL,"
+        " PRIMARY KEY (level, bucket, category, agent, code)"
+        ") WITHOUT ROWID;"
+        "INSERT INTO report_rollup SELECT 0, c.created_ms / " STORE_ROLLUP_SPAN_TEXT ","
+        " c.category, c.agent, t.code, count(*), sum(c.status = 'resolved'),"
+        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
+        "  AND h.action = 'reopen')),"
+        " sum(EXISTS (SELECT 1 FROM complaint_history h WHERE h.complaint_id = c.id"
+        "  AND h.action = 'escalate')),"
+        " sum(coalesce(p.kept, 0)), sum(coalesce(p.kept_on_time, 0)),"
+        " sum(coalesce(p.open_due, 0))"
+        " FROM complaints c JOIN complaint_techniques t ON t.complaint_id = c.id"
+        " LEFT JOIN (SELECT complaint_id, sum(status = 'kept') AS kept,"
+        "  sum(status = 'kept' AND closed_ms <= due_ms) AS kept_on_time,"
+        "  sum(status = 'open' AND due_ms <= (SELECT due_ms FROM report_sweep)) AS open_due"
+        "  FROM promises GROUP BY complaint_id) p ON p.complaint_id = c.id"
+        " WHERE true GROUP BY 2, 3, 4, 5;",
+        STORE_ROLLUP_UP("1") STORE_ROLLUP_UP("2") STORE_ROLLUP_UP("3") STORE_ROLLUP_UP("4")
+        STORE_ROLLUP_UP("5") STORE_ROLLUP_UP("6"),
+        "CREATE TABLE report_resolved ("
+        " created_ms INTEGER NOT NULL,"
+        " complaint_id INTEGER NOT NULL,"
+        " code TEXT NOT NULL,"
+        " category TEXT NOT NULL,"
+        " agent TEXT NOT NULL,"
+        " resolve_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (code, created_ms, complaint_id)"
+        ") WITHOUT ROWID;"
+        "INSERT INTO report_resolved SELECT c.created_ms, c.id, t.code, c.category, c.agent,"
+        " c.resolved_ms - c.created_ms FROM complaints c"
+        " JOIN complaint_techniques t ON t.complaint_id = c.id"
+        " WHERE c.status = 'resolved' AND c.resolved_ms IS NOT NULL ORDER BY 3, 1, 2;",
+        /* A technique tagged or untagged: the complaint's whole share for that code. */
+        "CREATE TRIGGER report_tag_add AFTER INSERT ON complaint_techniques BEGIN "
+        STORE_ROLLUP_SHARE_CODE("1", "new.complaint_id", "new.code")
+        " INSERT INTO report_resolved SELECT c.created_ms, c.id, new.code, c.category, c.agent,"
+        "  c.resolved_ms - c.created_ms FROM complaints c WHERE c.id = new.complaint_id"
+        "  AND c.status = 'resolved' AND c.resolved_ms IS NOT NULL; END;",
+        "CREATE TRIGGER report_tag_remove AFTER DELETE ON complaint_techniques BEGIN "
+        STORE_ROLLUP_SHARE_CODE("-1", "old.complaint_id", "old.code")
+        " DELETE FROM report_resolved WHERE code = old.code AND created_ms = (SELECT"
+        "  created_ms FROM complaints WHERE id = old.complaint_id)"
+        "  AND complaint_id = old.complaint_id;"
+        " END;",
+        /* A complaint's status: resolved or not. */
+        "CREATE TRIGGER report_status AFTER UPDATE OF status ON complaints"
+        " WHEN (old.status = 'resolved') <> (new.status = 'resolved')"
+        " AND old.created_ms = new.created_ms AND old.category = new.category"
+        " AND old.agent = new.agent BEGIN"
+        " INSERT INTO report_rollup SELECT l.level, new.created_ms / l.width, new.category,"
+        "  new.agent, t.code, 0, (new.status = 'resolved') - (old.status = 'resolved'),"
+        "  0, 0, 0, 0, 0 FROM complaint_techniques t, report_levels l"
+        "  WHERE t.complaint_id = new.id " STORE_ROLLUP_UPSERT "; END;",
+        /* What the rollup is keyed by changed (nothing in the store does this): the whole
+         * share out of the old key and into the new one. */
+        "CREATE TRIGGER report_rekey_out BEFORE UPDATE OF created_ms, category, agent"
+        " ON complaints WHEN old.created_ms <> new.created_ms OR old.category <> new.category"
+        " OR old.agent <> new.agent BEGIN " STORE_ROLLUP_SHARE_ALL("-1", "old.id") " END;",
+        "CREATE TRIGGER report_rekey_in AFTER UPDATE OF created_ms, category, agent"
+        " ON complaints WHEN old.created_ms <> new.created_ms OR old.category <> new.category"
+        " OR old.agent <> new.agent BEGIN " STORE_ROLLUP_SHARE_ALL("1", "new.id") " END;",
+        /* The times to resolve. */
+        "CREATE TRIGGER report_resolve_times AFTER UPDATE OF status, resolved_ms, created_ms,"
+        " category, agent ON complaints WHEN old.status IS NOT new.status"
+        " OR old.resolved_ms IS NOT new.resolved_ms OR old.created_ms IS NOT new.created_ms"
+        " OR old.category IS NOT new.category OR old.agent IS NOT new.agent BEGIN"
+        " DELETE FROM report_resolved WHERE code IN (SELECT t.code FROM complaint_techniques t"
+        "  WHERE t.complaint_id = old.id) AND created_ms = old.created_ms"
+        "  AND complaint_id = old.id;"
+        " INSERT INTO report_resolved SELECT new.created_ms, new.id, t.code, new.category,"
+        "  new.agent, new.resolved_ms - new.created_ms FROM complaint_techniques t"
+        "  WHERE t.complaint_id = new.id AND new.status = 'resolved'"
+        "  AND new.resolved_ms IS NOT NULL; END;",
+        /* A complaint removed (its history forbids that today): its share out first; the
+         * rows removed with it then find no complaint, so take nothing away again. */
+        "CREATE TRIGGER report_complaint_remove BEFORE DELETE ON complaints BEGIN "
+        STORE_ROLLUP_SHARE_ALL("-1", "old.id")
+        " DELETE FROM report_resolved WHERE code IN (SELECT t.code FROM complaint_techniques t"
+        "  WHERE t.complaint_id = old.id) AND created_ms = old.created_ms"
+        "  AND complaint_id = old.id; END;",
+        /* Reopened, escalated: at least once. */
+        "CREATE TRIGGER report_history AFTER INSERT ON complaint_history"
+        " WHEN new.action IN ('reopen', 'escalate') AND NOT EXISTS (SELECT 1"
+        "  FROM complaint_history h WHERE h.complaint_id = new.complaint_id"
+        "  AND h.action = new.action AND h.id <> new.id) BEGIN"
+        " INSERT INTO report_rollup SELECT l.level, c.created_ms / l.width, c.category,"
+        "  c.agent, t.code, 0, 0, new.action = 'reopen', new.action = 'escalate', 0, 0, 0"
+        "  FROM complaints c JOIN complaint_techniques t ON t.complaint_id = c.id,"
+        "  report_levels l WHERE c.id = new.complaint_id " STORE_ROLLUP_UPSERT "; END;",
+        /* A promise: its own counts, out with its old state and in with its new one. */
+        "CREATE TRIGGER report_promise_add AFTER INSERT ON promises BEGIN "
+        STORE_ROLLUP_PROMISE("1", "new") " END;",
+        "CREATE TRIGGER report_promise_change AFTER UPDATE OF status, closed_ms, due_ms,"
+        " complaint_id ON promises WHEN old.status IS NOT new.status"
+        " OR old.closed_ms IS NOT new.closed_ms OR old.due_ms IS NOT new.due_ms"
+        " OR old.complaint_id IS NOT new.complaint_id BEGIN " STORE_ROLLUP_PROMISE("-1", "old")
+        STORE_ROLLUP_PROMISE("1", "new") " END;",
+        "CREATE TRIGGER report_promise_remove AFTER DELETE ON promises BEGIN "
+        STORE_ROLLUP_PROMISE("-1", "old") " END;",
+    NULL,
 };
 
 static const struct store_schema_step store_schema_steps[] = {
@@ -57,7 +205,7 @@ static const struct store_schema_step store_schema_steps[] = {
         " hash TEXT NOT NULL"
         ");"
         "CREATE INDEX audit_account_ts ON audit (account, ts_ms);"
-        "CREATE INDEX audit_action ON audit (action);"},
+        "CREATE INDEX audit_action ON audit (action);", NULL},
     /* Complaints tagged by communication technique, their notes, history, handovers and
      * promises (store_complaint.c, store_complaint_status.c, store_promise.c); the unit
      * register (store_unit.c); guided-form drafts (store_draft.c). */
@@ -159,7 +307,7 @@ static const struct store_schema_step store_schema_steps[] = {
         " step INTEGER NOT NULL,"
         " updated_ms INTEGER NOT NULL,"
         " PRIMARY KEY (account, kind)"
-        ") WITHOUT ROWID;"},
+        ") WITHOUT ROWID;", NULL},
     /* The substring index of `complaint search` (store_search.h, its tokenizer store_pairs.h):
      * one FTS5 document per complaint, its words, outcome and notes joined by U+001F, read
      * from a view. Triggers only note which complaints changed, with the text the index holds
@@ -196,16 +344,18 @@ static const struct store_schema_step store_schema_steps[] = {
         "  WHERE id IN (old.complaint_id, new.complaint_id); END;"
         "CREATE TRIGGER complaint_search_note_remove BEFORE DELETE ON complaint_notes BEGIN"
         " INSERT OR IGNORE INTO complaint_search_pending"
-        "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;"},
+        "  SELECT id, body FROM complaint_search_text WHERE id = old.complaint_id; END;", NULL},
     /* The open promises of one complaint, with their due times, from the index alone: a
      * complaint's row in a list counts them and takes the earliest due time, and `--overdue`
      * asks whether one is past due. The queries name this index (INDEXED BY), so their plans
      * do not depend on statistics. */
     {4, "DROP INDEX promises_complaint;"
-        "CREATE INDEX promises_complaint ON promises (complaint_id, status, due_ms);"},
+        "CREATE INDEX promises_complaint ON promises (complaint_id, status, due_ms);", NULL},
     /* A unit's complaints by status, from the index alone (unit show counts the ones not
      * resolved: thousands for a unit after years). */
-    {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);"},
+    {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);", NULL},
+    /* The rollup behind `report techniques`: store_schema_v6 above. */
+    {6, NULL, store_schema_v6},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])
@@ -225,6 +375,7 @@ int store_schema_latest_version(void)
 static int store_schema_apply(struct store *st, const struct store_schema_step *m)
 {
 	char sql[64];
+	size_t i;
 	int rc, v;
 
 	rc = store_tx_begin(st);
@@ -237,7 +388,10 @@ static int store_schema_apply(struct store *st, const struct store_schema_step *
 		return store_tx_end(st, store_fail_msg(st, STORE_ESCHEMA, "schema is newer"));
 	if (v >= m->version)
 		return store_tx_end(st, 0);
-	rc = sqlite3_exec(st->db, m->sql, NULL, NULL, NULL);
+	if (m->sql != NULL)
+		rc = sqlite3_exec(st->db, m->sql, NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && m->parts != NULL && m->parts[i] != NULL; i++)
+		rc = sqlite3_exec(st->db, m->parts[i], NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		/* A program constant, not user data: PRAGMA takes no bound parameters. */
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);

@@ -1,5 +1,5 @@
 /* store_tx — transactions (see the header): BEGIN IMMEDIATE and COMMIT, or a savepoint
- * inside a batch. Calls store.c and store_search.c. */
+ * inside a batch. Calls store.c, store_search.c and store_rollup.c. */
 #include "store_tx.h"
 
 #include <stdbool.h>
@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_rollup.h"
 #include "store_search.h"
 
 static const char store_tx_sql_begin[] = "BEGIN IMMEDIATE";
@@ -32,6 +33,8 @@ int store_tx_end(struct store *st, int err)
 {
 	if (err == 0 && !st->batch)
 		err = store_search_sync(st);
+	if (err == 0 && !st->batch)
+		err = store_rollup_sweep(st);
 	if (st->batch) {
 		char saved[STORE_ERRMSG_MAX];
 

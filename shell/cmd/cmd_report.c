@@ -44,7 +44,7 @@ static int cmd_report_tech_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_report_tech *r = (struct cmd_report_tech *)job;
 
-	return store_report_techniques(st, r->since_ms, r->until_ms, r->category, r->by_agent,
+	return store_report_techniques(st, 0, r->since_ms, r->until_ms, r->category, r->by_agent,
 	                               &r->rows, &r->n);
 }
 

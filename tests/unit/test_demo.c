@@ -120,7 +120,7 @@ static void test_demo_seeded(void **state)
 	store_promise_list_free(ps, np);
 
 	/* The report has something to say about every verbal technique. */
-	assert_int_equal(store_report_techniques(db->st, 0, 0, NULL, false, &rows, &nrows), 0);
+	assert_int_equal(store_report_techniques(db->st, 0, 0, 0, NULL, false, &rows, &nrows), 0);
 	assert_true(nrows >= 7);
 	for (i = 0; i < nrows; i++)
 		assert_true(rows[i].complaints > 0);

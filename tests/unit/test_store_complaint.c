@@ -1493,7 +1493,7 @@ static void test_sc_report_techniques(void **state)
 	test_sc_report_promise(fx, p3, TEST_SC_T0 + 10000, 0);
 	test_sc_report_promise(fx, p4, now + TEST_SC_DAY_MS, 0);
 
-	assert_int_equal(store_report_techniques(fx->st, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
+	assert_int_equal(store_report_techniques(fx->st, 0, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
 	                                         NULL, false, &r, &n),
 	                 0);
 	assert_int_equal(n, 2);
@@ -1505,7 +1505,7 @@ static void test_sc_report_techniques(void **state)
 	store_report_free(r, n);
 
 	/* By agent. */
-	assert_int_equal(store_report_techniques(fx->st, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
+	assert_int_equal(store_report_techniques(fx->st, 0, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
 	                                         NULL, true, &r, &n),
 	                 0);
 	assert_int_equal(n, 4);
@@ -1516,7 +1516,7 @@ static void test_sc_report_techniques(void **state)
 	store_report_free(r, n);
 
 	/* One category. */
-	assert_int_equal(store_report_techniques(fx->st, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
+	assert_int_equal(store_report_techniques(fx->st, 0, TEST_SC_T0, TEST_SC_T0 + TEST_SC_DAY_MS,
 	                                         "repairs", false, &r, &n),
 	                 0);
 	assert_int_equal(n, 2);
@@ -1526,16 +1526,16 @@ static void test_sc_report_techniques(void **state)
 
 	/* A narrower window leaves C4 out; an unbounded one takes C5 in. */
 	assert_int_equal(
-	    store_report_techniques(fx->st, TEST_SC_T0, TEST_SC_T0 + 2500, NULL, false, &r, &n), 0);
+	    store_report_techniques(fx->st, 0, TEST_SC_T0, TEST_SC_T0 + 2500, NULL, false, &r, &n), 0);
 	assert_int_equal(n, 2);
 	test_sc_report_row(&r[1], "persuade", NULL, 1, 1, 0, 0, TEST_SC_HOUR_MS, 1, 1);
 	store_report_free(r, n);
-	assert_int_equal(store_report_techniques(fx->st, 0, 0, NULL, false, &r, &n), 0);
+	assert_int_equal(store_report_techniques(fx->st, 0, 0, 0, NULL, false, &r, &n), 0);
 	assert_int_equal(n, 2);
 	test_sc_report_row(&r[0], "empathy", NULL, 4, 2, 1, 1, 3 * TEST_SC_HOUR_MS, 3, 1);
 	store_report_free(r, n);
 	/* Nothing in range. */
-	assert_int_equal(store_report_techniques(fx->st, 1, 2, NULL, false, &r, &n), 0);
+	assert_int_equal(store_report_techniques(fx->st, 0, 1, 2, NULL, false, &r, &n), 0);
 	assert_int_equal(n, 0);
 	assert_null(r);
 }
@@ -1598,7 +1598,7 @@ static void test_sc_readonly_store(void **state)
 	assert_int_equal(store_complaint_search_text(ro, "漏水", NULL, &list, &n), 0);
 	assert_int_equal(n, 1);
 	store_complaint_list_free(list, n);
-	assert_int_equal(store_report_techniques(ro, 0, 0, NULL, true, &r, &n), 0);
+	assert_int_equal(store_report_techniques(ro, 0, 0, 0, NULL, true, &r, &n), 0);
 	store_report_free(r, n);
 	assert_int_equal(store_unit_count(ro, &count), 0);
 	assert_int_equal(store_complaint_note(ro, &test_sc_zhang, num, "x"), -EROFS);
