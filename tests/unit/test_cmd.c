@@ -82,8 +82,12 @@ static void test_cmd_roles(void **state)
 
 		if (e->group != NULL && strcmp(e->group, "user") == 0)
 			assert_int_equal(e->roles, ROLE_ADMIN);
-		if (e->group == NULL)
+		/* The session's own words are everyone's; `evaluate` is the one single word that
+		 * is not (supervisors score). */
+		if (e->group == NULL && strcmp(e->verb, "evaluate") != 0)
 			assert_int_equal(e->roles, ROLES_ALL);
+		if (e->group == NULL && strcmp(e->verb, "evaluate") == 0)
+			assert_int_equal(e->roles, ROLES_SUPERVISOR);
 	}
 }
 
@@ -201,7 +205,8 @@ static void test_cmd_completion(void **state)
 	(void)state;
 	buf_init(&b);
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "", &b),
-			    "help whoami passwd lang quit complaint promise technique unit");
+			    "help whoami passwd lang quit complaint promise technique unit checklist "
+			    "evaluation");
 	/* An agent is offered the unit group but never the admin's user group. */
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "us", &b), "");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "u", &b), "unit");
