@@ -451,6 +451,18 @@ static void cmd_evaluation_list_free(struct cmd_util_job *job)
 	free(l);
 }
 
+/* --since and --until, when given. */
+static int cmd_evaluation_days(struct shell *sh, struct args *a, int64_t *since, int64_t *until)
+{
+	int rc = CMD_OK;
+
+	if (args_get(a, "since") != NULL)
+		rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false, since);
+	if (rc == CMD_OK && args_get(a, "until") != NULL)
+		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true, until);
+	return rc;
+}
+
 static char *cmd_evaluation_dup(const char *s)
 {
 	char *d = s != NULL ? strdup(s) : NULL;
@@ -490,9 +502,7 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 		                         "--kind 取值为 supervisor 或 self"));
 		return CMD_USAGE;
 	}
-	rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false, &f.since_ms);
-	if (rc == CMD_OK)
-		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true, &f.until_ms);
+	rc = cmd_evaluation_days(sh, a, &f.since_ms, &f.until_ms);
 	if (rc == CMD_OK)
 		rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_EVALUATION_LIST_MAX,
 		                          &f.limit);
@@ -967,9 +977,7 @@ static int cmd_evaluation_report(struct shell *sh, struct args *a)
 	}
 	if (agent != NULL && !cmd_util_desk_account(sh, "--agent ", agent))
 		return CMD_USAGE;
-	rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false, &f.since_ms);
-	if (rc == CMD_OK)
-		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true, &f.until_ms);
+	rc = cmd_evaluation_days(sh, a, &f.since_ms, &f.until_ms);
 	if (rc != CMD_OK)
 		return rc;
 	r = calloc(1, sizeof *r);
