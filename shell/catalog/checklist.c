@@ -356,6 +356,12 @@ static int checklist_handler(void *user, const char *section, const char *name,
 	p->after_setting = true;
 	if (p->err != NULL)
 		return 0;
+	/* Errors quote them: text that is not UTF-8 is never echoed. */
+	if (!utf8_valid(section, strlen(section)))
+		return checklist_error(p, p->section_line, "a [section] name is not valid UTF-8");
+	if (!utf8_valid(name, strlen(name)))
+		return checklist_error(p, p->line, "[%s]: a setting's name is not valid UTF-8",
+		                       section);
 	if (!utf8_valid(value, strlen(value)))
 		return checklist_error(p, p->line, "[%s] %s is not valid UTF-8", section, name);
 	if (!strcmp(section, "checklist")) {
