@@ -124,6 +124,27 @@ int cmd_eval_id(struct shell *sh, const char *s, int64_t *id)
 	return CMD_OK;
 }
 
+/* --since and --until, when given. */
+int cmd_eval_days(struct shell *sh, struct args *a, int64_t *since, int64_t *until)
+{
+	int rc = CMD_OK;
+
+	if (args_get(a, "since") != NULL)
+		rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false, since);
+	if (rc == CMD_OK && args_get(a, "until") != NULL)
+		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true, until);
+	return rc;
+}
+
+char *cmd_eval_dup(const char *s)
+{
+	char *d = s != NULL ? strdup(s) : NULL;
+
+	if (s != NULL && d == NULL)
+		abort();
+	return d;
+}
+
 static void cmd_eval_indent(struct buf *out, const char *text)
 {
 	const char *p;

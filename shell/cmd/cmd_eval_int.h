@@ -1,6 +1,6 @@
 /* cmd_eval_int — what the files of the quality checklist's commands share: cmd_eval.c (the
  * scoring form of `evaluate` and `checklist self`, and its exec form on stdin) and
- * cmd_evaluation.c (`evaluation ...`, `checklist show`, `report quality`, the login notice).
+ * cmd_evaluation.c (`evaluation ...`, the login notice) and cmd_checklist.c (`checklist show`, `report quality`).
  * Loop thread only. */
 #ifndef PROPDESK_CMD_EVAL_INT_H
 #define PROPDESK_CMD_EVAL_INT_H
@@ -24,6 +24,11 @@ int cmd_eval_current(struct shell *sh, struct checklist **out, int64_t *version,
  * the version's record (store_eval_version_clear it). Prints why not. */
 int cmd_eval_version(struct shell *sh, int64_t version, struct checklist **out,
                      struct eval_version *v);
+/* --since and --until (YYYY-MM-DD, local days), when given; prints why not. */
+struct args;
+int cmd_eval_days(struct shell *sh, struct args *a, int64_t *since, int64_t *until);
+/* A copy of s (NULL for NULL); aborts when out of memory. */
+char *cmd_eval_dup(const char *s);
 /* "12.3%" of earned / possible. */
 void cmd_eval_pct(int64_t earned, int64_t possible, char *out, size_t len);
 /* "12" or "#12" as an evaluation id; prints the error. */

@@ -16,8 +16,8 @@ extern const struct cmd_group cmd_technique_group;     /* technique list show */
 extern const struct cmd_group cmd_unit_group;          /* unit ... */
 extern const struct cmd_group cmd_report_group;        /* report ... (supervisors) */
 extern const struct cmd_group cmd_eval_group;          /* evaluate, checklist self (the form) */
-extern const struct cmd_group cmd_evaluation_group;    /* evaluation ..., checklist show,
-                                                        * report quality */
+extern const struct cmd_group cmd_evaluation_group;    /* evaluation ... */
+extern const struct cmd_group cmd_checklist_group;     /* checklist show, report quality */
 
 /* Login hooks (cmd_login_hook). */
 /* The account's overdue promises, listed (nothing when none). CMD_OK. */
