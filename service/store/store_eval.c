@@ -455,13 +455,18 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = STORE_INT(st, store_eval_sql_complaint, &cid, STORE_T(in->number));
-	if (rc == 0) {
+	{
 		sqlite3_stmt *s = NULL;
 		bool found = false;
 
+		rc = STORE_PREP(st, store_eval_sql_complaint, &s, STORE_T(in->number));
+		if (rc == 0)
+			rc = store_step_int(st, s, &cid, &found);
+		if (rc == 0 && !found)
+			rc = STORE_ENOENT;
 		/* The version is pinned, with this hash. */
-		rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(in->hash));
+		if (rc == 0)
+			rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(in->hash));
 		if (rc == 0)
 			rc = store_step_int(st, s, &v, &found);
 		if (rc == 0 && (!found || v != in->version))
