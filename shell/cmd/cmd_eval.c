@@ -547,15 +547,6 @@ static int cmd_eval_item_accept(struct form *f, const char *v)
 	return FORM_NEXT;
 }
 
-static bool cmd_eval_item_check(struct form *f)
-{
-	struct cmd_eval_run *r = form_arg(f);
-	const char *v = form_get(f, form_current_key(f));
-
-	(void)r;
-	return v != NULL;
-}
-
 static int cmd_eval_comment_accept(struct form *f, const char *v)
 {
 	struct cmd_eval_run *r = form_arg(f);
@@ -705,7 +696,7 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 		    .enter = cmd_eval_item_enter,
 		    .help = cmd_eval_item_help,
 		    .accept = cmd_eval_item_accept,
-		    .check = cmd_eval_item_check,
+		    /* No check: the answers are taken again, each checked, at the summary. */
 		};
 	}
 	r->steps[r->nsteps++] = (struct form_step){.key = "comment",
