@@ -17,6 +17,7 @@
 static const char *const store_eval_kind_names[] = {
     [EVAL_SUPERVISOR] = "supervisor",
     [EVAL_SELF] = "self",
+    [EVAL_PERIOD] = "period",
 };
 
 static const char *const store_eval_status_names[] = {
@@ -47,8 +48,8 @@ static const char store_eval_sql_complaint[] = "SELECT id FROM complaints WHERE 
 
 static const char store_eval_sql_insert[] =
     "INSERT INTO evaluations (kind, status, complaint_id, agent, evaluator, version, hash,"
-    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
+    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, period)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)";
 static const char store_eval_sql_item_insert[] =
     "INSERT INTO evaluation_items (evaluation_id, pos, item, answer, points, weight, critical,"
     " failed, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -57,7 +58,7 @@ static const char store_eval_sql_item_insert[] =
 	"e.id, e.kind, e.status, c.number, e.agent, e.evaluator, e.version, e.hash, e.earned,"     \
 	" e.possible, e.critical_failed, e.passed, e.comment, e.created_ms, e.updated_ms,"         \
 	" e.acked_ms, (SELECT count(*) FROM evaluation_disputes d WHERE d.evaluation_id = e.id"   \
-	" AND d.resolution IS NULL)"
+	" AND d.resolution IS NULL), e.period"
 
 static const char store_eval_sql_get[] =
     "SELECT " STORE_EVAL_COLS " FROM evaluations e LEFT JOIN complaints c ON c.id ="
@@ -127,7 +128,8 @@ static const char store_eval_sql_trend_agent[] =
 static const char store_eval_sql_trend_item[] =
     "SELECT i.item AS k, count(*), sum(i.points * i.weight), sum(5 * i.weight), 0,"
     " sum(i.failed) FROM evaluations e JOIN evaluation_items i ON i.evaluation_id = e.id"
-    STORE_EVAL_TREND_WHERE " AND i.answer >= 0"
+    " WHERE e.kind IN ('supervisor', 'period') AND (?1 IS NULL OR e.agent = ?1)"
+    " AND e.created_ms >= ?2 AND e.created_ms < ?3 AND i.answer >= 0"
     " GROUP BY k ORDER BY sum(i.points * i.weight) * 1.0 / max(sum(5 * i.weight), 1), k";
 
 const char *store_eval_kind_name(enum eval_kind k)
@@ -350,6 +352,7 @@ void store_eval_clear(struct evaluation *e)
 	if (e == NULL)
 		return;
 	free(e->number);
+	free(e->period);
 	free(e->agent);
 	free(e->evaluator);
 	free(e->comment);
@@ -396,6 +399,7 @@ static int store_eval_fill(sqlite3_stmt *s, void *elem)
 	e->updated_ms = sqlite3_column_int64(s, 14);
 	e->acked_ms = sqlite3_column_int64(s, 15);
 	e->open_disputes = sqlite3_column_int(s, 16);
+	err |= store_col_dup(s, 17, &e->period);
 	if (err != 0) {
 		store_eval_clear(e);
 		return -ENOMEM;
@@ -414,8 +418,11 @@ static int store_eval_check(const struct eval_new *in)
 {
 	size_t i, j;
 
-	if (in == NULL || (in->kind != EVAL_SUPERVISOR && in->kind != EVAL_SELF) ||
-	    in->number == NULL || !store_name_ok(in->agent) || in->version <= 0 ||
+	if (in == NULL || (unsigned)in->kind > EVAL_PERIOD ||
+	    (in->kind == EVAL_PERIOD) != (in->number == NULL) ||
+	    (in->kind == EVAL_PERIOD) != (in->period != NULL) ||
+	    (in->period != NULL && !store_ascii_ok(in->period, 16)) ||
+	    !store_name_ok(in->agent) || in->version <= 0 ||
 	    in->hash == NULL || strlen(in->hash) != EVAL_HASH_HEX || in->nitems == 0 ||
 	    in->nitems > EVAL_ITEMS_MAX || in->totals.possible <= 0 || in->totals.earned < 0 ||
 	    in->totals.earned > in->totals.possible || !store_eval_text_opt_ok(in->comment))
@@ -459,11 +466,13 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		sqlite3_stmt *s = NULL;
 		bool found = false;
 
-		rc = STORE_PREP(st, store_eval_sql_complaint, &s, STORE_T(in->number));
-		if (rc == 0)
-			rc = store_step_int(st, s, &cid, &found);
-		if (rc == 0 && !found)
-			rc = STORE_ENOENT;
+		if (in->number != NULL) {
+			rc = STORE_PREP(st, store_eval_sql_complaint, &s, STORE_T(in->number));
+			if (rc == 0)
+				rc = store_step_int(st, s, &cid, &found);
+			if (rc == 0 && !found)
+				rc = STORE_ENOENT;
+		}
 		/* The version is pinned, with this hash. */
 		if (rc == 0)
 			rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(in->hash));
@@ -474,11 +483,13 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 	}
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_eval_sql_insert, NULL, STORE_T(store_eval_kind_name(in->kind)),
-		                STORE_T(self ? "self" : "new"), STORE_I(cid), STORE_T(in->agent),
+		                STORE_T(self ? "self" : "new"),
+		                in->number != NULL ? STORE_I(cid) : STORE_T(NULL), STORE_T(in->agent),
 		                STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
 		                STORE_I(in->totals.earned), STORE_I(in->totals.possible),
 		                STORE_I(in->totals.critical_failed), STORE_I(in->totals.passed ? 1 : 0),
-		                STORE_T(store_text_opt(in->comment)), STORE_I(now));
+		                STORE_T(store_text_opt(in->comment)), STORE_I(now),
+		                STORE_T(in->period));
 	eid = rc == 0 ? sqlite3_last_insert_rowid(st->db) : 0;
 	for (i = 0; rc == 0 && i < in->nitems; i++) {
 		const struct eval_item_in *it = &in->items[i];
@@ -492,10 +503,14 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
 		snprintf(detail, sizeof detail,
 		         "%s agent=%s version=%lld score=%lld/%lld critical_failed=%d %s",
-		         in->number, in->agent, (long long)in->version, (long long)in->totals.earned,
+		         in->number != NULL ? in->number : in->period, in->agent,
+		         (long long)in->version, (long long)in->totals.earned,
 		         (long long)in->totals.possible, in->totals.critical_failed,
 		         in->totals.passed ? "passed" : "failed");
-		rc = store_audit_append(st, ctx, now, self ? "evaluation.self" : "evaluation.add",
+		rc = store_audit_append(st, ctx, now,
+		                        self                         ? "evaluation.self"
+		                        : in->kind == EVAL_PERIOD ? "evaluation.period"
+		                                                     : "evaluation.add",
 		                        target, detail);
 	}
 	rc = store_tx_end(st, rc);

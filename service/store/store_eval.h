@@ -28,6 +28,7 @@
 enum eval_kind {
 	EVAL_SUPERVISOR, /* a supervisor scored an agent's complaint */
 	EVAL_SELF,       /* the agent checked themselves */
+	EVAL_PERIOD,     /* a supervisor scored an agent's work over a period (no complaint) */
 };
 
 enum eval_status {
@@ -86,7 +87,8 @@ struct eval_item_in {
 
 struct eval_new {
 	enum eval_kind kind;
-	const char *number;  /* the complaint */
+	const char *number;  /* the complaint; NULL for EVAL_PERIOD */
+	const char *period;  /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
 	const char *agent;   /* whose work; the complaint's agent */
 	int64_t version;     /* pinned (store_eval_pin) */
 	const char *hash;    /* that version's hash, checked */
@@ -97,7 +99,7 @@ struct eval_new {
 };
 
 /* Saves an evaluation (status new) or a self-check (status self) with its items; audit
- * "evaluation.add" or "evaluation.self". *id (may be NULL) gets its id. */
+ * "evaluation.add", "evaluation.period" or "evaluation.self". *id (may be NULL) gets its id. */
 int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct eval_new *in,
                    int64_t *id);
 
@@ -137,7 +139,8 @@ struct evaluation {
 	int64_t id;
 	enum eval_kind kind;
 	enum eval_status status;
-	char *number; /* the complaint */
+	char *number; /* the complaint; NULL for a period's */
+	char *period; /* "YYYY-MM" for a period's; NULL otherwise */
 	char *agent, *evaluator;
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];
@@ -211,7 +214,8 @@ struct eval_trend_filter {
 	int64_t since_ms, until_ms;
 	enum eval_by by;
 };
-/* Supervisors' evaluations only, in key order (items: weakest first). */
+/* Supervisors' evaluations only (of complaints; by item those of periods too), in key order
+ * (agents and items: weakest first). */
 int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
                      size_t *n);
 void store_eval_trend_free(struct eval_trend *list, size_t n);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "checklist.h"
@@ -245,6 +246,10 @@ void cmd_eval_context(struct shell *sh, const struct complaint *c, struct buf *o
 
 struct cmd_eval_run {
 	enum eval_kind kind;
+	enum checklist_scope scope; /* the items scored: a complaint's, or a period's */
+	char agent[STORE_NAME_MAX + 1];
+	char period[8]; /* "YYYY-MM" for a period */
+	char target[COMPLAINT_NUMBER_MAX + STORE_NAME_MAX + 16]; /* the number, or "agent 2026-11" */
 	struct checklist *cl;
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];
@@ -344,11 +349,11 @@ static void cmd_eval_summary(struct shell *sh, const struct cmd_eval_run *r, str
 	char pct[32], tmp[8];
 	size_t i;
 
-	checklist_score(r->cl, CHECKLIST_COMPLAINT, r->answers, &s);
+	checklist_score(r->cl, r->scope, r->answers, &s);
 	for (i = 0; i < r->cl->nitems; i++) {
 		const struct checklist_item *it = &r->cl->items[i];
 
-		if (it->scope != CHECKLIST_COMPLAINT)
+		if (it->scope != r->scope)
 			continue;
 		buf_printf(out, "  %-15s %-8s", it->code,
 		           checklist_answer_label(it, r->answers[i], sh->lang, tmp, sizeof tmp));
@@ -385,7 +390,7 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 	int64_t id = 0;
 	int rc;
 
-	checklist_score(r->cl, CHECKLIST_COMPLAINT, r->answers, &s);
+	checklist_score(r->cl, r->scope, r->answers, &s);
 	if (s.possible == 0) {
 		shell_errorf(sh, "%s",
 		             T(sh, "every item is N/A: there is nothing to score (nothing saved)",
@@ -396,7 +401,7 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 	for (i = 0; i < r->cl->nitems; i++) {
 		const struct checklist_item *it = &r->cl->items[i];
 
-		if (it->scope != CHECKLIST_COMPLAINT)
+		if (it->scope != r->scope)
 			continue;
 		items[n].item = it->code;
 		items[n].answer = r->answers[i];
@@ -408,8 +413,9 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		n++;
 	}
 	in.kind = r->kind;
-	in.number = r->c.number;
-	in.agent = r->c.agent;
+	in.number = r->scope == CHECKLIST_PERIOD ? NULL : r->c.number;
+	in.period = r->scope == CHECKLIST_PERIOD ? r->period : NULL;
+	in.agent = r->agent;
 	in.version = r->version;
 	in.hash = r->hash;
 	in.totals.earned = s.earned;
@@ -433,7 +439,8 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		json_object_begin(&j);
 		json_kv_int(&j, "id", id);
 		json_kv_string(&j, "kind", store_eval_kind_name(r->kind));
-		json_kv_string(&j, "number", r->c.number);
+		json_kv_string(&j, r->scope == CHECKLIST_PERIOD ? "period" : "number",
+		               r->scope == CHECKLIST_PERIOD ? r->period : r->c.number);
 		json_kv_int(&j, "version", r->version);
 		json_kv_int(&j, "earned", s.earned);
 		json_kv_int(&j, "possible", s.possible);
@@ -450,11 +457,130 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		                     "自查 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n")
 		                 : T(sh, "Evaluation #%lld of %s saved: %s, %s (checklist v%lld).\n",
 		                     "评估 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n"),
-		             (long long)id, r->c.number, pct,
+		             (long long)id, r->target, pct,
 		             s.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"),
 		             (long long)r->version);
 	}
 	return CMD_OK;
+}
+
+/* The complaint scored (evaluate NUMBER, checklist self NUMBER), with the rules of who may. */
+static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cmd_eval_run *r)
+{
+	int rc = cmd_complaint_load(sh, a->pos[0], &r->c, true);
+
+	if (rc != CMD_OK)
+		return rc;
+	if (r->kind == EVAL_SUPERVISOR && !strcmp(r->c.agent, sh->user.name)) {
+		shell_errorf(sh, T(sh, "%s is your own complaint: check yourself with checklist self %s",
+		                   "%s 是你自己受理的投诉：请用 checklist self %s 自查"),
+		             r->c.number, r->c.number);
+		return CMD_ERROR;
+	}
+	if (r->kind == EVAL_SELF && strcmp(r->c.agent, sh->user.name) != 0 &&
+	    (r->c.assignee == NULL || strcmp(r->c.assignee, sh->user.name) != 0)) {
+		shell_errorf(sh, T(sh, "%s is not your complaint: a self-check is of your own work",
+		                   "%s 不是你的投诉：自查只针对自己的工作"),
+		             r->c.number);
+		return CMD_ERROR;
+	}
+	r->scope = CHECKLIST_COMPLAINT;
+	snprintf(r->agent, sizeof r->agent, "%s", r->c.agent);
+	snprintf(r->target, sizeof r->target, "%s", r->c.number);
+	return CMD_OK;
+}
+
+/* "YYYY-MM": a month not in the future; *since and *until (local time) bound it. */
+static bool cmd_eval_month(const char *s, int64_t *since, int64_t *until)
+{
+	struct tm tm;
+	time_t t0, t1;
+	int y, m;
+
+	if (strlen(s) != 7 || s[4] != '-' || sscanf(s, "%4d-%2d", &y, &m) != 2 || y < 2000 ||
+	    y > 2999 || m < 1 || m > 12)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	t0 = mktime(&tm);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = m == 12 ? y + 1 - 1900 : y - 1900;
+	tm.tm_mon = m == 12 ? 0 : m;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	t1 = mktime(&tm);
+	if (t0 == (time_t)-1 || t1 == (time_t)-1 || (int64_t)t0 * 1000 > store_now_ms())
+		return false;
+	*since = (int64_t)t0 * 1000;
+	*until = (int64_t)t1 * 1000;
+	return true;
+}
+
+/* The agent and month scored (evaluate --agent A --period YYYY-MM). */
+static int cmd_eval_period_target(struct shell *sh, struct args *a, struct cmd_eval_run *r)
+{
+	const char *agent = args_get(a, "agent"), *period = args_get(a, "period");
+	int64_t since, until;
+
+	if (agent == NULL || period == NULL || a->npos != 0) {
+		shell_errorf(sh, "%s",
+		             T(sh, "give a complaint NUMBER, or --agent A --period YYYY-MM for the "
+		                   "items scored over a period",
+		               "请给出投诉编号，或用 --agent 客服 --period YYYY-MM 评估按周期评分的项目"));
+		return CMD_USAGE;
+	}
+	if (!cmd_util_desk_account(sh, "--agent ", agent))
+		return CMD_USAGE;
+	if (!strcmp(agent, sh->user.name)) {
+		shell_errorf(sh, "%s", T(sh, "a supervisor does not score their own period",
+		                         "主管不能为自己的周期表现评分"));
+		return CMD_ERROR;
+	}
+	if (!cmd_eval_month(period, &since, &until)) {
+		shell_errorf(sh, "%s", T(sh, "--period is a month, YYYY-MM, not in the future",
+		                         "--period 应为不晚于本月的月份，格式 YYYY-MM"));
+		return CMD_USAGE;
+	}
+	r->scope = CHECKLIST_PERIOD;
+	snprintf(r->agent, sizeof r->agent, "%s", agent);
+	snprintf(r->period, sizeof r->period, "%s", period);
+	snprintf(r->target, sizeof r->target, "%s %s", agent, period);
+	return CMD_OK;
+}
+
+/* What the period's scorer looks at: the agent's evaluations of that month. */
+static void cmd_eval_period_context(struct shell *sh, const struct cmd_eval_run *r,
+                                    struct buf *out)
+{
+	struct evaluation *list = NULL;
+	struct eval_filter f;
+	int64_t earned = 0, possible = 0, passed = 0;
+	size_t n = 0, i;
+	char pct[32];
+
+	memset(&f, 0, sizeof f);
+	f.agent = r->agent;
+	f.kind = EVAL_SUPERVISOR;
+	f.status = -1;
+	f.limit = 1000;
+	buf_printf(out, T(sh, "Agent %s, %s\n", "客服 %s，%s\n"), r->agent, r->period);
+	if (!cmd_eval_month(r->period, &f.since_ms, &f.until_ms) ||
+	    store_eval_list(sh->host.store, &f, &list, &n) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		earned += list[i].totals.earned;
+		possible += list[i].totals.possible;
+		passed += list[i].totals.passed ? 1 : 0;
+	}
+	cmd_eval_pct(earned, possible, pct, sizeof pct);
+	buf_printf(out,
+	           T(sh, "  Evaluations of complaints that month: %zu, %lld passed, score %s\n",
+	             "  当月投诉评估：%zu 条，合格 %lld 条，得分率 %s\n"),
+	           n, (long long)passed, pct);
+	store_eval_list_free(list, n);
 }
 
 /* --- the form's steps --------------------------------------------------------------------- */
@@ -477,7 +603,7 @@ static bool cmd_eval_item_enter(struct form *f)
 	struct buf out;
 
 	for (k = 0; k < r->cl->nitems; k++) {
-		if (r->cl->items[k].scope != CHECKLIST_COMPLAINT)
+		if (r->cl->items[k].scope != r->scope)
 			continue;
 		total++;
 		if (k <= i)
@@ -496,7 +622,7 @@ static bool cmd_eval_item_enter(struct form *f)
 		shell_clean(&out, checklist_item_guide(it, sh->lang));
 		buf_putc(&out, '\n');
 	}
-	switch (it->link) {
+	switch (r->scope == CHECKLIST_PERIOD ? CHECKLIST_LINK_NONE : it->link) {
 	case CHECKLIST_LINK_WORDS:
 		cmd_eval_words(sh, &r->c, &out);
 		break;
@@ -570,7 +696,7 @@ static bool cmd_eval_reload(struct form *f)
 	for (i = 0; i < r->cl->nitems; i++) {
 		const char *v = form_get(f, r->cl->items[i].code);
 
-		if (r->cl->items[i].scope != CHECKLIST_COMPLAINT)
+		if (r->cl->items[i].scope != r->scope)
 			continue;
 		if (v == NULL || !cmd_eval_take(sh, r, i, v, ""))
 			return false;
@@ -645,7 +771,7 @@ static char *cmd_eval_draft(struct shell *sh, const struct cmd_eval_run *r)
 
 		buf_init(&want);
 		/* The keys the form writes first (its first step saves them). */
-		buf_printf(&want, "\"number\":\"%s\"", r->c.number);
+		buf_printf(&want, "\"number\":\"%s\"", r->target);
 		if (strstr(d.data, buf_cstr(&want)) != NULL && strstr(d.data, r->hash) != NULL)
 			data = strdup(d.data);
 		buf_free(&want);
@@ -658,7 +784,7 @@ static bool cmd_eval_target_enter(struct form *f)
 {
 	struct cmd_eval_run *r = form_arg(f);
 
-	form_set(f, "number", r->c.number);
+	form_set(f, "number", r->target);
 	form_set(f, "hash", r->hash);
 	return false;
 }
@@ -687,7 +813,7 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	for (i = 0; i < r->cl->nitems; i++) {
 		const struct checklist_item *it = &r->cl->items[i];
 
-		if (it->scope != CHECKLIST_COMPLAINT)
+		if (it->scope != r->scope)
 			continue;
 		r->steps[r->nsteps++] = (struct form_step){
 		    .key = it->code,
@@ -718,7 +844,10 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	buf_init(&out);
 	buf_printf(&out, "%s v%lld (%.12s…)\n", checklist_name(r->cl, sh->lang),
 	           (long long)r->version, r->hash);
-	cmd_eval_context(sh, &r->c, &out);
+	if (r->scope == CHECKLIST_PERIOD)
+		cmd_eval_period_context(sh, r, &out);
+	else
+		cmd_eval_context(sh, &r->c, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	draft = cmd_eval_draft(sh, r);
@@ -751,7 +880,7 @@ static int cmd_eval_stdin(struct shell *sh, struct cmd_eval_run *r, bool json)
 			continue;
 		cmd_eval_split(buf_cstr(&line), &code, &rest);
 		if (checklist_item(r->cl, buf_cstr(&code), &i) == NULL ||
-		    r->cl->items[i].scope != CHECKLIST_COMPLAINT) {
+		    r->cl->items[i].scope != r->scope) {
 			struct buf w;
 
 			buf_init(&w);
@@ -776,7 +905,7 @@ static int cmd_eval_stdin(struct shell *sh, struct cmd_eval_run *r, bool json)
 		seen[i] = true;
 	}
 	for (i = 0; rc == CMD_OK && i < r->cl->nitems; i++)
-		if (r->cl->items[i].scope == CHECKLIST_COMPLAINT && !seen[i]) {
+		if (r->cl->items[i].scope == r->scope && !seen[i]) {
 			shell_errorf(sh,
 			             T(sh, "stdin: %s is not answered (every item needs an answer, na "
 			                   "where it does not apply): nothing saved",
@@ -822,30 +951,18 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 	r->kind = kind;
 	for (i = 0; i < CHECKLIST_ITEMS_MAX; i++)
 		r->answers[i] = CHECKLIST_NA;
-	rc = cmd_complaint_load(sh, a->pos[0], &r->c, true);
+	rc = kind == EVAL_PERIOD ? cmd_eval_period_target(sh, a, r) : cmd_eval_complaint_target(sh, a, r);
 	if (rc != CMD_OK)
 		goto fail;
-	if (kind == EVAL_SUPERVISOR && !strcmp(r->c.agent, sh->user.name)) {
-		shell_errorf(sh, T(sh, "%s is your own complaint: check yourself with checklist self %s",
-		                   "%s 是你自己受理的投诉：请用 checklist self %s 自查"),
-		             r->c.number, r->c.number);
-		rc = CMD_ERROR;
-		goto fail;
-	}
-	if (kind == EVAL_SELF && strcmp(r->c.agent, sh->user.name) != 0 &&
-	    (r->c.assignee == NULL || strcmp(r->c.assignee, sh->user.name) != 0)) {
-		shell_errorf(sh, T(sh, "%s is not your complaint: a self-check is of your own work",
-		                   "%s 不是你的投诉：自查只针对自己的工作"),
-		             r->c.number);
-		rc = CMD_ERROR;
-		goto fail;
-	}
 	rc = cmd_eval_current(sh, &r->cl, &r->version, r->hash);
 	if (rc != CMD_OK)
 		goto fail;
-	if (checklist_count(r->cl, CHECKLIST_COMPLAINT) == 0) {
-		shell_errorf(sh, "%s", T(sh, "the checklist has no item to score a complaint with",
-		                         "检查表中没有针对单条投诉的评分项"));
+	if (checklist_count(r->cl, r->scope) == 0) {
+		shell_errorf(sh, "%s", r->scope == CHECKLIST_PERIOD
+		                           ? T(sh, "the checklist has no item scored over a period",
+		                               "检查表中没有按周期评分的项目")
+		                           : T(sh, "the checklist has no item to score a complaint with",
+		                               "检查表中没有针对单条投诉的评分项"));
 		rc = CMD_ERROR;
 		goto fail;
 	}
@@ -864,7 +981,7 @@ fail:
 
 static int cmd_eval_evaluate(struct shell *sh, struct args *a)
 {
-	return cmd_eval_start(sh, a, EVAL_SUPERVISOR);
+	return cmd_eval_start(sh, a, a->npos == 0 ? EVAL_PERIOD : EVAL_SUPERVISOR);
 }
 
 static int cmd_eval_self(struct shell *sh, struct args *a)
@@ -876,20 +993,24 @@ static int cmd_eval_self(struct shell *sh, struct args *a)
 
 static const struct args_opt cmd_opts_eval[] = {
     {"stdin", 0},
+    {"agent", ARGS_VALUE},
+    {"period", ARGS_VALUE},
     {"comment", ARGS_VALUE},
     {"json", 0},
     {NULL, 0},
 };
 
 static const struct cmd_entry cmd_eval_entries[] = {
-    {NULL, "evaluate", ROLES_SUPERVISOR, cmd_opts_eval, 1, 1,
-     "evaluate NUMBER | evaluate NUMBER --stdin [--comment TEXT] [--json]",
+    {NULL, "evaluate", ROLES_SUPERVISOR, cmd_opts_eval, 0, 1,
+     "evaluate NUMBER | evaluate --agent A --period YYYY-MM [--stdin] [--comment TEXT] [--json]",
      "Score an agent's complaint against the service-standard checklist: a guided form item "
      "by item with the complaint's words, techniques, promises and history alongside; answer "
      "y/n/na or 1-5, a comment after a space. In exec mode the answers come on stdin, one line "
-     "each: CODE ANSWER [COMMENT].",
+     "each: CODE ANSWER [COMMENT]. With --agent and --period, the items scored over a month "
+     "(the competencies).",
      "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记录；"
-     "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。",
+     "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。"
+     "用 --agent 和 --period 则按月评估综合素质能力等周期项目。",
      CMD_AUDIT, "stdin", cmd_eval_evaluate, CMD_STDIN_TEXT},
     {"checklist", "self", ROLES_DESK, cmd_opts_eval, 1, 1,
      "checklist self NUMBER | checklist self NUMBER --stdin [--comment TEXT] [--json]",

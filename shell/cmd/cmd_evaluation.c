@@ -41,6 +41,18 @@ static const char *cmd_evaluation_status_label(const struct shell *sh, enum eval
 	return "?";
 }
 
+/* The items an evaluation scores. */
+static enum checklist_scope cmd_evaluation_scope(const struct evaluation *e)
+{
+	return e->kind == EVAL_PERIOD ? CHECKLIST_PERIOD : CHECKLIST_COMPLAINT;
+}
+
+/* What it is of: the complaint's number, or the period. */
+static const char *cmd_evaluation_of(const struct evaluation *e)
+{
+	return e->number != NULL ? e->number : e->period != NULL ? e->period : "-";
+}
+
 /* Loads evaluation id when this user may see it ("no evaluation" otherwise). */
 static int cmd_evaluation_load(struct shell *sh, int64_t id, struct evaluation *e)
 {
@@ -123,6 +135,7 @@ static void cmd_evaluation_show_json(struct shell *sh, const struct evaluation *
 	json_kv_string(&j, "kind", store_eval_kind_name(e->kind));
 	json_kv_string(&j, "status", store_eval_status_name(e->status));
 	json_kv_string(&j, "number", e->number);
+	json_kv_string(&j, "period", e->period);
 	json_kv_string(&j, "agent", e->agent);
 	json_kv_string(&j, "evaluator", e->evaluator);
 	json_kv_int(&j, "version", e->version);
@@ -248,7 +261,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	rc = cmd_eval_version(sh, e.version, &cl, NULL);
 	if (rc == CMD_OK) {
 		cmd_evaluation_answers(cl, &e, answers);
-		checklist_score(cl, CHECKLIST_COMPLAINT, answers, &re);
+		checklist_score(cl, cmd_evaluation_scope(&e), answers, &re);
 		have_re = true;
 	}
 	if (args_has(a, "json")) {
@@ -260,7 +273,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	cmd_util_time(e.created_ms, true, ts, sizeof ts);
 	buf_printf(&out, "%s #%lld · %s · %s\n",
 	           e.kind == EVAL_SELF ? T(sh, "Self-check", "自查") : T(sh, "Evaluation", "评估"),
-	           (long long)e.id, e.number != NULL ? e.number : "-",
+	           (long long)e.id, cmd_evaluation_of(&e),
 	           cmd_evaluation_status_label(sh, e.status));
 	buf_printf(&out, "%s %s · %s %s · %s\n", T(sh, "agent", "客服"), e.agent,
 	           T(sh, "by", "评估人"), e.evaluator, ts);
@@ -336,7 +349,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	}
 	if (cl != NULL)
 		cmd_evaluation_disputes(sh, cl, &e, &out);
-	if (e.kind == EVAL_SUPERVISOR && !strcmp(e.agent, sh->user.name) && e.status == EVAL_NEW)
+	if (e.kind != EVAL_SELF && !strcmp(e.agent, sh->user.name) && e.status == EVAL_NEW)
 		buf_printf(&out,
 		           T(sh, "\nAcknowledge it with `evaluation ack %lld`, or dispute an item within "
 		                 "%d days: `evaluation dispute %lld ITEM --reason TEXT`.\n",
@@ -395,6 +408,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			json_kv_string(&j, "kind", store_eval_kind_name(e->kind));
 			json_kv_string(&j, "status", store_eval_status_name(e->status));
 			json_kv_string(&j, "number", e->number);
+			json_kv_string(&j, "period", e->period);
 			json_kv_string(&j, "agent", e->agent);
 			json_kv_string(&j, "evaluator", e->evaluator);
 			json_kv_int(&j, "version", e->version);
@@ -423,8 +437,10 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cmd_eval_pct(e->totals.earned, e->totals.possible, pct, sizeof pct);
 			cells[0] = id;
 			cells[1] = day;
-			cells[2] = e->kind == EVAL_SELF ? T(sh, "self", "自查") : T(sh, "supervisor", "主管");
-			cells[3] = e->number != NULL ? e->number : "-";
+			cells[2] = e->kind == EVAL_SELF     ? T(sh, "self", "自查")
+			           : e->kind == EVAL_PERIOD ? T(sh, "period", "周期")
+			                                    : T(sh, "supervisor", "主管");
+			cells[3] = cmd_evaluation_of(e);
 			cells[4] = e->agent;
 			cells[5] = e->evaluator;
 			cells[6] = pct;
@@ -476,8 +492,8 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	if (kind != NULL && (f.kind = store_eval_kind_parse(kind)) < 0) {
-		shell_errorf(sh, "%s", T(sh, "--kind is supervisor or self",
-		                         "--kind 取值为 supervisor 或 self"));
+		shell_errorf(sh, "%s", T(sh, "--kind is supervisor, self or period",
+		                         "--kind 取值为 supervisor、self 或 period"));
 		return CMD_USAGE;
 	}
 	rc = cmd_eval_days(sh, a, &f.since_ms, &f.until_ms);
@@ -565,7 +581,7 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 	rc = cmd_evaluation_load(sh, id, &e);
 	if (rc != CMD_OK)
 		return rc;
-	if (strcmp(e.agent, sh->user.name) != 0 || e.kind != EVAL_SUPERVISOR) {
+	if (strcmp(e.agent, sh->user.name) != 0 || e.kind == EVAL_SELF) {
 		shell_errorf(sh, "%s", T(sh, "only the agent evaluated may dispute an evaluation",
 		                         "只有被评估的客服本人可以申诉"));
 		rc = CMD_DENIED;
@@ -688,7 +704,7 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 		rc = CMD_USAGE;
 		goto out;
 	}
-	checklist_score(cl, CHECKLIST_COMPLAINT, answers, &s);
+	checklist_score(cl, cmd_evaluation_scope(&e), answers, &s);
 	if (s.possible == 0) {
 		shell_errorf(sh, "%s", T(sh, "that would leave nothing to score", "这样将没有可计分的项目"));
 		rc = CMD_ERROR;
@@ -733,7 +749,7 @@ int cmd_evaluation_login_notice(struct shell *sh)
 		return CMD_OK;
 	memset(&f, 0, sizeof f);
 	f.agent = sh->user.name;
-	f.kind = EVAL_SUPERVISOR;
+	f.kind = -1; /* of complaints and of periods: self-checks are never new */
 	f.status = EVAL_NEW;
 	f.limit = CMD_EVALUATION_NOTICE_MAX;
 	if (store_eval_list(sh->host.store, &f, &list, &n) < 0 || n == 0) {
@@ -750,7 +766,7 @@ int cmd_evaluation_login_notice(struct shell *sh)
 		cmd_eval_pct(list[i].totals.earned, list[i].totals.possible, pct, sizeof pct);
 		cmd_util_time(list[i].created_ms, false, day, sizeof day);
 		buf_printf(&out, "  #%lld %s %s %s %s (%s)\n", (long long)list[i].id, day,
-		           list[i].number != NULL ? list[i].number : "-", pct,
+		           cmd_evaluation_of(&list[i]), pct,
 		           list[i].totals.passed ? T(sh, "pass", "合格") : T(sh, "FAIL", "不合格"),
 		           list[i].evaluator);
 	}
@@ -785,9 +801,9 @@ static const struct args_opt cmd_opts_evaluation_answer[] = {
 
 static const struct cmd_entry cmd_evaluation_entries[] = {
     {"evaluation", "list", ROLES_ALL, cmd_opts_evaluation_list, 0, 0,
-     "evaluation list [--agent A] [--status new|acked|disputed|self] [--kind supervisor|self] "
-     "[--complaint NUMBER] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--limit N] [--offset N] "
-     "[--json]",
+     "evaluation list [--agent A] [--status new|acked|disputed|self] "
+     "[--kind supervisor|self|period] [--complaint NUMBER] [--since YYYY-MM-DD] "
+     "[--until YYYY-MM-DD] [--limit N] [--offset N] [--json]",
      "List evaluations and self-checks, newest first (an agent sees their own only).",
      "按时间倒序列出评估和自查（客服只能看到自己的）。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_evaluation_list, 0},

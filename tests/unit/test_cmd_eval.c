@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "shell.h"
@@ -241,6 +242,41 @@ static void test_ce_notice_and_window(void **state)
 	testhost_stop(th);
 }
 
+static void test_ce_period(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	char month[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(month, sizeof month, "%Y-%m", &tm);
+	assert_int_equal(test_ce_exec(th, "sup1", "character 4\n", "evaluate --agent agent1 --stdin"),
+	                 2);
+	testhost_has(th, 2, "--agent A --period YYYY-MM");
+	assert_int_equal(test_ce_exec(th, "sup1", "character 4\n",
+	                              "evaluate --agent agent1 --period 2999-01 --stdin"),
+	                 2);
+	/* The complaint's items are not a period's. */
+	assert_int_equal(test_ce_exec(th, "sup1", "respect y\n",
+	                              "evaluate --agent agent1 --period %s --stdin", month),
+	                 2);
+	assert_int_equal(test_ce_exec(th, "sup1", "character 4\npsychological 5\nskills 3\n",
+	                              "evaluate --agent agent1 --period %s --stdin", month),
+	                 0);
+	testhost_has(th, 1, "= 12 / 15 = 80.0%");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation show 1"), 0);
+	testhost_has(th, 1, month);
+	testhost_has(th, 1, "Recomputed from the pinned version: the same.");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation list --kind period --json"), 0);
+	testhost_has(th, 1, "\"period\":\"");
+	assert_int_equal(testhost_audit_count(th->st, "evaluation.period", "agent=agent1"), 1);
+	test_ce_interactive(th, "agent1");
+	testhost_has(th, 1, "1 new evaluation of your work");
+	testhost_stop(th);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +285,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ce_form_resumed, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_notice_and_window, test_ce_setup,
 	                                    test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
