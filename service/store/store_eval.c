@@ -18,6 +18,7 @@ static const char *const store_eval_kind_names[] = {
     [EVAL_SUPERVISOR] = "supervisor",
     [EVAL_SELF] = "self",
     [EVAL_PERIOD] = "period",
+    [EVAL_CALIBRATION] = "calibration",
 };
 
 static const char *const store_eval_status_names[] = {
@@ -25,6 +26,7 @@ static const char *const store_eval_status_names[] = {
     [EVAL_ACKED] = "acked",
     [EVAL_DISPUTED] = "disputed",
     [EVAL_SELFCHECK] = "self",
+    [EVAL_CALIBRATING] = "calibration",
 };
 
 static const char *const store_eval_resolution_names[] = {
@@ -109,6 +111,19 @@ static const char store_eval_sql_totals[] =
     " acked_ms = 0, updated_ms = ?6 WHERE id = ?1";
 static const char store_eval_sql_open_count[] =
     "SELECT count(*) FROM evaluation_disputes WHERE evaluation_id = ?1 AND resolution IS NULL";
+
+static const char store_eval_sql_rated[] =
+    "SELECT count(*) FROM evaluations e INDEXED BY evaluations_complaint"
+    " JOIN complaints c ON c.id = e.complaint_id"
+    " WHERE c.number = ?1 AND e.evaluator = ?2 AND e.kind = ?3";
+static const char store_eval_sql_calibration[] =
+    "SELECT c.number, e.id, e.evaluator, i.item, i.answer, i.points FROM evaluations e"
+    " JOIN complaints c ON c.id = e.complaint_id"
+    " JOIN evaluation_items i ON i.evaluation_id = e.id"
+    " WHERE e.kind = 'calibration' AND e.created_ms >= ?1 AND e.created_ms < ?2"
+    " AND e.complaint_id IN (SELECT complaint_id FROM evaluations WHERE kind = 'calibration'"
+    " GROUP BY complaint_id HAVING count(DISTINCT evaluator) >= 2)"
+    " ORDER BY e.complaint_id, e.id, i.pos";
 
 /* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until). */
 #define STORE_EVAL_TREND_SUMS                                                                      \
@@ -418,7 +433,7 @@ static int store_eval_check(const struct eval_new *in)
 {
 	size_t i, j;
 
-	if (in == NULL || (unsigned)in->kind > EVAL_PERIOD ||
+	if (in == NULL || (unsigned)in->kind > EVAL_CALIBRATION ||
 	    (in->kind == EVAL_PERIOD) != (in->number == NULL) ||
 	    (in->kind == EVAL_PERIOD) != (in->period != NULL) ||
 	    (in->period != NULL && !store_ascii_ok(in->period, 16)) ||
@@ -459,6 +474,15 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 	if (who == NULL || !store_name_ok(who))
 		return STORE_EINVAL;
 	self = in->kind == EVAL_SELF;
+	if (in->kind == EVAL_CALIBRATION) {
+		bool found = false;
+
+		rc = store_eval_rated(st, in->number, who, EVAL_CALIBRATION, &found);
+		if (rc < 0)
+			return rc;
+		if (found)
+			return STORE_EEXIST;
+	}
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
@@ -483,7 +507,9 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 	}
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_eval_sql_insert, NULL, STORE_T(store_eval_kind_name(in->kind)),
-		                STORE_T(self ? "self" : "new"),
+		                STORE_T(self                           ? "self"
+		                        : in->kind == EVAL_CALIBRATION ? "calibration"
+		                                                       : "new"),
 		                in->number != NULL ? STORE_I(cid) : STORE_T(NULL), STORE_T(in->agent),
 		                STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
 		                STORE_I(in->totals.earned), STORE_I(in->totals.possible),
@@ -508,9 +534,10 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		         (long long)in->totals.possible, in->totals.critical_failed,
 		         in->totals.passed ? "passed" : "failed");
 		rc = store_audit_append(st, ctx, now,
-		                        self                         ? "evaluation.self"
-		                        : in->kind == EVAL_PERIOD ? "evaluation.period"
-		                                                     : "evaluation.add",
+		                        self                           ? "evaluation.self"
+		                        : in->kind == EVAL_PERIOD      ? "evaluation.period"
+		                        : in->kind == EVAL_CALIBRATION ? "evaluation.calibration"
+		                                                       : "evaluation.add",
 		                        target, detail);
 	}
 	rc = store_tx_end(st, rc);
@@ -624,7 +651,7 @@ static int store_eval_agent_begin(struct store *st, const struct audit_ctx *ctx,
 	rc = store_eval_row(st, id, row);
 	if (rc == 0 && (who == NULL || strcmp(who, row->agent) != 0))
 		rc = STORE_ENOENT;
-	if (rc == 0 && row->kind == EVAL_SELF)
+	if (rc == 0 && (row->kind == EVAL_SELF || row->kind == EVAL_CALIBRATION))
 		rc = STORE_ESTATE;
 	if (rc < 0)
 		return store_tx_end(st, rc);
@@ -770,6 +797,75 @@ int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
 		rc = store_audit_append(st, ctx, now, "evaluation.answer", target, detail);
 	}
 	return store_tx_end(st, rc);
+}
+
+/* ---- calibration ------------------------------------------------------------------------------ */
+
+int store_eval_rated(struct store *st, const char *number, const char *evaluator,
+                     enum eval_kind kind, bool *found)
+{
+	int64_t n = 0;
+	int rc;
+
+	*found = false;
+	if (number == NULL || evaluator == NULL)
+		return 0;
+	rc = STORE_INT(st, store_eval_sql_rated, &n, STORE_T(number), STORE_T(evaluator),
+	               STORE_T(store_eval_kind_name(kind)));
+	*found = rc == 0 && n > 0;
+	return rc;
+}
+
+static void store_eval_cal_clear(void *p)
+{
+	struct eval_cal_row *r = p;
+
+	free(r->number);
+	free(r->evaluator);
+	free(r->item);
+	memset(r, 0, sizeof *r);
+}
+
+static int store_eval_cal_fill(sqlite3_stmt *s, void *elem)
+{
+	struct eval_cal_row *r = elem;
+	int err = 0;
+
+	memset(r, 0, sizeof *r);
+	err |= store_col_dup(s, 0, &r->number);
+	r->evaluation = sqlite3_column_int64(s, 1);
+	err |= store_col_dup(s, 2, &r->evaluator);
+	err |= store_col_dup(s, 3, &r->item);
+	r->answer = sqlite3_column_int(s, 4);
+	r->points = sqlite3_column_int(s, 5);
+	if (err != 0 || r->number == NULL || r->evaluator == NULL || r->item == NULL) {
+		store_eval_cal_clear(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+                           struct eval_cal_row **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = STORE_PREP(st, store_eval_sql_calibration, &s, STORE_I(since_ms),
+	                STORE_I(until_ms > 0 ? until_ms : INT64_MAX));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_eval_cal_fill, store_eval_cal_clear, &p, n);
+	*out = p;
+	return rc;
+}
+
+void store_eval_cal_free(struct eval_cal_row *list, size_t n)
+{
+	store_list_free(list, n, sizeof *list, store_eval_cal_clear);
 }
 
 /* ---- trends ---------------------------------------------------------------------------------- */

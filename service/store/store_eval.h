@@ -29,13 +29,15 @@ enum eval_kind {
 	EVAL_SUPERVISOR, /* a supervisor scored an agent's complaint */
 	EVAL_SELF,       /* the agent checked themselves */
 	EVAL_PERIOD,     /* a supervisor scored an agent's work over a period (no complaint) */
+	EVAL_CALIBRATION /* one of several supervisors scoring the same complaint blind */
 };
 
 enum eval_status {
 	EVAL_NEW,      /* not yet acknowledged by the agent */
 	EVAL_ACKED,    /* acknowledged */
 	EVAL_DISPUTED, /* an item is disputed and not yet answered */
-	EVAL_SELFCHECK /* a self-check: nothing to acknowledge */
+	EVAL_SELFCHECK, /* a self-check: nothing to acknowledge */
+	EVAL_CALIBRATING /* a calibration: the raters', not the agent's */
 };
 
 /* Names as stored and in --json; the parsers return -1 for none. */
@@ -197,6 +199,26 @@ struct eval_answer {
 };
 int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
                       const struct eval_answer *a);
+
+/* ---- calibration ---------------------------------------------------------------------------- */
+
+/* Whether evaluator has an evaluation of kind of complaint number (*found). */
+int store_eval_rated(struct store *st, const char *number, const char *evaluator,
+                     enum eval_kind kind, bool *found);
+
+/* One answer of a calibration, of a complaint that at least two supervisors calibrated. */
+struct eval_cal_row {
+	char *number;
+	int64_t evaluation;
+	char *evaluator;
+	char *item;
+	int answer, points;
+};
+/* The calibrations created in [since, until) (0: unbounded), by complaint, then evaluation,
+ * then the checklist's order. */
+int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+                           struct eval_cal_row **out, size_t *n);
+void store_eval_cal_free(struct eval_cal_row *list, size_t n);
 
 /* ---- trends -------------------------------------------------------------------------------- */
 

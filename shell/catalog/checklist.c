@@ -739,3 +739,29 @@ size_t checklist_count(const struct checklist *c, enum checklist_scope scope)
 			n++;
 	return n;
 }
+
+int checklist_kappa(const int *a, const int *b, size_t n, double *kappa)
+{
+	size_t ca[7] = {0}, cb[7] = {0}, agree = 0, i;
+	double po, pe = 0;
+
+	*kappa = 0;
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int x = a[i] < -1 || a[i] > 5 ? -1 : a[i], y = b[i] < -1 || b[i] > 5 ? -1 : b[i];
+
+		ca[x + 1]++;
+		cb[y + 1]++;
+		agree += x == y;
+	}
+	po = (double)agree / (double)n;
+	for (i = 0; i < 7; i++)
+		pe += ((double)ca[i] / (double)n) * ((double)cb[i] / (double)n);
+	if (pe >= 1.0) {
+		*kappa = po >= 1.0 ? 1.0 : 0.0;
+		return -1;
+	}
+	*kappa = (po - pe) / (1.0 - pe);
+	return 0;
+}

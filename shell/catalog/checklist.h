@@ -114,6 +114,10 @@ struct checklist_score {
 };
 void checklist_score(const struct checklist *c, enum checklist_scope scope, const int *answers,
                      struct checklist_score *out);
+/* Cohen's kappa of two raters' answers a[i] and b[i] (n pairs; each answer, N/A included, a
+ * category): (po - pe) / (1 - pe). 0 with *kappa, or -1 when it is undefined (no pairs, or
+ * chance agreement 1: both always gave the one same answer; *kappa is then 1 if they agree). */
+int checklist_kappa(const int *a, const int *b, size_t n, double *kappa);
 /* How many items are of scope. */
 size_t checklist_count(const struct checklist *c, enum checklist_scope scope);
 

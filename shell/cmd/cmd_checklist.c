@@ -1,7 +1,7 @@
 /* cmd_checklist — the checklist itself and the trends over it: `checklist show [VERSION]`
  * (the one in force, pinned when its content is new, or a version evaluations were scored
- * against) and `report quality` (supervisors' scores per week, month, agent or item, computed
- * on the thread pool). */
+ * against), `report quality` (supervisors' scores per week, month, agent or item) and `report
+ * calibration` (how consistently supervisors score), both computed on the thread pool. */
 #include "cmd.h"
 #include "cmd_eval_int.h"
 #include "cmd_groups.h"
@@ -268,11 +268,212 @@ static int cmd_checklist_report(struct shell *sh, struct args *a)
 	return cmd_util_job(sh, &r->job, true);
 }
 
+/* ---- report calibration --------------------------------------------------------------------- */
+
+/* Per item, over every pair of supervisors who calibrated the same complaint (the first to
+ * score as rater A): how often they agree, by how many points they differ, Cohen's kappa. */
+struct cmd_checklist_cal_item {
+	char code[40];
+	int *a, *b; /* answers of the pairs */
+	size_t n, cap;
+	int64_t diff; /* Σ |points A - points B| */
+};
+
+struct cmd_checklist_cal {
+	struct cmd_util_job job;
+	int64_t since, until;
+	bool json;
+	struct eval_cal_row *rows;
+	size_t nrows;
+	struct cmd_checklist_cal_item items[CHECKLIST_ITEMS_MAX];
+	size_t nitems;
+	size_t complaints, raters;
+};
+
+static void cmd_checklist_cal_pair(struct cmd_checklist_cal *c, const struct eval_cal_row *x,
+                                   const struct eval_cal_row *y)
+{
+	struct cmd_checklist_cal_item *it = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++)
+		if (!strcmp(c->items[i].code, x->item))
+			it = &c->items[i];
+	if (it == NULL) {
+		if (c->nitems == CHECKLIST_ITEMS_MAX)
+			return;
+		it = &c->items[c->nitems++];
+		snprintf(it->code, sizeof it->code, "%s", x->item);
+	}
+	if (it->n == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 16;
+		it->a = realloc(it->a, it->cap * sizeof *it->a);
+		it->b = realloc(it->b, it->cap * sizeof *it->b);
+		if (it->a == NULL || it->b == NULL)
+			abort();
+	}
+	it->a[it->n] = x->answer;
+	it->b[it->n] = y->answer;
+	it->n++;
+	it->diff += x->points > y->points ? x->points - y->points : y->points - x->points;
+}
+
+static int cmd_checklist_cal_run(struct store *st, struct cmd_util_job *job)
+{
+	struct cmd_checklist_cal *c = (struct cmd_checklist_cal *)job;
+	size_t i, j, start, k;
+	int rc = store_eval_calibration(st, c->since, c->until, &c->rows, &c->nrows);
+
+	if (rc < 0)
+		return rc;
+	/* Rows come by complaint, then evaluation: pair every two evaluations of a complaint,
+	 * item by item. */
+	for (start = 0; start < c->nrows; start = i) {
+		for (i = start; i < c->nrows && !strcmp(c->rows[i].number, c->rows[start].number); i++)
+			;
+		c->complaints++;
+		for (j = start; j < i; j++)
+			for (k = j + 1; k < i; k++)
+				if (c->rows[k].evaluation != c->rows[j].evaluation &&
+				    !strcmp(c->rows[k].item, c->rows[j].item))
+					cmd_checklist_cal_pair(c, &c->rows[j], &c->rows[k]);
+		for (j = start; j < i; j++)
+			if (j == start || c->rows[j].evaluation != c->rows[j - 1].evaluation)
+				c->raters++;
+	}
+	return 0;
+}
+
+static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, int rc)
+{
+	struct cmd_checklist_cal *c = (struct cmd_checklist_cal *)job;
+	const char *hdr_en[] = {"ITEM", "PAIRS", "AGREE", "MEAN |DIFF|", "KAPPA"};
+	const char *hdr_zh[] = {"项目", "配对数", "一致率", "平均分差", "KAPPA"};
+	struct buf out;
+	struct json j;
+	struct table *t = NULL;
+	size_t i, k, agree;
+
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	buf_init(&out);
+	if (c->json) {
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_kv_int(&j, "complaints", (int64_t)c->complaints);
+		json_kv_int(&j, "calibrations", (int64_t)c->raters);
+		json_key(&j, "items");
+		json_array_begin(&j);
+	} else if (c->complaints == 0) {
+		buf_printf(&out, "%s\n",
+		           T(sh, "No complaint was calibrated by two supervisors or more.",
+		             "没有经两位及以上主管校准评分的投诉。"));
+	} else {
+		buf_printf(&out,
+		           T(sh, "%zu complaints calibrated, %zu scores; per item over every pair of "
+		                 "supervisors of the same complaint:\n",
+		             "共 %zu 条投诉校准、%zu 份评分；按项目统计同一投诉的每两位主管：\n"),
+		           c->complaints, c->raters);
+		t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
+	}
+	for (i = 0; i < c->nitems; i++) {
+		const struct cmd_checklist_cal_item *it = &c->items[i];
+		double kappa = 0;
+		bool defined = checklist_kappa(it->a, it->b, it->n, &kappa) == 0;
+
+		for (k = 0, agree = 0; k < it->n; k++)
+			agree += it->a[k] == it->b[k];
+		if (c->json) {
+			json_object_begin(&j);
+			json_kv_string(&j, "item", it->code);
+			json_kv_int(&j, "pairs", (int64_t)it->n);
+			json_kv_int(&j, "agree", (int64_t)agree);
+			json_kv_int(&j, "points_diff", it->diff);
+			if (defined) {
+				cmd_util_json_double(&j, "kappa", kappa);
+			} else {
+				json_key(&j, "kappa");
+				json_null(&j);
+			}
+			json_object_end(&j);
+		} else if (t != NULL) {
+			char pairs[24], ag[24], diff[24], kap[24];
+			const char *cells[5];
+
+			snprintf(pairs, sizeof pairs, "%zu", it->n);
+			snprintf(ag, sizeof ag, "%zu%%", it->n ? agree * 100 / it->n : 0);
+			snprintf(diff, sizeof diff, "%.2f", it->n ? (double)it->diff / (double)it->n : 0.0);
+			if (defined)
+				snprintf(kap, sizeof kap, "%.2f", kappa);
+			else
+				snprintf(kap, sizeof kap, "-");
+			cells[0] = it->code;
+			cells[1] = pairs;
+			cells[2] = ag;
+			cells[3] = diff;
+			cells[4] = kap;
+			table_add_row(t, cells);
+		}
+	}
+	if (c->json) {
+		json_array_end(&j);
+		json_object_end(&j);
+		buf_putc(&out, '\n');
+	} else if (t != NULL) {
+		table_render(t, &out);
+		table_free(t);
+		buf_puts(&out, T(sh, "(kappa: - where both always gave the same answer)\n",
+		                 "（kappa 为 - 表示双方总是给出同一回答，无法计算）\n"));
+	}
+	shell_write(sh, 1, out.data, out.len);
+	buf_free(&out);
+	return CMD_OK;
+}
+
+static void cmd_checklist_cal_free(struct cmd_util_job *job)
+{
+	struct cmd_checklist_cal *c = (struct cmd_checklist_cal *)job;
+	size_t i;
+
+	for (i = 0; i < c->nitems; i++) {
+		free(c->items[i].a);
+		free(c->items[i].b);
+	}
+	store_eval_cal_free(c->rows, c->nrows);
+	free(c);
+}
+
+static int cmd_checklist_calibration(struct shell *sh, struct args *a)
+{
+	struct cmd_checklist_cal *c = calloc(1, sizeof *c);
+	int rc;
+
+	if (c == NULL)
+		abort();
+	rc = cmd_eval_days(sh, a, &c->since, &c->until);
+	if (rc != CMD_OK) {
+		free(c);
+		return rc;
+	}
+	c->job.run = cmd_checklist_cal_run;
+	c->job.finish = cmd_checklist_cal_finish;
+	c->job.free = cmd_checklist_cal_free;
+	c->json = args_has(a, "json");
+	return cmd_util_job(sh, &c->job, true);
+}
+
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_report_quality[] = {
     {"agent", ARGS_VALUE}, {"by", ARGS_VALUE}, {"since", ARGS_VALUE},
     {"until", ARGS_VALUE}, {"json", 0},        {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_report_calibration[] = {
+    {"since", ARGS_VALUE},
+    {"until", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
 };
 
 static const struct cmd_entry cmd_checklist_entries[] = {
@@ -289,6 +490,14 @@ static const struct cmd_entry cmd_checklist_entries[] = {
      "服务质量趋势（主管评估）：按周、月、客服统计得分率、合格率和关键项不合格数，或按项目统计"
      "（最弱项在前）。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_report, 0},
+    {"report", "calibration", ROLES_SUPERVISOR, cmd_opts_report_calibration, 0, 0,
+     "report calibration [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json]",
+     "How consistently supervisors score: per item, over every two supervisors who calibrated "
+     "the same complaint (evaluate NUMBER --calibrate), how often they agree, by how many "
+     "points they differ, and Cohen's kappa.",
+     "主管评分的一致性：对同一投诉做过校准评分（evaluate 编号 --calibrate）的每两位主管，按项目统计"
+     "一致率、平均分差和 Cohen's kappa。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_calibration, 0},
 };
 
 const struct cmd_group cmd_checklist_group = {

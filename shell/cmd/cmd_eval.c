@@ -281,7 +281,7 @@ static void cmd_eval_run_free(void *arg)
 
 static const char *cmd_eval_kind_draft(enum eval_kind k)
 {
-	return k == EVAL_SELF ? "selfcheck" : "evaluation";
+	return k == EVAL_SELF ? "selfcheck" : k == EVAL_CALIBRATION ? "calibration" : "evaluation";
 }
 
 /* Splits "ANSWER COMMENT..." at the first space (ASCII or U+3000). */
@@ -427,6 +427,11 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 	in.nitems = n;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_eval_add(sh->host.store, &ctx, &in, &id);
+	if (rc == STORE_EEXIST) {
+		shell_errorf(sh, T(sh, "you have calibrated %s already", "你已经对 %s 做过校准评分"),
+		             r->target);
+		return CMD_ERROR;
+	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
@@ -451,6 +456,16 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		shell_write(sh, 1, out.data, out.len);
 		buf_free(&out);
 	} else {
+		if (r->kind == EVAL_CALIBRATION)
+			shell_printf(sh,
+			             T(sh, "Calibration #%lld of %s saved: %s. The others' scores are "
+			                   "yours to see now (evaluation list --complaint %s --kind "
+			                   "calibration; report calibration).\n",
+			               "校准评分 #%lld（投诉 %s）已保存：%s。现在可以查看其他主管的评分"
+			               "（evaluation list --complaint %s --kind calibration；report "
+			               "calibration）。\n"),
+			             (long long)id, r->target, pct, r->target);
+		else
 		shell_printf(sh,
 		             r->kind == EVAL_SELF
 		                 ? T(sh, "Self-check #%lld of %s saved: %s, %s (checklist v%lld).\n",
@@ -471,7 +486,7 @@ static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cm
 
 	if (rc != CMD_OK)
 		return rc;
-	if (r->kind == EVAL_SUPERVISOR && !strcmp(r->c.agent, sh->user.name)) {
+	if (r->kind != EVAL_SELF && !strcmp(r->c.agent, sh->user.name)) {
 		shell_errorf(sh, T(sh, "%s is your own complaint: check yourself with checklist self %s",
 		                   "%s 是你自己受理的投诉：请用 checklist self %s 自查"),
 		             r->c.number, r->c.number);
@@ -483,6 +498,20 @@ static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cm
 		                   "%s 不是你的投诉：自查只针对自己的工作"),
 		             r->c.number);
 		return CMD_ERROR;
+	}
+	if (r->kind == EVAL_CALIBRATION) {
+		bool rated = false;
+
+		rc = store_eval_rated(sh->host.store, r->c.number, sh->user.name, EVAL_CALIBRATION,
+		                      &rated);
+		if (rc < 0)
+			return shell_store_error(sh, rc);
+		if (rated) {
+			shell_errorf(sh, T(sh, "you have calibrated %s already (report calibration)",
+			                   "你已经对 %s 做过校准评分（report calibration）"),
+			             r->c.number);
+			return CMD_ERROR;
+		}
 	}
 	r->scope = CHECKLIST_COMPLAINT;
 	snprintf(r->agent, sizeof r->agent, "%s", r->c.agent);
@@ -981,7 +1010,15 @@ fail:
 
 static int cmd_eval_evaluate(struct shell *sh, struct args *a)
 {
-	return cmd_eval_start(sh, a, a->npos == 0 ? EVAL_PERIOD : EVAL_SUPERVISOR);
+	if (args_has(a, "calibrate") && a->npos == 0) {
+		shell_errorf(sh, "%s", T(sh, "--calibrate scores a complaint: evaluate NUMBER --calibrate",
+		                         "--calibrate 用于投诉：evaluate 编号 --calibrate"));
+		return CMD_USAGE;
+	}
+	return cmd_eval_start(sh, a,
+	                      a->npos == 0                ? EVAL_PERIOD
+	                      : args_has(a, "calibrate") ? EVAL_CALIBRATION
+	                                                 : EVAL_SUPERVISOR);
 }
 
 static int cmd_eval_self(struct shell *sh, struct args *a)
@@ -995,6 +1032,14 @@ static const struct args_opt cmd_opts_eval[] = {
     {"stdin", 0},
     {"agent", ARGS_VALUE},
     {"period", ARGS_VALUE},
+    {"calibrate", 0},
+    {"comment", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
+};
+
+static const struct args_opt cmd_opts_eval_self[] = {
+    {"stdin", 0},
     {"comment", ARGS_VALUE},
     {"json", 0},
     {NULL, 0},
@@ -1002,17 +1047,20 @@ static const struct args_opt cmd_opts_eval[] = {
 
 static const struct cmd_entry cmd_eval_entries[] = {
     {NULL, "evaluate", ROLES_SUPERVISOR, cmd_opts_eval, 0, 1,
-     "evaluate NUMBER | evaluate --agent A --period YYYY-MM [--stdin] [--comment TEXT] [--json]",
+     "evaluate NUMBER [--calibrate] | evaluate --agent A --period YYYY-MM [--stdin] "
+     "[--comment TEXT] [--json]",
      "Score an agent's complaint against the service-standard checklist: a guided form item "
      "by item with the complaint's words, techniques, promises and history alongside; answer "
      "y/n/na or 1-5, a comment after a space. In exec mode the answers come on stdin, one line "
      "each: CODE ANSWER [COMMENT]. With --agent and --period, the items scored over a month "
-     "(the competencies).",
+     "(the competencies). --calibrate scores it blind beside other supervisors (report "
+     "calibration compares them).",
      "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记录；"
      "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。"
-     "用 --agent 和 --period 则按月评估综合素质能力等周期项目。",
+     "用 --agent 和 --period 则按月评估综合素质能力等周期项目。--calibrate 为多位主管的盲评校准"
+     "（report calibration 对比结果）。",
      CMD_AUDIT, "stdin", cmd_eval_evaluate, CMD_STDIN_TEXT},
-    {"checklist", "self", ROLES_DESK, cmd_opts_eval, 1, 1,
+    {"checklist", "self", ROLES_DESK, cmd_opts_eval_self, 1, 1,
      "checklist self NUMBER | checklist self NUMBER --stdin [--comment TEXT] [--json]",
      "Check your own handling of a complaint against the checklist (the same form as "
      "evaluate); supervisors see it beside their evaluation.",

@@ -37,6 +37,8 @@ static const char *cmd_evaluation_status_label(const struct shell *sh, enum eval
 		return T(sh, "disputed", "申诉中");
 	case EVAL_SELFCHECK:
 		return T(sh, "self-check", "自查");
+	case EVAL_CALIBRATING:
+		return T(sh, "calibration", "校准");
 	}
 	return "?";
 }
@@ -53,13 +55,32 @@ static const char *cmd_evaluation_of(const struct evaluation *e)
 	return e->number != NULL ? e->number : e->period != NULL ? e->period : "-";
 }
 
+/* Whether user (of role) may see e: an agent their own (and what they scored), everyone else
+ * all, but a calibration is blind: its evaluator's, an auditor's or admin's, or a supervisor's
+ * who has submitted their own calibration of the complaint; never the agent's. */
+static bool cmd_evaluation_visible(struct store *st, const char *user, enum role role,
+                                   const struct evaluation *e)
+{
+	bool rated = false;
+
+	if (!strcmp(e->evaluator, user))
+		return true;
+	if (e->kind == EVAL_CALIBRATION) {
+		if (role & (ROLE_AUDITOR | ROLE_ADMIN))
+			return true;
+		if (!(role & ROLE_SUPERVISOR))
+			return false;
+		return store_eval_rated(st, e->number, user, EVAL_CALIBRATION, &rated) == 0 && rated;
+	}
+	return (role & (ROLE_SUPERVISOR | ROLE_AUDITOR | ROLE_ADMIN)) || !strcmp(e->agent, user);
+}
+
 /* Loads evaluation id when this user may see it ("no evaluation" otherwise). */
 static int cmd_evaluation_load(struct shell *sh, int64_t id, struct evaluation *e)
 {
 	int rc = store_eval_get(sh->host.store, id, e);
 
-	if (rc == 0 && !cmd_evaluation_all(sh) && strcmp(e->agent, sh->user.name) != 0 &&
-	    strcmp(e->evaluator, sh->user.name) != 0)
+	if (rc == 0 && !cmd_evaluation_visible(sh->host.store, sh->user.name, sh->user.role, e))
 		rc = STORE_ENOENT;
 	if (rc == STORE_ENOENT) {
 		store_eval_clear(e);
@@ -349,7 +370,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	}
 	if (cl != NULL)
 		cmd_evaluation_disputes(sh, cl, &e, &out);
-	if (e.kind != EVAL_SELF && !strcmp(e.agent, sh->user.name) && e.status == EVAL_NEW)
+	if (e.status == EVAL_NEW && !strcmp(e.agent, sh->user.name))
 		buf_printf(&out,
 		           T(sh, "\nAcknowledge it with `evaluation ack %lld`, or dispute an item within "
 		                 "%d days: `evaluation dispute %lld ITEM --reason TEXT`.\n",
@@ -370,6 +391,8 @@ struct cmd_evaluation_lister {
 	struct cmd_util_job job;
 	struct eval_filter f;
 	char *agent, *number;
+	char *user; /* who lists, and their role: what they may see */
+	enum role role;
 	bool json;
 	struct evaluation *list;
 	size_t n;
@@ -378,8 +401,24 @@ struct cmd_evaluation_lister {
 static int cmd_evaluation_list_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_evaluation_lister *l = (struct cmd_evaluation_lister *)job;
+	size_t i, k = 0;
+	int rc = store_eval_list(st, &l->f, &l->list, &l->n);
 
-	return store_eval_list(st, &l->f, &l->list, &l->n);
+	/* Calibrations are blind: the others' are left out (a page may come out shorter). */
+	for (i = 0; rc == 0 && i < l->n; i++) {
+		if (cmd_evaluation_visible(st, l->user, l->role, &l->list[i])) {
+			if (k != i) {
+				l->list[k] = l->list[i];
+				memset(&l->list[i], 0, sizeof l->list[i]);
+			}
+			k++;
+		} else {
+			store_eval_clear(&l->list[i]);
+		}
+	}
+	if (rc == 0)
+		l->n = k;
+	return rc;
 }
 
 static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
@@ -437,9 +476,10 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cmd_eval_pct(e->totals.earned, e->totals.possible, pct, sizeof pct);
 			cells[0] = id;
 			cells[1] = day;
-			cells[2] = e->kind == EVAL_SELF     ? T(sh, "self", "自查")
-			           : e->kind == EVAL_PERIOD ? T(sh, "period", "周期")
-			                                    : T(sh, "supervisor", "主管");
+			cells[2] = e->kind == EVAL_SELF          ? T(sh, "self", "自查")
+			           : e->kind == EVAL_PERIOD      ? T(sh, "period", "周期")
+			           : e->kind == EVAL_CALIBRATION ? T(sh, "calibration", "校准")
+			                                         : T(sh, "supervisor", "主管");
 			cells[3] = cmd_evaluation_of(e);
 			cells[4] = e->agent;
 			cells[5] = e->evaluator;
@@ -463,6 +503,7 @@ static void cmd_evaluation_list_free(struct cmd_util_job *job)
 	store_eval_list_free(l->list, l->n);
 	free(l->agent);
 	free(l->number);
+	free(l->user);
 	free(l);
 }
 
@@ -487,13 +528,13 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 		agent = sh->user.name;
 	}
 	if (status != NULL && (f.status = store_eval_status_parse(status)) < 0) {
-		shell_errorf(sh, "%s", T(sh, "--status is new, acked, disputed or self",
-		                         "--status 取值为 new、acked、disputed 或 self"));
+		shell_errorf(sh, "%s", T(sh, "--status is new, acked, disputed, self or calibration",
+		                         "--status 取值为 new、acked、disputed、self 或 calibration"));
 		return CMD_USAGE;
 	}
 	if (kind != NULL && (f.kind = store_eval_kind_parse(kind)) < 0) {
-		shell_errorf(sh, "%s", T(sh, "--kind is supervisor, self or period",
-		                         "--kind 取值为 supervisor、self 或 period"));
+		shell_errorf(sh, "%s", T(sh, "--kind is supervisor, self, period or calibration",
+		                         "--kind 取值为 supervisor、self、period 或 calibration"));
 		return CMD_USAGE;
 	}
 	rc = cmd_eval_days(sh, a, &f.since_ms, &f.until_ms);
@@ -512,6 +553,8 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 	l->job.free = cmd_evaluation_list_free;
 	l->json = args_has(a, "json");
 	l->agent = cmd_eval_dup(agent);
+	l->user = cmd_eval_dup(sh->user.name);
+	l->role = sh->user.role;
 	l->number = cmd_eval_dup(args_get(a, "complaint"));
 	if (l->number != NULL) {
 		char *p;
@@ -581,7 +624,8 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 	rc = cmd_evaluation_load(sh, id, &e);
 	if (rc != CMD_OK)
 		return rc;
-	if (strcmp(e.agent, sh->user.name) != 0 || e.kind == EVAL_SELF) {
+	if (strcmp(e.agent, sh->user.name) != 0 || e.kind == EVAL_SELF ||
+	    e.kind == EVAL_CALIBRATION) {
 		shell_errorf(sh, "%s", T(sh, "only the agent evaluated may dispute an evaluation",
 		                         "只有被评估的客服本人可以申诉"));
 		rc = CMD_DENIED;
@@ -802,7 +846,7 @@ static const struct args_opt cmd_opts_evaluation_answer[] = {
 static const struct cmd_entry cmd_evaluation_entries[] = {
     {"evaluation", "list", ROLES_ALL, cmd_opts_evaluation_list, 0, 0,
      "evaluation list [--agent A] [--status new|acked|disputed|self] "
-     "[--kind supervisor|self|period] [--complaint NUMBER] [--since YYYY-MM-DD] "
+     "[--kind supervisor|self|period|calibration] [--complaint NUMBER] [--since YYYY-MM-DD] "
      "[--until YYYY-MM-DD] [--limit N] [--offset N] [--json]",
      "List evaluations and self-checks, newest first (an agent sees their own only).",
      "按时间倒序列出评估和自查（客服只能看到自己的）。", CMD_AUDIT | CMD_READONLY, NULL,

@@ -245,6 +245,25 @@ static void test_checklist_scoring(void **state)
 	checklist_free(c);
 }
 
+static void test_checklist_kappa(void **state)
+{
+	/* Two raters over 10 items: 7 agreements. pA(yes) = .6, pB(yes) = .5: pe = .3 + .2 = .5,
+	 * kappa = (.7 - .5) / .5 = .4. */
+	static const int a[] = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+	static const int b[] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 1};
+	static const int same[] = {3, 3, 3};
+	double k = 0;
+
+	(void)state;
+	assert_int_equal(checklist_kappa(a, b, 10, &k), 0);
+	assert_true(k > 0.3999 && k < 0.4001);
+	assert_int_equal(checklist_kappa(a, a, 10, &k), 0);
+	assert_true(k > 0.9999);
+	assert_int_equal(checklist_kappa(same, same, 3, &k), -1);
+	assert_true(k > 0.9999);
+	assert_int_equal(checklist_kappa(a, b, 0, &k), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +272,7 @@ int main(void)
 	    cmocka_unit_test(test_checklist_long_line_and_nul),
 	    cmocka_unit_test(test_checklist_answers),
 	    cmocka_unit_test(test_checklist_scoring),
+	    cmocka_unit_test(test_checklist_kappa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,6 +63,7 @@ static int test_ce_setup(void **state)
 	testhost_account_add(fx->th, "agent1", NULL, ROLE_AGENT, "en", NULL);
 	testhost_account_add(fx->th, "agent2", NULL, ROLE_AGENT, "en", NULL);
 	testhost_account_add(fx->th, "sup1", NULL, ROLE_SUPERVISOR, "en", NULL);
+	testhost_account_add(fx->th, "sup2", NULL, ROLE_SUPERVISOR, "en", NULL);
 	testhost_account_add(fx->th, "audit1", NULL, ROLE_AUDITOR, "en", NULL);
 	test_ce_complaint(fx->th, "agent1", fx->n1);
 	test_ce_complaint(fx->th, "sup1", fx->n2);
@@ -277,6 +278,58 @@ static void test_ce_period(void **state)
 	testhost_stop(th);
 }
 
+static void test_ce_calibration(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	char other[sizeof test_ce_answers];
+	char *p;
+
+	/* sup2 differs on two items: warmth (n) and patience (5). */
+	snprintf(other, sizeof other, "%s", test_ce_answers);
+	p = strstr(other, "warmth y");
+	p[7] = 'n';
+	p = strstr(other, "patience 3");
+	p[9] = '5';
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin",
+	                              fx->n1),
+	                 0);
+	testhost_has(th, 1, "Calibration #1");
+	/* Blind: neither the other supervisor nor the agent sees it, nor is the agent told. */
+	assert_int_equal(test_ce_exec(th, "sup2", NULL, "evaluation show 1"), 1);
+	assert_int_equal(test_ce_exec(th, "sup2", NULL, "evaluation list --json"), 0);
+	testhost_has(th, 1, "[]");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation show 1"), 1);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation ack 1"), 1);
+	test_ce_interactive(th, "agent1");
+	testhost_lacks(th, 1, "new evaluation");
+	testhost_stop(th);
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report calibration"), 0);
+	testhost_has(th, 1, "No complaint was calibrated by two supervisors");
+	/* Once sup2 has scored, each sees the other's; nobody scores twice. */
+	assert_int_equal(test_ce_exec(th, "sup2", other, "evaluate %s --calibrate --stdin", fx->n1),
+	                 0);
+	assert_int_equal(test_ce_exec(th, "sup2", NULL, "evaluation show 1"), 0);
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin",
+	                              fx->n1),
+	                 1);
+	testhost_has(th, 2, "calibrated");
+	assert_int_equal(test_ce_exec(th, "audit1", NULL, "evaluation list --kind calibration --json"),
+	                 0);
+	testhost_has(th, 1, "\"id\":2");
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report calibration --json"), 0);
+	testhost_has(th, 1, "\"complaints\":1,\"calibrations\":2");
+	testhost_has(th, 1, "{\"item\":\"warmth\",\"pairs\":1,\"agree\":0,\"points_diff\":5,"
+	                    "\"kappa\":0}");
+	testhost_has(th, 1, "{\"item\":\"patience\",\"pairs\":1,\"agree\":0,\"points_diff\":2,");
+	testhost_has(th, 1, "{\"item\":\"respect\",\"pairs\":1,\"agree\":1,\"points_diff\":0,"
+	                    "\"kappa\":null}");
+	/* Calibrations are not the agent's scores: no trend counts them. */
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report quality --by agent --json"), 0);
+	testhost_has(th, 1, "\"rows\":[]");
+	assert_int_equal(testhost_audit_count(th->st, "evaluation.calibration", NULL), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +339,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ce_notice_and_window, test_ce_setup,
 	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_calibration, test_ce_setup, test_ce_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
