@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "store_audit.h"
+#include "store_complaint_status.h"
 #include "store_int.h"
 #include "store_tx.h"
 
@@ -124,6 +125,15 @@ static const char store_eval_sql_calibration[] =
     " AND e.complaint_id IN (SELECT complaint_id FROM evaluations WHERE kind = 'calibration'"
     " GROUP BY complaint_id HAVING count(DISTINCT evaluator) >= 2)"
     " ORDER BY e.complaint_id, e.id, i.pos";
+
+static const char store_eval_sql_candidates[] =
+    "SELECT c.id, c.number, c.agent, c.status FROM complaints c"
+    " WHERE c.created_ms >= ?2"
+    " AND (?1 IS NULL OR c.agent IN (SELECT name FROM accounts WHERE team = ?1))"
+    " AND c.agent IS NOT ?4"
+    " AND NOT EXISTS (SELECT 1 FROM evaluations e INDEXED BY evaluations_complaint"
+    " WHERE e.complaint_id = c.id AND e.kind = 'supervisor')"
+    " ORDER BY c.id LIMIT ?3";
 
 /* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until). */
 #define STORE_EVAL_TREND_SUMS                                                                      \
@@ -866,6 +876,66 @@ int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
 void store_eval_cal_free(struct eval_cal_row *list, size_t n)
 {
 	store_list_free(list, n, sizeof *list, store_eval_cal_clear);
+}
+
+/* ---- selection ------------------------------------------------------------------------------ */
+
+static void store_eval_candidate_clear(void *p)
+{
+	struct eval_candidate *c = p;
+
+	free(c->number);
+	free(c->agent);
+	memset(c, 0, sizeof *c);
+}
+
+static int store_eval_candidate_fill(sqlite3_stmt *s, void *elem)
+{
+	struct eval_candidate *c = elem;
+	int err = 0, v;
+
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(s, 0);
+	err |= store_col_dup(s, 1, &c->number);
+	err |= store_col_dup(s, 2, &c->agent);
+	v = store_complaint_status_parse((const char *)sqlite3_column_text(s, 3));
+	c->status = v < 0 ? 0 : v;
+	if (err != 0 || c->number == NULL || c->agent == NULL) {
+		store_eval_candidate_clear(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int store_eval_candidates(struct store *st, const char *team, const char *drawer,
+                          int64_t since_ms, size_t limit, struct eval_candidate **out,
+                          size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = STORE_PREP(st, store_eval_sql_candidates, &s, STORE_T(team), STORE_I(since_ms),
+	                STORE_I(limit > 0 ? (int64_t)limit : 100), STORE_T(drawer));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_eval_candidate_fill,
+	                   store_eval_candidate_clear, &p, n);
+	*out = p;
+	return rc;
+}
+
+void store_eval_candidates_free(struct eval_candidate *list, size_t n)
+{
+	store_list_free(list, n, sizeof *list, store_eval_candidate_clear);
+}
+
+int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const char *number,
+                          const char *detail)
+{
+	return store_audit(st, ctx, "evaluation.draw", number, detail);
 }
 
 /* ---- trends ---------------------------------------------------------------------------------- */

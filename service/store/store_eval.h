@@ -220,6 +220,26 @@ int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
                            struct eval_cal_row **out, size_t *n);
 void store_eval_cal_free(struct eval_cal_row *list, size_t n);
 
+/* ---- selection ------------------------------------------------------------------------------ */
+
+/* A complaint that no supervisor has evaluated yet. */
+struct eval_candidate {
+	int64_t id;
+	char *number;
+	char *agent;
+	int status; /* enum complaint_status */
+};
+/* Complaints created since since_ms, taken by an agent of team (the accounts whose team is
+ * that supervisor; NULL: every agent) other than drawer, with no supervisor's evaluation,
+ * oldest first, at most limit (0: 100). */
+int store_eval_candidates(struct store *st, const char *team, const char *drawer,
+                          int64_t since_ms, size_t limit, struct eval_candidate **out,
+                          size_t *n);
+void store_eval_candidates_free(struct eval_candidate *list, size_t n);
+/* The audit event of a draw (no data changes): action "evaluation.draw". */
+int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const char *number,
+                          const char *detail);
+
 /* ---- trends -------------------------------------------------------------------------------- */
 
 enum eval_by { EVAL_BY_WEEK, EVAL_BY_MONTH, EVAL_BY_AGENT, EVAL_BY_ITEM };

@@ -7,6 +7,7 @@
 #include "cmd_groups.h"
 #include "cmd_util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "checklist.h"
 #include "json.h"
 #include "shell_int.h"
+#include "store_complaint.h"
 #include "store_eval.h"
 #include "table.h"
 
@@ -460,6 +462,162 @@ static int cmd_checklist_calibration(struct shell *sh, struct args *a)
 	c->job.free = cmd_checklist_cal_free;
 	c->json = args_has(a, "json");
 	return cmd_util_job(sh, &c->job, true);
+}
+
+/* ---- evaluate --next ------------------------------------------------------------------------ */
+
+#define CMD_CHECKLIST_NEXT_DAYS 90
+#define CMD_CHECKLIST_NEXT_MAX 20000
+
+/* A complaint to evaluate, drawn at random from the team's unevaluated complaints of the last
+ * 90 days, reopened and escalated ones three times as likely; the seed and the draw are in the
+ * audit log, so that the same seed over the same candidates draws the same complaint. */
+struct cmd_checklist_next {
+	struct cmd_util_job job;
+	char *team;
+	bool whole_desk; /* the team had none: drawn from every agent's */
+	uint64_t seed;
+	bool json;
+	struct eval_candidate *list;
+	size_t n;
+};
+
+static int cmd_checklist_next_run(struct store *st, struct cmd_util_job *job)
+{
+	struct cmd_checklist_next *x = (struct cmd_checklist_next *)job;
+	int64_t since = store_now_ms() - CMD_CHECKLIST_NEXT_DAYS * 86400000LL;
+	int rc = store_eval_candidates(st, x->team, x->team, since, CMD_CHECKLIST_NEXT_MAX,
+	                               &x->list, &x->n);
+
+	if (rc == 0 && x->n == 0) {
+		x->whole_desk = true;
+		rc = store_eval_candidates(st, NULL, x->team, since, CMD_CHECKLIST_NEXT_MAX, &x->list,
+		                           &x->n);
+	}
+	return rc;
+}
+
+static int64_t cmd_checklist_next_weight(const struct eval_candidate *c)
+{
+	return c->status == COMPLAINT_REOPENED || c->status == COMPLAINT_ESCALATED ? 3 : 1;
+}
+
+/* splitmix64: the same seed, the same draw, on every machine. */
+static uint64_t cmd_checklist_next_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static int cmd_checklist_next_finish(struct shell *sh, struct cmd_util_job *job, int rc)
+{
+	struct cmd_checklist_next *x = (struct cmd_checklist_next *)job;
+	const struct eval_candidate *pick = NULL;
+	char detail[256];
+	struct audit_ctx ctx;
+	int64_t total = 0, at;
+	size_t i;
+
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	if (x->n == 0) {
+		shell_printf(sh, "%s\n", T(sh, "Every complaint of the last 90 days is evaluated.",
+		                            "最近 90 天的投诉都已评估。"));
+		return CMD_OK;
+	}
+	for (i = 0; i < x->n; i++)
+		total += cmd_checklist_next_weight(&x->list[i]);
+	at = (int64_t)(cmd_checklist_next_mix(x->seed) % (uint64_t)total);
+	for (i = 0; i < x->n && pick == NULL; i++) {
+		at -= cmd_checklist_next_weight(&x->list[i]);
+		if (at < 0)
+			pick = &x->list[i];
+	}
+	snprintf(detail, sizeof detail, "seed=%llu candidates=%zu total_weight=%lld weight=%lld %s",
+	         (unsigned long long)x->seed, x->n, (long long)total,
+	         (long long)cmd_checklist_next_weight(pick), x->whole_desk ? "desk" : "team");
+	shell_audit_ctx(sh, &ctx);
+	rc = store_eval_draw_audit(sh->host.store, &ctx, pick->number, detail);
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	if (x->json) {
+		struct buf out;
+		struct json j;
+
+		buf_init(&out);
+		json_init(&j, &out);
+		json_object_begin(&j);
+		json_kv_string(&j, "number", pick->number);
+		json_kv_string(&j, "agent", pick->agent);
+		json_kv_string(&j, "status", store_complaint_status_name(pick->status));
+		json_kv_int(&j, "weight", cmd_checklist_next_weight(pick));
+		json_kv_int(&j, "total_weight", total);
+		json_kv_int(&j, "candidates", (int64_t)x->n);
+		json_key(&j, "seed");
+		json_int(&j, (int64_t)(x->seed & INT64_MAX));
+		json_kv_bool(&j, "whole_desk", x->whole_desk);
+		json_object_end(&j);
+		buf_putc(&out, '\n');
+		shell_write(sh, 1, out.data, out.len);
+		buf_free(&out);
+		return CMD_OK;
+	}
+	if (x->whole_desk)
+		shell_printf(sh, "%s\n", T(sh, "(no unevaluated complaint of your team: drawn from the "
+		                              "whole desk)",
+		                            "（你的团队没有待评估的投诉：从全部投诉中抽取）"));
+	shell_printf(sh,
+	             T(sh, "Drawn: %s (agent %s, %s), weight %lld of %lld over %zu candidates, seed "
+	                   "%llu.\nScore it with: evaluate %s\n",
+	               "抽中：%s（客服 %s，%s），权重 %lld / %lld，候选 %zu 条，种子 %llu。\n"
+	               "评分：evaluate %s\n"),
+	             pick->number, pick->agent, cmd_util_status_label(sh, pick->status),
+	             (long long)cmd_checklist_next_weight(pick), (long long)total, x->n,
+	             (unsigned long long)x->seed, pick->number);
+	return CMD_OK;
+}
+
+static void cmd_checklist_next_free(struct cmd_util_job *job)
+{
+	struct cmd_checklist_next *x = (struct cmd_checklist_next *)job;
+
+	store_eval_candidates_free(x->list, x->n);
+	free(x->team);
+	free(x);
+}
+
+int cmd_checklist_next(struct shell *sh, struct args *a)
+{
+	const char *seed = args_get(a, "seed");
+	struct cmd_checklist_next *x;
+	unsigned long long v = 0;
+	char *end = NULL;
+
+	if (a->npos > 0 || args_has(a, "stdin") || args_has(a, "calibrate") ||
+	    args_has(a, "agent") || args_has(a, "period")) {
+		shell_errorf(sh, "%s", T(sh, "--next draws a complaint: it takes only --seed and --json",
+		                         "--next 用于抽取投诉，只能与 --seed 和 --json 一起使用"));
+		return CMD_USAGE;
+	}
+	if (seed != NULL) {
+		v = strtoull(seed, &end, 10);
+		if (seed[0] < '0' || seed[0] > '9' || *end != '\0' || v > (unsigned long long)INT64_MAX) {
+			shell_errorf(sh, "%s", T(sh, "--seed is a number", "--seed 应为数字"));
+			return CMD_USAGE;
+		}
+	}
+	x = calloc(1, sizeof *x);
+	if (x == NULL)
+		abort();
+	x->job.run = cmd_checklist_next_run;
+	x->job.finish = cmd_checklist_next_finish;
+	x->job.free = cmd_checklist_next_free;
+	x->team = cmd_eval_dup(sh->user.name);
+	x->seed = seed != NULL ? (uint64_t)v : (uint64_t)store_now_ms();
+	x->json = args_has(a, "json");
+	return cmd_util_job(sh, &x->job, true);
 }
 
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */

@@ -1010,6 +1010,12 @@ fail:
 
 static int cmd_eval_evaluate(struct shell *sh, struct args *a)
 {
+	if (args_has(a, "next"))
+		return cmd_checklist_next(sh, a);
+	if (args_get(a, "seed") != NULL) {
+		shell_errorf(sh, "%s", T(sh, "--seed goes with --next", "--seed 需与 --next 一起使用"));
+		return CMD_USAGE;
+	}
 	if (args_has(a, "calibrate") && a->npos == 0) {
 		shell_errorf(sh, "%s", T(sh, "--calibrate scores a complaint: evaluate NUMBER --calibrate",
 		                         "--calibrate 用于投诉：evaluate 编号 --calibrate"));
@@ -1033,6 +1039,8 @@ static const struct args_opt cmd_opts_eval[] = {
     {"agent", ARGS_VALUE},
     {"period", ARGS_VALUE},
     {"calibrate", 0},
+    {"next", 0},
+    {"seed", ARGS_VALUE},
     {"comment", ARGS_VALUE},
     {"json", 0},
     {NULL, 0},
@@ -1048,17 +1056,19 @@ static const struct args_opt cmd_opts_eval_self[] = {
 static const struct cmd_entry cmd_eval_entries[] = {
     {NULL, "evaluate", ROLES_SUPERVISOR, cmd_opts_eval, 0, 1,
      "evaluate NUMBER [--calibrate] | evaluate --agent A --period YYYY-MM [--stdin] "
-     "[--comment TEXT] [--json]",
+     "[--comment TEXT] [--json] | evaluate --next [--seed N] [--json]",
      "Score an agent's complaint against the service-standard checklist: a guided form item "
      "by item with the complaint's words, techniques, promises and history alongside; answer "
      "y/n/na or 1-5, a comment after a space. In exec mode the answers come on stdin, one line "
      "each: CODE ANSWER [COMMENT]. With --agent and --period, the items scored over a month "
      "(the competencies). --calibrate scores it blind beside other supervisors (report "
-     "calibration compares them).",
+     "calibration compares them). --next draws an unevaluated complaint of your team at "
+     "random, reopened and escalated ones three times as likely (seeded and audited).",
      "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记录；"
      "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。"
      "用 --agent 和 --period 则按月评估综合素质能力等周期项目。--calibrate 为多位主管的盲评校准"
-     "（report calibration 对比结果）。",
+     "（report calibration 对比结果）。--next 随机抽取团队中尚未评估的投诉（重开和升级的投诉概率"
+     "为三倍；种子和结果记入审计）。",
      CMD_AUDIT, "stdin", cmd_eval_evaluate, CMD_STDIN_TEXT},
     {"checklist", "self", ROLES_DESK, cmd_opts_eval_self, 1, 1,
      "checklist self NUMBER | checklist self NUMBER --stdin [--comment TEXT] [--json]",

@@ -29,6 +29,8 @@ struct args;
 int cmd_eval_days(struct shell *sh, struct args *a, int64_t *since, int64_t *until);
 /* A copy of s (NULL for NULL); aborts when out of memory. */
 char *cmd_eval_dup(const char *s);
+/* evaluate --next [--seed N] [--json] (cmd_checklist.c): draws a complaint to evaluate. */
+int cmd_checklist_next(struct shell *sh, struct args *a);
 /* "12.3%" of earned / possible. */
 void cmd_eval_pct(int64_t earned, int64_t possible, char *out, size_t len);
 /* "12" or "#12" as an evaluation id; prints the error. */

@@ -330,6 +330,38 @@ static void test_ce_calibration(void **state)
 	assert_int_equal(testhost_audit_count(th->st, "evaluation.calibration", NULL), 2);
 }
 
+static void test_ce_next(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	char n3[COMPLAINT_NUMBER_MAX], first[256];
+	int i, hits = 0;
+
+	test_ce_complaint(th, "agent2", n3);
+	/* The same seed over the same candidates: the same complaint; never sup1's own. */
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next --seed 777 --json"), 0);
+	snprintf(first, sizeof first, "%s", testhost_out(th, 1));
+	testhost_expect(first, "\"candidates\":2");
+	testhost_expect(first, "\"seed\":777");
+	testhost_expect(first, "\"whole_desk\":true");
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next --seed 777 --json"), 0);
+	assert_string_equal(testhost_out(th, 1), first);
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next --seed %d", i), 0);
+		testhost_lacks(th, 1, fx->n2);
+		hits += strstr(testhost_out(th, 1), fx->n1) != NULL;
+	}
+	assert_true(hits > 0 && hits < 20);
+	assert_int_equal(testhost_audit_count(th->st, "evaluation.draw", "seed=777 candidates=2"), 2);
+	/* Evaluated, a complaint is no longer drawn. */
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1), 0);
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next --json"), 0);
+	testhost_has(th, 1, n3);
+	testhost_has(th, 1, "\"candidates\":1");
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next %s", fx->n1), 2);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluate --next"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +372,7 @@ int main(void)
 	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_calibration, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_next, test_ce_setup, test_ce_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
