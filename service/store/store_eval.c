@@ -51,11 +51,15 @@ static const char store_eval_sql_complaint[] = "SELECT id FROM complaints WHERE 
 
 static const char store_eval_sql_insert[] =
     "INSERT INTO evaluations (kind, status, complaint_id, agent, evaluator, version, hash,"
-    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, period)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)";
+    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, period,"
+    " week, month)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14,"
+    " strftime('%Y-W%W', ?13 / 1000, 'unixepoch', 'localtime'),"
+    " strftime('%Y-%m', ?13 / 1000, 'unixepoch', 'localtime'))";
 static const char store_eval_sql_item_insert[] =
     "INSERT INTO evaluation_items (evaluation_id, pos, item, answer, points, weight, critical,"
-    " failed, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " failed, comment, counted, agent, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 #define STORE_EVAL_COLS                                                                            \
 	"e.id, e.kind, e.status, c.number, e.agent, e.evaluator, e.version, e.hash, e.earned,"     \
@@ -135,27 +139,30 @@ static const char store_eval_sql_candidates[] =
     " WHERE e.complaint_id = c.id AND e.kind = 'supervisor')"
     " ORDER BY c.id LIMIT ?3";
 
-/* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until). */
+/* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until), each read from
+ * an index of its own in the order it groups by, the index alone. */
 #define STORE_EVAL_TREND_SUMS                                                                      \
-	", count(*), sum(e.earned), sum(e.possible), sum(e.passed), sum(e.critical_failed)"
+	", count(*), sum(earned), sum(possible), sum(passed), sum(critical_failed)"
 #define STORE_EVAL_TREND_WHERE                                                                     \
-	" WHERE e.kind = 'supervisor' AND (?1 IS NULL OR e.agent = ?1) AND e.created_ms >= ?2"     \
-	" AND e.created_ms < ?3"
+	" WHERE kind = 'supervisor' AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"           \
+	" AND created_ms < ?3"
 static const char store_eval_sql_trend_week[] =
-    "SELECT strftime('%Y-W%W', e.created_ms / 1000, 'unixepoch', 'localtime') AS k"
-    STORE_EVAL_TREND_SUMS " FROM evaluations e" STORE_EVAL_TREND_WHERE " GROUP BY k ORDER BY k";
+    "SELECT week AS k" STORE_EVAL_TREND_SUMS " FROM evaluations INDEXED BY evaluations_trend_week"
+    STORE_EVAL_TREND_WHERE " GROUP BY week ORDER BY week";
 static const char store_eval_sql_trend_month[] =
-    "SELECT strftime('%Y-%m', e.created_ms / 1000, 'unixepoch', 'localtime') AS k"
-    STORE_EVAL_TREND_SUMS " FROM evaluations e" STORE_EVAL_TREND_WHERE " GROUP BY k ORDER BY k";
+    "SELECT month AS k" STORE_EVAL_TREND_SUMS
+    " FROM evaluations INDEXED BY evaluations_trend_month" STORE_EVAL_TREND_WHERE
+    " GROUP BY month ORDER BY month";
 static const char store_eval_sql_trend_agent[] =
-    "SELECT e.agent AS k" STORE_EVAL_TREND_SUMS " FROM evaluations e" STORE_EVAL_TREND_WHERE
-    " GROUP BY k ORDER BY sum(e.earned) * 1.0 / max(sum(e.possible), 1), k";
+    "SELECT agent AS k" STORE_EVAL_TREND_SUMS
+    " FROM evaluations INDEXED BY evaluations_trend_agent" STORE_EVAL_TREND_WHERE
+    " GROUP BY agent ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), agent";
 static const char store_eval_sql_trend_item[] =
-    "SELECT i.item AS k, count(*), sum(i.points * i.weight), sum(5 * i.weight), 0,"
-    " sum(i.failed) FROM evaluations e JOIN evaluation_items i ON i.evaluation_id = e.id"
-    " WHERE e.kind IN ('supervisor', 'period') AND (?1 IS NULL OR e.agent = ?1)"
-    " AND e.created_ms >= ?2 AND e.created_ms < ?3 AND i.answer >= 0"
-    " GROUP BY k ORDER BY sum(i.points * i.weight) * 1.0 / max(sum(5 * i.weight), 1), k";
+    "SELECT item AS k, count(*), sum(points * weight), sum(5 * weight), 0, sum(failed)"
+    " FROM evaluation_items INDEXED BY evaluation_items_trend"
+    " WHERE counted = 1 AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"
+    " AND created_ms < ?3 AND answer >= 0"
+    " GROUP BY item ORDER BY sum(points * weight) * 1.0 / max(sum(5 * weight), 1), item";
 
 const char *store_eval_kind_name(enum eval_kind k)
 {
@@ -533,7 +540,9 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		rc = STORE_EXEC(st, store_eval_sql_item_insert, NULL, STORE_I(eid), STORE_I((int64_t)i),
 		                STORE_T(it->item), STORE_I(it->answer), STORE_I(it->points),
 		                STORE_I(it->weight), STORE_I(it->critical ? 1 : 0),
-		                STORE_I(it->failed ? 1 : 0), STORE_T(store_text_opt(it->comment)));
+		                STORE_I(it->failed ? 1 : 0), STORE_T(store_text_opt(it->comment)),
+		                STORE_I(in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD ? 1 : 0),
+		                STORE_T(in->agent), STORE_I(now));
 	}
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
