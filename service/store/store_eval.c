@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -157,6 +158,21 @@ static const char store_eval_sql_trend_agent[] =
     "SELECT agent AS k" STORE_EVAL_TREND_SUMS
     " FROM evaluations INDEXED BY evaluations_trend_agent" STORE_EVAL_TREND_WHERE
     " GROUP BY agent ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), agent";
+static const char store_eval_sql_trend_item_months[] =
+    "SELECT item AS k, sum(answers), sum(earned), sum(possible), 0, sum(failed)"
+    " FROM evaluation_item_months WHERE (?1 IS NULL OR agent = ?1) AND month >= ?2"
+    " AND month < ?3 GROUP BY item ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), item";
+/* Adds a change of one answer to the month's sums (?2 a time in it). */
+static const char store_eval_sql_month_add[] =
+    "INSERT INTO evaluation_item_months (item, month, agent, answers, earned, possible, failed)"
+    " VALUES (?1, strftime('%Y-%m', ?2 / 1000, 'unixepoch', 'localtime'), ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (item, month, agent) DO UPDATE SET answers = answers + excluded.answers,"
+    " earned = earned + excluded.earned, possible = possible + excluded.possible,"
+    " failed = failed + excluded.failed";
+static const char store_eval_sql_item_row[] =
+    "SELECT i.answer, i.points, i.weight, i.failed, i.counted, e.agent, e.created_ms"
+    " FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id"
+    " WHERE i.evaluation_id = ?1 AND i.item = ?2";
 static const char store_eval_sql_trend_item[] =
     "SELECT item AS k, count(*), sum(points * weight), sum(5 * weight), 0, sum(failed)"
     " FROM evaluation_items INDEXED BY evaluation_items_trend"
@@ -543,6 +559,12 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		                STORE_I(it->failed ? 1 : 0), STORE_T(store_text_opt(it->comment)),
 		                STORE_I(in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD ? 1 : 0),
 		                STORE_T(in->agent), STORE_I(now));
+		if (rc == 0 && it->answer >= 0 &&
+		    (in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD))
+			rc = STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(it->item),
+			                STORE_I(now), STORE_T(in->agent), STORE_I(1),
+			                STORE_I((int64_t)it->points * it->weight),
+			                STORE_I(5 * (int64_t)it->weight), STORE_I(it->failed ? 1 : 0));
 	}
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
@@ -752,6 +774,44 @@ int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id
 	return rc;
 }
 
+/* Inside the answer's transaction, before the item changes: moves the month's sums of the item
+ * from its old answer to the new one (for the evaluations trends count). */
+static int store_eval_month_change(struct store *st, int64_t id, const struct eval_answer *a)
+{
+	int old_answer, old_points, weight, old_failed, counted;
+	char agent[STORE_NAME_MAX + 1];
+	int64_t created;
+	sqlite3_stmt *s = NULL;
+	int rc = STORE_PREP(st, store_eval_sql_item_row, &s, STORE_I(id), STORE_T(a->item));
+	int64_t answers, earned;
+
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? STORE_ENOENT : store_fail(st, rc);
+		store_stmt_done(s);
+		return rc;
+	}
+	old_answer = sqlite3_column_int(s, 0);
+	old_points = sqlite3_column_int(s, 1);
+	weight = sqlite3_column_int(s, 2);
+	old_failed = sqlite3_column_int(s, 3);
+	counted = sqlite3_column_int(s, 4);
+	snprintf(agent, sizeof agent, "%s", (const char *)sqlite3_column_text(s, 5));
+	created = sqlite3_column_int64(s, 6);
+	store_stmt_done(s);
+	if (!counted)
+		return 0;
+	answers = (a->answer >= 0) - (old_answer >= 0);
+	earned = (int64_t)(a->answer >= 0 ? a->points : 0) * weight -
+	         (int64_t)(old_answer >= 0 ? old_points : 0) * weight;
+	return STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created),
+	                  STORE_T(agent), STORE_I(answers), STORE_I(earned),
+	                  STORE_I(5 * (int64_t)weight * answers),
+	                  STORE_I((int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0)));
+}
+
 int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
                       const struct eval_answer *a)
 {
@@ -791,6 +851,8 @@ int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
 	rc = STORE_EXEC(st, store_eval_sql_dispute_answer, NULL, STORE_I(did),
 	                STORE_T(store_eval_resolution_name(a->resolution)), STORE_I(old),
 	                STORE_I(a->answer), STORE_T(who), STORE_T(a->comment), STORE_I(now));
+	if (rc == 0 && changed)
+		rc = store_eval_month_change(st, id, a);
 	if (rc == 0 && changed)
 		rc = STORE_EXEC(st, store_eval_sql_item_set, NULL, STORE_I(id), STORE_T(a->item),
 		                STORE_I(a->answer), STORE_I(a->points), STORE_I(a->failed ? 1 : 0));
@@ -974,6 +1036,25 @@ static int store_eval_trend_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
+/* A bound of a trend that falls on the start of a month (local time), as "YYYY-MM" into out;
+ * none (0) as none. False when it falls inside a month. */
+static bool store_eval_month_of(int64_t ms, const char *none, char out[16])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(out, 16, "%s", none);
+		return true;
+	}
+	if (ms % 1000 != 0 || localtime_r(&t, &tm) == NULL || tm.tm_mday != 1 || tm.tm_hour != 0 ||
+	    tm.tm_min != 0 || tm.tm_sec != 0)
+		return false;
+	snprintf(out, 16, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+	         (unsigned)(tm.tm_mon + 1) % 100u);
+	return true;
+}
+
 int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
                      size_t *n)
 {
@@ -989,10 +1070,17 @@ int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct
 
 	*out = NULL;
 	*n = 0;
+	char m0[16], m1[16];
+
 	if ((unsigned)f->by > EVAL_BY_ITEM)
 		return STORE_EINVAL;
-	rc = STORE_PREP(st, sql[f->by], &s, STORE_T(f->agent), STORE_I(f->since_ms),
-	                STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX));
+	if (f->by == EVAL_BY_ITEM && store_eval_month_of(f->since_ms, "", m0) &&
+	    store_eval_month_of(f->until_ms, "9999-99", m1))
+		rc = STORE_PREP(st, store_eval_sql_trend_item_months, &s, STORE_T(f->agent),
+		                STORE_T(m0), STORE_T(m1));
+	else
+		rc = STORE_PREP(st, sql[f->by], &s, STORE_T(f->agent), STORE_I(f->since_ms),
+		                STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_trend_fill, store_eval_trend_clear, &p,

@@ -266,6 +266,18 @@ static const struct store_schema_step store_schema_steps[] = {
         /* By item, the answers a trend counts (supervisors' of complaints and periods). */
         "CREATE INDEX evaluation_items_trend ON evaluation_items (counted, item, created_ms,"
         " agent, answer, points, weight, failed);"
+        /* The same summed per item, month and agent as they are saved and answered, so that
+         * a trend by item over whole months reads a row per item, month and agent. */
+        "CREATE TABLE evaluation_item_months ("
+        " item TEXT NOT NULL,"
+        " month TEXT NOT NULL,"
+        " agent TEXT NOT NULL,"
+        " answers INTEGER NOT NULL,"
+        " earned INTEGER NOT NULL,"
+        " possible INTEGER NOT NULL,"
+        " failed INTEGER NOT NULL,"
+        " PRIMARY KEY (item, month, agent)"
+        ") WITHOUT ROWID;"
         "CREATE TABLE evaluation_disputes ("
         " id INTEGER PRIMARY KEY,"
         " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),"

@@ -273,6 +273,21 @@ static void test_se_ack_dispute_answer(void **state)
 	assert_string_equal(e.disputes[0].resolver, "sup1");
 	store_eval_clear(&e);
 	assert_int_equal(store_eval_ack(st, &test_se_agent, id), 0);
+	{
+		/* The sums per month follow the answer: b is 5 of 5 now. */
+		struct eval_trend_filter tf = {.by = EVAL_BY_ITEM};
+		struct eval_trend *rows = NULL;
+		size_t n = 0, k;
+
+		for (k = 0; k < 2; k++) {
+			tf.since_ms = k; /* 0: the sums per month; 1: the answers */
+			assert_int_equal(store_eval_trend(st, &tf, &rows, &n), 0);
+			assert_int_equal(n, 3);
+			assert_int_equal(rows[0].earned + rows[1].earned + rows[2].earned, 30);
+			assert_int_equal(rows[0].possible + rows[1].possible + rows[2].possible, 30);
+			store_eval_trend_free(rows, n);
+		}
+	}
 
 	/* A kept score keeps the acknowledgement. */
 	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "a", "x", false, 0, 86400000,
@@ -318,6 +333,16 @@ static void test_se_trend(void **state)
 	assert_int_equal(rows[0].earned, 6);
 	assert_int_equal(rows[0].possible, 10);
 	store_eval_trend_free(rows, n);
+	/* Over whole months the sums kept per month answer; within a month the answers are read:
+	 * the same. */
+	f.since_ms = 1; /* inside a month: the answers themselves */
+	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].key, "b");
+	assert_int_equal(rows[0].earned, 6);
+	assert_int_equal(rows[0].possible, 10);
+	store_eval_trend_free(rows, n);
+	f.since_ms = 0;
 	f.by = EVAL_BY_WEEK;
 	f.agent = "agent2";
 	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
