@@ -53,8 +53,8 @@ static unsigned demo_eval_level(const char *agent)
 }
 
 static const char *const demo_eval_remarks[] = {
-    "语气有些生硬", "没有先回应业主的情绪", "承诺的时间不够明确", "解释收费标准时不够清楚",
-    "转交维修部后没有及时跟进", "业主重复提问时略显急躁",
+    "语气有些生硬",           "没有先回应业主的情绪",     "承诺的时间不够明确",
+    "解释收费标准时不够清楚", "转交维修部后没有及时跟进", "业主重复提问时略显急躁",
 };
 
 /* An answer for it by an agent of level (a critical item fails rarely). */
@@ -156,9 +156,9 @@ static int demo_eval_follow(struct demo_eval *d, const struct complaint *c, int6
 		const struct checklist_item *it = &d->cl->items[weakest];
 		int proposed = it->scale == CHECKLIST_YESNO ? 1 : 4;
 
-		rc = store_eval_dispute(d->st, &agent, id, it->code, "当时业主情绪激动，我已尽力安抚，请复核录音",
-		                        true, proposed, (int64_t)d->cl->dispute_days * 24 * DEMO_EVAL_HOUR_MS,
-		                        NULL);
+		rc = store_eval_dispute(
+		    d->st, &agent, id, it->code, "当时业主情绪激动，我已尽力安抚，请复核录音", true,
+		    proposed, (int64_t)d->cl->dispute_days * 24 * DEMO_EVAL_HOUR_MS, NULL);
 		if (rc < 0)
 			return rc;
 		d->stats.disputed++;
@@ -178,7 +178,8 @@ static int demo_eval_follow(struct demo_eval *d, const struct complaint *c, int6
 		ans.totals.possible = s.possible;
 		ans.totals.critical_failed = s.critical_failed;
 		ans.totals.passed = s.passed;
-		ans.comment = ans.resolution == EVAL_ACCEPT ? "已复核录音，同意调整" : "已复核录音，维持原评分";
+		ans.comment = ans.resolution == EVAL_ACCEPT ? "已复核录音，同意调整"
+		                                            : "已复核录音，维持原评分";
 		store_complaint_set_clock(d->st, t + 44 * DEMO_EVAL_HOUR_MS);
 		rc = store_eval_answer(d->st, &sup, id, &ans);
 		if (rc < 0)
@@ -242,14 +243,15 @@ int demo_eval_seed(struct store *st, const struct checklist *cl, unsigned percen
 		if (rc == 0)
 			rc = store_tx_batch_begin(st);
 		for (i = 0; rc == 0 && i < n; i++) {
-			int64_t t = list[i].created_ms + (int64_t)(4 + demo_eval_next(d) % 60) *
-			                                     DEMO_EVAL_HOUR_MS, id = 0;
+			int64_t t = list[i].created_ms +
+			            (int64_t)(4 + demo_eval_next(d) % 60) * DEMO_EVAL_HOUR_MS,
+			        id = 0;
 
 			if (t >= d->now || !demo_eval_chance(d, percent))
 				continue;
 			if (demo_eval_chance(d, 20)) {
-				rc = demo_eval_one(d, &list[i], true, t - 2 * DEMO_EVAL_HOUR_MS, NULL,
-				                   answers);
+				rc = demo_eval_one(d, &list[i], true, t - 2 * DEMO_EVAL_HOUR_MS,
+				                   NULL, answers);
 				d->stats.self++;
 			}
 			if (rc == 0)

@@ -65,7 +65,7 @@ static const char store_eval_sql_item_insert[] =
 #define STORE_EVAL_COLS                                                                            \
 	"e.id, e.kind, e.status, c.number, e.agent, e.evaluator, e.version, e.hash, e.earned,"     \
 	" e.possible, e.critical_failed, e.passed, e.comment, e.created_ms, e.updated_ms,"         \
-	" e.acked_ms, (SELECT count(*) FROM evaluation_disputes d WHERE d.evaluation_id = e.id"   \
+	" e.acked_ms, (SELECT count(*) FROM evaluation_disputes d WHERE d.evaluation_id = e.id"    \
 	" AND d.resolution IS NULL), e.period"
 
 static const char store_eval_sql_get[] =
@@ -82,7 +82,7 @@ static const char store_eval_sql_disputes[] =
 /* Lists: one shape per index (?1 agent, ?2 number, ?3 kind, ?4 status, ?5 since, ?6 until,
  * ?7 limit, ?8 offset). */
 #define STORE_EVAL_LIST_WHERE                                                                      \
-	" AND (?2 IS NULL OR c.number = ?2) AND (?3 IS NULL OR e.kind = ?3)"                        \
+	" AND (?2 IS NULL OR c.number = ?2) AND (?3 IS NULL OR e.kind = ?3)"                       \
 	" AND (?4 IS NULL OR e.status = ?4) AND e.created_ms >= ?5 AND e.created_ms < ?6"          \
 	" ORDER BY e.created_ms DESC, e.id DESC LIMIT ?7 OFFSET ?8"
 static const char store_eval_sql_list_agent[] =
@@ -148,8 +148,9 @@ static const char store_eval_sql_candidates[] =
 	" WHERE kind = 'supervisor' AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"           \
 	" AND created_ms < ?3"
 static const char store_eval_sql_trend_week[] =
-    "SELECT week AS k" STORE_EVAL_TREND_SUMS " FROM evaluations INDEXED BY evaluations_trend_week"
-    STORE_EVAL_TREND_WHERE " GROUP BY week ORDER BY week";
+    "SELECT week AS k" STORE_EVAL_TREND_SUMS
+    " FROM evaluations INDEXED BY evaluations_trend_week" STORE_EVAL_TREND_WHERE
+    " GROUP BY week ORDER BY week";
 static const char store_eval_sql_trend_month[] =
     "SELECT month AS k" STORE_EVAL_TREND_SUMS
     " FROM evaluations INDEXED BY evaluations_trend_month" STORE_EVAL_TREND_WHERE
@@ -267,14 +268,14 @@ int store_eval_pin(struct store *st, const struct audit_ctx *ctx, const char *co
 		copy[len] = '\0';
 		rc = store_query_int(st, store_eval_sql_version_next, &v, NULL, 0);
 		if (rc == 0)
-			rc = STORE_EXEC(st, store_eval_sql_version_insert, NULL, STORE_I(v), STORE_T(h),
-			                STORE_T(copy), STORE_I(store_now_ms()));
+			rc = STORE_EXEC(st, store_eval_sql_version_insert, NULL, STORE_I(v),
+			                STORE_T(h), STORE_T(copy), STORE_I(store_now_ms()));
 		free(copy);
 		snprintf(target, sizeof target, "checklist v%lld", (long long)v);
 		snprintf(detail, sizeof detail, "sha256=%s bytes=%zu", h, len);
 		if (rc == 0)
-			rc = store_audit_append(st, ctx, store_now_ms(), "checklist.version", target,
-			                        detail);
+			rc = store_audit_append(st, ctx, store_now_ms(), "checklist.version",
+			                        target, detail);
 		if (rc == 0 && created != NULL)
 			*created = true;
 	}
@@ -469,11 +470,11 @@ static int store_eval_check(const struct eval_new *in)
 	if (in == NULL || (unsigned)in->kind > EVAL_CALIBRATION ||
 	    (in->kind == EVAL_PERIOD) != (in->number == NULL) ||
 	    (in->kind == EVAL_PERIOD) != (in->period != NULL) ||
-	    (in->period != NULL && !store_ascii_ok(in->period, 16)) ||
-	    !store_name_ok(in->agent) || in->version <= 0 ||
-	    in->hash == NULL || strlen(in->hash) != EVAL_HASH_HEX || in->nitems == 0 ||
-	    in->nitems > EVAL_ITEMS_MAX || in->totals.possible <= 0 || in->totals.earned < 0 ||
-	    in->totals.earned > in->totals.possible || !store_eval_text_opt_ok(in->comment))
+	    (in->period != NULL && !store_ascii_ok(in->period, 16)) || !store_name_ok(in->agent) ||
+	    in->version <= 0 || in->hash == NULL || strlen(in->hash) != EVAL_HASH_HEX ||
+	    in->nitems == 0 || in->nitems > EVAL_ITEMS_MAX || in->totals.possible <= 0 ||
+	    in->totals.earned < 0 || in->totals.earned > in->totals.possible ||
+	    !store_eval_text_opt_ok(in->comment))
 		return STORE_EINVAL;
 	for (i = 0; i < in->nitems; i++) {
 		const struct eval_item_in *it = &in->items[i];
@@ -539,32 +540,34 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 			rc = STORE_ENOENT;
 	}
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_eval_sql_insert, NULL, STORE_T(store_eval_kind_name(in->kind)),
-		                STORE_T(self                           ? "self"
-		                        : in->kind == EVAL_CALIBRATION ? "calibration"
-		                                                       : "new"),
-		                in->number != NULL ? STORE_I(cid) : STORE_T(NULL), STORE_T(in->agent),
-		                STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
-		                STORE_I(in->totals.earned), STORE_I(in->totals.possible),
-		                STORE_I(in->totals.critical_failed), STORE_I(in->totals.passed ? 1 : 0),
-		                STORE_T(store_text_opt(in->comment)), STORE_I(now),
-		                STORE_T(in->period));
+		rc = STORE_EXEC(
+		    st, store_eval_sql_insert, NULL, STORE_T(store_eval_kind_name(in->kind)),
+		    STORE_T(self                           ? "self"
+		            : in->kind == EVAL_CALIBRATION ? "calibration"
+		                                           : "new"),
+		    in->number != NULL ? STORE_I(cid) : STORE_T(NULL), STORE_T(in->agent),
+		    STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
+		    STORE_I(in->totals.earned), STORE_I(in->totals.possible),
+		    STORE_I(in->totals.critical_failed), STORE_I(in->totals.passed ? 1 : 0),
+		    STORE_T(store_text_opt(in->comment)), STORE_I(now), STORE_T(in->period));
 	eid = rc == 0 ? sqlite3_last_insert_rowid(st->db) : 0;
 	for (i = 0; rc == 0 && i < in->nitems; i++) {
 		const struct eval_item_in *it = &in->items[i];
 
-		rc = STORE_EXEC(st, store_eval_sql_item_insert, NULL, STORE_I(eid), STORE_I((int64_t)i),
-		                STORE_T(it->item), STORE_I(it->answer), STORE_I(it->points),
-		                STORE_I(it->weight), STORE_I(it->critical ? 1 : 0),
-		                STORE_I(it->failed ? 1 : 0), STORE_T(store_text_opt(it->comment)),
-		                STORE_I(in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD ? 1 : 0),
-		                STORE_T(in->agent), STORE_I(now));
+		rc = STORE_EXEC(
+		    st, store_eval_sql_item_insert, NULL, STORE_I(eid), STORE_I((int64_t)i),
+		    STORE_T(it->item), STORE_I(it->answer), STORE_I(it->points),
+		    STORE_I(it->weight), STORE_I(it->critical ? 1 : 0), STORE_I(it->failed ? 1 : 0),
+		    STORE_T(store_text_opt(it->comment)),
+		    STORE_I(in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD ? 1 : 0),
+		    STORE_T(in->agent), STORE_I(now));
 		if (rc == 0 && it->answer >= 0 &&
 		    (in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD))
 			rc = STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(it->item),
 			                STORE_I(now), STORE_T(in->agent), STORE_I(1),
 			                STORE_I((int64_t)it->points * it->weight),
-			                STORE_I(5 * (int64_t)it->weight), STORE_I(it->failed ? 1 : 0));
+			                STORE_I(5 * (int64_t)it->weight),
+			                STORE_I(it->failed ? 1 : 0));
 	}
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
@@ -636,7 +639,8 @@ int store_eval_list(struct store *st, const struct eval_filter *f, struct evalua
 	                STORE_T(f->kind >= 0 ? store_eval_kind_name(f->kind) : NULL),
 	                STORE_T(f->status >= 0 ? store_eval_status_name(f->status) : NULL),
 	                STORE_I(f->since_ms), STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX),
-	                STORE_I(f->limit > 0 ? (int64_t)f->limit : 100), STORE_I((int64_t)f->offset));
+	                STORE_I(f->limit > 0 ? (int64_t)f->limit : 100),
+	                STORE_I((int64_t)f->offset));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_fill, store_eval_clear_v, &p, n);
@@ -717,9 +721,9 @@ int store_eval_ack(struct store *st, const struct audit_ctx *ctx, int64_t id)
 	return store_tx_end(st, rc);
 }
 
-int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                       const char *item, const char *reason, bool has_proposed, int proposed,
-                       int64_t window_ms, int64_t *dispute_id)
+int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *item,
+                       const char *reason, bool has_proposed, int proposed, int64_t window_ms,
+                       int64_t *dispute_id)
 {
 	char target[48], detail[STORE_DETAIL_MAX], clip[STORE_CLIP + 4];
 	struct store_eval_row row;
@@ -755,8 +759,8 @@ int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id
 		                has_proposed ? STORE_I(proposed) : STORE_T(NULL), STORE_I(now));
 	did = rc == 0 ? sqlite3_last_insert_rowid(st->db) : 0;
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_eval_sql_set_status, NULL, STORE_I(id), STORE_T("disputed"),
-		                STORE_I(now));
+		rc = STORE_EXEC(st, store_eval_sql_set_status, NULL, STORE_I(id),
+		                STORE_T("disputed"), STORE_I(now));
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)id);
 		store_text_clip(reason, STORE_CLIP, clip);
@@ -764,8 +768,8 @@ int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id
 			snprintf(detail, sizeof detail, "dispute #%lld %s proposed=%d: %s",
 			         (long long)did, item, proposed, clip);
 		else
-			snprintf(detail, sizeof detail, "dispute #%lld %s: %s", (long long)did, item,
-			         clip);
+			snprintf(detail, sizeof detail, "dispute #%lld %s: %s", (long long)did,
+			         item, clip);
 		rc = store_audit_append(st, ctx, now, "evaluation.dispute", target, detail);
 	}
 	rc = store_tx_end(st, rc);
@@ -806,10 +810,10 @@ static int store_eval_month_change(struct store *st, int64_t id, const struct ev
 	answers = (a->answer >= 0) - (old_answer >= 0);
 	earned = (int64_t)(a->answer >= 0 ? a->points : 0) * weight -
 	         (int64_t)(old_answer >= 0 ? old_points : 0) * weight;
-	return STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created),
-	                  STORE_T(agent), STORE_I(answers), STORE_I(earned),
-	                  STORE_I(5 * (int64_t)weight * answers),
-	                  STORE_I((int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0)));
+	return STORE_EXEC(
+	    st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created), STORE_T(agent),
+	    STORE_I(answers), STORE_I(earned), STORE_I(5 * (int64_t)weight * answers),
+	    STORE_I((int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0)));
 }
 
 int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
@@ -857,16 +861,17 @@ int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
 		rc = STORE_EXEC(st, store_eval_sql_item_set, NULL, STORE_I(id), STORE_T(a->item),
 		                STORE_I(a->answer), STORE_I(a->points), STORE_I(a->failed ? 1 : 0));
 	if (rc == 0 && changed)
-		rc = STORE_EXEC(st, store_eval_sql_totals, NULL, STORE_I(id), STORE_I(a->totals.earned),
-		                STORE_I(a->totals.possible), STORE_I(a->totals.critical_failed),
+		rc = STORE_EXEC(st, store_eval_sql_totals, NULL, STORE_I(id),
+		                STORE_I(a->totals.earned), STORE_I(a->totals.possible),
+		                STORE_I(a->totals.critical_failed),
 		                STORE_I(a->totals.passed ? 1 : 0), STORE_I(now));
 	if (rc == 0)
 		rc = STORE_INT(st, store_eval_sql_open_count, &open, STORE_I(id));
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_eval_sql_set_status, NULL, STORE_I(id),
-		                STORE_T(open > 0                        ? "disputed"
+		                STORE_T(open > 0                       ? "disputed"
 		                        : row.acked_ms > 0 && !changed ? "acked"
-		                                                        : "new"),
+		                                                       : "new"),
 		                STORE_I(now));
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)id);
@@ -880,7 +885,8 @@ int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
 	return store_tx_end(st, rc);
 }
 
-/* ---- calibration ------------------------------------------------------------------------------ */
+/* ---- calibration ------------------------------------------------------------------------------
+ */
 
 int store_eval_rated(struct store *st, const char *number, const char *evaluator,
                      enum eval_kind kind, bool *found)
@@ -978,9 +984,8 @@ static int store_eval_candidate_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-int store_eval_candidates(struct store *st, const char *team, const char *drawer,
-                          int64_t since_ms, size_t limit, struct eval_candidate **out,
-                          size_t *n)
+int store_eval_candidates(struct store *st, const char *team, const char *drawer, int64_t since_ms,
+                          size_t limit, struct eval_candidate **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;

@@ -20,8 +20,8 @@
 
 #include "store.h"
 
-#define EVAL_HASH_HEX 64       /* SHA-256 in hex */
-#define EVAL_TEXT_MAX 2048     /* bytes of a comment, a reason, an answer's comment */
+#define EVAL_HASH_HEX 64   /* SHA-256 in hex */
+#define EVAL_TEXT_MAX 2048 /* bytes of a comment, a reason, an answer's comment */
 #define EVAL_ITEMS_MAX 64
 #define EVAL_CONTENT_MAX (256u << 10)
 
@@ -33,10 +33,10 @@ enum eval_kind {
 };
 
 enum eval_status {
-	EVAL_NEW,      /* not yet acknowledged by the agent */
-	EVAL_ACKED,    /* acknowledged */
-	EVAL_DISPUTED, /* an item is disputed and not yet answered */
-	EVAL_SELFCHECK, /* a self-check: nothing to acknowledge */
+	EVAL_NEW,        /* not yet acknowledged by the agent */
+	EVAL_ACKED,      /* acknowledged */
+	EVAL_DISPUTED,   /* an item is disputed and not yet answered */
+	EVAL_SELFCHECK,  /* a self-check: nothing to acknowledge */
 	EVAL_CALIBRATING /* a calibration: the raters', not the agent's */
 };
 
@@ -83,17 +83,17 @@ struct eval_item_in {
 	int points;       /* 0..5 */
 	int weight;       /* 1..10 */
 	bool critical;
-	bool failed; /* a critical item failed */
+	bool failed;         /* a critical item failed */
 	const char *comment; /* NULL or "": none */
 };
 
 struct eval_new {
 	enum eval_kind kind;
-	const char *number;  /* the complaint; NULL for EVAL_PERIOD */
-	const char *period;  /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
-	const char *agent;   /* whose work; the complaint's agent */
-	int64_t version;     /* pinned (store_eval_pin) */
-	const char *hash;    /* that version's hash, checked */
+	const char *number; /* the complaint; NULL for EVAL_PERIOD */
+	const char *period; /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
+	const char *agent;  /* whose work; the complaint's agent */
+	int64_t version;    /* pinned (store_eval_pin) */
+	const char *hash;   /* that version's hash, checked */
 	struct eval_totals totals;
 	const char *comment; /* NULL: none */
 	const struct eval_item_in *items;
@@ -163,10 +163,10 @@ void store_eval_list_free(struct evaluation *list, size_t n);
 int store_eval_get(struct store *st, int64_t id, struct evaluation *out);
 
 struct eval_filter {
-	const char *agent;  /* NULL: everyone's */
-	const char *number; /* NULL: every complaint's */
-	int kind;           /* enum eval_kind, or -1: both */
-	int status;         /* enum eval_status, or -1: any */
+	const char *agent;          /* NULL: everyone's */
+	const char *number;         /* NULL: every complaint's */
+	int kind;                   /* enum eval_kind, or -1: both */
+	int status;                 /* enum eval_status, or -1: any */
 	int64_t since_ms, until_ms; /* created in [since, until); 0: unbounded */
 	size_t limit;               /* 0: 100 */
 	size_t offset;
@@ -181,9 +181,9 @@ int store_eval_ack(struct store *st, const struct audit_ctx *ctx, int64_t id);
 /* The agent (ctx->account) disputes item of evaluation id with a reason (and, when
  * has_proposed, the answer they think right), within window_ms of its creation: status
  * disputed, audit "evaluation.dispute". *dispute_id (may be NULL) gets its id. */
-int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id,
-                       const char *item, const char *reason, bool has_proposed, int proposed,
-                       int64_t window_ms, int64_t *dispute_id);
+int store_eval_dispute(struct store *st, const struct audit_ctx *ctx, int64_t id, const char *item,
+                       const char *reason, bool has_proposed, int proposed, int64_t window_ms,
+                       int64_t *dispute_id);
 
 /* The answer to the open dispute of item: resolution, the item's answer and points after it,
  * the evaluation's totals recomputed with it, and a comment. When the answer changes, the
@@ -232,9 +232,8 @@ struct eval_candidate {
 /* Complaints created since since_ms, taken by an agent of team (the accounts whose team is
  * that supervisor; NULL: every agent) other than drawer, with no supervisor's evaluation,
  * oldest first, at most limit (0: 100). */
-int store_eval_candidates(struct store *st, const char *team, const char *drawer,
-                          int64_t since_ms, size_t limit, struct eval_candidate **out,
-                          size_t *n);
+int store_eval_candidates(struct store *st, const char *team, const char *drawer, int64_t since_ms,
+                          size_t limit, struct eval_candidate **out, size_t *n);
 void store_eval_candidates_free(struct eval_candidate *list, size_t n);
 /* The audit event of a draw (no data changes): action "evaluation.draw". */
 int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const char *number,
@@ -245,8 +244,8 @@ int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const c
 enum eval_by { EVAL_BY_WEEK, EVAL_BY_MONTH, EVAL_BY_AGENT, EVAL_BY_ITEM };
 
 struct eval_trend {
-	char *key; /* "2026-W48", "2026-11", the agent, the item */
-	int64_t count;   /* evaluations (for items: answers other than N/A) */
+	char *key;     /* "2026-W48", "2026-11", the agent, the item */
+	int64_t count; /* evaluations (for items: answers other than N/A) */
 	int64_t earned, possible;
 	int64_t passed;          /* evaluations passed (not for items) */
 	int64_t critical_failed; /* critical failures */

@@ -11,14 +11,14 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-#define CHECKLIST_LINE_MAX 200 /* inih's line buffer: longer lines continue indented */
+#define CHECKLIST_LINE_MAX 200   /* inih's line buffer: longer lines continue indented */
 #define CHECKLIST_TEXTS_MAX 2048 /* bytes of an item's text or guidance, joined */
 
 enum checklist_kind { CHECKLIST_KIND_HEAD, CHECKLIST_KIND_SECTION, CHECKLIST_KIND_ITEM };
 
 struct checklist_seen {
-	size_t line;  /* of its [..] line */
-	char *section; /* an item's section code, until resolved */
+	size_t line;    /* of its [..] line */
+	char *section;  /* an item's section code, until resolved */
 	unsigned given; /* bit per setting given */
 };
 
@@ -207,16 +207,16 @@ static int checklist_head(struct checklist_parse *p, const char *name, const cha
 		if (!checklist_once(p, &p->head_given, CL_PASS, sec, name, false))
 			return 0;
 		if (!checklist_int(value, 0, 100, &c->pass_pct))
-			return checklist_error(p, p->line,
-			                       "[checklist] pass is a percentage, 0 to 100, not \"%s\"",
-			                       value);
+			return checklist_error(
+			    p, p->line, "[checklist] pass is a percentage, 0 to 100, not \"%s\"",
+			    value);
 	} else if (!strcmp(name, "dispute_days")) {
 		if (!checklist_once(p, &p->head_given, CL_DISPUTE, sec, name, false))
 			return 0;
 		if (!checklist_int(value, 0, 365, &c->dispute_days))
-			return checklist_error(p, p->line,
-			                       "[checklist] dispute_days is 0 to 365 days, not \"%s\"",
-			                       value);
+			return checklist_error(
+			    p, p->line, "[checklist] dispute_days is 0 to 365 days, not \"%s\"",
+			    value);
 	} else {
 		return checklist_error(p, p->line, "[checklist]: unknown setting \"%s\"", name);
 	}
@@ -273,9 +273,8 @@ static int checklist_item_set(struct checklist_parse *p, size_t i, const char *s
 		else if (!strcmp(value, "1-5"))
 			it->scale = CHECKLIST_FIVE;
 		else
-			return checklist_error(p, p->line,
-			                       "[%s] scale is yesno or 1-5, not \"%s\"", section,
-			                       value);
+			return checklist_error(p, p->line, "[%s] scale is yesno or 1-5, not \"%s\"",
+			                       section, value);
 	} else if (!strcmp(name, "weight")) {
 		if (!checklist_once(p, &seen->given, CL_WEIGHT, section, name, false))
 			return 0;
@@ -309,8 +308,8 @@ static int checklist_item_set(struct checklist_parse *p, size_t i, const char *s
 			                       section, value);
 	} else if (!strcmp(name, "link")) {
 		static const enum checklist_link links[] = {
-		    CHECKLIST_LINK_NONE,       CHECKLIST_LINK_WORDS,   CHECKLIST_LINK_TECHNIQUES,
-		    CHECKLIST_LINK_PROMISES,   CHECKLIST_LINK_HISTORY,
+		    CHECKLIST_LINK_NONE,     CHECKLIST_LINK_WORDS,   CHECKLIST_LINK_TECHNIQUES,
+		    CHECKLIST_LINK_PROMISES, CHECKLIST_LINK_HISTORY,
 		};
 		size_t k;
 
@@ -342,8 +341,7 @@ static void *checklist_grow(void *list, size_t n, size_t sz)
 	return p;
 }
 
-static int checklist_handler(void *user, const char *section, const char *name,
-                             const char *value)
+static int checklist_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct checklist_parse *p = user;
 	struct checklist *c = p->c;
@@ -401,13 +399,12 @@ static int checklist_handler(void *user, const char *section, const char *name,
 			break;
 	if (i < n && first)
 		return checklist_error(
-		    p, p->section_line, "[%s]: the code is given twice (first on line %zu)", section,
-		    kind == CHECKLIST_KIND_SECTION ? p->sseen[i].line : p->iseen[i].line);
+		    p, p->section_line, "[%s]: the code is given twice (first on line %zu)",
+		    section, kind == CHECKLIST_KIND_SECTION ? p->sseen[i].line : p->iseen[i].line);
 	if (i == n) {
 		if (kind == CHECKLIST_KIND_SECTION) {
 			if (n == CHECKLIST_SECTIONS_MAX)
-				return checklist_error(p, p->section_line,
-				                       "more than %d sections",
+				return checklist_error(p, p->section_line, "more than %d sections",
 				                       CHECKLIST_SECTIONS_MAX);
 			c->sections = checklist_grow(c->sections, n, sizeof *c->sections);
 			p->sseen = checklist_grow(p->sseen, n, sizeof *p->sseen);
@@ -458,17 +455,18 @@ static int checklist_complete(struct checklist_parse *p)
 
 		if (s->section == NULL || it->text_zh == NULL || it->text_en == NULL ||
 		    it->scale == 0 || it->weight == 0)
-			return checklist_error(p, s->line,
-			                       "[item %s] needs section, text_zh, text_en, scale and "
-			                       "weight",
-			                       it->code);
+			return checklist_error(
+			    p, s->line,
+			    "[item %s] needs section, text_zh, text_en, scale and "
+			    "weight",
+			    it->code);
 		for (j = 0; j < c->nsections; j++)
 			if (!strcmp(c->sections[j].code, s->section))
 				break;
 		if (j == c->nsections)
-			return checklist_error(p, s->line,
-			                       "[item %s]: no [section %s] (sections: %zu declared)",
-			                       it->code, s->section, c->nsections);
+			return checklist_error(
+			    p, s->line, "[item %s]: no [section %s] (sections: %zu declared)",
+			    it->code, s->section, c->nsections);
 		it->section = j;
 		if (it->guide_zh == NULL)
 			it->guide_zh = xalloc_strdup("");

@@ -22,7 +22,7 @@
 /* ---- checklist show ------------------------------------------------------------------------- */
 
 static void cmd_checklist_json(const struct checklist *cl, const struct eval_version *v,
-                                          struct buf *out)
+                               struct buf *out)
 {
 	struct json j;
 	size_t i;
@@ -75,8 +75,9 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 
 		version = strtoll(p, &end, 10);
 		if (p[0] < '1' || p[0] > '9' || *end != '\0' || version <= 0) {
-			shell_errorf(sh, "%s", T(sh, "VERSION is a number (like 3 or v3)",
-			                         "VERSION 应为版本号（如 3 或 v3）"));
+			shell_errorf(sh, "%s",
+			             T(sh, "VERSION is a number (like 3 or v3)",
+			               "VERSION 应为版本号（如 3 或 v3）"));
 			return CMD_USAGE;
 		}
 	} else {
@@ -97,13 +98,15 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 	}
 	cmd_util_time(v.pinned_ms, true, ts, sizeof ts);
 	shell_clean(&out, checklist_name(cl, sh->lang));
-	buf_printf(&out, T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
-	                   "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
+	buf_printf(&out,
+	           T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
+	             "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
 	           (long long)v.version, v.hash, ts);
 	buf_printf(&out,
-	           T(sh, "Pass mark %d%%; disputes within %d days. Each item is out of 5 points (yes "
-	                 "5, no 0, or its 1-5 score) times its weight; N/A is left out; * critical: "
-	                 "its failure fails the evaluation.\n",
+	           T(sh,
+	             "Pass mark %d%%; disputes within %d days. Each item is out of 5 points (yes "
+	             "5, no 0, or its 1-5 score) times its weight; N/A is left out; * critical: "
+	             "its failure fails the evaluation.\n",
 	             "合格线 %d%%；申诉期 %d 天。每项满分 5 分（是 5、否 0，或 1-5 分）乘以权重；"
 	             "不适用不计分；* 为关键项：不合格则整个评估不合格。\n"),
 	           cl->pass_pct, cl->dispute_days);
@@ -116,9 +119,10 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 
 			if (it->section != s)
 				continue;
-			buf_printf(&out, "  %-15s %-5s ×%d%s%s  ", it->code,
-			           checklist_scale_name(it->scale), it->weight, it->critical ? " *" : "",
-			           it->scope == CHECKLIST_PERIOD ? T(sh, " (period)", "（周期）") : "");
+			buf_printf(
+			    &out, "  %-15s %-5s ×%d%s%s  ", it->code,
+			    checklist_scale_name(it->scale), it->weight, it->critical ? " *" : "",
+			    it->scope == CHECKLIST_PERIOD ? T(sh, " (period)", "（周期）") : "");
 			shell_clean(&out, checklist_item_text(it, sh->lang));
 			buf_putc(&out, '\n');
 		}
@@ -187,7 +191,8 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 		json_object_end(&j);
 		buf_putc(&out, '\n');
 	} else if (r->n == 0) {
-		buf_printf(&out, "%s\n", T(sh, "No evaluations in that period.", "该期间没有评估。"));
+		buf_printf(&out, "%s\n",
+		           T(sh, "No evaluations in that period.", "该期间没有评估。"));
 	} else {
 		struct table *t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
 
@@ -200,10 +205,12 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 			if (items)
 				snprintf(pass, sizeof pass, "-");
 			else
-				snprintf(pass, sizeof pass, "%lld (%lld%%)", (long long)r->rows[i].passed,
-				         (long long)(r->rows[i].count > 0
-				                         ? r->rows[i].passed * 100 / r->rows[i].count
-				                         : 0));
+				snprintf(
+				    pass, sizeof pass, "%lld (%lld%%)",
+				    (long long)r->rows[i].passed,
+				    (long long)(r->rows[i].count > 0
+				                    ? r->rows[i].passed * 100 / r->rows[i].count
+				                    : 0));
 			snprintf(crit, sizeof crit, "%lld", (long long)r->rows[i].critical_failed);
 			cells[0] = r->rows[i].key;
 			cells[1] = n;
@@ -246,8 +253,9 @@ static int cmd_checklist_report(struct shell *sh, struct args *a)
 		for (i = 0; i < 4 && strcmp(by, by_names[i]) != 0; i++)
 			;
 		if (i == 4) {
-			shell_errorf(sh, "%s", T(sh, "--by is week, month, agent or item",
-			                         "--by 取值为 week、month、agent 或 item"));
+			shell_errorf(sh, "%s",
+			             T(sh, "--by is week, month, agent or item",
+			               "--by 取值为 week、month、agent 或 item"));
 			return CMD_USAGE;
 		}
 		f.by = (enum eval_by)i;
@@ -331,7 +339,8 @@ static int cmd_checklist_cal_run(struct store *st, struct cmd_util_job *job)
 	/* Rows come by complaint, then evaluation: pair every two evaluations of a complaint,
 	 * item by item. */
 	for (start = 0; start < c->nrows; start = i) {
-		for (i = start; i < c->nrows && !strcmp(c->rows[i].number, c->rows[start].number); i++)
+		for (i = start; i < c->nrows && !strcmp(c->rows[i].number, c->rows[start].number);
+		     i++)
 			;
 		c->complaints++;
 		for (j = start; j < i; j++)
@@ -372,8 +381,9 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 		             "没有经两位及以上主管校准评分的投诉。"));
 	} else {
 		buf_printf(&out,
-		           T(sh, "%zu complaints calibrated, %zu scores; per item over every pair of "
-		                 "supervisors of the same complaint:\n",
+		           T(sh,
+		             "%zu complaints calibrated, %zu scores; per item over every pair of "
+		             "supervisors of the same complaint:\n",
 		             "共 %zu 条投诉校准、%zu 份评分；按项目统计同一投诉的每两位主管：\n"),
 		           c->complaints, c->raters);
 		t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
@@ -404,7 +414,8 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 
 			snprintf(pairs, sizeof pairs, "%zu", it->n);
 			snprintf(ag, sizeof ag, "%zu%%", it->n ? agree * 100 / it->n : 0);
-			snprintf(diff, sizeof diff, "%.2f", it->n ? (double)it->diff / (double)it->n : 0.0);
+			snprintf(diff, sizeof diff, "%.2f",
+			         it->n ? (double)it->diff / (double)it->n : 0.0);
 			if (defined)
 				snprintf(kap, sizeof kap, "%.2f", kappa);
 			else
@@ -491,8 +502,8 @@ static int cmd_checklist_next_run(struct store *st, struct cmd_util_job *job)
 
 	if (rc == 0 && x->n == 0) {
 		x->whole_desk = true;
-		rc = store_eval_candidates(st, NULL, x->team, since, CMD_CHECKLIST_NEXT_MAX, &x->list,
-		                           &x->n);
+		rc = store_eval_candidates(st, NULL, x->team, since, CMD_CHECKLIST_NEXT_MAX,
+		                           &x->list, &x->n);
 	}
 	return rc;
 }
@@ -523,8 +534,9 @@ static int cmd_checklist_next_finish(struct shell *sh, struct cmd_util_job *job,
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	if (x->n == 0) {
-		shell_printf(sh, "%s\n", T(sh, "Every complaint of the last 90 days is evaluated.",
-		                            "最近 90 天的投诉都已评估。"));
+		shell_printf(sh, "%s\n",
+		             T(sh, "Every complaint of the last 90 days is evaluated.",
+		               "最近 90 天的投诉都已评估。"));
 		return CMD_OK;
 	}
 	for (i = 0; i < x->n; i++)
@@ -565,12 +577,15 @@ static int cmd_checklist_next_finish(struct shell *sh, struct cmd_util_job *job,
 		return CMD_OK;
 	}
 	if (x->whole_desk)
-		shell_printf(sh, "%s\n", T(sh, "(no unevaluated complaint of your team: drawn from the "
-		                              "whole desk)",
-		                            "（你的团队没有待评估的投诉：从全部投诉中抽取）"));
+		shell_printf(sh, "%s\n",
+		             T(sh,
+		               "(no unevaluated complaint of your team: drawn from the "
+		               "whole desk)",
+		               "（你的团队没有待评估的投诉：从全部投诉中抽取）"));
 	shell_printf(sh,
-	             T(sh, "Drawn: %s (agent %s, %s), weight %lld of %lld over %zu candidates, seed "
-	                   "%llu.\nScore it with: evaluate %s\n",
+	             T(sh,
+	               "Drawn: %s (agent %s, %s), weight %lld of %lld over %zu candidates, seed "
+	               "%llu.\nScore it with: evaluate %s\n",
 	               "抽中：%s（客服 %s，%s），权重 %lld / %lld，候选 %zu 条，种子 %llu。\n"
 	               "评分：evaluate %s\n"),
 	             pick->number, pick->agent, cmd_util_status_label(sh, pick->status),
@@ -597,13 +612,15 @@ int cmd_checklist_next(struct shell *sh, struct args *a)
 
 	if (a->npos > 0 || args_has(a, "stdin") || args_has(a, "calibrate") ||
 	    args_has(a, "agent") || args_has(a, "period")) {
-		shell_errorf(sh, "%s", T(sh, "--next draws a complaint: it takes only --seed and --json",
-		                         "--next 用于抽取投诉，只能与 --seed 和 --json 一起使用"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--next draws a complaint: it takes only --seed and --json",
+		               "--next 用于抽取投诉，只能与 --seed 和 --json 一起使用"));
 		return CMD_USAGE;
 	}
 	if (seed != NULL) {
 		v = strtoull(seed, &end, 10);
-		if (seed[0] < '0' || seed[0] > '9' || *end != '\0' || v > (unsigned long long)INT64_MAX) {
+		if (seed[0] < '0' || seed[0] > '9' || *end != '\0' ||
+		    v > (unsigned long long)INT64_MAX) {
 			shell_errorf(sh, "%s", T(sh, "--seed is a number", "--seed 应为数字"));
 			return CMD_USAGE;
 		}

@@ -47,8 +47,8 @@ int cmd_eval_current(struct shell *sh, struct checklist **out, int64_t *version,
 		return CMD_ERROR;
 	}
 	shell_audit_ctx(sh, &ctx);
-	rc = store_eval_pin(sh->host.store, &ctx, cat->checklist->text, cat->checklist->len, version,
-	                    hash, &created);
+	rc = store_eval_pin(sh->host.store, &ctx, cat->checklist->text, cat->checklist->len,
+	                    version, hash, &created);
 	catalog_unref(cat);
 	if (rc < 0)
 		return shell_store_error(sh, rc);
@@ -68,9 +68,9 @@ int cmd_eval_version(struct shell *sh, int64_t version, struct checklist **out,
 	rc = store_eval_version_get(sh->host.store, version, v);
 	if (rc == STORE_ENOENT) {
 		if (version == 0)
-			shell_errorf(sh, "%s",
-			             T(sh, "no checklist version is pinned yet",
-			               "尚未记录任何检查表版本"));
+			shell_errorf(
+			    sh, "%s",
+			    T(sh, "no checklist version is pinned yet", "尚未记录任何检查表版本"));
 		else
 			shell_errorf(sh, T(sh, "no checklist version %lld", "没有第 %lld 版检查表"),
 			             (long long)version);
@@ -249,7 +249,8 @@ struct cmd_eval_run {
 	enum checklist_scope scope; /* the items scored: a complaint's, or a period's */
 	char agent[STORE_NAME_MAX + 1];
 	char period[8]; /* "YYYY-MM" for a period */
-	char target[COMPLAINT_NUMBER_MAX + STORE_NAME_MAX + 16]; /* the number, or "agent 2026-11" */
+	char
+	    target[COMPLAINT_NUMBER_MAX + STORE_NAME_MAX + 16]; /* the number, or "agent 2026-11" */
 	struct checklist *cl;
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];
@@ -307,7 +308,8 @@ static void cmd_eval_split(const char *v, struct buf *answer, const char **comme
 static const char *cmd_eval_choices(struct shell *sh, const struct checklist_item *it)
 {
 	if (it->scale == CHECKLIST_YESNO)
-		return it->na ? T(sh, "y/n/na", "是/否/不适用 (y/n/na)") : T(sh, "y/n", "是/否 (y/n)");
+		return it->na ? T(sh, "y/n/na", "是/否/不适用 (y/n/na)")
+		              : T(sh, "y/n", "是/否 (y/n)");
 	return it->na ? T(sh, "1-5/na", "1-5/不适用 (na)") : "1-5";
 }
 
@@ -327,7 +329,9 @@ static bool cmd_eval_take(struct shell *sh, struct cmd_eval_run *r, size_t i, co
 
 		buf_init(&w);
 		shell_clean(&w, buf_cstr(&a));
-		shell_errorf(sh, T(sh, "%s%s: `%s` is not an answer here: %s", "%s%s：`%s` 不是有效回答，应为 %s"),
+		shell_errorf(sh,
+		             T(sh, "%s%s: `%s` is not an answer here: %s",
+		               "%s%s：`%s` 不是有效回答，应为 %s"),
 		             what, it->code, buf_cstr(&w), cmd_eval_choices(sh, it));
 		buf_free(&w);
 		buf_free(&a);
@@ -366,16 +370,22 @@ static void cmd_eval_summary(struct shell *sh, const struct cmd_eval_run *r, str
 		buf_putc(out, '\n');
 	}
 	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
-	buf_printf(out, T(sh, "Score = Σ(points × weight) / Σ(5 × weight) = %lld / %lld = %s",
-	                  "得分 = Σ(得分 × 权重) / Σ(5 × 权重) = %lld / %lld = %s"),
+	buf_printf(out,
+	           T(sh, "Score = Σ(points × weight) / Σ(5 × weight) = %lld / %lld = %s",
+	             "得分 = Σ(得分 × 权重) / Σ(5 × 权重) = %lld / %lld = %s"),
 	           (long long)s.earned, (long long)s.possible, pct);
 	buf_printf(out, T(sh, " (pass mark %d%%)\n", "（合格线 %d%%）\n"), r->cl->pass_pct);
 	if (s.critical_failed > 0)
-		buf_printf(out, T(sh, "%d critical item%s failed: the evaluation fails.\n",
-		                  "%d 个关键项不合格%s：评估不合格。\n"),
-		           s.critical_failed, shell_is_zh(sh) ? "" : s.critical_failed == 1 ? "" : "s");
-	buf_printf(out, "%s\n", s.passed ? T(sh, "Result: PASS", "结果：合格")
-	                                 : T(sh, "Result: FAIL", "结果：不合格"));
+		buf_printf(out,
+		           T(sh, "%d critical item%s failed: the evaluation fails.\n",
+		             "%d 个关键项不合格%s：评估不合格。\n"),
+		           s.critical_failed,
+		           shell_is_zh(sh)          ? ""
+		           : s.critical_failed == 1 ? ""
+		                                    : "s");
+	buf_printf(out, "%s\n",
+	           s.passed ? T(sh, "Result: PASS", "结果：合格")
+	                    : T(sh, "Result: FAIL", "结果：不合格"));
 }
 
 /* Saves the run; prints the outcome. */
@@ -428,7 +438,8 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 	shell_audit_ctx(sh, &ctx);
 	rc = store_eval_add(sh->host.store, &ctx, &in, &id);
 	if (rc == STORE_EEXIST) {
-		shell_errorf(sh, T(sh, "you have calibrated %s already", "你已经对 %s 做过校准评分"),
+		shell_errorf(sh,
+		             T(sh, "you have calibrated %s already", "你已经对 %s 做过校准评分"),
 		             r->target);
 		return CMD_ERROR;
 	}
@@ -457,24 +468,27 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		buf_free(&out);
 	} else {
 		if (r->kind == EVAL_CALIBRATION)
-			shell_printf(sh,
-			             T(sh, "Calibration #%lld of %s saved: %s. The others' scores are "
-			                   "yours to see now (evaluation list --complaint %s --kind "
-			                   "calibration; report calibration).\n",
-			               "校准评分 #%lld（投诉 %s）已保存：%s。现在可以查看其他主管的评分"
-			               "（evaluation list --complaint %s --kind calibration；report "
-			               "calibration）。\n"),
-			             (long long)id, r->target, pct, r->target);
+			shell_printf(
+			    sh,
+			    T(sh,
+			      "Calibration #%lld of %s saved: %s. The others' scores are "
+			      "yours to see now (evaluation list --complaint %s --kind "
+			      "calibration; report calibration).\n",
+			      "校准评分 #%lld（投诉 %s）已保存：%s。现在可以查看其他主管的评分"
+			      "（evaluation list --complaint %s --kind calibration；report "
+			      "calibration）。\n"),
+			    (long long)id, r->target, pct, r->target);
 		else
-		shell_printf(sh,
-		             r->kind == EVAL_SELF
-		                 ? T(sh, "Self-check #%lld of %s saved: %s, %s (checklist v%lld).\n",
-		                     "自查 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n")
-		                 : T(sh, "Evaluation #%lld of %s saved: %s, %s (checklist v%lld).\n",
-		                     "评估 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n"),
-		             (long long)id, r->target, pct,
-		             s.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"),
-		             (long long)r->version);
+			shell_printf(
+			    sh,
+			    r->kind == EVAL_SELF
+			        ? T(sh, "Self-check #%lld of %s saved: %s, %s (checklist v%lld).\n",
+			            "自查 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n")
+			        : T(sh, "Evaluation #%lld of %s saved: %s, %s (checklist v%lld).\n",
+			            "评估 #%lld（投诉 %s）已保存：%s，%s（检查表第 %lld 版）。\n"),
+			    (long long)id, r->target, pct,
+			    s.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"),
+			    (long long)r->version);
 	}
 	return CMD_OK;
 }
@@ -487,15 +501,18 @@ static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cm
 	if (rc != CMD_OK)
 		return rc;
 	if (r->kind != EVAL_SELF && !strcmp(r->c.agent, sh->user.name)) {
-		shell_errorf(sh, T(sh, "%s is your own complaint: check yourself with checklist self %s",
-		                   "%s 是你自己受理的投诉：请用 checklist self %s 自查"),
+		shell_errorf(sh,
+		             T(sh,
+		               "%s is your own complaint: check yourself with checklist self %s",
+		               "%s 是你自己受理的投诉：请用 checklist self %s 自查"),
 		             r->c.number, r->c.number);
 		return CMD_ERROR;
 	}
 	if (r->kind == EVAL_SELF && strcmp(r->c.agent, sh->user.name) != 0 &&
 	    (r->c.assignee == NULL || strcmp(r->c.assignee, sh->user.name) != 0)) {
-		shell_errorf(sh, T(sh, "%s is not your complaint: a self-check is of your own work",
-		                   "%s 不是你的投诉：自查只针对自己的工作"),
+		shell_errorf(sh,
+		             T(sh, "%s is not your complaint: a self-check is of your own work",
+		               "%s 不是你的投诉：自查只针对自己的工作"),
 		             r->c.number);
 		return CMD_ERROR;
 	}
@@ -507,8 +524,9 @@ static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cm
 		if (rc < 0)
 			return shell_store_error(sh, rc);
 		if (rated) {
-			shell_errorf(sh, T(sh, "you have calibrated %s already (report calibration)",
-			                   "你已经对 %s 做过校准评分（report calibration）"),
+			shell_errorf(sh,
+			             T(sh, "you have calibrated %s already (report calibration)",
+			               "你已经对 %s 做过校准评分（report calibration）"),
 			             r->c.number);
 			return CMD_ERROR;
 		}
@@ -555,22 +573,26 @@ static int cmd_eval_period_target(struct shell *sh, struct args *a, struct cmd_e
 	int64_t since, until;
 
 	if (agent == NULL || period == NULL || a->npos != 0) {
-		shell_errorf(sh, "%s",
-		             T(sh, "give a complaint NUMBER, or --agent A --period YYYY-MM for the "
-		                   "items scored over a period",
-		               "请给出投诉编号，或用 --agent 客服 --period YYYY-MM 评估按周期评分的项目"));
+		shell_errorf(
+		    sh, "%s",
+		    T(sh,
+		      "give a complaint NUMBER, or --agent A --period YYYY-MM for the "
+		      "items scored over a period",
+		      "请给出投诉编号，或用 --agent 客服 --period YYYY-MM 评估按周期评分的项目"));
 		return CMD_USAGE;
 	}
 	if (!cmd_util_desk_account(sh, "--agent ", agent))
 		return CMD_USAGE;
 	if (!strcmp(agent, sh->user.name)) {
-		shell_errorf(sh, "%s", T(sh, "a supervisor does not score their own period",
-		                         "主管不能为自己的周期表现评分"));
+		shell_errorf(sh, "%s",
+		             T(sh, "a supervisor does not score their own period",
+		               "主管不能为自己的周期表现评分"));
 		return CMD_ERROR;
 	}
 	if (!cmd_eval_month(period, &since, &until)) {
-		shell_errorf(sh, "%s", T(sh, "--period is a month, YYYY-MM, not in the future",
-		                         "--period 应为不晚于本月的月份，格式 YYYY-MM"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--period is a month, YYYY-MM, not in the future",
+		               "--period 应为不晚于本月的月份，格式 YYYY-MM"));
 		return CMD_USAGE;
 	}
 	r->scope = CHECKLIST_PERIOD;
@@ -581,8 +603,7 @@ static int cmd_eval_period_target(struct shell *sh, struct args *a, struct cmd_e
 }
 
 /* What the period's scorer looks at: the agent's evaluations of that month. */
-static void cmd_eval_period_context(struct shell *sh, const struct cmd_eval_run *r,
-                                    struct buf *out)
+static void cmd_eval_period_context(struct shell *sh, const struct cmd_eval_run *r, struct buf *out)
 {
 	struct evaluation *list = NULL;
 	struct eval_filter f;
@@ -679,8 +700,9 @@ static void cmd_eval_item_help(struct form *f)
 	const struct checklist_item *it = &r->cl->items[cmd_eval_step_item(f)];
 
 	shell_printf(sh,
-	             T(sh, "Answer %s, then (optional) a comment after a space: `n promised a "
-	                   "date the repair team cannot meet`.\n",
+	             T(sh,
+	               "Answer %s, then (optional) a comment after a space: `n promised a "
+	               "date the repair team cannot meet`.\n",
 	               "回答 %s，可在空格后写评语，例如：`否 承诺的维修日期无法兑现`。\n"),
 	             cmd_eval_choices(sh, it));
 }
@@ -706,8 +728,8 @@ static int cmd_eval_comment_accept(struct form *f, const char *v)
 {
 	struct cmd_eval_run *r = form_arg(f);
 
-	if (v[0] != '\0' && !cmd_util_text_ok(form_shell(f), T(form_shell(f), "comment", "评语"), v,
-	                                      EVAL_TEXT_MAX))
+	if (v[0] != '\0' &&
+	    !cmd_util_text_ok(form_shell(f), T(form_shell(f), "comment", "评语"), v, EVAL_TEXT_MAX))
 		return FORM_AGAIN;
 	free(r->comment);
 	r->comment = v[0] != '\0' ? strdup(v) : NULL;
@@ -767,8 +789,9 @@ static int cmd_eval_confirm_accept(struct form *f, const char *v)
 	int rc;
 
 	if (!strcmp(v, "n") || !strcmp(v, "N") || !strcmp(v, "否")) {
-		shell_printf(sh, "%s\n", T(sh, "Not saved (< goes back to change an answer).",
-		                           "未保存（输入 < 可返回修改）。"));
+		shell_printf(sh, "%s\n",
+		             T(sh, "Not saved (< goes back to change an answer).",
+		               "未保存（输入 < 可返回修改）。"));
 		return FORM_AGAIN;
 	}
 	if (strcmp(v, "y") && strcmp(v, "Y") && strcmp(v, "是")) {
@@ -776,8 +799,9 @@ static int cmd_eval_confirm_accept(struct form *f, const char *v)
 		return FORM_AGAIN;
 	}
 	if (!cmd_eval_reload(f)) {
-		shell_errorf(sh, "%s", T(sh, "an item is not answered: go back with <",
-		                         "有项目尚未回答：输入 < 返回"));
+		shell_errorf(sh, "%s",
+		             T(sh, "an item is not answered: go back with <",
+		               "有项目尚未回答：输入 < 返回"));
 		return FORM_AGAIN;
 	}
 	rc = cmd_eval_save(sh, form_arg(f), false);
@@ -794,7 +818,8 @@ static char *cmd_eval_draft(struct shell *sh, const struct cmd_eval_run *r)
 	char *data = NULL;
 
 	memset(&d, 0, sizeof d);
-	if (store_draft_load(sh->host.store, sh->user.name, cmd_eval_kind_draft(r->kind), &d) == 0 &&
+	if (store_draft_load(sh->host.store, sh->user.name, cmd_eval_kind_draft(r->kind), &d) ==
+	        0 &&
 	    d.data != NULL) {
 		struct buf want;
 
@@ -881,8 +906,9 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	buf_free(&out);
 	draft = cmd_eval_draft(sh, r);
 	if (draft != NULL)
-		shell_printf(sh, "%s\n", T(sh, "Resuming your unfinished scoring of this complaint.",
-		                           "继续你尚未完成的这条投诉的评分。"));
+		shell_printf(sh, "%s\n",
+		             T(sh, "Resuming your unfinished scoring of this complaint.",
+		               "继续你尚未完成的这条投诉的评分。"));
 	rc = form_start(sh, &r->spec, r, draft);
 	free(draft);
 	return rc;
@@ -914,17 +940,20 @@ static int cmd_eval_stdin(struct shell *sh, struct cmd_eval_run *r, bool json)
 
 			buf_init(&w);
 			shell_clean(&w, buf_cstr(&code));
-			shell_errorf(sh,
-			             T(sh, "stdin:%zu: `%s` is no item of this checklist (checklist show)",
-			               "stdin:%zu：`%s` 不是本检查表的项目（checklist show）"),
-			             lineno, buf_cstr(&w));
+			shell_errorf(
+			    sh,
+			    T(sh, "stdin:%zu: `%s` is no item of this checklist (checklist show)",
+			      "stdin:%zu：`%s` 不是本检查表的项目（checklist show）"),
+			    lineno, buf_cstr(&w));
 			buf_free(&w);
 			rc = CMD_USAGE;
 			break;
 		}
 		if (seen[i]) {
-			shell_errorf(sh, T(sh, "stdin:%zu: %s is answered twice", "stdin:%zu：%s 回答了两次"),
-			             lineno, r->cl->items[i].code);
+			shell_errorf(
+			    sh,
+			    T(sh, "stdin:%zu: %s is answered twice", "stdin:%zu：%s 回答了两次"),
+			    lineno, r->cl->items[i].code);
 			rc = CMD_USAGE;
 			break;
 		}
@@ -936,8 +965,9 @@ static int cmd_eval_stdin(struct shell *sh, struct cmd_eval_run *r, bool json)
 	for (i = 0; rc == CMD_OK && i < r->cl->nitems; i++)
 		if (r->cl->items[i].scope == r->scope && !seen[i]) {
 			shell_errorf(sh,
-			             T(sh, "stdin: %s is not answered (every item needs an answer, na "
-			                   "where it does not apply): nothing saved",
+			             T(sh,
+			               "stdin: %s is not answered (every item needs an answer, na "
+			               "where it does not apply): nothing saved",
 			               "stdin：%s 未回答（每一项都需回答，不适用的答 na）：未保存"),
 			             r->cl->items[i].code);
 			rc = CMD_USAGE;
@@ -966,10 +996,12 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 	int rc;
 
 	if (!sh->interactive && !args_has(a, "stdin")) {
-		shell_errorf(sh, "%s",
-		             T(sh, "in exec mode give the answers on stdin with --stdin (lines: CODE "
-		                   "ANSWER [COMMENT])",
-		               "exec 模式下请用 --stdin 从标准输入给出回答（每行：项目代码 回答 [评语]）"));
+		shell_errorf(
+		    sh, "%s",
+		    T(sh,
+		      "in exec mode give the answers on stdin with --stdin (lines: CODE "
+		      "ANSWER [COMMENT])",
+		      "exec 模式下请用 --stdin 从标准输入给出回答（每行：项目代码 回答 [评语]）"));
 		return CMD_USAGE;
 	}
 	if (comment != NULL && !cmd_util_text_ok(sh, "--comment", comment, EVAL_TEXT_MAX))
@@ -980,18 +1012,20 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 	r->kind = kind;
 	for (i = 0; i < CHECKLIST_ITEMS_MAX; i++)
 		r->answers[i] = CHECKLIST_NA;
-	rc = kind == EVAL_PERIOD ? cmd_eval_period_target(sh, a, r) : cmd_eval_complaint_target(sh, a, r);
+	rc = kind == EVAL_PERIOD ? cmd_eval_period_target(sh, a, r)
+	                         : cmd_eval_complaint_target(sh, a, r);
 	if (rc != CMD_OK)
 		goto fail;
 	rc = cmd_eval_current(sh, &r->cl, &r->version, r->hash);
 	if (rc != CMD_OK)
 		goto fail;
 	if (checklist_count(r->cl, r->scope) == 0) {
-		shell_errorf(sh, "%s", r->scope == CHECKLIST_PERIOD
-		                           ? T(sh, "the checklist has no item scored over a period",
-		                               "检查表中没有按周期评分的项目")
-		                           : T(sh, "the checklist has no item to score a complaint with",
-		                               "检查表中没有针对单条投诉的评分项"));
+		shell_errorf(sh, "%s",
+		             r->scope == CHECKLIST_PERIOD
+		                 ? T(sh, "the checklist has no item scored over a period",
+		                     "检查表中没有按周期评分的项目")
+		                 : T(sh, "the checklist has no item to score a complaint with",
+		                     "检查表中没有针对单条投诉的评分项"));
 		rc = CMD_ERROR;
 		goto fail;
 	}
@@ -1013,16 +1047,18 @@ static int cmd_eval_evaluate(struct shell *sh, struct args *a)
 	if (args_has(a, "next"))
 		return cmd_checklist_next(sh, a);
 	if (args_get(a, "seed") != NULL) {
-		shell_errorf(sh, "%s", T(sh, "--seed goes with --next", "--seed 需与 --next 一起使用"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--seed goes with --next", "--seed 需与 --next 一起使用"));
 		return CMD_USAGE;
 	}
 	if (args_has(a, "calibrate") && a->npos == 0) {
-		shell_errorf(sh, "%s", T(sh, "--calibrate scores a complaint: evaluate NUMBER --calibrate",
-		                         "--calibrate 用于投诉：evaluate 编号 --calibrate"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--calibrate scores a complaint: evaluate NUMBER --calibrate",
+		               "--calibrate 用于投诉：evaluate 编号 --calibrate"));
 		return CMD_USAGE;
 	}
 	return cmd_eval_start(sh, a,
-	                      a->npos == 0                ? EVAL_PERIOD
+	                      a->npos == 0               ? EVAL_PERIOD
 	                      : args_has(a, "calibrate") ? EVAL_CALIBRATION
 	                                                 : EVAL_SUPERVISOR);
 }
@@ -1035,14 +1071,8 @@ static int cmd_eval_self(struct shell *sh, struct args *a)
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_eval[] = {
-    {"stdin", 0},
-    {"agent", ARGS_VALUE},
-    {"period", ARGS_VALUE},
-    {"calibrate", 0},
-    {"next", 0},
-    {"seed", ARGS_VALUE},
-    {"comment", ARGS_VALUE},
-    {"json", 0},
+    {"stdin", 0}, {"agent", ARGS_VALUE}, {"period", ARGS_VALUE},  {"calibrate", 0},
+    {"next", 0},  {"seed", ARGS_VALUE},  {"comment", ARGS_VALUE}, {"json", 0},
     {NULL, 0},
 };
 
@@ -1064,7 +1094,8 @@ static const struct cmd_entry cmd_eval_entries[] = {
      "(the competencies). --calibrate scores it blind beside other supervisors (report "
      "calibration compares them). --next draws an unevaluated complaint of your team at "
      "random, reopened and escalated ones three times as likely (seeded and audited).",
-     "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记录；"
+     "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记"
+     "录；"
      "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。"
      "用 --agent 和 --period 则按月评估综合素质能力等周期项目。--calibrate 为多位主管的盲评校准"
      "（report calibration 对比结果）。--next 随机抽取团队中尚未评估的投诉（重开和升级的投诉概率"

@@ -1,7 +1,7 @@
 /* cmd_eval_int — what the files of the quality checklist's commands share: cmd_eval.c (the
  * scoring form of `evaluate` and `checklist self`, and its exec form on stdin) and
- * cmd_evaluation.c (`evaluation ...`, the login notice) and cmd_checklist.c (`checklist show`, `report quality`).
- * Loop thread only. */
+ * cmd_evaluation.c (`evaluation ...`, the login notice) and cmd_checklist.c (`checklist show`,
+ * `report quality`). Loop thread only. */
 #ifndef PROPDESK_CMD_EVAL_INT_H
 #define PROPDESK_CMD_EVAL_INT_H
 

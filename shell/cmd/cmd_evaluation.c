@@ -1,6 +1,6 @@
 /* cmd_evaluation — what follows a score: `evaluation list|show|ack|dispute|answer` and the
- * notice of new evaluations at login. An agent sees only their own evaluations (someone else's is "no
- * such evaluation"); supervisors, auditors and admins see all. Every score shown is recomputed
+ * notice of new evaluations at login. An agent sees only their own evaluations (someone else's is
+ * "no such evaluation"); supervisors, auditors and admins see all. Every score shown is recomputed
  * from the checklist version it was pinned to. */
 #include "cmd.h"
 #include "cmd_eval_int.h"
@@ -70,7 +70,8 @@ static bool cmd_evaluation_visible(struct store *st, const char *user, enum role
 			return true;
 		if (!(role & ROLE_SUPERVISOR))
 			return false;
-		return store_eval_rated(st, e->number, user, EVAL_CALIBRATION, &rated) == 0 && rated;
+		return store_eval_rated(st, e->number, user, EVAL_CALIBRATION, &rated) == 0 &&
+		       rated;
 	}
 	return (role & (ROLE_SUPERVISOR | ROLE_AUDITOR | ROLE_ADMIN)) || !strcmp(e->agent, user);
 }
@@ -165,10 +166,10 @@ static void cmd_evaluation_show_json(struct shell *sh, const struct evaluation *
 	json_kv_int(&j, "possible", e->totals.possible);
 	json_kv_int(&j, "critical_failed", e->totals.critical_failed);
 	json_kv_bool(&j, "passed", e->totals.passed);
-	json_kv_bool(&j, "recomputed_matches",
-	             have_re && re->earned == e->totals.earned && re->possible == e->totals.possible &&
-	                 re->critical_failed == e->totals.critical_failed &&
-	                 re->passed == e->totals.passed);
+	json_kv_bool(
+	    &j, "recomputed_matches",
+	    have_re && re->earned == e->totals.earned && re->possible == e->totals.possible &&
+	        re->critical_failed == e->totals.critical_failed && re->passed == e->totals.passed);
 	json_kv_string(&j, "comment", e->comment);
 	json_kv_int(&j, "created_ms", e->created_ms);
 	json_kv_int(&j, "acked_ms", e->acked_ms);
@@ -240,16 +241,18 @@ static void cmd_evaluation_disputes(struct shell *sh, const struct checklist *cl
 		shell_clean(out, d->reason);
 		buf_putc(out, '\n');
 		if (d->resolution == EVAL_OPEN) {
-			buf_printf(out, "    %s\n", T(sh, "(awaiting a supervisor's answer)", "（等待主管答复）"));
+			buf_printf(out, "    %s\n",
+			           T(sh, "(awaiting a supervisor's answer)", "（等待主管答复）"));
 			continue;
 		}
 		cmd_util_time(d->resolved_ms, true, ts, sizeof ts);
 		buf_printf(out, "    %s %s %s", ts, d->resolver != NULL ? d->resolver : "-",
 		           store_eval_resolution_name(d->resolution));
 		if (it != NULL)
-			buf_printf(out, " %s → %s",
-			           checklist_answer_label(it, d->old_answer, sh->lang, a, sizeof a),
-			           checklist_answer_label(it, d->new_answer, sh->lang, b, sizeof b));
+			buf_printf(
+			    out, " %s → %s",
+			    checklist_answer_label(it, d->old_answer, sh->lang, a, sizeof a),
+			    checklist_answer_label(it, d->new_answer, sh->lang, b, sizeof b));
 		buf_puts(out, ": ");
 		shell_clean(out, d->answer);
 		buf_putc(out, '\n');
@@ -304,8 +307,10 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	table_set_max_width(t, 4, 40);
 	for (k = 0; k < e.nitems; k++) {
 		const struct eval_item *it = &e.items[k];
-		const struct checklist_item *ci = cl != NULL ? checklist_item(cl, it->item, NULL) : NULL;
-		const struct eval_item *si = have_self ? cmd_evaluation_item(&self, it->item) : NULL;
+		const struct checklist_item *ci =
+		    cl != NULL ? checklist_item(cl, it->item, NULL) : NULL;
+		const struct eval_item *si =
+		    have_self ? cmd_evaluation_item(&self, it->item) : NULL;
 		struct buf name, cell;
 		char pts[48];
 		const char *cells[5];
@@ -322,8 +327,9 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 			         it->failed ? T(sh, " FAIL", " 不合格") : "");
 		shell_clean(&cell, it->comment);
 		cells[0] = buf_cstr(&name);
-		cells[1] = ci != NULL ? checklist_answer_label(ci, it->answer, sh->lang, tmp, sizeof tmp)
-		                      : "?";
+		cells[1] = ci != NULL
+		               ? checklist_answer_label(ci, it->answer, sh->lang, tmp, sizeof tmp)
+		               : "?";
 		cells[2] = pts;
 		cells[3] = si != NULL && ci != NULL
 		               ? checklist_answer_label(ci, si->answer, sh->lang, tmp2, sizeof tmp2)
@@ -342,25 +348,30 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	           (long long)e.totals.earned, (long long)e.totals.possible, pct);
 	if (cl != NULL)
 		buf_printf(&out, T(sh, " (pass mark %d%%)", "（合格线 %d%%）"), cl->pass_pct);
-	buf_printf(&out, " · %s", e.totals.passed ? T(sh, "PASS", "合格") : T(sh, "FAIL", "不合格"));
+	buf_printf(&out, " · %s",
+	           e.totals.passed ? T(sh, "PASS", "合格") : T(sh, "FAIL", "不合格"));
 	if (e.totals.critical_failed > 0)
 		buf_printf(&out, T(sh, " · %d critical failed", " · %d 个关键项不合格"),
 		           e.totals.critical_failed);
 	buf_putc(&out, '\n');
 	if (have_re)
-		buf_printf(&out, "%s\n",
-		           re.earned == e.totals.earned && re.possible == e.totals.possible &&
-		                   re.critical_failed == e.totals.critical_failed &&
-		                   re.passed == e.totals.passed
-		               ? T(sh, "Recomputed from the pinned version: the same.",
-		                   "按所记录的版本重新计算：结果一致。")
-		               : T(sh, "Recomputed from the pinned version: DIFFERENT (see the audit log).",
-		                   "按所记录的版本重新计算：结果不一致（请查审计日志）。"));
+		buf_printf(
+		    &out, "%s\n",
+		    re.earned == e.totals.earned && re.possible == e.totals.possible &&
+		            re.critical_failed == e.totals.critical_failed &&
+		            re.passed == e.totals.passed
+		        ? T(sh, "Recomputed from the pinned version: the same.",
+		            "按所记录的版本重新计算：结果一致。")
+		        : T(sh,
+		            "Recomputed from the pinned version: DIFFERENT (see the audit log).",
+		            "按所记录的版本重新计算：结果不一致（请查审计日志）。"));
 	if (have_self) {
 		cmd_eval_pct(self.totals.earned, self.totals.possible, pct, sizeof pct);
-		buf_printf(&out, T(sh, "The agent's self-check #%lld: %s, %s.\n", "客服自查 #%lld：%s，%s。\n"),
-		           (long long)self.id, pct,
-		           self.totals.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"));
+		buf_printf(
+		    &out,
+		    T(sh, "The agent's self-check #%lld: %s, %s.\n", "客服自查 #%lld：%s，%s。\n"),
+		    (long long)self.id, pct,
+		    self.totals.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"));
 	}
 	buf_puts(&out, T(sh, "(* critical item)\n", "（* 关键项）\n"));
 	if (e.comment != NULL) {
@@ -371,12 +382,14 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	if (cl != NULL)
 		cmd_evaluation_disputes(sh, cl, &e, &out);
 	if (e.status == EVAL_NEW && !strcmp(e.agent, sh->user.name))
-		buf_printf(&out,
-		           T(sh, "\nAcknowledge it with `evaluation ack %lld`, or dispute an item within "
-		                 "%d days: `evaluation dispute %lld ITEM --reason TEXT`.\n",
-		             "\n请用 `evaluation ack %lld` 确认；如有异议，可在 %d 天内申诉："
-		             "`evaluation dispute %lld 项目 --reason 理由`。\n"),
-		           (long long)e.id, cl != NULL ? cl->dispute_days : 0, (long long)e.id);
+		buf_printf(
+		    &out,
+		    T(sh,
+		      "\nAcknowledge it with `evaluation ack %lld`, or dispute an item within "
+		      "%d days: `evaluation dispute %lld ITEM --reason TEXT`.\n",
+		      "\n请用 `evaluation ack %lld` 确认；如有异议，可在 %d 天内申诉："
+		      "`evaluation dispute %lld 项目 --reason 理由`。\n"),
+		    (long long)e.id, cl != NULL ? cl->dispute_days : 0, (long long)e.id);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 out:
@@ -424,10 +437,10 @@ static int cmd_evaluation_list_run(struct store *st, struct cmd_util_job *job)
 static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_evaluation_lister *l = (struct cmd_evaluation_lister *)job;
-	const char *hdr_en[] = {"ID", "DATE", "KIND", "COMPLAINT", "AGENT", "BY", "SCORE", "RESULT",
-	                        "STATUS"};
-	const char *hdr_zh[] = {"编号", "日期", "类型", "投诉", "客服", "评估人", "得分", "结果",
-	                        "状态"};
+	const char *hdr_en[] = {"ID", "DATE",  "KIND",   "COMPLAINT", "AGENT",
+	                        "BY", "SCORE", "RESULT", "STATUS"};
+	const char *hdr_zh[] = {"编号",   "日期", "类型", "投诉", "客服",
+	                        "评估人", "得分", "结果", "状态"};
 	struct buf out;
 	size_t i;
 
@@ -484,7 +497,8 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cells[4] = e->agent;
 			cells[5] = e->evaluator;
 			cells[6] = pct;
-			cells[7] = e->totals.passed ? T(sh, "pass", "合格") : T(sh, "FAIL", "不合格");
+			cells[7] =
+			    e->totals.passed ? T(sh, "pass", "合格") : T(sh, "FAIL", "不合格");
 			cells[8] = cmd_evaluation_status_label(sh, e->status);
 			table_add_row(t, cells);
 		}
@@ -528,19 +542,21 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 		agent = sh->user.name;
 	}
 	if (status != NULL && (f.status = store_eval_status_parse(status)) < 0) {
-		shell_errorf(sh, "%s", T(sh, "--status is new, acked, disputed, self or calibration",
-		                         "--status 取值为 new、acked、disputed、self 或 calibration"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--status is new, acked, disputed, self or calibration",
+		               "--status 取值为 new、acked、disputed、self 或 calibration"));
 		return CMD_USAGE;
 	}
 	if (kind != NULL && (f.kind = store_eval_kind_parse(kind)) < 0) {
-		shell_errorf(sh, "%s", T(sh, "--kind is supervisor, self, period or calibration",
-		                         "--kind 取值为 supervisor、self、period 或 calibration"));
+		shell_errorf(sh, "%s",
+		             T(sh, "--kind is supervisor, self, period or calibration",
+		               "--kind 取值为 supervisor、self、period 或 calibration"));
 		return CMD_USAGE;
 	}
 	rc = cmd_eval_days(sh, a, &f.since_ms, &f.until_ms);
 	if (rc == CMD_OK)
-		rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_EVALUATION_LIST_MAX,
-		                          &f.limit);
+		rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"),
+		                          CMD_EVALUATION_LIST_MAX, &f.limit);
 	if (rc == CMD_OK)
 		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), 1000000, &f.offset);
 	if (rc != CMD_OK)
@@ -598,8 +614,9 @@ static int cmd_evaluation_ack(struct shell *sh, struct args *a)
 	if (rc < 0)
 		return cmd_evaluation_change_error(
 		    sh, id, rc,
-		    T(sh, "nothing to acknowledge: it is acknowledged already, disputed (wait for the "
-		          "answer) or a self-check",
+		    T(sh,
+		      "nothing to acknowledge: it is acknowledged already, disputed (wait for the "
+		      "answer) or a self-check",
 		      "无需确认：该评估已确认、正在申诉（请等待答复）或是自查"));
 	shell_printf(sh, T(sh, "Evaluation #%lld acknowledged.\n", "评估 #%lld 已确认。\n"),
 	             (long long)id);
@@ -626,8 +643,9 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 		return rc;
 	if (strcmp(e.agent, sh->user.name) != 0 || e.kind == EVAL_SELF ||
 	    e.kind == EVAL_CALIBRATION) {
-		shell_errorf(sh, "%s", T(sh, "only the agent evaluated may dispute an evaluation",
-		                         "只有被评估的客服本人可以申诉"));
+		shell_errorf(sh, "%s",
+		             T(sh, "only the agent evaluated may dispute an evaluation",
+		               "只有被评估的客服本人可以申诉"));
 		rc = CMD_DENIED;
 		goto out;
 	}
@@ -640,15 +658,17 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 
 		buf_init(&w);
 		shell_clean(&w, item);
-		shell_errorf(sh, T(sh, "`%s` is no item of evaluation #%lld (evaluation show %lld)",
-		                   "`%s` 不是评估 #%lld 的项目（evaluation show %lld）"),
+		shell_errorf(sh,
+		             T(sh, "`%s` is no item of evaluation #%lld (evaluation show %lld)",
+		               "`%s` 不是评估 #%lld 的项目（evaluation show %lld）"),
 		             buf_cstr(&w), (long long)id, (long long)id);
 		buf_free(&w);
 		rc = CMD_USAGE;
 		goto out;
 	}
 	if (ans != NULL && checklist_answer_parse(ci, ans, &proposed) < 0) {
-		shell_errorf(sh, T(sh, "--answer: not an answer of %s", "--answer：不是 %s 的有效回答"),
+		shell_errorf(sh,
+		             T(sh, "--answer: not an answer of %s", "--answer：不是 %s 的有效回答"),
 		             ci->code);
 		rc = CMD_USAGE;
 		goto out;
@@ -657,14 +677,17 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 	rc = store_eval_dispute(sh->host.store, &ctx, id, item, reason, ans != NULL, proposed,
 	                        (int64_t)cl->dispute_days * CMD_EVALUATION_DAY_MS, &did);
 	if (rc == STORE_EEXIST) {
-		shell_errorf(sh, T(sh, "%s is disputed already and awaits an answer", "%s 已在申诉中，等待答复"),
-		             item);
+		shell_errorf(
+		    sh,
+		    T(sh, "%s is disputed already and awaits an answer", "%s 已在申诉中，等待答复"),
+		    item);
 		rc = CMD_ERROR;
 		goto out;
 	}
 	if (rc == STORE_ESTATE) {
-		shell_errorf(sh, T(sh, "the dispute window of %d days is over", "已超过 %d 天的申诉期限"),
-		             cl->dispute_days);
+		shell_errorf(
+		    sh, T(sh, "the dispute window of %d days is over", "已超过 %d 天的申诉期限"),
+		    cl->dispute_days);
 		rc = CMD_ERROR;
 		goto out;
 	}
@@ -672,8 +695,10 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 		rc = cmd_evaluation_change_error(sh, id, rc, "");
 		goto out;
 	}
-	shell_printf(sh, T(sh, "Dispute #%lld of %s on evaluation #%lld filed: a supervisor answers it.\n",
-	                   "已提交申诉 #%lld（项目 %s，评估 #%lld），等待主管答复。\n"),
+	shell_printf(sh,
+	             T(sh,
+	               "Dispute #%lld of %s on evaluation #%lld filed: a supervisor answers it.\n",
+	               "已提交申诉 #%lld（项目 %s，评估 #%lld），等待主管答复。\n"),
 	             (long long)did, item, (long long)id);
 	rc = CMD_OK;
 out:
@@ -718,8 +743,9 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 
 		buf_init(&w);
 		shell_clean(&w, item);
-		shell_errorf(sh, T(sh, "evaluation #%lld has no open dispute of `%s`",
-		                   "评估 #%lld 没有针对 `%s` 的待答复申诉"),
+		shell_errorf(sh,
+		             T(sh, "evaluation #%lld has no open dispute of `%s`",
+		               "评估 #%lld 没有针对 `%s` 的待答复申诉"),
 		             (long long)id, buf_cstr(&w));
 		buf_free(&w);
 		rc = CMD_ERROR;
@@ -732,8 +758,9 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 		ans.resolution = EVAL_KEEP;
 	} else if (!strcmp(how, "accept")) {
 		if (!open->has_proposed) {
-			shell_errorf(sh, "%s", T(sh, "the agent proposed no answer: keep, or set one",
-			                         "客服未主张具体回答：请选择 keep 或直接给出回答"));
+			shell_errorf(sh, "%s",
+			             T(sh, "the agent proposed no answer: keep, or set one",
+			               "客服未主张具体回答：请选择 keep 或直接给出回答"));
 			rc = CMD_USAGE;
 			goto out;
 		}
@@ -742,15 +769,17 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 	} else if (checklist_answer_parse(ci, how, &answers[i]) == 0) {
 		ans.resolution = EVAL_SET;
 	} else {
-		shell_errorf(sh, T(sh, "answer keep, accept or a new answer (%s)",
-		                   "请给出 keep、accept 或新的回答（%s）"),
+		shell_errorf(sh,
+		             T(sh, "answer keep, accept or a new answer (%s)",
+		               "请给出 keep、accept 或新的回答（%s）"),
 		             ci->scale == CHECKLIST_YESNO ? "y/n/na" : "1-5/na");
 		rc = CMD_USAGE;
 		goto out;
 	}
 	checklist_score(cl, cmd_evaluation_scope(&e), answers, &s);
 	if (s.possible == 0) {
-		shell_errorf(sh, "%s", T(sh, "that would leave nothing to score", "这样将没有可计分的项目"));
+		shell_errorf(sh, "%s",
+		             T(sh, "that would leave nothing to score", "这样将没有可计分的项目"));
 		rc = CMD_ERROR;
 		goto out;
 	}
@@ -769,8 +798,9 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 		goto out;
 	}
 	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
-	shell_printf(sh, T(sh, "Dispute of %s on evaluation #%lld answered (%s): score now %s, %s.\n",
-	                   "项目 %s（评估 #%lld）的申诉已答复（%s）：现得分 %s，%s。\n"),
+	shell_printf(sh,
+	             T(sh, "Dispute of %s on evaluation #%lld answered (%s): score now %s, %s.\n",
+	               "项目 %s（评估 #%lld）的申诉已答复（%s）：现得分 %s，%s。\n"),
 	             item, (long long)id, store_eval_resolution_name(ans.resolution), pct,
 	             s.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"));
 	rc = CMD_OK;
@@ -801,9 +831,13 @@ int cmd_evaluation_login_notice(struct shell *sh)
 		return CMD_OK;
 	}
 	buf_init(&out);
-	buf_printf(&out, T(sh, "\n*** %zu new evaluation%s of your work: ***\n",
-	                   "\n*** 你有 %zu 条新的服务质量评估%s： ***\n"),
-	           n, shell_is_zh(sh) ? "" : n == 1 ? "" : "s");
+	buf_printf(&out,
+	           T(sh, "\n*** %zu new evaluation%s of your work: ***\n",
+	             "\n*** 你有 %zu 条新的服务质量评估%s： ***\n"),
+	           n,
+	           shell_is_zh(sh) ? ""
+	           : n == 1        ? ""
+	                           : "s");
 	for (i = 0; i < n; i++) {
 		char pct[32], day[32];
 
@@ -814,10 +848,12 @@ int cmd_evaluation_login_notice(struct shell *sh)
 		           list[i].totals.passed ? T(sh, "pass", "合格") : T(sh, "FAIL", "不合格"),
 		           list[i].evaluator);
 	}
-	buf_puts(&out, T(sh, "See one with `evaluation show ID`, then acknowledge it (`evaluation ack "
-	                     "ID`) or dispute an item.\n\n",
-	                 "请用 `evaluation show 编号` 查看，然后确认（`evaluation ack 编号`）或对某项"
-	                 "提出申诉。\n\n"));
+	buf_puts(&out,
+	         T(sh,
+	           "See one with `evaluation show ID`, then acknowledge it (`evaluation ack "
+	           "ID`) or dispute an item.\n\n",
+	           "请用 `evaluation show 编号` 查看，然后确认（`evaluation ack 编号`）或对某项"
+	           "提出申诉。\n\n"));
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	store_eval_list_free(list, n);
@@ -827,9 +863,11 @@ int cmd_evaluation_login_notice(struct shell *sh)
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_evaluation_list[] = {
-    {"agent", ARGS_VALUE}, {"status", ARGS_VALUE}, {"kind", ARGS_VALUE},
-    {"complaint", ARGS_VALUE}, {"since", ARGS_VALUE}, {"until", ARGS_VALUE},
-    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0},
+    {"agent", ARGS_VALUE}, {"status", ARGS_VALUE},
+    {"kind", ARGS_VALUE},  {"complaint", ARGS_VALUE},
+    {"since", ARGS_VALUE}, {"until", ARGS_VALUE},
+    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE},
+    {"json", 0},           {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_evaluation_dispute[] = {

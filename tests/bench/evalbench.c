@@ -166,9 +166,10 @@ static int evalbench_query(struct store *ro, const char *name, int runs)
 			rc = store_eval_list(ro, &f, &list, &rows);
 			store_eval_list_free(list, rows);
 		} else {
-			struct eval_trend_filter f = {.by = !strcmp(name, "by-item")    ? EVAL_BY_ITEM
-			                                    : !strcmp(name, "by-agent") ? EVAL_BY_AGENT
-			                                                                : EVAL_BY_WEEK};
+			struct eval_trend_filter f = {.by = !strcmp(name, "by-item") ? EVAL_BY_ITEM
+			                                    : !strcmp(name, "by-agent")
+			                                        ? EVAL_BY_AGENT
+			                                        : EVAL_BY_WEEK};
 			struct eval_trend *list = NULL;
 
 			rc = store_eval_trend(ro, &f, &list, &rows);
@@ -209,8 +210,9 @@ int main(int argc, char **argv)
 			runs = strtoul(argv[a + 1], NULL, 10);
 	}
 	if (db == NULL || etc == NULL || a != argc || stat(db, &sb) == 0 || saves == 0) {
-		fprintf(stderr, "usage: propdesk-evalbench --db NEW_PATH --etc DIR [--evaluations N] "
-		                "[--saves N] [--runs N]\n");
+		fprintf(stderr,
+		        "usage: propdesk-evalbench --db NEW_PATH --etc DIR [--evaluations N] "
+		        "[--saves N] [--runs N]\n");
 		return 2;
 	}
 	if (catalog_load(etc, &cat, &err) < 0 || cat->checklist == NULL) {
@@ -246,7 +248,8 @@ int main(int argc, char **argv)
 		rc = store_tx_batch_begin(st);
 		for (; rc == 0 && i < end; i++)
 			rc = evalbench_one(st, cat->checklist, version, hash, i,
-			                   now - year + (int64_t)((double)year * (double)i / (double)n));
+			                   now - year +
+			                       (int64_t)((double)year * (double)i / (double)n));
 		rc = store_tx_batch_end(st, rc);
 		if (rc == 0 && i % 20000 == 0)
 			fprintf(stderr, "evalbench: %lu of %lu evaluations\n", i, n);
@@ -297,8 +300,10 @@ int main(int argc, char **argv)
 	rc = store_open(db, STORE_READONLY, 5000, &ro);
 	if (rc < 0)
 		return evalbench_fail(NULL, rc, "opening read-only");
-	rc = evalbench_query(ro, "list-agent", (int)runs) || evalbench_query(ro, "list-all", (int)runs) ||
-	     evalbench_query(ro, "by-item", (int)runs) || evalbench_query(ro, "by-agent", (int)runs) ||
+	rc = evalbench_query(ro, "list-agent", (int)runs) ||
+	     evalbench_query(ro, "list-all", (int)runs) ||
+	     evalbench_query(ro, "by-item", (int)runs) ||
+	     evalbench_query(ro, "by-agent", (int)runs) ||
 	     evalbench_query(ro, "by-week", (int)runs);
 	store_close(ro);
 	store_close(st);

@@ -41,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (data[i] == '\n')
 			lines++;
 	if (checklist_parse((const char *)data, size, "f.ini", &c, &err) == 0) {
-		if (c == NULL || err != NULL || c->len != size || memcmp(c->text, data, size) != 0 ||
-		    c->nitems == 0 || c->pass_pct < 0 || c->pass_pct > 100)
+		if (c == NULL || err != NULL || c->len != size ||
+		    memcmp(c->text, data, size) != 0 || c->nitems == 0 || c->pass_pct < 0 ||
+		    c->pass_pct > 100)
 			abort();
 		for (i = 0; i < c->nitems; i++) {
 			const struct checklist_item *it = &c->items[i];

@@ -45,11 +45,10 @@ static char *test_checklist_err(const char *text)
 
 static void test_checklist_shipped(void **state)
 {
-	static const char *const codes[] = {"respect",     "warmth",       "honesty",
-	                                    "courtesy",    "flexibility",  "responsibility",
-	                                    "enthusiasm",  "coordination", "knowledge",
-	                                    "patience",    "character",    "psychological",
-	                                    "skills"};
+	static const char *const codes[] = {
+	    "respect",        "warmth",        "honesty",      "courtesy",  "flexibility",
+	    "responsibility", "enthusiasm",    "coordination", "knowledge", "patience",
+	    "character",      "psychological", "skills"};
 	char dir[8192];
 	struct catalog *cat = NULL;
 	const struct checklist_item *it;
@@ -108,7 +107,8 @@ static void test_checklist_errors(void **state)
 	    {"[checklist]\npass = 101\n", "t.ini:2: [checklist] pass is a percentage"},
 	    {HEAD SEC "[item a]\nsection = s\ntext_zh = 甲\ntext_en = A\nscale = yesno\n",
 	     "t.ini:8: [item a] needs section, text_zh, text_en, scale and weight"},
-	    {HEAD SEC "[item a]\nsection = t\ntext_zh = 甲\ntext_en = A\nscale = yesno\nweight = 1\n",
+	    {HEAD SEC
+	     "[item a]\nsection = t\ntext_zh = 甲\ntext_en = A\nscale = yesno\nweight = 1\n",
 	     "t.ini:8: [item a]: no [section t]"},
 	    {HEAD SEC "[item a]\nscale = 1-10\n", "t.ini:9: [item a] scale is yesno or 1-5"},
 	    {HEAD SEC "[item a]\nweight = 11\n", "t.ini:9: [item a] weight is 1 to 10"},
@@ -152,13 +152,12 @@ static void test_checklist_long_line_and_nul(void **state)
 }
 
 static const char test_checklist_small[] =
-    HEAD SEC
-    "[item a]\nsection = s\ntext_zh = 甲\ntext_en = A\nscale = yesno\nweight = 2\n"
-    "[item b]\nsection = s\ntext_zh = 乙\ntext_en = B\nscale = 1-5\nweight = 1\n"
-    "[item c]\nsection = s\ntext_zh = 丙\ntext_en = C\nscale = yesno\nweight = 3\n"
-    "critical = yes\nna = no\n"
-    "[item d]\nsection = s\ntext_zh = 丁\ntext_en = D\nscale = 1-5\nweight = 1\n"
-    "scope = period\n";
+    HEAD SEC "[item a]\nsection = s\ntext_zh = 甲\ntext_en = A\nscale = yesno\nweight = 2\n"
+             "[item b]\nsection = s\ntext_zh = 乙\ntext_en = B\nscale = 1-5\nweight = 1\n"
+             "[item c]\nsection = s\ntext_zh = 丙\ntext_en = C\nscale = yesno\nweight = 3\n"
+             "critical = yes\nna = no\n"
+             "[item d]\nsection = s\ntext_zh = 丁\ntext_en = D\nscale = 1-5\nweight = 1\n"
+             "scope = period\n";
 
 static void test_checklist_answers(void **state)
 {

@@ -80,11 +80,10 @@ static int test_ce_teardown(void **state)
 	return 0;
 }
 
-static int test_ce_exec(struct testhost *th, const char *name, const char *in, const char *fmt,
-                        ...) __attribute__((format(printf, 4, 5)));
+static int test_ce_exec(struct testhost *th, const char *name, const char *in, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int test_ce_exec(struct testhost *th, const char *name, const char *in, const char *fmt,
-                        ...)
+static int test_ce_exec(struct testhost *th, const char *name, const char *in, const char *fmt, ...)
 {
 	struct shell_opts o = testhost_opts;
 	char cmd[512];
@@ -147,17 +146,16 @@ static void test_ce_stdin_errors(void **state)
 	struct test_ce_fx *fx = *state;
 	struct testhost *th = fx->th;
 
-	assert_int_equal(test_ce_exec(th, "sup1", "respect y\nbogus 3\n", "evaluate %s --stdin",
-	                              fx->n1),
-	                 2);
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", "respect y\nbogus 3\n", "evaluate %s --stdin", fx->n1), 2);
 	testhost_has(th, 2, "stdin:2: `bogus` is no item of this checklist");
 	assert_int_equal(test_ce_exec(th, "sup1", "respect 7\n", "evaluate %s --stdin", fx->n1), 2);
 	testhost_has(th, 2, "stdin:1: respect: `7` is not an answer here: y/n/na");
-	assert_int_equal(test_ce_exec(th, "sup1", "honesty na\n", "evaluate %s --stdin", fx->n1), 2);
-	testhost_has(th, 2, "honesty: `na` is not an answer here: y/n");
-	assert_int_equal(test_ce_exec(th, "sup1", "respect y\nrespect n\n", "evaluate %s --stdin",
-	                              fx->n1),
+	assert_int_equal(test_ce_exec(th, "sup1", "honesty na\n", "evaluate %s --stdin", fx->n1),
 	                 2);
+	testhost_has(th, 2, "honesty: `na` is not an answer here: y/n");
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", "respect y\nrespect n\n", "evaluate %s --stdin", fx->n1), 2);
 	testhost_has(th, 2, "stdin:2: respect is answered twice");
 	/* The period's items are not scored on a complaint. */
 	assert_int_equal(test_ce_exec(th, "sup1", "character 3\n", "evaluate %s --stdin", fx->n1),
@@ -234,7 +232,8 @@ static void test_ce_notice_and_window(void **state)
 	/* Past the window (14 days) a dispute is refused. */
 	store_complaint_set_clock(th->st, store_now_ms() + 15 * 86400000LL);
 	assert_int_equal(
-	    test_ce_exec(th, "agent1", NULL, "evaluation dispute 1 patience --reason 'too late'"), 1);
+	    test_ce_exec(th, "agent1", NULL, "evaluation dispute 1 patience --reason 'too late'"),
+	    1);
 	testhost_has(th, 2, "dispute window of 14 days is over");
 	store_complaint_set_clock(th->st, 0);
 	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation ack 1"), 0);
@@ -253,8 +252,8 @@ static void test_ce_period(void **state)
 
 	localtime_r(&now, &tm);
 	strftime(month, sizeof month, "%Y-%m", &tm);
-	assert_int_equal(test_ce_exec(th, "sup1", "character 4\n", "evaluate --agent agent1 --stdin"),
-	                 2);
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", "character 4\n", "evaluate --agent agent1 --stdin"), 2);
 	testhost_has(th, 2, "--agent A --period YYYY-MM");
 	assert_int_equal(test_ce_exec(th, "sup1", "character 4\n",
 	                              "evaluate --agent agent1 --period 2999-01 --stdin"),
@@ -270,7 +269,8 @@ static void test_ce_period(void **state)
 	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation show 1"), 0);
 	testhost_has(th, 1, month);
 	testhost_has(th, 1, "Recomputed from the pinned version: the same.");
-	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation list --kind period --json"), 0);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation list --kind period --json"),
+	                 0);
 	testhost_has(th, 1, "\"period\":\"");
 	assert_int_equal(testhost_audit_count(th->st, "evaluation.period", "agent=agent1"), 1);
 	test_ce_interactive(th, "agent1");
@@ -291,9 +291,9 @@ static void test_ce_calibration(void **state)
 	p[7] = 'n';
 	p = strstr(other, "patience 3");
 	p[9] = '5';
-	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin",
-	                              fx->n1),
-	                 0);
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin", fx->n1),
+	    0);
 	testhost_has(th, 1, "Calibration #1");
 	/* Blind: neither the other supervisor nor the agent sees it, nor is the agent told. */
 	assert_int_equal(test_ce_exec(th, "sup2", NULL, "evaluation show 1"), 1);
@@ -310,20 +310,22 @@ static void test_ce_calibration(void **state)
 	assert_int_equal(test_ce_exec(th, "sup2", other, "evaluate %s --calibrate --stdin", fx->n1),
 	                 0);
 	assert_int_equal(test_ce_exec(th, "sup2", NULL, "evaluation show 1"), 0);
-	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin",
-	                              fx->n1),
-	                 1);
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --calibrate --stdin", fx->n1),
+	    1);
 	testhost_has(th, 2, "calibrated");
-	assert_int_equal(test_ce_exec(th, "audit1", NULL, "evaluation list --kind calibration --json"),
-	                 0);
+	assert_int_equal(
+	    test_ce_exec(th, "audit1", NULL, "evaluation list --kind calibration --json"), 0);
 	testhost_has(th, 1, "\"id\":2");
 	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report calibration --json"), 0);
 	testhost_has(th, 1, "\"complaints\":1,\"calibrations\":2");
-	testhost_has(th, 1, "{\"item\":\"warmth\",\"pairs\":1,\"agree\":0,\"points_diff\":5,"
-	                    "\"kappa\":0}");
+	testhost_has(th, 1,
+	             "{\"item\":\"warmth\",\"pairs\":1,\"agree\":0,\"points_diff\":5,"
+	             "\"kappa\":0}");
 	testhost_has(th, 1, "{\"item\":\"patience\",\"pairs\":1,\"agree\":0,\"points_diff\":2,");
-	testhost_has(th, 1, "{\"item\":\"respect\",\"pairs\":1,\"agree\":1,\"points_diff\":0,"
-	                    "\"kappa\":null}");
+	testhost_has(th, 1,
+	             "{\"item\":\"respect\",\"pairs\":1,\"agree\":1,\"points_diff\":0,"
+	             "\"kappa\":null}");
 	/* Calibrations are not the agent's scores: no trend counts them. */
 	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report quality --by agent --json"), 0);
 	testhost_has(th, 1, "\"rows\":[]");
@@ -352,9 +354,11 @@ static void test_ce_next(void **state)
 		hits += strstr(testhost_out(th, 1), fx->n1) != NULL;
 	}
 	assert_true(hits > 0 && hits < 20);
-	assert_int_equal(testhost_audit_count(th->st, "evaluation.draw", "seed=777 candidates=2"), 2);
+	assert_int_equal(testhost_audit_count(th->st, "evaluation.draw", "seed=777 candidates=2"),
+	                 2);
 	/* Evaluated, a complaint is no longer drawn. */
-	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1), 0);
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1),
+	                 0);
 	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluate --next --json"), 0);
 	testhost_has(th, 1, n3);
 	testhost_has(th, 1, "\"candidates\":1");

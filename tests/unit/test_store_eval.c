@@ -104,16 +104,14 @@ static void test_se_pin(void **state)
 	int64_t version = 0;
 
 	/* The same content: the same version, nothing new. */
-	assert_int_equal(store_eval_pin(st, &testhost_setup_ctx, "v1 text", 7, &version, hash,
-	                                &created),
-	                 0);
+	assert_int_equal(
+	    store_eval_pin(st, &testhost_setup_ctx, "v1 text", 7, &version, hash, &created), 0);
 	assert_false(created);
 	assert_int_equal(version, fx->version);
 	assert_string_equal(hash, fx->hash);
 	/* Another content: the next version. */
-	assert_int_equal(store_eval_pin(st, &testhost_setup_ctx, "v2 文本", 9, &version, hash,
-	                                &created),
-	                 0);
+	assert_int_equal(
+	    store_eval_pin(st, &testhost_setup_ctx, "v2 文本", 9, &version, hash, &created), 0);
 	assert_true(created);
 	assert_int_equal(version, fx->version + 1);
 	assert_int_equal(testhost_audit_count(st, "checklist.version", NULL), 2);
@@ -224,24 +222,24 @@ static void test_se_ack_dispute_answer(void **state)
 	assert_int_equal(store_eval_ack(st, &test_se_agent, id), STORE_ESTATE);
 
 	/* Disputes: the agent's, of an item it has, one open at a time, within the window. */
-	assert_int_equal(store_eval_dispute(st, &test_se_other, id, "b", "why", false, 0,
-	                                    86400000, NULL),
-	                 STORE_ENOENT);
-	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "zz", "why", false, 0,
-	                                    86400000, NULL),
-	                 STORE_ENOENT);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_other, id, "b", "why", false, 0, 86400000, NULL),
+	    STORE_ENOENT);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "zz", "why", false, 0, 86400000, NULL),
+	    STORE_ENOENT);
 	store_complaint_set_clock(st, store_now_ms() + 2 * 86400000LL);
-	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "b", "why", false, 0,
-	                                    86400000, NULL),
-	                 STORE_ESTATE);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "b", "why", false, 0, 86400000, NULL),
+	    STORE_ESTATE);
 	store_complaint_set_clock(st, 0);
 	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "b", "业主问了五遍", true, 5,
 	                                    86400000, &did),
 	                 0);
 	assert_true(did > 0);
-	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "b", "again", false, 0,
-	                                    86400000, NULL),
-	                 STORE_EEXIST);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "b", "again", false, 0, 86400000, NULL),
+	    STORE_EEXIST);
 	assert_int_equal(store_eval_ack(st, &test_se_agent, id), STORE_ESTATE);
 	assert_int_equal(store_eval_get(st, id, &e), 0);
 	assert_int_equal(e.status, EVAL_DISPUTED);
@@ -284,15 +282,15 @@ static void test_se_ack_dispute_answer(void **state)
 			assert_int_equal(store_eval_trend(st, &tf, &rows, &n), 0);
 			assert_int_equal(n, 3);
 			assert_int_equal(rows[0].earned + rows[1].earned + rows[2].earned, 30);
-			assert_int_equal(rows[0].possible + rows[1].possible + rows[2].possible, 30);
+			assert_int_equal(rows[0].possible + rows[1].possible + rows[2].possible,
+			                 30);
 			store_eval_trend_free(rows, n);
 		}
 	}
 
 	/* A kept score keeps the acknowledgement. */
-	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "a", "x", false, 0, 86400000,
-	                                    NULL),
-	                 0);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "a", "x", false, 0, 86400000, NULL), 0);
 	ans.item = "a";
 	ans.resolution = EVAL_KEEP;
 	ans.answer = 1;
