@@ -120,6 +120,20 @@ pd_assert_eq "$(json '(d["version"], d["pass"])' <<<"$out")" "(1, 80)" "the old 
 out=$(pd_ssh sup1 "evaluation show $id --json")
 pd_assert_eq "$(json '(d["version"], d["recomputed_matches"])' <<<"$out")" "(1, True)" \
 	"the evaluation keeps version 1"
+# A broken checklist is refused on reload, with its line; the running one is kept.
+cp "$PD_ETC/checklist.ini" "$PD_TMP/checklist.good"
+sed -i 's/^weight = 3$/weight = 30/' "$PD_ETC/checklist.ini"
+kill -HUP "$PD_PID"
+for _ in $(seq 1 100); do
+	grep -q 'checklist.ini:[0-9]*: \[item honesty\] weight is 1 to 10' "$PD_LOG" && break
+	sleep 0.05
+done
+grep -q 'checklist.ini:[0-9]*: \[item honesty\] weight is 1 to 10' "$PD_LOG" ||
+	pd_fail "a broken checklist was not refused with its line"
+grep -q 'reload refused' "$PD_LOG" || pd_fail "the reload was not refused"
+out=$(pd_ssh sup1 "checklist show --json")
+pd_assert_eq "$(json '(d["version"], d["pass"])' <<<"$out")" "(2, 85)" "the running checklist kept"
+cp "$PD_TMP/checklist.good" "$PD_ETC/checklist.ini"
 
 # --- the interactive form: a critical failure fails the evaluation ---------------------------------
 pd_tmux_start s1 "$(pd_ssh_cmd sup1 -tt -o SetEnv=LANG=en_US.UTF-8)"
