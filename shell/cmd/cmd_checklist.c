@@ -82,13 +82,13 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 		}
 	} else {
 		/* The one in force, pinned now if it is new. */
-		rc = cmd_eval_current(sh, &cl, &version, hash);
+		rc = cmd_eval_util_current(sh, &cl, &version, hash);
 		if (rc != CMD_OK)
 			return rc;
 		checklist_free(cl);
 		cl = NULL;
 	}
-	rc = cmd_eval_version(sh, version, &cl, &v);
+	rc = cmd_eval_util_version(sh, version, &cl, &v);
 	if (rc != CMD_OK)
 		return rc;
 	buf_init(&out);
@@ -201,7 +201,7 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 			const char *cells[5];
 
 			snprintf(n, sizeof n, "%lld", (long long)r->rows[i].count);
-			cmd_eval_pct(r->rows[i].earned, r->rows[i].possible, pct, sizeof pct);
+			cmd_eval_util_pct(r->rows[i].earned, r->rows[i].possible, pct, sizeof pct);
 			if (items)
 				snprintf(pass, sizeof pass, "-");
 			else
@@ -262,7 +262,7 @@ static int cmd_checklist_report(struct shell *sh, struct args *a)
 	}
 	if (agent != NULL && !cmd_util_desk_account(sh, "--agent ", agent))
 		return CMD_USAGE;
-	rc = cmd_eval_days(sh, a, &f.since_ms, &f.until_ms);
+	rc = cmd_eval_util_days(sh, a, &f.since_ms, &f.until_ms);
 	if (rc != CMD_OK)
 		return rc;
 	r = calloc(1, sizeof *r);
@@ -272,7 +272,7 @@ static int cmd_checklist_report(struct shell *sh, struct args *a)
 	r->job.finish = cmd_checklist_report_finish;
 	r->job.free = cmd_checklist_report_free;
 	r->json = args_has(a, "json");
-	r->agent = cmd_eval_dup(agent);
+	r->agent = cmd_eval_util_dup(agent);
 	r->f = f;
 	r->f.agent = r->agent;
 	return cmd_util_job(sh, &r->job, true);
@@ -463,7 +463,7 @@ static int cmd_checklist_calibration(struct shell *sh, struct args *a)
 
 	if (c == NULL)
 		abort();
-	rc = cmd_eval_days(sh, a, &c->since, &c->until);
+	rc = cmd_eval_util_days(sh, a, &c->since, &c->until);
 	if (rc != CMD_OK) {
 		free(c);
 		return rc;
@@ -631,7 +631,7 @@ int cmd_checklist_next(struct shell *sh, struct args *a)
 	x->job.run = cmd_checklist_next_run;
 	x->job.finish = cmd_checklist_next_finish;
 	x->job.free = cmd_checklist_next_free;
-	x->team = cmd_eval_dup(sh->user.name);
+	x->team = cmd_eval_util_dup(sh->user.name);
 	x->seed = seed != NULL ? (uint64_t)v : (uint64_t)store_now_ms();
 	x->json = args_has(a, "json");
 	return cmd_util_job(sh, &x->job, true);

@@ -26,222 +26,6 @@
 #include "store_eval.h"
 #include "utf8.h"
 
-#define CMD_EVAL_HISTORY_MAX 8 /* history rows shown alongside */
-
-/* ---- shared with cmd_evaluation.c ----------------------------------------------------------- */
-
-int cmd_eval_current(struct shell *sh, struct checklist **out, int64_t *version,
-                     char hash[EVAL_HASH_HEX + 1])
-{
-	struct catalog *cat = cmd_util_catalog(sh);
-	struct audit_ctx ctx;
-	bool created = false;
-	int rc;
-
-	*out = NULL;
-	if (cat == NULL || cat->checklist == NULL) {
-		catalog_unref(cat);
-		shell_errorf(sh, "%s",
-		             T(sh, "no checklist is loaded (etc/checklist.ini)",
-		               "未加载服务标准检查表（etc/checklist.ini）"));
-		return CMD_ERROR;
-	}
-	shell_audit_ctx(sh, &ctx);
-	rc = store_eval_pin(sh->host.store, &ctx, cat->checklist->text, cat->checklist->len,
-	                    version, hash, &created);
-	catalog_unref(cat);
-	if (rc < 0)
-		return shell_store_error(sh, rc);
-	return cmd_eval_version(sh, *version, out, NULL);
-}
-
-int cmd_eval_version(struct shell *sh, int64_t version, struct checklist **out,
-                     struct eval_version *v)
-{
-	struct eval_version mine;
-	char name[48], *err = NULL;
-	int rc;
-
-	*out = NULL;
-	if (v == NULL)
-		v = &mine;
-	rc = store_eval_version_get(sh->host.store, version, v);
-	if (rc == STORE_ENOENT) {
-		if (version == 0)
-			shell_errorf(
-			    sh, "%s",
-			    T(sh, "no checklist version is pinned yet", "尚未记录任何检查表版本"));
-		else
-			shell_errorf(sh, T(sh, "no checklist version %lld", "没有第 %lld 版检查表"),
-			             (long long)version);
-		return CMD_ERROR;
-	}
-	if (rc < 0)
-		return shell_store_error(sh, rc);
-	snprintf(name, sizeof name, "checklist v%lld", (long long)v->version);
-	rc = checklist_parse(v->content, v->len, name, out, &err);
-	if (rc < 0) {
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, err);
-		shell_errorf(sh, "%s", buf_cstr(&w));
-		buf_free(&w);
-		free(err);
-	}
-	if (v == &mine)
-		store_eval_version_clear(&mine);
-	return rc < 0 ? CMD_ERROR : CMD_OK;
-}
-
-void cmd_eval_pct(int64_t earned, int64_t possible, char *out, size_t len)
-{
-	int64_t x10 = possible > 0 ? (earned * 1000 + possible / 2) / possible : 0;
-
-	snprintf(out, len, "%lld.%lld%%", (long long)(x10 / 10), (long long)(x10 % 10));
-}
-
-int cmd_eval_id(struct shell *sh, const char *s, int64_t *id)
-{
-	const char *p = s[0] == '#' ? s + 1 : s;
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	v = strtoll(p, &end, 10);
-	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, s);
-		shell_errorf(sh,
-		             T(sh, "`%s` is not an evaluation number (evaluation list shows them)",
-		               "`%s` 不是评估编号（可用 evaluation list 查看）"),
-		             buf_cstr(&w));
-		buf_free(&w);
-		return CMD_USAGE;
-	}
-	*id = v;
-	return CMD_OK;
-}
-
-/* --since and --until, when given. */
-int cmd_eval_days(struct shell *sh, struct args *a, int64_t *since, int64_t *until)
-{
-	int rc = CMD_OK;
-
-	if (args_get(a, "since") != NULL)
-		rc = cmd_util_parse_day(sh, "since", args_get(a, "since"), false, since);
-	if (rc == CMD_OK && args_get(a, "until") != NULL)
-		rc = cmd_util_parse_day(sh, "until", args_get(a, "until"), true, until);
-	return rc;
-}
-
-char *cmd_eval_dup(const char *s)
-{
-	char *d = s != NULL ? strdup(s) : NULL;
-
-	if (s != NULL && d == NULL)
-		abort();
-	return d;
-}
-
-static void cmd_eval_indent(struct buf *out, const char *text)
-{
-	const char *p;
-
-	buf_puts(out, "    ");
-	for (p = text != NULL ? text : ""; *p != '\0'; p++) {
-		if (*p == '\n') {
-			buf_puts(out, "\n    ");
-			continue;
-		}
-		buf_putc(out, *p);
-	}
-	buf_putc(out, '\n');
-}
-
-static void cmd_eval_words(struct shell *sh, const struct complaint *c, struct buf *out)
-{
-	struct buf w;
-
-	buf_init(&w);
-	shell_clean(&w, c->words);
-	buf_printf(out, "  %s\n", T(sh, "The owner's words:", "业主原话："));
-	cmd_eval_indent(out, buf_cstr(&w));
-	buf_free(&w);
-}
-
-static void cmd_eval_techniques(struct shell *sh, const struct complaint *c, struct buf *out)
-{
-	struct catalog *cat = cmd_util_catalog(sh);
-	size_t i;
-
-	buf_printf(out, "  %s ", T(sh, "Techniques used:", "使用的沟通方法："));
-	if (c->ntechniques == 0)
-		buf_puts(out, T(sh, "(none recorded)", "（未记录）"));
-	for (i = 0; i < c->ntechniques; i++) {
-		buf_printf(out, "%s%s (", i ? ", " : "", c->techniques[i]);
-		shell_clean(out, cmd_util_technique_name(sh, cat, c->techniques[i]));
-		buf_putc(out, ')');
-	}
-	buf_putc(out, '\n');
-	catalog_unref(cat);
-}
-
-static void cmd_eval_promises(struct shell *sh, const struct complaint *c, struct buf *out)
-{
-	int64_t now = store_now_ms();
-	size_t i;
-
-	buf_printf(out, "  %s", T(sh, "Promises:", "承诺："));
-	if (c->npromises == 0)
-		buf_printf(out, " %s", T(sh, "(none recorded)", "（未登记）"));
-	buf_putc(out, '\n');
-	for (i = 0; i < c->npromises; i++) {
-		const struct promise *p = &c->promises[i];
-		char due[32];
-
-		cmd_util_time(p->due_ms, true, due, sizeof due);
-		buf_printf(out, "    #%lld %s %s [%s] ", (long long)p->id, due, p->agent,
-		           cmd_util_promise_state(sh, p->status, p->due_ms, now));
-		shell_clean(out, p->what);
-		buf_putc(out, '\n');
-	}
-}
-
-static void cmd_eval_history(struct shell *sh, const struct complaint *c, struct buf *out)
-{
-	size_t i = c->nhistory > CMD_EVAL_HISTORY_MAX ? c->nhistory - CMD_EVAL_HISTORY_MAX : 0;
-
-	buf_printf(out, "  %s\n", T(sh, "History:", "处理记录："));
-	for (; i < c->nhistory; i++) {
-		const struct complaint_event *e = &c->history[i];
-		char ts[32];
-
-		cmd_util_time(e->ts_ms, true, ts, sizeof ts);
-		buf_printf(out, "    %s %s ", ts, e->account != NULL ? e->account : "-");
-		shell_clean(out, e->action);
-		if (e->detail != NULL) {
-			buf_puts(out, ": ");
-			shell_clean(out, e->detail);
-		}
-		buf_putc(out, '\n');
-	}
-}
-
-void cmd_eval_context(struct shell *sh, const struct complaint *c, struct buf *out)
-{
-	buf_printf(out, "%s %s · %s %s · %s ", T(sh, "Complaint", "投诉"), c->number,
-	           T(sh, "unit", "单元"), c->unit, T(sh, "agent", "客服"));
-	shell_clean(out, c->agent);
-	buf_printf(out, " · %s\n", cmd_util_status_label(sh, c->status));
-	cmd_eval_words(sh, c, out);
-	cmd_eval_techniques(sh, c, out);
-	cmd_eval_promises(sh, c, out);
-	cmd_eval_history(sh, c, out);
-}
-
 /* ---- the scoring ---------------------------------------------------------------------------- */
 
 struct cmd_eval_run {
@@ -369,7 +153,7 @@ static void cmd_eval_summary(struct shell *sh, const struct cmd_eval_run *r, str
 			buf_printf(out, "  %s", T(sh, "CRITICAL FAILURE", "关键项不合格"));
 		buf_putc(out, '\n');
 	}
-	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
+	cmd_eval_util_pct(s.earned, s.possible, pct, sizeof pct);
 	buf_printf(out,
 	           T(sh, "Score = Σ(points × weight) / Σ(5 × weight) = %lld / %lld = %s",
 	             "得分 = Σ(得分 × 权重) / Σ(5 × 权重) = %lld / %lld = %s"),
@@ -445,7 +229,7 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
-	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
+	cmd_eval_util_pct(s.earned, s.possible, pct, sizeof pct);
 	if (json) {
 		struct buf out;
 		struct json j;
@@ -625,7 +409,7 @@ static void cmd_eval_period_context(struct shell *sh, const struct cmd_eval_run 
 		possible += list[i].totals.possible;
 		passed += list[i].totals.passed ? 1 : 0;
 	}
-	cmd_eval_pct(earned, possible, pct, sizeof pct);
+	cmd_eval_util_pct(earned, possible, pct, sizeof pct);
 	buf_printf(out,
 	           T(sh, "  Evaluations of complaints that month: %zu, %lld passed, score %s\n",
 	             "  当月投诉评估：%zu 条，合格 %lld 条，得分率 %s\n"),
@@ -674,16 +458,16 @@ static bool cmd_eval_item_enter(struct form *f)
 	}
 	switch (r->scope == CHECKLIST_PERIOD ? CHECKLIST_LINK_NONE : it->link) {
 	case CHECKLIST_LINK_WORDS:
-		cmd_eval_words(sh, &r->c, &out);
+		cmd_eval_util_words(sh, &r->c, &out);
 		break;
 	case CHECKLIST_LINK_TECHNIQUES:
-		cmd_eval_techniques(sh, &r->c, &out);
+		cmd_eval_util_techniques(sh, &r->c, &out);
 		break;
 	case CHECKLIST_LINK_PROMISES:
-		cmd_eval_promises(sh, &r->c, &out);
+		cmd_eval_util_promises(sh, &r->c, &out);
 		break;
 	case CHECKLIST_LINK_HISTORY:
-		cmd_eval_history(sh, &r->c, &out);
+		cmd_eval_util_history(sh, &r->c, &out);
 		break;
 	case CHECKLIST_LINK_NONE:
 		break;
@@ -901,7 +685,7 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	if (r->scope == CHECKLIST_PERIOD)
 		cmd_eval_period_context(sh, r, &out);
 	else
-		cmd_eval_context(sh, &r->c, &out);
+		cmd_eval_util_context(sh, &r->c, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	draft = cmd_eval_draft(sh, r);
@@ -1016,7 +800,7 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 	                         : cmd_eval_complaint_target(sh, a, r);
 	if (rc != CMD_OK)
 		goto fail;
-	rc = cmd_eval_current(sh, &r->cl, &r->version, r->hash);
+	rc = cmd_eval_util_current(sh, &r->cl, &r->version, r->hash);
 	if (rc != CMD_OK)
 		goto fail;
 	if (checklist_count(r->cl, r->scope) == 0) {

@@ -3,7 +3,7 @@
  * "no such evaluation"); supervisors, auditors and admins see all. Every score shown is recomputed
  * from the checklist version it was pinned to. */
 #include "cmd.h"
-#include "cmd_eval_int.h"
+#include "cmd_eval_util.h"
 #include "cmd_groups.h"
 #include "cmd_util.h"
 
@@ -275,14 +275,14 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	size_t k;
 	int rc;
 
-	rc = cmd_eval_id(sh, a->pos[0], &id);
+	rc = cmd_eval_util_id(sh, a->pos[0], &id);
 	if (rc != CMD_OK)
 		return rc;
 	rc = cmd_evaluation_load(sh, id, &e);
 	if (rc != CMD_OK)
 		return rc;
 	memset(&self, 0, sizeof self);
-	rc = cmd_eval_version(sh, e.version, &cl, NULL);
+	rc = cmd_eval_util_version(sh, e.version, &cl, NULL);
 	if (rc == CMD_OK) {
 		cmd_evaluation_answers(cl, &e, answers);
 		checklist_score(cl, cmd_evaluation_scope(&e), answers, &re);
@@ -341,7 +341,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	}
 	table_render(t, &out);
 	table_free(t);
-	cmd_eval_pct(e.totals.earned, e.totals.possible, pct, sizeof pct);
+	cmd_eval_util_pct(e.totals.earned, e.totals.possible, pct, sizeof pct);
 	buf_printf(&out,
 	           T(sh, "Score = Σ(points × weight) / Σ(5 × weight) = %lld / %lld = %s",
 	             "得分 = Σ(得分 × 权重) / Σ(5 × 权重) = %lld / %lld = %s"),
@@ -366,7 +366,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 		            "Recomputed from the pinned version: DIFFERENT (see the audit log).",
 		            "按所记录的版本重新计算：结果不一致（请查审计日志）。"));
 	if (have_self) {
-		cmd_eval_pct(self.totals.earned, self.totals.possible, pct, sizeof pct);
+		cmd_eval_util_pct(self.totals.earned, self.totals.possible, pct, sizeof pct);
 		buf_printf(
 		    &out,
 		    T(sh, "The agent's self-check #%lld: %s, %s.\n", "客服自查 #%lld：%s，%s。\n"),
@@ -486,7 +486,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 
 			snprintf(id, sizeof id, "#%lld", (long long)e->id);
 			cmd_util_time(e->created_ms, false, day, sizeof day);
-			cmd_eval_pct(e->totals.earned, e->totals.possible, pct, sizeof pct);
+			cmd_eval_util_pct(e->totals.earned, e->totals.possible, pct, sizeof pct);
 			cells[0] = id;
 			cells[1] = day;
 			cells[2] = e->kind == EVAL_SELF          ? T(sh, "self", "自查")
@@ -553,7 +553,7 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 		               "--kind 取值为 supervisor、self、period 或 calibration"));
 		return CMD_USAGE;
 	}
-	rc = cmd_eval_days(sh, a, &f.since_ms, &f.until_ms);
+	rc = cmd_eval_util_days(sh, a, &f.since_ms, &f.until_ms);
 	if (rc == CMD_OK)
 		rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"),
 		                          CMD_EVALUATION_LIST_MAX, &f.limit);
@@ -568,10 +568,10 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 	l->job.finish = cmd_evaluation_list_finish;
 	l->job.free = cmd_evaluation_list_free;
 	l->json = args_has(a, "json");
-	l->agent = cmd_eval_dup(agent);
-	l->user = cmd_eval_dup(sh->user.name);
+	l->agent = cmd_eval_util_dup(agent);
+	l->user = cmd_eval_util_dup(sh->user.name);
 	l->role = sh->user.role;
-	l->number = cmd_eval_dup(args_get(a, "complaint"));
+	l->number = cmd_eval_util_dup(args_get(a, "complaint"));
 	if (l->number != NULL) {
 		char *p;
 
@@ -605,7 +605,7 @@ static int cmd_evaluation_ack(struct shell *sh, struct args *a)
 {
 	struct audit_ctx ctx;
 	int64_t id;
-	int rc = cmd_eval_id(sh, a->pos[0], &id);
+	int rc = cmd_eval_util_id(sh, a->pos[0], &id);
 
 	if (rc != CMD_OK)
 		return rc;
@@ -633,7 +633,7 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 	int64_t id, did = 0;
 	int rc, proposed = 0;
 
-	rc = cmd_eval_id(sh, a->pos[0], &id);
+	rc = cmd_eval_util_id(sh, a->pos[0], &id);
 	if (rc != CMD_OK)
 		return rc;
 	if (!cmd_util_text_ok(sh, "--reason", reason, EVAL_TEXT_MAX))
@@ -649,7 +649,7 @@ static int cmd_evaluation_dispute(struct shell *sh, struct args *a)
 		rc = CMD_DENIED;
 		goto out;
 	}
-	rc = cmd_eval_version(sh, e.version, &cl, NULL);
+	rc = cmd_eval_util_version(sh, e.version, &cl, NULL);
 	if (rc != CMD_OK)
 		goto out;
 	ci = checklist_item(cl, item, NULL);
@@ -723,7 +723,7 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 	int64_t id;
 	int rc;
 
-	rc = cmd_eval_id(sh, a->pos[0], &id);
+	rc = cmd_eval_util_id(sh, a->pos[0], &id);
 	if (rc != CMD_OK)
 		return rc;
 	if (!cmd_util_text_ok(sh, "--comment", comment, EVAL_TEXT_MAX))
@@ -731,7 +731,7 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 	rc = cmd_evaluation_load(sh, id, &e);
 	if (rc != CMD_OK)
 		return rc;
-	rc = cmd_eval_version(sh, e.version, &cl, NULL);
+	rc = cmd_eval_util_version(sh, e.version, &cl, NULL);
 	if (rc != CMD_OK)
 		goto out;
 	for (k = 0; k < e.ndisputes; k++)
@@ -797,7 +797,7 @@ static int cmd_evaluation_answer(struct shell *sh, struct args *a)
 		rc = cmd_evaluation_change_error(sh, id, rc, "");
 		goto out;
 	}
-	cmd_eval_pct(s.earned, s.possible, pct, sizeof pct);
+	cmd_eval_util_pct(s.earned, s.possible, pct, sizeof pct);
 	shell_printf(sh,
 	             T(sh, "Dispute of %s on evaluation #%lld answered (%s): score now %s, %s.\n",
 	               "项目 %s（评估 #%lld）的申诉已答复（%s）：现得分 %s，%s。\n"),
@@ -841,7 +841,7 @@ int cmd_evaluation_login_notice(struct shell *sh)
 	for (i = 0; i < n; i++) {
 		char pct[32], day[32];
 
-		cmd_eval_pct(list[i].totals.earned, list[i].totals.possible, pct, sizeof pct);
+		cmd_eval_util_pct(list[i].totals.earned, list[i].totals.possible, pct, sizeof pct);
 		cmd_util_time(list[i].created_ms, false, day, sizeof day);
 		buf_printf(&out, "  #%lld %s %s %s %s (%s)\n", (long long)list[i].id, day,
 		           cmd_evaluation_of(&list[i]), pct,
