@@ -508,6 +508,15 @@ static int cmd_eval_item_accept(struct form *f, const char *v)
 	return FORM_NEXT;
 }
 
+/* The overall comment given with --comment, when there is one. */
+static void cmd_eval_comment_def(struct form *f, struct buf *out)
+{
+	struct cmd_eval_run *r = form_arg(f);
+
+	if (r->comment != NULL)
+		buf_puts(out, r->comment);
+}
+
 static int cmd_eval_comment_accept(struct form *f, const char *v)
 {
 	struct cmd_eval_run *r = form_arg(f);
@@ -666,6 +675,7 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	r->steps[r->nsteps++] = (struct form_step){.key = "comment",
 	                                           .prompt_en = "\nOverall comment (Enter: none)",
 	                                           .prompt_zh = "\n总体评语（回车跳过）",
+	                                           .def = cmd_eval_comment_def,
 	                                           .accept = cmd_eval_comment_accept};
 	r->steps[r->nsteps++] = (struct form_step){.key = "confirm",
 	                                           .prompt_en = "Save? (Y/n)",

@@ -215,6 +215,32 @@ static void test_ce_form_resumed(void **state)
 	                 1);
 }
 
+static void test_ce_form_comment(void **state)
+{
+	static const char *const answers[] = {"y", "y", "y", "y", "3", "y", "3", "3", "3", "3"};
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	char line[96];
+	const char *o = NULL;
+	size_t i;
+
+	test_ce_interactive(th, "sup1");
+	snprintf(line, sizeof line, "evaluate %s --comment 'overall fine'\r", fx->n1);
+	testhost_type(th, line);
+	for (i = 0; i < 10; i++) {
+		snprintf(line, sizeof line, "%s\r", answers[i]);
+		o = testhost_type(th, line);
+	}
+	/* --comment is the overall comment's default. */
+	testhost_expect(o, "[overall fine]");
+	testhost_type(th, "\r");
+	o = testhost_type(th, "\r");
+	testhost_expect(o, "Evaluation #1 of");
+	testhost_stop(th);
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluation show 1"), 0);
+	testhost_has(th, 1, "Comment: overall fine");
+}
+
 static void test_ce_notice_and_window(void **state)
 {
 	struct test_ce_fx *fx = *state;
@@ -372,6 +398,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ce_roles, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_stdin_errors, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_form_resumed, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_form_comment, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_notice_and_window, test_ce_setup,
 	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
