@@ -11,7 +11,9 @@
 #include "auth.h"
 #include "buf.h"
 #include "config.h"
+#include "catalog.h"
 #include "demo.h"
+#include "demo_eval.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -177,6 +179,33 @@ static int main_db_migrate(const struct main_opts *o)
 	return 0;
 }
 
+/* demo seed, after the complaints: their quality evaluations (demo_eval.h) against the
+ * checklist of the configuration's catalogs, when there is one. */
+static int main_demo_evaluations(const struct config *cfg, struct store *st)
+{
+	struct demo_eval_stats es;
+	struct catalog *cat = NULL;
+	char *err = NULL;
+	int rc;
+
+	if (catalog_load(cfg->catalog_dir, &cat, &err) < 0) {
+		fprintf(stderr, "propdeskd: demo seed: no evaluations: %s\n", err);
+		free(err);
+		return 0;
+	}
+	if (cat->checklist == NULL) {
+		catalog_unref(cat);
+		return 0;
+	}
+	rc = demo_eval_seed(st, cat->checklist, 35, DEMO_DEFAULT_SEED, &es, stderr);
+	if (rc == 0)
+		printf("demo: %zu evaluations (%zu self-checks, %zu acknowledged, %zu disputed, %zu "
+		       "of them answered)\n",
+		       es.evaluations, es.self, es.acked, es.disputed, es.answered);
+	catalog_unref(cat);
+	return rc;
+}
+
 /* demo seed: the demo desk's units and complaints (demo.h). */
 static int main_demo_seed(const struct main_opts *o)
 {
@@ -209,6 +238,8 @@ static int main_demo_seed(const struct main_opts *o)
 		       ds.units, ds.complaints, ds.notes, ds.promises, ds.promises_kept,
 		       ds.promises_late, ds.promises_withdrawn, ds.handovers, ds.escalations,
 		       ds.resolutions, ds.reopenings);
+	if (rc == 0)
+		rc = main_demo_evaluations(&cfg, st);
 	store_close(st);
 	config_free(&cfg);
 	return rc == 0 ? 0 : 1;

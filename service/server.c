@@ -13,11 +13,13 @@
 #include "addrlimit.h"
 #include "auth.h"
 #include "catalog.h"
+#include "checklist.h"
 #include "log.h"
 #include "session.h"
 #include "sshsrv.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_eval.h"
 #include "store_schema.h"
 #include "telnetsrv.h"
 #include "xalloc.h"
@@ -415,6 +417,21 @@ static int server_load_catalog(struct server *srv, const struct config *cfg)
 	srv->catalog = c;
 	log_info(NULL, "catalog: %zu techniques, %zu categories from %s", c->ntechniques,
 		 c->ncategories, cfg->catalog_dir);
+	/* Each content of the quality checklist is a version of its own, pinned as it loads. */
+	if (c->checklist != NULL && srv->store != NULL) {
+		struct audit_ctx ctx = {.account = "propdeskd", .transport = "cli"};
+		char hash[EVAL_HASH_HEX + 1];
+		int64_t version = 0;
+		bool created = false;
+		int rc = store_eval_pin(srv->store, &ctx, c->checklist->text, c->checklist->len,
+					&version, hash, &created);
+
+		if (rc < 0)
+			log_warn(NULL, "checklist: not pinned: %s", store_strerror(rc, "en"));
+		else
+			log_info(NULL, "checklist: version %lld%s, sha256 %.16s…", (long long)version,
+				 created ? " (new)" : "", hash);
+	}
 	return 0;
 }
 

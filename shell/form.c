@@ -91,6 +91,11 @@ void *form_arg(struct form *f)
 	return f->arg;
 }
 
+const char *form_current_key(struct form *f)
+{
+	return f->cur < f->spec->nsteps ? f->spec->steps[f->cur].key : "";
+}
+
 int form_step_index(struct form *f, const char *key)
 {
 	size_t i;

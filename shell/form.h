@@ -68,6 +68,9 @@ int form_start(struct shell *sh, const struct form_spec *spec, void *arg, const 
 
 struct shell *form_shell(struct form *f);
 void *form_arg(struct form *f);
+/* The key of the step being asked: its enter, def, help and accept run for it (steps built at
+ * run time, one per checklist item, tell themselves apart by it). */
+const char *form_current_key(struct form *f);
 /* A value (NULL when not set). Borrowed until it is set again. */
 const char *form_get(struct form *f, const char *key);
 /* Sets (copies) or, with value NULL, removes a value. At most FORM_VALUES_MAX keys. */

@@ -356,6 +356,94 @@ static const struct store_schema_step store_schema_steps[] = {
     {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);", NULL},
     /* The rollup behind `report techniques`: store_schema_v6 above. */
     {6, NULL, store_schema_v6},
+        /* The quality checklist's versions, each content pinned by its SHA-256; evaluations of a
+     * complaint by a supervisor and agents' self-checks, their items, and disputes of single
+     * items with their answers (store_eval.c). */
+    {8, "CREATE TABLE checklist_versions ("
+        " version INTEGER PRIMARY KEY,"
+        " hash TEXT NOT NULL UNIQUE,"
+        " content TEXT NOT NULL,"
+        " pinned_ms INTEGER NOT NULL"
+        ");"
+        "CREATE TABLE evaluations ("
+        " id INTEGER PRIMARY KEY,"
+        " kind TEXT NOT NULL CHECK (kind IN ('supervisor', 'self', 'period', 'calibration')),"
+        " status TEXT NOT NULL"
+        "  CHECK (status IN ('new', 'acked', 'disputed', 'self', 'calibration')),"
+        " complaint_id INTEGER REFERENCES complaints(id),"
+        " agent TEXT NOT NULL,"
+        " evaluator TEXT NOT NULL,"
+        " version INTEGER NOT NULL REFERENCES checklist_versions(version),"
+        " hash TEXT NOT NULL,"
+        " earned INTEGER NOT NULL,"
+        " possible INTEGER NOT NULL,"
+        " critical_failed INTEGER NOT NULL,"
+        " passed INTEGER NOT NULL CHECK (passed IN (0, 1)),"
+        " comment TEXT,"
+        " created_ms INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL,"
+        " acked_ms INTEGER NOT NULL DEFAULT 0,"
+        " period TEXT,"
+        " week TEXT NOT NULL,"
+        " month TEXT NOT NULL,"
+        " CHECK ((complaint_id IS NULL) = (kind = 'period'))"
+        ");"
+        "CREATE INDEX evaluations_agent ON evaluations (agent, created_ms);"
+        "CREATE INDEX evaluations_created ON evaluations (created_ms);"
+        "CREATE INDEX evaluations_complaint ON evaluations (complaint_id, kind);"
+        /* The trends read these alone, in the order they group by. */
+        "CREATE INDEX evaluations_trend_agent ON evaluations (kind, agent, created_ms, earned,"
+        " possible, passed, critical_failed);"
+        "CREATE INDEX evaluations_trend_week ON evaluations (kind, week, created_ms, agent,"
+        " earned, possible, passed, critical_failed);"
+        "CREATE INDEX evaluations_trend_month ON evaluations (kind, month, created_ms, agent,"
+        " earned, possible, passed, critical_failed);"
+        "CREATE TABLE evaluation_items ("
+        " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),"
+        " pos INTEGER NOT NULL,"
+        " item TEXT NOT NULL,"
+        " answer INTEGER NOT NULL CHECK (answer BETWEEN -1 AND 5),"
+        " points INTEGER NOT NULL,"
+        " weight INTEGER NOT NULL,"
+        " critical INTEGER NOT NULL CHECK (critical IN (0, 1)),"
+        " failed INTEGER NOT NULL CHECK (failed IN (0, 1)),"
+        " comment TEXT,"
+        " counted INTEGER NOT NULL CHECK (counted IN (0, 1)),"
+        " agent TEXT NOT NULL,"
+        " created_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (evaluation_id, item)"
+        ") WITHOUT ROWID;"
+        /* By item, the answers a trend counts (supervisors' of complaints and periods). */
+        "CREATE INDEX evaluation_items_trend ON evaluation_items (counted, item, created_ms,"
+        " agent, answer, points, weight, failed);"
+        /* The same summed per item, month and agent as they are saved and answered, so that
+         * a trend by item over whole months reads a row per item, month and agent. */
+        "CREATE TABLE evaluation_item_months ("
+        " item TEXT NOT NULL,"
+        " month TEXT NOT NULL,"
+        " agent TEXT NOT NULL,"
+        " answers INTEGER NOT NULL,"
+        " earned INTEGER NOT NULL,"
+        " possible INTEGER NOT NULL,"
+        " failed INTEGER NOT NULL,"
+        " PRIMARY KEY (item, month, agent)"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE evaluation_disputes ("
+        " id INTEGER PRIMARY KEY,"
+        " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),"
+        " item TEXT NOT NULL,"
+        " agent TEXT NOT NULL,"
+        " reason TEXT NOT NULL,"
+        " proposed INTEGER,"
+        " created_ms INTEGER NOT NULL,"
+        " resolution TEXT CHECK (resolution IN ('keep', 'accept', 'set')),"
+        " old_answer INTEGER,"
+        " new_answer INTEGER,"
+        " resolver TEXT,"
+        " answer TEXT,"
+        " resolved_ms INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE INDEX evaluation_disputes_eval ON evaluation_disputes (evaluation_id, item);", NULL},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])
@@ -402,6 +490,11 @@ static int store_schema_apply(struct store *st, const struct store_schema_step *
 
 int store_schema_migrate(struct store *st)
 {
+	return store_schema_migrate_to(st, store_schema_latest_version());
+}
+
+int store_schema_migrate_to(struct store *st, int version)
+{
 	size_t i;
 	int rc, v;
 
@@ -415,7 +508,7 @@ int store_schema_migrate(struct store *st)
 		return STORE_ESCHEMA;
 	}
 	for (i = 0; i < STORE_SCHEMA_NSTEPS; i++) {
-		if (store_schema_steps[i].version <= v)
+		if (store_schema_steps[i].version <= v || store_schema_steps[i].version > version)
 			continue;
 		rc = store_schema_apply(st, &store_schema_steps[i]);
 		if (rc < 0)

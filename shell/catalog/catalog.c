@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "checklist.h"
 #include "suggest.h"
 #include "xalloc.h"
 #include "utf8.h"
@@ -239,6 +240,46 @@ static int catalog_rules(const char *dir, struct catalog *c, char **err)
 	return rc;
 }
 
+/* DIR/checklist.ini, when there is one, into c->checklist. */
+static int catalog_checklist(const char *dir, struct catalog *c, char **err)
+{
+	struct buf path, text, msg;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	buf_init(&path);
+	buf_init(&text);
+	buf_init(&msg);
+	buf_printf(&path, "%s/checklist.ini", dir);
+	f = fopen(buf_cstr(&path), "r");
+	if (f == NULL) {
+		if (errno != ENOENT) {
+			buf_printf(&msg, "%s: cannot open: %s", buf_cstr(&path), strerror(errno));
+			*err = buf_steal(&msg);
+			rc = -1;
+		}
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && text.len <= CHECKLIST_TEXT_MAX)
+		buf_append(&text, chunk, n);
+	if (ferror(f)) {
+		buf_printf(&msg, "%s: cannot read: %s", buf_cstr(&path), strerror(errno));
+		*err = buf_steal(&msg);
+		rc = -1;
+	} else {
+		rc = checklist_parse(text.data != NULL ? text.data : "", text.len,
+		                     buf_cstr(&path), &c->checklist, err);
+	}
+	fclose(f);
+out:
+	buf_free(&path);
+	buf_free(&text);
+	buf_free(&msg);
+	return rc;
+}
+
 int catalog_load(const char *dir, struct catalog **out, char **err)
 {
 	struct catalog *c = calloc(1, sizeof *c);
@@ -252,7 +293,7 @@ int catalog_load(const char *dir, struct catalog **out, char **err)
 		catalog_unref(c);
 		return -1;
 	}
-	if (catalog_rules(dir, c, err) < 0) {
+	if (catalog_rules(dir, c, err) < 0 || catalog_checklist(dir, c, err) < 0) {
 		catalog_unref(c);
 		return -1;
 	}
@@ -278,6 +319,7 @@ void catalog_unref(struct catalog *c)
 	free(c->techniques);
 	free(c->categories);
 	suggest_rules_free(c->rules);
+	checklist_free(c->checklist);
 	free(c);
 }
 

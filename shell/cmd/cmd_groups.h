@@ -17,10 +17,15 @@ extern const struct cmd_group cmd_unit_group;          /* unit ... */
 extern const struct cmd_group cmd_report_group;        /* report ... (supervisors) */
 extern const struct cmd_group cmd_monitor_group;       /* sessions who watch whisper reply
 							* broadcast kick */
+extern const struct cmd_group cmd_eval_group;          /* evaluate, checklist self (the form) */
+extern const struct cmd_group cmd_evaluation_group;    /* evaluation ... */
+extern const struct cmd_group cmd_checklist_group;     /* checklist show, report quality */
 
 /* Login hooks (cmd_login_hook). */
 /* The account's overdue promises, listed (nothing when none). CMD_OK. */
 int cmd_promise_login_notice(struct shell *sh);
+/* The agent's new (unacknowledged) evaluations, listed (nothing when none). CMD_OK. */
+int cmd_evaluation_login_notice(struct shell *sh);
 /* An unfinished complaint draft: says so and asks whether to resume it (CMD_PENDING), or
  * CMD_OK when there is nothing to offer. */
 int cmd_complaint_new_draft_offer(struct shell *sh);

@@ -284,8 +284,15 @@ static void test_sr_backfill(void **state)
 	                 " DROP TRIGGER report_promise_remove; DROP TABLE report_rollup;"
 	                 " DROP TABLE report_resolved; DROP TABLE report_sweep;"
 	                 " DROP TABLE report_levels; PRAGMA user_version = 5;");
-	assert_int_equal(store_schema_migrate(th->st), 0);
+	/* Step 6 alone: the steps after it are still in place. */
+	assert_int_equal(store_schema_migrate_to(th->st, 6), 0);
 	assert_int_equal(store_schema_version(th->st), 6);
+	{
+		char sql[64];
+
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest_version());
+		test_sr_exec(th, sql);
+	}
 	after = test_sr_int(th, "SELECT sum(complaints * 7 + resolved * 5 + reopened * 3"
 	                        " + escalated + kept_on_time * 11) FROM report_rollup");
 	assert_int_equal(before, after);

@@ -1,0 +1,362 @@
+/* test_store_eval — the evaluation domain (service/store/store_eval.c) on a real database:
+ * checklist contents pinned once per content (the same text is the same version, another text
+ * the next one, each new one audited), versions read back whole; evaluations saved with their
+ * items against a pinned version and hash only (a wrong hash or impossible totals refused);
+ * lists by agent, status and kind; acknowledgement by the agent only, once; disputes by the
+ * agent, within the window, one open per item; the supervisor's answer changing the item and
+ * the totals and asking for a new acknowledgement, or keeping them; trends per agent and item;
+ * one audit event per change. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_complaint.h"
+#include "store_eval.h"
+#include "testhost.h"
+
+static const struct audit_ctx test_se_agent = {.account = "agent1", .role = "agent"};
+static const struct audit_ctx test_se_other = {.account = "agent2", .role = "agent"};
+static const struct audit_ctx test_se_sup = {.account = "sup1", .role = "supervisor"};
+
+struct test_se_fx {
+	struct testhost *th;
+	char number[COMPLAINT_NUMBER_MAX];
+	int64_t version;
+	char hash[EVAL_HASH_HEX + 1];
+};
+
+static int test_se_setup(void **state)
+{
+	struct test_se_fx *fx = calloc(1, sizeof *fx);
+	struct complaint_new in;
+	bool created = false;
+
+	fx->th = testhost_new("test_store_eval");
+	if (fx->th == NULL)
+		return -1;
+	memset(&in, 0, sizeof in);
+	in.unit = "3-2-1201";
+	in.caller = "王女士";
+	in.relation = COMPLAINT_REL_OWNER;
+	in.channel = COMPLAINT_CH_PHONE;
+	in.category = "repairs";
+	in.words = "卫生间漏水";
+	in.mood = COMPLAINT_MOOD_UPSET;
+	assert_int_equal(store_complaint_add(fx->th->st, &test_se_agent, &in, fx->number), 0);
+	assert_int_equal(store_eval_pin(fx->th->st, &testhost_setup_ctx, "v1 text", 7, &fx->version,
+	                                fx->hash, &created),
+	                 0);
+	assert_true(created);
+	*state = fx;
+	return 0;
+}
+
+static int test_se_teardown(void **state)
+{
+	struct test_se_fx *fx = *state;
+
+	testhost_free(fx->th);
+	free(fx);
+	return 0;
+}
+
+/* Three items: a (yes, weight 2), b (3 of 5, weight 1), c (critical yes, weight 3). */
+static int64_t test_se_add(struct test_se_fx *fx, enum eval_kind kind, const struct audit_ctx *ctx)
+{
+	static const struct eval_item_in items[] = {
+	    {"a", 1, 5, 2, false, false, "好"},
+	    {"b", 3, 3, 1, false, false, NULL},
+	    {"c", 1, 5, 3, true, false, NULL},
+	};
+	struct eval_new in;
+	int64_t id = 0;
+
+	memset(&in, 0, sizeof in);
+	in.kind = kind;
+	in.number = fx->number;
+	in.agent = "agent1";
+	in.version = fx->version;
+	in.hash = fx->hash;
+	in.totals.earned = 10 + 3 + 15;
+	in.totals.possible = 30;
+	in.totals.passed = true;
+	in.items = items;
+	in.nitems = 3;
+	assert_int_equal(store_eval_add(fx->th->st, ctx, &in, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static void test_se_pin(void **state)
+{
+	struct test_se_fx *fx = *state;
+	struct store *st = fx->th->st;
+	struct eval_version v;
+	char hash[EVAL_HASH_HEX + 1];
+	bool created = true;
+	int64_t version = 0;
+
+	/* The same content: the same version, nothing new. */
+	assert_int_equal(
+	    store_eval_pin(st, &testhost_setup_ctx, "v1 text", 7, &version, hash, &created), 0);
+	assert_false(created);
+	assert_int_equal(version, fx->version);
+	assert_string_equal(hash, fx->hash);
+	/* Another content: the next version. */
+	assert_int_equal(
+	    store_eval_pin(st, &testhost_setup_ctx, "v2 文本", 9, &version, hash, &created), 0);
+	assert_true(created);
+	assert_int_equal(version, fx->version + 1);
+	assert_int_equal(testhost_audit_count(st, "checklist.version", NULL), 2);
+	assert_int_equal(store_eval_version_get(st, 0, &v), 0);
+	assert_int_equal(v.version, version);
+	assert_string_equal(v.content, "v2 文本");
+	assert_string_equal(v.hash, hash);
+	store_eval_version_clear(&v);
+	assert_int_equal(store_eval_version_get(st, fx->version, &v), 0);
+	assert_string_equal(v.content, "v1 text");
+	store_eval_version_clear(&v);
+	assert_int_equal(store_eval_version_get(st, 99, &v), STORE_ENOENT);
+	/* SHA-256 of "abc". */
+	store_eval_hash("abc", 3, hash);
+	assert_string_equal(hash,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(store_eval_pin(st, &testhost_setup_ctx, "a\0b", 3, &version, hash, NULL),
+	                 STORE_EINVAL);
+}
+
+static void test_se_add_get_list(void **state)
+{
+	struct test_se_fx *fx = *state;
+	struct store *st = fx->th->st;
+	struct eval_item_in bad_item = {"a", 1, 5, 2, false, false, NULL};
+	struct evaluation e, *list = NULL;
+	struct eval_filter f;
+	struct eval_new in;
+	size_t n = 0;
+	int64_t id = test_se_add(fx, EVAL_SUPERVISOR, &test_se_sup), self;
+
+	self = test_se_add(fx, EVAL_SELF, &test_se_agent);
+	assert_int_equal(store_eval_get(st, id, &e), 0);
+	assert_int_equal(e.kind, EVAL_SUPERVISOR);
+	assert_int_equal(e.status, EVAL_NEW);
+	assert_string_equal(e.number, fx->number);
+	assert_string_equal(e.agent, "agent1");
+	assert_string_equal(e.evaluator, "sup1");
+	assert_int_equal(e.version, fx->version);
+	assert_string_equal(e.hash, fx->hash);
+	assert_int_equal(e.totals.earned, 28);
+	assert_int_equal(e.nitems, 3);
+	assert_string_equal(e.items[0].item, "a");
+	assert_string_equal(e.items[0].comment, "好");
+	assert_null(e.items[1].comment);
+	assert_true(e.items[2].critical);
+	store_eval_clear(&e);
+	assert_int_equal(store_eval_get(st, self, &e), 0);
+	assert_int_equal(e.status, EVAL_SELFCHECK);
+	store_eval_clear(&e);
+	assert_int_equal(testhost_audit_count(st, "evaluation.add", "score=28/30"), 1);
+	assert_int_equal(testhost_audit_count(st, "evaluation.self", NULL), 1);
+
+	memset(&f, 0, sizeof f);
+	f.agent = "agent1";
+	f.kind = -1;
+	f.status = -1;
+	assert_int_equal(store_eval_list(st, &f, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, self); /* newest first */
+	store_eval_list_free(list, n);
+	f.kind = EVAL_SUPERVISOR;
+	f.status = EVAL_NEW;
+	assert_int_equal(store_eval_list(st, &f, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, id);
+	store_eval_list_free(list, n);
+	f.agent = "agent2";
+	assert_int_equal(store_eval_list(st, &f, &list, &n), 0);
+	assert_int_equal(n, 0);
+	store_eval_list_free(list, n);
+
+	/* Refused: a hash that is not the version's, totals that cannot be, a duplicate item. */
+	memset(&in, 0, sizeof in);
+	in.kind = EVAL_SUPERVISOR;
+	in.number = fx->number;
+	in.agent = "agent1";
+	in.version = fx->version;
+	in.hash = "0000000000000000000000000000000000000000000000000000000000000000";
+	in.totals.earned = 10;
+	in.totals.possible = 10;
+	in.items = &bad_item;
+	in.nitems = 1;
+	assert_int_equal(store_eval_add(st, &test_se_sup, &in, NULL), STORE_ENOENT);
+	in.hash = fx->hash;
+	in.totals.earned = 11;
+	assert_int_equal(store_eval_add(st, &test_se_sup, &in, NULL), STORE_EINVAL);
+	in.totals.earned = 10;
+	in.number = "C-19990101-0001";
+	assert_int_equal(store_eval_add(st, &test_se_sup, &in, NULL), STORE_ENOENT);
+	assert_int_equal(testhost_audit_count(st, "evaluation.add", NULL), 1);
+}
+
+static void test_se_ack_dispute_answer(void **state)
+{
+	struct test_se_fx *fx = *state;
+	struct store *st = fx->th->st;
+	struct eval_answer ans;
+	struct evaluation e;
+	int64_t id = test_se_add(fx, EVAL_SUPERVISOR, &test_se_sup), did = 0;
+	int64_t self = test_se_add(fx, EVAL_SELF, &test_se_agent);
+
+	/* Only the agent acknowledges, once; a self-check has nothing to acknowledge. */
+	assert_int_equal(store_eval_ack(st, &test_se_other, id), STORE_ENOENT);
+	assert_int_equal(store_eval_ack(st, &test_se_sup, id), STORE_ENOENT);
+	assert_int_equal(store_eval_ack(st, &test_se_agent, self), STORE_ESTATE);
+	assert_int_equal(store_eval_ack(st, &test_se_agent, id), 0);
+	assert_int_equal(store_eval_ack(st, &test_se_agent, id), STORE_ESTATE);
+
+	/* Disputes: the agent's, of an item it has, one open at a time, within the window. */
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_other, id, "b", "why", false, 0, 86400000, NULL),
+	    STORE_ENOENT);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "zz", "why", false, 0, 86400000, NULL),
+	    STORE_ENOENT);
+	store_complaint_set_clock(st, store_now_ms() + 2 * 86400000LL);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "b", "why", false, 0, 86400000, NULL),
+	    STORE_ESTATE);
+	store_complaint_set_clock(st, 0);
+	assert_int_equal(store_eval_dispute(st, &test_se_agent, id, "b", "业主问了五遍", true, 5,
+	                                    86400000, &did),
+	                 0);
+	assert_true(did > 0);
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "b", "again", false, 0, 86400000, NULL),
+	    STORE_EEXIST);
+	assert_int_equal(store_eval_ack(st, &test_se_agent, id), STORE_ESTATE);
+	assert_int_equal(store_eval_get(st, id, &e), 0);
+	assert_int_equal(e.status, EVAL_DISPUTED);
+	assert_int_equal(e.open_disputes, 1);
+	assert_true(e.disputes[0].has_proposed);
+	assert_int_equal(e.disputes[0].proposed, 5);
+	store_eval_clear(&e);
+
+	/* The answer: b set to 5, the totals with it, the acknowledgement asked again. */
+	memset(&ans, 0, sizeof ans);
+	ans.item = "b";
+	ans.resolution = EVAL_ACCEPT;
+	ans.answer = 5;
+	ans.points = 5;
+	ans.totals.earned = 30;
+	ans.totals.possible = 30;
+	ans.totals.passed = true;
+	ans.comment = "录音已复核";
+	assert_int_equal(store_eval_answer(st, &test_se_sup, id, &ans), 0);
+	assert_int_equal(store_eval_answer(st, &test_se_sup, id, &ans), STORE_ENOENT);
+	assert_int_equal(store_eval_get(st, id, &e), 0);
+	assert_int_equal(e.status, EVAL_NEW);
+	assert_int_equal(e.acked_ms, 0);
+	assert_int_equal(e.totals.earned, 30);
+	assert_int_equal(e.items[1].answer, 5);
+	assert_int_equal(e.disputes[0].resolution, EVAL_ACCEPT);
+	assert_int_equal(e.disputes[0].old_answer, 3);
+	assert_int_equal(e.disputes[0].new_answer, 5);
+	assert_string_equal(e.disputes[0].resolver, "sup1");
+	store_eval_clear(&e);
+	assert_int_equal(store_eval_ack(st, &test_se_agent, id), 0);
+	{
+		/* The sums per month follow the answer: b is 5 of 5 now. */
+		struct eval_trend_filter tf = {.by = EVAL_BY_ITEM};
+		struct eval_trend *rows = NULL;
+		size_t n = 0, k;
+
+		for (k = 0; k < 2; k++) {
+			tf.since_ms = k; /* 0: the sums per month; 1: the answers */
+			assert_int_equal(store_eval_trend(st, &tf, &rows, &n), 0);
+			assert_int_equal(n, 3);
+			assert_int_equal(rows[0].earned + rows[1].earned + rows[2].earned, 30);
+			assert_int_equal(rows[0].possible + rows[1].possible + rows[2].possible,
+			                 30);
+			store_eval_trend_free(rows, n);
+		}
+	}
+
+	/* A kept score keeps the acknowledgement. */
+	assert_int_equal(
+	    store_eval_dispute(st, &test_se_agent, id, "a", "x", false, 0, 86400000, NULL), 0);
+	ans.item = "a";
+	ans.resolution = EVAL_KEEP;
+	ans.answer = 1;
+	assert_int_equal(store_eval_answer(st, &test_se_sup, id, &ans), 0);
+	assert_int_equal(store_eval_get(st, id, &e), 0);
+	assert_int_equal(e.status, EVAL_ACKED);
+	assert_true(e.acked_ms > 0);
+	store_eval_clear(&e);
+	assert_int_equal(testhost_audit_count(st, "evaluation.dispute", NULL), 2);
+	assert_int_equal(testhost_audit_count(st, "evaluation.answer", "accept 3->5"), 1);
+	assert_int_equal(testhost_audit_count(st, "evaluation.ack", NULL), 2);
+}
+
+static void test_se_trend(void **state)
+{
+	struct test_se_fx *fx = *state;
+	struct eval_trend_filter f;
+	struct eval_trend *rows = NULL;
+	size_t n = 0;
+
+	test_se_add(fx, EVAL_SUPERVISOR, &test_se_sup);
+	test_se_add(fx, EVAL_SUPERVISOR, &test_se_sup);
+	test_se_add(fx, EVAL_SELF, &test_se_agent); /* not counted */
+	memset(&f, 0, sizeof f);
+	f.by = EVAL_BY_AGENT;
+	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].key, "agent1");
+	assert_int_equal(rows[0].count, 2);
+	assert_int_equal(rows[0].earned, 56);
+	assert_int_equal(rows[0].possible, 60);
+	assert_int_equal(rows[0].passed, 2);
+	store_eval_trend_free(rows, n);
+	f.by = EVAL_BY_ITEM;
+	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].key, "b"); /* weakest first: 3 of 5 */
+	assert_int_equal(rows[0].earned, 6);
+	assert_int_equal(rows[0].possible, 10);
+	store_eval_trend_free(rows, n);
+	/* Over whole months the sums kept per month answer; within a month the answers are read:
+	 * the same. */
+	f.since_ms = 1; /* inside a month: the answers themselves */
+	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].key, "b");
+	assert_int_equal(rows[0].earned, 6);
+	assert_int_equal(rows[0].possible, 10);
+	store_eval_trend_free(rows, n);
+	f.since_ms = 0;
+	f.by = EVAL_BY_WEEK;
+	f.agent = "agent2";
+	assert_int_equal(store_eval_trend(fx->th->st, &f, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	store_eval_trend_free(rows, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_se_pin, test_se_setup, test_se_teardown),
+	    cmocka_unit_test_setup_teardown(test_se_add_get_list, test_se_setup, test_se_teardown),
+	    cmocka_unit_test_setup_teardown(test_se_ack_dispute_answer, test_se_setup,
+	                                    test_se_teardown),
+	    cmocka_unit_test_setup_teardown(test_se_trend, test_se_setup, test_se_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
