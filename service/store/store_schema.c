@@ -206,6 +206,23 @@ static const struct store_schema_step store_schema_steps[] = {
     /* A unit's complaints by status, from the index alone (unit show counts the ones not
      * resolved: thousands for a unit after years). */
     {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);"},
+    /* The audit log's seals (store_seal.c): seal n is the HMAC under key K(n) of the head
+     * (seq, hash) of the chain, chained to seal n - 1 by prev_mac. The filters of audit
+     * list read the log by time, target and session through their own indexes. */
+    {9, "CREATE TABLE audit_seals ("
+        " n INTEGER PRIMARY KEY,"
+        " seq INTEGER NOT NULL,"
+        " ts_ms INTEGER NOT NULL,"
+        " every INTEGER NOT NULL,"
+        " interval_s INTEGER NOT NULL,"
+        " hash TEXT NOT NULL,"
+        " prev_mac TEXT NOT NULL,"
+        " mac TEXT NOT NULL"
+        ");"
+        "CREATE INDEX audit_seals_seq ON audit_seals (seq);"
+        "CREATE INDEX audit_ts ON audit (ts_ms);"
+        "CREATE INDEX audit_target ON audit (target, seq);"
+        "CREATE INDEX audit_action_seq ON audit (action, seq);"},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])
