@@ -339,6 +339,11 @@ static void store_seal_post_cb(struct store *st, bool committed)
 		sl->log(sl->log_arg, &sl->made, rc, rc < 0 ? strerror(-rc) : NULL);
 }
 
+const char *store_seal_path(const struct store *st)
+{
+	return st != NULL && st->seal != NULL ? st->seal->path : NULL;
+}
+
 static void store_seal_free_cb(struct store *st)
 {
 	store_seal_detach(st);
@@ -561,6 +566,14 @@ static void store_seal_verify_seal(struct store_seal_verify *v, size_t i, const 
 		                       (long long)s->n);
 		return;
 	}
+	if (chain_hash != NULL && strcmp(s->hash, chain_hash) != 0 && v->first_late != 0) {
+		store_seal_verify_fail(v, STORE_SEAL_TRUNCATED, v->first_late, s->n,
+		                       "events from %lld on were written after seal #%lld sealed "
+		                       "the log up to event %lld: the sealed events were deleted and "
+		                       "the log written anew",
+		                       (long long)v->first_late, (long long)s->n, (long long)s->seq);
+		return;
+	}
 	if (chain_hash != NULL && strcmp(s->hash, chain_hash) != 0) {
 		store_seal_verify_fail(v, STORE_SEAL_REBUILT, first, s->n,
 		                       "seal #%lld sealed event %lld with another hash: events %lld to "
@@ -653,7 +666,8 @@ static int store_seal_verify_end(struct store *st, struct store_seal_verify *v)
 		const struct audit_seal *s = &v->seals[v->si];
 
 		if (s->seq > v->head_seq)
-			store_seal_verify_fail(v, STORE_SEAL_TRUNCATED, v->head_seq + 1, s->n,
+			store_seal_verify_fail(v, STORE_SEAL_TRUNCATED,
+			                       v->first_late != 0 ? v->first_late : v->head_seq + 1, s->n,
 			                       "seal #%lld sealed the log up to event %lld, but it ends "
 			                       "at %lld: events %lld to %lld were deleted",
 			                       (long long)s->n, (long long)s->seq,
@@ -840,9 +854,12 @@ int store_seal_verify_step(struct store *st, struct store_seal_verify *v, int64_
 		v->have_prev2 = true;
 		v->next_seq++;
 		v->checked++;
+		if (v->first_late == 0 && v->si < v->nseals && r.ts_ms > v->seals[v->si].ts_ms)
+			v->first_late = r.seq;
 		while (!v->done && v->si < v->nseals && v->seals[v->si].seq == r.seq) {
 			store_seal_verify_seal(v, v->si, hash);
 			v->si++;
+			v->first_late = 0;
 		}
 		/* A seal naming an event before this one that the walk passed (out of order). */
 		if (!v->done && v->si < v->nseals && v->seals[v->si].seq < r.seq) {

@@ -38,6 +38,8 @@ int store_seal_attach(struct store *st, const char *path, int64_t every, int64_t
 /* Seals the head now if events came after the last seal (its own transaction). 0 (also when
  * nothing was due), STORE_ENOENT without a sealer, or < 0. */
 int store_seal_now(struct store *st);
+/* The key state file of st's sealer (borrowed), or NULL when none is attached. */
+const char *store_seal_path(const struct store *st);
 /* Wipes the key and detaches; also done by store_close. */
 void store_seal_detach(struct store *st);
 
@@ -95,6 +97,8 @@ struct store_seal_verify {
 	size_t si;
 	char prev[AUDIT_HASH_HEX + 1], prev2[AUDIT_HASH_HEX + 1];
 	bool have_prev2;
+	int64_t first_late; /* the first event since the last seal passed that is later than the
+			     * next seal (0: none): sealed events replaced after a truncation */
 };
 int store_seal_verify_begin(struct store *st, struct store_seal_verify *v);
 /* Checks up to max_rows more events (and the seals they reach). 0 or < 0 (a database error). */

@@ -337,6 +337,22 @@ static void test_seal_truncated(void **state)
 	test_seal_expect(fx, false, STORE_SEAL_TRUNCATED, 20);
 }
 
+/* The service goes on writing after the tail was cut: the new events take the old numbers. */
+static void test_seal_truncated_then_rewritten(void **state)
+{
+	struct test_seal_fx *fx = *state;
+	int i;
+
+	test_seal_sql(fx, "DELETE FROM audit WHERE seq > 19");
+	usleep(5000);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(store_audit(fx->st, &test_seal_ctx, "after", NULL, NULL), 0);
+	test_seal_expect(fx, true, STORE_SEAL_TRUNCATED, 20);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(store_audit(fx->st, &test_seal_ctx, "after", NULL, NULL), 0);
+	test_seal_expect(fx, true, STORE_SEAL_TRUNCATED, 20);
+}
+
 static void test_seal_truncated_with_its_seals(void **state)
 {
 	struct test_seal_fx *fx = *state;
@@ -486,6 +502,7 @@ int main(void)
 	    TEST_SEAL(test_seal_rebuilt),
 	    TEST_SEAL(test_seal_resealed_with_later_key),
 	    TEST_SEAL(test_seal_truncated),
+	    TEST_SEAL(test_seal_truncated_then_rewritten),
 	    TEST_SEAL(test_seal_truncated_with_its_seals),
 	    TEST_SEAL(test_seal_wrong_key),
 	    TEST_SEAL(test_seal_live_log),

@@ -1,0 +1,110 @@
+/* store_auditlog — filtered pages of the audit log (see the header). Each filter is a bound
+ * parameter that is NULL when unused, so one statement text serves every combination.
+ * Calls store.c and store_audit.c. */
+#include "store_auditlog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+#define STORE_AUDITLOG_COLS                                                                        \
+	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
+	"prev_hash, hash"
+
+#define STORE_AUDITLOG_WHERE                                                                       \
+	" WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR role = ?2)"                        \
+	" AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR target = ?4)"                         \
+	" AND (?5 IS NULL OR session = ?5) AND (?6 = 0 OR ts_ms >= ?6)"                            \
+	" AND (?7 = 0 OR ts_ms < ?7) AND (?8 = 0 OR seq < ?8) AND seq > ?9"
+
+static const char store_auditlog_sql_newest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_WHERE " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_oldest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_WHERE " ORDER BY seq LIMIT ?10";
+static const char store_auditlog_sql_get[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit WHERE seq = ?1";
+
+static int store_auditlog_fill(sqlite3_stmt *s, void *elem)
+{
+	struct audit_event *e = elem;
+	int err = 0;
+
+	memset(e, 0, sizeof *e);
+	e->seq = sqlite3_column_int64(s, 0);
+	e->ts_ms = sqlite3_column_int64(s, 1);
+	err |= store_col_dup(s, 2, &e->account);
+	err |= store_col_dup(s, 3, &e->role);
+	err |= store_col_dup(s, 4, &e->session);
+	err |= store_col_dup(s, 5, &e->peer);
+	err |= store_col_dup(s, 6, &e->transport);
+	err |= store_col_dup(s, 7, &e->action);
+	err |= store_col_dup(s, 8, &e->target);
+	err |= store_col_dup(s, 9, &e->detail);
+	err |= store_col_dup(s, 10, &e->prev_hash);
+	err |= store_col_dup(s, 11, &e->hash);
+	if (err != 0) {
+		store_audit_event_clear(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void store_auditlog_clear_v(void *e)
+{
+	store_audit_event_clear(e);
+}
+
+int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
+                        struct audit_event **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t limit = f->limit;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		return 0;
+	if (limit > STORE_AUDITLOG_PAGE_MAX)
+		limit = STORE_AUDITLOG_PAGE_MAX;
+	rc = STORE_PREP(st, f->oldest_first ? store_auditlog_sql_oldest : store_auditlog_sql_newest,
+	                &s, STORE_T(f->account), STORE_T(f->role), STORE_T(f->action),
+	                STORE_T(f->target), STORE_T(f->session), STORE_I(f->since_ms),
+	                STORE_I(f->until_ms), STORE_I(f->before_seq), STORE_I(f->after_seq),
+	                STORE_I((int64_t)limit));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_auditlog_fill, store_auditlog_clear_v, &p, n);
+	*out = p;
+	return rc;
+}
+
+int store_auditlog_get(struct store *st, int64_t seq, struct audit_event *out)
+{
+	struct audit_event *list = NULL;
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = STORE_PREP(st, store_auditlog_sql_get, &s, STORE_I(seq));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof *list, store_auditlog_fill, store_auditlog_clear_v, &p, &n);
+	if (rc < 0)
+		return rc;
+	list = p;
+	if (n == 0) {
+		free(list);
+		return STORE_ENOENT;
+	}
+	*out = list[0];
+	free(list);
+	return 0;
+}
