@@ -555,8 +555,9 @@ static void store_seal_verify_seal(struct store_seal_verify *v, size_t i, const 
 	}
 	if (p != NULL && s->n != p->n + 1) {
 		store_seal_verify_fail(v, STORE_SEAL_MISSING, first, p->n + 1,
-		                       "seal #%lld is missing (after #%lld, before #%lld)",
-		                       (long long)p->n + 1, (long long)p->n, (long long)s->n);
+		                       "seals #%lld to #%lld are missing (the log was cut after "
+		                       "event %lld and written anew, or seals were deleted)",
+		                       (long long)p->n + 1, (long long)s->n - 1, (long long)p->seq);
 		return;
 	}
 	if (strcmp(s->prev_mac, p != NULL ? p->mac : store_seal_zero_mac) != 0 ||
