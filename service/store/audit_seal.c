@@ -146,6 +146,7 @@ int audit_seal_key_parse(const char *text, size_t len, struct audit_seal_key *ou
 	    strcmp(line, audit_seal_file_magic) != 0)
 		goto out;
 	if (!audit_seal_line(text, len, &pos, line, sizeof line) ||
+	    strncmp(line, "index ", 6) != 0 ||
 	    sscanf(line, "index %18lld%n", &index, &used) != 1 || (size_t)used != strlen(line) ||
 	    index < 0 || line[6] < '0' || line[6] > '9')
 		goto out;

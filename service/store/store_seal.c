@@ -584,6 +584,14 @@ static void store_seal_verify_seal(struct store_seal_verify *v, size_t i, const 
 		return;
 	}
 	if (v->have_key) {
+		/* Each seal after #0 seals at least one more event: a larger number is made up
+		 * (and would take that many ratchet steps). */
+		if (s->n > v->head_seq + 1) {
+			store_seal_verify_fail(v, STORE_SEAL_FORGED, first, s->n,
+			                       "seal #%lld cannot exist in a log of %lld events",
+			                       (long long)s->n, (long long)v->head_seq);
+			return;
+		}
 		if (s->n < v->key.index) {
 			store_seal_verify_fail(v, STORE_SEAL_FORGED, first, s->n,
 			                       "the key given is key #%lld, later than seal #%lld: it "
@@ -691,6 +699,14 @@ static int store_seal_verify_end(struct store *st, struct store_seal_verify *v)
 	}
 	if (v->have_state && v->have_key) {
 		struct audit_seal_key k = v->key;
+
+		if (v->state.index > v->head_seq + 2) {
+			store_seal_verify_fail(v, STORE_SEAL_KEYSTATE, 0, v->state.index,
+			                       "the service's sealing key claims #%lld, more seals than "
+			                       "a log of %lld events can have",
+			                       (long long)v->state.index, (long long)v->head_seq);
+			return 0;
+		}
 
 		if (v->state.index >= k.index)
 			audit_seal_ratchet_to(&k, v->state.index);
