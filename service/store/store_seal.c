@@ -5,6 +5,7 @@
 #include "store_seal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -625,6 +626,8 @@ int store_seal_verify_begin(struct store *st, struct store_seal_verify *v)
 	v->fault = STORE_SEAL_OK;
 	v->bad_seal = -1;
 	v->done = false;
+	/* The walk reads the whole log: mapped, it is not copied page by page. */
+	(void)sqlite3_exec(st->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 	rc = store_seal_head(st, &v->head_seq, head_hash);
 	if (rc < 0)
 		return rc;
@@ -802,25 +805,186 @@ static int store_seal_verify_link(struct store *st, struct store_seal_verify *v,
 	return 0;
 }
 
+/* Reads the event in the current row of s into r (strings borrowed from s) and hashes it:
+ * *self_ok when its fields give its stored hash. 0, or -ENOMEM (libsodium). */
+static int store_seal_row(sqlite3_stmt *s, struct audit_record *r, const char **stored_prev,
+                          const char **stored_hash, char hash[AUDIT_HASH_HEX + 1], bool *self_ok)
+{
+	bool ok;
+
+	r->seq = sqlite3_column_int64(s, 0);
+	ok = sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+	r->ts_ms = sqlite3_column_int64(s, 1);
+	ok = store_seal_col(s, 2, &r->account) && ok;
+	ok = store_seal_col(s, 3, &r->role) && ok;
+	ok = store_seal_col(s, 4, &r->session) && ok;
+	ok = store_seal_col(s, 5, &r->peer) && ok;
+	ok = store_seal_col(s, 6, &r->transport) && ok;
+	ok = store_seal_col(s, 7, &r->action) && ok;
+	ok = store_seal_col(s, 8, &r->target) && ok;
+	ok = store_seal_col(s, 9, &r->detail) && ok;
+	ok = store_seal_col(s, 10, stored_prev) && ok;
+	ok = store_seal_col(s, 11, stored_hash) && ok;
+	*self_ok = false;
+	if (ok && *stored_prev != NULL && *stored_hash != NULL) {
+		r->prev_hash = *stored_prev;
+		if (audit_hash(r, hash) < 0)
+			return -ENOMEM;
+		*self_ok = strcmp(hash, *stored_hash) == 0;
+	}
+	return 0;
+}
+
+/* The second half of a step, on a thread of its own with a read connection of its own: it
+ * checks only what holds in a log nobody touched (numbers one after another, each event's
+ * hash, each link inside the half, the hash of each seal it reaches, no event later than the
+ * seal after it). When anything else is found the first thread walks the half again itself,
+ * with every check and the names of the attacks. */
+struct store_seal_half {
+	const struct store_seal_verify *v; /* read only: its seals */
+	const char *path;
+	int64_t lo, hi;
+	size_t si; /* the first seal with seq >= lo */
+	bool clean;
+	char first_prev[AUDIT_HASH_HEX + 1], last[AUDIT_HASH_HEX + 1],
+	    before_last[AUDIT_HASH_HEX + 1];
+};
+
+static void *store_seal_half_main(void *arg)
+{
+	struct store_seal_half *h = arg;
+	char hash[AUDIT_HASH_HEX + 1];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t expect = h->lo;
+	size_t si = h->si;
+	int rc;
+
+	/* A connection of this thread alone: no mutex, and the file mapped rather than read. */
+	h->clean = false;
+	if (sqlite3_open_v2(h->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, store_seal_sql_events, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 1000);
+	sqlite3_bind_int64(s, 1, h->lo);
+	sqlite3_bind_int64(s, 2, h->hi);
+	sqlite3_bind_int64(s, 3, h->hi - h->lo + 1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *stored_prev, *stored_hash;
+		struct audit_record r;
+		bool self_ok;
+
+		if (store_seal_row(s, &r, &stored_prev, &stored_hash, hash, &self_ok) < 0 ||
+		    !self_ok || r.seq != expect)
+			break;
+		if (r.seq == h->lo)
+			memcpy(h->first_prev, stored_prev, sizeof h->first_prev);
+		else if (strcmp(stored_prev, h->last) != 0)
+			break;
+		if (si < h->v->nseals && r.ts_ms > h->v->seals[si].ts_ms)
+			break;
+		while (si < h->v->nseals && h->v->seals[si].seq == r.seq &&
+		       strcmp(h->v->seals[si].hash, hash) == 0)
+			si++;
+		if (si < h->v->nseals && h->v->seals[si].seq <= r.seq)
+			break;
+		memcpy(h->before_last, h->last, sizeof h->last);
+		memcpy(h->last, hash, sizeof h->last);
+		expect++;
+	}
+	h->clean = rc == SQLITE_DONE && expect == h->hi + 1;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int store_seal_verify_run(struct store *st, struct store_seal_verify *v, int64_t upto,
+                                 int64_t max_rows, int64_t *nrows);
+
+/* Events per thread below which a step is not split. */
+#define STORE_SEAL_SPLIT_MIN 20000
+
 int store_seal_verify_step(struct store *st, struct store_seal_verify *v, int64_t max_rows)
 {
-	char hash[AUDIT_HASH_HEX + 1];
-	sqlite3_stmt *s = NULL;
-	int64_t rows = 0;
+	struct store_seal_half h;
+	int64_t end, mid, rows = 0;
+	pthread_t th;
+	bool split;
 	int rc;
 
 	if (v->done)
 		return 0;
 	if (v->next_seq > v->head_seq)
 		return store_seal_verify_end(st, v);
-	rc = STORE_PREP(st, store_seal_sql_events, &s, STORE_I(v->next_seq), STORE_I(v->head_seq),
+	end = v->head_seq - v->next_seq + 1 > max_rows ? v->next_seq + max_rows - 1 : v->head_seq;
+	mid = v->next_seq + (end - v->next_seq + 1) / 2;
+	split = end - v->next_seq + 1 >= 2 * STORE_SEAL_SPLIT_MIN &&
+	        sqlite3_db_filename(st->db, "main") != NULL;
+	if (split) {
+		memset(&h, 0, sizeof h);
+		h.v = v;
+		h.path = sqlite3_db_filename(st->db, "main");
+		h.lo = mid;
+		h.hi = end;
+		h.si = v->si;
+		while (h.si < v->nseals && v->seals[h.si].seq < mid)
+			h.si++;
+		split = pthread_create(&th, NULL, store_seal_half_main, &h) == 0;
+	}
+	rc = store_seal_verify_run(st, v, split ? mid - 1 : end, max_rows, &rows);
+	if (split) {
+		pthread_join(th, NULL);
+		if (rc == 0 && !v->done && v->next_seq == mid && h.clean &&
+		    strcmp(h.first_prev, v->prev) == 0) {
+			/* The half is whole: its seals (their hashes matched) are checked here. */
+			while (!v->done && v->si < v->nseals && v->seals[v->si].seq <= end) {
+				store_seal_verify_seal(v, v->si, v->seals[v->si].hash);
+				v->si++;
+			}
+			v->checked += end - mid + 1;
+			v->next_seq = end + 1;
+			v->first_late = 0;
+			memcpy(v->prev, h.last, sizeof v->prev);
+			memcpy(v->prev2, h.before_last, sizeof v->prev2);
+			v->have_prev2 = true;
+			rows += end - mid + 1;
+		} else if (rc == 0 && !v->done && rows > 0) {
+			int64_t more = 0;
+
+			rc = store_seal_verify_run(st, v, end, end - v->next_seq + 1, &more);
+			rows += more;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!v->done && (rows == 0 || v->next_seq > v->head_seq))
+		return store_seal_verify_end(st, v);
+	return 0;
+}
+
+/* The walk over events next_seq..upto (at most max_rows), with every check and the seals it
+ * reaches; *rows gets the rows read. */
+static int store_seal_verify_run(struct store *st, struct store_seal_verify *v, int64_t upto,
+                                 int64_t max_rows, int64_t *nrows)
+{
+	char hash[AUDIT_HASH_HEX + 1];
+	sqlite3_stmt *s = NULL;
+	int64_t rows = 0;
+	int rc;
+
+	*nrows = 0;
+	rc = STORE_PREP(st, store_seal_sql_events, &s, STORE_I(v->next_seq), STORE_I(upto),
 	                STORE_I(max_rows));
 	if (rc < 0)
 		return rc;
 	while (!v->done && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *stored_prev, *stored_hash;
 		struct audit_record r;
-		bool ok, self_ok;
+		bool self_ok;
 
 		rows++;
 		r.seq = sqlite3_column_int64(s, 0);
@@ -832,26 +996,9 @@ int store_seal_verify_step(struct store *st, struct store_seal_verify *v, int64_
 			                       (long long)v->next_seq, (long long)r.seq - 1);
 			break;
 		}
-		ok = sqlite3_column_type(s, 1) == SQLITE_INTEGER;
-		r.ts_ms = sqlite3_column_int64(s, 1);
-		ok = store_seal_col(s, 2, &r.account) && ok;
-		ok = store_seal_col(s, 3, &r.role) && ok;
-		ok = store_seal_col(s, 4, &r.session) && ok;
-		ok = store_seal_col(s, 5, &r.peer) && ok;
-		ok = store_seal_col(s, 6, &r.transport) && ok;
-		ok = store_seal_col(s, 7, &r.action) && ok;
-		ok = store_seal_col(s, 8, &r.target) && ok;
-		ok = store_seal_col(s, 9, &r.detail) && ok;
-		ok = store_seal_col(s, 10, &stored_prev) && ok;
-		ok = store_seal_col(s, 11, &stored_hash) && ok;
-		self_ok = false;
-		if (ok && stored_prev != NULL && stored_hash != NULL) {
-			r.prev_hash = stored_prev;
-			if (audit_hash(&r, hash) < 0) {
-				rc = store_fail_msg(st, -ENOMEM, "libsodium initialisation failed");
-				break;
-			}
-			self_ok = strcmp(hash, stored_hash) == 0;
+		if (store_seal_row(s, &r, &stored_prev, &stored_hash, hash, &self_ok) < 0) {
+			rc = store_fail_msg(st, -ENOMEM, "libsodium initialisation failed");
+			break;
 		}
 		if (stored_prev == NULL || strcmp(stored_prev, v->prev) != 0) {
 			rc = store_seal_verify_link(st, v, r.seq, stored_prev, self_ok);
@@ -891,11 +1038,8 @@ int store_seal_verify_step(struct store *st, struct store_seal_verify *v, int64_
 	else if (rc > 0)
 		rc = store_fail(st, rc);
 	store_stmt_done(s);
-	if (rc < 0)
-		return rc;
-	if (!v->done && (rows == 0 || v->next_seq > v->head_seq))
-		return store_seal_verify_end(st, v);
-	return 0;
+	*nrows = rows;
+	return rc;
 }
 
 void store_seal_verify_clear(struct store_seal_verify *v)

@@ -24,6 +24,7 @@
 #include "store_audit.h"
 #include "store_schema.h"
 #include "store_seal.h"
+#include "store_tx.h"
 
 struct test_seal_fx {
 	char dir[64];
@@ -453,6 +454,45 @@ static void test_seal_state_caught_up(void **state)
 	test_seal_expect(fx, true, STORE_SEAL_KEYSTATE, 0);
 }
 
+/* A long log is split between two threads in each step; damage in either half is still
+ * named at its event. */
+static void test_seal_long_log_split(void **state)
+{
+	struct test_seal_fx *fx = *state;
+	struct store_seal_verify v;
+	int i;
+
+	assert_int_equal(store_tx_batch_begin(fx->st), 0);
+	for (i = 0; i < 50000; i++)
+		assert_int_equal(store_audit(fx->st, &test_seal_ctx, "bulk", NULL, "x"), 0);
+	assert_int_equal(store_tx_batch_end(fx->st, 0), 0);
+	assert_int_equal(store_seal_now(fx->st), 0);
+	memset(&v, 0, sizeof v);
+	v.have_key = true;
+	v.key = fx->k0;
+	v.now_ms = store_now_ms();
+	assert_int_equal(store_seal_verify_begin(fx->st, &v), 0);
+	while (!v.done)
+		assert_int_equal(store_seal_verify_step(fx->st, &v, 500000), 0);
+	assert_int_equal(v.fault, STORE_SEAL_OK);
+	assert_int_equal(v.checked, 50025);
+	assert_int_equal(v.unsealed, 0);
+	store_seal_verify_clear(&v);
+	test_seal_sql(fx, "UPDATE audit SET detail = 'y' WHERE seq = 40000");
+	test_seal_expect(fx, true, STORE_SEAL_ALTERED, 40000);
+	test_seal_sql(fx, "DELETE FROM audit WHERE seq = 30000");
+	memset(&v, 0, sizeof v);
+	v.now_ms = store_now_ms();
+	assert_int_equal(store_seal_verify_begin(fx->st, &v), 0);
+	while (!v.done)
+		assert_int_equal(store_seal_verify_step(fx->st, &v, 500000), 0);
+	assert_int_equal(v.fault, STORE_SEAL_DELETED);
+	assert_int_equal(v.bad_seq, 30000);
+	store_seal_verify_clear(&v);
+	test_seal_sql(fx, "UPDATE audit SET detail = 'z' WHERE seq = 10");
+	test_seal_expect(fx, true, STORE_SEAL_ALTERED, 10);
+}
+
 static void test_seal_key_parse(void **state)
 {
 	struct audit_seal_key k, back;
@@ -508,6 +548,7 @@ int main(void)
 	    TEST_SEAL(test_seal_live_log),
 	    TEST_SEAL(test_seal_unsealed_tail),
 	    TEST_SEAL(test_seal_state_caught_up),
+	    TEST_SEAL(test_seal_long_log_split),
 	    cmocka_unit_test(test_seal_key_parse),
 	};
 
