@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "rx.h"
 #include "shell_int.h"
 #include "store.h"
 #include "store_auditlog.h"
@@ -26,6 +27,10 @@
 #define CMD_AUDIT_LIST_MAX 1000
 /* Events verified in one step on the pool (about half a second): progress between steps. */
 #define CMD_AUDIT_VERIFY_STEP 500000
+/* audit list --grep: events read per page, and at most this many per command (then it says
+ * where to go on). */
+#define CMD_AUDIT_GREP_PAGE 2000
+#define CMD_AUDIT_GREP_SCAN 2000000
 /* Events exported per step. */
 #define CMD_AUDIT_EXPORT_STEP 2000
 
@@ -322,10 +327,75 @@ struct cmd_audit_lister {
 	char *strs[5]; /* the filter's strings, owned */
 	bool json;
 	int64_t show_seq; /* audit show: this event */
+	struct rx *grep;  /* --grep: kept events match it (in account, action, target, detail) */
+	int grep_rc;      /* < 0: the pattern failed on an event (RX_E*) */
+	int64_t scanned_to; /* --grep stopped after CMD_AUDIT_GREP_SCAN events: the last read */
 	struct audit_event *list;
 	size_t n;
 	struct audit_event one;
 };
+
+/* The text --grep searches: the event's account, action, target and detail, one a line. */
+static int cmd_audit_grep_match(struct rx *r, const struct audit_event *e, struct buf *b)
+{
+	buf_reset(b);
+	buf_printf(b, "%s\n%s\n%s\n%s", e->account != NULL ? e->account : "",
+	           e->action != NULL ? e->action : "", e->target != NULL ? e->target : "",
+	           e->detail != NULL ? e->detail : "");
+	return rx_match(r, b->data, b->len);
+}
+
+/* Pages newest first through the log, keeping the events that match, until the page is full
+ * or CMD_AUDIT_GREP_SCAN were read. */
+static int cmd_audit_grep_run(struct store *st, struct cmd_audit_lister *l)
+{
+	struct auditlog_filter f = l->f;
+	size_t cap = 0, want = l->f.limit;
+	int64_t scanned = 0;
+	struct buf b;
+	int rc = 0;
+
+	buf_init(&b);
+	f.limit = CMD_AUDIT_GREP_PAGE;
+	while (l->n < want) {
+		struct audit_event *page = NULL;
+		size_t np = 0, i;
+
+		rc = store_auditlog_list(st, &f, &page, &np);
+		if (rc < 0)
+			break;
+		for (i = 0; i < np; i++) {
+			int m = l->n < want ? cmd_audit_grep_match(l->grep, &page[i], &b) : 0;
+
+			if (m < 0) {
+				l->grep_rc = m;
+				break;
+			}
+			if (m == 1) {
+				if (l->n == cap) {
+					cap = cap == 0 ? 64 : cap * 2;
+					l->list = realloc(l->list, cap * sizeof *l->list);
+					if (l->list == NULL)
+						abort();
+				}
+				l->list[l->n++] = page[i];
+				memset(&page[i], 0, sizeof page[i]);
+			}
+		}
+		scanned += (int64_t)np;
+		if (np > 0)
+			f.before_seq = page[np - 1].seq;
+		store_audit_list_free(page, np);
+		if (l->grep_rc < 0 || np < CMD_AUDIT_GREP_PAGE)
+			break;
+		if (scanned >= CMD_AUDIT_GREP_SCAN && l->n < want) {
+			l->scanned_to = f.before_seq;
+			break;
+		}
+	}
+	buf_free(&b);
+	return rc;
+}
 
 static void cmd_audit_event_json(struct json *j, const struct audit_event *e)
 {
@@ -351,6 +421,8 @@ static int cmd_audit_list_run(struct store *st, struct cmd_util_job *job)
 
 	if (l->show_seq > 0)
 		return store_auditlog_get(st, l->show_seq, &l->one);
+	if (l->grep != NULL)
+		return cmd_audit_grep_run(st, l);
 	return store_auditlog_list(st, &l->f, &l->list, &l->n);
 }
 
@@ -395,6 +467,10 @@ static int cmd_audit_list_finish(struct shell *sh, struct cmd_util_job *job, int
 	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	if (l->grep_rc < 0) {
+		shell_errorf(sh, "--grep: %s", rx_strerror(l->grep_rc, shell_lang(sh)));
+		return CMD_ERROR;
+	}
 	buf_init(&out);
 	if (l->show_seq > 0 && l->json) {
 		json_init(&j, &out);
@@ -438,6 +514,12 @@ static int cmd_audit_list_finish(struct shell *sh, struct cmd_util_job *job, int
 			             "（更多：同样的条件加 audit list --before %lld）\n"),
 			           (long long)l->list[l->n - 1].seq);
 	}
+	if (l->scanned_to > 0 && !l->json)
+		buf_printf(&out,
+		           T(sh,
+		             "(--grep read %d events and stopped: go on with --before %lld)\n",
+		             "（--grep 已读 %d 个事件后停止：可加 --before %lld 继续）\n"),
+		           CMD_AUDIT_GREP_SCAN, (long long)l->scanned_to);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	return CMD_OK;
@@ -450,6 +532,7 @@ static void cmd_audit_list_free(struct cmd_util_job *job)
 
 	store_audit_list_free(l->list, l->n);
 	store_audit_event_clear(&l->one);
+	rx_free(l->grep);
 	for (i = 0; i < sizeof l->strs / sizeof l->strs[0]; i++)
 		free(l->strs[i]);
 	free(l);
@@ -517,7 +600,23 @@ static int cmd_audit_list(struct shell *sh, struct args *a)
 	l->f.action = cmd_audit_opt(l, a, 2, "action");
 	l->f.target = cmd_audit_opt(l, a, 3, "target");
 	l->f.session = cmd_audit_opt(l, a, 4, "session");
-	return cmd_util_job(sh, &l->job, true);
+	if (args_get(a, "grep") != NULL) {
+		char *err = NULL;
+
+		l->grep = rx_new(args_get(a, "grep"), 0, &err);
+		if (l->grep == NULL) {
+			struct buf w;
+
+			buf_init(&w);
+			shell_clean(&w, err);
+			shell_errorf(sh, "--grep: %s", buf_cstr(&w));
+			buf_free(&w);
+			free(err);
+			goto usage;
+		}
+	}
+	/* A --grep reads the log until its page is full: never on the loop. */
+	return cmd_util_job(sh, &l->job, l->grep == NULL);
 usage:
 	cmd_audit_list_free(&l->job);
 	return CMD_USAGE;
@@ -723,7 +822,7 @@ static const struct args_opt cmd_opts_audit_list[] = {
     {"account", ARGS_VALUE}, {"role", ARGS_VALUE},  {"action", ARGS_VALUE},
     {"target", ARGS_VALUE},  {"session", ARGS_VALUE}, {"since", ARGS_VALUE},
     {"until", ARGS_VALUE},   {"before", ARGS_VALUE}, {"limit", ARGS_VALUE},
-    {"json", 0},             {NULL, 0},
+    {"grep", ARGS_VALUE},    {"json", 0},            {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_audit_export[] = {
@@ -743,10 +842,13 @@ static const struct cmd_entry cmd_audit_entries[] = {
      CMD_AUDIT | CMD_READONLY, "key-stdin", cmd_audit_verify, 4096},
     {"audit", "list", CMD_AUDIT_ROLES, cmd_opts_audit_list, 0, 0,
      "audit list [--account A] [--role R] [--action X] [--target T] [--session S] "
-     "[--since YYYY-MM-DD] [--until YYYY-MM-DD] [--before SEQ] [--limit N] [--json]",
+     "[--since YYYY-MM-DD] [--until YYYY-MM-DD] [--grep PCRE2] [--before SEQ] [--limit N] "
+     "[--json]",
      "List audit events, newest first (50 unless --limit, at most 1000); --before SEQ gives "
-     "the page before that event.",
-     "按时间倒序列出审计事件（默认 50 条，--limit 最多 1000）；--before 序号 翻到该事件之前的一页。",
+     "the page before that event; --grep keeps those whose account, action, target or detail "
+     "match the pattern (bounded; it reads at most 2,000,000 events per command).",
+     "按时间倒序列出审计事件（默认 50 条，--limit 最多 1000）；--before 序号 翻到该事件之前的一页；"
+     "--grep 只保留账号、动作、对象或详情匹配该模式的事件（有上限：每次最多读 2,000,000 个事件）。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_audit_list, 0},
     {"audit", "show", CMD_AUDIT_ROLES, cmd_opts_json, 1, 1, "audit show SEQ [--json]",
      "Show one audit event with its chain fields.", "显示一个审计事件及其哈希链字段。",

@@ -54,6 +54,15 @@ assert len(ev) >= 4, ev
 assert all(e["account"] == "agent1" and e["action"] == "login" for e in ev), ev
 assert ev[0]["seq"] > ev[-1]["seq"], "newest first"
 ' <<<"$out" || pd_fail "audit list --account --action --json"
+out=$(pd_ssh auditor1 audit list --grep 'audit.verif(y|ied)' --action command --limit 2 --json)
+python3 -c '
+import json, sys
+ev = json.loads(sys.stdin.read())
+assert len(ev) == 2 and all(e["target"] == "audit verify" for e in ev), ev
+' <<<"$out" || pd_fail "audit list --grep: $out"
+rc=0
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --grep '(' 2>&1) || rc=$?
+pd_assert_eq "$rc" 2 "a pattern that does not compile"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --limit 3)
 pd_assert_contains "$out" "audit list --before" "a page says how to get the next"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit show 1)
