@@ -399,8 +399,10 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	opts.max_line = sh->cfg->max_line;
 	opts.commands = &cmd_registry;
 	opts.max_stdin = sh->cfg->max_stdin;
+	opts.record_dir = config_record_dir(sh->cfg);
 
 	s->shell = shell_new(&host, &user, &opts);
+	free((char *)opts.record_dir);
 	if (s->shell == NULL) {
 		session_free(s);
 		return NULL;

@@ -16,6 +16,7 @@ extern const struct cmd_group cmd_technique_group;     /* technique list show */
 extern const struct cmd_group cmd_unit_group;          /* unit ... */
 extern const struct cmd_group cmd_report_group;        /* report ... (supervisors) */
 extern const struct cmd_group cmd_audit_group;         /* audit ... (auditors) */
+extern const struct cmd_group cmd_recording_group;     /* recording ... (auditors) */
 
 /* Login hooks (cmd_login_hook). */
 /* The account's overdue promises, listed (nothing when none). CMD_OK. */

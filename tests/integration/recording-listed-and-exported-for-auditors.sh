@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# An auditor finds an agent's interactive session (Chinese output, a resize) with `recording
+# list` and takes it away with `recording export`: the file is asciicast v2 as recorded, and
+# Debian's asciinema plays it (`asciinema cat` shows the Chinese text). Agents see no
+# recordings; both commands are audited.
+. "$(dirname "$0")/lib.sh"
+
+pd_config
+pd_user agent1 agent
+pd_user auditor1 auditor
+pd_start
+
+pd_tmux_start t "$(pd_ssh_cmd agent1 -tt -o SetEnv=LANG=zh_CN.UTF-8)"
+pd_tmux_wait t 'agent1>'
+pd_tmux_type t "technique list"
+pd_tmux_send t Enter
+pd_tmux_wait t '说服教育法'
+$PD_TMUX resize-window -t pd:t -x 90 -y 26
+pd_tmux_type t "whoami"
+pd_tmux_send t Enter
+pd_tmux_wait t '角色'
+pd_tmux_type t "quit"
+pd_tmux_send t Enter
+sleep 0.5
+
+out=$(pd_ssh auditor1 recording list --account agent1 --json)
+sid=$(python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert len(r) == 1 and r[0]["account"] == "agent1" and r[0]["bytes"] > 0, r
+print(r[0]["session"])
+' <<<"$out") || pd_fail "recording list --json: $out"
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording list)
+pd_assert_contains "$out" "$sid" "recording list"
+out=$(pd_ssh auditor1 recording list --account nobody --json)
+pd_assert_eq "$out" "[]" "recording list of an account without recordings"
+
+pd_ssh auditor1 recording export "$sid" >"$PD_TMP/s.cast"
+cmp -s "$PD_TMP/s.cast" "$(ls "$PD_STATE"/recordings/*/"$sid"-agent1.cast)" ||
+	pd_fail "the export is not the recording as it is"
+python3 - "$PD_TMP/s.cast" <<'PY' || pd_fail "the export is not asciicast v2"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+h = json.loads(lines[0])
+assert h["version"] == 2 and h["width"] > 0 and h["height"] > 0, h
+last = 0.0
+kinds = set()
+for l in lines[1:]:
+    t, kind, data = json.loads(l)
+    assert t >= last and kind in ("o", "r", "m"), l
+    last = t
+    kinds.add(kind)
+text = "".join(json.loads(l)[2] for l in lines[1:] if json.loads(l)[1] == "o")
+assert "说服教育法" in text and "r" in kinds, kinds
+PY
+if command -v asciinema >/dev/null; then
+	# asciinema reads the terminal (/dev/tty): it runs in one.
+	asciinema cat "$PD_TMP/s.cast" >"$PD_TMP/cat.out" </dev/null 2>"$PD_TMP/cat.err" ||
+		pd_tmux_start cat "asciinema cat '$PD_TMP/s.cast' >'$PD_TMP/cat.out' 2>'$PD_TMP/cat.err'; echo cat-done-\$?; sleep 30"
+	for _ in $(seq 100); do
+		grep -q "说服教育法" "$PD_TMP/cat.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	pd_assert_contains "$(cat "$PD_TMP/cat.out")" "说服教育法" "asciinema cat ($(cat "$PD_TMP/cat.err"))"
+	pd_tmux_start play "asciinema play -i 0.05 -s 4 '$PD_TMP/s.cast'; echo play-done-\$?; sleep 30"
+	pd_tmux_wait play 'play-done-0'
+	pd_assert_contains "$(pd_tmux_screen play)" "角色" "asciinema play"
+else
+	pd_log "asciinema not installed: its check skipped (scripts/bootstrap installs it)"
+fi
+
+rc=0
+pd_ssh auditor1 recording export s999999 >/dev/null 2>&1 || rc=$?
+pd_assert_eq "$rc" 1 "export of a session without a recording"
+rc=0
+pd_ssh auditor1 recording export ../../etc >/dev/null 2>&1 || rc=$?
+pd_assert_eq "$rc" 2 "a path is not a session"
+rc=0
+pd_ssh agent1 recording list >/dev/null 2>&1 || rc=$?
+pd_assert_eq "$rc" 3 "an agent's recording list is refused"
+
+n=$(sqlite3 "$PD_STATE/propdesk.db" "select count(*) from audit where account='auditor1'
+	and action='command' and target in ('recording list', 'recording export')")
+[ "$n" -ge 5 ] || pd_fail "the auditor's recording commands were not audited ($n)"
+pd_stop
+pd_log "ok"
