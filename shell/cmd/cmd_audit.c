@@ -8,10 +8,14 @@
 #include "cmd_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "json.h"
 #include "rx.h"
@@ -60,18 +64,127 @@ static int cmd_audit_seq(struct shell *sh, const char *what, const char *s, int6
 
 /* ==== audit verify =================================================================== */
 
+/* After the chain: each finished recording against the size and hash its "recording.end"
+ * event holds. */
+enum { CMD_AUDIT_REC_OK, CMD_AUDIT_REC_ALTERED, CMD_AUDIT_REC_MISSING };
+
 struct cmd_audit_verifier {
 	struct store_seal_verify v;
 	char *state_path; /* the service's key state, or NULL */
+	char *record_dir; /* the recordings, or NULL */
 	bool started, json, state_missing;
 	int64_t t0_ms;
+	/* the recordings' phase */
+	bool rec_done;
+	int64_t rec_after; /* events with seq > this read next */
+	int64_t rec_checked;
+	int rec_fault;
+	int64_t rec_seq;
+	char rec_session[40], rec_file[200];
 };
 
 static void cmd_audit_verifier_free(struct cmd_audit_verifier *vr)
 {
 	store_seal_verify_clear(&vr->v);
 	free(vr->state_path);
+	free(vr->record_dir);
 	free(vr);
+}
+
+/* "file=DAY/NAME.cast bytes=N blake2b=HEX" from a recording.end event: false when it is not
+ * that (a file name that could leave the recordings directory is not). */
+static bool cmd_audit_rec_detail(const char *d, char *file, size_t cap, unsigned long long *bytes,
+                                 char hash[65])
+{
+	const char *sp;
+	int used = 0;
+
+	if (d == NULL || strncmp(d, "file=", 5) != 0 || (sp = strchr(d + 5, ' ')) == NULL ||
+	    (size_t)(sp - d - 5) >= cap || sp == d + 5)
+		return false;
+	memcpy(file, d + 5, (size_t)(sp - d - 5));
+	file[sp - d - 5] = '\0';
+	if (strstr(file, "..") != NULL || file[0] == '/' || strchr(file, '\\') != NULL)
+		return false;
+	if (sscanf(sp, " bytes=%llu blake2b=%64[0-9a-f]%n", bytes, hash, &used) != 2 ||
+	    sp[used] != '\0' || strlen(hash) != 64)
+		return false;
+	return true;
+}
+
+/* The BLAKE2b-256 (hex) and size of a file: 0, or -errno. */
+static int cmd_audit_file_hash(const char *path, char hex[65], unsigned long long *bytes)
+{
+	crypto_generichash_state h;
+	unsigned char out[32];
+	char *chunk;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+
+	*bytes = 0;
+	if (fd < 0)
+		return -errno;
+	chunk = malloc((size_t)1 << 20);
+	if (chunk == NULL)
+		abort();
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	while ((r = read(fd, chunk, (size_t)1 << 20)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		crypto_generichash_update(&h, (unsigned char *)chunk, (size_t)r);
+		*bytes += (unsigned long long)r;
+	}
+	close(fd);
+	free(chunk);
+	crypto_generichash_final(&h, out, sizeof out);
+	sodium_bin2hex(hex, 65, out, sizeof out);
+	return rc;
+}
+
+/* One step of the recordings' phase: up to 100 recordings. */
+static int cmd_audit_verify_recordings(struct store *ro, struct cmd_audit_verifier *vr)
+{
+	struct auditlog_filter f;
+	struct audit_event *list = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	f.action = "recording.end";
+	f.after_seq = vr->rec_after > vr->v.from_seq - 1 ? vr->rec_after : vr->v.from_seq - 1;
+	f.before_seq = vr->v.head_seq + 1;
+	f.limit = 100;
+	f.oldest_first = 1;
+	rc = store_auditlog_list(ro, &f, &list, &n);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n && vr->rec_fault == CMD_AUDIT_REC_OK; i++) {
+		char file[160], want[65], got[65], path[4096];
+		unsigned long long want_bytes, got_bytes;
+
+		vr->rec_after = list[i].seq;
+		if (!cmd_audit_rec_detail(list[i].detail, file, sizeof file, &want_bytes, want))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", vr->record_dir, file);
+		rc = cmd_audit_file_hash(path, got, &got_bytes);
+		if (rc < 0 || got_bytes != want_bytes || strcmp(got, want) != 0) {
+			vr->rec_fault = rc == -ENOENT ? CMD_AUDIT_REC_MISSING : CMD_AUDIT_REC_ALTERED;
+			vr->rec_seq = list[i].seq;
+			snprintf(vr->rec_session, sizeof vr->rec_session, "%s",
+			         list[i].target != NULL ? list[i].target : "?");
+			snprintf(vr->rec_file, sizeof vr->rec_file, "%s", file);
+		} else {
+			vr->rec_checked++;
+		}
+	}
+	if (n < f.limit || vr->rec_fault != CMD_AUDIT_REC_OK)
+		vr->rec_done = true;
+	store_audit_list_free(list, n);
+	return 0;
 }
 
 static int cmd_audit_verify_run(struct store *ro, void *arg)
@@ -91,6 +204,8 @@ static int cmd_audit_verify_run(struct store *ro, void *arg)
 		if (rc < 0)
 			return rc;
 	}
+	if (vr->v.done)
+		return cmd_audit_verify_recordings(ro, vr);
 	return store_seal_verify_step(ro, &vr->v, CMD_AUDIT_VERIFY_STEP);
 }
 
@@ -165,7 +280,7 @@ static void cmd_audit_verify_json(const struct cmd_audit_verifier *vr, struct bu
 
 	json_init(&j, out);
 	json_object_begin(&j);
-	json_kv_bool(&j, "ok", v->fault == STORE_SEAL_OK);
+	json_kv_bool(&j, "ok", v->fault == STORE_SEAL_OK && vr->rec_fault == CMD_AUDIT_REC_OK);
 	json_kv_string(&j, "fault", store_seal_fault_name(v->fault));
 	json_kv_int(&j, "bad_seq", v->bad_seq);
 	json_kv_int(&j, "bad_seal", v->bad_seal);
@@ -179,6 +294,12 @@ static void cmd_audit_verify_json(const struct cmd_audit_verifier *vr, struct bu
 	json_kv_bool(&j, "key_state", v->have_state);
 	json_kv_int(&j, "sealed_to", v->sealed_seq);
 	json_kv_int(&j, "unsealed", v->unsealed);
+	json_kv_int(&j, "recordings_checked", vr->rec_checked);
+	json_kv_string(&j, "recording_fault",
+	               vr->rec_fault == CMD_AUDIT_REC_MISSING   ? "deleted"
+	               : vr->rec_fault == CMD_AUDIT_REC_ALTERED ? "changed"
+	                                                        : NULL);
+	json_kv_string(&j, "recording_session", vr->rec_fault ? vr->rec_session : NULL);
 	json_kv_int(&j, "ms", store_now_ms() - vr->t0_ms);
 	json_object_end(&j);
 	buf_putc(out, '\n');
@@ -203,6 +324,14 @@ static void cmd_audit_verify_done(struct shell *sh, void *arg, int rc)
 		shell_cmd_done(sh, status);
 		return;
 	}
+	if (v->done && v->fault == STORE_SEAL_OK && vr->record_dir != NULL && !vr->rec_done) {
+		/* The recordings next. */
+		if (shell_work(sh, cmd_audit_verify_run, cmd_audit_verify_done, vr) != CMD_PENDING) {
+			cmd_audit_verifier_free(vr);
+			shell_cmd_done(sh, CMD_ERROR);
+		}
+		return;
+	}
 	if (!v->done) {
 		/* Progress, then the next step. */
 		shell_printf(sh,
@@ -219,6 +348,16 @@ static void cmd_audit_verify_done(struct shell *sh, void *arg, int rc)
 	buf_init(&out);
 	if (vr->json) {
 		cmd_audit_verify_json(vr, &out);
+	} else if (v->fault == STORE_SEAL_OK && vr->rec_fault != CMD_AUDIT_REC_OK) {
+		buf_puts(&out, T(sh, "Audit log OK, but a recording is BROKEN: ",
+		                 "审计日志完好，但录像已被破坏："));
+		buf_printf(&out,
+		           vr->rec_fault == CMD_AUDIT_REC_MISSING
+		               ? T(sh, "the recording of session %s (%s, event %lld) was deleted\n",
+		                   "会话 %s 的录像（%s，事件 %lld）被删除\n")
+		               : T(sh, "the recording of session %s (%s, event %lld) was changed\n",
+		                   "会话 %s 的录像（%s，事件 %lld）被改动\n"),
+		           vr->rec_session, vr->rec_file, (long long)vr->rec_seq);
 	} else if (v->fault == STORE_SEAL_OK) {
 		buf_printf(&out,
 		           T(sh, "Audit log OK: %lld events checked (%lld to %lld), %zu seals",
@@ -235,6 +374,11 @@ static void cmd_audit_verify_done(struct shell *sh, void *arg, int rc)
 			           T(sh, " consistent (give the key with --key-stdin to prove them)",
 			             "前后一致（用 --key-stdin 提供密钥可证实其真实性）"));
 		buf_puts(&out, T(sh, ".\n", "。\n"));
+		if (vr->record_dir != NULL)
+			buf_printf(&out,
+			           T(sh, "%lld recordings match their audit events.\n",
+			             "%lld 个录像与其审计事件相符。\n"),
+			           (long long)vr->rec_checked);
 		if (v->unsealed > 0)
 			buf_printf(&out,
 			           T(sh, "%lld events after the last seal are not sealed yet.\n",
@@ -253,17 +397,22 @@ static void cmd_audit_verify_done(struct shell *sh, void *arg, int rc)
 		cmd_audit_fault_text(sh, v, &out);
 		buf_printf(&out, "\n  %s\n", v->detail);
 	}
-	if (v->fault == STORE_SEAL_OK)
-		snprintf(detail, sizeof detail, "ok events=%lld from=%lld seals=%zu key=%s",
+	if (v->fault == STORE_SEAL_OK && vr->rec_fault != CMD_AUDIT_REC_OK)
+		snprintf(detail, sizeof detail, "recording %s at=%lld session=%s",
+		         vr->rec_fault == CMD_AUDIT_REC_MISSING ? "deleted" : "changed",
+		         (long long)vr->rec_seq, vr->rec_session);
+	else if (v->fault == STORE_SEAL_OK)
+		snprintf(detail, sizeof detail, "ok events=%lld from=%lld seals=%zu key=%s "
+		         "recordings=%lld",
 		         (long long)v->checked, (long long)v->from_seq, v->seals_checked,
-		         v->have_key ? "yes" : "no");
+		         v->have_key ? "yes" : "no", (long long)vr->rec_checked);
 	else
 		snprintf(detail, sizeof detail, "%s at=%lld seal=%lld key=%s",
 		         store_seal_fault_name(v->fault), (long long)v->bad_seq, (long long)v->bad_seal,
 		         v->have_key ? "yes" : "no");
 	shell_audit_ctx(sh, &ctx);
 	rc = store_audit(sh->host.store, &ctx, "audit.verify", NULL, detail);
-	status = v->fault == STORE_SEAL_OK ? CMD_OK : CMD_ERROR;
+	status = v->fault == STORE_SEAL_OK && vr->rec_fault == CMD_AUDIT_REC_OK ? CMD_OK : CMD_ERROR;
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	if (rc < 0)
@@ -306,6 +455,11 @@ static int cmd_audit_verify(struct shell *sh, struct args *a)
 			return CMD_USAGE;
 		}
 		vr->v.have_key = true;
+	}
+	if (sh->opts.record_dir != NULL) {
+		vr->record_dir = strdup(sh->opts.record_dir);
+		if (vr->record_dir == NULL)
+			abort();
 	}
 	path = store_seal_path(sh->host.store);
 	if (path != NULL) {

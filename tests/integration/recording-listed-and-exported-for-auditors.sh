@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An auditor finds an agent's interactive session (Chinese output, a resize) with `recording
 # list` and takes it away with `recording export`: the file is asciicast v2 as recorded, and
-# Debian's asciinema plays it (`asciinema cat` shows the Chinese text). Agents see no
+# Debian's asciinema plays it (`asciinema cat` shows the Chinese text). Its size and hash are
+# in the audit trail, and `audit verify` finds it changed or deleted. Agents see no
 # recordings; both commands are audited.
 . "$(dirname "$0")/lib.sh"
 
@@ -78,6 +79,27 @@ pd_assert_eq "$rc" 2 "a path is not a session"
 rc=0
 pd_ssh agent1 recording list >/dev/null 2>&1 || rc=$?
 pd_assert_eq "$rc" 3 "an agent's recording list is refused"
+
+# Each finished recording's size and hash are in the audit trail; audit verify checks them.
+n=$(sqlite3 "$PD_STATE/propdesk.db" "select count(*) from audit where action='recording.end'
+	and target='$sid' and account='agent1' and detail like 'file=%/$sid-agent1.cast bytes=% blake2b=%'")
+pd_assert_eq "$n" 1 "the recording's audit event"
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit verify)
+pd_assert_contains "$out" "1 recordings match" "audit verify checks the recording"
+cast=$(ls "$PD_STATE"/recordings/*/"$sid"-agent1.cast)
+cp "$cast" "$PD_TMP/keep.cast"
+sed -i 's/说服教育法/说服教育去/' "$cast"
+rc=0
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit verify) || rc=$?
+pd_assert_eq "$rc" 1 "audit verify of a changed recording"
+pd_assert_contains "$out" "session $sid" "a changed recording is named"
+pd_assert_contains "$out" "was changed" "a changed recording"
+rm "$cast"
+rc=0
+out=$(pd_ssh auditor1 -o SetEnv=LANG=zh_CN.UTF-8 audit verify --json) || rc=$?
+pd_assert_eq "$rc" 1 "audit verify of a deleted recording"
+pd_assert_contains "$out" '"recording_fault":"deleted"' "a deleted recording"
+cp "$PD_TMP/keep.cast" "$cast"
 
 n=$(sqlite3 "$PD_STATE/propdesk.db" "select count(*) from audit where account='auditor1'
 	and action='command' and target in ('recording list', 'recording export')")
