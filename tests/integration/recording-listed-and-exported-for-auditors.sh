@@ -70,6 +70,25 @@ else
 	pd_log "asciinema not installed: its check skipped (scripts/bootstrap installs it)"
 fi
 
+# What the terminal showed, as text, and searched across recordings.
+pd_ssh auditor1 recording text "$sid" >"$PD_TMP/text.out"
+pd_assert_contains "$(cat "$PD_TMP/text.out")" "说服教育法" "recording text"
+if grep -q $'\x1b' "$PD_TMP/text.out"; then pd_fail "recording text holds an escape sequence"; fi
+out=$(pd_ssh auditor1 recording search '说服.育法' --json)
+at=$(python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert len(r) >= 1 and r[0]["session"] == sys.argv[1] and "说服教育法" in r[0]["text"], r
+print(r[0]["at_s"])
+' "$sid" <<<"$out") || pd_fail "recording search --json: $out"
+out=$(pd_ssh auditor1 recording text "$sid" --from "$at")
+pd_assert_contains "$out" "说服教育法" "recording text --from the moment found"
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording search "'no such words here'")
+pd_assert_contains "$out" "Not found" "recording search without a hit"
+rc=0
+pd_ssh auditor1 recording search '(a+)+$' >/dev/null 2>&1 || rc=$?
+[ "$rc" -le 1 ] || pd_fail "a costly pattern: status $rc"
+
 rc=0
 pd_ssh auditor1 recording export s999999 >/dev/null 2>&1 || rc=$?
 pd_assert_eq "$rc" 1 "export of a session without a recording"
