@@ -15,16 +15,65 @@
 	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
 	"prev_hash, hash"
 
-#define STORE_AUDITLOG_WHERE                                                                       \
-	" WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR role = ?2)"                        \
-	" AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR target = ?4)"                         \
-	" AND (?5 IS NULL OR session = ?5) AND (?6 = 0 OR ts_ms >= ?6)"                            \
-	" AND (?7 = 0 OR ts_ms < ?7) AND (?8 = 0 OR seq < ?8) AND seq > ?9"
+/* The filters, each a bound parameter that is NULL (or 0) when unused; the one that picks the
+ * index is written as a plain equality so that the plan reads that index by seq. */
+#define STORE_AUDITLOG_ANY(col, n) "(?" n " IS NULL OR " col " = ?" n ")"
+#define STORE_AUDITLOG_EQ(col, n) col " = ?" n
+#define STORE_AUDITLOG_WHERE(acc, act, tgt, ses)                                                   \
+	" WHERE " acc " AND " STORE_AUDITLOG_ANY("role", "2") " AND " act " AND " tgt " AND " ses \
+	" AND (?6 = 0 OR ts_ms >= ?6) AND (?7 = 0 OR ts_ms < ?7) AND (?8 = 0 OR seq < ?8)"         \
+	" AND seq > ?9"
+#define STORE_AUDITLOG_ALL_ANY                                                                     \
+	STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"), \
+	                     STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
 
 static const char store_auditlog_sql_newest[] =
-    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_WHERE " ORDER BY seq DESC LIMIT ?10";
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_ALL_ANY
+    " ORDER BY seq DESC LIMIT ?10";
 static const char store_auditlog_sql_oldest[] =
-    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_WHERE " ORDER BY seq LIMIT ?10";
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_ALL_ANY " ORDER BY seq LIMIT ?10";
+/* One event's session, target, account or action given: read through its index by seq. */
+static const char store_auditlog_sql_session[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_session_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_EQ("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_target[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_target"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_EQ("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_account[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_account_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_EQ("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_action[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_action_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_action_oldest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_action_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq LIMIT ?10";
+
+/* The statement for f: the most selective filter given reads its own index. */
+static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
+{
+	if (f->oldest_first)
+		return f->action != NULL ? store_auditlog_sql_action_oldest : store_auditlog_sql_oldest;
+	if (f->session != NULL)
+		return store_auditlog_sql_session;
+	if (f->target != NULL)
+		return store_auditlog_sql_target;
+	if (f->account != NULL)
+		return store_auditlog_sql_account;
+	if (f->action != NULL)
+		return store_auditlog_sql_action;
+	return store_auditlog_sql_newest;
+}
 static const char store_auditlog_sql_get[] =
     "SELECT " STORE_AUDITLOG_COLS " FROM audit WHERE seq = ?1";
 
@@ -72,8 +121,7 @@ int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
 		return 0;
 	if (limit > STORE_AUDITLOG_PAGE_MAX)
 		limit = STORE_AUDITLOG_PAGE_MAX;
-	rc = STORE_PREP(st, f->oldest_first ? store_auditlog_sql_oldest : store_auditlog_sql_newest,
-	                &s, STORE_T(f->account), STORE_T(f->role), STORE_T(f->action),
+	rc = STORE_PREP(st, store_auditlog_sql_for(f), &s, STORE_T(f->account), STORE_T(f->role), STORE_T(f->action),
 	                STORE_T(f->target), STORE_T(f->session), STORE_I(f->since_ms),
 	                STORE_I(f->until_ms), STORE_I(f->before_seq), STORE_I(f->after_seq),
 	                STORE_I((int64_t)limit));

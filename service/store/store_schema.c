@@ -222,7 +222,9 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_seals_seq ON audit_seals (seq);"
         "CREATE INDEX audit_ts ON audit (ts_ms);"
         "CREATE INDEX audit_target ON audit (target, seq);"
-        "CREATE INDEX audit_action_seq ON audit (action, seq);"},
+        "CREATE INDEX audit_action_seq ON audit (action, seq);"
+        "CREATE INDEX audit_account_seq ON audit (account, seq);"
+        "CREATE INDEX audit_session_seq ON audit (session, seq);"},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])

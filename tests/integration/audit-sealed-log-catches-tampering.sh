@@ -60,6 +60,19 @@ import json, sys
 ev = json.loads(sys.stdin.read())
 assert len(ev) == 2 and all(e["target"] == "audit verify" for e in ev), ev
 ' <<<"$out" || pd_fail "audit list --grep: $out"
+out=$(pd_ssh auditor1 audit list --target "'audit verify'" --json)
+python3 -c '
+import json, sys
+ev = json.loads(sys.stdin.read())
+assert len(ev) >= 2 and all(e["target"] == "audit verify" for e in ev), ev
+' <<<"$out" || pd_fail "audit list --target: $out"
+sess=$(sqlite3 "$DB" "select session from audit where account = 'agent1' and session is not null limit 1")
+out=$(pd_ssh auditor1 audit list --session "$sess" --role agent --json)
+python3 -c '
+import json, sys
+ev = json.loads(sys.stdin.read())
+assert len(ev) >= 2 and all(e["session"] == sys.argv[1] and e["role"] == "agent" for e in ev), ev
+' "$sess" <<<"$out" || pd_fail "audit list --session --role: $out"
 rc=0
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --grep '(' 2>&1) || rc=$?
 pd_assert_eq "$rc" 2 "a pattern that does not compile"
