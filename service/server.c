@@ -392,6 +392,8 @@ static int server_load_catalog(struct server *srv, const struct config *cfg)
 	return 0;
 }
 
+static void server_seal_timer_cb(uv_timer_t *t);
+
 int server_reload(struct server *srv)
 {
 	struct config fresh;
@@ -445,6 +447,14 @@ int server_reload(struct server *srv)
 		server_limits_params(&srv->cfg, &lp);
 		addrlimit_set_params(srv->limits, &lp);
 	}
+	/* The seal policy: the next seal follows it. */
+	if (srv->sealing)
+		store_seal_set_policy(srv->store, srv->cfg.audit_seal_events,
+				      srv->cfg.audit_seal_interval_s);
+	if (srv->loop != NULL && !srv->stopping)
+		uv_timer_start(&srv->seal_timer, server_seal_timer_cb,
+			       (uint64_t)srv->cfg.audit_seal_interval_s * 1000,
+			       (uint64_t)srv->cfg.audit_seal_interval_s * 1000);
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
 	return 0;
 }

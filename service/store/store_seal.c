@@ -425,6 +425,14 @@ int store_seal_attach(struct store *st, const char *path, int64_t every, int64_t
 	return rc;
 }
 
+void store_seal_set_policy(struct store *st, int64_t every, int64_t interval_s)
+{
+	if (st->seal == NULL)
+		return;
+	st->seal->every = every > 0 ? every : 1;
+	st->seal->interval_s = interval_s;
+}
+
 int store_seal_now(struct store *st)
 {
 	int rc;

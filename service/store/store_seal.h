@@ -35,6 +35,8 @@ int store_seal_init(struct store *st, const char *path, const struct audit_ctx *
  * database has no seal #0 (the key file is another desk's); < 0. */
 int store_seal_attach(struct store *st, const char *path, int64_t every, int64_t interval_s,
                       store_seal_log_fn log, void *arg);
+/* A new policy for the attached sealer (a reload): the next seal follows it. */
+void store_seal_set_policy(struct store *st, int64_t every, int64_t interval_s);
 /* Seals the head now if events came after the last seal (its own transaction). 0 (also when
  * nothing was due), STORE_ENOENT without a sealer, or < 0. */
 int store_seal_now(struct store *st);
