@@ -202,6 +202,7 @@ static const struct config_int_key config_ints[] = {
 	CONFIG_INT("auth", "hash_opslimit", hash_opslimit, 1, 20),
 	CONFIG_INT("auth", "hash_workers", hash_workers, 1, 64),
 	CONFIG_INT("database", "busy_timeout", db_busy_timeout_ms, 0, 60000),
+	CONFIG_INT("record", "keep_days", record_keep_days, 0, 36500),
 	CONFIG_INT("audit", "seal_events", audit_seal_events, 1, 10000000),
 	CONFIG_INT("audit", "seal_interval", audit_seal_interval_s, 1, 86400),
 };

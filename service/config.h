@@ -73,6 +73,8 @@ struct config {
 				  * (1 MiB) */
 	size_t record_max_bytes; /* [record] max_bytes, the size a recording may reach; there it
 				  * ends with a marker and a warning is logged (64 MiB) */
+	int record_keep_days;    /* [record] keep_days: recordings older than this many days are
+				  * deleted by a daily job, audited (0: kept for ever) */
 
 	int audit_seal_events;   /* [audit] seal_events: the audit log's head is sealed once this
 				  * many events came since the last seal (1000) */

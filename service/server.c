@@ -20,6 +20,7 @@
 #include "store_audit.h"
 #include "store_schema.h"
 #include "store_seal.h"
+#include "retention.h"
 #include "telnetsrv.h"
 #include "xalloc.h"
 
@@ -447,6 +448,17 @@ int server_reload(struct server *srv)
 		server_limits_params(&srv->cfg, &lp);
 		addrlimit_set_params(srv->limits, &lp);
 	}
+	/* The recordings' retention: from the next run. */
+	if (srv->loop != NULL && !srv->stopping) {
+		char *dir = config_record_dir(&srv->cfg);
+
+		if (srv->retention == NULL)
+			srv->retention = retention_start(srv->loop, srv->store, dir,
+							 srv->cfg.record_keep_days);
+		else
+			retention_set(srv->retention, dir, srv->cfg.record_keep_days);
+		free(dir);
+	}
 	/* The seal policy: the next seal follows it. */
 	if (srv->sealing)
 		store_seal_set_policy(srv->store, srv->cfg.audit_seal_events,
@@ -642,6 +654,8 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
 	uv_close((uv_handle_t *)&srv->seal_timer, NULL);
+	retention_stop(srv->retention);
+	srv->retention = NULL;
 	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
 	uv_close((uv_handle_t *)&srv->stdin_timer, NULL);
 	uv_timer_start(&srv->stop_timer, server_stop_timer_cb, SERVER_STOP_GRACE_MS, 0);
@@ -787,6 +801,12 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		       SERVER_LIMITS_GC_MS);
 	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
 		       SERVER_CKPT_INTERVAL_MS);
+	{
+		char *dir = config_record_dir(&srv.cfg);
+
+		srv.retention = retention_start(srv.loop, srv.store, dir, srv.cfg.record_keep_days);
+		free(dir);
+	}
 	uv_timer_start(&srv.seal_timer, server_seal_timer_cb,
 		       (uint64_t)srv.cfg.audit_seal_interval_s * 1000,
 		       (uint64_t)srv.cfg.audit_seal_interval_s * 1000);

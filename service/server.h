@@ -69,6 +69,8 @@ struct server {
 	char *seal_path;
 	bool sealing;
 	uv_timer_t seal_timer;
+	/* Recordings past [record] keep_days are deleted daily (retention.h); NULL: kept. */
+	struct retention *retention;
 	/* The stdin that exec commands hold, all sessions together ([limits] stdin_budget), and
 	 * the timer that ends the waits in its line ([limits] stdin_wait). */
 	struct budget stdin_budget;

@@ -77,7 +77,9 @@ struct cmd_audit_verifier {
 	/* the recordings' phase */
 	bool rec_done;
 	int64_t rec_after; /* events with seq > this read next */
-	int64_t rec_checked;
+	int64_t rec_checked, rec_retired;
+	bool rec_started;
+	char rec_cutoff[11]; /* recordings of days before it were removed by retention */
 	int rec_fault;
 	int64_t rec_seq;
 	char rec_session[40], rec_file[200];
@@ -153,6 +155,21 @@ static int cmd_audit_verify_recordings(struct store *ro, struct cmd_audit_verifi
 	size_t n = 0, i;
 	int rc;
 
+	if (!vr->rec_started) {
+		/* The latest retention run: recordings before its day went by the rule. */
+		vr->rec_started = true;
+		memset(&f, 0, sizeof f);
+		f.action = "recording.retention";
+		f.limit = 1;
+		rc = store_auditlog_list(ro, &f, &list, &n);
+		if (rc < 0)
+			return rc;
+		if (n == 1 && list[0].detail != NULL && strncmp(list[0].detail, "before=", 7) == 0)
+			snprintf(vr->rec_cutoff, sizeof vr->rec_cutoff, "%.10s", list[0].detail + 7);
+		store_audit_list_free(list, n);
+		list = NULL;
+		n = 0;
+	}
 	memset(&f, 0, sizeof f);
 	f.action = "recording.end";
 	f.after_seq = vr->rec_after > vr->v.from_seq - 1 ? vr->rec_after : vr->v.from_seq - 1;
@@ -171,7 +188,10 @@ static int cmd_audit_verify_recordings(struct store *ro, struct cmd_audit_verifi
 			continue;
 		snprintf(path, sizeof path, "%s/%s", vr->record_dir, file);
 		rc = cmd_audit_file_hash(path, got, &got_bytes);
-		if (rc < 0 || got_bytes != want_bytes || strcmp(got, want) != 0) {
+		if (rc == -ENOENT && vr->rec_cutoff[0] != '\0' && strlen(file) > 10 &&
+		    strncmp(file, vr->rec_cutoff, 10) < 0) {
+			vr->rec_retired++; /* removed by [record] keep_days, audited */
+		} else if (rc < 0 || got_bytes != want_bytes || strcmp(got, want) != 0) {
 			vr->rec_fault = rc == -ENOENT ? CMD_AUDIT_REC_MISSING : CMD_AUDIT_REC_ALTERED;
 			vr->rec_seq = list[i].seq;
 			snprintf(vr->rec_session, sizeof vr->rec_session, "%s",
@@ -295,6 +315,7 @@ static void cmd_audit_verify_json(const struct cmd_audit_verifier *vr, struct bu
 	json_kv_int(&j, "sealed_to", v->sealed_seq);
 	json_kv_int(&j, "unsealed", v->unsealed);
 	json_kv_int(&j, "recordings_checked", vr->rec_checked);
+	json_kv_int(&j, "recordings_retired", vr->rec_retired);
 	json_kv_string(&j, "recording_fault",
 	               vr->rec_fault == CMD_AUDIT_REC_MISSING   ? "deleted"
 	               : vr->rec_fault == CMD_AUDIT_REC_ALTERED ? "changed"
@@ -379,6 +400,11 @@ static void cmd_audit_verify_done(struct shell *sh, void *arg, int rc)
 			           T(sh, "%lld recordings match their audit events.\n",
 			             "%lld 个录像与其审计事件相符。\n"),
 			           (long long)vr->rec_checked);
+		if (vr->rec_retired > 0)
+			buf_printf(&out,
+			           T(sh, "%lld older recordings were removed by the retention rule.\n",
+			             "%lld 个较早的录像已按保留期限删除。\n"),
+			           (long long)vr->rec_retired);
 		if (v->unsealed > 0)
 			buf_printf(&out,
 			           T(sh, "%lld events after the last seal are not sealed yet.\n",

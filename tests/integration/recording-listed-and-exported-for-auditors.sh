@@ -2,8 +2,9 @@
 # An auditor finds an agent's interactive session (Chinese output, a resize) with `recording
 # list` and takes it away with `recording export`: the file is asciicast v2 as recorded, and
 # Debian's asciinema plays it (`asciinema cat` shows the Chinese text). Its size and hash are
-# in the audit trail, and `audit verify` finds it changed or deleted. Agents see no
-# recordings; both commands are audited.
+# in the audit trail, and `audit verify` finds it changed or deleted; retention deletes old
+# ones, audited, and verify tells those apart. Agents see no recordings; the commands are
+# audited.
 . "$(dirname "$0")/lib.sh"
 
 pd_config
@@ -123,5 +124,41 @@ cp "$PD_TMP/keep.cast" "$cast"
 n=$(sqlite3 "$PD_STATE/propdesk.db" "select count(*) from audit where account='auditor1'
 	and action='command' and target in ('recording list', 'recording export')")
 [ "$n" -ge 5 ] || pd_fail "the auditor's recording commands were not audited ($n)"
+pd_stop
+
+# Retention: a recording of a day past [record] keep_days (its recording.end chained as the
+# service writes it) is deleted two seconds after the start, the deletion audited, and audit
+# verify counts it as removed by the rule rather than deleted.
+mkdir -p "$PD_STATE/recordings/2020-01-01"
+old="$PD_STATE/recordings/2020-01-01/s0000000aaa-agent1.cast"
+cp "$PD_TMP/keep.cast" "$old"
+python3 - "$PD_STATE/propdesk.db" "$(cd "$(dirname "$0")/../.." && pwd)/scripts/audit-verify-export.py" "$old" <<'PY'
+import hashlib, importlib.util, os, sqlite3, sys
+spec = importlib.util.spec_from_file_location("v", sys.argv[2]); v = importlib.util.module_from_spec(spec); spec.loader.exec_module(v)
+db = sqlite3.connect(sys.argv[1])
+seq, prev = db.execute("select seq, hash from audit order by seq desc limit 1").fetchone()
+data = open(sys.argv[3], "rb").read()
+e = dict(seq=seq + 1, ts_ms=1577836800000, account="agent1", role=None, session="s0000000aaa", peer=None, transport=None,
+         action="recording.end", target="s0000000aaa",
+         detail="file=2020-01-01/s0000000aaa-agent1.cast bytes=%d blake2b=%s" % (len(data), hashlib.blake2b(data, digest_size=32).hexdigest()),
+         prev_hash=prev)
+db.execute("insert into audit (seq, ts_ms, account, session, action, target, detail, prev_hash, hash) values (?,?,?,?,?,?,?,?,?)",
+           (e["seq"], e["ts_ms"], e["account"], e["session"], e["action"], e["target"], e["detail"], prev, v.event_hash(e)))
+db.commit()
+PY
+printf '[record]\nkeep_days = 1\n' >>"$PD_CONF"
+pd_start
+for _ in $(seq 100); do [ -e "$old" ] || break; sleep 0.1; done
+[ -e "$old" ] && pd_fail "the old recording was not removed"
+[ -e "$cast" ] || pd_fail "today's recording was removed"
+out=$(pd_ssh auditor1 audit verify --json)
+python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["ok"] and r["recordings_checked"] == 1 and r["recordings_retired"] == 1, r
+' "$out" || pd_fail "audit verify after retention: $out"
+n=$(sqlite3 "$PD_STATE/propdesk.db" "select count(*) from audit where action='recording.retention'
+	and detail like 'before=% files=1 bytes=%'")
+pd_assert_eq "$n" 1 "the retention run's audit event"
 pd_stop
 pd_log "ok"
