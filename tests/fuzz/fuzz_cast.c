@@ -37,8 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!utf8_valid(ev.data != NULL ? ev.data : "", ev.len) || !(t >= 0))
 				abort();
-			cast_text_feed(&ct, ev.data, cut, &text);
-			cast_text_feed(&ct, ev.data + cut, ev.len - cut, &text);
+			if (ev.len > 0) {
+				cast_text_feed(&ct, ev.data, cut, &text);
+				cast_text_feed(&ct, ev.data + cut, ev.len - cut, &text);
+			}
 		} else if (ev.len != 0) {
 			abort();
 		}
