@@ -887,6 +887,7 @@ static int cmd_recording_search_finish(struct shell *sh, struct cmd_util_job *jo
 			table_add_row(t, cells);
 		}
 		table_render(t, &out);
+		table_free(t);
 		buf_puts(&out, T(sh, "(recording text SESSION --from SECONDS shows it from there)\n",
 		                 "（recording text 会话 --from 秒数 从该处显示）\n"));
 	}
