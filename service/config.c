@@ -79,6 +79,8 @@ void config_init_defaults(struct config *cfg)
 	cfg->record_dir = NULL;
 	cfg->record_queue_max = 1u << 20;
 	cfg->record_max_bytes = (size_t)64 << 20;
+	cfg->audit_seal_events = 1000;
+	cfg->audit_seal_interval_s = 300;
 }
 
 void config_free(struct config *cfg)
@@ -235,6 +237,9 @@ static const struct config_int_key config_ints[] = {
 	CONFIG_INT("auth", "hash_opslimit", hash_opslimit, 1, 20),
 	CONFIG_INT("auth", "hash_workers", hash_workers, 1, 64),
 	CONFIG_INT("database", "busy_timeout", db_busy_timeout_ms, 0, 60000),
+	CONFIG_INT("record", "keep_days", record_keep_days, 0, 36500),
+	CONFIG_INT("audit", "seal_events", audit_seal_events, 1, 10000000),
+	CONFIG_INT("audit", "seal_interval", audit_seal_interval_s, 1, 86400),
 };
 
 struct config_size_key {
@@ -549,4 +554,9 @@ char *config_record_dir(const struct config *cfg)
 	if (cfg->record_dir != NULL)
 		return xalloc_strdup(cfg->record_dir);
 	return config_state_path(cfg, "recordings");
+}
+
+char *config_audit_key_path(const struct config *cfg)
+{
+	return config_state_path(cfg, "audit-seal.key");
 }

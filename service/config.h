@@ -102,6 +102,13 @@ struct config {
 				  * (1 MiB) */
 	size_t record_max_bytes; /* [record] max_bytes, the size a recording may reach; there it
 				  * ends with a marker and a warning is logged (64 MiB) */
+	int record_keep_days;    /* [record] keep_days: recordings older than this many days are
+				  * deleted by a daily job, audited (0: kept for ever) */
+
+	int audit_seal_events;   /* [audit] seal_events: the audit log's head is sealed once this
+				  * many events came since the last seal (1000) */
+	int audit_seal_interval_s; /* [audit] seal_interval: and at least this often, in seconds,
+				    * when any came (300) */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd
@@ -117,6 +124,8 @@ int config_parse_listen(const char *s, char **addr, int *port);
 int config_make_state_dir(const struct config *cfg, bool *tightened, char *err, size_t errlen);
 /* Joins the state dir and a file name into a malloc'd path. */
 char *config_state_path(const struct config *cfg, const char *name);
+/* The audit log's sealing key state (<state_dir>/audit-seal.key), malloc'd. */
+char *config_audit_key_path(const struct config *cfg);
 /* The recordings directory ([record] dir or <state_dir>/recordings), malloc'd. */
 char *config_record_dir(const struct config *cfg);
 

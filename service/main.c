@@ -19,6 +19,7 @@
 #include "store.h"
 #include "store_account.h"
 #include "store_schema.h"
+#include "store_seal.h"
 
 #define MAIN_DEFAULT_CONFIG "etc/propdesk.conf"
 #define MAIN_PASSWORD_MAX 1024
@@ -41,6 +42,13 @@ static const char main_usage[] =
 	"                        last four months; reproducible\n"
 	"  user add NAME --role agent|supervisor|auditor|admin\n"
 	"                        create an account (offline; the service may be running)\n"
+	"  audit init-key [--out FILE]\n"
+	"                        set up the sealing of the audit log: makes its first key,\n"
+	"                        seals the log so far, keeps the next key in\n"
+	"                        STATE_DIR/audit-seal.key (0600), and prints the first key once\n"
+	"                        (or writes it to FILE, created 0600) for the auditors to keep\n"
+	"                        off this machine; a running service starts sealing within\n"
+	"                        [audit] seal_interval\n"
 	"\n"
 	"Options for every command:\n"
 	"  --config FILE         configuration file (default " MAIN_DEFAULT_CONFIG ")\n"
@@ -75,6 +83,7 @@ enum {
 	OPT_KEY,
 	OPT_VERSION,
 	OPT_COMPLAINTS,
+	OPT_OUT,
 };
 
 struct main_opts {
@@ -90,6 +99,7 @@ struct main_opts {
 	bool password_stdin;
 	const char *key;
 	const char *complaints;
+	const char *out;
 };
 
 static int main_load_config(const struct main_opts *o, struct config *cfg)
@@ -380,6 +390,70 @@ out:
 	return status;
 }
 
+/* audit init-key: the first sealing key (store_seal.h), shown once or written to --out. */
+static int main_audit_init_key(const struct main_opts *o)
+{
+	static const struct audit_ctx ctx = { .account = NULL, .role = "admin", .transport = "cli" };
+	struct audit_seal_key k0;
+	char text[AUDIT_SEAL_KEY_FILE_MAX], *path;
+	struct config cfg;
+	struct store *st;
+	int rc, status = 1;
+
+	if (main_load_config(o, &cfg) < 0)
+		return 1;
+	if (main_open_store(&cfg, &st) < 0) {
+		config_free(&cfg);
+		return 1;
+	}
+	path = config_audit_key_path(&cfg);
+	if (o->out != NULL && access(o->out, F_OK) == 0) {
+		fprintf(stderr, "propdeskd: %s exists: the first key is written to a new file\n", o->out);
+		goto out;
+	}
+	rc = store_seal_init(st, path, &ctx, cfg.audit_seal_events, cfg.audit_seal_interval_s, &k0);
+	if (rc == -EEXIST || rc == STORE_EEXIST) {
+		fprintf(stderr, "propdeskd: the audit log is sealed already (%s%s): its first key was "
+			"given out then\n", rc == -EEXIST ? "the key state exists: " : "seals in the "
+			"database", rc == -EEXIST ? path : "");
+		goto out;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "propdeskd: audit init-key: %s (%s)\n",
+			rc > -1000 ? strerror(-rc) : store_strerror(rc, "en"), store_last_error(st));
+		goto out;
+	}
+	if (o->out != NULL) {
+		rc = store_seal_key_write(o->out, &k0, true);
+		if (rc < 0) {
+			/* The key is not lost: print it rather than leave the auditors without it. */
+			fprintf(stderr, "propdeskd: %s: %s; the first key follows instead\n", o->out,
+				strerror(-rc));
+		} else {
+			printf("audit log sealed (seal #0); the first key is in %s (mode 0600): give it "
+			       "to the auditors and remove it from this machine; the next key is in %s\n",
+			       o->out, path);
+			status = 0;
+			goto out_key;
+		}
+	}
+	audit_seal_key_format(&k0, text, sizeof text);
+	fprintf(stderr, "audit log sealed (seal #0). The first key follows, shown this once: give it "
+		"to the auditors (as a file) and keep it off this machine. The next key is in %s.\n",
+		path);
+	fputs(text, stdout);
+	fflush(stdout);
+	sodium_memzero(text, sizeof text);
+	status = 0;
+out_key:
+	sodium_memzero(&k0, sizeof k0);
+out:
+	free(path);
+	store_close(st);
+	config_free(&cfg);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -396,6 +470,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "complaints", required_argument, NULL, OPT_COMPLAINTS },
+		{ "out", required_argument, NULL, OPT_OUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct main_opts o = { .config = MAIN_DEFAULT_CONFIG };
@@ -429,6 +504,7 @@ int main(int argc, char **argv)
 		case 'h': fputs(main_usage, stdout); return 0;
 		case OPT_VERSION: printf("propdeskd %s\n", PROPDESK_VERSION); return 0;
 		case OPT_COMPLAINTS: o.complaints = optarg; break;
+		case OPT_OUT: o.out = optarg; break;
 		default:
 			fprintf(stderr, "Try 'propdeskd --help'.\n");
 			return 2;
@@ -455,6 +531,8 @@ int main(int argc, char **argv)
 		return main_demo_seed(&o);
 	if (!strcmp(words[0], "user") && nwords == 3 && !strcmp(words[1], "add"))
 		return main_user_add(&o, words[2]);
+	if (!strcmp(words[0], "audit") && nwords == 2 && !strcmp(words[1], "init-key"))
+		return main_audit_init_key(&o);
 	fprintf(stderr, "propdeskd: unknown command \"%s\". Try 'propdeskd --help'.\n", words[0]);
 	return 2;
 }

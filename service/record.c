@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 #include <uv.h>
 
 #include "log.h"
@@ -61,6 +62,12 @@ struct record {
 	size_t max_bytes;     /* the file's cap */
 	size_t bytes;         /* admitted to the queue so far (the file's size when written) */
 	bool full;            /* the cap was reached: the closing marker is written, no more */
+	crypto_generichash_state hash; /* over every byte written, in order */
+	uint64_t written;
+	char *account;
+	void (*finished)(void *arg, const char *session_id, const char *account,
+	                 const char *file, uint64_t bytes, const char *hash);
+	void *finished_arg;
 };
 
 static void record_pump(struct record *r);
@@ -78,6 +85,18 @@ static void record_free(struct record *r)
 	if (r->dropped > 0)
 		log_warn(r->sid, "recording %s misses %" PRIu64 " bytes of output in %u gap(s)",
 			 r->path, r->dropped, r->gaps);
+	if (r->finished != NULL && r->state == RECORD_OPEN && r->path != NULL) {
+		unsigned char h[crypto_generichash_BYTES];
+		char hex[2 * crypto_generichash_BYTES + 1];
+		size_t dl = strlen(r->dir);
+		const char *file = strncmp(r->path, r->dir, dl) == 0 && r->path[dl] == '/'
+					   ? r->path + dl + 1 : r->path;
+
+		crypto_generichash_final(&r->hash, h, sizeof h);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		r->finished(r->finished_arg, r->sid, r->account, file, r->written, hex);
+	}
+	free(r->account);
 	buf_free(&r->queue);
 	buf_free(&r->inflight);
 	buf_free(&r->raw);
@@ -121,6 +140,10 @@ static void record_write_cb(uv_fs_t *req)
 	if (n < 0) {
 		record_fail(r, "cannot write", r->path, (int)n);
 	} else {
+		crypto_generichash_update(&r->hash,
+					  (const unsigned char *)r->inflight.data + r->inflight_off,
+					  (size_t)n);
+		r->written += (uint64_t)n;
 		r->inflight_off += (size_t)n;
 		if (r->inflight_off >= r->inflight.len) {
 			r->inflight_off = 0;
@@ -331,6 +354,10 @@ struct record *record_new(uv_loop_t *loop, const struct record_params *p)
 	uv_timer_init(loop, &r->timer);
 	r->timer.data = r;
 	snprintf(r->sid, sizeof r->sid, "%s", p->session_id);
+	crypto_generichash_init(&r->hash, NULL, 0, crypto_generichash_BYTES);
+	r->finished = p->finished;
+	r->finished_arg = p->finished_arg;
+	r->account = p->account != NULL ? strdup(p->account) : NULL;
 	record_enc_init(&r->enc);
 	buf_init(&r->queue);
 	buf_init(&r->inflight);

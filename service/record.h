@@ -34,6 +34,13 @@ struct record_params {
 	const char *title;
 	size_t queue_max;       /* 0: RECORD_QUEUE_MAX */
 	size_t max_bytes;       /* 0: RECORD_MAX_BYTES; at least RECORD_MIN_BYTES */
+	/* Optional: called once on the loop when the recording is finished (every byte written
+	 * and the file closed; not for a recording that failed), with the session id, the
+	 * account, the file's path relative to dir, its size and its BLAKE2b-256 in hex, so that
+	 * the audit trail can hold what the file must be. Strings are valid during the call. */
+	void (*finished)(void *arg, const char *session_id, const char *account,
+	                 const char *file, uint64_t bytes, const char *hash);
+	void *finished_arg;
 };
 #define RECORD_MIN_BYTES 4096u
 

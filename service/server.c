@@ -21,6 +21,8 @@
 #include "store_audit.h"
 #include "store_eval.h"
 #include "store_schema.h"
+#include "store_seal.h"
+#include "retention.h"
 #include "telnetsrv.h"
 #include "xalloc.h"
 
@@ -435,6 +437,8 @@ static int server_load_catalog(struct server *srv, const struct config *cfg)
 	return 0;
 }
 
+static void server_seal_timer_cb(uv_timer_t *t);
+
 int server_reload(struct server *srv)
 {
 	struct config fresh;
@@ -494,6 +498,25 @@ int server_reload(struct server *srv)
 		server_limits_params(&srv->cfg, &lp);
 		addrlimit_set_params(srv->limits, &lp);
 	}
+	/* The recordings' retention: from the next run. */
+	if (srv->loop != NULL && !srv->stopping) {
+		char *dir = config_record_dir(&srv->cfg);
+
+		if (srv->retention == NULL)
+			srv->retention = retention_start(srv->loop, srv->store, dir,
+							 srv->cfg.record_keep_days);
+		else
+			retention_set(srv->retention, dir, srv->cfg.record_keep_days);
+		free(dir);
+	}
+	/* The seal policy: the next seal follows it. */
+	if (srv->sealing)
+		store_seal_set_policy(srv->store, srv->cfg.audit_seal_events,
+				      srv->cfg.audit_seal_interval_s);
+	if (srv->loop != NULL && !srv->stopping)
+		uv_timer_start(&srv->seal_timer, server_seal_timer_cb,
+			       (uint64_t)srv->cfg.audit_seal_interval_s * 1000,
+			       (uint64_t)srv->cfg.audit_seal_interval_s * 1000);
 	log_info(NULL, "configuration reloaded from %s", srv->config_path);
 	return 0;
 }
@@ -606,6 +629,52 @@ static void server_ckpt_timer_cb(uv_timer_t *t)
 	uv_queue_work(srv->loop, &srv->ckpt_work, server_ckpt_work_cb, server_ckpt_after_cb);
 }
 
+static void server_seal_log_cb(void *arg, const struct audit_seal *s, int err, const char *why)
+{
+	(void)arg;
+	log_info(NULL, "audit seal #%lld: events up to %lld, hash %s, mac %s", (long long)s->n,
+		 (long long)s->seq, s->hash, s->mac);
+	if (err < 0)
+		log_error(NULL, "audit seal #%lld: the next key could not be written: %s",
+			  (long long)s->n, why != NULL ? why : "?");
+}
+
+/* Attaches the sealer when the key state exists (also later: after `propdeskd audit
+ * init-key` on a running service) and seals what came since the last seal. */
+static void server_seal(struct server *srv, bool quiet)
+{
+	int rc;
+
+	if (!srv->sealing) {
+		rc = store_seal_attach(srv->store, srv->seal_path, srv->cfg.audit_seal_events,
+				       srv->cfg.audit_seal_interval_s, server_seal_log_cb, srv);
+		if (rc == STORE_ENOENT) {
+			if (!quiet)
+				log_warn(NULL, "the audit log is not sealed: %s does not exist (run "
+					 "propdeskd audit init-key)", srv->seal_path);
+			return;
+		}
+		if (rc < 0) {
+			if (!quiet)
+				log_error(NULL, "the audit log cannot be sealed: %s: %s",
+					  srv->seal_path, store_last_error(srv->store));
+			return;
+		}
+		srv->sealing = true;
+		log_info(NULL, "audit log sealed every %d events or %d s, key state %s",
+			 srv->cfg.audit_seal_events, srv->cfg.audit_seal_interval_s,
+			 srv->seal_path);
+	}
+	rc = store_seal_now(srv->store);
+	if (rc < 0)
+		log_error(NULL, "audit seal failed: %s", store_strerror(rc, "en"));
+}
+
+static void server_seal_timer_cb(uv_timer_t *t)
+{
+	server_seal(t->data, true);
+}
+
 static void server_stop_timer_cb(uv_timer_t *t)
 {
 	struct server *srv = t->data;
@@ -635,6 +704,9 @@ void server_shutdown(struct server *srv)
 	uv_close((uv_handle_t *)&srv->sigint, NULL);
 	uv_close((uv_handle_t *)&srv->sighup, NULL);
 	uv_close((uv_handle_t *)&srv->ckpt_timer, NULL);
+	uv_close((uv_handle_t *)&srv->seal_timer, NULL);
+	retention_stop(srv->retention);
+	srv->retention = NULL;
 	uv_close((uv_handle_t *)&srv->limits_timer, NULL);
 	uv_close((uv_handle_t *)&srv->idle_timer, NULL);
 	uv_close((uv_handle_t *)&srv->stdin_timer, NULL);
@@ -745,6 +817,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	}
 	if (server_load_catalog(&srv, &srv.cfg) < 0)
 		goto out;
+	srv.seal_path = config_audit_key_path(&srv.cfg);
+	server_seal(&srv, false);
 	srv.loop = uv_default_loop();
 	if (loopwatch_start(&srv.watch, srv.loop, (unsigned)srv.cfg.stall_warn_ms) != 0) {
 		log_error(NULL, "the loop's busy-time watch did not start");
@@ -777,6 +851,8 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 	uv_signal_init(srv.loop, &srv.sighup);
 	uv_timer_init(srv.loop, &srv.stop_timer);
 	uv_timer_init(srv.loop, &srv.ckpt_timer);
+	uv_timer_init(srv.loop, &srv.seal_timer);
+	srv.seal_timer.data = &srv;
 	uv_timer_init(srv.loop, &srv.limits_timer);
 	uv_timer_init(srv.loop, &srv.idle_timer);
 	srv.idle_timer.data = &srv;
@@ -791,6 +867,15 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 		       SERVER_IDLE_CHECK_MS);
 	uv_timer_start(&srv.ckpt_timer, server_ckpt_timer_cb, SERVER_CKPT_INTERVAL_MS,
 		       SERVER_CKPT_INTERVAL_MS);
+	{
+		char *dir = config_record_dir(&srv.cfg);
+
+		srv.retention = retention_start(srv.loop, srv.store, dir, srv.cfg.record_keep_days);
+		free(dir);
+	}
+	uv_timer_start(&srv.seal_timer, server_seal_timer_cb,
+		       (uint64_t)srv.cfg.audit_seal_interval_s * 1000,
+		       (uint64_t)srv.cfg.audit_seal_interval_s * 1000);
 	uv_signal_start(&srv.sigterm, server_signal_cb, SIGTERM);
 	uv_signal_start(&srv.sigint, server_signal_cb, SIGINT);
 	uv_signal_start(&srv.sighup, server_signal_cb, SIGHUP);
@@ -840,7 +925,11 @@ out:
 			store_checkpoint(srv.ckpt_store, NULL, NULL);
 		store_close(srv.ckpt_store);
 	}
+	/* The tail is sealed as the service stops. */
+	if (srv.sealing)
+		server_seal(&srv, false);
 	store_close(srv.store);
+	free(srv.seal_path);
 	addrlimit_free(srv.limits);
 	free(hostkey);
 	free(srv.db_path);

@@ -67,6 +67,13 @@ struct server {
 	struct store *ckpt_store;
 	bool ckpt_running;
 	int ckpt_rc;
+	/* The audit log's sealer on the writing connection (store_seal.h): its key state file,
+	 * and the timer that seals at least every [audit] seal_interval. */
+	char *seal_path;
+	bool sealing;
+	uv_timer_t seal_timer;
+	/* Recordings past [record] keep_days are deleted daily (retention.h); NULL: kept. */
+	struct retention *retention;
 	/* The stdin that exec commands hold, all sessions together ([limits] stdin_budget), and
 	 * the timer that ends the waits in its line ([limits] stdin_wait). */
 	struct budget stdin_budget;

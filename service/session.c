@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,6 +564,27 @@ static const struct monitor_tap_ops session_tap_ops = {
     .watch_ended = session_tap_watch_ended,
 };
 
+
+/* A finished recording's size and hash go into the audit trail ("recording.end"), so that
+ * `audit verify` finds a recording changed or removed since. */
+static void session_record_finished(void *arg, const char *session_id, const char *account,
+				    const char *file, uint64_t bytes, const char *hash)
+{
+	const struct session_host *sh = arg;
+	struct audit_ctx ctx;
+	char detail[400];
+	int rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.account = account;
+	ctx.session = session_id;
+	snprintf(detail, sizeof detail, "file=%s bytes=%" PRIu64 " blake2b=%s", file, bytes, hash);
+	rc = store_audit(sh->store, &ctx, "recording.end", session_id, detail);
+	if (rc < 0)
+		log_error(session_id, "the recording %s could not be audited: %s", file,
+			  store_strerror(rc, "en"));
+}
+
 /* Interactive sessions are recorded as the user's terminal shows them (record.h). */
 static void session_record_start(struct session *s, const struct net_session_params *p)
 {
@@ -587,6 +609,8 @@ static void session_record_start(struct session *s, const struct net_session_par
 	rp.title = title;
 	rp.queue_max = s->host->cfg->record_queue_max;
 	rp.max_bytes = s->host->cfg->record_max_bytes;
+	rp.finished = session_record_finished;
+	rp.finished_arg = (void *)s->host;
 	s->rec = record_new(s->host->loop, &rp);
 	free(dir);
 }
@@ -663,8 +687,10 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	opts.max_line = sh->cfg->max_line;
 	opts.commands = &cmd_registry;
 	opts.max_stdin = sh->cfg->max_stdin;
+	opts.record_dir = config_record_dir(sh->cfg);
 
 	s->shell = shell_new(&host, &user, &opts);
+	free((char *)opts.record_dir);
 	if (s->shell == NULL) {
 		session_free(s);
 		return NULL;

@@ -363,6 +363,7 @@ struct shell *shell_new(const struct shell_host *host, const struct shell_user *
 	sh->opts.env_lang = xalloc_strdup(opts->env_lang);
 	sh->opts.term = xalloc_strdup(opts->term);
 	sh->opts.exec = xalloc_strdup(opts->exec);
+	sh->opts.record_dir = xalloc_strdup(opts->record_dir);
 	if (sh->opts.max_line == 0)
 		sh->opts.max_line = SHELL_DEFAULT_MAX_LINE;
 	if (sh->opts.max_stdin == 0)
@@ -429,6 +430,7 @@ void shell_free(struct shell *sh)
 	free((char *)sh->opts.env_lang);
 	free((char *)sh->opts.term);
 	free((char *)sh->opts.exec);
+	free((char *)sh->opts.record_dir);
 	if (sh->in.data)
 		sodium_memzero(sh->in.data, sh->in.cap);
 	if (sh->queue.data)

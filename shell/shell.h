@@ -36,6 +36,8 @@ struct shell_opts {
 	size_t max_line;       /* longest input line (bytes) */
 	size_t max_stdin;      /* exec mode: most stdin bytes any command may read (each command
 	                        * has its own maximum too: the lower one counts) */
+	const char *record_dir; /* the session recordings' directory, for the auditors' recording
+	                         * commands (read on the thread pool); NULL: none */
 };
 
 struct shell *shell_new(const struct shell_host *host, const struct shell_user *user,

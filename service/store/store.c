@@ -440,6 +440,8 @@ void store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	if (st->seal_free != NULL)
+		st->seal_free(st); /* wipes the sealing key */
 	for (i = 0; i < st->stmts_cap; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
 	free(st->stmts);

@@ -40,6 +40,14 @@ struct store {
 	bool batch;              /* in store_tx_batch_begin: changes are savepoints */
 	bool search_ready;       /* the schema has the search index (version 3 or later) */
 	bool rollup_ready;       /* the schema has the report rollup (version 6 or later) */
+	/* The audit sealer (store_seal.c) when one is attached, else NULL: store_tx_end calls
+	 * seal_pre before the commit of each transaction that is not inside a batch (it seals
+	 * the head in it when due) and seal_post after it, committed or not; store_close calls
+	 * seal_free. */
+	struct store_seal *seal;
+	int (*seal_pre)(struct store *st);
+	void (*seal_post)(struct store *st, bool committed);
+	void (*seal_free)(struct store *st);
 };
 
 /* Limits on what the store accepts (bytes). */

@@ -356,7 +356,7 @@ static const struct store_schema_step store_schema_steps[] = {
     {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);", NULL},
     /* The rollup behind `report techniques`: store_schema_v6 above. */
     {6, NULL, store_schema_v6},
-        /* The quality checklist's versions, each content pinned by its SHA-256; evaluations of a
+    /* The quality checklist's versions, each content pinned by its SHA-256; evaluations of a
      * complaint by a supervisor and agents' self-checks, their items, and disputes of single
      * items with their answers (store_eval.c). */
     {8, "CREATE TABLE checklist_versions ("
@@ -444,6 +444,25 @@ static const struct store_schema_step store_schema_steps[] = {
         " resolved_ms INTEGER NOT NULL DEFAULT 0"
         ");"
         "CREATE INDEX evaluation_disputes_eval ON evaluation_disputes (evaluation_id, item);", NULL},
+    /* The audit log's seals (store_seal.c): seal n is the HMAC under key K(n) of the head
+     * (seq, hash) of the chain, chained to seal n - 1 by prev_mac. The filters of audit
+     * list read the log by time, target and session through their own indexes. */
+    {9, "CREATE TABLE audit_seals ("
+        " n INTEGER PRIMARY KEY,"
+        " seq INTEGER NOT NULL,"
+        " ts_ms INTEGER NOT NULL,"
+        " every INTEGER NOT NULL,"
+        " interval_s INTEGER NOT NULL,"
+        " hash TEXT NOT NULL,"
+        " prev_mac TEXT NOT NULL,"
+        " mac TEXT NOT NULL"
+        ");"
+        "CREATE INDEX audit_seals_seq ON audit_seals (seq);"
+        "CREATE INDEX audit_ts ON audit (ts_ms);"
+        "CREATE INDEX audit_target ON audit (target, seq);"
+        "CREATE INDEX audit_action_seq ON audit (action, seq);"
+        "CREATE INDEX audit_account_seq ON audit (account, seq);"
+        "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])

@@ -51,6 +51,9 @@ int store_tx_end(struct store *st, int err)
 		memcpy(st->errmsg, saved, sizeof saved);
 		return err;
 	}
+	/* The audit log's seal, when one is due, goes into the same transaction. */
+	if (err == 0 && st->seal_pre != NULL)
+		err = st->seal_pre(st);
 	if (err == 0)
 		err = store_tx_run(st, store_tx_sql_commit);
 	if (err != 0 && !sqlite3_get_autocommit(st->db)) {
@@ -61,6 +64,8 @@ int store_tx_end(struct store *st, int err)
 		store_tx_run(st, store_tx_sql_rollback);
 		memcpy(st->errmsg, saved, sizeof saved);
 	}
+	if (st->seal_post != NULL)
+		st->seal_post(st, err == 0);
 	return err;
 }
 

@@ -20,6 +20,8 @@ extern const struct cmd_group cmd_monitor_group;       /* sessions who watch whi
 extern const struct cmd_group cmd_eval_group;          /* evaluate, checklist self (the form) */
 extern const struct cmd_group cmd_evaluation_group;    /* evaluation ... */
 extern const struct cmd_group cmd_checklist_group;     /* checklist show, report quality */
+extern const struct cmd_group cmd_audit_group;         /* audit ... (auditors) */
+extern const struct cmd_group cmd_recording_group;     /* recording ... (auditors) */
 
 /* Login hooks (cmd_login_hook). */
 /* The account's overdue promises, listed (nothing when none). CMD_OK. */

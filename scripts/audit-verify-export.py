@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""audit-verify-export.py — verifies an export of the propdesk audit log on any machine, with
+Python 3's standard library alone, independently of propdesk's own code.
+
+    ssh auditor1@desk audit export > audit.jsonl
+    scripts/audit-verify-export.py audit.jsonl --key audit.key
+
+The export (`audit export`) is JSON Lines: a header {"type": "header", "format":
+"propdesk-audit-export", "version": 1, "from": SEQ, ...}; then, in order, every event
+{"type": "event", "seq", "ts_ms", "account", "role", "session", "peer", "transport", "action",
+"target", "detail", "prev_hash", "hash"} and, right after the event it seals, each seal
+{"type": "seal", "n", "seq", "ts_ms", "every", "interval_s", "hash", "prev_mac", "mac"}; last
+{"type": "end", "events": N, "seals": M}.
+
+The event's hash is BLAKE2b-256 (hex) over: the tag "propdesk.audit.v1", seq and ts_ms as
+8-byte big-endian integers, then account, role, session, peer, transport, action, target,
+detail and prev_hash, each string as a byte 1 (0 for null, and nothing more) followed by its
+UTF-8 length as an 8-byte big-endian integer and its bytes (the tag is encoded the same way).
+The first event's prev_hash is 64 zeros; each next one's is the hash before it.
+
+Seal n is HMAC-SHA-256 under key K(n) (hex) over: the tag "propdesk.seal.v1", then n, seq,
+ts_ms, every, interval_s as 8-byte big-endian integers, then hash and prev_mac each as an
+8-byte big-endian length and its bytes. The first seal's prev_mac is 64 zeros. Keys ratchet:
+K(n+1) = BLAKE2b-256("propdesk.seal.ratchet.v1" || K(n)). The key file holds three lines:
+"propdesk-audit-seal-key v1", "index I", "key HEX" (K(I), normally K(0)).
+
+Exit status 0 when every event is chained and every seal in the export is proven with the key;
+1 with the first fault on stderr; 2 for bad usage or an unreadable file.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import sys
+
+ZERO = "0" * 64
+
+
+def u64(v):
+    return (v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")
+
+
+def put_str(s):
+    if s is None:
+        return b"\x00"
+    b = s.encode("utf-8")
+    return b"\x01" + u64(len(b)) + b
+
+
+def event_hash(e):
+    h = hashlib.blake2b(digest_size=32)
+    h.update(put_str("propdesk.audit.v1"))
+    h.update(u64(e["seq"]))
+    h.update(u64(e["ts_ms"]))
+    for k in ("account", "role", "session", "peer", "transport", "action", "target",
+              "detail", "prev_hash"):
+        h.update(put_str(e.get(k)))
+    return h.hexdigest()
+
+
+def ratchet(key):
+    return hashlib.blake2b(b"propdesk.seal.ratchet.v1" + key, digest_size=32).digest()
+
+
+def seal_mac(key, s):
+    def lstr(x):
+        b = x.encode("ascii")
+        return u64(len(b)) + b
+    msg = lstr("propdesk.seal.v1")
+    for k in ("n", "seq", "ts_ms", "every", "interval_s"):
+        msg += u64(s[k])
+    msg += lstr(s["hash"]) + lstr(s["prev_mac"])
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()
+
+
+def read_key(path):
+    with open(path, "r", encoding="ascii") as f:
+        lines = [l.rstrip("\r\n") for l in f.read().split("\n") if l.strip() != ""]
+    if (len(lines) != 3 or lines[0] != "propdesk-audit-seal-key v1"
+            or not lines[1].startswith("index ") or not lines[2].startswith("key ")):
+        raise ValueError("not a propdesk audit key file")
+    index = int(lines[1][6:])
+    key = bytes.fromhex(lines[2][4:])
+    if index < 0 or len(key) != 32:
+        raise ValueError("not a propdesk audit key file")
+    return index, key
+
+
+def verify(lines, key_index, key):
+    """Returns (ok, message)."""
+    header = json.loads(lines[0]) if lines else {}
+    if header.get("type") != "header" or header.get("format") != "propdesk-audit-export":
+        return False, "line 1: not a propdesk audit export"
+    prev = None
+    expect = header.get("from", 1)
+    last_seal = None
+    events = seals = proven = 0
+    hashes = {}
+    ended = False
+    for no, line in enumerate(lines[1:], start=2):
+        r = json.loads(line)
+        t = r.get("type")
+        if ended:
+            return False, f"line {no}: data after the end line"
+        if t == "event":
+            seq = r["seq"]
+            if seq != expect:
+                return False, f"event {expect}: missing (deleted; the next is {seq})"
+            if prev is not None and r["prev_hash"] != prev:
+                return False, f"event {seq}: not chained to event {seq - 1}"
+            if prev is None and seq == 1 and r["prev_hash"] != ZERO:
+                return False, "event 1: does not start the chain"
+            h = event_hash(r)
+            if h != r["hash"]:
+                return False, f"event {seq}: altered (its fields do not give its hash)"
+            hashes[seq] = h
+            prev = h
+            expect = seq + 1
+            events += 1
+        elif t == "seal":
+            n = r["n"]
+            if last_seal is not None:
+                if n != last_seal["n"] + 1:
+                    return False, f"seal #{last_seal['n'] + 1}: missing"
+                if r["prev_mac"] != last_seal["mac"]:
+                    return False, f"seal #{n}: not chained to seal #{n - 1}"
+            elif n == 0 and r["prev_mac"] != ZERO:
+                return False, "seal #0: does not start the seals"
+            want = hashes.get(r["seq"], ZERO if r["seq"] == 0 else None)
+            if want is None and r["seq"] >= header.get("from", 1):
+                return False, f"seal #{n}: seals event {r['seq']}, which is not in the export"
+            if want is not None and want != r["hash"]:
+                return False, f"seal #{n}: the chain up to event {r['seq']} was rewritten"
+            if key is not None:
+                if n < key_index:
+                    return False, f"seal #{n}: the key is #{key_index}, later than the seal"
+                while key_index < n:
+                    key = ratchet(key)
+                    key_index += 1
+                if not hmac.compare_digest(seal_mac(key, r), r["mac"]):
+                    return False, (f"seal #{n}: forged or resealed with another key "
+                                   "(or the wrong key)")
+                proven = r["seq"]
+            last_seal = r
+            seals += 1
+        elif t == "end":
+            if r.get("events") != events or r.get("seals") != seals:
+                return False, "the end line's counts differ: lines were removed or added"
+            ended = True
+        else:
+            return False, f"line {no}: unknown type {t!r}"
+    if not ended:
+        return False, "no end line: the export was cut short"
+    msg = f"OK: {events} events chained, {seals} seals"
+    if key is not None:
+        msg += f" proven with the key; authentic up to event {proven}"
+        if events and proven < expect - 1:
+            msg += f" ({expect - 1 - proven} later events not sealed yet)"
+    return True, msg
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("export", help="the output of `audit export` (- for stdin)")
+    ap.add_argument("--key", help="the auditors' key file (from propdeskd audit init-key)")
+    a = ap.parse_args()
+    try:
+        data = sys.stdin.read() if a.export == "-" else open(a.export, encoding="utf-8").read()
+        key_index, key = read_key(a.key) if a.key else (0, None)
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        print(f"audit-verify-export: {e}", file=sys.stderr)
+        return 2
+    lines = [l for l in data.split("\n") if l != ""]
+    try:
+        ok, msg = verify(lines, key_index, key)
+    except (ValueError, KeyError, TypeError) as e:
+        ok, msg = False, f"malformed export: {e}"
+    print(msg, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

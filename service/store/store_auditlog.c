@@ -1,0 +1,158 @@
+/* store_auditlog — filtered pages of the audit log (see the header). Each filter is a bound
+ * parameter that is NULL when unused, so one statement text serves every combination.
+ * Calls store.c and store_audit.c. */
+#include "store_auditlog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+#define STORE_AUDITLOG_COLS                                                                        \
+	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
+	"prev_hash, hash"
+
+/* The filters, each a bound parameter that is NULL (or 0) when unused; the one that picks the
+ * index is written as a plain equality so that the plan reads that index by seq. */
+#define STORE_AUDITLOG_ANY(col, n) "(?" n " IS NULL OR " col " = ?" n ")"
+#define STORE_AUDITLOG_EQ(col, n) col " = ?" n
+#define STORE_AUDITLOG_WHERE(acc, act, tgt, ses)                                                   \
+	" WHERE " acc " AND " STORE_AUDITLOG_ANY("role", "2") " AND " act " AND " tgt " AND " ses \
+	" AND (?6 = 0 OR ts_ms >= ?6) AND (?7 = 0 OR ts_ms < ?7) AND (?8 = 0 OR seq < ?8)"         \
+	" AND seq > ?9"
+#define STORE_AUDITLOG_ALL_ANY                                                                     \
+	STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"), \
+	                     STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+
+static const char store_auditlog_sql_newest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_ALL_ANY
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_oldest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit" STORE_AUDITLOG_ALL_ANY " ORDER BY seq LIMIT ?10";
+/* One event's session, target, account or action given: read through its index by seq. */
+static const char store_auditlog_sql_session[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_session_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_EQ("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_target[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_target"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_EQ("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_account[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_account_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_EQ("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_action[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_action_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_action_oldest[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_action_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq LIMIT ?10";
+
+/* The statement for f: the most selective filter given reads its own index. */
+static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
+{
+	if (f->oldest_first)
+		return f->action != NULL ? store_auditlog_sql_action_oldest : store_auditlog_sql_oldest;
+	if (f->session != NULL)
+		return store_auditlog_sql_session;
+	if (f->target != NULL)
+		return store_auditlog_sql_target;
+	if (f->account != NULL)
+		return store_auditlog_sql_account;
+	if (f->action != NULL)
+		return store_auditlog_sql_action;
+	return store_auditlog_sql_newest;
+}
+static const char store_auditlog_sql_get[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit WHERE seq = ?1";
+
+static int store_auditlog_fill(sqlite3_stmt *s, void *elem)
+{
+	struct audit_event *e = elem;
+	int err = 0;
+
+	memset(e, 0, sizeof *e);
+	e->seq = sqlite3_column_int64(s, 0);
+	e->ts_ms = sqlite3_column_int64(s, 1);
+	err |= store_col_dup(s, 2, &e->account);
+	err |= store_col_dup(s, 3, &e->role);
+	err |= store_col_dup(s, 4, &e->session);
+	err |= store_col_dup(s, 5, &e->peer);
+	err |= store_col_dup(s, 6, &e->transport);
+	err |= store_col_dup(s, 7, &e->action);
+	err |= store_col_dup(s, 8, &e->target);
+	err |= store_col_dup(s, 9, &e->detail);
+	err |= store_col_dup(s, 10, &e->prev_hash);
+	err |= store_col_dup(s, 11, &e->hash);
+	if (err != 0) {
+		store_audit_event_clear(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void store_auditlog_clear_v(void *e)
+{
+	store_audit_event_clear(e);
+}
+
+int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
+                        struct audit_event **out, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t limit = f->limit;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		return 0;
+	if (limit > STORE_AUDITLOG_PAGE_MAX)
+		limit = STORE_AUDITLOG_PAGE_MAX;
+	rc = STORE_PREP(st, store_auditlog_sql_for(f), &s, STORE_T(f->account), STORE_T(f->role), STORE_T(f->action),
+	                STORE_T(f->target), STORE_T(f->session), STORE_I(f->since_ms),
+	                STORE_I(f->until_ms), STORE_I(f->before_seq), STORE_I(f->after_seq),
+	                STORE_I((int64_t)limit));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_auditlog_fill, store_auditlog_clear_v, &p, n);
+	*out = p;
+	return rc;
+}
+
+int store_auditlog_get(struct store *st, int64_t seq, struct audit_event *out)
+{
+	struct audit_event *list = NULL;
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = STORE_PREP(st, store_auditlog_sql_get, &s, STORE_I(seq));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof *list, store_auditlog_fill, store_auditlog_clear_v, &p, &n);
+	if (rc < 0)
+		return rc;
+	list = p;
+	if (n == 0) {
+		free(list);
+		return STORE_ENOENT;
+	}
+	*out = list[0];
+	free(list);
+	return 0;
+}
