@@ -27,14 +27,22 @@ struct unit {
 	char *owner_name;  /* NULL when not given */
 	char *owner_phone; /* NULL when not given */
 	double area_m2;    /* 0 when not given */
+	char *housing_type; /* "commercial" or "resettlement"; NULL when not given */
+	char *owner_id;     /* the owner's ID number (store_unit_id_ok); NULL when not given */
 	int64_t created;   /* unix seconds */
 };
+
+/* A resident ID number (居民身份证号, GB 11643): 18 characters, 17 digits and the check digit
+ * (0-9 or X) of the ISO 7064 MOD 11-2 sum. */
+bool store_unit_id_ok(const char *id);
+/* A housing type as stored: "commercial" (商品房) or "resettlement" (回迁房). */
+bool store_unit_housing_ok(const char *type);
 
 void store_unit_clear(struct unit *u);
 void store_unit_list_free(struct unit *list, size_t n);
 
-/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone (validated),
- * area_m2 (>= 0); audit "unit.add". */
+/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone, housing_type,
+ * owner_id (validated), area_m2 (>= 0); audit "unit.add". */
 int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u);
 int store_unit_get(struct store *st, const char *code, struct unit *out);
 int store_unit_count(struct store *st, int64_t *count);
@@ -47,6 +55,8 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 #define UNIT_IMPORT_OWNER_NAME 0x2
 #define UNIT_IMPORT_OWNER_PHONE 0x4
 #define UNIT_IMPORT_AREA 0x8
+#define UNIT_IMPORT_HOUSING 0x10
+#define UNIT_IMPORT_OWNER_ID 0x20
 #define UNIT_IMPORT_MAX 100000 /* units in one import */
 
 struct unit_import_result {

@@ -15,6 +15,7 @@ enum catalog_kind {
 };
 
 struct suggest_rules;
+struct movein_rules;
 
 struct catalog_item {
 	char *code;     /* ASCII: [a-z][a-z0-9-]* */
@@ -30,11 +31,12 @@ struct catalog {
 	struct catalog_item *categories;
 	size_t ncategories;
 	struct suggest_rules *rules; /* from suggest.ini (suggest.h); NULL when there is none */
+	struct movein_rules *movein; /* from movein.ini (movein_rules.h); NULL when there is none */
 };
 
 /* Loads DIR/techniques.ini, DIR/categories.ini and, when the file exists, the technique
  * suggestion rules of DIR/suggest.ini (suggest.h; their codes are checked against the
- * techniques). Returns 0 with *out (one reference), or -1
+ * techniques) and the move-in procedure of DIR/movein.ini (movein_rules.h). Returns 0 with *out (one reference), or -1
  * with *err a malloc'd "FILE:LINE: reason" (caller frees). */
 int catalog_load(const char *dir, struct catalog **out, char **err);
 void catalog_ref(struct catalog *c);
