@@ -448,6 +448,8 @@ enum cmd_unit_col {
 	CMD_UNIT_COL_OWNER,
 	CMD_UNIT_COL_PHONE,
 	CMD_UNIT_COL_AREA,
+	CMD_UNIT_COL_HOUSING,
+	CMD_UNIT_COL_OWNER_ID,
 	CMD_UNIT_NCOLS,
 	CMD_UNIT_COL_SKIP = -1
 };
@@ -470,10 +472,15 @@ static const struct {
     {"联系电话", CMD_UNIT_COL_PHONE}, {"手机", CMD_UNIT_COL_PHONE},
     {"area", CMD_UNIT_COL_AREA},      {"area_m2", CMD_UNIT_COL_AREA},
     {"面积", CMD_UNIT_COL_AREA},      {"建筑面积", CMD_UNIT_COL_AREA},
+    {"housing_type", CMD_UNIT_COL_HOUSING}, {"housing", CMD_UNIT_COL_HOUSING},
+    {"房屋类型", CMD_UNIT_COL_HOUSING},     {"类型", CMD_UNIT_COL_HOUSING},
+    {"owner_id", CMD_UNIT_COL_OWNER_ID},    {"id_number", CMD_UNIT_COL_OWNER_ID},
+    {"身份证号", CMD_UNIT_COL_OWNER_ID},    {"身份证", CMD_UNIT_COL_OWNER_ID},
 };
 
 static const unsigned cmd_unit_col_field[CMD_UNIT_NCOLS] = {
     0, UNIT_IMPORT_BUILDING, UNIT_IMPORT_OWNER_NAME, UNIT_IMPORT_OWNER_PHONE, UNIT_IMPORT_AREA,
+    UNIT_IMPORT_HOUSING, UNIT_IMPORT_OWNER_ID,
 };
 
 struct cmd_unit_import {
@@ -807,6 +814,44 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 				goto bad;
 			}
 			break;
+		case CMD_UNIT_COL_HOUSING:
+			if (len == 0)
+				break;
+			if ((len == 10 && memcmp(v, "commercial", 10) == 0) ||
+			    (len == 9 && memcmp(v, "商品房", 9) == 0))
+				u.housing_type = strdup("commercial");
+			else if ((len == 12 && memcmp(v, "resettlement", 12) == 0) ||
+			         (len == 9 && memcmp(v, "回迁房", 9) == 0))
+				u.housing_type = strdup("resettlement");
+			else {
+				cmd_unit_row_error(imp, row->line, i);
+				cmd_unit_quote(&imp->err, v, len);
+				buf_puts(&imp->err,
+				         T(sh, " is not a housing type (commercial or resettlement)",
+				           " 不是有效的房屋类型（商品房 或 回迁房）"));
+				goto bad;
+			}
+			if (u.housing_type == NULL)
+				abort();
+			break;
+		case CMD_UNIT_COL_OWNER_ID:
+			if (len == 0)
+				break;
+			u.owner_id = strndup(v, len);
+			if (u.owner_id == NULL)
+				abort();
+			if (len == 18 && u.owner_id[17] == 'x')
+				u.owner_id[17] = 'X';
+			if (!store_unit_id_ok(u.owner_id)) {
+				cmd_unit_row_error(imp, row->line, i);
+				buf_puts(&imp->err,
+				         T(sh,
+				           "not a resident ID number (18 characters; the check digit "
+				           "does not match)",
+				           "不是有效的身份证号（18 位，校验码不符）"));
+				goto bad;
+			}
+			break;
 		case CMD_UNIT_COL_AREA:
 			if (len > 0 &&
 			    (!cmd_unit_parse_area(v, len, &u.area_m2) || u.area_m2 > 1e6)) {
@@ -1027,7 +1072,9 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "all or nothing. UTF-8 (a BOM is fine), commas, quotes as in RFC 4180. The first line "
      "names the columns: code (or unit, 单元, 单元编号, 房号), building (楼栋, 楼号), owner "
      "(owner_name, 业主, 业主姓名), phone (owner_phone, 电话, 业主电话, 联系电话, 手机), area "
-     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡); only code is required. A code already in the "
+     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡), housing_type (房屋类型: commercial 商品房 or "
+     "resettlement 回迁房), owner_id (身份证号: checked with its check digit); only code is "
+     "required. A code already in the "
      "register is updated: the file's columns replace its values (an empty cell clears one), "
      "columns not in the file are kept. Reports how many units were added, updated and "
      "unchanged. A bad row stops the import with its line number and nothing is written. "
@@ -1036,7 +1083,8 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "全部成功或全部不导入。UTF-8 编码（可带 BOM），逗号分隔，引号规则同 RFC 4180。第一行是列名："
      "单元（或 单元编号、房号、code、unit）、楼栋（楼号、building）、业主（业主姓名、owner、"
      "owner_name）、电话（业主电话、联系电话、手机、phone、owner_phone）、面积（建筑面积、area、"
-     "area_m2；如 89.5 或 89.5㎡）；只有单元列是必需的。"
+     "area_m2；如 89.5 或 89.5㎡）、房屋类型（housing_type：商品房 或 回迁房）、身份证号（owner_id，"
+     "校验最后一位）；只有单元列是必需的。"
      "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
      "完成后报告新增、更新、未变的单元数。"
      "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
