@@ -201,7 +201,7 @@ static void test_cmd_completion(void **state)
 	(void)state;
 	buf_init(&b);
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "", &b),
-			    "help whoami passwd lang quit complaint promise technique unit");
+			    "help whoami passwd lang quit complaint promise technique unit movein");
 	/* An agent is offered the unit group but never the admin's user group. */
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "us", &b), "");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "u", &b), "unit");
