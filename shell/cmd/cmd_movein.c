@@ -231,7 +231,7 @@ void cmd_movein_gaps(struct shell *sh, const struct movein_rules *r, const struc
 
 /* ---- labels ------------------------------------------------------------------------------ */
 
-static const char *cmd_movein_stage_label(const struct shell *sh, int stage)
+const char *cmd_movein_stage_label(const struct shell *sh, int stage)
 {
 	static const char *const en[] = {"documents",     "signing forms", "paying fees",
 	                                 "inspection",    "owner's sign-off",
@@ -244,7 +244,7 @@ static const char *cmd_movein_stage_label(const struct shell *sh, int stage)
 	return shell_is_zh(sh) ? zh[stage] : en[stage];
 }
 
-static const char *cmd_movein_housing_label(const struct shell *sh, const char *type)
+const char *cmd_movein_housing_label(const struct shell *sh, const char *type)
 {
 	if (type == NULL)
 		return "-";
@@ -270,26 +270,6 @@ static const char *cmd_movein_defect_label(const struct shell *sh, int status)
 	if (status < 0 || status > MOVEIN_DEFECT_CLOSED)
 		return "?";
 	return shell_is_zh(sh) ? zh[status] : en[status];
-}
-
-/* An ID number: whole for supervisors and admins, else 320***********1238. */
-static void cmd_movein_id(const struct shell *sh, const char *id, struct buf *out)
-{
-	size_t i, n;
-
-	if (id == NULL) {
-		buf_putc(out, '-');
-		return;
-	}
-	n = strlen(id);
-	if (cmd_util_sees_phone(sh, NULL, NULL) || n < 8) {
-		shell_clean(out, id);
-		return;
-	}
-	buf_append(out, id, 3);
-	for (i = 3; i < n - 4; i++)
-		buf_putc(out, '*');
-	buf_append(out, id + n - 4, 4);
 }
 
 /* ---- movein show ------------------------------------------------------------------------- */
@@ -344,7 +324,7 @@ static void cmd_movein_show_json(struct shell *sh, const struct cmd_movein_showe
 	buf_init(&id);
 	cmd_util_phone(u->owner_phone, cmd_util_sees_phone(sh, NULL, NULL), &phone);
 	if (u->owner_id != NULL)
-		cmd_movein_id(sh, u->owner_id, &id);
+		cmd_util_id_number(sh, u->owner_id, &id);
 	json_init(&j, out);
 	json_object_begin(&j);
 	json_kv_string(&j, "unit", u->code);
@@ -357,7 +337,7 @@ static void cmd_movein_show_json(struct shell *sh, const struct cmd_movein_showe
 	if (w->movein_rc == 0) {
 		buf_reset(&id);
 		if (m->proxy_id != NULL)
-			cmd_movein_id(sh, m->proxy_id, &id);
+			cmd_util_id_number(sh, m->proxy_id, &id);
 		json_kv_string(&j, "stage", store_movein_stage_name(m->stage));
 		json_kv_string(&j, "notice_day", m->notice_day);
 		json_kv_string(&j, "proxy_name", m->proxy_name);
@@ -489,7 +469,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	shell_clean(out, u->owner_name != NULL ? u->owner_name : "-");
 	buf_printf(out, "  %s", u->owner_phone != NULL ? buf_cstr(&phone) : "-");
 	buf_printf(out, "  %s", T(sh, "ID ", "身份证 "));
-	cmd_movein_id(sh, u->owner_id, out);
+	cmd_util_id_number(sh, u->owner_id, out);
 	buf_putc(out, '\n');
 	buf_free(&phone);
 	if (w->movein_rc != 0) {
@@ -503,7 +483,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 		buf_printf(out, "  %s", T(sh, "proxy: ", "代理人："));
 		shell_clean(out, m->proxy_name);
 		buf_printf(out, "  %s", T(sh, "ID ", "身份证 "));
-		cmd_movein_id(sh, m->proxy_id, out);
+		cmd_util_id_number(sh, m->proxy_id, out);
 		buf_putc(out, '\n');
 	}
 	buf_printf(out, T(sh, "  stage: %s", "  进度：%s"), cmd_movein_stage_label(sh, m->stage));

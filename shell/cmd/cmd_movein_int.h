@@ -36,6 +36,10 @@ void cmd_movein_gaps(struct shell *sh, const struct movein_rules *r, const struc
 bool cmd_movein_codes_ok(struct shell *sh, const struct movein_rules *r,
                          enum movein_rules_kind kind, const char *const *codes, size_t n);
 
+/* Labels in the session language: a stage (enum movein_stage), a housing type as stored. */
+const char *cmd_movein_stage_label(const struct shell *sh, int stage);
+const char *cmd_movein_housing_label(const struct shell *sh, const char *type);
+
 /* The steps (cmd_movein_step.c). */
 int cmd_movein_step_doc(struct shell *sh, struct args *a);
 int cmd_movein_step_forms(struct shell *sh, struct args *a);

@@ -3,6 +3,7 @@
  * (the register from CSV on stdin, all or nothing). */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_movein_int.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_movein.h"
 #include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
@@ -56,6 +58,10 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	json_kv_string(j, "owner_phone", u->owner_phone != NULL ? buf_cstr(&phone) : NULL);
 	cmd_util_json_double(j, "area_m2", u->area_m2);
 	json_kv_int(j, "created", u->created);
+	json_kv_string(j, "housing_type", u->housing_type);
+	buf_reset(&phone);
+	cmd_util_id_number(sh, u->owner_id, &phone);
+	json_kv_string(j, "owner_id", u->owner_id != NULL ? buf_cstr(&phone) : NULL);
 	buf_free(&phone);
 }
 
@@ -149,6 +155,7 @@ struct cmd_unit_shower {
 	struct unit u;
 	int get_rc; /* of store_unit_get: 0 or STORE_ENOENT */
 	int64_t all, open;
+	int stage; /* of its move-in (enum movein_stage), -1: none started */
 };
 
 static int cmd_unit_show_run(struct store *st, struct cmd_util_job *job)
@@ -157,9 +164,16 @@ static int cmd_unit_show_run(struct store *st, struct cmd_util_job *job)
 	struct complaint_filter f;
 	int rc;
 
+	struct movein m;
+
 	w->get_rc = store_unit_get(st, w->code, &w->u);
 	if (w->get_rc < 0 && w->get_rc != STORE_ENOENT)
 		return w->get_rc;
+	rc = store_movein_get(st, w->code, &m);
+	w->stage = rc == 0 ? m.stage : -1;
+	store_movein_clear(&m);
+	if (rc < 0 && rc != STORE_ENOENT)
+		return rc;
 	memset(&f, 0, sizeof f);
 	f.unit = w->code;
 	rc = store_complaint_count(st, &f, &w->all);
@@ -235,6 +249,8 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 			json_kv_string(&j, "code", code);
 		}
 		json_kv_bool(&j, "registered", rc == 0);
+		json_kv_string(&j, "movein_stage",
+		               us->stage >= 0 ? store_movein_stage_name(us->stage) : NULL);
 		json_kv_int(&j, "complaints", all);
 		json_kv_int(&j, "complaints_not_resolved", open);
 		json_object_end(&j);
@@ -260,6 +276,16 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 			if (u->area_m2 > 0)
 				buf_printf(&out, "\n  %s%.2f m²", T(sh, "area:     ", "面积："),
 				           u->area_m2);
+			if (u->housing_type != NULL)
+				buf_printf(&out, "\n  %s%s", T(sh, "housing:  ", "类型："),
+				           cmd_movein_housing_label(sh, u->housing_type));
+			if (u->owner_id != NULL) {
+				buf_printf(&out, "\n  %s", T(sh, "owner ID: ", "身份证："));
+				cmd_util_id_number(sh, u->owner_id, &out);
+			}
+			buf_printf(&out, "\n  %s%s", T(sh, "move-in:  ", "入伙："),
+			           us->stage >= 0 ? cmd_movein_stage_label(sh, us->stage)
+			                          : T(sh, "not started", "未开始"));
 			buf_putc(&out, '\n');
 		}
 		buf_printf(&out,

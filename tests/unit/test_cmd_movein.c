@@ -236,6 +236,15 @@ static void test_cm_commercial_to_keys(void **state)
 	assert_int_equal(testhost_audit_count(th->st, "movein.pay", "R5"), 1);
 	TEST_CM_OK(th, "agent1", "en", "movein list --stage done");
 	testhost_has(th, 1, "3-2-1201");
+	/* unit show gains the housing type, the masked ID and the move-in stage. */
+	TEST_CM_OK(th, "agent1", "en", "unit show 3-2-1201");
+	out = testhost_out(th, 1);
+	testhost_expect(out, "housing:  commercial");
+	testhost_expect(out, "owner ID: 320***********1238");
+	testhost_expect(out, "move-in:  done");
+	TEST_CM_OK(th, "agent1", "zh", "unit show 5-1-102 --json");
+	testhost_has(th, 1, "\"movein_stage\":null");
+	testhost_has(th, 1, "\"housing_type\":\"resettlement\"");
 }
 
 static void test_cm_resettlement_proxy_waiver(void **state)
