@@ -1,0 +1,22 @@
+/* demo_movein — the demo desk's move-ins for `propdeskd demo seed`: the units of the register
+ * get a housing type (one in six resettlement) and their owner's ID number, and most of them a
+ * move-in at every stage — documents missing or rejected, fees part paid, inspections with
+ * open and overdue defects, a proxy, a waiver, reviews and keys — all through the store API
+ * (audited as session "demo-seed"), from the move-in rules given. Deterministic for a seed.
+ * Offline, one thread; the store and the rules are borrowed. */
+#ifndef PROPDESK_DEMO_MOVEIN_H
+#define PROPDESK_DEMO_MOVEIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+struct movein_rules;
+
+/* Seeds the move-ins of st's units (after demo_seed). *started gets how many were started.
+ * Returns 0 or a negative store error with a message on err (may be NULL). */
+int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t seed,
+                     size_t *started, FILE *err);
+
+#endif
