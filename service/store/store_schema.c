@@ -208,7 +208,8 @@ static const struct store_schema_step store_schema_steps[] = {
     {5, "CREATE INDEX complaints_unit_status ON complaints (unit, status);"},
     /* The move-in (store_movein.c, store_movein_step.c): the unit register gains the housing
      * type and the owner's ID number; a record per unit with its documents, forms, fees,
-     * inspection items, defects (listed overdue by status and deadline), waivers and log. */
+     * inspection items, defects (listed overdue by status and deadline), waivers and log; the
+     * residents of each unit with their history. */
     {7, "ALTER TABLE units ADD COLUMN housing_type TEXT"
         " CHECK (housing_type IN ('commercial', 'resettlement'));"
         "ALTER TABLE units ADD COLUMN owner_id TEXT;"
@@ -308,7 +309,35 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE TRIGGER movein_log_no_update BEFORE UPDATE ON movein_log"
         " BEGIN SELECT RAISE(ABORT, 'movein_log is append-only'); END;"
         "CREATE TRIGGER movein_log_no_delete BEFORE DELETE ON movein_log"
-        " BEGIN SELECT RAISE(ABORT, 'movein_log is append-only'); END;"},
+        " BEGIN SELECT RAISE(ABORT, 'movein_log is append-only'); END;"
+        /* The residents of each unit, and their history (store_resident.c). */
+        "CREATE TABLE residents ("
+        " id INTEGER PRIMARY KEY,"
+        " unit_id INTEGER NOT NULL REFERENCES units(id),"
+        " name TEXT NOT NULL,"
+        " age INTEGER,"
+        " sex TEXT CHECK (sex IN ('male', 'female')),"
+        " occupation TEXT,"
+        " employer TEXT,"
+        " relation TEXT,"
+        " created_ms INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL,"
+        " removed_ms INTEGER NOT NULL DEFAULT 0"
+        ");"
+        "CREATE INDEX residents_unit ON residents (unit_id, id);"
+        "CREATE TABLE resident_history ("
+        " id INTEGER PRIMARY KEY,"
+        " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+        " ts_ms INTEGER NOT NULL,"
+        " account TEXT,"
+        " action TEXT NOT NULL,"
+        " detail TEXT"
+        ");"
+        "CREATE INDEX resident_history_resident ON resident_history (resident_id, id);"
+        "CREATE TRIGGER resident_history_no_update BEFORE UPDATE ON resident_history"
+        " BEGIN SELECT RAISE(ABORT, 'resident_history is append-only'); END;"
+        "CREATE TRIGGER resident_history_no_delete BEFORE DELETE ON resident_history"
+        " BEGIN SELECT RAISE(ABORT, 'resident_history is append-only'); END;"},
 };
 
 #define STORE_SCHEMA_NSTEPS (sizeof store_schema_steps / sizeof store_schema_steps[0])

@@ -30,6 +30,11 @@ static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 static const char store_unit_sql_list[] =
     "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
 
+static const char store_unit_sql_find[] =
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
+    " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
+    " ORDER BY code LIMIT ?3 OFFSET ?4";
+
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
     " FROM complaints WHERE unit = ?1"
@@ -208,6 +213,35 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 		return STORE_EINVAL;
 	rc = STORE_PREP(st, store_unit_sql_list, &s, STORE_I((int64_t)limit),
 	                STORE_I((int64_t)offset));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
+	*out = p;
+	return rc;
+}
+
+int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
+                    struct unit **out, size_t *n)
+{
+	char id[UNIT_TEXT_MAX + 1];
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		limit = 100;
+	if (text == NULL || (len = strlen(text)) == 0 || len > UNIT_TEXT_MAX ||
+	    !store_text_ok(text, UNIT_TEXT_MAX, true) || limit > (size_t)INT64_MAX ||
+	    offset > (size_t)INT64_MAX)
+		return STORE_EINVAL;
+	memcpy(id, text, len + 1);
+	if (id[len - 1] == 'x')
+		id[len - 1] = 'X';
+	rc = STORE_PREP(st, store_unit_sql_find, &s, STORE_T(text), STORE_T(id),
+	                STORE_I((int64_t)limit), STORE_I((int64_t)offset));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);

@@ -49,6 +49,12 @@ int store_unit_count(struct store *st, int64_t *count);
 /* Units ordered by code. */
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
 
+/* Units whose code, owner's name, phone or ID number holds text (1..UNIT_TEXT_MAX bytes; a
+ * trailing x of an ID is matched as X), ordered by code, a page of limit (0: 100) from
+ * offset. Reads every unit: run it off the loop. */
+int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
+                    struct unit **out, size_t *n);
+
 /* Bulk import. fields: which of a unit's fields the import sets (the columns of
  * the file); the code is always given. */
 #define UNIT_IMPORT_BUILDING 0x1

@@ -18,10 +18,9 @@
 #include "store.h"
 #include "store_movein.h"
 #include "store_movein_step.h"
+#include "store_resident.h"
 #include "store_unit.h"
 #include "table.h"
-
-#define CMD_MOVEIN_LIST_MAX 1000
 
 /* ---- what the two files share --------------------------------------------------------------- */
 
@@ -262,7 +261,7 @@ static const char *cmd_movein_doc_label(const struct shell *sh, int status)
 	                                       : T(sh, "missing", "未交");
 }
 
-static const char *cmd_movein_defect_label(const struct shell *sh, int status)
+const char *cmd_movein_defect_label(const struct shell *sh, int status)
 {
 	static const char *const en[] = {"recorded", "assigned", "rectified", "closed"};
 	static const char *const zh[] = {"登记", "指派", "整改", "关闭"};
@@ -281,6 +280,8 @@ struct cmd_movein_shower {
 	struct unit u;
 	struct movein m;
 	int unit_rc, movein_rc;
+	struct resident *residents;
+	size_t nresidents;
 };
 
 static int cmd_movein_show_run(struct store *st, struct cmd_util_job *job)
@@ -293,7 +294,7 @@ static int cmd_movein_show_run(struct store *st, struct cmd_util_job *job)
 	w->movein_rc = store_movein_get(st, w->unit, &w->m);
 	if (w->movein_rc < 0 && w->movein_rc != STORE_ENOENT)
 		return w->movein_rc;
-	return 0;
+	return store_resident_list(st, w->unit, false, &w->residents, &w->nresidents);
 }
 
 static void cmd_movein_show_free(struct cmd_util_job *job)
@@ -302,6 +303,7 @@ static void cmd_movein_show_free(struct cmd_util_job *job)
 
 	store_unit_clear(&w->u);
 	store_movein_clear(&w->m);
+	store_resident_list_free(w->residents, w->nresidents);
 	free(w->unit);
 	free(w);
 }
@@ -334,6 +336,22 @@ static void cmd_movein_show_json(struct shell *sh, const struct cmd_movein_showe
 	cmd_util_json_double(&j, "area_m2", u->area_m2);
 	json_kv_string(&j, "housing_type", w->movein_rc == 0 ? m->housing : u->housing_type);
 	json_kv_bool(&j, "started", w->movein_rc == 0);
+	json_key(&j, "residents");
+	json_array_begin(&j);
+	for (i = 0; i < w->nresidents; i++) {
+		const struct resident *r = &w->residents[i];
+
+		json_object_begin(&j);
+		json_kv_int(&j, "id", r->id);
+		json_kv_string(&j, "name", r->name);
+		json_kv_int(&j, "age", r->age);
+		json_kv_string(&j, "sex", r->sex);
+		json_kv_string(&j, "occupation", r->occupation);
+		json_kv_string(&j, "employer", r->employer);
+		json_kv_string(&j, "relation", r->relation);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
 	if (w->movein_rc == 0) {
 		buf_reset(&id);
 		if (m->proxy_id != NULL)
@@ -619,10 +637,13 @@ static int cmd_movein_show_finish(struct shell *sh, struct cmd_util_job *job, in
 		return CMD_ERROR;
 	}
 	buf_init(&out);
-	if (w->json)
+	if (w->json) {
 		cmd_movein_show_json(sh, w, &out);
-	else
+	} else {
 		cmd_movein_show_text(sh, c != NULL ? c->movein : NULL, w, &out);
+		buf_printf(&out, T(sh, "  residents: %zu\n", "  住户：%zu 人\n"), w->nresidents);
+		cmd_movein_resident_lines(sh, w->residents, w->nresidents, "    ", &out);
+	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	catalog_unref(c);
@@ -646,189 +667,6 @@ static int cmd_movein_show(struct shell *sh, struct args *a)
 	if (w->unit == NULL)
 		abort();
 	return cmd_util_job(sh, &w->job, true);
-}
-
-/* ---- movein list ------------------------------------------------------------------------- */
-
-struct cmd_movein_lister {
-	struct cmd_util_job job;
-	int stage; /* -1: the overdue defects */
-	size_t limit, offset;
-	bool json;
-	int64_t now;
-	struct movein *list;
-	struct movein_defect *defects;
-	size_t n;
-};
-
-static int cmd_movein_list_run(struct store *st, struct cmd_util_job *job)
-{
-	struct cmd_movein_lister *l = (struct cmd_movein_lister *)job;
-
-	if (l->stage < 0)
-		return store_movein_step_overdue(st, l->now, l->limit, l->offset, &l->defects,
-		                                 &l->n);
-	return store_movein_list(st, l->stage, l->limit, l->offset, &l->list, &l->n);
-}
-
-static void cmd_movein_list_free(struct cmd_util_job *job)
-{
-	struct cmd_movein_lister *l = (struct cmd_movein_lister *)job;
-
-	if (l->stage < 0)
-		store_movein_defect_list_free(l->defects, l->n);
-	else
-		store_movein_list_free(l->list, l->n);
-	free(l);
-}
-
-static void cmd_movein_list_overdue(struct shell *sh, const struct movein_rules *r,
-                                    const struct cmd_movein_lister *l, struct buf *out)
-{
-	const char *en[] = {"DEFECT", "UNIT", "ITEM", "STATUS", "DEADLINE", "ASSIGNED TO", "DEFECT"};
-	const char *zh[] = {"编号", "单元", "项目", "状态", "期限", "整改方", "问题"};
-	struct table *t = table_new(7, shell_is_zh(sh) ? zh : en);
-	size_t i;
-
-	table_set_max_width(t, 6, 30);
-	for (i = 0; i < l->n; i++) {
-		const struct movein_defect *d = &l->defects[i];
-		char id[24], when[32];
-		const char *cells[7];
-
-		snprintf(id, sizeof id, "#%lld", (long long)d->id);
-		cmd_util_time(d->deadline_ms, false, when, sizeof when);
-		cells[0] = id;
-		cells[1] = d->unit;
-		cells[2] = cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, d->item);
-		cells[3] = cmd_movein_defect_label(sh, d->status);
-		cells[4] = when;
-		cells[5] = d->assignee != NULL ? d->assignee : "-";
-		cells[6] = d->description;
-		table_add_row(t, cells);
-	}
-	table_render(t, out);
-	table_free(t);
-}
-
-static int cmd_movein_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
-{
-	struct cmd_movein_lister *l = (struct cmd_movein_lister *)job;
-	struct catalog *c;
-	struct buf out;
-	struct json j;
-	size_t i;
-
-	if (rc < 0)
-		return shell_store_error(sh, rc);
-	c = cmd_util_catalog(sh);
-	buf_init(&out);
-	if (l->json) {
-		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < l->n; i++) {
-			json_object_begin(&j);
-			if (l->stage < 0) {
-				const struct movein_defect *d = &l->defects[i];
-
-				json_kv_int(&j, "id", d->id);
-				json_kv_string(&j, "unit", d->unit);
-				json_kv_string(&j, "item", d->item);
-				json_kv_string(&j, "status",
-				               store_movein_defect_status_name(d->status));
-				json_kv_int(&j, "deadline_ms", d->deadline_ms);
-				json_kv_string(&j, "assignee", d->assignee);
-				json_kv_string(&j, "description", d->description);
-			} else {
-				json_kv_string(&j, "unit", l->list[i].unit);
-				json_kv_string(&j, "housing_type", l->list[i].housing);
-				json_kv_string(&j, "stage", store_movein_stage_name(l->list[i].stage));
-				json_kv_int(&j, "updated_ms", l->list[i].updated_ms);
-			}
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		buf_putc(&out, '\n');
-	} else if (l->n == 0) {
-		buf_printf(&out, "%s\n",
-		           l->stage < 0 ? T(sh, "No overdue defects.", "没有逾期的整改项。")
-		                        : T(sh, "No move-ins at that stage.", "没有处于该阶段的入伙。"));
-	} else if (l->stage < 0) {
-		cmd_movein_list_overdue(sh, c != NULL ? c->movein : NULL, l, &out);
-	} else {
-		const char *en[] = {"UNIT", "HOUSING", "STAGE", "UPDATED"};
-		const char *zh[] = {"单元", "类型", "进度", "更新时间"};
-		struct table *t = table_new(4, shell_is_zh(sh) ? zh : en);
-
-		for (i = 0; i < l->n; i++) {
-			char when[32];
-			const char *cells[4];
-
-			cmd_util_time(l->list[i].updated_ms, true, when, sizeof when);
-			cells[0] = l->list[i].unit;
-			cells[1] = cmd_movein_housing_label(sh, l->list[i].housing);
-			cells[2] = cmd_movein_stage_label(sh, l->list[i].stage);
-			cells[3] = when;
-			table_add_row(t, cells);
-		}
-		table_render(t, &out);
-		table_free(t);
-	}
-	shell_write(sh, 1, out.data, out.len);
-	buf_free(&out);
-	catalog_unref(c);
-	return CMD_OK;
-}
-
-static int cmd_movein_list(struct shell *sh, struct args *a)
-{
-	const char *stage = args_get(a, "stage");
-	bool overdue = args_has(a, "overdue-defects");
-	struct cmd_movein_lister *l;
-	size_t limit, offset;
-	int rc, s = -1;
-
-	if ((stage == NULL) == !overdue) {
-		shell_errorf(sh, "%s",
-		             T(sh,
-		               "give one of --stage STAGE (documents, forms, fees, inspection, "
-		               "signoff, review, keys, done) or --overdue-defects",
-		               "请指定 --stage 阶段（documents、forms、fees、inspection、signoff、"
-		               "review、keys、done）或 --overdue-defects 之一"));
-		return CMD_USAGE;
-	}
-	if (stage != NULL && (s = store_movein_stage_parse(stage)) < 0) {
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, stage);
-		shell_errorf(sh,
-		             T(sh,
-		               "no stage `%s` (documents, forms, fees, inspection, signoff, review, "
-		               "keys, done)",
-		               "没有阶段 `%s`（documents、forms、fees、inspection、signoff、review、"
-		               "keys、done）"),
-		             buf_cstr(&w));
-		buf_free(&w);
-		return CMD_USAGE;
-	}
-	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_MOVEIN_LIST_MAX, &limit);
-	if (rc == CMD_OK)
-		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), SIZE_MAX / 2, &offset);
-	if (rc != CMD_OK)
-		return rc;
-	l = calloc(1, sizeof *l);
-	if (l == NULL)
-		abort();
-	l->job.run = cmd_movein_list_run;
-	l->job.finish = cmd_movein_list_finish;
-	l->job.free = cmd_movein_list_free;
-	l->stage = s;
-	l->limit = limit != 0 ? limit : 100;
-	l->offset = offset;
-	l->json = args_has(a, "json");
-	l->now = store_now_ms();
-	return cmd_util_job(sh, &l->job, true);
 }
 
 /* ---- movein start, proxy ------------------------------------------------------------------ */
@@ -983,63 +821,19 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
-/* ---- movein timeline ------------------------------------------------------------------------ */
-
-static int cmd_movein_timeline(struct shell *sh, struct args *a)
-{
-	struct movein_event *ev = NULL;
-	struct buf out;
-	size_t n = 0, i;
-	int rc;
-
-	if (!cmd_movein_unit_ok(sh, a->pos[0]))
-		return CMD_USAGE;
-	/* One unit's log: a bounded read (MOVEIN_* lists and their steps). */
-	rc = store_movein_log(sh->host.store, a->pos[0], 1000, &ev, &n);
-	if (rc < 0)
-		return shell_store_error(sh, rc);
-	buf_init(&out);
-	if (args_has(a, "json")) {
-		struct json j;
-
-		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < n; i++) {
-			json_object_begin(&j);
-			json_kv_int(&j, "ts_ms", ev[i].ts_ms);
-			json_kv_string(&j, "account", ev[i].account);
-			json_kv_string(&j, "action", ev[i].action);
-			json_kv_string(&j, "detail", ev[i].detail);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		buf_putc(&out, '\n');
-	} else if (n == 0) {
-		buf_printf(&out, "%s\n", T(sh, "No move-in steps recorded.", "没有入伙记录。"));
-	} else {
-		for (i = 0; i < n; i++) {
-			char when[32];
-
-			cmd_util_time(ev[i].ts_ms, true, when, sizeof when);
-			buf_printf(&out, "%s  %-10s ", when, ev[i].account ? ev[i].account : "-");
-			shell_clean(&out, ev[i].action);
-			buf_puts(&out, "  ");
-			shell_clean(&out, ev[i].detail ? ev[i].detail : "");
-			buf_putc(&out, '\n');
-		}
-	}
-	shell_write(sh, 1, out.data, out.len);
-	buf_free(&out);
-	store_movein_log_free(ev, n);
-	return CMD_OK;
-}
-
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_movein_list[] = {
     {"stage", ARGS_VALUE}, {"overdue-defects", 0}, {"limit", ARGS_VALUE},
     {"offset", ARGS_VALUE}, {"json", 0},           {NULL, 0},
 };
+static const struct args_opt cmd_opts_movein_find[] = {
+    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0}};
+static const struct args_opt cmd_opts_movein_resident[] = {
+    {"name", ARGS_VALUE},     {"age", ARGS_VALUE},     {"sex", ARGS_VALUE},
+    {"occupation", ARGS_VALUE}, {"employer", ARGS_VALUE}, {"relation", ARGS_VALUE},
+    {"reason", ARGS_VALUE},   {"all", 0},              {"json", 0},
+    {NULL, 0}};
 static const struct args_opt cmd_opts_movein_start[] = {{"notice", ARGS_VALUE}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_proxy[] = {
     {"name", ARGS_VALUE | ARGS_REQUIRED}, {"id", ARGS_VALUE | ARGS_REQUIRED}, {NULL, 0}};
@@ -1068,7 +862,7 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "done), or the defects past their deadline, earliest first.",
      "列出处于某阶段（documents、forms、fees、inspection、signoff、review、keys、done）的入伙，"
      "或已过期限的整改项（最早的在前）。",
-     CMD_AUDIT | CMD_READONLY, NULL, cmd_movein_list, 0},
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_movein_view_list, 0},
     {"movein", "start", ROLES_DESK, cmd_opts_movein_start, 1, 1,
      "movein start UNIT [--notice YYYY-MM-DD]",
      "Begin a unit's move-in: the documents its housing type requires, the forms, the fees "
@@ -1134,10 +928,24 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "豁免一项缺项（写法同 movein show --json 的 missing：doc:seal、defect:12 等），须说明原因；"
      "在单元上显示并审计。",
      CMD_AUDIT, NULL, cmd_movein_step_waive, 0},
+    {"movein", "find", ROLES_DESK, cmd_opts_movein_find, 1, 1,
+     "movein find TEXT [--limit N] [--offset N] [--json]",
+     "Find units by part of the unit code, the owner's name (Chinese too), phone or ID "
+     "number, with where each move-in stands.",
+     "按单元编号、业主姓名、电话或身份证号的一部分查找单元，并显示入伙进度。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_movein_view_find, 0},
+    {"movein", "resident", ROLES_DESK, cmd_opts_movein_resident, 2, 2,
+     "movein resident add UNIT --name NAME [--age N] [--sex male|female] [--occupation T] "
+     "[--employer T] [--relation T] | edit ID [same options] | remove ID --reason TEXT | "
+     "history ID | list UNIT [--all] [--json]",
+     "The residents of a unit (如有变更，请及时通知): register, change, remove (moved out, kept in "
+     "the history), and each one's history of changes.",
+     "单元住户（如有变更，请及时通知）：登记、修改、删除（迁出，历史保留），以及每位住户的变更历史。",
+     CMD_AUDIT, NULL, cmd_movein_resident_run, 0},
     {"movein", "timeline", ROLES_DESK, cmd_opts_json, 1, 1, "movein timeline UNIT [--json]",
      "Every step of a unit's move-in, oldest first, with who recorded it.",
      "按时间顺序列出单元入伙的每一步及经办人。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_movein_timeline, 0},
+     cmd_movein_view_timeline, 0},
 };
 
 const struct cmd_group cmd_movein_group = {cmd_movein_entries, sizeof cmd_movein_entries /

@@ -4,6 +4,7 @@
 #define PROPDESK_CMD_MOVEIN_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "args.h"
@@ -39,6 +40,19 @@ bool cmd_movein_codes_ok(struct shell *sh, const struct movein_rules *r,
 /* Labels in the session language: a stage (enum movein_stage), a housing type as stored. */
 const char *cmd_movein_stage_label(const struct shell *sh, int stage);
 const char *cmd_movein_housing_label(const struct shell *sh, const char *type);
+const char *cmd_movein_defect_label(const struct shell *sh, int status); /* 登记 ... */
+
+/* The lists (cmd_movein_view.c). */
+int cmd_movein_view_list(struct shell *sh, struct args *a);
+int cmd_movein_view_find(struct shell *sh, struct args *a);
+int cmd_movein_view_timeline(struct shell *sh, struct args *a);
+
+/* The residents (cmd_movein_resident.c): add, edit, remove, history. */
+int cmd_movein_resident_run(struct shell *sh, struct args *a);
+/* The residents as lines, each starting with indent, appended to out. */
+struct resident;
+void cmd_movein_resident_lines(struct shell *sh, const struct resident *list, size_t n,
+                               const char *indent, struct buf *out);
 
 /* The steps (cmd_movein_step.c). */
 int cmd_movein_step_doc(struct shell *sh, struct args *a);

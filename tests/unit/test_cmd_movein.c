@@ -6,7 +6,9 @@
  * illegal step refused naming what is missing, roles (review and waive for supervisors), the
  * ID number masked for agents, a resettlement unit on the ground floor (its own documents, no
  * elevator fee), a proxy's documents, a waiver, the lists by stage and of overdue defects,
- * --json, and the audit events written with each change. */
+ * --json, and the audit events written with each change; movein find by part of a Chinese
+ * name, a phone's tail or an ID fragment; residents added, changed and removed with their
+ * history. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -298,6 +300,67 @@ static void test_cm_resettlement_proxy_waiver(void **state)
 	TEST_CM_FAILS(th, "agent1", "en", "movein show 1-1-1", "no unit `1-1-1`");
 }
 
+static void test_cm_find_and_residents(void **state)
+{
+	struct testhost *th = *state;
+	const char *out;
+
+	test_cm_import(th);
+	TEST_CM_OK(th, "agent1", "zh", "movein start 3-2-1201");
+	/* By part of a Chinese name, a phone's tail, an ID fragment (x matched as X), a code. */
+	TEST_CM_OK(th, "agent1", "zh", "movein find 建国");
+	out = testhost_out(th, 1);
+	testhost_expect(out, "3-2-1201");
+	testhost_expect(out, "李建国");
+	testhost_expect(out, "资料审核");
+	testhost_expect(out, "139****1111");
+	testhost_expect_not(out, "5-1-102");
+	TEST_CM_OK(th, "agent1", "en", "movein find 2222");
+	testhost_has(th, 1, "5-1-102");
+	testhost_has(th, 1, "not started");
+	TEST_CM_OK(th, "agent1", "en", "movein find 1231002x --json");
+	out = testhost_out(th, 1);
+	testhost_expect(out, "\"unit\":\"5-1-102\"");
+	testhost_expect(out, "\"owner_id\":\"110***********002X\"");
+	testhost_expect(out, "\"movein_stage\":null");
+	TEST_CM_OK(th, "agent1", "en", "movein find 3-2");
+	testhost_has(th, 1, "3-2-1201");
+	TEST_CM_OK(th, "agent1", "en", "movein find 赵");
+	testhost_has(th, 1, "No unit found.");
+
+	/* Residents, with their history. */
+	TEST_CM_OK(th, "agent1", "zh",
+	           "movein resident add 3-2-1201 --name 李小龙 --age 12 --sex 男 --relation 子女");
+	testhost_has(th, 1, "#1");
+	TEST_CM_OK(th, "agent1", "zh",
+	           "movein resident add 3-2-1201 --name 张丽 --age 40 --sex female --relation 配偶 "
+	           "--occupation 教师 --employer 第一中学");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident add 3-2-1201 --age 3", "--name");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident add 3-2-1201 --name a --age 300",
+	              "--age");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident add 3-2-1201 --name a --sex x", "--sex");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident add 8-8-808 --name a", "no unit");
+	TEST_CM_OK(th, "agent1", "zh", "movein resident edit 2 --occupation 律师 --employer 某律所");
+	TEST_CM_OK(th, "agent1", "zh", "movein resident remove 1 --reason 出国留学");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident edit 1 --age 13", "moved out");
+	TEST_CM_FAILS(th, "agent1", "en", "movein resident remove 9 --reason x", "no resident #9");
+	TEST_CM_OK(th, "agent1", "zh", "movein resident history 2");
+	out = testhost_out(th, 1);
+	testhost_expect(out, "add");
+	testhost_expect(out, "occupation: 教师 -> 律师");
+	testhost_expect(out, "employer: 第一中学 -> 某律所");
+	TEST_CM_OK(th, "agent1", "zh", "movein show 3-2-1201");
+	out = testhost_out(th, 1);
+	testhost_expect(out, "住户：1 人");
+	testhost_expect(out, "#2 张丽，40 岁，女，配偶，律师，某律所");
+	testhost_expect_not(out, "李小龙");
+	TEST_CM_OK(th, "agent1", "en", "movein resident list 3-2-1201 --all");
+	testhost_has(th, 1, "(moved out");
+	assert_int_equal(testhost_audit_count(th->st, "resident.add", NULL), 2);
+	assert_int_equal(testhost_audit_count(th->st, "resident.edit", "律师"), 1);
+	assert_int_equal(testhost_audit_count(th->st, "resident.remove", "出国留学"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +369,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cm_commercial_to_keys, test_cm_setup,
 	                                    test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_resettlement_proxy_waiver, test_cm_setup,
+	                                    test_cm_teardown),
+	    cmocka_unit_test_setup_teardown(test_cm_find_and_residents, test_cm_setup,
 	                                    test_cm_teardown),
 	};
 
