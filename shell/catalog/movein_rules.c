@@ -21,6 +21,7 @@ static const char *const movein_rules_kinds[MOVEIN_RULES_NKINDS] = {"document", 
 struct movein_rules_parse {
 	struct movein_rules *r;
 	struct movein_rules_entry *cur; /* the section being read, or NULL */
+	enum movein_rules_kind kind;    /* its kind */
 	char section[160];              /* its header as inih gave it */
 	char *err;
 };
@@ -126,6 +127,7 @@ static int movein_rules_section(struct movein_rules_parse *p, const char *sectio
 		abort();
 	p->r->e[k] = list;
 	p->cur = &list[p->r->n[k]++];
+	p->kind = (enum movein_rules_kind)k;
 	memset(p->cur, 0, sizeof *p->cur);
 	p->cur->code = strdup(code);
 	if (p->cur->code == NULL)
@@ -133,16 +135,6 @@ static int movein_rules_section(struct movein_rules_parse *p, const char *sectio
 	p->cur->months = 1;
 	p->cur->housing = 0;
 	return 1;
-}
-
-static enum movein_rules_kind movein_rules_kind_of(const struct movein_rules_parse *p)
-{
-	size_t k;
-
-	for (k = 0; k < MOVEIN_RULES_NKINDS; k++)
-		if (p->cur >= p->r->e[k] && p->cur < p->r->e[k] + p->r->n[k])
-			return (enum movein_rules_kind)k;
-	return MOVEIN_RULES_DOC;
 }
 
 static int movein_rules_handler(void *user, const char *section, const char *name,
@@ -162,7 +154,7 @@ static int movein_rules_handler(void *user, const char *section, const char *nam
 		if (movein_rules_section(p, section) == 0)
 			return 0;
 	}
-	kind = movein_rules_kind_of(p);
+	kind = p->kind;
 	if (strcmp(name, "zh") == 0 || strcmp(name, "en") == 0) {
 		char **slot = name[0] == 'z' ? &p->cur->zh : &p->cur->en;
 
