@@ -512,6 +512,9 @@ static const unsigned cmd_unit_col_field[CMD_UNIT_NCOLS] = {
 struct cmd_unit_import {
 	struct shell *sh;
 	bool ignore_unknown;
+	bool skip_bad;    /* --skip-bad: a bad data row is reported and left out */
+	struct buf skipped; /* the rows left out, one message a line */
+	size_t nskipped;
 	bool have_header;
 	size_t ncols;                     /* fields in the header */
 	int map[CMD_UNIT_CSV_FIELDS];     /* per column: enum cmd_unit_col */
@@ -530,6 +533,7 @@ static void cmd_unit_import_free(struct cmd_unit_import *imp)
 	for (i = 0; i < CMD_UNIT_CSV_FIELDS; i++)
 		free(imp->label[i]);
 	store_unit_list_free(imp->units, imp->n);
+	buf_free(&imp->skipped);
 	free(imp->lines);
 	buf_free(&imp->err);
 }
@@ -935,7 +939,16 @@ static int cmd_unit_row_cb(void *arg, const struct csv_row *row)
 	}
 	if (i == row->n)
 		return 0;
-	return imp->have_header ? cmd_unit_data(imp, row) : cmd_unit_header(imp, row);
+	if (!imp->have_header)
+		return cmd_unit_header(imp, row);
+	if (cmd_unit_data(imp, row) == 0)
+		return 0;
+	if (!imp->skip_bad || imp->n >= UNIT_IMPORT_MAX)
+		return CMD_UNIT_EROW;
+	if (imp->nskipped < 100)
+		buf_printf(&imp->skipped, "%s\n", buf_cstr(&imp->err));
+	imp->nskipped++;
+	return 0;
 }
 
 /* After the store refused the import: the line of unit bad and why. */
@@ -990,7 +1003,9 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 	memset(&imp, 0, sizeof imp);
 	imp.sh = sh;
 	imp.ignore_unknown = args_has(a, "ignore-unknown");
+	imp.skip_bad = args_has(a, "skip-bad");
 	buf_init(&imp.err);
+	buf_init(&imp.skipped);
 	csv = csv_new(CMD_UNIT_CSV_FIELD_MAX, CMD_UNIT_CSV_FIELDS, cmd_unit_row_cb, &imp);
 	if (csv == NULL)
 		abort();
@@ -1031,6 +1046,18 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		cmd_unit_import_free(&imp);
 		return rc;
 	}
+	if (imp.nskipped > 0) {
+		struct buf msg;
+
+		buf_init(&msg);
+		buf_printf(&msg,
+		           T(sh, "%zu bad rows left out (--skip-bad):\n%s%s",
+		             "跳过 %zu 个有错误的行（--skip-bad）：\n%s%s"),
+		           imp.nskipped, buf_cstr(&imp.skipped),
+		           imp.nskipped > 100 ? "...\n" : "");
+		shell_write(sh, 2, msg.data, msg.len);
+		buf_free(&msg);
+	}
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		struct json j;
@@ -1038,6 +1065,8 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		json_init(&j, &out);
 		json_object_begin(&j);
 		json_kv_int(&j, "units", (int64_t)imp.n);
+		if (imp.skip_bad)
+			json_kv_int(&j, "skipped", (int64_t)imp.nskipped);
 		json_kv_int(&j, "added", (int64_t)res.added);
 		json_kv_int(&j, "updated", (int64_t)res.updated);
 		json_kv_int(&j, "unchanged", (int64_t)res.unchanged);
@@ -1075,6 +1104,7 @@ static const struct args_opt cmd_opts_page[] = {
 
 static const struct args_opt cmd_opts_unit_import[] = {
     {"dry-run", 0},
+    {"skip-bad", 0},
     {"ignore-unknown", 0},
     {"json", 0},
     {NULL, 0},
@@ -1093,7 +1123,7 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "按时间倒序列出某单元的投诉和承诺，每次 100 条（--limit 最多 1000，--offset 查看更早的）。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history, 0},
     {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
-     "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
+     "unit import [--dry-run] [--ignore-unknown] [--skip-bad] [--json] < units.csv",
      "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
      "all or nothing. UTF-8 (a BOM is fine), commas, quotes as in RFC 4180. The first line "
      "names the columns: code (or unit, 单元, 单元编号, 房号), building (楼栋, 楼号), owner "
@@ -1104,7 +1134,8 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "register is updated: the file's columns replace its values (an empty cell clears one), "
      "columns not in the file are kept. Reports how many units were added, updated and "
      "unchanged. A bad row stops the import with its line number and nothing is written. "
-     "--dry-run checks and counts without writing; --ignore-unknown skips other columns.",
+     "--dry-run checks and counts without writing; --ignore-unknown skips other columns; "
+     "--skip-bad leaves bad rows out (each reported with its line) and imports the rest.",
      "从标准输入读取 CSV 文件导入单元登记表（exec 模式：ssh 主机 unit import < units.csv），"
      "全部成功或全部不导入。UTF-8 编码（可带 BOM），逗号分隔，引号规则同 RFC 4180。第一行是列名："
      "单元（或 单元编号、房号、code、unit）、楼栋（楼号、building）、业主（业主姓名、owner、"
@@ -1114,7 +1145,7 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
      "完成后报告新增、更新、未变的单元数。"
      "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
-     "--ignore-unknown 跳过其他列。",
+     "--ignore-unknown 跳过其他列；--skip-bad 跳过有错误的行（逐行报告行号）并导入其余各行。",
      CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
 };
 

@@ -115,6 +115,18 @@ static void test_cm_import_bad_rows(void **state)
 	testhost_has(th, 2, "第 2 行");
 	testhost_has(th, 2, "商品房 或 回迁房");
 	assert_int_equal(test_cm(th, "agent1", "en", "unit show 9-9-901"), 1);
+	/* --skip-bad: the bad rows reported with their lines, the others imported. */
+	assert_int_equal(test_cm_in(th, "admin1", "en", "unit import --skip-bad --json",
+	                            "unit,owner_id,housing_type\n9-9-901,320102198001011238,\n"
+	                            "9-9-902,320102198001011239,\n9-9-903,,villa\n9-9-904,,\n"),
+	                 0);
+	testhost_has(th, 2, "2 bad rows left out");
+	testhost_has(th, 2, "line 3");
+	testhost_has(th, 2, "line 4");
+	testhost_has(th, 1, "\"added\":2");
+	testhost_has(th, 1, "\"skipped\":2");
+	assert_int_equal(test_cm(th, "agent1", "en", "unit show 9-9-902"), 1);
+	TEST_CM_OK(th, "agent1", "en", "unit show 9-9-904");
 	/* Re-importing updates. */
 	assert_int_equal(test_cm_in(th, "admin1", "en", "unit import", test_cm_csv), 0);
 	testhost_has(th, 1, "2 unchanged");
