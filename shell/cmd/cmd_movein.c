@@ -943,8 +943,9 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "单元住户（如有变更，请及时通知）：登记、修改、删除（迁出，历史保留），以及每位住户的变更历史。",
      CMD_AUDIT, NULL, cmd_movein_resident_run, 0},
     {"movein", "timeline", ROLES_DESK, cmd_opts_json, 1, 1, "movein timeline UNIT [--json]",
-     "Every step of a unit's move-in, oldest first, with who recorded it.",
-     "按时间顺序列出单元入伙的每一步及经办人。", CMD_AUDIT | CMD_READONLY, NULL,
+     "Every step of a unit's move-in (its defects' too) and its latest 200 complaints and "
+     "promises, oldest first, with who recorded each: for the agent on a call.",
+     "按时间顺序列出单元入伙的每一步（含整改项）及最近 200 条投诉和承诺，并注明经办人：供通话中查看。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_movein_view_timeline, 0},
 };
 

@@ -206,55 +206,128 @@ int cmd_movein_view_list(struct shell *sh, struct args *a)
 
 /* ---- movein timeline ------------------------------------------------------------------------ */
 
-int cmd_movein_view_timeline(struct shell *sh, struct args *a)
-{
-	struct movein_event *ev = NULL;
-	struct buf out;
-	size_t n = 0, i;
-	int rc;
+/* The move-in's log (oldest first) and the unit's latest complaints and promises, read on the
+ * thread pool and merged in time order. */
+struct cmd_movein_view_timeliner {
+	struct cmd_util_job job;
+	char *unit;
+	bool json;
+	struct movein_event *ev;
+	size_t nev;
+	struct unit_event *uev; /* newest first */
+	size_t nuev;
+};
 
-	if (!cmd_movein_unit_ok(sh, a->pos[0]))
-		return CMD_USAGE;
-	/* One unit's log: a bounded read (MOVEIN_* lists and their steps). */
-	rc = store_movein_log(sh->host.store, a->pos[0], 1000, &ev, &n);
+static int cmd_movein_view_timeline_run(struct store *st, struct cmd_util_job *job)
+{
+	struct cmd_movein_view_timeliner *t = (struct cmd_movein_view_timeliner *)job;
+	int rc = store_movein_log(st, t->unit, 1000, &t->ev, &t->nev);
+
+	if (rc == 0)
+		rc = store_unit_history(st, t->unit, 200, 0, &t->uev, &t->nuev);
+	return rc;
+}
+
+static void cmd_movein_view_timeline_free(struct cmd_util_job *job)
+{
+	struct cmd_movein_view_timeliner *t = (struct cmd_movein_view_timeliner *)job;
+
+	store_movein_log_free(t->ev, t->nev);
+	store_unit_history_free(t->uev, t->nuev);
+	free(t->unit);
+	free(t);
+}
+
+static void cmd_movein_view_timeline_line(struct shell *sh, struct json *j, int64_t ts,
+                                          const char *kind, const char *who, const char *what,
+                                          const char *detail, struct buf *out)
+{
+	char when[32];
+
+	if (j != NULL) {
+		json_object_begin(j);
+		json_kv_int(j, "ts_ms", ts);
+		json_kv_string(j, "kind", kind);
+		json_kv_string(j, "account", who);
+		json_kv_string(j, "action", what);
+		json_kv_string(j, "detail", detail);
+		json_object_end(j);
+		return;
+	}
+	(void)sh;
+	cmd_util_time(ts, true, when, sizeof when);
+	buf_printf(out, "%s  %-10s ", when, who != NULL ? who : "-");
+	shell_clean(out, what);
+	buf_puts(out, "  ");
+	shell_clean(out, detail != NULL ? detail : "");
+	buf_putc(out, '\n');
+}
+
+static int cmd_movein_view_timeline_finish(struct shell *sh, struct cmd_util_job *job, int rc)
+{
+	struct cmd_movein_view_timeliner *t = (struct cmd_movein_view_timeliner *)job;
+	size_t i = 0, k = t->nuev; /* k: complaints from the oldest (the end) */
+	struct json j, *jp = NULL;
+	struct buf out, d;
+
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	buf_init(&out);
-	if (args_has(a, "json")) {
-		struct json j;
-
+	buf_init(&d);
+	if (t->json) {
 		json_init(&j, &out);
 		json_array_begin(&j);
-		for (i = 0; i < n; i++) {
-			json_object_begin(&j);
-			json_kv_int(&j, "ts_ms", ev[i].ts_ms);
-			json_kv_string(&j, "account", ev[i].account);
-			json_kv_string(&j, "action", ev[i].action);
-			json_kv_string(&j, "detail", ev[i].detail);
-			json_object_end(&j);
+		jp = &j;
+	} else if (t->nev == 0 && t->nuev == 0) {
+		buf_printf(&out, "%s\n",
+		           T(sh, "No move-in steps or complaints recorded.", "没有入伙记录或投诉。"));
+	}
+	while (i < t->nev || k > 0) {
+		if (k == 0 || (i < t->nev && t->ev[i].ts_ms <= t->uev[k - 1].ts_ms)) {
+			cmd_movein_view_timeline_line(sh, jp, t->ev[i].ts_ms, "movein",
+			                              t->ev[i].account, t->ev[i].action,
+			                              t->ev[i].detail, &out);
+			i++;
+		} else {
+			const struct unit_event *e = &t->uev[k - 1];
+
+			buf_reset(&d);
+			buf_printf(&d, "%s %s: %s", e->number, e->status, e->text);
+			cmd_movein_view_timeline_line(
+			    sh, jp, e->ts_ms, e->is_promise ? "promise" : "complaint", e->agent,
+			    e->is_promise ? T(sh, "promise", "承诺") : T(sh, "complaint", "投诉"),
+			    buf_cstr(&d), &out);
+			k--;
 		}
+	}
+	if (jp != NULL) {
 		json_array_end(&j);
 		buf_putc(&out, '\n');
-	} else if (n == 0) {
-		buf_printf(&out, "%s\n", T(sh, "No move-in steps recorded.", "没有入伙记录。"));
-	} else {
-		for (i = 0; i < n; i++) {
-			char when[32];
-
-			cmd_util_time(ev[i].ts_ms, true, when, sizeof when);
-			buf_printf(&out, "%s  %-10s ", when, ev[i].account ? ev[i].account : "-");
-			shell_clean(&out, ev[i].action);
-			buf_puts(&out, "  ");
-			shell_clean(&out, ev[i].detail ? ev[i].detail : "");
-			buf_putc(&out, '\n');
-		}
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	store_movein_log_free(ev, n);
+	buf_free(&d);
 	return CMD_OK;
 }
 
+int cmd_movein_view_timeline(struct shell *sh, struct args *a)
+{
+	struct cmd_movein_view_timeliner *t;
+
+	if (!cmd_movein_unit_ok(sh, a->pos[0]))
+		return CMD_USAGE;
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		abort();
+	t->job.run = cmd_movein_view_timeline_run;
+	t->job.finish = cmd_movein_view_timeline_finish;
+	t->job.free = cmd_movein_view_timeline_free;
+	t->json = args_has(a, "json");
+	t->unit = strdup(a->pos[0]);
+	if (t->unit == NULL)
+		abort();
+	return cmd_util_job(sh, &t->job, true);
+}
 
 /* ---- movein find ---------------------------------------------------------------------------- */
 

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "shell.h"
 #include "store.h"
+#include "store_complaint.h"
 #include "store_movein.h"
 #include "store_unit.h"
 #include "testhost.h"
@@ -235,8 +236,29 @@ static void test_cm_commercial_to_keys(void **state)
 	testhost_expect(out, "\"missing\":[]");
 	testhost_expect(out, "\"keys_receipt\":\"K-001\"");
 	testhost_expect(out, "\"reinspections_failed\":1");
+	{
+		/* A complaint about the unit, made while the keys were awaited, is in the timeline
+		 * between the review and the keys. */
+		const char *techs[] = {"empathy"};
+		struct audit_ctx cctx = testhost_setup_ctx;
+		char number[COMPLAINT_NUMBER_MAX];
+		struct complaint_new in;
+
+		memset(&in, 0, sizeof in);
+		in.unit = "3-2-1201";
+		in.caller = "李建国";
+		in.category = "repairs";
+		in.words = "验房后墙面又裂了";
+		in.agent = "agent1";
+		in.techniques = techs;
+		in.ntechniques = 1;
+		cctx.account = "agent1";
+		assert_int_equal(store_complaint_add(th->st, &cctx, &in, number), 0);
+	}
 	TEST_CM_OK(th, "agent1", "en", "movein timeline 3-2-1201");
 	out = testhost_out(th, 1);
+	testhost_expect(out, "验房后墙面又裂了");
+	assert_true(strstr(out, "  start  ") < strstr(out, "验房后墙面又裂了"));
 	testhost_expect(out, "start");
 	testhost_expect(out, "reinspect-fail");
 	testhost_expect(out, "keys");
