@@ -892,10 +892,13 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "with its receipt number.",
      "登记一笔缴费（金额单位为元，如 2955 或 738.75，不能超过应付）及收据号。", CMD_AUDIT, NULL,
      cmd_movein_step_pay, 0},
-    {"movein", "inspect", ROLES_DESK, NULL, 3, 40, "movein inspect UNIT pass ITEM...|all",
-     "Record inspection items passed (all: every item not yet inspected and without a defect); "
-     "a defect is recorded with movein defect add.",
-     "登记验房合格的项目（all：所有尚未检查且无问题的项目）；发现问题用 movein defect add 登记。",
+    {"movein", "inspect", ROLES_DESK, NULL, 1, 40, "movein inspect UNIT [pass ITEM...|all]",
+     "The house inspection: alone, a guided form through the inspection list, item by item "
+     "(pass, defect with its requirement and deadline, skip), resumed after a dropped "
+     "connection; with pass, the items passed (all: every item not yet inspected and without "
+     "a defect), as exec mode needs.",
+     "验房：单独使用时为引导式表单，逐项检查（合格、问题及整改要求和期限、跳过），断线后可继续；"
+     "带 pass 时直接登记合格项目（all：所有尚未检查且无问题的项目），适用于 exec 模式。",
      CMD_AUDIT, NULL, cmd_movein_step_inspect, 0},
     {"movein", "defect", ROLES_DESK, cmd_opts_movein_defect, 2, 3,
      "movein defect add UNIT ITEM --text TEXT --fix TEXT --deadline YYYY-MM-DD | "

@@ -47,6 +47,9 @@ int cmd_movein_view_list(struct shell *sh, struct args *a);
 int cmd_movein_view_find(struct shell *sh, struct args *a);
 int cmd_movein_view_timeline(struct shell *sh, struct args *a);
 
+/* The guided inspection of unit (cmd_movein_inspect.c): interactive only. */
+int cmd_movein_inspect_run(struct shell *sh, const char *unit);
+
 /* The residents (cmd_movein_resident.c): add, edit, remove, history. */
 int cmd_movein_resident_run(struct shell *sh, struct args *a);
 /* The residents as lines, each starting with indent, appended to out. */

@@ -281,7 +281,9 @@ int cmd_movein_step_inspect(struct shell *sh, struct args *a)
 
 	if (!cmd_movein_unit_ok(sh, unit))
 		return CMD_USAGE;
-	if (strcmp(a->pos[1], "pass") != 0) {
+	if (a->npos == 1)
+		return cmd_movein_inspect_run(sh, unit);
+	if (strcmp(a->pos[1], "pass") != 0 || a->npos < 3) {
 		shell_errorf(sh, "%s",
 		             T(sh,
 		               "usage: movein inspect UNIT pass ITEM...|all (a defect: movein defect "

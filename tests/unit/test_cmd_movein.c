@@ -395,6 +395,60 @@ static void test_cm_find_and_residents(void **state)
 	assert_int_equal(testhost_audit_count(th->st, "resident.remove", "出国留学"), 1);
 }
 
+static void test_cm_guided_inspection(void **state)
+{
+	struct testhost *th = *state;
+	struct shell_opts o = testhost_opts;
+	struct movein m;
+	const char *out;
+
+	test_cm_import(th);
+	TEST_CM_OK(th, "agent1", "en", "movein start 3-2-1201");
+	TEST_CM_FAILS(th, "agent1", "en", "movein inspect 3-2-1201", "needs a terminal");
+	o.env_lang = "en_US.UTF-8";
+	testhost_start(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o);
+	out = testhost_type(th, "movein inspect 3-2-1201\r");
+	testhost_expect(out, "Item 1 of 7: walls");
+	testhost_expect(out, "Result (pass, defect, skip, quit)");
+	out = testhost_type(th, "\r"); /* the default: pass */
+	testhost_expect(out, "Item 2 of 7: floors");
+	out = testhost_type(th, "defect\r");
+	testhost_expect(out, "What is wrong");
+	out = testhost_type(th, "地砖空鼓\r");
+	testhost_expect(out, "Rectification requirement");
+	testhost_type(th, "重新铺贴\r");
+	out = testhost_type(th, "2099-06-30\r");
+	testhost_expect(out, "Defect #1 recorded");
+	testhost_expect(out, "Item 3 of 7: doors and windows");
+	out = testhost_type(th, "skip\r");
+	testhost_expect(out, "water supply");
+	out = testhost_type(th, "maybe\r");
+	testhost_expect(out, "pass (or y)");
+	testhost_type(th, "y\r");
+	/* The connection drops here: the draft resumes at the next item. */
+	testhost_stop(th);
+	testhost_start(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o);
+	out = testhost_type(th, "movein inspect 3-2-1201\r");
+	testhost_expect(out, "Resuming the inspection");
+	testhost_expect(out, "electricity");
+	testhost_type(th, "y\r");
+	testhost_type(th, "y\r");
+	out = testhost_type(th, "y\r");
+	testhost_expect(out, "Every item is answered");
+	out = testhost_type(th, "\r");
+	testhost_expect(out, "movein show 3-2-1201 tells what is left");
+	testhost_stop(th);
+	assert_int_equal(store_movein_get(th->st, "3-2-1201", &m), 0);
+	assert_int_equal(m.items[0].result, MOVEIN_ITEM_PASS);
+	assert_int_equal(m.items[1].result, MOVEIN_ITEM_DEFECT);
+	assert_int_equal(m.items[2].result, MOVEIN_ITEM_PENDING); /* skipped */
+	assert_int_equal(m.ndefects, 1);
+	assert_string_equal(m.defects[0].description, "地砖空鼓");
+	assert_string_equal(m.defects[0].requirement, "重新铺贴");
+	store_movein_clear(&m);
+	assert_int_equal(testhost_audit_count(th->st, "movein.pass", NULL), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +459,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cm_resettlement_proxy_waiver, test_cm_setup,
 	                                    test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_find_and_residents, test_cm_setup,
+	                                    test_cm_teardown),
+	    cmocka_unit_test_setup_teardown(test_cm_guided_inspection, test_cm_setup,
 	                                    test_cm_teardown),
 	};
 
