@@ -59,6 +59,19 @@ static int cmd_movein_step_missing(struct shell *sh, const char *unit, const cha
 	return CMD_ERROR;
 }
 
+/* Is unit's move-in started and not yet reviewed? *signed_off (may be NULL): the owner's
+ * sign-off is recorded. */
+static bool cmd_movein_step_open(struct shell *sh, const char *unit, bool *signed_off)
+{
+	struct movein m;
+	bool open = store_movein_get(sh->host.store, unit, &m) == 0 && m.reviewed_ms == 0;
+
+	if (signed_off != NULL)
+		*signed_off = m.signoff_ms > 0;
+	store_movein_clear(&m);
+	return open;
+}
+
 static bool cmd_movein_step_started(struct shell *sh, const char *unit)
 {
 	struct movein m;
@@ -489,19 +502,15 @@ int cmd_movein_step_defect(struct shell *sh, struct args *a)
 int cmd_movein_step_signoff(struct shell *sh, struct args *a)
 {
 	const char *unit = a->pos[0];
+	bool signed_already = false;
 	struct audit_ctx ctx;
-	struct movein m;
 	int rc;
 
 	if (!cmd_movein_unit_ok(sh, unit))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_signoff(sh->host.store, &ctx, unit);
-	if (rc == STORE_ESTATE && store_movein_get(sh->host.store, unit, &m) == 0 &&
-	    m.reviewed_ms == 0) {
-		bool signed_already = m.signoff_ms > 0;
-
-		store_movein_clear(&m);
+	if (rc == STORE_ESTATE && cmd_movein_step_open(sh, unit, &signed_already)) {
 		if (signed_already) {
 			shell_errorf(sh, "%s",
 			             T(sh, "the owner has already signed off the inspection",
@@ -524,21 +533,17 @@ int cmd_movein_step_review(struct shell *sh, struct args *a)
 {
 	const char *unit = a->pos[0];
 	struct audit_ctx ctx;
-	struct movein m;
 	int rc;
 
 	if (!cmd_movein_unit_ok(sh, unit))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_review(sh->host.store, &ctx, unit);
-	if (rc == STORE_ESTATE && store_movein_get(sh->host.store, unit, &m) == 0 &&
-	    m.reviewed_ms == 0) {
-		store_movein_clear(&m);
+	if (rc == STORE_ESTATE && cmd_movein_step_open(sh, unit, NULL))
 		return cmd_movein_step_missing(
 		    sh, unit,
 		    T(sh, "the review needs every step done; still missing:",
 		      "各步骤完成后才能审核；还缺："));
-	}
 	if (rc < 0)
 		return cmd_movein_error(sh, unit, rc);
 	shell_printf(sh, T(sh, "Move-in of %s reviewed: the keys may be handed over.\n",
@@ -552,7 +557,6 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 	const char *unit = a->pos[0], *to = args_get(a, "to"), *receipt = args_get(a, "receipt");
 	size_t count;
 	struct audit_ctx ctx;
-	struct movein m;
 	int rc;
 
 	if (!cmd_movein_unit_ok(sh, unit) ||
@@ -568,9 +572,7 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 	}
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_keys(sh->host.store, &ctx, unit, (int)count, to, receipt);
-	if (rc == STORE_ESTATE && store_movein_get(sh->host.store, unit, &m) == 0 &&
-	    m.reviewed_ms == 0) {
-		store_movein_clear(&m);
+	if (rc == STORE_ESTATE && cmd_movein_step_open(sh, unit, NULL)) {
 		shell_errorf(sh,
 		             T(sh,
 		               "the keys are handed over only after the manager's review (movein "
