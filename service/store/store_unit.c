@@ -249,6 +249,61 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 	return rc;
 }
 
+static const char store_unit_sql_all[] = "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code";
+
+int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
+                          size_t offset, struct unit **out, size_t *n)
+{
+	struct unit *list = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0, seen = 0;
+	int rc, src = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		limit = 100;
+	if (match == NULL)
+		return STORE_EINVAL;
+	rc = store_prep(st, store_unit_sql_all, &s, NULL, 0);
+	if (rc < 0)
+		return rc;
+	while (*n < limit && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		static const int cols[] = {1, 3, 4, 8};
+		int hit = 0;
+		size_t i;
+
+		for (i = 0; i < 4 && hit == 0; i++) {
+			const char *t = (const char *)sqlite3_column_text(s, cols[i]);
+
+			if (t != NULL)
+				hit = match(arg, t, (size_t)sqlite3_column_bytes(s, cols[i]));
+		}
+		if (hit < 0) {
+			rc = hit;
+			break;
+		}
+		if (hit == 0 || seen++ < offset)
+			continue;
+		rc = store_grow((void **)&list, &cap, *n, sizeof *list);
+		if (rc == 0)
+			rc = store_unit_fill(s, &list[*n]);
+		if (rc < 0)
+			break;
+		(*n)++;
+	}
+	if (rc == 0 && *n < limit && src != SQLITE_DONE)
+		rc = store_fail(st, src);
+	store_stmt_done(s);
+	if (rc < 0) {
+		store_unit_list_free(list, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
 static void store_unit_event_clear(struct unit_event *e)
 {
 	free(e->number);

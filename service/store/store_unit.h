@@ -55,6 +55,14 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
                     struct unit **out, size_t *n);
 
+/* Called with one field of a unit (code, owner's name, phone, ID number; text[len] == '\0'):
+ * 1 when it matches, 0 when not, a negative error (a regex's match limit) to stop. */
+typedef int (*store_unit_match_fn)(void *arg, const char *text, size_t len);
+/* The same with a matcher run on each unit's fields in turn, by code; limit and offset count
+ * matches. Returns the matcher's error when it stops. Reads every unit: off the loop. */
+int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
+                          size_t offset, struct unit **out, size_t *n);
+
 /* Bulk import. fields: which of a unit's fields the import sets (the columns of
  * the file); the code is always given. */
 #define UNIT_IMPORT_BUILDING 0x1

@@ -828,7 +828,8 @@ static const struct args_opt cmd_opts_movein_list[] = {
     {"offset", ARGS_VALUE}, {"json", 0},           {NULL, 0},
 };
 static const struct args_opt cmd_opts_movein_find[] = {
-    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0}};
+    {"regex", 0}, {"caseless", 0}, {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0},
+    {NULL, 0}};
 static const struct args_opt cmd_opts_movein_resident[] = {
     {"name", ARGS_VALUE},     {"age", ARGS_VALUE},     {"sex", ARGS_VALUE},
     {"occupation", ARGS_VALUE}, {"employer", ARGS_VALUE}, {"relation", ARGS_VALUE},
@@ -932,10 +933,12 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "在单元上显示并审计。",
      CMD_AUDIT, NULL, cmd_movein_step_waive, 0},
     {"movein", "find", ROLES_DESK, cmd_opts_movein_find, 1, 1,
-     "movein find TEXT [--limit N] [--offset N] [--json]",
+     "movein find TEXT|PATTERN [--regex [--caseless]] [--limit N] [--offset N] [--json]",
      "Find units by part of the unit code, the owner's name (Chinese too), phone or ID "
-     "number, with where each move-in stands.",
-     "按单元编号、业主姓名、电话或身份证号的一部分查找单元，并显示入伙进度。",
+     "number (or, with --regex, a PCRE2 pattern over them, with match limits), with where "
+     "each move-in stands.",
+     "按单元编号、业主姓名、电话或身份证号的一部分查找单元（或用 --regex 以 PCRE2 模式匹配，有匹配上限），"
+     "并显示入伙进度。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_movein_view_find, 0},
     {"movein", "resident", ROLES_DESK, cmd_opts_movein_resident, 2, 2,
      "movein resident add UNIT --name NAME [--age N] [--sex male|female] [--occupation T] "

@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "json.h"
+#include "rx.h"
 #include "shell_int.h"
 #include "store.h"
 #include "store_movein.h"
@@ -334,6 +335,7 @@ int cmd_movein_view_timeline(struct shell *sh, struct args *a)
 struct cmd_movein_view_finder {
 	struct cmd_util_job job;
 	char *text;
+	struct rx *rx; /* --regex: used by the pool thread only while the job runs */
 	size_t limit, offset;
 	bool json;
 	struct unit *units;
@@ -341,11 +343,20 @@ struct cmd_movein_view_finder {
 	size_t n;
 };
 
+static int cmd_movein_view_find_match(void *arg, const char *text, size_t len)
+{
+	int rc = rx_match(arg, text, len);
+
+	return rc == RX_EUTF ? 0 : rc;
+}
+
 static int cmd_movein_view_find_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_movein_view_finder *f = (struct cmd_movein_view_finder *)job;
 	size_t i;
-	int rc = store_unit_find(st, f->text, f->limit, f->offset, &f->units, &f->n);
+	int rc = f->rx != NULL ? store_unit_find_match(st, cmd_movein_view_find_match, f->rx,
+	                                               f->limit, f->offset, &f->units, &f->n)
+	                       : store_unit_find(st, f->text, f->limit, f->offset, &f->units, &f->n);
 
 	if (rc < 0)
 		return rc;
@@ -371,6 +382,7 @@ static void cmd_movein_view_find_free(struct cmd_util_job *job)
 	store_unit_list_free(f->units, f->n);
 	free(f->stages);
 	free(f->text);
+	rx_free(f->rx);
 	free(f);
 }
 
@@ -381,6 +393,10 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 	struct buf out, phone, id;
 	size_t i;
 
+	if (rc == RX_ELIMIT || rc == RX_ENOMEM) {
+		shell_errorf(sh, "%s", rx_strerror(rc, shell_lang(sh)));
+		return CMD_ERROR;
+	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	buf_init(&out);
@@ -479,6 +495,17 @@ int cmd_movein_view_find(struct shell *sh, struct args *a)
 	f->text = strdup(a->pos[0]);
 	if (f->text == NULL)
 		abort();
+	if (args_has(a, "regex")) {
+		char *err = NULL;
+
+		f->rx = rx_new(a->pos[0], args_has(a, "caseless") ? RX_CASELESS : 0, &err);
+		if (f->rx == NULL) {
+			shell_errorf(sh, "%s", err != NULL ? err : rx_strerror(RX_EPATTERN, shell_lang(sh)));
+			free(err);
+			cmd_movein_view_find_free(&f->job);
+			return CMD_USAGE;
+		}
+	}
 	f->limit = limit != 0 ? limit : 100;
 	f->offset = offset;
 	f->json = args_has(a, "json");

@@ -361,6 +361,13 @@ static void test_cm_find_and_residents(void **state)
 	testhost_has(th, 1, "3-2-1201");
 	TEST_CM_OK(th, "agent1", "en", "movein find 赵");
 	testhost_has(th, 1, "No unit found.");
+	TEST_CM_OK(th, "agent1", "en", "movein find --regex '^王.英$'");
+	testhost_has(th, 1, "5-1-102");
+	testhost_lacks(th, 1, "3-2-1201");
+	TEST_CM_OK(th, "agent1", "en", "movein find --regex '1111$|^5-'");
+	testhost_has(th, 1, "5-1-102");
+	testhost_has(th, 1, "3-2-1201");
+	TEST_CM_FAILS(th, "agent1", "en", "movein find --regex '(a'", "");
 
 	/* Residents, with their history. */
 	TEST_CM_OK(th, "agent1", "zh",
