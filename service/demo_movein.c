@@ -174,6 +174,26 @@ static int demo_movein_one(struct store *st, const struct movein_rules *r, const
 	return 0;
 }
 
+int demo_movein_start_units(struct store *st, const struct movein_rules *r,
+                            const struct unit *units, size_t n, size_t every, uint64_t seed,
+                            size_t *started, FILE *err)
+{
+	uint64_t rng = seed ^ 0x6d6f7665696eULL;
+	size_t i;
+	int rc = 0;
+
+	if (every == 0)
+		return STORE_EINVAL;
+	for (i = 0; i < n && rc == 0; i += every) {
+		if (units[i].housing_type == NULL || units[i].area_m2 <= 0)
+			continue;
+		rc = demo_movein_one(st, r, &units[i], (int)(*started % 8), &rng, err);
+		if (rc == 0)
+			(*started)++;
+	}
+	return rc;
+}
+
 int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t seed,
                      size_t *started, FILE *err)
 {

@@ -19,4 +19,13 @@ struct movein_rules;
 int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t seed,
                      size_t *started, FILE *err);
 
+/* Starts the move-ins of units[i] for every i that is a multiple of every (1: all), taken to
+ * stages in turn (the k-th started to stage k % 8: documents part received ... keys handed
+ * over); the units need their housing type and area. *started counts them. For loads (the
+ * benchmark's estate). */
+struct unit;
+int demo_movein_start_units(struct store *st, const struct movein_rules *r,
+                            const struct unit *units, size_t n, size_t every, uint64_t seed,
+                            size_t *started, FILE *err);
+
 #endif

@@ -39,6 +39,7 @@ struct store {
 	int64_t busy_gave_up_ms; /* monotonic: when a wait last ran out (0: never) */
 	bool batch;              /* in store_tx_batch_begin: changes are savepoints */
 	bool search_ready;       /* the schema has the search index (version 3 or later) */
+	bool unit_search_ready;  /* ... and the units' (STORE_SEARCH_UNITS_SCHEMA or later) */
 };
 
 /* Limits on what the store accepts (bytes). */

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store_audit.h"
+#include "store_pairs.h"
 #include "store_int.h"
 #include "store_tx.h"
 
@@ -30,10 +31,14 @@ static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 static const char store_unit_sql_list[] =
     "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
 
+/* Through the character-pair index (unit_search, migration 7); each hit is checked again on
+ * its fields (the index also finds a text that spans two fields' pairs only when it is a
+ * single character). */
 static const char store_unit_sql_find[] =
-    "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
-    " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
-    " ORDER BY code LIMIT ?3 OFFSET ?4";
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
+    " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
+    " AND (instr(code, ?1) > 0 OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0"
+    " OR instr(owner_id, ?2) > 0) ORDER BY code LIMIT ?3 OFFSET ?4";
 
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
@@ -223,7 +228,8 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
                     struct unit **out, size_t *n)
 {
-	char id[UNIT_TEXT_MAX + 1];
+	char id[UNIT_TEXT_MAX + 1], q1[2 * UNIT_TEXT_MAX + 8], q2[2 * UNIT_TEXT_MAX + 8];
+	char fts[4 * UNIT_TEXT_MAX + 32];
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;
 	size_t len;
@@ -240,8 +246,14 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 	memcpy(id, text, len + 1);
 	if (id[len - 1] == 'x')
 		id[len - 1] = 'X';
+	if (store_pairs_query(text, q1, sizeof q1) < 0 || store_pairs_query(id, q2, sizeof q2) < 0)
+		return STORE_EINVAL;
+	if (strcmp(q1, q2) == 0)
+		snprintf(fts, sizeof fts, "%s", q1);
+	else
+		snprintf(fts, sizeof fts, "(%s) OR (%s)", q1, q2);
 	rc = STORE_PREP(st, store_unit_sql_find, &s, STORE_T(text), STORE_T(id),
-	                STORE_I((int64_t)limit), STORE_I((int64_t)offset));
+	                STORE_I((int64_t)limit), STORE_I((int64_t)offset), STORE_T(fts));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
