@@ -31,9 +31,17 @@ static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 static const char store_unit_sql_list[] =
     "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
 
-/* Through the character-pair index (unit_search, migration 7); each hit is checked again on
- * its fields (the index also finds a text that spans two fields' pairs only when it is a
- * single character). */
+/* A text with few hits is found through the character-pair index (unit_search, migration 7)
+ * and its hits sorted; one with many (a common name) by reading units in code order until the
+ * page is full, which then comes soon. Each hit is checked again on its fields (the index also
+ * finds a single character that ends one field and starts the next). */
+#define STORE_UNIT_FIND_MANY 2000
+static const char store_unit_sql_find_hits[] =
+    "SELECT count(*) FROM (SELECT rowid FROM unit_search WHERE body MATCH ?1 LIMIT 2000)";
+static const char store_unit_sql_find_scan[] =
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
+    " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
+    " ORDER BY code LIMIT ?3 OFFSET ?4";
 static const char store_unit_sql_find[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
     " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
@@ -230,6 +238,7 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 {
 	char id[UNIT_TEXT_MAX + 1], q1[2 * UNIT_TEXT_MAX + 8], q2[2 * UNIT_TEXT_MAX + 8];
 	char fts[4 * UNIT_TEXT_MAX + 32];
+	int64_t hits = 0;
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;
 	size_t len;
@@ -252,8 +261,15 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 		snprintf(fts, sizeof fts, "%s", q1);
 	else
 		snprintf(fts, sizeof fts, "(%s) OR (%s)", q1, q2);
-	rc = STORE_PREP(st, store_unit_sql_find, &s, STORE_T(text), STORE_T(id),
-	                STORE_I((int64_t)limit), STORE_I((int64_t)offset), STORE_T(fts));
+	rc = STORE_INT(st, store_unit_sql_find_hits, &hits, STORE_T(fts));
+	if (rc < 0)
+		return rc;
+	if (hits >= STORE_UNIT_FIND_MANY)
+		rc = STORE_PREP(st, store_unit_sql_find_scan, &s, STORE_T(text), STORE_T(id),
+		                STORE_I((int64_t)limit), STORE_I((int64_t)offset));
+	else
+		rc = STORE_PREP(st, store_unit_sql_find, &s, STORE_T(text), STORE_T(id),
+		                STORE_I((int64_t)limit), STORE_I((int64_t)offset), STORE_T(fts));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
