@@ -27,6 +27,9 @@ static const char store_movein_step_sql_defect_item[] =
 static const char store_movein_step_sql_defect_add[] =
     "INSERT INTO movein_defects (unit_id, item, description, requirement, deadline_ms, status,"
     " account, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'recorded', ?6, ?7, ?7)";
+/* A defect found after the owner signed off takes the sign-off back: it is signed again. */
+static const char store_movein_step_sql_unsign[] =
+    "UPDATE moveins SET signoff_by = NULL, signoff_ms = 0 WHERE unit_id = ?1";
 static const char store_movein_step_sql_defect_get[] =
     "SELECT " STORE_MOVEIN_STEP_DEFECT_COLS " FROM movein_defects d JOIN units u"
     " ON u.id = d.unit_id WHERE d.id = ?1";
@@ -134,6 +137,12 @@ int store_movein_step_defect_add(struct store *st, const struct audit_ctx *ctx, 
 		                STORE_I(deadline_ms), STORE_T(store_audit_who(ctx)), STORE_I(now));
 	if (rc == 0 && id != NULL)
 		*id = sqlite3_last_insert_rowid(st->db);
+	if (rc == 0 && m.signoff_ms > 0) {
+		int64_t rowid = sqlite3_last_insert_rowid(st->db);
+
+		rc = STORE_EXEC(st, store_movein_step_sql_unsign, NULL, STORE_I(m.unit_id));
+		sqlite3_set_last_insert_rowid(st->db, rowid);
+	}
 	store_text_clip(description, STORE_CLIP, clip);
 	snprintf(detail, sizeof detail, "#%lld %s deadline=%lld: %s",
 	         (long long)sqlite3_last_insert_rowid(st->db), item, (long long)deadline_ms, clip);

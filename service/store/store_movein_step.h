@@ -17,7 +17,8 @@
 int store_movein_step_pass(struct store *st, const struct audit_ctx *ctx, const char *unit,
                       const char *const *items, size_t n);
 /* A defect found on item: its description and rectification requirement (text) and deadline
- * (> 0); the item's result becomes defect. *id gets its number. Audit "movein.defect". */
+ * (> 0); the item's result becomes defect, and an owner's sign-off already given is taken
+ * back (signed again once the defect is closed). *id gets its number. Audit "movein.defect". */
 int store_movein_step_defect_add(struct store *st, const struct audit_ctx *ctx, const char *unit,
                             const char *item, const char *description, const char *requirement,
                             int64_t deadline_ms, int64_t *id);

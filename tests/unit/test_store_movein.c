@@ -159,6 +159,23 @@ static void test_sm_gaps_and_stages(void **state)
 	assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_SIGNOFF);
 	assert_int_equal(store_movein_step_signoff(th->st, c, "1-1-301"), 0);
 	assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_REVIEW);
+	{
+		/* A defect found after the sign-off takes it back. */
+		int64_t id = 0;
+
+		assert_int_equal(store_movein_step_defect_add(th->st, c, "1-1-301", "gas", "漏气",
+		                                              "更换", store_now_ms() + 1000, &id),
+		                 0);
+		assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_INSPECTION);
+		assert_int_equal(
+		    store_movein_step_defect(th->st, c, id, MOVEIN_DEFECT_ASSIGN, "燃气公司", NULL), 0);
+		assert_int_equal(store_movein_step_defect(th->st, c, id, MOVEIN_DEFECT_FIX, NULL, NULL),
+		                 0);
+		assert_int_equal(
+		    store_movein_step_defect(th->st, c, id, MOVEIN_DEFECT_PASS, NULL, NULL), 0);
+		assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_SIGNOFF);
+		assert_int_equal(store_movein_step_signoff(th->st, c, "1-1-301"), 0);
+	}
 	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 1, "x", "K"),
 	                test_sm_log(th));
 	assert_int_equal(store_movein_step_review(th->st, c, "1-1-301"), 0);
@@ -175,13 +192,13 @@ static void test_sm_gaps_and_stages(void **state)
 	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 2, "x", "K-2"),
 	                test_sm_log(th));
 	/* Every change audited: start, 2 docs, waiver, sign, 2 payments, 2 passes, sign-off,
-	 * review, keys. */
+	 * a defect's 4 steps, sign-off again, review, keys. */
 	assert_int_equal(testhost_audit_count(th->st, "movein.doc", NULL), 2);
 	assert_int_equal(testhost_audit_count(th->st, "movein.waive", "doc:id_card"), 1);
 	assert_int_equal(testhost_audit_count(th->st, "movein.pay", NULL), 2);
 	assert_int_equal(testhost_audit_count(th->st, "movein.pass", NULL), 2);
 	assert_int_equal(testhost_audit_count(th->st, "movein.keys", "K-1"), 1);
-	assert_int_equal(test_sm_log(th), 12);
+	assert_int_equal(test_sm_log(th), 17);
 	testhost_free(th);
 }
 
