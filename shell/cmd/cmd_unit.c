@@ -513,7 +513,7 @@ struct cmd_unit_import {
 	struct shell *sh;
 	bool ignore_unknown;
 	bool skip_bad;    /* --skip-bad: a bad data row is reported and left out */
-	struct buf skipped; /* the rows left out, one message a line */
+	struct buf skipped; /* the bad rows (the first 100), one message a line */
 	size_t nskipped;
 	bool have_header;
 	size_t ncols;                     /* fields in the header */
@@ -943,7 +943,9 @@ static int cmd_unit_row_cb(void *arg, const struct csv_row *row)
 		return cmd_unit_header(imp, row);
 	if (cmd_unit_data(imp, row) == 0)
 		return 0;
-	if (!imp->skip_bad || imp->n >= UNIT_IMPORT_MAX)
+	/* Every bad row is reported: kept, and the file read on (refused as a whole at the end
+	 * unless --skip-bad). */
+	if (imp->n >= UNIT_IMPORT_MAX)
 		return CMD_UNIT_EROW;
 	if (imp->nskipped < 100)
 		buf_printf(&imp->skipped, "%s\n", buf_cstr(&imp->err));
@@ -1029,6 +1031,24 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		return CMD_ERROR;
 	}
 	csv_free(csv);
+	if (imp.nskipped > 0 && !imp.skip_bad) {
+		/* Each bad row with its line; nothing imported. */
+		if (imp.skipped.len > 0)
+			imp.skipped.data[--imp.skipped.len] = '\0'; /* the last newline */
+		if (imp.nskipped == 1)
+			shell_errorf(sh, "%s%s", buf_cstr(&imp.skipped),
+			             T(sh, "; nothing was imported", "；未导入任何单元"));
+		else
+			shell_errorf(sh,
+			             T(sh,
+			               "%zu bad rows; nothing was imported (--skip-bad imports the "
+			               "others):\n%s%s",
+			               "%zu 行有错误；未导入任何单元（--skip-bad 可导入其余各行）：\n%s%s"),
+			             imp.nskipped, buf_cstr(&imp.skipped),
+			             imp.nskipped > 100 ? "\n..." : "");
+		cmd_unit_import_free(&imp);
+		return CMD_ERROR;
+	}
 	if (imp.n == 0) {
 		shell_errorf(sh,
 		             T(sh,
@@ -1133,7 +1153,7 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "required. A code already in the "
      "register is updated: the file's columns replace its values (an empty cell clears one), "
      "columns not in the file are kept. Reports how many units were added, updated and "
-     "unchanged. A bad row stops the import with its line number and nothing is written. "
+     "unchanged. Every bad row is reported with its line number and nothing is written. "
      "--dry-run checks and counts without writing; --ignore-unknown skips other columns; "
      "--skip-bad leaves bad rows out (each reported with its line) and imports the rest.",
      "从标准输入读取 CSV 文件导入单元登记表（exec 模式：ssh 主机 unit import < units.csv），"
@@ -1144,7 +1164,7 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "校验最后一位）；只有单元列是必需的。"
      "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
      "完成后报告新增、更新、未变的单元数。"
-     "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
+     "任何一行有错误都不写入任何内容，并逐行指出错误行号。--dry-run 只检查和统计，不写入；"
      "--ignore-unknown 跳过其他列；--skip-bad 跳过有错误的行（逐行报告行号）并导入其余各行。",
      CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
 };

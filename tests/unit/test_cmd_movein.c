@@ -116,6 +116,15 @@ static void test_cm_import_bad_rows(void **state)
 	testhost_has(th, 2, "第 2 行");
 	testhost_has(th, 2, "商品房 或 回迁房");
 	assert_int_equal(test_cm(th, "agent1", "en", "unit show 9-9-901"), 1);
+	/* Every bad row reported with its line, nothing imported. */
+	assert_int_equal(test_cm_in(th, "admin1", "en", "unit import",
+	                            "unit,owner_id,housing_type\n9-9-901,320102198001011238,\n"
+	                            "9-9-902,320102198001011239,\n9-9-903,,villa\n"),
+	                 1);
+	testhost_has(th, 2, "2 bad rows; nothing was imported (--skip-bad imports the others)");
+	testhost_has(th, 2, "line 3: column 2 (owner_id)");
+	testhost_has(th, 2, "line 4: column 3 (housing_type)");
+	assert_int_equal(test_cm(th, "agent1", "en", "unit show 9-9-901"), 1);
 	/* --skip-bad: the bad rows reported with their lines, the others imported. */
 	assert_int_equal(test_cm_in(th, "admin1", "en", "unit import --skip-bad --json",
 	                            "unit,owner_id,housing_type\n9-9-901,320102198001011238,\n"
