@@ -10,10 +10,19 @@
 #include "store.h"
 #include "store_movein.h"
 #include "store_movein_step.h"
+#include "store_tx.h"
 #include "store_unit.h"
 
 #define DEMO_MOVEIN_UNITS_MAX 2000
+/* The new estate moving in: buildings 13-18, 2 entrances, floors 1-20, 4 flats a floor. */
+#define DEMO_MOVEIN_ESTATE (6 * 2 * 20 * 4)
+
+static const char *const demo_movein_surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
+                                                   "周", "吴", "徐", "孙", "胡", "朱", "高", "林"};
+static const char *const demo_movein_given[] = {"建国", "秀英", "伟", "芳", "志强", "海燕",
+                                                "玉兰", "文华", "国庆", "淑珍", "磊", "静"};
 #define DEMO_MOVEIN_DAY_MS ((int64_t)86400000)
+#define DEMO_MOVEIN_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static uint64_t demo_movein_next(uint64_t *s)
 {
@@ -194,6 +203,47 @@ int demo_movein_start_units(struct store *st, const struct movein_rules *r,
 	return rc;
 }
 
+/* The new estate's units, with their owners, into the register. */
+static int demo_movein_estate(struct store *st, uint64_t *rng, FILE *err)
+{
+	struct audit_ctx ctx = {"demo-seed", "admin", "demo-seed", NULL, "cli"};
+	struct unit_import_result res;
+	struct unit *u = calloc(DEMO_MOVEIN_ESTATE, sizeof *u);
+	size_t i;
+	int rc;
+
+	if (u == NULL)
+		abort();
+	for (i = 0; i < DEMO_MOVEIN_ESTATE; i++) {
+		char code[32], building[8], name[32], phone[16];
+
+		snprintf(code, sizeof code, "%zu-%zu-%zu%02zu", 13 + i / 160, 1 + i / 80 % 2,
+		         1 + i / 4 % 20, 1 + i % 4);
+		snprintf(building, sizeof building, "%zu", 13 + i / 160);
+		snprintf(name, sizeof name, "%s%s",
+		         demo_movein_surnames[demo_movein_next(rng) % DEMO_MOVEIN_NELEM(demo_movein_surnames)],
+		         demo_movein_given[demo_movein_next(rng) % DEMO_MOVEIN_NELEM(demo_movein_given)]);
+		snprintf(phone, sizeof phone, "13%09llu",
+		         (unsigned long long)(demo_movein_next(rng) % 1000000000ULL));
+		u[i].code = strdup(code);
+		u[i].building = strdup(building);
+		u[i].owner_name = strdup(name);
+		u[i].owner_phone = strdup(phone);
+		u[i].area_m2 = 70 + (double)(demo_movein_next(rng) % 70);
+		if (u[i].code == NULL || u[i].building == NULL || u[i].owner_name == NULL ||
+		    u[i].owner_phone == NULL)
+			abort();
+	}
+	rc = store_unit_import(st, &ctx, u, DEMO_MOVEIN_ESTATE,
+	                       UNIT_IMPORT_BUILDING | UNIT_IMPORT_OWNER_NAME |
+	                           UNIT_IMPORT_OWNER_PHONE | UNIT_IMPORT_AREA,
+	                       false, &res);
+	if (rc < 0)
+		demo_movein_fail(err, rc, "the new estate", u[res.bad].code);
+	store_unit_list_free(u, DEMO_MOVEIN_ESTATE);
+	return rc;
+}
+
 int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t seed,
                      size_t *started, FILE *err)
 {
@@ -203,10 +253,15 @@ int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t se
 	char (*ids)[19] = NULL;
 	uint64_t rng = seed ^ 0x6d6f7665696eULL;
 	size_t n = 0, i;
-	int rc;
+	int rc, brc;
 
 	*started = 0;
-	rc = store_unit_list(st, DEMO_MOVEIN_UNITS_MAX, 0, &list, &n);
+	rc = store_tx_batch_begin(st);
+	if (rc < 0)
+		return rc;
+	rc = demo_movein_estate(st, &rng, err);
+	if (rc == 0)
+		rc = store_unit_list(st, DEMO_MOVEIN_UNITS_MAX, 0, &list, &n);
 	if (rc < 0 || n == 0)
 		goto out;
 	ids = calloc(n, sizeof *ids);
@@ -257,6 +312,9 @@ int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t se
 		}
 	}
 out:
+	brc = store_tx_batch_end(st, rc);
+	if (rc == 0)
+		rc = brc;
 	free(ids);
 	store_unit_list_free(list, n);
 	return rc;

@@ -1,5 +1,6 @@
-/* demo_movein — the demo desk's move-ins for `propdeskd demo seed`: the units of the register
- * get a housing type (one in six resettlement) and their owner's ID number, and most of them a
+/* demo_movein — the demo desk's move-ins for `propdeskd demo seed`: a new estate of 960 units
+ * (buildings 13-18) joins the register, every unit gets a housing type (one in six
+ * resettlement) and its owner's ID number, and three in four of them a
  * move-in at every stage — documents missing or rejected, fees part paid, inspections with
  * open and overdue defects, a proxy, a waiver, reviews and keys — all through the store API
  * (audited as session "demo-seed"), from the move-in rules given. Deterministic for a seed.
