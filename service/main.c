@@ -218,7 +218,9 @@ static int main_demo_seed(const struct main_opts *o)
 		} else if (r != NULL) {
 			rc = demo_movein_seed(st, r, DEMO_DEFAULT_SEED, &started, stderr);
 			if (rc == 0)
-				printf("demo: a new estate of 960 units (buildings 13-18); %zu move-ins at every stage\n", started);
+				printf("demo: a new estate of 960 units (buildings 13-18); "
+				       "%zu move-ins at every stage\n",
+				       started);
 		}
 		movein_rules_free(r);
 	}
