@@ -13,7 +13,10 @@
 /* The schema version from which the index exists. */
 #define STORE_SEARCH_SCHEMA 3
 /* ... and the units' index (movein find: each unit's code, owner's name, phone and ID number
- * as one document, unit_search, kept the same way through unit_search_pending). */
+ * as one document, unit_search, kept the same way through unit_search_pending for changes;
+ * units added since the last sync, ids past unit_search_state.indexed_to, are indexed
+ * without a trigger. Units are never deleted through the store: a unit deleted by hand leaves
+ * its document until the index is rebuilt, and movein find checks each hit on its row). */
 #define STORE_SEARCH_UNITS_SCHEMA 7
 
 /* The texts to index: those of the pending complaints, driven by the few pending ids (CROSS

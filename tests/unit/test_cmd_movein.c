@@ -377,6 +377,16 @@ static void test_cm_find_and_residents(void **state)
 	testhost_has(th, 1, "5-1-102");
 	testhost_has(th, 1, "3-2-1201");
 	TEST_CM_FAILS(th, "agent1", "en", "movein find --regex '(a'", "");
+	/* The index follows the register: a new owner is found by the new name, not the old. */
+	assert_int_equal(test_cm_in(th, "admin1", "en", "unit import",
+	                            "unit,owner_name\n3-2-1201,欧阳娜娜\n7-7-701,司马光\n"),
+	                 0);
+	TEST_CM_OK(th, "agent1", "en", "movein find 阳娜");
+	testhost_has(th, 1, "3-2-1201");
+	TEST_CM_OK(th, "agent1", "en", "movein find 建国");
+	testhost_has(th, 1, "No unit found.");
+	TEST_CM_OK(th, "agent1", "en", "movein find 司马");
+	testhost_has(th, 1, "7-7-701");
 
 	/* Residents, with their history. */
 	TEST_CM_OK(th, "agent1", "zh",
