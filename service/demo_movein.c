@@ -176,8 +176,8 @@ static int demo_movein_one(struct store *st, const struct movein_rules *r, const
 	if (rc == 0 && stage >= 6)
 		rc = store_movein_step_review(st, &ctx, u->code);
 	if (rc == 0 && stage >= 7)
-		rc = store_movein_step_keys(st, &ctx, u->code, 3, u->owner_name ? u->owner_name : "业主",
-		                            "YS-2026-001");
+		rc = store_movein_step_keys(st, &ctx, u->code, 4, "入户门:2,信箱:1,单元门禁卡:1",
+		                            u->owner_name ? u->owner_name : "业主", "YS-2026-001");
 	if (rc < 0)
 		return demo_movein_fail(err, rc, "a step", u->code);
 	return 0;

@@ -26,7 +26,8 @@ static const char *const store_movein_defect_statuses[] = {"recorded", "assigned
 #define STORE_MOVEIN_COLS                                                                          \
 	"m.unit_id, u.code, m.housing, m.notice_day, m.proxy_name, m.proxy_id, m.stage,"           \
 	" m.created_by, m.created_ms, m.updated_ms, m.signoff_by, m.signoff_ms, m.reviewed_by,"    \
-	" m.reviewed_ms, m.keys_count, m.keys_to, m.keys_receipt, m.keys_by, m.keys_ms"
+	" m.reviewed_ms, m.keys_count, m.keys_to, m.keys_receipt, m.keys_by, m.keys_ms,"       \
+	" m.keys_kinds"
 
 static const char store_movein_sql_get[] =
     "SELECT " STORE_MOVEIN_COLS " FROM units u JOIN moveins m ON m.unit_id = u.id"
@@ -332,6 +333,7 @@ void store_movein_clear(struct movein *m)
 	free(m->signoff_by);
 	free(m->reviewed_by);
 	free(m->keys_to);
+	free(m->keys_kinds);
 	free(m->keys_receipt);
 	free(m->keys_by);
 	store_list_free(m->docs, m->ndocs, sizeof *m->docs, store_movein_doc_clear);
@@ -378,6 +380,7 @@ static int store_movein_fill(sqlite3_stmt *s, void *elem)
 	err |= store_col_dup(s, 16, &m->keys_receipt);
 	err |= store_col_dup(s, 17, &m->keys_by);
 	m->keys_ms = sqlite3_column_int64(s, 18);
+	err |= store_col_dup(s, 19, &m->keys_kinds);
 	if (err != 0) {
 		store_movein_clear(m);
 		return -ENOMEM;

@@ -122,6 +122,7 @@ struct movein {
 	int64_t reviewed_ms;
 	int keys_count;
 	char *keys_to, *keys_receipt, *keys_by;
+	char *keys_kinds; /* "入户门:2,信箱:1", NULL when only counted */
 	int64_t keys_ms;
 	struct movein_doc *docs;
 	size_t ndocs;

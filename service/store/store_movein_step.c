@@ -47,7 +47,7 @@ static const char store_movein_step_sql_review[] =
     "UPDATE moveins SET reviewed_by = ?2, reviewed_ms = ?3 WHERE unit_id = ?1";
 static const char store_movein_step_sql_keys[] =
     "UPDATE moveins SET keys_count = ?2, keys_to = ?3, keys_receipt = ?4, keys_by = ?5,"
-    " keys_ms = ?6 WHERE unit_id = ?1";
+    " keys_ms = ?6, keys_kinds = ?7 WHERE unit_id = ?1";
 static const char store_movein_step_sql_waive[] =
     "INSERT INTO movein_waivers (unit_id, what, reason, account, ts_ms) VALUES (?1, ?2, ?3, ?4,"
     " ?5)";
@@ -323,15 +323,17 @@ int store_movein_step_review(struct store *st, const struct audit_ctx *ctx, cons
 	return rc;
 }
 
-int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const char *unit, int count,
-                      const char *to, const char *receipt)
+int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const char *unit,
+                           int count, const char *kinds, const char *to, const char *receipt)
 {
 	int64_t now = store_clock_ms(st);
 	char detail[STORE_DETAIL_MAX];
 	struct movein m;
 	int rc;
 
+	kinds = store_text_opt(kinds);
 	if (count < 1 || count > MOVEIN_KEYS_MAX || !store_movein_step_text_ok(to, MOVEIN_NAME_MAX) ||
+	    (kinds != NULL && !store_movein_step_text_ok(kinds, MOVEIN_NAME_MAX)) ||
 	    receipt == NULL || !store_ascii_ok(receipt, MOVEIN_RECEIPT_MAX))
 		return STORE_EINVAL;
 	rc = store_movein_begin(st, unit, true, &m);
@@ -344,8 +346,9 @@ int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const 
 	if (rc == 0)
 		rc = STORE_EXEC(st, store_movein_step_sql_keys, NULL, STORE_I(m.unit_id),
 		                STORE_I(count), STORE_T(to), STORE_T(receipt),
-		                STORE_T(store_audit_who(ctx)), STORE_I(now));
-	snprintf(detail, sizeof detail, "keys=%d to=%s receipt=%s", count, to, receipt);
+		                STORE_T(store_audit_who(ctx)), STORE_I(now), STORE_T(kinds));
+	snprintf(detail, sizeof detail, "keys=%d%s%s to=%s receipt=%s", count, kinds ? " " : "",
+	         kinds ? kinds : "", to, receipt);
 	rc = store_movein_end(st, ctx, &m, "keys", detail, rc);
 	store_movein_clear(&m);
 	return rc;

@@ -42,10 +42,11 @@ int store_movein_step_overdue(struct store *st, int64_t now_ms, size_t limit, si
 int store_movein_step_signoff(struct store *st, const struct audit_ctx *ctx, const char *unit);
 /* The manager's review: nothing missing but what is waived, else STORE_ESTATE. */
 int store_movein_step_review(struct store *st, const struct audit_ctx *ctx, const char *unit);
-/* The keys handed over (1..MOVEIN_KEYS_MAX, to whom, the key receipt number): only after the
- * review and once (STORE_ESTATE). */
-int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const char *unit, int count,
-                      const char *to, const char *receipt);
+/* The keys handed over (1..MOVEIN_KEYS_MAX; kinds, NULL or text such as "入户门:2,信箱:1", how
+ * many of each kind; to whom; the key receipt number): only after the review and once
+ * (STORE_ESTATE). */
+int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const char *unit,
+                           int count, const char *kinds, const char *to, const char *receipt);
 /* A supervisor waives one gap (its key, as store_movein_gap_key gives it, which must be a gap
  * of the record now: STORE_ENOENT otherwise) with a reason. Audit "movein.waive". */
 int store_movein_step_waive(struct store *st, const struct audit_ctx *ctx, const char *unit,

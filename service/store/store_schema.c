@@ -255,6 +255,7 @@ static const struct store_schema_step store_schema_steps[] = {
         " reviewed_by TEXT,"
         " reviewed_ms INTEGER NOT NULL DEFAULT 0,"
         " keys_count INTEGER NOT NULL DEFAULT 0,"
+        " keys_kinds TEXT,"
         " keys_to TEXT,"
         " keys_receipt TEXT,"
         " keys_by TEXT,"

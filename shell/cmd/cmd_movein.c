@@ -426,6 +426,7 @@ static void cmd_movein_show_json(struct shell *sh, const struct cmd_movein_showe
 		json_kv_string(&j, "reviewed_by", m->reviewed_by);
 		json_kv_int(&j, "reviewed_ms", m->reviewed_ms);
 		json_kv_int(&j, "keys_count", m->keys_count);
+		json_kv_string(&j, "keys_kinds", m->keys_kinds);
 		json_kv_string(&j, "keys_to", m->keys_to);
 		json_kv_string(&j, "keys_receipt", m->keys_receipt);
 		json_kv_int(&j, "keys_ms", m->keys_ms);
@@ -596,7 +597,13 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	buf_printf(out, "\n  %s %s%s", cmd_movein_mark(m->keys_ms > 0), T(sh, "keys ", "钥匙 "),
 	           when);
 	if (m->keys_ms > 0) {
-		buf_printf(out, T(sh, "  %d to ", "  %d 把，交给 "), m->keys_count);
+		buf_printf(out, T(sh, "  %d", "  %d 把"), m->keys_count);
+		if (m->keys_kinds != NULL) {
+			buf_puts(out, " (");
+			shell_clean(out, m->keys_kinds);
+			buf_putc(out, ')');
+		}
+		buf_puts(out, T(sh, " to ", "，交给 "));
 		shell_clean(out, m->keys_to);
 		buf_puts(out, T(sh, ", receipt ", "，收据 "));
 		shell_clean(out, m->keys_receipt);
@@ -844,7 +851,8 @@ static const struct args_opt cmd_opts_movein_pay[] = {{"receipt", ARGS_VALUE | A
 static const struct args_opt cmd_opts_movein_defect[] = {
     {"text", ARGS_VALUE}, {"fix", ARGS_VALUE}, {"deadline", ARGS_VALUE},
     {"to", ARGS_VALUE},   {"note", ARGS_VALUE}, {NULL, 0}};
-static const struct args_opt cmd_opts_movein_keys[] = {{"count", ARGS_VALUE | ARGS_REQUIRED},
+static const struct args_opt cmd_opts_movein_keys[] = {{"count", ARGS_VALUE},
+                                                       {"kinds", ARGS_VALUE},
                                                        {"to", ARGS_VALUE | ARGS_REQUIRED},
                                                        {"receipt", ARGS_VALUE | ARGS_REQUIRED},
                                                        {NULL, 0}};
@@ -922,9 +930,10 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "经理审核：只有在没有缺项（已豁免的除外）时才能通过；否则列出所缺内容。", CMD_AUDIT, NULL,
      cmd_movein_step_review, 0},
     {"movein", "keys", ROLES_DESK, cmd_opts_movein_keys, 1, 1,
-     "movein keys UNIT --count N --to NAME --receipt NO",
-     "Hand the keys over, after the review: how many, to whom, the key receipt number.",
-     "审核通过后交付钥匙：数量、领取人、钥匙签收单号。", CMD_AUDIT, NULL, cmd_movein_step_keys, 0},
+     "movein keys UNIT --count N | --kinds KIND:N,... --to NAME --receipt NO",
+     "Hand the keys over, after the review: how many (of each kind, e.g. --kinds "
+     "入户门:2,信箱:1), to whom, the key receipt number.",
+     "审核通过后交付钥匙：数量（可按种类，如 --kinds 入户门:2,信箱:1）、领取人、钥匙签收单号。", CMD_AUDIT, NULL, cmd_movein_step_keys, 0},
     {"movein", "waive", ROLES_SUPERVISOR, cmd_opts_reason, 2, 2,
      "movein waive UNIT WHAT --reason TEXT",
      "Waive one missing item (as movein show --json lists it: doc:seal, defect:12, ...) with "

@@ -552,10 +552,40 @@ int cmd_movein_step_review(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
+/* --kinds "入户门:2,信箱:1": each kind a name and a count; the sum into *total. */
+static bool cmd_movein_step_kinds(struct shell *sh, const char *kinds, size_t *total)
+{
+	const char *p = kinds;
+
+	*total = 0;
+	while (*p != '\0') {
+		const char *colon = strchr(p, ':'), *end;
+		char *stop = NULL;
+		unsigned long v;
+
+		if (colon == NULL || colon == p)
+			goto bad;
+		v = strtoul(colon + 1, &stop, 10);
+		if (stop == colon + 1 || v < 1 || v > MOVEIN_KEYS_MAX || (*stop != ',' && *stop != '\0'))
+			goto bad;
+		*total += v;
+		end = stop;
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (*total >= 1 && *total <= MOVEIN_KEYS_MAX)
+		return true;
+bad:
+	shell_errorf(sh, T(sh, "--kinds: KIND:COUNT,... such as 入户门:2,信箱:1 (%d keys at most)",
+	                   "--kinds：种类:数量,...，如 入户门:2,信箱:1（最多 %d 把）"),
+	             MOVEIN_KEYS_MAX);
+	return false;
+}
+
 int cmd_movein_step_keys(struct shell *sh, struct args *a)
 {
 	const char *unit = a->pos[0], *to = args_get(a, "to"), *receipt = args_get(a, "receipt");
-	size_t count;
+	const char *kinds = args_get(a, "kinds");
+	size_t count = 0, sum = 0;
 	struct audit_ctx ctx;
 	int rc;
 
@@ -564,6 +594,19 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 	        CMD_OK ||
 	    !cmd_util_text_ok(sh, "--to", to, MOVEIN_NAME_MAX))
 		return CMD_USAGE;
+	if (kinds != NULL && (!cmd_util_text_ok(sh, "--kinds", kinds, MOVEIN_NAME_MAX) ||
+	                      !cmd_movein_step_kinds(sh, kinds, &sum)))
+		return CMD_USAGE;
+	if (count == 0)
+		count = sum;
+	if (count == 0 || (kinds != NULL && count != sum)) {
+		shell_errorf(sh, "%s",
+		             count == 0 ? T(sh, "how many keys: --count N or --kinds KIND:COUNT,...",
+		                            "钥匙数量：请用 --count 数量 或 --kinds 种类:数量,...")
+		                        : T(sh, "--count is not the sum of --kinds",
+		                            "--count 与 --kinds 的合计不符"));
+		return CMD_USAGE;
+	}
 	if (!cmd_movein_step_receipt_ok(receipt)) {
 		shell_errorf(sh, T(sh, "--receipt: 1-%d letters, digits or signs, no spaces",
 		                   "--receipt：1-%d 个字母、数字或符号，不含空格"),
@@ -571,7 +614,7 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	shell_audit_ctx(sh, &ctx);
-	rc = store_movein_step_keys(sh->host.store, &ctx, unit, (int)count, to, receipt);
+	rc = store_movein_step_keys(sh->host.store, &ctx, unit, (int)count, kinds, to, receipt);
 	if (rc == STORE_ESTATE && cmd_movein_step_open(sh, unit, NULL)) {
 		shell_errorf(sh,
 		             T(sh,

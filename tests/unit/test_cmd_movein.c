@@ -236,7 +236,16 @@ static void test_cm_commercial_to_keys(void **state)
 	TEST_CM_OK(th, "sup1", "en", "movein review 3-2-1201");
 	TEST_CM_FAILS(th, "agent1", "en", "movein doc 3-2-1201 missing seal", "already reviewed");
 	TEST_CM_FAILS(th, "sup1", "en", "movein review 3-2-1201", "already reviewed");
-	TEST_CM_OK(th, "agent1", "en", "movein keys 3-2-1201 --count 3 --to 李建国 --receipt K-001");
+	TEST_CM_FAILS(th, "agent1", "en",
+	              "movein keys 3-2-1201 --count 2 --kinds 入户门:2,信箱:1 --to 李建国 --receipt K",
+	              "not the sum");
+	TEST_CM_FAILS(th, "agent1", "en", "movein keys 3-2-1201 --kinds 入户门 --to 李建国 --receipt K",
+	              "--kinds: KIND:COUNT");
+	TEST_CM_FAILS(th, "agent1", "en", "movein keys 3-2-1201 --to 李建国 --receipt K",
+	              "how many keys");
+	TEST_CM_OK(th, "agent1", "en",
+	           "movein keys 3-2-1201 --kinds 入户门:2,信箱:1 --to 李建国 --receipt K-001");
+	testhost_has(th, 1, "3 keys handed over");
 	TEST_CM_FAILS(th, "agent1", "en", "movein keys 3-2-1201 --count 1 --to x --receipt K2",
 	              "complete");
 	TEST_CM_OK(th, "agent1", "en", "movein show 3-2-1201 --json");
@@ -244,6 +253,7 @@ static void test_cm_commercial_to_keys(void **state)
 	testhost_expect(out, "\"stage\":\"done\"");
 	testhost_expect(out, "\"missing\":[]");
 	testhost_expect(out, "\"keys_receipt\":\"K-001\"");
+	testhost_expect(out, "\"keys_count\":3,\"keys_kinds\":\"入户门:2,信箱:1\"");
 	testhost_expect(out, "\"reinspections_failed\":1");
 	{
 		/* A complaint about the unit, made while the keys were awaited, is in the timeline

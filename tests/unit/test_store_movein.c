@@ -120,7 +120,7 @@ static void test_sm_gaps_and_stages(void **state)
 
 	test_sm_refused(th, store_movein_step_review(th->st, c, "1-1-301"), 1);
 	test_sm_refused(th, store_movein_step_signoff(th->st, c, "1-1-301"), 1);
-	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 1, "x", "K"), 1);
+	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 1, NULL, "x", "K"), 1);
 
 	assert_int_equal(store_movein_doc(th->st, c, "1-1-301", "notice", MOVEIN_DOC_RECEIVED, NULL),
 	                 0);
@@ -176,7 +176,7 @@ static void test_sm_gaps_and_stages(void **state)
 		assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_SIGNOFF);
 		assert_int_equal(store_movein_step_signoff(th->st, c, "1-1-301"), 0);
 	}
-	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 1, "x", "K"),
+	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 1, NULL, "x", "K"),
 	                test_sm_log(th));
 	assert_int_equal(store_movein_step_review(th->st, c, "1-1-301"), 0);
 	assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_KEYS);
@@ -186,10 +186,10 @@ static void test_sm_gaps_and_stages(void **state)
 	                n);
 	test_sm_refused(th, store_movein_step_review(th->st, c, "1-1-301"), n);
 	test_sm_refused(th, store_movein_step_waive(th->st, c, "1-1-301", "signoff", "x"), n);
-	assert_int_equal(store_movein_step_keys(th->st, c, "1-1-301", 0, "x", "K"), STORE_EINVAL);
-	assert_int_equal(store_movein_step_keys(th->st, c, "1-1-301", 2, "李建国", "K-1"), 0);
+	assert_int_equal(store_movein_step_keys(th->st, c, "1-1-301", 0, NULL, "x", "K"), STORE_EINVAL);
+	assert_int_equal(store_movein_step_keys(th->st, c, "1-1-301", 2, "入户门:2", "李建国", "K-1"), 0);
 	assert_int_equal(test_sm_stage(th), MOVEIN_STAGE_DONE);
-	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 2, "x", "K-2"),
+	test_sm_refused(th, store_movein_step_keys(th->st, c, "1-1-301", 2, NULL, "x", "K-2"),
 	                test_sm_log(th));
 	/* Every change audited: start, 2 docs, waiver, sign, 2 payments, 2 passes, sign-off,
 	 * a defect's 4 steps, sign-off again, review, keys. */
