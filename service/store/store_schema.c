@@ -217,7 +217,6 @@ static const struct store_schema_step store_schema_steps[] = {
     {7, "ALTER TABLE units ADD COLUMN housing_type TEXT"
         " CHECK (housing_type IN ('commercial', 'resettlement'));"
         "ALTER TABLE units ADD COLUMN owner_id TEXT;"
-        "CREATE INDEX units_owner_id ON units (owner_id);"
         /* movein find: each unit's code, owner's name, phone and ID number as one document
          * of the character-pair index, kept as the complaints' is (migration 3) for changes;
          * new units (ids past unit_search_state.indexed_to) are indexed without a trigger, so
