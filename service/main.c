@@ -14,7 +14,9 @@
 #include "catalog.h"
 #include "demo.h"
 #include "demo_eval.h"
+#include "demo_movein.h"
 #include "log.h"
+#include "movein_rules.h"
 #include "server.h"
 #include "store.h"
 #include "store_account.h"
@@ -241,6 +243,26 @@ static int main_demo_seed(const struct main_opts *o)
 		return 1;
 	}
 	rc = demo_seed(st, n, DEMO_DEFAULT_SEED, 0, &ds, stderr);
+	if (rc == 0) {
+		/* The move-ins, when the catalogs have the move-in procedure (etc/movein.ini). */
+		struct movein_rules *r = NULL;
+		char path[4096], *err = NULL;
+		size_t started = 0;
+
+		snprintf(path, sizeof path, "%s/movein.ini", cfg.catalog_dir);
+		if (access(path, F_OK) == 0 && movein_rules_load(path, &r, &err) < 0) {
+			fprintf(stderr, "propdeskd: %s\n", err);
+			free(err);
+			rc = -1;
+		} else if (r != NULL) {
+			rc = demo_movein_seed(st, r, DEMO_DEFAULT_SEED, &started, stderr);
+			if (rc == 0)
+				printf("demo: a new estate of 960 units (buildings 13-18); "
+				       "%zu move-ins at every stage\n",
+				       started);
+		}
+		movein_rules_free(r);
+	}
 	if (rc == 0)
 		printf("demo: %zu units, %zu complaints (%zu notes, %zu promises: %zu kept, %zu of "
 		       "them late, %zu withdrawn; %zu handovers, %zu escalations, %zu resolutions, "

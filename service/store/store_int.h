@@ -48,6 +48,7 @@ struct store {
 	int (*seal_pre)(struct store *st);
 	void (*seal_post)(struct store *st, bool committed);
 	void (*seal_free)(struct store *st);
+	bool unit_search_ready;  /* ... and the units' (STORE_SEARCH_UNITS_SCHEMA or later) */
 };
 
 /* Limits on what the store accepts (bytes). */

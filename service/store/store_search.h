@@ -12,6 +12,12 @@
 
 /* The schema version from which the index exists. */
 #define STORE_SEARCH_SCHEMA 3
+/* ... and the units' index (movein find: each unit's code, owner's name, phone and ID number
+ * as one document, unit_search, kept the same way through unit_search_pending for changes;
+ * units added since the last sync, ids past unit_search_state.indexed_to, are indexed
+ * without a trigger. Units are never deleted through the store: a unit deleted by hand leaves
+ * its document until the index is rebuilt, and movein find checks each hit on its row). */
+#define STORE_SEARCH_UNITS_SCHEMA 7
 
 /* The texts to index: those of the pending complaints, driven by the few pending ids (CROSS
  * JOIN fixes the order). With statistics that describe a large desk and an empty pending
@@ -22,7 +28,7 @@
 	"SELECT t.id, t.body FROM complaint_search_pending p"                                      \
 	" CROSS JOIN complaint_search_text t ON t.id = p.complaint_id"
 
-/* Brings the index up to date with the complaints changed in the current transaction, each
+/* Brings the indexes up to date with the complaints (and units) changed in the current transaction, each
  * old text out and each new one in, one statement for all of them (so a batch writes the index
  * once). Nothing before the schema has the index. 0 or a store error (the transaction then
  * rolls back). */

@@ -12,15 +12,17 @@
 #include <sqlite3.h>
 
 #include "store_audit.h"
+#include "store_pairs.h"
 #include "store_int.h"
 #include "store_tx.h"
 
 #define STORE_UNIT_AREA_MAX 1e6 /* square metres */
-#define STORE_UNIT_COLS "id, code, building, owner_name, owner_phone, area_m2, created"
+#define STORE_UNIT_COLS                                                                            \
+	"id, code, building, owner_name, owner_phone, area_m2, created, housing_type, owner_id"
 
 static const char store_unit_sql_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-    " created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    " created, housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 static const char store_unit_sql_get[] = "SELECT " STORE_UNIT_COLS " FROM units WHERE code = ?1";
 
@@ -28,6 +30,23 @@ static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 
 static const char store_unit_sql_list[] =
     "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
+
+/* A text with few hits is found through the character-pair index (unit_search, migration 7)
+ * and its hits sorted; one with many (a common name) by reading units in code order until the
+ * page is full, which then comes soon. Each hit is checked again on its fields (the index also
+ * finds a single character that ends one field and starts the next). */
+#define STORE_UNIT_FIND_MANY 2000
+static const char store_unit_sql_find_hits[] =
+    "SELECT count(*) FROM (SELECT rowid FROM unit_search WHERE body MATCH ?1 LIMIT 2000)";
+static const char store_unit_sql_find_scan[] =
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
+    " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
+    " ORDER BY code LIMIT ?3 OFFSET ?4";
+static const char store_unit_sql_find[] =
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
+    " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
+    " AND (instr(code, ?1) > 0 OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0"
+    " OR instr(owner_id, ?2) > 0) ORDER BY code LIMIT ?3 OFFSET ?4";
 
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
@@ -51,10 +70,33 @@ bool store_unit_code_ok(const char *code)
 	return chars <= UNIT_CODE_CHARS;
 }
 
+bool store_unit_id_ok(const char *id)
+{
+	static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	int sum = 0, i;
+
+	if (id == NULL || strlen(id) != 18)
+		return false;
+	for (i = 0; i < 17; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return false;
+		sum += (id[i] - '0') * weight[i];
+	}
+	return id[17] == check[sum % 11];
+}
+
+bool store_unit_housing_ok(const char *type)
+{
+	return type != NULL && (strcmp(type, "commercial") == 0 || strcmp(type, "resettlement") == 0);
+}
+
 void store_unit_clear(struct unit *u)
 {
 	if (u == NULL)
 		return;
+	free(u->housing_type);
+	free(u->owner_id);
 	free(u->code);
 	free(u->building);
 	free(u->owner_name);
@@ -85,6 +127,8 @@ static int store_unit_fill(sqlite3_stmt *s, void *elem)
 	err |= store_col_dup(s, 4, &u->owner_phone);
 	u->area_m2 = sqlite3_column_double(s, 5);
 	u->created = sqlite3_column_int64(s, 6);
+	err |= store_col_dup(s, 7, &u->housing_type);
+	err |= store_col_dup(s, 8, &u->owner_id);
 	if (err != 0) {
 		store_unit_clear(u);
 		return -ENOMEM;
@@ -94,7 +138,7 @@ static int store_unit_fill(sqlite3_stmt *s, void *elem)
 
 int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u)
 {
-	const char *building, *owner, *phone;
+	const char *building, *owner, *phone, *housing, *id_no;
 	char detail[STORE_DETAIL_MAX];
 	int64_t now = store_now_ms();
 	sqlite3_stmt *s = NULL;
@@ -106,9 +150,13 @@ int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct u
 	building = store_text_opt(u->building);
 	owner = store_text_opt(u->owner_name);
 	phone = store_text_opt(u->owner_phone);
+	housing = store_text_opt(u->housing_type);
+	id_no = store_text_opt(u->owner_id);
 	if ((building != NULL && store_text_check(building, UNIT_TEXT_MAX, false, false) < 0) ||
 	    (owner != NULL && store_text_check(owner, UNIT_TEXT_MAX, false, false) < 0) ||
-	    (phone != NULL && !store_phone_ok(phone)))
+	    (phone != NULL && !store_phone_ok(phone)) ||
+	    (housing != NULL && !store_unit_housing_ok(housing)) ||
+	    (id_no != NULL && !store_unit_id_ok(id_no)))
 		return STORE_EINVAL;
 	snprintf(detail, sizeof detail, "building=%s area=%.2f%s", building != NULL ? building : "",
 	         u->area_m2, owner != NULL ? " owner=set" : "");
@@ -117,7 +165,8 @@ int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct u
 	if (rc < 0)
 		return rc;
 	rc = STORE_PREP(st, store_unit_sql_add, &s, STORE_T(u->code), STORE_T(building),
-	                STORE_T(owner), STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000));
+	                STORE_T(owner), STORE_T(phone), STORE_T(NULL), STORE_I(now / 1000),
+	                STORE_T(housing), STORE_T(id_no));
 	if (rc == 0 && u->area_m2 > 0) {
 		int brc = sqlite3_bind_double(s, 5, u->area_m2);
 
@@ -182,6 +231,105 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
 	*out = p;
 	return rc;
+}
+
+int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
+                    struct unit **out, size_t *n)
+{
+	char id[UNIT_TEXT_MAX + 1], q1[2 * UNIT_TEXT_MAX + 8], q2[2 * UNIT_TEXT_MAX + 8];
+	char fts[4 * UNIT_TEXT_MAX + 32];
+	int64_t hits = 0;
+	sqlite3_stmt *s = NULL;
+	void *p = NULL;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		limit = 100;
+	if (text == NULL || (len = strlen(text)) == 0 || len > UNIT_TEXT_MAX ||
+	    !store_text_ok(text, UNIT_TEXT_MAX, true) || limit > (size_t)INT64_MAX ||
+	    offset > (size_t)INT64_MAX)
+		return STORE_EINVAL;
+	memcpy(id, text, len + 1);
+	if (id[len - 1] == 'x')
+		id[len - 1] = 'X';
+	if (store_pairs_query(text, q1, sizeof q1) < 0 || store_pairs_query(id, q2, sizeof q2) < 0)
+		return STORE_EINVAL;
+	if (strcmp(q1, q2) == 0)
+		snprintf(fts, sizeof fts, "%s", q1);
+	else
+		snprintf(fts, sizeof fts, "(%s) OR (%s)", q1, q2);
+	rc = STORE_INT(st, store_unit_sql_find_hits, &hits, STORE_T(fts));
+	if (rc < 0)
+		return rc;
+	if (hits >= STORE_UNIT_FIND_MANY)
+		rc = STORE_PREP(st, store_unit_sql_find_scan, &s, STORE_T(text), STORE_T(id),
+		                STORE_I((int64_t)limit), STORE_I((int64_t)offset));
+	else
+		rc = STORE_PREP(st, store_unit_sql_find, &s, STORE_T(text), STORE_T(id),
+		                STORE_I((int64_t)limit), STORE_I((int64_t)offset), STORE_T(fts));
+	if (rc < 0)
+		return rc;
+	rc = store_collect(st, s, sizeof **out, store_unit_fill, store_unit_clear_v, &p, n);
+	*out = p;
+	return rc;
+}
+
+static const char store_unit_sql_all[] = "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code";
+
+int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
+                          size_t offset, struct unit **out, size_t *n)
+{
+	struct unit *list = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0, seen = 0;
+	int rc, src = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (limit == 0)
+		limit = 100;
+	if (match == NULL)
+		return STORE_EINVAL;
+	rc = store_prep(st, store_unit_sql_all, &s, NULL, 0);
+	if (rc < 0)
+		return rc;
+	while (*n < limit && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		static const int cols[] = {1, 3, 4, 8};
+		int hit = 0;
+		size_t i;
+
+		for (i = 0; i < 4 && hit == 0; i++) {
+			const char *t = (const char *)sqlite3_column_text(s, cols[i]);
+
+			if (t != NULL)
+				hit = match(arg, t, (size_t)sqlite3_column_bytes(s, cols[i]));
+		}
+		if (hit < 0) {
+			rc = hit;
+			break;
+		}
+		if (hit == 0 || seen++ < offset)
+			continue;
+		rc = store_grow((void **)&list, &cap, *n, sizeof *list);
+		if (rc == 0)
+			rc = store_unit_fill(s, &list[*n]);
+		if (rc < 0)
+			break;
+		(*n)++;
+	}
+	if (rc == 0 && *n < limit && src != SQLITE_DONE)
+		rc = store_fail(st, src);
+	store_stmt_done(s);
+	if (rc < 0) {
+		store_unit_list_free(list, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
 }
 
 static void store_unit_event_clear(struct unit_event *e)
@@ -252,20 +400,24 @@ int store_unit_history(struct store *st, const char *code, size_t limit, size_t 
 /* ---- the import ---------------------------------------------------------------------------- */
 
 #define STORE_UNIT_FIELDS                                                                          \
-	(UNIT_IMPORT_BUILDING | UNIT_IMPORT_OWNER_NAME | UNIT_IMPORT_OWNER_PHONE | UNIT_IMPORT_AREA)
+	(UNIT_IMPORT_BUILDING | UNIT_IMPORT_OWNER_NAME | UNIT_IMPORT_OWNER_PHONE | UNIT_IMPORT_AREA | \
+	 UNIT_IMPORT_HOUSING | UNIT_IMPORT_OWNER_ID)
 
 static const char store_unit_sql_import_get[] =
-    "SELECT building, owner_name, owner_phone, area_m2 FROM units WHERE code = ?1";
+    "SELECT building, owner_name, owner_phone, area_m2, housing_type, owner_id FROM units"
+    " WHERE code = ?1";
 static const char store_unit_sql_import_add[] =
-    "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created,"
+    " housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 /* ?6: the fields to set (UNIT_IMPORT_* bits); the others keep their value. */
 static const char store_unit_sql_import_update[] =
     "UPDATE units SET"
     " building = CASE WHEN ?6 & 1 THEN ?2 ELSE building END,"
     " owner_name = CASE WHEN ?6 & 2 THEN ?3 ELSE owner_name END,"
     " owner_phone = CASE WHEN ?6 & 4 THEN ?4 ELSE owner_phone END,"
-    " area_m2 = CASE WHEN ?6 & 8 THEN ?5 ELSE area_m2 END"
+    " area_m2 = CASE WHEN ?6 & 8 THEN ?5 ELSE area_m2 END,"
+    " housing_type = CASE WHEN ?6 & 16 THEN ?7 ELSE housing_type END,"
+    " owner_id = CASE WHEN ?6 & 32 THEN ?8 ELSE owner_id END"
     " WHERE code = ?1";
 
 struct store_unit_stmts {
@@ -290,6 +442,12 @@ static bool store_unit_ok(const struct unit *u, unsigned fields)
 	if ((fields & UNIT_IMPORT_OWNER_PHONE) && phone != NULL && !store_phone_ok(phone))
 		return false;
 	if ((fields & UNIT_IMPORT_AREA) && !(u->area_m2 >= 0 && u->area_m2 <= STORE_UNIT_AREA_MAX))
+		return false;
+	if ((fields & UNIT_IMPORT_HOUSING) && store_text_opt(u->housing_type) != NULL &&
+	    !store_unit_housing_ok(u->housing_type))
+		return false;
+	if ((fields & UNIT_IMPORT_OWNER_ID) && store_text_opt(u->owner_id) != NULL &&
+	    !store_unit_id_ok(u->owner_id))
 		return false;
 	return true;
 }
@@ -381,6 +539,12 @@ static int store_unit_compare(struct store *st, sqlite3_stmt *get, const struct 
 			if (old != u->area_m2)
 				*changed |= UNIT_IMPORT_AREA;
 		}
+		if ((fields & UNIT_IMPORT_HOUSING) &&
+		    !store_unit_same_text(get, 4, store_text_opt(u->housing_type)))
+			*changed |= UNIT_IMPORT_HOUSING;
+		if ((fields & UNIT_IMPORT_OWNER_ID) &&
+		    !store_unit_same_text(get, 5, store_text_opt(u->owner_id)))
+			*changed |= UNIT_IMPORT_OWNER_ID;
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -406,12 +570,13 @@ static int store_unit_bind_area(struct store *st, sqlite3_stmt *s, double area)
 
 static void store_unit_changed_names(unsigned changed, char *out, size_t len)
 {
-	static const char *const names[] = {"building", "owner_name", "owner_phone", "area_m2"};
+	static const char *const names[] = {"building", "owner_name", "owner_phone",
+	                                    "area_m2",  "housing_type", "owner_id"};
 	size_t i, used = 0;
 	int w;
 
 	out[0] = '\0';
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		if (!(changed & (1u << i)))
 			continue;
 		w = snprintf(out + used, len - used, "%s%s", used ? "," : "", names[i]);
@@ -430,6 +595,8 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 	const char *building = store_text_opt(u->building);
 	const char *owner = store_text_opt(u->owner_name);
 	const char *phone = store_text_opt(u->owner_phone);
+	const char *housing = store_text_opt(u->housing_type);
+	const char *id_no = store_text_opt(u->owner_id);
 	char detail[STORE_DETAIL_MAX];
 	unsigned changed;
 	bool exists;
@@ -443,7 +610,9 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 		                STORE_T(fields & UNIT_IMPORT_BUILDING ? building : NULL),
 		                STORE_T(fields & UNIT_IMPORT_OWNER_NAME ? owner : NULL),
 		                STORE_T(fields & UNIT_IMPORT_OWNER_PHONE ? phone : NULL),
-		                STORE_T(NULL), STORE_I(now / 1000));
+		                STORE_T(NULL), STORE_I(now / 1000),
+		                STORE_T(fields & UNIT_IMPORT_HOUSING ? housing : NULL),
+		                STORE_T(fields & UNIT_IMPORT_OWNER_ID ? id_no : NULL));
 		if (rc == 0 && (fields & UNIT_IMPORT_AREA))
 			rc = store_unit_bind_area(st, q->add, u->area_m2);
 		if (rc == 0)
@@ -457,13 +626,14 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 		return 0;
 	}
 	rc = STORE_BIND(st, q->update, STORE_T(u->code), STORE_T(building), STORE_T(owner),
-	                STORE_T(phone), STORE_T(NULL), STORE_I((int64_t)changed));
+	                STORE_T(phone), STORE_T(NULL), STORE_I((int64_t)changed), STORE_T(housing),
+	                STORE_T(id_no));
 	if (rc == 0)
 		rc = store_unit_bind_area(st, q->update, u->area_m2);
 	if (rc == 0)
 		rc = store_run(st, q->update, NULL);
 	if (rc == 0 && !dry_run) {
-		char names[64];
+		char names[96];
 
 		store_unit_changed_names(changed, names, sizeof names);
 		snprintf(detail, sizeof detail, "import changed=%s", names);
@@ -478,7 +648,7 @@ int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struc
                       size_t n, unsigned fields, bool dry_run, struct unit_import_result *res)
 {
 	struct store_unit_stmts q = {NULL, NULL, NULL};
-	char detail[STORE_DETAIL_MAX], names[64];
+	char detail[STORE_DETAIL_MAX], names[96];
 	int64_t now = store_now_ms();
 	size_t i, dup;
 	int rc;

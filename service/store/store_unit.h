@@ -27,19 +27,42 @@ struct unit {
 	char *owner_name;  /* NULL when not given */
 	char *owner_phone; /* NULL when not given */
 	double area_m2;    /* 0 when not given */
+	char *housing_type; /* "commercial" or "resettlement"; NULL when not given */
+	char *owner_id;     /* the owner's ID number (store_unit_id_ok); NULL when not given */
 	int64_t created;   /* unix seconds */
 };
+
+/* A resident ID number (居民身份证号, GB 11643): 18 characters, 17 digits and the check digit
+ * (0-9 or X) of the ISO 7064 MOD 11-2 sum. */
+bool store_unit_id_ok(const char *id);
+/* A housing type as stored: "commercial" (商品房) or "resettlement" (回迁房). */
+bool store_unit_housing_ok(const char *type);
 
 void store_unit_clear(struct unit *u);
 void store_unit_list_free(struct unit *list, size_t n);
 
-/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone (validated),
- * area_m2 (>= 0); audit "unit.add". */
+/* Adds u->code (unique: STORE_EEXIST), building, owner_name, owner_phone, housing_type,
+ * owner_id (validated), area_m2 (>= 0); audit "unit.add". */
 int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u);
 int store_unit_get(struct store *st, const char *code, struct unit *out);
 int store_unit_count(struct store *st, int64_t *count);
 /* Units ordered by code. */
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
+
+/* Units whose code, owner's name, phone or ID number holds text (1..UNIT_TEXT_MAX bytes; a
+ * trailing x of an ID is matched as X), ordered by code, a page of limit (0: 100) from
+ * offset; found through the character-pair index (milliseconds at 100,000 units), and read
+ * in proportion to the hits: run it off the loop. */
+int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
+                    struct unit **out, size_t *n);
+
+/* Called with one field of a unit (code, owner's name, phone, ID number; text[len] == '\0'):
+ * 1 when it matches, 0 when not, a negative error (a regex's match limit) to stop. */
+typedef int (*store_unit_match_fn)(void *arg, const char *text, size_t len);
+/* The same with a matcher run on each unit's fields in turn, by code; limit and offset count
+ * matches. Returns the matcher's error when it stops. Reads every unit: off the loop. */
+int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
+                          size_t offset, struct unit **out, size_t *n);
 
 /* Bulk import. fields: which of a unit's fields the import sets (the columns of
  * the file); the code is always given. */
@@ -47,6 +70,8 @@ int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit *
 #define UNIT_IMPORT_OWNER_NAME 0x2
 #define UNIT_IMPORT_OWNER_PHONE 0x4
 #define UNIT_IMPORT_AREA 0x8
+#define UNIT_IMPORT_HOUSING 0x10
+#define UNIT_IMPORT_OWNER_ID 0x20
 #define UNIT_IMPORT_MAX 100000 /* units in one import */
 
 struct unit_import_result {

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "checklist.h"
+#include "movein_rules.h"
 #include "suggest.h"
 #include "xalloc.h"
 #include "utf8.h"
@@ -280,6 +281,20 @@ out:
 	return rc;
 }
 
+/* DIR/movein.ini, when there is one, into c->movein. */
+static int catalog_movein(const char *dir, struct catalog *c, char **err)
+{
+	struct buf path;
+	int rc = 0;
+
+	buf_init(&path);
+	buf_printf(&path, "%s/movein.ini", dir);
+	if (access(buf_cstr(&path), F_OK) == 0)
+		rc = movein_rules_load(buf_cstr(&path), &c->movein, err);
+	buf_free(&path);
+	return rc;
+}
+
 int catalog_load(const char *dir, struct catalog **out, char **err)
 {
 	struct catalog *c = calloc(1, sizeof *c);
@@ -293,7 +308,8 @@ int catalog_load(const char *dir, struct catalog **out, char **err)
 		catalog_unref(c);
 		return -1;
 	}
-	if (catalog_rules(dir, c, err) < 0 || catalog_checklist(dir, c, err) < 0) {
+	if (catalog_rules(dir, c, err) < 0 || catalog_checklist(dir, c, err) < 0 ||
+	    catalog_movein(dir, c, err) < 0) {
 		catalog_unref(c);
 		return -1;
 	}
@@ -320,6 +336,7 @@ void catalog_unref(struct catalog *c)
 	free(c->categories);
 	suggest_rules_free(c->rules);
 	checklist_free(c->checklist);
+	movein_rules_free(c->movein);
 	free(c);
 }
 

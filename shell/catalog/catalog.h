@@ -16,6 +16,7 @@ enum catalog_kind {
 
 struct suggest_rules;
 struct checklist;
+struct movein_rules;
 
 struct catalog_item {
 	char *code;     /* ASCII: [a-z][a-z0-9-]* */
@@ -32,11 +33,13 @@ struct catalog {
 	size_t ncategories;
 	struct suggest_rules *rules; /* from suggest.ini (suggest.h); NULL when there is none */
 	struct checklist *checklist; /* from checklist.ini (checklist.h); NULL when none */
+	struct movein_rules *movein; /* from movein.ini (movein_rules.h); NULL when there is none */
 };
 
 /* Loads DIR/techniques.ini, DIR/categories.ini and, when the file exists, the technique
  * suggestion rules of DIR/suggest.ini (suggest.h; their codes are checked against the
- * techniques) and the quality checklist of DIR/checklist.ini (checklist.h). Returns 0 with *out (one reference), or -1
+ * techniques), the quality checklist of DIR/checklist.ini (checklist.h) and the move-in
+ * procedure of DIR/movein.ini (movein_rules.h). Returns 0 with *out (one reference), or -1
  * with *err a malloc'd "FILE:LINE: reason" (caller frees). */
 int catalog_load(const char *dir, struct catalog **out, char **err);
 void catalog_ref(struct catalog *c);

@@ -14,6 +14,7 @@ extern const struct cmd_group cmd_complaint_group;     /* complaint add show lis
 extern const struct cmd_group cmd_promise_group;       /* promise ... */
 extern const struct cmd_group cmd_technique_group;     /* technique list show */
 extern const struct cmd_group cmd_unit_group;          /* unit ... */
+extern const struct cmd_group cmd_movein_group;        /* movein ... (入伙) */
 extern const struct cmd_group cmd_report_group;        /* report ... (supervisors) */
 extern const struct cmd_group cmd_monitor_group;       /* sessions who watch whisper reply
 							* broadcast kick */

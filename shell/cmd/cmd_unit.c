@@ -3,6 +3,7 @@
  * (the register from CSV on stdin, all or nothing). */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_movein_int.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_complaint.h"
+#include "store_movein.h"
 #include "store_unit.h"
 #include "table.h"
 #include "utf8.h"
@@ -56,6 +58,10 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	json_kv_string(j, "owner_phone", u->owner_phone != NULL ? buf_cstr(&phone) : NULL);
 	cmd_util_json_double(j, "area_m2", u->area_m2);
 	json_kv_int(j, "created", u->created);
+	json_kv_string(j, "housing_type", u->housing_type);
+	buf_reset(&phone);
+	cmd_util_id_number(sh, u->owner_id, &phone);
+	json_kv_string(j, "owner_id", u->owner_id != NULL ? buf_cstr(&phone) : NULL);
 	buf_free(&phone);
 }
 
@@ -149,6 +155,7 @@ struct cmd_unit_shower {
 	struct unit u;
 	int get_rc; /* of store_unit_get: 0 or STORE_ENOENT */
 	int64_t all, open;
+	int stage; /* of its move-in (enum movein_stage), -1: none started */
 };
 
 static int cmd_unit_show_run(struct store *st, struct cmd_util_job *job)
@@ -157,9 +164,16 @@ static int cmd_unit_show_run(struct store *st, struct cmd_util_job *job)
 	struct complaint_filter f;
 	int rc;
 
+	struct movein m;
+
 	w->get_rc = store_unit_get(st, w->code, &w->u);
 	if (w->get_rc < 0 && w->get_rc != STORE_ENOENT)
 		return w->get_rc;
+	rc = store_movein_get(st, w->code, &m);
+	w->stage = rc == 0 ? m.stage : -1;
+	store_movein_clear(&m);
+	if (rc < 0 && rc != STORE_ENOENT)
+		return rc;
 	memset(&f, 0, sizeof f);
 	f.unit = w->code;
 	rc = store_complaint_count(st, &f, &w->all);
@@ -235,6 +249,8 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 			json_kv_string(&j, "code", code);
 		}
 		json_kv_bool(&j, "registered", rc == 0);
+		json_kv_string(&j, "movein_stage",
+		               us->stage >= 0 ? store_movein_stage_name(us->stage) : NULL);
 		json_kv_int(&j, "complaints", all);
 		json_kv_int(&j, "complaints_not_resolved", open);
 		json_object_end(&j);
@@ -260,6 +276,16 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 			if (u->area_m2 > 0)
 				buf_printf(&out, "\n  %s%.2f m²", T(sh, "area:     ", "面积："),
 				           u->area_m2);
+			if (u->housing_type != NULL)
+				buf_printf(&out, "\n  %s%s", T(sh, "housing:  ", "类型："),
+				           cmd_movein_housing_label(sh, u->housing_type));
+			if (u->owner_id != NULL) {
+				buf_printf(&out, "\n  %s", T(sh, "owner ID: ", "身份证："));
+				cmd_util_id_number(sh, u->owner_id, &out);
+			}
+			buf_printf(&out, "\n  %s%s", T(sh, "move-in:  ", "入伙："),
+			           us->stage >= 0 ? cmd_movein_stage_label(sh, us->stage)
+			                          : T(sh, "not started", "未开始"));
 			buf_putc(&out, '\n');
 		}
 		buf_printf(&out,
@@ -448,6 +474,8 @@ enum cmd_unit_col {
 	CMD_UNIT_COL_OWNER,
 	CMD_UNIT_COL_PHONE,
 	CMD_UNIT_COL_AREA,
+	CMD_UNIT_COL_HOUSING,
+	CMD_UNIT_COL_OWNER_ID,
 	CMD_UNIT_NCOLS,
 	CMD_UNIT_COL_SKIP = -1
 };
@@ -470,15 +498,23 @@ static const struct {
     {"联系电话", CMD_UNIT_COL_PHONE}, {"手机", CMD_UNIT_COL_PHONE},
     {"area", CMD_UNIT_COL_AREA},      {"area_m2", CMD_UNIT_COL_AREA},
     {"面积", CMD_UNIT_COL_AREA},      {"建筑面积", CMD_UNIT_COL_AREA},
+    {"housing_type", CMD_UNIT_COL_HOUSING}, {"housing", CMD_UNIT_COL_HOUSING},
+    {"房屋类型", CMD_UNIT_COL_HOUSING},     {"类型", CMD_UNIT_COL_HOUSING},
+    {"owner_id", CMD_UNIT_COL_OWNER_ID},    {"id_number", CMD_UNIT_COL_OWNER_ID},
+    {"身份证号", CMD_UNIT_COL_OWNER_ID},    {"身份证", CMD_UNIT_COL_OWNER_ID},
 };
 
 static const unsigned cmd_unit_col_field[CMD_UNIT_NCOLS] = {
     0, UNIT_IMPORT_BUILDING, UNIT_IMPORT_OWNER_NAME, UNIT_IMPORT_OWNER_PHONE, UNIT_IMPORT_AREA,
+    UNIT_IMPORT_HOUSING, UNIT_IMPORT_OWNER_ID,
 };
 
 struct cmd_unit_import {
 	struct shell *sh;
 	bool ignore_unknown;
+	bool skip_bad;    /* --skip-bad: a bad data row is reported and left out */
+	struct buf skipped; /* the bad rows (the first 100), one message a line */
+	size_t nskipped;
 	bool have_header;
 	size_t ncols;                     /* fields in the header */
 	int map[CMD_UNIT_CSV_FIELDS];     /* per column: enum cmd_unit_col */
@@ -497,6 +533,7 @@ static void cmd_unit_import_free(struct cmd_unit_import *imp)
 	for (i = 0; i < CMD_UNIT_CSV_FIELDS; i++)
 		free(imp->label[i]);
 	store_unit_list_free(imp->units, imp->n);
+	buf_free(&imp->skipped);
 	free(imp->lines);
 	buf_free(&imp->err);
 }
@@ -807,6 +844,44 @@ static int cmd_unit_data(struct cmd_unit_import *imp, const struct csv_row *row)
 				goto bad;
 			}
 			break;
+		case CMD_UNIT_COL_HOUSING:
+			if (len == 0)
+				break;
+			if ((len == 10 && memcmp(v, "commercial", 10) == 0) ||
+			    (len == 9 && memcmp(v, "商品房", 9) == 0))
+				u.housing_type = strdup("commercial");
+			else if ((len == 12 && memcmp(v, "resettlement", 12) == 0) ||
+			         (len == 9 && memcmp(v, "回迁房", 9) == 0))
+				u.housing_type = strdup("resettlement");
+			else {
+				cmd_unit_row_error(imp, row->line, i);
+				cmd_unit_quote(&imp->err, v, len);
+				buf_puts(&imp->err,
+				         T(sh, " is not a housing type (commercial or resettlement)",
+				           " 不是有效的房屋类型（商品房 或 回迁房）"));
+				goto bad;
+			}
+			if (u.housing_type == NULL)
+				abort();
+			break;
+		case CMD_UNIT_COL_OWNER_ID:
+			if (len == 0)
+				break;
+			u.owner_id = strndup(v, len);
+			if (u.owner_id == NULL)
+				abort();
+			if (len == 18 && u.owner_id[17] == 'x')
+				u.owner_id[17] = 'X';
+			if (!store_unit_id_ok(u.owner_id)) {
+				cmd_unit_row_error(imp, row->line, i);
+				buf_puts(&imp->err,
+				         T(sh,
+				           "not a resident ID number (18 characters; the check digit "
+				           "does not match)",
+				           "不是有效的身份证号（18 位，校验码不符）"));
+				goto bad;
+			}
+			break;
 		case CMD_UNIT_COL_AREA:
 			if (len > 0 &&
 			    (!cmd_unit_parse_area(v, len, &u.area_m2) || u.area_m2 > 1e6)) {
@@ -864,7 +939,18 @@ static int cmd_unit_row_cb(void *arg, const struct csv_row *row)
 	}
 	if (i == row->n)
 		return 0;
-	return imp->have_header ? cmd_unit_data(imp, row) : cmd_unit_header(imp, row);
+	if (!imp->have_header)
+		return cmd_unit_header(imp, row);
+	if (cmd_unit_data(imp, row) == 0)
+		return 0;
+	/* Every bad row is reported: kept, and the file read on (refused as a whole at the end
+	 * unless --skip-bad). */
+	if (imp->n >= UNIT_IMPORT_MAX)
+		return CMD_UNIT_EROW;
+	if (imp->nskipped < 100)
+		buf_printf(&imp->skipped, "%s\n", buf_cstr(&imp->err));
+	imp->nskipped++;
+	return 0;
 }
 
 /* After the store refused the import: the line of unit bad and why. */
@@ -919,7 +1005,9 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 	memset(&imp, 0, sizeof imp);
 	imp.sh = sh;
 	imp.ignore_unknown = args_has(a, "ignore-unknown");
+	imp.skip_bad = args_has(a, "skip-bad");
 	buf_init(&imp.err);
+	buf_init(&imp.skipped);
 	csv = csv_new(CMD_UNIT_CSV_FIELD_MAX, CMD_UNIT_CSV_FIELDS, cmd_unit_row_cb, &imp);
 	if (csv == NULL)
 		abort();
@@ -943,6 +1031,24 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		return CMD_ERROR;
 	}
 	csv_free(csv);
+	if (imp.nskipped > 0 && !imp.skip_bad) {
+		/* Each bad row with its line; nothing imported. */
+		if (imp.skipped.len > 0)
+			imp.skipped.data[--imp.skipped.len] = '\0'; /* the last newline */
+		if (imp.nskipped == 1)
+			shell_errorf(sh, "%s%s", buf_cstr(&imp.skipped),
+			             T(sh, "; nothing was imported", "；未导入任何单元"));
+		else
+			shell_errorf(sh,
+			             T(sh,
+			               "%zu bad rows; nothing was imported (--skip-bad imports the "
+			               "others):\n%s%s",
+			               "%zu 行有错误；未导入任何单元（--skip-bad 可导入其余各行）：\n%s%s"),
+			             imp.nskipped, buf_cstr(&imp.skipped),
+			             imp.nskipped > 100 ? "\n..." : "");
+		cmd_unit_import_free(&imp);
+		return CMD_ERROR;
+	}
 	if (imp.n == 0) {
 		shell_errorf(sh,
 		             T(sh,
@@ -960,6 +1066,18 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		cmd_unit_import_free(&imp);
 		return rc;
 	}
+	if (imp.nskipped > 0) {
+		struct buf msg;
+
+		buf_init(&msg);
+		buf_printf(&msg,
+		           T(sh, "%zu bad rows left out (--skip-bad):\n%s%s",
+		             "跳过 %zu 个有错误的行（--skip-bad）：\n%s%s"),
+		           imp.nskipped, buf_cstr(&imp.skipped),
+		           imp.nskipped > 100 ? "...\n" : "");
+		shell_write(sh, 2, msg.data, msg.len);
+		buf_free(&msg);
+	}
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		struct json j;
@@ -967,6 +1085,8 @@ static int cmd_unit_import(struct shell *sh, struct args *a)
 		json_init(&j, &out);
 		json_object_begin(&j);
 		json_kv_int(&j, "units", (int64_t)imp.n);
+		if (imp.skip_bad)
+			json_kv_int(&j, "skipped", (int64_t)imp.nskipped);
 		json_kv_int(&j, "added", (int64_t)res.added);
 		json_kv_int(&j, "updated", (int64_t)res.updated);
 		json_kv_int(&j, "unchanged", (int64_t)res.unchanged);
@@ -1004,6 +1124,7 @@ static const struct args_opt cmd_opts_page[] = {
 
 static const struct args_opt cmd_opts_unit_import[] = {
     {"dry-run", 0},
+    {"skip-bad", 0},
     {"ignore-unknown", 0},
     {"json", 0},
     {NULL, 0},
@@ -1022,25 +1143,29 @@ static const struct cmd_entry cmd_unit_entries[] = {
      "按时间倒序列出某单元的投诉和承诺，每次 100 条（--limit 最多 1000，--offset 查看更早的）。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_unit_history, 0},
     {"unit", "import", ROLE_ADMIN, cmd_opts_unit_import, 0, 0,
-     "unit import [--dry-run] [--ignore-unknown] [--json] < units.csv",
+     "unit import [--dry-run] [--ignore-unknown] [--skip-bad] [--json] < units.csv",
      "Load the unit register from CSV on stdin (exec mode: ssh HOST unit import < units.csv), "
      "all or nothing. UTF-8 (a BOM is fine), commas, quotes as in RFC 4180. The first line "
      "names the columns: code (or unit, 单元, 单元编号, 房号), building (楼栋, 楼号), owner "
      "(owner_name, 业主, 业主姓名), phone (owner_phone, 电话, 业主电话, 联系电话, 手机), area "
-     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡); only code is required. A code already in the "
+     "(area_m2, 面积, 建筑面积; 89.5 or 89.5㎡), housing_type (房屋类型: commercial 商品房 or "
+     "resettlement 回迁房), owner_id (身份证号: checked with its check digit); only code is "
+     "required. A code already in the "
      "register is updated: the file's columns replace its values (an empty cell clears one), "
      "columns not in the file are kept. Reports how many units were added, updated and "
-     "unchanged. A bad row stops the import with its line number and nothing is written. "
-     "--dry-run checks and counts without writing; --ignore-unknown skips other columns.",
+     "unchanged. Every bad row is reported with its line number and nothing is written. "
+     "--dry-run checks and counts without writing; --ignore-unknown skips other columns; "
+     "--skip-bad leaves bad rows out (each reported with its line) and imports the rest.",
      "从标准输入读取 CSV 文件导入单元登记表（exec 模式：ssh 主机 unit import < units.csv），"
      "全部成功或全部不导入。UTF-8 编码（可带 BOM），逗号分隔，引号规则同 RFC 4180。第一行是列名："
      "单元（或 单元编号、房号、code、unit）、楼栋（楼号、building）、业主（业主姓名、owner、"
      "owner_name）、电话（业主电话、联系电话、手机、phone、owner_phone）、面积（建筑面积、area、"
-     "area_m2；如 89.5 或 89.5㎡）；只有单元列是必需的。"
+     "area_m2；如 89.5 或 89.5㎡）、房屋类型（housing_type：商品房 或 回迁房）、身份证号（owner_id，"
+     "校验最后一位）；只有单元列是必需的。"
      "登记表中已有的单元会被更新：文件中的列覆盖原值（空单元格清空该项），文件中没有的列保持不变。"
      "完成后报告新增、更新、未变的单元数。"
-     "任何一行有错误都会停止导入并指出行号，不写入任何内容。--dry-run 只检查和统计，不写入；"
-     "--ignore-unknown 跳过其他列。",
+     "任何一行有错误都不写入任何内容，并逐行指出错误行号。--dry-run 只检查和统计，不写入；"
+     "--ignore-unknown 跳过其他列；--skip-bad 跳过有错误的行（逐行报告行号）并导入其余各行。",
      CMD_AUDIT | CMD_STDIN, NULL, cmd_unit_import, CMD_STDIN_IMPORT},
 };
 

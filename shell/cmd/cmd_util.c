@@ -230,6 +230,25 @@ void cmd_util_phone(const char *phone, bool whole, struct buf *out)
 		buf_putc(out, i < 3 || i >= n - 4 ? phone[i] : '*');
 }
 
+void cmd_util_id_number(const struct shell *sh, const char *id, struct buf *out)
+{
+	size_t i, n;
+
+	if (id == NULL) {
+		buf_putc(out, '-');
+		return;
+	}
+	n = strlen(id);
+	if (cmd_util_sees_phone(sh, NULL, NULL) || n < 8) {
+		shell_clean(out, id);
+		return;
+	}
+	buf_append(out, id, 3);
+	for (i = 3; i < n - 4; i++)
+		buf_putc(out, '*');
+	buf_append(out, id + n - 4, 4);
+}
+
 struct catalog *cmd_util_catalog(struct shell *sh)
 {
 	return sh->host.catalog != NULL ? sh->host.catalog(sh->host.ctx) : NULL;

@@ -36,6 +36,9 @@ void cmd_util_duration(const struct shell *sh, int64_t ms, char *out, size_t len
 bool cmd_util_sees_phone(const struct shell *sh, const char *agent, const char *assignee);
 /* Appends phone to out, masked as 138****1234 unless whole; NULL appends nothing. */
 void cmd_util_phone(const char *phone, bool whole, struct buf *out);
+/* Appends a resident ID number to out: whole for those who see a unit owner's whole phone
+ * (cmd_util_sees_phone with no complaint), else masked as 320***********1238; NULL: "-". */
+void cmd_util_id_number(const struct shell *sh, const char *id, struct buf *out);
 /* The current catalog from the host (a reference: catalog_unref), or NULL. */
 struct catalog *cmd_util_catalog(struct shell *sh);
 /* Names in the session language; the raw code when the catalog (may be NULL) lacks it. */

@@ -209,8 +209,8 @@ static void test_cmd_completion(void **state)
 	(void)state;
 	buf_init(&b);
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "", &b),
-			    "help whoami passwd lang quit complaint promise technique unit who reply "
-			    "checklist evaluation");
+			    "help whoami passwd lang quit complaint promise technique unit movein who "
+			    "reply checklist evaluation");
 	/* An agent is offered the unit group but never the admin's user group. */
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "us", &b), "");
 	assert_string_equal(test_cmd_complete(ROLE_AGENT, "u", &b), "unit");

@@ -265,9 +265,11 @@ static void test_cu_list(void **state)
 		assert_int_equal(store_unit_get(th->st, "1-1-03", &u), 0);
 		snprintf(want, sizeof want,
 		         "[{\"code\":\"1-1-03\",\"building\":\"一栋\",\"owner_name\":\"李四\","
-		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld},"
+		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
+		         "\"housing_type\":null,\"owner_id\":null},"
 		         "{\"code\":\"1-1-04\",\"building\":null,\"owner_name\":null,"
-		         "\"owner_phone\":null,\"area_m2\":0,\"created\":%lld}]\n",
+		         "\"owner_phone\":null,\"area_m2\":0,\"created\":%lld,"
+		         "\"housing_type\":null,\"owner_id\":null}]\n",
 		         (long long)u.created, (long long)u.created);
 		store_unit_clear(&u);
 		assert_string_equal(testhost_out(th, 1), want);
@@ -314,6 +316,7 @@ static void test_cu_show(void **state)
 	                    "  owner:    李四\n"
 	                    "  phone:    139****1111\n"
 	                    "  area:     89.50 m²\n"
+	                    "  move-in:  not started\n"
 	                    "  complaints: 4 (3 not resolved); unit history shows them\n");
 	/* Even to the agent who took its complaints: a unit's owner belongs to no complaint. */
 	assert_int_equal(test_cu_exec(th, "agent2", "zh", "unit show 3-2-1201"), 0);
@@ -323,6 +326,7 @@ static void test_cu_show(void **state)
 	                    "  业主：李四\n"
 	                    "  电话：139****1111\n"
 	                    "  面积：89.50 m²\n"
+	                    "  入伙：未开始\n"
 	                    "  投诉：4 件（未解决 3 件）；unit history 可查看\n");
 	assert_int_equal(test_cu_exec(th, "sup1", "en", "unit show 3-2-1201"), 0);
 	testhost_has(th, 1, "  phone:    13900001111\n");
@@ -335,6 +339,7 @@ static void test_cu_show(void **state)
 	                    "  building: -\n"
 	                    "  owner:    -\n"
 	                    "  phone:    -\n"
+	                    "  move-in:  not started\n"
 	                    "  complaints: 0 (0 not resolved); unit history shows them\n");
 	/* A unit known only from its complaints. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 7-7-707"), 0);
@@ -362,7 +367,8 @@ static void test_cu_show(void **state)
 	snprintf(want, sizeof want,
 	         "{\"code\":\"3-2-1201\",\"building\":\"3栋\",\"owner_name\":\"李四\","
 	         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
-	         "\"registered\":true,\"complaints\":4,\"complaints_not_resolved\":3}\n",
+	         "\"housing_type\":null,\"owner_id\":null,"
+	         "\"registered\":true,\"movein_stage\":null,\"complaints\":4,\"complaints_not_resolved\":3}\n",
 	         (long long)u.created);
 	assert_string_equal(testhost_out(th, 1), want);
 	store_unit_clear(&u);
@@ -370,13 +376,14 @@ static void test_cu_show(void **state)
 	testhost_has(th, 1, "\"owner_phone\":\"13900001111\"");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 7-7-707 --json"), 0);
 	assert_string_equal(testhost_out(th, 1),
-	                    "{\"code\":\"7-7-707\",\"registered\":false,"
+	                    "{\"code\":\"7-7-707\",\"registered\":false,\"movein_stage\":null,"
 	                    "\"complaints\":1,\"complaints_not_resolved\":1}\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 3-2-1202 --json"), 0);
 	testhost_has(th, 1,
 	             "\"building\":null,\"owner_name\":null,\"owner_phone\":null,\"area_m2\":0,");
 	testhost_has(th, 1,
-	             "\"registered\":true,\"complaints\":0,\"complaints_not_resolved\":0}\n");
+	             "\"registered\":true,\"movein_stage\":null,\"complaints\":0,"
+	             "\"complaints_not_resolved\":0}\n");
 
 	/* Resolving the rest: none left unresolved. */
 	assert_int_equal(store_complaint_resolve(th->st, &testhost_setup_ctx, n[0], "好了"), 0);

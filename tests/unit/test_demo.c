@@ -2,7 +2,8 @@
  * the store with backdated times (numbers dated by their creation day, all within the last
  * four months), spread over categories, techniques, agents and statuses, with kept, late and
  * overdue promises; the audit chain intact; the same seed gives the same desk; a database
- * with complaints, or without agents, is refused; store_complaint_set_clock. */
+ * with complaints, or without agents, is refused; store_complaint_set_clock; the move-ins
+ * seeded from etc/movein.ini at every stage, with overdue defects, proxies and a waiver. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,10 +16,14 @@
 #include <time.h>
 
 #include "demo.h"
+#include "demo_movein.h"
+#include "movein_rules.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_complaint.h"
 #include "store_draft.h"
+#include "store_movein.h"
+#include "store_movein_step.h"
 #include "store_report.h"
 #include "store_unit.h"
 #include "testhost.h"
@@ -215,10 +220,46 @@ static void test_demo_refusals_and_clock(void **state)
 	testhost_free(db);
 }
 
+static void test_demo_moveins(void **state)
+{
+	struct testhost *db = test_demo_open(true);
+	struct movein_rules *r = NULL;
+	struct movein_defect *late = NULL;
+	char etc[4096], path[4200], *err = NULL;
+	int64_t checked = 0, bad = -1;
+	size_t started = 0, n = 0;
+	int stage;
+
+	(void)state;
+	testhost_etc(etc, sizeof etc);
+	snprintf(path, sizeof path, "%s/movein.ini", etc);
+	assert_int_equal(movein_rules_load(path, &r, &err), 0);
+	assert_int_equal(demo_seed(db->st, 20, DEMO_DEFAULT_SEED, 0, NULL, NULL), 0);
+	assert_int_equal(demo_movein_seed(db->st, r, DEMO_DEFAULT_SEED, &started, stderr), 0);
+	assert_int_equal(started, 756); /* three units in four of 48 + 960 */
+	for (stage = 0; stage < MOVEIN_NSTAGES; stage++) {
+		struct movein *list = NULL;
+
+		assert_int_equal(store_movein_list(db->st, stage, 100, 0, &list, &n), 0);
+		if (n == 0)
+			fail_msg("no move-in at stage %s", store_movein_stage_name(stage));
+		store_movein_list_free(list, n);
+	}
+	assert_int_equal(store_movein_step_overdue(db->st, store_now_ms(), 100, 0, &late, &n), 0);
+	assert_true(n > 0);
+	store_movein_defect_list_free(late, n);
+	assert_int_equal(testhost_audit_count(db->st, "movein.waive", "doc:seal"), 1);
+	assert_true(testhost_audit_count(db->st, "movein.proxy", NULL) > 0);
+	assert_int_equal(store_audit_verify(db->st, &checked, &bad), 0);
+	movein_rules_free(r);
+	testhost_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_demo_seeded),
+	    cmocka_unit_test(test_demo_moveins),
 	    cmocka_unit_test(test_demo_reproducible),
 	    cmocka_unit_test(test_demo_refusals_and_clock),
 	};
