@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "shell_ack.h"
 #include "lineedit.h"
 #include "store_audit.h"
 #include "xalloc.h"
@@ -71,134 +72,11 @@ bool shell_busy(const struct shell *sh)
 	return sh->async_pending || sh->sync_pending;
 }
 
+static void shell_drain(struct shell *sh);
+
 /* Bracketed paste on and off (xterm's mode 2004). */
 #define SHELL_PASTE_ON "\x1b[?2004h"
 #define SHELL_PASTE_OFF "\x1b[?2004l"
-
-/* --- output, held until a change is on disk ---------------------------------------------- */
-
-/* Whether output now must wait for the host's sync: one is outstanding, or this turn changed
- * the store (its output from the change on acknowledges it). */
-static bool shell_holding(struct shell *sh)
-{
-	if (sh->host.sync == NULL || sh->host.store == NULL)
-		return false;
-	return sh->sync_pending || store_changes(sh->host.store) != sh->turn_base;
-}
-
-/* A turn begins (input, a callback from the host): changes from here on are this one's. */
-static void shell_turn_begin(struct shell *sh)
-{
-	if (!sh->sync_pending && sh->host.store != NULL)
-		sh->turn_base = store_changes(sh->host.store);
-}
-
-void shell_ack_now(struct shell *sh)
-{
-	if (!sh->sync_pending && sh->host.store != NULL && sh->held.len == 0)
-		sh->turn_base = store_changes(sh->host.store);
-}
-
-/* Held output: records of [stream][length, 4 bytes][bytes][what of a secret, NUL-terminated;
- * "" for plain output]. */
-static void shell_hold_put(struct shell *sh, int stream, const char *s, size_t len,
-			   const char *what)
-{
-	uint32_t n = (uint32_t)len;
-
-	buf_putc(&sh->held, (char)stream);
-	buf_append(&sh->held, (const char *)&n, sizeof n);
-	buf_append(&sh->held, s, len);
-	buf_puts(&sh->held, what != NULL ? what : "");
-	buf_putc(&sh->held, '\0');
-}
-
-static void shell_out(struct shell *sh, int stream, const char *s, size_t len, const char *what)
-{
-	if (shell_holding(sh)) {
-		shell_hold_put(sh, stream, s, len, what);
-		return;
-	}
-	if (what != NULL && sh->host.write_secret != NULL)
-		sh->host.write_secret(sh->host.ctx, stream, s, len, what);
-	else
-		sh->host.write(sh->host.ctx, stream, s, len);
-}
-
-/* Writes out what was held (the sync is done, or cannot be done) and wipes it. */
-static void shell_hold_flush(struct shell *sh)
-{
-	size_t pos = 0;
-
-	while (pos + 1 + sizeof(uint32_t) <= sh->held.len) {
-		int stream = sh->held.data[pos];
-		uint32_t n;
-		const char *data, *what;
-
-		memcpy(&n, sh->held.data + pos + 1, sizeof n);
-		data = sh->held.data + pos + 1 + sizeof n;
-		what = data + n;
-		if (*what != '\0' && sh->host.write_secret != NULL)
-			sh->host.write_secret(sh->host.ctx, stream, data, n, what);
-		else if (n > 0)
-			sh->host.write(sh->host.ctx, stream, data, n);
-		pos = (size_t)(what - sh->held.data) + strlen(what) + 1;
-	}
-	if (sh->held.data != NULL)
-		sodium_memzero(sh->held.data, sh->held.cap);
-	buf_reset(&sh->held);
-}
-
-static void shell_drain(struct shell *sh);
-static bool shell_sync_start(struct shell *sh);
-
-static void shell_synced_cb(struct shell *sh, void *arg, int rc)
-{
-	(void)arg;
-	if (sh == NULL)
-		return;
-	sh->sync_pending = false;
-	shell_hold_flush(sh);
-	if (rc < 0) {
-		const char *msg = T(sh,
-		                    "warning: the disk did not confirm that the last change was "
-		                    "saved; check it with the command that shows it\r\n",
-		                    "警告：磁盘未能确认刚才的修改已保存，请用查看命令核对\r\n");
-
-		sh->host.write(sh->host.ctx, sh->interactive ? 1 : 2, msg, strlen(msg));
-	}
-	if (sh->exit_deferred) {
-		sh->exit_deferred = false;
-		sh->exit_done = true;
-		sh->host.exit(sh->host.ctx, sh->exit_status);
-		return;
-	}
-	shell_turn_begin(sh);
-	shell_drain(sh);
-	shell_sync_start(sh);
-}
-
-/* At the end of a turn, and after each line within one: when the turn changed the store, asks
- * the host to sync it; output and input wait meanwhile. Returns true while a sync is
- * outstanding. */
-static bool shell_sync_start(struct shell *sh)
-{
-	if (sh->sync_pending)
-		return true;
-	if (sh->exit_done)
-		return false;
-	if (!shell_holding(sh))
-		return false;
-	sh->sync_pending = true;
-	if (sh->host.sync(sh->host.ctx, shell_synced_cb, NULL) < 0) {
-		/* No pool to sync on: show what happened (it is committed, if not yet synced). */
-		sh->sync_pending = false;
-		shell_hold_flush(sh);
-		shell_turn_begin(sh);
-		return false;
-	}
-	return true;
-}
 
 /* --- output ----------------------------------------------------------------------------- */
 
@@ -209,7 +87,7 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 	if (sh->exited || len == 0)
 		return;
 	if (!sh->interactive) {
-		shell_out(sh, stream, s, len, NULL);
+		shell_ack_out(sh, stream, s, len, NULL);
 		return;
 	}
 	/* Interactive: everything on the terminal, "\n" as "\r\n". */
@@ -217,12 +95,12 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
 			continue;
 		if (i > start)
-			shell_out(sh, 1, s + start, i - start, NULL);
-		shell_out(sh, 1, "\r\n", 2, NULL);
+			shell_ack_out(sh, 1, s + start, i - start, NULL);
+		shell_ack_out(sh, 1, "\r\n", 2, NULL);
 		start = i + 1;
 	}
 	if (start < len)
-		shell_out(sh, 1, s + start, len - start, NULL);
+		shell_ack_out(sh, 1, s + start, len - start, NULL);
 }
 
 void shell_write_secret(struct shell *sh, const char *s, const char *what)
@@ -231,14 +109,14 @@ void shell_write_secret(struct shell *sh, const char *s, const char *what)
 
 	if (sh->exited || len == 0)
 		return;
-	shell_out(sh, 1, s, len, what);
+	shell_ack_out(sh, 1, s, len, what);
 }
 
 /* Raw terminal bytes (line editor output): no translation. */
 static void shell_write_raw(struct shell *sh, struct buf *b)
 {
 	if (!sh->exited && b->len > 0)
-		shell_out(sh, 1, b->data, b->len, NULL);
+		shell_ack_out(sh, 1, b->data, b->len, NULL);
 	buf_reset(b);
 }
 
@@ -380,9 +258,7 @@ struct shell *shell_new(const struct shell_host *host, const struct shell_user *
 	buf_init(&sh->queue);
 	buf_init(&sh->in);
 	buf_init(&sh->tmp);
-	buf_init(&sh->held);
-	if (sh->host.store != NULL)
-		sh->turn_base = store_changes(sh->host.store);
+	shell_ack_init(sh, shell_drain);
 	args_init(&sh->args);
 	if (sh->interactive) {
 		sh->le = lineedit_new(sh->opts.max_line, SHELL_HISTORY);
@@ -438,9 +314,7 @@ void shell_free(struct shell *sh)
 	buf_free(&sh->in);
 	buf_free(&sh->queue);
 	buf_free(&sh->tmp);
-	if (sh->held.data != NULL)
-		sodium_memzero(sh->held.data, sh->held.cap);
-	buf_free(&sh->held);
+	shell_ack_clear(sh);
 	free(sh);
 }
 
@@ -697,7 +571,7 @@ static void shell_greet(struct shell *sh)
 	/* Bracketed paste: the terminal marks pasted text, so its line breaks stay in the line
 	 * pasted into instead of answering the next questions (lineedit). */
 	if (sh->opts.color)
-		shell_out(sh, 1, SHELL_PASTE_ON, strlen(SHELL_PASTE_ON), NULL);
+		shell_ack_out(sh, 1, SHELL_PASTE_ON, strlen(SHELL_PASTE_ON), NULL);
 }
 
 /* After a feed of the line editor: tells what it could not take or changed in what was
@@ -744,10 +618,10 @@ void shell_quit(struct shell *sh, int status)
 	if (sh->exited)
 		return;
 	if (sh->interactive && sh->opts.color)
-		shell_out(sh, 1, SHELL_PASTE_OFF, strlen(SHELL_PASTE_OFF), NULL);
+		shell_ack_out(sh, 1, SHELL_PASTE_OFF, strlen(SHELL_PASTE_OFF), NULL);
 	sh->exited = true;
 	/* What it said last (the exit status of a change, too) waits for the disk. */
-	if (shell_sync_start(sh)) {
+	if (shell_ack_sync(sh)) {
 		sh->exit_deferred = true;
 		sh->exit_status = status;
 		return;
@@ -910,7 +784,7 @@ static void shell_process(struct shell *sh, const char *buf, size_t len)
 		}
 		/* A line that changed something: the rest waits until that is on disk. */
 		if (ev != LINEEDIT_MORE)
-			shell_sync_start(sh);
+			shell_ack_sync(sh);
 	}
 }
 
@@ -949,10 +823,10 @@ static void shell_async_done_cb(struct shell *sh, int rc, const char *hash)
 	sh->async_pending = false;
 	if (sh->exited || next == NULL)
 		return;
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	next(sh, rc, hash);
 	shell_drain(sh);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 static int shell_async_started(struct shell *sh, int rc, shell_async_cb next)
@@ -1018,10 +892,10 @@ static void shell_work_done_cb(struct shell *sh, void *arg, int rc)
 		done(NULL, user_arg, rc);
 		return;
 	}
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	done(sh, user_arg, rc);
 	shell_drain(sh);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void *arg)
@@ -1172,9 +1046,9 @@ static void shell_start_turn(struct shell *sh)
 
 void shell_start(struct shell *sh)
 {
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	shell_start_turn(sh);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 static void shell_feed_turn(struct shell *sh, const char *buf, size_t len)
@@ -1230,9 +1104,9 @@ static void shell_feed_turn(struct shell *sh, const char *buf, size_t len)
 
 void shell_feed(struct shell *sh, const char *buf, size_t len)
 {
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	shell_feed_turn(sh, buf, len);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 static void shell_eof_turn(struct shell *sh)
@@ -1249,9 +1123,9 @@ static void shell_eof_turn(struct shell *sh)
 
 void shell_eof(struct shell *sh)
 {
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	shell_eof_turn(sh);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 void shell_resize(struct shell *sh, int cols, int rows)
@@ -1297,9 +1171,9 @@ static void shell_notice_turn(struct shell *sh, const char *from, const char *te
 
 void shell_notice(struct shell *sh, const char *from, const char *text)
 {
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	shell_notice_turn(sh, from, text);
-	shell_sync_start(sh);
+	shell_ack_sync(sh);
 }
 
 void shell_kick(struct shell *sh, const char *from, const char *text)
@@ -1308,7 +1182,7 @@ void shell_kick(struct shell *sh, const char *from, const char *text)
 
 	if (sh->exited)
 		return;
-	shell_turn_begin(sh);
+	shell_ack_turn(sh);
 	if (!sh->interactive || sh->keys_next != NULL) {
 		shell_notice(sh, from, text);
 	} else {

@@ -60,6 +60,7 @@ struct shell {
 	bool exit_deferred;  /* shell_quit came while output was held: exit after it */
 	int exit_status;
 	bool exit_done;      /* host.exit was called */
+	void (*ack_resume)(struct shell *sh); /* feeds the input queued meanwhile (shell.c) */
 	void *state;                 /* a running command's own state (a guided form) or NULL, */
 	void (*state_free)(void *);  /* freed with this when the command ends or the shell goes */
 	struct buf tmp;
@@ -95,12 +96,6 @@ bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx);
 /* Prints store error err as "<what>: <store_strerror>" and returns CMD_ERROR. */
 int shell_store_error(struct shell *sh, int err);
-
-/* What the running command changed so far (its audit event, bookkeeping) acknowledges
- * nothing: its output need not wait for the disk (see host.sync). A command whose screen is
- * not its own from here on (watch) says so before it prints. No effect once something was
- * held. */
-void shell_ack_now(struct shell *sh);
 
 /* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */
 const char *shell_stdin(struct shell *sh, size_t *len);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "shell_ack.h"
 #include "shell_int.h"
 #include "store_audit.h"
 #include "table.h"
