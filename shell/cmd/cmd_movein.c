@@ -22,253 +22,11 @@
 #include "store_unit.h"
 #include "table.h"
 
-/* ---- what the two files share --------------------------------------------------------------- */
-
-const struct movein_rules *cmd_movein_rules(struct shell *sh, struct catalog **ref)
-{
-	*ref = cmd_util_catalog(sh);
-	if (*ref == NULL || (*ref)->movein == NULL) {
-		catalog_unref(*ref);
-		*ref = NULL;
-		shell_errorf(sh, "%s",
-		             T(sh,
-		               "the move-in procedure is not configured (etc/movein.ini is missing): "
-		               "ask an admin",
-		               "未配置入伙流程（缺少 etc/movein.ini）：请联系管理员"));
-		return NULL;
-	}
-	return (*ref)->movein;
-}
-
-const char *cmd_movein_name(const struct shell *sh, const struct movein_rules *r,
-                            enum movein_rules_kind kind, const char *code)
-{
-	const struct movein_rules_entry *e = movein_rules_find(r, kind, code);
-
-	return e != NULL ? movein_rules_name(e, shell_lang(sh)) : code;
-}
-
-void cmd_movein_money(int64_t fen, struct buf *out)
-{
-	char digits[32];
-	size_t i, n;
-
-	if (fen < 0) {
-		buf_putc(out, '-');
-		fen = -fen;
-	}
-	snprintf(digits, sizeof digits, "%lld", (long long)(fen / 100));
-	n = strlen(digits);
-	buf_puts(out, "¥");
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf_putc(out, ',');
-		buf_putc(out, digits[i]);
-	}
-	buf_printf(out, ".%02lld", (long long)(fen % 100));
-}
-
-bool cmd_movein_unit_ok(struct shell *sh, const char *unit)
-{
-	struct buf w;
-
-	if (store_unit_code_ok(unit))
-		return true;
-	buf_init(&w);
-	shell_clean(&w, unit);
-	shell_errorf(sh,
-	             T(sh, "`%s` is not a unit code (like 3-2-1201)",
-	               "`%s` 不是有效的单元编号（如 3-2-1201）"),
-	             buf_cstr(&w));
-	buf_free(&w);
-	return false;
-}
-
-int cmd_movein_error(struct shell *sh, const char *unit, int rc)
-{
-	struct movein m;
-	struct buf w;
-
-	if (rc != STORE_ENOENT && rc != STORE_ESTATE)
-		return shell_store_error(sh, rc);
-	buf_init(&w);
-	shell_clean(&w, unit);
-	if (store_movein_get(sh->host.store, unit, &m) == STORE_ENOENT) {
-		shell_errorf(sh,
-		             T(sh, "unit %s has no move-in record: movein start %s begins one",
-		               "单元 %s 还没有入伙记录：请先 movein start %s"),
-		             buf_cstr(&w), buf_cstr(&w));
-		rc = CMD_ERROR;
-	} else if (rc == STORE_ESTATE && m.keys_ms > 0) {
-		shell_errorf(sh,
-		             T(sh, "the move-in of %s is complete: keys handed over",
-		               "单元 %s 已完成入伙：钥匙已交付"),
-		             buf_cstr(&w));
-		rc = CMD_ERROR;
-	} else if (rc == STORE_ESTATE && m.reviewed_ms > 0) {
-		shell_errorf(sh,
-		             T(sh,
-		               "the move-in of %s is already reviewed: nothing changes now but the "
-		               "keys (movein keys)",
-		               "单元 %s 的入伙已审核：此后只能交付钥匙（movein keys）"),
-		             buf_cstr(&w));
-		rc = CMD_ERROR;
-	} else {
-		rc = shell_store_error(sh, rc);
-	}
-	store_movein_clear(&m);
-	buf_free(&w);
-	return rc;
-}
-
-bool cmd_movein_codes_ok(struct shell *sh, const struct movein_rules *r,
-                         enum movein_rules_kind kind, const char *const *codes, size_t n)
-{
-	static const char *const what_en[] = {"document", "form", "fee", "inspection item"};
-	static const char *const what_zh[] = {"资料", "表格", "费用", "验房项目"};
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		struct buf w, known;
-
-		if (movein_rules_find(r, kind, codes[i]) != NULL)
-			continue;
-		buf_init(&w);
-		buf_init(&known);
-		shell_clean(&w, codes[i]);
-		for (j = 0; j < r->n[kind]; j++)
-			buf_printf(&known, "%s%s (%s)", j ? ", " : "", r->e[kind][j].code,
-			           movein_rules_name(&r->e[kind][j], shell_lang(sh)));
-		shell_errorf(sh, T(sh, "no %s `%s` (known: %s)", "没有%s `%s`（可用：%s）"),
-		             shell_is_zh(sh) ? what_zh[kind] : what_en[kind], buf_cstr(&w),
-		             buf_cstr(&known));
-		buf_free(&w);
-		buf_free(&known);
-		return false;
-	}
-	return true;
-}
-
-static void cmd_movein_gap_line(struct shell *sh, const char *label, const struct buf *items,
-                                const char *indent, struct buf *out)
-{
-	if (items->len == 0)
-		return;
-	buf_printf(out, "%s%s%s%s\n", indent, label, T(sh, ": ", "："), items->data);
-}
-
-void cmd_movein_gaps(struct shell *sh, const struct movein_rules *r, const struct movein *m,
-                     const char *indent, struct buf *out)
-{
-	static const char *const label_en[] = {"documents", "forms to sign", "fees",
-	                                       "inspection", "defects", "owner's sign-off"};
-	static const char *const label_zh[] = {"资料", "待签表格", "费用", "验房", "整改项",
-	                                       "业主签字确认"};
-	size_t n = store_movein_gaps(m, NULL, 0), i;
-	struct movein_gap *g;
-	struct buf line[6];
-	int k;
-
-	if (n == 0)
-		return;
-	g = calloc(n, sizeof *g);
-	if (g == NULL)
-		abort();
-	store_movein_gaps(m, g, n);
-	for (k = 0; k < 6; k++)
-		buf_init(&line[k]);
-	for (i = 0; i < n; i++) {
-		struct buf *b = &line[g[i].kind];
-		char when[32];
-
-		if (b->len > 0)
-			buf_puts(b, T(sh, ", ", "、"));
-		switch (g[i].kind) {
-		case MOVEIN_GAP_DOC:
-			shell_clean(b, cmd_movein_name(sh, r, MOVEIN_RULES_DOC, m->docs[g[i].i].code));
-			if (m->docs[g[i].i].status == MOVEIN_DOC_REJECTED) {
-				buf_puts(b, T(sh, " (rejected: ", "（被退回："));
-				shell_clean(b, m->docs[g[i].i].reason);
-				buf_puts(b, T(sh, ")", "）"));
-			}
-			break;
-		case MOVEIN_GAP_FORM:
-			shell_clean(b, cmd_movein_name(sh, r, MOVEIN_RULES_FORM, m->forms[g[i].i].code));
-			break;
-		case MOVEIN_GAP_FEE:
-			shell_clean(b, cmd_movein_name(sh, r, MOVEIN_RULES_FEE, m->fees[g[i].i].code));
-			buf_putc(b, ' ');
-			cmd_movein_money(m->fees[g[i].i].due_fen - m->fees[g[i].i].paid_fen, b);
-			break;
-		case MOVEIN_GAP_ITEM:
-			shell_clean(b, cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, m->items[g[i].i].code));
-			break;
-		case MOVEIN_GAP_DEFECT:
-			cmd_util_time(m->defects[g[i].i].deadline_ms, false, when, sizeof when);
-			buf_printf(b, "#%lld ", (long long)m->defects[g[i].i].id);
-			shell_clean(b,
-			            cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, m->defects[g[i].i].item));
-			buf_printf(b, T(sh, " (by %s%s)", "（期限 %s%s）"), when,
-			           m->defects[g[i].i].deadline_ms < store_now_ms()
-			               ? T(sh, ", OVERDUE", "，已逾期")
-			               : "");
-			break;
-		default:
-			buf_puts(b, T(sh, "not signed", "未签字"));
-			break;
-		}
-		if (g[i].waived)
-			buf_puts(b, T(sh, " [waived]", "【已豁免】"));
-	}
-	for (k = 0; k < 6; k++) {
-		cmd_movein_gap_line(sh, shell_is_zh(sh) ? label_zh[k] : label_en[k], &line[k], indent,
-		                    out);
-		buf_free(&line[k]);
-	}
-	free(g);
-}
-
-/* ---- labels ------------------------------------------------------------------------------ */
-
-const char *cmd_movein_stage_label(const struct shell *sh, int stage)
-{
-	static const char *const en[] = {"documents",     "signing forms", "paying fees",
-	                                 "inspection",    "owner's sign-off",
-	                                 "manager's review", "key handover", "done"};
-	static const char *const zh[] = {"资料审核", "签署表格", "缴费", "验房",
-	                                 "业主签字确认", "经理审核", "交付钥匙", "已完成"};
-
-	if (stage < 0 || stage >= MOVEIN_NSTAGES)
-		return "?";
-	return shell_is_zh(sh) ? zh[stage] : en[stage];
-}
-
-const char *cmd_movein_housing_label(const struct shell *sh, const char *type)
-{
-	if (type == NULL)
-		return "-";
-	if (strcmp(type, "commercial") == 0)
-		return T(sh, "commercial", "商品房");
-	if (strcmp(type, "resettlement") == 0)
-		return T(sh, "resettlement", "回迁房");
-	return type;
-}
-
 static const char *cmd_movein_doc_label(const struct shell *sh, int status)
 {
 	return status == MOVEIN_DOC_RECEIVED   ? T(sh, "received", "已收")
 	       : status == MOVEIN_DOC_REJECTED ? T(sh, "rejected", "退回")
 	                                       : T(sh, "missing", "未交");
-}
-
-const char *cmd_movein_defect_label(const struct shell *sh, int status)
-{
-	static const char *const en[] = {"recorded", "assigned", "rectified", "closed"};
-	static const char *const zh[] = {"登记", "指派", "整改", "关闭"};
-
-	if (status < 0 || status > MOVEIN_DEFECT_CLOSED)
-		return "?";
-	return shell_is_zh(sh) ? zh[status] : en[status];
 }
 
 /* ---- movein show ------------------------------------------------------------------------- */
@@ -480,7 +238,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	cmd_util_phone(u->owner_phone, cmd_util_sees_phone(sh, NULL, NULL), &phone);
 	buf_printf(out, "%s ", T(sh, "Unit", "单元"));
 	shell_clean(out, u->code);
-	buf_printf(out, "  %s", cmd_movein_housing_label(sh, w->movein_rc == 0 ? m->housing
+	buf_printf(out, "  %s", cmd_movein_util_housing_label(sh, w->movein_rc == 0 ? m->housing
 	                                                                         : u->housing_type));
 	if (u->area_m2 > 0)
 		buf_printf(out, "  %.2f m²", u->area_m2);
@@ -505,7 +263,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 		cmd_util_id_number(sh, m->proxy_id, out);
 		buf_putc(out, '\n');
 	}
-	buf_printf(out, T(sh, "  stage: %s", "  进度：%s"), cmd_movein_stage_label(sh, m->stage));
+	buf_printf(out, T(sh, "  stage: %s", "  进度：%s"), cmd_movein_util_stage_label(sh, m->stage));
 	if (m->notice_day != NULL)
 		buf_printf(out, T(sh, "  (notice of %s)", "（入伙通知 %s）"), m->notice_day);
 	buf_putc(out, '\n');
@@ -528,7 +286,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	for (i = 0; i < m->ndocs; i++) {
 		buf_printf(out, "%s%s ", i ? T(sh, ", ", "、") : " ",
 		           cmd_movein_mark(m->docs[i].status == MOVEIN_DOC_RECEIVED));
-		shell_clean(out, cmd_movein_name(sh, r, MOVEIN_RULES_DOC, m->docs[i].code));
+		shell_clean(out, cmd_movein_util_name(sh, r, MOVEIN_RULES_DOC, m->docs[i].code));
 		if (m->docs[i].status != MOVEIN_DOC_RECEIVED)
 			buf_printf(out, "(%s)", cmd_movein_doc_label(sh, m->docs[i].status));
 	}
@@ -536,22 +294,22 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	for (i = 0; i < m->nforms; i++) {
 		buf_printf(out, "%s%s ", i ? T(sh, ", ", "、") : " ",
 		           cmd_movein_mark(m->forms[i].signed_ms > 0));
-		shell_clean(out, cmd_movein_name(sh, r, MOVEIN_RULES_FORM, m->forms[i].code));
+		shell_clean(out, cmd_movein_util_name(sh, r, MOVEIN_RULES_FORM, m->forms[i].code));
 	}
 	buf_printf(out, "\n  %s %s ", cmd_movein_mark(fees_ok), T(sh, "fees: paid", "费用：已付"));
-	cmd_movein_money(paid, out);
+	cmd_movein_util_money(paid, out);
 	buf_puts(out, T(sh, " of ", " / 应付 "));
-	cmd_movein_money(due, out);
+	cmd_movein_util_money(due, out);
 	buf_putc(out, '\n');
 	for (i = 0; i < m->nfees; i++) {
 		const struct movein_fee *f = &m->fees[i];
 
 		buf_printf(out, "      %s ", cmd_movein_mark(f->paid_fen >= f->due_fen));
-		shell_clean(out, cmd_movein_name(sh, r, MOVEIN_RULES_FEE, f->code));
+		shell_clean(out, cmd_movein_util_name(sh, r, MOVEIN_RULES_FEE, f->code));
 		buf_puts(out, T(sh, "  due ", "  应付 "));
-		cmd_movein_money(f->due_fen, out);
+		cmd_movein_util_money(f->due_fen, out);
 		buf_puts(out, T(sh, "  paid ", "  已付 "));
-		cmd_movein_money(f->paid_fen, out);
+		cmd_movein_util_money(f->paid_fen, out);
 		if (f->receipt != NULL) {
 			buf_puts(out, T(sh, "  receipt ", "  收据 "));
 			shell_clean(out, f->receipt);
@@ -565,7 +323,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 		                                                              : "·";
 
 		buf_printf(out, "%s%s ", i ? T(sh, ", ", "、") : " ", mark);
-		shell_clean(out, cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, m->items[i].code));
+		shell_clean(out, cmd_movein_util_name(sh, r, MOVEIN_RULES_ITEM, m->items[i].code));
 	}
 	buf_putc(out, '\n');
 	for (i = 0; i < m->ndefects; i++) {
@@ -574,8 +332,8 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 
 		cmd_util_time(d->deadline_ms, false, when, sizeof when);
 		buf_printf(out, "      #%lld %s ", (long long)d->id,
-		           cmd_movein_defect_label(sh, d->status));
-		shell_clean(out, cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, d->item));
+		           cmd_movein_util_defect_label(sh, d->status));
+		shell_clean(out, cmd_movein_util_name(sh, r, MOVEIN_RULES_ITEM, d->item));
 		buf_puts(out, T(sh, ": ", "："));
 		shell_clean(out, d->description);
 		buf_printf(out, T(sh, "  by %s%s", "  期限 %s%s"), when,
@@ -611,7 +369,7 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	buf_putc(out, '\n');
 	if (store_movein_gaps(m, NULL, 0) > 0) {
 		buf_printf(out, "%s\n", T(sh, "  Still missing:", "  还缺："));
-		cmd_movein_gaps(sh, r, m, "    ", out);
+		cmd_movein_util_gaps(sh, r, m, "    ", out);
 	}
 	for (i = 0; i < m->nwaivers; i++) {
 		buf_printf(out, T(sh, "  waived by %s: %s (", "  %s 豁免：%s（"),
@@ -661,7 +419,7 @@ static int cmd_movein_show(struct shell *sh, struct args *a)
 {
 	struct cmd_movein_shower *w;
 
-	if (!cmd_movein_unit_ok(sh, a->pos[0]))
+	if (!cmd_movein_util_unit_ok(sh, a->pos[0]))
 		return CMD_USAGE;
 	w = calloc(1, sizeof *w);
 	if (w == NULL)
@@ -695,7 +453,7 @@ static int cmd_movein_start(struct shell *sh, struct args *a)
 	size_t i;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	if (notice != NULL) {
 		int64_t ms;
@@ -730,7 +488,7 @@ static int cmd_movein_start(struct shell *sh, struct args *a)
 		store_unit_clear(&u);
 		return CMD_ERROR;
 	}
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL) {
 		store_unit_clear(&u);
 		return CMD_ERROR;
@@ -778,7 +536,7 @@ static int cmd_movein_start(struct shell *sh, struct args *a)
 		           T(sh,
 		             "Move-in of %s started: %zu documents, %zu forms, %zu fees (", "单元 %s 开始办理入伙：资料 %zu 项，表格 %zu 份，费用 %zu 项（"),
 		           u.code, p.ndocs, p.nforms, p.nfees);
-		cmd_movein_money(total, &msg);
+		cmd_movein_util_money(total, &msg);
 		buf_printf(&msg, T(sh, " due), %zu inspection items.\n", " 应付），验房 %zu 项。\n"),
 		           p.nitems);
 		shell_write(sh, 1, msg.data, msg.len);
@@ -800,7 +558,7 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 	size_t i, n = 0;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--name", name, MOVEIN_NAME_MAX))
+	if (!cmd_movein_util_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--name", name, MOVEIN_NAME_MAX))
 		return CMD_USAGE;
 	if (!store_unit_id_ok(id)) {
 		shell_errorf(sh, "%s",
@@ -810,7 +568,7 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 		               "--id 不是有效的居民身份证号（18 位，最后一位是校验码 0-9 或 X）"));
 		return CMD_USAGE;
 	}
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
 	for (i = 0; i < r->n[MOVEIN_RULES_DOC]; i++)
@@ -820,7 +578,7 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 	rc = store_movein_proxy(sh->host.store, &ctx, unit, name, id, docs, n);
 	catalog_unref(c);
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh,
 	             T(sh, "Proxy recorded for %s; %zu more documents required of them.\n",
 	               "已登记单元 %s 的代理人；需另交资料 %zu 项。\n"),

@@ -83,7 +83,7 @@ static bool cmd_movein_inspect_enter(struct form *f)
 		form_set(f, "item", m.items[i].code);
 		shell_printf(sh, T(sh, "Item %zu of %zu: %s\n", "第 %zu 项，共 %zu 项：%s\n"),
 		             done + 1, m.nitems,
-		             cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, m.items[i].code));
+		             cmd_movein_util_name(sh, r, MOVEIN_RULES_ITEM, m.items[i].code));
 		break;
 	}
 	if (i == m.nitems)
@@ -137,7 +137,7 @@ static int cmd_movein_inspect_result(struct form *f, const char *value)
 		shell_audit_ctx(sh, &ctx);
 		rc = store_movein_step_pass(sh->host.store, &ctx, in->unit, &item, 1);
 		if (rc < 0) {
-			cmd_movein_error(sh, in->unit, rc);
+			cmd_movein_util_error(sh, in->unit, rc);
 			form_end(f, CMD_ERROR, true);
 			return FORM_ENDED;
 		}
@@ -206,7 +206,7 @@ static int cmd_movein_inspect_deadline(struct form *f, const char *value)
 	rc = store_movein_step_defect_add(sh->host.store, &ctx, in->unit, form_get(f, "item"),
 	                                  form_get(f, "problem"), form_get(f, "fix"), due, &id);
 	if (rc < 0) {
-		cmd_movein_error(sh, in->unit, rc);
+		cmd_movein_util_error(sh, in->unit, rc);
 		form_end(f, CMD_ERROR, true);
 		return FORM_ENDED;
 	}
@@ -274,7 +274,7 @@ int cmd_movein_inspect_run(struct shell *sh, const char *unit)
 		rc = STORE_ESTATE;
 	store_movein_clear(&m);
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	in = calloc(1, sizeof *in);
 	if (in == NULL)
 		abort();

@@ -112,7 +112,7 @@ static int cmd_movein_resident_list(struct shell *sh, struct args *a, const char
 	size_t n = 0, i;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	/* At most RESIDENT_MAX rows of one unit: a bounded read. */
 	rc = store_resident_list(sh->host.store, unit, args_has(a, "all"), &list, &n);
@@ -265,7 +265,7 @@ int cmd_movein_resident_run(struct shell *sh, struct args *a)
 	if (!cmd_movein_resident_fields(sh, a, &r))
 		return CMD_USAGE;
 	if (strcmp(verb, "add") == 0) {
-		if (!cmd_movein_unit_ok(sh, arg))
+		if (!cmd_movein_util_unit_ok(sh, arg))
 			return CMD_USAGE;
 		if (r.name == NULL) {
 			shell_errorf(sh, "%s", T(sh, "a resident needs --name", "登记住户须提供 --name"));

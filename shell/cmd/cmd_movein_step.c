@@ -44,12 +44,12 @@ static int cmd_movein_step_missing(struct shell *sh, const char *unit, const cha
 	rc = store_movein_get(sh->host.store, unit, &m);
 	if (rc < 0) {
 		catalog_unref(c);
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	}
 	buf_init(&out);
 	buf_puts(&out, head);
 	buf_putc(&out, '\n');
-	cmd_movein_gaps(sh, r, &m, "  ", &out);
+	cmd_movein_util_gaps(sh, r, &m, "  ", &out);
 	if (out.len > 0 && out.data[out.len - 1] == '\n')
 		out.len--;
 	shell_errorf(sh, "%s", buf_cstr(&out));
@@ -90,7 +90,7 @@ int cmd_movein_step_doc(struct shell *sh, struct args *a)
 	struct catalog *c;
 	int status, rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	status = strcmp(verb, "receive") == 0  ? MOVEIN_DOC_RECEIVED
 	         : strcmp(verb, "reject") == 0 ? MOVEIN_DOC_REJECTED
@@ -111,10 +111,10 @@ int cmd_movein_step_doc(struct shell *sh, struct args *a)
 	}
 	if (reason != NULL && !cmd_util_text_ok(sh, "--reason", reason, MOVEIN_TEXT_MAX))
 		return CMD_USAGE;
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
-	if (!cmd_movein_codes_ok(sh, r, MOVEIN_RULES_DOC, &doc, 1)) {
+	if (!cmd_movein_util_codes_ok(sh, r, MOVEIN_RULES_DOC, &doc, 1)) {
 		catalog_unref(c);
 		return CMD_USAGE;
 	}
@@ -124,16 +124,16 @@ int cmd_movein_step_doc(struct shell *sh, struct args *a)
 		shell_errorf(sh,
 		             T(sh, "%s is not required for the move-in of %s",
 		               "单元 %s 的入伙不需要%s"),
-		             shell_is_zh(sh) ? unit : cmd_movein_name(sh, r, MOVEIN_RULES_DOC, doc),
-		             shell_is_zh(sh) ? cmd_movein_name(sh, r, MOVEIN_RULES_DOC, doc) : unit);
+		             shell_is_zh(sh) ? unit : cmd_movein_util_name(sh, r, MOVEIN_RULES_DOC, doc),
+		             shell_is_zh(sh) ? cmd_movein_util_name(sh, r, MOVEIN_RULES_DOC, doc) : unit);
 		catalog_unref(c);
 		return CMD_ERROR;
 	}
 	if (rc < 0) {
 		catalog_unref(c);
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	}
-	shell_printf(sh, "%s: %s\n", cmd_movein_name(sh, r, MOVEIN_RULES_DOC, doc),
+	shell_printf(sh, "%s: %s\n", cmd_movein_util_name(sh, r, MOVEIN_RULES_DOC, doc),
 	             status == MOVEIN_DOC_RECEIVED   ? T(sh, "received", "已收")
 	             : status == MOVEIN_DOC_REJECTED ? T(sh, "rejected", "已退回")
 	                                             : T(sh, "missing", "未交"));
@@ -149,7 +149,7 @@ int cmd_movein_step_forms(struct shell *sh, struct args *a)
 	struct catalog *c;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	if (strcmp(a->pos[1], "sign") != 0) {
 		shell_errorf(sh, "%s",
@@ -157,10 +157,10 @@ int cmd_movein_step_forms(struct shell *sh, struct args *a)
 		               "用法：movein forms 单元 sign 表格..."));
 		return CMD_USAGE;
 	}
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
-	if (!cmd_movein_codes_ok(sh, r, MOVEIN_RULES_FORM, a->pos + 2, a->npos - 2)) {
+	if (!cmd_movein_util_codes_ok(sh, r, MOVEIN_RULES_FORM, a->pos + 2, a->npos - 2)) {
 		catalog_unref(c);
 		return CMD_USAGE;
 	}
@@ -172,7 +172,7 @@ int cmd_movein_step_forms(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh, T(sh, "%zu forms signed for.\n", "已登记签收表格 %zu 份。\n"),
 	             a->npos - 2);
 	return CMD_OK;
@@ -221,7 +221,7 @@ int cmd_movein_step_pay(struct shell *sh, struct args *a)
 	size_t i;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	if (!cmd_movein_step_amount(a->pos[2], &fen)) {
 		shell_errorf(sh, "%s",
@@ -235,10 +235,10 @@ int cmd_movein_step_pay(struct shell *sh, struct args *a)
 		             MOVEIN_RECEIPT_MAX);
 		return CMD_USAGE;
 	}
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
-	if (!cmd_movein_codes_ok(sh, r, MOVEIN_RULES_FEE, &fee, 1)) {
+	if (!cmd_movein_util_codes_ok(sh, r, MOVEIN_RULES_FEE, &fee, 1)) {
 		catalog_unref(c);
 		return CMD_USAGE;
 	}
@@ -246,7 +246,7 @@ int cmd_movein_step_pay(struct shell *sh, struct args *a)
 	rc = store_movein_pay(sh->host.store, &ctx, unit, fee, fen, receipt);
 	if (store_movein_get(sh->host.store, unit, &m) < 0) {
 		catalog_unref(c);
-		return cmd_movein_error(sh, unit, rc < 0 ? rc : STORE_ENOENT);
+		return cmd_movein_util_error(sh, unit, rc < 0 ? rc : STORE_ENOENT);
 	}
 	for (i = 0; i < m.nfees; i++)
 		if (strcmp(m.fees[i].code, fee) == 0)
@@ -254,23 +254,23 @@ int cmd_movein_step_pay(struct shell *sh, struct args *a)
 	buf_init(&msg);
 	if (rc == STORE_ENOENT || (rc == STORE_EINVAL && i == m.nfees)) {
 		shell_errorf(sh, T(sh, "no %s is due for %s", "单元 %s 无需缴纳%s"),
-		             shell_is_zh(sh) ? unit : cmd_movein_name(sh, r, MOVEIN_RULES_FEE, fee),
-		             shell_is_zh(sh) ? cmd_movein_name(sh, r, MOVEIN_RULES_FEE, fee) : unit);
+		             shell_is_zh(sh) ? unit : cmd_movein_util_name(sh, r, MOVEIN_RULES_FEE, fee),
+		             shell_is_zh(sh) ? cmd_movein_util_name(sh, r, MOVEIN_RULES_FEE, fee) : unit);
 		rc = CMD_ERROR;
 	} else if (rc == STORE_EINVAL) {
-		cmd_movein_money(m.fees[i].due_fen - m.fees[i].paid_fen, &msg);
+		cmd_movein_util_money(m.fees[i].due_fen - m.fees[i].paid_fen, &msg);
 		shell_errorf(sh,
 		             T(sh, "more than is still due on %s: %s", "超过%s尚欠金额：%s"),
-		             cmd_movein_name(sh, r, MOVEIN_RULES_FEE, fee), buf_cstr(&msg));
+		             cmd_movein_util_name(sh, r, MOVEIN_RULES_FEE, fee), buf_cstr(&msg));
 		rc = CMD_ERROR;
 	} else if (rc < 0) {
-		rc = cmd_movein_error(sh, unit, rc);
+		rc = cmd_movein_util_error(sh, unit, rc);
 	} else {
-		buf_puts(&msg, cmd_movein_name(sh, r, MOVEIN_RULES_FEE, fee));
+		buf_puts(&msg, cmd_movein_util_name(sh, r, MOVEIN_RULES_FEE, fee));
 		buf_puts(&msg, T(sh, ": paid ", "：已付 "));
-		cmd_movein_money(m.fees[i].paid_fen, &msg);
+		cmd_movein_util_money(m.fees[i].paid_fen, &msg);
 		buf_puts(&msg, T(sh, " of ", " / 应付 "));
-		cmd_movein_money(m.fees[i].due_fen, &msg);
+		cmd_movein_util_money(m.fees[i].due_fen, &msg);
 		buf_putc(&msg, '\n');
 		shell_write(sh, 1, msg.data, msg.len);
 		rc = CMD_OK;
@@ -292,7 +292,7 @@ int cmd_movein_step_inspect(struct shell *sh, struct args *a)
 	struct movein m;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	if (a->npos == 1)
 		return cmd_movein_inspect_run(sh, unit);
@@ -305,13 +305,13 @@ int cmd_movein_step_inspect(struct shell *sh, struct args *a)
 		               "add）"));
 		return CMD_USAGE;
 	}
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
 	rc = store_movein_get(sh->host.store, unit, &m);
 	if (rc < 0) {
 		catalog_unref(c);
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	}
 	if (a->npos == 3 && strcmp(a->pos[2], "all") == 0) {
 		for (i = 0; i < m.nitems; i++) {
@@ -324,7 +324,7 @@ int cmd_movein_step_inspect(struct shell *sh, struct args *a)
 				items[n++] = m.items[i].code;
 		}
 	} else {
-		if (!cmd_movein_codes_ok(sh, r, MOVEIN_RULES_ITEM, a->pos + 2, a->npos - 2)) {
+		if (!cmd_movein_util_codes_ok(sh, r, MOVEIN_RULES_ITEM, a->pos + 2, a->npos - 2)) {
 			store_movein_clear(&m);
 			catalog_unref(c);
 			return CMD_USAGE;
@@ -357,7 +357,7 @@ int cmd_movein_step_inspect(struct shell *sh, struct args *a)
 	store_movein_clear(&m);
 	catalog_unref(c);
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh, T(sh, "%zu items passed.\n", "%zu 个项目验收合格。\n"), n);
 	return CMD_OK;
 }
@@ -400,14 +400,14 @@ static int cmd_movein_step_defect_add(struct shell *sh, struct args *a)
 		               "--deadline 日期"));
 		return CMD_USAGE;
 	}
-	if (!cmd_movein_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--text", text, MOVEIN_TEXT_MAX) ||
+	if (!cmd_movein_util_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--text", text, MOVEIN_TEXT_MAX) ||
 	    !cmd_util_text_ok(sh, "--fix", fix, MOVEIN_TEXT_MAX) ||
 	    cmd_util_parse_due(sh, "--deadline", deadline, &due) != CMD_OK)
 		return CMD_USAGE;
-	r = cmd_movein_rules(sh, &c);
+	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
-	if (!cmd_movein_codes_ok(sh, r, MOVEIN_RULES_ITEM, &item, 1)) {
+	if (!cmd_movein_util_codes_ok(sh, r, MOVEIN_RULES_ITEM, &item, 1)) {
 		catalog_unref(c);
 		return CMD_USAGE;
 	}
@@ -415,10 +415,10 @@ static int cmd_movein_step_defect_add(struct shell *sh, struct args *a)
 	rc = store_movein_step_defect_add(sh->host.store, &ctx, unit, item, text, fix, due, &id);
 	if (rc < 0) {
 		catalog_unref(c);
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	}
 	shell_printf(sh, T(sh, "Defect #%lld recorded on %s (登记).\n", "已登记整改项 #%lld（%s）。\n"),
-	             (long long)id, cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, item));
+	             (long long)id, cmd_movein_util_name(sh, r, MOVEIN_RULES_ITEM, item));
 	catalog_unref(c);
 	return CMD_OK;
 }
@@ -479,14 +479,14 @@ int cmd_movein_step_defect(struct shell *sh, struct args *a)
 			                             : store_movein_defect_status_name(d.status),
 			             verb, shell_is_zh(sh) ? need_zh[step] : need_en[step]);
 		else
-			cmd_movein_error(sh, d.unit, rc);
+			cmd_movein_util_error(sh, d.unit, rc);
 		store_movein_clear(&m);
 		store_movein_defect_clear(&d);
 		return CMD_ERROR;
 	}
 	if (rc < 0) {
 		rc = store_movein_step_defect_get(sh->host.store, id, &d) == 0
-		         ? cmd_movein_error(sh, d.unit, rc)
+		         ? cmd_movein_util_error(sh, d.unit, rc)
 		         : shell_store_error(sh, rc);
 		store_movein_defect_clear(&d);
 		return rc;
@@ -506,7 +506,7 @@ int cmd_movein_step_signoff(struct shell *sh, struct args *a)
 	struct audit_ctx ctx;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_signoff(sh->host.store, &ctx, unit);
@@ -523,7 +523,7 @@ int cmd_movein_step_signoff(struct shell *sh, struct args *a)
 		      "验房完成后业主才能签字确认；尚未完成："));
 	}
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh, "%s\n",
 	             T(sh, "The owner signed off the inspection.", "业主已签字确认验房。"));
 	return CMD_OK;
@@ -535,7 +535,7 @@ int cmd_movein_step_review(struct shell *sh, struct args *a)
 	struct audit_ctx ctx;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit))
+	if (!cmd_movein_util_unit_ok(sh, unit))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_review(sh->host.store, &ctx, unit);
@@ -545,7 +545,7 @@ int cmd_movein_step_review(struct shell *sh, struct args *a)
 		    T(sh, "the review needs every step done; still missing:",
 		      "各步骤完成后才能审核；还缺："));
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh, T(sh, "Move-in of %s reviewed: the keys may be handed over.\n",
 	                   "单元 %s 的入伙已审核通过：可以交付钥匙。\n"),
 	             unit);
@@ -589,7 +589,7 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 	struct audit_ctx ctx;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit) ||
+	if (!cmd_movein_util_unit_ok(sh, unit) ||
 	    cmd_util_parse_count(sh, "count", args_get(a, "count"), MOVEIN_KEYS_MAX, &count) !=
 	        CMD_OK ||
 	    !cmd_util_text_ok(sh, "--to", to, MOVEIN_NAME_MAX))
@@ -625,7 +625,7 @@ int cmd_movein_step_keys(struct shell *sh, struct args *a)
 		return CMD_ERROR;
 	}
 	if (rc < 0)
-		return cmd_movein_error(sh, unit, rc);
+		return cmd_movein_util_error(sh, unit, rc);
 	shell_printf(sh, T(sh, "%zu keys handed over; the move-in of %s is complete.\n",
 	                   "已交付钥匙 %zu 把；单元 %s 入伙完成。\n"),
 	             count, unit);
@@ -639,7 +639,7 @@ int cmd_movein_step_waive(struct shell *sh, struct args *a)
 	struct buf w;
 	int rc;
 
-	if (!cmd_movein_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--reason", reason, MOVEIN_TEXT_MAX))
+	if (!cmd_movein_util_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--reason", reason, MOVEIN_TEXT_MAX))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_step_waive(sh->host.store, &ctx, unit, what, reason);
@@ -666,10 +666,10 @@ int cmd_movein_step_waive(struct shell *sh, struct args *a)
 			rc = CMD_ERROR;
 		} else {
 			store_movein_clear(&m);
-			rc = cmd_movein_error(sh, unit, rc == STORE_EINVAL ? STORE_ENOENT : rc);
+			rc = cmd_movein_util_error(sh, unit, rc == STORE_EINVAL ? STORE_ENOENT : rc);
 		}
 	} else if (rc < 0) {
-		rc = cmd_movein_error(sh, unit, rc);
+		rc = cmd_movein_util_error(sh, unit, rc);
 	} else {
 		shell_printf(sh, T(sh, "Waived %s for %s.\n", "已豁免单元 %s 的 %s。\n"),
 		             shell_is_zh(sh) ? unit : buf_cstr(&w),

@@ -74,8 +74,8 @@ static void cmd_movein_view_list_overdue(struct shell *sh, const struct movein_r
 		cmd_util_time(d->deadline_ms, false, when, sizeof when);
 		cells[0] = id;
 		cells[1] = d->unit;
-		cells[2] = cmd_movein_name(sh, r, MOVEIN_RULES_ITEM, d->item);
-		cells[3] = cmd_movein_defect_label(sh, d->status);
+		cells[2] = cmd_movein_util_name(sh, r, MOVEIN_RULES_ITEM, d->item);
+		cells[3] = cmd_movein_util_defect_label(sh, d->status);
 		cells[4] = when;
 		cells[5] = d->assignee != NULL ? d->assignee : "-";
 		cells[6] = d->description;
@@ -140,8 +140,8 @@ static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *jo
 
 			cmd_util_time(l->list[i].updated_ms, true, when, sizeof when);
 			cells[0] = l->list[i].unit;
-			cells[1] = cmd_movein_housing_label(sh, l->list[i].housing);
-			cells[2] = cmd_movein_stage_label(sh, l->list[i].stage);
+			cells[1] = cmd_movein_util_housing_label(sh, l->list[i].housing);
+			cells[2] = cmd_movein_util_stage_label(sh, l->list[i].stage);
 			cells[3] = when;
 			table_add_row(t, cells);
 		}
@@ -315,7 +315,7 @@ int cmd_movein_view_timeline(struct shell *sh, struct args *a)
 {
 	struct cmd_movein_view_timeliner *t;
 
-	if (!cmd_movein_unit_ok(sh, a->pos[0]))
+	if (!cmd_movein_util_unit_ok(sh, a->pos[0]))
 		return CMD_USAGE;
 	t = calloc(1, sizeof *t);
 	if (t == NULL)
@@ -450,8 +450,8 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 			cells[1] = u->owner_name != NULL ? u->owner_name : "-";
 			cells[2] = buf_cstr(&p2);
 			cells[3] = buf_cstr(&i2);
-			cells[4] = cmd_movein_housing_label(sh, u->housing_type);
-			cells[5] = f->stages[i] >= 0 ? cmd_movein_stage_label(sh, f->stages[i])
+			cells[4] = cmd_movein_util_housing_label(sh, u->housing_type);
+			cells[5] = f->stages[i] >= 0 ? cmd_movein_util_stage_label(sh, f->stages[i])
 			                             : T(sh, "not started", "未开始");
 			table_add_row(t, cells);
 			buf_free(&p2);

@@ -278,13 +278,13 @@ static int cmd_unit_show_finish(struct shell *sh, struct cmd_util_job *job, int 
 				           u->area_m2);
 			if (u->housing_type != NULL)
 				buf_printf(&out, "\n  %s%s", T(sh, "housing:  ", "类型："),
-				           cmd_movein_housing_label(sh, u->housing_type));
+				           cmd_movein_util_housing_label(sh, u->housing_type));
 			if (u->owner_id != NULL) {
 				buf_printf(&out, "\n  %s", T(sh, "owner ID: ", "身份证："));
 				cmd_util_id_number(sh, u->owner_id, &out);
 			}
 			buf_printf(&out, "\n  %s%s", T(sh, "move-in:  ", "入伙："),
-			           us->stage >= 0 ? cmd_movein_stage_label(sh, us->stage)
+			           us->stage >= 0 ? cmd_movein_util_stage_label(sh, us->stage)
 			                          : T(sh, "not started", "未开始"));
 			buf_putc(&out, '\n');
 		}
