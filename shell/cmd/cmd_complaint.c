@@ -18,6 +18,7 @@
 #include "rx.h"
 #include "shell_int.h"
 #include "store.h"
+#include "store_account.h"
 #include "store_complaint.h"
 #include "store_unit.h"
 #include "table.h"
@@ -681,6 +682,29 @@ static int cmd_complaint_tag(struct shell *sh, struct args *a)
 	return CMD_OK;
 }
 
+/* Work is not handed to a locked account: nobody would take it. */
+static bool cmd_complaint_not_locked(struct shell *sh, const char *name)
+{
+	struct account acct;
+	bool locked;
+	struct buf w;
+
+	memset(&acct, 0, sizeof acct);
+	locked = store_account_get(sh->host.store, name, &acct) == 0 && acct.locked;
+	store_account_clear(&acct);
+	if (!locked)
+		return true;
+	buf_init(&w);
+	shell_clean(&w, name);
+	shell_errorf(sh,
+	             T(sh, "account `%s` is locked: it cannot take work (an admin can user unlock "
+	                   "it)",
+	               "账号 `%s` 已被锁定，不能接手工作（管理员可用 user unlock 解锁）"),
+	             buf_cstr(&w));
+	buf_free(&w);
+	return false;
+}
+
 static int cmd_complaint_assign(struct shell *sh, struct args *a)
 {
 	char number[COMPLAINT_NUMBER_MAX];
@@ -691,7 +715,7 @@ static int cmd_complaint_assign(struct shell *sh, struct args *a)
 	rc = cmd_complaint_target(sh, a->pos[0], number);
 	if (rc != CMD_OK)
 		return rc;
-	if (!cmd_util_desk_account(sh, "", to))
+	if (!cmd_util_desk_account(sh, "", to) || !cmd_complaint_not_locked(sh, to))
 		return CMD_ERROR;
 	if (!cmd_util_text_ok(sh, "--note", note, COMPLAINT_TEXT_MAX))
 		return CMD_USAGE;

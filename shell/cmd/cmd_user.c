@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "shell_int.h"
 #include "store.h"
 #include "store_account.h"
+#include "store_audit.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -23,6 +25,8 @@
 #define CMD_USER_KEYS_MAX 32   /* keys in one --stdin */
 
 /* No 0/O/o, 1/l/I: read aloud over the phone without mistakes. */
+#define CMD_USER_SESSIONS_MAX 64 /* sessions of one account ended at a lock */
+
 /* A store error about account name, naming it: "no account `bob`", "account `bob` already
  * exists"; other errors as the store says them. Returns the exit status. */
 static int cmd_user_store_error(struct shell *sh, const char *name, int rc)
@@ -342,6 +346,55 @@ static int cmd_user_list(struct shell *sh, struct args *a)
 
 /* --- user lock / unlock / role ---------------------------------------------------------- */
 
+/* The live sessions of one account (not the caller's own), collected from the host's list. */
+struct cmd_user_sessions {
+	const char *name, *self;
+	char ids[CMD_USER_SESSIONS_MAX][64];
+	size_t n;
+};
+
+static void cmd_user_sessions_each(void *arg, const struct shell_session_info *si)
+{
+	struct cmd_user_sessions *c = arg;
+
+	if (c->n < CMD_USER_SESSIONS_MAX && si->account != NULL && si->id != NULL &&
+	    strcmp(si->account, c->name) == 0 && (c->self == NULL || strcmp(si->id, c->self) != 0))
+		snprintf(c->ids[c->n++], sizeof c->ids[0], "%s", si->id);
+}
+
+/* A lock or a role change takes effect at once: the account's live sessions are ended with
+ * reason shown (each end audited as session.kick), so none goes on with what it may no longer
+ * do. Says how many; 0 without a host that has live sessions. */
+static size_t cmd_user_end_sessions(struct shell *sh, const char *name, const char *why,
+                                    const char *reason)
+{
+	const struct shell_monitor *m = sh->host.monitor;
+	struct cmd_user_sessions c;
+	struct audit_ctx ctx;
+	size_t i, ended = 0;
+
+	if (m == NULL || m->list == NULL || m->kick == NULL)
+		return 0;
+	memset(&c, 0, sizeof c);
+	c.name = name;
+	c.self = sh->opts.session_id;
+	m->list(sh->host.ctx, cmd_user_sessions_each, &c);
+	shell_audit_ctx(sh, &ctx);
+	for (i = 0; i < c.n; i++) {
+		/* Audited before it takes effect, as kick is. */
+		if (store_audit(sh->host.store, &ctx, "session.kick", c.ids[i], why) < 0)
+			continue;
+		if (m->kick(sh->host.ctx, c.ids[i], reason) == 0)
+			ended++;
+	}
+	if (ended > 0)
+		shell_printf(sh,
+		             T(sh, "Its %zu live session(s) were ended.\n",
+		               "已结束该账号的 %zu 个在线会话。\n"),
+		             ended);
+	return ended;
+}
+
 static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 {
 	struct audit_ctx ctx;
@@ -360,6 +413,8 @@ static int cmd_user_set_locked(struct shell *sh, struct args *a, bool locked)
 		return cmd_user_store_error(sh, name, rc);
 	if (locked) {
 		shell_printf(sh, T(sh, "Account %s locked.\n", "账号 %s 已锁定。\n"), name);
+		cmd_user_end_sessions(sh, name, "account locked",
+		                      "your account was locked by an admin / 您的账号已被管理员锁定");
 		return CMD_OK;
 	}
 	/* The service's lockouts of this account, from whichever addresses they came. */
@@ -417,6 +472,10 @@ static int cmd_user_role(struct shell *sh, struct args *a)
 		return cmd_user_store_error(sh, name, rc);
 	shell_printf(sh, T(sh, "Account %s is now %s.\n", "账号 %s 的角色已改为%s。\n"), name,
 	             role_label(r, sh->lang));
+	/* Its sessions were started with the old role: they end, and log in again with the new. */
+	cmd_user_end_sessions(sh, name, "role changed",
+	                      "your role was changed by an admin: log in again / "
+	                      "您的角色已被管理员修改，请重新登录");
 	return CMD_OK;
 }
 
