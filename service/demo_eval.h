@@ -19,8 +19,9 @@ struct demo_eval_stats {
 };
 
 /* Seeds the evaluations of the complaints in st (seeded before: demo.h) with the supervisors
- * among its accounts (STORE_ENOENT: none). Returns 0 with *stats (may be NULL), or a negative
- * store error with a message on err (may be NULL). */
+ * among its accounts. Returns 0 with *stats (may be NULL), STORE_ENOENT (nothing said) when
+ * there is no supervisor to score with, or a negative store error with a message on err (may
+ * be NULL). */
 int demo_eval_seed(struct store *st, const struct checklist *cl, unsigned percent, uint64_t seed,
                    struct demo_eval_stats *stats, FILE *err);
 
