@@ -14,10 +14,6 @@
 #include "store_int.h"
 #include "store_tx.h"
 
-#define STORE_AUDIT_COLS                                                                           \
-	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
-	"prev_hash, hash"
-
 static const char store_audit_sql_last[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
 
 static const char store_audit_sql_insert[] =
@@ -124,17 +120,17 @@ void store_audit_event_clear(struct audit_event *e)
 	memset(e, 0, sizeof *e);
 }
 
-static void store_audit_event_clear_v(void *e)
+void store_audit_row_clear(void *e)
 {
 	store_audit_event_clear(e);
 }
 
 void store_audit_list_free(struct audit_event *list, size_t n)
 {
-	store_list_free(list, n, sizeof *list, store_audit_event_clear_v);
+	store_list_free(list, n, sizeof *list, store_audit_row_clear);
 }
 
-static int store_audit_fill(sqlite3_stmt *s, void *elem)
+int store_audit_row_fill(sqlite3_stmt *s, void *elem)
 {
 	struct audit_event *e = elem;
 	int err = 0;
@@ -178,7 +174,7 @@ int store_audit_list(struct store *st, int64_t after_seq, size_t limit, struct a
 	rc = STORE_BIND(st, s, STORE_I(after_seq), STORE_I((int64_t)limit));
 	if (rc < 0)
 		return rc;
-	rc = store_collect(st, s, sizeof **out, store_audit_fill, store_audit_event_clear_v, &p, n);
+	rc = store_collect(st, s, sizeof **out, store_audit_row_fill, store_audit_row_clear, &p, n);
 	*out = p;
 	return rc;
 }

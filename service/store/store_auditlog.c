@@ -11,9 +11,7 @@
 
 #include "store_int.h"
 
-#define STORE_AUDITLOG_COLS                                                                        \
-	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
-	"prev_hash, hash"
+#define STORE_AUDITLOG_COLS STORE_AUDIT_COLS
 
 /* The filters, each a bound parameter that is NULL (or 0) when unused; the one that picks the
  * index is written as a plain equality so that the plan reads that index by seq. */
@@ -77,36 +75,6 @@ static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 static const char store_auditlog_sql_get[] =
     "SELECT " STORE_AUDITLOG_COLS " FROM audit WHERE seq = ?1";
 
-static int store_auditlog_fill(sqlite3_stmt *s, void *elem)
-{
-	struct audit_event *e = elem;
-	int err = 0;
-
-	memset(e, 0, sizeof *e);
-	e->seq = sqlite3_column_int64(s, 0);
-	e->ts_ms = sqlite3_column_int64(s, 1);
-	err |= store_col_dup(s, 2, &e->account);
-	err |= store_col_dup(s, 3, &e->role);
-	err |= store_col_dup(s, 4, &e->session);
-	err |= store_col_dup(s, 5, &e->peer);
-	err |= store_col_dup(s, 6, &e->transport);
-	err |= store_col_dup(s, 7, &e->action);
-	err |= store_col_dup(s, 8, &e->target);
-	err |= store_col_dup(s, 9, &e->detail);
-	err |= store_col_dup(s, 10, &e->prev_hash);
-	err |= store_col_dup(s, 11, &e->hash);
-	if (err != 0) {
-		store_audit_event_clear(e);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void store_auditlog_clear_v(void *e)
-{
-	store_audit_event_clear(e);
-}
-
 int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
                         struct audit_event **out, size_t *n)
 {
@@ -127,7 +95,7 @@ int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
 	                STORE_I((int64_t)limit));
 	if (rc < 0)
 		return rc;
-	rc = store_collect(st, s, sizeof **out, store_auditlog_fill, store_auditlog_clear_v, &p, n);
+	rc = store_collect(st, s, sizeof **out, store_audit_row_fill, store_audit_row_clear, &p, n);
 	*out = p;
 	return rc;
 }
@@ -144,7 +112,7 @@ int store_auditlog_get(struct store *st, int64_t seq, struct audit_event *out)
 	rc = STORE_PREP(st, store_auditlog_sql_get, &s, STORE_I(seq));
 	if (rc < 0)
 		return rc;
-	rc = store_collect(st, s, sizeof *list, store_auditlog_fill, store_auditlog_clear_v, &p, &n);
+	rc = store_collect(st, s, sizeof *list, store_audit_row_fill, store_audit_row_clear, &p, &n);
 	if (rc < 0)
 		return rc;
 	list = p;

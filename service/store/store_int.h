@@ -57,6 +57,14 @@ struct store {
 
 /* Records SQLite's message for rc (extended result code) and returns the store error. */
 int store_fail(struct store *st, int rc);
+/* An audit event's columns, in the order store_audit_row_fill reads them (store_audit.c). */
+#define STORE_AUDIT_COLS                                                                           \
+	"seq, ts_ms, account, role, session, peer, transport, action, target, detail, "            \
+	"prev_hash, hash"
+/* store_collect's fill and clear of a struct audit_event from a row of STORE_AUDIT_COLS. */
+int store_audit_row_fill(sqlite3_stmt *s, void *elem);
+void store_audit_row_clear(void *elem);
+
 /* Records a failure that is not SQLite's and returns err. */
 int store_fail_msg(struct store *st, int err, const char *msg);
 

@@ -585,3 +585,20 @@ void utf8_fold_width(struct buf *out, const char *s, size_t len)
 	}
 	buf_puts(out, "");
 }
+
+const char *utf8_fold_trim(struct buf *out, const char *s)
+{
+	size_t start = out->len, from, end;
+
+	utf8_fold_width(out, s, strlen(s));
+	from = start;
+	end = out->len;
+	while (from < end && out->data[from] == ' ')
+		from++;
+	while (end > from && out->data[end - 1] == ' ')
+		end--;
+	memmove(out->data + start, out->data + from, end - from);
+	out->len = start + (end - from);
+	out->data[out->len] = '\0';
+	return out->data + start;
+}

@@ -52,6 +52,9 @@ size_t utf8_prefix_for_width(const char *s, size_t len, size_t max_cols);
  * as ASCII and the ideographic space (U+3000) as a space, the rest as it is: what a code or a
  * number typed with a Chinese input method still means. */
 void utf8_fold_width(struct buf *out, const char *s, size_t len);
+/* The same for the whole of s, with the spaces at both ends (after folding) left out: what a
+ * code or a name typed means. Returns out's text. */
+const char *utf8_fold_trim(struct buf *out, const char *s);
 
 /* Sanitizer flags. */
 #define UTF8_KEEP_NEWLINES 0x1 /* keep \n (as is) and \t (as one space); otherwise both become a space */

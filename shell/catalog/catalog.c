@@ -359,8 +359,9 @@ static const struct catalog_item *catalog_find_typed(const struct catalog_item *
 						     const char *typed)
 {
 	const struct catalog_item *it;
+	const char *t;
 	struct buf f;
-	size_t i, start = 0, end;
+	size_t i;
 
 	if (typed == NULL)
 		return NULL;
@@ -368,20 +369,11 @@ static const struct catalog_item *catalog_find_typed(const struct catalog_item *
 	if (it != NULL)
 		return it;
 	buf_init(&f);
-	utf8_fold_width(&f, typed, strlen(typed));
-	end = f.len;
-	while (start < end && f.data[start] == ' ')
-		start++;
-	while (end > start && f.data[end - 1] == ' ')
-		end--;
-	f.data[end] = '\0';
-	for (i = 0; it == NULL && i < n; i++) {
-		const char *t = f.data + start;
-
+	t = utf8_fold_trim(&f, typed);
+	for (i = 0; it == NULL && i < n; i++)
 		if (strcasecmp(items[i].code, t) == 0 || strcmp(items[i].name_zh, t) == 0 ||
 		    strcasecmp(items[i].name_en, t) == 0)
 			it = &items[i];
-	}
 	buf_free(&f);
 	return it;
 }

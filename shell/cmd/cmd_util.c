@@ -303,27 +303,21 @@ int cmd_util_status_parse(const char *typed)
 	    {COMPLAINT_REOPENED, "reopened", "已重开"},
 	};
 	struct buf f;
-	size_t i, start = 0, end;
+	const char *t;
+	size_t i;
 	int st;
 
 	st = store_complaint_status_parse(typed);
 	if (st >= 0)
 		return st;
 	buf_init(&f);
-	utf8_fold_width(&f, typed, strlen(typed));
-	end = f.len;
-	while (start < end && f.data[start] == ' ')
-		start++;
-	while (end > start && f.data[end - 1] == ' ')
-		end--;
-	f.data[end] = '\0';
-	for (i = 0; i < end; i++)
+	t = utf8_fold_trim(&f, typed);
+	for (i = 0; i < f.len; i++)
 		if (f.data[i] >= 'A' && f.data[i] <= 'Z')
 			f.data[i] = (char)(f.data[i] - 'A' + 'a');
-	st = store_complaint_status_parse(f.data + start);
+	st = store_complaint_status_parse(t);
 	for (i = 0; st < 0 && i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(f.data + start, labels[i].en) == 0 ||
-		    strcmp(f.data + start, labels[i].zh) == 0)
+		if (strcmp(t, labels[i].en) == 0 || strcmp(t, labels[i].zh) == 0)
 			st = labels[i].status;
 	buf_free(&f);
 	return st;

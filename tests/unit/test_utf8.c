@@ -29,6 +29,10 @@ static void test_utf8_fold_width(void **state)
 	buf_reset(&b);
 	utf8_fold_width(&b, "\xef\xbc", 2); /* a cut sequence is kept as bytes */
 	assert_int_equal(b.len, 2);
+	buf_reset(&b);
+	assert_string_equal(utf8_fold_trim(&b, "　ＮＯＩＳＥ "), "NOISE");
+	buf_reset(&b);
+	assert_string_equal(utf8_fold_trim(&b, "   "), "");
 	buf_free(&b);
 }
 
