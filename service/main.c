@@ -22,6 +22,7 @@
 #include "store_account.h"
 #include "store_schema.h"
 #include "store_seal.h"
+#include "xalloc.h"
 
 #define MAIN_DEFAULT_CONFIG "etc/propdesk.conf"
 #define MAIN_PASSWORD_MAX 1024
@@ -118,7 +119,7 @@ static int main_load_config(const struct main_opts *o, struct config *cfg)
 	}
 	if (o->state_dir != NULL) {
 		free(cfg->state_dir);
-		cfg->state_dir = strdup(o->state_dir);
+		cfg->state_dir = xalloc_strdup(o->state_dir);
 	}
 	return 0;
 }
@@ -315,9 +316,9 @@ static int main_read_key(const char *file, char **type, char **blob, char **comm
 		fprintf(stderr, "propdeskd: %s: the key is not valid base64\n", file);
 		return -1;
 	}
-	*type = strdup(t);
-	*blob = strdup(b);
-	*comment = c ? strdup(c) : NULL;
+	*type = xalloc_strdup(t);
+	*blob = xalloc_strdup(b);
+	*comment = c ? xalloc_strdup(c) : NULL;
 	return 0;
 }
 

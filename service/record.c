@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "log.h"
+#include "xalloc.h"
 
 /* --- the file sink ----------------------------------------------------------------------- */
 
@@ -357,7 +358,7 @@ struct record *record_new(uv_loop_t *loop, const struct record_params *p)
 	crypto_generichash_init(&r->hash, NULL, 0, crypto_generichash_BYTES);
 	r->finished = p->finished;
 	r->finished_arg = p->finished_arg;
-	r->account = p->account != NULL ? strdup(p->account) : NULL;
+	r->account = p->account != NULL ? xalloc_strdup(p->account) : NULL;
 	record_enc_init(&r->enc);
 	buf_init(&r->queue);
 	buf_init(&r->inflight);

@@ -757,13 +757,13 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			config_free(&srv.cfg);
 			return 1;
 		}
-		srv.config_path = strdup(config_path);
+		srv.config_path = xalloc_strdup(config_path);
 	} else {
 		config_init_defaults(&srv.cfg);
 	}
 	if (state_dir_override != NULL) {
 		free(srv.cfg.state_dir);
-		srv.cfg.state_dir = strdup(state_dir_override);
+		srv.cfg.state_dir = xalloc_strdup(state_dir_override);
 	}
 	if (ssh_listen != NULL) {
 		free(srv.cfg.ssh_addr);

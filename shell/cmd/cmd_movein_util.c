@@ -2,7 +2,7 @@
  * money as shown, the unit check, store errors in the user's words, what is missing, and the
  * labels of stages, housing types and defects. Calls only the shell, the catalog and the
  * store; every cmd_movein_*.c file may use it. */
-#include "cmd_movein_int.h"
+#include "cmd_movein_util.h"
 
 #include <stdint.h>
 #include <stdio.h>

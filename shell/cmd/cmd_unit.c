@@ -3,7 +3,7 @@
  * (the register from CSV on stdin, all or nothing). */
 #include "cmd.h"
 #include "cmd_groups.h"
-#include "cmd_movein_int.h"
+#include "cmd_movein_util.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
