@@ -40,6 +40,7 @@ struct store {
 	bool batch;              /* in store_tx_batch_begin: changes are savepoints */
 	bool search_ready;       /* the schema has the search index (version 3 or later) */
 	bool rollup_ready;       /* the schema has the report rollup (version 6 or later) */
+	bool median_ready;       /* the schema has the medians' snapshots (version 13 or later) */
 	/* The audit sealer (store_seal.c) when one is attached, else NULL: store_tx_end calls
 	 * seal_pre before the commit of each transaction that is not inside a batch (it seals
 	 * the head in it when due) and seal_post after it, committed or not; store_close calls

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_median.h"
 #include "store_rollup.h"
 
 /* The complaints of a report: ?1 since, ?2 until, ?3 category or NULL, ?4 by agent. */
@@ -495,6 +496,13 @@ static int store_report_rollup_medians(struct store *st, struct technique_stat *
 		for (end = first + 1;
 		     end < nrows && strcmp(rows[end].technique, rows[first].technique) == 0; end++)
 			;
+		/* One group of the technique over every category: from the snapshots by bin. */
+		if (!by_agent && category == NULL && end == first + 1 && rows[first].resolved > 0) {
+			rc = store_median_of(st, rows[first].technique, lo, hi, rows[first].resolved,
+			                     &rows[first].median_resolve_ms);
+			if (rc <= 0)
+				continue;
+		}
 		rc = store_report_times_of(st, rows + first, end - first, t + first, lo, hi,
 		                           category, by_agent);
 	}

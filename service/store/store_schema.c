@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_median.h"
 #include "store_pairs.h"
 #include "store_rollup.h"
 #include "store_tx.h"
@@ -161,6 +162,52 @@ static const char *const store_schema_v6[] = {
         STORE_ROLLUP_PROMISE("1", "new") " END;",
         "CREATE TRIGGER report_promise_remove AFTER DELETE ON promises BEGIN "
         STORE_ROLLUP_PROMISE("-1", "old") " END;",
+    NULL,
+};
+
+/* A time to resolve (row new or old of report_resolved) into or out of every later snapshot. */
+#define STORE_SCHEMA_CUM_ADD(row)                                                                  \
+	" INSERT INTO report_resolved_cum (code, bin, bucket, n) SELECT " row ".code, "            \
+	STORE_MEDIAN_BIN(row ".resolve_ms") ", bucket, 1 FROM report_resolved_snap"                \
+	" WHERE bucket > " row ".created_ms / " STORE_MEDIAN_WIDTH_TEXT                             \
+	" ON CONFLICT (code, bin, bucket) DO UPDATE SET n = n + 1;"
+#define STORE_SCHEMA_CUM_REMOVE(row)                                                               \
+	" UPDATE report_resolved_cum SET n = n - 1 WHERE code = " row ".code"                       \
+	" AND bin = " STORE_MEDIAN_BIN(row ".resolve_ms") " AND bucket > " row ".created_ms / "   \
+	STORE_MEDIAN_WIDTH_TEXT ";"
+/* Step 13: the medians' snapshots (store_median.h). report_resolved gains its bin; each
+ * snapshot is taken after a bucket of the rollup's level 2 that has complaints, from the
+ * running counts of each technique's times by bin. Triggers on report_resolved keep every
+ * later snapshot in step with each time added or taken away. */
+static const char *const store_schema_v13[] = {
+    "ALTER TABLE report_resolved ADD COLUMN bin INTEGER AS "
+        STORE_MEDIAN_BIN("resolve_ms") " VIRTUAL;"
+        "CREATE INDEX report_resolved_bin ON report_resolved (code, bin, created_ms, resolve_ms);"
+        "CREATE TABLE report_resolved_snap (bucket INTEGER PRIMARY KEY);"
+        "CREATE TABLE report_resolved_cum ("
+        " code TEXT NOT NULL,"
+        " bin INTEGER NOT NULL,"
+        " bucket INTEGER NOT NULL,"
+        " n INTEGER NOT NULL,"
+        " PRIMARY KEY (code, bin, bucket)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX report_resolved_cum_at ON report_resolved_cum (bucket, code, bin, n);",
+    "INSERT INTO report_resolved_snap SELECT DISTINCT bucket + 1 FROM report_rollup"
+        " WHERE level = 2;",
+    "INSERT INTO report_resolved_cum (code, bin, bucket, n)"
+        " SELECT g.code, g.bin, s.bucket, g.run FROM"
+        " (SELECT code, bin, bk, sum(n) OVER w AS run, lead(bk) OVER w AS next FROM"
+        "  (SELECT code, bin, created_ms / " STORE_MEDIAN_WIDTH_TEXT " AS bk, count(*) AS n"
+        "   FROM report_resolved GROUP BY 1, 2, 3)"
+        "  WINDOW w AS (PARTITION BY code, bin ORDER BY bk)) g"
+        " JOIN report_resolved_snap s ON s.bucket > g.bk"
+        " AND (g.next IS NULL OR s.bucket <= g.next);",
+    "CREATE TRIGGER report_resolved_cum_add AFTER INSERT ON report_resolved BEGIN"
+        STORE_SCHEMA_CUM_ADD("new") " END;"
+        "CREATE TRIGGER report_resolved_cum_remove AFTER DELETE ON report_resolved BEGIN"
+        STORE_SCHEMA_CUM_REMOVE("old") " END;"
+        "CREATE TRIGGER report_resolved_cum_change AFTER UPDATE ON report_resolved BEGIN"
+        STORE_SCHEMA_CUM_REMOVE("old") STORE_SCHEMA_CUM_ADD("new") " END;",
     NULL,
 };
 
@@ -621,6 +668,7 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    {13, NULL, store_schema_v13},
 };
 #pragma GCC diagnostic pop
 
@@ -685,6 +733,8 @@ int store_schema_migrate_to(struct store *st, int version)
 		         store_schema_latest_version());
 		return STORE_ESCHEMA;
 	}
+	/* What the store remembers of the schema is asked again after the steps. */
+	st->median_ready = false;
 	for (i = 0; i < STORE_SCHEMA_NSTEPS; i++) {
 		if (store_schema_steps[i].version <= v || store_schema_steps[i].version > version)
 			continue;
