@@ -182,7 +182,7 @@ static const char *const store_schema_v6[] = {
 static const char *const store_schema_v13[] = {
     "ALTER TABLE report_resolved ADD COLUMN bin INTEGER AS "
         STORE_MEDIAN_BIN("resolve_ms") " VIRTUAL;"
-        "CREATE INDEX report_resolved_bin ON report_resolved (code, bin, created_ms, resolve_ms);"
+        "CREATE INDEX report_resolved_bin ON report_resolved (code, bin, resolve_ms, created_ms);"
         "CREATE TABLE report_resolved_snap (bucket INTEGER PRIMARY KEY);"
         "CREATE TABLE report_resolved_cum ("
         " code TEXT NOT NULL,"
