@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "addrlimit.h"
@@ -193,11 +197,33 @@ struct session_work {
 	int rc;
 };
 
+/* Reads for the shell (reports, lists, searches) run below the loop's priority: with both
+ * cores busy with them, the loop thread still gets one, and every other session's keystrokes
+ * go on at once. Nice is per thread on Linux; the pool's threads are lowered on first use. */
+#define SESSION_POOL_NICE 5
+
+static void session_pool_lower(void)
+{
+	static _Thread_local bool lowered;
+	id_t tid;
+	int now;
+
+	if (lowered)
+		return;
+	lowered = true;
+	tid = (id_t)syscall(SYS_gettid);
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, tid);
+	if (errno == 0 && now < SESSION_POOL_NICE)
+		setpriority(PRIO_PROCESS, tid, SESSION_POOL_NICE); /* this thread only */
+}
+
 static void session_work_cb(uv_work_t *w)
 {
 	struct session_work *j = w->data;
 	struct store *ro = NULL;
 
+	session_pool_lower();
 	j->rc = store_open(j->db_path, STORE_READONLY, j->busy_timeout_ms, &ro);
 	if (j->rc == 0)
 		j->rc = j->fn(ro, j->arg);

@@ -4,6 +4,7 @@
 # techniques) run while another agent types `whoami` at a prompt: every whoami answers within a
 # bound, and no turn of the daemon's loop is busy long enough to stall the others. The loop's
 # busy-time watch logs turns over stall_warn_ms with the account and command that ran in them.
+# The reads run on pool threads at a lower priority than the loop's.
 . "$(dirname "$0")/lib.sh"
 
 # Sanitizer builds run several times slower: the bounds are for them.
@@ -50,6 +51,14 @@ longest=$(head -n 1 <<<"$stalls" | cut -d' ' -f1)
 	pd_fail "a turn of the loop was busy $longest ms (bound $STALL_BOUND_MS): $(head -n 1 <<<"$stalls")"
 # The watch names the account and the command (a 1 ms threshold catches some of them).
 grep -qE '^[0-9]+ (agent1|sup1): [a-z]+' <<<"$stalls" || pd_fail "no stall names an account and command"
+
+# The reads ran on pool threads below the loop's priority (nice 5), the loop thread at 0
+# (field 19 of /proc/PID/task/TID/stat; the thread's name in parentheses has no spaces).
+loop_nice=$(cut -d' ' -f19 "/proc/$PD_PID/task/$PD_PID/stat")
+[ "$loop_nice" = 0 ] || pd_fail "the loop thread runs at nice $loop_nice"
+lowered=$(cat /proc/"$PD_PID"/task/*/stat | awk '$19 == 5' | wc -l)
+[ "$lowered" -ge 1 ] || pd_fail "no pool thread runs below the loop: $(cut -d' ' -f2,19 /proc/"$PD_PID"/task/*/stat | tr '\n' ' ')"
+pd_log "pool threads at nice 5: $lowered"
 
 pd_stop
 grep -q 'the longest turn of the loop was' "$PD_LOG" || pd_fail "no longest-turn line at exit"
