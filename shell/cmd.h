@@ -73,14 +73,35 @@ struct cmd_group {
  * shell_cmd_done, and the next hook runs after it), CMD_OK otherwise. */
 typedef int (*cmd_login_hook)(struct shell *sh);
 
+/* What the shell's core (the dispatcher, forms, the acknowledgement) asks of the store, which
+ * it does not include: the registry's implementation (cmd_store.c) calls the store for it.
+ * st is the host's store (shell_host.store). Errors are negative store errors. */
+struct audit_ctx;
+struct store;
+struct cmd_store_ops {
+	/* Appends an audit event (action, target, detail) in a transaction of its own. */
+	int (*audit)(struct store *st, const struct audit_ctx *ctx, const char *action,
+	             const char *target, const char *detail);
+	/* How many rows the connection has changed since it was opened (store_changes). */
+	uint64_t (*changes)(struct store *st);
+	/* The text of a store error in lang ("zh" or "en"). */
+	const char *(*strerror)(int err, const char *lang);
+	/* Saves (replacing) account's draft of a form of kind, at step; deletes it (none is not
+	 * an error). */
+	int (*draft_save)(struct store *st, const char *account, const char *kind,
+	                  const char *data, int step);
+	int (*draft_delete)(struct store *st, const char *account, const char *kind);
+};
+
 /* The commands a shell offers, in the order help lists them (single-word commands first, as
- * the session group), and its login hooks. One registry lists them all (cmd_registry.c); the
- * host hands it to the shell (shell_opts.commands). */
+ * the session group), its login hooks and the store's operations the core needs. One registry
+ * lists them all (cmd_registry.c); the host hands it to the shell (shell_opts.commands). */
 struct cmd_registry {
 	const struct cmd_group *const *groups;
 	size_t ngroups;
 	const cmd_login_hook *login;
 	size_t nlogin;
+	const struct cmd_store_ops *store;
 };
 
 /* Every entry of the registry, in order: i from 0 to cmd_count(r) - 1. */

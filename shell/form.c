@@ -8,8 +8,6 @@
 #include "cmd.h"
 #include "json.h"
 #include "shell_int.h"
-#include "store_complaint.h"
-#include "store_draft.h"
 #include "xalloc.h"
 #include "utf8.h"
 
@@ -390,12 +388,12 @@ static void form_draft_save(struct form *f)
 
 	buf_init(&data);
 	form_draft_encode(f, &data);
-	rc = store_draft_save(sh->host.store, sh->user.name, f->spec->kind, buf_cstr(&data),
-	                      (int)f->cur);
+	rc = shell_store_ops(sh)->draft_save(sh->host.store, sh->user.name, f->spec->kind,
+	                                     buf_cstr(&data), (int)f->cur);
 	if (rc < 0)
 		shell_errorf(sh,
 		             T(sh, "(the draft could not be saved: %s)", "（草稿未能保存：%s）"),
-		             store_strerror(rc, sh->lang));
+		             shell_store_strerror(sh, rc));
 	buf_free(&data);
 }
 
@@ -432,13 +430,14 @@ void form_end(struct form *f, int status, bool delete_draft)
 	struct shell *sh = f->sh;
 
 	if (delete_draft) {
-		int rc = store_draft_delete(sh->host.store, sh->user.name, f->spec->kind);
+		int rc = shell_store_ops(sh)->draft_delete(sh->host.store, sh->user.name,
+		                                           f->spec->kind);
 
-		if (rc < 0 && rc != STORE_ENOENT)
+		if (rc < 0)
 			shell_errorf(
 			    sh,
 			    T(sh, "(the draft could not be deleted: %s)", "（草稿未能删除：%s）"),
-			    store_strerror(rc, sh->lang));
+			    shell_store_strerror(sh, rc));
 	}
 	/* The shell frees f with the command's state. */
 	shell_cmd_done(sh, status);

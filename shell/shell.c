@@ -11,7 +11,6 @@
 #include "cmd.h"
 #include "shell_ack.h"
 #include "lineedit.h"
-#include "store_audit.h"
 #include "xalloc.h"
 #include "utf8.h"
 
@@ -196,7 +195,7 @@ void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx)
 
 int shell_store_error(struct shell *sh, int err)
 {
-	shell_errorf(sh, "%s", store_strerror(err, sh->lang));
+	shell_errorf(sh, "%s", shell_store_strerror(sh, err));
 	return CMD_ERROR;
 }
 
@@ -371,7 +370,8 @@ static int shell_cmd_audit(struct shell *sh, const char *action)
 	cmd_name(sh->cmd, &name);
 	shell_cmd_words_text(sh, &detail);
 	shell_audit_ctx(sh, &ctx);
-	rc = store_audit(sh->host.store, &ctx, action, buf_cstr(&name), buf_cstr(&detail));
+	rc = shell_store_ops(sh)->audit(sh->host.store, &ctx, action, buf_cstr(&name),
+	                                 buf_cstr(&detail));
 	buf_free(&name);
 	buf_free(&detail);
 	return rc;
@@ -514,13 +514,13 @@ static int shell_cmd_execute(struct shell *sh)
 	 * not stop the desk from looking things up. */
 	if (sh->cmd->flags & CMD_AUDIT) {
 		bool unchanged = sh->host.store != NULL && !sh->sync_pending &&
-		                 store_changes(sh->host.store) == sh->turn_base;
+		                 shell_store_changes(sh) == sh->turn_base;
 		int rc = shell_cmd_audit(sh, "command");
 
 		/* The audit event of a read acknowledges nothing: the answer need not wait for
 		 * it to reach the disk (the next sync takes it along). */
 		if (unchanged && (sh->cmd->flags & CMD_READONLY))
-			sh->turn_base = store_changes(sh->host.store);
+			sh->turn_base = shell_store_changes(sh);
 
 		if (rc < 0 && !(sh->cmd->flags & CMD_READONLY))
 			return shell_store_error(sh, rc);
@@ -528,7 +528,7 @@ static int shell_cmd_execute(struct shell *sh)
 			shell_errorf(sh, "%s: %s",
 				     T(sh, "warning: this command was not recorded in the audit trail",
 				       "警告：本条命令未能记入审计日志"),
-				     store_strerror(rc, sh->lang));
+				     shell_store_strerror(sh, rc));
 	}
 	return sh->cmd->handler(sh, &sh->args);
 }

@@ -1,5 +1,5 @@
 /* shell_ack — durable acknowledgement: output held until the host has synced a change (see
- * shell_ack.h). Reads struct shell's fields only; calls the host and the store. */
+ * shell_ack.h). Reads struct shell's fields only; calls the host and the store (through shell_store_ops). */
 #include "shell_ack.h"
 
 #include <sodium.h>
@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "shell_int.h"
-#include "store.h"
 
 /* Whether output now must wait for the host's sync: one is outstanding, or this turn changed
  * the store (its output from the change on acknowledges it). */
@@ -15,7 +14,7 @@ static bool shell_ack_holding(struct shell *sh)
 {
 	if (sh->host.sync == NULL || sh->host.store == NULL)
 		return false;
-	return sh->sync_pending || store_changes(sh->host.store) != sh->turn_base;
+	return sh->sync_pending || shell_store_changes(sh) != sh->turn_base;
 }
 
 void shell_ack_init(struct shell *sh, void (*resume)(struct shell *sh))
@@ -23,7 +22,7 @@ void shell_ack_init(struct shell *sh, void (*resume)(struct shell *sh))
 	buf_init(&sh->held);
 	sh->ack_resume = resume;
 	if (sh->host.store != NULL)
-		sh->turn_base = store_changes(sh->host.store);
+		sh->turn_base = shell_store_changes(sh);
 }
 
 void shell_ack_clear(struct shell *sh)
@@ -36,13 +35,13 @@ void shell_ack_clear(struct shell *sh)
 void shell_ack_turn(struct shell *sh)
 {
 	if (!sh->sync_pending && sh->host.store != NULL)
-		sh->turn_base = store_changes(sh->host.store);
+		sh->turn_base = shell_store_changes(sh);
 }
 
 void shell_ack_now(struct shell *sh)
 {
 	if (!sh->sync_pending && sh->host.store != NULL && sh->held.len == 0)
-		sh->turn_base = store_changes(sh->host.store);
+		sh->turn_base = shell_store_changes(sh);
 }
 
 /* Held output: records of [stream][length, 4 bytes][bytes][what of a secret, NUL-terminated;

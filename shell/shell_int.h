@@ -11,8 +11,9 @@
 
 #include "args.h"
 #include "buf.h"
+#include "audit_ctx.h"
+#include "cmd.h"
 #include "shell.h"
-#include "store.h"
 
 struct cmd_entry;
 struct lineedit;
@@ -94,7 +95,13 @@ bool shell_text_visible(struct shell *sh, const char *what, const char *s, size_
 
 /* The audit context of this session (strings borrowed from sh). */
 void shell_audit_ctx(const struct shell *sh, struct audit_ctx *ctx);
-/* Prints store error err as "<what>: <store_strerror>" and returns CMD_ERROR. */
+/* The store's operations the core uses, from the registry (never NULL). */
+const struct cmd_store_ops *shell_store_ops(const struct shell *sh);
+/* The text of store error err in the session language. */
+const char *shell_store_strerror(const struct shell *sh, int err);
+/* The host's store's change count (0 without a store). */
+uint64_t shell_store_changes(const struct shell *sh);
+/* Prints store error err in the session language and returns CMD_ERROR. */
 int shell_store_error(struct shell *sh, int err);
 
 /* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit_ctx.h" /* who does a change: written into its audit event */
+
 struct store;
 
 /* Errors: 0, or one of these (or a negative errno). store_strerror gives the text. */
@@ -55,14 +57,6 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 /* Closes; NULL does nothing. */
 void store_close(struct store *st);
 
-/* Who does a change: written into its audit event. Any field may be NULL. */
-struct audit_ctx {
-	const char *account;
-	const char *role;
-	const char *session;
-	const char *peer;
-	const char *transport; /* "ssh", "telnet", "cli" */
-};
 
 /* WAL checkpoints: the loop's connection turns automatic checkpoints off (each one fsyncs the
  * database and would stall the loop), and a connection on the thread pool runs them instead.

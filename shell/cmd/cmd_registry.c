@@ -1,6 +1,7 @@
 /* cmd_registry — the command groups of the desk, one line each, in the order help lists them,
  * and the login hooks in the order they run. A new group: its file, one line here. */
 #include "cmd_groups.h"
+#include "cmd_store.h"
 
 static const struct cmd_group *const cmd_registry_groups[] = {
     &cmd_session_group,       &cmd_user_group,      &cmd_ban_group,     &cmd_config_group,
@@ -21,4 +22,5 @@ const struct cmd_registry cmd_registry = {
     sizeof cmd_registry_groups / sizeof cmd_registry_groups[0],
     cmd_registry_login,
     sizeof cmd_registry_login / sizeof cmd_registry_login[0],
+    &cmd_store_ops,
 };

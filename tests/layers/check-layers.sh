@@ -36,7 +36,7 @@ allowed() {
 	base) return 1 ;;
 	store | catalog) [ "$to" = base ] ;;
 	net) case $to in base | store) return 0 ;; *) return 1 ;; esac ;;
-	shell) case $to in base | catalog | store) return 0 ;; *) return 1 ;; esac ;;
+	shell) case $to in base | catalog) return 0 ;; *) return 1 ;; esac ;;
 	cmd) case $to in base | catalog | store | shell) return 0 ;; *) return 1 ;; esac ;;
 	service | tests) return 0 ;;
 	*) return 1 ;;
