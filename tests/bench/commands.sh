@@ -6,12 +6,13 @@
 # loop stall while the command ran, then one line per command and size:
 #   RESULT mode=command size=N cmd=NAME p50_ms=… p99_ms=… max_ms=… stall_ms=… errors=…
 #
-# usage: tests/bench/commands.sh [--quick] [--build DIR] [--sizes N,N...] [--desks DIR]
+# usage: tests/bench/commands.sh [--quick] [--build DIR] [--sizes N,N...] [--desks DIR] [--only RE]
 #   --quick      one desk of 20,000 complaints, 2 s per command (default sizes: 100000,1000000)
 #   --build DIR  meson build directory (default build)
 #   --sizes      desk sizes in complaints
 #   --desks DIR  where seeded desks are kept between runs (default /var/tmp/propdesk-bench-desks:
 #                a desk of a million takes about half an hour to seed, once)
+#   --only RE    only the commands whose label matches the extended regex RE (e.g. 'report|overdue')
 # Called by scripts/bench; runs on its own as well (no root needed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,13 +22,15 @@ quick=0
 builddir=build
 sizes=""
 desks=/var/tmp/propdesk-bench-desks
+only=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--build) builddir=$2; shift ;;
 	--sizes) sizes=$2; shift ;;
 	--desks) desks=$2; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--only) only=$2; shift ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "commands.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -131,6 +134,7 @@ EOF
 		"report techniques|benchsup|report techniques" "unit show|bench|unit show $unit")
 	for entry in "${cmds[@]}"; do
 		IFS='|' read -r label user c <<<"$entry"
+		[ -z "$only" ] || grep -qE -- "$only" <<<"$label" || continue
 		# Once by exec first: a command that fails would time an error message.
 		if ! exec_cmd "$user" "$c" >/dev/null 2>"$tmp/exec.err"; then
 			log "$n: $c failed: $(head -c 300 "$tmp/exec.err")"
