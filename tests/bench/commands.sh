@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	--sizes) sizes=$2; shift ;;
 	--desks) desks=$2; shift ;;
 	--only) only=$2; shift ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "commands.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
