@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_report.h"
 #include "store_account.h"
 #include "store_complaint.h"
 #include "store_tx.h"
@@ -779,6 +780,10 @@ int demo_seed(struct store *st, size_t ncomplaints, uint64_t seed, int64_t now_m
 		    (i == ncomplaints || i / DEMO_BATCH % (ncomplaints / DEMO_BATCH / 10) == 0))
 			fprintf(err, "demo seed: %zu of %zu complaints\n", i, ncomplaints);
 	}
+	/* The report's medians read the snapshots of the times to resolve: take them now, as
+	 * the daemon would within a second of starting. */
+	if (rc == 0 && (rc = store_report_snapshot(st)) < 0)
+		demo_fail(d, rc, "taking the report's medians snapshots");
 out:
 	store_complaint_set_clock(st, 0);
 	if (rc == 0 && stats != NULL)

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "sshsrv.h"
 #include "store.h"
+#include "store_report.h"
 #include "store_audit.h"
 #include "store_eval.h"
 #include "store_schema.h"
@@ -606,6 +607,10 @@ static void server_ckpt_work_cb(uv_work_t *w)
 {
 	struct server *srv = w->data;
 
+	/* The medians' snapshot, when a new one is due (once in 64 hours), off the loop. */
+	if (store_report_snapshot(srv->ckpt_store) < 0)
+		log_warn(NULL, "the report's medians snapshot not taken: %s",
+		         store_last_error(srv->ckpt_store));
 	srv->ckpt_rc = store_checkpoint(srv->ckpt_store, NULL, NULL);
 }
 

@@ -19,6 +19,11 @@ static const char store_median_sql_top[] = "SELECT coalesce(max(bucket), -1)"
 static const char store_median_sql_at[] = "SELECT coalesce(max(bucket), -1)"
                                           " FROM report_resolved_snap WHERE bucket <= ?1";
 static const char store_median_sql_snap[] = "INSERT INTO report_resolved_snap VALUES (?1)";
+/* The next snapshot after ?1: one after the first bucket at or after ?1 with complaints, or the
+ * clock's ?2 when none comes before it. */
+static const char store_median_sql_next[] =
+    "SELECT min(coalesce((SELECT min(bucket) + 1 FROM report_rollup"
+    " WHERE level = 2 AND bucket >= ?1), ?2), ?2)";
 /* Snapshot ?1 from snapshot ?2 (or none: -1) and the times of complaints created in buckets
  * [?3, ?1), read technique by technique (the rollup's level 2 names those of each bucket). */
 static const char store_median_sql_take[] =
@@ -73,20 +78,48 @@ static int64_t store_median_bucket(int64_t t)
 	return t / STORE_MEDIAN_W - (t % STORE_MEDIAN_W < 0);
 }
 
-int store_median_extend(struct store *st)
+/* The last snapshot's bucket (-1: none) and the clock's; 1 when a new one is due, 0 when
+ * not (or no schema), or an error. */
+static int store_median_top(struct store *st, int64_t *top, int64_t *now)
 {
-	int64_t top = -1, now = store_median_bucket(store_now_ms());
 	int rc = store_median_ready(st);
 
+	*top = -1;
+	*now = store_median_bucket(store_now_ms());
 	if (rc <= 0)
 		return rc;
-	rc = store_query_int(st, store_median_sql_top, &top, NULL, 0);
-	if (rc < 0 || top >= now)
-		return rc;
-	rc = STORE_EXEC(st, store_median_sql_snap, NULL, STORE_I(now));
-	if (rc == 0)
-		rc = STORE_EXEC(st, store_median_sql_take, NULL, STORE_I(now), STORE_I(top),
-		                STORE_I(top >= 0 ? top : INT64_MIN / STORE_MEDIAN_W));
+	rc = store_query_int(st, store_median_sql_top, top, NULL, 0);
+	return rc < 0 ? rc : *top < *now;
+}
+
+int store_median_due(struct store *st)
+{
+	int64_t top, now;
+
+	return store_median_top(st, &top, &now);
+}
+
+int store_median_extend(struct store *st)
+{
+	int64_t top, now, next;
+	int rc = store_median_top(st, &top, &now);
+
+	/* One after each bucket with complaints (as the migration's backfill has them), up to the
+	 * clock's: a desk that was not served for a while catches up in one go. */
+	while (rc > 0) {
+		rc = STORE_INT(st, store_median_sql_next, &next, STORE_I(top >= 0 ? top : INT64_MIN),
+		               STORE_I(now));
+		if (rc < 0)
+			break;
+		rc = STORE_EXEC(st, store_median_sql_snap, NULL, STORE_I(next));
+		if (rc == 0)
+			rc = STORE_EXEC(st, store_median_sql_take, NULL, STORE_I(next), STORE_I(top),
+			                STORE_I(top >= 0 ? top : INT64_MIN / STORE_MEDIAN_W));
+		if (rc < 0)
+			break;
+		top = next;
+		rc = top < now;
+	}
 	return rc;
 }
 

@@ -7,8 +7,9 @@
  * created before the snapshot. So the times of a period, counted by bin, are two snapshots'
  * differences and the few rows since each; the median is then read from the one bin that
  * holds it. Triggers keep the snapshots in the transaction of each change (hand edits too);
- * a new snapshot is taken as the clock enters a new bucket (store_median_extend, from
- * store_tx.c), and until then the rows since the last one are read. Internal to the store;
+ * a new snapshot is taken once the clock has entered a new bucket (store_report_snapshot, on
+ * the daemon's pool every second: the loop never takes one), and until then the rows since
+ * the last one are read. Internal to the store;
  * same threading as store.h. Errors: 0 or a negative store error. */
 #ifndef PROPDESK_STORE_MEDIAN_H
 #define PROPDESK_STORE_MEDIAN_H
@@ -32,8 +33,11 @@
 	"(CASE WHEN " x " < 100 THEN " x " ELSE length(" x ") * 100"                               \
 	" + CAST(substr(" x ", 1, 2) AS INTEGER) END)"
 
-/* Takes a snapshot at the clock's bucket when the last is older. In the current transaction;
- * nothing before the schema has the snapshots. */
+/* Whether a snapshot is due (the last is older than the clock's bucket): 1 yes, 0 no (or
+ * the schema has none), or an error. */
+int store_median_due(struct store *st);
+/* Takes the snapshots due since the last: one after each bucket with complaints, up to the
+ * clock's bucket. In the current transaction; nothing before the schema has the snapshots. */
 int store_median_extend(struct store *st);
 
 /* The median time to resolve of technique code's complaints created in [lo, hi), of which the

@@ -13,6 +13,7 @@
 
 #include "store_int.h"
 #include "store_median.h"
+#include "store_tx.h"
 #include "store_rollup.h"
 
 /* The complaints of a report: ?1 since, ?2 until, ?3 category or NULL, ?4 by agent. */
@@ -612,4 +613,16 @@ int store_report_techniques(struct store *st, int64_t now_ms, int64_t since_ms, 
 		}
 	}
 	return rc;
+}
+
+int store_report_snapshot(struct store *st)
+{
+	int rc = store_median_due(st);
+
+	if (rc <= 0)
+		return rc;
+	rc = store_tx_begin(st);
+	if (rc < 0)
+		return rc;
+	return store_tx_end(st, store_median_extend(st));
 }

@@ -40,6 +40,11 @@ void store_report_free(struct technique_stat *rows, size_t n);
 int store_report_techniques(struct store *st, int64_t now_ms, int64_t since_ms, int64_t until_ms,
                             const char *category, bool by_agent, struct technique_stat **out,
                             size_t *n);
+/* Takes the medians' snapshot of the times to resolve (store_median.h) when the clock has
+ * entered a new span of 64 hours since the last, in a transaction of its own; does nothing
+ * (and writes nothing) otherwise. Slow (it reads the times of the span): on the thread pool,
+ * as the daemon runs it every second. */
+int store_report_snapshot(struct store *st);
 /* The same computed over the complaints, their techniques, history and promises alone: what
  * the rollup must agree with (tests), reading every complaint of the period. */
 int store_report_techniques_direct(struct store *st, int64_t now_ms, int64_t since_ms,

@@ -8,7 +8,6 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
-#include "store_median.h"
 #include "store_rollup.h"
 #include "store_search.h"
 
@@ -36,8 +35,6 @@ int store_tx_end(struct store *st, int err)
 		err = store_search_sync(st);
 	if (err == 0 && !st->batch)
 		err = store_rollup_sweep(st);
-	if (err == 0 && !st->batch)
-		err = store_median_extend(st);
 	if (st->batch) {
 		char saved[STORE_ERRMSG_MAX];
 

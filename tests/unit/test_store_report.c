@@ -322,6 +322,38 @@ static void test_sr_backfill(void **state)
 	testhost_free(th);
 }
 
+/* The medians' snapshots taken again (as by a daemon that was down for a month) from the one
+ * before and the times since are the ones the triggers kept through the changes, the medians
+ * read with them stay exact, and nothing is taken when none is due. */
+static void test_sr_snapshot(void **state)
+{
+	static const char sig[] = "SELECT count(*) * 1000003 + sum(bucket * 7 + bin * 13 + n * 31)"
+	                          " FROM report_resolved_cum WHERE n <> 0";
+	int64_t now = store_now_ms(), snaps, kept, rows;
+	struct testhost *th = test_sr_seeded(now);
+
+	(void)state;
+	test_sr_changes(th, now);
+	snaps = test_sr_int(th, "SELECT count(*) FROM report_resolved_snap");
+	kept = test_sr_int(th, sig);
+	assert_true(snaps > 12); /* one after each span of 64 hours with complaints */
+	assert_int_equal(test_sr_int(th, "SELECT max(bucket) FROM report_resolved_snap"),
+	                 now / STORE_MEDIAN_WIDTH_MS);
+	test_sr_exec(th, "DELETE FROM report_resolved_cum WHERE bucket > (SELECT max(bucket) - 12"
+	                 " FROM report_resolved_snap);"
+	                 " DELETE FROM report_resolved_snap WHERE bucket > (SELECT max(bucket) - 12"
+	                 " FROM report_resolved_snap);");
+	assert_int_equal(store_report_snapshot(th->st), 0);
+	assert_int_equal(test_sr_int(th, "SELECT count(*) FROM report_resolved_snap"), snaps);
+	assert_int_equal(test_sr_int(th, sig), kept);
+	test_sr_compare_all(th, now);
+	/* Taken already: nothing more, nothing written. */
+	rows = test_sr_int(th, "SELECT count(*) FROM report_resolved_cum");
+	assert_int_equal(store_report_snapshot(th->st), 0);
+	assert_int_equal(test_sr_int(th, "SELECT count(*) FROM report_resolved_cum"), rows);
+	testhost_free(th);
+}
+
 /* The count under `complaint list --overdue`, read from the overdue promises, is the number of
  * complaints the list shows (which asks each complaint), with the other filters too, and
  * stops at its limit. */
@@ -384,6 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_sr_rollup_matches_rows),
 	    cmocka_unit_test(test_sr_rollup_follows_changes),
 	    cmocka_unit_test(test_sr_backfill),
+	    cmocka_unit_test(test_sr_snapshot),
 	    cmocka_unit_test(test_sr_overdue_count),
 	};
 
