@@ -417,9 +417,8 @@ static bool cmd_monitor_leave_key(char c)
 
 static void cmd_monitor_watch_stop(struct shell *sh, const char *why)
 {
-	shell_printf(sh, "\r\n\x1b[0m%s%s%s\n", T(sh, "[stopped watching", "[已停止查看"),
+	shell_printf(sh, "\r\n\x1b[0m%s%s%s]\n", T(sh, "[stopped watching", "[已停止查看"),
 		     why != NULL ? (shell_is_zh(sh) ? "：" : ": ") : "", why != NULL ? why : "");
-	shell_printf(sh, "]\n");
 	shell_cmd_done(sh, CMD_OK);
 }
 
