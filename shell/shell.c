@@ -92,7 +92,12 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 	}
 	/* Interactive: everything on the terminal, "\n" as "\r\n". */
 	for (i = 0; i < len; i++) {
-		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
+		const char *nl = memchr(s + i, '\n', len - i);
+
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - s);
+		if (i > 0 && s[i - 1] == '\r')
 			continue;
 		if (i > start)
 			shell_ack_out(sh, 1, s + start, i - start, NULL);

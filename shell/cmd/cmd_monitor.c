@@ -31,10 +31,39 @@ struct cmd_monitor_row {
 	size_t watchers, queued;
 };
 
+/* The rows' strings live in blocks of their own that never move (a floor of 10,000 sessions
+ * is one allocation per block, not eight per row). */
+#define CMD_MONITOR_BLOCK ((size_t)64 << 10)
+
 struct cmd_monitor_rows {
 	struct cmd_monitor_row *v;
 	size_t n, cap;
+	char **blocks;          /* each CMD_MONITOR_BLOCK bytes, or one string's when longer */
+	size_t nblocks, used;   /* bytes used of the last block */
 };
+
+/* A copy of s (NULL: "") in the rows' blocks. */
+static char *cmd_monitor_rows_dup(struct cmd_monitor_rows *rows, const char *s)
+{
+	size_t len = s != NULL ? strlen(s) + 1 : 1;
+	char *d;
+
+	if (rows->nblocks == 0 || rows->used + len > CMD_MONITOR_BLOCK) {
+		char **b = realloc(rows->blocks, (rows->nblocks + 1) * sizeof *b);
+
+		if (b == NULL)
+			abort();
+		rows->blocks = b;
+		b[rows->nblocks++] = xalloc_calloc(1, len > CMD_MONITOR_BLOCK ? len
+										: CMD_MONITOR_BLOCK);
+		rows->used = 0;
+	}
+	d = rows->blocks[rows->nblocks - 1] + rows->used;
+	memcpy(d, s != NULL ? s : "", len);
+	/* A string longer than a block has a block to itself: the next one starts anew. */
+	rows->used = len > CMD_MONITOR_BLOCK ? CMD_MONITOR_BLOCK : rows->used + len;
+	return d;
+}
 
 static void cmd_monitor_rows_add_cb(void *arg, const struct shell_session_info *si)
 {
@@ -50,13 +79,13 @@ static void cmd_monitor_rows_add_cb(void *arg, const struct shell_session_info *
 	r = &rows->v[rows->n++];
 	memset(r, 0, sizeof *r);
 	snprintf(r->id, sizeof r->id, "%s", si->id);
-	r->account = xalloc_strdup(si->account ? si->account : "");
-	r->display = xalloc_strdup(si->display ? si->display : "");
-	r->team = xalloc_strdup(si->team ? si->team : "");
-	r->transport = xalloc_strdup(si->transport ? si->transport : "");
-	r->peer = xalloc_strdup(si->peer ? si->peer : "");
-	r->doing = xalloc_strdup(si->doing ? si->doing : "");
-	r->watching = xalloc_strdup(si->watching ? si->watching : "");
+	r->account = cmd_monitor_rows_dup(rows, si->account);
+	r->display = cmd_monitor_rows_dup(rows, si->display);
+	r->team = cmd_monitor_rows_dup(rows, si->team);
+	r->transport = cmd_monitor_rows_dup(rows, si->transport);
+	r->peer = cmd_monitor_rows_dup(rows, si->peer);
+	r->doing = cmd_monitor_rows_dup(rows, si->doing);
+	r->watching = cmd_monitor_rows_dup(rows, si->watching);
 	r->role = si->role;
 	r->exec = si->exec;
 	r->login_ms = si->login_ms;
@@ -72,17 +101,9 @@ static void cmd_monitor_rows_free(struct cmd_monitor_rows *rows)
 {
 	size_t i;
 
-	for (i = 0; i < rows->n; i++) {
-		struct cmd_monitor_row *r = &rows->v[i];
-
-		free(r->account);
-		free(r->display);
-		free(r->team);
-		free(r->transport);
-		free(r->peer);
-		free(r->doing);
-		free(r->watching);
-	}
+	for (i = 0; i < rows->nblocks; i++)
+		free(rows->blocks[i]);
+	free(rows->blocks);
 	free(rows->v);
 	memset(rows, 0, sizeof *rows);
 }

@@ -15,6 +15,7 @@
 #                               [--seconds S] [--quick]
 #   defaults: build, 1,000 live sessions of which 50 watched, 10,000 held, 20 s per phase;
 #   --quick: 200 live, 20 watched, 1,000 held, 8 s. Run by scripts/bench; no root needed.
+#   MONITOR_BENCH_LOG=FILE keeps a copy of the daemon's log (its loop stalls name the command).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--held) HELD=$2; shift ;;
 	--seconds) SECS=$2; shift ;;
 	--quick) LIVE=200 WATCHED=20 HELD=1000 SECS=8 ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "monitor.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -137,10 +138,11 @@ for _ in $(seq 1 6000); do
 	sleep 0.1
 done
 grep 'sessions open in' "$tmp/hold.out" | sed 's/^/    /' >&2 || log "the hold never opened: $(cat "$tmp/hold.out")"
-python3 "$DRIVER" sessions --count 10 --sup "sup:$tmp/sup.key" -- "${ssh_opts[@]}" \
+python3 "$DRIVER" sessions --count 10 --sup "sup:$tmp/sup.key" --server-pid "$PD_PID" -- "${ssh_opts[@]}" \
 	>"$tmp/sessions.out" 2>>"$tmp/err" || log "sessions --json failed: $(cat "$tmp/err")"
 grep '^RESULT' "$tmp/sessions.out" >>"$tmp/results.txt" || true
 stall=$(grep -o 'loop stall: [0-9]* ms' "$tmp/daemon.log" | awk '{print $3}' | sort -n | tail -1)
+if [ -n "${MONITOR_BENCH_LOG:-}" ]; then cp "$tmp/daemon.log" "$MONITOR_BENCH_LOG"; fi
 kill "$BG" 2>/dev/null
 wait "$BG" 2>/dev/null || true
 BG=""
@@ -181,6 +183,7 @@ print(f"{'sessions --json, to its first bytes (' + sj.get('live', '?') + ' live)
       f"{f(sj,'first_p50_ms'):>8.2f} {f(sj,'first_p99_ms'):>8.2f} {'':>8}  <= 20")
 print(f"{'sessions --json, all ' + sj.get('bytes', '?') + ' bytes through ssh':<44} "
       f"{f(sj,'p50_ms'):>8.2f} {f(sj,'p99_ms'):>8.2f} {f(sj,'max_ms'):>8.2f}")
+print(f"{'sessions --json, service CPU per command':<44} {f(sj,'server_cpu_ms'):>8.1f}")
 ratio = f(wa, "p99_ms") / f(un, "p99_ms") if f(un, "p99_ms") > 0 else float("nan")
 print(f"rtt p99 ratio with/without watchers: {ratio:.2f} (goal <= 1.2); "
       f"markers missed by watchers: {mw.get('missed', '?')}; longest loop stall {stall} ms")

@@ -15,11 +15,13 @@ sessions: one supervisor session types `sessions --json` COUNT times (one at a t
   between) and times each from Enter to the document's first bytes (the service has listed and
   rendered every row by then) and to the next prompt (the whole document received).
   Prints: RESULT mode=sessions_json count=C live=L bytes=B first_p50_ms=… first_p99_ms=…
-  p50_ms=… p99_ms=… max_ms=…
+  p50_ms=… p99_ms=… max_ms=… server_cpu_ms=… (given --server-pid: the service's CPU time
+  per command, its whole cost on every thread whatever else loads the machine, which is the
+  idle held sessions' keepalives too: a few ms over the run)
 
 usage: monitorbench.py mirror --agents N --watchers W --rate R --go FILE --stop FILE
                               --agent USER:KEY --sup USER:KEY -- SSH_OPTIONS...
-       monitorbench.py sessions --count C --sup USER:KEY -- SSH_OPTIONS..."""
+       monitorbench.py sessions --count C --sup USER:KEY [--server-pid PID] -- SSH_OPTIONS..."""
 import argparse
 import fcntl
 import os
@@ -217,8 +219,19 @@ def run_mirror(a, ssh_opts):
              pct(echo, 99), missed))
 
 
+def cpu_ms(pid):
+    """The CPU time (user + system) process pid has used so far, in ms; 0 when unknown."""
+    if not pid:
+        return 0.0
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+
+
 def run_sessions(a, ssh_opts):
     s = open_all(ssh_opts, a.sup, 1)[0]
+    time.sleep(0.5)
+    cpu0 = cpu_ms(a.server_pid)
     times, first = [], []
     size = live = 0
     first_re = re.compile(rb'\[\{"session"')
@@ -234,14 +247,15 @@ def run_sessions(a, ssh_opts):
         size = len(s.buf)
         live = s.buf.count(b'"session":')
         time.sleep(0.2)
+    cpu = (cpu_ms(a.server_pid) - cpu0) / len(times)
     s.close()
     s.reap()
     # first_*: Enter to the document's first bytes (the rows collected and rendered: the
     # service's own part); p*: to the prompt after it (the whole document through ssh).
     print("RESULT mode=sessions_json count=%d live=%d bytes=%d first_p50_ms=%.2f "
-          "first_p99_ms=%.2f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
+          "first_p99_ms=%.2f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_ms=%.1f"
           % (len(times), live, size, pct(first, 50), pct(first, 99), pct(times, 50),
-             pct(times, 99), max(times)))
+             pct(times, 99), max(times), cpu))
 
 
 def main():
@@ -263,6 +277,7 @@ def main():
     s = sub.add_parser("sessions")
     s.add_argument("--count", type=int, default=10)
     s.add_argument("--sup", required=True)
+    s.add_argument("--server-pid", type=int, default=0)
     a = p.parse_args(argv)
     if a.mode == "mirror":
         run_mirror(a, ssh_opts)
