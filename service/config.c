@@ -97,6 +97,11 @@ void config_free(struct config *cfg)
 	free(cfg->telnet_addr);
 	free(cfg->record_dir);
 	free(cfg->trusted);
+	for (size_t i = 0; i < cfg->nmonitor_teams; i++) {
+		free(cfg->monitor_teams[i].supervisor);
+		free(cfg->monitor_teams[i].teams);
+	}
+	free(cfg->monitor_teams);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -264,6 +269,87 @@ static const struct config_size_key config_sizes[] = {
 	CONFIG_SIZE("record", "max_bytes", record_max_bytes, 4096, SIZE_MAX),
 };
 
+/* An account name in a team list: 1..64 bytes, no space, comma, control byte or '='. */
+static bool config_team_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 64)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == ',' || c == '=' || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* [monitor] teams.SUPERVISOR = TEAM, TEAM (a later line for the same supervisor replaces
+ * the earlier one). 0, or -1 with the first bad name in bad. */
+static int config_team_scope(struct config *cfg, const char *supervisor, const char *value,
+			     char *bad, size_t badlen)
+{
+	struct buf list;
+	const char *p = value;
+	size_t i;
+
+	bad[0] = '\0';
+	if (!config_team_name_ok(supervisor, strlen(supervisor))) {
+		snprintf(bad, badlen, "%s", supervisor);
+		return -1;
+	}
+	buf_init(&list);
+	while (*p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (!config_team_name_ok(p, len)) {
+			snprintf(bad, badlen, "%.*s", (int)(len < 64 ? len : 64), p);
+			buf_free(&list);
+			return -1;
+		}
+		if (list.len > 0)
+			buf_putc(&list, ',');
+		buf_append(&list, p, len);
+		if (end == NULL)
+			break;
+		p = end + 1;
+		if (*p == '\0') {
+			buf_free(&list);
+			return -1; /* a trailing comma: an empty name */
+		}
+	}
+	if (list.len == 0) {
+		buf_free(&list);
+		return -1;
+	}
+	for (i = 0; i < cfg->nmonitor_teams; i++)
+		if (strcmp(cfg->monitor_teams[i].supervisor, supervisor) == 0)
+			break;
+	if (i == cfg->nmonitor_teams) {
+		struct config_team_scope *v =
+		    realloc(cfg->monitor_teams, (i + 1) * sizeof *cfg->monitor_teams);
+
+		if (v == NULL)
+			abort();
+		cfg->monitor_teams = v;
+		cfg->monitor_teams[i].supervisor = xalloc_strdup(supervisor);
+		cfg->monitor_teams[i].teams = NULL;
+		cfg->nmonitor_teams++;
+	}
+	free(cfg->monitor_teams[i].teams);
+	cfg->monitor_teams[i].teams = xalloc_strdup(buf_cstr(&list));
+	buf_free(&list);
+	return 0;
+}
+
 static int config_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_parse *p = user;
@@ -360,6 +446,18 @@ static int config_handler(void *user, const char *section, const char *name, con
 					       "team's sessions) or all, not \"%s\"",
 					       value);
 		cfg->monitor_scope_all = strcmp(value, "all") == 0;
+		return 1;
+	}
+	if (!strcmp(section, "monitor") && !strncmp(name, "teams.", 6)) {
+		char bad[80];
+
+		if (config_team_scope(cfg, name + 6, value, bad, sizeof bad) < 0)
+			return buf_first_error(&p->err,
+					       "%s must name accounts whose teams that supervisor "
+					       "also acts on, comma-separated (teams.sup1 = sup2, "
+					       "night)%s%s%s",
+					       name, bad[0] != '\0' ? ": \"" : "", bad,
+					       bad[0] != '\0' ? "\" is not an account name" : "");
 		return 1;
 	}
 	if (!strcmp(section, "monitor") && !strcmp(name, "notify")) {

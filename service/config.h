@@ -88,6 +88,10 @@ struct config {
 	bool monitor_scope_all;   /* [monitor] scope = team | all: whose sessions supervisors
 				   * watch, whisper to and end: their team's (accounts made with
 				   * --team NAME) or every one (team) */
+	struct config_team_scope *monitor_teams; /* [monitor] teams.SUPERVISOR = TEAM, TEAM:
+						  * the teams a supervisor acts on beyond
+						  * their own (owned; NULL when none) */
+	size_t nmonitor_teams;
 	bool monitor_notify;      /* [monitor] notify: the agent is told when watched (true) */
 	size_t monitor_scrollback; /* [monitor] scrollback, bytes of each terminal's recent output
 				    * shown to a watcher joining (16K; 0: none) */
@@ -109,6 +113,13 @@ struct config {
 				  * many events came since the last seal (1000) */
 	int audit_seal_interval_s; /* [audit] seal_interval: and at least this often, in seconds,
 				    * when any came (300) */
+};
+
+/* [monitor] teams.SUPERVISOR = TEAM, TEAM: a supervisor's scope widened to other teams (a
+ * team is named after its supervisor's account: accounts made with --team NAME). */
+struct config_team_scope {
+	char *supervisor; /* the supervisor's account */
+	char *teams;      /* the team names, comma-separated without spaces ("sup2,night") */
 };
 
 /* Loads path (defaults first, then the file). On error returns -1 and sets *err to a malloc'd

@@ -21,24 +21,99 @@ struct monitor_watch {
 	uint64_t skipping_bytes;    /* skipped since it fell behind this time */
 };
 
+static void monitor_teams_free(struct monitor *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nteams; i++) {
+		free(m->teams[i].supervisor);
+		free(m->teams[i].teams);
+	}
+	free(m->teams);
+	m->teams = NULL;
+	m->nteams = 0;
+}
+
+/* The policy, with a copy of its team lists of our own. */
+static void monitor_policy_copy(struct monitor *m, const struct monitor_policy *p)
+{
+	size_t i;
+
+	monitor_teams_free(m);
+	m->policy = *p;
+	if (p->nteams > 0) {
+		m->teams = xalloc_calloc(p->nteams, sizeof *m->teams);
+		for (i = 0; i < p->nteams; i++) {
+			m->teams[i].supervisor = xalloc_strdup(p->teams[i].supervisor);
+			m->teams[i].teams = xalloc_strdup(p->teams[i].teams);
+		}
+		m->nteams = p->nteams;
+	}
+	m->policy.teams = m->teams;
+	m->policy.nteams = m->nteams;
+}
+
 void monitor_init(struct monitor *m, struct store *store, const struct monitor_policy *p,
 		  int64_t (*now_ms)(void))
 {
 	memset(m, 0, sizeof *m);
 	m->store = store;
-	m->policy = *p;
+	monitor_policy_copy(m, p);
 	m->now_ms = now_ms;
 }
 
 void monitor_set_policy(struct monitor *m, const struct monitor_policy *p)
 {
-	m->policy = *p;
+	struct monitor_tap *t;
+
+	monitor_policy_copy(m, p);
+	for (t = m->taps; t != NULL; t = t->next)
+		if (t->nwatchers > 0)
+			t->ops->watched(t->owner, p->notify ? t->nwatchers : 0);
 }
 
 void monitor_close(struct monitor *m)
 {
 	while (m->taps != NULL)
 		monitor_tap_remove(m->taps);
+	monitor_teams_free(m);
+}
+
+/* Is team one of the comma-separated names of list? */
+static bool monitor_list_has(const char *list, const char *team)
+{
+	size_t n = strlen(team);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, ',');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && memcmp(p, team, n) == 0)
+			return true;
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return false;
+}
+
+bool monitor_in_scope(const struct monitor *m, const struct monitor_tap *actor, const char *team)
+{
+	size_t i;
+
+	if (actor->role == ROLE_ADMIN)
+		return true;
+	if (actor->role != ROLE_SUPERVISOR)
+		return false;
+	if (m->policy.scope_all)
+		return true;
+	if (team == NULL || team[0] == '\0')
+		return false;
+	if (strcmp(team, actor->account) == 0)
+		return true;
+	for (i = 0; i < m->nteams; i++)
+		if (strcmp(m->teams[i].supervisor, actor->account) == 0)
+			return monitor_list_has(m->teams[i].teams, team);
+	return false;
 }
 
 /* The name of a tap for another person's screen: "display (account)", sanitized. */
@@ -123,6 +198,7 @@ static void monitor_watch_end(struct monitor_watch *w, bool tell_watcher, const 
 	if (target->m->policy.notify && why_en == NULL) {
 		struct buf en, zh;
 
+		target->ops->watched(target->owner, target->nwatchers);
 		buf_init(&en);
 		buf_init(&zh);
 		buf_printf(&en, "%s ", role_label((enum role)watcher->role, "en"));
@@ -429,6 +505,7 @@ int monitor_watch(struct monitor_tap *watcher, struct monitor_tap *target)
 	if (watcher->m->policy.notify) {
 		struct buf en, zh;
 
+		target->ops->watched(target->owner, target->nwatchers);
 		buf_init(&en);
 		buf_init(&zh);
 		buf_printf(&en, "%s ", role_label((enum role)watcher->role, "en"));

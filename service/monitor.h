@@ -19,9 +19,17 @@
 struct store;
 struct monitor_watch;
 
+/* teams.SUPERVISOR = TEAM, TEAM: the teams a supervisor acts on beyond their own. */
+struct monitor_scope {
+	char *supervisor; /* the supervisor's account */
+	char *teams;      /* team names, comma-separated without spaces */
+};
+
 /* The site's policy ([monitor] in etc/propdesk.conf). */
 struct monitor_policy {
 	bool scope_all;      /* scope = all: supervisors act on every session (team: their own) */
+	const struct monitor_scope *teams; /* borrowed: the monitor keeps a copy */
+	size_t nteams;
 	bool notify;         /* a watched session is told when a watch starts and stops */
 	size_t scrollback;   /* bytes of each terminal session's recent output kept (0: none) */
 	size_t watch_buffer; /* bytes queued for one watcher before it skips ahead */
@@ -45,6 +53,9 @@ struct monitor_tap_ops {
 	void (*kick)(void *owner, const char *from, const char *text);
 	/* The live part of the owner's info: idle_ms, cols, rows, doing (into doing, n bytes). */
 	void (*info)(void *owner, struct shell_session_info *si, char *doing, size_t n);
+	/* How many watch the owner's session now, told when the policy tells the watched (0
+	 * also when a reload makes observation silent): its prompt shows it is watched. */
+	void (*watched)(void *owner, size_t nwatchers);
 	/* The watch the owner runs was ended from the other side, why in its language. */
 	void (*watch_ended)(void *owner, const char *en, const char *zh);
 };
@@ -80,7 +91,9 @@ struct monitor_tap {
 
 struct monitor {
 	struct store *store;  /* where observations are audited (NULL: not audited, tests) */
-	struct monitor_policy policy;
+	struct monitor_policy policy; /* its teams point to the copy below */
+	struct monitor_scope *teams;  /* owned */
+	size_t nteams;
 	struct monitor_tap *taps;
 	size_t ntaps;
 	int64_t (*now_ms)(void); /* wall clock */
@@ -89,9 +102,9 @@ struct monitor {
 void monitor_init(struct monitor *m, struct store *store, const struct monitor_policy *p,
 		  int64_t (*now_ms)(void));
 /* A reload: the new policy applies from now on (the scrollback of taps already made keeps
- * its size). */
+ * its size; watched sessions are told their watchers again, none when it is silent now). */
 void monitor_set_policy(struct monitor *m, const struct monitor_policy *p);
-/* Every tap must be removed before (nothing to free otherwise). */
+/* Every tap must be removed before (the policy's copy is freed). */
 void monitor_close(struct monitor *m);
 
 void monitor_tap_add(struct monitor *m, struct monitor_tap *t, const struct monitor_tap_params *p,
@@ -110,6 +123,11 @@ void monitor_withheld(struct monitor_tap *t, const char *what);
 void monitor_drained(struct monitor_tap *t);
 /* The owner's terminal size changed; watchers with a smaller terminal are told. */
 void monitor_resize(struct monitor_tap *t, int cols, int rows);
+
+/* May actor act on (watch, whisper to, end) a session of team ("" none)? Admins on any;
+ * supervisors on their own team's (named after them), every one's with scope = all, and the
+ * teams the site lists for them (teams.NAME); nobody else. */
+bool monitor_in_scope(const struct monitor *m, const struct monitor_tap *actor, const char *team);
 
 /* The live tap named id, or NULL. */
 struct monitor_tap *monitor_find(struct monitor *m, const char *id);

@@ -83,10 +83,23 @@ static void server_limits_params(const struct config *cfg, struct addrlimit_para
 	p->addr_decay_ms = (int64_t)cfg->addr_decay_s * 1000;
 }
 
-/* The monitoring policy, from the running configuration. */
+/* The monitoring policy, from the running configuration; its team lists point into cfg, in
+ * an array the caller frees (p->teams) once the monitor has copied them. */
 static void server_monitor_policy(const struct config *cfg, struct monitor_policy *p)
 {
+	struct monitor_scope *teams = NULL;
+	size_t i;
+
 	memset(p, 0, sizeof *p);
+	if (cfg->nmonitor_teams > 0) {
+		teams = xalloc_calloc(cfg->nmonitor_teams, sizeof *teams);
+		for (i = 0; i < cfg->nmonitor_teams; i++) {
+			teams[i].supervisor = cfg->monitor_teams[i].supervisor;
+			teams[i].teams = cfg->monitor_teams[i].teams;
+		}
+	}
+	p->teams = teams;
+	p->nteams = cfg->nmonitor_teams;
 	p->scope_all = cfg->monitor_scope_all;
 	p->notify = cfg->monitor_notify;
 	p->scrollback = cfg->monitor_scrollback;
@@ -486,6 +499,7 @@ int server_reload(struct server *srv)
 
 		server_monitor_policy(&srv->cfg, &mp);
 		monitor_set_policy(&srv->monitor, &mp);
+		free((void *)mp.teams);
 	}
 	loopwatch_set_threshold(&srv->watch, (unsigned)srv->cfg.stall_warn_ms);
 	budget_set_limit(&srv->stdin_budget, srv->cfg.stdin_budget, (size_t)srv->cfg.stdin_waiting,
@@ -840,6 +854,7 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 
 		server_monitor_policy(&srv.cfg, &mp);
 		monitor_init(&srv.monitor, srv.store, &mp, store_now_ms);
+		free((void *)mp.teams);
 	}
 	{
 		struct auth_host ah;

@@ -454,6 +454,8 @@ static int session_mon_kick(void *ctx, const char *id, const char *reason)
 	to = t->owner;
 	if (to->detached || to->ended)
 		return SHELL_MONITOR_ENOENT;
+	if (!monitor_in_scope(session_monitor_of(s), &s->tap, t->team))
+		return SHELL_MONITOR_EPERM;
 	if (strcmp(shell_lang(to->shell), "zh") == 0)
 		snprintf(text, sizeof text, "您的会话已被 %s 结束：%s", s->user, reason);
 	else
@@ -472,6 +474,8 @@ static int session_mon_watch(void *ctx, const char *id)
 
 	if (t == NULL)
 		return SHELL_MONITOR_ENOENT;
+	if (!monitor_in_scope(session_monitor_of(s), &s->tap, t->team))
+		return SHELL_MONITOR_EPERM;
 	return monitor_watch(&s->tap, t);
 }
 
@@ -499,11 +503,11 @@ static bool session_mon_whisperer(void *ctx, char *out, size_t n)
 	return true;
 }
 
-static bool session_mon_scope_all(void *ctx)
+static bool session_mon_scope_has(void *ctx, const char *team)
 {
 	struct session *s = ctx;
 
-	return session_monitor_of(s)->policy.scope_all;
+	return monitor_in_scope(session_monitor_of(s), &s->tap, team);
 }
 
 static const struct shell_monitor session_shell_monitor = {
@@ -516,7 +520,7 @@ static const struct shell_monitor session_shell_monitor = {
     .unwatch = session_mon_unwatch,
     .watchers = session_mon_watchers,
     .whisperer = session_mon_whisperer,
-    .scope_all = session_mon_scope_all,
+    .scope_has = session_mon_scope_has,
 };
 
 /* The monitor's side: this session as a watcher, and as the one watched. */
@@ -527,6 +531,9 @@ static void session_tap_mirror(void *owner, const char *buf, size_t len)
 	if (s->detached || s->ended || len == 0)
 		return;
 	buf_append(&s->out[1], buf, len);
+	/* The watcher's recording holds what its terminal showed: the mirror too, so replaying
+	 * a supervisor's session shows what they saw. */
+	record_output(s->rec, buf, len);
 	s->ops->kick(s->tctx);
 }
 
@@ -570,6 +577,15 @@ static void session_tap_info(void *owner, struct shell_session_info *si, char *d
 		shell_activity(s->shell, doing, n);
 }
 
+static void session_tap_watched(void *owner, size_t nwatchers)
+{
+	struct session *s = owner;
+
+	if (s->detached || s->ended)
+		return;
+	shell_set_watched(s->shell, nwatchers > 0);
+}
+
 static void session_tap_watch_ended(void *owner, const char *en, const char *zh)
 {
 	struct session *s = owner;
@@ -587,6 +603,7 @@ static const struct monitor_tap_ops session_tap_ops = {
     .notice = session_tap_notice,
     .kick = session_tap_kick,
     .info = session_tap_info,
+    .watched = session_tap_watched,
     .watch_ended = session_tap_watch_ended,
 };
 

@@ -64,6 +64,7 @@ typedef void (*shell_session_fn)(void *arg, const struct shell_session_info *si)
 #define SHELL_MONITOR_ESELF (-3)   /* a session cannot watch itself */
 #define SHELL_MONITOR_EBUSY (-4)   /* this session watches one already */
 #define SHELL_MONITOR_ENOTTY (-5)  /* the session has no terminal (exec) */
+#define SHELL_MONITOR_EPERM (-6)   /* out of the caller's scope */
 
 /* Live monitoring, an optional capability of the daemon (NULL in hosts without live
  * sessions). ctx is shell_host.ctx: the calling session. Scope (who may act on whom) is the
@@ -88,8 +89,10 @@ struct shell_monitor {
 	size_t (*watchers)(void *ctx, shell_session_fn each, void *arg);
 	/* The session that last whispered to the caller, into out (n bytes); false when none. */
 	bool (*whisperer)(void *ctx, char *out, size_t n);
-	/* The site's policy ([monitor] in etc/propdesk.conf). */
-	bool (*scope_all)(void *ctx); /* supervisors act on every session, not only their team's */
+	/* The site's policy ([monitor] in etc/propdesk.conf): may the caller, a supervisor, act
+	 * on the sessions of team ("" none) beyond its own team's (scope = all, or team listed in
+	 * teams.CALLER)? The host refuses watch and kick out of scope too (SHELL_MONITOR_EPERM). */
+	bool (*scope_has)(void *ctx, const char *team);
 };
 
 struct shell_host {

@@ -91,7 +91,12 @@ void shell_write(struct shell *sh, int stream, const char *s, size_t len)
 	}
 	/* Interactive: everything on the terminal, "\n" as "\r\n". */
 	for (i = 0; i < len; i++) {
-		if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r'))
+		const char *nl = memchr(s + i, '\n', len - i);
+
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - s);
+		if (i > 0 && s[i - 1] == '\r')
 			continue;
 		if (i > start)
 			shell_ack_out(sh, 1, s + start, i - start, NULL);
@@ -535,21 +540,54 @@ static int shell_cmd_execute(struct shell *sh)
 
 /* --- the prompt ------------------------------------------------------------------------- */
 
-static void shell_prompt(struct shell *sh)
+/* The command prompt, with the marker of a watched session in front while someone watches. */
+static void shell_prompt_text(const struct shell *sh, struct buf *p)
 {
-	struct buf p, name;
+	struct buf name;
 
-	buf_init(&p);
 	buf_init(&name);
 	shell_clean(&name, sh->user.name);
+	if (sh->watched)
+		buf_printf(p, sh->opts.color ? "\x1b[1;33m%s\x1b[0m " : "%s ",
+			   T(sh, "[watched]", "[被监看]"));
 	if (sh->opts.color)
-		buf_printf(&p, "\x1b[1;32mpropdesk\x1b[0m:\x1b[1;34m%s\x1b[0m> ", buf_cstr(&name));
+		buf_printf(p, "\x1b[1;32mpropdesk\x1b[0m:\x1b[1;34m%s\x1b[0m> ", buf_cstr(&name));
 	else
-		buf_printf(&p, "propdesk:%s> ", buf_cstr(&name));
+		buf_printf(p, "propdesk:%s> ", buf_cstr(&name));
+	buf_free(&name);
+}
+
+static void shell_prompt(struct shell *sh)
+{
+	struct buf p;
+
+	buf_init(&p);
+	shell_prompt_text(sh, &p);
 	lineedit_start(sh->le, p.data, false, &sh->tmp);
+	sh->at_prompt = true;
 	shell_write_raw(sh, &sh->tmp);
 	buf_free(&p);
-	buf_free(&name);
+}
+
+void shell_set_watched(struct shell *sh, bool watched)
+{
+	struct buf p;
+
+	if (sh->watched == watched)
+		return;
+	sh->watched = watched;
+	/* At the command prompt the marker comes and goes at once, the line being typed kept;
+	 * otherwise (a command, a form, a watch of its own) the next prompt shows it. */
+	if (sh->exited || !sh->interactive || !sh->at_prompt || sh->running ||
+	    sh->keys_next != NULL || sh->in_login)
+		return;
+	shell_ack_turn(sh);
+	buf_init(&p);
+	shell_prompt_text(sh, &p);
+	lineedit_set_prompt(sh->le, p.data, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	buf_free(&p);
+	shell_ack_sync(sh);
 }
 
 static void shell_greet(struct shell *sh)
@@ -811,6 +849,7 @@ int shell_read_line(struct shell *sh, const char *prompt, bool secret, shell_lin
 {
 	sh->line_next = next;
 	lineedit_start(sh->le, prompt, secret, &sh->tmp);
+	sh->at_prompt = false;
 	shell_write_raw(sh, &sh->tmp);
 	return CMD_PENDING;
 }

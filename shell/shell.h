@@ -67,6 +67,10 @@ void shell_kick(struct shell *sh, const char *from, const char *text);
 /* The session this shell watches (shell_monitor.watch) has ended, or the host stopped the
  * watch: the watch command ends, saying why. Nothing when the shell is not watching. */
 void shell_watch_ended(struct shell *sh, const char *why);
+/* Someone watches this session now (watched), or nobody any more, where the site's policy
+ * tells the agent: the command prompt shows "[watched]" ("[被监看]") in front while watched,
+ * drawn again at once with the line being typed intact. */
+void shell_set_watched(struct shell *sh, bool watched);
 /* What the session is doing now, into out (n bytes, NUL-terminated): the running command
  * and a guided form's step ("complaint new: techniques"), or "" at the prompt. */
 void shell_activity(const struct shell *sh, char *out, size_t n);

@@ -68,6 +68,8 @@ struct shell {
 	shell_keys_fn keys_next;     /* a command takes the keys (shell_take_keys) */
 	shell_keys_end_fn keys_end;
 	const char *step;            /* the running form's step (its static key), or NULL */
+	bool watched;                /* someone watches this session (the prompt says so) */
+	bool at_prompt;              /* the line being edited is the command prompt's */
 };
 
 /* The session language. */

@@ -1016,3 +1016,19 @@ void lineedit_redraw(struct lineedit *le, struct buf *out)
 	if (le->editing)
 		lineedit_draw(le, out);
 }
+
+void lineedit_set_prompt(struct lineedit *le, const char *prompt, struct buf *out)
+{
+	char *p = strdup(prompt ? prompt : "");
+
+	if (p == NULL)
+		abort();
+	free(le->prompt);
+	le->prompt = p;
+	le->prompt_cols = utf8_width(p, strlen(p));
+	if (le->editing) {
+		/* A shorter prompt leaves the old one's tail: the line is cleared first. */
+		buf_puts(out, "\r\x1b[K");
+		lineedit_draw(le, out);
+	}
+}

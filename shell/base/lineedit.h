@@ -64,5 +64,9 @@ void lineedit_history_add(struct lineedit *le, const char *line);
 void lineedit_hide(struct lineedit *le, struct buf *out);
 /* ...and draws prompt and line again. */
 void lineedit_redraw(struct lineedit *le, struct buf *out);
+/* Replaces the prompt of the line being edited (or of the next lineedit_feed's restart) and,
+ * while a line is being edited, draws prompt and line again: the text and the cursor's place
+ * in it are kept. */
+void lineedit_set_prompt(struct lineedit *le, const char *prompt, struct buf *out);
 
 #endif

@@ -31,10 +31,39 @@ struct cmd_monitor_row {
 	size_t watchers, queued;
 };
 
+/* The rows' strings live in blocks of their own that never move (a floor of 10,000 sessions
+ * is one allocation per block, not eight per row). */
+#define CMD_MONITOR_BLOCK ((size_t)64 << 10)
+
 struct cmd_monitor_rows {
 	struct cmd_monitor_row *v;
 	size_t n, cap;
+	char **blocks;          /* each CMD_MONITOR_BLOCK bytes, or one string's when longer */
+	size_t nblocks, used;   /* bytes used of the last block */
 };
+
+/* A copy of s (NULL: "") in the rows' blocks. */
+static char *cmd_monitor_rows_dup(struct cmd_monitor_rows *rows, const char *s)
+{
+	size_t len = s != NULL ? strlen(s) + 1 : 1;
+	char *d;
+
+	if (rows->nblocks == 0 || rows->used + len > CMD_MONITOR_BLOCK) {
+		char **b = realloc(rows->blocks, (rows->nblocks + 1) * sizeof *b);
+
+		if (b == NULL)
+			abort();
+		rows->blocks = b;
+		b[rows->nblocks++] = xalloc_calloc(1, len > CMD_MONITOR_BLOCK ? len
+										: CMD_MONITOR_BLOCK);
+		rows->used = 0;
+	}
+	d = rows->blocks[rows->nblocks - 1] + rows->used;
+	memcpy(d, s != NULL ? s : "", len);
+	/* A string longer than a block has a block to itself: the next one starts anew. */
+	rows->used = len > CMD_MONITOR_BLOCK ? CMD_MONITOR_BLOCK : rows->used + len;
+	return d;
+}
 
 static void cmd_monitor_rows_add_cb(void *arg, const struct shell_session_info *si)
 {
@@ -50,13 +79,13 @@ static void cmd_monitor_rows_add_cb(void *arg, const struct shell_session_info *
 	r = &rows->v[rows->n++];
 	memset(r, 0, sizeof *r);
 	snprintf(r->id, sizeof r->id, "%s", si->id);
-	r->account = xalloc_strdup(si->account ? si->account : "");
-	r->display = xalloc_strdup(si->display ? si->display : "");
-	r->team = xalloc_strdup(si->team ? si->team : "");
-	r->transport = xalloc_strdup(si->transport ? si->transport : "");
-	r->peer = xalloc_strdup(si->peer ? si->peer : "");
-	r->doing = xalloc_strdup(si->doing ? si->doing : "");
-	r->watching = xalloc_strdup(si->watching ? si->watching : "");
+	r->account = cmd_monitor_rows_dup(rows, si->account);
+	r->display = cmd_monitor_rows_dup(rows, si->display);
+	r->team = cmd_monitor_rows_dup(rows, si->team);
+	r->transport = cmd_monitor_rows_dup(rows, si->transport);
+	r->peer = cmd_monitor_rows_dup(rows, si->peer);
+	r->doing = cmd_monitor_rows_dup(rows, si->doing);
+	r->watching = cmd_monitor_rows_dup(rows, si->watching);
 	r->role = si->role;
 	r->exec = si->exec;
 	r->login_ms = si->login_ms;
@@ -72,17 +101,9 @@ static void cmd_monitor_rows_free(struct cmd_monitor_rows *rows)
 {
 	size_t i;
 
-	for (i = 0; i < rows->n; i++) {
-		struct cmd_monitor_row *r = &rows->v[i];
-
-		free(r->account);
-		free(r->display);
-		free(r->team);
-		free(r->transport);
-		free(r->peer);
-		free(r->doing);
-		free(r->watching);
-	}
+	for (i = 0; i < rows->nblocks; i++)
+		free(rows->blocks[i]);
+	free(rows->blocks);
 	free(rows->v);
 	memset(rows, 0, sizeof *rows);
 }
@@ -113,9 +134,9 @@ static bool cmd_monitor_in_scope(struct shell *sh, const struct cmd_monitor_row 
 		return true;
 	if (sh->user.role != ROLE_SUPERVISOR)
 		return false;
-	if (sh->host.monitor->scope_all(sh->host.ctx))
+	if (r->team[0] != '\0' && strcmp(r->team, sh->user.name) == 0)
 		return true;
-	return r->team[0] != '\0' && strcmp(r->team, sh->user.name) == 0;
+	return sh->host.monitor->scope_has(sh->host.ctx, r->team);
 }
 
 static void cmd_monitor_out_of_scope(struct shell *sh, const struct cmd_monitor_row *r)
@@ -127,9 +148,10 @@ static void cmd_monitor_out_of_scope(struct shell *sh, const struct cmd_monitor_
 	shell_errorf(sh,
 		     T(sh,
 		       "%s is not in your team: supervisors act on their own team's sessions "
-		       "(accounts made with --team %s); ask an admin, or see [monitor] scope",
-		       "%s 不在您的班组：主管只能操作本班组的会话（用 --team %s 建立的账号）；"
-		       "请联系管理员，或参见 [monitor] scope"),
+		       "(accounts made with --team %s) and the teams the site gives them; ask an "
+		       "admin, or see [monitor] scope and teams.NAME",
+		       "%s 不在您的班组：主管只能操作本班组（用 --team %s 建立的账号）及站点"
+		       "另行授权班组的会话；请联系管理员，或参见 [monitor] scope 与 teams.NAME"),
 		     buf_cstr(&w), sh->user.name);
 	buf_free(&w);
 }
@@ -416,9 +438,8 @@ static bool cmd_monitor_leave_key(char c)
 
 static void cmd_monitor_watch_stop(struct shell *sh, const char *why)
 {
-	shell_printf(sh, "\r\n\x1b[0m%s%s%s\n", T(sh, "[stopped watching", "[已停止查看"),
+	shell_printf(sh, "\r\n\x1b[0m%s%s%s]\n", T(sh, "[stopped watching", "[已停止查看"),
 		     why != NULL ? (shell_is_zh(sh) ? "：" : ": ") : "", why != NULL ? why : "");
-	shell_printf(sh, "]\n");
 	shell_cmd_done(sh, CMD_OK);
 }
 
@@ -496,6 +517,8 @@ static int cmd_monitor_watch(struct shell *sh, struct args *a)
 							      "该会话是无终端的单条命令，无法查看")
 			     : rc == SHELL_MONITOR_EBUSY  ? T(sh, "you are watching a session already",
 							      "您已经在查看一个会话")
+			     : rc == SHELL_MONITOR_EPERM  ? T(sh, "that session is out of your scope",
+							      "该会话不在您的权限范围内")
 							  : T(sh, "that session has just ended",
 							      "该会话刚刚结束"));
 		return CMD_ERROR;
@@ -605,70 +628,98 @@ static int cmd_monitor_broadcast(struct shell *sh, struct args *a)
 
 /* --- kick -------------------------------------------------------------------------------- */
 
-static int cmd_monitor_kick(struct shell *sh, struct args *a)
+/* Ends the live session r (audited before it takes effect: a kick that cannot be recorded
+ * does not happen). 0, or an exit status after saying why. */
+static int cmd_monitor_kick_one(struct shell *sh, const struct cmd_monitor_row *r,
+				const char *reason)
 {
-	const struct shell_monitor *m = cmd_monitor_host(sh);
-	struct cmd_monitor_rows rows;
-	struct cmd_monitor_row *r;
-	const char *reason = args_get(a, "reason");
+	const struct shell_monitor *m = sh->host.monitor;
 	struct audit_ctx ctx;
-	struct buf detail;
+	struct buf detail, w;
 	int rc;
 
-	if (m == NULL)
-		return CMD_ERROR;
-	if (!cmd_monitor_text_ok(sh, "--reason", reason))
-		return CMD_USAGE;
-	memset(&rows, 0, sizeof rows);
-	if (m->get(sh->host.ctx, a->pos[0], cmd_monitor_rows_add_cb, &rows) < 0) {
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, a->pos[0]);
-		shell_errorf(sh, T(sh, "no live session %s (see sessions)", "没有在线会话 %s（参见 sessions）"),
-			     buf_cstr(&w));
-		buf_free(&w);
-		return CMD_ERROR;
-	}
-	r = &rows.v[0];
-	if (strcmp(r->id, sh->opts.session_id) == 0) {
-		shell_errorf(sh, "%s", T(sh, "that is your own session: use quit", "这是您自己的会话：请用 quit"));
-		cmd_monitor_rows_free(&rows);
-		return CMD_USAGE;
-	}
-	if (!cmd_monitor_in_scope(sh, r)) {
-		cmd_monitor_out_of_scope(sh, r);
-		cmd_monitor_rows_free(&rows);
-		return CMD_DENIED;
-	}
-	/* Audited before it takes effect: a kick that cannot be recorded does not happen. */
 	buf_init(&detail);
 	buf_printf(&detail, "ended the session of %s: %s", r->account, reason);
 	shell_audit_ctx(sh, &ctx);
 	rc = store_audit(sh->host.store, &ctx, "session.kick", r->id, buf_cstr(&detail));
 	buf_free(&detail);
-	if (rc < 0) {
-		cmd_monitor_rows_free(&rows);
+	if (rc < 0)
 		return shell_store_error(sh, rc);
-	}
 	rc = m->kick(sh->host.ctx, r->id, reason);
-	if (rc < 0) {
-		shell_errorf(sh, "%s", T(sh, "that session has just ended", "该会话刚刚结束"));
-		cmd_monitor_rows_free(&rows);
-		return CMD_ERROR;
+	if (rc == SHELL_MONITOR_EPERM) {
+		cmd_monitor_out_of_scope(sh, r);
+		return CMD_DENIED;
 	}
-	{
-		struct buf w;
-
-		buf_init(&w);
-		shell_clean(&w, r->account);
+	buf_init(&w);
+	shell_clean(&w, r->account);
+	if (rc < 0)
+		shell_printf(sh, T(sh, "session %s of %s had ended already\n",
+				   "%s 的会话 %s 已经结束\n"),
+			     shell_is_zh(sh) ? buf_cstr(&w) : r->id,
+			     shell_is_zh(sh) ? r->id : buf_cstr(&w));
+	else
 		shell_printf(sh, T(sh, "session %s of %s ended\n", "已结束 %s 的会话 %s\n"),
 			     shell_is_zh(sh) ? buf_cstr(&w) : r->id,
 			     shell_is_zh(sh) ? r->id : buf_cstr(&w));
-		buf_free(&w);
+	buf_free(&w);
+	return rc < 0 ? CMD_ERROR : CMD_OK;
+}
+
+/* kick SESSION|ACCOUNT --reason TEXT: a session, or every live session of an account (its
+ * exec commands too), all in scope or none; the caller's own session is never one of them. */
+static int cmd_monitor_kick(struct shell *sh, struct args *a)
+{
+	const struct shell_monitor *m = cmd_monitor_host(sh);
+	struct cmd_monitor_rows rows;
+	const char *reason = args_get(a, "reason");
+	size_t i, ended = 0, own = 0;
+	int rc = CMD_OK;
+
+	if (m == NULL)
+		return CMD_ERROR;
+	if (!cmd_monitor_text_ok(sh, "--reason", reason))
+		return CMD_USAGE;
+	if (cmd_monitor_find(sh, a->pos[0], false, &rows) == 0)
+		return CMD_ERROR;
+	for (i = 0; i < rows.n; i++) {
+		if (strcmp(rows.v[i].id, sh->opts.session_id) == 0) {
+			own++;
+			continue;
+		}
+		if (!cmd_monitor_in_scope(sh, &rows.v[i])) {
+			cmd_monitor_out_of_scope(sh, &rows.v[i]);
+			cmd_monitor_rows_free(&rows);
+			return CMD_DENIED;
+		}
 	}
+	if (own == rows.n) {
+		shell_errorf(sh, "%s", T(sh, "that is your own session: use quit",
+					 "这是您自己的会话：请用 quit"));
+		cmd_monitor_rows_free(&rows);
+		return CMD_USAGE;
+	}
+	qsort(rows.v, rows.n, sizeof *rows.v, cmd_monitor_row_cmp);
+	for (i = 0; i < rows.n; i++) {
+		int one;
+
+		if (strcmp(rows.v[i].id, sh->opts.session_id) == 0)
+			continue;
+		one = cmd_monitor_kick_one(sh, &rows.v[i], reason);
+		if (one == CMD_OK)
+			ended++;
+		else if (one != CMD_ERROR || rc == CMD_OK)
+			rc = one;
+		if (one != CMD_OK && one != CMD_ERROR)
+			break; /* the audit failed, or the host refused: nothing more */
+	}
+	if (rows.n - own > 1)
+		shell_printf(sh, T(sh, "%zu of %zu session(s) ended\n", "已结束 %zu 个会话（共 %zu 个）\n"),
+			     ended, rows.n - own);
+	if (own > 0)
+		shell_printf(sh, "%s\n", T(sh, "(your own session is left alone: use quit)",
+					   "（您自己的会话不受影响：请用 quit）"));
 	cmd_monitor_rows_free(&rows);
-	return CMD_OK;
+	return ended > 0 && rc == CMD_ERROR ? CMD_OK : rc;
 }
 
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
@@ -705,9 +756,12 @@ static const struct cmd_entry cmd_monitor_entries[] = {
     {NULL, "broadcast", ROLES_SUPERVISOR, NULL, 1, ARGS_MAX_WORDS, "broadcast TEXT",
      "Show a notice to every live terminal session.", "向所有在线终端会话显示一条通知。",
      CMD_AUDIT, NULL, cmd_monitor_broadcast, 0},
-    {NULL, "kick", ROLES_SUPERVISOR, cmd_opts_reason, 1, 1, "kick SESSION --reason TEXT",
-     "End a session at once: the agent is shown the reason, then disconnected; audited.",
-     "立即结束一个会话：先向对方显示原因，然后断开；记入审计。", CMD_AUDIT, NULL,
+    {NULL, "kick", ROLES_SUPERVISOR, cmd_opts_reason, 1, 1,
+     "kick SESSION|ACCOUNT --reason TEXT",
+     "End a session, or every live session of an account, at once: the agent is shown the "
+     "reason, then disconnected; each is audited.",
+     "立即结束一个会话，或某账号的全部在线会话：先向对方显示原因，然后断开；逐一记入审计。",
+     CMD_AUDIT, NULL,
      cmd_monitor_kick, 0},
 };
 

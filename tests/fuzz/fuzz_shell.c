@@ -158,10 +158,10 @@ static bool fuzz_shell_mon_whisperer(void *ctx, char *out, size_t n)
 	return true;
 }
 
-static bool fuzz_shell_mon_scope_all(void *ctx)
+static bool fuzz_shell_mon_scope_has(void *ctx, const char *team)
 {
 	(void)ctx;
-	return false;
+	return strcmp(team, "night") == 0;
 }
 
 static const struct shell_monitor fuzz_shell_monitor = {
@@ -174,7 +174,7 @@ static const struct shell_monitor fuzz_shell_monitor = {
     .unwatch = fuzz_shell_mon_unwatch,
     .watchers = fuzz_shell_mon_watchers,
     .whisperer = fuzz_shell_mon_whisperer,
-    .scope_all = fuzz_shell_mon_scope_all,
+    .scope_has = fuzz_shell_mon_scope_has,
 };
 
 static void fuzz_shell_drain(struct fuzz_shell_host *h)

@@ -124,7 +124,7 @@ pd_log "the agent's typing reached the watcher in ${mirror_ms} ms (tmux polling 
 # Read-only: the watcher's keys never reach the agent.
 pd_tmux_type s "xyz"
 sleep 0.2
-pd_assert_eq "$(pd_tmux_cursor_line a | sed 's/ *$//')" "propdesk:agent1> technique li" \
+pd_assert_eq "$(pd_tmux_cursor_line a | sed 's/ *$//')" "[watched] propdesk:agent1> technique li" \
 	"the agent's line after the watcher typed"
 pd_tmux_send a C-u
 pd_tmux_type a "who watches me"

@@ -2,7 +2,7 @@
  * shell against the test host's pretend live sessions (testhost.h, TESTHOST_MONITOR): a host
  * without live sessions says so; agents get none of it but `who watches me` and `reply`;
  * sessions as a table and as JSON; the team scope of whisper, watch and kick (and the site's
- * scope = all); texts checked; kick audited; broadcast to every other terminal; watch reads
+ * scope = all, and its team lists); texts checked; kick audited, by session or account; broadcast to every other terminal; watch reads
  * keys itself (read-only, q leaves) and ends when the host says the watched session ended;
  * a kick over a half-typed line. */
 #include <setjmp.h>
@@ -133,6 +133,47 @@ static void test_cm_whisper_kick_broadcast_scope(void **state)
 			    "notice s1 fire drill at 3pm\nnotice s2 fire drill at 3pm\n");
 }
 
+/* kick ACCOUNT ends every live session of that account (exec commands too), each audited;
+ * the site's team lists (teams.NAME) widen a supervisor's scope for watch, whisper and kick. */
+static void test_cm_kick_account_and_team_lists(void **state)
+{
+	struct testhost *th = *state;
+	size_t n = th->nsessions;
+
+	testhost_session_add(th, "s7", "agent3", "sup2", ROLE_AGENT, false);
+	testhost_session_add(th, "s8", "agent3", "sup2", ROLE_AGENT, true);
+	testhost_session_add(th, "s9", "agent4", "night", ROLE_AGENT, false);
+	/* sup2's team is not sup1's: refused, nothing ended, nothing audited. */
+	buf_reset(&th->mon);
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "kick agent3 --reason x"), 3);
+	testhost_has(th, 2, "agent3 is not in your team");
+	assert_string_equal(buf_cstr(&th->mon), "");
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "whisper agent3 hi"), 3);
+	/* The site gives sup1 sup2's team (not the night team). */
+	th->scope_teams = "sup2,day";
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "whisper agent3 hi"), 0);
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "whisper agent4 hi"), 3);
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "kick s9 --reason x"), 3);
+	buf_reset(&th->mon);
+	assert_int_equal(
+	    test_cm_exec(th, "sup1", TESTHOST_MONITOR, "kick agent3 --reason 'shift over'"), 0);
+	assert_string_equal(buf_cstr(&th->mon), "kick s7 shift over\nkick s8 shift over\n");
+	testhost_has(th, 1, "session s7 of agent3 ended");
+	testhost_has(th, 1, "session s8 of agent3 ended");
+	testhost_has(th, 1, "2 of 2 session(s) ended");
+	assert_int_equal(testhost_audit_count(th->st, "session.kick", "agent3: shift over"), 2);
+	/* A name in a list is a whole name. */
+	th->scope_teams = "sup22,nigh";
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "whisper agent4 hi"), 3);
+	th->scope_teams = NULL;
+	/* The caller's own account: its own session is never ended. */
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "kick sup1 --reason x"), 2);
+	testhost_has(th, 2, "your own session");
+	assert_int_equal(test_cm_exec(th, "sup1", TESTHOST_MONITOR, "kick nobody --reason x"), 1);
+	testhost_has(th, 2, "no live session or account nobody");
+	th->nsessions = n;
+}
+
 static void test_cm_watch(void **state)
 {
 	struct testhost *th = *state;
@@ -203,6 +244,8 @@ int main(void)
 					    test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_sessions, test_cm_setup, test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_whisper_kick_broadcast_scope, test_cm_setup,
+					    test_cm_teardown),
+	    cmocka_unit_test_setup_teardown(test_cm_kick_account_and_team_lists, test_cm_setup,
 					    test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_watch, test_cm_setup, test_cm_teardown),
 	    cmocka_unit_test_setup_teardown(test_cm_kick_over_a_half_typed_line, test_cm_setup,

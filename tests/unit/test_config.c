@@ -83,6 +83,23 @@ static void test_config_monitor_policy(void **state)
 	config_free(&cfg);
 	unlink(path);
 	free(path);
+	/* Team lists: a supervisor's scope widened, names trimmed, a later line replacing. */
+	path = test_config_write("[monitor]\nteams.sup1 = sup2 , night\nteams.sup3 = x\n"
+				 "teams.sup3 = sup1\n");
+	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_int_equal(cfg.nmonitor_teams, 2);
+	assert_string_equal(cfg.monitor_teams[0].supervisor, "sup1");
+	assert_string_equal(cfg.monitor_teams[0].teams, "sup2,night");
+	assert_string_equal(cfg.monitor_teams[1].supervisor, "sup3");
+	assert_string_equal(cfg.monitor_teams[1].teams, "sup1");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+	test_config_error("[monitor]\nteams.sup1 =\n", 2, "comma-separated");
+	test_config_error("[monitor]\nteams.sup1 = a,,b\n", 2, "comma-separated");
+	test_config_error("[monitor]\nteams.sup1 = a,\n", 2, "comma-separated");
+	test_config_error("[monitor]\nteams.sup1 = day shift\n", 2, "\"day shift\" is not");
+	test_config_error("[monitor]\nteams. = a\n", 2, "comma-separated");
 	test_config_error("[monitor]\nscope = everyone\n", 2, "team");
 	test_config_error("[monitor]\nnotify = sometimes\n", 2, "true or false");
 	test_config_error("[monitor]\nwatch_buffer = 1M\n", 2, "size");

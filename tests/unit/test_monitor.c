@@ -22,6 +22,7 @@ struct test_owner {
 	size_t pending;     /* what its client has not taken (the test sets it) */
 	struct buf notices; /* "[from] text\n" each */
 	int ended;          /* watch_ended calls */
+	int watched;        /* the last count told by watched, -1 never told */
 	char ended_why[128];
 };
 
@@ -69,6 +70,11 @@ static void test_owner_info(void *owner, struct shell_session_info *si, char *do
 	snprintf(doing, n, "complaint new: unit");
 }
 
+static void test_owner_watched(void *owner, size_t n)
+{
+	((struct test_owner *)owner)->watched = (int)n;
+}
+
 static void test_owner_watch_ended(void *owner, const char *en, const char *zh)
 {
 	struct test_owner *o = owner;
@@ -79,8 +85,8 @@ static void test_owner_watch_ended(void *owner, const char *en, const char *zh)
 }
 
 static const struct monitor_tap_ops test_owner_ops = {
-    test_owner_mirror, test_owner_pending,  test_owner_notice,
-    test_owner_kick,   test_owner_info,     test_owner_watch_ended,
+    test_owner_mirror, test_owner_pending, test_owner_notice,       test_owner_kick,
+    test_owner_info,   test_owner_watched, test_owner_watch_ended,
 };
 
 static void test_owner_add(struct monitor *m, struct test_owner *o, const char *id,
@@ -91,6 +97,7 @@ static void test_owner_add(struct monitor *m, struct test_owner *o, const char *
 	memset(o, 0, sizeof *o);
 	buf_init(&o->mirror);
 	buf_init(&o->notices);
+	o->watched = -1;
 	memset(&p, 0, sizeof p);
 	p.id = id;
 	p.account = account;
@@ -154,10 +161,13 @@ static void test_monitor_replay_and_live(void **state)
 	/* Told: the smaller terminal, and the agent. */
 	assert_non_null(strstr(buf_cstr(&sup.notices), "(80x24) is smaller than the watched one (100x30)"));
 	assert_non_null(strstr(buf_cstr(&agent.notices), "supervisor sup1 is watching your session"));
+	assert_int_equal(agent.watched, 1); /* its prompt shows it */
+	assert_int_equal(sup.watched, -1);
 	/* A second watcher, with a larger terminal: not told about sizes. */
 	assert_int_equal(monitor_watch(&sup2.tap, &agent.tap), 0);
 	assert_null(strstr(buf_cstr(&sup2.notices), "smaller"));
 	assert_int_equal(agent.tap.nwatchers, 2);
+	assert_int_equal(agent.watched, 2);
 	/* Live output reaches both. */
 	monitor_output(&agent.tap, "x", 1);
 	assert_string_equal(buf_cstr(&sup.mirror), "second\r\nthird>x");
@@ -176,7 +186,15 @@ static void test_monitor_replay_and_live(void **state)
 	monitor_unwatch(&sup.tap);
 	assert_non_null(strstr(buf_cstr(&agent.notices), "supervisor sup1 stopped watching"));
 	assert_int_equal(agent.tap.nwatchers, 1);
+	assert_int_equal(agent.watched, 1);
 	assert_null(sup.tap.watching);
+	/* A reload that makes observation silent takes the marker away; back, it returns. */
+	p.notify = false;
+	monitor_set_policy(&m, &p);
+	assert_int_equal(agent.watched, 0);
+	p.notify = true;
+	monitor_set_policy(&m, &p);
+	assert_int_equal(agent.watched, 1);
 	/* The agent ends: its last watcher is told. */
 	test_owner_free(&agent);
 	assert_int_equal(sup2.ended, 1);
@@ -203,8 +221,9 @@ static void test_monitor_slow_watcher_skips(void **state)
 	test_owner_add(&m, &agent, "s1", "agent1", ROLE_AGENT, 80, 24, false);
 	test_owner_add(&m, &sup, "s2", "sup1", ROLE_SUPERVISOR, 80, 24, false);
 	assert_int_equal(monitor_watch(&sup.tap, &agent.tap), 0);
-	/* Silent policy: the agent is told nothing. */
+	/* Silent policy: the agent is told nothing, not even in its prompt. */
 	assert_int_equal(agent.notices.len, 0);
+	assert_int_equal(agent.watched, -1);
 	/* The watcher's client takes nothing: three chunks fit (90 of 100), the rest skip. */
 	for (i = 0; i < 10; i++)
 		monitor_output(&agent.tap, chunk, sizeof chunk);
@@ -256,12 +275,62 @@ static void test_monitor_exec_not_watchable(void **state)
 	buf_free(&sup.notices);
 }
 
+/* Who may act on whose sessions: admins on any; supervisors on their own team's, on the
+ * teams the site lists for them, on every one with scope = all; agents on none. */
+static void test_monitor_scope(void **state)
+{
+	struct monitor m;
+	struct monitor_policy p = test_monitor_policy(0, 4096, true);
+	struct monitor_scope teams[] = {{"sup1", "sup2,night"}, {"sup3", "sup1"}};
+	struct test_owner sup1, sup3, sup4, admin, agent;
+	char copy[16];
+
+	(void)state;
+	snprintf(copy, sizeof copy, "sup2,night");
+	teams[0].teams = copy;
+	p.teams = teams;
+	p.nteams = 2;
+	monitor_init(&m, NULL, &p, test_monitor_now);
+	/* The monitor keeps a copy: the caller's lists may go. */
+	memset(copy, 'x', sizeof copy - 1);
+	test_owner_add(&m, &sup1, "s1", "sup1", ROLE_SUPERVISOR, 80, 24, false);
+	test_owner_add(&m, &sup3, "s2", "sup3", ROLE_SUPERVISOR, 80, 24, false);
+	test_owner_add(&m, &sup4, "s3", "sup4", ROLE_SUPERVISOR, 80, 24, false);
+	test_owner_add(&m, &admin, "s4", "admin1", ROLE_ADMIN, 80, 24, false);
+	test_owner_add(&m, &agent, "s5", "agent1", ROLE_AGENT, 80, 24, false);
+	assert_true(monitor_in_scope(&m, &sup1.tap, "sup1"));
+	assert_true(monitor_in_scope(&m, &sup1.tap, "sup2"));
+	assert_true(monitor_in_scope(&m, &sup1.tap, "night"));
+	assert_false(monitor_in_scope(&m, &sup1.tap, "nigh"));
+	assert_false(monitor_in_scope(&m, &sup1.tap, "sup3"));
+	assert_false(monitor_in_scope(&m, &sup1.tap, ""));
+	assert_true(monitor_in_scope(&m, &sup3.tap, "sup1"));
+	assert_false(monitor_in_scope(&m, &sup3.tap, "sup2"));
+	assert_false(monitor_in_scope(&m, &sup4.tap, "sup1"));
+	assert_true(monitor_in_scope(&m, &admin.tap, ""));
+	assert_false(monitor_in_scope(&m, &agent.tap, "agent1"));
+	/* A reload with scope = all and no lists. */
+	p = test_monitor_policy(0, 4096, true);
+	p.scope_all = true;
+	monitor_set_policy(&m, &p);
+	assert_true(monitor_in_scope(&m, &sup4.tap, ""));
+	assert_true(monitor_in_scope(&m, &sup1.tap, "sup3"));
+	assert_false(monitor_in_scope(&m, &agent.tap, "sup1"));
+	test_owner_free(&sup1);
+	test_owner_free(&sup3);
+	test_owner_free(&sup4);
+	test_owner_free(&admin);
+	test_owner_free(&agent);
+	monitor_close(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_monitor_replay_and_live),
 	    cmocka_unit_test(test_monitor_slow_watcher_skips),
 	    cmocka_unit_test(test_monitor_exec_not_watchable),
+	    cmocka_unit_test(test_monitor_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -636,6 +636,26 @@ static void test_shell_stdin_before_start_and_notice(void **state)
 	testhost_feed(th, "ami\r");
 	assert_non_null(strstr(testhost_out(th, 1), "admin1"));
 
+	/* Watched: the prompt shows it at once, the half-typed line drawn again intact, and
+	 * the marker goes when the watch ends; the line still runs as typed. */
+	testhost_feed(th, "who");
+	testhost_clear(th);
+	shell_set_watched(th->sh, true);
+	assert_non_null(strstr(testhost_out(th, 1), "\r\x1b[K\r[watched] propdesk:admin1> who"));
+	shell_set_watched(th->sh, true); /* no change: nothing drawn */
+	testhost_clear(th);
+	shell_set_watched(th->sh, true);
+	assert_string_equal(testhost_out(th, 1), "");
+	testhost_feed(th, "ami\r");
+	assert_non_null(strstr(testhost_out(th, 1), "[watched] propdesk:admin1> "));
+	testhost_feed(th, "wh");
+	testhost_clear(th);
+	shell_set_watched(th->sh, false);
+	assert_non_null(strstr(testhost_out(th, 1), "\r\x1b[K\rpropdesk:admin1> wh"));
+	assert_null(strstr(testhost_out(th, 1), "[watched]"));
+	testhost_feed(th, "oami\r");
+	assert_non_null(strstr(testhost_out(th, 1), "admin1"));
+
 	/* Resize and EOF in interactive mode. */
 	shell_resize(th->sh, 120, 40);
 	shell_eof(th->sh);

@@ -559,9 +559,20 @@ static bool testhost_mon_whisperer(void *ctx, char *out, size_t n)
 	return true;
 }
 
-static bool testhost_mon_scope_all(void *ctx)
+static bool testhost_mon_scope_has(void *ctx, const char *team)
 {
-	return ((struct testhost *)ctx)->scope_all;
+	struct testhost *th = ctx;
+	size_t n = strlen(team);
+	const char *p = th->scope_teams;
+
+	if (th->scope_all)
+		return true;
+	while (n > 0 && p != NULL && (p = strstr(p, team)) != NULL) {
+		if ((p == th->scope_teams || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
 }
 
 static const struct shell_monitor testhost_monitor = {
@@ -574,7 +585,7 @@ static const struct shell_monitor testhost_monitor = {
     .unwatch = testhost_mon_unwatch,
     .watchers = testhost_mon_watchers,
     .whisperer = testhost_mon_whisperer,
-    .scope_all = testhost_mon_scope_all,
+    .scope_has = testhost_mon_scope_has,
 };
 
 struct shell *testhost_start_user(struct testhost *th, const struct shell_user *user, unsigned caps,

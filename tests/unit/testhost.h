@@ -102,6 +102,7 @@ struct testhost {
 	struct testhost_session sessions[TESTHOST_SESSIONS_MAX];
 	size_t nsessions;
 	bool scope_all;      /* [monitor] scope = all */
+	const char *scope_teams; /* teams.CALLER: "team,team" (borrowed), NULL none */
 	char watching[16];   /* the session the shell watches, "" none */
 	char whisperer[16];  /* the one to reply to, "" none */
 	struct buf mon;
