@@ -17,10 +17,8 @@
 #include "store_tx.h"
 
 static const char *const store_eval_kind_names[] = {
-    [EVAL_SUPERVISOR] = "supervisor",
-    [EVAL_SELF] = "self",
-    [EVAL_PERIOD] = "period",
-    [EVAL_CALIBRATION] = "calibration",
+    [EVAL_SUPERVISOR] = "supervisor",   [EVAL_SELF] = "self",       [EVAL_PERIOD] = "period",
+    [EVAL_CALIBRATION] = "calibration", [EVAL_SESSION] = "session",
 };
 
 static const char *const store_eval_status_names[] = {
@@ -53,10 +51,20 @@ static const char store_eval_sql_complaint[] = "SELECT id FROM complaints WHERE 
 static const char store_eval_sql_insert[] =
     "INSERT INTO evaluations (kind, status, complaint_id, agent, evaluator, version, hash,"
     " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, period,"
-    " week, month)"
+    " week, month, session)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14,"
     " strftime('%Y-W%W', ?13 / 1000, 'unixepoch', 'localtime'),"
-    " strftime('%Y-%m', ?13 / 1000, 'unixepoch', 'localtime'))";
+    " strftime('%Y-%m', ?13 / 1000, 'unixepoch', 'localtime'), ?15)";
+/* A session's account, from its login (or its first command) in the audit log. */
+static const char store_eval_sql_session_account[] =
+    "SELECT account FROM audit INDEXED BY audit_session_seq WHERE session = ?1"
+    " AND action IN ('login', 'command') AND account IS NOT NULL ORDER BY seq LIMIT 1";
+/* The complaints the session's changes touched (their audit events name them). */
+static const char store_eval_sql_session_tie[] =
+    "INSERT OR IGNORE INTO evaluation_session_complaints (evaluation_id, complaint_id)"
+    " SELECT ?1, c.id FROM audit a INDEXED BY audit_session_seq"
+    " JOIN complaints c ON c.number = a.target"
+    " WHERE a.session = ?2 AND (a.action LIKE 'complaint.%' OR a.action LIKE 'promise.%')";
 static const char store_eval_sql_item_insert[] =
     "INSERT INTO evaluation_items (evaluation_id, pos, item, answer, points, weight, critical,"
     " failed, comment, counted, agent, created_ms)"
@@ -66,7 +74,10 @@ static const char store_eval_sql_item_insert[] =
 	"e.id, e.kind, e.status, c.number, e.agent, e.evaluator, e.version, e.hash, e.earned,"     \
 	" e.possible, e.critical_failed, e.passed, e.comment, e.created_ms, e.updated_ms,"         \
 	" e.acked_ms, (SELECT count(*) FROM evaluation_disputes d WHERE d.evaluation_id = e.id"    \
-	" AND d.resolution IS NULL), e.period"
+	" AND d.resolution IS NULL), e.period, e.session,"                                         \
+	" CASE WHEN e.session IS NULL THEN NULL ELSE (SELECT group_concat(number, ',') FROM"       \
+	" (SELECT x.number FROM evaluation_session_complaints t JOIN complaints x"                 \
+	" ON x.id = t.complaint_id WHERE t.evaluation_id = e.id ORDER BY x.id)) END"
 
 static const char store_eval_sql_get[] =
     "SELECT " STORE_EVAL_COLS " FROM evaluations e LEFT JOIN complaints c ON c.id ="
@@ -80,9 +91,13 @@ static const char store_eval_sql_disputes[] =
     " ORDER BY id";
 
 /* Lists: one shape per index (?1 agent, ?2 number, ?3 kind, ?4 status, ?5 since, ?6 until,
- * ?7 limit, ?8 offset). */
+ * ?7 limit, ?8 offset, ?9 session). A complaint's are its own and those of the sessions that
+ * touched it. */
 #define STORE_EVAL_LIST_WHERE                                                                      \
-	" AND (?2 IS NULL OR c.number = ?2) AND (?3 IS NULL OR e.kind = ?3)"                       \
+	" AND (?2 IS NULL OR c.number = ?2 OR e.id IN (SELECT t.evaluation_id FROM"                \
+	" evaluation_session_complaints t JOIN complaints x ON x.id = t.complaint_id"              \
+	" WHERE x.number = ?2)) AND (?9 IS NULL OR e.session = ?9) AND (?3 IS NULL OR e.kind = "   \
+	"?3)"                                                                                      \
 	" AND (?4 IS NULL OR e.status = ?4) AND e.created_ms >= ?5 AND e.created_ms < ?6"          \
 	" ORDER BY e.created_ms DESC, e.id DESC LIMIT ?7 OFFSET ?8"
 static const char store_eval_sql_list_agent[] =
@@ -129,6 +144,10 @@ static const char store_eval_sql_calibration[] =
     " WHERE e.kind = 'calibration' AND e.created_ms >= ?1 AND e.created_ms < ?2"
     " AND e.complaint_id IN (SELECT complaint_id FROM evaluations WHERE kind = 'calibration'"
     " GROUP BY complaint_id HAVING count(DISTINCT evaluator) >= 2)"
+    /* Blind: a viewer sees the complaints they have calibrated themselves. */
+    " AND (?3 IS NULL OR e.complaint_id IN (SELECT complaint_id FROM evaluations"
+    " INDEXED BY evaluations_complaint WHERE kind = 'calibration' AND evaluator = ?3"
+    " AND complaint_id = e.complaint_id))"
     " ORDER BY e.complaint_id, e.id, i.pos";
 
 static const char store_eval_sql_candidates[] =
@@ -402,6 +421,8 @@ void store_eval_clear(struct evaluation *e)
 		return;
 	free(e->number);
 	free(e->period);
+	free(e->session);
+	free(e->session_complaints);
 	free(e->agent);
 	free(e->evaluator);
 	free(e->comment);
@@ -449,6 +470,8 @@ static int store_eval_fill(sqlite3_stmt *s, void *elem)
 	e->acked_ms = sqlite3_column_int64(s, 15);
 	e->open_disputes = sqlite3_column_int(s, 16);
 	err |= store_col_dup(s, 17, &e->period);
+	err |= store_col_dup(s, 18, &e->session);
+	err |= store_col_dup(s, 19, &e->session_complaints);
 	if (err != 0) {
 		store_eval_clear(e);
 		return -ENOMEM;
@@ -467,8 +490,10 @@ static int store_eval_check(const struct eval_new *in)
 {
 	size_t i, j;
 
-	if (in == NULL || (unsigned)in->kind > EVAL_CALIBRATION ||
-	    (in->kind == EVAL_PERIOD) != (in->number == NULL) ||
+	if (in == NULL || (unsigned)in->kind > EVAL_SESSION ||
+	    (in->kind == EVAL_PERIOD || in->kind == EVAL_SESSION) != (in->number == NULL) ||
+	    (in->kind == EVAL_SESSION) != (in->session != NULL) ||
+	    (in->session != NULL && !store_ascii_ok(in->session, 64)) ||
 	    (in->kind == EVAL_PERIOD) != (in->period != NULL) ||
 	    (in->period != NULL && !store_ascii_ok(in->period, 16)) || !store_name_ok(in->agent) ||
 	    in->version <= 0 || in->hash == NULL || strlen(in->hash) != EVAL_HASH_HEX ||
@@ -531,6 +556,24 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 			if (rc == 0 && !found)
 				rc = STORE_ENOENT;
 		}
+		/* A session's evaluation is of the session's account. */
+		if (rc == 0 && in->session != NULL) {
+			char *account = NULL;
+
+			rc = STORE_PREP(st, store_eval_sql_session_account, &s,
+			                STORE_T(in->session));
+			if (rc == 0) {
+				rc = sqlite3_step(s);
+				if (rc == SQLITE_ROW)
+					rc = store_col_dup(s, 0, &account);
+				else
+					rc = rc == SQLITE_DONE ? STORE_ENOENT : store_fail(st, rc);
+				store_stmt_done(s);
+			}
+			if (rc == 0 && (account == NULL || strcmp(account, in->agent) != 0))
+				rc = STORE_EINVAL;
+			free(account);
+		}
 		/* The version is pinned, with this hash. */
 		if (rc == 0)
 			rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(in->hash));
@@ -549,8 +592,12 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		    STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
 		    STORE_I(in->totals.earned), STORE_I(in->totals.possible),
 		    STORE_I(in->totals.critical_failed), STORE_I(in->totals.passed ? 1 : 0),
-		    STORE_T(store_text_opt(in->comment)), STORE_I(now), STORE_T(in->period));
+		    STORE_T(store_text_opt(in->comment)), STORE_I(now), STORE_T(in->period),
+		    STORE_T(in->session));
 	eid = rc == 0 ? sqlite3_last_insert_rowid(st->db) : 0;
+	if (rc == 0 && in->session != NULL)
+		rc = STORE_EXEC(st, store_eval_sql_session_tie, NULL, STORE_I(eid),
+		                STORE_T(in->session));
 	for (i = 0; rc == 0 && i < in->nitems; i++) {
 		const struct eval_item_in *it = &in->items[i];
 
@@ -573,14 +620,17 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
 		snprintf(detail, sizeof detail,
 		         "%s agent=%s version=%lld score=%lld/%lld critical_failed=%d %s",
-		         in->number != NULL ? in->number : in->period, in->agent,
-		         (long long)in->version, (long long)in->totals.earned,
+		         in->number != NULL   ? in->number
+		         : in->period != NULL ? in->period
+		                              : in->session,
+		         in->agent, (long long)in->version, (long long)in->totals.earned,
 		         (long long)in->totals.possible, in->totals.critical_failed,
 		         in->totals.passed ? "passed" : "failed");
 		rc = store_audit_append(st, ctx, now,
 		                        self                           ? "evaluation.self"
 		                        : in->kind == EVAL_PERIOD      ? "evaluation.period"
 		                        : in->kind == EVAL_CALIBRATION ? "evaluation.calibration"
+		                        : in->kind == EVAL_SESSION     ? "evaluation.session"
 		                                                       : "evaluation.add",
 		                        target, detail);
 	}
@@ -640,7 +690,7 @@ int store_eval_list(struct store *st, const struct eval_filter *f, struct evalua
 	                STORE_T(f->status >= 0 ? store_eval_status_name(f->status) : NULL),
 	                STORE_I(f->since_ms), STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX),
 	                STORE_I(f->limit > 0 ? (int64_t)f->limit : 100),
-	                STORE_I((int64_t)f->offset));
+	                STORE_I((int64_t)f->offset), STORE_T(f->session));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_fill, store_eval_clear_v, &p, n);
@@ -932,7 +982,7 @@ static int store_eval_cal_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+int store_eval_calibration(struct store *st, const char *viewer, int64_t since_ms, int64_t until_ms,
                            struct eval_cal_row **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
@@ -942,7 +992,7 @@ int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
 	*out = NULL;
 	*n = 0;
 	rc = STORE_PREP(st, store_eval_sql_calibration, &s, STORE_I(since_ms),
-	                STORE_I(until_ms > 0 ? until_ms : INT64_MAX));
+	                STORE_I(until_ms > 0 ? until_ms : INT64_MAX), STORE_T(viewer));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_cal_fill, store_eval_cal_clear, &p, n);

@@ -26,10 +26,11 @@
 #define EVAL_CONTENT_MAX (256u << 10)
 
 enum eval_kind {
-	EVAL_SUPERVISOR, /* a supervisor scored an agent's complaint */
-	EVAL_SELF,       /* the agent checked themselves */
-	EVAL_PERIOD,     /* a supervisor scored an agent's work over a period (no complaint) */
-	EVAL_CALIBRATION /* one of several supervisors scoring the same complaint blind */
+	EVAL_SUPERVISOR,  /* a supervisor scored an agent's complaint */
+	EVAL_SELF,        /* the agent checked themselves */
+	EVAL_PERIOD,      /* a supervisor scored an agent's work over a period (no complaint) */
+	EVAL_CALIBRATION, /* one of several supervisors scoring the same complaint blind */
+	EVAL_SESSION      /* a supervisor scored an agent's recorded session (no complaint) */
 };
 
 enum eval_status {
@@ -89,11 +90,13 @@ struct eval_item_in {
 
 struct eval_new {
 	enum eval_kind kind;
-	const char *number; /* the complaint; NULL for EVAL_PERIOD */
-	const char *period; /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
-	const char *agent;  /* whose work; the complaint's agent */
-	int64_t version;    /* pinned (store_eval_pin) */
-	const char *hash;   /* that version's hash, checked */
+	const char *number;  /* the complaint; NULL for EVAL_PERIOD and EVAL_SESSION */
+	const char *period;  /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
+	const char *session; /* EVAL_SESSION: the session's id; NULL otherwise. The evaluation is
+	                      * tied to the complaints that session's changes touched (audit) */
+	const char *agent;   /* whose work; the complaint's agent */
+	int64_t version;     /* pinned (store_eval_pin) */
+	const char *hash;    /* that version's hash, checked */
 	struct eval_totals totals;
 	const char *comment; /* NULL: none */
 	const struct eval_item_in *items;
@@ -101,7 +104,9 @@ struct eval_new {
 };
 
 /* Saves an evaluation (status new) or a self-check (status self) with its items; audit
- * "evaluation.add", "evaluation.period" or "evaluation.self". *id (may be NULL) gets its id. */
+ * "evaluation.add", "evaluation.period", "evaluation.session" or "evaluation.self". *id (may
+ * be NULL) gets its id. A session's evaluation: STORE_ENOENT when the audit log has no event
+ * of that session, STORE_EINVAL when agent is not the session's account. */
 int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct eval_new *in,
                    int64_t *id);
 
@@ -141,8 +146,11 @@ struct evaluation {
 	int64_t id;
 	enum eval_kind kind;
 	enum eval_status status;
-	char *number; /* the complaint; NULL for a period's */
-	char *period; /* "YYYY-MM" for a period's; NULL otherwise */
+	char *number;             /* the complaint; NULL for a period's or a session's */
+	char *period;             /* "YYYY-MM" for a period's; NULL otherwise */
+	char *session;            /* the session's id for a session's; NULL otherwise */
+	char *session_complaints; /* a session's: the numbers it touched, comma-separated; NULL:
+	                           * none */
 	char *agent, *evaluator;
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];
@@ -164,8 +172,9 @@ int store_eval_get(struct store *st, int64_t id, struct evaluation *out);
 
 struct eval_filter {
 	const char *agent;          /* NULL: everyone's */
-	const char *number;         /* NULL: every complaint's */
-	int kind;                   /* enum eval_kind, or -1: both */
+	const char *number;         /* NULL: every complaint's (a session's: touched it) */
+	const char *session;        /* NULL: every session's and none */
+	int kind;                   /* enum eval_kind, or -1: any */
 	int status;                 /* enum eval_status, or -1: any */
 	int64_t since_ms, until_ms; /* created in [since, until); 0: unbounded */
 	size_t limit;               /* 0: 100 */
@@ -215,8 +224,9 @@ struct eval_cal_row {
 	int answer, points;
 };
 /* The calibrations created in [since, until) (0: unbounded), by complaint, then evaluation,
- * then the checklist's order. */
-int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+ * then the checklist's order. Blind: with viewer (not NULL) only those of the complaints
+ * viewer has submitted a calibration of; NULL (admins) every one. */
+int store_eval_calibration(struct store *st, const char *viewer, int64_t since_ms, int64_t until_ms,
                            struct eval_cal_row **out, size_t *n);
 void store_eval_cal_free(struct eval_cal_row *list, size_t n);
 

@@ -164,6 +164,68 @@ static const char *const store_schema_v6[] = {
     NULL,
 };
 
+/* Step 12: evaluations of a recorded session (evaluate --session ID). The table of
+ * evaluations is built again, as SQLite changes a CHECK only so: a kind 'session' with the
+ * session's id and no complaint of its own, tied instead to the complaints its changes touched
+ * (from the audit log) in evaluation_session_complaints. The foreign keys of the items and
+ * disputes are checked at commit (every row is copied back before then). */
+static const char *const store_schema_v12[] = {
+    "PRAGMA defer_foreign_keys = ON;"
+    "CREATE TABLE evaluations_v11 AS SELECT * FROM evaluations;"
+    "DROP TABLE evaluations;",
+    "CREATE TABLE evaluations ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL"
+    "  CHECK (kind IN ('supervisor', 'self', 'period', 'calibration', 'session')),"
+    " status TEXT NOT NULL"
+    "  CHECK (status IN ('new', 'acked', 'disputed', 'self', 'calibration')),"
+    " complaint_id INTEGER REFERENCES complaints(id),"
+    " agent TEXT NOT NULL,"
+    " evaluator TEXT NOT NULL,"
+    " version INTEGER NOT NULL REFERENCES checklist_versions(version),"
+    " hash TEXT NOT NULL,"
+    " earned INTEGER NOT NULL,"
+    " possible INTEGER NOT NULL,"
+    " critical_failed INTEGER NOT NULL,"
+    " passed INTEGER NOT NULL CHECK (passed IN (0, 1)),"
+    " comment TEXT,"
+    " created_ms INTEGER NOT NULL,"
+    " updated_ms INTEGER NOT NULL,"
+    " acked_ms INTEGER NOT NULL DEFAULT 0,"
+    " period TEXT,"
+    " week TEXT NOT NULL,"
+    " month TEXT NOT NULL,"
+    " session TEXT,"
+    " CHECK ((complaint_id IS NULL) = (kind IN ('period', 'session'))),"
+    " CHECK ((session IS NULL) = (kind <> 'session'))"
+    ");",
+    "INSERT INTO evaluations (id, kind, status, complaint_id, agent, evaluator, version, hash,"
+    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, acked_ms,"
+    " period, week, month)"
+    " SELECT id, kind, status, complaint_id, agent, evaluator, version, hash, earned, possible,"
+    " critical_failed, passed, comment, created_ms, updated_ms, acked_ms, period, week, month"
+    " FROM evaluations_v11 ORDER BY id;"
+    "DROP TABLE evaluations_v11;",
+    "CREATE INDEX evaluations_agent ON evaluations (agent, created_ms);"
+    "CREATE INDEX evaluations_created ON evaluations (created_ms);"
+    "CREATE INDEX evaluations_complaint ON evaluations (complaint_id, kind);"
+    "CREATE INDEX evaluations_trend_agent ON evaluations (kind, agent, created_ms, earned,"
+    " possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_trend_week ON evaluations (kind, week, created_ms, agent,"
+    " earned, possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_trend_month ON evaluations (kind, month, created_ms, agent,"
+    " earned, possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_session ON evaluations (session, kind) WHERE session IS NOT NULL;",
+    "CREATE TABLE evaluation_session_complaints ("
+    " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),"
+    " complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
+    " PRIMARY KEY (evaluation_id, complaint_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX evaluation_session_complaints_complaint ON evaluation_session_complaints"
+    " (complaint_id, evaluation_id);",
+    NULL,
+};
+
 /* Step 7 (the move-in) is one text longer than the 4,095 bytes ISO C promises a compiler
  * takes in a string literal; GCC and clang take any length. */
 #pragma GCC diagnostic push
@@ -621,6 +683,8 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* Evaluations of a recorded session (store_eval.c, store_eval_session.c). */
+    {12, NULL, store_schema_v12},
 };
 #pragma GCC diagnostic pop
 

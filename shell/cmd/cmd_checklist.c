@@ -292,6 +292,7 @@ struct cmd_checklist_cal_item {
 struct cmd_checklist_cal {
 	struct cmd_util_job job;
 	int64_t since, until;
+	char *viewer; /* a supervisor: only the complaints they calibrated; NULL: every one */
 	bool json;
 	struct eval_cal_row *rows;
 	size_t nrows;
@@ -332,7 +333,7 @@ static int cmd_checklist_cal_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_checklist_cal *c = (struct cmd_checklist_cal *)job;
 	size_t i, j, start, k;
-	int rc = store_eval_calibration(st, c->since, c->until, &c->rows, &c->nrows);
+	int rc = store_eval_calibration(st, c->viewer, c->since, c->until, &c->rows, &c->nrows);
 
 	if (rc < 0)
 		return rc;
@@ -376,9 +377,17 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 		json_key(&j, "items");
 		json_array_begin(&j);
 	} else if (c->complaints == 0) {
-		buf_printf(&out, "%s\n",
-		           T(sh, "No complaint was calibrated by two supervisors or more.",
-		             "没有经两位及以上主管校准评分的投诉。"));
+		buf_printf(
+		    &out, "%s\n",
+		    c->viewer != NULL
+		        ? T(sh,
+		            "No complaint you calibrated was calibrated by another supervisor "
+		            "too (scoring is blind: you see a complaint's once you have "
+		            "submitted yours, evaluate NUMBER --calibrate).",
+		            "你校准过的投诉中没有其他主管也校准过的（盲评：提交自己的校准评分后"
+		            "才能看到该投诉的结果，evaluate 编号 --calibrate）。")
+		        : T(sh, "No complaint was calibrated by two supervisors or more.",
+		            "没有经两位及以上主管校准评分的投诉。"));
 	} else {
 		buf_printf(&out,
 		           T(sh,
@@ -453,6 +462,7 @@ static void cmd_checklist_cal_free(struct cmd_util_job *job)
 		free(c->items[i].b);
 	}
 	store_eval_cal_free(c->rows, c->nrows);
+	free(c->viewer);
 	free(c);
 }
 
@@ -472,6 +482,12 @@ static int cmd_checklist_calibration(struct shell *sh, struct args *a)
 	c->job.finish = cmd_checklist_cal_finish;
 	c->job.free = cmd_checklist_cal_free;
 	c->json = args_has(a, "json");
+	/* Blind: a supervisor sees the complaints they have calibrated; admins every one. */
+	if (!(sh->user.role & ROLE_ADMIN)) {
+		c->viewer = strdup(sh->user.name);
+		if (c->viewer == NULL)
+			abort();
+	}
 	return cmd_util_job(sh, &c->job, true);
 }
 
@@ -669,9 +685,10 @@ static const struct cmd_entry cmd_checklist_entries[] = {
      "report calibration [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json]",
      "How consistently supervisors score: per item, over every two supervisors who calibrated "
      "the same complaint (evaluate NUMBER --calibrate), how often they agree, by how many "
-     "points they differ, and Cohen's kappa.",
+     "points they differ, and Cohen's kappa. Blind: a supervisor sees the complaints they "
+     "have calibrated themselves; admins every one.",
      "主管评分的一致性：对同一投诉做过校准评分（evaluate 编号 --calibrate）的每两位主管，按项目统计"
-     "一致率、平均分差和 Cohen's kappa。",
+     "一致率、平均分差和 Cohen's kappa。盲评：主管只能看到自己也校准过的投诉；管理员可看全部。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_calibration, 0},
 };
 
