@@ -1,5 +1,6 @@
 /* store_eval — checklist versions, evaluations, self-checks, acknowledgements, disputes and
- * trends (see the header). Calls store.c, store_tx.c and store_audit.c. */
+ * the sums trends by item read (see the header; the trends are store_eval_trend.c). Calls
+ * store.c, store_tx.c and store_audit.c. */
 #include "store_eval.h"
 
 #include <errno.h>
@@ -159,29 +160,6 @@ static const char store_eval_sql_candidates[] =
     " WHERE e.complaint_id = c.id AND e.kind = 'supervisor')"
     " ORDER BY c.id LIMIT ?3";
 
-/* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until), each read from
- * an index of its own in the order it groups by, the index alone. */
-#define STORE_EVAL_TREND_SUMS                                                                      \
-	", count(*), sum(earned), sum(possible), sum(passed), sum(critical_failed)"
-#define STORE_EVAL_TREND_WHERE                                                                     \
-	" WHERE kind = 'supervisor' AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"           \
-	" AND created_ms < ?3"
-static const char store_eval_sql_trend_week[] =
-    "SELECT week AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_week" STORE_EVAL_TREND_WHERE
-    " GROUP BY week ORDER BY week";
-static const char store_eval_sql_trend_month[] =
-    "SELECT month AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_month" STORE_EVAL_TREND_WHERE
-    " GROUP BY month ORDER BY month";
-static const char store_eval_sql_trend_agent[] =
-    "SELECT agent AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_agent" STORE_EVAL_TREND_WHERE
-    " GROUP BY agent ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), agent";
-static const char store_eval_sql_trend_item_months[] =
-    "SELECT item AS k, sum(answers), sum(earned), sum(possible), 0, sum(failed)"
-    " FROM evaluation_item_months WHERE (?1 IS NULL OR agent = ?1) AND month >= ?2"
-    " AND month < ?3 GROUP BY item ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), item";
 /* Adds a change of one answer to the month's sums (?2 a time in it). */
 static const char store_eval_sql_month_add[] =
     "INSERT INTO evaluation_item_months (item, month, agent, answers, earned, possible, failed)"
@@ -189,17 +167,17 @@ static const char store_eval_sql_month_add[] =
     " ON CONFLICT (item, month, agent) DO UPDATE SET answers = answers + excluded.answers,"
     " earned = earned + excluded.earned, possible = possible + excluded.possible,"
     " failed = failed + excluded.failed";
+/* The same for the day's sums (?2 a time in it). */
+static const char store_eval_sql_day_add[] =
+    "INSERT INTO evaluation_item_days (item, day, answers, earned, possible, failed)"
+    " VALUES (?1, strftime('%Y-%m-%d', ?2 / 1000, 'unixepoch', 'localtime'), ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (item, day) DO UPDATE SET answers = answers + excluded.answers,"
+    " earned = earned + excluded.earned, possible = possible + excluded.possible,"
+    " failed = failed + excluded.failed";
 static const char store_eval_sql_item_row[] =
     "SELECT i.answer, i.points, i.weight, i.failed, i.counted, e.agent, e.created_ms"
     " FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id"
     " WHERE i.evaluation_id = ?1 AND i.item = ?2";
-static const char store_eval_sql_trend_item[] =
-    "SELECT item AS k, count(*), sum(points * weight), sum(5 * weight), 0, sum(failed)"
-    " FROM evaluation_items INDEXED BY evaluation_items_trend"
-    " WHERE counted = 1 AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"
-    " AND created_ms < ?3 AND answer >= 0"
-    " GROUP BY item ORDER BY sum(points * weight) * 1.0 / max(sum(5 * weight), 1), item";
-
 const char *store_eval_kind_name(enum eval_kind k)
 {
 	return store_enum_name(store_eval_kind_names, STORE_NELEM(store_eval_kind_names), (int)k);
@@ -615,6 +593,12 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 			                STORE_I((int64_t)it->points * it->weight),
 			                STORE_I(5 * (int64_t)it->weight),
 			                STORE_I(it->failed ? 1 : 0));
+		if (rc == 0 && it->answer >= 0 &&
+		    (in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD))
+			rc = STORE_EXEC(
+			    st, store_eval_sql_day_add, NULL, STORE_T(it->item), STORE_I(now),
+			    STORE_I(1), STORE_I((int64_t)it->points * it->weight),
+			    STORE_I(5 * (int64_t)it->weight), STORE_I(it->failed ? 1 : 0));
 	}
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
@@ -837,7 +821,7 @@ static int store_eval_month_change(struct store *st, int64_t id, const struct ev
 	int64_t created;
 	sqlite3_stmt *s = NULL;
 	int rc = STORE_PREP(st, store_eval_sql_item_row, &s, STORE_I(id), STORE_T(a->item));
-	int64_t answers, earned;
+	int64_t answers, earned, failed;
 
 	if (rc < 0)
 		return rc;
@@ -860,10 +844,15 @@ static int store_eval_month_change(struct store *st, int64_t id, const struct ev
 	answers = (a->answer >= 0) - (old_answer >= 0);
 	earned = (int64_t)(a->answer >= 0 ? a->points : 0) * weight -
 	         (int64_t)(old_answer >= 0 ? old_points : 0) * weight;
-	return STORE_EXEC(
-	    st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created), STORE_T(agent),
-	    STORE_I(answers), STORE_I(earned), STORE_I(5 * (int64_t)weight * answers),
-	    STORE_I((int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0)));
+	failed = (int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0);
+	rc = STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created),
+	                STORE_T(agent), STORE_I(answers), STORE_I(earned),
+	                STORE_I(5 * (int64_t)weight * answers), STORE_I(failed));
+	if (rc == 0)
+		rc = STORE_EXEC(st, store_eval_sql_day_add, NULL, STORE_T(a->item),
+		                STORE_I(created), STORE_I(answers), STORE_I(earned),
+		                STORE_I(5 * (int64_t)weight * answers), STORE_I(failed));
+	return rc;
 }
 
 int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
@@ -1062,89 +1051,4 @@ int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const c
                           const char *detail)
 {
 	return store_audit(st, ctx, "evaluation.draw", number, detail);
-}
-
-/* ---- trends ---------------------------------------------------------------------------------- */
-
-static void store_eval_trend_clear(void *p)
-{
-	struct eval_trend *t = p;
-
-	free(t->key);
-	memset(t, 0, sizeof *t);
-}
-
-static int store_eval_trend_fill(sqlite3_stmt *s, void *elem)
-{
-	struct eval_trend *t = elem;
-
-	memset(t, 0, sizeof *t);
-	if (store_col_dup(s, 0, &t->key) != 0 || t->key == NULL) {
-		store_eval_trend_clear(t);
-		return -ENOMEM;
-	}
-	t->count = sqlite3_column_int64(s, 1);
-	t->earned = sqlite3_column_int64(s, 2);
-	t->possible = sqlite3_column_int64(s, 3);
-	t->passed = sqlite3_column_int64(s, 4);
-	t->critical_failed = sqlite3_column_int64(s, 5);
-	return 0;
-}
-
-/* A bound of a trend that falls on the start of a month (local time), as "YYYY-MM" into out;
- * none (0) as none. False when it falls inside a month. */
-static bool store_eval_month_of(int64_t ms, const char *none, char out[16])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0) {
-		snprintf(out, 16, "%s", none);
-		return true;
-	}
-	if (ms % 1000 != 0 || localtime_r(&t, &tm) == NULL || tm.tm_mday != 1 || tm.tm_hour != 0 ||
-	    tm.tm_min != 0 || tm.tm_sec != 0)
-		return false;
-	snprintf(out, 16, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-	         (unsigned)(tm.tm_mon + 1) % 100u);
-	return true;
-}
-
-int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
-                     size_t *n)
-{
-	static const char *const sql[] = {
-	    [EVAL_BY_WEEK] = store_eval_sql_trend_week,
-	    [EVAL_BY_MONTH] = store_eval_sql_trend_month,
-	    [EVAL_BY_AGENT] = store_eval_sql_trend_agent,
-	    [EVAL_BY_ITEM] = store_eval_sql_trend_item,
-	};
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	char m0[16], m1[16];
-
-	if ((unsigned)f->by > EVAL_BY_ITEM)
-		return STORE_EINVAL;
-	if (f->by == EVAL_BY_ITEM && store_eval_month_of(f->since_ms, "", m0) &&
-	    store_eval_month_of(f->until_ms, "9999-99", m1))
-		rc = STORE_PREP(st, store_eval_sql_trend_item_months, &s, STORE_T(f->agent),
-		                STORE_T(m0), STORE_T(m1));
-	else
-		rc = STORE_PREP(st, sql[f->by], &s, STORE_T(f->agent), STORE_I(f->since_ms),
-		                STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX));
-	if (rc < 0)
-		return rc;
-	rc = store_collect(st, s, sizeof **out, store_eval_trend_fill, store_eval_trend_clear, &p,
-	                   n);
-	*out = p;
-	return rc;
-}
-
-void store_eval_trend_free(struct eval_trend *list, size_t n)
-{
-	store_list_free(list, n, sizeof *list, store_eval_trend_clear);
 }

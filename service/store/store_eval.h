@@ -249,26 +249,4 @@ void store_eval_candidates_free(struct eval_candidate *list, size_t n);
 int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const char *number,
                           const char *detail);
 
-/* ---- trends -------------------------------------------------------------------------------- */
-
-enum eval_by { EVAL_BY_WEEK, EVAL_BY_MONTH, EVAL_BY_AGENT, EVAL_BY_ITEM };
-
-struct eval_trend {
-	char *key;     /* "2026-W48", "2026-11", the agent, the item */
-	int64_t count; /* evaluations (for items: answers other than N/A) */
-	int64_t earned, possible;
-	int64_t passed;          /* evaluations passed (not for items) */
-	int64_t critical_failed; /* critical failures */
-};
-struct eval_trend_filter {
-	const char *agent;
-	int64_t since_ms, until_ms;
-	enum eval_by by;
-};
-/* Supervisors' evaluations only (of complaints; by item those of periods too), in key order
- * (agents and items: weakest first). */
-int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
-                     size_t *n);
-void store_eval_trend_free(struct eval_trend *list, size_t n);
-
 #endif

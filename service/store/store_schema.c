@@ -164,7 +164,8 @@ static const char *const store_schema_v6[] = {
     NULL,
 };
 
-/* Step 12: evaluations of a recorded session (evaluate --session ID). The table of
+/* Step 12: evaluations of a recorded session (evaluate --session ID), and the sums per item
+ * and day behind a trend by item over part of a month (store_eval.c). The table of
  * evaluations is built again, as SQLite changes a CHECK only so: a kind 'session' with the
  * session's id and no complaint of its own, tied instead to the complaints its changes touched
  * (from the audit log) in evaluation_session_complaints. The foreign keys of the items and
@@ -223,6 +224,23 @@ static const char *const store_schema_v12[] = {
     ") WITHOUT ROWID;"
     "CREATE INDEX evaluation_session_complaints_complaint ON evaluation_session_complaints"
     " (complaint_id, evaluation_id);",
+    /* A trend by item over days that are not whole months sums the days beside the months
+     * (a row per item and day), and one agent's reads that agent's answers alone. */
+    "CREATE TABLE evaluation_item_days ("
+    " item TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " answers INTEGER NOT NULL,"
+    " earned INTEGER NOT NULL,"
+    " possible INTEGER NOT NULL,"
+    " failed INTEGER NOT NULL,"
+    " PRIMARY KEY (item, day)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO evaluation_item_days (item, day, answers, earned, possible, failed)"
+    " SELECT item, strftime('%Y-%m-%d', created_ms / 1000, 'unixepoch', 'localtime'), count(*),"
+    " sum(points * weight), sum(5 * weight), sum(failed) FROM evaluation_items"
+    " WHERE counted = 1 AND answer >= 0 GROUP BY 1, 2;"
+    "CREATE INDEX evaluation_items_agent_trend ON evaluation_items (counted, agent, item,"
+    " created_ms, answer, points, weight, failed);",
     NULL,
 };
 

@@ -17,6 +17,7 @@
 #include "shell_int.h"
 #include "store_complaint.h"
 #include "store_eval.h"
+#include "store_eval_trend.h"
 #include "table.h"
 
 /* ---- checklist show ------------------------------------------------------------------------- */

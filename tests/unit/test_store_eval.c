@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -24,6 +25,7 @@
 #include "store_audit.h"
 #include "store_complaint.h"
 #include "store_eval.h"
+#include "store_eval_trend.h"
 #include "store_eval_session.h"
 #include "store_schema.h"
 #include "testhost.h"
@@ -534,6 +536,152 @@ static void test_se_calibration_blind(void **state)
 	store_eval_cal_free(rows, n);
 }
 
+/* Local time y-m-d h:mi as ms. */
+static int64_t test_se_local(int y, int m, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+/* The trend by item from the sums and straight from the answers agree, row for row. */
+static void test_se_trend_agrees(struct store *st, int64_t since, int64_t until, const char *agent)
+{
+	struct eval_trend_filter f;
+	struct eval_trend *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, i;
+
+	memset(&f, 0, sizeof f);
+	f.by = EVAL_BY_ITEM;
+	f.since_ms = since;
+	f.until_ms = until;
+	f.agent = agent;
+	assert_int_equal(store_eval_trend(st, &f, &a, &na), 0);
+	assert_int_equal(store_eval_trend_direct(st, &f, &b, &nb), 0);
+	if (na != nb)
+		fail_msg("since %lld until %lld agent %s: %zu rows, direct %zu", (long long)since,
+		         (long long)until, agent != NULL ? agent : "-", na, nb);
+	for (i = 0; i < na; i++) {
+		assert_string_equal(a[i].key, b[i].key);
+		if (a[i].count != b[i].count || a[i].earned != b[i].earned ||
+		    a[i].possible != b[i].possible || a[i].critical_failed != b[i].critical_failed)
+			fail_msg(
+			    "since %lld until %lld agent %s item %s: %lld %lld/%lld %lld, direct "
+			    "%lld %lld/%lld %lld",
+			    (long long)since, (long long)until, agent != NULL ? agent : "-",
+			    a[i].key, (long long)a[i].count, (long long)a[i].earned,
+			    (long long)a[i].possible, (long long)a[i].critical_failed,
+			    (long long)b[i].count, (long long)b[i].earned, (long long)b[i].possible,
+			    (long long)b[i].critical_failed);
+	}
+	store_eval_trend_free(a, na);
+	store_eval_trend_free(b, nb);
+}
+
+static void test_se_trend_all_agree(struct store *st)
+{
+	const int64_t bounds[][2] = {
+	    {0, 0},
+	    {test_se_local(2026, 3, 15, 0, 0), 0},
+	    {test_se_local(2026, 3, 15, 10, 30), 0},
+	    {test_se_local(2026, 4, 1, 0, 0), test_se_local(2026, 5, 1, 0, 0)},
+	    {test_se_local(2026, 3, 15, 0, 0), test_se_local(2026, 5, 1, 0, 0)},
+	    {test_se_local(2026, 3, 10, 0, 0), test_se_local(2026, 4, 20, 13, 0)},
+	    {test_se_local(2026, 3, 3, 10, 0), test_se_local(2026, 3, 3, 18, 0)},
+	    {test_se_local(2026, 3, 3, 10, 0), test_se_local(2026, 3, 9, 0, 0)},
+	    {test_se_local(2026, 4, 2, 0, 0), test_se_local(2026, 4, 28, 0, 0)},
+	    {0, test_se_local(2026, 4, 15, 0, 0)},
+	    {0, test_se_local(2026, 4, 15, 7, 45)},
+	    {test_se_local(2026, 2, 20, 0, 0), test_se_local(2026, 8, 1, 0, 0)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
+		test_se_trend_agrees(st, bounds[i][0], bounds[i][1], NULL);
+		test_se_trend_agrees(st, bounds[i][0], bounds[i][1], "agent1");
+		test_se_trend_agrees(st, bounds[i][0], bounds[i][1], "agent2");
+	}
+}
+
+/* Over evaluations spread across four months, for periods of whole months, whole days and
+ * parts of days: the trend by item from the months' and days' sums is the one computed from
+ * the answers, also after a disputed answer is changed, and after schema 12 builds the days'
+ * sums from the answers. */
+static void test_se_trend_sums(void **state)
+{
+	struct test_se_fx *fx = *state;
+	struct store *st = fx->th->st;
+	int64_t t = test_se_local(2026, 3, 1, 6, 0), first = 0;
+	struct eval_answer ans;
+	sqlite3 *db;
+	int i;
+
+	for (i = 0; i < 300; i++, t += (7 * 60 + 13) * 60 * 1000LL) {
+		struct eval_item_in items[3] = {
+		    {"a", i % 3 == 0 ? 0 : 1, i % 3 == 0 ? 0 : 5, 2, false, false, NULL},
+		    {"b", i % 7 == 0 ? -1 : 1 + i % 5, i % 7 == 0 ? 0 : 1 + i % 5, 1, false, false,
+		     NULL},
+		    {"c", i % 11 == 0 ? 0 : 1, i % 11 == 0 ? 0 : 5, 3, true, i % 11 == 0, NULL},
+		};
+		struct eval_new in;
+		int64_t id = 0;
+
+		memset(&in, 0, sizeof in);
+		in.kind = i % 13 == 0 ? EVAL_SELF : EVAL_SUPERVISOR;
+		in.number = fx->number;
+		in.agent = i % 2 ? "agent1" : "agent2";
+		in.version = fx->version;
+		in.hash = fx->hash;
+		in.totals.earned = 1;
+		in.totals.possible = 30;
+		in.items = items;
+		in.nitems = 3;
+		store_complaint_set_clock(st, t);
+		assert_int_equal(
+		    store_eval_add(st, in.kind == EVAL_SELF ? &test_se_agent : &test_se_sup, &in,
+		                   &id),
+		    0);
+		if (first == 0 && in.kind == EVAL_SUPERVISOR && !strcmp(in.agent, "agent1"))
+			first = id;
+	}
+	test_se_trend_all_agree(st);
+	/* A disputed answer changed moves it in the sums too. */
+	store_complaint_set_clock(st, t);
+	assert_int_equal(store_eval_dispute(st, &test_se_agent, first, "b", "理由", true, 5,
+	                                    365 * 86400000LL, NULL),
+	                 0);
+	memset(&ans, 0, sizeof ans);
+	ans.item = "b";
+	ans.resolution = EVAL_ACCEPT;
+	ans.answer = 5;
+	ans.points = 5;
+	ans.totals.earned = 2;
+	ans.totals.possible = 30;
+	ans.comment = "同意";
+	assert_int_equal(store_eval_answer(st, &test_se_sup, first, &ans), 0);
+	test_se_trend_all_agree(st);
+	/* Schema 12's backfill builds the same days' sums from the answers. */
+	db = test_se_raw(fx->th);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP TABLE evaluation_session_complaints;"
+	                              " DROP TABLE evaluation_item_days;"
+	                              " DROP INDEX evaluation_items_agent_trend;"
+	                              " PRAGMA user_version = 11;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_schema_migrate_to(st, 12), 0);
+	test_se_trend_all_agree(st);
+	store_complaint_set_clock(st, 0);
+}
+
 /* Schema 12 builds the evaluations again: every row, item and dispute kept, their keys whole. */
 static void test_se_schema12(void **state)
 {
@@ -553,6 +701,8 @@ static void test_se_schema12(void **state)
 	db = test_se_raw(fx->th);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP TABLE evaluation_session_complaints;"
+	                              " DROP TABLE evaluation_item_days;"
+	                              " DROP INDEX evaluation_items_agent_trend;"
 	                              " PRAGMA user_version = 11;",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
@@ -594,6 +744,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_se_calibration_blind, test_se_setup,
 	                                    test_se_teardown),
 	    cmocka_unit_test_setup_teardown(test_se_schema12, test_se_setup, test_se_teardown),
+	    cmocka_unit_test_setup_teardown(test_se_trend_sums, test_se_setup, test_se_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
