@@ -284,6 +284,30 @@ int store_eval_pin(struct store *st, const struct audit_ctx *ctx, const char *co
 	return rc;
 }
 
+int store_eval_version_find(struct store *st, const char *content, size_t len, int64_t *version,
+                            char hex[EVAL_HASH_HEX + 1])
+{
+	char h[EVAL_HASH_HEX + 1];
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+	int64_t v = 0;
+	int rc;
+
+	if (content == NULL || len > EVAL_CONTENT_MAX)
+		return STORE_EINVAL;
+	store_eval_hash(content, len, h);
+	if (hex != NULL)
+		memcpy(hex, h, sizeof h);
+	rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(h));
+	if (rc == 0)
+		rc = store_step_int(st, s, &v, &found);
+	if (rc == 0 && !found)
+		rc = STORE_ENOENT;
+	if (rc == 0)
+		*version = v;
+	return rc;
+}
+
 void store_eval_version_clear(struct eval_version *v)
 {
 	if (v == NULL)

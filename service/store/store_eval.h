@@ -58,6 +58,12 @@ void store_eval_hash(const char *content, size_t len, char hex[EVAL_HASH_HEX + 1
 int store_eval_pin(struct store *st, const struct audit_ctx *ctx, const char *content, size_t len,
                    int64_t *version, char hex[EVAL_HASH_HEX + 1], bool *created);
 
+/* The version content is pinned as, without pinning it (a read: works on a full disk):
+ * 0 with *version, or STORE_ENOENT when that content is not pinned yet. hex (may be NULL)
+ * gets its hash either way. */
+int store_eval_version_find(struct store *st, const char *content, size_t len, int64_t *version,
+                            char hex[EVAL_HASH_HEX + 1]);
+
 struct eval_version {
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "checklist.h"
 #include "json.h"
 #include "shell_int.h"
@@ -30,7 +31,13 @@ static void cmd_checklist_json(const struct checklist *cl, const struct eval_ver
 
 	json_init(&j, out);
 	json_object_begin(&j);
-	json_kv_int(&j, "version", v->version);
+	if (v->version > 0) {
+		json_kv_int(&j, "version", v->version);
+	} else {
+		json_key(&j, "version");
+		json_null(&j);
+	}
+	json_kv_bool(&j, "pinned", v->version > 0);
 	json_kv_string(&j, "hash", v->hash);
 	json_kv_int(&j, "pinned_ms", v->pinned_ms);
 	json_kv_string(&j, "name_zh", cl->name_zh);
@@ -59,11 +66,46 @@ static void cmd_checklist_json(const struct checklist *cl, const struct eval_ver
 	buf_putc(out, '\n');
 }
 
+/* The checklist in force, without pinning it: *version when its content is a version, else
+ * *cl parsed from the text in force with *v holding its hash (version 0: not pinned yet). */
+static int cmd_checklist_in_force(struct shell *sh, struct checklist **cl, struct eval_version *v,
+                                  int64_t *version)
+{
+	struct catalog *cat = cmd_util_catalog(sh);
+	char *err = NULL;
+	int rc;
+
+	*cl = NULL;
+	if (cat == NULL || cat->checklist == NULL) {
+		catalog_unref(cat);
+		shell_errorf(sh, "%s",
+		             T(sh, "no checklist is loaded (etc/checklist.ini)",
+		               "未加载服务标准检查表（etc/checklist.ini）"));
+		return CMD_ERROR;
+	}
+	rc = store_eval_version_find(sh->host.store, cat->checklist->text, cat->checklist->len,
+	                             version, v->hash);
+	if (rc == STORE_ENOENT)
+		rc = checklist_parse(cat->checklist->text, cat->checklist->len, "etc/checklist.ini",
+		                     cl, &err) < 0
+		         ? CMD_ERROR
+		         : 0;
+	catalog_unref(cat);
+	if (rc == CMD_ERROR) {
+		shell_errorf(sh, "%s", err != NULL ? err : "etc/checklist.ini");
+		free(err);
+		return CMD_ERROR;
+	}
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	return CMD_OK;
+}
+
 static int cmd_checklist_show(struct shell *sh, struct args *a)
 {
 	struct checklist *cl = NULL;
 	struct eval_version v;
-	char hash[EVAL_HASH_HEX + 1], ts[32];
+	char ts[32];
 	int64_t version = 0;
 	struct buf out;
 	size_t s, i;
@@ -82,16 +124,17 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 			return CMD_USAGE;
 		}
 	} else {
-		/* The one in force, pinned now if it is new. */
-		rc = cmd_eval_util_current(sh, &cl, &version, hash);
+		/* The one in force: a read (it works on a full disk). Its version when pinned
+		 * (at start, on reload, when first scored against); else the text in force. */
+		rc = cmd_checklist_in_force(sh, &cl, &v, &version);
 		if (rc != CMD_OK)
 			return rc;
-		checklist_free(cl);
-		cl = NULL;
 	}
-	rc = cmd_eval_util_version(sh, version, &cl, &v);
-	if (rc != CMD_OK)
-		return rc;
+	if (cl == NULL) {
+		rc = cmd_eval_util_version(sh, version, &cl, &v);
+		if (rc != CMD_OK)
+			return rc;
+	}
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		cmd_checklist_json(cl, &v, &out);
@@ -99,10 +142,21 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 	}
 	cmd_util_time(v.pinned_ms, true, ts, sizeof ts);
 	shell_clean(&out, checklist_name(cl, sh->lang));
-	buf_printf(&out,
-	           T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
-	             "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
-	           (long long)v.version, v.hash, ts);
+	if (v.version == 0)
+		buf_printf(
+		    &out,
+		    T(sh,
+		      "\nnot yet a version (sha256 %s): the text in force, pinned as a "
+		      "version when the database has room (at reload, or when first scored "
+		      "against)\n",
+		      "\n尚未记录为版本（sha256 %s）：现行文本，数据库有空间时（重新加载或首次"
+		      "评分时）记录为新版本\n"),
+		    v.hash);
+	else
+		buf_printf(&out,
+		           T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
+		             "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
+		           (long long)v.version, v.hash, ts);
 	buf_printf(&out,
 	           T(sh,
 	             "Pass mark %d%%; disputes within %d days. Each item is out of 5 points (yes "
@@ -670,9 +724,11 @@ static const struct args_opt cmd_opts_report_calibration[] = {
 
 static const struct cmd_entry cmd_checklist_entries[] = {
     {"checklist", "show", ROLES_ALL, cmd_opts_json, 0, 1, "checklist show [VERSION] [--json]",
-     "Show the service-standard checklist in force (pinned as a version when its content is "
-     "new), or an older VERSION that evaluations were scored against.",
-     "显示现行的服务标准检查表（内容有变化时记为新版本），或某次评估所用的旧版本 VERSION。",
+     "Show the service-standard checklist in force (its version; the daemon pins each new "
+     "content as a version as it loads it), or an older VERSION that evaluations were scored "
+     "against. A read: it works on a full disk.",
+     "显示现行的服务标准检查表（及其版本；服务载入新内容时记为新版本），或某次评估所用的旧版本 "
+     "VERSION。只读，磁盘已满时仍可使用。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_show, 0},
     {"report", "quality", ROLES_SUPERVISOR, cmd_opts_report_quality, 0, 0,
      "report quality [--agent A] [--by week|month|agent|item] [--since YYYY-MM-DD] "

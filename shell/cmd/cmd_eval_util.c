@@ -42,6 +42,17 @@ int cmd_eval_util_current(struct shell *sh, struct checklist **out, int64_t *ver
 	rc = store_eval_pin(sh->host.store, &ctx, cat->checklist->text, cat->checklist->len,
 	                    version, hash, &created);
 	catalog_unref(cat);
+	if (rc == STORE_EFULL) {
+		shell_errorf(sh,
+		             T(sh,
+		               "the checklist in force (sha256 %.12s…) is new and cannot be pinned "
+		               "as a version: disk full. Nothing can be scored against it until "
+		               "there is room (checklist show still shows it).",
+		               "现行检查表（sha256 %.12s…）是新内容，无法记录为新版本：磁盘已满。"
+		               "腾出空间前无法按它评分（checklist show 仍可查看）。"),
+		             hash);
+		return CMD_ERROR;
+	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	return cmd_eval_util_version(sh, *version, out, NULL);

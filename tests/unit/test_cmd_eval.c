@@ -482,6 +482,35 @@ static void test_ce_offer_at_login(void **state)
 	testhost_stop(th);
 }
 
+/* checklist show is a read: content in force not yet pinned is shown as such, and nothing is
+ * written; scoring pins it, and then it shows as a version. */
+static void test_ce_show_reads(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "{\"version\":null,\"pinned\":false,\"hash\":\"");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show"), 0);
+	testhost_has(th, 1, "not yet a version");
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 0);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show 1"), 1);
+	/* A full disk: show still reads; scoring says why it cannot pin, and nothing is saved. */
+	assert_int_equal(store_set_max_size(th->st, 1), 0);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "\"pinned\":false");
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1),
+	                 1);
+	testhost_has(th, 2, "is new and cannot be pinned as a version: disk full");
+	assert_int_equal(store_set_max_size(th->st, 0), 0);
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 0);
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1),
+	                 0);
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 1);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "{\"version\":1,\"pinned\":true,\"hash\":\"");
+}
+
 static void test_ce_next(void **state)
 {
 	struct test_ce_fx *fx = *state;
@@ -528,6 +557,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_calibration, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_session, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_show_reads, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_offer_at_login, test_ce_setup,
 	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_next, test_ce_setup, test_ce_teardown),
