@@ -36,20 +36,22 @@ static const char store_eval_sql_trend_agent[] =
  * the answers of the parts of a day at its ends (?7 <= created_ms < ?8, ?9 <= created_ms <
  * ?10), found through the evaluations' index by time. */
 #define STORE_EVAL_TREND_ITEM_SUMS                                                                 \
-	"SELECT item AS k, answers AS a, earned AS e, possible AS p, failed AS f"                  \
-	" FROM evaluation_item_months WHERE month >= ?1 AND month < ?2"                            \
-	" UNION ALL SELECT item, answers, earned, possible, failed FROM evaluation_item_days"      \
-	" WHERE (day >= ?3 AND day < ?4) OR (day >= ?5 AND day < ?6)"
+	"SELECT item AS k, sum(answers) AS a, sum(earned) AS e, sum(possible) AS p,"               \
+	" sum(failed) AS f FROM evaluation_item_months WHERE month >= ?1 AND month < ?2"           \
+	" GROUP BY item UNION ALL SELECT item, sum(answers), sum(earned), sum(possible),"          \
+	" sum(failed) FROM evaluation_item_days WHERE (day >= ?3 AND day < ?4)"                    \
+	" OR (day >= ?5 AND day < ?6) GROUP BY item"
 #define STORE_EVAL_TREND_ITEM_GROUP " GROUP BY k ORDER BY sum(e) * 1.0 / max(sum(p), 1), k"
 static const char store_eval_sql_trend_item_sums[] =
     "SELECT k, sum(a), sum(e), sum(p), 0, sum(f) FROM (" STORE_EVAL_TREND_ITEM_SUMS
     ")" STORE_EVAL_TREND_ITEM_GROUP;
 #define STORE_EVAL_TREND_ITEM_END(lo, hi)                                                          \
-	" UNION ALL SELECT i.item, 1, i.points * i.weight, 5 * i.weight, i.failed"                 \
+	" UNION ALL SELECT i.item, count(*), sum(i.points * i.weight), sum(5 * i.weight),"         \
+	" sum(i.failed)"                                                                           \
 	" FROM evaluations v INDEXED BY evaluations_created"                                       \
 	" JOIN evaluation_items i ON i.evaluation_id = v.id"                                       \
 	" WHERE v.created_ms >= " lo " AND v.created_ms < " hi " AND i.counted = 1"                \
-	" AND i.answer >= 0"
+	" AND i.answer >= 0 GROUP BY i.item"
 static const char store_eval_sql_trend_item_sums_ends[] =
     "SELECT k, sum(a), sum(e), sum(p), 0, sum(f) FROM (" STORE_EVAL_TREND_ITEM_SUMS
         STORE_EVAL_TREND_ITEM_END("?7", "?8")
