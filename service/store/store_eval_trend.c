@@ -218,6 +218,7 @@ int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct
 	    [EVAL_BY_ITEM] = store_eval_sql_trend_item,
 	};
 	int64_t until = f->until_ms > 0 ? f->until_ms : INT64_MAX;
+	struct store_eval_trend_cut c; /* bound as text until the rows are read */
 	sqlite3_stmt *s = NULL;
 	void *p = NULL;
 	int rc;
@@ -230,8 +231,6 @@ int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct
 		rc = STORE_PREP(st, store_eval_sql_trend_item_agent, &s, STORE_T(f->agent),
 		                STORE_I(f->since_ms), STORE_I(until));
 	} else if (f->by == EVAL_BY_ITEM) {
-		struct store_eval_trend_cut c;
-
 		store_eval_trend_cut(f->since_ms, f->until_ms, &c);
 		if (c.t0 < c.t1 || c.t2 < c.t3)
 			rc = STORE_PREP(st, store_eval_sql_trend_item_sums_ends, &s, STORE_T(c.m0),
