@@ -1,5 +1,6 @@
 /* store_eval — checklist versions, evaluations, self-checks, acknowledgements, disputes and
- * trends (see the header). Calls store.c, store_tx.c and store_audit.c. */
+ * the sums trends by item read (see the header; the trends are store_eval_trend.c). Calls
+ * store.c, store_tx.c and store_audit.c. */
 #include "store_eval.h"
 
 #include <errno.h>
@@ -17,10 +18,8 @@
 #include "store_tx.h"
 
 static const char *const store_eval_kind_names[] = {
-    [EVAL_SUPERVISOR] = "supervisor",
-    [EVAL_SELF] = "self",
-    [EVAL_PERIOD] = "period",
-    [EVAL_CALIBRATION] = "calibration",
+    [EVAL_SUPERVISOR] = "supervisor",   [EVAL_SELF] = "self",       [EVAL_PERIOD] = "period",
+    [EVAL_CALIBRATION] = "calibration", [EVAL_SESSION] = "session",
 };
 
 static const char *const store_eval_status_names[] = {
@@ -53,10 +52,20 @@ static const char store_eval_sql_complaint[] = "SELECT id FROM complaints WHERE 
 static const char store_eval_sql_insert[] =
     "INSERT INTO evaluations (kind, status, complaint_id, agent, evaluator, version, hash,"
     " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, period,"
-    " week, month)"
+    " week, month, session)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14,"
     " strftime('%Y-W%W', ?13 / 1000, 'unixepoch', 'localtime'),"
-    " strftime('%Y-%m', ?13 / 1000, 'unixepoch', 'localtime'))";
+    " strftime('%Y-%m', ?13 / 1000, 'unixepoch', 'localtime'), ?15)";
+/* A session's account, from its login (or its first command) in the audit log. */
+static const char store_eval_sql_session_account[] =
+    "SELECT account FROM audit INDEXED BY audit_session_seq WHERE session = ?1"
+    " AND action IN ('login', 'command') AND account IS NOT NULL ORDER BY seq LIMIT 1";
+/* The complaints the session's changes touched (their audit events name them). */
+static const char store_eval_sql_session_tie[] =
+    "INSERT OR IGNORE INTO evaluation_session_complaints (evaluation_id, complaint_id)"
+    " SELECT ?1, c.id FROM audit a INDEXED BY audit_session_seq"
+    " JOIN complaints c ON c.number = a.target"
+    " WHERE a.session = ?2 AND (a.action LIKE 'complaint.%' OR a.action LIKE 'promise.%')";
 static const char store_eval_sql_item_insert[] =
     "INSERT INTO evaluation_items (evaluation_id, pos, item, answer, points, weight, critical,"
     " failed, comment, counted, agent, created_ms)"
@@ -66,7 +75,10 @@ static const char store_eval_sql_item_insert[] =
 	"e.id, e.kind, e.status, c.number, e.agent, e.evaluator, e.version, e.hash, e.earned,"     \
 	" e.possible, e.critical_failed, e.passed, e.comment, e.created_ms, e.updated_ms,"         \
 	" e.acked_ms, (SELECT count(*) FROM evaluation_disputes d WHERE d.evaluation_id = e.id"    \
-	" AND d.resolution IS NULL), e.period"
+	" AND d.resolution IS NULL), e.period, e.session,"                                         \
+	" CASE WHEN e.session IS NULL THEN NULL ELSE (SELECT group_concat(number, ',') FROM"       \
+	" (SELECT x.number FROM evaluation_session_complaints t JOIN complaints x"                 \
+	" ON x.id = t.complaint_id WHERE t.evaluation_id = e.id ORDER BY x.id)) END"
 
 static const char store_eval_sql_get[] =
     "SELECT " STORE_EVAL_COLS " FROM evaluations e LEFT JOIN complaints c ON c.id ="
@@ -80,9 +92,13 @@ static const char store_eval_sql_disputes[] =
     " ORDER BY id";
 
 /* Lists: one shape per index (?1 agent, ?2 number, ?3 kind, ?4 status, ?5 since, ?6 until,
- * ?7 limit, ?8 offset). */
+ * ?7 limit, ?8 offset, ?9 session). A complaint's are its own and those of the sessions that
+ * touched it. */
 #define STORE_EVAL_LIST_WHERE                                                                      \
-	" AND (?2 IS NULL OR c.number = ?2) AND (?3 IS NULL OR e.kind = ?3)"                       \
+	" AND (?2 IS NULL OR c.number = ?2 OR e.id IN (SELECT t.evaluation_id FROM"                \
+	" evaluation_session_complaints t JOIN complaints x ON x.id = t.complaint_id"              \
+	" WHERE x.number = ?2)) AND (?9 IS NULL OR e.session = ?9) AND (?3 IS NULL OR e.kind = "   \
+	"?3)"                                                                                      \
 	" AND (?4 IS NULL OR e.status = ?4) AND e.created_ms >= ?5 AND e.created_ms < ?6"          \
 	" ORDER BY e.created_ms DESC, e.id DESC LIMIT ?7 OFFSET ?8"
 static const char store_eval_sql_list_agent[] =
@@ -129,6 +145,10 @@ static const char store_eval_sql_calibration[] =
     " WHERE e.kind = 'calibration' AND e.created_ms >= ?1 AND e.created_ms < ?2"
     " AND e.complaint_id IN (SELECT complaint_id FROM evaluations WHERE kind = 'calibration'"
     " GROUP BY complaint_id HAVING count(DISTINCT evaluator) >= 2)"
+    /* Blind: a viewer sees the complaints they have calibrated themselves. */
+    " AND (?3 IS NULL OR e.complaint_id IN (SELECT complaint_id FROM evaluations"
+    " INDEXED BY evaluations_complaint WHERE kind = 'calibration' AND evaluator = ?3"
+    " AND complaint_id = e.complaint_id))"
     " ORDER BY e.complaint_id, e.id, i.pos";
 
 static const char store_eval_sql_candidates[] =
@@ -140,29 +160,6 @@ static const char store_eval_sql_candidates[] =
     " WHERE e.complaint_id = c.id AND e.kind = 'supervisor')"
     " ORDER BY c.id LIMIT ?3";
 
-/* Trends over supervisors' evaluations (?1 agent or NULL, ?2 since, ?3 until), each read from
- * an index of its own in the order it groups by, the index alone. */
-#define STORE_EVAL_TREND_SUMS                                                                      \
-	", count(*), sum(earned), sum(possible), sum(passed), sum(critical_failed)"
-#define STORE_EVAL_TREND_WHERE                                                                     \
-	" WHERE kind = 'supervisor' AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"           \
-	" AND created_ms < ?3"
-static const char store_eval_sql_trend_week[] =
-    "SELECT week AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_week" STORE_EVAL_TREND_WHERE
-    " GROUP BY week ORDER BY week";
-static const char store_eval_sql_trend_month[] =
-    "SELECT month AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_month" STORE_EVAL_TREND_WHERE
-    " GROUP BY month ORDER BY month";
-static const char store_eval_sql_trend_agent[] =
-    "SELECT agent AS k" STORE_EVAL_TREND_SUMS
-    " FROM evaluations INDEXED BY evaluations_trend_agent" STORE_EVAL_TREND_WHERE
-    " GROUP BY agent ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), agent";
-static const char store_eval_sql_trend_item_months[] =
-    "SELECT item AS k, sum(answers), sum(earned), sum(possible), 0, sum(failed)"
-    " FROM evaluation_item_months WHERE (?1 IS NULL OR agent = ?1) AND month >= ?2"
-    " AND month < ?3 GROUP BY item ORDER BY sum(earned) * 1.0 / max(sum(possible), 1), item";
 /* Adds a change of one answer to the month's sums (?2 a time in it). */
 static const char store_eval_sql_month_add[] =
     "INSERT INTO evaluation_item_months (item, month, agent, answers, earned, possible, failed)"
@@ -170,17 +167,17 @@ static const char store_eval_sql_month_add[] =
     " ON CONFLICT (item, month, agent) DO UPDATE SET answers = answers + excluded.answers,"
     " earned = earned + excluded.earned, possible = possible + excluded.possible,"
     " failed = failed + excluded.failed";
+/* The same for the day's sums (?2 a time in it). */
+static const char store_eval_sql_day_add[] =
+    "INSERT INTO evaluation_item_days (item, day, answers, earned, possible, failed)"
+    " VALUES (?1, strftime('%Y-%m-%d', ?2 / 1000, 'unixepoch', 'localtime'), ?3, ?4, ?5, ?6)"
+    " ON CONFLICT (item, day) DO UPDATE SET answers = answers + excluded.answers,"
+    " earned = earned + excluded.earned, possible = possible + excluded.possible,"
+    " failed = failed + excluded.failed";
 static const char store_eval_sql_item_row[] =
     "SELECT i.answer, i.points, i.weight, i.failed, i.counted, e.agent, e.created_ms"
     " FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id"
     " WHERE i.evaluation_id = ?1 AND i.item = ?2";
-static const char store_eval_sql_trend_item[] =
-    "SELECT item AS k, count(*), sum(points * weight), sum(5 * weight), 0, sum(failed)"
-    " FROM evaluation_items INDEXED BY evaluation_items_trend"
-    " WHERE counted = 1 AND (?1 IS NULL OR agent = ?1) AND created_ms >= ?2"
-    " AND created_ms < ?3 AND answer >= 0"
-    " GROUP BY item ORDER BY sum(points * weight) * 1.0 / max(sum(5 * weight), 1), item";
-
 const char *store_eval_kind_name(enum eval_kind k)
 {
 	return store_enum_name(store_eval_kind_names, STORE_NELEM(store_eval_kind_names), (int)k);
@@ -284,6 +281,30 @@ int store_eval_pin(struct store *st, const struct audit_ctx *ctx, const char *co
 		*version = v;
 	else if (created != NULL)
 		*created = false;
+	return rc;
+}
+
+int store_eval_version_find(struct store *st, const char *content, size_t len, int64_t *version,
+                            char hex[EVAL_HASH_HEX + 1])
+{
+	char h[EVAL_HASH_HEX + 1];
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+	int64_t v = 0;
+	int rc;
+
+	if (content == NULL || len > EVAL_CONTENT_MAX)
+		return STORE_EINVAL;
+	store_eval_hash(content, len, h);
+	if (hex != NULL)
+		memcpy(hex, h, sizeof h);
+	rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(h));
+	if (rc == 0)
+		rc = store_step_int(st, s, &v, &found);
+	if (rc == 0 && !found)
+		rc = STORE_ENOENT;
+	if (rc == 0)
+		*version = v;
 	return rc;
 }
 
@@ -402,6 +423,8 @@ void store_eval_clear(struct evaluation *e)
 		return;
 	free(e->number);
 	free(e->period);
+	free(e->session);
+	free(e->session_complaints);
 	free(e->agent);
 	free(e->evaluator);
 	free(e->comment);
@@ -449,6 +472,8 @@ static int store_eval_fill(sqlite3_stmt *s, void *elem)
 	e->acked_ms = sqlite3_column_int64(s, 15);
 	e->open_disputes = sqlite3_column_int(s, 16);
 	err |= store_col_dup(s, 17, &e->period);
+	err |= store_col_dup(s, 18, &e->session);
+	err |= store_col_dup(s, 19, &e->session_complaints);
 	if (err != 0) {
 		store_eval_clear(e);
 		return -ENOMEM;
@@ -467,8 +492,10 @@ static int store_eval_check(const struct eval_new *in)
 {
 	size_t i, j;
 
-	if (in == NULL || (unsigned)in->kind > EVAL_CALIBRATION ||
-	    (in->kind == EVAL_PERIOD) != (in->number == NULL) ||
+	if (in == NULL || (unsigned)in->kind > EVAL_SESSION ||
+	    (in->kind == EVAL_PERIOD || in->kind == EVAL_SESSION) != (in->number == NULL) ||
+	    (in->kind == EVAL_SESSION) != (in->session != NULL) ||
+	    (in->session != NULL && !store_ascii_ok(in->session, 64)) ||
 	    (in->kind == EVAL_PERIOD) != (in->period != NULL) ||
 	    (in->period != NULL && !store_ascii_ok(in->period, 16)) || !store_name_ok(in->agent) ||
 	    in->version <= 0 || in->hash == NULL || strlen(in->hash) != EVAL_HASH_HEX ||
@@ -531,6 +558,24 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 			if (rc == 0 && !found)
 				rc = STORE_ENOENT;
 		}
+		/* A session's evaluation is of the session's account. */
+		if (rc == 0 && in->session != NULL) {
+			char *account = NULL;
+
+			rc = STORE_PREP(st, store_eval_sql_session_account, &s,
+			                STORE_T(in->session));
+			if (rc == 0) {
+				rc = sqlite3_step(s);
+				if (rc == SQLITE_ROW)
+					rc = store_col_dup(s, 0, &account);
+				else
+					rc = rc == SQLITE_DONE ? STORE_ENOENT : store_fail(st, rc);
+				store_stmt_done(s);
+			}
+			if (rc == 0 && (account == NULL || strcmp(account, in->agent) != 0))
+				rc = STORE_EINVAL;
+			free(account);
+		}
 		/* The version is pinned, with this hash. */
 		if (rc == 0)
 			rc = STORE_PREP(st, store_eval_sql_version_by_hash, &s, STORE_T(in->hash));
@@ -549,8 +594,12 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 		    STORE_T(who), STORE_I(in->version), STORE_T(in->hash),
 		    STORE_I(in->totals.earned), STORE_I(in->totals.possible),
 		    STORE_I(in->totals.critical_failed), STORE_I(in->totals.passed ? 1 : 0),
-		    STORE_T(store_text_opt(in->comment)), STORE_I(now), STORE_T(in->period));
+		    STORE_T(store_text_opt(in->comment)), STORE_I(now), STORE_T(in->period),
+		    STORE_T(in->session));
 	eid = rc == 0 ? sqlite3_last_insert_rowid(st->db) : 0;
+	if (rc == 0 && in->session != NULL)
+		rc = STORE_EXEC(st, store_eval_sql_session_tie, NULL, STORE_I(eid),
+		                STORE_T(in->session));
 	for (i = 0; rc == 0 && i < in->nitems; i++) {
 		const struct eval_item_in *it = &in->items[i];
 
@@ -568,19 +617,28 @@ int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct e
 			                STORE_I((int64_t)it->points * it->weight),
 			                STORE_I(5 * (int64_t)it->weight),
 			                STORE_I(it->failed ? 1 : 0));
+		if (rc == 0 && it->answer >= 0 &&
+		    (in->kind == EVAL_SUPERVISOR || in->kind == EVAL_PERIOD))
+			rc = STORE_EXEC(
+			    st, store_eval_sql_day_add, NULL, STORE_T(it->item), STORE_I(now),
+			    STORE_I(1), STORE_I((int64_t)it->points * it->weight),
+			    STORE_I(5 * (int64_t)it->weight), STORE_I(it->failed ? 1 : 0));
 	}
 	if (rc == 0) {
 		snprintf(target, sizeof target, "evaluation #%lld", (long long)eid);
 		snprintf(detail, sizeof detail,
 		         "%s agent=%s version=%lld score=%lld/%lld critical_failed=%d %s",
-		         in->number != NULL ? in->number : in->period, in->agent,
-		         (long long)in->version, (long long)in->totals.earned,
+		         in->number != NULL   ? in->number
+		         : in->period != NULL ? in->period
+		                              : in->session,
+		         in->agent, (long long)in->version, (long long)in->totals.earned,
 		         (long long)in->totals.possible, in->totals.critical_failed,
 		         in->totals.passed ? "passed" : "failed");
 		rc = store_audit_append(st, ctx, now,
 		                        self                           ? "evaluation.self"
 		                        : in->kind == EVAL_PERIOD      ? "evaluation.period"
 		                        : in->kind == EVAL_CALIBRATION ? "evaluation.calibration"
+		                        : in->kind == EVAL_SESSION     ? "evaluation.session"
 		                                                       : "evaluation.add",
 		                        target, detail);
 	}
@@ -640,7 +698,7 @@ int store_eval_list(struct store *st, const struct eval_filter *f, struct evalua
 	                STORE_T(f->status >= 0 ? store_eval_status_name(f->status) : NULL),
 	                STORE_I(f->since_ms), STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX),
 	                STORE_I(f->limit > 0 ? (int64_t)f->limit : 100),
-	                STORE_I((int64_t)f->offset));
+	                STORE_I((int64_t)f->offset), STORE_T(f->session));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_fill, store_eval_clear_v, &p, n);
@@ -787,7 +845,7 @@ static int store_eval_month_change(struct store *st, int64_t id, const struct ev
 	int64_t created;
 	sqlite3_stmt *s = NULL;
 	int rc = STORE_PREP(st, store_eval_sql_item_row, &s, STORE_I(id), STORE_T(a->item));
-	int64_t answers, earned;
+	int64_t answers, earned, failed;
 
 	if (rc < 0)
 		return rc;
@@ -810,10 +868,15 @@ static int store_eval_month_change(struct store *st, int64_t id, const struct ev
 	answers = (a->answer >= 0) - (old_answer >= 0);
 	earned = (int64_t)(a->answer >= 0 ? a->points : 0) * weight -
 	         (int64_t)(old_answer >= 0 ? old_points : 0) * weight;
-	return STORE_EXEC(
-	    st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created), STORE_T(agent),
-	    STORE_I(answers), STORE_I(earned), STORE_I(5 * (int64_t)weight * answers),
-	    STORE_I((int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0)));
+	failed = (int64_t)(a->failed && a->answer >= 0) - (old_failed && old_answer >= 0);
+	rc = STORE_EXEC(st, store_eval_sql_month_add, NULL, STORE_T(a->item), STORE_I(created),
+	                STORE_T(agent), STORE_I(answers), STORE_I(earned),
+	                STORE_I(5 * (int64_t)weight * answers), STORE_I(failed));
+	if (rc == 0)
+		rc = STORE_EXEC(st, store_eval_sql_day_add, NULL, STORE_T(a->item),
+		                STORE_I(created), STORE_I(answers), STORE_I(earned),
+		                STORE_I(5 * (int64_t)weight * answers), STORE_I(failed));
+	return rc;
 }
 
 int store_eval_answer(struct store *st, const struct audit_ctx *ctx, int64_t id,
@@ -932,7 +995,7 @@ static int store_eval_cal_fill(sqlite3_stmt *s, void *elem)
 	return 0;
 }
 
-int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+int store_eval_calibration(struct store *st, const char *viewer, int64_t since_ms, int64_t until_ms,
                            struct eval_cal_row **out, size_t *n)
 {
 	sqlite3_stmt *s = NULL;
@@ -942,7 +1005,7 @@ int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
 	*out = NULL;
 	*n = 0;
 	rc = STORE_PREP(st, store_eval_sql_calibration, &s, STORE_I(since_ms),
-	                STORE_I(until_ms > 0 ? until_ms : INT64_MAX));
+	                STORE_I(until_ms > 0 ? until_ms : INT64_MAX), STORE_T(viewer));
 	if (rc < 0)
 		return rc;
 	rc = store_collect(st, s, sizeof **out, store_eval_cal_fill, store_eval_cal_clear, &p, n);
@@ -1012,89 +1075,4 @@ int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const c
                           const char *detail)
 {
 	return store_audit(st, ctx, "evaluation.draw", number, detail);
-}
-
-/* ---- trends ---------------------------------------------------------------------------------- */
-
-static void store_eval_trend_clear(void *p)
-{
-	struct eval_trend *t = p;
-
-	free(t->key);
-	memset(t, 0, sizeof *t);
-}
-
-static int store_eval_trend_fill(sqlite3_stmt *s, void *elem)
-{
-	struct eval_trend *t = elem;
-
-	memset(t, 0, sizeof *t);
-	if (store_col_dup(s, 0, &t->key) != 0 || t->key == NULL) {
-		store_eval_trend_clear(t);
-		return -ENOMEM;
-	}
-	t->count = sqlite3_column_int64(s, 1);
-	t->earned = sqlite3_column_int64(s, 2);
-	t->possible = sqlite3_column_int64(s, 3);
-	t->passed = sqlite3_column_int64(s, 4);
-	t->critical_failed = sqlite3_column_int64(s, 5);
-	return 0;
-}
-
-/* A bound of a trend that falls on the start of a month (local time), as "YYYY-MM" into out;
- * none (0) as none. False when it falls inside a month. */
-static bool store_eval_month_of(int64_t ms, const char *none, char out[16])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0) {
-		snprintf(out, 16, "%s", none);
-		return true;
-	}
-	if (ms % 1000 != 0 || localtime_r(&t, &tm) == NULL || tm.tm_mday != 1 || tm.tm_hour != 0 ||
-	    tm.tm_min != 0 || tm.tm_sec != 0)
-		return false;
-	snprintf(out, 16, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-	         (unsigned)(tm.tm_mon + 1) % 100u);
-	return true;
-}
-
-int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
-                     size_t *n)
-{
-	static const char *const sql[] = {
-	    [EVAL_BY_WEEK] = store_eval_sql_trend_week,
-	    [EVAL_BY_MONTH] = store_eval_sql_trend_month,
-	    [EVAL_BY_AGENT] = store_eval_sql_trend_agent,
-	    [EVAL_BY_ITEM] = store_eval_sql_trend_item,
-	};
-	sqlite3_stmt *s = NULL;
-	void *p = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	char m0[16], m1[16];
-
-	if ((unsigned)f->by > EVAL_BY_ITEM)
-		return STORE_EINVAL;
-	if (f->by == EVAL_BY_ITEM && store_eval_month_of(f->since_ms, "", m0) &&
-	    store_eval_month_of(f->until_ms, "9999-99", m1))
-		rc = STORE_PREP(st, store_eval_sql_trend_item_months, &s, STORE_T(f->agent),
-		                STORE_T(m0), STORE_T(m1));
-	else
-		rc = STORE_PREP(st, sql[f->by], &s, STORE_T(f->agent), STORE_I(f->since_ms),
-		                STORE_I(f->until_ms > 0 ? f->until_ms : INT64_MAX));
-	if (rc < 0)
-		return rc;
-	rc = store_collect(st, s, sizeof **out, store_eval_trend_fill, store_eval_trend_clear, &p,
-	                   n);
-	*out = p;
-	return rc;
-}
-
-void store_eval_trend_free(struct eval_trend *list, size_t n)
-{
-	store_list_free(list, n, sizeof *list, store_eval_trend_clear);
 }

@@ -26,10 +26,11 @@
 #define EVAL_CONTENT_MAX (256u << 10)
 
 enum eval_kind {
-	EVAL_SUPERVISOR, /* a supervisor scored an agent's complaint */
-	EVAL_SELF,       /* the agent checked themselves */
-	EVAL_PERIOD,     /* a supervisor scored an agent's work over a period (no complaint) */
-	EVAL_CALIBRATION /* one of several supervisors scoring the same complaint blind */
+	EVAL_SUPERVISOR,  /* a supervisor scored an agent's complaint */
+	EVAL_SELF,        /* the agent checked themselves */
+	EVAL_PERIOD,      /* a supervisor scored an agent's work over a period (no complaint) */
+	EVAL_CALIBRATION, /* one of several supervisors scoring the same complaint blind */
+	EVAL_SESSION      /* a supervisor scored an agent's recorded session (no complaint) */
 };
 
 enum eval_status {
@@ -56,6 +57,12 @@ void store_eval_hash(const char *content, size_t len, char hex[EVAL_HASH_HEX + 1
  * (may be NULL) says whether it is new. */
 int store_eval_pin(struct store *st, const struct audit_ctx *ctx, const char *content, size_t len,
                    int64_t *version, char hex[EVAL_HASH_HEX + 1], bool *created);
+
+/* The version content is pinned as, without pinning it (a read: works on a full disk):
+ * 0 with *version, or STORE_ENOENT when that content is not pinned yet. hex (may be NULL)
+ * gets its hash either way. */
+int store_eval_version_find(struct store *st, const char *content, size_t len, int64_t *version,
+                            char hex[EVAL_HASH_HEX + 1]);
 
 struct eval_version {
 	int64_t version;
@@ -89,11 +96,13 @@ struct eval_item_in {
 
 struct eval_new {
 	enum eval_kind kind;
-	const char *number; /* the complaint; NULL for EVAL_PERIOD */
-	const char *period; /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
-	const char *agent;  /* whose work; the complaint's agent */
-	int64_t version;    /* pinned (store_eval_pin) */
-	const char *hash;   /* that version's hash, checked */
+	const char *number;  /* the complaint; NULL for EVAL_PERIOD and EVAL_SESSION */
+	const char *period;  /* EVAL_PERIOD: "YYYY-MM"; NULL otherwise */
+	const char *session; /* EVAL_SESSION: the session's id; NULL otherwise. The evaluation is
+	                      * tied to the complaints that session's changes touched (audit) */
+	const char *agent;   /* whose work; the complaint's agent */
+	int64_t version;     /* pinned (store_eval_pin) */
+	const char *hash;    /* that version's hash, checked */
 	struct eval_totals totals;
 	const char *comment; /* NULL: none */
 	const struct eval_item_in *items;
@@ -101,7 +110,9 @@ struct eval_new {
 };
 
 /* Saves an evaluation (status new) or a self-check (status self) with its items; audit
- * "evaluation.add", "evaluation.period" or "evaluation.self". *id (may be NULL) gets its id. */
+ * "evaluation.add", "evaluation.period", "evaluation.session" or "evaluation.self". *id (may
+ * be NULL) gets its id. A session's evaluation: STORE_ENOENT when the audit log has no event
+ * of that session, STORE_EINVAL when agent is not the session's account. */
 int store_eval_add(struct store *st, const struct audit_ctx *ctx, const struct eval_new *in,
                    int64_t *id);
 
@@ -141,8 +152,11 @@ struct evaluation {
 	int64_t id;
 	enum eval_kind kind;
 	enum eval_status status;
-	char *number; /* the complaint; NULL for a period's */
-	char *period; /* "YYYY-MM" for a period's; NULL otherwise */
+	char *number;             /* the complaint; NULL for a period's or a session's */
+	char *period;             /* "YYYY-MM" for a period's; NULL otherwise */
+	char *session;            /* the session's id for a session's; NULL otherwise */
+	char *session_complaints; /* a session's: the numbers it touched, comma-separated; NULL:
+	                           * none */
 	char *agent, *evaluator;
 	int64_t version;
 	char hash[EVAL_HASH_HEX + 1];
@@ -164,8 +178,9 @@ int store_eval_get(struct store *st, int64_t id, struct evaluation *out);
 
 struct eval_filter {
 	const char *agent;          /* NULL: everyone's */
-	const char *number;         /* NULL: every complaint's */
-	int kind;                   /* enum eval_kind, or -1: both */
+	const char *number;         /* NULL: every complaint's (a session's: touched it) */
+	const char *session;        /* NULL: every session's and none */
+	int kind;                   /* enum eval_kind, or -1: any */
 	int status;                 /* enum eval_status, or -1: any */
 	int64_t since_ms, until_ms; /* created in [since, until); 0: unbounded */
 	size_t limit;               /* 0: 100 */
@@ -215,8 +230,9 @@ struct eval_cal_row {
 	int answer, points;
 };
 /* The calibrations created in [since, until) (0: unbounded), by complaint, then evaluation,
- * then the checklist's order. */
-int store_eval_calibration(struct store *st, int64_t since_ms, int64_t until_ms,
+ * then the checklist's order. Blind: with viewer (not NULL) only those of the complaints
+ * viewer has submitted a calibration of; NULL (admins) every one. */
+int store_eval_calibration(struct store *st, const char *viewer, int64_t since_ms, int64_t until_ms,
                            struct eval_cal_row **out, size_t *n);
 void store_eval_cal_free(struct eval_cal_row *list, size_t n);
 
@@ -238,27 +254,5 @@ void store_eval_candidates_free(struct eval_candidate *list, size_t n);
 /* The audit event of a draw (no data changes): action "evaluation.draw". */
 int store_eval_draw_audit(struct store *st, const struct audit_ctx *ctx, const char *number,
                           const char *detail);
-
-/* ---- trends -------------------------------------------------------------------------------- */
-
-enum eval_by { EVAL_BY_WEEK, EVAL_BY_MONTH, EVAL_BY_AGENT, EVAL_BY_ITEM };
-
-struct eval_trend {
-	char *key;     /* "2026-W48", "2026-11", the agent, the item */
-	int64_t count; /* evaluations (for items: answers other than N/A) */
-	int64_t earned, possible;
-	int64_t passed;          /* evaluations passed (not for items) */
-	int64_t critical_failed; /* critical failures */
-};
-struct eval_trend_filter {
-	const char *agent;
-	int64_t since_ms, until_ms;
-	enum eval_by by;
-};
-/* Supervisors' evaluations only (of complaints; by item those of periods too), in key order
- * (agents and items: weakest first). */
-int store_eval_trend(struct store *st, const struct eval_trend_filter *f, struct eval_trend **out,
-                     size_t *n);
-void store_eval_trend_free(struct eval_trend *list, size_t n);
 
 #endif

@@ -165,6 +165,86 @@ static const char *const store_schema_v6[] = {
     NULL,
 };
 
+/* Step 12: evaluations of a recorded session (evaluate --session ID), and the sums per item
+ * and day behind a trend by item over part of a month (store_eval.c). The table of
+ * evaluations is built again, as SQLite changes a CHECK only so: a kind 'session' with the
+ * session's id and no complaint of its own, tied instead to the complaints its changes touched
+ * (from the audit log) in evaluation_session_complaints. The foreign keys of the items and
+ * disputes are checked at commit (every row is copied back before then). */
+static const char *const store_schema_v12[] = {
+    "PRAGMA defer_foreign_keys = ON;"
+    "CREATE TABLE evaluations_v11 AS SELECT * FROM evaluations;"
+    "DROP TABLE evaluations;",
+    "CREATE TABLE evaluations ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL"
+    "  CHECK (kind IN ('supervisor', 'self', 'period', 'calibration', 'session')),"
+    " status TEXT NOT NULL"
+    "  CHECK (status IN ('new', 'acked', 'disputed', 'self', 'calibration')),"
+    " complaint_id INTEGER REFERENCES complaints(id),"
+    " agent TEXT NOT NULL,"
+    " evaluator TEXT NOT NULL,"
+    " version INTEGER NOT NULL REFERENCES checklist_versions(version),"
+    " hash TEXT NOT NULL,"
+    " earned INTEGER NOT NULL,"
+    " possible INTEGER NOT NULL,"
+    " critical_failed INTEGER NOT NULL,"
+    " passed INTEGER NOT NULL CHECK (passed IN (0, 1)),"
+    " comment TEXT,"
+    " created_ms INTEGER NOT NULL,"
+    " updated_ms INTEGER NOT NULL,"
+    " acked_ms INTEGER NOT NULL DEFAULT 0,"
+    " period TEXT,"
+    " week TEXT NOT NULL,"
+    " month TEXT NOT NULL,"
+    " session TEXT,"
+    " CHECK ((complaint_id IS NULL) = (kind IN ('period', 'session'))),"
+    " CHECK ((session IS NULL) = (kind <> 'session'))"
+    ");",
+    "INSERT INTO evaluations (id, kind, status, complaint_id, agent, evaluator, version, hash,"
+    " earned, possible, critical_failed, passed, comment, created_ms, updated_ms, acked_ms,"
+    " period, week, month)"
+    " SELECT id, kind, status, complaint_id, agent, evaluator, version, hash, earned, possible,"
+    " critical_failed, passed, comment, created_ms, updated_ms, acked_ms, period, week, month"
+    " FROM evaluations_v11 ORDER BY id;"
+    "DROP TABLE evaluations_v11;",
+    "CREATE INDEX evaluations_agent ON evaluations (agent, created_ms);"
+    "CREATE INDEX evaluations_created ON evaluations (created_ms);"
+    "CREATE INDEX evaluations_complaint ON evaluations (complaint_id, kind);"
+    "CREATE INDEX evaluations_trend_agent ON evaluations (kind, agent, created_ms, earned,"
+    " possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_trend_week ON evaluations (kind, week, created_ms, agent,"
+    " earned, possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_trend_month ON evaluations (kind, month, created_ms, agent,"
+    " earned, possible, passed, critical_failed);"
+    "CREATE INDEX evaluations_session ON evaluations (session, kind) WHERE session IS NOT NULL;",
+    "CREATE TABLE evaluation_session_complaints ("
+    " evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),"
+    " complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
+    " PRIMARY KEY (evaluation_id, complaint_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX evaluation_session_complaints_complaint ON evaluation_session_complaints"
+    " (complaint_id, evaluation_id);",
+    /* A trend by item over days that are not whole months sums the days beside the months
+     * (a row per item and day), and one agent's reads that agent's answers alone. */
+    "CREATE TABLE evaluation_item_days ("
+    " item TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " answers INTEGER NOT NULL,"
+    " earned INTEGER NOT NULL,"
+    " possible INTEGER NOT NULL,"
+    " failed INTEGER NOT NULL,"
+    " PRIMARY KEY (item, day)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO evaluation_item_days (item, day, answers, earned, possible, failed)"
+    " SELECT item, strftime('%Y-%m-%d', created_ms / 1000, 'unixepoch', 'localtime'), count(*),"
+    " sum(points * weight), sum(5 * weight), sum(failed) FROM evaluation_items"
+    " WHERE counted = 1 AND answer >= 0 GROUP BY 1, 2;"
+    "CREATE INDEX evaluation_items_agent_trend ON evaluation_items (counted, agent, item,"
+    " created_ms, answer, points, weight, failed);",
+    NULL,
+};
+
 /* A time to resolve (row new or old of report_resolved) into or out of every later snapshot. */
 #define STORE_SCHEMA_CUM_ADD(row)                                                                  \
 	" INSERT INTO report_resolved_cum (code, bin, bucket, n) SELECT " row ".code, "            \
@@ -668,6 +748,8 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* Evaluations of a recorded session (store_eval.c, store_eval_session.c). */
+    {12, NULL, store_schema_v12},
     {13, NULL, store_schema_v13},
 };
 #pragma GCC diagnostic pop

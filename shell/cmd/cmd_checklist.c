@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "checklist.h"
 #include "json.h"
 #include "shell_int.h"
 #include "store_complaint.h"
 #include "store_eval.h"
+#include "store_eval_trend.h"
 #include "table.h"
 
 /* ---- checklist show ------------------------------------------------------------------------- */
@@ -29,7 +31,13 @@ static void cmd_checklist_json(const struct checklist *cl, const struct eval_ver
 
 	json_init(&j, out);
 	json_object_begin(&j);
-	json_kv_int(&j, "version", v->version);
+	if (v->version > 0) {
+		json_kv_int(&j, "version", v->version);
+	} else {
+		json_key(&j, "version");
+		json_null(&j);
+	}
+	json_kv_bool(&j, "pinned", v->version > 0);
 	json_kv_string(&j, "hash", v->hash);
 	json_kv_int(&j, "pinned_ms", v->pinned_ms);
 	json_kv_string(&j, "name_zh", cl->name_zh);
@@ -58,11 +66,46 @@ static void cmd_checklist_json(const struct checklist *cl, const struct eval_ver
 	buf_putc(out, '\n');
 }
 
+/* The checklist in force, without pinning it: *version when its content is a version, else
+ * *cl parsed from the text in force with *v holding its hash (version 0: not pinned yet). */
+static int cmd_checklist_in_force(struct shell *sh, struct checklist **cl, struct eval_version *v,
+                                  int64_t *version)
+{
+	struct catalog *cat = cmd_util_catalog(sh);
+	char *err = NULL;
+	int rc;
+
+	*cl = NULL;
+	if (cat == NULL || cat->checklist == NULL) {
+		catalog_unref(cat);
+		shell_errorf(sh, "%s",
+		             T(sh, "no checklist is loaded (etc/checklist.ini)",
+		               "未加载服务标准检查表（etc/checklist.ini）"));
+		return CMD_ERROR;
+	}
+	rc = store_eval_version_find(sh->host.store, cat->checklist->text, cat->checklist->len,
+	                             version, v->hash);
+	if (rc == STORE_ENOENT)
+		rc = checklist_parse(cat->checklist->text, cat->checklist->len, "etc/checklist.ini",
+		                     cl, &err) < 0
+		         ? CMD_ERROR
+		         : 0;
+	catalog_unref(cat);
+	if (rc == CMD_ERROR) {
+		shell_errorf(sh, "%s", err != NULL ? err : "etc/checklist.ini");
+		free(err);
+		return CMD_ERROR;
+	}
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	return CMD_OK;
+}
+
 static int cmd_checklist_show(struct shell *sh, struct args *a)
 {
 	struct checklist *cl = NULL;
 	struct eval_version v;
-	char hash[EVAL_HASH_HEX + 1], ts[32];
+	char ts[32];
 	int64_t version = 0;
 	struct buf out;
 	size_t s, i;
@@ -81,16 +124,17 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 			return CMD_USAGE;
 		}
 	} else {
-		/* The one in force, pinned now if it is new. */
-		rc = cmd_eval_util_current(sh, &cl, &version, hash);
+		/* The one in force: a read (it works on a full disk). Its version when pinned
+		 * (at start, on reload, when first scored against); else the text in force. */
+		rc = cmd_checklist_in_force(sh, &cl, &v, &version);
 		if (rc != CMD_OK)
 			return rc;
-		checklist_free(cl);
-		cl = NULL;
 	}
-	rc = cmd_eval_util_version(sh, version, &cl, &v);
-	if (rc != CMD_OK)
-		return rc;
+	if (cl == NULL) {
+		rc = cmd_eval_util_version(sh, version, &cl, &v);
+		if (rc != CMD_OK)
+			return rc;
+	}
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		cmd_checklist_json(cl, &v, &out);
@@ -98,10 +142,21 @@ static int cmd_checklist_show(struct shell *sh, struct args *a)
 	}
 	cmd_util_time(v.pinned_ms, true, ts, sizeof ts);
 	shell_clean(&out, checklist_name(cl, sh->lang));
-	buf_printf(&out,
-	           T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
-	             "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
-	           (long long)v.version, v.hash, ts);
+	if (v.version == 0)
+		buf_printf(
+		    &out,
+		    T(sh,
+		      "\nnot yet a version (sha256 %s): the text in force, pinned as a "
+		      "version when the database has room (at reload, or when first scored "
+		      "against)\n",
+		      "\n尚未记录为版本（sha256 %s）：现行文本，数据库有空间时（重新加载或首次"
+		      "评分时）记录为新版本\n"),
+		    v.hash);
+	else
+		buf_printf(&out,
+		           T(sh, "\nversion %lld, sha256 %s, first loaded %s\n",
+		             "\n第 %lld 版，sha256 %s，首次载入 %s\n"),
+		           (long long)v.version, v.hash, ts);
 	buf_printf(&out,
 	           T(sh,
 	             "Pass mark %d%%; disputes within %d days. Each item is out of 5 points (yes "
@@ -292,6 +347,7 @@ struct cmd_checklist_cal_item {
 struct cmd_checklist_cal {
 	struct cmd_util_job job;
 	int64_t since, until;
+	char *viewer; /* a supervisor: only the complaints they calibrated; NULL: every one */
 	bool json;
 	struct eval_cal_row *rows;
 	size_t nrows;
@@ -332,7 +388,7 @@ static int cmd_checklist_cal_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_checklist_cal *c = (struct cmd_checklist_cal *)job;
 	size_t i, j, start, k;
-	int rc = store_eval_calibration(st, c->since, c->until, &c->rows, &c->nrows);
+	int rc = store_eval_calibration(st, c->viewer, c->since, c->until, &c->rows, &c->nrows);
 
 	if (rc < 0)
 		return rc;
@@ -376,9 +432,17 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 		json_key(&j, "items");
 		json_array_begin(&j);
 	} else if (c->complaints == 0) {
-		buf_printf(&out, "%s\n",
-		           T(sh, "No complaint was calibrated by two supervisors or more.",
-		             "没有经两位及以上主管校准评分的投诉。"));
+		buf_printf(
+		    &out, "%s\n",
+		    c->viewer != NULL
+		        ? T(sh,
+		            "No complaint you calibrated was calibrated by another supervisor "
+		            "too (scoring is blind: you see a complaint's once you have "
+		            "submitted yours, evaluate NUMBER --calibrate).",
+		            "你校准过的投诉中没有其他主管也校准过的（盲评：提交自己的校准评分后"
+		            "才能看到该投诉的结果，evaluate 编号 --calibrate）。")
+		        : T(sh, "No complaint was calibrated by two supervisors or more.",
+		            "没有经两位及以上主管校准评分的投诉。"));
 	} else {
 		buf_printf(&out,
 		           T(sh,
@@ -453,6 +517,7 @@ static void cmd_checklist_cal_free(struct cmd_util_job *job)
 		free(c->items[i].b);
 	}
 	store_eval_cal_free(c->rows, c->nrows);
+	free(c->viewer);
 	free(c);
 }
 
@@ -472,6 +537,12 @@ static int cmd_checklist_calibration(struct shell *sh, struct args *a)
 	c->job.finish = cmd_checklist_cal_finish;
 	c->job.free = cmd_checklist_cal_free;
 	c->json = args_has(a, "json");
+	/* Blind: a supervisor sees the complaints they have calibrated; admins every one. */
+	if (!(sh->user.role & ROLE_ADMIN)) {
+		c->viewer = strdup(sh->user.name);
+		if (c->viewer == NULL)
+			abort();
+	}
 	return cmd_util_job(sh, &c->job, true);
 }
 
@@ -653,9 +724,11 @@ static const struct args_opt cmd_opts_report_calibration[] = {
 
 static const struct cmd_entry cmd_checklist_entries[] = {
     {"checklist", "show", ROLES_ALL, cmd_opts_json, 0, 1, "checklist show [VERSION] [--json]",
-     "Show the service-standard checklist in force (pinned as a version when its content is "
-     "new), or an older VERSION that evaluations were scored against.",
-     "显示现行的服务标准检查表（内容有变化时记为新版本），或某次评估所用的旧版本 VERSION。",
+     "Show the service-standard checklist in force (its version; the daemon pins each new "
+     "content as a version as it loads it), or an older VERSION that evaluations were scored "
+     "against. A read: it works on a full disk.",
+     "显示现行的服务标准检查表（及其版本；服务载入新内容时记为新版本），或某次评估所用的旧版本 "
+     "VERSION。只读，磁盘已满时仍可使用。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_show, 0},
     {"report", "quality", ROLES_SUPERVISOR, cmd_opts_report_quality, 0, 0,
      "report quality [--agent A] [--by week|month|agent|item] [--since YYYY-MM-DD] "
@@ -669,9 +742,10 @@ static const struct cmd_entry cmd_checklist_entries[] = {
      "report calibration [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json]",
      "How consistently supervisors score: per item, over every two supervisors who calibrated "
      "the same complaint (evaluate NUMBER --calibrate), how often they agree, by how many "
-     "points they differ, and Cohen's kappa.",
+     "points they differ, and Cohen's kappa. Blind: a supervisor sees the complaints they "
+     "have calibrated themselves; admins every one.",
      "主管评分的一致性：对同一投诉做过校准评分（evaluate 编号 --calibrate）的每两位主管，按项目统计"
-     "一致率、平均分差和 Cohen's kappa。",
+     "一致率、平均分差和 Cohen's kappa。盲评：主管只能看到自己也校准过的投诉；管理员可看全部。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_checklist_calibration, 0},
 };
 

@@ -4,6 +4,8 @@
  * per item, N/A left out, critical failures shown, then the score and its formula before
  * saving; in exec mode the same answers as lines on stdin ("CODE ANSWER [COMMENT]"). The
  * checklist in force is pinned (its version and hash) before scoring starts. */
+#include "cmd_eval.h"
+
 #include "cmd.h"
 #include "cmd_eval_int.h"
 #include "cmd_groups.h"
@@ -24,6 +26,7 @@
 #include "store_complaint.h"
 #include "store_draft.h"
 #include "store_eval.h"
+#include "store_eval_session.h"
 #include "utf8.h"
 
 /* ---- the scoring ---------------------------------------------------------------------------- */
@@ -32,7 +35,9 @@ struct cmd_eval_run {
 	enum eval_kind kind;
 	enum checklist_scope scope; /* the items scored: a complaint's, or a period's */
 	char agent[STORE_NAME_MAX + 1];
-	char period[8]; /* "YYYY-MM" for a period */
+	char period[8];   /* "YYYY-MM" for a period */
+	char session[72]; /* the session's id for a session */
+	struct eval_session ses;
 	char
 	    target[COMPLAINT_NUMBER_MAX + STORE_NAME_MAX + 16]; /* the number, or "agent 2026-11" */
 	struct checklist *cl;
@@ -61,6 +66,7 @@ static void cmd_eval_run_free(void *arg)
 	free(r->comment);
 	checklist_free(r->cl);
 	store_complaint_clear(&r->c);
+	store_eval_session_clear(&r->ses);
 	free(r);
 }
 
@@ -207,7 +213,8 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		n++;
 	}
 	in.kind = r->kind;
-	in.number = r->scope == CHECKLIST_PERIOD ? NULL : r->c.number;
+	in.number = r->scope == CHECKLIST_PERIOD || r->kind == EVAL_SESSION ? NULL : r->c.number;
+	in.session = r->kind == EVAL_SESSION ? r->session : NULL;
 	in.period = r->scope == CHECKLIST_PERIOD ? r->period : NULL;
 	in.agent = r->agent;
 	in.version = r->version;
@@ -227,6 +234,12 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		             r->target);
 		return CMD_ERROR;
 	}
+	if (rc == STORE_ENOENT && r->kind == EVAL_SESSION) {
+		shell_errorf(sh,
+		             T(sh, "session %s is not in the audit log", "审计日志中没有会话 %s"),
+		             r->session);
+		return CMD_ERROR;
+	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	cmd_eval_util_pct(s.earned, s.possible, pct, sizeof pct);
@@ -239,8 +252,11 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 		json_object_begin(&j);
 		json_kv_int(&j, "id", id);
 		json_kv_string(&j, "kind", store_eval_kind_name(r->kind));
-		json_kv_string(&j, r->scope == CHECKLIST_PERIOD ? "period" : "number",
-		               r->scope == CHECKLIST_PERIOD ? r->period : r->c.number);
+		if (r->kind == EVAL_SESSION)
+			json_kv_string(&j, "session", r->session);
+		else
+			json_kv_string(&j, r->scope == CHECKLIST_PERIOD ? "period" : "number",
+			               r->scope == CHECKLIST_PERIOD ? r->period : r->c.number);
 		json_kv_int(&j, "version", r->version);
 		json_kv_int(&j, "earned", s.earned);
 		json_kv_int(&j, "possible", s.possible);
@@ -262,6 +278,16 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 			      "（evaluation list --complaint %s --kind calibration；report "
 			      "calibration）。\n"),
 			    (long long)id, r->target, pct, r->target);
+		else if (r->kind == EVAL_SESSION)
+			shell_printf(
+			    sh,
+			    T(sh,
+			      "Evaluation #%lld of session %s (%s) saved: %s, %s (checklist "
+			      "v%lld).\n",
+			      "评估 #%lld（会话 %s，%s）已保存：%s，%s（检查表第 %lld 版）。\n"),
+			    (long long)id, r->session, r->agent, pct,
+			    s.passed ? T(sh, "pass", "合格") : T(sh, "fail", "不合格"),
+			    (long long)r->version);
 		else
 			shell_printf(
 			    sh,
@@ -278,9 +304,9 @@ static int cmd_eval_save(struct shell *sh, struct cmd_eval_run *r, bool json)
 }
 
 /* The complaint scored (evaluate NUMBER, checklist self NUMBER), with the rules of who may. */
-static int cmd_eval_complaint_target(struct shell *sh, struct args *a, struct cmd_eval_run *r)
+static int cmd_eval_complaint_target(struct shell *sh, const char *number, struct cmd_eval_run *r)
 {
-	int rc = cmd_complaint_load(sh, a->pos[0], &r->c, true);
+	int rc = cmd_complaint_load(sh, number, &r->c, true);
 
 	if (rc != CMD_OK)
 		return rc;
@@ -351,12 +377,12 @@ static bool cmd_eval_month(const char *s, int64_t *since, int64_t *until)
 }
 
 /* The agent and month scored (evaluate --agent A --period YYYY-MM). */
-static int cmd_eval_period_target(struct shell *sh, struct args *a, struct cmd_eval_run *r)
+static int cmd_eval_period_target(struct shell *sh, const char *agent, const char *period,
+                                  struct cmd_eval_run *r)
 {
-	const char *agent = args_get(a, "agent"), *period = args_get(a, "period");
 	int64_t since, until;
 
-	if (agent == NULL || period == NULL || a->npos != 0) {
+	if (agent == NULL || period == NULL) {
 		shell_errorf(
 		    sh, "%s",
 		    T(sh,
@@ -383,6 +409,56 @@ static int cmd_eval_period_target(struct shell *sh, struct args *a, struct cmd_e
 	snprintf(r->agent, sizeof r->agent, "%s", agent);
 	snprintf(r->period, sizeof r->period, "%s", period);
 	snprintf(r->target, sizeof r->target, "%s %s", agent, period);
+	return CMD_OK;
+}
+
+/* The recorded session scored (evaluate --session ID): the audit log's account of it. */
+static int cmd_eval_session_target(struct shell *sh, const char *id, struct cmd_eval_run *r)
+{
+	struct buf w;
+	size_t i;
+	int rc;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') ||
+		      id[i] == '-' || id[i] == '_'))
+			break;
+	if (id[0] == '\0' || id[i] != '\0' || i >= sizeof r->session) {
+		buf_init(&w);
+		shell_clean(&w, id);
+		shell_errorf(sh,
+		             T(sh,
+		               "`%s` is not a session id (as sessions and recording list show "
+		               "them, like s00002a1f3c)",
+		               "`%s` 不是会话 ID（如 sessions 和 recording list 所示，例如 "
+		               "s00002a1f3c）"),
+		             buf_cstr(&w));
+		buf_free(&w);
+		return CMD_USAGE;
+	}
+	rc = store_eval_session_get(sh->host.store, id, &r->ses);
+	if (rc == STORE_ENOENT || (rc == 0 && r->ses.account == NULL)) {
+		shell_errorf(sh,
+		             T(sh, "session %s is not in the audit log (or logged no one in)",
+		               "审计日志中没有会话 %s（或该会话未登录）"),
+		             id);
+		return CMD_ERROR;
+	}
+	if (rc < 0)
+		return shell_store_error(sh, rc);
+	if (!strcmp(r->ses.account, sh->user.name)) {
+		shell_errorf(sh,
+		             T(sh, "session %s is your own: a supervisor does not score their own",
+		               "会话 %s 是你自己的：主管不能为自己评分"),
+		             id);
+		return CMD_ERROR;
+	}
+	if (!cmd_util_desk_account(sh, "", r->ses.account))
+		return CMD_ERROR;
+	r->scope = CHECKLIST_COMPLAINT;
+	snprintf(r->session, sizeof r->session, "%s", id);
+	snprintf(r->agent, sizeof r->agent, "%s", r->ses.account);
+	snprintf(r->target, sizeof r->target, "session %s", id);
 	return CMD_OK;
 }
 
@@ -456,7 +532,8 @@ static bool cmd_eval_item_enter(struct form *f)
 		shell_clean(&out, checklist_item_guide(it, sh->lang));
 		buf_putc(&out, '\n');
 	}
-	switch (r->scope == CHECKLIST_PERIOD ? CHECKLIST_LINK_NONE : it->link) {
+	switch (r->scope == CHECKLIST_PERIOD || r->kind == EVAL_SESSION ? CHECKLIST_LINK_NONE
+	                                                                : it->link) {
 	case CHECKLIST_LINK_WORDS:
 		cmd_eval_util_words(sh, &r->c, &out);
 		break;
@@ -694,6 +771,8 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	           (long long)r->version, r->hash);
 	if (r->scope == CHECKLIST_PERIOD)
 		cmd_eval_period_context(sh, r, &out);
+	else if (r->kind == EVAL_SESSION)
+		cmd_eval_util_session(sh, r->session, &r->ses, &out);
 	else
 		cmd_eval_util_context(sh, &r->c, &out);
 	shell_write(sh, 1, out.data, out.len);
@@ -701,8 +780,11 @@ static int cmd_eval_form(struct shell *sh, struct cmd_eval_run *r)
 	draft = cmd_eval_draft(sh, r);
 	if (draft != NULL)
 		shell_printf(sh, "%s\n",
-		             T(sh, "Resuming your unfinished scoring of this complaint.",
-		               "继续你尚未完成的这条投诉的评分。"));
+		             r->kind == EVAL_SESSION
+		                 ? T(sh, "Resuming your unfinished scoring of this session.",
+		                     "继续你尚未完成的这个会话的评分。")
+		                 : T(sh, "Resuming your unfinished scoring of this complaint.",
+		                     "继续你尚未完成的这条投诉的评分。"));
 	rc = form_start(sh, &r->spec, r, draft);
 	free(draft);
 	return rc;
@@ -781,12 +863,54 @@ static int cmd_eval_stdin(struct shell *sh, struct cmd_eval_run *r, bool json)
 	return cmd_eval_save(sh, r, json);
 }
 
+/* What is scored: a complaint's number, an agent and a month, or a session's id. */
+struct cmd_eval_what {
+	const char *number, *agent, *period, *session;
+};
+
+/* A new run of kind for what, with the checklist in force; NULL when not (the error
+ * printed, *rc its status). */
+static struct cmd_eval_run *cmd_eval_prepare(struct shell *sh, enum eval_kind kind,
+                                             const struct cmd_eval_what *w, int *rc)
+{
+	struct cmd_eval_run *r = calloc(1, sizeof *r);
+	size_t i;
+
+	if (r == NULL)
+		abort();
+	r->kind = kind;
+	for (i = 0; i < CHECKLIST_ITEMS_MAX; i++)
+		r->answers[i] = CHECKLIST_NA;
+	*rc = kind == EVAL_PERIOD    ? cmd_eval_period_target(sh, w->agent, w->period, r)
+	      : kind == EVAL_SESSION ? cmd_eval_session_target(sh, w->session, r)
+	                             : cmd_eval_complaint_target(sh, w->number, r);
+	if (*rc != CMD_OK)
+		goto fail;
+	*rc = cmd_eval_util_current(sh, &r->cl, &r->version, r->hash);
+	if (*rc != CMD_OK)
+		goto fail;
+	if (checklist_count(r->cl, r->scope) == 0) {
+		shell_errorf(sh, "%s",
+		             r->scope == CHECKLIST_PERIOD
+		                 ? T(sh, "the checklist has no item scored over a period",
+		                     "检查表中没有按周期评分的项目")
+		                 : T(sh, "the checklist has no item to score a complaint with",
+		                     "检查表中没有针对单条投诉的评分项"));
+		*rc = CMD_ERROR;
+		goto fail;
+	}
+	return r;
+fail:
+	cmd_eval_run_free(r);
+	return NULL;
+}
+
 /* evaluate / checklist self: loads the complaint and the checklist, then the form or stdin. */
 static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 {
 	struct cmd_eval_run *r;
 	const char *comment = args_get(a, "comment");
-	size_t i;
+	struct cmd_eval_what w;
 	int rc;
 
 	if (!sh->interactive && !args_has(a, "stdin")) {
@@ -800,29 +924,28 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 	}
 	if (comment != NULL && !cmd_util_text_ok(sh, "--comment", comment, EVAL_TEXT_MAX))
 		return CMD_USAGE;
-	r = calloc(1, sizeof *r);
-	if (r == NULL)
-		abort();
-	r->kind = kind;
-	for (i = 0; i < CHECKLIST_ITEMS_MAX; i++)
-		r->answers[i] = CHECKLIST_NA;
-	rc = kind == EVAL_PERIOD ? cmd_eval_period_target(sh, a, r)
-	                         : cmd_eval_complaint_target(sh, a, r);
-	if (rc != CMD_OK)
-		goto fail;
-	rc = cmd_eval_util_current(sh, &r->cl, &r->version, r->hash);
-	if (rc != CMD_OK)
-		goto fail;
-	if (checklist_count(r->cl, r->scope) == 0) {
-		shell_errorf(sh, "%s",
-		             r->scope == CHECKLIST_PERIOD
-		                 ? T(sh, "the checklist has no item scored over a period",
-		                     "检查表中没有按周期评分的项目")
-		                 : T(sh, "the checklist has no item to score a complaint with",
-		                     "检查表中没有针对单条投诉的评分项"));
-		rc = CMD_ERROR;
-		goto fail;
+	memset(&w, 0, sizeof w);
+	if (kind == EVAL_SESSION) {
+		if (a->npos != 0 || args_get(a, "agent") != NULL || args_get(a, "period") != NULL ||
+		    args_has(a, "calibrate")) {
+			shell_errorf(sh, "%s",
+			             T(sh,
+			               "--session ID goes alone: evaluate --session ID [--stdin]",
+			               "--session 单独使用：evaluate --session 会话ID [--stdin]"));
+			return CMD_USAGE;
+		}
+		w.session = args_get(a, "session");
+	} else if (kind == EVAL_PERIOD) {
+		w.agent = args_get(a, "agent");
+		w.period = args_get(a, "period");
+		if (a->npos != 0)
+			w.agent = NULL; /* refused as a usage */
+	} else {
+		w.number = a->pos[0];
 	}
+	r = cmd_eval_prepare(sh, kind, &w, &rc);
+	if (r == NULL)
+		return rc;
 	if (comment != NULL)
 		r->comment = strdup(comment);
 	if (args_has(a, "stdin")) {
@@ -831,9 +954,6 @@ static int cmd_eval_start(struct shell *sh, struct args *a, enum eval_kind kind)
 		return rc;
 	}
 	return cmd_eval_form(sh, r);
-fail:
-	cmd_eval_run_free(r);
-	return rc;
 }
 
 static int cmd_eval_evaluate(struct shell *sh, struct args *a)
@@ -852,9 +972,10 @@ static int cmd_eval_evaluate(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	return cmd_eval_start(sh, a,
-	                      a->npos == 0               ? EVAL_PERIOD
-	                      : args_has(a, "calibrate") ? EVAL_CALIBRATION
-	                                                 : EVAL_SUPERVISOR);
+	                      args_get(a, "session") != NULL ? EVAL_SESSION
+	                      : a->npos == 0                 ? EVAL_PERIOD
+	                      : args_has(a, "calibrate")     ? EVAL_CALIBRATION
+	                                                     : EVAL_SUPERVISOR);
 }
 
 static int cmd_eval_self(struct shell *sh, struct args *a)
@@ -862,11 +983,61 @@ static int cmd_eval_self(struct shell *sh, struct args *a)
 	return cmd_eval_start(sh, a, EVAL_SELF);
 }
 
+/* ---- resuming a draft (cmd_eval_offer.c) ---------------------------------------------- */
+
+/* What a draft of draft_kind ("evaluation" or "calibration") scored, from its target ("C-...",
+ * "AGENT YYYY-MM" or "session ID"); agent holds the agent's name for a period. */
+static enum eval_kind cmd_eval_offer_what(const char *draft_kind, const char *target,
+                                          struct cmd_eval_what *w, struct buf *agent)
+{
+	const char *sp = strchr(target, ' ');
+
+	memset(w, 0, sizeof *w);
+	if (!strcmp(draft_kind, "calibration")) {
+		w->number = target;
+		return EVAL_CALIBRATION;
+	}
+	if (!strncmp(target, "session ", 8)) {
+		w->session = target + 8;
+		return EVAL_SESSION;
+	}
+	if (sp != NULL) {
+		buf_reset(agent);
+		buf_append(agent, target, (size_t)(sp - target));
+		buf_puts(agent, "");
+		w->agent = buf_cstr(agent);
+		w->period = sp + 1;
+		return EVAL_PERIOD;
+	}
+	w->number = target;
+	return EVAL_SUPERVISOR;
+}
+
+int cmd_eval_resume(struct shell *sh, const char *draft_kind, const char *target)
+{
+	struct cmd_eval_what w;
+	struct cmd_eval_run *r;
+	struct buf agent;
+	int rc = CMD_OK;
+
+	buf_init(&agent);
+	r = cmd_eval_prepare(sh, cmd_eval_offer_what(draft_kind, target, &w, &agent), &w, &rc);
+	buf_free(&agent);
+	return r != NULL ? cmd_eval_form(sh, r) : rc;
+}
+
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_eval[] = {
-    {"stdin", 0}, {"agent", ARGS_VALUE}, {"period", ARGS_VALUE},  {"calibrate", 0},
-    {"next", 0},  {"seed", ARGS_VALUE},  {"comment", ARGS_VALUE}, {"json", 0},
+    {"stdin", 0},
+    {"agent", ARGS_VALUE},
+    {"period", ARGS_VALUE},
+    {"calibrate", 0},
+    {"next", 0},
+    {"seed", ARGS_VALUE},
+    {"comment", ARGS_VALUE},
+    {"json", 0},
+    {"session", ARGS_VALUE},
     {NULL, 0},
 };
 
@@ -879,19 +1050,25 @@ static const struct args_opt cmd_opts_eval_self[] = {
 
 static const struct cmd_entry cmd_eval_entries[] = {
     {NULL, "evaluate", ROLES_SUPERVISOR, cmd_opts_eval, 0, 1,
-     "evaluate NUMBER [--calibrate] | evaluate --agent A --period YYYY-MM [--stdin] "
+     "evaluate NUMBER [--calibrate] | evaluate --agent A --period YYYY-MM | evaluate "
+     "--session ID [--stdin] "
      "[--comment TEXT] [--json] | evaluate --next [--seed N] [--json]",
      "Score an agent's complaint against the service-standard checklist: a guided form item "
      "by item with the complaint's words, techniques, promises and history alongside; answer "
      "y/n/na or 1-5, a comment after a space. In exec mode the answers come on stdin, one line "
      "each: CODE ANSWER [COMMENT]. With --agent and --period, the items scored over a month "
-     "(the competencies). --calibrate scores it blind beside other supervisors (report "
+     "(the competencies). With --session, a recorded session (its id as sessions and "
+     "recording list show it): its account, time, the commands it ran and the complaints it "
+     "touched alongside; the evaluation is tied to those complaints. --calibrate scores it blind "
+     "beside other supervisors (report "
      "calibration compares them). --next draws an unevaluated complaint of your team at "
      "random, reopened and escalated ones three times as likely (seeded and audited).",
      "按服务标准检查表为客服的投诉处理评分：逐项引导填写，同时显示业主原话、沟通方法、承诺和处理记"
      "录；"
      "回答 y/n/na 或 1-5，空格后可写评语。exec 模式下从标准输入逐行给出：项目代码 回答 [评语]。"
-     "用 --agent 和 --period 则按月评估综合素质能力等周期项目。--calibrate 为多位主管的盲评校准"
+     "用 --agent 和 --period 则按月评估综合素质能力等周期项目。用 --session 则评估一个已记录的会话"
+     "（ID 如 sessions 和 recording list 所示），同时显示其账号、时间、执行的命令和处理的投诉；"
+     "评估与这些投诉关联。--calibrate 为多位主管的盲评校准"
      "（report calibration 对比结果）。--next 随机抽取团队中尚未评估的投诉（重开和升级的投诉概率"
      "为三倍；种子和结果记入审计）。",
      CMD_AUDIT, "stdin", cmd_eval_evaluate, CMD_STDIN_TEXT},

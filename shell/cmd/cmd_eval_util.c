@@ -16,6 +16,7 @@
 #include "shell_int.h"
 #include "store_complaint.h"
 #include "store_eval.h"
+#include "store_eval_session.h"
 
 #define CMD_EVAL_UTIL_HISTORY_MAX 8 /* history rows shown alongside */
 
@@ -41,6 +42,17 @@ int cmd_eval_util_current(struct shell *sh, struct checklist **out, int64_t *ver
 	rc = store_eval_pin(sh->host.store, &ctx, cat->checklist->text, cat->checklist->len,
 	                    version, hash, &created);
 	catalog_unref(cat);
+	if (rc == STORE_EFULL) {
+		shell_errorf(sh,
+		             T(sh,
+		               "the checklist in force (sha256 %.12s…) is new and cannot be pinned "
+		               "as a version: disk full. Nothing can be scored against it until "
+		               "there is room (checklist show still shows it).",
+		               "现行检查表（sha256 %.12s…）是新内容，无法记录为新版本：磁盘已满。"
+		               "腾出空间前无法按它评分（checklist show 仍可查看）。"),
+		             hash);
+		return CMD_ERROR;
+	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	return cmd_eval_util_version(sh, *version, out, NULL);
@@ -232,4 +244,48 @@ void cmd_eval_util_context(struct shell *sh, const struct complaint *c, struct b
 	cmd_eval_util_techniques(sh, c, out);
 	cmd_eval_util_promises(sh, c, out);
 	cmd_eval_util_history(sh, c, out);
+}
+
+void cmd_eval_util_session(struct shell *sh, const char *id, const struct eval_session *s,
+                           struct buf *out)
+{
+	char t0[32], t1[32], ts[32];
+	size_t i;
+
+	cmd_util_time(s->first_ms, true, t0, sizeof t0);
+	cmd_util_time(s->last_ms, true, t1, sizeof t1);
+	buf_printf(out, T(sh, "Session %s · agent ", "会话 %s · 客服 "), id);
+	shell_clean(out, s->account != NULL ? s->account : "-");
+	buf_printf(out, " (");
+	shell_clean(out, s->role != NULL ? s->role : "-");
+	buf_printf(out, ", ");
+	shell_clean(out, s->transport != NULL ? s->transport : "-");
+	if (s->peer != NULL) {
+		buf_putc(out, ' ');
+		shell_clean(out, s->peer);
+	}
+	buf_printf(out, T(sh, ") · %s to %s\n", ") · %s 至 %s\n"), t0, t1);
+	buf_printf(out, T(sh, "Commands run: %lld\n", "执行的命令：%lld 条\n"),
+	           (long long)s->commands_total);
+	for (i = 0; i < s->ncommands; i++) {
+		cmd_util_time(s->commands[i].ts_ms, true, ts, sizeof ts);
+		buf_printf(out, "  %s  ", ts);
+		shell_clean(out, s->commands[i].text != NULL ? s->commands[i].text : "");
+		buf_putc(out, '\n');
+	}
+	if ((int64_t)s->ncommands < s->commands_total)
+		buf_printf(out, T(sh, "  ... and %lld more\n", "  ……另有 %lld 条\n"),
+		           (long long)(s->commands_total - (int64_t)s->ncommands));
+	if (s->ncomplaints == 0) {
+		buf_printf(out, "%s\n", T(sh, "Complaints touched: none", "处理的投诉：无"));
+		return;
+	}
+	buf_printf(out, T(sh, "Complaints touched: %zu\n", "处理的投诉：%zu 条\n"), s->ncomplaints);
+	for (i = 0; i < s->ncomplaints; i++) {
+		buf_puts(out, "  ");
+		shell_clean(out, s->complaints[i].number);
+		buf_puts(out, "  ");
+		shell_clean(out, s->complaints[i].actions != NULL ? s->complaints[i].actions : "");
+		buf_putc(out, '\n');
+	}
 }

@@ -41,6 +41,11 @@ void cmd_eval_util_words(struct shell *sh, const struct complaint *c, struct buf
 void cmd_eval_util_techniques(struct shell *sh, const struct complaint *c, struct buf *out);
 void cmd_eval_util_promises(struct shell *sh, const struct complaint *c, struct buf *out);
 void cmd_eval_util_history(struct shell *sh, const struct complaint *c, struct buf *out);
+/* What a scorer of a recorded session looks at (evaluate --session ID): its account, time,
+ * the commands it ran and the complaints its changes touched, appended to out sanitized. */
+struct eval_session;
+void cmd_eval_util_session(struct shell *sh, const char *id, const struct eval_session *s,
+                           struct buf *out);
 /* text indented by four spaces, line by line, into out. */
 void cmd_eval_util_indent(struct buf *out, const char *text);
 

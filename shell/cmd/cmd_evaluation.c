@@ -49,10 +49,13 @@ static enum checklist_scope cmd_evaluation_scope(const struct evaluation *e)
 	return e->kind == EVAL_PERIOD ? CHECKLIST_PERIOD : CHECKLIST_COMPLAINT;
 }
 
-/* What it is of: the complaint's number, or the period. */
+/* What it is of: the complaint's number, the period, or the session. */
 static const char *cmd_evaluation_of(const struct evaluation *e)
 {
-	return e->number != NULL ? e->number : e->period != NULL ? e->period : "-";
+	return e->number != NULL    ? e->number
+	       : e->period != NULL  ? e->period
+	       : e->session != NULL ? e->session
+	                            : "-";
 }
 
 /* Whether user (of role) may see e: an agent their own (and what they scored), everyone else
@@ -158,6 +161,8 @@ static void cmd_evaluation_show_json(struct shell *sh, const struct evaluation *
 	json_kv_string(&j, "status", store_eval_status_name(e->status));
 	json_kv_string(&j, "number", e->number);
 	json_kv_string(&j, "period", e->period);
+	json_kv_string(&j, "session", e->session);
+	json_kv_string(&j, "session_complaints", e->session_complaints);
 	json_kv_string(&j, "agent", e->agent);
 	json_kv_string(&j, "evaluator", e->evaluator);
 	json_kv_int(&j, "version", e->version);
@@ -301,6 +306,13 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 	           cmd_evaluation_status_label(sh, e.status));
 	buf_printf(&out, "%s %s · %s %s · %s\n", T(sh, "agent", "客服"), e.agent,
 	           T(sh, "by", "评估人"), e.evaluator, ts);
+	if (e.kind == EVAL_SESSION) {
+		buf_printf(&out, "%s ",
+		           T(sh, "Complaints the session touched:", "该会话处理的投诉："));
+		shell_clean(&out, e.session_complaints != NULL ? e.session_complaints
+		                                               : T(sh, "none", "无"));
+		buf_putc(&out, '\n');
+	}
 	buf_printf(&out, T(sh, "checklist v%lld, sha256 %s\n", "检查表第 %lld 版，sha256 %s\n"),
 	           (long long)e.version, e.hash);
 	t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
@@ -403,7 +415,7 @@ out:
 struct cmd_evaluation_lister {
 	struct cmd_util_job job;
 	struct eval_filter f;
-	char *agent, *number;
+	char *agent, *number, *session;
 	char *user; /* who lists, and their role: what they may see */
 	enum role role;
 	bool json;
@@ -461,6 +473,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			json_kv_string(&j, "status", store_eval_status_name(e->status));
 			json_kv_string(&j, "number", e->number);
 			json_kv_string(&j, "period", e->period);
+			json_kv_string(&j, "session", e->session);
 			json_kv_string(&j, "agent", e->agent);
 			json_kv_string(&j, "evaluator", e->evaluator);
 			json_kv_int(&j, "version", e->version);
@@ -492,6 +505,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cells[2] = e->kind == EVAL_SELF          ? T(sh, "self", "自查")
 			           : e->kind == EVAL_PERIOD      ? T(sh, "period", "周期")
 			           : e->kind == EVAL_CALIBRATION ? T(sh, "calibration", "校准")
+			           : e->kind == EVAL_SESSION     ? T(sh, "session", "会话")
 			                                         : T(sh, "supervisor", "主管");
 			cells[3] = cmd_evaluation_of(e);
 			cells[4] = e->agent;
@@ -517,6 +531,7 @@ static void cmd_evaluation_list_free(struct cmd_util_job *job)
 	store_eval_list_free(l->list, l->n);
 	free(l->agent);
 	free(l->number);
+	free(l->session);
 	free(l->user);
 	free(l);
 }
@@ -549,8 +564,8 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 	}
 	if (kind != NULL && (f.kind = store_eval_kind_parse(kind)) < 0) {
 		shell_errorf(sh, "%s",
-		             T(sh, "--kind is supervisor, self, period or calibration",
-		               "--kind 取值为 supervisor、self、period 或 calibration"));
+		             T(sh, "--kind is supervisor, self, period, calibration or session",
+		               "--kind 取值为 supervisor、self、period、calibration 或 session"));
 		return CMD_USAGE;
 	}
 	rc = cmd_eval_util_days(sh, a, &f.since_ms, &f.until_ms);
@@ -579,9 +594,11 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
 	}
+	l->session = cmd_eval_util_dup(args_get(a, "session"));
 	l->f = f;
 	l->f.agent = l->agent;
 	l->f.number = l->number;
+	l->f.session = l->session;
 	return cmd_util_job(sh, &l->job, true);
 }
 
@@ -863,11 +880,17 @@ int cmd_evaluation_login_notice(struct shell *sh)
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_evaluation_list[] = {
-    {"agent", ARGS_VALUE}, {"status", ARGS_VALUE},
-    {"kind", ARGS_VALUE},  {"complaint", ARGS_VALUE},
-    {"since", ARGS_VALUE}, {"until", ARGS_VALUE},
-    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE},
-    {"json", 0},           {NULL, 0},
+    {"agent", ARGS_VALUE},
+    {"status", ARGS_VALUE},
+    {"kind", ARGS_VALUE},
+    {"complaint", ARGS_VALUE},
+    {"since", ARGS_VALUE},
+    {"until", ARGS_VALUE},
+    {"limit", ARGS_VALUE},
+    {"offset", ARGS_VALUE},
+    {"session", ARGS_VALUE},
+    {"json", 0},
+    {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_evaluation_dispute[] = {
@@ -884,11 +907,13 @@ static const struct args_opt cmd_opts_evaluation_answer[] = {
 static const struct cmd_entry cmd_evaluation_entries[] = {
     {"evaluation", "list", ROLES_ALL, cmd_opts_evaluation_list, 0, 0,
      "evaluation list [--agent A] [--status new|acked|disputed|self] "
-     "[--kind supervisor|self|period|calibration] [--complaint NUMBER] [--since YYYY-MM-DD] "
+     "[--kind supervisor|self|period|calibration|session] [--complaint NUMBER] [--session ID] "
+     "[--since YYYY-MM-DD] "
      "[--until YYYY-MM-DD] [--limit N] [--offset N] [--json]",
-     "List evaluations and self-checks, newest first (an agent sees their own only).",
-     "按时间倒序列出评估和自查（客服只能看到自己的）。", CMD_AUDIT | CMD_READONLY, NULL,
-     cmd_evaluation_list, 0},
+     "List evaluations and self-checks, newest first (an agent sees their own only); "
+     "--complaint also lists the evaluations of the sessions that touched it.",
+     "按时间倒序列出评估和自查（客服只能看到自己的）；--complaint 也列出处理过该投诉的会话的评估。",
+     CMD_AUDIT | CMD_READONLY, NULL, cmd_evaluation_list, 0},
     {"evaluation", "show", ROLES_ALL, cmd_opts_json, 1, 1, "evaluation show ID [--json]",
      "Show an evaluation item by item with the agent's self-check beside it, the formula with "
      "its numbers recomputed from the pinned checklist version, and its disputes.",

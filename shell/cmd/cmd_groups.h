@@ -32,6 +32,9 @@ int cmd_evaluation_login_notice(struct shell *sh);
 /* An unfinished complaint draft: says so and asks whether to resume it (CMD_PENDING), or
  * CMD_OK when there is nothing to offer. */
 int cmd_complaint_new_draft_offer(struct shell *sh);
+/* A supervisor's unfinished scoring (evaluate): says so and asks whether to resume it
+ * (CMD_PENDING), or CMD_OK when there is nothing to offer. */
+int cmd_eval_offer_login(struct shell *sh);
 
 /* The registry of this program's shell: every group above, in help order. */
 extern const struct cmd_registry cmd_registry;

@@ -15,6 +15,7 @@ static const cmd_login_hook cmd_registry_login[] = {
     cmd_promise_login_notice,      /* overdue promises first */
     cmd_evaluation_login_notice,   /* new evaluations of the agent's work */
     cmd_complaint_new_draft_offer, /* then a draft to resume, which asks */
+    cmd_eval_offer_login,          /* and an unfinished scoring, which asks */
 };
 
 const struct cmd_registry cmd_registry = {

@@ -11,6 +11,8 @@
  *   eval_generated=N eval_generate_s=…
  *   eval_save_p50_ms=… eval_save_p99_ms=…
  *   eval_query name=list-agent|list-all|by-item|by-agent|by-week rows=… p50_ms=… p99_ms=…
+ *   (by-item-since and by-item-agent-since: by item since a day in the middle of a month
+ *   300 days ago, everyone's and one agent's, as `report quality --by item --since` asks)
  * and progress on stderr. Exits 1 when something fails. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +28,7 @@
 #include "store_account.h"
 #include "store_complaint.h"
 #include "store_eval.h"
+#include "store_eval_trend.h"
 #include "store_schema.h"
 #include "store_tx.h"
 
@@ -144,6 +147,19 @@ static int evalbench_one(struct store *st, const struct checklist *cl, int64_t v
 	return store_eval_add(st, &sup, &e, NULL);
 }
 
+/* Local midnight of the 15th of the month days_ago days before now. */
+static int64_t evalbench_mid_month(int days_ago)
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday = 15;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
 /* Runs one query runs times on ro; prints its line. */
 static int evalbench_query(struct store *ro, const char *name, int runs)
 {
@@ -165,6 +181,17 @@ static int evalbench_query(struct store *ro, const char *name, int runs)
 				f.agent = agent;
 			rc = store_eval_list(ro, &f, &list, &rows);
 			store_eval_list_free(list, rows);
+		} else if (!strncmp(name, "by-item-", 8)) {
+			struct eval_trend_filter f = {.by = EVAL_BY_ITEM};
+			struct eval_trend *list = NULL;
+			char agent[32];
+
+			f.since_ms = evalbench_mid_month(300);
+			evalbench_agent((uint64_t)i * 7, agent, sizeof agent);
+			if (!strcmp(name, "by-item-agent-since"))
+				f.agent = agent;
+			rc = store_eval_trend(ro, &f, &list, &rows);
+			store_eval_trend_free(list, rows);
 		} else {
 			struct eval_trend_filter f = {.by = !strcmp(name, "by-item") ? EVAL_BY_ITEM
 			                                    : !strcmp(name, "by-agent")
@@ -303,6 +330,8 @@ int main(int argc, char **argv)
 	rc = evalbench_query(ro, "list-agent", (int)runs) ||
 	     evalbench_query(ro, "list-all", (int)runs) ||
 	     evalbench_query(ro, "by-item", (int)runs) ||
+	     evalbench_query(ro, "by-item-since", (int)runs) ||
+	     evalbench_query(ro, "by-item-agent-since", (int)runs) ||
 	     evalbench_query(ro, "by-agent", (int)runs) ||
 	     evalbench_query(ro, "by-week", (int)runs);
 	store_close(ro);

@@ -182,9 +182,14 @@ static void test_ce_form_resumed(void **state)
 	o = testhost_type(th, "n cold greeting\r");
 	testhost_expect(o, "[3/10]");
 	testhost_expect(o, "Promises:");
-	/* The connection drops; the next `evaluate` of the same complaint resumes at honesty. */
+	/* The connection drops; the next login offers the draft (kept with n), and the next
+	 * `evaluate` of the same complaint resumes at honesty. */
 	testhost_stop(th);
 	test_ce_interactive(th, "sup1");
+	testhost_has(th, 1, "You have an unfinished evaluation of C-");
+	o = testhost_type(th, "n\r");
+	testhost_expect(o, "The draft is kept");
+	testhost_expect(o, "sup1>");
 	o = testhost_type(th, line);
 	testhost_expect(o, "Resuming");
 	testhost_expect(o, "[3/10]");
@@ -331,7 +336,7 @@ static void test_ce_calibration(void **state)
 	testhost_lacks(th, 1, "new evaluation");
 	testhost_stop(th);
 	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report calibration"), 0);
-	testhost_has(th, 1, "No complaint was calibrated by two supervisors");
+	testhost_has(th, 1, "No complaint you calibrated was calibrated by another supervisor");
 	/* Once sup2 has scored, each sees the other's; nobody scores twice. */
 	assert_int_equal(test_ce_exec(th, "sup2", other, "evaluate %s --calibrate --stdin", fx->n1),
 	                 0);
@@ -352,10 +357,158 @@ static void test_ce_calibration(void **state)
 	testhost_has(th, 1,
 	             "{\"item\":\"respect\",\"pairs\":1,\"agree\":1,\"points_diff\":0,"
 	             "\"kappa\":null}");
+	/* Blind totals too: a supervisor who has not calibrated it sees nothing of it, an admin
+	 * every one. */
+	testhost_account_add(th, "sup3", NULL, ROLE_SUPERVISOR, "en", NULL);
+	testhost_account_add(th, "admin1", NULL, ROLE_ADMIN, "en", NULL);
+	assert_int_equal(test_ce_exec(th, "sup3", NULL, "report calibration --json"), 0);
+	testhost_has(th, 1, "\"complaints\":0,\"calibrations\":0,\"items\":[]");
+	assert_int_equal(test_ce_exec(th, "sup3", NULL, "report calibration"), 0);
+	testhost_has(th, 1, "scoring is blind");
+	assert_int_equal(test_ce_exec(th, "admin1", NULL, "report calibration --json"), 0);
+	testhost_has(th, 1, "\"complaints\":1,\"calibrations\":2");
 	/* Calibrations are not the agent's scores: no trend counts them. */
 	assert_int_equal(test_ce_exec(th, "sup1", NULL, "report quality --by agent --json"), 0);
 	testhost_has(th, 1, "\"rows\":[]");
 	assert_int_equal(testhost_audit_count(th->st, "evaluation.calibration", NULL), 2);
+}
+
+/* evaluate --session ID: a recorded session scored from the audit log's account of it. */
+static void test_ce_session(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	struct shell_opts o = testhost_opts;
+	char note[128];
+
+	o.env_lang = "en_US.UTF-8";
+	o.session_id = "s0000a1b2c3";
+	snprintf(note, sizeof note, "complaint note %s 已联系楼上住户", fx->n1);
+	assert_int_equal(
+	    testhost_exec(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o, note, NULL), 0);
+	/* Bad ids, an unknown one, one's own session; then the agent's. */
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate --session 'x;y' --stdin"), 2);
+	testhost_has(th, 2, "is not a session id");
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate --session s0000ffffff --stdin"), 1);
+	testhost_has(th, 2, "not in the audit log");
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate --session s-test --stdin"), 1);
+	testhost_has(th, 2, "is your own");
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers,
+	                              "evaluate %s --session s0000a1b2c3 --stdin", fx->n1),
+	                 2);
+	assert_int_equal(
+	    test_ce_exec(th, "sup1", test_ce_answers, "evaluate --session s0000a1b2c3 --stdin"), 0);
+	testhost_has(th, 1, "Evaluation #1 of session s0000a1b2c3 (agent1) saved");
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluation show 1"), 0);
+	testhost_has(th, 1, "s0000a1b2c3");
+	testhost_has(th, 1, "Complaints the session touched:");
+	testhost_has(th, 1, fx->n1);
+	assert_int_equal(
+	    test_ce_exec(th, "agent1", NULL, "evaluation list --complaint %s --json", fx->n1), 0);
+	testhost_has(th, 1, "\"kind\":\"session\"");
+	testhost_has(th, 1, "\"session\":\"s0000a1b2c3\"");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "evaluation ack 1"), 0);
+	assert_int_equal(testhost_audit_count(th->st, "evaluation.session", "agent=agent1"), 1);
+}
+
+/* The offer at login of an unfinished scoring: Enter resumes it where it stopped; once saved
+ * it is not offered again; d discards one; an agent is never asked. */
+static void test_ce_offer_at_login(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+	char line[64];
+	const char *o;
+	int i;
+
+	test_ce_interactive(th, "sup1");
+	testhost_lacks(th, 1, "unfinished");
+	snprintf(line, sizeof line, "evaluate %s\r", fx->n1);
+	o = testhost_type(th, line);
+	testhost_expect(o, "[1/10]");
+	testhost_type(th, "y\r");
+	o = testhost_type(th, "n slow greeting\r");
+	testhost_expect(o, "[3/10]");
+	testhost_stop(th);
+	test_ce_interactive(th, "sup1");
+	testhost_has(th, 1, "You have an unfinished evaluation of ");
+	testhost_has(th, 1, fx->n1);
+	testhost_has(th, 1, "Resume the scoring? (Y/n/d = discard)");
+	o = testhost_type(th, "maybe\r");
+	testhost_expect(o, "Please answer y, n or d");
+	o = testhost_type(th, "\r");
+	testhost_expect(o, "Resuming your unfinished scoring of this complaint.");
+	testhost_expect(o, "[3/10]");
+	for (i = 0; i < 8; i++)
+		o = testhost_type(th, i == 0 || i == 1 || i == 3 ? "y\r" : "3\r");
+	testhost_expect(o, "Overall comment");
+	o = testhost_type(th, "\r");
+	testhost_expect(o, "Save?");
+	o = testhost_type(th, "\r");
+	testhost_expect(o, "Evaluation #1 of");
+	testhost_stop(th);
+	assert_int_equal(test_ce_exec(th, "sup1", NULL, "evaluation show 1 --json"), 0);
+	testhost_has(th, 1, "\"item\":\"warmth\",\"answer\":0");
+	testhost_has(th, 1, "\"comment\":\"slow greeting\"");
+	test_ce_interactive(th, "sup1");
+	testhost_lacks(th, 1, "unfinished");
+	/* A dropped calibration, discarded at the next login. */
+	snprintf(line, sizeof line, "evaluate %s --calibrate\r", fx->n1);
+	o = testhost_type(th, line);
+	testhost_expect(o, "[1/10]");
+	o = testhost_type(th, "y\r");
+	testhost_expect(o, "[2/10]");
+	testhost_stop(th);
+	test_ce_interactive(th, "sup1");
+	testhost_has(th, 1, "You have an unfinished calibration of ");
+	o = testhost_type(th, "d\r");
+	testhost_expect(o, "The draft is discarded.");
+	testhost_stop(th);
+	test_ce_interactive(th, "sup1");
+	testhost_lacks(th, 1, "unfinished");
+	testhost_stop(th);
+	/* An agent's self-check draft is not this offer's. */
+	snprintf(line, sizeof line, "checklist self %s\r", fx->n1);
+	test_ce_interactive(th, "agent1");
+	o = testhost_type(th, line);
+	testhost_expect(o, "[1/10]");
+	testhost_type(th, "y\r");
+	testhost_stop(th);
+	test_ce_interactive(th, "agent1");
+	testhost_lacks(th, 1, "unfinished");
+	testhost_stop(th);
+}
+
+/* checklist show is a read: content in force not yet pinned is shown as such, and nothing is
+ * written; scoring pins it, and then it shows as a version. */
+static void test_ce_show_reads(void **state)
+{
+	struct test_ce_fx *fx = *state;
+	struct testhost *th = fx->th;
+
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "{\"version\":null,\"pinned\":false,\"hash\":\"");
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show"), 0);
+	testhost_has(th, 1, "not yet a version");
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 0);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show 1"), 1);
+	/* A full disk: show still reads; scoring says why it cannot pin, and nothing is saved. */
+	assert_int_equal(store_set_max_size(th->st, 1), 0);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "\"pinned\":false");
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1),
+	                 1);
+	testhost_has(th, 2, "is new and cannot be pinned as a version: disk full");
+	assert_int_equal(store_set_max_size(th->st, 0), 0);
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 0);
+	assert_int_equal(test_ce_exec(th, "sup1", test_ce_answers, "evaluate %s --stdin", fx->n1),
+	                 0);
+	assert_int_equal(testhost_audit_count(th->st, "checklist.version", NULL), 1);
+	assert_int_equal(test_ce_exec(th, "agent1", NULL, "checklist show --json"), 0);
+	testhost_has(th, 1, "{\"version\":1,\"pinned\":true,\"hash\":\"");
 }
 
 static void test_ce_next(void **state)
@@ -403,6 +556,10 @@ int main(void)
 	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_period, test_ce_setup, test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_calibration, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_session, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_show_reads, test_ce_setup, test_ce_teardown),
+	    cmocka_unit_test_setup_teardown(test_ce_offer_at_login, test_ce_setup,
+	                                    test_ce_teardown),
 	    cmocka_unit_test_setup_teardown(test_ce_next, test_ce_setup, test_ce_teardown),
 	};
 
