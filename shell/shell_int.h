@@ -67,6 +67,10 @@ struct shell {
 	shell_keys_fn keys_next;     /* a command takes the keys (shell_take_keys) */
 	shell_keys_end_fn keys_end;
 	const char *step;            /* the running form's step (its static key), or NULL */
+	/* A long output waiting for its reader (shell_flow.h). */
+	shell_work_done_fn flow_next;
+	void *flow_arg;
+	size_t flow_below;
 };
 
 /* The session language. */
