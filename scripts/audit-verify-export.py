@@ -4,6 +4,8 @@ Python 3's standard library alone, independently of propdesk's own code.
 
     ssh auditor1@desk audit export > audit.jsonl
     scripts/audit-verify-export.py audit.jsonl --key audit.key
+    ssh auditor1@desk audit export --format csv > audit.csv
+    scripts/audit-verify-export.py audit.csv --key audit.key
 
 The export (`audit export`) is JSON Lines: a header {"type": "header", "format":
 "propdesk-audit-export", "version": 1, "from": SEQ, ...}; then, in order, every event
@@ -17,6 +19,14 @@ The event's hash is BLAKE2b-256 (hex) over: the tag "propdesk.audit.v1", seq and
 detail and prev_hash, each string as a byte 1 (0 for null, and nothing more) followed by its
 UTF-8 length as an 8-byte big-endian integer and its bytes (the tag is encoded the same way).
 The first event's prev_hash is 64 zeros; each next one's is the hash before it.
+
+The CSV export (`audit export --format csv`, RFC 4180, CRLF between records) holds the same
+records: a first line naming the columns, type,seq,ts_ms,account,role,session,peer,transport,
+action,target,detail,prev_hash,hash,n,every,interval_s,prev_mac,mac; then a record of type
+"header" (seq: the first event exported, ts_ms: when, detail: "propdesk-audit-export 1"); the
+events (type "event", the columns type to hash) and the seals (type "seal": seq, ts_ms, hash
+and n to mac); last "end" (seq: the number of events, n: the number of seals). Every text is
+quoted, so an empty field unquoted is a null and "" an empty text; numbers are not quoted.
 
 Seal n is HMAC-SHA-256 under key K(n) (hex) over: the tag "propdesk.seal.v1", then n, seq,
 ts_ms, every, interval_s as 8-byte big-endian integers, then hash and prev_mac each as an
@@ -84,6 +94,86 @@ def read_key(path):
     if index < 0 or len(key) != 32:
         raise ValueError("not a propdesk audit key file")
     return index, key
+
+
+CSV_COLS = ["type", "seq", "ts_ms", "account", "role", "session", "peer", "transport",
+            "action", "target", "detail", "prev_hash", "hash", "n", "every", "interval_s",
+            "prev_mac", "mac"]
+CSV_INT = {"seq", "ts_ms", "n", "every", "interval_s"}
+
+
+def csv_records(data):
+    """RFC 4180 records of data; each field a str, or None when empty and unquoted."""
+    recs, rec, i, n = [], [], 0, len(data)
+    while i < n:
+        if data[i] == '"':
+            j, parts = i + 1, []
+            while True:
+                q = data.find('"', j)
+                if q < 0:
+                    raise ValueError("a quoted field is not closed")
+                parts.append(data[j:q])
+                if q + 1 < n and data[q + 1] == '"':
+                    parts.append('"')
+                    j = q + 2
+                    continue
+                i = q + 1
+                break
+            rec.append("".join(parts))
+        else:
+            j = i
+            while j < n and data[j] not in ',\r\n':
+                j += 1
+            if data[i:j] == "":
+                rec.append(None)
+            elif '"' in data[i:j]:
+                raise ValueError("a quote inside an unquoted field")
+            else:
+                rec.append(data[i:j])
+            i = j
+        if i < n and data[i] == ",":
+            i += 1
+            if i == n:
+                rec.append(None)
+            continue
+        if data.startswith("\r\n", i):
+            i += 2
+        elif i < n:
+            raise ValueError(f"unexpected {data[i]!r} after a field")
+        recs.append(rec)
+        rec = []
+    if rec:
+        recs.append(rec)
+    return recs
+
+
+def csv_lines(data):
+    """The CSV export as the JSON lines verify() reads."""
+    recs = csv_records(data)
+    if not recs or recs[0] != CSV_COLS:
+        raise ValueError("line 1: not the columns of a propdesk audit export")
+    out = []
+    for r in recs[1:]:
+        if len(r) != len(CSV_COLS):
+            raise ValueError(f"a record of {len(r)} fields, not {len(CSV_COLS)}")
+        d = {k: (int(v) if k in CSV_INT and v is not None else v) for k, v in zip(CSV_COLS, r)}
+        t = d["type"]
+        if t == "header":
+            if d["detail"] != "propdesk-audit-export 1":
+                raise ValueError("not a propdesk audit export")
+            o = {"type": "header", "format": "propdesk-audit-export", "version": 1,
+                 "from": d["seq"]}
+        elif t == "event":
+            o = {k: d[k] for k in CSV_COLS[:13]}
+        elif t == "seal":
+            o = {k: d[k] for k in ("type", "n", "seq", "ts_ms", "every", "interval_s", "hash",
+                                   "prev_mac", "mac")}
+        elif t == "end":
+            o = {"type": "end", "events": d["seq"], "seals": d["n"]}
+        else:
+            o = {"type": t}
+        out.append(json.dumps(o))
+    return out
 
 
 def verify(lines, key_index, key):
@@ -161,17 +251,21 @@ def verify(lines, key_index, key):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("export", help="the output of `audit export` (- for stdin)")
+    ap.add_argument("export", help="the output of `audit export`, JSON lines or CSV (- for stdin)")
     ap.add_argument("--key", help="the auditors' key file (from propdeskd audit init-key)")
     a = ap.parse_args()
     try:
-        data = sys.stdin.read() if a.export == "-" else open(a.export, encoding="utf-8").read()
+        data = (sys.stdin.buffer.read().decode("utf-8") if a.export == "-" else
+                open(a.export, encoding="utf-8", newline="").read())
         key_index, key = read_key(a.key) if a.key else (0, None)
     except (OSError, ValueError, UnicodeDecodeError) as e:
         print(f"audit-verify-export: {e}", file=sys.stderr)
         return 2
-    lines = [l for l in data.split("\n") if l != ""]
     try:
+        if data.startswith("type,seq,"):
+            lines = csv_lines(data)
+        else:
+            lines = [l for l in data.split("\n") if l != ""]
         ok, msg = verify(lines, key_index, key)
     except (ValueError, KeyError, TypeError) as e:
         ok, msg = False, f"malformed export: {e}"

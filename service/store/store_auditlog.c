@@ -100,6 +100,51 @@ int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
 	return rc;
 }
 
+static const char store_auditlog_sql_head[] = "SELECT coalesce(max(seq), 0) FROM audit";
+
+int store_auditlog_each(struct store *st, const struct auditlog_filter *f, store_auditlog_fn fn,
+                        void *arg)
+{
+	struct auditlog_filter o = *f;
+	struct audit_event e;
+	sqlite3_stmt *s = NULL;
+	int rc, stop = 0;
+
+	if (o.limit == 0)
+		return 0;
+	o.oldest_first = 1;
+	rc = STORE_PREP(st, store_auditlog_sql_for(&o), &s, STORE_T(o.account), STORE_T(o.role),
+	                STORE_T(o.action), STORE_T(o.target), STORE_T(o.session),
+	                STORE_I(o.since_ms), STORE_I(o.until_ms), STORE_I(o.before_seq),
+	                STORE_I(o.after_seq), STORE_I((int64_t)o.limit));
+	if (rc < 0)
+		return rc;
+	while (stop == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char **str[] = {&e.account, &e.role,   &e.session,   &e.peer, &e.transport,
+		                &e.action,  &e.target, &e.detail, &e.prev_hash, &e.hash};
+		size_t i;
+
+		e.seq = sqlite3_column_int64(s, 0);
+		e.ts_ms = sqlite3_column_int64(s, 1);
+		for (i = 0; i < sizeof str / sizeof str[0]; i++)
+			*str[i] = (char *)sqlite3_column_text(s, (int)i + 2);
+		stop = fn(arg, &e);
+	}
+	if (stop != 0)
+		rc = stop < 0 ? stop : 0;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_fail(st, rc);
+	store_stmt_done(s);
+	return rc;
+}
+
+int store_auditlog_head(struct store *st, int64_t *seq)
+{
+	return store_query_int(st, store_auditlog_sql_head, seq, NULL, 0);
+}
+
 int store_auditlog_get(struct store *st, int64_t seq, struct audit_event *out)
 {
 	struct audit_event *list = NULL;

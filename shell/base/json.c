@@ -71,7 +71,18 @@ void json_escape(struct buf *out, const char *s, size_t len)
 	buf_putc(out, '"');
 	while (i < len) {
 		uint32_t cp;
-		int n = utf8_decode(p + i, len - i, &cp);
+		size_t run = i;
+		int n;
+
+		/* Printable ASCII but the quote and the backslash: copied as a run. */
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			buf_append(out, p + i, run - i);
+			i = run;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &cp);
 
 		if (n <= 0) {
 			buf_puts(out, "\xef\xbf\xbd");
