@@ -13,14 +13,21 @@
 
 #define STORE_AUDITLOG_COLS STORE_AUDIT_COLS
 
-/* The filters, each a bound parameter that is NULL (or 0) when unused; the one that picks the
- * index is written as a plain equality so that the plan reads that index by seq. */
+/* v, or none when it is 0 (no bound). */
+static int64_t store_auditlog_or(int64_t v, int64_t none)
+{
+	return v != 0 ? v : none;
+}
+
+/* The filters, each a bound parameter that is NULL when unused; the one that picks the index is
+ * written as a plain equality so that the plan reads that index by seq. The bounds of seq and
+ * time are plain ranges, bound to the widest values when unused, so that a page far back
+ * (--before) starts where it should instead of reading every newer event on the way. */
 #define STORE_AUDITLOG_ANY(col, n) "(?" n " IS NULL OR " col " = ?" n ")"
 #define STORE_AUDITLOG_EQ(col, n) col " = ?" n
 #define STORE_AUDITLOG_WHERE(acc, act, tgt, ses)                                                   \
 	" WHERE " acc " AND " STORE_AUDITLOG_ANY("role", "2") " AND " act " AND " tgt " AND " ses \
-	" AND (?6 = 0 OR ts_ms >= ?6) AND (?7 = 0 OR ts_ms < ?7) AND (?8 = 0 OR seq < ?8)"         \
-	" AND seq > ?9"
+	" AND ts_ms >= ?6 AND ts_ms < ?7 AND seq < ?8 AND seq > ?9"
 #define STORE_AUDITLOG_ALL_ANY                                                                     \
 	STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_ANY("action", "3"), \
 	                     STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
@@ -46,6 +53,11 @@ static const char store_auditlog_sql_account[] =
     STORE_AUDITLOG_WHERE(STORE_AUDITLOG_EQ("account", "1"), STORE_AUDITLOG_ANY("action", "3"),
                          STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
     " ORDER BY seq DESC LIMIT ?10";
+static const char store_auditlog_sql_account_action[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_account_action_seq"
+    STORE_AUDITLOG_WHERE(STORE_AUDITLOG_EQ("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
+                         STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
+    " ORDER BY seq DESC LIMIT ?10";
 static const char store_auditlog_sql_action[] =
     "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_action_seq"
     STORE_AUDITLOG_WHERE(STORE_AUDITLOG_ANY("account", "1"), STORE_AUDITLOG_EQ("action", "3"),
@@ -66,6 +78,8 @@ static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 		return store_auditlog_sql_session;
 	if (f->target != NULL)
 		return store_auditlog_sql_target;
+	if (f->account != NULL && f->action != NULL)
+		return store_auditlog_sql_account_action;
 	if (f->account != NULL)
 		return store_auditlog_sql_account;
 	if (f->action != NULL)
@@ -90,8 +104,10 @@ int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
 	if (limit > STORE_AUDITLOG_PAGE_MAX)
 		limit = STORE_AUDITLOG_PAGE_MAX;
 	rc = STORE_PREP(st, store_auditlog_sql_for(f), &s, STORE_T(f->account), STORE_T(f->role), STORE_T(f->action),
-	                STORE_T(f->target), STORE_T(f->session), STORE_I(f->since_ms),
-	                STORE_I(f->until_ms), STORE_I(f->before_seq), STORE_I(f->after_seq),
+	                STORE_T(f->target), STORE_T(f->session),
+	                STORE_I(store_auditlog_or(f->since_ms, INT64_MIN)),
+	                STORE_I(store_auditlog_or(f->until_ms, INT64_MAX)),
+	                STORE_I(store_auditlog_or(f->before_seq, INT64_MAX)), STORE_I(f->after_seq),
 	                STORE_I((int64_t)limit));
 	if (rc < 0)
 		return rc;
@@ -115,8 +131,10 @@ int store_auditlog_each(struct store *st, const struct auditlog_filter *f, store
 	o.oldest_first = 1;
 	rc = STORE_PREP(st, store_auditlog_sql_for(&o), &s, STORE_T(o.account), STORE_T(o.role),
 	                STORE_T(o.action), STORE_T(o.target), STORE_T(o.session),
-	                STORE_I(o.since_ms), STORE_I(o.until_ms), STORE_I(o.before_seq),
-	                STORE_I(o.after_seq), STORE_I((int64_t)o.limit));
+	                STORE_I(store_auditlog_or(o.since_ms, INT64_MIN)),
+	                STORE_I(store_auditlog_or(o.until_ms, INT64_MAX)),
+	                STORE_I(store_auditlog_or(o.before_seq, INT64_MAX)), STORE_I(o.after_seq),
+	                STORE_I((int64_t)o.limit));
 	if (rc < 0)
 		return rc;
 	while (stop == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
