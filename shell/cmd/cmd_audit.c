@@ -828,7 +828,8 @@ static const struct args_opt cmd_opts_audit_list[] = {
 };
 
 static const struct args_opt cmd_opts_audit_export[] = {
-    {"format", ARGS_VALUE}, {"from", ARGS_VALUE}, {"to", ARGS_VALUE}, {NULL, 0},
+    {"format", ARGS_VALUE}, {"from", ARGS_VALUE}, {"to", ARGS_VALUE}, {"bundle", 0},
+    {NULL, 0},
 };
 
 static const struct cmd_entry cmd_audit_entries[] = {
@@ -856,14 +857,16 @@ static const struct cmd_entry cmd_audit_entries[] = {
      "Show one audit event with its chain fields.", "显示一个审计事件及其哈希链字段。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_audit_show, 0},
     {"audit", "export", CMD_AUDIT_ROLES, cmd_opts_audit_export, 0, 0,
-     "audit export [--format jsonl|csv] [--from SEQ] [--to SEQ]",
+     "audit export [--format jsonl|csv | --bundle] [--from SEQ] [--to SEQ]",
      "Write the audit log and its seals with every chain field, as JSON lines (a header, the "
      "events and seals in order, an end line) or as CSV (exec mode), to stdout at the "
      "reader's pace, for re-verification elsewhere with scripts/audit-verify-export.py and "
-     "the key.",
+     "the key. --bundle (exec mode) writes one tar archive: the JSON lines and every "
+     "recording their events name.",
      "输出审计日志及其封印（含全部哈希链字段），格式为 JSON Lines（首行、按序的事件和封印、结尾行）"
      "或 CSV（exec 模式），按读取方的速度写到标准输出，可在别处用 "
-     "scripts/audit-verify-export.py 和密钥重新校验。",
+     "scripts/audit-verify-export.py 和密钥重新校验。--bundle（exec 模式）输出一个 tar 归档："
+     "JSON Lines 及其事件提到的所有录像。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_audit_export, 0},
 };
 

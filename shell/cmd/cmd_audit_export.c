@@ -4,14 +4,21 @@
  * chunk at a time; the loop only hands each chunk to the client, and asks for the next one
  * once the client has read the last one down (shell_flow.h): a slow reader holds the export
  * back, and the service keeps at most a few chunks of it whatever the log's size. The export
- * ends at the newest event when it began, so an export of a live log ends too. */
+ * ends at the newest event when it began, so an export of a live log ends too.
+ * --bundle (exec mode) writes one tar archive instead (POSIX ustar, made here): the export as
+ * members audit/000001.jsonl, audit/000002.jsonl, ... (one per chunk, to be read in order),
+ * then every recording that a recording.end event in it names, as recordings/DAY/NAME.cast,
+ * for the auditors to check on another machine with scripts/audit-verify-export.py. */
 #include "cmd_audit_export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "json.h"
@@ -32,9 +39,20 @@ static const char cmd_audit_export_csv_head[] =
     "type,seq,ts_ms,account,role,session,peer,transport,action,target,detail,prev_hash,hash,"
     "n,every,interval_s,prev_mac,mac\r\n";
 
+/* A tar block; the most recordings one bundle takes. */
+#define CMD_AUDIT_EXPORT_BLOCK 512
+#define CMD_AUDIT_EXPORT_RECORDINGS 100000
+
 struct cmd_audit_exporter {
 	int64_t after, upto; /* events seq > after, <= upto (the head when the export began) */
 	bool started, csv, done;
+	/* --bundle: the recordings named so far ("DAY/NAME.cast"), then sent one by one. */
+	bool bundle, log_done;
+	char *record_dir;
+	char **rec;
+	size_t nrec, caprec, ri;
+	int64_t rec_off, rec_size; /* of rec[ri]: bytes sent, its size (-1: not begun) */
+	int members;
 	int64_t events, seals;
 	/* The seals read ahead: sl[si..nsl) with seq in (seal_lo, seal_hi], none written yet. */
 	struct audit_seal *sl;
@@ -47,6 +65,12 @@ struct cmd_audit_exporter {
 
 static void cmd_audit_exporter_free(struct cmd_audit_exporter *x)
 {
+	size_t i;
+
+	for (i = 0; i < x->nrec; i++)
+		free(x->rec[i]);
+	free(x->rec);
+	free(x->record_dir);
 	free(x->sl);
 	buf_free(&x->chunk);
 	free(x);
@@ -113,6 +137,153 @@ static int cmd_audit_export_seals_upto(struct cmd_audit_exporter *x, int64_t upt
 	}
 }
 
+/* ---- --bundle: a tar archive ---------------------------------------------------------- */
+
+/* A ustar header for a regular file name of size bytes at out (a block). */
+static void cmd_audit_export_tar_header(char *out, const char *name, int64_t size)
+{
+	unsigned sum = 0;
+	size_t i, len = strlen(name);
+
+	memset(out, 0, CMD_AUDIT_EXPORT_BLOCK);
+	memcpy(out, name, len < 100 ? len : 99); /* names here are short (bundle_name) */
+	snprintf(out + 100, 8, "%07o", 0644);
+	snprintf(out + 108, 8, "%07o", 0);
+	snprintf(out + 116, 8, "%07o", 0);
+	snprintf(out + 124, 12, "%011llo", (unsigned long long)size);
+	snprintf(out + 136, 12, "%011llo", (unsigned long long)(store_now_ms() / 1000));
+	memset(out + 148, ' ', 8);
+	out[156] = '0';
+	memcpy(out + 257, "ustar", 6);
+	memcpy(out + 263, "00", 2);
+	memcpy(out + 265, "propdesk", 8);
+	memcpy(out + 297, "propdesk", 8);
+	for (i = 0; i < CMD_AUDIT_EXPORT_BLOCK; i++)
+		sum += (unsigned char)out[i];
+	snprintf(out + 148, 8, "%06o", sum);
+	out[155] = ' ';
+}
+
+/* Zeros after n bytes of a member, up to the end of its last block. */
+static void cmd_audit_export_tar_pad(struct buf *o, int64_t n)
+{
+	static const char zero[CMD_AUDIT_EXPORT_BLOCK];
+
+	if (n % CMD_AUDIT_EXPORT_BLOCK != 0)
+		buf_append(o, zero, (size_t)(CMD_AUDIT_EXPORT_BLOCK - n % CMD_AUDIT_EXPORT_BLOCK));
+}
+
+/* The chunk made so far (after its reserved first block) becomes member audit/NNNNNN.jsonl. */
+static void cmd_audit_export_tar_chunk(struct cmd_audit_exporter *x)
+{
+	char name[32];
+	int64_t n = (int64_t)x->chunk.len - CMD_AUDIT_EXPORT_BLOCK;
+
+	snprintf(name, sizeof name, "audit/%06d.jsonl", ++x->members);
+	cmd_audit_export_tar_header(x->chunk.data, name, n);
+	cmd_audit_export_tar_pad(&x->chunk, n);
+}
+
+/* A recording.end event's file ("file=DAY/NAME.cast bytes=N blake2b=HEX"), kept for the
+ * bundle; a name that could leave the recordings directory is not. */
+static void cmd_audit_export_bundle_name(struct cmd_audit_exporter *x, const char *d)
+{
+	const char *sp;
+	size_t len;
+	char *name;
+
+	if (d == NULL || strncmp(d, "file=", 5) != 0 || (sp = strchr(d + 5, ' ')) == NULL)
+		return;
+	len = (size_t)(sp - d - 5);
+	/* "recordings/" and the name fit a ustar name (DAY/NAME.cast is 40 or so) */
+	if (len == 0 || len > 80 || x->nrec >= CMD_AUDIT_EXPORT_RECORDINGS)
+		return;
+	name = strndup(d + 5, len);
+	if (name == NULL)
+		abort();
+	if (strstr(name, "..") != NULL || name[0] == '/' || strchr(name, '\\') != NULL) {
+		free(name);
+		return;
+	}
+	if (x->nrec == x->caprec) {
+		x->caprec = x->caprec ? x->caprec * 2 : 64;
+		x->rec = realloc(x->rec, x->caprec * sizeof *x->rec);
+		if (x->rec == NULL)
+			abort();
+	}
+	x->rec[x->nrec++] = name;
+}
+
+/* One step of the recordings' part: up to a chunk of the next ones, then the end of the
+ * archive. A recording that cannot be opened is left out (the verifier names it). */
+static int cmd_audit_export_bundle_step(struct cmd_audit_exporter *x)
+{
+	while (x->chunk.len < CMD_AUDIT_EXPORT_CHUNK && x->ri < x->nrec) {
+		char path[4096], name[256];
+		struct stat st;
+		ssize_t r;
+		size_t want;
+		int fd;
+
+		snprintf(path, sizeof path, "%s/%s", x->record_dir != NULL ? x->record_dir : "",
+		         x->rec[x->ri]);
+		fd = x->record_dir != NULL ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			if (fd >= 0)
+				close(fd);
+			if (x->rec_size >= 0) {
+				/* Gone while it was sent: the rest as zeros, the archive stays whole. */
+				while (x->rec_off < x->rec_size) {
+					buf_putc(&x->chunk, '\0');
+					x->rec_off++;
+				}
+				cmd_audit_export_tar_pad(&x->chunk, x->rec_size);
+			}
+			x->ri++;
+			x->rec_off = 0;
+			x->rec_size = -1;
+			continue;
+		}
+		if (x->rec_size < 0) {
+			x->rec_size = (int64_t)st.st_size;
+			snprintf(name, sizeof name, "recordings/%s", x->rec[x->ri]);
+			buf_reserve(&x->chunk, x->chunk.len + CMD_AUDIT_EXPORT_BLOCK + 1);
+			cmd_audit_export_tar_header(x->chunk.data + x->chunk.len, name, x->rec_size);
+			x->chunk.len += CMD_AUDIT_EXPORT_BLOCK;
+			x->chunk.data[x->chunk.len] = '\0';
+		}
+		want = (size_t)(x->rec_size - x->rec_off);
+		if (want > CMD_AUDIT_EXPORT_CHUNK)
+			want = CMD_AUDIT_EXPORT_CHUNK;
+		buf_reserve(&x->chunk, x->chunk.len + want + 1);
+		r = want > 0 ? pread(fd, x->chunk.data + x->chunk.len, want, x->rec_off) : 0;
+		close(fd);
+		if (r < 0)
+			return -errno;
+		if (r == 0 && want > 0) {
+			/* Shorter than it was: zeros keep the member its announced size. */
+			memset(x->chunk.data + x->chunk.len, 0, want);
+			r = (ssize_t)want;
+		}
+		x->chunk.len += (size_t)r;
+		x->chunk.data[x->chunk.len] = '\0';
+		x->rec_off += r;
+		if (x->rec_off >= x->rec_size) {
+			cmd_audit_export_tar_pad(&x->chunk, x->rec_size);
+			x->ri++;
+			x->rec_off = 0;
+			x->rec_size = -1;
+		}
+	}
+	if (x->ri >= x->nrec) {
+		static const char end[2 * CMD_AUDIT_EXPORT_BLOCK];
+
+		buf_append(&x->chunk, end, sizeof end);
+		x->done = true;
+	}
+	return 0;
+}
+
 static int cmd_audit_export_event_cb(void *arg, const struct audit_event *e)
 {
 	struct cmd_audit_exporter *x = arg;
@@ -123,6 +294,8 @@ static int cmd_audit_export_event_cb(void *arg, const struct audit_event *e)
 		return rc;
 	x->events++;
 	x->after = e->seq;
+	if (x->bundle && e->action != NULL && strcmp(e->action, "recording.end") == 0)
+		cmd_audit_export_bundle_name(x, e->detail);
 	if (x->csv) {
 		const char *f[] = {e->account, e->role,   e->session, e->peer,      e->transport,
 		                   e->action,  e->target, e->detail,  e->prev_hash, e->hash};
@@ -208,6 +381,15 @@ static int cmd_audit_export_run(struct store *ro, void *arg)
 	int rc;
 
 	buf_reset(&x->chunk);
+	if (x->log_done)
+		return cmd_audit_export_bundle_step(x);
+	if (x->bundle) {
+		/* The member's header goes here once its size is known. */
+		buf_reserve(&x->chunk, CMD_AUDIT_EXPORT_BLOCK + 1);
+		memset(x->chunk.data, 0, CMD_AUDIT_EXPORT_BLOCK);
+		x->chunk.len = CMD_AUDIT_EXPORT_BLOCK;
+		x->chunk.data[x->chunk.len] = '\0';
+	}
 	x->ro = ro;
 	if (!x->started) {
 		int64_t head;
@@ -235,13 +417,16 @@ static int cmd_audit_export_run(struct store *ro, void *arg)
 		if (rc < 0)
 			return rc;
 		cmd_audit_export_end(x);
-		x->done = true;
+		x->done = !x->bundle;
+		x->log_done = x->bundle;
 	} else {
 		rc = cmd_audit_export_seals_upto(x, x->after);
 		if (rc < 0)
 			return rc;
 	}
 	x->ro = NULL;
+	if (x->bundle)
+		cmd_audit_export_tar_chunk(x);
 	return 0;
 }
 
@@ -320,10 +505,21 @@ int cmd_audit_export(struct shell *sh, struct args *a)
 	const char *format = args_get(a, "format");
 	int64_t from = 1, to = INT64_MAX;
 	bool csv = format != NULL && strcmp(format, "csv") == 0;
+	bool bundle = args_has(a, "bundle");
 	int rc;
 
 	if (format != NULL && !csv && strcmp(format, "jsonl") != 0) {
 		shell_errorf(sh, "%s", T(sh, "--format: jsonl or csv", "--format：jsonl 或 csv"));
+		return CMD_USAGE;
+	}
+	if (bundle && (csv || sh->interactive)) {
+		shell_errorf(sh, "%s",
+		             T(sh,
+		               "audit export --bundle writes an archive (tar) to stdout, without "
+		               "--format: run it in exec mode (ssh ... audit export --bundle > "
+		               "audit-bundle.tar)",
+		               "audit export --bundle 把归档（tar）写到标准输出，不带 --format：请在 exec "
+		               "模式下运行（ssh ... audit export --bundle > audit-bundle.tar）"));
 		return CMD_USAGE;
 	}
 	if (csv && sh->interactive) {
@@ -349,6 +545,9 @@ int cmd_audit_export(struct shell *sh, struct args *a)
 	if (x == NULL)
 		abort();
 	x->csv = csv;
+	x->bundle = bundle;
+	x->rec_size = -1;
+	x->record_dir = sh->opts.record_dir != NULL ? strdup(sh->opts.record_dir) : NULL;
 	x->after = from - 1;
 	x->upto = to;
 	/* The seal over the event before the first (or over the empty log) anchors the export. */
