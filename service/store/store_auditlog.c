@@ -69,6 +69,13 @@ static const char store_auditlog_sql_action_oldest[] =
                          STORE_AUDITLOG_ANY("target", "4"), STORE_AUDITLOG_ANY("session", "5"))
     " ORDER BY seq LIMIT ?10";
 
+/* A stretch of time (--since and --until) and nothing more selective: the events of that
+ * stretch through the time index, newest first, so a day far back reads that day's events
+ * rather than every event after it. */
+static const char store_auditlog_sql_stretch[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_ts" STORE_AUDITLOG_ALL_ANY
+    " ORDER BY seq DESC LIMIT ?10";
+
 /* The statement for f: the most selective filter given reads its own index. */
 static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 {
@@ -84,6 +91,8 @@ static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 		return store_auditlog_sql_account;
 	if (f->action != NULL)
 		return store_auditlog_sql_action;
+	if (f->since_ms != 0 && f->until_ms != 0)
+		return store_auditlog_sql_stretch;
 	return store_auditlog_sql_newest;
 }
 static const char store_auditlog_sql_get[] =
