@@ -76,6 +76,13 @@ static const char store_auditlog_sql_stretch[] =
     "SELECT " STORE_AUDITLOG_COLS " FROM audit INDEXED BY audit_ts" STORE_AUDITLOG_ALL_ANY
     " ORDER BY seq DESC LIMIT ?10";
 
+/* The same without a role: the page's numbers first, from the time index alone (it holds
+ * seq), then only those rows. */
+static const char store_auditlog_sql_stretch_seq[] =
+    "SELECT " STORE_AUDITLOG_COLS " FROM audit WHERE seq IN (SELECT seq FROM audit"
+    " INDEXED BY audit_ts WHERE ts_ms >= ?6 AND ts_ms < ?7 AND seq < ?8 AND seq > ?9"
+    " ORDER BY seq DESC LIMIT ?10) ORDER BY seq DESC";
+
 /* The statement for f: the most selective filter given reads its own index. */
 static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 {
@@ -92,7 +99,7 @@ static const char *store_auditlog_sql_for(const struct auditlog_filter *f)
 	if (f->action != NULL)
 		return store_auditlog_sql_action;
 	if (f->since_ms != 0 && f->until_ms != 0)
-		return store_auditlog_sql_stretch;
+		return f->role == NULL ? store_auditlog_sql_stretch_seq : store_auditlog_sql_stretch;
 	return store_auditlog_sql_newest;
 }
 static const char store_auditlog_sql_get[] =
