@@ -21,6 +21,7 @@
 #include "loopwatch.h"
 #include "record.h"
 #include "shell.h"
+#include "shell_flow.h"
 #include "store.h"
 #include "store_audit.h"
 #include "xalloc.h"
@@ -85,6 +86,12 @@ void session_unref(struct session *s)
 		return;
 	if (--s->refs == 0)
 		session_free(s);
+}
+
+/* Output written and not yet sent: the shell holds a long output back to it (shell_flow.h). */
+static size_t session_host_output_queued(void *ctx)
+{
+	return session_output_pending(ctx);
 }
 
 static void session_host_write(void *ctx, int stream, const char *buf, size_t len)
@@ -694,6 +701,7 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	host.store = sh->store;
 	host.write = session_host_write;
 	host.write_secret = session_host_write_secret;
+	host.output_queued = session_host_output_queued;
 	host.exit = session_host_exit;
 	host.pwhash = session_host_pwhash;
 	host.pwverify = session_host_pwverify;
@@ -879,24 +887,43 @@ const char *session_output(struct session *s, int stream, size_t *len)
 {
 	if (stream != 2)
 		stream = 1;
-	*len = s->out[stream].len;
-	return s->out[stream].data;
+	*len = s->out[stream].len - s->out_off[stream];
+	return s->out[stream].data + s->out_off[stream];
 }
 
 void session_output_consume(struct session *s, int stream, size_t n)
 {
+	struct buf *b;
+
 	if (stream != 2)
 		stream = 1;
-	buf_consume(&s->out[stream], n);
-	/* Give back the memory of a big burst once it has been sent. */
-	if (s->out[stream].len == 0 && s->out[stream].cap > 65536)
-		buf_free(&s->out[stream]);
+	b = &s->out[stream];
+
+	s->out_off[stream] += n;
+	if (s->out_off[stream] >= b->len) {
+		s->out_off[stream] = 0;
+		buf_reset(b);
+		/* Give back the memory of a big burst once it has been sent. */
+		if (b->cap > 65536)
+			buf_free(b);
+	} else if (s->out_off[stream] >= 65536 && s->out_off[stream] * 2 >= b->len) {
+		/* What was sent is moved out once it is at least half of the queue. */
+		buf_consume(b, s->out_off[stream]);
+		s->out_off[stream] = 0;
+	}
 	monitor_drained(&s->tap);
+	/* A long output waiting for room goes on (it may write: the transport reads the queue
+	 * afresh after each consume). */
+	if (!s->detached && s->shell != NULL) {
+		session_ref(s);
+		shell_flow_drained(s->shell);
+		session_unref(s);
+	}
 }
 
 size_t session_output_pending(const struct session *s)
 {
-	return s->out[1].len + s->out[2].len;
+	return s->out[1].len - s->out_off[1] + s->out[2].len - s->out_off[2];
 }
 
 void session_notice(struct session *s, const char *from, const char *text)

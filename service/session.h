@@ -80,6 +80,8 @@ struct session {
 	const struct net_session_ops *ops;
 	void *tctx;
 	struct buf out[3];    /* [1] stdout, [2] stderr; [0] unused */
+	size_t out_off[3];    /* bytes of each already sent (moved out now and then, not at
+			       * every write: a long output is not copied again for each) */
 	struct record *rec;   /* the recording of an interactive session, or NULL */
 	/* Exec: the room its command's stdin has in the service-wide budget (session_host); while
 	 * the claim waits in line the session takes no input. */

@@ -106,6 +106,10 @@ struct shell_host {
 	 * keep it, and note instead that something was withheld: what names it ("password").
 	 * NULL: the shell writes secrets through write (a host that keeps no copies). */
 	void (*write_secret)(void *ctx, int stream, const char *buf, size_t len, const char *what);
+	/* Optional: the output bytes written and not yet sent to the client. A host with it calls
+	 * shell_flow_drained (shell_flow.h) whenever some of them were sent, so that a long
+	 * output goes at its reader's pace. NULL: output is sent at once (or never held). */
+	size_t (*output_queued)(void *ctx);
 	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
 	 * Called once; the host frees the shell later, never inside this call. */
 	void (*exit)(void *ctx, int status);

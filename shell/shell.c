@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "shell_ack.h"
+#include "shell_flow.h"
 #include "lineedit.h"
 #include "xalloc.h"
 #include "utf8.h"
@@ -297,6 +298,7 @@ void shell_free(struct shell *sh)
 {
 	if (sh == NULL)
 		return;
+	shell_flow_cancel(sh);
 	shell_ops_clear(sh);
 	args_clear(&sh->args);
 	lineedit_free(sh->le);

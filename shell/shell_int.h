@@ -70,6 +70,10 @@ struct shell {
 	const char *step;            /* the running form's step (its static key), or NULL */
 	bool watched;                /* someone watches this session (the prompt says so) */
 	bool at_prompt;              /* the line being edited is the command prompt's */
+	/* A long output waiting for its reader (shell_flow.h). */
+	shell_work_done_fn flow_next;
+	void *flow_arg;
+	size_t flow_below;
 };
 
 /* The session language. */

@@ -24,6 +24,14 @@ struct auditlog_filter {
 
 int store_auditlog_list(struct store *st, const struct auditlog_filter *f,
                         struct audit_event **out, size_t *n);
+/* The same events, oldest first (f->oldest_first is implied), each given to fn without a copy:
+ * e and its strings are borrowed, valid during the call only. fn returns 0 to go on, 1 to stop
+ * after this event, < 0 to stop with that error. Returns 0 or < 0. */
+typedef int (*store_auditlog_fn)(void *arg, const struct audit_event *e);
+int store_auditlog_each(struct store *st, const struct auditlog_filter *f, store_auditlog_fn fn,
+                        void *arg);
+/* The newest event's seq (0: an empty log). */
+int store_auditlog_head(struct store *st, int64_t *seq);
 /* Event seq: 0 with *out, STORE_ENOENT. */
 int store_auditlog_get(struct store *st, int64_t seq, struct audit_event *out);
 

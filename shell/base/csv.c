@@ -373,3 +373,24 @@ void csv_error(const struct csv *c, int err, const char *lang, struct buf *out)
 		break;
 	}
 }
+
+void csv_put_n(struct buf *out, const char *s, size_t len)
+{
+	const char *q;
+
+	buf_putc(out, '"');
+	while ((q = memchr(s, '"', len)) != NULL) {
+		buf_append(out, s, (size_t)(q - s) + 1);
+		buf_putc(out, '"');
+		len -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	buf_append(out, s, len);
+	buf_putc(out, '"');
+}
+
+void csv_put(struct buf *out, const char *s)
+{
+	if (s != NULL)
+		csv_put_n(out, s, strlen(s));
+}

@@ -1,4 +1,5 @@
-/* csv — an incremental RFC 4180 CSV parser for imports (unit import): fed arbitrary byte
+/* csv — an incremental RFC 4180 CSV parser for imports (unit import), and the quoting of
+ * fields for exports (audit export --format csv): fed arbitrary byte
  * chunks, it calls back once per record with its fields. Quoted fields ("a,b", "say ""hi""",
  * newlines inside quotes), CRLF, LF or a lone CR between records, a UTF-8 byte order mark at
  * the very start skipped. Lenient only where it cannot change a value: spaces before an
@@ -61,5 +62,11 @@ size_t csv_error_column(const struct csv *c);
 /* Appends "line N, column M: what" for err (a CSV_E* code; any other code gets a generic
  * text) in lang ("zh" or "en") to out, no newline. */
 void csv_error(const struct csv *c, int err, const char *lang, struct buf *out);
+
+/* Writing (exports): appends one field to out, quoted as RFC 4180 says (say "hi" becomes
+ * "say ""hi"""), and quoted always, so that an empty text ("") differs from a NULL, which is
+ * written as nothing at all. The caller writes the commas and the CRLF between records. */
+void csv_put(struct buf *out, const char *s);
+void csv_put_n(struct buf *out, const char *s, size_t len);
 
 #endif

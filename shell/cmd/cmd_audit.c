@@ -4,6 +4,7 @@
  * with scripts/audit-verify-export.py). Every one of them is itself audited (CMD_AUDIT), and a
  * verification's result is an event of its own. */
 #include "cmd.h"
+#include "cmd_audit_export.h"
 #include "cmd_groups.h"
 #include "cmd_util.h"
 
@@ -35,8 +36,6 @@
  * where to go on). */
 #define CMD_AUDIT_GREP_PAGE 2000
 #define CMD_AUDIT_GREP_SCAN 2000000
-/* Events exported per step. */
-#define CMD_AUDIT_EXPORT_STEP 2000
 
 /* A positive event number ("12"); prints the error. */
 static int cmd_audit_seq(struct shell *sh, const char *what, const char *s, int64_t *seq)
@@ -815,183 +814,6 @@ static int cmd_audit_show(struct shell *sh, struct args *a)
 	return cmd_util_job(sh, &l->job, true);
 }
 
-/* ==== audit export =================================================================== */
-
-struct cmd_audit_exporter {
-	int64_t after, upto; /* events seq > after, <= upto */
-	bool header_done;
-	int64_t events, seals;
-	struct audit_event *list;
-	size_t n;
-	struct audit_seal *sl;
-	size_t nsl;
-};
-
-static void cmd_audit_exporter_free(struct cmd_audit_exporter *x)
-{
-	store_audit_list_free(x->list, x->n);
-	free(x->sl);
-	free(x);
-}
-
-static int cmd_audit_export_run(struct store *ro, void *arg)
-{
-	struct cmd_audit_exporter *x = arg;
-	struct auditlog_filter f;
-	int64_t last;
-	int rc;
-
-	store_audit_list_free(x->list, x->n);
-	free(x->sl);
-	x->list = NULL;
-	x->sl = NULL;
-	x->n = x->nsl = 0;
-	memset(&f, 0, sizeof f);
-	f.after_seq = x->after;
-	f.before_seq = x->upto < INT64_MAX ? x->upto + 1 : 0;
-	f.limit = CMD_AUDIT_EXPORT_STEP;
-	f.oldest_first = 1;
-	rc = store_auditlog_list(ro, &f, &x->list, &x->n);
-	if (rc < 0)
-		return rc;
-	/* The seals over these events (a seal over an empty log, seq 0, with the first page). */
-	last = x->n == CMD_AUDIT_EXPORT_STEP ? x->list[x->n - 1].seq : x->upto;
-	return store_seal_list(ro, x->header_done ? x->after : x->after - 1, last, 100000, &x->sl,
-	                       &x->nsl);
-}
-
-static void cmd_audit_seal_json(struct json *j, const struct audit_seal *s)
-{
-	json_object_begin(j);
-	json_kv_string(j, "type", "seal");
-	json_kv_int(j, "n", s->n);
-	json_kv_int(j, "seq", s->seq);
-	json_kv_int(j, "ts_ms", s->ts_ms);
-	json_kv_int(j, "every", s->every);
-	json_kv_int(j, "interval_s", s->interval_s);
-	json_kv_string(j, "hash", s->hash);
-	json_kv_string(j, "prev_mac", s->prev_mac);
-	json_kv_string(j, "mac", s->mac);
-	json_object_end(j);
-}
-
-static void cmd_audit_export_done(struct shell *sh, void *arg, int rc)
-{
-	struct cmd_audit_exporter *x = arg;
-	struct buf out;
-	struct json j;
-	size_t i, si = 0;
-
-	if (sh == NULL) {
-		cmd_audit_exporter_free(x);
-		return;
-	}
-	if (rc < 0) {
-		rc = shell_store_error(sh, rc);
-		cmd_audit_exporter_free(x);
-		shell_cmd_done(sh, rc);
-		return;
-	}
-	buf_init(&out);
-	if (!x->header_done) {
-		x->header_done = true;
-		json_init(&j, &out);
-		json_object_begin(&j);
-		json_kv_string(&j, "type", "header");
-		json_kv_string(&j, "format", "propdesk-audit-export");
-		json_kv_int(&j, "version", 1);
-		json_kv_int(&j, "from", x->after + 1);
-		json_kv_int(&j, "exported_ms", store_now_ms());
-		json_object_end(&j);
-		buf_putc(&out, '\n');
-	}
-	for (i = 0; i <= x->n; i++) {
-		int64_t upto = i < x->n ? x->list[i].seq - 1 : INT64_MAX;
-
-		/* Seals after the event they seal. */
-		while (si < x->nsl && x->sl[si].seq <= upto) {
-			json_init(&j, &out);
-			cmd_audit_seal_json(&j, &x->sl[si++]);
-			buf_putc(&out, '\n');
-			x->seals++;
-		}
-		if (i == x->n)
-			break;
-		json_init(&j, &out);
-		json_object_begin(&j);
-		json_kv_string(&j, "type", "event");
-		json_object_end(&j);
-		/* The event's fields follow "type" in the same object. */
-		out.len--;
-		out.data[out.len] = '\0';
-		buf_putc(&out, ',');
-		{
-			struct buf ev;
-			struct json je;
-
-			buf_init(&ev);
-			json_init(&je, &ev);
-			cmd_audit_event_json(&je, &x->list[i]);
-			buf_puts(&out, buf_cstr(&ev) + 1); /* without its "{" */
-			buf_free(&ev);
-		}
-		buf_putc(&out, '\n');
-		x->events++;
-	}
-	if (x->n == CMD_AUDIT_EXPORT_STEP) {
-		shell_write(sh, 1, out.data, out.len);
-		buf_free(&out);
-		x->after = x->list[x->n - 1].seq;
-		if (shell_work(sh, cmd_audit_export_run, cmd_audit_export_done, x) != CMD_PENDING) {
-			cmd_audit_exporter_free(x);
-			shell_cmd_done(sh, CMD_ERROR);
-		}
-		return;
-	}
-	json_init(&j, &out);
-	json_object_begin(&j);
-	json_kv_string(&j, "type", "end");
-	json_kv_int(&j, "events", x->events);
-	json_kv_int(&j, "seals", x->seals);
-	json_object_end(&j);
-	buf_putc(&out, '\n');
-	shell_write(sh, 1, out.data, out.len);
-	buf_free(&out);
-	cmd_audit_exporter_free(x);
-	shell_cmd_done(sh, CMD_OK);
-}
-
-static int cmd_audit_export(struct shell *sh, struct args *a)
-{
-	struct cmd_audit_exporter *x;
-	int64_t from = 1, to = INT64_MAX;
-	int rc;
-
-	if (args_get(a, "format") != NULL && strcmp(args_get(a, "format"), "jsonl") != 0) {
-		shell_errorf(sh, "%s", T(sh, "--format: jsonl", "--format：jsonl"));
-		return CMD_USAGE;
-	}
-	if (args_get(a, "from") != NULL &&
-	    (rc = cmd_audit_seq(sh, "--from", args_get(a, "from"), &from)) != CMD_OK)
-		return rc;
-	if (args_get(a, "to") != NULL &&
-	    (rc = cmd_audit_seq(sh, "--to", args_get(a, "to"), &to)) != CMD_OK)
-		return rc;
-	if (to < from) {
-		shell_errorf(sh, "%s", T(sh, "--to is before --from", "--to 早于 --from"));
-		return CMD_USAGE;
-	}
-	x = calloc(1, sizeof *x);
-	if (x == NULL)
-		abort();
-	x->after = from - 1;
-	x->upto = to;
-	rc = shell_work(sh, cmd_audit_export_run, cmd_audit_export_done, x);
-	if (rc != CMD_PENDING)
-		cmd_audit_exporter_free(x);
-	return rc;
-}
-
 /* ==== the commands (the group registry lists this table: cmd_registry.c) ============ */
 
 static const struct args_opt cmd_opts_audit_verify[] = {
@@ -1006,7 +828,8 @@ static const struct args_opt cmd_opts_audit_list[] = {
 };
 
 static const struct args_opt cmd_opts_audit_export[] = {
-    {"format", ARGS_VALUE}, {"from", ARGS_VALUE}, {"to", ARGS_VALUE}, {NULL, 0},
+    {"format", ARGS_VALUE}, {"from", ARGS_VALUE}, {"to", ARGS_VALUE}, {"bundle", 0},
+    {NULL, 0},
 };
 
 static const struct cmd_entry cmd_audit_entries[] = {
@@ -1034,12 +857,16 @@ static const struct cmd_entry cmd_audit_entries[] = {
      "Show one audit event with its chain fields.", "显示一个审计事件及其哈希链字段。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_audit_show, 0},
     {"audit", "export", CMD_AUDIT_ROLES, cmd_opts_audit_export, 0, 0,
-     "audit export [--format jsonl] [--from SEQ] [--to SEQ]",
-     "Write the audit log and its seals as JSON lines (a header, the events and seals in "
-     "order, an end line) to stdout, for re-verification elsewhere with "
-     "scripts/audit-verify-export.py and the key.",
-     "以 JSON Lines 输出审计日志及其封印（首行、按序的事件和封印、结尾行），可在别处用 "
-     "scripts/audit-verify-export.py 和密钥重新校验。",
+     "audit export [--format jsonl|csv | --bundle] [--from SEQ] [--to SEQ]",
+     "Write the audit log and its seals with every chain field, as JSON lines (a header, the "
+     "events and seals in order, an end line) or as CSV (exec mode), to stdout at the "
+     "reader's pace, for re-verification elsewhere with scripts/audit-verify-export.py and "
+     "the key. --bundle (exec mode) writes one tar archive: the JSON lines and every "
+     "recording their events name.",
+     "输出审计日志及其封印（含全部哈希链字段），格式为 JSON Lines（首行、按序的事件和封印、结尾行）"
+     "或 CSV（exec 模式），按读取方的速度写到标准输出，可在别处用 "
+     "scripts/audit-verify-export.py 和密钥重新校验。--bundle（exec 模式）输出一个 tar 归档："
+     "JSON Lines 及其事件提到的所有录像。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_audit_export, 0},
 };
 

@@ -389,9 +389,49 @@ static void test_csv_chunks(void **state)
 	test_csv_all_splits("\xef\xbb", 2, 8, 2);
 }
 
+/* Exports: every text quoted, quotes doubled, a NULL as nothing; the parser reads it back. */
+static int test_csv_put_cb(void *arg, const struct csv_row *row)
+{
+	int *seen = arg;
+
+	assert_int_equal(row->n, 4);
+	assert_string_equal(row->field[0], "say \"hi\", then");
+	assert_string_equal(row->field[1], "");
+	assert_string_equal(row->field[2], "");
+	assert_string_equal(row->field[3], "多\r\n行\"");
+	(*seen)++;
+	return 0;
+}
+
+static void test_csv_put(void **state)
+{
+	struct buf out;
+	struct csv *c;
+	int seen = 0;
+
+	(void)state;
+	buf_init(&out);
+	csv_put(&out, "say \"hi\", then");
+	buf_putc(&out, ',');
+	csv_put(&out, NULL);
+	buf_putc(&out, ',');
+	csv_put(&out, "");
+	buf_putc(&out, ',');
+	csv_put_n(&out, "多\r\n行\"", strlen("多\r\n行\""));
+	buf_puts(&out, "\r\n");
+	assert_string_equal(out.data, "\"say \"\"hi\"\", then\",,\"\",\"多\r\n行\"\"\"\r\n");
+	c = csv_new(64, 8, test_csv_put_cb, &seen);
+	assert_int_equal(csv_feed(c, out.data, out.len), 0);
+	assert_int_equal(csv_finish(c), 0);
+	assert_int_equal(seen, 1);
+	csv_free(c);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_csv_put),
 	    cmocka_unit_test(test_csv_plain),        cmocka_unit_test(test_csv_quotes),
 	    cmocka_unit_test(test_csv_line_breaks),  cmocka_unit_test(test_csv_bom),
 	    cmocka_unit_test(test_csv_bad_utf8),     cmocka_unit_test(test_csv_limits),

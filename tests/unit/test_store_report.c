@@ -311,10 +311,16 @@ static void test_sr_backfill(void **state)
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_MEDIAN_SCHEMA - 1);
 		test_sr_exec(th, sql);
 	}
-	/* And the medians' snapshots, from the rows of step 6. */
-	if (store_schema_migrate(th->st) != 0)
+	/* And the medians' snapshots (step 13 alone), from the rows of step 6. */
+	if (store_schema_migrate_to(th->st, STORE_MEDIAN_SCHEMA) != 0)
 		fail_msg("migration: %s", store_last_error(th->st));
-	assert_int_equal(store_schema_version(th->st), store_schema_latest_version());
+	assert_int_equal(store_schema_version(th->st), STORE_MEDIAN_SCHEMA);
+	{
+		char sql[64];
+
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest_version());
+		test_sr_exec(th, sql);
+	}
 	after = test_sr_int(th, "SELECT sum(complaints * 7 + resolved * 5 + reopened * 3"
 	                        " + escalated + kept_on_time * 11) FROM report_rollup");
 	assert_int_equal(before, after);
