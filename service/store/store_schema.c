@@ -164,6 +164,110 @@ static const char *const store_schema_v6[] = {
     NULL,
 };
 
+/* Step 10: the owners as a table of their own (store_owner.c). A unit may have several owners
+ * (unit_owners, in order: seq), an owner several phones (owner_phones, in order) and several
+ * units; an ID number names one owner. The units' owner_name, owner_phone and owner_id columns
+ * stay, from here on the mirror of each unit's first owner and that owner's first phone, kept
+ * by the store (what reads them goes on as before). The owners are made from those columns:
+ * one owner per distinct ID number, and one per unit with a name or phone but no ID number.
+ * The units' search document (movein find) becomes the code, every owner's name, ID number
+ * and phones, and the registered residents' names; triggers note the units whose document a
+ * change of those rows touches, as migration 7's do for the units. */
+#define STORE_SCHEMA_NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+#define STORE_SCHEMA_UNIT_PENDING(cond)                                                           \
+	"INSERT OR IGNORE INTO unit_search_pending SELECT id, body FROM unit_search_text WHERE " \
+	cond " AND id <= (SELECT indexed_to FROM unit_search_state);"
+static const char *const store_schema_v10[] = {
+    "CREATE TABLE owners ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT,"
+        " id_number TEXT,"
+        " created_ms INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL"
+        ");"
+        "CREATE UNIQUE INDEX owners_id_number ON owners (id_number) WHERE id_number IS NOT NULL;"
+        "CREATE TABLE owner_phones ("
+        " owner_id INTEGER NOT NULL REFERENCES owners(id),"
+        " seq INTEGER NOT NULL,"
+        " phone TEXT NOT NULL,"
+        " PRIMARY KEY (owner_id, phone)"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE unit_owners ("
+        " unit_id INTEGER NOT NULL REFERENCES units(id),"
+        " owner_id INTEGER NOT NULL REFERENCES owners(id),"
+        " seq INTEGER NOT NULL,"
+        " created_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (unit_id, owner_id)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX unit_owners_owner ON unit_owners (owner_id, unit_id);",
+    /* One owner per ID number (the name of its first unit), linked to each of its units. */
+    "INSERT INTO owners (name, id_number, created_ms, updated_ms)"
+        " SELECT nm, idn, " STORE_SCHEMA_NOW_MS ", " STORE_SCHEMA_NOW_MS
+        " FROM (SELECT owner_id AS idn, owner_name AS nm, min(id) AS first FROM units"
+        " WHERE owner_id IS NOT NULL GROUP BY owner_id) ORDER BY first;"
+        "INSERT INTO unit_owners (unit_id, owner_id, seq, created_ms)"
+        " SELECT u.id, o.id, 0, " STORE_SCHEMA_NOW_MS " FROM units u"
+        " JOIN owners o ON o.id_number = u.owner_id;",
+    /* One owner per unit with a name or phone and no ID number: numbered after the others. */
+    "CREATE TEMP TABLE owner_migrate AS SELECT coalesce(max(id), 0) AS base FROM owners;"
+        "INSERT INTO owners (id, name, id_number, created_ms, updated_ms)"
+        " SELECT (SELECT base FROM owner_migrate) + id, owner_name, NULL, "
+        STORE_SCHEMA_NOW_MS ", " STORE_SCHEMA_NOW_MS " FROM units WHERE owner_id IS NULL"
+        " AND (owner_name IS NOT NULL OR owner_phone IS NOT NULL);"
+        "INSERT INTO unit_owners (unit_id, owner_id, seq, created_ms)"
+        " SELECT id, (SELECT base FROM owner_migrate) + id, 0, " STORE_SCHEMA_NOW_MS
+        " FROM units WHERE owner_id IS NULL"
+        " AND (owner_name IS NOT NULL OR owner_phone IS NOT NULL);"
+        "DROP TABLE owner_migrate;"
+        /* Each unit's phone to its owner, in the order of the units. */
+        "INSERT OR IGNORE INTO owner_phones (owner_id, seq, phone)"
+        " SELECT l.owner_id, u.id, u.owner_phone FROM units u"
+        " JOIN unit_owners l ON l.unit_id = u.id WHERE u.owner_phone IS NOT NULL ORDER BY u.id;"
+        /* The mirror of the first owner, for the units whose ID number was another's name. */
+        "UPDATE units SET owner_name = (SELECT o.name FROM unit_owners l"
+        "  JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = units.id)"
+        " WHERE owner_id IS NOT NULL;",
+    /* The search document, rebuilt, and the triggers that keep it. */
+    "DROP VIEW unit_search_text;"
+        "CREATE VIEW unit_search_text (id, body) AS SELECT u.id, u.code || char(31) ||"
+        " coalesce((SELECT group_concat(coalesce(o.name, '') || char(31) ||"
+        "  coalesce(o.id_number, '') || char(31) || coalesce((SELECT group_concat(p.phone,"
+        "  char(31)) FROM owner_phones p WHERE p.owner_id = o.id), ''), char(31))"
+        "  FROM unit_owners l JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = u.id), '')"
+        " || char(31) || coalesce((SELECT group_concat(r.name, char(31)) FROM residents r"
+        "  INDEXED BY residents_unit WHERE r.unit_id = u.id AND r.removed_ms = 0), '')"
+        " || char(31) FROM units u;"
+        "DELETE FROM unit_search_pending;"
+        "INSERT INTO unit_search (unit_search) VALUES ('rebuild');"
+        "UPDATE unit_search_state SET indexed_to = coalesce((SELECT max(id) FROM units), 0);"
+        "CREATE TRIGGER unit_owners_search_add BEFORE INSERT ON unit_owners BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id = new.unit_id") " END;"
+        "CREATE TRIGGER unit_owners_search_change BEFORE UPDATE ON unit_owners BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id IN (old.unit_id, new.unit_id)") " END;"
+        "CREATE TRIGGER unit_owners_search_remove BEFORE DELETE ON unit_owners BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id = old.unit_id") " END;"
+        "CREATE TRIGGER owners_search_change BEFORE UPDATE OF name, id_number ON owners BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id IN (SELECT unit_id FROM unit_owners WHERE owner_id ="
+                                  " old.id)") " END;"
+        "CREATE TRIGGER owner_phones_search_add BEFORE INSERT ON owner_phones BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id IN (SELECT unit_id FROM unit_owners WHERE owner_id ="
+                                  " new.owner_id)") " END;"
+        "CREATE TRIGGER owner_phones_search_change BEFORE UPDATE ON owner_phones BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id IN (SELECT unit_id FROM unit_owners WHERE owner_id IN"
+                                  " (old.owner_id, new.owner_id))") " END;"
+        "CREATE TRIGGER owner_phones_search_remove BEFORE DELETE ON owner_phones BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id IN (SELECT unit_id FROM unit_owners WHERE owner_id ="
+                                  " old.owner_id)") " END;"
+        "CREATE TRIGGER residents_search_add BEFORE INSERT ON residents BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id = new.unit_id") " END;"
+        "CREATE TRIGGER residents_search_change BEFORE UPDATE OF unit_id, name, removed_ms"
+        " ON residents BEGIN " STORE_SCHEMA_UNIT_PENDING("id IN (old.unit_id, new.unit_id)")
+        " END;"
+        "CREATE TRIGGER residents_search_remove BEFORE DELETE ON residents BEGIN "
+        STORE_SCHEMA_UNIT_PENDING("id = old.unit_id") " END;",
+    NULL,
+};
+
 /* Step 7 (the move-in) is one text longer than the 4,095 bytes ISO C promises a compiler
  * takes in a string literal; GCC and clang take any length. */
 #pragma GCC diagnostic push
@@ -621,6 +725,8 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* The owners, their phones and units (store_owner.c): store_schema_v10 above. */
+    {10, NULL, store_schema_v10},
 };
 #pragma GCC diagnostic pop
 
