@@ -64,6 +64,10 @@ static const char store_unit_sql_history[] =
     " WHERE c.unit = ?1"
     " ORDER BY 1 DESC, 2 DESC, 10 DESC LIMIT ?2 OFFSET ?3";
 
+static const char store_unit_sql_history_count[] =
+    "SELECT (SELECT count(*) FROM complaints WHERE unit = ?1) + (SELECT count(*) FROM promises p"
+    " JOIN complaints c ON c.id = p.complaint_id WHERE c.unit = ?1)";
+
 bool store_unit_code_ok(const char *code)
 {
 	size_t chars = 0;
@@ -432,6 +436,14 @@ int store_unit_history(struct store *st, const char *code, size_t limit, size_t 
 	                   n);
 	*out = p;
 	return rc;
+}
+
+int store_unit_history_count(struct store *st, const char *code, int64_t *count)
+{
+	*count = 0;
+	if (code == NULL)
+		return STORE_EINVAL;
+	return STORE_INT(st, store_unit_sql_history_count, count, STORE_T(code));
 }
 
 /* ---- the import ---------------------------------------------------------------------------- */

@@ -110,5 +110,7 @@ void store_unit_history_free(struct unit_event *list, size_t n);
  * newest first, a page of limit (0: 100) from offset. An unknown unit has an empty history. */
 int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
                        struct unit_event **out, size_t *n);
+/* How many lines the unit's history has (its complaints and their promises). */
+int store_unit_history_count(struct store *st, const char *code, int64_t *count);
 
 #endif

@@ -685,6 +685,8 @@ static const struct args_opt cmd_opts_movein_resident[] = {
     {"occupation", ARGS_VALUE}, {"employer", ARGS_VALUE}, {"relation", ARGS_VALUE},
     {"reason", ARGS_VALUE},   {"all", 0},              {"json", 0},
     {NULL, 0}};
+static const struct args_opt cmd_opts_movein_timeline[] = {
+    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_start[] = {{"notice", ARGS_VALUE}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_proxy[] = {
     {"name", ARGS_VALUE}, {"id", ARGS_VALUE}, {"remove", 0}, {NULL, 0}};
@@ -802,10 +804,13 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "the history), and each one's history of changes.",
      "单元住户（如有变更，请及时通知）：登记、修改、删除（迁出，历史保留），以及每位住户的变更历史。",
      CMD_AUDIT, NULL, cmd_movein_resident_run, 0},
-    {"movein", "timeline", ROLES_DESK, cmd_opts_json, 1, 1, "movein timeline UNIT [--json]",
-     "Every step of a unit's move-in (its defects' too) and its latest 200 complaints and "
-     "promises, oldest first, with who recorded each: for the agent on a call.",
-     "按时间顺序列出单元入伙的每一步（含整改项）及最近 200 条投诉和承诺，并注明经办人：供通话中查看。", CMD_AUDIT | CMD_READONLY, NULL,
+    {"movein", "timeline", ROLES_DESK, cmd_opts_movein_timeline, 1, 1,
+     "movein timeline UNIT [--limit N] [--offset N] [--json]",
+     "Every step of a unit's move-in (its defects' too) and its complaints and promises, "
+     "oldest first, with who recorded each: for the agent on a call. A page of 200 (--limit "
+     "up to 1000), --offset for the next; the text says how many there are in all.",
+     "按时间顺序列出单元入伙的每一步（含整改项）及其投诉和承诺，并注明经办人：供通话中查看。每页 200 条"
+     "（--limit 最多 1000），用 --offset 翻页；文本末尾注明总条数。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_movein_view_timeline, 0},
 };
 

@@ -3,8 +3,8 @@
  * import, a second owner with two phones, each shown by movein show and movein owner list with
  * phone and ID number masked for agents and whole for supervisors, found by movein find by any
  * owner's name, phone or ID number and by a resident's name; an ID number already registered
- * links that owner; removal; bad values refused in both languages; roles; the audit; and a
- * proxy withdrawn with the documents a proxy brings. */
+ * links that owner; removal; bad values refused in both languages; roles; the audit; a
+ * proxy withdrawn with the documents a proxy brings; and movein timeline in pages. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -235,11 +235,66 @@ static void test_co_unproxy(void **state)
 	TEST_CO_FAILS(th, "aud1", "en", "movein proxy 5-1-102 --remove", "");
 }
 
+/* The number of lines of out that start with "20" (a timeline's dated lines). */
+static size_t test_co_lines(const char *out)
+{
+	size_t n = 0;
+	const char *p = out;
+
+	while (p != NULL && *p != '\0') {
+		n += strncmp(p, "20", 2) == 0;
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	return n;
+}
+
+static void test_co_timeline(void **state)
+{
+	struct testhost *th = *state;
+	const char *out;
+	char receipt[16];
+	int i;
+
+	if (test_co_in(th, "admin1", "en", "unit import", test_co_csv) != 0)
+		fail_msg("import failed:\n%s", testhost_out(th, 0));
+	TEST_CO_OK(th, "agent1", "en", "movein start 3-2-1201");
+	for (i = 0; i < 260; i++) {
+		snprintf(receipt, sizeof receipt, "R%d", i);
+		assert_int_equal(store_movein_pay(th->st, &testhost_setup_ctx, "3-2-1201", "maintenance",
+		                                  1, receipt),
+		                 0);
+	}
+	/* 261 lines: the start and 260 payments. */
+	TEST_CO_OK(th, "agent1", "en", "movein timeline 3-2-1201");
+	out = testhost_out(th, 1);
+	assert_int_equal(test_co_lines(out), 200);
+	testhost_expect(out, "(200 of 261 shown: movein timeline 3-2-1201 --offset 200 for more)");
+	testhost_expect(out, "start");
+	testhost_expect_not(out, "R199\n");
+	TEST_CO_OK(th, "agent1", "zh", "movein timeline 3-2-1201 --offset 200");
+	out = testhost_out(th, 1);
+	assert_int_equal(test_co_lines(out), 61);
+	testhost_expect(out, "R259");
+	testhost_expect_not(out, "共 261 条");
+	TEST_CO_OK(th, "agent1", "en", "movein timeline 3-2-1201 --offset 10 --limit 5");
+	out = testhost_out(th, 1);
+	assert_int_equal(test_co_lines(out), 5);
+	testhost_expect(out, "receipt=R9\n");
+	testhost_expect(out, "receipt=R13\n");
+	testhost_expect(out, "(5 of 261 shown: movein timeline 3-2-1201 --offset 15 for more)");
+	TEST_CO_OK(th, "agent1", "en", "movein timeline 3-2-1201 --limit 3 --json");
+	testhost_has(th, 1, "\"action\":\"start\"");
+	testhost_lacks(th, 1, "R2\"");
+	TEST_CO_FAILS(th, "agent1", "en", "movein timeline 3-2-1201 --limit 5000", "--limit");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_co_owners, test_co_setup, test_co_teardown),
 	    cmocka_unit_test_setup_teardown(test_co_unproxy, test_co_setup, test_co_teardown),
+	    cmocka_unit_test_setup_teardown(test_co_timeline, test_co_setup, test_co_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
