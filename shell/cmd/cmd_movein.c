@@ -800,9 +800,11 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "movein resident add UNIT --name NAME [--age N] [--sex male|female] [--occupation T] "
      "[--employer T] [--relation T] | edit ID [same options] | remove ID --reason TEXT | "
      "history ID | list UNIT [--all] [--json]",
-     "The residents of a unit (如有变更，请及时通知): register, change, remove (moved out, kept in "
-     "the history), and each one's history of changes.",
-     "单元住户（如有变更，请及时通知）：登记、修改、删除（迁出，历史保留），以及每位住户的变更历史。",
+     "The residents of a unit (如有变更，请及时通知): register (at a terminal with no options, a "
+     "guided form field by field), change, remove (moved out, kept in the history), and each "
+     "one's history of changes.",
+     "单元住户（如有变更，请及时通知）：登记（在终端上不带选项时为逐项引导式表单）、修改、删除（迁出，"
+     "历史保留），以及每位住户的变更历史。",
      CMD_AUDIT, NULL, cmd_movein_resident_run, 0},
     {"movein", "timeline", ROLES_DESK, cmd_opts_movein_timeline, 1, 1,
      "movein timeline UNIT [--limit N] [--offset N] [--json]",

@@ -52,6 +52,8 @@ int cmd_movein_inspect_run(struct shell *sh, const char *unit);
 
 /* The residents (cmd_movein_resident.c): add, edit, remove, history. */
 int cmd_movein_resident_run(struct shell *sh, struct args *a);
+/* The guided form of movein resident add UNIT at a terminal (cmd_movein_resident_form.c). */
+int cmd_movein_resident_form_run(struct shell *sh, const char *unit);
 /* The residents as lines, each starting with indent, appended to out. */
 struct resident;
 void cmd_movein_resident_lines(struct shell *sh, const struct resident *list, size_t n,

@@ -4,7 +4,8 @@
  * phone and ID number masked for agents and whole for supervisors, found by movein find by any
  * owner's name, phone or ID number and by a resident's name; an ID number already registered
  * links that owner; removal; bad values refused in both languages; roles; the audit; a
- * proxy withdrawn with the documents a proxy brings; and movein timeline in pages. */
+ * proxy withdrawn with the documents a proxy brings; movein timeline in pages; and the
+ * residents' guided form (checked field by field, resumed after a dropped connection). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include "store.h"
 #include "store_movein.h"
 #include "store_owner.h"
+#include "store_resident.h"
 #include "testhost.h"
 
 static const char test_co_csv[] =
@@ -289,12 +291,72 @@ static void test_co_timeline(void **state)
 	TEST_CO_FAILS(th, "agent1", "en", "movein timeline 3-2-1201 --limit 5000", "--limit");
 }
 
+static void test_co_resident_form(void **state)
+{
+	struct testhost *th = *state;
+	struct shell_opts o = testhost_opts;
+	struct resident *list = NULL;
+	const char *out;
+	size_t n = 0;
+
+	if (test_co_in(th, "admin1", "en", "unit import", test_co_csv) != 0)
+		fail_msg("import failed:\n%s", testhost_out(th, 0));
+	/* Exec mode: the options, as before. */
+	TEST_CO_FAILS(th, "agent1", "en", "movein resident add 3-2-1201", "a resident needs --name");
+	o.env_lang = "en_US.UTF-8";
+	testhost_start(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o);
+	out = testhost_type(th, "movein resident add 9-9-909\r");
+	testhost_expect(out, "no unit `9-9-909`");
+	out = testhost_type(th, "movein resident add 3-2-1201\r");
+	testhost_expect(out, "Name");
+	out = testhost_type(th, "\r");
+	testhost_expect(out, "The name is required.");
+	out = testhost_type(th, "张丽\r");
+	testhost_expect(out, "Age");
+	out = testhost_type(th, "300\r");
+	testhost_expect(out, "a number from 0 to 150");
+	out = testhost_type(th, "40\r");
+	testhost_expect(out, "Sex");
+	out = testhost_type(th, "x\r");
+	testhost_expect(out, "female (or f, 女)");
+	out = testhost_type(th, "女\r");
+	testhost_expect(out, "Occupation");
+	/* The connection drops here: the draft resumes at the occupation. */
+	testhost_stop(th);
+	testhost_start(th, "agent1", TESTHOST_WORK | TESTHOST_CATALOG, &o);
+	out = testhost_type(th, "movein resident add 3-2-1201\r");
+	testhost_expect(out, "Resuming the resident's form");
+	testhost_expect(out, "Occupation");
+	testhost_type(th, "教师\r");
+	testhost_type(th, "\r"); /* no employer */
+	out = testhost_type(th, "配偶\r");
+	testhost_expect(out, "Resident of 3-2-1201: 张丽, age 40, female 教师 / - / 配偶");
+	testhost_expect(out, "Register (y/n)");
+	out = testhost_type(th, "\r");
+	testhost_expect(out, "Resident #1 registered in 3-2-1201.");
+	/* Options at the terminal: no form. */
+	out = testhost_type(th, "movein resident add 3-2-1201 --name 李小龙 --age 12\r");
+	testhost_expect(out, "Resident #2 registered");
+	testhost_stop(th);
+	assert_int_equal(store_resident_list(th->st, "3-2-1201", false, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].name, "张丽");
+	assert_int_equal(list[0].age, 40);
+	assert_string_equal(list[0].sex, "female");
+	assert_string_equal(list[0].occupation, "教师");
+	assert_null(list[0].employer);
+	assert_string_equal(list[0].relation, "配偶");
+	store_resident_list_free(list, n);
+	assert_int_equal(testhost_audit_count(th->st, "resident.add", NULL), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_co_owners, test_co_setup, test_co_teardown),
 	    cmocka_unit_test_setup_teardown(test_co_unproxy, test_co_setup, test_co_teardown),
 	    cmocka_unit_test_setup_teardown(test_co_timeline, test_co_setup, test_co_teardown),
+	    cmocka_unit_test_setup_teardown(test_co_resident_form, test_co_setup, test_co_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
