@@ -19,10 +19,11 @@ static const char store_owner_sql_get[] =
     "SELECT id, name, id_number, created_ms, updated_ms FROM owners WHERE id = ?1";
 static const char store_owner_sql_of_unit[] =
     "SELECT o.id, o.name, o.id_number, o.created_ms, o.updated_ms FROM unit_owners l"
-    " JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = ?1 ORDER BY l.seq, l.owner_id"
-    " LIMIT ?2";
+    " INDEXED BY unit_owners_order JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = ?1"
+    " ORDER BY l.seq, l.owner_id LIMIT ?2";
 static const char store_owner_sql_phones[] =
-    "SELECT phone FROM owner_phones WHERE owner_id = ?1 ORDER BY seq, phone LIMIT ?2";
+    "SELECT phone FROM owner_phones INDEXED BY owner_phones_order WHERE owner_id = ?1"
+    " ORDER BY seq, phone LIMIT ?2";
 static const char store_owner_sql_units[] =
     "SELECT u.code FROM unit_owners l INDEXED BY unit_owners_owner JOIN units u"
     " ON u.id = l.unit_id WHERE l.owner_id = ?1 ORDER BY u.code LIMIT ?2";
@@ -31,7 +32,8 @@ static const char store_owner_sql_unit_ids[] =
 static const char store_owner_sql_by_id_number[] =
     "SELECT id FROM owners WHERE id_number = ?1";
 static const char store_owner_sql_first[] =
-    "SELECT owner_id FROM unit_owners WHERE unit_id = ?1 ORDER BY seq, owner_id LIMIT 1";
+    "SELECT owner_id FROM unit_owners INDEXED BY unit_owners_order WHERE unit_id = ?1"
+    " ORDER BY seq, owner_id LIMIT 1";
 static const char store_owner_sql_count[] = "SELECT count(*) FROM unit_owners WHERE unit_id = ?1";
 static const char store_owner_sql_linked[] =
     "SELECT count(*) FROM unit_owners WHERE unit_id = ?1 AND owner_id = ?2";
@@ -63,7 +65,8 @@ static const char store_owner_sql_phone_count[] =
 static const char store_owner_sql_phone_has[] =
     "SELECT count(*) FROM owner_phones WHERE owner_id = ?1 AND phone = ?2";
 static const char store_owner_sql_phone_first[] =
-    "SELECT phone FROM owner_phones WHERE owner_id = ?1 ORDER BY seq, phone LIMIT 1";
+    "SELECT phone FROM owner_phones INDEXED BY owner_phones_order WHERE owner_id = ?1"
+    " ORDER BY seq, phone LIMIT 1";
 /* ?3: 1 to put the phone before the others, 0 after them. */
 static const char store_owner_sql_phone_add[] =
     "INSERT INTO owner_phones (owner_id, seq, phone) VALUES (?1,"
@@ -77,20 +80,16 @@ static const char store_owner_sql_phone_set[] =
 static const char store_owner_sql_phone_remove[] =
     "DELETE FROM owner_phones WHERE owner_id = ?1 AND phone = ?2";
 static const char store_owner_sql_touch[] = "UPDATE owners SET updated_ms = ?2 WHERE id = ?1";
-/* The mirror of unit ?1's first owner and their first phone, written only when it differs
- * (so that the units' own search trigger fires only for a real change). */
+/* The mirror of unit ?1's first owner and their first phone: read, then written only when it
+ * differs (so that the units' own search trigger fires only for a real change). */
+static const char store_owner_sql_mirror_get[] =
+    "SELECT o.name, o.id_number, (SELECT p.phone FROM owner_phones p INDEXED BY owner_phones_order"
+    " WHERE p.owner_id = o.id ORDER BY p.seq, p.phone LIMIT 1) FROM unit_owners l"
+    " INDEXED BY unit_owners_order JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = ?1"
+    " ORDER BY l.seq, l.owner_id LIMIT 1";
 static const char store_owner_sql_mirror[] =
-    "UPDATE units SET owner_name = f.name, owner_id = f.id_number, owner_phone = f.phone"
-    " FROM (SELECT o.name AS name, o.id_number AS id_number, (SELECT p.phone FROM owner_phones p"
-    "  WHERE p.owner_id = o.id ORDER BY p.seq, p.phone LIMIT 1) AS phone FROM unit_owners l"
-    "  JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = ?1 ORDER BY l.seq, l.owner_id"
-    "  LIMIT 1) f"
-    " WHERE units.id = ?1 AND (units.owner_name IS NOT f.name OR units.owner_id IS NOT"
-    " f.id_number OR units.owner_phone IS NOT f.phone)";
-static const char store_owner_sql_mirror_none[] =
-    "UPDATE units SET owner_name = NULL, owner_id = NULL, owner_phone = NULL WHERE id = ?1"
-    " AND NOT EXISTS (SELECT 1 FROM unit_owners WHERE unit_id = ?1)"
-    " AND (owner_name IS NOT NULL OR owner_id IS NOT NULL OR owner_phone IS NOT NULL)";
+    "UPDATE units SET owner_name = ?2, owner_id = ?3, owner_phone = ?4 WHERE id = ?1"
+    " AND (owner_name IS NOT ?2 OR owner_id IS NOT ?3 OR owner_phone IS NOT ?4)";
 
 static void store_owner_strings_free(char **v, size_t n)
 {
@@ -265,10 +264,27 @@ int store_owner_list(struct store *st, const char *unit, struct owner **out, siz
 
 static int store_owner_mirror_unit(struct store *st, int64_t unit_id)
 {
-	int rc = STORE_EXEC(st, store_owner_sql_mirror, NULL, STORE_I(unit_id));
+	char *v[3] = {NULL, NULL, NULL};
+	sqlite3_stmt *s = NULL;
+	int rc = STORE_PREP(st, store_owner_sql_mirror_get, &s, STORE_I(unit_id));
+	int i;
 
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		rc = 0;
+		for (i = 0; i < 3 && rc == 0; i++)
+			rc = store_col_dup(s, i, &v[i]);
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : store_fail(st, rc);
+	}
+	store_stmt_done(s);
 	if (rc == 0)
-		rc = STORE_EXEC(st, store_owner_sql_mirror_none, NULL, STORE_I(unit_id));
+		rc = STORE_EXEC(st, store_owner_sql_mirror, NULL, STORE_I(unit_id), STORE_T(v[0]),
+		                STORE_T(v[1]), STORE_T(v[2]));
+	for (i = 0; i < 3; i++)
+		free(v[i]);
 	return rc;
 }
 
