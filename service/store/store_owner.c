@@ -448,9 +448,22 @@ int store_owner_feed(struct store *st, int64_t unit_id, unsigned fields, const c
 	}
 	if (rc < 0)
 		return rc;
-	if (first == 0) {
+	if (first == 0 && other == 0) {
+		/* A new owner, of this unit alone (the import's common case: a few statements). */
 		if (name == NULL && phone == NULL && id_no == NULL)
 			return store_owner_mirror_unit(st, unit_id);
+		rc = store_owner_insert(st, name, id_no, now, &first);
+		if (rc == 0)
+			rc = STORE_EXEC(st, store_owner_sql_link, NULL, STORE_I(unit_id), STORE_I(first),
+			                STORE_I(1), STORE_I(now));
+		if (rc == 0 && phone != NULL)
+			rc = STORE_EXEC(st, store_owner_sql_phone_add, NULL, STORE_I(first),
+			                STORE_T(phone), STORE_I(1));
+		if (rc == 0)
+			rc = store_owner_mirror_unit(st, unit_id);
+		return rc;
+	}
+	if (first == 0) {
 		first = other;
 		if (first == 0)
 			rc = store_owner_insert(st, name, id_no, now, &first);
