@@ -36,10 +36,13 @@ static const char store_unit_sql_list[] =
  * every owner's name, ID number and phones, the registered residents' names; migrations 7 and
  * 10) and its hits sorted; one with many (a common name) by reading units in code order until
  * the page is full, which then comes soon. Each hit is checked again on its fields (the index
- * also finds a single character that ends one field and starts the next). */
+ * also finds a single character that ends one field and starts the next): the first owner's
+ * (the unit's own columns) first, then the other owners' and the residents'. */
 #define STORE_UNIT_FIND_MANY 2000
 #define STORE_UNIT_FIND_HIT                                                                        \
-	"(instr(units.code, ?1) > 0 OR EXISTS (SELECT 1 FROM unit_owners l JOIN owners o"          \
+	"(instr(units.code, ?1) > 0 OR instr(units.owner_name, ?1) > 0"                              \
+	" OR instr(units.owner_phone, ?1) > 0 OR instr(units.owner_id, ?2) > 0"                    \
+	" OR EXISTS (SELECT 1 FROM unit_owners l JOIN owners o"                                    \
 	" ON o.id = l.owner_id WHERE l.unit_id = units.id AND (instr(o.name, ?1) > 0"               \
 	" OR instr(o.id_number, ?2) > 0 OR EXISTS (SELECT 1 FROM owner_phones p"                   \
 	" WHERE p.owner_id = o.id AND instr(p.phone, ?1) > 0))) OR EXISTS (SELECT 1"               \
