@@ -680,7 +680,8 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 			rc = store_unit_bind_area(st, q->add, u->area_m2);
 		if (rc == 0)
 			rc = store_run(st, q->add, NULL);
-		if (rc == 0)
+		/* A dry run counts; its owners would be rolled back with it, and cannot refuse. */
+		if (rc == 0 && !dry_run)
 			rc = store_owner_feed(st, sqlite3_last_insert_rowid(st->db),
 			                      store_unit_owner_fields(fields), owner, phone, id_no);
 		if (rc == 0)
@@ -700,7 +701,7 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 		rc = store_run(st, q->update, NULL);
 	/* Any owner field changed: the file's owner fields, all of them, say who the first
 	 * owner is (a new ID number is another person, with the name and phone of the row). */
-	if (rc == 0 && store_unit_owner_fields(changed) != 0)
+	if (rc == 0 && !dry_run && store_unit_owner_fields(changed) != 0)
 		rc = store_owner_feed(st, id, store_unit_owner_fields(fields), owner, phone, id_no);
 	if (rc == 0 && !dry_run) {
 		char names[96];

@@ -88,7 +88,8 @@ struct unit_import_result {
  * res->bad the later one); a refused value: STORE_EINVAL, res->bad its index. Audit, in the
  * same transaction: "unit.update" for each updated unit (target the code, detail the fields
  * changed) and one "unit.import" (the counts). dry_run: checked and counted, then rolled back
- * (nothing written, not audited). */
+ * (nothing written, not audited; the first owners are not fed). The owner
+ * columns feed each unit's first owner (store_owner_feed, store_owner.h). */
 int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struct unit *units,
                       size_t n, unsigned fields, bool dry_run, struct unit_import_result *res);
 
