@@ -573,6 +573,7 @@ int store_owner_add(struct store *st, const struct audit_ctx *ctx, const char *u
 		*linked = true;
 	else if (rc == 0)
 		rc = store_owner_insert(st, name, id_no, now, &owner);
+	*id = owner; /* named also when already the unit's (STORE_EEXIST) */
 	if (rc == 0)
 		rc = store_owner_link_after(st, unit_id, owner, now);
 	if (rc == 0 && phone != NULL)
@@ -587,8 +588,6 @@ int store_owner_add(struct store *st, const struct audit_ctx *ctx, const char *u
 		         phone != NULL ? " phone=set" : "");
 		rc = store_audit_append(st, ctx, now, "owner.add", unit, detail);
 	}
-	if (rc == 0)
-		*id = owner;
 	return store_tx_end(st, rc);
 }
 

@@ -43,7 +43,7 @@ int store_owner_list(struct store *st, const char *unit, struct owner **out, siz
 /* Adds an owner to unit, after its others: name (1..OWNER_TEXT_MAX bytes), id_no (NULL or
  * store_id_number_ok) and phone (NULL or store_phone_ok). An owner already registered with
  * id_no is linked instead (their name kept, the phone added to theirs): *linked set. *id gets
- * the owner's number. STORE_EEXIST when that owner is already the unit's; STORE_EINVAL past
+ * the owner's number (also with STORE_EEXIST: that owner is already the unit's); STORE_EINVAL past
  * OWNER_MAX. Audit "owner.add" (target the unit). */
 int store_owner_add(struct store *st, const struct audit_ctx *ctx, const char *unit,
                     const char *name, const char *id_no, const char *phone, int64_t *id,

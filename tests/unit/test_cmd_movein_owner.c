@@ -136,7 +136,7 @@ static void test_co_owners(void **state)
 	TEST_CO_FAILS(th, "agent1", "en", "movein owner add 9-9-909 --name 某人", "no unit `9-9-909`");
 	TEST_CO_FAILS(th, "agent1", "en", "movein owner list 9-9-909", "no unit `9-9-909`");
 	TEST_CO_FAILS(th, "agent1", "en", "movein owner add 3-2-1201 --name 李建国 --id 320102198001011238",
-	              "already an owner");
+	              "owner #1 is already an owner of 3-2-1201");
 	TEST_CO_FAILS(th, "agent1", "en", "movein owner frob 3-2-1201", "usage: movein owner");
 	TEST_CO_FAILS(th, "aud1", "en", "movein owner list 3-2-1201", "");
 
