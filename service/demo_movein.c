@@ -10,6 +10,7 @@
 #include "store.h"
 #include "store_movein.h"
 #include "store_movein_step.h"
+#include "store_owner.h"
 #include "store_tx.h"
 #include "store_unit.h"
 
@@ -244,6 +245,50 @@ static int demo_movein_estate(struct store *st, uint64_t *rng, FILE *err)
 	return rc;
 }
 
+/* A second owner (a spouse, with a phone of their own) on one unit in seven, and one owner in
+ * fifty also the owner of the next unit. */
+static int demo_movein_owners(struct store *st, const struct unit *list, size_t n, uint64_t seed,
+                              FILE *err)
+{
+	struct audit_ctx ctx = {"demo-seed", "agent", "demo-seed", NULL, "cli"};
+	uint64_t rng = seed ^ 0x6f776e657273ULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i % 7 == 2) {
+			char name[32], phone[16], id[19];
+			int64_t owner;
+			bool linked;
+
+			snprintf(name, sizeof name, "%s%s",
+			         demo_movein_surnames[demo_movein_next(&rng) %
+			                              DEMO_MOVEIN_NELEM(demo_movein_surnames)],
+			         demo_movein_given[demo_movein_next(&rng) %
+			                           DEMO_MOVEIN_NELEM(demo_movein_given)]);
+			snprintf(phone, sizeof phone, "15%09llu",
+			         (unsigned long long)(demo_movein_next(&rng) % 1000000000ULL));
+			demo_movein_id(&rng, id);
+			rc = store_owner_add(st, &ctx, list[i].code, name, id, phone, &owner, &linked);
+			if (rc == STORE_EEXIST)
+				rc = 0; /* the ID number drawn is this unit's owner's */
+		} else if (i % 50 == 10 && i + 1 < n) {
+			struct owner *o = NULL;
+			size_t no = 0;
+
+			rc = store_owner_list(st, list[i].code, &o, &no);
+			if (rc == 0 && no > 0)
+				rc = store_owner_link(st, &ctx, list[i + 1].code, o[0].id);
+			if (rc == STORE_EEXIST)
+				rc = 0;
+			store_owner_list_free(o, no);
+		}
+	}
+	if (rc < 0)
+		return demo_movein_fail(err, rc, "the owners", list[i - 1].code);
+	return 0;
+}
+
 int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t seed,
                      size_t *started, FILE *err)
 {
@@ -282,6 +327,9 @@ int demo_movein_seed(struct store *st, const struct movein_rules *r, uint64_t se
 		demo_movein_fail(err, rc, "housing types", list[res.bad].code);
 		goto out;
 	}
+	rc = demo_movein_owners(st, list, n, seed, err);
+	if (rc < 0)
+		goto out;
 	/* Three units in four move in, at stages spread over the whole procedure. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (i % 4 == 3 || list[i].area_m2 <= 0)

@@ -627,6 +627,22 @@ static bool store_phone_digits(const char *s, size_t n)
 	return true;
 }
 
+bool store_id_number_ok(const char *id)
+{
+	static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	int sum = 0, i;
+
+	if (id == NULL || strlen(id) != 18)
+		return false;
+	for (i = 0; i < 17; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return false;
+		sum += (id[i] - '0') * weight[i];
+	}
+	return id[17] == check[sum % 11];
+}
+
 bool store_phone_ok(const char *phone)
 {
 	size_t len, area, rest;

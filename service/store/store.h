@@ -93,5 +93,8 @@ bool store_code_ok(const char *code);
 /* A phone number as the store keeps it (a caller's, a unit owner's): a Chinese mobile number,
  * 1[3-9] and 9 digits, or a landline: 0, 2-3 digits, an optional '-', 7-8 digits. */
 bool store_phone_ok(const char *phone);
+/* A resident ID number (居民身份证号, GB 11643): 18 characters, 17 digits and the check digit
+ * (0-9 or X) of the ISO 7064 MOD 11-2 sum. */
+bool store_id_number_ok(const char *id);
 
 #endif

@@ -85,6 +85,9 @@ static const char store_movein_sql_stage[] =
 static const char store_movein_sql_log_add[] =
     "INSERT INTO movein_log (unit_id, ts_ms, account, action, detail) VALUES (?1, ?2, ?3, ?4,"
     " ?5)";
+static const char store_movein_sql_log_count[] =
+    "SELECT count(*) FROM movein_log l INDEXED BY movein_log_unit JOIN units u ON u.id = l.unit_id"
+    " WHERE u.code = ?1";
 static const char store_movein_sql_log[] =
     "SELECT l.ts_ms, l.account, l.action, l.detail FROM movein_log l INDEXED BY movein_log_unit"
     " JOIN units u ON u.id = l.unit_id WHERE u.code = ?1 ORDER BY l.id LIMIT ?2";
@@ -936,4 +939,12 @@ int store_movein_log(struct store *st, const char *unit, size_t limit, struct mo
 	                   &p, n);
 	*out = p;
 	return rc;
+}
+
+int store_movein_log_count(struct store *st, const char *unit, int64_t *count)
+{
+	*count = 0;
+	if (unit == NULL)
+		return STORE_EINVAL;
+	return STORE_INT(st, store_movein_sql_log_count, count, STORE_T(unit));
 }

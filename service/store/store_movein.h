@@ -217,6 +217,9 @@ struct movein_event {
 	char *detail;
 };
 void store_movein_log_free(struct movein_event *list, size_t n);
+/* How many lines the unit's log has (0 for none or no such unit). */
+int store_movein_log_count(struct store *st, const char *unit, int64_t *count);
+/* The first limit (0: 100) lines of the unit's log, oldest first. */
 int store_movein_log(struct store *st, const char *unit, size_t limit, struct movein_event **out,
                      size_t *n);
 

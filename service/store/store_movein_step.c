@@ -48,6 +48,10 @@ static const char store_movein_step_sql_review[] =
 static const char store_movein_step_sql_keys[] =
     "UPDATE moveins SET keys_count = ?2, keys_to = ?3, keys_receipt = ?4, keys_by = ?5,"
     " keys_ms = ?6, keys_kinds = ?7 WHERE unit_id = ?1";
+static const char store_movein_step_sql_unproxy[] =
+    "UPDATE moveins SET proxy_name = NULL, proxy_id = NULL WHERE unit_id = ?1";
+static const char store_movein_step_sql_undoc[] =
+    "DELETE FROM movein_docs WHERE unit_id = ?1 AND code = ?2";
 static const char store_movein_step_sql_waive[] =
     "INSERT INTO movein_waivers (unit_id, what, reason, account, ts_ms) VALUES (?1, ?2, ?3, ?4,"
     " ?5)";
@@ -394,6 +398,39 @@ int store_movein_step_waive(struct store *st, const struct audit_ctx *ctx, const
 	store_text_clip(reason, STORE_CLIP, clip);
 	snprintf(detail, sizeof detail, "%s: %s", what, clip);
 	rc = store_movein_end(st, ctx, &m, "waive", detail, rc);
+	store_movein_clear(&m);
+	return rc;
+}
+
+int store_movein_step_unproxy(struct store *st, const struct audit_ctx *ctx, const char *unit,
+                              const char *const *docs, size_t ndocs)
+{
+	char detail[STORE_DETAIL_MAX];
+	struct movein m;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ndocs; i++)
+		if (docs[i] == NULL || !store_code_ok(docs[i]))
+			return STORE_EINVAL;
+	rc = store_movein_begin(st, unit, false, &m);
+	if (rc < 0)
+		return rc;
+	if (m.proxy_name == NULL)
+		rc = store_fail_msg(st, STORE_ENOENT, "no proxy");
+	if (rc == 0)
+		rc = STORE_EXEC(st, store_movein_step_sql_unproxy, NULL, STORE_I(m.unit_id));
+	for (i = 0; rc == 0 && i < ndocs; i++)
+		rc = STORE_EXEC(st, store_movein_step_sql_undoc, NULL, STORE_I(m.unit_id),
+		                STORE_T(docs[i]));
+	detail[0] = '\0';
+	if (rc == 0) {
+		char name[64 + 4];
+
+		store_text_clip(m.proxy_name, 64, name);
+		snprintf(detail, sizeof detail, "proxy=%s removed docs=%zu", name, ndocs);
+	}
+	rc = store_movein_end(st, ctx, &m, "unproxy", detail, rc);
 	store_movein_clear(&m);
 	return rc;
 }

@@ -51,5 +51,9 @@ int store_movein_step_keys(struct store *st, const struct audit_ctx *ctx, const 
  * of the record now: STORE_ENOENT otherwise) with a reason. Audit "movein.waive". */
 int store_movein_step_waive(struct store *st, const struct audit_ctx *ctx, const char *unit,
                        const char *what, const char *reason);
+/* The proxy withdrawn (none: STORE_ENOENT), and with them the documents a proxy brings (codes)
+ * no longer required. Audit "movein.unproxy". */
+int store_movein_step_unproxy(struct store *st, const struct audit_ctx *ctx, const char *unit,
+                              const char *const *docs, size_t ndocs);
 
 #endif

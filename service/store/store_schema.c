@@ -165,6 +165,140 @@ static const char *const store_schema_v6[] = {
     NULL,
 };
 
+/* Step 10: the owners as a table of their own (store_owner.c). A unit may have several owners
+ * (unit_owners, in order: seq), an owner several phones (owner_phones, in order) and several
+ * units; an ID number names one owner. The units' owner_name, owner_phone and owner_id columns
+ * stay, from here on the mirror of each unit's first owner and that owner's first phone, kept
+ * by the store (what reads them goes on as before). The owners are made from those columns:
+ * one owner per distinct ID number, and one per unit with a name or phone but no ID number.
+ * The units' search document (movein find) becomes the code, every owner's name, ID number
+ * and phones, and the registered residents' names; triggers note the units whose document a
+ * change of those rows touches, as migration 7's do for the units (whose own triggers now
+ * watch the code alone). */
+#define STORE_SCHEMA_NOW_MS "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+/* A trigger's body noting units in unit_search_pending with the text the index holds for them:
+ * the units t of the unit_search_text from (named t), where cond, that the index holds and
+ * that are not noted yet. The trigger's WHEN (STORE_SCHEMA_INDEXED) skips the body for units
+ * not yet indexed (an import's new units), which costs a few microseconds less a row. */
+#define STORE_SCHEMA_UNIT_PENDING(from, cond)                                                    \
+	" BEGIN INSERT OR IGNORE INTO unit_search_pending SELECT t.id, t.body FROM " from         \
+	" WHERE " cond " AND t.id <= (SELECT indexed_to FROM unit_search_state)"                  \
+	" AND NOT EXISTS (SELECT 1 FROM unit_search_pending p WHERE p.unit_id = t.id); END;"
+#define STORE_SCHEMA_INDEXED(id) " WHEN " id " <= (SELECT indexed_to FROM unit_search_state)"
+#define STORE_SCHEMA_OWNER_INDEXED(owner)                                                         \
+	" WHEN EXISTS (SELECT 1 FROM unit_owners l INDEXED BY unit_owners_owner WHERE l.owner_id ="  \
+	" " owner " AND l.unit_id <= (SELECT indexed_to FROM unit_search_state))"
+#define STORE_SCHEMA_UNIT "unit_search_text t"
+#define STORE_SCHEMA_OWNER_UNITS                                                                  \
+	"unit_owners l INDEXED BY unit_owners_owner JOIN unit_search_text t ON t.id = l.unit_id"
+static const char *const store_schema_v10[] = {
+    "CREATE TABLE owners ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT,"
+        " id_number TEXT,"
+        " created_ms INTEGER NOT NULL,"
+        " updated_ms INTEGER NOT NULL"
+        ");"
+        "CREATE UNIQUE INDEX owners_id_number ON owners (id_number) WHERE id_number IS NOT NULL;"
+        "CREATE TABLE owner_phones ("
+        " owner_id INTEGER NOT NULL REFERENCES owners(id),"
+        " seq INTEGER NOT NULL,"
+        " phone TEXT NOT NULL,"
+        " PRIMARY KEY (owner_id, phone)"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE unit_owners ("
+        " unit_id INTEGER NOT NULL REFERENCES units(id),"
+        " owner_id INTEGER NOT NULL REFERENCES owners(id),"
+        " seq INTEGER NOT NULL,"
+        " created_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (unit_id, owner_id)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX unit_owners_owner ON unit_owners (owner_id, unit_id);"
+        /* The owners and phones in their order, read without a sort (a sort opens a
+         * temporary b-tree, whose page cache costs more than the rest of a change). */
+        "CREATE INDEX unit_owners_order ON unit_owners (unit_id, seq, owner_id);"
+        "CREATE INDEX owner_phones_order ON owner_phones (owner_id, seq, phone);",
+    /* One owner per ID number (the name of its first unit), linked to each of its units. */
+    "INSERT INTO owners (name, id_number, created_ms, updated_ms)"
+        " SELECT nm, idn, " STORE_SCHEMA_NOW_MS ", " STORE_SCHEMA_NOW_MS
+        " FROM (SELECT owner_id AS idn, owner_name AS nm, min(id) AS first FROM units"
+        " WHERE owner_id IS NOT NULL GROUP BY owner_id) ORDER BY first;"
+        "INSERT INTO unit_owners (unit_id, owner_id, seq, created_ms)"
+        " SELECT u.id, o.id, 0, " STORE_SCHEMA_NOW_MS " FROM units u"
+        " JOIN owners o ON o.id_number = u.owner_id;",
+    /* One owner per unit with a name or phone and no ID number: numbered after the others. */
+    "CREATE TEMP TABLE owner_migrate AS SELECT coalesce(max(id), 0) AS base FROM owners;"
+        "INSERT INTO owners (id, name, id_number, created_ms, updated_ms)"
+        " SELECT (SELECT base FROM owner_migrate) + id, owner_name, NULL, "
+        STORE_SCHEMA_NOW_MS ", " STORE_SCHEMA_NOW_MS " FROM units WHERE owner_id IS NULL"
+        " AND (owner_name IS NOT NULL OR owner_phone IS NOT NULL);"
+        "INSERT INTO unit_owners (unit_id, owner_id, seq, created_ms)"
+        " SELECT id, (SELECT base FROM owner_migrate) + id, 0, " STORE_SCHEMA_NOW_MS
+        " FROM units WHERE owner_id IS NULL"
+        " AND (owner_name IS NOT NULL OR owner_phone IS NOT NULL);"
+        "DROP TABLE owner_migrate;"
+        /* Each unit's phone to its owner, in the order of the units. */
+        "INSERT OR IGNORE INTO owner_phones (owner_id, seq, phone)"
+        " SELECT l.owner_id, u.id, u.owner_phone FROM units u"
+        " JOIN unit_owners l ON l.unit_id = u.id WHERE u.owner_phone IS NOT NULL ORDER BY u.id;"
+        /* The mirror of the first owner, for the units whose ID number was another's name. */
+        "UPDATE units SET owner_name = (SELECT o.name FROM unit_owners l"
+        "  JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = units.id)"
+        " WHERE owner_id IS NOT NULL;",
+    /* The search document, rebuilt, and the triggers that keep it. */
+    "DROP VIEW unit_search_text;"
+        "CREATE VIEW unit_search_text (id, body) AS SELECT u.id, u.code || char(31) ||"
+        " coalesce((SELECT group_concat(coalesce(o.name, '') || char(31) ||"
+        "  coalesce(o.id_number, '') || char(31) || coalesce((SELECT group_concat(p.phone,"
+        "  char(31)) FROM owner_phones p WHERE p.owner_id = o.id), ''), char(31))"
+        "  FROM unit_owners l JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = u.id), '')"
+        " || char(31) || coalesce((SELECT group_concat(r.name, char(31)) FROM residents r"
+        "  INDEXED BY residents_unit WHERE r.unit_id = u.id AND r.removed_ms = 0), '')"
+        " || char(31) FROM units u;"
+        "DELETE FROM unit_search_pending;"
+        "INSERT INTO unit_search (unit_search) VALUES ('rebuild');"
+        "UPDATE unit_search_state SET indexed_to = coalesce((SELECT max(id) FROM units), 0);"
+        /* The units' own triggers (migration 7) again: the code is all of a unit's row
+         * that the document holds now, and a unit already noted or not yet indexed is
+         * not read again. */
+        "DROP TRIGGER unit_search_change;"
+        "DROP TRIGGER unit_search_remove;"
+        "CREATE TRIGGER unit_search_change BEFORE UPDATE OF code ON units"
+        STORE_SCHEMA_INDEXED("old.id") STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = old.id")
+        "CREATE TRIGGER unit_search_remove BEFORE DELETE ON units"
+        STORE_SCHEMA_INDEXED("old.id") STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = old.id"),
+    "CREATE TRIGGER unit_owners_search_add BEFORE INSERT ON unit_owners"
+        STORE_SCHEMA_INDEXED("new.unit_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = new.unit_id")
+        "CREATE TRIGGER unit_owners_search_change BEFORE UPDATE ON unit_owners"
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id IN (old.unit_id, new.unit_id)")
+        "CREATE TRIGGER unit_owners_search_remove BEFORE DELETE ON unit_owners"
+        STORE_SCHEMA_INDEXED("old.unit_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = old.unit_id")
+        "CREATE TRIGGER owners_search_change BEFORE UPDATE OF name, id_number ON owners"
+        STORE_SCHEMA_OWNER_INDEXED("old.id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_OWNER_UNITS, "l.owner_id = old.id"),
+    "CREATE TRIGGER owner_phones_search_add BEFORE INSERT ON owner_phones"
+        STORE_SCHEMA_OWNER_INDEXED("new.owner_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_OWNER_UNITS, "l.owner_id = new.owner_id")
+        "CREATE TRIGGER owner_phones_search_change BEFORE UPDATE ON owner_phones"
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_OWNER_UNITS,
+                                  "l.owner_id IN (old.owner_id, new.owner_id)")
+        "CREATE TRIGGER owner_phones_search_remove BEFORE DELETE ON owner_phones"
+        STORE_SCHEMA_OWNER_INDEXED("old.owner_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_OWNER_UNITS, "l.owner_id = old.owner_id"),
+    "CREATE TRIGGER residents_search_add BEFORE INSERT ON residents"
+        STORE_SCHEMA_INDEXED("new.unit_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = new.unit_id")
+        "CREATE TRIGGER residents_search_change BEFORE UPDATE OF unit_id, name, removed_ms"
+        " ON residents"
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id IN (old.unit_id, new.unit_id)")
+        "CREATE TRIGGER residents_search_remove BEFORE DELETE ON residents"
+        STORE_SCHEMA_INDEXED("old.unit_id")
+        STORE_SCHEMA_UNIT_PENDING(STORE_SCHEMA_UNIT, "t.id = old.unit_id"),
+    NULL,
+};
+
 /* Step 12: evaluations of a recorded session (evaluate --session ID), and the sums per item
  * and day behind a trend by item over part of a month (store_eval.c). The table of
  * evaluations is built again, as SQLite changes a CHECK only so: a kind 'session' with the
@@ -748,6 +882,8 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* The owners, their phones and units (store_owner.c): store_schema_v10 above. */
+    {10, NULL, store_schema_v10},
     /* Evaluations of a recorded session (store_eval.c, store_eval_session.c). */
     {12, NULL, store_schema_v12},
     {13, NULL, store_schema_v13},

@@ -1,6 +1,6 @@
 /* store_unit — the unit register (see the header): units added one at a time or imported in
  * bulk, all or nothing, and each unit's history of complaints and promises. Calls store.c,
- * store_tx.c and store_audit.c. The import prepares its own three statements for its one
+ * store_tx.c, store_audit.c and store_owner.c (a unit's owner columns feed its first owner). The import prepares its own three statements for its one
  * transaction, and finalizes them. */
 #include "store_unit.h"
 
@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store_audit.h"
+#include "store_owner.h"
 #include "store_pairs.h"
 #include "store_int.h"
 #include "store_tx.h"
@@ -31,22 +32,31 @@ static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 static const char store_unit_sql_list[] =
     "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
 
-/* A text with few hits is found through the character-pair index (unit_search, migration 7)
- * and its hits sorted; one with many (a common name) by reading units in code order until the
- * page is full, which then comes soon. Each hit is checked again on its fields (the index also
- * finds a single character that ends one field and starts the next). */
+/* A text with few hits is found through the character-pair index (unit_search: the code,
+ * every owner's name, ID number and phones, the registered residents' names; migrations 7 and
+ * 10) and its hits sorted; one with many (a common name) by reading units in code order until
+ * the page is full, which then comes soon. Each hit is checked again on its fields (the index
+ * also finds a single character that ends one field and starts the next): the first owner's
+ * (the unit's own columns) first, then the other owners' and the residents'. */
 #define STORE_UNIT_FIND_MANY 2000
+#define STORE_UNIT_FIND_HIT                                                                        \
+	"(instr(units.code, ?1) > 0 OR instr(units.owner_name, ?1) > 0"                              \
+	" OR instr(units.owner_phone, ?1) > 0 OR instr(units.owner_id, ?2) > 0"                    \
+	" OR EXISTS (SELECT 1 FROM unit_owners l JOIN owners o"                                    \
+	" ON o.id = l.owner_id WHERE l.unit_id = units.id AND (instr(o.name, ?1) > 0"               \
+	" OR instr(o.id_number, ?2) > 0 OR EXISTS (SELECT 1 FROM owner_phones p"                   \
+	" WHERE p.owner_id = o.id AND instr(p.phone, ?1) > 0))) OR EXISTS (SELECT 1"               \
+	" FROM residents r INDEXED BY residents_unit WHERE r.unit_id = units.id"                   \
+	" AND r.removed_ms = 0 AND instr(r.name, ?1) > 0))"
 static const char store_unit_sql_find_hits[] =
     "SELECT count(*) FROM (SELECT rowid FROM unit_search WHERE body MATCH ?1 LIMIT 2000)";
 static const char store_unit_sql_find_scan[] =
-    "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
-    " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
+    "SELECT " STORE_UNIT_COLS " FROM units WHERE " STORE_UNIT_FIND_HIT
     " ORDER BY code LIMIT ?3 OFFSET ?4";
 static const char store_unit_sql_find[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
     " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
-    " AND (instr(code, ?1) > 0 OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0"
-    " OR instr(owner_id, ?2) > 0) ORDER BY code LIMIT ?3 OFFSET ?4";
+    " AND " STORE_UNIT_FIND_HIT " ORDER BY code LIMIT ?3 OFFSET ?4";
 
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
@@ -56,6 +66,10 @@ static const char store_unit_sql_history[] =
     " p.due_ms, p.id FROM promises p JOIN complaints c ON c.id = p.complaint_id"
     " WHERE c.unit = ?1"
     " ORDER BY 1 DESC, 2 DESC, 10 DESC LIMIT ?2 OFFSET ?3";
+
+static const char store_unit_sql_history_count[] =
+    "SELECT (SELECT count(*) FROM complaints WHERE unit = ?1) + (SELECT count(*) FROM promises p"
+    " JOIN complaints c ON c.id = p.complaint_id WHERE c.unit = ?1)";
 
 bool store_unit_code_ok(const char *code)
 {
@@ -72,18 +86,7 @@ bool store_unit_code_ok(const char *code)
 
 bool store_unit_id_ok(const char *id)
 {
-	static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	static const char check[] = "10X98765432";
-	int sum = 0, i;
-
-	if (id == NULL || strlen(id) != 18)
-		return false;
-	for (i = 0; i < 17; i++) {
-		if (id[i] < '0' || id[i] > '9')
-			return false;
-		sum += (id[i] - '0') * weight[i];
-	}
-	return id[17] == check[sum % 11];
+	return store_id_number_ok(id);
 }
 
 bool store_unit_housing_ok(const char *type)
@@ -177,6 +180,10 @@ int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct u
 	}
 	if (rc == 0)
 		rc = store_run(st, s, NULL);
+	if (rc == 0)
+		rc = store_owner_feed(st, sqlite3_last_insert_rowid(st->db),
+		                      OWNER_FEED_NAME | OWNER_FEED_PHONE | OWNER_FEED_ID, owner, phone,
+		                      id_no);
 	if (rc == 0)
 		rc = store_audit_append(st, ctx, now, "unit.add", u->code, detail);
 	return store_tx_end(st, rc);
@@ -277,7 +284,37 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 	return rc;
 }
 
-static const char store_unit_sql_all[] = "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code";
+/* Each unit with its other fields (every owner's name, ID number and phones, the registered
+ * residents' names) joined by U+001F, which no stored text holds. */
+static const char store_unit_sql_all[] =
+    "SELECT " STORE_UNIT_COLS ", coalesce((SELECT group_concat(coalesce(o.name, '') || char(31)"
+    " || coalesce(o.id_number, '') || char(31) || coalesce((SELECT group_concat(p.phone,"
+    " char(31)) FROM owner_phones p WHERE p.owner_id = o.id), ''), char(31))"
+    " FROM unit_owners l JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = units.id), '')"
+    " || char(31) || coalesce((SELECT group_concat(r.name, char(31)) FROM residents r"
+    " INDEXED BY residents_unit WHERE r.unit_id = units.id AND r.removed_ms = 0), '')"
+    " FROM units ORDER BY code";
+
+/* match on each U+001F-separated field of text[0..len). */
+static int store_unit_match_fields(store_unit_match_fn match, void *arg, const char *text,
+                                   size_t len)
+{
+	char field[4 * UNIT_TEXT_MAX + 1];
+	size_t i = 0, j;
+	int hit = 0;
+
+	while (i < len && hit == 0) {
+		for (j = i; j < len && text[j] != '\x1f'; j++)
+			;
+		if (j > i && j - i < sizeof field) {
+			memcpy(field, text + i, j - i);
+			field[j - i] = '\0';
+			hit = match(arg, field, j - i);
+		}
+		i = j + 1;
+	}
+	return hit;
+}
 
 int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
                           size_t offset, struct unit **out, size_t *n)
@@ -306,6 +343,13 @@ int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg
 
 			if (t != NULL)
 				hit = match(arg, t, (size_t)sqlite3_column_bytes(s, cols[i]));
+		}
+		if (hit == 0) {
+			const char *t = (const char *)sqlite3_column_text(s, 9);
+
+			if (t != NULL)
+				hit = store_unit_match_fields(match, arg, t,
+				                              (size_t)sqlite3_column_bytes(s, 9));
 		}
 		if (hit < 0) {
 			rc = hit;
@@ -397,6 +441,14 @@ int store_unit_history(struct store *st, const char *code, size_t limit, size_t 
 	return rc;
 }
 
+int store_unit_history_count(struct store *st, const char *code, int64_t *count)
+{
+	*count = 0;
+	if (code == NULL)
+		return STORE_EINVAL;
+	return STORE_INT(st, store_unit_sql_history_count, count, STORE_T(code));
+}
+
 /* ---- the import ---------------------------------------------------------------------------- */
 
 #define STORE_UNIT_FIELDS                                                                          \
@@ -404,7 +456,7 @@ int store_unit_history(struct store *st, const char *code, size_t limit, size_t 
 	 UNIT_IMPORT_HOUSING | UNIT_IMPORT_OWNER_ID)
 
 static const char store_unit_sql_import_get[] =
-    "SELECT building, owner_name, owner_phone, area_m2, housing_type, owner_id FROM units"
+    "SELECT building, owner_name, owner_phone, area_m2, housing_type, owner_id, id FROM units"
     " WHERE code = ?1";
 static const char store_unit_sql_import_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created,"
@@ -510,18 +562,20 @@ static bool store_unit_same_text(sqlite3_stmt *s, int col, const char *v)
 
 /* Looks u up: *exists, and *changed (the fields in fields whose stored value differs). */
 static int store_unit_compare(struct store *st, sqlite3_stmt *get, const struct unit *u,
-                              unsigned fields, bool *exists, unsigned *changed)
+                              unsigned fields, bool *exists, unsigned *changed, int64_t *id)
 {
 	int rc;
 
 	*exists = false;
 	*changed = 0;
+	*id = 0;
 	rc = STORE_BIND(st, get, STORE_T(u->code));
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(get);
 	if (rc == SQLITE_ROW) {
 		*exists = true;
+		*id = sqlite3_column_int64(get, 6);
 		if ((fields & UNIT_IMPORT_BUILDING) &&
 		    !store_unit_same_text(get, 0, store_text_opt(u->building)))
 			*changed |= UNIT_IMPORT_BUILDING;
@@ -587,6 +641,14 @@ static void store_unit_changed_names(unsigned changed, char *out, size_t len)
 	}
 }
 
+/* The owner fields of an import's fields, as store_owner_feed takes them. */
+static unsigned store_unit_owner_fields(unsigned fields)
+{
+	return (fields & UNIT_IMPORT_OWNER_NAME ? OWNER_FEED_NAME : 0) |
+	       (fields & UNIT_IMPORT_OWNER_PHONE ? OWNER_FEED_PHONE : 0) |
+	       (fields & UNIT_IMPORT_OWNER_ID ? OWNER_FEED_ID : 0);
+}
+
 /* One unit, inside the transaction: added, updated or unchanged. */
 static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
                           const struct store_unit_stmts *q, const struct unit *u, unsigned fields,
@@ -599,10 +661,11 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 	const char *id_no = store_text_opt(u->owner_id);
 	char detail[STORE_DETAIL_MAX];
 	unsigned changed;
+	int64_t id;
 	bool exists;
 	int rc;
 
-	rc = store_unit_compare(st, q->get, u, fields, &exists, &changed);
+	rc = store_unit_compare(st, q->get, u, fields, &exists, &changed, &id);
 	if (rc < 0)
 		return rc;
 	if (!exists) {
@@ -617,6 +680,10 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 			rc = store_unit_bind_area(st, q->add, u->area_m2);
 		if (rc == 0)
 			rc = store_run(st, q->add, NULL);
+		/* A dry run counts; its owners would be rolled back with it, and cannot refuse. */
+		if (rc == 0 && !dry_run)
+			rc = store_owner_feed(st, sqlite3_last_insert_rowid(st->db),
+			                      store_unit_owner_fields(fields), owner, phone, id_no);
 		if (rc == 0)
 			res->added++;
 		return rc;
@@ -632,6 +699,10 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 		rc = store_unit_bind_area(st, q->update, u->area_m2);
 	if (rc == 0)
 		rc = store_run(st, q->update, NULL);
+	/* Any owner field changed: the file's owner fields, all of them, say who the first
+	 * owner is (a new ID number is another person, with the name and phone of the row). */
+	if (rc == 0 && !dry_run && store_unit_owner_fields(changed) != 0)
+		rc = store_owner_feed(st, id, store_unit_owner_fields(fields), owner, phone, id_no);
 	if (rc == 0 && !dry_run) {
 		char names[96];
 

@@ -49,14 +49,16 @@ int store_unit_count(struct store *st, int64_t *count);
 /* Units ordered by code. */
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
 
-/* Units whose code, owner's name, phone or ID number holds text (1..UNIT_TEXT_MAX bytes; a
+/* Units whose code, an owner's name, phone or ID number, or a registered resident's name holds
+ * text (1..UNIT_TEXT_MAX bytes; a
  * trailing x of an ID is matched as X), ordered by code, a page of limit (0: 100) from
  * offset; found through the character-pair index (milliseconds at 100,000 units), and read
  * in proportion to the hits: run it off the loop. */
 int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
                     struct unit **out, size_t *n);
 
-/* Called with one field of a unit (code, owner's name, phone, ID number; text[len] == '\0'):
+/* Called with one field of a unit (code, an owner's name, phone, ID number, a resident's name;
+ * text[len] == '\0'):
  * 1 when it matches, 0 when not, a negative error (a regex's match limit) to stop. */
 typedef int (*store_unit_match_fn)(void *arg, const char *text, size_t len);
 /* The same with a matcher run on each unit's fields in turn, by code; limit and offset count
@@ -86,7 +88,8 @@ struct unit_import_result {
  * res->bad the later one); a refused value: STORE_EINVAL, res->bad its index. Audit, in the
  * same transaction: "unit.update" for each updated unit (target the code, detail the fields
  * changed) and one "unit.import" (the counts). dry_run: checked and counted, then rolled back
- * (nothing written, not audited). */
+ * (nothing written, not audited; the first owners are not fed). The owner
+ * columns feed each unit's first owner (store_owner_feed, store_owner.h). */
 int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struct unit *units,
                       size_t n, unsigned fields, bool dry_run, struct unit_import_result *res);
 
@@ -108,5 +111,7 @@ void store_unit_history_free(struct unit_event *list, size_t n);
  * newest first, a page of limit (0: 100) from offset. An unknown unit has an empty history. */
 int store_unit_history(struct store *st, const char *code, size_t limit, size_t offset,
                        struct unit_event **out, size_t *n);
+/* How many lines the unit's history has (its complaints and their promises). */
+int store_unit_history_count(struct store *st, const char *code, int64_t *count);
 
 #endif

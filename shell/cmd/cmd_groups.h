@@ -15,6 +15,7 @@ extern const struct cmd_group cmd_promise_group;       /* promise ... */
 extern const struct cmd_group cmd_technique_group;     /* technique list show */
 extern const struct cmd_group cmd_unit_group;          /* unit ... */
 extern const struct cmd_group cmd_movein_group;        /* movein ... (入伙) */
+extern const struct cmd_group cmd_movein_owner_group;  /* movein owner (入伙业主) */
 extern const struct cmd_group cmd_report_group;        /* report ... (supervisors) */
 extern const struct cmd_group cmd_monitor_group;       /* sessions who watch whisper reply
 							* broadcast kick */

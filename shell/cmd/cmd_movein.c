@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store_movein.h"
 #include "store_movein_step.h"
+#include "store_owner.h"
 #include "store_resident.h"
 #include "store_unit.h"
 #include "table.h"
@@ -40,6 +41,8 @@ struct cmd_movein_shower {
 	int unit_rc, movein_rc;
 	struct resident *residents;
 	size_t nresidents;
+	struct owner *owners;
+	size_t nowners;
 };
 
 static int cmd_movein_show_run(struct store *st, struct cmd_util_job *job)
@@ -52,6 +55,12 @@ static int cmd_movein_show_run(struct store *st, struct cmd_util_job *job)
 	w->movein_rc = store_movein_get(st, w->unit, &w->m);
 	if (w->movein_rc < 0 && w->movein_rc != STORE_ENOENT)
 		return w->movein_rc;
+	if (w->unit_rc == 0) {
+		int rc = store_owner_list(st, w->unit, &w->owners, &w->nowners);
+
+		if (rc < 0)
+			return rc;
+	}
 	return store_resident_list(st, w->unit, false, &w->residents, &w->nresidents);
 }
 
@@ -62,6 +71,7 @@ static void cmd_movein_show_free(struct cmd_util_job *job)
 	store_unit_clear(&w->u);
 	store_movein_clear(&w->m);
 	store_resident_list_free(w->residents, w->nresidents);
+	store_owner_list_free(w->owners, w->nowners);
 	free(w->unit);
 	free(w);
 }
@@ -94,6 +104,8 @@ static void cmd_movein_show_json(struct shell *sh, const struct cmd_movein_showe
 	cmd_util_json_double(&j, "area_m2", u->area_m2);
 	json_kv_string(&j, "housing_type", w->movein_rc == 0 ? m->housing : u->housing_type);
 	json_kv_bool(&j, "started", w->movein_rc == 0);
+	json_key(&j, "owners");
+	cmd_movein_owner_json(sh, &j, w->owners, w->nowners);
 	json_key(&j, "residents");
 	json_array_begin(&j);
 	for (i = 0; i < w->nresidents; i++) {
@@ -230,25 +242,38 @@ static void cmd_movein_show_text(struct shell *sh, const struct movein_rules *r,
 	const struct unit *u = &w->u;
 	int64_t now = store_now_ms(), due = 0, paid = 0;
 	bool docs_ok = true, forms_ok = true, fees_ok = true, insp_ok = true;
-	struct buf phone;
 	char when[32];
 	size_t i;
 
-	buf_init(&phone);
-	cmd_util_phone(u->owner_phone, cmd_util_sees_phone(sh, NULL, NULL), &phone);
 	buf_printf(out, "%s ", T(sh, "Unit", "单元"));
 	shell_clean(out, u->code);
 	buf_printf(out, "  %s", cmd_movein_util_housing_label(sh, w->movein_rc == 0 ? m->housing
 	                                                                         : u->housing_type));
 	if (u->area_m2 > 0)
 		buf_printf(out, "  %.2f m²", u->area_m2);
-	buf_printf(out, "\n  %s", T(sh, "owner: ", "业主："));
-	shell_clean(out, u->owner_name != NULL ? u->owner_name : "-");
-	buf_printf(out, "  %s", u->owner_phone != NULL ? buf_cstr(&phone) : "-");
-	buf_printf(out, "  %s", T(sh, "ID ", "身份证 "));
-	cmd_util_id_number(sh, u->owner_id, out);
 	buf_putc(out, '\n');
-	buf_free(&phone);
+	if (w->nowners == 0) {
+		buf_printf(out, "  %s-\n", T(sh, "owner: ", "业主："));
+	}
+	/* Every owner, in order: name, phones, ID number (masked unless whole). */
+	for (i = 0; i < w->nowners; i++) {
+		const struct owner *o = &w->owners[i];
+		size_t k;
+
+		buf_printf(out, "  %s", T(sh, "owner: ", "业主："));
+		shell_clean(out, o->name != NULL ? o->name : "-");
+		buf_puts(out, "  ");
+		for (k = 0; k < o->nphones; k++) {
+			if (k > 0)
+				buf_puts(out, ", ");
+			cmd_util_phone(o->phones[k], cmd_util_sees_phone(sh, NULL, NULL), out);
+		}
+		if (o->nphones == 0)
+			buf_putc(out, '-');
+		buf_printf(out, "  %s", T(sh, "ID ", "身份证 "));
+		cmd_util_id_number(sh, o->id_number, out);
+		buf_printf(out, "  #%lld\n", (long long)o->id);
+	}
 	if (w->movein_rc != 0) {
 		buf_printf(out,
 		           T(sh, "  No move-in record yet: movein start %s begins one.\n",
@@ -548,6 +573,51 @@ static int cmd_movein_start(struct shell *sh, struct args *a)
 	return rc;
 }
 
+/* The documents only a proxy brings, from the rules: into docs (MOVEIN_RULES_MAX). */
+static size_t cmd_movein_proxy_docs(const struct movein_rules *r, const char **docs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n[MOVEIN_RULES_DOC]; i++)
+		if (r->e[MOVEIN_RULES_DOC][i].housing & MOVEIN_RULES_PROXY)
+			docs[n++] = r->e[MOVEIN_RULES_DOC][i].code;
+	return n;
+}
+
+static int cmd_movein_unproxy(struct shell *sh, const char *unit)
+{
+	const char *docs[MOVEIN_RULES_MAX];
+	const struct movein_rules *r;
+	struct audit_ctx ctx;
+	struct catalog *c;
+	struct movein m;
+	size_t n;
+	int rc;
+
+	rc = store_movein_get(sh->host.store, unit, &m);
+	if (rc == 0 && m.proxy_name == NULL && m.reviewed_ms == 0) {
+		store_movein_clear(&m);
+		shell_errorf(sh, T(sh, "unit %s has no proxy to remove", "单元 %s 没有登记代理人"), unit);
+		return CMD_ERROR;
+	}
+	store_movein_clear(&m);
+	r = cmd_movein_util_rules(sh, &c);
+	if (r == NULL)
+		return CMD_ERROR;
+	n = cmd_movein_proxy_docs(r, docs);
+	shell_audit_ctx(sh, &ctx);
+	rc = store_movein_step_unproxy(sh->host.store, &ctx, unit, docs, n);
+	catalog_unref(c);
+	if (rc < 0)
+		return cmd_movein_util_error(sh, unit, rc);
+	shell_printf(sh,
+	             T(sh, "Proxy removed from %s; the documents a proxy brings are no longer "
+	                   "required.\n",
+	               "已撤销单元 %s 的代理人；代理人资料不再需要。\n"),
+	             unit);
+	return CMD_OK;
+}
+
 static int cmd_movein_proxy(struct shell *sh, struct args *a)
 {
 	const char *unit = a->pos[0], *name = args_get(a, "name"), *id = args_get(a, "id");
@@ -555,10 +625,27 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 	const struct movein_rules *r;
 	struct audit_ctx ctx;
 	struct catalog *c;
-	size_t i, n = 0;
+	size_t n;
 	int rc;
 
-	if (!cmd_movein_util_unit_ok(sh, unit) || !cmd_util_text_ok(sh, "--name", name, MOVEIN_NAME_MAX))
+	if (!cmd_movein_util_unit_ok(sh, unit))
+		return CMD_USAGE;
+	if (args_has(a, "remove")) {
+		if (name != NULL || id != NULL) {
+			shell_errorf(sh, "%s",
+			             T(sh, "--remove takes no --name or --id",
+			               "--remove 不能与 --name 或 --id 同用"));
+			return CMD_USAGE;
+		}
+		return cmd_movein_unproxy(sh, unit);
+	}
+	if (name == NULL || id == NULL) {
+		shell_errorf(sh, "%s",
+		             T(sh, "a proxy needs --name and --id (or --remove to withdraw one)",
+		               "登记代理人须提供 --name 和 --id（撤销代理人用 --remove）"));
+		return CMD_USAGE;
+	}
+	if (!cmd_util_text_ok(sh, "--name", name, MOVEIN_NAME_MAX))
 		return CMD_USAGE;
 	if (!store_unit_id_ok(id)) {
 		shell_errorf(sh, "%s",
@@ -571,9 +658,7 @@ static int cmd_movein_proxy(struct shell *sh, struct args *a)
 	r = cmd_movein_util_rules(sh, &c);
 	if (r == NULL)
 		return CMD_ERROR;
-	for (i = 0; i < r->n[MOVEIN_RULES_DOC]; i++)
-		if (r->e[MOVEIN_RULES_DOC][i].housing & MOVEIN_RULES_PROXY)
-			docs[n++] = r->e[MOVEIN_RULES_DOC][i].code;
+	n = cmd_movein_proxy_docs(r, docs);
 	shell_audit_ctx(sh, &ctx);
 	rc = store_movein_proxy(sh->host.store, &ctx, unit, name, id, docs, n);
 	catalog_unref(c);
@@ -600,9 +685,11 @@ static const struct args_opt cmd_opts_movein_resident[] = {
     {"occupation", ARGS_VALUE}, {"employer", ARGS_VALUE}, {"relation", ARGS_VALUE},
     {"reason", ARGS_VALUE},   {"all", 0},              {"json", 0},
     {NULL, 0}};
+static const struct args_opt cmd_opts_movein_timeline[] = {
+    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_start[] = {{"notice", ARGS_VALUE}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_proxy[] = {
-    {"name", ARGS_VALUE | ARGS_REQUIRED}, {"id", ARGS_VALUE | ARGS_REQUIRED}, {NULL, 0}};
+    {"name", ARGS_VALUE}, {"id", ARGS_VALUE}, {"remove", 0}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_reason[] = {{"reason", ARGS_VALUE}, {NULL, 0}};
 static const struct args_opt cmd_opts_movein_pay[] = {{"receipt", ARGS_VALUE | ARGS_REQUIRED},
                                                       {NULL, 0}};
@@ -638,10 +725,12 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "以及验房项目。",
      CMD_AUDIT, NULL, cmd_movein_start, 0},
     {"movein", "proxy", ROLES_DESK, cmd_opts_movein_proxy, 1, 1,
-     "movein proxy UNIT --name NAME --id IDNUMBER",
+     "movein proxy UNIT --name NAME --id IDNUMBER | --remove",
      "A proxy comes for the owner: their name and ID number; the power of attorney and the "
-     "proxy's ID become required documents.",
-     "业主委托他人办理：登记代理人姓名和身份证号；授权委托书和代理人身份证成为必交资料。",
+     "proxy's ID become required documents. --remove withdraws the proxy (before the "
+     "review), and those documents with them.",
+     "业主委托他人办理：登记代理人姓名和身份证号；授权委托书和代理人身份证成为必交资料。"
+     "--remove 撤销代理人（审核前），这些资料随之不再需要。",
      CMD_AUDIT, NULL, cmd_movein_proxy, 0},
     {"movein", "doc", ROLES_DESK, cmd_opts_movein_reason, 3, 3,
      "movein doc UNIT receive|reject|missing DOC [--reason TEXT]",
@@ -711,14 +800,19 @@ static const struct cmd_entry cmd_movein_entries[] = {
      "movein resident add UNIT --name NAME [--age N] [--sex male|female] [--occupation T] "
      "[--employer T] [--relation T] | edit ID [same options] | remove ID --reason TEXT | "
      "history ID | list UNIT [--all] [--json]",
-     "The residents of a unit (如有变更，请及时通知): register, change, remove (moved out, kept in "
-     "the history), and each one's history of changes.",
-     "单元住户（如有变更，请及时通知）：登记、修改、删除（迁出，历史保留），以及每位住户的变更历史。",
+     "The residents of a unit (如有变更，请及时通知): register (at a terminal with no options, a "
+     "guided form field by field), change, remove (moved out, kept in the history), and each "
+     "one's history of changes.",
+     "单元住户（如有变更，请及时通知）：登记（在终端上不带选项时为逐项引导式表单）、修改、删除（迁出，"
+     "历史保留），以及每位住户的变更历史。",
      CMD_AUDIT, NULL, cmd_movein_resident_run, 0},
-    {"movein", "timeline", ROLES_DESK, cmd_opts_json, 1, 1, "movein timeline UNIT [--json]",
-     "Every step of a unit's move-in (its defects' too) and its latest 200 complaints and "
-     "promises, oldest first, with who recorded each: for the agent on a call.",
-     "按时间顺序列出单元入伙的每一步（含整改项）及最近 200 条投诉和承诺，并注明经办人：供通话中查看。", CMD_AUDIT | CMD_READONLY, NULL,
+    {"movein", "timeline", ROLES_DESK, cmd_opts_movein_timeline, 1, 1,
+     "movein timeline UNIT [--limit N] [--offset N] [--json]",
+     "Every step of a unit's move-in (its defects' too) and its complaints and promises, "
+     "oldest first, with who recorded each: for the agent on a call. A page of 200 (--limit "
+     "up to 1000), --offset for the next; the text says how many there are in all.",
+     "按时间顺序列出单元入伙的每一步（含整改项）及其投诉和承诺，并注明经办人：供通话中查看。每页 200 条"
+     "（--limit 最多 1000），用 --offset 翻页；文本末尾注明总条数。", CMD_AUDIT | CMD_READONLY, NULL,
      cmd_movein_view_timeline, 0},
 };
 

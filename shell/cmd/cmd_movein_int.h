@@ -24,10 +24,20 @@ int cmd_movein_inspect_run(struct shell *sh, const char *unit);
 
 /* The residents (cmd_movein_resident.c): add, edit, remove, history. */
 int cmd_movein_resident_run(struct shell *sh, struct args *a);
+/* The guided form of movein resident add UNIT at a terminal (cmd_movein_resident_form.c). */
+int cmd_movein_resident_form_run(struct shell *sh, const char *unit);
 /* The residents as lines, each starting with indent, appended to out. */
 struct resident;
 void cmd_movein_resident_lines(struct shell *sh, const struct resident *list, size_t n,
                                const char *indent, struct buf *out);
+
+/* The owners (cmd_movein_owner.c): as lines, each starting with indent, appended to out, or
+ * as a JSON array; phones and ID numbers masked as cmd_util_sees_phone says. */
+struct owner;
+struct json;
+void cmd_movein_owner_lines(struct shell *sh, const struct owner *list, size_t n,
+                            const char *indent, struct buf *out);
+void cmd_movein_owner_json(struct shell *sh, struct json *j, const struct owner *list, size_t n);
 
 /* The steps (cmd_movein_step.c). */
 int cmd_movein_step_doc(struct shell *sh, struct args *a);

@@ -267,6 +267,10 @@ int cmd_movein_resident_run(struct shell *sh, struct args *a)
 	if (strcmp(verb, "add") == 0) {
 		if (!cmd_movein_util_unit_ok(sh, arg))
 			return CMD_USAGE;
+		/* At a terminal with no field given: the guided form. */
+		if (r.name == NULL && sh->interactive && r.age < 0 && r.sex == NULL &&
+		    r.occupation == NULL && r.employer == NULL && r.relation == NULL)
+			return cmd_movein_resident_form_run(sh, arg);
 		if (r.name == NULL) {
 			shell_errorf(sh, "%s", T(sh, "a resident needs --name", "登记住户须提供 --name"));
 			return CMD_USAGE;

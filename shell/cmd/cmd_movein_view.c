@@ -207,25 +207,41 @@ int cmd_movein_view_list(struct shell *sh, struct args *a)
 
 /* ---- movein timeline ------------------------------------------------------------------------ */
 
-/* The move-in's log (oldest first) and the unit's latest complaints and promises, read on the
- * thread pool and merged in time order. */
+/* The move-in's log and the unit's complaints and promises, merged in time order, oldest
+ * first, a page of limit from offset: read on the thread pool, the first offset + limit of
+ * each (so the merge has what the page needs), and how many there are in all. */
+#define CMD_MOVEIN_VIEW_TIMELINE_LIMIT 200
+#define CMD_MOVEIN_VIEW_TIMELINE_MAX 1000
+#define CMD_MOVEIN_VIEW_TIMELINE_OFFSET_MAX 1000000
 struct cmd_movein_view_timeliner {
 	struct cmd_util_job job;
 	char *unit;
 	bool json;
-	struct movein_event *ev;
+	size_t limit, offset;
+	int64_t total;
+	struct movein_event *ev; /* oldest first */
 	size_t nev;
-	struct unit_event *uev; /* newest first */
+	struct unit_event *uev; /* the oldest, newest first */
 	size_t nuev;
 };
 
 static int cmd_movein_view_timeline_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_movein_view_timeliner *t = (struct cmd_movein_view_timeliner *)job;
-	int rc = store_movein_log(st, t->unit, 1000, &t->ev, &t->nev);
+	size_t want = t->offset + t->limit, take;
+	int64_t logged = 0, history = 0;
+	int rc = store_movein_log_count(st, t->unit, &logged);
 
 	if (rc == 0)
-		rc = store_unit_history(st, t->unit, 200, 0, &t->uev, &t->nuev);
+		rc = store_unit_history_count(st, t->unit, &history);
+	if (rc < 0)
+		return rc;
+	t->total = logged + history;
+	if (logged > 0)
+		rc = store_movein_log(st, t->unit, want, &t->ev, &t->nev);
+	take = (size_t)history < want ? (size_t)history : want;
+	if (rc == 0 && take > 0)
+		rc = store_unit_history(st, t->unit, take, (size_t)history - take, &t->uev, &t->nuev);
 	return rc;
 }
 
@@ -268,6 +284,7 @@ static int cmd_movein_view_timeline_finish(struct shell *sh, struct cmd_util_job
 {
 	struct cmd_movein_view_timeliner *t = (struct cmd_movein_view_timeliner *)job;
 	size_t i = 0, k = t->nuev; /* k: complaints from the oldest (the end) */
+	size_t seen = 0, shown = 0;
 	struct json j, *jp = NULL;
 	struct buf out, d;
 
@@ -279,16 +296,21 @@ static int cmd_movein_view_timeline_finish(struct shell *sh, struct cmd_util_job
 		json_init(&j, &out);
 		json_array_begin(&j);
 		jp = &j;
-	} else if (t->nev == 0 && t->nuev == 0) {
+	} else if (t->total == 0) {
 		buf_printf(&out, "%s\n",
 		           T(sh, "No move-in steps or complaints recorded.", "没有入伙记录或投诉。"));
 	}
-	while (i < t->nev || k > 0) {
+	while ((i < t->nev || k > 0) && shown < t->limit) {
+		bool skip = seen++ < t->offset;
+
 		if (k == 0 || (i < t->nev && t->ev[i].ts_ms <= t->uev[k - 1].ts_ms)) {
-			cmd_movein_view_timeline_line(sh, jp, t->ev[i].ts_ms, "movein",
-			                              t->ev[i].account, t->ev[i].action,
-			                              t->ev[i].detail, &out);
+			if (!skip)
+				cmd_movein_view_timeline_line(sh, jp, t->ev[i].ts_ms, "movein",
+				                              t->ev[i].account, t->ev[i].action,
+				                              t->ev[i].detail, &out);
 			i++;
+		} else if (skip) {
+			k--;
 		} else {
 			const struct unit_event *e = &t->uev[k - 1];
 
@@ -300,10 +322,16 @@ static int cmd_movein_view_timeline_finish(struct shell *sh, struct cmd_util_job
 			    buf_cstr(&d), &out);
 			k--;
 		}
+		shown += !skip;
 	}
 	if (jp != NULL) {
 		json_array_end(&j);
 		buf_putc(&out, '\n');
+	} else if ((int64_t)(t->offset + shown) < t->total) {
+		buf_printf(&out,
+		           T(sh, "(%zu of %lld shown: movein timeline %s --offset %zu for more)\n",
+		             "（显示 %zu 条，共 %lld 条；movein timeline %s --offset %zu 查看更多）\n"),
+		           shown, (long long)t->total, t->unit, t->offset + shown);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
@@ -324,6 +352,16 @@ int cmd_movein_view_timeline(struct shell *sh, struct args *a)
 	t->job.finish = cmd_movein_view_timeline_finish;
 	t->job.free = cmd_movein_view_timeline_free;
 	t->json = args_has(a, "json");
+	t->limit = CMD_MOVEIN_VIEW_TIMELINE_LIMIT;
+	if (cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_MOVEIN_VIEW_TIMELINE_MAX,
+	                         &t->limit) != CMD_OK ||
+	    cmd_util_parse_offset(sh, args_get(a, "offset"), CMD_MOVEIN_VIEW_TIMELINE_OFFSET_MAX,
+	                          &t->offset) != CMD_OK) {
+		free(t);
+		return CMD_USAGE;
+	}
+	if (t->limit == 0)
+		t->limit = CMD_MOVEIN_VIEW_TIMELINE_LIMIT;
 	t->unit = strdup(a->pos[0]);
 	if (t->unit == NULL)
 		abort();

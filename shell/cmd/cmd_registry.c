@@ -6,7 +6,8 @@
 static const struct cmd_group *const cmd_registry_groups[] = {
     &cmd_session_group,       &cmd_user_group,      &cmd_ban_group,     &cmd_config_group,
     &cmd_complaint_new_group, &cmd_complaint_group, &cmd_promise_group, &cmd_technique_group,
-    &cmd_unit_group,          &cmd_movein_group,    &cmd_report_group,  &cmd_monitor_group,
+    &cmd_unit_group,          &cmd_movein_group,    &cmd_movein_owner_group,
+    &cmd_report_group,        &cmd_monitor_group,
     &cmd_eval_group,          &cmd_evaluation_group, &cmd_checklist_group, &cmd_audit_group,
     &cmd_recording_group,
 };
