@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "cmd_groups.h"
 #include "cmd_movein_int.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -57,7 +58,7 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	json_kv_string(j, "owner_name", u->owner_name);
 	json_kv_string(j, "owner_phone", u->owner_phone != NULL ? buf_cstr(&phone) : NULL);
 	cmd_util_json_double(j, "area_m2", u->area_m2);
-	json_kv_int(j, "created", u->created);
+	json_kv_int(j, "created_ms", u->created * 1000); /* ms, as every other *_ms */
 	json_kv_string(j, "housing_type", u->housing_type);
 	buf_reset(&phone);
 	cmd_util_id_number(sh, u->owner_id, &phone);
@@ -68,8 +69,9 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 static int cmd_unit_list(struct shell *sh, struct args *a)
 {
 	struct unit *list = NULL;
-	size_t n = 0, limit, offset, i;
+	size_t n, got = 0, limit, offset, i;
 	int64_t total = 0;
+	struct cmd_page pg;
 	struct buf out;
 	int rc;
 
@@ -80,25 +82,27 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;
-	rc = store_unit_list(sh->host.store, limit ? limit : 100, offset, &list, &n);
+	rc = store_unit_list(sh->host.store, cmd_page_fetch(limit), offset, &list, &got);
 	if (rc == 0)
 		rc = store_unit_count(sh->host.store, &total);
 	if (rc < 0) {
-		store_unit_list_free(list, n);
+		store_unit_list_free(list, got);
 		return shell_store_error(sh, rc);
 	}
+	cmd_page_init(&pg, offset, limit, got, total, true);
+	n = pg.n;
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < n; i++) {
 			json_object_begin(&j);
 			cmd_unit_json(sh, &j, &list[i]);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (n == 0) {
 		buf_printf(&out, "%s\n",
@@ -134,16 +138,11 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 		}
 		table_render(t, &out);
 		table_free(t);
-		if ((int64_t)(offset + n) < total)
-			buf_printf(
-			    &out,
-			    T(sh, "(%zu of %lld shown: --limit / --offset for more)\n",
-			      "（显示 %zu 个，共 %lld 个；用 --limit / --offset 查看更多）\n"),
-			    n, (long long)total);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	store_unit_list_free(list, n);
+	store_unit_list_free(list, got);
 	return CMD_OK;
 }
 

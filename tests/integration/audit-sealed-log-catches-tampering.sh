@@ -49,7 +49,7 @@ pd_assert_eq "$rc" 3 "an agent's audit export is refused"
 out=$(pd_ssh auditor1 audit list --account agent1 --action login --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 4, ev
 assert all(e["account"] == "agent1" and e["action"] == "login" for e in ev), ev
 assert ev[0]["seq"] > ev[-1]["seq"], "newest first"
@@ -57,20 +57,22 @@ assert ev[0]["seq"] > ev[-1]["seq"], "newest first"
 out=$(pd_ssh auditor1 audit list --grep 'audit.verif(y|ied)' --action command --limit 2 --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+r = json.loads(sys.stdin.read())
+assert r["more"] is True and r["next_before"] == r["items"][-1]["seq"], r
+ev = r["items"]
 assert len(ev) == 2 and all(e["target"] == "audit verify" for e in ev), ev
 ' <<<"$out" || pd_fail "audit list --grep: $out"
 out=$(pd_ssh auditor1 audit list --target "'audit verify'" --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 2 and all(e["target"] == "audit verify" for e in ev), ev
 ' <<<"$out" || pd_fail "audit list --target: $out"
 sess=$(sqlite3 "$DB" "select session from audit where account = 'agent1' and session is not null limit 1")
 out=$(pd_ssh auditor1 audit list --session "$sess" --role agent --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 2 and all(e["session"] == sys.argv[1] and e["role"] == "agent" for e in ev), ev
 ' "$sess" <<<"$out" || pd_fail "audit list --session --role: $out"
 rc=0

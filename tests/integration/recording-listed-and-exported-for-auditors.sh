@@ -29,13 +29,16 @@ out=$(pd_ssh auditor1 recording list --account agent1 --json)
 sid=$(python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
+assert r["more"] is False and r["offset"] == 0, r
+r = r["items"]
 assert len(r) == 1 and r[0]["account"] == "agent1" and r[0]["bytes"] > 0, r
 print(r[0]["session"])
 ' <<<"$out") || pd_fail "recording list --json: $out"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording list)
 pd_assert_contains "$out" "$sid" "recording list"
 out=$(pd_ssh auditor1 recording list --account nobody --json)
-pd_assert_eq "$out" "[]" "recording list of an account without recordings"
+pd_assert_eq "$out" '{"total":null,"offset":0,"limit":50,"more":false,"items":[]}' \
+	"recording list of an account without recordings"
 
 pd_ssh auditor1 recording export "$sid" >"$PD_TMP/s.cast"
 cmp -s "$PD_TMP/s.cast" "$(ls "$PD_STATE"/recordings/*/"$sid"-agent1.cast)" ||

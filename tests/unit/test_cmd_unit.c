@@ -190,7 +190,8 @@ static void test_cu_list(void **state)
 	assert_string_equal(testhost_out(th, 1),
 	                    "单元登记表为空：投诉中的单元按输入保存（未核实）。\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --json"), 0);
-	assert_string_equal(testhost_out(th, 1), "[]\n");
+	assert_string_equal(testhost_out(th, 1),
+	                    "{\"total\":0,\"offset\":0,\"limit\":100,\"more\":false,\"items\":[]}\n");
 
 	/* Twelve units, added out of order: listed by code. */
 	for (i = 12; i >= 1; i--) {
@@ -217,21 +218,21 @@ static void test_cu_list(void **state)
 	/* In Chinese. */
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit list --limit 2"), 0);
 	test_cu_row(th, "单元", "单元 | 楼栋 | 业主 | 电话 | 面积 m²");
-	testhost_has(th, 1, "（显示 2 个，共 12 个；用 --limit / --offset 查看更多）\n");
+	testhost_has(th, 1, "（显示 2 条，共 12 条；更多结果：用 --offset 2）\n");
 
 	/* Pages. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 5);
 	testhost_has(th, 1, "1-1-05");
 	testhost_lacks(th, 1, "1-1-06");
-	testhost_has(th, 1, "\n(5 of 12 shown: --limit / --offset for more)\n");
+	testhost_has(th, 1, "\n(5 of 12 shown; more results: use --offset 5)\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5 --offset 5"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 5);
 	testhost_lacks(th, 1, "1-1-05");
 	testhost_has(th, 1, "1-1-06");
 	testhost_has(th, 1, "1-1-10");
 	testhost_lacks(th, 1, "1-1-11");
-	testhost_has(th, 1, "(5 of 12 shown: --limit / --offset for more)");
+	testhost_has(th, 1, "(5 of 12 shown; more results: use --offset 10)");
 	/* The last page says nothing more; past the end, "No more units". */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5 --offset 10"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 2);
@@ -264,13 +265,14 @@ static void test_cu_list(void **state)
 		memset(&u, 0, sizeof u);
 		assert_int_equal(store_unit_get(th->st, "1-1-03", &u), 0);
 		snprintf(want, sizeof want,
-		         "[{\"code\":\"1-1-03\",\"building\":\"一栋\",\"owner_name\":\"李四\","
-		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
+		         "{\"total\":12,\"offset\":2,\"limit\":2,\"more\":true,\"next_offset\":4,"
+		         "\"items\":[{\"code\":\"1-1-03\",\"building\":\"一栋\",\"owner_name\":\"李四\","
+		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created_ms\":%lld,"
 		         "\"housing_type\":null,\"owner_id\":null},"
 		         "{\"code\":\"1-1-04\",\"building\":null,\"owner_name\":null,"
-		         "\"owner_phone\":null,\"area_m2\":0,\"created\":%lld,"
-		         "\"housing_type\":null,\"owner_id\":null}]\n",
-		         (long long)u.created, (long long)u.created);
+		         "\"owner_phone\":null,\"area_m2\":0,\"created_ms\":%lld,"
+		         "\"housing_type\":null,\"owner_id\":null}]}\n",
+		         (long long)u.created * 1000, (long long)u.created * 1000);
 		store_unit_clear(&u);
 		assert_string_equal(testhost_out(th, 1), want);
 	}
@@ -366,10 +368,10 @@ static void test_cu_show(void **state)
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 3-2-1201 --json"), 0);
 	snprintf(want, sizeof want,
 	         "{\"code\":\"3-2-1201\",\"building\":\"3栋\",\"owner_name\":\"李四\","
-	         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
+	         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created_ms\":%lld,"
 	         "\"housing_type\":null,\"owner_id\":null,"
 	         "\"registered\":true,\"movein_stage\":null,\"complaints\":4,\"complaints_not_resolved\":3}\n",
-	         (long long)u.created);
+	         (long long)u.created * 1000);
 	assert_string_equal(testhost_out(th, 1), want);
 	store_unit_clear(&u);
 	assert_int_equal(test_cu_exec(th, "sup1", "en", "unit show 3-2-1201 --json"), 0);
