@@ -9,6 +9,7 @@
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_rollup.h"
+#include "store_sortkey.h"
 #include "store_tx.h"
 
 /* The schema, one step per version. Never edit a released step: add a new one. */
@@ -621,6 +622,12 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* Unit codes in their natural order (2-* before 10-*, 3-2-901 before 3-2-1201): each
+     * unit's sort key (store_sortkey.h), set by the store with the code and read through its
+     * index by every list of units. */
+    {10, "ALTER TABLE units ADD COLUMN sort_key TEXT;"
+         "UPDATE units SET sort_key = " STORE_SORTKEY_FUNCTION "(code);"
+         "CREATE INDEX units_sort_key ON units (sort_key, code);", NULL},
 };
 #pragma GCC diagnostic pop
 

@@ -13,6 +13,7 @@
 
 #include "store_audit.h"
 #include "store_pairs.h"
+#include "store_sortkey.h"
 #include "store_int.h"
 #include "store_tx.h"
 
@@ -22,14 +23,17 @@
 
 static const char store_unit_sql_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-    " created, housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " created, housing_type, owner_id, sort_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " STORE_SORTKEY_FUNCTION "(?1))";
 
 static const char store_unit_sql_get[] = "SELECT " STORE_UNIT_COLS " FROM units WHERE code = ?1";
 
 static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 
+/* In the natural order of codes (store_sortkey.h), read through its index. */
 static const char store_unit_sql_list[] =
-    "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
+    "SELECT " STORE_UNIT_COLS " FROM units INDEXED BY units_sort_key"
+    " ORDER BY sort_key, code LIMIT ?1 OFFSET ?2";
 
 /* A text with few hits is found through the character-pair index (unit_search, migration 7)
  * and its hits sorted; one with many (a common name) by reading units in code order until the
@@ -41,12 +45,12 @@ static const char store_unit_sql_find_hits[] =
 static const char store_unit_sql_find_scan[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE instr(code, ?1) > 0"
     " OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0 OR instr(owner_id, ?2) > 0"
-    " ORDER BY code LIMIT ?3 OFFSET ?4";
+    " ORDER BY sort_key, code LIMIT ?3 OFFSET ?4";
 static const char store_unit_sql_find[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
     " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
     " AND (instr(code, ?1) > 0 OR instr(owner_name, ?1) > 0 OR instr(owner_phone, ?1) > 0"
-    " OR instr(owner_id, ?2) > 0) ORDER BY code LIMIT ?3 OFFSET ?4";
+    " OR instr(owner_id, ?2) > 0) ORDER BY sort_key, code LIMIT ?3 OFFSET ?4";
 
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
@@ -277,7 +281,8 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
 	return rc;
 }
 
-static const char store_unit_sql_all[] = "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code";
+static const char store_unit_sql_all[] =
+    "SELECT " STORE_UNIT_COLS " FROM units INDEXED BY units_sort_key ORDER BY sort_key, code";
 
 int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
                           size_t offset, struct unit **out, size_t *n)
@@ -408,7 +413,8 @@ static const char store_unit_sql_import_get[] =
     " WHERE code = ?1";
 static const char store_unit_sql_import_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created,"
-    " housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " housing_type, owner_id, sort_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " STORE_SORTKEY_FUNCTION "(?1))";
 /* ?6: the fields to set (UNIT_IMPORT_* bits); the others keep their value. */
 static const char store_unit_sql_import_update[] =
     "UPDATE units SET"

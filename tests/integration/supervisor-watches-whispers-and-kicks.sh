@@ -61,10 +61,10 @@ pd_assert_contains "$a1" "'team': 'sup1'" "agent1's team"
 pd_assert_contains "$a1" "'doing': ''" "agent1 at the prompt"
 pd_assert_eq "$(json '[s["doing"] for s in d["items"] if s["account"] == "agent2"][0]' <<<"$out")" \
 	"complaint new: unit" "what agent2 is doing"
-pd_assert_eq "$(json '[s["exec"] for s in d if s["account"] == "sup1"][0]' <<<"$out")" True \
+pd_assert_eq "$(json '[s["exec"] for s in d["items"] if s["account"] == "sup1"][0]' <<<"$out")" True \
 	"the exec session that asked"
-id1=$(json '[s["session"] for s in d if s["account"] == "agent1"][0]' <<<"$out")
-id2=$(json '[s["session"] for s in d if s["account"] == "agent2"][0]' <<<"$out")
+id1=$(json '[s["session"] for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")
+id2=$(json '[s["session"] for s in d["items"] if s["account"] == "agent2"][0]' <<<"$out")
 out=$(en sup1 'who') || pd_fail "who exited $?"
 pd_assert_contains "$out" "complaint new: unit" "who, as a table"
 pd_assert_contains "$out" "$id1" "who, as a table"
