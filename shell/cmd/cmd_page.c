@@ -5,6 +5,13 @@
 #include "json.h"
 #include "shell_int.h"
 
+size_t cmd_page_width(const struct shell *sh)
+{
+	if (!sh->interactive || sh->opts.cols <= 0)
+		return 0;
+	return sh->opts.cols < 20 ? 20 : (size_t)sh->opts.cols;
+}
+
 size_t cmd_page_fetch(size_t limit)
 {
 	return (limit != 0 ? limit : CMD_PAGE_DEFAULT) + 1;

@@ -30,6 +30,9 @@ struct cmd_page {
 	              * but left out of the page, e.g. what the reader may not see) */
 };
 
+/* The width lists and help are drawn in: the terminal's columns in an interactive session
+ * (at least 20), 0 (not folded) in exec mode, for scripts. */
+size_t cmd_page_width(const struct shell *sh);
 /* The limit a page is read with: limit (0: CMD_PAGE_DEFAULT) and one more row, whose presence
  * says that more follow. */
 size_t cmd_page_fetch(size_t limit);
