@@ -5,6 +5,7 @@
  * verification's result is an event of its own. */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <errno.h>
@@ -632,7 +633,7 @@ static void cmd_audit_table(struct shell *sh, const struct audit_event *list, si
 		cells[6] = list[i].detail;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 

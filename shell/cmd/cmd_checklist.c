@@ -6,6 +6,7 @@
 #include "cmd_eval_int.h"
 #include "cmd_groups.h"
 #include "cmd_names.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -230,7 +231,7 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 			cells[4] = crit;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		if (items)
 			buf_puts(&out, T(sh, "(weakest items first)\n", "（按得分率由低到高）\n"));
@@ -445,7 +446,7 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 		json_object_end(&j);
 		buf_putc(&out, '\n');
 	} else if (t != NULL) {
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		buf_puts(&out, T(sh, "(kappa: - where both always gave the same answer)\n",
 		                 "（kappa 为 - 表示双方总是给出同一回答，无法计算）\n"));

@@ -50,12 +50,14 @@ static void cmd_complaint_indent(struct buf *out, const char *text)
 }
 
 /* A table of a section of complaint show, indented like the section's other lines. */
-static void cmd_complaint_table_indented(const struct table *t, struct buf *out)
+static void cmd_complaint_table_indented(const struct shell *sh, const struct table *t,
+                                         struct buf *out)
 {
+	size_t cols = cmd_page_width(sh);
 	struct buf b;
 
 	buf_init(&b);
-	table_render(t, &b);
+	table_render_fit(t, cols > 2 ? cols - 2 : cols, &b); /* within the width once indented */
 	cmd_complaint_indent(out, buf_cstr(&b));
 	buf_free(&b);
 }
@@ -200,7 +202,7 @@ static void cmd_complaint_show_promises(const struct shell *sh, const struct com
 		cells[5] = p->note;
 		table_add_row(t, cells);
 	}
-	cmd_complaint_table_indented(t, out);
+	cmd_complaint_table_indented(sh, t, out);
 	table_free(t);
 }
 
@@ -410,7 +412,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 			table_add_row(t, cells);
 			buf_free(&detail);
 		}
-		cmd_complaint_table_indented(t, out);
+		cmd_complaint_table_indented(sh, t, out);
 		table_free(t);
 	}
 	buf_free(&phone);
@@ -636,7 +638,7 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 			cells[6] = c->words;
 			table_add_row(t, cells);
 		}
-		table_render(t, out);
+		table_render_fit(t, cmd_page_width(sh), out);
 		table_free(t);
 		cmd_page_more(sh, pg, out);
 	}

@@ -340,7 +340,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 		buf_free(&name);
 		buf_free(&cell);
 	}
-	table_render(t, &out);
+	table_render_fit(t, cmd_page_width(sh), &out);
 	table_free(t);
 	cmd_eval_util_pct(e.totals.earned, e.totals.possible, pct, sizeof pct);
 	buf_printf(&out,
@@ -517,7 +517,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cells[8] = cmd_evaluation_status_label(sh, e->status);
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 	}
 	if (!l->json)

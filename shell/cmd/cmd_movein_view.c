@@ -84,7 +84,7 @@ static void cmd_movein_view_list_overdue(struct shell *sh, const struct movein_r
 		cells[6] = d->description;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 
@@ -152,7 +152,7 @@ static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *jo
 			cells[3] = when;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		cmd_page_more(sh, &pg, &out);
 	}
@@ -469,7 +469,7 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 			buf_free(&p2);
 			buf_free(&i2);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		cmd_page_more(sh, &pg, &out);
 	}

@@ -84,7 +84,7 @@ static void cmd_promise_table(struct shell *sh, const struct promise *list, size
 		cells[6] = p->what;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 

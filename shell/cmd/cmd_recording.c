@@ -313,7 +313,7 @@ static int cmd_recording_list_finish(struct shell *sh, struct cmd_util_job *job,
 			cells[4] = bytes;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		cmd_page_more(sh, &pg, &out);
 	}
@@ -900,7 +900,7 @@ static int cmd_recording_search_finish(struct shell *sh, struct cmd_util_job *jo
 			cells[4] = x->hits[i].text;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		buf_puts(&out, T(sh, "(recording text SESSION --from SECONDS shows it from there)\n",
 		                 "（recording text 会话 --from 秒数 从该处显示）\n"));

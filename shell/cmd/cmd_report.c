@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "cmd_groups.h"
 #include "cmd_names.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -159,7 +160,7 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 		buf_printf(out, "%s\n",
 		           T(sh, "No complaints in that period.", "该时段内没有投诉。"));
 	else
-		table_render(t, out);
+		table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 	catalog_unref(cat);
 }
@@ -419,7 +420,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			table_add_row(t, cells);
 		}
 		buf_printf(&out, "%s\n", T(sh, "Open promises by agent:", "各客服未兑现的承诺："));
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_set_max_width(o, 5, 30);
 		for (i = 0; i < r->n && shown < r->limit; i++) {
 			const struct promise *p = &r->list[i];
@@ -443,7 +444,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			buf_printf(&out, "\n%s\n",
 			           T(sh, "Overdue promises, oldest first:",
 			             "已逾期的承诺（最早的在前）："));
-			table_render(o, &out);
+			table_render_fit(o, cmd_page_width(sh), &out);
 		} else {
 			buf_printf(&out, "\n%s\n",
 			           T(sh, "No overdue promises.", "没有逾期的承诺。"));

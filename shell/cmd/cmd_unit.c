@@ -136,7 +136,7 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 			table_add_row(t, cells);
 			buf_free(&phone);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		cmd_page_more(sh, &pg, &out);
 	}
@@ -446,7 +446,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 			cells[6] = e->text;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		if (n == h->limit)
 			buf_printf(&out,
