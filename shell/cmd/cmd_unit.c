@@ -307,14 +307,14 @@ struct cmd_unit_historian {
 	size_t limit, offset;
 	bool json;
 	struct unit_event *ev;
-	size_t n;
+	size_t n; /* events read: the page and one more when more follow */
 };
 
 static int cmd_unit_history_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
 
-	return store_unit_history(st, h->code, h->limit, h->offset, &h->ev, &h->n);
+	return store_unit_history(st, h->code, cmd_page_fetch(h->limit), h->offset, &h->ev, &h->n);
 }
 
 static void cmd_unit_history_free(struct cmd_util_job *job)
@@ -351,7 +351,7 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 	h->code = strdup(code);
 	if (h->code == NULL)
 		abort();
-	h->limit = limit != 0 ? limit : 100;
+	h->limit = limit;
 	h->offset = offset;
 	h->json = args_has(a, "json");
 	return cmd_util_job(sh, &h->job, true);
@@ -362,20 +362,24 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
 	const char *code = h->code;
 	const struct unit_event *ev = h->ev;
-	size_t n = h->n, i;
+	struct cmd_page pg;
+	size_t n, i;
 	struct catalog *cat;
 	struct buf out;
 	int64_t now = store_now_ms();
 
 	if (jrc < 0)
 		return shell_store_error(sh, jrc);
+	/* Not counted: "more" from one event past the page. */
+	cmd_page_init(&pg, h->offset, h->limit, h->n, -1, false);
+	n = pg.n;
 	cat = cmd_util_catalog(sh);
 	buf_init(&out);
 	if (h->json) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < n; i++) {
 			json_object_begin(&j);
 			json_kv_string(&j, "kind", ev[i].is_promise ? "promise" : "complaint");
@@ -391,7 +395,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 			}
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (n == 0) {
 		struct buf w;
@@ -448,11 +452,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 		}
 		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
-		if (n == h->limit)
-			buf_printf(&out,
-			           T(sh, "(%zu shown from %zu: --limit / --offset for more)\n",
-			             "（显示 %zu 条，从第 %zu 条起；用 --limit / --offset 查看更多）\n"),
-			           n, h->offset + 1);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);

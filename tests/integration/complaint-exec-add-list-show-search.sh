@@ -150,7 +150,7 @@ pd_assert_eq "$rc" "2" "invalid pattern"
 pd_assert_contains "$(cat "$PD_TMP/err")" "正则表达式无效" "invalid pattern message"
 
 # --- the rest of the surface, parsed -----------------------------------------------------------
-pd_ssh agent1 "unit history 3-2-1201 --json" | json 'len(d)' >/dev/null || pd_fail "unit history --json"
+pd_ssh agent1 "unit history 3-2-1201 --json" | json 'len(d["items"])' >/dev/null || pd_fail "unit history --json"
 pd_ssh agent1 "technique list --json" | json 'len(d)' >/dev/null || pd_fail "technique list --json"
 pd_ssh sup1 "report techniques --json --by agent" | json 'd["rows"][0]["technique"]' >/dev/null ||
 	pd_fail "report techniques --json"

@@ -529,6 +529,7 @@ static void test_cu_history(void **state)
 	assert_int_equal(test_cu_count(out, "\"kind\":\"promise\""), 3);
 	assert_int_equal(test_cu_count(out, "\"kind\":\"complaint\""), 3);
 	snprintf(want, sizeof want,
+	         "{\"total\":null,\"offset\":0,\"limit\":100,\"more\":false,\"items\":"
 	         "[{\"kind\":\"promise\",\"ts_ms\":%lld,\"number\":\"%s\",\"category\":\"retired\","
 	         "\"status\":\"withdrawn\",\"text\":\"联系维保\",\"agent\":\"agent1\","
 	         "\"promise_id\":%lld,\"due_ms\":%lld},{\"kind\":\"complaint\",\"ts_ms\":%lld,"
@@ -542,30 +543,30 @@ static void test_cu_history(void **state)
 	snprintf(
 	    want, sizeof want,
 	    "{\"kind\":\"complaint\",\"ts_ms\":%lld,\"number\":\"%s\",\"category\":\"repairs\","
-	    "\"status\":\"resolved\",\"text\":\"卫生间漏水\",\"agent\":\"agent1\"}]\n",
+	    "\"status\":\"resolved\",\"text\":\"卫生间漏水\",\"agent\":\"agent1\"}]}\n",
 	    (long long)test_cu_at(2025, 3, 1, 9, 0), c1);
 	testhost_has(th, 1, want);
 
-	/* Pages of it, newest first, said while a page is full. */
+	/* Pages of it, newest first, said while more follow. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 2"), 0);
 	out = testhost_out(th, 1);
 	testhost_has(th, 1, "2025-03-10 12:00");
 	testhost_has(th, 1, "2025-03-10 09:00");
 	testhost_lacks(th, 1, "2025-03-05");
-	testhost_has(th, 1, "\n(2 shown from 1: --limit / --offset for more)\n");
+	testhost_has(th, 1, "\n(2 shown; more results: use --offset 2)\n");
 	assert_int_equal(
 	    test_cu_exec(th, "agent1", "zh", "unit history 5-1-301 --limit 2 --offset 2"), 0);
 	testhost_lacks(th, 1, "2025-03-10");
 	testhost_has(th, 1, "2025-03-05 11:00");
 	testhost_has(th, 1, "2025-03-05 09:00");
 	testhost_lacks(th, 1, "2025-03-01");
-	testhost_has(th, 1, "（显示 2 条，从第 3 条起；用 --limit / --offset 查看更多）\n");
+	testhost_has(th, 1, "（显示 2 条；更多结果：用 --offset 4）\n");
 	assert_int_equal(
 	    test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 4 --offset 4"), 0);
 	testhost_has(th, 1, "2025-03-01 10:00");
 	testhost_has(th, 1, "2025-03-01 09:00");
 	testhost_lacks(th, 1, "2025-03-05");
-	testhost_lacks(th, 1, "shown from");
+	testhost_lacks(th, 1, "more results");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --offset 2 --json"),
 	                 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\"kind\":"), 4);
@@ -597,7 +598,8 @@ static void test_cu_history(void **state)
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit history 9-9-999"), 0);
 	assert_string_equal(testhost_out(th, 1), "单元 9-9-999 没有投诉记录。\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 9-9-999 --json"), 0);
-	assert_string_equal(testhost_out(th, 1), "[]\n");
+	assert_string_equal(testhost_out(th, 1),
+	                    "{\"total\":null,\"offset\":0,\"limit\":100,\"more\":false,\"items\":[]}\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit history 'a b'"), 2);
 	testhost_has(th, 2, "`a b` 不是有效的单元编号");
 	/* Supervisors may read it; auditors may not. */
