@@ -82,9 +82,25 @@ out=$(pd_ssh auditor1 recording search '说服.育法' --json)
 at=$(python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
+assert r["total"] is None and r["offset"] == 0 and r["stopped"] is False, r
+r = r["items"]
 assert len(r) >= 1 and r[0]["session"] == sys.argv[1] and "说服教育法" in r[0]["text"], r
 print(r[0]["at_s"])
 ' "$sid" <<<"$out") || pd_fail "recording search --json: $out"
+# A page of hits says whether more follow, and --offset goes on from there.
+out=$(pd_ssh auditor1 recording search "'agent1'" --limit 1 --json)
+python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert r["limit"] == 1 and r["more"] is True and r["next_offset"] == 1 and len(r["items"]) == 1, r
+' <<<"$out" || pd_fail "recording search --limit 1: $out"
+two=$(pd_ssh auditor1 recording search "'agent1'" --limit 2 --json)
+out=$(pd_ssh auditor1 recording search "'agent1'" --limit 1 --offset 1 --json)
+python3 -c '
+import json, sys
+r, two = json.loads(sys.stdin.read()), json.loads(sys.argv[1])
+assert r["offset"] == 1 and r["items"] == two["items"][1:2], (r, two)
+' "$two" <<<"$out" || pd_fail "recording search --offset 1: $out"
 out=$(pd_ssh auditor1 recording text "$sid" --from "$at")
 pd_assert_contains "$out" "说服教育法" "recording text --from the moment found"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording search "'no such words here'")
