@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "wrap.h"
 
 const struct args_opt cmd_opts_json[] = {
     {"json", 0},
@@ -214,11 +215,26 @@ static const char *cmd_section_label(const struct cmd_registry *r, const struct 
 	return zh ? "会话" : "session";
 }
 
-void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang,
+/* Appends text folded within width: its first line from column first, the next ones
+ * indented by indent spaces; then a newline. */
+static void cmd_help_fold(struct buf *out, const char *text, size_t width, size_t first,
+                          size_t indent)
+{
+	char pad[64];
+
+	if (indent >= sizeof pad)
+		indent = sizeof pad - 1;
+	memset(pad, ' ', indent);
+	pad[indent] = '\0';
+	wrap_text(out, text, strlen(text), width, first, pad);
+	buf_putc(out, '\n');
+}
+
+void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang, size_t width,
                    struct buf *out)
 {
 	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
-	size_t i, j, width = 0;
+	size_t i, j, name_cols = 0, indent;
 
 	for (i = 0; i < cmd_count(r); i++) {
 		struct buf n;
@@ -227,12 +243,17 @@ void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lan
 			continue;
 		buf_init(&n);
 		cmd_name(cmd_at(r, i), &n);
-		if (n.len > width)
-			width = n.len;
+		if (n.len > name_cols)
+			name_cols = n.len;
 		buf_free(&n);
 	}
-	buf_puts(out, zh ? "可用命令（help 命令 查看详细用法）：\n"
-	                 : "Commands you may run (help COMMAND for details):\n");
+	/* The text beside the names, folded under itself; on a narrow screen, under the name. */
+	indent = 2 + name_cols + 2;
+	if (width > 0 && indent + 24 > width)
+		indent = 6;
+	cmd_help_fold(out,
+	              zh ? "可用命令（help 命令 查看详细用法）：" : "Commands you may run (help COMMAND for details):",
+	              width, 0, 0);
 	for (i = 0; i < cmd_count(r); i++) {
 		const struct cmd_entry *e = cmd_at(r, i);
 		bool seen = false;
@@ -261,15 +282,19 @@ void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lan
 			}
 			buf_init(&n);
 			cmd_name(f, &n);
-			buf_printf(out, "  %-*s  %s\n", (int)width, buf_cstr(&n),
-			           cmd_help_text(f, lang));
+			if (indent == 6) {
+				buf_printf(out, "  %s\n      ", buf_cstr(&n));
+			} else {
+				buf_printf(out, "  %-*s  ", (int)name_cols, buf_cstr(&n));
+			}
+			cmd_help_fold(out, cmd_help_text(f, lang), width, indent, indent);
 			buf_free(&n);
 		}
 	}
 }
 
 int cmd_help_one(const struct cmd_registry *r, const char *const *words, size_t nwords,
-                 unsigned roles, const char *lang, struct buf *out)
+                 unsigned roles, const char *lang, size_t width, struct buf *out)
 {
 	bool zh = lang != NULL && strcmp(lang, "zh") == 0;
 	const struct cmd_entry *e;
@@ -287,7 +312,9 @@ int cmd_help_one(const struct cmd_registry *r, const char *const *words, size_t 
 			e = cmd_at(r, i);
 			if (e->group == NULL || strcmp(e->group, first) != 0 || !(e->roles & roles))
 				continue;
-			buf_printf(out, "%s\n    %s\n", e->usage, cmd_help_text(e, lang));
+			cmd_help_fold(out, e->usage, width, 0, 2);
+			buf_puts(out, "    ");
+			cmd_help_fold(out, cmd_help_text(e, lang), width, 4, 4);
 			any = true;
 		}
 		if (!any)
@@ -299,7 +326,9 @@ int cmd_help_one(const struct cmd_registry *r, const char *const *words, size_t 
 	}
 	if (rc < 0)
 		return rc;
-	buf_printf(out, "%s%s\n%s\n", zh ? "用法：" : "usage: ", e->usage, cmd_help_text(e, lang));
+	buf_puts(out, zh ? "用法：" : "usage: ");
+	cmd_help_fold(out, e->usage, width, zh ? 6 : 7, zh ? 6 : 7);
+	cmd_help_fold(out, cmd_help_text(e, lang), width, 0, 0);
 	if (!(e->roles & roles))
 		buf_puts(out, zh ? "（你的角色不能使用这个命令）\n"
 		                 : "(your role may not run this command)\n");

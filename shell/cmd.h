@@ -135,12 +135,13 @@ void cmd_name(const struct cmd_entry *e, struct buf *out);
 /* The help text in lang. */
 const char *cmd_help_text(const struct cmd_entry *e, const char *lang);
 
-/* help (all commands the role may run, grouped) and help CMD, appended to out in lang. */
-void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang,
+/* help (all commands the role may run, grouped) and help CMD, appended to out in lang, folded
+ * at word boundaries within width display columns (0: not folded, for scripts). */
+void cmd_help_list(const struct cmd_registry *r, unsigned roles, const char *lang, size_t width,
                    struct buf *out);
 /* Returns 0, or a CMD_E* lookup error (nothing appended). */
 int cmd_help_one(const struct cmd_registry *r, const char *const *words, size_t nwords,
-                 unsigned roles, const char *lang, struct buf *out);
+                 unsigned roles, const char *lang, size_t width, struct buf *out);
 
 /* Tab completion for role from the text before the cursor: calls add for each candidate that
  * completes the word being typed (group or single word, verb, or --option of the command).

@@ -1173,8 +1173,18 @@ void shell_resize(struct shell *sh, int cols, int rows)
 {
 	sh->opts.cols = cols;
 	sh->opts.rows = rows;
-	if (sh->le != NULL && cols > 0)
+	if (sh->le == NULL || cols <= 0)
+		return;
+	/* The prompt and the line being typed are drawn again at once, in the new width (not
+	 * while watching: the screen is another session's). */
+	if (!sh->interactive || sh->exited || sh->keys_next != NULL) {
 		lineedit_set_width(sh->le, cols);
+		return;
+	}
+	shell_ack_turn(sh);
+	lineedit_resize(sh->le, cols, &sh->tmp);
+	shell_write_raw(sh, &sh->tmp);
+	shell_ack_sync(sh);
 }
 
 static void shell_notice_turn(struct shell *sh, const char *from, const char *text)

@@ -18,6 +18,7 @@
 
 #include "store_int.h"
 #include "store_pairs.h"
+#include "store_sortkey.h"
 #include "utf8.h"
 
 static const char store_sql_user_version[] = "PRAGMA user_version";
@@ -399,6 +400,9 @@ int store_open(const char *path, unsigned flags, int busy_timeout_ms, struct sto
 	rc = store_pairs_register(db);
 	if (rc != SQLITE_OK)
 		return store_open_fail(db, rc, "search tokenizer");
+	rc = store_sortkey_register(db);
+	if (rc != SQLITE_OK)
+		return store_open_fail(db, rc, "unit sort key");
 	rc = sqlite3_exec(db,
 	                  (flags & STORE_NOSYNC) ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 	                                         : "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",

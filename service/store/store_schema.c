@@ -10,6 +10,7 @@
 #include "store_median.h"
 #include "store_pairs.h"
 #include "store_rollup.h"
+#include "store_sortkey.h"
 #include "store_tx.h"
 
 /* The schema, one step per version. Never edit a released step: add a new one. */
@@ -890,6 +891,12 @@ static const struct store_schema_step store_schema_steps[] = {
     /* audit list --account A --action X reads the events of both by seq, however rare the
      * pair (store_auditlog.c). */
     {14, "CREATE INDEX audit_account_action_seq ON audit (account, action, seq);", NULL},
+    /* Unit codes in their natural order (2-* before 10-*, 3-2-901 before 3-2-1201): each
+     * unit's sort key (store_sortkey.h), set by the store with the code and read through its
+     * index by every list of units. */
+    {15, "ALTER TABLE units ADD COLUMN sort_key TEXT;"
+         "UPDATE units SET sort_key = " STORE_SORTKEY_FUNCTION "(code);"
+         "CREATE INDEX units_sort_key ON units (sort_key, code);", NULL},
 };
 #pragma GCC diagnostic pop
 

@@ -14,6 +14,7 @@
 #include "store_audit.h"
 #include "store_owner.h"
 #include "store_pairs.h"
+#include "store_sortkey.h"
 #include "store_int.h"
 #include "store_tx.h"
 
@@ -23,14 +24,17 @@
 
 static const char store_unit_sql_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2,"
-    " created, housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " created, housing_type, owner_id, sort_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " STORE_SORTKEY_FUNCTION "(?1))";
 
 static const char store_unit_sql_get[] = "SELECT " STORE_UNIT_COLS " FROM units WHERE code = ?1";
 
 static const char store_unit_sql_count[] = "SELECT count(*) FROM units";
 
+/* In the natural order of codes (store_sortkey.h), read through its index. */
 static const char store_unit_sql_list[] =
-    "SELECT " STORE_UNIT_COLS " FROM units ORDER BY code LIMIT ?1 OFFSET ?2";
+    "SELECT " STORE_UNIT_COLS " FROM units INDEXED BY units_sort_key"
+    " ORDER BY sort_key, code LIMIT ?1 OFFSET ?2";
 
 /* A text with few hits is found through the character-pair index (unit_search: the code,
  * every owner's name, ID number and phones, the registered residents' names; migrations 7 and
@@ -52,11 +56,11 @@ static const char store_unit_sql_find_hits[] =
     "SELECT count(*) FROM (SELECT rowid FROM unit_search WHERE body MATCH ?1 LIMIT 2000)";
 static const char store_unit_sql_find_scan[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE " STORE_UNIT_FIND_HIT
-    " ORDER BY code LIMIT ?3 OFFSET ?4";
+    " ORDER BY sort_key, code LIMIT ?3 OFFSET ?4";
 static const char store_unit_sql_find[] =
     "SELECT " STORE_UNIT_COLS " FROM units WHERE id IN"
     " (SELECT rowid FROM unit_search WHERE body MATCH ?5)"
-    " AND " STORE_UNIT_FIND_HIT " ORDER BY code LIMIT ?3 OFFSET ?4";
+    " AND " STORE_UNIT_FIND_HIT " ORDER BY sort_key, code LIMIT ?3 OFFSET ?4";
 
 static const char store_unit_sql_history[] =
     "SELECT created_ms, 0, number, category, status, words, agent, 0, 0, id"
@@ -293,7 +297,7 @@ static const char store_unit_sql_all[] =
     " FROM unit_owners l JOIN owners o ON o.id = l.owner_id WHERE l.unit_id = units.id), '')"
     " || char(31) || coalesce((SELECT group_concat(r.name, char(31)) FROM residents r"
     " INDEXED BY residents_unit WHERE r.unit_id = units.id AND r.removed_ms = 0), '')"
-    " FROM units ORDER BY code";
+    " FROM units INDEXED BY units_sort_key ORDER BY sort_key, code";
 
 /* match on each U+001F-separated field of text[0..len). */
 static int store_unit_match_fields(store_unit_match_fn match, void *arg, const char *text,
@@ -460,7 +464,8 @@ static const char store_unit_sql_import_get[] =
     " WHERE code = ?1";
 static const char store_unit_sql_import_add[] =
     "INSERT INTO units (code, building, owner_name, owner_phone, area_m2, created,"
-    " housing_type, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    " housing_type, owner_id, sort_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " STORE_SORTKEY_FUNCTION "(?1))";
 /* ?6: the fields to set (UNIT_IMPORT_* bits); the others keep their value. */
 static const char store_unit_sql_import_update[] =
     "UPDATE units SET"

@@ -46,12 +46,12 @@ void store_unit_list_free(struct unit *list, size_t n);
 int store_unit_add(struct store *st, const struct audit_ctx *ctx, const struct unit *u);
 int store_unit_get(struct store *st, const char *code, struct unit *out);
 int store_unit_count(struct store *st, int64_t *count);
-/* Units ordered by code. */
+/* Units in the natural order of their codes (2-* before 10-*: store_sortkey.h). */
 int store_unit_list(struct store *st, size_t limit, size_t offset, struct unit **out, size_t *n);
 
 /* Units whose code, an owner's name, phone or ID number, or a registered resident's name holds
  * text (1..UNIT_TEXT_MAX bytes; a
- * trailing x of an ID is matched as X), ordered by code, a page of limit (0: 100) from
+ * trailing x of an ID is matched as X), in the natural order of codes, a page of limit (0: 100) from
  * offset; found through the character-pair index (milliseconds at 100,000 units), and read
  * in proportion to the hits: run it off the loop. */
 int store_unit_find(struct store *st, const char *text, size_t limit, size_t offset,
@@ -61,7 +61,7 @@ int store_unit_find(struct store *st, const char *text, size_t limit, size_t off
  * text[len] == '\0'):
  * 1 when it matches, 0 when not, a negative error (a regex's match limit) to stop. */
 typedef int (*store_unit_match_fn)(void *arg, const char *text, size_t len);
-/* The same with a matcher run on each unit's fields in turn, by code; limit and offset count
+/* The same with a matcher run on each unit's fields in turn, in code order; limit and offset count
  * matches. Returns the matcher's error when it stops. Reads every unit: off the loop. */
 int store_unit_find_match(struct store *st, store_unit_match_fn match, void *arg, size_t limit,
                           size_t offset, struct unit **out, size_t *n);

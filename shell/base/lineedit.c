@@ -130,6 +130,28 @@ void lineedit_set_width(struct lineedit *le, int cols)
 	le->cols = cols > 0 ? cols : LINEEDIT_DEFAULT_COLS;
 }
 
+static void lineedit_draw(struct lineedit *le, struct buf *out);
+static size_t lineedit_cols(const struct lineedit *le, size_t from, size_t to);
+
+void lineedit_resize(struct lineedit *le, int cols, struct buf *out)
+{
+	int old = le->cols;
+	size_t col;
+
+	lineedit_set_width(le, cols);
+	if (!le->editing || le->cols == old)
+		return;
+	/* Where the cursor was drawn: the line was drawn on one row of the old width. */
+	col = le->prompt_cols + (le->secret ? 0 : lineedit_cols(le, le->scroll, le->pos));
+	/* A terminal that reflows its lines (tmux, VTE, kitty, Windows Terminal) has wrapped a
+	 * line longer than the new width onto the rows below its start, with the cursor col /
+	 * cols rows down: go back up to the start, and clear what the wrapped line left. */
+	if (le->cols < old && col >= (size_t)le->cols)
+		buf_printf(out, "\x1b[%zuA", col / (size_t)le->cols);
+	buf_puts(out, "\r\x1b[J");
+	lineedit_draw(le, out);
+}
+
 void lineedit_set_completer(struct lineedit *le, lineedit_complete_fn fn, void *arg)
 {
 	le->complete_fn = fn;
@@ -557,6 +579,12 @@ static enum lineedit_event lineedit_finish(struct lineedit *le, enum lineedit_ev
 		le->pos = 0;
 		buf_puts(out, "^C\r\n");
 	} else {
+		/* A line scrolled to show its end is left on the screen (and in the scrollback)
+		 * from its start: the command as it begins, cut at the width. */
+		if (le->scroll > 0 && !le->secret) {
+			le->pos = 0;
+			lineedit_draw(le, out);
+		}
 		buf_puts(out, "\r\n");
 	}
 	le->editing = false;

@@ -32,6 +32,10 @@ typedef void (*lineedit_complete_fn)(void *arg, const char *line, size_t len,
 struct lineedit *lineedit_new(size_t max_bytes, size_t history_max);
 void lineedit_free(struct lineedit *le);
 void lineedit_set_width(struct lineedit *le, int cols);
+/* The terminal's new width: while a line is edited, draws the prompt and the line again at
+ * once into out (after a narrowing, from the row where a reflowing terminal has moved the
+ * line's start). */
+void lineedit_resize(struct lineedit *le, int cols, struct buf *out);
 void lineedit_set_completer(struct lineedit *le, lineedit_complete_fn fn, void *arg);
 /* word: the whole word that replaces the word being typed. */
 void lineedit_completion_add(struct lineedit_completions *c, const char *word);

@@ -22,5 +22,10 @@ size_t table_rows(const struct table *t);
 /* Appends the header, a rule and the rows, each line ending in "\n", columns separated by two
  * spaces, no trailing spaces. */
 void table_render(const struct table *t, struct buf *out);
+/* The same within cols display columns (0: no limit, as table_render): when the table is
+ * wider, its widest columns are narrowed (down to 6 columns) and their cells folded at word
+ * boundaries (wrap.h) over as many lines as the row needs, each line's cells still in their
+ * columns. */
+void table_render_fit(const struct table *t, size_t cols, struct buf *out);
 
 #endif

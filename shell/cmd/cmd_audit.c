@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "cmd_audit_export.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <errno.h>
@@ -510,7 +511,8 @@ struct cmd_audit_lister {
 	int grep_rc;      /* < 0: the pattern failed on an event (RX_E*) */
 	int64_t scanned_to; /* --grep stopped after CMD_AUDIT_GREP_SCAN events: the last read */
 	struct audit_event *list;
-	size_t n;
+	size_t n;     /* events read: the page and one more when more follow */
+	size_t limit; /* of the page */
 	struct audit_event one;
 };
 
@@ -630,13 +632,15 @@ static void cmd_audit_table(struct shell *sh, const struct audit_event *list, si
 		cells[6] = list[i].detail;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 
 static int cmd_audit_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_audit_lister *l = (struct cmd_audit_lister *)job;
+	bool more = l->n > l->limit; /* one event past the page was read */
+	size_t shown = more ? l->limit : l->n;
 	struct buf out;
 	struct json j;
 
@@ -677,21 +681,36 @@ static int cmd_audit_list_finish(struct shell *sh, struct cmd_util_job *job, int
 	} else if (l->json) {
 		size_t i;
 
+		/* Pages go by sequence, newest first: the next one is --before next_before. The
+		 * log is not counted (it is the longest table). */
 		json_init(&j, &out);
+		json_object_begin(&j);
+		json_key(&j, "total");
+		json_null(&j);
+		json_kv_int(&j, "limit", (int64_t)l->limit);
+		json_kv_bool(&j, "more", more || l->scanned_to > 0);
+		if (more)
+			json_kv_int(&j, "next_before", l->list[shown - 1].seq);
+		else if (l->scanned_to > 0)
+			json_kv_int(&j, "next_before", l->scanned_to);
+		json_key(&j, "items");
 		json_array_begin(&j);
-		for (i = 0; i < l->n; i++)
+		for (i = 0; i < shown; i++)
 			cmd_audit_event_json(&j, &l->list[i]);
 		json_array_end(&j);
+		json_object_end(&j);
 		buf_putc(&out, '\n');
 	} else if (l->n == 0) {
 		buf_printf(&out, "%s\n", T(sh, "No events.", "没有事件。"));
 	} else {
-		cmd_audit_table(sh, l->list, l->n, &out);
-		if (l->n == l->f.limit)
+		cmd_audit_table(sh, l->list, shown, &out);
+		if (more)
 			buf_printf(&out,
-			           T(sh, "(more: audit list --before %lld with the same filters)\n",
-			             "（更多：同样的条件加 audit list --before %lld）\n"),
-			           (long long)l->list[l->n - 1].seq);
+			           T(sh,
+			             "(%zu shown; more results: use --before %lld with the same "
+			             "filters)\n",
+			             "（显示 %zu 条；更多结果：同样的条件加 --before %lld）\n"),
+			           shown, (long long)l->list[shown - 1].seq);
 	}
 	if (l->scanned_to > 0 && !l->json)
 		buf_printf(&out,
@@ -766,7 +785,8 @@ static int cmd_audit_list(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	}
 	l = cmd_audit_lister_new(a);
-	l->f.limit = limit != 0 ? limit : CMD_AUDIT_LIST_DEFAULT;
+	l->limit = limit != 0 ? limit : CMD_AUDIT_LIST_DEFAULT;
+	l->f.limit = l->limit + 1; /* one past the page: whether more follow */
 	l->f.before_seq = before;
 	if (args_get(a, "since") != NULL &&
 	    cmd_util_parse_day(sh, "--since", args_get(a, "since"), false, &l->f.since_ms) != CMD_OK)

@@ -4,6 +4,7 @@
  * memory (a reload keeps them), reached only through the host (shell_host.bans, ban_lift). */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <arpa/inet.h>
@@ -170,7 +171,7 @@ static int cmd_ban_list(struct shell *sh, struct args *a)
 			table_add_row(t, cells);
 			buf_free(&acct);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		if (rows.dropped > 0)
 			buf_printf(&out, T(sh, "(%zu more not shown)\n", "（另有 %zu 条未显示）\n"),

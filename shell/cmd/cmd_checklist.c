@@ -5,6 +5,8 @@
 #include "cmd.h"
 #include "cmd_eval_int.h"
 #include "cmd_groups.h"
+#include "cmd_names.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -217,11 +219,14 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 	                        items ? "-" : "PASSED", "CRITICAL FAILED"};
 	const char *hdr_zh[] = {"分组", items ? "回答数" : "评估数", "得分率", items ? "-" : "合格",
 	                        "关键项不合格"};
+	bool agents = r->f.by == EVAL_BY_AGENT;
+	struct cmd_names names; /* by agent: their display names */
 	struct buf out;
 	size_t i;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	cmd_names_init(&names);
 	buf_init(&out);
 	if (r->json) {
 		struct json j;
@@ -230,11 +235,17 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 		json_object_begin(&j);
 		json_kv_string(&j, "by", by_names[r->f.by]);
 		json_kv_string(&j, "agent", r->agent);
+		if (r->agent != NULL)
+			json_kv_string(&j, "display",
+			               cmd_names_display(&names, sh->host.store, r->agent));
 		json_key(&j, "rows");
 		json_array_begin(&j);
 		for (i = 0; i < r->n; i++) {
 			json_object_begin(&j);
 			json_kv_string(&j, "key", r->rows[i].key);
+			if (agents)
+				json_kv_string(&j, "display",
+				               cmd_names_display(&names, sh->host.store, r->rows[i].key));
 			json_kv_int(&j, "count", r->rows[i].count);
 			json_kv_int(&j, "earned", r->rows[i].earned);
 			json_kv_int(&j, "possible", r->rows[i].possible);
@@ -267,20 +278,22 @@ static int cmd_checklist_report_finish(struct shell *sh, struct cmd_util_job *jo
 				                    ? r->rows[i].passed * 100 / r->rows[i].count
 				                    : 0));
 			snprintf(crit, sizeof crit, "%lld", (long long)r->rows[i].critical_failed);
-			cells[0] = r->rows[i].key;
+			cells[0] = agents ? cmd_names_label(&names, sh->host.store, r->rows[i].key)
+			                  : r->rows[i].key;
 			cells[1] = n;
 			cells[2] = pct;
 			cells[3] = pass;
 			cells[4] = crit;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		if (items)
 			buf_puts(&out, T(sh, "(weakest items first)\n", "（按得分率由低到高）\n"));
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
+	cmd_names_clear(&names);
 	return CMD_OK;
 }
 
@@ -497,7 +510,7 @@ static int cmd_checklist_cal_finish(struct shell *sh, struct cmd_util_job *job, 
 		json_object_end(&j);
 		buf_putc(&out, '\n');
 	} else if (t != NULL) {
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		buf_puts(&out, T(sh, "(kappa: - where both always gave the same answer)\n",
 		                 "（kappa 为 - 表示双方总是给出同一回答，无法计算）\n"));

@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "cmd.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 #include "json.h"
 #include "rx.h"
@@ -49,12 +50,14 @@ static void cmd_complaint_indent(struct buf *out, const char *text)
 }
 
 /* A table of a section of complaint show, indented like the section's other lines. */
-static void cmd_complaint_table_indented(const struct table *t, struct buf *out)
+static void cmd_complaint_table_indented(const struct shell *sh, const struct table *t,
+                                         struct buf *out)
 {
+	size_t cols = cmd_page_width(sh);
 	struct buf b;
 
 	buf_init(&b);
-	table_render(t, &b);
+	table_render_fit(t, cols > 2 ? cols - 2 : cols, &b); /* within the width once indented */
 	cmd_complaint_indent(out, buf_cstr(&b));
 	buf_free(&b);
 }
@@ -199,7 +202,7 @@ static void cmd_complaint_show_promises(const struct shell *sh, const struct com
 		cells[5] = p->note;
 		table_add_row(t, cells);
 	}
-	cmd_complaint_table_indented(t, out);
+	cmd_complaint_table_indented(sh, t, out);
 	table_free(t);
 }
 
@@ -409,7 +412,7 @@ static void cmd_complaint_show_text(const struct shell *sh, const struct complai
 			table_add_row(t, cells);
 			buf_free(&detail);
 		}
-		cmd_complaint_table_indented(t, out);
+		cmd_complaint_table_indented(sh, t, out);
 		table_free(t);
 	}
 	buf_free(&phone);
@@ -582,9 +585,10 @@ static int cmd_complaint_filter_parse(struct shell *sh, struct args *a,
 }
 
 /* Renders complaints as a table or (json) an array. */
-static void cmd_complaint_render(struct shell *sh, const struct complaint *list, size_t n,
-                                 bool json, struct buf *out)
+static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
+                                 const struct cmd_page *pg, bool json, struct buf *out)
 {
+	size_t n = pg->n;
 	struct catalog *cat = cmd_util_catalog(sh);
 	size_t i;
 
@@ -592,13 +596,13 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 		struct json j;
 
 		json_init(&j, out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, pg);
 		for (i = 0; i < n; i++) {
 			json_object_begin(&j);
 			cmd_complaint_json_summary(sh, &j, &list[i], cat);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(out, '\n');
 	} else {
 		const char *hdr_en[] = {"NUMBER", "DATE",  "UNIT", "CATEGORY",
@@ -634,8 +638,9 @@ static void cmd_complaint_render(struct shell *sh, const struct complaint *list,
 			cells[6] = c->words;
 			table_add_row(t, cells);
 		}
-		table_render(t, out);
+		table_render_fit(t, cmd_page_width(sh), out);
 		table_free(t);
+		cmd_page_more(sh, pg, out);
 	}
 	catalog_unref(cat);
 }
@@ -647,7 +652,8 @@ struct cmd_complaint_lister {
 	struct cmd_complaint_filter cf;
 	bool json;
 	struct complaint *list;
-	size_t n;
+	size_t n;           /* rows read: the page and one more when more follow */
+	size_t limit;       /* of the page (--limit; 0: the default) */
 	int64_t total, cap; /* matches counted, up to cap */
 	bool exact;         /* false: the count stopped (at cap or the budget): at least total */
 };
@@ -671,33 +677,17 @@ static int cmd_complaint_list_run(struct store *st, struct cmd_util_job *job)
 static int cmd_complaint_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_complaint_lister *l = (struct cmd_complaint_lister *)job;
-	int64_t shown_to = (int64_t)(l->cf.f.offset + l->n);
+	struct cmd_page pg;
 	struct buf out;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	cmd_page_init(&pg, l->cf.f.offset, l->limit, l->n, l->total, l->exact);
 	buf_init(&out);
-	if (!l->json && l->n == 0) {
+	if (!l->json && l->n == 0)
 		buf_printf(&out, "%s\n", T(sh, "No complaints match.", "没有符合条件的投诉。"));
-	} else {
-		cmd_complaint_render(sh, l->list, l->n, l->json, &out);
-		if (!l->json && !l->exact && shown_to < l->total)
-			buf_printf(&out,
-			           T(sh, "(%zu of at least %lld shown: --limit / --offset for more)\n",
-			             "（显示 %zu 条，至少共 %lld 条；用 --limit / --offset 查看更多）\n"),
-			           l->n, (long long)l->total);
-		else if (!l->json && !l->exact)
-			buf_printf(&out,
-			           T(sh, "(%zu shown, there may be more: --limit / --offset)\n",
-			             "（显示 %zu 条，可能还有更多；用 --limit / --offset 查看）\n"),
-			           l->n);
-		else if (!l->json && shown_to < l->total)
-			buf_printf(
-			    &out,
-			    T(sh, "(%zu of %lld shown: --limit / --offset for more)\n",
-			      "（显示 %zu 条，共 %lld 条；用 --limit / --offset 查看更多）\n"),
-			    l->n, (long long)l->total);
-	}
+	else
+		cmd_complaint_render(sh, l->list, &pg, l->json, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	return CMD_OK;
@@ -728,8 +718,9 @@ int cmd_complaint_view_list(struct shell *sh, struct args *a)
 		cmd_complaint_list_free(&l->job);
 		return rc;
 	}
-	l->cap = (int64_t)(l->cf.f.offset + (l->cf.f.limit != 0 ? l->cf.f.limit : 100)) +
-	         CMD_COMPLAINT_COUNT_AHEAD + 1;
+	l->limit = l->cf.f.limit;
+	l->cf.f.limit = cmd_page_fetch(l->limit);
+	l->cap = (int64_t)(l->cf.f.offset + l->cf.f.limit) + CMD_COMPLAINT_COUNT_AHEAD;
 	/* Without workers (the console, tests) it runs here: bounded by the page and the cap. */
 	return cmd_util_job(sh, &l->job, true);
 }
@@ -743,7 +734,8 @@ struct cmd_complaint_search {
 	int rx_err;    /* the regex's error that stopped the search */
 	bool json;
 	struct complaint *list;
-	size_t n;
+	size_t n;     /* rows read: the page and one more when more follow */
+	size_t limit; /* of the page (--limit; 0: the default) */
 };
 
 static int cmd_complaint_search_match(void *arg, const char *text, size_t len)
@@ -769,6 +761,7 @@ static int cmd_complaint_search_run(struct store *st, struct cmd_util_job *job)
 static int cmd_complaint_search_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_complaint_search *s = (struct cmd_complaint_search *)job;
+	struct cmd_page pg;
 	struct buf out;
 
 	if (s->rx_err < 0) {
@@ -778,11 +771,13 @@ static int cmd_complaint_search_finish(struct shell *sh, struct cmd_util_job *jo
 	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* A search is not counted (that would read every match): "more" from one row past. */
+	cmd_page_init(&pg, s->cf.f.offset, s->limit, s->n, -1, false);
 	buf_init(&out);
 	if (!s->json && s->n == 0)
 		buf_printf(&out, "%s\n", T(sh, "Nothing found.", "没有找到匹配的投诉。"));
 	else
-		cmd_complaint_render(sh, s->list, s->n, s->json, &out);
+		cmd_complaint_render(sh, s->list, &pg, s->json, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	return CMD_OK;
@@ -823,6 +818,8 @@ int cmd_complaint_view_search(struct shell *sh, struct args *a)
 		cmd_complaint_search_free(&s->job);
 		return rc;
 	}
+	s->limit = s->cf.f.limit;
+	s->cf.f.limit = cmd_page_fetch(s->limit);
 	if (args_has(a, "regex")) {
 		char *err = NULL;
 

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "cmd_eval_util.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdio.h>
@@ -351,7 +352,7 @@ static int cmd_evaluation_show(struct shell *sh, struct args *a)
 		buf_free(&name);
 		buf_free(&cell);
 	}
-	table_render(t, &out);
+	table_render_fit(t, cmd_page_width(sh), &out);
 	table_free(t);
 	cmd_eval_util_pct(e.totals.earned, e.totals.possible, pct, sizeof pct);
 	buf_printf(&out,
@@ -420,15 +421,24 @@ struct cmd_evaluation_lister {
 	enum role role;
 	bool json;
 	struct evaluation *list;
-	size_t n;
+	size_t n;     /* rows shown */
+	size_t limit; /* of the page (--limit; 0: the default) */
+	bool more;    /* a row past the page was read */
 };
 
 static int cmd_evaluation_list_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_evaluation_lister *l = (struct cmd_evaluation_lister *)job;
-	size_t i, k = 0;
+	size_t i, k = 0, page = l->limit != 0 ? l->limit : CMD_PAGE_DEFAULT;
 	int rc = store_eval_list(st, &l->f, &l->list, &l->n);
 
+	/* One row past the page says more follow; it is not shown. */
+	if (rc == 0 && l->n > page) {
+		l->more = true;
+		for (i = page; i < l->n; i++)
+			store_eval_clear(&l->list[i]);
+		l->n = page;
+	}
 	/* Calibrations are blind: the others' are left out (a page may come out shorter). */
 	for (i = 0; rc == 0 && i < l->n; i++) {
 		if (cmd_evaluation_visible(st, l->user, l->role, &l->list[i])) {
@@ -453,17 +463,22 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 	                        "BY", "SCORE", "RESULT", "STATUS"};
 	const char *hdr_zh[] = {"编号",   "日期", "类型", "投诉", "客服",
 	                        "评估人", "得分", "结果", "状态"};
+	struct cmd_page pg;
 	struct buf out;
 	size_t i;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* Not counted; the next page starts past every row read, seen or not. */
+	cmd_page_init(&pg, l->f.offset, l->limit, l->n, -1, false);
+	pg.more = l->more;
+	pg.next = l->f.offset + pg.limit;
 	buf_init(&out);
 	if (l->json) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < l->n; i++) {
 			const struct evaluation *e = &l->list[i];
 
@@ -485,7 +500,7 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			json_kv_int(&j, "created_ms", e->created_ms);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (l->n == 0) {
 		buf_printf(&out, "%s\n", T(sh, "No evaluations.", "没有评估记录。"));
@@ -516,9 +531,11 @@ static int cmd_evaluation_list_finish(struct shell *sh, struct cmd_util_job *job
 			cells[8] = cmd_evaluation_status_label(sh, e->status);
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 	}
+	if (!l->json)
+		cmd_page_more(sh, &pg, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	return CMD_OK;
@@ -596,6 +613,8 @@ static int cmd_evaluation_list(struct shell *sh, struct args *a)
 	}
 	l->session = cmd_eval_util_dup(args_get(a, "session"));
 	l->f = f;
+	l->limit = f.limit;
+	l->f.limit = cmd_page_fetch(f.limit);
 	l->f.agent = l->agent;
 	l->f.number = l->number;
 	l->f.session = l->session;

@@ -5,6 +5,7 @@
  * NAME — or on every one when the site says so ([monitor] scope = all); admins on any. */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdio.h>
@@ -285,13 +286,16 @@ static void cmd_monitor_render(const char *lang, struct cmd_monitor_rows *rows, 
 
 	qsort(rows->v, rows->n, sizeof *rows->v, cmd_monitor_row_cmp);
 	if (json) {
+		struct cmd_page pg;
 		struct json j;
 
+		/* Every live session, on one page: the shape every list has. */
+		cmd_page_init(&pg, 0, rows->n > 0 ? rows->n : 1, rows->n, (int64_t)rows->n, true);
 		json_init(&j, out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < rows->n; i++)
 			cmd_monitor_json_row(&j, &rows->v[i], since);
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(out, '\n');
 		return;
 	}

@@ -3,6 +3,7 @@
  * Lists read on the thread pool. */
 #include "cmd.h"
 #include "cmd_movein_int.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -32,7 +33,7 @@ struct cmd_movein_view_lister {
 	int64_t now;
 	struct movein *list;
 	struct movein_defect *defects;
-	size_t n;
+	size_t n; /* rows read: the page and one more when more follow */
 };
 
 static int cmd_movein_view_list_run(struct store *st, struct cmd_util_job *job)
@@ -40,9 +41,10 @@ static int cmd_movein_view_list_run(struct store *st, struct cmd_util_job *job)
 	struct cmd_movein_view_lister *l = (struct cmd_movein_view_lister *)job;
 
 	if (l->stage < 0)
-		return store_movein_step_overdue(st, l->now, l->limit, l->offset, &l->defects,
-		                                 &l->n);
-	return store_movein_list(st, l->stage, l->limit, l->offset, &l->list, &l->n);
+		return store_movein_step_overdue(st, l->now, cmd_page_fetch(l->limit), l->offset,
+		                                 &l->defects, &l->n);
+	return store_movein_list(st, l->stage, cmd_page_fetch(l->limit), l->offset, &l->list,
+	                         &l->n);
 }
 
 static void cmd_movein_view_list_free(struct cmd_util_job *job)
@@ -57,7 +59,8 @@ static void cmd_movein_view_list_free(struct cmd_util_job *job)
 }
 
 static void cmd_movein_view_list_overdue(struct shell *sh, const struct movein_rules *r,
-                                    const struct cmd_movein_view_lister *l, struct buf *out)
+                                    const struct cmd_movein_view_lister *l, size_t n,
+                                    struct buf *out)
 {
 	const char *en[] = {"DEFECT", "UNIT", "ITEM", "STATUS", "DEADLINE", "ASSIGNED TO", "DEFECT"};
 	const char *zh[] = {"编号", "单元", "项目", "状态", "期限", "整改方", "问题"};
@@ -65,7 +68,7 @@ static void cmd_movein_view_list_overdue(struct shell *sh, const struct movein_r
 	size_t i;
 
 	table_set_max_width(t, 6, 30);
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct movein_defect *d = &l->defects[i];
 		char id[24], when[32];
 		const char *cells[7];
@@ -81,13 +84,14 @@ static void cmd_movein_view_list_overdue(struct shell *sh, const struct movein_r
 		cells[6] = d->description;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 
 static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_movein_view_lister *l = (struct cmd_movein_view_lister *)job;
+	struct cmd_page pg;
 	struct catalog *c;
 	struct buf out;
 	struct json j;
@@ -95,12 +99,14 @@ static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *jo
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* Not counted: "more" from one row past the page. */
+	cmd_page_init(&pg, l->offset, l->limit, l->n, -1, false);
 	c = cmd_util_catalog(sh);
 	buf_init(&out);
 	if (l->json) {
 		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < l->n; i++) {
+		cmd_page_json_begin(&j, &pg);
+		for (i = 0; i < pg.n; i++) {
 			json_object_begin(&j);
 			if (l->stage < 0) {
 				const struct movein_defect *d = &l->defects[i];
@@ -121,20 +127,21 @@ static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *jo
 			}
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (l->n == 0) {
 		buf_printf(&out, "%s\n",
 		           l->stage < 0 ? T(sh, "No overdue defects.", "没有逾期的整改项。")
 		                        : T(sh, "No move-ins at that stage.", "没有处于该阶段的入伙。"));
 	} else if (l->stage < 0) {
-		cmd_movein_view_list_overdue(sh, c != NULL ? c->movein : NULL, l, &out);
+		cmd_movein_view_list_overdue(sh, c != NULL ? c->movein : NULL, l, pg.n, &out);
+		cmd_page_more(sh, &pg, &out);
 	} else {
 		const char *en[] = {"UNIT", "HOUSING", "STAGE", "UPDATED"};
 		const char *zh[] = {"单元", "类型", "进度", "更新时间"};
 		struct table *t = table_new(4, shell_is_zh(sh) ? zh : en);
 
-		for (i = 0; i < l->n; i++) {
+		for (i = 0; i < pg.n; i++) {
 			char when[32];
 			const char *cells[4];
 
@@ -145,8 +152,9 @@ static int cmd_movein_view_list_finish(struct shell *sh, struct cmd_util_job *jo
 			cells[3] = when;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
@@ -198,7 +206,7 @@ int cmd_movein_view_list(struct shell *sh, struct args *a)
 	l->job.finish = cmd_movein_view_list_finish;
 	l->job.free = cmd_movein_view_list_free;
 	l->stage = s;
-	l->limit = limit != 0 ? limit : 100;
+	l->limit = limit;
 	l->offset = offset;
 	l->json = args_has(a, "json");
 	l->now = store_now_ms();
@@ -392,9 +400,10 @@ static int cmd_movein_view_find_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_movein_view_finder *f = (struct cmd_movein_view_finder *)job;
 	size_t i;
+	size_t fetch = cmd_page_fetch(f->limit);
 	int rc = f->rx != NULL ? store_unit_find_match(st, cmd_movein_view_find_match, f->rx,
-	                                               f->limit, f->offset, &f->units, &f->n)
-	                       : store_unit_find(st, f->text, f->limit, f->offset, &f->units, &f->n);
+	                                               fetch, f->offset, &f->units, &f->n)
+	                       : store_unit_find(st, f->text, fetch, f->offset, &f->units, &f->n);
 
 	if (rc < 0)
 		return rc;
@@ -428,6 +437,7 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 {
 	struct cmd_movein_view_finder *f = (struct cmd_movein_view_finder *)job;
 	bool whole = cmd_util_sees_phone(sh, NULL, NULL);
+	struct cmd_page pg;
 	struct buf out, phone, id;
 	size_t i;
 
@@ -437,6 +447,8 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 	}
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* Not counted (a regex reads every unit): "more" from one row past the page. */
+	cmd_page_init(&pg, f->offset, f->limit, f->n, -1, false);
 	buf_init(&out);
 	buf_init(&phone);
 	buf_init(&id);
@@ -444,8 +456,8 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < f->n; i++) {
+		cmd_page_json_begin(&j, &pg);
+		for (i = 0; i < pg.n; i++) {
 			const struct unit *u = &f->units[i];
 
 			buf_reset(&phone);
@@ -463,7 +475,7 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 			                                       : NULL);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (f->n == 0) {
 		buf_printf(&out, "%s\n", T(sh, "No unit found.", "没有找到单元。"));
@@ -472,7 +484,7 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 		const char *zh[] = {"单元", "业主", "电话", "身份证号", "类型", "入伙进度"};
 		struct table *t = table_new(6, shell_is_zh(sh) ? zh : en);
 
-		for (i = 0; i < f->n; i++) {
+		for (i = 0; i < pg.n; i++) {
 			const struct unit *u = &f->units[i];
 			const char *cells[6];
 			struct buf p2, i2;
@@ -495,13 +507,9 @@ static int cmd_movein_view_find_finish(struct shell *sh, struct cmd_util_job *jo
 			buf_free(&p2);
 			buf_free(&i2);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
-		if (f->n == f->limit)
-			buf_printf(&out,
-			           T(sh, "(more may match: --offset %zu shows the next page)\n",
-			             "（可能还有更多：--offset %zu 查看下一页）\n"),
-			           f->offset + f->n);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
@@ -544,7 +552,7 @@ int cmd_movein_view_find(struct shell *sh, struct args *a)
 			return CMD_USAGE;
 		}
 	}
-	f->limit = limit != 0 ? limit : 100;
+	f->limit = limit;
 	f->offset = offset;
 	f->json = args_has(a, "json");
 	/* Reads every unit of the register: on the pool only. */

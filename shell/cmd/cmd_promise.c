@@ -2,6 +2,7 @@
  * list, done, withdraw, and the overdue promises shown to their agent right after login. */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <errno.h>
@@ -83,18 +84,19 @@ static void cmd_promise_table(struct shell *sh, const struct promise *list, size
 		cells[6] = p->what;
 		table_add_row(t, cells);
 	}
-	table_render(t, out);
+	table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 }
 
-static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, struct buf *out)
+static void cmd_promise_json(const struct promise *list, const struct cmd_page *pg, int64_t now,
+                             struct buf *out)
 {
 	struct json j;
 	size_t i;
 
 	json_init(&j, out);
-	json_array_begin(&j);
-	for (i = 0; i < n; i++) {
+	cmd_page_json_begin(&j, pg);
+	for (i = 0; i < pg->n; i++) {
 		const struct promise *p = &list[i];
 
 		json_object_begin(&j);
@@ -111,7 +113,7 @@ static void cmd_promise_json(const struct promise *list, size_t n, int64_t now, 
 		json_kv_string(&j, "note", p->note);
 		json_object_end(&j);
 	}
-	json_array_end(&j);
+	cmd_page_json_end(&j);
 	buf_putc(out, '\n');
 }
 
@@ -123,7 +125,8 @@ struct cmd_promise_lister {
 	char *agent;
 	bool json;
 	struct promise *list;
-	size_t n;
+	size_t n;     /* rows read: the page and one more when more follow */
+	size_t limit; /* of the page (--limit; 0: the default) */
 };
 
 static int cmd_promise_list_run(struct store *st, struct cmd_util_job *job)
@@ -136,19 +139,25 @@ static int cmd_promise_list_run(struct store *st, struct cmd_util_job *job)
 static int cmd_promise_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_promise_lister *l = (struct cmd_promise_lister *)job;
+	struct cmd_page pg;
 	struct buf out;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* Not counted (with --closed that would sort every promise): "more" from one row past. */
+	cmd_page_init(&pg, l->f.offset, l->limit, l->n, -1, false);
 	buf_init(&out);
 	if (l->json)
-		cmd_promise_json(l->list, l->n, store_now_ms(), &out);
+		cmd_promise_json(l->list, &pg, store_now_ms(), &out);
 	else if (l->n == 0)
 		buf_printf(&out, "%s\n",
-		           l->f.overdue_only ? T(sh, "No overdue promises.", "没有逾期的承诺。")
-		                             : T(sh, "No promises.", "没有承诺。"));
-	else
-		cmd_promise_table(sh, l->list, l->n, &out);
+		           l->f.offset > 0       ? T(sh, "No more promises.", "没有更多承诺。")
+		           : l->f.overdue_only ? T(sh, "No overdue promises.", "没有逾期的承诺。")
+		                               : T(sh, "No promises.", "没有承诺。"));
+	else {
+		cmd_promise_table(sh, l->list, pg.n, &out);
+		cmd_page_more(sh, &pg, &out);
+	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
 	return CMD_OK;
@@ -168,7 +177,7 @@ static int cmd_promise_list(struct shell *sh, struct args *a)
 	struct cmd_promise_lister *l;
 	struct promise_filter f;
 	const char *agent = args_get(a, "agent");
-	size_t limit;
+	size_t limit, offset;
 	int rc;
 
 	memset(&f, 0, sizeof f);
@@ -182,13 +191,16 @@ static int cmd_promise_list(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_PROMISE_LIST_MAX,
 	                               &limit);
+	if (rc == CMD_OK)
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), 1000000, &offset);
 	if (rc != CMD_OK)
 		return rc;
 	/* Default: my own open promises. */
 	f.agent = args_has(a, "all") ? NULL : agent != NULL ? agent : sh->user.name;
 	f.overdue_only = args_has(a, "overdue");
 	f.open_only = !args_has(a, "closed");
-	f.limit = limit;
+	f.limit = cmd_page_fetch(limit);
+	f.offset = offset;
 	l = calloc(1, sizeof *l);
 	if (l == NULL)
 		abort();
@@ -196,6 +208,7 @@ static int cmd_promise_list(struct shell *sh, struct args *a)
 	l->job.finish = cmd_promise_list_finish;
 	l->job.free = cmd_promise_list_free;
 	l->json = args_has(a, "json");
+	l->limit = limit;
 	l->f = f;
 	if (f.agent != NULL) {
 		l->agent = strdup(f.agent); /* the pool thread reads it after this call */
@@ -469,7 +482,7 @@ int cmd_promise_login_notice(struct shell *sh)
 
 static const struct args_opt cmd_opts_promise_list[] = {
     {"overdue", 0},        {"agent", ARGS_VALUE}, {"all", 0}, {"closed", 0},
-    {"limit", ARGS_VALUE}, {"json", 0},           {NULL, 0},
+    {"limit", ARGS_VALUE}, {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_promise_add[] = {
@@ -493,7 +506,7 @@ static const struct cmd_entry cmd_promise_entries[] = {
      "。",
      CMD_AUDIT, NULL, cmd_promise_add, 0},
     {"promise", "list", ROLES_DESK, cmd_opts_promise_list, 0, 0,
-     "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--json]",
+     "promise list [--overdue] [--agent A | --all] [--closed] [--limit N] [--offset N] [--json]",
      "List promises, most urgent first: your own open ones unless --agent or --all; "
      "--closed includes kept and withdrawn ones.",
      "按紧急程度列出承诺：默认是自己未兑现的承诺；--agent / --all 查看他人或全部；--closed "

@@ -6,6 +6,7 @@
  * disk on the thread pool and are audited. */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <dirent.h>
@@ -29,6 +30,7 @@
 #define CMD_RECORDING_ROLES (ROLE_AUDITOR | ROLE_ADMIN)
 #define CMD_RECORDING_LIST_DEFAULT 50
 #define CMD_RECORDING_LIST_MAX 1000
+#define CMD_RECORDING_OFFSET_MAX 100000 /* --offset: files skipped (held while listing) */
 /* Days and files looked at by one listing (a desk keeps months of days). */
 #define CMD_RECORDING_DAYS_MAX 3660
 #define CMD_RECORDING_FILES_MAX 200000
@@ -186,9 +188,10 @@ struct cmd_recording_lister {
 	char *dir;
 	char since[11], until[11];
 	char *account, *session;
-	size_t limit;
+	size_t limit, offset; /* the page (the default filled in) */
 	bool json;
-	struct cmd_recording_file *files;
+	struct cmd_recording_file *files; /* from the newest: those before the page, the page and
+	                                   * one more when more follow */
 	size_t n;
 	int err;
 };
@@ -198,10 +201,11 @@ static int cmd_recording_list_run(struct store *st, struct cmd_util_job *job)
 	struct cmd_recording_lister *l = (struct cmd_recording_lister *)job;
 	char **days = NULL, path[4096];
 	size_t ndays = 0, i, cap = 0, seen = 0;
+	size_t want = l->offset + cmd_page_fetch(l->limit);
 
 	(void)st;
 	l->err = cmd_recording_days(l->dir, l->since, l->until, &days, &ndays);
-	for (i = 0; i < ndays && l->n < l->limit && seen < CMD_RECORDING_FILES_MAX; i++) {
+	for (i = 0; i < ndays && l->n < want && seen < CMD_RECORDING_FILES_MAX; i++) {
 		struct cmd_recording_file *day_files = NULL;
 		size_t nday = 0, dcap = 0, k;
 		struct dirent *de;
@@ -239,7 +243,7 @@ static int cmd_recording_list_run(struct store *st, struct cmd_util_job *job)
 		closedir(d);
 		if (nday > 0)
 			qsort(day_files, nday, sizeof *day_files, cmd_recording_cmp_file_desc);
-		for (k = 0; k < nday && l->n < l->limit; k++) {
+		for (k = 0; k < nday && l->n < want; k++) {
 			if (l->n == cap) {
 				cap = cap ? cap * 2 : 64;
 				l->files = realloc(l->files, cap * sizeof *l->files);
@@ -257,6 +261,8 @@ static int cmd_recording_list_run(struct store *st, struct cmd_util_job *job)
 static int cmd_recording_list_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_recording_lister *l = (struct cmd_recording_lister *)job;
+	struct cmd_recording_file *files = l->files + (l->n < l->offset ? l->n : l->offset);
+	struct cmd_page pg;
 	struct buf out;
 	size_t i;
 
@@ -266,46 +272,50 @@ static int cmd_recording_list_finish(struct shell *sh, struct cmd_util_job *job,
 		             strerror(-l->err));
 		return CMD_ERROR;
 	}
+	/* Not counted (that would read every day's directory): "more" from one file past. */
+	cmd_page_init(&pg, l->offset, l->limit, l->n > l->offset ? l->n - l->offset : 0, -1,
+	              false);
 	buf_init(&out);
 	if (l->json) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < l->n; i++) {
+		cmd_page_json_begin(&j, &pg);
+		for (i = 0; i < pg.n; i++) {
 			json_object_begin(&j);
-			json_kv_string(&j, "session", l->files[i].session);
-			json_kv_string(&j, "account", l->files[i].account);
-			json_kv_string(&j, "day", l->files[i].day);
-			json_kv_string(&j, "file", l->files[i].name);
-			json_kv_int(&j, "bytes", l->files[i].bytes);
-			json_kv_int(&j, "modified_ms", l->files[i].mtime_ms);
+			json_kv_string(&j, "session", files[i].session);
+			json_kv_string(&j, "account", files[i].account);
+			json_kv_string(&j, "day", files[i].day);
+			json_kv_string(&j, "file", files[i].name);
+			json_kv_int(&j, "bytes", files[i].bytes);
+			json_kv_int(&j, "modified_ms", files[i].mtime_ms);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
-	} else if (l->n == 0) {
+	} else if (pg.n == 0) {
 		buf_printf(&out, "%s\n", T(sh, "No recordings.", "没有录像。"));
 	} else {
 		const char *hdr_en[] = {"SESSION", "ACCOUNT", "DAY", "LAST WRITTEN", "BYTES"};
 		const char *hdr_zh[] = {"会话", "账号", "日期", "最后写入", "字节"};
 		struct table *t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
 
-		for (i = 0; i < l->n; i++) {
+		for (i = 0; i < pg.n; i++) {
 			char when[40], bytes[24];
 			const char *cells[5];
 
-			cmd_util_time(l->files[i].mtime_ms, true, when, sizeof when);
-			snprintf(bytes, sizeof bytes, "%lld", (long long)l->files[i].bytes);
-			cells[0] = l->files[i].session;
-			cells[1] = l->files[i].account;
-			cells[2] = l->files[i].day;
+			cmd_util_time(files[i].mtime_ms, true, when, sizeof when);
+			snprintf(bytes, sizeof bytes, "%lld", (long long)files[i].bytes);
+			cells[0] = files[i].session;
+			cells[1] = files[i].account;
+			cells[2] = files[i].day;
 			cells[3] = when;
 			cells[4] = bytes;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
@@ -346,13 +356,16 @@ static int cmd_recording_list(struct shell *sh, struct args *a)
 	struct cmd_recording_lister *l;
 	const char *dir = cmd_recording_dir(sh), *since = args_get(a, "since"),
 	           *until = args_get(a, "until"), *session = args_get(a, "session");
-	size_t limit;
+	size_t limit, offset;
 	int64_t ms;
 	int rc;
 
 	if (dir == NULL)
 		return CMD_ERROR;
 	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_RECORDING_LIST_MAX, &limit);
+	if (rc == CMD_OK)
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), CMD_RECORDING_OFFSET_MAX,
+		                           &offset);
 	if (rc != CMD_OK)
 		return rc;
 	if ((since != NULL && cmd_util_parse_day(sh, "--since", since, false, &ms) != CMD_OK) ||
@@ -375,6 +388,7 @@ static int cmd_recording_list(struct shell *sh, struct args *a)
 	snprintf(l->since, sizeof l->since, "%.10s", since != NULL ? since : "");
 	snprintf(l->until, sizeof l->until, "%.10s", until != NULL ? until : "");
 	l->limit = limit != 0 ? limit : CMD_RECORDING_LIST_DEFAULT;
+	l->offset = offset;
 	l->json = args_has(a, "json");
 	return cmd_util_job(sh, &l->job, false);
 }
@@ -690,7 +704,8 @@ struct cmd_recording_searcher {
 	char *account;
 	char since[11], until[11];
 	struct rx *rx;
-	size_t limit;
+	size_t limit;        /* hits collected: those before the page, the page and one more */
+	size_t page, offset; /* the page shown (the default filled in) */
 	bool json;
 	/* the file being read */
 	const struct cmd_recording_file *cur;
@@ -837,6 +852,8 @@ static int cmd_recording_search_run(struct store *st, struct cmd_util_job *job)
 static int cmd_recording_search_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_recording_searcher *x = (struct cmd_recording_searcher *)job;
+	const struct cmd_recording_hit *hits;
+	struct cmd_page pg;
 	struct buf out;
 	size_t i;
 
@@ -849,24 +866,29 @@ static int cmd_recording_search_finish(struct shell *sh, struct cmd_util_job *jo
 		shell_errorf(sh, "%s", rx_strerror(x->rx_err, shell_lang(sh)));
 		return CMD_ERROR;
 	}
+	/* Not counted (that would read every recording): "more" from one hit past the page. */
+	hits = x->hits + (x->n < x->offset ? x->n : x->offset);
+	cmd_page_init(&pg, x->offset, x->page, x->n > x->offset ? x->n - x->offset : 0, -1, false);
 	buf_init(&out);
 	if (x->json) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
-		for (i = 0; i < x->n; i++) {
+		cmd_page_json_begin(&j, &pg);
+		for (i = 0; i < pg.n; i++) {
 			json_object_begin(&j);
-			json_kv_string(&j, "session", x->hits[i].session);
-			json_kv_string(&j, "account", x->hits[i].account);
-			json_kv_string(&j, "day", x->hits[i].day);
-			cmd_util_json_double(&j, "at_s", x->hits[i].t);
-			json_kv_string(&j, "text", x->hits[i].text);
+			json_kv_string(&j, "session", hits[i].session);
+			json_kv_string(&j, "account", hits[i].account);
+			json_kv_string(&j, "day", hits[i].day);
+			cmd_util_json_double(&j, "at_s", hits[i].t);
+			json_kv_string(&j, "text", hits[i].text);
 			json_object_end(&j);
 		}
 		json_array_end(&j);
+		json_kv_bool(&j, "stopped", x->stopped); /* the bound of what one search reads */
+		json_object_end(&j);
 		buf_putc(&out, '\n');
-	} else if (x->n == 0) {
+	} else if (pg.n == 0) {
 		buf_printf(&out, "%s\n", T(sh, "Not found in the recordings.", "录像中没有找到。"));
 	} else {
 		const char *hdr_en[] = {"SESSION", "ACCOUNT", "DAY", "AT (s)", "TEXT"};
@@ -874,20 +896,21 @@ static int cmd_recording_search_finish(struct shell *sh, struct cmd_util_job *jo
 		struct table *t = table_new(5, shell_is_zh(sh) ? hdr_zh : hdr_en);
 
 		table_set_max_width(t, 4, 60);
-		for (i = 0; i < x->n; i++) {
+		for (i = 0; i < pg.n; i++) {
 			char at[32];
 			const char *cells[5];
 
-			snprintf(at, sizeof at, "%.1f", (double)(int64_t)(x->hits[i].t * 10) / 10);
-			cells[0] = x->hits[i].session;
-			cells[1] = x->hits[i].account;
-			cells[2] = x->hits[i].day;
+			snprintf(at, sizeof at, "%.1f", (double)(int64_t)(hits[i].t * 10) / 10);
+			cells[0] = hits[i].session;
+			cells[1] = hits[i].account;
+			cells[2] = hits[i].day;
 			cells[3] = at;
-			cells[4] = x->hits[i].text;
+			cells[4] = hits[i].text;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
+		cmd_page_more(sh, &pg, &out);
 		buf_puts(&out, T(sh, "(recording text SESSION --from SECONDS shows it from there)\n",
 		                 "（recording text 会话 --from 秒数 从该处显示）\n"));
 	}
@@ -921,13 +944,16 @@ static int cmd_recording_search(struct shell *sh, struct args *a)
 	const char *dir = cmd_recording_dir(sh), *since = args_get(a, "since"),
 	           *until = args_get(a, "until");
 	char *err = NULL;
-	size_t limit;
+	size_t limit, offset;
 	int64_t ms;
 	int rc;
 
 	if (dir == NULL)
 		return CMD_ERROR;
 	rc = cmd_util_parse_count(sh, "limit", args_get(a, "limit"), CMD_RECORDING_HITS_MAX, &limit);
+	if (rc == CMD_OK)
+		rc = cmd_util_parse_offset(sh, args_get(a, "offset"), CMD_RECORDING_OFFSET_MAX,
+		                           &offset);
 	if (rc != CMD_OK)
 		return rc;
 	if ((since != NULL && cmd_util_parse_day(sh, "--since", since, false, &ms) != CMD_OK) ||
@@ -955,7 +981,9 @@ static int cmd_recording_search(struct shell *sh, struct args *a)
 	x->account = cmd_recording_dup(args_get(a, "account"));
 	snprintf(x->since, sizeof x->since, "%.10s", since != NULL ? since : "");
 	snprintf(x->until, sizeof x->until, "%.10s", until != NULL ? until : "");
-	x->limit = limit != 0 ? limit : CMD_RECORDING_HITS_DEFAULT;
+	x->page = limit != 0 ? limit : CMD_RECORDING_HITS_DEFAULT;
+	x->offset = offset;
+	x->limit = offset + cmd_page_fetch(x->page);
 	x->json = args_has(a, "json");
 	buf_init(&x->line);
 	return cmd_util_job(sh, &x->job, false);
@@ -965,8 +993,8 @@ static int cmd_recording_search(struct shell *sh, struct args *a)
 
 static const struct args_opt cmd_opts_recording_list[] = {
     {"account", ARGS_VALUE}, {"session", ARGS_VALUE}, {"since", ARGS_VALUE},
-    {"until", ARGS_VALUE},   {"limit", ARGS_VALUE},   {"json", 0},
-    {NULL, 0},
+    {"until", ARGS_VALUE},   {"limit", ARGS_VALUE},   {"offset", ARGS_VALUE},
+    {"json", 0},             {NULL, 0},
 };
 
 static const struct args_opt cmd_opts_recording_text[] = {
@@ -975,14 +1003,14 @@ static const struct args_opt cmd_opts_recording_text[] = {
 };
 
 static const struct args_opt cmd_opts_recording_search[] = {
-    {"account", ARGS_VALUE}, {"since", ARGS_VALUE}, {"until", ARGS_VALUE},
-    {"limit", ARGS_VALUE},   {"json", 0},           {NULL, 0},
+    {"account", ARGS_VALUE}, {"since", ARGS_VALUE},  {"until", ARGS_VALUE},
+    {"limit", ARGS_VALUE},   {"offset", ARGS_VALUE}, {"json", 0}, {NULL, 0},
 };
 
 static const struct cmd_entry cmd_recording_entries[] = {
     {"recording", "list", CMD_RECORDING_ROLES, cmd_opts_recording_list, 0, 0,
      "recording list [--account A] [--session ID] [--since YYYY-MM-DD] [--until YYYY-MM-DD] "
-     "[--limit N] [--json]",
+     "[--limit N] [--offset N] [--json]",
      "List the recordings of interactive sessions, newest first (50 unless --limit).",
      "按时间倒序列出交互会话的录像（默认 50 条，可用 --limit）。", CMD_AUDIT | CMD_READONLY,
      NULL, cmd_recording_list, 0},
@@ -1000,7 +1028,7 @@ static const struct cmd_entry cmd_recording_entries[] = {
      CMD_AUDIT | CMD_READONLY, NULL, cmd_recording_text, 0},
     {"recording", "search", CMD_RECORDING_ROLES, cmd_opts_recording_search, 1, 1,
      "recording search PATTERN [--account A] [--since YYYY-MM-DD] [--until YYYY-MM-DD] "
-     "[--limit N] [--json]",
+     "[--limit N] [--offset N] [--json]",
      "Search the text of the recordings (PCRE2, bounded; newest first, at most 1 GiB read): "
      "each line found with its session and the second it was shown, for recording text "
      "--from.",

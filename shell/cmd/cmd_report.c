@@ -4,6 +4,8 @@
  * and report promises (open and overdue promises by agent). */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_names.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -48,7 +50,8 @@ static int cmd_report_tech_run(struct store *st, struct cmd_util_job *job)
 	                               &r->rows, &r->n);
 }
 
-static void cmd_report_tech_json(const struct cmd_report_tech *r, struct buf *out)
+static void cmd_report_tech_json(const struct cmd_report_tech *r, struct cmd_names *names,
+                                 struct store *st, struct buf *out)
 {
 	struct json j;
 	size_t i;
@@ -66,8 +69,10 @@ static void cmd_report_tech_json(const struct cmd_report_tech *r, struct buf *ou
 
 		json_object_begin(&j);
 		json_kv_string(&j, "technique", s->technique);
-		if (r->by_agent)
+		if (r->by_agent) {
 			json_kv_string(&j, "agent", s->agent);
+			json_kv_string(&j, "display", cmd_names_display(names, st, s->agent));
+		}
 		json_kv_int(&j, "complaints", s->complaints);
 		json_kv_int(&j, "resolved", s->resolved);
 		json_kv_int(&j, "reopened", s->reopened);
@@ -85,7 +90,8 @@ static void cmd_report_tech_json(const struct cmd_report_tech *r, struct buf *ou
 	buf_putc(out, '\n');
 }
 
-static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech *r, struct buf *out)
+static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech *r,
+                                 struct cmd_names *names, struct buf *out)
 {
 	const char *hdr_en[] = {"TECHNIQUE", "AGENT",    "COMPLAINTS", "RESOLVED",
 	                        "MEDIAN",    "REOPENED", "ESCALATED",  "PROMISES ON TIME"};
@@ -136,7 +142,7 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 		k = 0;
 		cells[k++] = name;
 		if (r->by_agent)
-			cells[k++] = s->agent;
+			cells[k++] = cmd_names_label(names, sh->host.store, s->agent);
 		{
 			char count[24];
 
@@ -154,7 +160,7 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 		buf_printf(out, "%s\n",
 		           T(sh, "No complaints in that period.", "该时段内没有投诉。"));
 	else
-		table_render(t, out);
+		table_render_fit(t, cmd_page_width(sh), out);
 	table_free(t);
 	catalog_unref(cat);
 }
@@ -162,17 +168,21 @@ static void cmd_report_tech_text(struct shell *sh, const struct cmd_report_tech 
 static int cmd_report_tech_finish(struct shell *sh, struct cmd_util_job *job, int rc)
 {
 	struct cmd_report_tech *r = (struct cmd_report_tech *)job;
+	struct cmd_names names;
 	struct buf out;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
+	/* The agents' display names: one indexed read per agent of the report. */
+	cmd_names_init(&names);
 	buf_init(&out);
 	if (r->json)
-		cmd_report_tech_json(r, &out);
+		cmd_report_tech_json(r, &names, sh->host.store, &out);
 	else
-		cmd_report_tech_text(sh, r, &out);
+		cmd_report_tech_text(sh, r, &names, &out);
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
+	cmd_names_clear(&names);
 	return CMD_OK;
 }
 
@@ -337,11 +347,13 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 	struct cmd_report_prom *r = (struct cmd_report_prom *)job;
 	struct cmd_report_agent *ag = NULL;
 	size_t nag, i, shown = 0;
+	struct cmd_names names;
 	struct buf out;
 
 	if (rc < 0)
 		return shell_store_error(sh, rc);
 	nag = cmd_report_prom_agents(r, &ag);
+	cmd_names_init(&names);
 	buf_init(&out);
 	if (r->json) {
 		struct json j;
@@ -354,6 +366,8 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 		for (i = 0; i < nag; i++) {
 			json_object_begin(&j);
 			json_kv_string(&j, "agent", ag[i].agent);
+			json_kv_string(&j, "display",
+			               cmd_names_display(&names, sh->host.store, ag[i].agent));
 			json_kv_int(&j, "open", ag[i].open);
 			json_kv_int(&j, "overdue", ag[i].overdue);
 			json_kv_int(&j, "oldest_due_ms", ag[i].oldest_due_ms);
@@ -370,6 +384,8 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			json_object_begin(&j);
 			json_kv_int(&j, "id", p->id);
 			json_kv_string(&j, "agent", p->agent);
+			json_kv_string(&j, "display",
+			               cmd_names_display(&names, sh->host.store, p->agent));
 			json_kv_string(&j, "number", p->number);
 			json_kv_string(&j, "unit", p->unit);
 			json_kv_string(&j, "what", p->what);
@@ -397,14 +413,14 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			snprintf(open, sizeof open, "%lld", (long long)ag[i].open);
 			snprintf(overdue, sizeof overdue, "%lld", (long long)ag[i].overdue);
 			cmd_util_time(ag[i].oldest_due_ms, true, oldest, sizeof oldest);
-			cells[0] = ag[i].agent;
+			cells[0] = cmd_names_label(&names, sh->host.store, ag[i].agent);
 			cells[1] = open;
 			cells[2] = overdue;
 			cells[3] = oldest;
 			table_add_row(t, cells);
 		}
 		buf_printf(&out, "%s\n", T(sh, "Open promises by agent:", "各客服未兑现的承诺："));
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_set_max_width(o, 5, 30);
 		for (i = 0; i < r->n && shown < r->limit; i++) {
 			const struct promise *p = &r->list[i];
@@ -417,7 +433,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			cmd_util_time(p->due_ms, true, due, sizeof due);
 			cells[0] = id;
 			cells[1] = due;
-			cells[2] = p->agent;
+			cells[2] = cmd_names_label(&names, sh->host.store, p->agent);
 			cells[3] = p->number;
 			cells[4] = p->unit;
 			cells[5] = p->what;
@@ -428,7 +444,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 			buf_printf(&out, "\n%s\n",
 			           T(sh, "Overdue promises, oldest first:",
 			             "已逾期的承诺（最早的在前）："));
-			table_render(o, &out);
+			table_render_fit(o, cmd_page_width(sh), &out);
 		} else {
 			buf_printf(&out, "\n%s\n",
 			           T(sh, "No overdue promises.", "没有逾期的承诺。"));
@@ -438,6 +454,7 @@ static int cmd_report_prom_finish(struct shell *sh, struct cmd_util_job *job, in
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
+	cmd_names_clear(&names);
 	free(ag);
 	return CMD_OK;
 }

@@ -1,5 +1,6 @@
 /* cmd_session — the session commands every role may run: help, whoami, passwd, lang, quit. */
 #include "cmd.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 #include "cmd_groups.h"
 
@@ -18,14 +19,15 @@
 
 static int cmd_session_help(struct shell *sh, struct args *a)
 {
+	size_t width = cmd_page_width(sh); /* folded at words within the terminal's width */
 	struct buf out;
 	int rc = CMD_OK;
 
 	buf_init(&out);
 	if (a->npos == 0) {
-		cmd_help_list(sh->opts.commands, (unsigned)sh->user.role, sh->lang, &out);
+		cmd_help_list(sh->opts.commands, (unsigned)sh->user.role, sh->lang, width, &out);
 	} else if (cmd_help_one(sh->opts.commands, a->pos, a->npos, (unsigned)sh->user.role, sh->lang,
-	                        &out) < 0) {
+	                        width, &out) < 0) {
 		const struct cmd_entry *e;
 		const char *first;
 		struct buf w, verbs;

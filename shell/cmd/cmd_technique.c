@@ -3,6 +3,7 @@
  * handbook's guidance in the session's language (in-shell coaching). */
 #include "cmd.h"
 #include "cmd_groups.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdio.h>
@@ -97,7 +98,7 @@ static int cmd_technique_list(struct shell *sh, struct args *a)
 			cells[2] = catalog_name(it, sh->lang);
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 		buf_puts(&out, T(sh, "technique show CODE gives the handbook's guidance.\n",
 		                 "technique show 代码 查看服务手册中的要领。\n"));

@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "cmd_groups.h"
 #include "cmd_movein_util.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 
 #include <stdint.h>
@@ -57,7 +58,7 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 	json_kv_string(j, "owner_name", u->owner_name);
 	json_kv_string(j, "owner_phone", u->owner_phone != NULL ? buf_cstr(&phone) : NULL);
 	cmd_util_json_double(j, "area_m2", u->area_m2);
-	json_kv_int(j, "created", u->created);
+	json_kv_int(j, "created_ms", u->created * 1000); /* ms, as every other *_ms */
 	json_kv_string(j, "housing_type", u->housing_type);
 	buf_reset(&phone);
 	cmd_util_id_number(sh, u->owner_id, &phone);
@@ -68,8 +69,9 @@ static void cmd_unit_json(const struct shell *sh, struct json *j, const struct u
 static int cmd_unit_list(struct shell *sh, struct args *a)
 {
 	struct unit *list = NULL;
-	size_t n = 0, limit, offset, i;
+	size_t n, got = 0, limit, offset, i;
 	int64_t total = 0;
+	struct cmd_page pg;
 	struct buf out;
 	int rc;
 
@@ -80,25 +82,27 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 		                               &offset);
 	if (rc != CMD_OK)
 		return rc;
-	rc = store_unit_list(sh->host.store, limit ? limit : 100, offset, &list, &n);
+	rc = store_unit_list(sh->host.store, cmd_page_fetch(limit), offset, &list, &got);
 	if (rc == 0)
 		rc = store_unit_count(sh->host.store, &total);
 	if (rc < 0) {
-		store_unit_list_free(list, n);
+		store_unit_list_free(list, got);
 		return shell_store_error(sh, rc);
 	}
+	cmd_page_init(&pg, offset, limit, got, total, true);
+	n = pg.n;
 	buf_init(&out);
 	if (args_has(a, "json")) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < n; i++) {
 			json_object_begin(&j);
 			cmd_unit_json(sh, &j, &list[i]);
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (n == 0) {
 		buf_printf(&out, "%s\n",
@@ -132,18 +136,13 @@ static int cmd_unit_list(struct shell *sh, struct args *a)
 			table_add_row(t, cells);
 			buf_free(&phone);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
-		if ((int64_t)(offset + n) < total)
-			buf_printf(
-			    &out,
-			    T(sh, "(%zu of %lld shown: --limit / --offset for more)\n",
-			      "（显示 %zu 个，共 %lld 个；用 --limit / --offset 查看更多）\n"),
-			    n, (long long)total);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);
-	store_unit_list_free(list, n);
+	store_unit_list_free(list, got);
 	return CMD_OK;
 }
 
@@ -308,14 +307,14 @@ struct cmd_unit_historian {
 	size_t limit, offset;
 	bool json;
 	struct unit_event *ev;
-	size_t n;
+	size_t n; /* events read: the page and one more when more follow */
 };
 
 static int cmd_unit_history_run(struct store *st, struct cmd_util_job *job)
 {
 	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
 
-	return store_unit_history(st, h->code, h->limit, h->offset, &h->ev, &h->n);
+	return store_unit_history(st, h->code, cmd_page_fetch(h->limit), h->offset, &h->ev, &h->n);
 }
 
 static void cmd_unit_history_free(struct cmd_util_job *job)
@@ -352,7 +351,7 @@ static int cmd_unit_history(struct shell *sh, struct args *a)
 	h->code = strdup(code);
 	if (h->code == NULL)
 		abort();
-	h->limit = limit != 0 ? limit : 100;
+	h->limit = limit;
 	h->offset = offset;
 	h->json = args_has(a, "json");
 	return cmd_util_job(sh, &h->job, true);
@@ -363,20 +362,24 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 	struct cmd_unit_historian *h = (struct cmd_unit_historian *)job;
 	const char *code = h->code;
 	const struct unit_event *ev = h->ev;
-	size_t n = h->n, i;
+	struct cmd_page pg;
+	size_t n, i;
 	struct catalog *cat;
 	struct buf out;
 	int64_t now = store_now_ms();
 
 	if (jrc < 0)
 		return shell_store_error(sh, jrc);
+	/* Not counted: "more" from one event past the page. */
+	cmd_page_init(&pg, h->offset, h->limit, h->n, -1, false);
+	n = pg.n;
 	cat = cmd_util_catalog(sh);
 	buf_init(&out);
 	if (h->json) {
 		struct json j;
 
 		json_init(&j, &out);
-		json_array_begin(&j);
+		cmd_page_json_begin(&j, &pg);
 		for (i = 0; i < n; i++) {
 			json_object_begin(&j);
 			json_kv_string(&j, "kind", ev[i].is_promise ? "promise" : "complaint");
@@ -392,7 +395,7 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 			}
 			json_object_end(&j);
 		}
-		json_array_end(&j);
+		cmd_page_json_end(&j);
 		buf_putc(&out, '\n');
 	} else if (n == 0) {
 		struct buf w;
@@ -447,13 +450,9 @@ static int cmd_unit_history_finish(struct shell *sh, struct cmd_util_job *job, i
 			cells[6] = e->text;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
-		if (n == h->limit)
-			buf_printf(&out,
-			           T(sh, "(%zu shown from %zu: --limit / --offset for more)\n",
-			             "（显示 %zu 条，从第 %zu 条起；用 --limit / --offset 查看更多）\n"),
-			           n, h->offset + 1);
+		cmd_page_more(sh, &pg, &out);
 	}
 	shell_write(sh, 1, out.data, out.len);
 	buf_free(&out);

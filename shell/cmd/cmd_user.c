@@ -1,6 +1,7 @@
 /* cmd_user — account administration (admin only): user add, list, lock, unlock, role, key,
  * passwd. */
 #include "cmd.h"
+#include "cmd_page.h"
 #include "cmd_util.h"
 #include "cmd_groups.h"
 
@@ -335,7 +336,7 @@ static int cmd_user_list(struct shell *sh, struct args *a)
 			cells[6] = last;
 			table_add_row(t, cells);
 		}
-		table_render(t, &out);
+		table_render_fit(t, cmd_page_width(sh), &out);
 		table_free(t);
 	}
 	shell_write(sh, 1, out.data, out.len);

@@ -123,8 +123,8 @@ EOF
 			-o UserKnownHostsFile="$tmp/known_hosts" -o StrictHostKeyChecking=accept-new \
 			-o LogLevel=ERROR -i "$key" "$user@127.0.0.1" "$@"
 	}
-	unit=$(exec_cmd bench unit list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["code"])')
-	number=$(exec_cmd bench complaint list --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["number"])')
+	unit=$(exec_cmd bench unit list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["code"])')
+	number=$(exec_cmd bench complaint list --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["number"])')
 	# label|account|command: agents' commands as the bench agent, the report as a supervisor.
 	cmds=("whoami|bench|whoami" "complaint list|bench|complaint list"
 		"complaint list --overdue|bench|complaint list --overdue"

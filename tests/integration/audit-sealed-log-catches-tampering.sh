@@ -49,7 +49,7 @@ pd_assert_eq "$rc" 3 "an agent's audit export is refused"
 out=$(pd_ssh auditor1 audit list --account agent1 --action login --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 4, ev
 assert all(e["account"] == "agent1" and e["action"] == "login" for e in ev), ev
 assert ev[0]["seq"] > ev[-1]["seq"], "newest first"
@@ -57,27 +57,45 @@ assert ev[0]["seq"] > ev[-1]["seq"], "newest first"
 out=$(pd_ssh auditor1 audit list --grep 'audit.verif(y|ied)' --action command --limit 2 --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) == 2 and all(e["target"] == "audit verify" for e in ev), ev
 ' <<<"$out" || pd_fail "audit list --grep: $out"
+# A page says whether more follow and where the next one starts.
+out=$(pd_ssh auditor1 audit list --account agent1 --action login --limit 1 --json)
+before=$(python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert r["total"] is None and r["limit"] == 1 and r["more"] is True, r
+assert len(r["items"]) == 1 and r["next_before"] == r["items"][0]["seq"], r
+print(r["next_before"])
+' <<<"$out") || pd_fail "audit list --limit 1: $out"
+out=$(pd_ssh auditor1 audit list --account agent1 --action login --limit 1 --before "$before" --json)
+python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert len(r["items"]) == 1 and r["items"][0]["seq"] < int(sys.argv[1]), r
+' "$before" <<<"$out" || pd_fail "audit list --before next_before: $out"
+out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --account agent1 --action login --limit 1)
+pd_assert_contains "$out" "(1 shown; more results: use --before $before with the same filters)" \
+	"audit list's more line"
 out=$(pd_ssh auditor1 audit list --target "'audit verify'" --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 2 and all(e["target"] == "audit verify" for e in ev), ev
 ' <<<"$out" || pd_fail "audit list --target: $out"
 sess=$(sqlite3 "$DB" "select session from audit where account = 'agent1' and session is not null limit 1")
 out=$(pd_ssh auditor1 audit list --session "$sess" --role agent --json)
 python3 -c '
 import json, sys
-ev = json.loads(sys.stdin.read())
+ev = json.loads(sys.stdin.read())["items"]
 assert len(ev) >= 2 and all(e["session"] == sys.argv[1] and e["role"] == "agent" for e in ev), ev
 ' "$sess" <<<"$out" || pd_fail "audit list --session --role: $out"
 rc=0
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --grep '(' 2>&1) || rc=$?
 pd_assert_eq "$rc" 2 "a pattern that does not compile"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit list --limit 3)
-pd_assert_contains "$out" "audit list --before" "a page says how to get the next"
+pd_assert_contains "$out" "more results: use --before" "a page says how to get the next"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 audit show 1)
 pd_assert_contains "$out" "user.add" "audit show 1"
 rc=0

@@ -28,7 +28,7 @@ for batch in $(seq 1 10); do
 		wait "$p" || pd_fail "complaint add in batch $batch failed"
 	done
 done
-n=$(pd_ssh agent1 "complaint list --json --limit 1000" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+n=$(pd_ssh agent1 "complaint list --json --limit 1000" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 pd_assert_eq "$n" "41" "complaints taken"
 
 # One search, timed: an error (status 1, the reason on stderr, nothing on stdout) in < 2 s.
@@ -89,7 +89,7 @@ PY
 
 # The service is intact: a plain search still answers.
 out=$(pd_ssh agent1 "complaint search 楼道灯 --json --limit 5")
-pd_assert_eq "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$out")" "5" \
+pd_assert_eq "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' <<<"$out")" "5" \
 	"plain search after the storm"
 pd_stop
 pd_log "ok"

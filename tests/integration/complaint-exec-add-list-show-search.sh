@@ -60,18 +60,18 @@ cols = {width(l[: l.index(u)]) for l in lines for u in ("3-2-1201", "5-1-301") i
 sys.exit(0 if len(lines) == 2 and len(cols) == 1 else 1)
 PY
 out=$(pd_ssh agent1 "complaint list --json --category noise")
-pd_assert_eq "$(json '[c["number"] for c in d]' <<<"$out")" "['$n2']" "list --category noise"
-pd_assert_eq "$(json 'd[0]["words"]' <<<"$out" | head -n 1)" "楼上每晚十一点后还在装修，" \
+pd_assert_eq "$(json '[c["number"] for c in d["items"]]' <<<"$out")" "['$n2']" "list --category noise"
+pd_assert_eq "$(json 'd["items"][0]["words"]' <<<"$out" | head -n 1)" "楼上每晚十一点后还在装修，" \
 	"words from stdin"
 out=$(pd_ssh agent1 "complaint list --json --mine --status open --since $today --until $today")
-pd_assert_eq "$(json '[c["number"] for c in d]' <<<"$out")" "['$n1']" "list --mine --status"
+pd_assert_eq "$(json '[c["number"] for c in d["items"]]' <<<"$out")" "['$n1']" "list --mine --status"
 out=$(pd_ssh agent1 "complaint list --json --technique sit-down")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "1" "list --technique"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "1" "list --technique"
 # The other agent sees the phone masked, the supervisor whole.
 out=$(pd_ssh agent2 "complaint list --json --unit 3-2-1201")
-pd_assert_eq "$(json 'd[0]["phone"]' <<<"$out")" "138****1234" "phone for another agent"
+pd_assert_eq "$(json 'd["items"][0]["phone"]' <<<"$out")" "138****1234" "phone for another agent"
 out=$(pd_ssh sup1 "complaint list --json --unit 3-2-1201")
-pd_assert_eq "$(json 'd[0]["phone"]' <<<"$out")" "13812341234" "phone for the supervisor"
+pd_assert_eq "$(json 'd["items"][0]["phone"]' <<<"$out")" "13812341234" "phone for the supervisor"
 
 # --- show -----------------------------------------------------------------------------------
 out=$(pd_ssh agent1 "complaint show $n1") || pd_fail "complaint show exited $?"
@@ -117,7 +117,7 @@ out=$(pd_ssh sup1 "complaint show $n1 --json")
 pd_assert_eq "$(json 'd["status"]' <<<"$out")" "escalated" "status after a refused resolve"
 pid=$(json '[p["id"] for p in d["promises"] if p["status"] == "open"][0]' <<<"$out")
 out=$(pd_ssh agent1 "promise list --json")
-pd_assert_eq "$(json '[p["id"] for p in d]' <<<"$out")" "[$pid]" "agent1's open promises"
+pd_assert_eq "$(json '[p["id"] for p in d["items"]]' <<<"$out")" "[$pid]" "agent1's open promises"
 pd_ssh agent1 "promise done $pid --note '已上门修好'" >/dev/null || pd_fail "promise done exited $?"
 pd_ssh sup1 "complaint resolve $n1 --outcome '已修复，业主满意'" >/dev/null ||
 	pd_fail "resolve after the promise was kept exited $?"
@@ -134,23 +134,23 @@ pd_assert_eq "$(json '[h["action"] for h in d["history"]]' <<<"$out")" \
 
 # --- search ---------------------------------------------------------------------------------
 out=$(pd_ssh agent1 "complaint search 漏水 --json") || pd_fail "search exited $?"
-pd_assert_eq "$(json '[c["number"] for c in d]' <<<"$out")" "['$n1']" "substring 漏水"
+pd_assert_eq "$(json '[c["number"] for c in d["items"]]' <<<"$out")" "['$n1']" "substring 漏水"
 out=$(pd_ssh agent1 "complaint search 电钻")
 pd_assert_contains "$out" "$n2" "substring on the second line of the words"
 out=$(pd_ssh agent1 "complaint search 情绪稍缓 --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "1" "substring in a note"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "1" "substring in a note"
 out=$(pd_ssh agent1 "complaint search --regex '(漏|渗)水|电[钻锤]' --json") || pd_fail "regex exited $?"
-pd_assert_eq "$(json 'sorted(c["number"] for c in d)' <<<"$out")" "$(python3 -c "print(sorted(['$n1', '$n2']))")" \
+pd_assert_eq "$(json 'sorted(c["number"] for c in d["items"])' <<<"$out")" "$(python3 -c "print(sorted(['$n1', '$n2']))")" \
 	"regex search"
 out=$(pd_ssh agent1 "complaint search --regex '十一点.*装修' --status resolved --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "regex with a status filter"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "regex with a status filter"
 rc=0
 pd_ssh agent1 "complaint search --regex '(unclosed'" >/dev/null 2>"$PD_TMP/err" || rc=$?
 pd_assert_eq "$rc" "2" "invalid pattern"
 pd_assert_contains "$(cat "$PD_TMP/err")" "正则表达式无效" "invalid pattern message"
 
 # --- the rest of the surface, parsed -----------------------------------------------------------
-pd_ssh agent1 "unit history 3-2-1201 --json" | json 'len(d)' >/dev/null || pd_fail "unit history --json"
+pd_ssh agent1 "unit history 3-2-1201 --json" | json 'len(d["items"])' >/dev/null || pd_fail "unit history --json"
 pd_ssh agent1 "technique list --json" | json 'len(d)' >/dev/null || pd_fail "technique list --json"
 pd_ssh sup1 "report techniques --json --by agent" | json 'd["rows"][0]["technique"]' >/dev/null ||
 	pd_fail "report techniques --json"

@@ -69,7 +69,7 @@ pd_assert_contains "$out" "按所记录的版本重新计算：结果一致" "re
 out=$(pd_ssh agent2 "evaluation show $id" 2>&1) && pd_fail "agent2 saw agent1's evaluation"
 pd_assert_contains "$out" "没有你的评估 #$id" "agent2 refused"
 out=$(pd_ssh agent2 "evaluation list --json") || pd_fail "evaluation list exited $?"
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "agent2's evaluations"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "agent2's evaluations"
 pd_ssh agent2 "evaluation list --agent agent1" >/dev/null 2>&1 && pd_fail "agent2 listed agent1's"
 
 # The agent's self-check, beside the supervisor's.
@@ -165,7 +165,7 @@ step s1 "" 'Evaluation #[0-9]+ of .* saved: .*fail'
 pd_tmux_type s1 "quit"
 pd_tmux_send s1 Enter
 out=$(pd_ssh sup1 "evaluation list --agent agent2 --json")
-pd_assert_eq "$(json '[(e["passed"], e["critical_failed"], e["version"]) for e in d]' <<<"$out")" \
+pd_assert_eq "$(json '[(e["passed"], e["critical_failed"], e["version"]) for e in d["items"]]' <<<"$out")" \
 	"[(False, 1, 2)]" "agent2's evaluation"
 
 # --- trends, and the audit log -----------------------------------------------------------------------

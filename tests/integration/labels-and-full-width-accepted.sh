@@ -25,15 +25,15 @@ pd_ssh agent1 "complaint add --unit 3-2-1202 --category 报修 --technique empat
 	>/dev/null || pd_fail "complaint add --category 报修"
 
 out=$(pd_ssh agent1 "complaint list --json --status 待处理 --category 噪音")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" 1 "complaint list --status 待处理 --category 噪音"
-pd_assert_eq "$(json 'd[0]["number"]' <<<"$out")" "$number" "the noise complaint listed"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" 1 "complaint list --status 待处理 --category 噪音"
+pd_assert_eq "$(json 'd["items"][0]["number"]' <<<"$out")" "$number" "the noise complaint listed"
 out=$(pd_ssh agent1 "complaint list --json --status 'In Progress,待处理' --technique 换位思考法")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" 2 "--status with an English label, --technique by name"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" 2 "--status with an English label, --technique by name"
 
 wide=$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in sys.argv[1]))' "$number")
 out=$(pd_ssh agent1 "complaint show --json $wide") || pd_fail "complaint show $wide exited $?"
 pd_assert_eq "$(json 'd["number"]' <<<"$out")" "$number" "a full-width complaint number"
-id=$(pd_ssh agent1 "promise list --json" | json 'd[0]["id"]')
+id=$(pd_ssh agent1 "promise list --json" | json 'd["items"][0]["id"]')
 wide_id=$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) for c in sys.argv[1]))' "#$id")
 pd_ssh agent1 "promise done $wide_id --note 已联系" >/dev/null || pd_fail "promise done $wide_id"
 

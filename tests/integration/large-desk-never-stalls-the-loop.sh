@@ -18,7 +18,7 @@ pd_user sup1 supervisor
 	{ cat "$PD_TMP/seed.err" >&2; pd_fail "demo seed exited $?"; }
 pd_start
 
-unit=$(pd_ssh agent1 "unit list --json" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["code"])')
+unit=$(pd_ssh agent1 "unit list --json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["code"])')
 heavy=("agent1|complaint list --overdue --limit 500" "agent1|complaint list --status open,escalated"
 	"agent1|complaint search --regex 漏.{0,4}水" "agent1|promise list --closed --limit 500"
 	"agent1|unit show $unit" "sup1|report techniques" "sup1|complaint list --overdue")

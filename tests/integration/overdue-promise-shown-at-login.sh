@@ -30,15 +30,15 @@ pd_assert_contains "$out" "三天内给业主回电话说明维修进度" "promi
 pd_assert_contains "$out" "已逾期" "overdue marker"
 pd_assert_contains "$out" "$n1" "complaint number in the promise list"
 out=$(pd_ssh agent1 "promise list --overdue --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "1" "overdue promises of agent1"
-pd_assert_eq "$(json 'd[0]["overdue"]' <<<"$out")" "True" "overdue flag"
-pid=$(json 'd[0]["id"]' <<<"$out")
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "1" "overdue promises of agent1"
+pd_assert_eq "$(json 'd["items"][0]["overdue"]' <<<"$out")" "True" "overdue flag"
+pid=$(json 'd["items"][0]["id"]' <<<"$out")
 out=$(pd_ssh agent2 "promise list --overdue --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "overdue promises of agent2"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "overdue promises of agent2"
 out=$(pd_ssh agent2 "promise list --json")
-pd_assert_eq "$(json 'd[0]["what"]' <<<"$out")" "call the neighbour" "agent2's open promise"
+pd_assert_eq "$(json 'd["items"][0]["what"]' <<<"$out")" "call the neighbour" "agent2's open promise"
 out=$(pd_ssh agent1 "complaint list --overdue --json")
-pd_assert_eq "$(json '[c["number"] for c in d]' <<<"$out")" "['$n1']" "complaint list --overdue"
+pd_assert_eq "$(json '[c["number"] for c in d["items"]]' <<<"$out")" "['$n1']" "complaint list --overdue"
 out=$(pd_ssh sup1 "report promises --json")
 pd_assert_eq "$(json '[(a["agent"], a["open"], a["overdue"]) for a in d["agents"]]' <<<"$out")" \
 	"[('agent1', 1, 1), ('agent2', 1, 0)]" "report promises"
@@ -81,7 +81,7 @@ case "$screen" in
 *逾期*) pd_fail "the notice is still shown after the promise was kept: $screen" ;;
 esac
 out=$(pd_ssh agent1 "promise list --overdue --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "overdue promises after promise done"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "overdue promises after promise done"
 
 pd_stop
 pd_log "ok"

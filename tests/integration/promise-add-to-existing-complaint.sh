@@ -58,11 +58,11 @@ out=$(pd_ssh agent2 "promise list") || pd_fail "promise list exited $?"
 pd_assert_contains "$out" "下周一上午派维修工上门查看" "promise list"
 pd_assert_contains "$out" "$n1" "promise list complaint number"
 out=$(pd_ssh agent2 "promise list --json")
-pd_assert_eq "$(json '[(p["number"], p["agent"], p["status"]) for p in d]' <<<"$out")" \
+pd_assert_eq "$(json '[(p["number"], p["agent"], p["status"]) for p in d["items"]]' <<<"$out")" \
 	"[('$n1', 'agent2', 'open'), ('$n1', 'agent2', 'open')]" "agent2's promises"
-pd_assert_eq "$(json 'd[1]["what"]' <<<"$out")" "call the owner back" "the second promise"
+pd_assert_eq "$(json 'd["items"][1]["what"]' <<<"$out")" "call the owner back" "the second promise"
 out=$(pd_ssh agent1 "promise list --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "agent1's promises"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "agent1's promises"
 
 # complaint show lists them, counts them open, and has them in its history.
 out=$(pd_ssh agent1 "complaint show $n1") || pd_fail "complaint show exited $?"
@@ -127,7 +127,7 @@ pd_assert_eq "$(sqlite3 "$DB" "select count(*) from audit where action = 'comman
 pd_assert_eq "$(npromises)" "$before" "promises after the auditor's attempt"
 
 # --- a resolved complaint refuses a new promise until reopened ----------------------------------
-for id in $(pd_ssh agent2 "promise list --json" | json '" ".join(str(p["id"]) for p in d)'); do
+for id in $(pd_ssh agent2 "promise list --json" | json '" ".join(str(p["id"]) for p in d["items"])'); do
 	pd_ssh agent2 "promise done $id --note 已处理" >/dev/null || pd_fail "promise done exited $?"
 done
 pd_ssh agent1 "complaint resolve $n1 --outcome 已修好" >/dev/null || pd_fail "resolve exited $?"

@@ -29,13 +29,16 @@ out=$(pd_ssh auditor1 recording list --account agent1 --json)
 sid=$(python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
+assert r["more"] is False and r["offset"] == 0, r
+r = r["items"]
 assert len(r) == 1 and r[0]["account"] == "agent1" and r[0]["bytes"] > 0, r
 print(r[0]["session"])
 ' <<<"$out") || pd_fail "recording list --json: $out"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording list)
 pd_assert_contains "$out" "$sid" "recording list"
 out=$(pd_ssh auditor1 recording list --account nobody --json)
-pd_assert_eq "$out" "[]" "recording list of an account without recordings"
+pd_assert_eq "$out" '{"total":null,"offset":0,"limit":50,"more":false,"items":[]}' \
+	"recording list of an account without recordings"
 
 pd_ssh auditor1 recording export "$sid" >"$PD_TMP/s.cast"
 cmp -s "$PD_TMP/s.cast" "$(ls "$PD_STATE"/recordings/*/"$sid"-agent1.cast)" ||
@@ -79,9 +82,25 @@ out=$(pd_ssh auditor1 recording search '说服.育法' --json)
 at=$(python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
+assert r["total"] is None and r["offset"] == 0 and r["stopped"] is False, r
+r = r["items"]
 assert len(r) >= 1 and r[0]["session"] == sys.argv[1] and "说服教育法" in r[0]["text"], r
 print(r[0]["at_s"])
 ' "$sid" <<<"$out") || pd_fail "recording search --json: $out"
+# A page of hits says whether more follow, and --offset goes on from there.
+out=$(pd_ssh auditor1 recording search "'agent1'" --limit 1 --json)
+python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+assert r["limit"] == 1 and r["more"] is True and r["next_offset"] == 1 and len(r["items"]) == 1, r
+' <<<"$out" || pd_fail "recording search --limit 1: $out"
+two=$(pd_ssh auditor1 recording search "'agent1'" --limit 2 --json)
+out=$(pd_ssh auditor1 recording search "'agent1'" --limit 1 --offset 1 --json)
+python3 -c '
+import json, sys
+r, two = json.loads(sys.stdin.read()), json.loads(sys.argv[1])
+assert r["offset"] == 1 and r["items"] == two["items"][1:2], (r, two)
+' "$two" <<<"$out" || pd_fail "recording search --offset 1: $out"
 out=$(pd_ssh auditor1 recording text "$sid" --from "$at")
 pd_assert_contains "$out" "说服教育法" "recording text --from the moment found"
 out=$(pd_ssh auditor1 -o SetEnv=LANG=en_US.UTF-8 recording search "'no such words here'")

@@ -136,7 +136,7 @@ python3 -c "import sys; a50, a99, b50, b99 = map(float, sys.argv[1:]); sys.exit(
 
 # The watcher's queue in the daemon is held at the watch buffer.
 out=$(pd_ssh sup1 'sessions --json') || pd_fail "sessions --json exited $?"
-queued=$(json '[s["queued"] for s in d if s["account"] == "sup1" and s["watching"]][0]' <<<"$out")
+queued=$(json '[s["queued"] for s in d["items"] if s["account"] == "sup1" and s["watching"]][0]' <<<"$out")
 pd_log "the stalled watcher's queue holds $queued bytes (watch_buffer 65536)"
 [ "$queued" -le 70000 ] || pd_fail "the stalled watcher's queue grew to $queued bytes"
 

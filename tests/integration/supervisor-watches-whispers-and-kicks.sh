@@ -52,19 +52,19 @@ pd_tmux_type b "complaint new"
 pd_tmux_send b Enter
 pd_tmux_wait b 'Unit'
 out=$(en sup1 'sessions --json') || pd_fail "sessions --json exited $?"
-a1=$(json '[s for s in d if s["account"] == "agent1"][0]' <<<"$out")
+a1=$(json '[s for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")
 pd_assert_contains "$a1" "'role': 'agent'" "agent1's role"
 pd_assert_contains "$a1" "'transport': 'ssh'" "agent1's transport"
 pd_assert_contains "$a1" "'peer': '127.0.0.1:" "agent1's peer"
 pd_assert_contains "$a1" "'cols': 100, 'rows': 30" "agent1's terminal size"
 pd_assert_contains "$a1" "'team': 'sup1'" "agent1's team"
 pd_assert_contains "$a1" "'doing': ''" "agent1 at the prompt"
-pd_assert_eq "$(json '[s["doing"] for s in d if s["account"] == "agent2"][0]' <<<"$out")" \
+pd_assert_eq "$(json '[s["doing"] for s in d["items"] if s["account"] == "agent2"][0]' <<<"$out")" \
 	"complaint new: unit" "what agent2 is doing"
-pd_assert_eq "$(json '[s["exec"] for s in d if s["account"] == "sup1"][0]' <<<"$out")" True \
+pd_assert_eq "$(json '[s["exec"] for s in d["items"] if s["account"] == "sup1"][0]' <<<"$out")" True \
 	"the exec session that asked"
-id1=$(json '[s["session"] for s in d if s["account"] == "agent1"][0]' <<<"$out")
-id2=$(json '[s["session"] for s in d if s["account"] == "agent2"][0]' <<<"$out")
+id1=$(json '[s["session"] for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")
+id2=$(json '[s["session"] for s in d["items"] if s["account"] == "agent2"][0]' <<<"$out")
 out=$(en sup1 'who') || pd_fail "who exited $?"
 pd_assert_contains "$out" "complaint new: unit" "who, as a table"
 pd_assert_contains "$out" "$id1" "who, as a table"

@@ -162,27 +162,82 @@ static void test_cmd_help_per_role(void **state)
 
 	(void)state;
 	buf_init(&out);
-	cmd_help_list(&cmd_registry, ROLE_AGENT, "en", &out);
+	cmd_help_list(&cmd_registry, ROLE_AGENT, "en", 0, &out);
 	assert_non_null(strstr(out.data, "whoami"));
 	assert_non_null(strstr(out.data, "passwd"));
 	assert_null(strstr(out.data, "user add"));
 	buf_reset(&out);
-	cmd_help_list(&cmd_registry, ROLE_ADMIN, "zh", &out);
+	cmd_help_list(&cmd_registry, ROLE_ADMIN, "zh", 0, &out);
 	assert_non_null(strstr(out.data, "user add"));
 	assert_non_null(strstr(out.data, "新建账号"));
 	assert_non_null(strstr(out.data, "会话"));
 
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_ADMIN, "en", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_ADMIN, "en", 0, &out), 0);
 	assert_non_null(strstr(out.data, "usage: user add NAME --role ROLE"));
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", 0, &out), 0);
 	assert_non_null(strstr(out.data, "user lock NAME"));
 	buf_reset(&out);
-	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_AGENT, "zh", &out), 0);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_AGENT, "zh", 0, &out), 0);
 	assert_non_null(strstr(out.data, "你的角色不能使用"));
 	w[0] = "nothing";
-	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", &out), CMD_EUNKNOWN);
+	assert_int_equal(cmd_help_one(&cmd_registry, w, 1, ROLE_ADMIN, "en", 0, &out), CMD_EUNKNOWN);
+	buf_free(&out);
+}
+
+/* Every line of out within width display columns, and (whole) no [option] cut over two
+ * lines. */
+static void test_cmd_help_fits(const char *out, size_t width, bool whole)
+{
+	const char *p = out, *nl;
+
+	for (; *p != '\0'; p = nl + 1) {
+		size_t len, i;
+		int depth = 0;
+
+		nl = strchr(p, '\n');
+		assert_non_null(nl);
+		len = (size_t)(nl - p);
+		if (utf8_width(p, len) > width)
+			fail_msg("wider than %zu: `%.*s`", width, (int)len, p);
+		for (i = 0; i < len; i++)
+			depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
+		if (whole && depth != 0)
+			fail_msg("an option cut at the line's end: `%.*s`", (int)len, p);
+	}
+}
+
+/* Help folded at words within the terminal's width, Chinese by its two columns. */
+static void test_cmd_help_folded(void **state)
+{
+	const char *w[2] = {"unit", "import"};
+	const char *g[1] = {"complaint"};
+	static const size_t widths[] = {40, 60, 80};
+	struct buf out;
+	size_t k;
+
+	(void)state;
+	buf_init(&out);
+	for (k = 0; k < 3; k++) {
+		buf_reset(&out);
+		cmd_help_list(&cmd_registry, ROLE_ADMIN, "en", widths[k], &out);
+		test_cmd_help_fits(buf_cstr(&out), widths[k], widths[k] >= 60);
+		buf_reset(&out);
+		cmd_help_list(&cmd_registry, ROLE_ADMIN, "zh", widths[k], &out);
+		test_cmd_help_fits(buf_cstr(&out), widths[k], widths[k] >= 60);
+		buf_reset(&out);
+		assert_int_equal(cmd_help_one(&cmd_registry, w, 2, ROLE_ADMIN, "en", widths[k], &out), 0);
+		test_cmd_help_fits(buf_cstr(&out), widths[k], widths[k] >= 60);
+		assert_non_null(strstr(buf_cstr(&out), "[--dry-run]"));
+		buf_reset(&out);
+		assert_int_equal(cmd_help_one(&cmd_registry, g, 1, ROLE_ADMIN, "zh", widths[k], &out), 0);
+		test_cmd_help_fits(buf_cstr(&out), widths[k], widths[k] >= 60);
+	}
+	/* Folded lines under the text they go on. */
+	buf_reset(&out);
+	cmd_help_list(&cmd_registry, ROLE_AGENT, "en", 60, &out);
+	assert_non_null(strstr(buf_cstr(&out), "\n                    "));
 	buf_free(&out);
 }
 
@@ -238,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_cmd_roles),
 	    cmocka_unit_test(test_cmd_lookup),
 	    cmocka_unit_test(test_cmd_help_per_role),
+	    cmocka_unit_test(test_cmd_help_folded),
 	    cmocka_unit_test(test_cmd_completion),
 	};
 

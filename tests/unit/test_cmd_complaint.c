@@ -648,8 +648,8 @@ static void test_cc_promises_and_login_notice(void **state)
 	testhost_has(th, 1, "Overdue promises, oldest first:");
 	testhost_has(th, 1, "回电话给业主");
 	assert_int_equal(test_cc_exec(th, "sup1", "en", "report promises --json"), 0);
-	testhost_has(th, 1, "\"agent\":\"agent1\",\"open\":1,\"overdue\":1");
-	testhost_has(th, 1, "\"agent\":\"agent2\",\"open\":1,\"overdue\":0");
+	testhost_has(th, 1, "\"agent\":\"agent1\",\"display\":null,\"open\":1,\"overdue\":1");
+	testhost_has(th, 1, "\"agent\":\"agent2\",\"display\":null,\"open\":1,\"overdue\":0");
 	assert_int_equal(test_cc_exec(th, "agent1", "en", "report promises"), 3);
 	testhost_has(th, 2, "permission denied");
 

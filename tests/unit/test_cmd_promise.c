@@ -435,6 +435,16 @@ static void test_cp_list(void **state)
 	testhost_has(th, 1, "withdrawn");
 	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --limit 1"), 0);
 	test_cp_ids(th, &k, "a");
+	testhost_has(th, 1, "\n(1 shown; more results: use --offset 1)\n");
+	assert_int_equal(test_cp_exec(th, "agent1", "zh", "promise list --limit 1 --offset 1"), 0);
+	test_cp_ids(th, &k, "c");
+	testhost_has(th, 1, "\n（显示 1 条；更多结果：用 --offset 2）\n");
+	/* The last page says nothing more; past it, "No more promises". */
+	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --offset 0"), 0);
+	test_cp_ids(th, &k, "acb");
+	testhost_lacks(th, 1, "more results");
+	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --offset 3"), 0);
+	assert_string_equal(testhost_out(th, 1), "No more promises.\n");
 	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --limit 0"), 2);
 	testhost_has(th, 2, "--limit: `0` is not a number from 1 to 1000");
 	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --limit 1001"), 2);
@@ -471,7 +481,6 @@ static void test_cp_list(void **state)
 		const char *out = testhost_out(th, 1);
 		char want[256];
 
-		assert_int_equal(out[0], '[');
 		assert_int_equal(test_cp_occurrences(out, "{\"id\":"), 5);
 		snprintf(want, sizeof want,
 		         "{\"id\":%lld,\"number\":\"%s\",\"unit\":\"3-2-1201\","
@@ -488,9 +497,24 @@ static void test_cp_list(void **state)
 		testhost_has(th, 1, "\"note\":\"业主不要了\"");
 		testhost_has(th, 1, "\"closed_ms\":0,\"note\":null");
 		/* The kept one was due 4 days ago: first, and not overdue. */
-		snprintf(want, sizeof want, "[{\"id\":%lld,", (long long)k.f);
+		snprintf(want, sizeof want,
+		         "{\"total\":null,\"offset\":0,\"limit\":100,\"more\":false,"
+		         "\"items\":[{\"id\":%lld,",
+		         (long long)k.f);
 		assert_int_equal(strncmp(out, want, strlen(want)), 0);
+		assert_string_equal(out + strlen(out) - 3, "]}\n");
 	}
+	/* A page with more after it says so, with where the next one starts. */
+	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --closed --limit 2 --json"),
+	                 0);
+	testhost_has(th, 1,
+	             "{\"total\":null,\"offset\":0,\"limit\":2,\"more\":true,\"next_offset\":2,"
+	             "\"items\":[");
+	assert_int_equal(test_cp_occurrences(testhost_out(th, 1), "{\"id\":"), 2);
+	assert_int_equal(test_cp_exec(th, "agent1", "en", "promise list --closed --limit 2 --offset 4 --json"),
+	                 0);
+	testhost_has(th, 1, "{\"total\":null,\"offset\":4,\"limit\":2,\"more\":false,\"items\":[");
+	assert_int_equal(test_cp_occurrences(testhost_out(th, 1), "{\"id\":"), 1);
 
 	/* The list runs on the thread pool: the shell waits, silent, until it ran. */
 	testhost_start(th, "agent1", TESTHOST_WORK, &o);

@@ -325,51 +325,51 @@ static void test_cr_techniques(void **state)
 	test_cr_row(th, "oldcode ", "oldcode （不在目录中） | 1 | 0% | - | 0% | 0% | -");
 	test_cr_row(th, "sit-down ", "sit-down 请业主坐下 | 1 | 100% | 35 分钟 | 0% | 0% | -");
 
-	/* Per technique and agent, ordered by technique, then agent. */
+	/* Per technique and agent (with the display name), ordered by technique, then agent. */
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report techniques --by agent"), 0);
 	test_cr_row(th, "TECHNIQUE |",
 	            "TECHNIQUE | AGENT | COMPLAINTS | RESOLVED | MEDIAN | REOPENED | ESCALATED | "
 	            "PROMISES ON TIME");
-	test_cr_row(th, "empathy Put yourself in their place | agent1",
-	            "empathy Put yourself in their place | agent1 | 2 | 100% | 6.0 h | 50% | 0% | "
+	test_cr_row(th, "empathy Put yourself in their place | agent1 (王小明)",
+	            "empathy Put yourself in their place | agent1 (王小明) | 2 | 100% | 6.0 h | 50% | 0% | "
 	            "1/1 (100%)");
 	test_cr_row(
-	    th, "empathy Put yourself in their place | agent2",
-	    "empathy Put yourself in their place | agent2 | 1 | 100% | 6.0 h | 0% | 100% | -");
-	test_cr_row(th, "oldcode (not in the catalog) | agent2",
-	            "oldcode (not in the catalog) | agent2 | 1 | 0% | - | 0% | 0% | -");
-	test_cr_row(th, "patience Patience under pressure | agent1",
-	            "patience Patience under pressure | agent1 | 2 | 100% | 6.5 h | 50% | 0% | 1/1 "
+	    th, "empathy Put yourself in their place | agent2 (李小红)",
+	    "empathy Put yourself in their place | agent2 (李小红) | 1 | 100% | 6.0 h | 0% | 100% | -");
+	test_cr_row(th, "oldcode (not in the catalog) | agent2 (李小红)",
+	            "oldcode (not in the catalog) | agent2 (李小红) | 1 | 0% | - | 0% | 0% | -");
+	test_cr_row(th, "patience Patience under pressure | agent1 (王小明)",
+	            "patience Patience under pressure | agent1 (王小明) | 2 | 100% | 6.5 h | 50% | 0% | 1/1 "
 	            "(100%)");
-	test_cr_row(th, "patience Patience under pressure | agent2",
-	            "patience Patience under pressure | agent2 | 1 | 0% | - | 0% | 0% | 1/3 (33%)");
-	test_cr_row(th, "sit-down Offer a seat | agent1",
-	            "sit-down Offer a seat | agent1 | 1 | 100% | 35 min | 0% | 0% | -");
+	test_cr_row(th, "patience Patience under pressure | agent2 (李小红)",
+	            "patience Patience under pressure | agent2 (李小红) | 1 | 0% | - | 0% | 0% | 1/3 (33%)");
+	test_cr_row(th, "sit-down Offer a seat | agent1 (王小明)",
+	            "sit-down Offer a seat | agent1 (王小明) | 1 | 100% | 35 min | 0% | 0% | -");
 	assert_int_equal(test_cr_lines(th), 9);
 	{
 		const char *out = testhost_out(th, 1);
 
-		assert_true(strstr(out, "empathy Put yourself in their place  agent1") <
-		            strstr(out, "empathy Put yourself in their place  agent2"));
-		assert_true(strstr(out, "empathy Put yourself in their place  agent2") <
+		assert_true(strstr(out, "empathy Put yourself in their place  agent1 (王小明)") <
+		            strstr(out, "empathy Put yourself in their place  agent2 (李小红)"));
+		assert_true(strstr(out, "empathy Put yourself in their place  agent2 (李小红)") <
 		            strstr(out, "oldcode"));
 		assert_true(strstr(out, "oldcode") < strstr(out, "patience"));
 		assert_true(strstr(out, "patience") < strstr(out, "sit-down"));
 	}
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report techniques --by agent --json"), 0);
 	testhost_has(th, 1,
-	             "\"by_agent\":true,\"rows\":[{\"technique\":\"empathy\",\"agent\":\"agent1\","
+	             "\"by_agent\":true,\"rows\":[{\"technique\":\"empathy\",\"agent\":\"agent1\",\"display\":\"王小明\","
 	             "\"complaints\":2,\"resolved\":2,\"reopened\":1,\"escalated\":0,"
 	             "\"resolved_share\":1,\"reopen_rate\":0.5,\"escalation_rate\":0,"
 	             "\"median_resolve_ms\":21600000,\"promises_due\":1,"
 	             "\"promises_kept_on_time\":1}");
 	testhost_has(th, 1,
-	             "{\"technique\":\"patience\",\"agent\":\"agent1\",\"complaints\":2,"
+	             "{\"technique\":\"patience\",\"agent\":\"agent1\",\"display\":\"王小明\",\"complaints\":2,"
 	             "\"resolved\":2,\"reopened\":1,\"escalated\":0,\"resolved_share\":1,"
 	             "\"reopen_rate\":0.5,\"escalation_rate\":0,\"median_resolve_ms\":23400000,"
 	             "\"promises_due\":1,\"promises_kept_on_time\":1}");
 	testhost_has(th, 1,
-	             "{\"technique\":\"patience\",\"agent\":\"agent2\",\"complaints\":1,"
+	             "{\"technique\":\"patience\",\"agent\":\"agent2\",\"display\":\"李小红\",\"complaints\":1,"
 	             "\"resolved\":0,\"reopened\":0,\"escalated\":0,\"resolved_share\":0,"
 	             "\"reopen_rate\":0,\"escalation_rate\":0,\"median_resolve_ms\":-1,"
 	             "\"promises_due\":3,\"promises_kept_on_time\":1}");
@@ -505,28 +505,29 @@ static void test_cr_promises(void **state)
 	test_cr_promise(&k, "sup1", c1, "亲自回访", t, far);
 	store_complaint_set_clock(th->st, 0);
 
-	/* The most overdue agent first, then by name; the overdue ones oldest first. */
+	/* The most overdue agent first, then by name, with their display names; the overdue ones
+	 * oldest first. */
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report promises"), 0);
 	out = testhost_out(th, 1);
 	assert_int_equal(strncmp(out, "Open promises by agent:\n", 24), 0);
 	test_cr_row(th, "AGENT", "AGENT | OPEN | OVERDUE | OLDEST OVERDUE");
-	test_cr_row(th, "agent2", "agent2 | 3 | 2 | 2025-01-05 17:30");
-	test_cr_row(th, "agent1", "agent1 | 2 | 1 | 2025-02-01 12:00");
-	test_cr_row(th, "sup1", "sup1 | 1 | 0 | -");
-	assert_true(strstr(out, "agent2  3") < strstr(out, "agent1  2"));
-	assert_true(strstr(out, "agent1  2") < strstr(out, "sup1  "));
+	test_cr_row(th, "agent2 (", "agent2 (李小红) | 3 | 2 | 2025-01-05 17:30");
+	test_cr_row(th, "agent1 (", "agent1 (王小明) | 2 | 1 | 2025-02-01 12:00");
+	test_cr_row(th, "sup1 (", "sup1 (赵主管) | 1 | 0 | -");
+	assert_true(strstr(out, "agent2 (李小红)  3") < strstr(out, "agent1 (王小明)  2"));
+	assert_true(strstr(out, "agent1 (王小明)  2") < strstr(out, "sup1 (赵主管)  "));
 	testhost_has(th, 1, "\nOverdue promises, oldest first:\n");
 	test_cr_row(th, "ID", "ID | DUE | AGENT | COMPLAINT | UNIT | PROMISE");
-	snprintf(want, sizeof want, "#%lld | 2025-01-05 17:30 | agent2 | %s | 3-2-1201 | 回电话",
+	snprintf(want, sizeof want, "#%lld | 2025-01-05 17:30 | agent2 (李小红) | %s | 3-2-1201 | 回电话",
 	         (long long)p2, c2);
 	snprintf(tag, sizeof tag, "#%lld ", (long long)p2);
 	test_cr_row(th, tag, want);
 	snprintf(want, sizeof want,
-	         "#%lld | 2025-01-10 09:00 | agent2 | %s | 3-2-1201 | 查监控录像", (long long)p1,
+	         "#%lld | 2025-01-10 09:00 | agent2 (李小红) | %s | 3-2-1201 | 查监控录像", (long long)p1,
 	         c2);
 	snprintf(tag, sizeof tag, "#%lld ", (long long)p1);
 	test_cr_row(th, tag, want);
-	snprintf(want, sizeof want, "#%lld | 2025-02-01 12:00 | agent1 | %s | 3-2-1201 | 送报价单",
+	snprintf(want, sizeof want, "#%lld | 2025-02-01 12:00 | agent1 (王小明) | %s | 3-2-1201 | 送报价单",
 	         (long long)p4, c1);
 	snprintf(tag, sizeof tag, "#%lld ", (long long)p4);
 	test_cr_row(th, tag, want);
@@ -547,12 +548,12 @@ static void test_cr_promises(void **state)
 
 	/* One agent; one with nothing overdue; one with nothing open. */
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report promises --agent agent1"), 0);
-	test_cr_row(th, "agent1", "agent1 | 2 | 1 | 2025-02-01 12:00");
+	test_cr_row(th, "agent1 (", "agent1 (王小明) | 2 | 1 | 2025-02-01 12:00");
 	testhost_lacks(th, 1, "agent2");
 	testhost_has(th, 1, "送报价单");
 	testhost_lacks(th, 1, "回电话");
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report promises --agent sup1"), 0);
-	test_cr_row(th, "sup1", "sup1 | 1 | 0 | -");
+	test_cr_row(th, "sup1 (", "sup1 (赵主管) | 1 | 0 | -");
 	testhost_has(th, 1, "\nNo overdue promises.\n");
 	assert_int_equal(test_cr_exec(th, "sup1", "zh", "report promises --agent sup1"), 0);
 	testhost_has(th, 1, "\n没有逾期的承诺。\n");
@@ -560,8 +561,8 @@ static void test_cr_promises(void **state)
 	assert_string_equal(testhost_out(th, 1), "No open promises.\n");
 	/* --limit cuts the overdue list, not the counts. */
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report promises --limit 1"), 0);
-	test_cr_row(th, "agent2", "agent2 | 3 | 2 | 2025-01-05 17:30");
-	test_cr_row(th, "agent1", "agent1 | 2 | 1 | 2025-02-01 12:00");
+	test_cr_row(th, "agent2 (", "agent2 (李小红) | 3 | 2 | 2025-01-05 17:30");
+	test_cr_row(th, "agent1 (", "agent1 (王小明) | 2 | 1 | 2025-02-01 12:00");
 	testhost_has(th, 1, "回电话");
 	testhost_lacks(th, 1, "查监控录像");
 	testhost_lacks(th, 1, "送报价单");
@@ -572,15 +573,15 @@ static void test_cr_promises(void **state)
 	assert_int_equal(strncmp(out, "{\"now_ms\":", 10), 0);
 	snprintf(
 	    want, sizeof want,
-	    ",\"agents\":[{\"agent\":\"agent2\",\"open\":3,\"overdue\":2,\"oldest_due_ms\":%lld},"
-	    "{\"agent\":\"agent1\",\"open\":2,\"overdue\":1,\"oldest_due_ms\":%lld},"
-	    "{\"agent\":\"sup1\",\"open\":1,\"overdue\":0,\"oldest_due_ms\":0}],\"overdue\":["
-	    "{\"id\":%lld,\"agent\":\"agent2\",\"number\":\"%s\",\"unit\":\"3-2-1201\","
+	    ",\"agents\":[{\"agent\":\"agent2\",\"display\":\"李小红\",\"open\":3,\"overdue\":2,\"oldest_due_ms\":%lld},"
+	    "{\"agent\":\"agent1\",\"display\":\"王小明\",\"open\":2,\"overdue\":1,\"oldest_due_ms\":%lld},"
+	    "{\"agent\":\"sup1\",\"display\":\"赵主管\",\"open\":1,\"overdue\":0,\"oldest_due_ms\":0}],\"overdue\":["
+	    "{\"id\":%lld,\"agent\":\"agent2\",\"display\":\"李小红\",\"number\":\"%s\",\"unit\":\"3-2-1201\","
 	    "\"what\":\"回电话\",\"due_ms\":%lld},",
 	    (long long)d2, (long long)d3, (long long)p2, c2, (long long)d2);
 	testhost_has(th, 1, want);
 	snprintf(want, sizeof want,
-	         "{\"id\":%lld,\"agent\":\"agent1\",\"number\":\"%s\",\"unit\":\"3-2-1201\","
+	         "{\"id\":%lld,\"agent\":\"agent1\",\"display\":\"王小明\",\"number\":\"%s\",\"unit\":\"3-2-1201\","
 	         "\"what\":\"送报价单\",\"due_ms\":%lld}]}\n",
 	         (long long)p4, c1, (long long)d3);
 	testhost_has(th, 1, want);
@@ -598,7 +599,7 @@ static void test_cr_promises(void **state)
 	assert_int_equal(test_cr_exec(th, "sup1", "en", "report promises --limit 1001"), 2);
 	testhost_has(th, 2, "--limit: `1001` is not a number from 1 to 1000");
 	assert_int_equal(test_cr_exec(th, "admin1", "en", "report promises"), 0);
-	test_cr_row(th, "agent2", "agent2 | 3 | 2 | 2025-01-05 17:30");
+	test_cr_row(th, "agent2 (", "agent2 (李小红) | 3 | 2 | 2025-01-05 17:30");
 	assert_int_equal(test_cr_exec(th, "agent2", "en", "report promises"), 3);
 	testhost_has(th, 2, "permission denied: `report promises` needs role");
 	assert_int_equal(test_cr_exec(th, "audit1", "en", "report promises"), 3);

@@ -190,7 +190,8 @@ static void test_cu_list(void **state)
 	assert_string_equal(testhost_out(th, 1),
 	                    "单元登记表为空：投诉中的单元按输入保存（未核实）。\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --json"), 0);
-	assert_string_equal(testhost_out(th, 1), "[]\n");
+	assert_string_equal(testhost_out(th, 1),
+	                    "{\"total\":0,\"offset\":0,\"limit\":100,\"more\":false,\"items\":[]}\n");
 
 	/* Twelve units, added out of order: listed by code. */
 	for (i = 12; i >= 1; i--) {
@@ -217,21 +218,21 @@ static void test_cu_list(void **state)
 	/* In Chinese. */
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit list --limit 2"), 0);
 	test_cu_row(th, "单元", "单元 | 楼栋 | 业主 | 电话 | 面积 m²");
-	testhost_has(th, 1, "（显示 2 个，共 12 个；用 --limit / --offset 查看更多）\n");
+	testhost_has(th, 1, "（显示 2 条，共 12 条；更多结果：用 --offset 2）\n");
 
 	/* Pages. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 5);
 	testhost_has(th, 1, "1-1-05");
 	testhost_lacks(th, 1, "1-1-06");
-	testhost_has(th, 1, "\n(5 of 12 shown: --limit / --offset for more)\n");
+	testhost_has(th, 1, "\n(5 of 12 shown; more results: use --offset 5)\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5 --offset 5"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 5);
 	testhost_lacks(th, 1, "1-1-05");
 	testhost_has(th, 1, "1-1-06");
 	testhost_has(th, 1, "1-1-10");
 	testhost_lacks(th, 1, "1-1-11");
-	testhost_has(th, 1, "(5 of 12 shown: --limit / --offset for more)");
+	testhost_has(th, 1, "(5 of 12 shown; more results: use --offset 10)");
 	/* The last page says nothing more; past the end, "No more units". */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit list --limit 5 --offset 10"), 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\n1-1-"), 2);
@@ -264,13 +265,14 @@ static void test_cu_list(void **state)
 		memset(&u, 0, sizeof u);
 		assert_int_equal(store_unit_get(th->st, "1-1-03", &u), 0);
 		snprintf(want, sizeof want,
-		         "[{\"code\":\"1-1-03\",\"building\":\"一栋\",\"owner_name\":\"李四\","
-		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
+		         "{\"total\":12,\"offset\":2,\"limit\":2,\"more\":true,\"next_offset\":4,"
+		         "\"items\":[{\"code\":\"1-1-03\",\"building\":\"一栋\",\"owner_name\":\"李四\","
+		         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created_ms\":%lld,"
 		         "\"housing_type\":null,\"owner_id\":null},"
 		         "{\"code\":\"1-1-04\",\"building\":null,\"owner_name\":null,"
-		         "\"owner_phone\":null,\"area_m2\":0,\"created\":%lld,"
-		         "\"housing_type\":null,\"owner_id\":null}]\n",
-		         (long long)u.created, (long long)u.created);
+		         "\"owner_phone\":null,\"area_m2\":0,\"created_ms\":%lld,"
+		         "\"housing_type\":null,\"owner_id\":null}]}\n",
+		         (long long)u.created * 1000, (long long)u.created * 1000);
 		store_unit_clear(&u);
 		assert_string_equal(testhost_out(th, 1), want);
 	}
@@ -366,10 +368,10 @@ static void test_cu_show(void **state)
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit show 3-2-1201 --json"), 0);
 	snprintf(want, sizeof want,
 	         "{\"code\":\"3-2-1201\",\"building\":\"3栋\",\"owner_name\":\"李四\","
-	         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created\":%lld,"
+	         "\"owner_phone\":\"139****1111\",\"area_m2\":89.5,\"created_ms\":%lld,"
 	         "\"housing_type\":null,\"owner_id\":null,"
 	         "\"registered\":true,\"movein_stage\":null,\"complaints\":4,\"complaints_not_resolved\":3}\n",
-	         (long long)u.created);
+	         (long long)u.created * 1000);
 	assert_string_equal(testhost_out(th, 1), want);
 	store_unit_clear(&u);
 	assert_int_equal(test_cu_exec(th, "sup1", "en", "unit show 3-2-1201 --json"), 0);
@@ -527,6 +529,7 @@ static void test_cu_history(void **state)
 	assert_int_equal(test_cu_count(out, "\"kind\":\"promise\""), 3);
 	assert_int_equal(test_cu_count(out, "\"kind\":\"complaint\""), 3);
 	snprintf(want, sizeof want,
+	         "{\"total\":null,\"offset\":0,\"limit\":100,\"more\":false,\"items\":"
 	         "[{\"kind\":\"promise\",\"ts_ms\":%lld,\"number\":\"%s\",\"category\":\"retired\","
 	         "\"status\":\"withdrawn\",\"text\":\"联系维保\",\"agent\":\"agent1\","
 	         "\"promise_id\":%lld,\"due_ms\":%lld},{\"kind\":\"complaint\",\"ts_ms\":%lld,"
@@ -540,30 +543,30 @@ static void test_cu_history(void **state)
 	snprintf(
 	    want, sizeof want,
 	    "{\"kind\":\"complaint\",\"ts_ms\":%lld,\"number\":\"%s\",\"category\":\"repairs\","
-	    "\"status\":\"resolved\",\"text\":\"卫生间漏水\",\"agent\":\"agent1\"}]\n",
+	    "\"status\":\"resolved\",\"text\":\"卫生间漏水\",\"agent\":\"agent1\"}]}\n",
 	    (long long)test_cu_at(2025, 3, 1, 9, 0), c1);
 	testhost_has(th, 1, want);
 
-	/* Pages of it, newest first, said while a page is full. */
+	/* Pages of it, newest first, said while more follow. */
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 2"), 0);
 	out = testhost_out(th, 1);
 	testhost_has(th, 1, "2025-03-10 12:00");
 	testhost_has(th, 1, "2025-03-10 09:00");
 	testhost_lacks(th, 1, "2025-03-05");
-	testhost_has(th, 1, "\n(2 shown from 1: --limit / --offset for more)\n");
+	testhost_has(th, 1, "\n(2 shown; more results: use --offset 2)\n");
 	assert_int_equal(
 	    test_cu_exec(th, "agent1", "zh", "unit history 5-1-301 --limit 2 --offset 2"), 0);
 	testhost_lacks(th, 1, "2025-03-10");
 	testhost_has(th, 1, "2025-03-05 11:00");
 	testhost_has(th, 1, "2025-03-05 09:00");
 	testhost_lacks(th, 1, "2025-03-01");
-	testhost_has(th, 1, "（显示 2 条，从第 3 条起；用 --limit / --offset 查看更多）\n");
+	testhost_has(th, 1, "（显示 2 条；更多结果：用 --offset 4）\n");
 	assert_int_equal(
 	    test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --limit 4 --offset 4"), 0);
 	testhost_has(th, 1, "2025-03-01 10:00");
 	testhost_has(th, 1, "2025-03-01 09:00");
 	testhost_lacks(th, 1, "2025-03-05");
-	testhost_lacks(th, 1, "shown from");
+	testhost_lacks(th, 1, "more results");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 5-1-301 --offset 2 --json"),
 	                 0);
 	assert_int_equal(test_cu_count(testhost_out(th, 1), "\"kind\":"), 4);
@@ -595,7 +598,8 @@ static void test_cu_history(void **state)
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit history 9-9-999"), 0);
 	assert_string_equal(testhost_out(th, 1), "单元 9-9-999 没有投诉记录。\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "en", "unit history 9-9-999 --json"), 0);
-	assert_string_equal(testhost_out(th, 1), "[]\n");
+	assert_string_equal(testhost_out(th, 1),
+	                    "{\"total\":null,\"offset\":0,\"limit\":100,\"more\":false,\"items\":[]}\n");
 	assert_int_equal(test_cu_exec(th, "agent1", "zh", "unit history 'a b'"), 2);
 	testhost_has(th, 2, "`a b` 不是有效的单元编号");
 	/* Supervisors may read it; auditors may not. */

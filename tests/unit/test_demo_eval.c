@@ -1,8 +1,9 @@
 /* test_demo_eval — the demo desk's evaluations (service/demo_eval.c) and the quality report on
  * them: a third of the complaints scored against the shipped checklist, by the supervisor, some
  * self-checked, acknowledged, disputed and answered; every score recomputes the same from the
- * pinned version; `report quality` by agent, week and item lists every agent, the weeks and
- * the items, with the pass rates the agents' levels make; the audit chain intact. */
+ * pinned version; `report quality` by agent, week and item lists every agent (with the display
+ * name), the weeks and the items, with the pass rates the agents' levels make; the audit chain
+ * intact. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ static void test_demo_eval_exec(struct testhost *th, const char *name, const cha
 static void test_demo_eval_seeded(void **state)
 {
 	static const char *const names[] = {"agent1", "agent2", "agent3", "supervisor1"};
+	static const char *const displays[] = {"王小明", "李小红", "张小刚", NULL};
 	struct testhost *th = testhost_new("test_demo_eval");
 	struct demo_eval_stats es;
 	struct evaluation *list = NULL;
@@ -45,8 +47,8 @@ static void test_demo_eval_seeded(void **state)
 	testhost_etc(etc, sizeof etc);
 	assert_int_equal(testhost_load_catalog(th, etc), 0);
 	for (i = 0; i < 4; i++)
-		testhost_account_add(th, names[i], NULL, i < 3 ? ROLE_AGENT : ROLE_SUPERVISOR, "en",
-		                     NULL);
+		testhost_account_add(th, names[i], displays[i], i < 3 ? ROLE_AGENT : ROLE_SUPERVISOR,
+		                     "en", NULL);
 	assert_int_equal(demo_seed(th->st, 300, DEMO_DEFAULT_SEED, 0, NULL, stderr), 0);
 	assert_int_equal(
 	    demo_eval_seed(th->st, th->catalog->checklist, 35, DEMO_DEFAULT_SEED, &es, stderr), 0);
@@ -68,9 +70,16 @@ static void test_demo_eval_seeded(void **state)
 	}
 	store_eval_list_free(list, n);
 
+	/* Each agent by name and display name. */
 	test_demo_eval_exec(th, "supervisor1", "report quality --by agent");
-	for (i = 0; i < 3; i++)
-		testhost_has(th, 1, names[i]);
+	for (i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof cmd, "\n%s (%s) ", names[i], displays[i]);
+		testhost_has(th, 1, cmd);
+	}
+	test_demo_eval_exec(th, "supervisor1", "report quality --by agent --json");
+	testhost_has(th, 1, "{\"key\":\"agent1\",\"display\":\"王小明\",\"count\":");
+	test_demo_eval_exec(th, "supervisor1", "report quality --by week --agent agent2 --json");
+	testhost_has(th, 1, "\"agent\":\"agent2\",\"display\":\"李小红\",\"rows\":[");
 	test_demo_eval_exec(th, "supervisor1", "report quality --by week --json");
 	testhost_has(th, 1, "\"key\":\"20");
 	test_demo_eval_exec(th, "supervisor1", "report quality --by item");

@@ -855,6 +855,74 @@ static void test_lineedit_hide_and_redraw(void **state)
 	test_lineedit_fx_free(t);
 }
 
+/* A new width redraws prompt and line at once; after a narrowing, from the row a reflowing
+ * terminal moved the line's start to. */
+static void test_lineedit_resize_redraws_at_once(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 80, "> ", false);
+	struct test_lineedit_term narrow;
+	char line[64], want[64];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 60; i++)
+		line[i] = (char)('a' + i % 26);
+	line[60] = '\0';
+	test_lineedit_fx_feed(t, line);
+	assert_int_equal(t->term.x, 62);
+	/* 80 -> 40: the cursor (column 62) is a row below the line's start. */
+	lineedit_resize(t->le, 40, &t->out);
+	assert_int_equal(strncmp(t->out.data, "\x1b[1A\r\x1b[J", 8), 0);
+	test_lineedit_term_init(&narrow, 40);
+	test_lineedit_term_feed(&narrow, t->out.data + 4, t->out.len - 4);
+	assert_false(narrow.overflow);
+	assert_int_equal(narrow.x, 39);
+	/* The prompt and the end of the line: 37 columns, one kept for the cursor. */
+	snprintf(want, sizeof want, "> %s", line + 23);
+	assert_string_equal(test_lineedit_term_row(&narrow), want);
+	buf_free(&narrow.below);
+	buf_reset(&t->out);
+	/* Wider: no row to go back up, the whole line again. */
+	t->term.cols = 100;
+	lineedit_resize(t->le, 100, &t->out);
+	assert_int_equal(strncmp(t->out.data, "\r\x1b[J", 4), 0);
+	test_lineedit_fx_flush(t);
+	assert_string_equal(test_lineedit_term_row(&t->term) + 2, line);
+	assert_int_equal(t->term.x, 62);
+	/* The same width: nothing drawn. */
+	lineedit_resize(t->le, 100, &t->out);
+	assert_int_equal(t->out.len, 0);
+	/* No line being edited: nothing drawn. */
+	assert_int_equal(test_lineedit_fx_feed(t, "\r"), LINEEDIT_LINE);
+	lineedit_resize(t->le, 60, &t->out);
+	assert_int_equal(t->out.len, 0);
+	test_lineedit_fx_free(t);
+
+	/* A password prompt: the prompt again, nothing typed shown. */
+	t = test_lineedit_fx_new(256, 80, "Password: ", true);
+	test_lineedit_fx_feed(t, "secret");
+	lineedit_resize(t->le, 30, &t->out);
+	test_lineedit_fx_flush(t);
+	assert_string_equal(test_lineedit_term_row(&t->term), "Password: ");
+	assert_null(strstr(t->term.below.data != NULL ? t->term.below.data : "", "secret"));
+	test_lineedit_fx_free(t);
+}
+
+/* A submitted line scrolled to its end is left on the screen from its start. */
+static void test_lineedit_submitted_line_left_from_its_start(void **state)
+{
+	struct test_lineedit_fx *t = test_lineedit_fx_new(256, 20, "> ", false);
+
+	(void)state;
+	assert_string_equal(test_lineedit_fx_enter(t, "complaint search 楼道灯坏了很久"),
+	                    "complaint search 楼道灯坏了很久");
+	assert_string_equal(t->term.below.data, "> complaint search \n");
+	test_lineedit_fx_restart(t, "> ");
+	assert_string_equal(test_lineedit_fx_enter(t, "short"), "short");
+	assert_string_equal(t->term.below.data, "> complaint search \n> short\n");
+	test_lineedit_fx_free(t);
+}
+
 static uint32_t test_lineedit_rand_state = 777;
 
 static uint32_t test_lineedit_rand(void)
@@ -937,6 +1005,8 @@ int main(void)
 	    cmocka_unit_test(test_lineedit_bracketed_paste_is_text),
 	    cmocka_unit_test(test_lineedit_full_line_cuts_a_paste),
 	    cmocka_unit_test(test_lineedit_hide_and_redraw),
+	    cmocka_unit_test(test_lineedit_resize_redraws_at_once),
+	    cmocka_unit_test(test_lineedit_submitted_line_left_from_its_start),
 	    cmocka_unit_test(test_lineedit_random_input_keeps_line_clean),
 	};
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "utf8.h"
 
 static void test_table_cjk_alignment(void **state)
 {
@@ -53,11 +54,67 @@ static void test_table_sanitize_and_cut(void **state)
 	buf_free(&out);
 }
 
+/* Within a width: the widest columns narrowed, their cells folded at words over more lines,
+ * each line's cells in their columns; no line wider than the width. */
+static void test_table_fit_width(void **state)
+{
+	static const char *const hdr[] = {"NUMBER", "UNIT", "WORDS"};
+	static const char *const r1[] = {"C-1", "3-2-1201", "the light on the stairs is broken again"};
+	static const char *const r2[] = {"C-2", "5-1-301", "楼道灯坏了很久，晚上看不见路"};
+	struct table *t = table_new(3, hdr);
+	struct buf out;
+	const char *p, *nl;
+
+	(void)state;
+	table_add_row(t, r1);
+	table_add_row(t, r2);
+	buf_init(&out);
+	/* Wide enough, or no width: as table_render. */
+	table_render_fit(t, 0, &out);
+	assert_non_null(strstr(buf_cstr(&out), "C-1     3-2-1201  the light on the stairs is broken again\n"));
+	buf_reset(&out);
+	table_render_fit(t, 100, &out);
+	assert_non_null(strstr(buf_cstr(&out), "C-1     3-2-1201  the light on the stairs is broken again\n"));
+	buf_reset(&out);
+	table_render_fit(t, 40, &out);
+	assert_string_equal(buf_cstr(&out),
+	                    "NUMBER  UNIT      WORDS\n"
+	                    "----------------------------------------\n"
+	                    "C-1     3-2-1201  the light on the\n"
+	                    "                  stairs is broken again\n"
+	                    "C-2     5-1-301   楼道灯坏了很久，晚上看\n"
+	                    "                  不见路\n");
+	for (p = buf_cstr(&out); *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		assert_non_null(nl);
+		assert_true(utf8_width(p, (size_t)(nl - p)) <= 40);
+	}
+	/* Narrower than the codes and a folded text need: each row a record, folded between its
+	 * cells and at the words of a long one, codes never cut. */
+	buf_reset(&out);
+	table_render_fit(t, 24, &out);
+	for (p = buf_cstr(&out); *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		assert_true(utf8_width(p, (size_t)(nl - p)) <= 24);
+	}
+	assert_string_equal(buf_cstr(&out), "NUMBER  UNIT  WORDS\n"
+	                                    "------------------------\n"
+	                                    "C-1  3-2-1201\n"
+	                                    "  the light on the\n"
+	                                    "  stairs is broken again\n"
+	                                    "C-2  5-1-301\n"
+	                                    "  楼道灯坏了很久，晚上看\n"
+	                                    "  不见路\n");
+	buf_free(&out);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_cjk_alignment),
 	    cmocka_unit_test(test_table_sanitize_and_cut),
+	    cmocka_unit_test(test_table_fit_width),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
