@@ -42,7 +42,7 @@ pd_assert_eq "$(json '(d["complaints"], d["calibrations"], d["items"])' <<<"$out
 out=$(pd_ssh sup3 -o SetEnv=LANG=zh_CN.UTF-8 "report calibration") || pd_fail "exited $?"
 pd_assert_contains "$out" "盲评" "told why"
 out=$(pd_ssh sup3 "evaluation list --kind calibration --json")
-pd_assert_eq "$(json 'len(d)' <<<"$out")" "0" "nor the others' calibrations"
+pd_assert_eq "$(json 'len(d["items"])' <<<"$out")" "0" "nor the others' calibrations"
 pd_ssh sup3 "evaluation show 1" >/dev/null 2>&1 && pd_fail "sup3 saw sup1's calibration"
 out=$(report sup1)
 pd_assert_eq "$(json '(d["complaints"], d["calibrations"])' <<<"$out")" "(1, 2)" "a rater sees both"

@@ -27,7 +27,7 @@ n0=$(json 'd["number"]' <<<"$out")
 pd_tmux_start a "$(pd_ssh_cmd agent1 -tt -o SetEnv=LANG=zh_CN.UTF-8)"
 pd_tmux_wait a 'agent1> *$'
 out=$(pd_ssh sup1 "sessions --json") || pd_fail "sessions exited $?"
-sid=$(json '[s["session"] for s in d if s["account"] == "agent1" and not s["exec"]][0]' <<<"$out")
+sid=$(json '[s["session"] for s in d["items"] if s["account"] == "agent1" and not s["exec"]][0]' <<<"$out")
 [ -n "$sid" ] || pd_fail "no session of agent1 listed"
 step a "complaint add --unit 3-2-1201 --category repairs --technique empathy '卫生间漏水'" \
 	'C-[0-9]{8}-[0-9]{4}'
@@ -56,7 +56,7 @@ pd_assert_contains "$out" "不是会话 ID" "a bad id refused"
 out=$(printf '%s\n' "$answers" | pd_ssh sup1 "evaluate --session s0000ffffff --stdin" 2>&1) &&
 	pd_fail "an unknown session was scored"
 pd_assert_contains "$out" "审计日志中没有会话 s0000ffffff" "an unknown session refused"
-own=$(pd_ssh sup1 "sessions --json" | json '[s["session"] for s in d if s["account"] == "sup1"][0]')
+own=$(pd_ssh sup1 "sessions --json" | json '[s["session"] for s in d["items"] if s["account"] == "sup1"][0]')
 out=$(printf '%s\n' "$answers" | pd_ssh sup1 "evaluate --session $own --stdin" 2>&1) &&
 	pd_fail "a supervisor scored a session of their own"
 out=$(printf '%s\n' "$answers" | pd_ssh agent1 "evaluate --session $sid --stdin" 2>&1) &&
@@ -94,11 +94,11 @@ out=$(pd_ssh sup1 -o SetEnv=LANG=zh_CN.UTF-8 "evaluation show $id") || pd_fail "
 pd_assert_contains "$out" "该会话处理的投诉：" "the complaints shown"
 for n in "$n0" "$n1"; do
 	out=$(pd_ssh agent1 "evaluation list --complaint $n --json") || pd_fail "evaluation list exited $?"
-	pd_assert_eq "$(json '[(e["id"], e["kind"]) for e in d]' <<<"$out")" "[($id, 'session')]" \
+	pd_assert_eq "$(json '[(e["id"], e["kind"]) for e in d["items"]]' <<<"$out")" "[($id, 'session')]" \
 		"listed under $n"
 done
 out=$(pd_ssh sup1 "evaluation list --kind session --json")
-pd_assert_eq "$(json '[e["session"] for e in d]' <<<"$out")" "['$sid']" "listed by kind"
+pd_assert_eq "$(json '[e["session"] for e in d["items"]]' <<<"$out")" "['$sid']" "listed by kind"
 pd_ssh agent1 "evaluation ack $id" >/dev/null || pd_fail "evaluation ack exited $?"
 
 pd_stop

@@ -60,7 +60,7 @@ pd_tmux_type b "quit"
 pd_tmux_send b Enter
 pd_tmux_wait_dead b
 out=$(pd_ssh sup1 "evaluation list --json") || pd_fail "evaluation list exited $?"
-id=$(json 'd[0]["id"]' <<<"$out")
+id=$(json 'd["items"][0]["id"]' <<<"$out")
 out=$(pd_ssh sup1 "evaluation show $id --json")
 pd_assert_eq "$(json '[(i["item"], i["answer"], i["comment"]) for i in d["items"][:2]]' <<<"$out")" \
 	"[('respect', 1, None), ('warmth', 0, '没有主动问候')]" "the answers given before the drop"

@@ -44,9 +44,9 @@ pd_tmux_send t Enter
 pd_tmux_wait t 'agent1>$'
 
 out=$(en sup1 'sessions --json') || pd_fail "sessions --json exited $?"
-pd_assert_eq "$(json '[s["transport"] for s in d if s["account"] == "agent1"][0]' <<<"$out")" \
+pd_assert_eq "$(json '[s["transport"] for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")" \
 	telnet "the agent's transport"
-id=$(json '[s["session"] for s in d if s["account"] == "agent1"][0]' <<<"$out")
+id=$(json '[s["session"] for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")
 
 # The supervisor watches it over ssh.
 pd_tmux_start s "$(pd_ssh_cmd sup1 -tt -o SetEnv=LANG=en_US.UTF-8)"

@@ -38,8 +38,8 @@ pd_tmux_wait a1 'agent1>$'
 pd_tmux_wait a2 'agent1>$'
 pd_tmux_wait b 'agent2>$'
 out=$(en sup1 'sessions --json') || pd_fail "sessions --json exited $?"
-id_b=$(json '[s["session"] for s in d if s["account"] == "agent2"][0]' <<<"$out")
-id_a=$(json '[s["session"] for s in d if s["account"] == "agent1"][0]' <<<"$out")
+id_b=$(json '[s["session"] for s in d["items"] if s["account"] == "agent2"][0]' <<<"$out")
+id_a=$(json '[s["session"] for s in d["items"] if s["account"] == "agent1"][0]' <<<"$out")
 
 # --- whisper: sup2's team is sup1's too now; the night team is nobody's --------------------
 out=$(expect_rc 0 sup1 'whisper agent1 the lift in block 3 is fixed')
