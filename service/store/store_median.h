@@ -1,7 +1,7 @@
 /* store_median — the medians of `report techniques` without reading every time to resolve
  * (migration 13 in store_schema.c; used by store_report.c). report_resolved holds each
  * resolved complaint's time to resolve per technique; its bin column orders the times into
- * bins of about 1 to 10 % (the first two digits and the number of digits of the time in ms).
+ * bins of 0.1 to 1 % (the first three digits and the number of digits of the time in ms).
  * report_resolved_cum holds, at snapshot buckets (spans of STORE_MEDIAN_WIDTH_MS of creation
  * time, the rollup's level 2), how many times of each technique and bin belong to complaints
  * created before the snapshot. So the times of a period, counted by bin, are two snapshots'
@@ -26,12 +26,13 @@
 #define STORE_MEDIAN_WIDTH_MS 230400000
 #define STORE_MEDIAN_WIDTH_TEXT "230400000"
 
-/* The bin of a time to resolve x (ms), an SQL expression: x itself below 100, else
- * digits * 100 + the first two digits (310 for 100..109, ..., 1099 for 99e7..). Never
- * decreasing in x, so counting times bin by bin counts them in order. */
+/* The bin of a time to resolve x (ms), an SQL expression: x itself below 1000, else
+ * digits * 1000 + the first three digits (4100 for 1000..1009, ..., 11999 for 999e8..): bins
+ * of 0.1 to 1 %, so the one that holds a median holds few times. Never decreasing in x, so
+ * counting times bin by bin counts them in order. */
 #define STORE_MEDIAN_BIN(x)                                                                        \
-	"(CASE WHEN " x " < 100 THEN " x " ELSE length(" x ") * 100"                               \
-	" + CAST(substr(" x ", 1, 2) AS INTEGER) END)"
+	"(CASE WHEN " x " < 1000 THEN " x " ELSE length(" x ") * 1000"                             \
+	" + CAST(substr(" x ", 1, 3) AS INTEGER) END)"
 
 /* Whether a snapshot is due (the last is older than the clock's bucket): 1 yes, 0 no (or
  * the schema has none), or an error. */
