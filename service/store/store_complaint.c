@@ -796,7 +796,9 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0)
+		rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
 	                STORE_T(store_audit_who(ctx)), STORE_I(now), STORE_T(text));
 	if (rc == 0)
 		rc = store_complaint_status_touch(st, &row, now, true);
@@ -830,6 +832,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
+	rc = store_complaint_status_check(st, ctx, &row, false);
 	detail[0] = '\0';
 	for (i = 0; rc == 0 && i < nadd; i++) {
 		changes = 0;
@@ -898,9 +901,10 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status == COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, true);
+	if (rc == 0 && row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is resolved");
-	else if (strcmp(row.assignee, to) == 0)
+	else if (rc == 0 && strcmp(row.assignee, to) == 0)
 		rc = store_fail_msg(st, STORE_EEXIST, "already assigned to that account");
 	status = row.status == COMPLAINT_OPEN ? COMPLAINT_IN_PROGRESS : row.status;
 	if (rc == 0)
@@ -934,7 +938,8 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
 	    row.status != COMPLAINT_REOPENED)
 		rc =
 		    store_fail_msg(st, STORE_ESTATE, "complaint cannot be escalated in its status");
@@ -969,7 +974,8 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status == COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is already resolved");
 	if (rc == 0)
 		rc = store_promise_open_count(st, row.id, &open);
@@ -1002,7 +1008,8 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status != COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status != COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "only a resolved complaint can be reopened");
 	if (rc == 0)
 		rc =

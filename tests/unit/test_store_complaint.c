@@ -697,6 +697,80 @@ static void test_sc_status_rules(void **state)
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, NULL, "x"), STORE_EINVAL);
 }
 
+/* Who may work a complaint and its promises: its taker, its holder, supervisors and admins;
+ * who may hand it over: its holder and supervisors. A refusal changes nothing. */
+static void test_sc_ownership(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	const struct audit_ctx admin = {.account = "root", .role = "admin", .session = "s-4"};
+	const struct audit_ctx offline = {.account = NULL, .role = "admin", .transport = "cli"};
+	const char *add[] = {"patience"};
+	struct promise_new pn = {.what = "明天回电", .due_ms = store_now_ms() + TEST_SC_DAY_MS};
+	char num[COMPLAINT_NUMBER_MAX];
+	struct promise p;
+	int64_t a0, pid = 0, pid2 = 0;
+
+	/* The pure rules. */
+	assert_true(store_complaint_status_may_work("zhang", "li", "zhang", "agent"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "li", "agent"));
+	assert_false(store_complaint_status_may_work("zhang", "li", "wu", "agent"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "wang", "supervisor"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "root", "admin"));
+	assert_false(store_complaint_status_may_work("zhang", "li", "audit", "auditor"));
+	assert_false(store_complaint_status_may_work(NULL, NULL, "zhang", "agent"));
+	assert_false(store_complaint_status_may_work("", "", "", "agent"));
+	assert_false(store_complaint_status_may_work("zhang", "li", NULL, NULL));
+	assert_true(store_complaint_status_may_work(NULL, NULL, "wang", "supervisor"));
+	assert_true(store_complaint_status_may_assign("li", "li", "agent"));
+	assert_false(store_complaint_status_may_assign("li", "zhang", "agent"));
+	assert_true(store_complaint_status_may_assign("li", "wang", "supervisor"));
+	assert_true(store_complaint_status_may_assign("li", "root", "admin"));
+
+	/* zhang's complaint and promise: li may do nothing to them. */
+	test_sc_add_simple(fx, &test_sc_zhang, "楼道灯坏了", num);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_zhang, num, &pn, &pid), 0);
+	a0 = test_sc_audits(fx);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_tag(fx->st, &test_sc_li, num, add, 1, NULL, 0),
+	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_escalate(fx->st, &test_sc_li, num, NULL, "x"),
+	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_li, num, "li", "我来"),
+	                 STORE_EOWNER);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_li, num, &pn, NULL), STORE_EOWNER);
+	assert_int_equal(store_promise_done(fx->st, &test_sc_li, pid, NULL), STORE_EOWNER);
+	assert_int_equal(store_promise_withdraw(fx->st, &test_sc_li, pid, "x"), STORE_EOWNER);
+	assert_int_equal(test_sc_audits(fx), a0);
+	assert_int_equal(test_sc_status(fx, num), COMPLAINT_IN_PROGRESS); /* by zhang's promise */
+
+	/* zhang hands it to li with a note: li holds it and may work it and close zhang's
+	 * promise; zhang, who took it, still may work it but no longer hand it on. */
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_zhang, num, "li", "业主下午在家"),
+	                 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, num, "已上门"), 0);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_li, num, &pn, &pid2), 0);
+	assert_int_equal(store_promise_done(fx->st, &test_sc_li, pid, "已回电"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, num, "我也跟进"), 0);
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_zhang, num, "zhang", "拿回来"),
+	                 STORE_EOWNER);
+	/* A supervisor reassigns it; an admin and the offline tools may work anything. */
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_boss, num, "zhang", "改派"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &admin, num, "管理员备注"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &offline, num, "导入"), 0);
+	/* li made pid2 and may still close it, though no longer the holder. */
+	assert_int_equal(store_promise_withdraw(fx->st, &test_sc_li, pid2, "业主不需要了"), 0);
+	memset(&p, 0, sizeof p);
+	assert_int_equal(store_promise_get(fx->st, pid2, &p), 0);
+	assert_int_equal(p.status, PROMISE_WITHDRAWN);
+	store_promise_clear(&p);
+	/* li no longer holds it, nor took it. */
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_zhang, num, "已修好"), 0);
+	assert_int_equal(store_complaint_reopen(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_reopen(fx->st, &test_sc_boss, num, "又坏了"), 0);
+}
+
 static void test_sc_promises_block_resolve(void **state)
 {
 	struct test_sc_fx *fx = *state;
@@ -1370,7 +1444,7 @@ static void test_sc_search_match(void **state)
 	/* From another thread with its own read-only store, while the loop's store writes. */
 	w.path = fx->path;
 	assert_int_equal(pthread_create(&th, NULL, test_sc_worker_main, &w), 0);
-	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, n3, "维保已到场"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, n3, "维保已到场"), 0);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	assert_int_equal(w.rc, 0);
 	assert_int_equal(w.n, 3);
@@ -1623,6 +1697,7 @@ int main(void)
 	    TEST_SC(test_sc_number_per_day_counter),
 	    TEST_SC(test_sc_units),
 	    TEST_SC(test_sc_status_rules),
+	    TEST_SC(test_sc_ownership),
 	    TEST_SC(test_sc_promises_block_resolve),
 	    TEST_SC(test_sc_overdue),
 	    TEST_SC(test_sc_list_filters),
