@@ -19,6 +19,7 @@
 #include "sshsrv.h"
 #include "store.h"
 #include "store_audit.h"
+#include "store_draft.h"
 #include "store_eval.h"
 #include "store_schema.h"
 #include "store_seal.h"
@@ -803,6 +804,11 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			  store_strerror(rc, "en"));
 		goto out;
 	}
+	/* No session outlives the daemon: drafts left open by the last run are free again. */
+	rc = store_draft_release_all(srv.store);
+	if (rc < 0)
+		log_warn(NULL, "database %s: drafts' sessions not released: %s", srv.db_path,
+			 store_strerror(rc, "en"));
 	rc = server_apply_max_size(&srv);
 	if (rc < 0)
 		goto out;

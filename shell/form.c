@@ -390,9 +390,15 @@ static void form_draft_save(struct form *f)
 
 	buf_init(&data);
 	form_draft_encode(f, &data);
-	rc = store_draft_save(sh->host.store, sh->user.name, f->spec->kind, buf_cstr(&data),
-	                      (int)f->cur);
-	if (rc < 0)
+	rc = store_draft_save_as(sh->host.store, sh->user.name, f->spec->kind, sh->opts.session_id,
+	                         buf_cstr(&data), (int)f->cur);
+	if (rc == STORE_EOWNER)
+		shell_errorf(sh, "%s",
+		             T(sh,
+		               "(not kept as a draft: your draft of this form is open in another "
+		               "session)",
+		               "（未存为草稿：您这张表单的草稿正在另一个会话中打开）"));
+	else if (rc < 0)
 		shell_errorf(sh,
 		             T(sh, "(the draft could not be saved: %s)", "（草稿未能保存：%s）"),
 		             store_strerror(rc, sh->lang));
@@ -407,6 +413,11 @@ static void form_free(struct form *f)
 
 	if (f == NULL)
 		return;
+	/* The form is closed (ended, cancelled, or its session gone): its draft, if kept, may be
+	 * resumed in another session. */
+	if (f->sh->host.store != NULL && f->sh->opts.session_id != NULL)
+		(void)store_draft_release(f->sh->host.store, f->sh->user.name, f->spec->kind,
+		                          f->sh->opts.session_id);
 	for (i = 0; i < f->nkv; i++) {
 		free(f->kv[i].key);
 		free(f->kv[i].value);
@@ -432,9 +443,11 @@ void form_end(struct form *f, int status, bool delete_draft)
 	struct shell *sh = f->sh;
 
 	if (delete_draft) {
-		int rc = store_draft_delete(sh->host.store, sh->user.name, f->spec->kind);
+		/* Never another session's: that one's form goes on with it. */
+		int rc = store_draft_delete_as(sh->host.store, sh->user.name, f->spec->kind,
+		                               sh->opts.session_id);
 
-		if (rc < 0 && rc != STORE_ENOENT)
+		if (rc < 0 && rc != STORE_ENOENT && rc != STORE_EOWNER)
 			shell_errorf(
 			    sh,
 			    T(sh, "(the draft could not be deleted: %s)", "（草稿未能删除：%s）"),

@@ -17,6 +17,7 @@
 
 #include "store_audit.h"
 #include "store_complaint_query.h"
+#include "store_draft.h"
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_search.h"
@@ -426,7 +427,11 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
+	if (in->draft_kind != NULL)
+		rc = store_draft_take(st, store_audit_who(ctx), in->draft_kind,
+		                      ctx != NULL ? ctx->session : NULL, in->draft_required);
+	if (rc == 0)
+		rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
 	if (rc == 0 && units != 0) {
 		rc = STORE_INT(st, store_complaint_sql_unit_exists, &known, STORE_T(in->unit));
 		if (rc == 0 && known == 0)

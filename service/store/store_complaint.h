@@ -144,11 +144,17 @@ struct complaint_new {
 	size_t ntechniques;
 	const struct promise_new *promises;
 	size_t npromises;
+	/* A form's submission: its draft (ctx->account's of this kind, NULL: none) is taken in the
+	 * same transaction (store_draft_take with ctx->session), so that it gives one complaint;
+	 * draft_required when the form was resumed from the draft. */
+	const char *draft_kind;
+	bool draft_required;
 };
 
 /* Takes a complaint: in one transaction the complaint (status open), its techniques, its
- * initial promises, history "created" (and "promise.add" per promise) and the audit event
- * "complaint.add". The number is "C-" + the local date of now (the process's TZ) + "-" + a
+ * initial promises, history "created" (and "promise.add" per promise), the audit event
+ * "complaint.add" and the form's draft taken (in->draft_kind: STORE_EOWNER while another
+ * session has it open, STORE_ESTATE when required and already gone; nothing is added then). The number is "C-" + the local date of now (the process's TZ) + "-" + a
  * per-day counter of at least 4 digits. When the unit register has rows the unit must be in
  * it (STORE_ENOENT otherwise) and the complaint is unit_verified; with an empty register the
  * unit is kept as typed, unverified. number_out (may be NULL) gets the number. */

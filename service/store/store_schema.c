@@ -621,6 +621,11 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_action_seq ON audit (action, seq);"
         "CREATE INDEX audit_account_seq ON audit (account, seq);"
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
+    /* A draft is open in one session at a time (store_draft.c): the session that claimed it,
+     * since when, and until when the claim holds unless renewed. */
+    {11, "ALTER TABLE drafts ADD COLUMN session TEXT;"
+         "ALTER TABLE drafts ADD COLUMN claimed_ms INTEGER NOT NULL DEFAULT 0;"
+         "ALTER TABLE drafts ADD COLUMN lease_ms INTEGER NOT NULL DEFAULT 0;", NULL},
 };
 #pragma GCC diagnostic pop
 

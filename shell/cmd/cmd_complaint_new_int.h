@@ -20,9 +20,11 @@ struct shell;
 #define CMD_COMPLAINT_NEW_UNITS_SHOWN 20
 #define CMD_COMPLAINT_NEW_CODES_MAX COMPLAINT_TECHNIQUES_MAX
 
-/* The form's own data: the catalog it was started with (one reference). */
+/* The form's own data: the catalog it was started with (one reference), and whether it was
+ * resumed from the draft (which it then holds, and takes when saved). */
 struct cmd_complaint_new {
 	struct catalog *cat;
+	bool resumed;
 };
 
 /* An enumeration offered in a step: the stored name, its Chinese and English labels. */

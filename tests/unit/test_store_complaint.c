@@ -1649,6 +1649,83 @@ static void test_sc_drafts(void **state)
 	assert_int_equal(test_sc_audits(fx), a0);
 }
 
+/* A draft is open in one session at a time, and its submission takes it: one draft, one
+ * complaint. */
+static void test_sc_draft_claims(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	struct audit_ctx here = test_sc_zhang, there = test_sc_zhang;
+	struct complaint_new in = test_sc_new("3-2-1201", "楼上漏水");
+	struct draft d, held;
+	int64_t n = 0, now = store_now_ms();
+
+	here.session = "s-1";
+	there.session = "s-9";
+	memset(&held, 0, sizeof held);
+	/* Saved in s-9: it is s-9's. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-9", "{\"a\":1}", 1), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.session, "s-9");
+	assert_true(d.claimed_ms >= now && d.lease_ms >= d.claimed_ms + DRAFT_LEASE_MS);
+	assert_true(store_draft_held_elsewhere(&d, "s-1", store_now_ms()));
+	assert_false(store_draft_held_elsewhere(&d, "s-9", store_now_ms()));
+	store_draft_clear(&d);
+	/* s-1 may neither save, claim nor delete it; nothing changes. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-1", "{\"a\":2}", 2),
+	                 STORE_EOWNER);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", &held),
+	                 STORE_EOWNER);
+	assert_string_equal(held.session, "s-9");
+	store_draft_clear(&held);
+	assert_int_equal(store_draft_delete_as(fx->st, "zhang", "complaint", "s-1"), STORE_EOWNER);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.data, "{\"a\":1}");
+	assert_int_equal(d.step, 1);
+	store_draft_clear(&d);
+	/* Resumed in s-1 while s-9 has it, a submission adds nothing. */
+	in.draft_kind = "complaint";
+	in.draft_required = true;
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), STORE_EOWNER);
+	assert_int_equal(store_complaint_count(fx->st, NULL, &n), 0);
+	assert_int_equal(n, 0);
+	/* s-9 lets it go (its form ended): s-1 claims it, since now. */
+	assert_int_equal(store_draft_release(fx->st, "zhang", "complaint", "s-1"), 0); /* not its */
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), STORE_EOWNER);
+	assert_int_equal(store_draft_release(fx->st, "zhang", "complaint", "s-9"), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), 0);
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-1", "{\"a\":3}", 3), 0);
+	/* Submitted from s-1: one complaint, the draft gone; again (a second save of the same
+	 * draft, or from s-9): refused, still one. */
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), STORE_ENOENT);
+	store_draft_clear(&d);
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), STORE_ESTATE);
+	assert_int_equal(store_complaint_add(fx->st, &there, &in, NULL), STORE_ESTATE);
+	assert_int_equal(store_complaint_count(fx->st, NULL, &n), 0);
+	assert_int_equal(n, 1);
+	/* A fresh form (not resumed) submits whatever another session's draft does. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-9", "{}", 0), 0);
+	in.draft_required = false;
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.session, "s-9");
+	store_draft_clear(&d);
+	/* The daemon's start releases every claim; a lapsed lease frees the draft too. */
+	assert_int_equal(store_draft_release_all(fx->st), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_null(d.session);
+	assert_false(store_draft_held_elsewhere(&d, "s-1", store_now_ms()));
+	store_draft_clear(&d);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-9", NULL), 0);
+	test_sc_exec(fx, "UPDATE drafts SET lease_ms = 1 WHERE account = 'zhang'");
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), 0);
+	/* Without a session (the offline tools) nothing is checked. */
+	assert_int_equal(store_draft_save(fx->st, "zhang", "complaint", "{}", 0), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "", NULL), STORE_EINVAL);
+	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), STORE_ENOENT);
+}
+
 static void test_sc_readonly_store(void **state)
 {
 	struct test_sc_fx *fx = *state;
@@ -1707,6 +1784,7 @@ int main(void)
 	    TEST_SC(test_sc_search_match),
 	    TEST_SC(test_sc_report_techniques),
 	    TEST_SC(test_sc_drafts),
+	    TEST_SC(test_sc_draft_claims),
 	    TEST_SC(test_sc_readonly_store),
 	};
 
