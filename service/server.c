@@ -694,9 +694,9 @@ void server_shutdown(struct server *srv)
 	server_refused_summary(srv);
 	log_info(NULL, "stopping: %zu sessions open", srv->nsessions);
 	for (s = srv->sessions; s != NULL; s = s->next)
-		session_notice(s, "propdesk",
-			       "the service is stopping; your work is saved. "
-			       "服务正在停止，您的工作已保存。");
+		session_notice_lang(s, "propdesk", "propdesk",
+				    "the service is stopping; your work is saved.",
+				    "服务正在停止，您的工作已保存。");
 	if (srv->ssh)
 		sshsrv_shutdown(srv->ssh);
 	if (srv->telnet)
