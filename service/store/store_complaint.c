@@ -719,23 +719,34 @@ static int store_complaint_append_id(struct store *st, int64_t id, struct compla
 }
 
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
-                                 const struct complaint_filter *f, struct complaint **out,
-                                 size_t *n)
+                                 const char *literal, const struct complaint_filter *f,
+                                 struct complaint **out, size_t *n)
 {
 	struct store_complaint_query q;
 	struct store_complaint_notes_cursor nc = {NULL, SQLITE_DONE};
 	struct complaint *list = NULL;
 	size_t cap = 0, count = 0, skipped = 0, limit, offset;
 	sqlite3_stmt *s = NULL;
-	int rc, m;
+	int rc, m, pending = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (match == NULL)
 		return STORE_EINVAL;
+	if (literal != NULL && literal[0] == '\0')
+		literal = NULL;
+	if (literal != NULL && !store_text_ok(literal, COMPLAINT_TEXT_MAX, true))
+		return STORE_EINVAL;
+	if (literal != NULL) {
+		pending = store_search_pending(st);
+		if (pending < 0)
+			return pending;
+	}
 	limit = f != NULL && f->limit != 0 ? f->limit : 100;
 	offset = f != NULL ? f->offset : 0;
-	rc = store_complaint_query_build(&q, f, NULL, false, SC_Q_SCAN);
+	/* With a literal, the index (or the substring test) picks the complaints to read; their
+	 * order stays latest first, the notes' cursor's order. */
+	rc = store_complaint_query_build(&q, f, literal, pending != 0, SC_Q_SCAN);
 	if (rc == 0)
 		rc = store_stmt(st, store_complaint_sql_notes_desc, &nc.s);
 	if (rc < 0)

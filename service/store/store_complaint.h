@@ -211,10 +211,13 @@ typedef int (*store_match_fn)(void *arg, const char *text, size_t len);
 
 /* The same with a matcher run on each complaint's texts in turn (words, outcome, then notes,
  * stopping at the first match), latest taken first; f's limit and offset count matches.
- * Scans every complaint that passes f: run it on the thread pool with a read-only store. */
+ * literal (NULL or "": none) is a text every match contains (rx_literal.h): then only the
+ * complaints that hold it are read, found through the character-pair index (or, while
+ * complaints wait to be indexed, by a substring test on every text). Without one it scans
+ * every complaint that passes f. Run it on the thread pool with a read-only store. */
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
-                                 const struct complaint_filter *f, struct complaint **out,
-                                 size_t *n);
+                                 const char *literal, const struct complaint_filter *f,
+                                 struct complaint **out, size_t *n);
 
 /* Changes to one complaint. Each is one transaction with a history row and one audit event
  * (action in parentheses, target the number); STORE_ENOENT when no complaint has that

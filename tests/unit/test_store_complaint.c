@@ -28,6 +28,7 @@
 #include "store_draft.h"
 #include "store_report.h"
 #include "store_schema.h"
+#include "store_search.h"
 #include "store_unit.h"
 
 struct test_sc_fx {
@@ -1375,7 +1376,7 @@ static void *test_sc_worker_main(void *arg)
 	test_sc_re_init(&m, "漏水|渗水");
 	w->rc = store_open(w->path, STORE_READONLY, 1000, &ro);
 	if (w->rc == 0)
-		w->rc = store_complaint_search_match(ro, test_sc_re_match, &m, NULL, &list, &w->n);
+		w->rc = store_complaint_search_match(ro, test_sc_re_match, &m, NULL, NULL, &list, &w->n);
 	if (w->rc == 0 && w->n > 0)
 		snprintf(w->first, sizeof w->first, "%s", list[0].number);
 	store_complaint_list_free(list, w->n);
@@ -1406,7 +1407,7 @@ static void test_sc_search_match(void **state)
 
 	test_sc_re_init(&m, "漏水|渗水");
 	assert_int_equal(
-	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &list, &n), 0);
+	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, NULL, &list, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(list[0].number, n4);
 	assert_string_equal(list[1].number, n2); /* its second note */
@@ -1416,7 +1417,7 @@ static void test_sc_search_match(void **state)
 	/* Limit and offset count matches. */
 	f.limit = 1;
 	f.offset = 1;
-	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, &f, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &f, &list, &n),
 	                 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].number, n2);
@@ -1424,7 +1425,7 @@ static void test_sc_search_match(void **state)
 	/* With a filter. */
 	memset(&f, 0, sizeof f);
 	f.agent = "li";
-	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, &f, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &f, &list, &n),
 	                 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].number, n2);
@@ -1433,11 +1434,11 @@ static void test_sc_search_match(void **state)
 	m.calls = 0;
 	m.fail_at = 2;
 	assert_int_equal(
-	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &list, &n),
+	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, NULL, &list, &n),
 	    -ETIMEDOUT);
 	assert_null(list);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_complaint_search_match(fx->st, NULL, &m, NULL, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, NULL, &m, NULL, NULL, &list, &n),
 	                 STORE_EINVAL);
 	test_sc_re_free(&m);
 
@@ -1454,6 +1455,80 @@ static void test_sc_search_match(void **state)
 
 /* The report's known data set: five complaints, an hour-granular timeline from T0. */
 #define TEST_SC_T0 1700000000000LL
+
+/* With the literal every match contains, only the complaints holding it are read (through the
+ * index, or by a substring test while complaints wait to be indexed), and the answer is the
+ * scan's. */
+static void test_sc_search_match_literal(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	struct complaint_filter f = {0};
+	struct complaint *list;
+	struct test_sc_re m;
+	char n1[COMPLAINT_NUMBER_MAX], n2[COMPLAINT_NUMBER_MAX], n3[COMPLAINT_NUMBER_MAX];
+	char n4[COMPLAINT_NUMBER_MAX];
+	size_t n;
+
+	test_sc_add_simple(fx, &test_sc_zhang, "3号楼卫生间漏水", n1);
+	test_sc_add_simple(fx, &test_sc_li, "车库灯不亮", n2);
+	test_sc_add_simple(fx, &test_sc_li, "12号楼电梯异响", n3);
+	test_sc_add_simple(fx, &test_sc_zhang, "外墙渗水", n4);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, n2, "5号楼也一样"), 0);
+	test_sc_re_init(&m, "[0-9]+号楼");
+	/* Without the literal, then with it: the same three, latest first. */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL,
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	store_complaint_list_free(list, n);
+	assert_true(m.calls >= 5); /* every complaint's texts */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].number, n3);
+	assert_string_equal(list[1].number, n2); /* its note */
+	assert_string_equal(list[2].number, n1);
+	store_complaint_list_free(list, n);
+	assert_true(m.calls <= 4); /* n4 is never read */
+	/* Filters and paging still apply. */
+	f.agent = "li";
+	f.limit = 1;
+	f.offset = 1;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              &f, &list, &n),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].number, n2);
+	store_complaint_list_free(list, n);
+	memset(&f, 0, sizeof f);
+	/* A literal no complaint holds: nothing, with nothing read. */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "不存在",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(m.calls, 0);
+	/* Then a complaint changed by hand (not indexed yet): the substring test. */
+	test_sc_exec(fx, "UPDATE complaints SET words = '7号楼漏水' WHERE number = '%s'", n4);
+	test_sc_exec(fx, "UPDATE complaints SET words = '车库' WHERE number = '%s'", n2);
+	test_sc_exec(fx, "DELETE FROM complaint_notes");
+	assert_int_equal(store_search_pending(fx->st), 1);
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].number, n4);
+	assert_string_equal(list[1].number, n3);
+	store_complaint_list_free(list, n);
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "\x01", NULL,
+	                                              &list, &n),
+	                 STORE_EINVAL);
+	test_sc_re_free(&m);
+}
 
 static void test_sc_report_set_time(struct test_sc_fx *fx, const char *num, int64_t created,
                                     int64_t resolve_after)
@@ -1782,6 +1857,7 @@ int main(void)
 	    TEST_SC(test_sc_failed_audit_rolls_back),
 	    TEST_SC(test_sc_search_text),
 	    TEST_SC(test_sc_search_match),
+	    TEST_SC(test_sc_search_match_literal),
 	    TEST_SC(test_sc_report_techniques),
 	    TEST_SC(test_sc_drafts),
 	    TEST_SC(test_sc_draft_claims),
