@@ -71,11 +71,25 @@ static void rx_literal_skip_class(struct rx_literal_scan *s)
 		i++;
 	while (i < s->n && s->p[i] != ']') {
 		if (s->p[i] == '\\' && i + 1 < s->n) {
+			if (s->p[i + 1] == 'Q' || s->p[i + 1] == 'E')
+				s->none = true;
 			i += 2;
-		} else if (s->p[i] == '[' && i + 1 < s->n && s->p[i + 1] == ':') {
-			const char *e = memchr(s->p + i + 2, ']', s->n - i - 2);
+		} else if (s->p[i] == '[' && i + 1 < s->n &&
+		           (s->p[i + 1] == ':' || s->p[i + 1] == '.' || s->p[i + 1] == '=')) {
+			/* [:alpha:] (and [:^alpha:]) only when whole; [. and [= are refused by
+			 * PCRE2, but give none here whatever they are. */
+			size_t j = i + 2;
 
-			i = e != NULL ? (size_t)(e - s->p) + 1 : s->n;
+			if (s->p[i + 1] != ':') {
+				s->none = true;
+				s->i = s->n;
+				return;
+			}
+			if (j < s->n && s->p[j] == '^')
+				j++;
+			while (j < s->n && s->p[j] >= 'a' && s->p[j] <= 'z')
+				j++;
+			i = j + 1 < s->n && s->p[j] == ':' && s->p[j + 1] == ']' ? j + 2 : i + 1;
 		} else {
 			i++;
 		}
@@ -91,7 +105,7 @@ static void rx_literal_skip_group(struct rx_literal_scan *s)
 {
 	int depth = 0;
 
-	while (s->i < s->n) {
+	while (s->i < s->n && !s->none) {
 		char c = s->p[s->i];
 
 		if (c == '\\') {
@@ -118,24 +132,38 @@ static void rx_literal_skip_group(struct rx_literal_scan *s)
 			s->i++;
 		}
 	}
-	s->none = true; /* unbalanced */
+	s->none = true; /* unbalanced, or nothing to trust */
 }
 
 /* Skips what follows a backslash that escapes a letter or digit (at s->i, the backslash):
- * \x{...}, \x41, \p{..}, \pL, \cX, \k<name>, \g{1}, \N{U+..}, \o{..}, digits. */
+ * \x{...}, \x41, \p{..}, \pL, \cX, \k<name>, \g{1}, \g-1, \N{U+..}, \o{..}, digits. The
+ * letters that take a bracketed argument are only these; what is skipped holds no
+ * alternation or group, or nothing is trusted. */
 static void rx_literal_skip_escape(struct rx_literal_scan *s)
 {
 	char e = s->p[s->i + 1];
-	size_t i = s->i + 2;
+	size_t i = s->i + 2, j;
+	bool braced = e == 'x' || e == 'o' || e == 'p' || e == 'P' || e == 'N' || e == 'g' ||
+	              e == 'k';
 
 	if (e == 'Q' || e == 'E')
 		s->none = true;
-	if (i < s->n && (s->p[i] == '{' || ((e == 'k' || e == 'g') && (s->p[i] == '<' ||
-	                                                                s->p[i] == '\'')))) {
+	if (i < s->n && braced &&
+	    (s->p[i] == '{' || ((e == 'k' || e == 'g') && (s->p[i] == '<' || s->p[i] == '\'')))) {
 		char close = s->p[i] == '{' ? '}' : s->p[i] == '<' ? '>' : '\'';
-		const char *c = memchr(s->p + i, close, s->n - i);
+		const char *c = memchr(s->p + i + 1, close, s->n - i - 1);
 
-		i = c != NULL ? (size_t)(c - s->p) + 1 : s->n;
+		j = c != NULL ? (size_t)(c - s->p) + 1 : s->n;
+		for (; i < j; i++)
+			if (s->p[i] == '|' || s->p[i] == '(' || s->p[i] == ')' || s->p[i] == '[')
+				s->none = true;
+	} else if (e == 'g') {
+		if (i < s->n && (s->p[i] == '+' || s->p[i] == '-'))
+			i++;
+		while (i < s->n && s->p[i] >= '0' && s->p[i] <= '9')
+			i++;
+	} else if (e == 'k') {
+		s->none = true; /* \k without its name: refused by PCRE2 */
 	} else if (e == 'x') {
 		size_t k;
 

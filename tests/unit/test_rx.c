@@ -228,6 +228,11 @@ static void test_rx_literal(void **state)
 	    {"[]|]漏水", "漏水"},
 	    {"[[:alpha:]|]漏水", "漏水"},
 	    {"a.b", "a"},
+	    {"x\\z{a|b}cd", ""},          /* \z takes no braces: the | is alternation */
+	    {"(a)\\g-1bc", "bc"},         /* a relative back reference is no literal */
+	    {"[[:]|ab]cd", ""},            /* [: that is no POSIX class: the class ends at ] */
+	    {"[[:alpha:]]cd", "cd"},
+	    {"([[.a.]])bc", ""},           /* [. in a class in a group: nothing trusted, and done */
 	    {"", ""},
 	    {".*", ""},
 	};
