@@ -982,26 +982,6 @@ static int cmd_complaint_new_start(struct shell *sh, const char *data)
 	return form_start(sh, &cmd_complaint_new_spec, cn, data);
 }
 
-/* Says that the draft d is open in another session, since when; returns CMD_ERROR. */
-static int cmd_complaint_new_held_say(struct shell *sh, const struct draft *d)
-{
-	char since[32];
-	struct buf id;
-
-	cmd_complaint_new_fields_time(d->claimed_ms, since, sizeof since);
-	buf_init(&id);
-	shell_clean(&id, d->session != NULL ? d->session : "-");
-	shell_errorf(sh,
-	             T(sh,
-	               "Your unfinished complaint is open in another session (%s) since %s: "
-	               "finish it there; it is free here once that form or session ends.",
-	               "您未完成的投诉正在另一个会话（%s）中打开（自 %s 起）：请在那里完成；"
-	               "该表单或会话结束后即可在这里继续。"),
-	             buf_cstr(&id), since);
-	buf_free(&id);
-	return CMD_ERROR;
-}
-
 /* Resumes the draft (sh->op[0]) once this session holds it. CMD_PENDING or CMD_ERROR. */
 static int cmd_complaint_new_resume(struct shell *sh)
 {
@@ -1014,7 +994,7 @@ static int cmd_complaint_new_resume(struct shell *sh)
 	                             sh->opts.session_id, &held)
 	         : 0;
 	if (rc == STORE_EOWNER)
-		rc = cmd_complaint_new_held_say(sh, &held);
+		rc = cmd_complaint_new_fields_held_say(sh, &held);
 	else if (rc == STORE_ENOENT) {
 		shell_errorf(sh, "%s",
 		             T(sh,
@@ -1072,7 +1052,7 @@ static void cmd_complaint_new_resume_cb(struct shell *sh, const char *line)
 		if (rc == STORE_EOWNER &&
 		    store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
 		                     &held) == 0) {
-			rc = cmd_complaint_new_held_say(sh, &held);
+			rc = cmd_complaint_new_fields_held_say(sh, &held);
 			store_draft_clear(&held);
 			buf_free(&a);
 			shell_cmd_done(sh, rc);
@@ -1140,7 +1120,7 @@ static int cmd_complaint_new(struct shell *sh, struct args *a)
 		return shell_store_error(sh, rc);
 	}
 	if (store_draft_held_elsewhere(&d, sh->opts.session_id, store_now_ms())) {
-		rc = cmd_complaint_new_held_say(sh, &d);
+		rc = cmd_complaint_new_fields_held_say(sh, &d);
 		store_draft_clear(&d);
 		return rc;
 	}
@@ -1172,7 +1152,7 @@ static void cmd_complaint_draft_offer_cb(struct shell *sh, const char *line)
 			memset(&held, 0, sizeof held);
 			if (store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
 			                     &held) == 0)
-				rc = cmd_complaint_new_held_say(sh, &held);
+				rc = cmd_complaint_new_fields_held_say(sh, &held);
 			else
 				rc = CMD_ERROR;
 			store_draft_clear(&held);
@@ -1209,7 +1189,7 @@ int cmd_complaint_new_draft_offer(struct shell *sh)
 	}
 	if (store_draft_held_elsewhere(&d, sh->opts.session_id, store_now_ms())) {
 		/* Open in another session: said, not offered. */
-		(void)cmd_complaint_new_held_say(sh, &d);
+		(void)cmd_complaint_new_fields_held_say(sh, &d);
 		store_draft_clear(&d);
 		return CMD_OK;
 	}

@@ -35,6 +35,10 @@ struct cmd_complaint_new_choice {
 /* The catalog the form was started with. */
 struct catalog *cmd_complaint_new_fields_cat(struct form *f);
 
+struct draft;
+/* Says that the draft d is open in another session (its id), since when; CMD_ERROR. */
+int cmd_complaint_new_fields_held_say(struct shell *sh, const struct draft *d);
+
 #define CMD_COMPLAINT_NEW_N(a) (sizeof(a) / sizeof((a)[0]))
 
 extern const struct cmd_complaint_new_choice cmd_complaint_new_fields_channels[3];

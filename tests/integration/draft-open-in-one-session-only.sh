@@ -57,7 +57,8 @@ done
 pd_assert_eq "$(claim)" "-" "the claim once a's connection dropped"
 step b "complaint new" 'You have an unfinished complaint'
 pd_tmux_wait b 'Resume it\?'
-step b "" 'Relation'
+step b "" 'Enter takes the \[default\]'
+pd_tmux_wait b '^Relation .*\]:'
 sess_b=$(claim)
 [ "$sess_b" != "-" ] && [ "$sess_b" != "$sess_a" ] || pd_fail "the draft is not claimed by b ($sess_b)"
 
@@ -70,7 +71,9 @@ pd_start
 pd_assert_eq "$(claim)" "-" "the claim after the restart"
 pd_tmux_start c "$(pd_ssh_cmd agent1 -tt -o SetEnv=LANG=zh_CN.UTF-8)"
 pd_tmux_wait c '你有一条未完成的投诉'
-step c "" '与业主关系'
+pd_tmux_wait c '未完成的投诉吗？'
+step c "" '直接回车采用'
+pd_tmux_wait c '^与业主关系'
 step c "租户" '联系电话'
 step c "13900002222" '渠道'
 step c "" '投诉类别'
