@@ -954,7 +954,8 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = store_complaint_status_check(st, ctx, &row, false);
+	/* Escalating with a handover hands it over: its holder's or a supervisor's act. */
+	rc = store_complaint_status_check(st, ctx, &row, to != NULL && strcmp(to, row.assignee) != 0);
 	if (rc == 0 && row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
 	    row.status != COMPLAINT_REOPENED)
 		rc =

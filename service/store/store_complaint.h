@@ -238,8 +238,8 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *to, const char *note);
 /* Escalates from open, in_progress or reopened (STORE_ESTATE otherwise) with a reason
- * (required); to (NULL: keep the assignee) hands it over as well, with a handover row
- * ("complaint.escalate"). */
+ * (required); to (NULL: keep the assignee) hands it over as well, with a handover row, which
+ * only its holder or a supervisor may (store_complaint_status_may_assign) ("complaint.escalate"). */
 int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, const char *number,
                              const char *to, const char *reason);
 /* Resolves from open, in_progress, escalated or reopened (STORE_ESTATE otherwise) with an

@@ -757,6 +757,17 @@ static int cmd_complaint_escalate(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_escalate(sh->host.store, &ctx, number, to, reason);
+	if (rc == STORE_EOWNER && to != NULL) {
+		struct complaint c;
+		bool handover;
+
+		/* Refused as a handover when it would have been one. */
+		memset(&c, 0, sizeof c);
+		handover = store_complaint_get(sh->host.store, number, &c, false) == 0 &&
+		           (c.assignee == NULL || strcmp(c.assignee, to) != 0);
+		store_complaint_clear(&c);
+		return cmd_util_not_yours(sh, number, 0, NULL, handover);
+	}
 	if (rc < 0)
 		return cmd_complaint_change_error(sh, number, rc, "escalated", "升级");
 	cmd_complaint_changed(sh, number, T(sh, "escalated", "已升级"));

@@ -390,9 +390,9 @@ int cmd_util_not_yours(struct shell *sh, const char *number, int64_t promise, co
 	} else if (assign) {
 		shell_errorf(sh,
 		             T(sh,
-		               "complaint %s is held by %s: only its holder (handing it over with "
-		               "--note) or a supervisor may reassign it",
-		               "投诉 %s 由 %s负责：只有负责人（用 --note 写明交接）或主管可以转交"),
+		               "complaint %s is held by %s: only its holder or a supervisor may hand "
+		               "it over",
+		               "投诉 %s 由 %s负责：只有负责人或主管可以转交"),
 		             c.number, buf_cstr(&holder));
 	} else if (c.agent != NULL && c.assignee != NULL && strcmp(c.agent, c.assignee) == 0) {
 		shell_errorf(sh,

@@ -755,6 +755,8 @@ static void test_sc_ownership(void **state)
 	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, num, "我也跟进"), 0);
 	assert_int_equal(store_complaint_assign(fx->st, &test_sc_zhang, num, "zhang", "拿回来"),
 	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_escalate(fx->st, &test_sc_zhang, num, "zhang", "拿回来"),
+	                 STORE_EOWNER); /* nor by escalating with a handover */
 	/* A supervisor reassigns it; an admin and the offline tools may work anything. */
 	assert_int_equal(store_complaint_assign(fx->st, &test_sc_boss, num, "zhang", "改派"), 0);
 	assert_int_equal(store_complaint_note(fx->st, &admin, num, "管理员备注"), 0);
