@@ -17,7 +17,7 @@
 
 #include "store.h"
 
-#define DRAFT_DATA_MAX 65536              /* bytes of a draft's data */
+#define DRAFT_DATA_MAX 65536                /* bytes of a draft's data */
 #define DRAFT_LEASE_MS (12 * 3600 * 1000LL) /* a claim not renewed for this long lapses */
 
 struct draft {

@@ -143,8 +143,8 @@ static void rx_literal_skip_escape(struct rx_literal_scan *s)
 {
 	char e = s->p[s->i + 1];
 	size_t i = s->i + 2, j;
-	bool braced = e == 'x' || e == 'o' || e == 'p' || e == 'P' || e == 'N' || e == 'g' ||
-	              e == 'k';
+	bool braced =
+	    e == 'x' || e == 'o' || e == 'p' || e == 'P' || e == 'N' || e == 'g' || e == 'k';
 
 	if (e == 'Q' || e == 'E')
 		s->none = true;
@@ -167,8 +167,8 @@ static void rx_literal_skip_escape(struct rx_literal_scan *s)
 	} else if (e == 'x') {
 		size_t k;
 
-		for (k = 0; k < 2 && i < s->n && strchr("0123456789abcdefABCDEF", s->p[i]) != NULL &&
-		            s->p[i] != '\0';
+		for (k = 0; k < 2 && i < s->n &&
+		            strchr("0123456789abcdefABCDEF", s->p[i]) != NULL && s->p[i] != '\0';
 		     k++)
 			i++;
 	} else if (e == 'c' || ((e == 'p' || e == 'P') && i < s->n)) {
@@ -263,8 +263,8 @@ size_t rx_literal_required(const char *pattern, unsigned flags, char *out, size_
 			rx_literal_end_run(&s);
 			s.i++;
 		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
-			/* A quantifier with nothing plain before it (after a group, class, escape or
-			 * at the start), or a literal '{': a break. */
+			/* A quantifier with nothing plain before it (after a group, class, escape
+			 * or at the start), or a literal '{': a break. */
 			rx_literal_end_run(&s);
 			if (!rx_literal_quantifier(&s, &zero))
 				s.i++;

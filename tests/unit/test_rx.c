@@ -196,43 +196,43 @@ static void test_rx_literal(void **state)
 		const char *pattern, *want;
 	} cases[] = {
 	    {"卫生间漏水", "卫生间漏水"},
-	    {"漏水.*三天", "漏水"},        /* the longest of two required runs */
+	    {"漏水.*三天", "漏水"}, /* the longest of two required runs */
 	    {"楼上.*装修公司", "装修公司"},
-	    {"(漏|渗)水", "水"},           /* a group is skipped, what follows it is required */
-	    {"漏水|渗水", ""},             /* alternation at the top: nothing is required */
+	    {"(漏|渗)水", "水"}, /* a group is skipped, what follows it is required */
+	    {"漏水|渗水", ""},   /* alternation at the top: nothing is required */
 	    {"a(b|c)d|e", ""},
-	    {"电[钻锤]声", "电"},         /* a class ends a run; 电 and 声 are each one character */
-	    {"abc?d", "ab"},               /* ? takes c off */
+	    {"电[钻锤]声", "电"}, /* a class ends a run; 电 and 声 are each one character */
+	    {"abc?d", "ab"},      /* ? takes c off */
 	    {"abc*", "ab"},
 	    {"abc{0,2}x", "ab"},
 	    {"abc{,2}x", "ab"},
-	    {"abc+d", "abc"},              /* c at least once, then a new run */
+	    {"abc+d", "abc"}, /* c at least once, then a new run */
 	    {"abc{2}d", "abc"},
-	    {"abcd漏?水", "abcd"},        /* a multibyte character taken off whole */
-	    {"x\\.y", ".y"},              /* an escaped dot is plain, and a run of its own */
-	    {"a\\\\dx", "\\dx"},            /* so is an escaped backslash: \\ then dx */
-	    {"1\\.5 元", ".5 元"},      /* \. is a dot, and a run of its own */
+	    {"abcd漏?水", "abcd"}, /* a multibyte character taken off whole */
+	    {"x\\.y", ".y"},       /* an escaped dot is plain, and a run of its own */
+	    {"a\\\\dx", "\\dx"},   /* so is an escaped backslash: \\ then dx */
+	    {"1\\.5 元", ".5 元"}, /* \. is a dot, and a run of its own */
 	    {"\\d+号楼", "号楼"},
 	    {"^C-2026\\d{4}$", "C-2026"},
 	    {"\\x{6f0f}水", "水"},
 	    {"\\p{Han}+装修", "装修"},
-	    {"a{xy", "xy"},                /* a '{' that is no quantifier: a break */
-	    {"(?i)漏水", ""},              /* inline options change the meaning */
+	    {"a{xy", "xy"},   /* a '{' that is no quantifier: a break */
+	    {"(?i)漏水", ""}, /* inline options change the meaning */
 	    {"漏水(?x) a", ""},
 	    {"(?#注释)漏水", ""},
 	    {"\\Q漏水\\E", ""},
 	    {"(*UTF)漏水", ""},
 	    {"(?:楼上)装修", "装修"},
 	    {"(?<=楼上)装修", "装修"},
-	    {"[(|)]漏水", "漏水"},         /* what is in a class is not alternation */
+	    {"[(|)]漏水", "漏水"}, /* what is in a class is not alternation */
 	    {"[]|]漏水", "漏水"},
 	    {"[[:alpha:]|]漏水", "漏水"},
 	    {"a.b", "a"},
-	    {"x\\z{a|b}cd", ""},          /* \z takes no braces: the | is alternation */
-	    {"(a)\\g-1bc", "bc"},         /* a relative back reference is no literal */
-	    {"[[:]|ab]cd", ""},            /* [: that is no POSIX class: the class ends at ] */
+	    {"x\\z{a|b}cd", ""},  /* \z takes no braces: the | is alternation */
+	    {"(a)\\g-1bc", "bc"}, /* a relative back reference is no literal */
+	    {"[[:]|ab]cd", ""},   /* [: that is no POSIX class: the class ends at ] */
 	    {"[[:alpha:]]cd", "cd"},
-	    {"([[.a.]])bc", ""},           /* [. in a class in a group: nothing trusted, and done */
+	    {"([[.a.]])bc", ""}, /* [. in a class in a group: nothing trusted, and done */
 	    {"", ""},
 	    {".*", ""},
 	};
