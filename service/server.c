@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_report.h"
 #include "store_audit.h"
+#include "store_draft.h"
 #include "store_eval.h"
 #include "store_schema.h"
 #include "store_seal.h"
@@ -712,9 +713,9 @@ void server_shutdown(struct server *srv)
 	server_refused_summary(srv);
 	log_info(NULL, "stopping: %zu sessions open", srv->nsessions);
 	for (s = srv->sessions; s != NULL; s = s->next)
-		session_notice(s, "propdesk",
-			       "the service is stopping; your work is saved. "
-			       "服务正在停止，您的工作已保存。");
+		session_notice_lang(s, "propdesk", "propdesk",
+				    "the service is stopping; your work is saved.",
+				    "服务正在停止，您的工作已保存。");
 	if (srv->ssh)
 		sshsrv_shutdown(srv->ssh);
 	if (srv->telnet)
@@ -822,6 +823,11 @@ int server_run(const char *config_path, const char *state_dir_override, const ch
 			  store_strerror(rc, "en"));
 		goto out;
 	}
+	/* No session outlives the daemon: drafts left open by the last run are free again. */
+	rc = store_draft_release_all(srv.store);
+	if (rc < 0)
+		log_warn(NULL, "database %s: drafts' sessions not released: %s", srv.db_path,
+			 store_strerror(rc, "en"));
 	rc = server_apply_max_size(&srv);
 	if (rc < 0)
 		goto out;

@@ -552,10 +552,7 @@ static size_t session_tap_pending(void *owner)
 static void session_tap_notice(void *owner, const char *from_en, const char *from_zh,
 			       const char *en, const char *zh)
 {
-	struct session *s = owner;
-	bool zhl = strcmp(shell_lang(s->shell), "zh") == 0;
-
-	session_notice(s, zhl ? from_zh : from_en, zhl ? zh : en);
+	session_notice_lang(owner, from_en, from_zh, en, zh);
 }
 
 static void session_tap_kick(void *owner, const char *from, const char *text)
@@ -933,6 +930,17 @@ void session_notice(struct session *s, const char *from, const char *text)
 	session_ref(s);
 	shell_notice(s->shell, from, text);
 	session_unref(s);
+}
+
+void session_notice_lang(struct session *s, const char *from_en, const char *from_zh,
+			 const char *en, const char *zh)
+{
+	bool zhl;
+
+	if (s->detached || s->ended)
+		return;
+	zhl = strcmp(shell_lang(s->shell), "zh") == 0;
+	session_notice(s, zhl ? from_zh : from_en, zhl ? zh : en);
 }
 
 void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s)

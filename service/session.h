@@ -113,6 +113,9 @@ bool session_can_take_input(const struct session *s);
 bool session_ended(const struct session *s);
 /* A notice printed above the prompt (broadcast, shutdown). */
 void session_notice(struct session *s, const char *from, const char *text);
+/* The same in the session's own language: en or zh (and from_en or from_zh). */
+void session_notice_lang(struct session *s, const char *from_en, const char *from_zh,
+			 const char *en, const char *zh);
 /* Idle policy: a terminal session without input for timeout_s - warn_s seconds (now: loop
  * time) is told once that it will be logged out (the transport closes it at timeout_s). */
 void session_idle_check(struct session *s, uint64_t now, int timeout_s, int warn_s);

@@ -86,12 +86,19 @@ struct cmd_store_ops {
 	uint64_t (*changes)(struct store *st);
 	/* The text of a store error in lang ("zh" or "en"). */
 	const char *(*strerror)(int err, const char *lang);
-	/* Saves (replacing) account's draft of a form of kind, at step; deletes it (none is not
+	/* Saves (replacing) account's draft of a form of kind, at step, claiming it for session
+	 * (NULL: no claim): CMD_STORE_ELSEWHERE, and nothing saved, while another session has
+	 * it open. Deletes it unless another session has it open (none, or another's, is not
 	 * an error). */
 	int (*draft_save)(struct store *st, const char *account, const char *kind,
-	                  const char *data, int step);
-	int (*draft_delete)(struct store *st, const char *account, const char *kind);
+	                  const char *session, const char *data, int step);
+	int (*draft_delete)(struct store *st, const char *account, const char *kind,
+	                    const char *session);
+	/* Releases session's claim on the draft (the draft stays), so another may resume it. */
+	int (*draft_release)(struct store *st, const char *account, const char *kind,
+	                     const char *session);
 };
+#define CMD_STORE_ELSEWHERE 1 /* draft_save: the draft is open in another session */
 
 /* The commands a shell offers, in the order help lists them (single-word commands first, as
  * the session group), its login hooks and the store's operations the core needs. One registry

@@ -389,8 +389,14 @@ static void form_draft_save(struct form *f)
 	buf_init(&data);
 	form_draft_encode(f, &data);
 	rc = shell_store_ops(sh)->draft_save(sh->host.store, sh->user.name, f->spec->kind,
-	                                     buf_cstr(&data), (int)f->cur);
-	if (rc < 0)
+	                                     sh->opts.session_id, buf_cstr(&data), (int)f->cur);
+	if (rc == CMD_STORE_ELSEWHERE)
+		shell_errorf(sh, "%s",
+		             T(sh,
+		               "(not kept as a draft: your draft of this form is open in another "
+		               "session)",
+		               "（未存为草稿：您这张表单的草稿正在另一个会话中打开）"));
+	else if (rc < 0)
 		shell_errorf(sh,
 		             T(sh, "(the draft could not be saved: %s)", "（草稿未能保存：%s）"),
 		             shell_store_strerror(sh, rc));
@@ -405,6 +411,11 @@ static void form_free(struct form *f)
 
 	if (f == NULL)
 		return;
+	/* The form is closed (ended, cancelled, or its session gone): its draft, if kept, may be
+	 * resumed in another session. */
+	if (f->sh->host.store != NULL && f->sh->opts.session_id != NULL)
+		(void)shell_store_ops(f->sh)->draft_release(f->sh->host.store, f->sh->user.name,
+		                                            f->spec->kind, f->sh->opts.session_id);
 	for (i = 0; i < f->nkv; i++) {
 		free(f->kv[i].key);
 		free(f->kv[i].value);
@@ -430,8 +441,9 @@ void form_end(struct form *f, int status, bool delete_draft)
 	struct shell *sh = f->sh;
 
 	if (delete_draft) {
+		/* Never another session's: that one's form goes on with it. */
 		int rc = shell_store_ops(sh)->draft_delete(sh->host.store, sh->user.name,
-		                                           f->spec->kind);
+		                                           f->spec->kind, sh->opts.session_id);
 
 		if (rc < 0)
 			shell_errorf(

@@ -28,21 +28,22 @@ static const char *shell_nostore_strerror(int err, const char *lang)
 }
 
 static int shell_nostore_draft_save(struct store *st, const char *account, const char *kind,
-                                    const char *data, int step)
+                                    const char *session, const char *data, int step)
 {
-	(void)st, (void)account, (void)kind, (void)data, (void)step;
+	(void)st, (void)account, (void)kind, (void)session, (void)data, (void)step;
 	return -1;
 }
 
-static int shell_nostore_draft_delete(struct store *st, const char *account, const char *kind)
+static int shell_nostore_draft_delete(struct store *st, const char *account, const char *kind,
+                                      const char *session)
 {
-	(void)st, (void)account, (void)kind;
+	(void)st, (void)account, (void)kind, (void)session;
 	return 0;
 }
 
 static const struct cmd_store_ops shell_nostore = {
     shell_nostore_audit,      shell_nostore_changes,      shell_nostore_strerror,
-    shell_nostore_draft_save, shell_nostore_draft_delete,
+    shell_nostore_draft_save, shell_nostore_draft_delete, shell_nostore_draft_delete,
 };
 
 const struct cmd_store_ops *shell_store_ops(const struct shell *sh)

@@ -47,6 +47,8 @@ static const struct store_errtext store_errtexts[] = {
     {STORE_EPROMISES, "还有未兑现的承诺：请先完成或撤回",
      "promises are still open: mark them done or withdraw them first"},
     {STORE_ESTATE, "当前状态下不允许此操作", "not allowed in this status"},
+    {STORE_EOWNER, "这是别人负责的工作，只有负责人、受理人或主管可以处理",
+     "this is another account's work: only its holder, its taker or a supervisor may change it"},
     {-ENOMEM, "内存不足", "out of memory"},
     {-EROFS, "数据库以只读方式打开，不能修改", "the database is open read-only"},
     {-EINVAL, "无效的参数", "invalid argument"},

@@ -29,7 +29,8 @@ enum {
 	STORE_EIO = -1005,       /* any other database failure (see the log) */
 	STORE_ESCHEMA = -1006,   /* database is newer than this program */
 	STORE_EPROMISES = -1007, /* a complaint cannot be resolved while promises are open */
-	STORE_ESTATE = -1008     /* not allowed in the record's current status */
+	STORE_ESTATE = -1008,    /* not allowed in the record's current status */
+	STORE_EOWNER = -1009     /* the record is another account's work (its holder decides) */
 };
 
 /* Text for a store error in "zh" or "en" (anything else: English). */

@@ -17,6 +17,7 @@
 
 #include "store_audit.h"
 #include "store_complaint_query.h"
+#include "store_draft.h"
 #include "store_int.h"
 #include "store_pairs.h"
 #include "store_search.h"
@@ -426,7 +427,11 @@ int store_complaint_add(struct store *st, const struct audit_ctx *ctx,
 	rc = store_tx_begin(st);
 	if (rc < 0)
 		return rc;
-	rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
+	if (in->draft_kind != NULL)
+		rc = store_draft_take(st, store_audit_who(ctx), in->draft_kind,
+		                      ctx != NULL ? ctx->session : NULL, in->draft_required);
+	if (rc == 0)
+		rc = store_query_int(st, store_complaint_sql_units_any, &units, NULL, 0);
 	if (rc == 0 && units != 0) {
 		rc = STORE_INT(st, store_complaint_sql_unit_exists, &known, STORE_T(in->unit));
 		if (rc == 0 && known == 0)
@@ -714,23 +719,34 @@ static int store_complaint_append_id(struct store *st, int64_t id, struct compla
 }
 
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
-                                 const struct complaint_filter *f, struct complaint **out,
-                                 size_t *n)
+                                 const char *literal, const struct complaint_filter *f,
+                                 struct complaint **out, size_t *n)
 {
 	struct store_complaint_query q;
 	struct store_complaint_notes_cursor nc = {NULL, SQLITE_DONE};
 	struct complaint *list = NULL;
 	size_t cap = 0, count = 0, skipped = 0, limit, offset;
 	sqlite3_stmt *s = NULL;
-	int rc, m;
+	int rc, m, pending = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (match == NULL)
 		return STORE_EINVAL;
+	if (literal != NULL && literal[0] == '\0')
+		literal = NULL;
+	if (literal != NULL && !store_text_ok(literal, COMPLAINT_TEXT_MAX, true))
+		return STORE_EINVAL;
+	if (literal != NULL) {
+		pending = store_search_pending(st);
+		if (pending < 0)
+			return pending;
+	}
 	limit = f != NULL && f->limit != 0 ? f->limit : 100;
 	offset = f != NULL ? f->offset : 0;
-	rc = store_complaint_query_build(&q, f, NULL, false, SC_Q_SCAN);
+	/* With a literal, the index (or the substring test) picks the complaints to read; their
+	 * order stays latest first, the notes' cursor's order. */
+	rc = store_complaint_query_build(&q, f, literal, pending != 0, SC_Q_SCAN);
 	if (rc == 0)
 		rc = store_stmt(st, store_complaint_sql_notes_desc, &nc.s);
 	if (rc < 0)
@@ -796,7 +812,9 @@ int store_complaint_note(struct store *st, const struct audit_ctx *ctx, const ch
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0)
+		rc = STORE_EXEC(st, store_complaint_sql_note_add, NULL, STORE_I(row.id),
 	                STORE_T(store_audit_who(ctx)), STORE_I(now), STORE_T(text));
 	if (rc == 0)
 		rc = store_complaint_status_touch(st, &row, now, true);
@@ -830,6 +848,7 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
+	rc = store_complaint_status_check(st, ctx, &row, false);
 	detail[0] = '\0';
 	for (i = 0; rc == 0 && i < nadd; i++) {
 		changes = 0;
@@ -898,9 +917,10 @@ int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status == COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, true);
+	if (rc == 0 && row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is resolved");
-	else if (strcmp(row.assignee, to) == 0)
+	else if (rc == 0 && strcmp(row.assignee, to) == 0)
 		rc = store_fail_msg(st, STORE_EEXIST, "already assigned to that account");
 	status = row.status == COMPLAINT_OPEN ? COMPLAINT_IN_PROGRESS : row.status;
 	if (rc == 0)
@@ -934,7 +954,9 @@ int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, cons
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
+	/* Escalating with a handover hands it over: its holder's or a supervisor's act. */
+	rc = store_complaint_status_check(st, ctx, &row, to != NULL && strcmp(to, row.assignee) != 0);
+	if (rc == 0 && row.status != COMPLAINT_OPEN && row.status != COMPLAINT_IN_PROGRESS &&
 	    row.status != COMPLAINT_REOPENED)
 		rc =
 		    store_fail_msg(st, STORE_ESTATE, "complaint cannot be escalated in its status");
@@ -969,7 +991,8 @@ int store_complaint_resolve(struct store *st, const struct audit_ctx *ctx, const
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status == COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is already resolved");
 	if (rc == 0)
 		rc = store_promise_open_count(st, row.id, &open);
@@ -1002,7 +1025,8 @@ int store_complaint_reopen(struct store *st, const struct audit_ctx *ctx, const 
 	rc = store_complaint_status_begin(st, number, &row);
 	if (rc < 0)
 		return rc;
-	if (row.status != COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status != COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "only a resolved complaint can be reopened");
 	if (rc == 0)
 		rc =

@@ -144,11 +144,17 @@ struct complaint_new {
 	size_t ntechniques;
 	const struct promise_new *promises;
 	size_t npromises;
+	/* A form's submission: its draft (ctx->account's of this kind, NULL: none) is taken in the
+	 * same transaction (store_draft_take with ctx->session), so that it gives one complaint;
+	 * draft_required when the form was resumed from the draft. */
+	const char *draft_kind;
+	bool draft_required;
 };
 
 /* Takes a complaint: in one transaction the complaint (status open), its techniques, its
- * initial promises, history "created" (and "promise.add" per promise) and the audit event
- * "complaint.add". The number is "C-" + the local date of now (the process's TZ) + "-" + a
+ * initial promises, history "created" (and "promise.add" per promise), the audit event
+ * "complaint.add" and the form's draft taken (in->draft_kind: STORE_EOWNER while another
+ * session has it open, STORE_ESTATE when required and already gone; nothing is added then). The number is "C-" + the local date of now (the process's TZ) + "-" + a
  * per-day counter of at least 4 digits. When the unit register has rows the unit must be in
  * it (STORE_ENOENT otherwise) and the complaint is unit_verified; with an empty register the
  * unit is kept as typed, unverified. number_out (may be NULL) gets the number. */
@@ -205,10 +211,13 @@ typedef int (*store_match_fn)(void *arg, const char *text, size_t len);
 
 /* The same with a matcher run on each complaint's texts in turn (words, outcome, then notes,
  * stopping at the first match), latest taken first; f's limit and offset count matches.
- * Scans every complaint that passes f: run it on the thread pool with a read-only store. */
+ * literal (NULL or "": none) is a text every match contains (rx_literal.h): then only the
+ * complaints that hold it are read, found through the character-pair index (or, while
+ * complaints wait to be indexed, by a substring test on every text). Without one it scans
+ * every complaint that passes f. Run it on the thread pool with a read-only store. */
 int store_complaint_search_match(struct store *st, store_match_fn match, void *arg,
-                                 const struct complaint_filter *f, struct complaint **out,
-                                 size_t *n);
+                                 const char *literal, const struct complaint_filter *f,
+                                 struct complaint **out, size_t *n);
 
 /* Changes to one complaint. Each is one transaction with a history row and one audit event
  * (action in parentheses, target the number); STORE_ENOENT when no complaint has that
@@ -229,8 +238,8 @@ int store_complaint_tag(struct store *st, const struct audit_ctx *ctx, const cha
 int store_complaint_assign(struct store *st, const struct audit_ctx *ctx, const char *number,
                            const char *to, const char *note);
 /* Escalates from open, in_progress or reopened (STORE_ESTATE otherwise) with a reason
- * (required); to (NULL: keep the assignee) hands it over as well, with a handover row
- * ("complaint.escalate"). */
+ * (required); to (NULL: keep the assignee) hands it over as well, with a handover row, which
+ * only its holder or a supervisor may (store_complaint_status_may_assign) ("complaint.escalate"). */
 int store_complaint_escalate(struct store *st, const struct audit_ctx *ctx, const char *number,
                              const char *to, const char *reason);
 /* Resolves from open, in_progress, escalated or reopened (STORE_ESTATE otherwise) with an

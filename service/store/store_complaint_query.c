@@ -156,7 +156,8 @@ int store_complaint_query_build(struct store_complaint_query *q, const struct co
 		    store_complaint_query_arg(
 		        q, STORE_I(f->now_ms != 0 ? f->now_ms : store_now_ms())));
 	if (shape == SC_Q_SCAN)
-		store_complaint_query_add(q, " ORDER BY c.id DESC");
+		store_complaint_query_add(q, text != NULL && !scan ? " ORDER BY s.rowid DESC"
+		                                                   : " ORDER BY c.id DESC");
 	else if (shape == SC_Q_COUNT_MAX)
 		store_complaint_query_add(q, " LIMIT ?%zu",
 		                          store_complaint_query_arg(q, STORE_I((int64_t)f->limit)));

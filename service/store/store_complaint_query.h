@@ -43,7 +43,8 @@ enum store_complaint_q_shape {
 	SC_Q_PAGED,     /* with LIMIT and OFFSET */
 	SC_Q_COUNT,     /* count(*) only */
 	SC_Q_COUNT_MAX, /* a 1 for each of at most f->limit rows */
-	SC_Q_SCAN,      /* id, words and outcome of every matching row, by id, latest first */
+	SC_Q_SCAN,      /* id, words and outcome of every matching row, by id, latest first (with
+	                 * a substring text: of the rows that hold it) */
 };
 
 /* Builds the query for f (and a substring text, may be NULL: with scan, read every text

@@ -25,7 +25,7 @@ static const char store_complaint_status_sql_history_add[] =
     " detail) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 static const char store_complaint_status_sql_lookup[] =
-    "SELECT id, status, assignee FROM complaints WHERE number = ?1";
+    "SELECT id, status, assignee, agent FROM complaints WHERE number = ?1";
 
 static const char store_complaint_status_sql_set[] =
     "UPDATE complaints SET status = ?2, updated_ms = ?3 WHERE id = ?1";
@@ -43,6 +43,47 @@ int store_complaint_status_parse(const char *s)
 {
 	return store_enum_parse(store_complaint_status_names,
 	                        STORE_NELEM(store_complaint_status_names), s);
+}
+
+/* Supervisors and admins oversee every complaint. */
+static bool store_complaint_status_oversees(const char *role)
+{
+	return role != NULL && (strcmp(role, "supervisor") == 0 || strcmp(role, "admin") == 0);
+}
+
+static bool store_complaint_status_is(const char *who, const char *account)
+{
+	return who != NULL && who[0] != '\0' && account != NULL && strcmp(who, account) == 0;
+}
+
+bool store_complaint_status_may_work(const char *agent, const char *assignee, const char *account,
+                                     const char *role)
+{
+	return store_complaint_status_oversees(role) ||
+	       store_complaint_status_is(agent, account) ||
+	       store_complaint_status_is(assignee, account);
+}
+
+bool store_complaint_status_may_assign(const char *assignee, const char *account,
+                                       const char *role)
+{
+	return store_complaint_status_oversees(role) || store_complaint_status_is(assignee, account);
+}
+
+int store_complaint_status_check(struct store *st, const struct audit_ctx *ctx,
+                                 const struct store_complaint_status_row *row, bool assign)
+{
+	bool ok;
+
+	if (ctx == NULL || ctx->account == NULL)
+		return 0;
+	ok = assign ? store_complaint_status_may_assign(row->assignee, ctx->account, ctx->role)
+	            : store_complaint_status_may_work(row->agent, row->assignee, ctx->account,
+	                                              ctx->role);
+	return ok ? 0
+	          : store_fail_msg(st, STORE_EOWNER,
+	                           assign ? "only its holder or a supervisor may hand it over"
+	                                  : "another account's complaint");
 }
 
 /* Appends a history row and the audit event of one change (target: the number). detail is
@@ -73,11 +114,13 @@ int store_complaint_status_lookup(struct store *st, const char *number,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *a = sqlite3_column_text(s, 2);
+		const unsigned char *g = sqlite3_column_text(s, 3);
 
 		row->id = sqlite3_column_int64(s, 0);
 		row->status = store_col_enum(s, 1, store_complaint_status_parse);
 		snprintf(row->assignee, sizeof row->assignee, "%s",
 		         a != NULL ? (const char *)a : "");
+		snprintf(row->agent, sizeof row->agent, "%s", g != NULL ? (const char *)g : "");
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = store_fail_msg(st, STORE_ENOENT, "no such complaint");

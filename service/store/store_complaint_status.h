@@ -34,14 +34,35 @@ int store_complaint_status_parse(const char *s);
 #define COMPLAINT_NUMBER_MAX 32 /* buffer size for a number, NUL included */
 #define COMPLAINT_TEXT_MAX 4096
 
+/* ---- who may work a complaint -------------------------------------------------------------- */
+
+/* The one rule for who may work a complaint (notes, techniques, escalate, resolve, reopen, its
+ * promises) and who sees its owner's whole phone number: the account that took it (agent), the
+ * account that holds it now (assignee), supervisors and admins. account and role (as
+ * role_name spells it: "supervisor") are the actor's; agent and assignee may be NULL (a unit's
+ * owner, with no complaint: supervisors and admins only). Pure. */
+bool store_complaint_status_may_work(const char *agent, const char *assignee, const char *account,
+                                     const char *role);
+/* Who may hand a complaint to another account (complaint assign): supervisors and admins, or
+ * its current holder (assignee) handing it over with a note. Pure. */
+bool store_complaint_status_may_assign(const char *assignee, const char *account,
+                                       const char *role);
+
 /* ---- inside the store (store_*.c) ---------------------------------------------------------- */
 
 /* The state of a complaint read inside a change's transaction. */
 struct store_complaint_status_row {
 	int64_t id;
 	enum complaint_status status;
+	char agent[STORE_NAME_MAX + 1];
 	char assignee[STORE_NAME_MAX + 1];
 };
+
+/* Inside a change: 0 when ctx may work row's complaint (store_complaint_status_may_work), or
+ * may hand it over (assign: store_complaint_status_may_assign); STORE_EOWNER otherwise. A
+ * change with no account (ctx or ctx->account NULL: the offline tools) is not checked. */
+int store_complaint_status_check(struct store *st, const struct audit_ctx *ctx,
+                                 const struct store_complaint_status_row *row, bool assign);
 
 /* Inside a transaction: the row of complaint number (STORE_ENOENT when none). */
 int store_complaint_status_lookup(struct store *st, const char *number,

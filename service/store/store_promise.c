@@ -200,9 +200,10 @@ int store_promise_add(struct store *st, const struct audit_ctx *ctx, const char 
 	agent = p->agent != NULL ? p->agent : store_audit_who(ctx);
 	if (agent == NULL)
 		agent = row.assignee;
-	if (row.status == COMPLAINT_RESOLVED)
+	rc = store_complaint_status_check(st, ctx, &row, false);
+	if (rc == 0 && row.status == COMPLAINT_RESOLVED)
 		rc = store_fail_msg(st, STORE_ESTATE, "complaint is resolved");
-	else if (!store_name_ok(agent))
+	else if (rc == 0 && !store_name_ok(agent))
 		rc = store_fail_msg(st, STORE_EINVAL, "promise without an agent");
 	if (rc == 0)
 		rc = store_promise_insert(st, ctx, row.id, agent, p, now, &pid);
@@ -240,6 +241,18 @@ int store_promise_get(struct store *st, int64_t id, struct promise *out)
 	return rc;
 }
 
+/* Who may close a promise (done or withdrawn): the account that made it, the complaint's
+ * holder (assignee), supervisors and admins; STORE_EOWNER for anyone else. */
+static int store_promise_may_close(struct store *st, const struct audit_ctx *ctx,
+                                   const struct promise *p,
+                                   const struct store_complaint_status_row *row)
+{
+	if (ctx == NULL || ctx->account == NULL ||
+	    store_complaint_status_may_work(p->agent, row->assignee, ctx->account, ctx->role))
+		return 0;
+	return store_fail_msg(st, STORE_EOWNER, "another account's promise");
+}
+
 /* Closes open promise id as kept or withdrawn. */
 static int store_promise_close(struct store *st, const struct audit_ctx *ctx, int64_t id,
                                enum promise_status to, const char *note)
@@ -259,6 +272,8 @@ static int store_promise_close(struct store *st, const struct audit_ctx *ctx, in
 		rc = store_fail_msg(st, STORE_ESTATE, "promise is not open");
 	if (rc == 0)
 		rc = store_complaint_status_lookup(st, p.number, &row);
+	if (rc == 0)
+		rc = store_promise_may_close(st, ctx, &p, &row);
 	if (rc == 0)
 		rc =
 		    STORE_EXEC(st, store_promise_sql_close, &changes, STORE_I(id),

@@ -885,6 +885,11 @@ static const struct store_schema_step store_schema_steps[] = {
         "CREATE INDEX audit_session_seq ON audit (session, seq);", NULL},
     /* The owners, their phones and units (store_owner.c): store_schema_v10 above. */
     {10, NULL, store_schema_v10},
+    /* A draft is open in one session at a time (store_draft.c): the session that claimed it,
+     * since when, and until when the claim holds unless renewed. */
+    {11, "ALTER TABLE drafts ADD COLUMN session TEXT;"
+         "ALTER TABLE drafts ADD COLUMN claimed_ms INTEGER NOT NULL DEFAULT 0;"
+         "ALTER TABLE drafts ADD COLUMN lease_ms INTEGER NOT NULL DEFAULT 0;", NULL},
     /* Evaluations of a recorded session (store_eval.c, store_eval_session.c). */
     {12, NULL, store_schema_v12},
     {13, NULL, store_schema_v13},

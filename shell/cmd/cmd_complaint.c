@@ -546,6 +546,8 @@ static int cmd_complaint_change_error(struct shell *sh, const char *number, int 
 	switch (rc) {
 	case STORE_ENOENT:
 		return cmd_complaint_unknown(sh, number);
+	case STORE_EOWNER:
+		return cmd_util_not_yours(sh, number, 0, NULL, false);
 	case STORE_ESTATE:
 		memset(&c, 0, sizeof c);
 		if (store_complaint_get(sh->host.store, number, &c, false) == 0)
@@ -721,6 +723,8 @@ static int cmd_complaint_assign(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_assign(sh->host.store, &ctx, number, to, note);
+	if (rc == STORE_EOWNER)
+		return cmd_util_not_yours(sh, number, 0, NULL, true);
 	if (rc == STORE_EEXIST) {
 		struct buf w;
 
@@ -753,6 +757,17 @@ static int cmd_complaint_escalate(struct shell *sh, struct args *a)
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_complaint_escalate(sh->host.store, &ctx, number, to, reason);
+	if (rc == STORE_EOWNER && to != NULL) {
+		struct complaint c;
+		bool handover;
+
+		/* Refused as a handover when it would have been one. */
+		memset(&c, 0, sizeof c);
+		handover = store_complaint_get(sh->host.store, number, &c, false) == 0 &&
+		           (c.assignee == NULL || strcmp(c.assignee, to) != 0);
+		store_complaint_clear(&c);
+		return cmd_util_not_yours(sh, number, 0, NULL, handover);
+	}
 	if (rc < 0)
 		return cmd_complaint_change_error(sh, number, rc, "escalated", "升级");
 	cmd_complaint_changed(sh, number, T(sh, "escalated", "已升级"));
@@ -895,7 +910,11 @@ static const struct cmd_entry cmd_complaint_entries[] = {
      CMD_AUDIT | CMD_READONLY, NULL, cmd_complaint_view_search, 0},
     {"complaint", "note", ROLES_DESK, cmd_opts_stdin, 1, ARGS_MAX_WORDS,
      "complaint note NUMBER TEXT | complaint note NUMBER --stdin",
-     "Add a note to a complaint (append-only).", "为投诉添加备注（只增不改）。", CMD_AUDIT, "stdin",
+     "Add a note to a complaint (append-only). A complaint is worked (note, tag, escalate, "
+     "resolve, reopen, promises) by who took it, who holds it now, and supervisors.",
+     "为投诉添加备注（只增不改）。投诉只能由受理人、当前负责人和主管处理（备注、沟通方法、升级、"
+     "办结、重开、承诺）。",
+     CMD_AUDIT, "stdin",
      cmd_complaint_note, CMD_STDIN_TEXT},
     {"complaint", "tag", ROLES_DESK, NULL, 2, ARGS_MAX_WORDS, "complaint tag NUMBER +CODE -CODE...",
      "Add (+CODE) or remove (-CODE) techniques and non-verbal measures of a complaint.",
@@ -904,8 +923,10 @@ static const struct cmd_entry cmd_complaint_entries[] = {
     {"complaint", "assign", ROLES_DESK, cmd_opts_complaint_assign, 2, 2,
      "complaint assign NUMBER AGENT --note TEXT",
      "Hand a complaint over to another agent with a handover note: the owner's mood, what was "
-     "promised, what not to repeat.",
-     "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。", CMD_AUDIT,
+     "promised, what not to repeat. Only its current holder or a supervisor may.",
+     "把投诉转交给另一位客服，并写交接说明：业主情绪、已承诺的事项、不要重复的话。只有当前负责人或"
+     "主管可以转交。",
+     CMD_AUDIT,
      NULL, cmd_complaint_assign, 0},
     {"complaint", "escalate", ROLES_DESK, cmd_opts_complaint_escalate, 1, 1,
      "complaint escalate NUMBER --reason TEXT [--to AGENT]",
@@ -914,8 +935,9 @@ static const struct cmd_entry cmd_complaint_entries[] = {
     {"complaint", "resolve", ROLES_DESK, cmd_opts_complaint_resolve, 1, 1,
      "complaint resolve NUMBER --outcome TEXT",
      "Resolve a complaint with its outcome; refused while a promise is open (keep it or "
-     "withdraw it first).",
-     "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。", CMD_AUDIT, NULL,
+     "withdraw it first). By who took it, who holds it, or a supervisor.",
+     "办结投诉并写明处理结果；有未兑现的承诺时不能办结（先兑现或撤回）。由受理人、负责人或主管办结。",
+     CMD_AUDIT, NULL,
      cmd_complaint_resolve, 0},
     {"complaint", "reopen", ROLES_DESK, cmd_opts_reason, 1, 1,
      "complaint reopen NUMBER --reason TEXT", "Reopen a resolved complaint.", "重开已办结的投诉。",

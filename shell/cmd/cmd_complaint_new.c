@@ -814,11 +814,29 @@ static int cmd_complaint_new_save(struct form *f)
 	             in.caller == NULL || in.category == NULL || in.words == NULL
 	         ? STORE_EINVAL
 	         : 0;
+	/* The draft goes with the complaint, in its transaction: one draft, one complaint. */
+	in.draft_kind = CMD_COMPLAINT_NEW_KIND;
+	in.draft_required = ((struct cmd_complaint_new *)form_arg(f))->resumed;
 	shell_audit_ctx(sh, &ctx);
 	if (rc == 0)
 		rc = store_complaint_add(sh->host.store, &ctx, &in, number);
 	free(tech);
 	free(nonverbal);
+	if (rc == STORE_EOWNER || (rc == STORE_ESTATE && in.draft_required)) {
+		shell_errorf(sh, "%s",
+		             rc == STORE_EOWNER
+		                 ? T(sh,
+		                     "Not saved: this draft is open in another session, which saves "
+		                     "it.",
+		                     "未保存：这份草稿正在另一个会话中打开，由该会话保存。")
+		                 : T(sh,
+		                     "Not saved: this draft was already saved (or discarded) in "
+		                     "another session; complaint list --mine shows it.",
+		                     "未保存：这份草稿已在另一个会话中保存（或放弃）；可用 complaint "
+		                     "list --mine 查看。"));
+		form_end(f, CMD_ERROR, false);
+		return FORM_ENDED;
+	}
 	if (rc < 0) {
 		shell_store_error(sh, rc);
 		shell_printf(sh, "%s\n",
@@ -960,7 +978,35 @@ static int cmd_complaint_new_start(struct shell *sh, const char *data)
 	if (cn == NULL)
 		abort();
 	cn->cat = c;
+	cn->resumed = data != NULL;
 	return form_start(sh, &cmd_complaint_new_spec, cn, data);
+}
+
+/* Resumes the draft (sh->op[0]) once this session holds it. CMD_PENDING or CMD_ERROR. */
+static int cmd_complaint_new_resume(struct shell *sh)
+{
+	struct draft held;
+	int rc;
+
+	memset(&held, 0, sizeof held);
+	rc = sh->opts.session_id != NULL
+	         ? store_draft_claim(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
+	                             sh->opts.session_id, &held)
+	         : 0;
+	if (rc == STORE_EOWNER)
+		rc = cmd_complaint_new_fields_held_say(sh, &held);
+	else if (rc == STORE_ENOENT) {
+		shell_errorf(sh, "%s",
+		             T(sh,
+		               "The draft is gone: it was saved or discarded in another session.",
+		               "草稿已不在：它已在另一个会话中保存或放弃。"));
+		rc = CMD_ERROR;
+	} else if (rc < 0)
+		rc = shell_store_error(sh, rc);
+	else
+		rc = cmd_complaint_new_start(sh, sh->op[0]);
+	store_draft_clear(&held);
+	return rc;
 }
 
 /* The step a draft stopped at, in the session language (for the offer). */
@@ -996,9 +1042,23 @@ static void cmd_complaint_new_resume_cb(struct shell *sh, const char *line)
 	buf_init(&a);
 	cmd_complaint_new_answer(line, "n", &a);
 	if (a.len == 0 || cmd_complaint_new_fields_is(buf_cstr(&a), "y", "是", "yes")) {
-		rc = cmd_complaint_new_start(sh, sh->op[0]);
+		rc = cmd_complaint_new_resume(sh);
 	} else if (cmd_complaint_new_fields_is(buf_cstr(&a), "n", "否", "no")) {
-		store_draft_delete(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND);
+		struct draft held;
+
+		memset(&held, 0, sizeof held);
+		rc = store_draft_delete_as(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
+		                           sh->opts.session_id);
+		if (rc == STORE_EOWNER &&
+		    store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
+		                     &held) == 0) {
+			rc = cmd_complaint_new_fields_held_say(sh, &held);
+			store_draft_clear(&held);
+			buf_free(&a);
+			shell_cmd_done(sh, rc);
+			return;
+		}
+		store_draft_clear(&held);
 		shell_printf(
 		    sh, "%s\n",
 		    T(sh, "The draft is discarded; a new complaint:", "草稿已放弃；新建投诉："));
@@ -1059,6 +1119,11 @@ static int cmd_complaint_new(struct shell *sh, struct args *a)
 		store_draft_clear(&d);
 		return shell_store_error(sh, rc);
 	}
+	if (store_draft_held_elsewhere(&d, sh->opts.session_id, store_now_ms())) {
+		rc = cmd_complaint_new_fields_held_say(sh, &d);
+		store_draft_clear(&d);
+		return rc;
+	}
 	rc = cmd_complaint_new_ask_draft(sh, &d, false, cmd_complaint_new_resume_cb);
 	store_draft_clear(&d);
 	return rc;
@@ -1073,14 +1138,25 @@ static void cmd_complaint_draft_offer_cb(struct shell *sh, const char *line)
 	buf_init(&a);
 	cmd_complaint_new_answer(line, "n", &a);
 	if (a.len == 0 || cmd_complaint_new_fields_is(buf_cstr(&a), "y", "是", "yes")) {
-		rc = cmd_complaint_new_start(sh, sh->op[0]);
+		rc = cmd_complaint_new_resume(sh);
 	} else if (cmd_complaint_new_fields_is(buf_cstr(&a), "n", "否", "no")) {
 		shell_printf(sh, "%s\n",
 		             T(sh, "The draft is kept: `complaint new` offers it again.",
 		               "草稿已保留：执行 `complaint new` 时可继续填写。"));
 	} else if (cmd_complaint_new_fields_is(buf_cstr(&a), "d", "放弃", "discard")) {
-		rc = store_draft_delete(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND);
-		if (rc < 0 && rc != STORE_ENOENT) {
+		rc = store_draft_delete_as(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
+		                           sh->opts.session_id);
+		if (rc == STORE_EOWNER) {
+			struct draft held;
+
+			memset(&held, 0, sizeof held);
+			if (store_draft_load(sh->host.store, sh->user.name, CMD_COMPLAINT_NEW_KIND,
+			                     &held) == 0)
+				rc = cmd_complaint_new_fields_held_say(sh, &held);
+			else
+				rc = CMD_ERROR;
+			store_draft_clear(&held);
+		} else if (rc < 0 && rc != STORE_ENOENT) {
 			rc = shell_store_error(sh, rc);
 		} else {
 			rc = CMD_OK;
@@ -1110,6 +1186,12 @@ int cmd_complaint_new_draft_offer(struct shell *sh)
 	if (rc < 0) {
 		store_draft_clear(&d);
 		return CMD_OK; /* none (or unreadable now): nothing to offer */
+	}
+	if (store_draft_held_elsewhere(&d, sh->opts.session_id, store_now_ms())) {
+		/* Open in another session: said, not offered. */
+		(void)cmd_complaint_new_fields_held_say(sh, &d);
+		store_draft_clear(&d);
+		return CMD_OK;
 	}
 	/* The offer runs like a command: input waits for it, and its end shows the prompt. */
 	sh->running = true;

@@ -1,6 +1,6 @@
 /* cmd_complaint_new_fields — the values of the complaint form's fields: relation, channel and
  * mood choices, technique code lists, unit lookups, promises and due times, and the quiet
- * checks that a resumed draft's values still hold. */
+ * checks that a resumed draft's values still hold; and what is said of a draft open elsewhere. */
 #include "cmd_complaint_new_int.h"
 
 #include <stdint.h>
@@ -10,9 +10,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cmd.h"
 #include "shell_int.h"
-#include "suggest.h"
+#include "store_draft.h"
 #include "store_unit.h"
+#include "suggest.h"
 #include "utf8.h"
 
 struct catalog *cmd_complaint_new_fields_cat(struct form *f)
@@ -613,4 +615,24 @@ bool cmd_complaint_new_fields_promise_check(struct form *f)
 	}
 	return pending == NULL ||
 	       cmd_complaint_new_text_ok(pending, COMPLAINT_TEXT_MAX, false, true);
+}
+
+/* Says that the draft d is open in another session, since when; returns CMD_ERROR. */
+int cmd_complaint_new_fields_held_say(struct shell *sh, const struct draft *d)
+{
+	char since[32];
+	struct buf id;
+
+	cmd_complaint_new_fields_time(d->claimed_ms, since, sizeof since);
+	buf_init(&id);
+	shell_clean(&id, d->session != NULL ? d->session : "-");
+	shell_errorf(sh,
+	             T(sh,
+	               "Your unfinished complaint is open in another session (%s) since %s: "
+	               "finish it there; it is free here once that form or session ends.",
+	               "您未完成的投诉正在另一个会话（%s）中打开（自 %s 起）：请在那里完成；"
+	               "该表单或会话结束后即可在这里继续。"),
+	             buf_cstr(&id), since);
+	buf_free(&id);
+	return CMD_ERROR;
 }

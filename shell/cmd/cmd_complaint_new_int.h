@@ -20,9 +20,11 @@ struct shell;
 #define CMD_COMPLAINT_NEW_UNITS_SHOWN 20
 #define CMD_COMPLAINT_NEW_CODES_MAX COMPLAINT_TECHNIQUES_MAX
 
-/* The form's own data: the catalog it was started with (one reference). */
+/* The form's own data: the catalog it was started with (one reference), and whether it was
+ * resumed from the draft (which it then holds, and takes when saved). */
 struct cmd_complaint_new {
 	struct catalog *cat;
+	bool resumed;
 };
 
 /* An enumeration offered in a step: the stored name, its Chinese and English labels. */
@@ -32,6 +34,10 @@ struct cmd_complaint_new_choice {
 
 /* The catalog the form was started with. */
 struct catalog *cmd_complaint_new_fields_cat(struct form *f);
+
+struct draft;
+/* Says that the draft d is open in another session (its id), since when; CMD_ERROR. */
+int cmd_complaint_new_fields_held_say(struct shell *sh, const struct draft *d);
 
 #define CMD_COMPLAINT_NEW_N(a) (sizeof(a) / sizeof((a)[0]))
 

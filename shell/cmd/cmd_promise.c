@@ -232,6 +232,15 @@ static int cmd_promise_error(struct shell *sh, int64_t id, int rc)
 		             (long long)id);
 		return CMD_ERROR;
 	}
+	if (rc == STORE_EOWNER) {
+		memset(&p, 0, sizeof p);
+		if (store_promise_get(sh->host.store, id, &p) == 0)
+			rc = cmd_util_not_yours(sh, p.number, id, p.agent, false);
+		else
+			rc = shell_store_error(sh, rc);
+		store_promise_clear(&p);
+		return rc;
+	}
 	if (rc == STORE_ESTATE) {
 		memset(&p, 0, sizeof p);
 		if (store_promise_get(sh->host.store, id, &p) == 0)
@@ -350,6 +359,10 @@ static int cmd_promise_add(struct shell *sh, struct args *a)
 	}
 	if (rc == STORE_ESTATE) {
 		rc = cmd_promise_resolved(sh, c.number);
+		goto out;
+	}
+	if (rc == STORE_EOWNER) {
+		rc = cmd_util_not_yours(sh, c.number, 0, NULL, false);
 		goto out;
 	}
 	if (rc < 0) {
@@ -514,10 +527,13 @@ static const struct cmd_entry cmd_promise_entries[] = {
      "和已撤回的。",
      CMD_AUDIT | CMD_READONLY, NULL, cmd_promise_list, 0},
     {"promise", "done", ROLES_DESK, cmd_opts_promise_done, 1, 1, "promise done ID [--note TEXT]",
-     "Mark a promise kept (说到就要做到).", "标记承诺已兑现（说到就要做到）。", CMD_AUDIT, NULL,
+     "Mark a promise kept (说到就要做到): by who made it, the complaint's holder, or a "
+     "supervisor.",
+     "标记承诺已兑现（说到就要做到）：由作出承诺的人、投诉负责人或主管标记。", CMD_AUDIT, NULL,
      cmd_promise_done, 0},
     {"promise", "withdraw", ROLES_DESK, cmd_opts_reason, 1, 1, "promise withdraw ID --reason TEXT",
-     "Withdraw a promise, saying why.", "撤回一条承诺，并说明原因。", CMD_AUDIT, NULL,
+     "Withdraw a promise, saying why: by who made it, the complaint's holder, or a supervisor.",
+     "撤回一条承诺，并说明原因：由作出承诺的人、投诉负责人或主管撤回。", CMD_AUDIT, NULL,
      cmd_promise_withdraw, 0},
 };
 

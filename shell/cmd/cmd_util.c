@@ -208,10 +208,9 @@ void cmd_util_duration(const struct shell *sh, int64_t ms, char *out, size_t len
 
 bool cmd_util_sees_phone(const struct shell *sh, const char *agent, const char *assignee)
 {
-	if (sh->user.role == ROLE_SUPERVISOR || sh->user.role == ROLE_ADMIN)
-		return true;
-	return (agent != NULL && strcmp(agent, sh->user.name) == 0) ||
-	       (assignee != NULL && strcmp(assignee, sh->user.name) == 0);
+	/* The store's rule for who may work a complaint is the rule for who sees its phone. */
+	return store_complaint_status_may_work(agent, assignee, sh->user.name,
+	                                       role_name(sh->user.role));
 }
 
 void cmd_util_phone(const char *phone, bool whole, struct buf *out)
@@ -342,6 +341,82 @@ const char *cmd_util_promise_state(const struct shell *sh, int status, int64_t d
 	if (status == PROMISE_OPEN && due_ms < now)
 		return T(sh, "OVERDUE", "已逾期");
 	return cmd_util_promise_label(sh, status);
+}
+
+void cmd_util_account_label(struct shell *sh, const char *name, struct buf *out)
+{
+	struct account acct;
+
+	if (name == NULL || name[0] == '\0') {
+		buf_puts(out, "-");
+		return;
+	}
+	shell_clean(out, name);
+	memset(&acct, 0, sizeof acct);
+	if (store_account_get(sh->host.store, name, &acct) == 0 && acct.display != NULL &&
+	    acct.display[0] != '\0' && strcmp(acct.display, name) != 0) {
+		buf_puts(out, T(sh, " (", "（"));
+		shell_clean(out, acct.display);
+		buf_puts(out, T(sh, ")", "）"));
+	}
+	store_account_clear(&acct);
+}
+
+int cmd_util_not_yours(struct shell *sh, const char *number, int64_t promise, const char *maker,
+                       bool assign)
+{
+	struct complaint c;
+	struct buf holder, taker, made;
+
+	memset(&c, 0, sizeof c);
+	if (store_complaint_get(sh->host.store, number, &c, false) < 0) {
+		store_complaint_clear(&c);
+		return shell_store_error(sh, STORE_EOWNER);
+	}
+	buf_init(&holder);
+	buf_init(&taker);
+	buf_init(&made);
+	cmd_util_account_label(sh, c.assignee, &holder);
+	cmd_util_account_label(sh, c.agent, &taker);
+	if (promise > 0) {
+		cmd_util_account_label(sh, maker, &made);
+		shell_errorf(sh,
+		             T(sh,
+		               "promise #%lld is not yours: it was made by %s on %s, which %s "
+		               "holds; only they or a supervisor may close it",
+		               "承诺 #%lld 不是您的：它由 %s在投诉 %s 上作出，该投诉由 %s"
+		               "负责；只有他们或主管可以处理"),
+		             (long long)promise, buf_cstr(&made), c.number, buf_cstr(&holder));
+	} else if (assign) {
+		shell_errorf(sh,
+		             T(sh,
+		               "complaint %s is held by %s: only its holder or a supervisor may hand "
+		               "it over",
+		               "投诉 %s 由 %s负责：只有负责人或主管可以转交"),
+		             c.number, buf_cstr(&holder));
+	} else if (c.agent != NULL && c.assignee != NULL && strcmp(c.agent, c.assignee) == 0) {
+		shell_errorf(sh,
+		             T(sh,
+		               "complaint %s is not yours: %s holds it; only they or a supervisor "
+		               "may change it (ask them, or a supervisor to assign it to you)",
+		               "投诉 %s 不是您的：由 %s负责；只有负责人或主管可以处理"
+		               "（请联系负责人，或请主管转交给您）"),
+		             c.number, buf_cstr(&holder));
+	} else {
+		shell_errorf(sh,
+		             T(sh,
+		               "complaint %s is not yours: %s holds it, %s took it; only they or a "
+		               "supervisor may change it (ask them, or a supervisor to assign it to "
+		               "you)",
+		               "投诉 %s 不是您的：由 %s负责，%s受理；只有他们或主管可以处理"
+		               "（请联系他们，或请主管转交给您）"),
+		             c.number, buf_cstr(&holder), buf_cstr(&taker));
+	}
+	buf_free(&holder);
+	buf_free(&taker);
+	buf_free(&made);
+	store_complaint_clear(&c);
+	return CMD_ERROR;
 }
 
 bool cmd_util_desk_account(struct shell *sh, const char *opt, const char *name)

@@ -30,10 +30,18 @@ bool cmd_util_text_ok(struct shell *sh, const char *what, const char *text, size
 void cmd_util_time(int64_t ms, bool with_time, char *out, size_t len);
 /* A duration in the session language ("35 min", "2.5 h", "3.1 d"). */
 void cmd_util_duration(const struct shell *sh, int64_t ms, char *out, size_t len);
-/* The one rule for who sees a whole phone number: of a complaint taken by agent and assigned
- * to assignee, the creator, the assignee, supervisors and admins; with agent and assignee NULL
+/* The one rule for who sees a whole phone number, the store's rule for who may work a
+ * complaint (store_complaint_status_may_work): of a complaint taken by agent and assigned to
+ * assignee, the creator, the assignee, supervisors and admins; with agent and assignee NULL
  * (a unit's owner), supervisors and admins only. */
 bool cmd_util_sees_phone(const struct shell *sh, const char *agent, const char *assignee);
+/* Appends account name as "name (display name)", sanitized; "-" for NULL. */
+void cmd_util_account_label(struct shell *sh, const char *name, struct buf *out);
+/* Tells that a change was refused (STORE_EOWNER) because complaint number, or its promise
+ * (promise > 0, made by maker), is another account's work, naming who holds it (account and
+ * display name) and who may change it; assign: a reassignment. Returns CMD_ERROR. */
+int cmd_util_not_yours(struct shell *sh, const char *number, int64_t promise, const char *maker,
+                       bool assign);
 /* Appends phone to out, masked as 138****1234 unless whole; NULL appends nothing. */
 void cmd_util_phone(const char *phone, bool whole, struct buf *out);
 /* Appends a resident ID number to out: whole for those who see a unit owner's whole phone

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `promise add` in exec mode over the real ssh client: a promise made after the complaint was
-# taken (by another agent than the one who took it) is listed by `promise list` (of its agent)
+# taken (by the agent it was handed over to, not the one who took it) is listed by `promise list` (of its agent)
 # and `complaint show`, counted as open, recorded in the complaint's history and audited as
 # promise.add (with the command itself); errors with a status and a message on stderr, nothing
 # stored: an unknown complaint, a due time in the past or not a date, empty text, a control
@@ -38,7 +38,10 @@ n1=$(json 'd["number"]' <<<"$out")
 pd_assert_eq "$(json 'd["open_promises"]' <<<"$out")" "0" "promises taken with the complaint"
 
 # --- promise add -----------------------------------------------------------------------------
-# agent2 takes over the call and promises; the number may be typed in lower case.
+# agent1 hands the call over to agent2 (who may then work it), who promises; the number may be
+# typed in lower case.
+pd_ssh agent1 "complaint assign $n1 agent2 --note '业主下午打电话来，由 agent2 跟进'" >/dev/null ||
+	pd_fail "complaint assign exited $?"
 lower=$(tr 'A-Z' 'a-z' <<<"$n1")
 out=$(pd_ssh agent2 "promise add $lower --due '$next_week 10:00' \
 	--text '下周一上午派维修工上门查看'") || pd_fail "promise add exited $?"

@@ -62,6 +62,9 @@ pd_assert_eq "$rc" 0 "exit status after SIGTERM"
 [ "$elapsed" -lt 5000 ] || pd_fail "SIGTERM took $elapsed ms"
 pd_tmux_wait a 'service is stopping'
 pd_tmux_wait b '服务正在停止'
+# Each in its own language only.
+case "$(pd_tmux_screen a)" in *服务正在停止*) pd_fail "the English session got the Chinese notice" ;; esac
+case "$(pd_tmux_screen b)" in *"service is stopping"*) pd_fail "the Chinese session got the English notice" ;; esac
 kill -CONT "$c_pid"
 exec 7>&-
 wait "$c_pid" || true

@@ -55,7 +55,14 @@ done
 exec 3>&-
 noticed=0
 for i in $(seq 1 "$N"); do
-	if [ $((i % 2)) -eq 0 ]; then want='service is stopping'; else want='服务正在停止'; fi
+	if [ $((i % 2)) -eq 0 ]; then
+		want='service is stopping' other='服务正在停止'
+	else
+		want='服务正在停止' other='service is stopping'
+	fi
+	if grep -q "$other" "$PD_TMP/out/$i"; then
+		pd_fail "session $i got the stop notice in the other language"
+	fi
 	if grep -q "$want" "$PD_TMP/out/$i"; then
 		noticed=$((noticed + 1))
 	else

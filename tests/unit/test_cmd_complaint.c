@@ -422,7 +422,10 @@ static void test_cc_lifecycle(void **state)
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 0);
 	testhost_has(th, 1, "handed over");
 	testhost_has(th, 1, "assignee agent2");
+	/* Handed over, it is agent2's to hand on: agent1 may not any more. */
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 1);
+	testhost_has(th, 2, "is held by agent2: only its holder");
+	assert_int_equal(test_cc_exec(th, "agent2", "en", cmd), 1);
 	testhost_has(th, 2, "already assigned to agent2");
 	snprintf(cmd, sizeof cmd, "complaint assign %s audit1 --note x", n);
 	assert_int_equal(test_cc_exec(th, "agent1", "en", cmd), 1);
@@ -441,7 +444,10 @@ static void test_cc_lifecycle(void **state)
 	         n);
 	assert_int_equal(test_cc_exec(th, "agent2", "en", cmd), 0);
 	testhost_has(th, 1, "escalated: escalated, assignee sup1");
+	/* Handed on to the supervisor, it is no longer agent2's (agent1 took it). */
 	assert_int_equal(test_cc_exec(th, "agent2", "en", cmd), 1);
+	testhost_has(th, 2, "is not yours: sup1 holds it, agent1 took it");
+	assert_int_equal(test_cc_exec(th, "sup1", "en", cmd), 1);
 	testhost_has(th, 2, "is escalated: it cannot be escalated now");
 	/* Resolving is refused while the promise is open; it says which and how. */
 	snprintf(cmd, sizeof cmd, "complaint resolve %s --outcome 已修复", n);

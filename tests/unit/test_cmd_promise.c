@@ -230,12 +230,19 @@ static void test_cp_add(void **state)
 	assert_int_equal(testhost_audit_count(th->st, "promise.add", "#1 agent1"), 1);
 	assert_int_equal(testhost_audit_count(th->st, "command", "promise add"), 1);
 
-	/* Another agent, in Chinese, a time of day, the number in lower case: the promise is
-	 * theirs. */
+	/* Another agent may not promise on agent1's complaint; handed over to them, they may,
+	 * in Chinese, a time of day, the number in lower case: the promise is theirs. */
 	snprintf(lower, sizeof lower, "%s", n1);
 	for (i = 0; lower[i] != '\0'; i++)
 		if (lower[i] == 'C')
 			lower[i] = 'c';
+	assert_int_equal(test_cp_execf(th, "agent2", "en",
+	                               "promise add %s --due '%s 18:30' --text 回电话", lower, day),
+	                 1);
+	testhost_has(th, 2, "is not yours: agent1 (王小明) holds it");
+	assert_int_equal(test_cp_execf(th, "agent1", "en",
+	                               "complaint assign %s agent2 --note '业主晚上在家'", n1),
+	                 0);
 	assert_int_equal(test_cp_execf(th, "agent2", "zh",
 	                               "promise add %s --due '%s 18:30' --text 回电话", lower, day),
 	                 0);
@@ -561,8 +568,22 @@ static void test_cp_done_withdraw(void **state)
 	assert_int_equal(test_cp_execf(th, "agent1", "en", "promise done %lld", (long long)p1), 1);
 	snprintf(want, sizeof want, "promise #%lld is already kept", (long long)p1);
 	testhost_has(th, 2, want);
-	/* Kept late, in Chinese, without a note; the number without '#'. */
-	assert_int_equal(test_cp_execf(th, "agent2", "zh", "promise done %lld", (long long)p2), 0);
+	/* Another agent may not close it: the refusal names who made it and who holds the
+	 * complaint, and nothing changes. */
+	assert_int_equal(test_cp_execf(th, "agent2", "zh", "promise done %lld", (long long)p2), 1);
+	snprintf(want, sizeof want, "承诺 #%lld 不是您的：它由 agent1（王小明）在投诉 %s 上作出",
+	         (long long)p2, n1);
+	testhost_has(th, 2, want);
+	testhost_has(th, 2, "该投诉由 agent1（王小明）负责");
+	assert_int_equal(
+	    test_cp_execf(th, "agent2", "en", "promise withdraw %lld --reason x", (long long)p2), 1);
+	testhost_has(th, 2, "it was made by agent1 (王小明) on");
+	memset(&p, 0, sizeof p);
+	test_cp_get(th, p2, &p);
+	assert_int_equal(p.status, PROMISE_OPEN);
+	store_promise_clear(&p);
+	/* A supervisor may. Kept late, in Chinese, without a note; the number without '#'. */
+	assert_int_equal(test_cp_execf(th, "sup1", "zh", "promise done %lld", (long long)p2), 0);
 	snprintf(want, sizeof want, "承诺 #%lld（%s）已兑现；该投诉还有 1 条未兑现的承诺。\n",
 	         (long long)p2, n1);
 	assert_string_equal(testhost_out(th, 1), want);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "rx.h"
+#include "rx_literal.h"
 
 static int test_rx_m(const char *pattern, unsigned flags, const char *text)
 {
@@ -188,12 +189,83 @@ static void test_rx_strerror(void **state)
 	assert_non_null(rx_strerror(-99, "en"));
 }
 
+/* The literal every match contains: the longest plain run that nothing makes optional. */
+static void test_rx_literal(void **state)
+{
+	static const struct {
+		const char *pattern, *want;
+	} cases[] = {
+	    {"卫生间漏水", "卫生间漏水"},
+	    {"漏水.*三天", "漏水"}, /* the longest of two required runs */
+	    {"楼上.*装修公司", "装修公司"},
+	    {"(漏|渗)水", "水"}, /* a group is skipped, what follows it is required */
+	    {"漏水|渗水", ""},   /* alternation at the top: nothing is required */
+	    {"a(b|c)d|e", ""},
+	    {"电[钻锤]声", "电"}, /* a class ends a run; 电 and 声 are each one character */
+	    {"abc?d", "ab"},      /* ? takes c off */
+	    {"abc*", "ab"},
+	    {"abc{0,2}x", "ab"},
+	    {"abc{,2}x", "ab"},
+	    {"abc+d", "abc"}, /* c at least once, then a new run */
+	    {"abc{2}d", "abc"},
+	    {"abcd漏?水", "abcd"}, /* a multibyte character taken off whole */
+	    {"x\\.y", ".y"},       /* an escaped dot is plain, and a run of its own */
+	    {"a\\\\dx", "\\dx"},   /* so is an escaped backslash: \\ then dx */
+	    {"1\\.5 元", ".5 元"}, /* \. is a dot, and a run of its own */
+	    {"\\d+号楼", "号楼"},
+	    {"^C-2026\\d{4}$", "C-2026"},
+	    {"\\x{6f0f}水", "水"},
+	    {"\\p{Han}+装修", "装修"},
+	    {"a{xy", "xy"},   /* a '{' that is no quantifier: a break */
+	    {"(?i)漏水", ""}, /* inline options change the meaning */
+	    {"漏水(?x) a", ""},
+	    {"(?#注释)漏水", ""},
+	    {"\\Q漏水\\E", ""},
+	    {"(*UTF)漏水", ""},
+	    {"(?:楼上)装修", "装修"},
+	    {"(?<=楼上)装修", "装修"},
+	    {"[(|)]漏水", "漏水"}, /* what is in a class is not alternation */
+	    {"[]|]漏水", "漏水"},
+	    {"[[:alpha:]|]漏水", "漏水"},
+	    {"a.b", "a"},
+	    {"x\\z{a|b}cd", ""},  /* \z takes no braces: the | is alternation */
+	    {"(a)\\g-1bc", "bc"}, /* a relative back reference is no literal */
+	    {"[[:]|ab]cd", ""},   /* [: that is no POSIX class: the class ends at ] */
+	    {"[[:alpha:]]cd", "cd"},
+	    {"([[.a.]])bc", ""}, /* [. in a class in a group: nothing trusted, and done */
+	    {"", ""},
+	    {".*", ""},
+	};
+	char out[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = rx_literal_required(cases[i].pattern, 0, out, sizeof out);
+
+		if (strcmp(out, cases[i].want) != 0 || n != strlen(cases[i].want))
+			fail_msg("pattern %s: literal \"%s\", want \"%s\"", cases[i].pattern, out,
+			         cases[i].want);
+	}
+	/* Caseless: none; too small a buffer: none. */
+	assert_int_equal(rx_literal_required("漏水", RX_CASELESS, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(rx_literal_required("漏水", 0, out, 4), 0);
+	assert_int_equal(rx_literal_required("漏水", 0, out, 7), 6);
+	/* What the patterns match contains their literal. */
+	assert_int_equal(test_rx_m("(漏|渗)水", 0, "卫生间渗水"), 1);
+	assert_int_equal(test_rx_m("abc{0,2}x", 0, "abx"), 1);
+	assert_int_equal(test_rx_m("abc{,2}x", 0, "abx") + test_rx_m("abc{,2}x", 0, "abc{,2}x"), 1);
+	assert_int_equal(test_rx_m("1\\.5 元", 0, "单价 1.5 元"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rx_chinese),      cmocka_unit_test(test_rx_caseless),
 	    cmocka_unit_test(test_rx_catastrophic), cmocka_unit_test(test_rx_bad_utf8),
 	    cmocka_unit_test(test_rx_bad_pattern),  cmocka_unit_test(test_rx_strerror),
+	    cmocka_unit_test(test_rx_literal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@
 #include "store_draft.h"
 #include "store_report.h"
 #include "store_schema.h"
+#include "store_search.h"
 #include "store_unit.h"
 
 struct test_sc_fx {
@@ -697,6 +698,82 @@ static void test_sc_status_rules(void **state)
 	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, NULL, "x"), STORE_EINVAL);
 }
 
+/* Who may work a complaint and its promises: its taker, its holder, supervisors and admins;
+ * who may hand it over: its holder and supervisors. A refusal changes nothing. */
+static void test_sc_ownership(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	const struct audit_ctx admin = {.account = "root", .role = "admin", .session = "s-4"};
+	const struct audit_ctx offline = {.account = NULL, .role = "admin", .transport = "cli"};
+	const char *add[] = {"patience"};
+	struct promise_new pn = {.what = "明天回电", .due_ms = store_now_ms() + TEST_SC_DAY_MS};
+	char num[COMPLAINT_NUMBER_MAX];
+	struct promise p;
+	int64_t a0, pid = 0, pid2 = 0;
+
+	/* The pure rules. */
+	assert_true(store_complaint_status_may_work("zhang", "li", "zhang", "agent"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "li", "agent"));
+	assert_false(store_complaint_status_may_work("zhang", "li", "wu", "agent"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "wang", "supervisor"));
+	assert_true(store_complaint_status_may_work("zhang", "li", "root", "admin"));
+	assert_false(store_complaint_status_may_work("zhang", "li", "audit", "auditor"));
+	assert_false(store_complaint_status_may_work(NULL, NULL, "zhang", "agent"));
+	assert_false(store_complaint_status_may_work("", "", "", "agent"));
+	assert_false(store_complaint_status_may_work("zhang", "li", NULL, NULL));
+	assert_true(store_complaint_status_may_work(NULL, NULL, "wang", "supervisor"));
+	assert_true(store_complaint_status_may_assign("li", "li", "agent"));
+	assert_false(store_complaint_status_may_assign("li", "zhang", "agent"));
+	assert_true(store_complaint_status_may_assign("li", "wang", "supervisor"));
+	assert_true(store_complaint_status_may_assign("li", "root", "admin"));
+
+	/* zhang's complaint and promise: li may do nothing to them. */
+	test_sc_add_simple(fx, &test_sc_zhang, "楼道灯坏了", num);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_zhang, num, &pn, &pid), 0);
+	a0 = test_sc_audits(fx);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_tag(fx->st, &test_sc_li, num, add, 1, NULL, 0),
+	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_escalate(fx->st, &test_sc_li, num, NULL, "x"),
+	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_li, num, "li", "我来"),
+	                 STORE_EOWNER);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_li, num, &pn, NULL), STORE_EOWNER);
+	assert_int_equal(store_promise_done(fx->st, &test_sc_li, pid, NULL), STORE_EOWNER);
+	assert_int_equal(store_promise_withdraw(fx->st, &test_sc_li, pid, "x"), STORE_EOWNER);
+	assert_int_equal(test_sc_audits(fx), a0);
+	assert_int_equal(test_sc_status(fx, num), COMPLAINT_IN_PROGRESS); /* by zhang's promise */
+
+	/* zhang hands it to li with a note: li holds it and may work it and close zhang's
+	 * promise; zhang, who took it, still may work it but no longer hand it on. */
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_zhang, num, "li", "业主下午在家"),
+	                 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, num, "已上门"), 0);
+	assert_int_equal(store_promise_add(fx->st, &test_sc_li, num, &pn, &pid2), 0);
+	assert_int_equal(store_promise_done(fx->st, &test_sc_li, pid, "已回电"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, num, "我也跟进"), 0);
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_zhang, num, "zhang", "拿回来"),
+	                 STORE_EOWNER);
+	assert_int_equal(store_complaint_escalate(fx->st, &test_sc_zhang, num, "zhang", "拿回来"),
+	                 STORE_EOWNER); /* nor by escalating with a handover */
+	/* A supervisor reassigns it; an admin and the offline tools may work anything. */
+	assert_int_equal(store_complaint_assign(fx->st, &test_sc_boss, num, "zhang", "改派"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &admin, num, "管理员备注"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &offline, num, "导入"), 0);
+	/* li made pid2 and may still close it, though no longer the holder. */
+	assert_int_equal(store_promise_withdraw(fx->st, &test_sc_li, pid2, "业主不需要了"), 0);
+	memset(&p, 0, sizeof p);
+	assert_int_equal(store_promise_get(fx->st, pid2, &p), 0);
+	assert_int_equal(p.status, PROMISE_WITHDRAWN);
+	store_promise_clear(&p);
+	/* li no longer holds it, nor took it. */
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_resolve(fx->st, &test_sc_zhang, num, "已修好"), 0);
+	assert_int_equal(store_complaint_reopen(fx->st, &test_sc_li, num, "x"), STORE_EOWNER);
+	assert_int_equal(store_complaint_reopen(fx->st, &test_sc_boss, num, "又坏了"), 0);
+}
+
 static void test_sc_promises_block_resolve(void **state)
 {
 	struct test_sc_fx *fx = *state;
@@ -1301,7 +1378,7 @@ static void *test_sc_worker_main(void *arg)
 	test_sc_re_init(&m, "漏水|渗水");
 	w->rc = store_open(w->path, STORE_READONLY, 1000, &ro);
 	if (w->rc == 0)
-		w->rc = store_complaint_search_match(ro, test_sc_re_match, &m, NULL, &list, &w->n);
+		w->rc = store_complaint_search_match(ro, test_sc_re_match, &m, NULL, NULL, &list, &w->n);
 	if (w->rc == 0 && w->n > 0)
 		snprintf(w->first, sizeof w->first, "%s", list[0].number);
 	store_complaint_list_free(list, w->n);
@@ -1332,7 +1409,7 @@ static void test_sc_search_match(void **state)
 
 	test_sc_re_init(&m, "漏水|渗水");
 	assert_int_equal(
-	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &list, &n), 0);
+	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, NULL, &list, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(list[0].number, n4);
 	assert_string_equal(list[1].number, n2); /* its second note */
@@ -1342,7 +1419,7 @@ static void test_sc_search_match(void **state)
 	/* Limit and offset count matches. */
 	f.limit = 1;
 	f.offset = 1;
-	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, &f, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &f, &list, &n),
 	                 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].number, n2);
@@ -1350,7 +1427,7 @@ static void test_sc_search_match(void **state)
 	/* With a filter. */
 	memset(&f, 0, sizeof f);
 	f.agent = "li";
-	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, &f, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &f, &list, &n),
 	                 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].number, n2);
@@ -1359,18 +1436,18 @@ static void test_sc_search_match(void **state)
 	m.calls = 0;
 	m.fail_at = 2;
 	assert_int_equal(
-	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, &list, &n),
+	    store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL, NULL, &list, &n),
 	    -ETIMEDOUT);
 	assert_null(list);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_complaint_search_match(fx->st, NULL, &m, NULL, &list, &n),
+	assert_int_equal(store_complaint_search_match(fx->st, NULL, &m, NULL, NULL, &list, &n),
 	                 STORE_EINVAL);
 	test_sc_re_free(&m);
 
 	/* From another thread with its own read-only store, while the loop's store writes. */
 	w.path = fx->path;
 	assert_int_equal(pthread_create(&th, NULL, test_sc_worker_main, &w), 0);
-	assert_int_equal(store_complaint_note(fx->st, &test_sc_zhang, n3, "维保已到场"), 0);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, n3, "维保已到场"), 0);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	assert_int_equal(w.rc, 0);
 	assert_int_equal(w.n, 3);
@@ -1380,6 +1457,80 @@ static void test_sc_search_match(void **state)
 
 /* The report's known data set: five complaints, an hour-granular timeline from T0. */
 #define TEST_SC_T0 1700000000000LL
+
+/* With the literal every match contains, only the complaints holding it are read (through the
+ * index, or by a substring test while complaints wait to be indexed), and the answer is the
+ * scan's. */
+static void test_sc_search_match_literal(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	struct complaint_filter f = {0};
+	struct complaint *list;
+	struct test_sc_re m;
+	char n1[COMPLAINT_NUMBER_MAX], n2[COMPLAINT_NUMBER_MAX], n3[COMPLAINT_NUMBER_MAX];
+	char n4[COMPLAINT_NUMBER_MAX];
+	size_t n;
+
+	test_sc_add_simple(fx, &test_sc_zhang, "3号楼卫生间漏水", n1);
+	test_sc_add_simple(fx, &test_sc_li, "车库灯不亮", n2);
+	test_sc_add_simple(fx, &test_sc_li, "12号楼电梯异响", n3);
+	test_sc_add_simple(fx, &test_sc_zhang, "外墙渗水", n4);
+	assert_int_equal(store_complaint_note(fx->st, &test_sc_li, n2, "5号楼也一样"), 0);
+	test_sc_re_init(&m, "[0-9]+号楼");
+	/* Without the literal, then with it: the same three, latest first. */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, NULL,
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	store_complaint_list_free(list, n);
+	assert_true(m.calls >= 5); /* every complaint's texts */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].number, n3);
+	assert_string_equal(list[1].number, n2); /* its note */
+	assert_string_equal(list[2].number, n1);
+	store_complaint_list_free(list, n);
+	assert_true(m.calls <= 4); /* n4 is never read */
+	/* Filters and paging still apply. */
+	f.agent = "li";
+	f.limit = 1;
+	f.offset = 1;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              &f, &list, &n),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].number, n2);
+	store_complaint_list_free(list, n);
+	memset(&f, 0, sizeof f);
+	/* A literal no complaint holds: nothing, with nothing read. */
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "不存在",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(m.calls, 0);
+	/* Then a complaint changed by hand (not indexed yet): the substring test. */
+	test_sc_exec(fx, "UPDATE complaints SET words = '7号楼漏水' WHERE number = '%s'", n4);
+	test_sc_exec(fx, "UPDATE complaints SET words = '车库' WHERE number = '%s'", n2);
+	test_sc_exec(fx, "DELETE FROM complaint_notes");
+	assert_int_equal(store_search_pending(fx->st), 1);
+	m.calls = 0;
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "号楼",
+	                                              NULL, &list, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].number, n4);
+	assert_string_equal(list[1].number, n3);
+	store_complaint_list_free(list, n);
+	assert_int_equal(store_complaint_search_match(fx->st, test_sc_re_match, &m, "\x01", NULL,
+	                                              &list, &n),
+	                 STORE_EINVAL);
+	test_sc_re_free(&m);
+}
 
 static void test_sc_report_set_time(struct test_sc_fx *fx, const char *num, int64_t created,
                                     int64_t resolve_after)
@@ -1575,6 +1726,83 @@ static void test_sc_drafts(void **state)
 	assert_int_equal(test_sc_audits(fx), a0);
 }
 
+/* A draft is open in one session at a time, and its submission takes it: one draft, one
+ * complaint. */
+static void test_sc_draft_claims(void **state)
+{
+	struct test_sc_fx *fx = *state;
+	struct audit_ctx here = test_sc_zhang, there = test_sc_zhang;
+	struct complaint_new in = test_sc_new("3-2-1201", "楼上漏水");
+	struct draft d, held;
+	int64_t n = 0, now = store_now_ms();
+
+	here.session = "s-1";
+	there.session = "s-9";
+	memset(&held, 0, sizeof held);
+	/* Saved in s-9: it is s-9's. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-9", "{\"a\":1}", 1), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.session, "s-9");
+	assert_true(d.claimed_ms >= now && d.lease_ms >= d.claimed_ms + DRAFT_LEASE_MS);
+	assert_true(store_draft_held_elsewhere(&d, "s-1", store_now_ms()));
+	assert_false(store_draft_held_elsewhere(&d, "s-9", store_now_ms()));
+	store_draft_clear(&d);
+	/* s-1 may neither save, claim nor delete it; nothing changes. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-1", "{\"a\":2}", 2),
+	                 STORE_EOWNER);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", &held),
+	                 STORE_EOWNER);
+	assert_string_equal(held.session, "s-9");
+	store_draft_clear(&held);
+	assert_int_equal(store_draft_delete_as(fx->st, "zhang", "complaint", "s-1"), STORE_EOWNER);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.data, "{\"a\":1}");
+	assert_int_equal(d.step, 1);
+	store_draft_clear(&d);
+	/* Resumed in s-1 while s-9 has it, a submission adds nothing. */
+	in.draft_kind = "complaint";
+	in.draft_required = true;
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), STORE_EOWNER);
+	assert_int_equal(store_complaint_count(fx->st, NULL, &n), 0);
+	assert_int_equal(n, 0);
+	/* s-9 lets it go (its form ended): s-1 claims it, since now. */
+	assert_int_equal(store_draft_release(fx->st, "zhang", "complaint", "s-1"), 0); /* not its */
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), STORE_EOWNER);
+	assert_int_equal(store_draft_release(fx->st, "zhang", "complaint", "s-9"), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), 0);
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-1", "{\"a\":3}", 3), 0);
+	/* Submitted from s-1: one complaint, the draft gone; again (a second save of the same
+	 * draft, or from s-9): refused, still one. */
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), STORE_ENOENT);
+	store_draft_clear(&d);
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), STORE_ESTATE);
+	assert_int_equal(store_complaint_add(fx->st, &there, &in, NULL), STORE_ESTATE);
+	assert_int_equal(store_complaint_count(fx->st, NULL, &n), 0);
+	assert_int_equal(n, 1);
+	/* A fresh form (not resumed) submits whatever another session's draft does. */
+	assert_int_equal(store_draft_save_as(fx->st, "zhang", "complaint", "s-9", "{}", 0), 0);
+	in.draft_required = false;
+	assert_int_equal(store_complaint_add(fx->st, &here, &in, NULL), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_string_equal(d.session, "s-9");
+	store_draft_clear(&d);
+	/* The daemon's start releases every claim; a lapsed lease frees the draft too. */
+	assert_int_equal(store_draft_release_all(fx->st), 0);
+	assert_int_equal(store_draft_load(fx->st, "zhang", "complaint", &d), 0);
+	assert_null(d.session);
+	assert_false(store_draft_held_elsewhere(&d, "s-1", store_now_ms()));
+	store_draft_clear(&d);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-9", NULL), 0);
+	test_sc_exec(fx, "UPDATE drafts SET lease_ms = 1 WHERE account = 'zhang'");
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), 0);
+	/* Without a session (the offline tools) nothing is checked. */
+	assert_int_equal(store_draft_save(fx->st, "zhang", "complaint", "{}", 0), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "", NULL), STORE_EINVAL);
+	assert_int_equal(store_draft_delete(fx->st, "zhang", "complaint"), 0);
+	assert_int_equal(store_draft_claim(fx->st, "zhang", "complaint", "s-1", NULL), STORE_ENOENT);
+}
+
 static void test_sc_readonly_store(void **state)
 {
 	struct test_sc_fx *fx = *state;
@@ -1623,6 +1851,7 @@ int main(void)
 	    TEST_SC(test_sc_number_per_day_counter),
 	    TEST_SC(test_sc_units),
 	    TEST_SC(test_sc_status_rules),
+	    TEST_SC(test_sc_ownership),
 	    TEST_SC(test_sc_promises_block_resolve),
 	    TEST_SC(test_sc_overdue),
 	    TEST_SC(test_sc_list_filters),
@@ -1630,8 +1859,10 @@ int main(void)
 	    TEST_SC(test_sc_failed_audit_rolls_back),
 	    TEST_SC(test_sc_search_text),
 	    TEST_SC(test_sc_search_match),
+	    TEST_SC(test_sc_search_match_literal),
 	    TEST_SC(test_sc_report_techniques),
 	    TEST_SC(test_sc_drafts),
+	    TEST_SC(test_sc_draft_claims),
 	    TEST_SC(test_sc_readonly_store),
 	};
 

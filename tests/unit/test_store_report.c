@@ -30,8 +30,9 @@
 #define TEST_SR_DAY_MS (24LL * 3600 * 1000)
 #define TEST_SR_COMPLAINTS 1500
 
+/* A supervisor: the changes below touch every agent's complaints. */
 static const struct audit_ctx test_sr_ctx = {
-    .account = "agent1", .role = "agent", .session = "t", .peer = "-", .transport = "cli"};
+    .account = "sup1", .role = "supervisor", .session = "t", .peer = "-", .transport = "cli"};
 
 static sqlite3 *test_sr_raw(const struct testhost *th)
 {
