@@ -17,7 +17,7 @@ add() {
 	pd_ssh agent1 "complaint add --json --unit $1 --category repairs --technique empathy '$2'" |
 		json 'd["number"]'
 }
-numbers() { json '" ".join(sorted(c["number"] for c in d))'; }
+numbers() { json '" ".join(sorted(c["number"] for c in d["items"]))'; }
 
 n1=$(add 3-2-1201 '3号楼卫生间漏水，已经三天了')
 n2=$(add 5-1-301 '12号楼电梯异响')
