@@ -124,6 +124,11 @@ static void session_host_write_secret(void *ctx, int stream, const char *buf, si
 	s->ops->kick(s->tctx);
 }
 
+static void session_host_stdin_done(void *ctx)
+{
+	session_stdin_release(ctx);
+}
+
 static void session_host_exit(void *ctx, int status)
 {
 	struct session *s = ctx;
@@ -698,6 +703,7 @@ struct session *session_new(const struct session_host *sh, const struct net_sess
 	host.store = sh->store;
 	host.write = session_host_write;
 	host.write_secret = session_host_write_secret;
+	host.stdin_done = session_host_stdin_done;
 	host.output_queued = session_host_output_queued;
 	host.exit = session_host_exit;
 	host.pwhash = session_host_pwhash;

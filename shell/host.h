@@ -110,6 +110,10 @@ struct shell_host {
 	 * shell_flow_drained (shell_flow.h) whenever some of them were sent, so that a long
 	 * output goes at its reader's pace. NULL: output is sent at once (or never held). */
 	size_t (*output_queued)(void *ctx);
+	/* Optional: the exec command has taken what it needs of its stdin (and the shell has
+	 * freed it) before it ends: the host may give its room back to a stdin budget now. NULL:
+	 * the room goes back when the shell exits. */
+	void (*stdin_done)(void *ctx);
 	/* The shell is finished (quit, Ctrl-D, exec command done); status is the exit status.
 	 * Called once; the host frees the shell later, never inside this call. */
 	void (*exit)(void *ctx, int status);

@@ -972,6 +972,17 @@ int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void
 
 /* --- exec mode stdin -------------------------------------------------------------------- */
 
+void shell_stdin_done(struct shell *sh)
+{
+	if (sh->interactive)
+		return;
+	if (sh->in.data != NULL)
+		sodium_memzero(sh->in.data, sh->in.cap);
+	buf_free(&sh->in);
+	if (sh->host.stdin_done != NULL)
+		sh->host.stdin_done(sh->host.ctx);
+}
+
 const char *shell_stdin(struct shell *sh, size_t *len)
 {
 	*len = sh->in.len;

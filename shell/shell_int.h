@@ -112,6 +112,9 @@ int shell_store_error(struct shell *sh, int err);
 
 /* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */
 const char *shell_stdin(struct shell *sh, size_t *len);
+/* Exec mode: the command is done with its stdin though it goes on (a long import): the shell
+ * frees it and the host's stdin budget gets its room back. shell_stdin gives "" after it. */
+void shell_stdin_done(struct shell *sh);
 /* Takes the next line of stdin (without "\n" / "\r\n") into out; false at the end. *pos is
  * the caller's cursor, start at 0. */
 bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out);

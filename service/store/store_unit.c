@@ -720,6 +720,30 @@ static int store_unit_one(struct store *st, const struct audit_ctx *ctx,
 	return rc;
 }
 
+int store_unit_import_check(const struct unit *units, size_t n, unsigned fields, size_t *bad)
+{
+	size_t i, dup;
+	int rc;
+
+	*bad = 0;
+	if (units == NULL || n == 0 || (fields & ~(unsigned)STORE_UNIT_FIELDS) != 0)
+		return STORE_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!store_unit_ok(&units[i], fields)) {
+			*bad = i;
+			return STORE_EINVAL;
+		}
+	}
+	rc = store_unit_first_dup(units, n, &dup);
+	if (rc < 0)
+		return rc;
+	if (dup < n) {
+		*bad = dup;
+		return STORE_EEXIST;
+	}
+	return 0;
+}
+
 int store_unit_import(struct store *st, const struct audit_ctx *ctx, const struct unit *units,
                       size_t n, unsigned fields, bool dry_run, struct unit_import_result *res)
 {

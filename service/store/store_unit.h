@@ -81,6 +81,10 @@ struct unit_import_result {
 	size_t bad; /* on STORE_EINVAL / STORE_EEXIST: the index of the unit refused */
 };
 
+/* Checks units[0..n) as store_unit_import does before it writes, without the database: 0,
+ * STORE_EINVAL (a value refused: *bad its index) or STORE_EEXIST (a code given twice: *bad the
+ * later one). Lets a caller that imports in slices refuse a bad file before any slice. */
+int store_unit_import_check(const struct unit *units, size_t n, unsigned fields, size_t *bad);
 /* Adds or updates units[0..n) (1 <= n <= UNIT_IMPORT_MAX) in one transaction, all or nothing.
  * A code not in the register is added (fields as store_unit_add checks them); a code already
  * there gets the fields named in fields replaced (NULL or 0 clears one), the others kept, and

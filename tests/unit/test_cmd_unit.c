@@ -847,6 +847,61 @@ static void test_cu_import_refused(void **state)
 	assert_int_equal(test_cu_units(th), 1);
 }
 
+/* A file of many units is applied a slice at a time (the loop serves the others between turns
+ * of slices); every row is checked before the first slice, so a bad row or a code given twice
+ * near the end still refuses the whole file. */
+static void test_cu_import_slices(void **state)
+{
+	struct testhost *th = *state;
+	struct buf csv;
+	size_t units = (size_t)test_cu_units(th), imports, i;
+
+	imports = testhost_audit_count(th->st, "unit.import", NULL);
+	buf_init(&csv);
+	buf_puts(&csv, "code,owner,area\n");
+	for (i = 0; i < 300; i++)
+		buf_printf(&csv, "%zu-%zu-%zu,业主%zu,%zu\n", 20 + i / 100, 1 + i / 10 % 10,
+		           101 + i % 10, i, 60 + i % 50);
+	/* The last line bad: nothing at all, though 300 good rows come before it. */
+	{
+		struct buf bad;
+
+		buf_init(&bad);
+		buf_append(&bad, csv.data, csv.len);
+		buf_puts(&bad, "29-1-101,末行,很大\n");
+		assert_int_equal(test_cu_exec_in(th, "admin1", "en", "unit import", buf_cstr(&bad)),
+		                 1);
+		testhost_has(th, 2, "line 302: column 3 (area)");
+		testhost_has(th, 2, "nothing was imported");
+		buf_free(&bad);
+	}
+	{
+		struct buf dup;
+
+		buf_init(&dup);
+		buf_append(&dup, csv.data, csv.len);
+		buf_puts(&dup, "20-1-101,又一次,70\n");
+		assert_int_equal(test_cu_exec_in(th, "admin1", "en", "unit import", buf_cstr(&dup)),
+		                 1);
+		testhost_has(th, 2, "line 302: `20-1-101` is already on line 2");
+		buf_free(&dup);
+	}
+	assert_int_equal(test_cu_units(th), (int)units);
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", NULL), imports);
+
+	assert_int_equal(test_cu_exec_in(th, "admin1", "en", "unit import", buf_cstr(&csv)), 0);
+	assert_string_equal(testhost_out(th, 1),
+	                    "Imported 300 units: 300 added, 0 updated, 0 unchanged.\n");
+	assert_int_equal(test_cu_units(th), (int)units + 300);
+	/* One audited import per slice of 64: 5. */
+	assert_int_equal(testhost_audit_count(th->st, "unit.import", NULL), imports + 5);
+	test_cu_expect_unit(th, "22-10-110", NULL, "业主299", NULL, 109);
+	/* Again: every unit unchanged, in Chinese. */
+	assert_int_equal(test_cu_exec_in(th, "admin1", "zh", "unit import", buf_cstr(&csv)), 0);
+	testhost_has(th, 1, "已导入 300 个单元：新增 0 个，更新 0 个，未变 300 个。");
+	buf_free(&csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +911,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cu_import_headers, test_cu_setup,
 	                                    test_cu_teardown),
 	    cmocka_unit_test_setup_teardown(test_cu_import_update_dry_run, test_cu_setup,
+	                                    test_cu_teardown),
+	    cmocka_unit_test_setup_teardown(test_cu_import_slices, test_cu_setup,
 	                                    test_cu_teardown),
 	    cmocka_unit_test_setup_teardown(test_cu_import_refused, test_cu_setup,
 	                                    test_cu_teardown),
