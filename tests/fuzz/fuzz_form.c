@@ -52,8 +52,8 @@ static struct catalog *fuzz_form_catalog;
 static unsigned long fuzz_form_runs;
 
 /* Is out[i..] one of the sequences the shell and line editor write? Returns its length, or 0.
- * ESC [ K, ESC [ n C, ESC [ H, ESC [ 2 J, ESC [ n;n...m, and bracketed paste on and off
- * (ESC [ ? 2004 h / l). */
+ * ESC [ K, ESC [ n C, ESC [ n A (up, redrawing a line after a resize), ESC [ H, ESC [ J,
+ * ESC [ 2 J, ESC [ n;n...m, and bracketed paste on and off (ESC [ ? 2004 h / l). */
 static size_t fuzz_form_known_escape(const char *s, size_t len)
 {
 	size_t j = 2, digits = 0;
@@ -73,7 +73,8 @@ static size_t fuzz_form_known_escape(const char *s, size_t len)
 	case 'H':
 		return digits == 0 ? j + 1 : 0;
 	case 'J':
-		return digits == 1 && s[2] == '2' ? j + 1 : 0;
+		return digits == 0 || (digits == 1 && s[2] == '2') ? j + 1 : 0;
+	case 'A':
 	case 'C':
 	case 'm':
 		return j + 1;
