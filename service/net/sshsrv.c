@@ -42,6 +42,7 @@
 #include "store.h"
 
 static void sshsrv_maybe_finish(struct sshsrv *s);
+static void sshsrv_linger(struct sshsrv *s, int fd);
 
 /* ---- accepting ---------------------------------------------------------------------------- */
 
@@ -147,7 +148,6 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct net_why *why)
 	static const char ident[] = "SSH-2.0-propdesk\r\n";
 	unsigned char pkt[512];
 	size_t dlen = strlen(why->en), payload, pad, len;
-	struct sshsrv_refused *r;
 	ssize_t w;
 
 	if (dlen > 256)
@@ -175,8 +175,18 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct net_why *why)
 	w = send(fd, pkt, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	(void)w; /* a fresh socket's buffer takes half a kilobyte; if not, the client loses it */
 	shutdown(fd, SHUT_WR);
-	if (s->nrefused >= SSHSRV_REFUSED_LINGER_MAX || s->stopping ||
-	    (r = calloc(1, sizeof *r)) == NULL) {
+	if (s->stopping) {
+		close(fd);
+		return;
+	}
+	sshsrv_linger(s, fd);
+}
+
+static void sshsrv_linger(struct sshsrv *s, int fd)
+{
+	struct sshsrv_refused *r;
+
+	if (s->nrefused >= SSHSRV_REFUSED_LINGER_MAX || (r = calloc(1, sizeof *r)) == NULL) {
 		close(fd);
 		return;
 	}
@@ -197,7 +207,8 @@ static void sshsrv_refuse(struct sshsrv *s, int fd, const struct net_why *why)
 	s->nrefused++;
 	s->nalloc++;
 	uv_poll_start(&r->poll, UV_READABLE, sshsrv_refused_poll_cb);
-	uv_timer_start(&r->timer, sshsrv_refused_timer_cb, SSHSRV_REFUSED_LINGER_MS, 0);
+	uv_timer_start(&r->timer, sshsrv_refused_timer_cb,
+	               s->stopping ? SSHSRV_STOP_LINGER_MS : SSHSRV_REFUSED_LINGER_MS, 0);
 }
 
 /* The server wants this connection's place for a newer one from its address. */
@@ -530,6 +541,7 @@ int sshsrv_start(const struct net_host *host, const struct sshsrv_opts *opts, st
 	}
 	s->host = host;
 	s->finish = sshsrv_maybe_finish;
+	s->linger = sshsrv_linger;
 	s->lfd = -1;
 	if (sshsrv_hostkey_load(hostkey_path, &key) < 0)
 		goto fail;

@@ -161,10 +161,22 @@ void sshsrv_conn_teardown(struct sshsrv_conn *c)
 	uv_close((uv_handle_t *)&c->timer, sshsrv_conn_close_cb);
 	uv_close((uv_handle_t *)&c->ka_timer, sshsrv_conn_close_cb);
 	if (ssh_get_fd(c->ssh) != SSH_INVALID_SOCKET) {
+		/* A session's end: the socket stays open, half-closed, until the client closes it
+		 * (or a bound), reading what it sends, so that nothing it has not read yet (a
+		 * notice, the exit status, the channel's close) is reset away, and no disconnect
+		 * message overtakes its last output (OpenSSH's client exits at once on one,
+		 * dropping what it had not yet written to the terminal). */
+		int keep = c->chan != NULL ? dup(ssh_get_fd(c->ssh)) : -1;
+
 		if (c->chan != NULL && !c->remote_closed)
 			sshsrv_conn_close_quietly(c);
-		else
+		else if (keep >= 0) {
+			shutdown(keep, SHUT_WR);
+			ssh_silent_disconnect(c->ssh);
+		} else
 			ssh_disconnect(c->ssh);
+		if (keep >= 0)
+			c->owner->linger(c->owner, keep);
 	}
 	ssh_free(c->ssh);
 	c->ssh = NULL;

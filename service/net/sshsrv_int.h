@@ -39,8 +39,10 @@
 #define SSHSRV_FLUSH_STALL_MS 15000
 /* A refused connection is told why, then kept (reading and dropping what the client sends)
  * until the client closes or this long, so that closing does not reset the reason away
- * before the client reads it; at most this many at once (the rest are closed at once). */
+ * before the client reads it; at most this many at once (the rest are closed at once). A
+ * session's connection ends the same way (sshsrv->linger). */
 #define SSHSRV_REFUSED_LINGER_MS 2000
+#define SSHSRV_STOP_LINGER_MS 1000 /* the same while the service stops */
 #define SSHSRV_REFUSED_LINGER_MAX 64
 /* sshsrv_shutdown closes every connection within this time. */
 #define SSHSRV_SHUTDOWN_MS 1000
@@ -148,6 +150,11 @@ struct sshsrv {
 	/* sshsrv.c: closes the listener's own handles once it is stopping and the last
 	 * connection is freed (the connections' side calls it, never naming it). */
 	void (*finish)(struct sshsrv *s);
+	/* Keeps fd, half-closed, reading and dropping what the client sends, until the client
+	 * closes or SSHSRV_REFUSED_LINGER_MS (at most SSHSRV_REFUSED_LINGER_MAX at once; the rest
+	 * are closed at once), then closes it: so that what was sent last is never reset away
+	 * before the client reads it. Takes fd. */
+	void (*linger)(struct sshsrv *s, int fd);
 };
 
 /* The loop's time in ms. */

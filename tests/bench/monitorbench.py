@@ -235,7 +235,8 @@ def run_sessions(a, ssh_opts):
     times, first = [], []
     size = live = 0
     first_re = re.compile(rb'\[\{"session"')
-    end_re = re.compile(rb"\]\r\n.*" + re.escape(PROMPT) + rb"$", re.S)
+    # The list is paged JSON: {"total":...,"items":[...]} and the prompt after it.
+    end_re = re.compile(rb"\]\}\r\n.*" + re.escape(PROMPT) + rb"$", re.S)
     for _ in range(a.count):
         s.buf.clear()
         t0 = time.monotonic()

@@ -105,7 +105,8 @@ common=(-p "$port" -u bench -i "$tmp/bench.key" -c "$READERS" -r 1 --server-pid 
 
 # The register first (all added), then the agents alone.
 t=$(now_ms)
-admin unit import <"$tmp/a.csv" >"$tmp/import.out" 2>&1 || { cat "$tmp/import.out" >&2; exit 1; }
+admin unit import <"$tmp/a.csv" >"$tmp/import.out" 2>"$tmp/import.err" ||
+	{ cat "$tmp/import.out" "$tmp/import.err" >&2; exit 1; }
 log "first import of $ROWS units (all added): $(($(now_ms) - t)) ms: $(head -c 200 "$tmp/import.out")"
 "$LOADGEN" rtt "${common[@]}" -d 5 --cmd whoami >"$tmp/before.out" 2>>"$tmp/err" || true
 
@@ -120,8 +121,8 @@ while kill -0 "$LG_PID" 2>/dev/null; do
 	f=$tmp/b.csv
 	[ $((k % 2)) = 1 ] && f=$tmp/a.csv
 	t=$(now_ms)
-	if ! admin unit import <"$f" >"$tmp/import.out" 2>&1; then
-		log "import failed: $(head -c 300 "$tmp/import.out")"
+	if ! admin unit import <"$f" >"$tmp/import.out" 2>"$tmp/import.err"; then
+		log "import failed: $(cat "$tmp/import.out" "$tmp/import.err" | head -c 300)"
 		break
 	fi
 	echo $(($(now_ms) - t)) >>"$tmp/imports.txt"
