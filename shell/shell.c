@@ -972,56 +972,6 @@ int shell_work(struct shell *sh, shell_work_fn fn, shell_work_done_fn done, void
 
 /* --- exec mode stdin -------------------------------------------------------------------- */
 
-void shell_stdin_done(struct shell *sh)
-{
-	if (sh->interactive)
-		return;
-	if (sh->in.data != NULL)
-		sodium_memzero(sh->in.data, sh->in.cap);
-	buf_free(&sh->in);
-	if (sh->host.stdin_done != NULL)
-		sh->host.stdin_done(sh->host.ctx);
-}
-
-const char *shell_stdin(struct shell *sh, size_t *len)
-{
-	*len = sh->in.len;
-	return buf_cstr(&sh->in);
-}
-
-bool shell_stdin_line(struct shell *sh, size_t *pos, struct buf *out)
-{
-	const char *s = buf_cstr(&sh->in);
-	const char *nl;
-	size_t end;
-
-	buf_reset(out);
-	if (*pos >= sh->in.len)
-		return false;
-	nl = memchr(s + *pos, '\n', sh->in.len - *pos);
-	end = nl ? (size_t)(nl - s) : sh->in.len;
-	buf_append(out, s + *pos, end - *pos);
-	if (out->len > 0 && out->data[out->len - 1] == '\r')
-		out->data[--out->len] = '\0';
-	*pos = nl ? end + 1 : end;
-	return true;
-}
-
-/* The most stdin the prepared command keeps: its own maximum, capped by max_stdin. */
-static size_t shell_stdin_cap(const struct shell *sh)
-{
-	size_t max = sh->cmd != NULL ? sh->cmd->stdin_max : 0;
-
-	return max > 0 && max < sh->opts.max_stdin ? max : sh->opts.max_stdin;
-}
-
-size_t shell_stdin_wanted(const struct shell *sh)
-{
-	if (sh->interactive || sh->exited || !sh->in_wait || sh->in_eof || sh->in_over)
-		return 0;
-	return shell_stdin_cap(sh);
-}
-
 void shell_stdin_refused(struct shell *sh)
 {
 	if (sh->exited || !sh->in_wait)

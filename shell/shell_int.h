@@ -112,6 +112,9 @@ int shell_store_error(struct shell *sh, int err);
 
 /* Exec mode: stdin read by a CMD_STDIN command (NUL-terminated; *len bytes). */
 const char *shell_stdin(struct shell *sh, size_t *len);
+/* Exec mode: the most stdin the prepared command keeps (its own maximum, capped by
+ * max_stdin). */
+size_t shell_stdin_cap(const struct shell *sh);
 /* Exec mode: the command is done with its stdin though it goes on (a long import): the shell
  * frees it and the host's stdin budget gets its room back. shell_stdin gives "" after it. */
 void shell_stdin_done(struct shell *sh);
