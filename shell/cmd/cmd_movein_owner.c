@@ -89,23 +89,10 @@ void cmd_movein_owner_json(struct shell *sh, struct json *j, const struct owner 
 	buf_free(&v);
 }
 
-static int cmd_movein_owner_number(struct shell *sh, const char *s, int64_t *id)
-{
-	const char *p = s[0] == '#' ? s + 1 : s;
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	v = strtoll(p, &end, 10);
-	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
-		shell_errorf(sh, "%s",
-		             T(sh, "an owner is named by their number (movein owner list UNIT)",
-		               "业主用编号表示（可用 movein owner list 单元 查看）"));
-		return CMD_USAGE;
-	}
-	*id = v;
-	return CMD_OK;
-}
+/* How a row is named, told when a number typed is not one (cmd_movein_util_number). */
+#define CMD_MOVEIN_OWNER_WHY \
+	"an owner is named by their number (movein owner list UNIT)",                             \
+	    "业主用编号表示（可用 movein owner list 单元 查看）"
 
 static int cmd_movein_owner_no_unit(struct shell *sh, const char *unit)
 {
@@ -198,7 +185,7 @@ static int cmd_movein_owner_add(struct shell *sh, struct args *a, const char *un
 			               "--owner 关联已登记的业主：不能再给 --name、--id 或 --phone"));
 			return CMD_USAGE;
 		}
-		if (cmd_movein_owner_number(sh, owner, &num) != CMD_OK)
+		if (cmd_movein_util_number(sh, owner, CMD_MOVEIN_OWNER_WHY, &num) != CMD_OK)
 			return CMD_USAGE;
 		rc = store_owner_link(sh->host.store, &ctx, unit, num);
 		linked = true;
@@ -258,7 +245,8 @@ static int cmd_movein_owner_remove(struct shell *sh, const char *unit, const cha
 	int64_t num;
 	int rc;
 
-	if (!cmd_movein_util_unit_ok(sh, unit) || cmd_movein_owner_number(sh, owner, &num) != CMD_OK)
+	if (!cmd_movein_util_unit_ok(sh, unit) ||
+	    cmd_movein_util_number(sh, owner, CMD_MOVEIN_OWNER_WHY, &num) != CMD_OK)
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);
 	rc = store_owner_remove(sh->host.store, &ctx, unit, num, &deleted);
@@ -292,7 +280,7 @@ static int cmd_movein_owner_phone(struct shell *sh, struct args *a)
 		               "用法：movein owner phone 业主编号 add|remove 电话"));
 		return CMD_USAGE;
 	}
-	if (cmd_movein_owner_number(sh, a->pos[1], &num) != CMD_OK ||
+	if (cmd_movein_util_number(sh, a->pos[1], CMD_MOVEIN_OWNER_WHY, &num) != CMD_OK ||
 	    !cmd_movein_owner_phone_ok(sh, phone))
 		return CMD_USAGE;
 	shell_audit_ctx(sh, &ctx);

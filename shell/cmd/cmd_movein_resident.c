@@ -65,23 +65,10 @@ static bool cmd_movein_resident_fields(struct shell *sh, struct args *a, struct 
 	return true;
 }
 
-static int cmd_movein_resident_id(struct shell *sh, const char *s, int64_t *id)
-{
-	const char *p = s[0] == '#' ? s + 1 : s;
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	v = strtoll(p, &end, 10);
-	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
-		shell_errorf(sh, "%s",
-		             T(sh, "a resident is named by its number (movein resident list UNIT)",
-		               "住户用编号表示（可用 movein resident list 单元 查看）"));
-		return CMD_USAGE;
-	}
-	*id = v;
-	return CMD_OK;
-}
+/* How a row is named, told when a number typed is not one (cmd_movein_util_number). */
+#define CMD_MOVEIN_RESIDENT_WHY \
+	"a resident is named by its number (movein resident list UNIT)",                          \
+	    "住户用编号表示（可用 movein resident list 单元 查看）"
 
 static int cmd_movein_resident_error(struct shell *sh, int64_t id, int rc)
 {
@@ -238,7 +225,8 @@ int cmd_movein_resident_run(struct shell *sh, struct args *a)
 		               "list 单元"));
 		return CMD_USAGE;
 	}
-	if (strcmp(verb, "add") != 0 && cmd_movein_resident_id(sh, arg, &id) != CMD_OK)
+	if (strcmp(verb, "add") != 0 &&
+	    cmd_movein_util_number(sh, arg, CMD_MOVEIN_RESIDENT_WHY, &id) != CMD_OK)
 		return CMD_USAGE;
 	if (strcmp(verb, "history") == 0)
 		return cmd_movein_resident_history(sh, id);

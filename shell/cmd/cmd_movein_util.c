@@ -4,6 +4,7 @@
  * store; every cmd_movein_*.c file may use it. */
 #include "cmd_movein_util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,3 +261,19 @@ const char *cmd_movein_util_defect_label(const struct shell *sh, int status)
 	return shell_is_zh(sh) ? zh[status] : en[status];
 }
 
+int cmd_movein_util_number(struct shell *sh, const char *s, const char *why_en,
+                           const char *why_zh, int64_t *id)
+{
+	const char *p = s[0] == '#' ? s + 1 : s;
+	char *end = NULL;
+	long long v;
+
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (p[0] < '0' || p[0] > '9' || *end != '\0' || errno != 0 || v <= 0) {
+		shell_errorf(sh, "%s", T(sh, why_en, why_zh));
+		return CMD_USAGE;
+	}
+	*id = v;
+	return CMD_OK;
+}

@@ -43,4 +43,9 @@ const char *cmd_movein_util_stage_label(const struct shell *sh, int stage);
 const char *cmd_movein_util_housing_label(const struct shell *sh, const char *type);
 const char *cmd_movein_util_defect_label(const struct shell *sh, int status); /* 登记 ... */
 
+/* A row named by its number ("12" or "#12", as the lists show it) into *id: CMD_OK, or
+ * CMD_USAGE with why (English, Chinese) told. */
+int cmd_movein_util_number(struct shell *sh, const char *s, const char *why_en,
+                           const char *why_zh, int64_t *id);
+
 #endif
